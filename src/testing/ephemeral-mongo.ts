@@ -1,0 +1,148 @@
+import { lookup } from 'node:dns/promises';
+import { startStandIn } from './stand-in/start-stand-in';
+
+/** Which kind of server {@link startEphemeralMongo} handed out. */
+export type EphemeralMongoKind = 'external' | 'mongod' | 'stand-in';
+
+/** A running MongoDB and how to reach it. */
+export interface EphemeralMongo {
+  /** Connection string for the official driver. */
+  readonly uri: string;
+  /** `external` (MONGODB_URI or a server shared by a parent process), `mongod`, or `stand-in`. */
+  readonly kind: EphemeralMongoKind;
+  /** Why this kind was chosen (for `stand-in`: why no `mongod` could be had). */
+  readonly reason: string;
+  /** Stops the server if this call started it; leaves external and shared servers alone. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startEphemeralMongo}. */
+export interface EphemeralMongoOptions {
+  /**
+   * Environment to read `MONGODB_URI` and the shared-server variables from.
+   * @defaultValue `process.env`
+   */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Which kinds may be used. `auto` tries MONGODB_URI, then `mongod`, then the stand-in;
+   * `stand-in` skips the `mongod` attempt.
+   * @defaultValue `'auto'`
+   */
+  prefer?: 'auto' | 'stand-in';
+  /**
+   * Announce the stand-in on stderr when it is chosen (once per process).
+   * @defaultValue `true`
+   */
+  announce?: boolean;
+}
+
+/**
+ * Variables through which a process that owns a server (jest's globalSetup, a sample that
+ * spawns workers) shares it with its children, so that they neither start their own nor
+ * repeat a failed `mongod` attempt.
+ */
+export const SHARED_MONGO_ENV = {
+  uri: 'DOCKET_SHARED_MONGO_URI',
+  kind: 'DOCKET_SHARED_MONGO_KIND',
+  mongodUnavailable: 'DOCKET_MONGOD_UNAVAILABLE',
+} as const;
+
+let mongodUnavailableReason: string | undefined;
+let announced = false;
+
+/**
+ * Gives a running MongoDB and its connection string, in this order:
+ * 1. `MONGODB_URI` set: that server (`external`);
+ * 2. a server shared by a parent process through {@link SHARED_MONGO_ENV} (its kind);
+ * 3. `mongodb-memory-server`: a real `mongod` (`mongod`), when its binary is cached or can be
+ *    downloaded; an unreachable download host is detected in milliseconds and remembered;
+ * 4. otherwise Docket's in-memory stand-in (`stand-in`), announced once on stderr.
+ *
+ * The stand-in exists for tests and samples only; production uses a real MongoDB.
+ */
+export async function startEphemeralMongo(
+  options: EphemeralMongoOptions = {},
+): Promise<EphemeralMongo> {
+  const env = options.env ?? process.env;
+  const external = env.MONGODB_URI;
+  if (external) {
+    return { uri: external, kind: 'external', reason: 'MONGODB_URI is set', stop: noop };
+  }
+  const shared = env[SHARED_MONGO_ENV.uri];
+  if (shared) {
+    const kind = parseKind(env[SHARED_MONGO_ENV.kind]);
+    return { uri: shared, kind, reason: 'shared by the parent process', stop: noop };
+  }
+
+  let reason = 'the stand-in was requested';
+  if ((options.prefer ?? 'auto') === 'auto') {
+    const mongod = await tryMongod(env);
+    if (typeof mongod !== 'string') return mongod;
+    reason = mongod;
+  }
+  const server = await startStandIn();
+  if (options.announce !== false && !announced) {
+    announced = true;
+    process.stderr.write(
+      `docket: using the in-memory MongoDB stand-in (tests and samples only) at ${server.uri}: ${reason}\n`,
+    );
+  }
+  return { uri: server.uri, kind: 'stand-in', reason, stop: once(() => server.stop()) };
+}
+
+/** Starts a real mongod through mongodb-memory-server, or says why it cannot. */
+async function tryMongod(env: NodeJS.ProcessEnv): Promise<EphemeralMongo | string> {
+  const known = mongodUnavailableReason ?? env[SHARED_MONGO_ENV.mongodUnavailable];
+  if (known) return known;
+  try {
+    // Loaded lazily: most users of the library never touch it.
+    const core = await import('mongodb-memory-server-core');
+    const { MongoBinaryDownloadUrl } = await import(
+      'mongodb-memory-server-core/lib/util/MongoBinaryDownloadUrl'
+    );
+    const binaryOptions = await core.DryMongoBinary.generateOptions();
+    const cached = await core.DryMongoBinary.locateBinary(binaryOptions);
+    if (!cached) {
+      // mongodb-memory-server would retry a failing download for seconds; a DNS lookup of
+      // its download host answers in milliseconds when there is no route to it.
+      const url = await new MongoBinaryDownloadUrl(binaryOptions).getDownloadUrl();
+      const host = new URL(url).hostname;
+      try {
+        await lookup(host);
+      } catch (error) {
+        return remember(`no mongod binary is cached and its download host cannot be resolved (${describe(error)})`);
+      }
+    }
+    const server = await core.MongoMemoryServer.create();
+    return {
+      uri: server.getUri(),
+      kind: 'mongod',
+      reason: cached ? `cached mongod at ${cached}` : 'mongod downloaded by mongodb-memory-server',
+      stop: once(async () => {
+        await server.stop();
+      }),
+    };
+  } catch (error) {
+    return remember(`mongodb-memory-server could not start mongod (${describe(error)})`);
+  }
+}
+
+function remember(reason: string): string {
+  mongodUnavailableReason = reason;
+  return reason;
+}
+
+function parseKind(value: string | undefined): EphemeralMongoKind {
+  return value === 'mongod' || value === 'stand-in' ? value : 'external';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let pending: Promise<void> | undefined;
+  return () => (pending ??= action());
+}
+
+async function noop(): Promise<void> {}
