@@ -1,0 +1,16 @@
+export { DocketError, type DocketErrorDetails } from './docket-error';
+export { DuplicateHandlerError } from './duplicate-handler.error';
+export { DuplicateJobTypeError } from './duplicate-job-type.error';
+export { HandlerNotFoundError } from './handler-not-found.error';
+export { InvalidCronExpressionError } from './invalid-cron-expression.error';
+export { InvalidOptionsError } from './invalid-options.error';
+export { JobDeletedError } from './job-deleted.error';
+export { JobNotFoundError } from './job-not-found.error';
+export { JobTimeoutError } from './job-timeout.error';
+export { JobValidationError, type ValidationIssue } from './job-validation.error';
+export { LeaseLostError } from './lease-lost.error';
+export { NonSerializablePayloadError } from './non-serializable-payload.error';
+export { PayloadTooLargeError } from './payload-too-large.error';
+export { ServerStoppingError } from './server-stopping.error';
+export { StorageError } from './storage.error';
+export { UnknownJobTypeError } from './unknown-job-type.error';

@@ -1,0 +1,117 @@
+import { checkInteger, checkKnownKeys, checkPlainObject } from '../options/option-checks';
+
+/** Longest timeout a Node timer can hold (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** How retries of a failed job are spaced: exponential, `baseMs * 2^(attempt - 1)`, capped. */
+export interface BackoffOptions {
+  /**
+   * Delay before the first retry, in ms; integer ≥ 0.
+   * @defaultValue 1000
+   */
+  baseMs?: number;
+  /**
+   * Longest delay between retries, in ms; integer ≥ `baseMs`.
+   * @defaultValue 3_600_000 (one hour)
+   */
+  maxMs?: number;
+}
+
+/** Options of `@JobHandler`, applying to every job of the handled type. */
+export interface JobHandlerOptions {
+  /**
+   * How many times a failed job is retried (so it runs at most `retries + 1` times);
+   * integer 0 to 1000.
+   * @defaultValue 3
+   */
+  retries?: number;
+  /**
+   * How long an attempt may run before its signal is aborted with a `JobTimeoutError` and
+   * the attempt fails, in ms; integer 1 to 2_147_483_647.
+   * @defaultValue 1_800_000 (30 minutes)
+   */
+  timeoutMs?: number;
+  /**
+   * Most jobs of this type running at once on one server; integer ≥ 1.
+   * @defaultValue unlimited (only the server's own concurrency applies)
+   */
+  concurrency?: number;
+  /** Spacing of retries. */
+  backoff?: BackoffOptions;
+}
+
+/** {@link BackoffOptions} with every default applied. */
+export interface ResolvedBackoffOptions {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/** {@link JobHandlerOptions} with every default applied, validated and frozen. */
+export interface ResolvedJobHandlerOptions {
+  readonly retries: number;
+  /** `retries + 1`. */
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  /** `undefined`: no per-type limit. */
+  readonly concurrency: number | undefined;
+  readonly backoff: ResolvedBackoffOptions;
+}
+
+/** The defaults of {@link JobHandlerOptions}. */
+export const HANDLER_DEFAULTS = {
+  retries: 3,
+  timeoutMs: 1_800_000,
+  concurrency: undefined,
+  backoff: { baseMs: 1_000, maxMs: 3_600_000 },
+} as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
+
+/**
+ * Validates handler options and applies {@link HANDLER_DEFAULTS}. Only `undefined` counts
+ * as "not given": anything else, `null` included, is validated as given.
+ * @param options - As given to `@JobHandler`; `undefined` means all defaults.
+ * @returns Frozen resolved options.
+ * @throws InvalidOptionsError - naming the option, e.g. "retries must be an integer between
+ *   0 and 1000, got -1".
+ */
+export function resolveJobHandlerOptions(
+  options: JobHandlerOptions = {},
+): ResolvedJobHandlerOptions {
+  checkPlainObject('options', options);
+  checkKnownKeys('', options, ['retries', 'timeoutMs', 'concurrency', 'backoff']);
+  const defaults = HANDLER_DEFAULTS;
+  const retries = checkInteger('retries', or(options.retries, defaults.retries), {
+    min: 0,
+    max: 1000,
+  });
+  const timeoutMs = checkInteger('timeoutMs', or(options.timeoutMs, defaults.timeoutMs), {
+    min: 1,
+    max: MAX_TIMER_MS,
+  });
+  const concurrency =
+    options.concurrency === undefined
+      ? defaults.concurrency
+      : checkInteger('concurrency', options.concurrency, { min: 1 });
+
+  const backoff = checkPlainObject('backoff', or(options.backoff, {}));
+  checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs']);
+  const baseMs = checkInteger('backoff.baseMs', or(backoff.baseMs, defaults.backoff.baseMs), {
+    min: 0,
+  });
+  // Without an explicit maxMs, a baseMs above the default cap raises the cap rather than
+  // being silently cut down to it.
+  const defaultMaxMs = Math.max(defaults.backoff.maxMs, baseMs);
+  const maxMs = checkInteger('backoff.maxMs', or(backoff.maxMs, defaultMaxMs), { min: baseMs });
+
+  return Object.freeze({
+    retries,
+    maxAttempts: retries + 1,
+    timeoutMs,
+    concurrency,
+    backoff: Object.freeze({ baseMs, maxMs }),
+  });
+}
+
+/** `value`, or `fallback` when it is `undefined` (only: `null` is a value to validate). */
+function or(value: unknown, fallback: unknown): unknown {
+  return value === undefined ? fallback : value;
+}

@@ -1,0 +1,64 @@
+import { validate, type ValidationError } from 'class-validator';
+import { JobValidationError, type ValidationIssue } from '../errors';
+import type { IJob } from './job.interface';
+
+/**
+ * Validates a job instance against its class-validator decorators (nested objects with
+ * `@ValidateNested()` included) and reports every failed rule at once.
+ *
+ * Runs class-validator with `forbidUnknownValues: true`, so a nested value that is not an
+ * instance of a validated class (a plain object where `@Type(() => Address)` was forgotten)
+ * fails; a job class with no rules at all passes.
+ *
+ * Issue paths are dotted, with array indexes in brackets: `address.city`, `items[0].sku`.
+ * A failure of a nested value as a whole (an unknown value) is reported at its own path.
+ *
+ * @param job - The job instance (a class instance, not a plain object).
+ * @param jobType - Its stable type name, for the error.
+ * @throws JobValidationError - listing every issue.
+ */
+export async function validateJob(job: IJob, jobType: string): Promise<void> {
+  const errors = await validate(job, {
+    forbidUnknownValues: true,
+    validationError: { target: false, value: true },
+  });
+  // With forbidUnknownValues, a class that has no rules at all is reported as an "unknown
+  // value" at the root (no property). Such a job is valid: its fields have no constraints.
+  const relevant = errors.filter((error) => !isUnknownValueAtRoot(error));
+  const issues: ValidationIssue[] = [];
+  for (const error of relevant) collectIssues(error, '', issues);
+  if (issues.length > 0) throw new JobValidationError(jobType, issues);
+}
+
+function isUnknownValueAtRoot(error: ValidationError): boolean {
+  return (
+    error.property === undefined &&
+    error.constraints !== undefined &&
+    Object.keys(error.constraints).every((name) => name === 'unknownValue')
+  );
+}
+
+function collectIssues(
+  error: ValidationError,
+  parentPath: string,
+  issues: ValidationIssue[],
+  parentValue?: unknown,
+): void {
+  const path = childPath(parentPath, error.property, parentValue);
+  if (error.constraints !== undefined && Object.keys(error.constraints).length > 0) {
+    issues.push({
+      path: path === '' ? '(root)' : path,
+      constraints: error.constraints,
+      value: error.value,
+    });
+  }
+  for (const child of error.children ?? []) collectIssues(child, path, issues, error.value);
+}
+
+// class-validator names array elements by their index ('0') and reports a nested value
+// that failed as a whole without a property: it belongs to its parent's path.
+function childPath(parentPath: string, property: string | undefined, parentValue: unknown): string {
+  if (property === undefined || property === '') return parentPath;
+  if (Array.isArray(parentValue) && /^\d+$/.test(property)) return `${parentPath}[${property}]`;
+  return parentPath === '' ? property : `${parentPath}.${property}`;
+}

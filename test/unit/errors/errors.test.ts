@@ -1,0 +1,214 @@
+import {
+  DocketError,
+  DuplicateHandlerError,
+  DuplicateJobTypeError,
+  HandlerNotFoundError,
+  InvalidCronExpressionError,
+  InvalidOptionsError,
+  JobDeletedError,
+  JobNotFoundError,
+  JobTimeoutError,
+  JobValidationError,
+  LeaseLostError,
+  NonSerializablePayloadError,
+  PayloadTooLargeError,
+  StorageError,
+  UnknownJobTypeError,
+} from '../../../src/errors';
+
+const cause = new Error('driver said no');
+
+const cases: Array<[DocketError, string, string, string]> = [
+  [new DocketError('base', { cause }), 'DocketError', 'DOCKET', 'base'],
+  [
+    new JobValidationError(
+      'email.send',
+      [
+        { path: 'to', constraints: { isEmail: 'to must be an email' }, value: 'x' },
+        {
+          path: 'subject',
+          constraints: {
+            isString: 'subject must be a string',
+            isNotEmpty: 'subject should not be empty',
+          },
+        },
+      ],
+      { cause },
+    ),
+    'JobValidationError',
+    'JOB_VALIDATION',
+    "Invalid payload for job type 'email.send': to: to must be an email; " +
+      'subject: subject must be a string, subject should not be empty',
+  ],
+  [
+    new UnknownJobTypeError(
+      "SendEmailJob is not a job class: decorate it with @Job('stable.name')",
+      {
+        cause,
+      },
+    ),
+    'UnknownJobTypeError',
+    'UNKNOWN_JOB_TYPE',
+    "SendEmailJob is not a job class: decorate it with @Job('stable.name')",
+  ],
+  [
+    new DuplicateJobTypeError('email.send', 'SendEmailJob', 'OtherJob'),
+    'DuplicateJobTypeError',
+    'DUPLICATE_JOB_TYPE',
+    "Job type 'email.send' is already used by class SendEmailJob; class OtherJob must use another name",
+  ],
+  [
+    new DuplicateHandlerError('email.send', 'AHandler', 'BHandler'),
+    'DuplicateHandlerError',
+    'DUPLICATE_HANDLER',
+    "Job type 'email.send' has two handlers, AHandler and BHandler: a job type has exactly one handler",
+  ],
+  [
+    new HandlerNotFoundError('email.send', { cause }),
+    'HandlerNotFoundError',
+    'HANDLER_NOT_FOUND',
+    "No handler is registered for job type 'email.send': decorate a class with " +
+      '@JobHandler(TheJobClass) and make sure its module is loaded before the server starts',
+  ],
+  [
+    new InvalidOptionsError('pollIntervalMs must be an integer ≥ 10, got -5', {
+      option: 'server.pollIntervalMs',
+      cause,
+    }),
+    'InvalidOptionsError',
+    'INVALID_OPTIONS',
+    'pollIntervalMs must be an integer ≥ 10, got -5',
+  ],
+  [
+    new NonSerializablePayloadError('x', 'payload.items[2].callback', 'functions cannot be stored'),
+    'NonSerializablePayloadError',
+    'NON_SERIALIZABLE_PAYLOAD',
+    "Job 'x' payload is not serialisable at payload.items[2].callback: functions cannot be stored",
+  ],
+  [
+    new PayloadTooLargeError('x', 2000, 1000),
+    'PayloadTooLargeError',
+    'PAYLOAD_TOO_LARGE',
+    "Job 'x' payload is 2000 bytes as BSON, over the limit of 1000 bytes: " +
+      'store large data elsewhere and put a reference in the job',
+  ],
+  [
+    new StorageError("Could not claim a job from queue 'default'", { cause }),
+    'StorageError',
+    'STORAGE',
+    "Could not claim a job from queue 'default'",
+  ],
+  [
+    new JobTimeoutError(500, { jobId: '42', jobType: 'email.send', cause }),
+    'JobTimeoutError',
+    'JOB_TIMEOUT',
+    'Job 42 (email.send) timed out after 500 ms',
+  ],
+  [
+    new LeaseLostError({ jobId: '42', cause }),
+    'LeaseLostError',
+    'LEASE_LOST',
+    'Lease on job 42 was lost: another worker may be running it',
+  ],
+  [
+    new JobDeletedError({ cause }),
+    'JobDeletedError',
+    'JOB_DELETED',
+    'Job was deleted while running',
+  ],
+  [new JobNotFoundError('42'), 'JobNotFoundError', 'JOB_NOT_FOUND', "Job '42' was not found"],
+  [
+    new InvalidCronExpressionError('* * *', 'too few fields', { cause }),
+    'InvalidCronExpressionError',
+    'INVALID_CRON_EXPRESSION',
+    "Invalid cron expression '* * *': too few fields",
+  ],
+];
+
+describe('Docket errors', () => {
+  it.each(cases)('%p has its literal name, code and message', (error, name, code, message) => {
+    expect(error).toBeInstanceOf(DocketError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(name);
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+    expect(String(error)).toBe(`${name}: ${message}`);
+    expect(error.stack).toContain(name);
+  });
+
+  it('keeps the cause only when one is given', () => {
+    for (const [error] of cases) {
+      if ('cause' in error) expect(error.cause).toBe(cause);
+    }
+    const withoutCause = new StorageError('boom');
+    expect('cause' in withoutCause).toBe(false);
+    expect(new JobNotFoundError('1')).not.toHaveProperty('cause');
+  });
+
+  it('carries the structured job fields', () => {
+    const error = new JobTimeoutError(10, { jobId: 'j', jobType: 't', queue: 'q', attempt: 2 });
+    expect(error).toMatchObject({
+      jobId: 'j',
+      jobType: 't',
+      queue: 'q',
+      attempt: 2,
+      timeoutMs: 10,
+    });
+    expect(new DocketError('bare')).not.toHaveProperty('jobId');
+  });
+
+  it('exposes each subclass-specific field', () => {
+    const validation = new JobValidationError(
+      't',
+      [{ path: 'a', constraints: { x: 'a is bad' } }],
+      {
+        jobId: '7',
+      },
+    );
+    expect(validation.jobType).toBe('t');
+    expect(validation.jobId).toBe('7');
+    expect(validation.issues).toEqual([{ path: 'a', constraints: { x: 'a is bad' } }]);
+    expect(Object.isFrozen(validation.issues)).toBe(true);
+
+    expect(new DuplicateJobTypeError('t', 'A', 'B')).toMatchObject({
+      jobType: 't',
+      existingClassName: 'A',
+      newClassName: 'B',
+    });
+    expect(new DuplicateHandlerError('t', 'A', 'B')).toMatchObject({
+      jobType: 't',
+      existingHandlerName: 'A',
+      newHandlerName: 'B',
+    });
+    expect(new HandlerNotFoundError('t').jobType).toBe('t');
+    const options = new InvalidOptionsError('bad', { option: 'server.pollIntervalMs', queue: 'q' });
+    expect(options.option).toBe('server.pollIntervalMs');
+    expect(options.queue).toBe('q');
+    expect(new InvalidOptionsError('bad')).not.toHaveProperty('option');
+    expect(new NonSerializablePayloadError('t', 'payload.a', 'nope')).toMatchObject({
+      jobType: 't',
+      path: 'payload.a',
+      reason: 'nope',
+    });
+    expect(new PayloadTooLargeError('t', 2, 1)).toMatchObject({ sizeBytes: 2, limitBytes: 1 });
+    expect(new JobNotFoundError('9').jobId).toBe('9');
+    expect(new InvalidCronExpressionError('e', 'r')).toMatchObject({
+      expression: 'e',
+      reason: 'r',
+    });
+  });
+
+  it('lets callers branch on instanceof', () => {
+    const reasons: unknown[] = [
+      new JobTimeoutError(1),
+      new LeaseLostError(),
+      new JobDeletedError(),
+    ];
+    expect(reasons.map((reason) => reason instanceof JobTimeoutError)).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(reasons.every((reason) => reason instanceof DocketError)).toBe(true);
+  });
+});

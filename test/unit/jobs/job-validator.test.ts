@@ -1,0 +1,110 @@
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsNotEmpty, IsString, Min, ValidateNested } from 'class-validator';
+import { JobValidationError } from '../../../src/errors';
+import { Job, validateJob, type IJob } from '../../../src/jobs';
+
+class Address {
+  @IsNotEmpty()
+  city = 'Paris';
+}
+
+class LineItem {
+  @IsString()
+  @IsNotEmpty()
+  sku = '';
+
+  @IsInt()
+  @Min(1)
+  quantity = 1;
+}
+
+@Job('validator-test.send-email')
+class SendEmailJob implements IJob {
+  @IsEmail()
+  to = 'someone@example.com';
+
+  @IsString()
+  subject: unknown = 'Hello';
+
+  @ValidateNested()
+  @Type(() => Address)
+  address = new Address();
+
+  @ValidateNested({ each: true })
+  @Type(() => LineItem)
+  items: LineItem[] = [];
+}
+
+@Job('validator-test.no-rules')
+class NoRulesJob implements IJob {
+  anything: unknown = { whatever: true };
+}
+
+async function issuesOf(job: IJob): Promise<JobValidationError> {
+  try {
+    await validateJob(job, 'validator-test.send-email');
+  } catch (error) {
+    expect(error).toBeInstanceOf(JobValidationError);
+    return error as JobValidationError;
+  }
+  throw new Error('expected a JobValidationError');
+}
+
+function lineItem(sku: string, quantity: number): LineItem {
+  return Object.assign(new LineItem(), { sku, quantity });
+}
+
+describe('validateJob', () => {
+  it('passes a valid job', async () => {
+    const job = Object.assign(new SendEmailJob(), { items: [lineItem('A', 2)] });
+    await expect(validateJob(job, 'validator-test.send-email')).resolves.toBeUndefined();
+  });
+
+  it('passes a job class with no class-validator rules', async () => {
+    await expect(validateJob(new NoRulesJob(), 'validator-test.no-rules')).resolves.toBeUndefined();
+  });
+
+  it('reports every issue, nested ones with dotted paths and bracketed indexes', async () => {
+    const job = Object.assign(new SendEmailJob(), {
+      to: 'not-an-email',
+      subject: 42,
+      address: Object.assign(new Address(), { city: '' }),
+      items: [lineItem('A', 1), lineItem('', 0)],
+    });
+    const error = await issuesOf(job);
+    expect(error.jobType).toBe('validator-test.send-email');
+    expect(error.issues).toEqual([
+      { path: 'to', constraints: { isEmail: 'to must be an email' }, value: 'not-an-email' },
+      { path: 'subject', constraints: { isString: 'subject must be a string' }, value: 42 },
+      { path: 'address.city', constraints: { isNotEmpty: 'city should not be empty' }, value: '' },
+      { path: 'items[1].sku', constraints: { isNotEmpty: 'sku should not be empty' }, value: '' },
+      {
+        path: 'items[1].quantity',
+        constraints: { min: 'quantity must not be less than 1' },
+        value: 0,
+      },
+    ]);
+    expect(error.message).toBe(
+      "Invalid payload for job type 'validator-test.send-email': to: to must be an email; " +
+        'subject: subject must be a string; address.city: city should not be empty; ' +
+        'items[1].sku: sku should not be empty; items[1].quantity: quantity must not be less than 1',
+    );
+  });
+
+  it('reports a nested plain object (a forgotten @Type) at its own path', async () => {
+    const job = Object.assign(new SendEmailJob(), { address: { city: 'Lyon' } });
+    const error = await issuesOf(job);
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0].path).toBe('address');
+    expect(Object.keys(error.issues[0].constraints)).toEqual(['unknownValue']);
+  });
+
+  it('reports a nested value that is not an object', async () => {
+    const job = Object.assign(new SendEmailJob(), { address: 'Lyon' });
+    const error = await issuesOf(job);
+    expect(error.issues.map((issue) => issue.path)).toEqual(['address']);
+    expect(error.issues[0].constraints).toEqual({
+      nestedValidation: 'nested property address must be either object or array',
+    });
+  });
+});
