@@ -1,0 +1,103 @@
+import type { MongoClient, MongoClientOptions } from 'mongodb';
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from 'winston';
+import { InvalidOptionsError } from './errors';
+import type { HandlerClass } from './handlers';
+import { checkKnownKeys, checkPlainObject, checkString } from './options/option-checks';
+import type { Clock } from './server/clock';
+
+/** Where Docket keeps its collections: a connection string, or a client the caller owns. */
+export type DocketMongoOptions =
+  | {
+      /** Connection string (`mongodb://…`); Docket opens and closes the client. */
+      readonly uri: string;
+      /** @defaultValue the database named in the URI, else `'docket'` */
+      readonly dbName?: string;
+      /** Passed to `new MongoClient(uri, clientOptions)`. */
+      readonly clientOptions?: MongoClientOptions;
+    }
+  | {
+      /** A connected client the caller owns (Docket never closes it). */
+      readonly client: MongoClient;
+      /** @defaultValue the client's default database, else `'docket'` */
+      readonly dbName?: string;
+    };
+
+/** Options of `Docket.create`. */
+export interface DocketOptions {
+  /** The MongoDB deployment. */
+  readonly mongo: DocketMongoOptions;
+  /** The caller's tsyringe container: handlers are registered in it, `JOB_SCHEDULER` too. */
+  readonly container: DependencyContainer;
+  /**
+   * Prefix of every collection name, so several apps can share a database.
+   * @defaultValue `'docket.'`
+   */
+  readonly collectionPrefix?: string;
+  /**
+   * Handler classes this instance runs.
+   * @defaultValue every class decorated with `@JobHandler` that has been loaded
+   */
+  readonly handlers?: readonly HandlerClass[];
+  /**
+   * The winston logger Docket logs through (a child per server and per job).
+   * @defaultValue a console logger at `DOCKET_LOG_LEVEL` (default `info`)
+   */
+  readonly logger?: Logger;
+  /**
+   * The clock (tests inject one).
+   * @defaultValue the system clock
+   */
+  readonly clock?: Clock;
+}
+
+const OPTION_KEYS = ['mongo', 'container', 'collectionPrefix', 'handlers', 'logger', 'clock'];
+const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;
+
+/** Validates {@link DocketOptions} at the call; throws `InvalidOptionsError` naming the option. */
+export function checkDocketOptions(options: DocketOptions): void {
+  checkPlainObject('options', options);
+  checkKnownKeys('options', options, OPTION_KEYS);
+  checkPlainObject('mongo', options.mongo);
+  const mongo = options.mongo as Record<string, unknown>;
+  if ('client' in mongo) {
+    checkKnownKeys('mongo', mongo, ['client', 'dbName']);
+    if (typeof (mongo.client as MongoClient | null)?.db !== 'function') {
+      throw new InvalidOptionsError('mongo.client must be a MongoClient', { option: 'mongo.client' });
+    }
+  } else {
+    checkKnownKeys('mongo', mongo, ['uri', 'dbName', 'clientOptions']);
+    const uri = checkString('mongo.uri', mongo.uri, { maxLength: 10_000 });
+    if (!/^mongodb(\+srv)?:\/\//.test(uri)) {
+      throw new InvalidOptionsError(
+        `mongo.uri must start with mongodb:// or mongodb+srv://, got ${JSON.stringify(uri.slice(0, 40))}`,
+        { option: 'mongo.uri' },
+      );
+    }
+  }
+  if (mongo.dbName !== undefined) {
+    checkString('mongo.dbName', mongo.dbName, { pattern: /^[^/\\. "$*<>:|?]+$/, maxLength: 63 });
+  }
+  if (typeof (options.container as DependencyContainer | null)?.createChildContainer !== 'function') {
+    throw new InvalidOptionsError('container must be a tsyringe DependencyContainer', {
+      option: 'container',
+    });
+  }
+  if (options.collectionPrefix !== undefined) {
+    checkString('collectionPrefix', options.collectionPrefix, {
+      pattern: PREFIX_PATTERN,
+      maxLength: 64,
+    });
+  }
+  if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
+    throw new InvalidOptionsError('handlers must be an array of @JobHandler classes', {
+      option: 'handlers',
+    });
+  }
+}
+
+/** The database named in a connection string's path, if any. */
+export function dbNameFromUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]+)/.exec(uri);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}

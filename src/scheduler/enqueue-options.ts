@@ -1,0 +1,67 @@
+import { DEFAULT_QUEUE } from '../constants';
+import { InvalidOptionsError } from '../errors';
+import {
+  checkDate,
+  checkInteger,
+  checkKnownKeys,
+  checkPlainObject,
+  checkQueueName,
+} from '../options/option-checks';
+import type { EnqueueOptions, ScheduleTime } from './job-scheduler.interface';
+
+/** {@link EnqueueOptions} checked, with defaults applied where the job itself decides. */
+export interface ResolvedEnqueueOptions {
+  readonly queue: string;
+  readonly priority: number;
+  readonly maxAttempts: number | null;
+  readonly timeoutMs: number | null;
+}
+
+const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs'] as const;
+
+/** Validates enqueue options; throws `InvalidOptionsError` naming the option. */
+export function resolveEnqueueOptions(options: EnqueueOptions | undefined): ResolvedEnqueueOptions {
+  if (options === undefined) {
+    return { queue: DEFAULT_QUEUE, priority: 0, maxAttempts: null, timeoutMs: null };
+  }
+  checkPlainObject('options', options);
+  checkKnownKeys('options', options, ENQUEUE_OPTION_KEYS);
+  return Object.freeze({
+    queue:
+      options.queue === undefined
+        ? DEFAULT_QUEUE
+        : checkQueueName('queue', options.queue),
+    priority:
+      options.priority === undefined
+        ? 0
+        : checkInteger('priority', options.priority, { min: -1000, max: 1000 }),
+    maxAttempts:
+      options.maxAttempts === undefined
+        ? null
+        : checkInteger('maxAttempts', options.maxAttempts, { min: 1, max: 1000 }),
+    timeoutMs:
+      options.timeoutMs === undefined
+        ? null
+        : checkInteger('timeoutMs', options.timeoutMs, { min: 1, max: 2_147_483_647 }),
+  });
+}
+
+/** Turns a {@link ScheduleTime} into a due date; throws `InvalidOptionsError` when malformed. */
+export function resolveDueAt(when: ScheduleTime, now: Date): Date {
+  checkPlainObject('when', when);
+  checkKnownKeys('when', when, ['at', 'delayMs']);
+  const hasAt = 'at' in when && when.at !== undefined;
+  const hasDelay = 'delayMs' in when && when.delayMs !== undefined;
+  if (hasAt === hasDelay) {
+    throw new InvalidOptionsError(
+      `when must have exactly one of 'at' (a Date) or 'delayMs' (milliseconds), got ${hasAt ? 'both' : 'neither'}`,
+      { option: 'when' },
+    );
+  }
+  if (hasAt) return new Date(checkDate('when.at', (when as { at: Date }).at).getTime());
+  const delayMs = checkInteger('when.delayMs', (when as { delayMs: number }).delayMs, {
+    min: 0,
+    max: 10 * 365 * 24 * 3_600_000,
+  });
+  return new Date(now.getTime() + delayMs);
+}

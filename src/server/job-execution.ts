@@ -1,0 +1,270 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from 'winston';
+import {
+  DocketError,
+  JobDeletedError,
+  JobTimeoutError,
+  LeaseLostError,
+} from '../errors';
+import { InvalidOptionsError } from '../errors';
+import { ServerStoppingError } from '../errors/server-stopping.error';
+import type { EventBus } from '../events/event-bus';
+import type { HandlerRegistration, JobContext } from '../handlers';
+import { fromStoredPayload, validateJob, type IJob } from '../jobs';
+import type { JobErrorInfo, JobRecord } from '../storage/job-record';
+import type { AttemptOutcome, JobLease, JobStore } from '../storage/job-store';
+import type { Clock } from './clock';
+import { toErrorInfo } from './error-info';
+import { retryDelayMs } from './retry-backoff';
+
+/** What an execution needs from its server. */
+export interface ExecutionDeps {
+  readonly store: JobStore;
+  readonly container: DependencyContainer;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly serverId: string;
+}
+
+/** Abort reasons after which the worker no longer owns the job and must not write. */
+function ownershipLost(reason: unknown): boolean {
+  return (
+    reason instanceof LeaseLostError ||
+    reason instanceof JobDeletedError ||
+    reason instanceof ServerStoppingError
+  );
+}
+
+/**
+ * One attempt of one claimed job: rebuilds and validates the payload, resolves the handler
+ * from a child container, runs it under its timeout and abort signal, and records the
+ * outcome with writes fenced by the lease. Whatever the handler does (throw a non-Error,
+ * hang, reject late, return garbage) costs at most this attempt, never the process.
+ */
+export class JobExecution {
+  /** Settles when the attempt's outcome is recorded (or given up); never rejects. */
+  readonly done: Promise<void>;
+  readonly lease: JobLease;
+  private readonly controller = new AbortController();
+  private readonly logger: Logger;
+  private readonly maxAttempts: number;
+  private readonly timeoutMs: number;
+  private pendingProgress: { percent: number; message?: string } | undefined;
+  private progressFlush: Promise<void> | undefined;
+
+  constructor(
+    private readonly job: JobRecord,
+    private readonly registration: HandlerRegistration,
+    private readonly deps: ExecutionDeps,
+  ) {
+    this.lease = { jobId: job._id, fence: job.fence };
+    this.maxAttempts = job.maxAttempts ?? registration.options.maxAttempts;
+    this.timeoutMs = job.timeoutMs ?? registration.options.timeoutMs;
+    this.logger = deps.logger.child({
+      jobId: job._id,
+      jobType: job.type,
+      queue: job.queue,
+      attempt: job.attempt,
+      serverId: deps.serverId,
+    });
+    this.done = this.run().catch((error: unknown) => {
+      this.report(error, 'the job execution failed unexpectedly');
+    });
+  }
+
+  get jobType(): string {
+    return this.job.type;
+  }
+
+  /** Fires the handler's signal with `reason` (first reason wins). */
+  abort(reason: DocketError): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  private get details() {
+    return { jobId: this.job._id, jobType: this.job.type, queue: this.job.queue, attempt: this.job.attempt };
+  }
+
+  private async run(): Promise<void> {
+    const startedAt = performance.now();
+    if (this.job.attempt > this.maxAttempts) {
+      const error = new LeaseLostError(this.details);
+      await this.record(
+        { state: 'failed', durationMs: 0, error: toErrorInfo(error), reason: 'attempts exhausted: the last worker stopped renewing its lease' },
+        error,
+      );
+      return;
+    }
+    let job: IJob;
+    try {
+      job = fromStoredPayload(this.registration.jobClass, this.job.payload);
+      await validateJob(job, this.job.type);
+    } catch (error) {
+      // A stored payload that no longer loads will not load on a retry either.
+      await this.record(
+        { state: 'failed', durationMs: 0, error: toErrorInfo(error), reason: 'the stored payload could not be loaded' },
+        error,
+      );
+      return;
+    }
+
+    this.deps.events.emit('job.started', { ...this.eventBase(), attempt: this.job.attempt, serverId: this.deps.serverId });
+    this.logger.debug('started');
+    const timer = setTimeout(
+      () => this.abort(new JobTimeoutError(this.timeoutMs, this.details)),
+      this.timeoutMs,
+    );
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.invoke(job);
+    } catch (error) {
+      failure = { error };
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.progressFlush;
+    const durationMs = Math.round(performance.now() - startedAt);
+    if (!failure) {
+      await this.record({ state: 'succeeded', durationMs });
+      return;
+    }
+    const reason = this.controller.signal.reason;
+    if (this.controller.signal.aborted && ownershipLost(reason)) {
+      this.logger.info(`stopped: ${(reason as Error).message}`);
+      return;
+    }
+    const error = failure.error;
+    const info = toErrorInfo(error);
+    if (this.job.attempt < this.maxAttempts) {
+      const delay = retryDelayMs(this.job.attempt, this.registration.options.backoff);
+      const dueAt = new Date(this.deps.clock.now().getTime() + delay);
+      await this.record({ state: 'scheduled', durationMs, error: info, reason: `attempt ${this.job.attempt} failed: ${info.message}`.slice(0, 500), dueAt }, error);
+    } else {
+      await this.record({ state: 'failed', durationMs, error: info, reason: `attempt ${this.job.attempt} of ${this.maxAttempts} failed` }, error);
+    }
+  }
+
+  /** Runs the handler; settles when it settles or when the signal fires, whichever is first. */
+  private async invoke(job: IJob): Promise<void> {
+    const signal = this.controller.signal;
+    const child = this.deps.container.createChildContainer();
+    try {
+      const handler = child.resolve(this.registration.handlerClass);
+      const returned: unknown = handler.handle(job, this.context());
+      if (!isThenable(returned)) {
+        throw new TypeError(`${this.registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`);
+      }
+      const handled = Promise.resolve(returned);
+      // A handler that rejects after we stopped waiting must not become an unhandled rejection.
+      handled.catch((error: unknown) => {
+        if (signal.aborted) this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
+      });
+      await Promise.race([handled, aborted(signal)]);
+    } finally {
+      Promise.resolve(child.dispose()).catch((error: unknown) =>
+        this.report(error, "disposing the job container failed"),
+      );
+    }
+  }
+
+  private context(): JobContext {
+    return {
+      signal: this.controller.signal,
+      jobId: this.job._id,
+      jobType: this.job.type,
+      queue: this.job.queue,
+      attempt: this.job.attempt,
+      maxAttempts: this.maxAttempts,
+      logger: this.logger,
+      progress: (percent, message) => this.progress(percent, message),
+    };
+  }
+
+  /** Stores progress, coalescing bursts: while one write is in flight only the latest value waits. */
+  private progress(percent: number, message?: string): Promise<void> {
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+      return Promise.reject(new InvalidOptionsError(`progress percent must be a number from 0 to 100, got ${String(percent)}`, { option: 'percent', ...this.details }));
+    }
+    if (message !== undefined && typeof message !== 'string') {
+      return Promise.reject(new InvalidOptionsError(`progress message must be a string, got ${typeof message}`, { option: 'message', ...this.details }));
+    }
+    this.pendingProgress = { percent, ...(message === undefined ? {} : { message: message.slice(0, 500) }) };
+    this.deps.events.emit('job.progress', { ...this.eventBase(), percent, message });
+    this.progressFlush ??= this.flushProgress();
+    return this.progressFlush;
+  }
+
+  private async flushProgress(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this.pendingProgress) {
+        const next = this.pendingProgress;
+        this.pendingProgress = undefined;
+        await this.deps.store.saveProgress(this.lease, { ...next, at: this.deps.clock.now() });
+      }
+    } catch (error) {
+      this.report(error, 'saving progress failed');
+    } finally {
+      this.progressFlush = undefined;
+    }
+  }
+
+  private async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {
+    const now = this.deps.clock.now();
+    let written: boolean;
+    try {
+      written = await this.deps.store.finish(this.lease, outcome, this.deps.serverId, now);
+    } catch (error) {
+      // The lease will expire and another server will retry the job (at-least-once).
+      this.report(error, `recording '${outcome.state}' failed`);
+      return;
+    }
+    if (!written) {
+      this.logger.warn(`lost the lease before recording '${outcome.state}': the outcome was not written`);
+      this.deps.events.emit('job.leaseLost', { ...this.eventBase(), attempt: this.job.attempt });
+      return;
+    }
+    this.emitOutcome(outcome, cause);
+  }
+
+  private emitOutcome(outcome: AttemptOutcome, cause: unknown): void {
+    const base = { ...this.eventBase(), attempt: this.job.attempt };
+    switch (outcome.state) {
+      case 'succeeded':
+        this.logger.debug(`succeeded in ${outcome.durationMs} ms`);
+        this.deps.events.emit('job.succeeded', { ...base, durationMs: outcome.durationMs });
+        return;
+      case 'scheduled':
+        this.logger.warn(`failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`, { error: cause });
+        this.deps.events.emit('job.retried', { ...base, error: outcome.error, nextAttemptAt: outcome.dueAt });
+        return;
+      case 'failed':
+        this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
+        this.deps.events.emit('job.failed', { ...base, error: outcome.error as JobErrorInfo });
+        return;
+    }
+  }
+
+  private eventBase() {
+    return { jobId: this.job._id, jobType: this.job.type, queue: this.job.queue };
+  }
+
+  private report(error: unknown, context: string): void {
+    this.deps.events.emit('error', {
+      error: error instanceof Error ? error : new Error(String(error)),
+      context: `${context} (job ${this.job._id})`,
+    });
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

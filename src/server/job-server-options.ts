@@ -1,0 +1,133 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_QUEUE } from '../constants';
+import { InvalidOptionsError } from '../errors';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkPlainObject,
+  checkQueueName,
+  checkString,
+} from '../options/option-checks';
+
+/** Options of `Docket.startServer`. */
+export interface JobServerOptions {
+  /**
+   * Queues this server claims from.
+   * @defaultValue `['default']`
+   */
+  queues?: readonly string[];
+  /**
+   * Jobs this server runs at once.
+   * @defaultValue `10`
+   */
+  concurrency?: number;
+  /**
+   * Longest wait between claims while idle (ms). Polling starts at `minPollIntervalMs` after
+   * each claimed job and doubles while nothing is due, up to this.
+   * @defaultValue `1000`
+   */
+  pollIntervalMs?: number;
+  /**
+   * Shortest wait between empty claims (ms).
+   * @defaultValue `50`
+   */
+  minPollIntervalMs?: number;
+  /**
+   * How long a claim holds a job without a heartbeat (ms): after it, another server may take
+   * the job over (at-least-once).
+   * @defaultValue `30000`
+   */
+  leaseMs?: number;
+  /**
+   * Interval of the heartbeat that extends the leases of running jobs in one round trip (ms);
+   * must be under half of `leaseMs`.
+   * @defaultValue `10000`
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * Interval of the sweep that re-enqueues jobs whose lease expired (ms).
+   * @defaultValue `15000`
+   */
+  recoveryIntervalMs?: number;
+  /**
+   * How long `stop()` waits for running jobs before aborting their signals (ms).
+   * @defaultValue `10000`
+   */
+  shutdownGraceMs?: number;
+  /**
+   * How long `stop()` waits after aborting before it releases the jobs still running (ms).
+   * @defaultValue `1000`
+   */
+  abortGraceMs?: number;
+  /**
+   * This server's id in leases, history and logs.
+   * @defaultValue `<hostname>:<pid>:<random>`
+   */
+  serverId?: string;
+}
+
+/** {@link JobServerOptions} with every default applied, validated and frozen. */
+export type ResolvedJobServerOptions = Readonly<Required<JobServerOptions>>;
+
+const DEFAULTS = {
+  queues: [DEFAULT_QUEUE],
+  concurrency: 10,
+  pollIntervalMs: 1_000,
+  minPollIntervalMs: 50,
+  leaseMs: 30_000,
+  heartbeatIntervalMs: 10_000,
+  recoveryIntervalMs: 15_000,
+  shutdownGraceMs: 10_000,
+  abortGraceMs: 1_000,
+} satisfies Omit<ResolvedJobServerOptions, 'serverId'>;
+
+const MAX_MS = 2_147_483_647;
+
+/** Validates server options once; throws `InvalidOptionsError` naming the option. */
+export function resolveJobServerOptions(options: JobServerOptions = {}): ResolvedJobServerOptions {
+  checkPlainObject('server options', options);
+  checkKnownKeys('server options', options, [...Object.keys(DEFAULTS), 'serverId']);
+  const queues = options.queues ?? DEFAULTS.queues;
+  if (!Array.isArray(queues) || queues.length === 0) {
+    throw new InvalidOptionsError(`queues must be a non-empty array of queue names`, {
+      option: 'queues',
+    });
+  }
+  queues.forEach((queue, i) =>
+    checkQueueName(`queues[${i}]`, queue),
+  );
+  const ms = (name: keyof typeof DEFAULTS, min: number): number =>
+    checkInteger(name, options[name] ?? DEFAULTS[name], { min, max: MAX_MS });
+  const resolved: ResolvedJobServerOptions = {
+    queues: Object.freeze([...new Set(queues)]),
+    concurrency: checkInteger('concurrency', options.concurrency ?? DEFAULTS.concurrency, {
+      min: 1,
+      max: 10_000,
+    }),
+    pollIntervalMs: ms('pollIntervalMs', 10),
+    minPollIntervalMs: ms('minPollIntervalMs', 1),
+    leaseMs: ms('leaseMs', 100),
+    heartbeatIntervalMs: ms('heartbeatIntervalMs', 10),
+    recoveryIntervalMs: ms('recoveryIntervalMs', 10),
+    shutdownGraceMs: ms('shutdownGraceMs', 0),
+    abortGraceMs: ms('abortGraceMs', 0),
+    serverId:
+      options.serverId === undefined
+        ? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+        : checkString('serverId', options.serverId, { maxLength: 200 }),
+  };
+  if (resolved.minPollIntervalMs > resolved.pollIntervalMs) {
+    throw new InvalidOptionsError(
+      `minPollIntervalMs must be ≤ pollIntervalMs (${resolved.pollIntervalMs}), got ${resolved.minPollIntervalMs}`,
+      { option: 'minPollIntervalMs' },
+    );
+  }
+  if (resolved.heartbeatIntervalMs * 2 > resolved.leaseMs) {
+    throw new InvalidOptionsError(
+      `heartbeatIntervalMs must be at most half of leaseMs (${resolved.leaseMs}), got ${resolved.heartbeatIntervalMs}`,
+      { option: 'heartbeatIntervalMs' },
+    );
+  }
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,264 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from 'winston';
+import { JobDeletedError, LeaseLostError } from '../errors';
+import { ServerStoppingError } from '../errors/server-stopping.error';
+import type { EventBus } from '../events/event-bus';
+import type { HandlerRegistry } from '../handlers';
+import type { JobRecord } from '../storage/job-record';
+import type { JobLease, JobStore } from '../storage/job-store';
+import type { Clock } from './clock';
+import { JobExecution } from './job-execution';
+import type { ResolvedJobServerOptions } from './job-server-options';
+import { WakeSignal } from './wake-signal';
+
+/** What a server needs from the Docket instance that starts it. */
+export interface JobServerDeps {
+  readonly store: JobStore;
+  readonly registry: HandlerRegistry;
+  readonly container: DependencyContainer;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * Claims due jobs of its queues and job types, runs them under its concurrency limits,
+ * keeps their leases alive, re-enqueues jobs of dead servers, and stops gracefully.
+ */
+export class JobServer {
+  private readonly running = new Map<string, JobExecution>();
+  private readonly runningByType = new Map<string, number>();
+  private readonly wake = new WakeSignal();
+  private readonly cleanups: Array<{ name: string; run: () => void | Promise<void> }> = [];
+  private readonly logger: Logger;
+  private stopping = false;
+  private starting: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private loop: Promise<void> | undefined;
+  private nextDueWake: { at: number; timer: NodeJS.Timeout } | undefined;
+
+  constructor(
+    readonly options: ResolvedJobServerOptions,
+    private readonly deps: JobServerDeps,
+  ) {
+    this.logger = deps.logger.child({ serverId: options.serverId });
+  }
+
+  /** This server's id (in leases, history and logs). */
+  get id(): string {
+    return this.options.serverId;
+  }
+
+  /** How many jobs run on this server now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Starts claiming. Idempotent. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  /**
+   * Stops claiming, waits up to `shutdownGraceMs` for running jobs, aborts the rest, waits
+   * `abortGraceMs`, then releases what still runs so another server takes it at once.
+   * Idempotent; awaits an in-flight `start()`.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.doStop();
+    return this.stopped;
+  }
+
+  private async doStart(): Promise<void> {
+    const { events } = this.deps;
+    this.acquire('event listeners', [
+      events.on('job.enqueued', (event) => this.onEnqueued(event.queue, event.jobType, event.dueAt)),
+      events.on('job.deleted', (event) => {
+        if (!event.wasRunning) return;
+        for (const execution of this.running.values()) {
+          if (execution.lease.jobId === event.jobId) execution.abort(new JobDeletedError({ jobId: event.jobId }));
+        }
+      }),
+    ]);
+    this.every('heartbeat', this.options.heartbeatIntervalMs, () => this.heartbeat());
+    this.every('recovery', this.options.recoveryIntervalMs, () => this.recover());
+    this.acquire('due-time wake', [() => clearTimeout(this.nextDueWake?.timer)]);
+    if (this.deps.registry.jobTypes().length === 0) {
+      this.logger.warn('no job handlers are registered: this server will claim nothing');
+    }
+    await this.recover();
+    this.loop = this.claimLoop();
+    this.logger.info(
+      `server started: queues ${this.options.queues.join(', ')}, concurrency ${this.options.concurrency}`,
+    );
+  }
+
+  private async doStop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    this.stopping = true;
+    this.wake.wake();
+    await this.loop;
+    const { shutdownGraceMs, abortGraceMs } = this.options;
+    if (this.running.size > 0 && !(await this.allSettledWithin(shutdownGraceMs))) {
+      for (const execution of this.running.values()) execution.abort(new ServerStoppingError(this.id));
+      await this.allSettledWithin(abortGraceMs);
+    }
+    const left = [...this.running.values()].map((execution) => execution.lease);
+    if (left.length > 0) {
+      await this.step('release unfinished jobs', async () => {
+        const released = await this.deps.store.release(left, this.id, this.deps.clock.now());
+        this.logger.warn(`released ${released} unfinished job(s) to other servers`);
+      });
+    }
+    for (const cleanup of this.cleanups.reverse()) await this.step(cleanup.name, cleanup.run);
+    this.logger.info('server stopped');
+  }
+
+  private async claimLoop(): Promise<void> {
+    const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
+    let idleDelay = minPollIntervalMs;
+    while (!this.stopping) {
+      const jobTypes = this.claimableTypes();
+      if (this.running.size >= concurrency || jobTypes.length === 0) {
+        await this.wake.sleep(Infinity); // a finishing job or stop() wakes us
+        continue;
+      }
+      let job: JobRecord | null;
+      try {
+        job = await this.deps.store.claim({
+          queues: this.options.queues,
+          jobTypes,
+          serverId: this.id,
+          leaseMs: this.options.leaseMs,
+          now: this.deps.clock.now(),
+        });
+      } catch (error) {
+        this.report(error, 'claiming failed');
+        await this.wake.sleep(pollIntervalMs);
+        continue;
+      }
+      if (job) {
+        idleDelay = minPollIntervalMs;
+        this.execute(job);
+        continue;
+      }
+      await this.wake.sleep(idleDelay);
+      idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
+    }
+  }
+
+  private execute(job: JobRecord): void {
+    // Even when stop() began while this claim was in flight, the job is ours now: run it, and
+    // the graceful stop waits for it or releases it.
+    const registration = this.deps.registry.require(job.type);
+    const execution = new JobExecution(job, registration, { ...this.deps, logger: this.logger, serverId: this.id });
+    // Keyed by lease, not job id: a paused attempt and its takeover may both run here.
+    const key = leaseKey(execution.lease);
+    this.running.set(key, execution);
+    this.runningByType.set(job.type, (this.runningByType.get(job.type) ?? 0) + 1);
+    void execution.done.then(() => {
+      this.running.delete(key);
+      this.runningByType.set(job.type, (this.runningByType.get(job.type) ?? 1) - 1);
+      this.wake.wake();
+    });
+  }
+
+  /** Job types with handlers whose per-type limit is not reached. */
+  private claimableTypes(): string[] {
+    return this.deps.registry
+      .all()
+      .filter((r) => r.options.concurrency === undefined || (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency)
+      .map((r) => r.jobType);
+  }
+
+  /** A job enqueued in this process: claim now if it is due, or wake up when it will be. */
+  private onEnqueued(queue: string, jobType: string, dueAt: Date): void {
+    if (this.stopping || !this.options.queues.includes(queue) || !this.deps.registry.get(jobType)) return;
+    const at = dueAt.getTime();
+    const delay = at - this.deps.clock.now().getTime();
+    if (delay <= 0) {
+      this.wake.wake();
+      return;
+    }
+    if (delay > this.options.pollIntervalMs * 2 ** 20 || (this.nextDueWake && this.nextDueWake.at <= at)) return;
+    if (this.nextDueWake) clearTimeout(this.nextDueWake.timer);
+    const timer = setTimeout(() => {
+      this.nextDueWake = undefined;
+      this.wake.wake();
+    }, Math.min(delay, 2_147_483_647));
+    timer.unref();
+    this.nextDueWake = { at, timer };
+  }
+
+  /** Extends every running job's lease in one round trip; aborts the jobs whose lease is gone. */
+  private async heartbeat(): Promise<void> {
+    const executions = [...this.running.values()];
+    if (executions.length === 0) return;
+    const expiresAt = new Date(this.deps.clock.now().getTime() + this.options.leaseMs);
+    const lost = await this.deps.store.extendLeases(
+      executions.map((e) => e.lease),
+      expiresAt,
+    );
+    for (const lease of lost) {
+      const execution = this.running.get(leaseKey(lease));
+      if (!execution) continue;
+      const details = { jobId: lease.jobId, jobType: execution.jobType };
+      execution.abort(lease.state === 'deleted' ? new JobDeletedError(details) : new LeaseLostError(details));
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const recovered = await this.deps.store.recoverExpired(this.deps.clock.now());
+    if (recovered > 0) {
+      this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
+      this.wake.wake();
+    }
+  }
+
+  private async allSettledWithin(ms: number): Promise<boolean> {
+    if (this.running.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const settled = Promise.all([...this.running.values()].map((e) => e.done)).then(() => true);
+    const result = await Promise.race([settled, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  /** Runs `task` every `ms` without overlapping itself; stops at `stop()`. */
+  private every(name: string, ms: number, task: () => Promise<void>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      task()
+        .catch((error: unknown) => this.report(error, `${name} failed`))
+        .finally(() => (busy = false));
+    }, ms);
+    this.acquire(`${name} timer`, [() => clearInterval(timer)]);
+  }
+
+  private acquire(name: string, releasers: Array<() => void>): void {
+    this.cleanups.push({ name, run: () => releasers.forEach((release) => release()) });
+  }
+
+  private async step(name: string, run: () => void | Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.report(error, `stopping: ${name} failed`);
+    }
+  }
+
+  private report(error: unknown, context: string): void {
+    this.deps.events.emit('error', {
+      error: error instanceof Error ? error : new Error(String(error)),
+      context: `${context} (server ${this.id})`,
+    });
+  }
+}
+
+function leaseKey(lease: JobLease): string {
+  return `${lease.jobId}#${lease.fence}`;
+}

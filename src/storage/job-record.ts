@@ -1,0 +1,76 @@
+/** The states a job moves through (Hangfire's names). */
+export type JobState =
+  | 'scheduled'
+  | 'enqueued'
+  | 'processing'
+  | 'succeeded'
+  | 'failed'
+  | 'deleted'
+  | 'awaiting';
+
+/** States from which a server may claim a job once it is due. */
+export const CLAIMABLE_STATES: readonly JobState[] = ['enqueued', 'scheduled'];
+
+/** States in which a job has not finished (a delete or a lease still matters). */
+export const UNFINISHED_STATES: readonly JobState[] = [
+  'scheduled',
+  'enqueued',
+  'processing',
+  'awaiting',
+];
+
+/** One entry of a job's bounded state history. */
+export interface JobHistoryEntry {
+  readonly state: JobState;
+  readonly at: Date;
+  readonly serverId?: string;
+  readonly reason?: string;
+}
+
+/** What is kept of an error a handler threw. */
+export interface JobErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** Progress reported by a handler through `JobContext.progress`. */
+export interface JobProgress {
+  readonly percent: number;
+  readonly message?: string;
+  readonly at: Date;
+}
+
+/**
+ * A job as stored in MongoDB (collection `<prefix>jobs`). `attempt` counts claims, so the
+ * running attempt is 1-based; `fence` grows by one at every claim and conditions every
+ * write a worker makes afterwards (DESIGN invariant 3).
+ */
+export interface JobRecord {
+  _id: string;
+  type: string;
+  queue: string;
+  priority: number;
+  state: JobState;
+  payload: Record<string, unknown>;
+  /** When the job may next be claimed. */
+  dueAt: Date;
+  createdAt: Date;
+  attempt: number;
+  /** Set when the caller chose it; otherwise the handler's setting applies. */
+  maxAttempts: number | null;
+  /** Set when the caller chose it; otherwise the handler's setting applies. */
+  timeoutMs: number | null;
+  fence: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  progress: JobProgress | null;
+  error: JobErrorInfo | null;
+  history: JobHistoryEntry[];
+}
+
+/** How many history entries a job keeps (the oldest go first). */
+export const HISTORY_LIMIT = 50;

@@ -1,0 +1,9 @@
+import { createLogger, transports, type Logger } from 'winston';
+
+/** A winston logger that writes nothing (set DOCKET_TEST_LOGS=1 to see the logs). */
+export function quietLogger(): Logger {
+  return createLogger({
+    level: 'debug',
+    transports: [new transports.Console({ silent: process.env.DOCKET_TEST_LOGS !== '1' })],
+  });
+}

@@ -1,0 +1,102 @@
+import { JOB_SCHEDULER, type Docket, type IJobScheduler } from '../../../src';
+import { createTestDocket } from '../../helpers/docket';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { waitFor } from '../../helpers/wait-for';
+import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-processes';
+import { effect, slow } from '../fixtures/multi-process-jobs';
+
+const FAST = {
+  concurrency: 20,
+  pollIntervalMs: 100,
+  minPollIntervalMs: 5,
+  leaseMs: 1_500,
+  heartbeatIntervalMs: 300,
+  recoveryIntervalMs: 200,
+  shutdownGraceMs: 2_000,
+};
+
+describe('several worker processes on one database', () => {
+  let db: TestDatabase;
+  let producer: Docket;
+  let scheduler: IJobScheduler;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDatabase('multi_process');
+    // The producer enqueues only: it runs no server, as a web process would.
+    const created = await createTestDocket(db, { handlers: [] });
+    producer = created.docket;
+    scheduler = created.container.resolve(JOB_SCHEDULER);
+    await db.client.db(db.dbName).collection('effects').createIndex({ jobId: 1 }, { unique: true });
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await producer.close();
+    await db.cleanup();
+  });
+
+  const jobs = () => db.client.db(db.dbName).collection('docket.jobs');
+  const effects = () => db.client.db(db.dbName).collection('effects');
+
+  it('3 processes drain 3,000 jobs, each side effect exactly once', async () => {
+    const started = await Promise.all(
+      ['drain-a', 'drain-b', 'drain-c'].map((id) => startWorkerProcess(id, { uri: db.uri, dbName: db.dbName, server: FAST })),
+    );
+    workers.push(...started);
+    const ids: string[] = [];
+    for (let batch = 0; batch < 30; batch++) {
+      ids.push(...(await Promise.all(Array.from({ length: 100 }, (_, i) => scheduler.enqueue(effect(batch * 100 + i))))));
+    }
+    await waitFor(async () => (await jobs().countDocuments({ type: 'mp.effect', state: 'succeeded' })) === 3_000, {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      what: '3,000 jobs to succeed',
+    });
+    expect(await effects().countDocuments()).toBe(3_000);
+    expect(new Set((await effects().find().toArray()).map((e) => e.jobId))).toEqual(new Set(ids));
+    // No job needed a second attempt: nothing ran twice, nothing failed.
+    expect(await jobs().countDocuments({ type: 'mp.effect', attempt: { $ne: 1 } })).toBe(0);
+    const perWorker = await effects().aggregate([{ $group: { _id: '$worker', n: { $sum: 1 } } }]).toArray();
+    expect(perWorker.length).toBeGreaterThanOrEqual(2);
+    process.stdout.write(`drain split across workers: ${JSON.stringify(perWorker)}\n`);
+    const codes = await Promise.all(started.map((w) => w.stop('SIGTERM')));
+    expect(codes).toEqual([0, 0, 0]);
+  }, 180_000);
+
+  it('a worker killed with SIGKILL mid-job: the job completes elsewhere on attempt 2, nothing lost or doubled', async () => {
+    const victim = await startWorkerProcess('victim', { uri: db.uri, dbName: db.dbName, server: FAST });
+    workers.push(victim);
+    const slowId = await scheduler.enqueue(slow(1));
+    const starts = db.client.db(db.dbName).collection('starts');
+    await waitFor(() => starts.findOne({ jobId: slowId, attempt: 1 }), { what: 'the victim to start the slow job', timeoutMs: 30_000 });
+    expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
+    // Work that arrives while no worker runs waits for the next one.
+    const quickIds = await Promise.all(Array.from({ length: 50 }, (_, i) => scheduler.enqueue(effect(10_000 + i))));
+
+    const survivor = await startWorkerProcess('survivor', { uri: db.uri, dbName: db.dbName, server: FAST });
+    workers.push(survivor);
+    const record = await waitFor(
+      async () => {
+        const job = await jobs().findOne({ _id: slowId as never });
+        return job?.state === 'succeeded' ? job : null;
+      },
+      { timeoutMs: 30_000, what: 'the slow job to succeed on the survivor' },
+    );
+    expect(record.attempt).toBe(2);
+    expect(record.history.map((h: { reason?: string }) => h.reason).filter(Boolean)).toContain(
+      'lease expired: its worker stopped renewing it',
+    );
+    const attempts = await starts.find({ jobId: slowId }).sort({ attempt: 1 }).toArray();
+    expect(attempts.map((a) => [a.attempt, a.worker])).toEqual([
+      [1, 'victim'],
+      [2, 'survivor'],
+    ]);
+    await waitFor(
+      async () => (await jobs().countDocuments({ _id: { $in: quickIds as never[] }, state: 'succeeded' })) === 50,
+      { timeoutMs: 30_000, what: 'the quick jobs' },
+    );
+    expect(await effects().countDocuments({ jobId: { $in: quickIds } })).toBe(50);
+    expect(await survivor.stop('SIGTERM')).toBe(0);
+  }, 120_000);
+});
