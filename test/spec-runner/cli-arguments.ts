@@ -1,0 +1,92 @@
+import { statSync } from 'node:fs';
+
+/** What `npm run spec -- <dir> [options]` asked for. */
+export interface CliArguments {
+  /** A directory of `.json` unified test files, or one such file. */
+  readonly path: string;
+  /** List tests and skip decisions without a server. */
+  readonly list: boolean;
+  /** Server version `--list` assumes. */
+  readonly assumedVersion: string;
+  /** Only tests whose "file › description" contains this text (case-insensitive). */
+  readonly filter?: string;
+  /** Per-test time limit. */
+  readonly timeoutMs: number;
+  /** Print a PASS line per passing test too. */
+  readonly verbose: boolean;
+}
+
+export const USAGE = `usage: npm run spec -- <dir|file.json> [--list [--server-version X.Y]] [--filter TEXT] [--timeout-ms N] [--verbose]
+  <dir>             directory of unified-format CRUD spec test files (*.json)
+  --list            list the tests and skip decisions without a server (assumes a standalone)
+  --server-version  server version --list assumes (default 7.0.0)
+  --filter TEXT     run only tests whose "file › description" contains TEXT
+  --timeout-ms N    fail a test that runs longer than N ms (default 30000)
+  --verbose         also print a PASS line per passing test`;
+
+/** A command line that cannot be run (exit code 2). */
+export class UsageError extends Error {
+  override get name(): string {
+    return 'UsageError';
+  }
+}
+
+/** Parses `argv` (without node and the script); throws {@link UsageError}. */
+export function parseCliArguments(argv: readonly string[]): CliArguments {
+  const positional: string[] = [];
+  let list = false;
+  let verbose = false;
+  let assumedVersion = '7.0.0';
+  let filter: string | undefined;
+  let timeoutMs = 30_000;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    const value = (): string => {
+      const next = argv[++index];
+      if (next === undefined) throw new UsageError(`${argument} needs a value`);
+      return next;
+    };
+    switch (argument) {
+      case '--list':
+        list = true;
+        break;
+      case '--verbose':
+        verbose = true;
+        break;
+      case '--server-version':
+        assumedVersion = value();
+        if (!/^\d+(\.\d+){0,2}$/.test(assumedVersion)) {
+          throw new UsageError(
+            `--server-version must look like 7.0 or 7.0.12, got ${assumedVersion}`,
+          );
+        }
+        break;
+      case '--filter':
+        filter = value();
+        break;
+      case '--timeout-ms':
+        timeoutMs = Number(value());
+        if (!Number.isInteger(timeoutMs) || timeoutMs < 100) {
+          throw new UsageError(`--timeout-ms must be an integer ≥ 100, got ${argv[index]}`);
+        }
+        break;
+      default:
+        if (argument.startsWith('-')) throw new UsageError(`unknown option ${argument}`);
+        positional.push(argument);
+    }
+  }
+  if (positional.length !== 1) {
+    throw new UsageError(
+      positional.length === 0
+        ? 'no test directory given'
+        : `one directory expected, got ${positional.length}`,
+    );
+  }
+  const path = positional[0];
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) throw new UsageError(`no such directory: ${path}`);
+  if (!stats.isDirectory() && !(stats.isFile() && path.endsWith('.json'))) {
+    throw new UsageError(`not a directory or a .json file: ${path}`);
+  }
+  return { path, list, assumedVersion, filter, timeoutMs, verbose };
+}

@@ -1,0 +1,76 @@
+import { MongoClient } from 'mongodb';
+import { parseCliArguments, USAGE, UsageError, type CliArguments } from './cli-arguments';
+import { listTests } from './list-tests';
+import { Report } from './report';
+import { runSuite } from './run-suite';
+import { assumedTargetServer, describeTargetServer } from './target-server';
+import { expectEventsNote, loadTestFiles, type LoadedFile } from './test-file-set';
+
+/**
+ * `npm run spec -- <dir>`: runs MongoDB's unified-format CRUD specification tests through
+ * the official driver against the server `startEphemeralMongo()` gives (MONGODB_URI, a
+ * mongod, or Docket's stand-in). Prints `FAIL`/`SKIP` lines and one
+ * `N passed, N failed, N skipped` line. Exit code: 0 all passed or skipped, 1 any failure
+ * (or an error of the runner itself), 2 bad usage.
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArguments;
+  try {
+    args = parseCliArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const files = await loadTestFiles(args.path);
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  write(expectEventsNote(files));
+  if (args.list) {
+    const failures = await listTests(
+      files,
+      assumedTargetServer(args.assumedVersion),
+      write,
+      args.filter,
+    );
+    return failures > 0 ? 1 : 0;
+  }
+  return runAgainstServer(args, files, new Report(write, args.verbose));
+}
+
+async function runAgainstServer(
+  args: CliArguments,
+  files: LoadedFile[],
+  report: Report,
+): Promise<number> {
+  // Loaded here, not at the top: `--list` and usage errors must work without a server.
+  const { startEphemeralMongo } = await import('../../src/testing');
+  const mongo = await startEphemeralMongo();
+  const internalClient = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    const target = await describeTargetServer(internalClient, mongo.uri);
+    report.note(
+      `server: ${mongo.kind} at ${mongo.uri}, version ${target.version}, topology ${target.topology}`,
+    );
+    await runSuite(
+      files,
+      { uri: mongo.uri, internalClient, target, timeoutMs: args.timeoutMs },
+      report,
+      args.filter,
+    );
+    report.summarize();
+    return report.hasFailures ? 1 : 0;
+  } finally {
+    await internalClient.close(true);
+    await mongo.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `spec runner error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
