@@ -5,6 +5,7 @@ import { InvalidOptionsError } from './errors';
 import type { HandlerClass } from './handlers';
 import { checkKnownKeys, checkPlainObject, checkString } from './options/option-checks';
 import type { Clock } from './server/clock';
+import type { RetentionOptions } from './storage/retention';
 
 /** Where Docket keeps its collections: a connection string, or a client the caller owns. */
 export type DocketMongoOptions =
@@ -45,13 +46,26 @@ export interface DocketOptions {
    */
   readonly logger?: Logger;
   /**
+   * How long finished jobs are kept (a TTL index deletes them afterwards).
+   * @defaultValue succeeded 1 day, failed 14 days, deleted 1 day
+   */
+  readonly retention?: RetentionOptions;
+  /**
    * The clock (tests inject one).
    * @defaultValue the system clock
    */
   readonly clock?: Clock;
 }
 
-const OPTION_KEYS = ['mongo', 'container', 'collectionPrefix', 'handlers', 'logger', 'clock'];
+const OPTION_KEYS = [
+  'mongo',
+  'container',
+  'collectionPrefix',
+  'handlers',
+  'logger',
+  'clock',
+  'retention',
+];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;
 
 /** Validates {@link DocketOptions} at the call; throws `InvalidOptionsError` naming the option. */
@@ -63,7 +77,9 @@ export function checkDocketOptions(options: DocketOptions): void {
   if ('client' in mongo) {
     checkKnownKeys('mongo', mongo, ['client', 'dbName']);
     if (typeof (mongo.client as MongoClient | null)?.db !== 'function') {
-      throw new InvalidOptionsError('mongo.client must be a MongoClient', { option: 'mongo.client' });
+      throw new InvalidOptionsError('mongo.client must be a MongoClient', {
+        option: 'mongo.client',
+      });
     }
   } else {
     checkKnownKeys('mongo', mongo, ['uri', 'dbName', 'clientOptions']);
@@ -78,7 +94,9 @@ export function checkDocketOptions(options: DocketOptions): void {
   if (mongo.dbName !== undefined) {
     checkString('mongo.dbName', mongo.dbName, { pattern: /^[^/\\. "$*<>:|?]+$/, maxLength: 63 });
   }
-  if (typeof (options.container as DependencyContainer | null)?.createChildContainer !== 'function') {
+  if (
+    typeof (options.container as DependencyContainer | null)?.createChildContainer !== 'function'
+  ) {
     throw new InvalidOptionsError('container must be a tsyringe DependencyContainer', {
       option: 'container',
     });

@@ -1,6 +1,6 @@
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'winston';
-import { StorageError } from './errors';
+import { DocketError, StorageError } from './errors';
 import type { DocketEventName, DocketEvents } from './events/docket-events';
 import { EventBus } from './events/event-bus';
 import { HandlerRegistry, decoratedHandlerClasses } from './handlers';
@@ -12,9 +12,28 @@ import { JobServer } from './server/job-server';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
+import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
+import { resolveRetention } from './storage/retention';
+import { RecurringJobs } from './recurring';
+import { checkQueueName } from './options/option-checks';
+import type { Clock } from './server/clock';
 import { checkDocketOptions, dbNameFromUri, type DocketOptions } from './docket-options';
 
 const DEFAULT_PREFIX = 'docket.';
+
+/** The collaborators of one Docket instance, built by {@link Docket.create}. */
+interface DocketParts {
+  readonly options: DocketOptions;
+  readonly client: MongoClient;
+  readonly ownsClient: boolean;
+  readonly store: MongoJobStore;
+  readonly queues: MongoQueueStore;
+  readonly recurring: RecurringJobs;
+  readonly registry: HandlerRegistry;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -32,44 +51,62 @@ export class Docket {
   private readonly servers = new Set<JobServer>();
   private closing: Promise<void> | undefined;
 
-  private constructor(
-    private readonly options: DocketOptions,
-    private readonly client: MongoClient,
-    private readonly ownsClient: boolean,
-    private readonly store: MongoJobStore,
-    private readonly registry: HandlerRegistry,
-    private readonly events: EventBus,
-    private readonly logger: Logger,
-  ) {
-    this.scheduler = new JobScheduler(store, events, options.clock ?? systemClock);
-    options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
+  private constructor(private readonly parts: DocketParts) {
+    this.scheduler = new JobScheduler(parts.store, parts.recurring, parts.events, parts.clock);
+    parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
   }
 
   /**
-   * Connects, creates the indexes and registers handlers and the scheduler.
+   * Connects, creates the indexes, registers handlers and the scheduler, and applies the
+   * recurring jobs declared with `@Recurring` (idempotent).
    * @throws InvalidOptionsError for invalid options (before connecting).
    * @throws DuplicateHandlerError when two handlers target one job type.
    * @throws StorageError when MongoDB cannot be reached or the indexes cannot be created.
    */
   static async create(options: DocketOptions): Promise<Docket> {
     checkDocketOptions(options);
-    const registry = HandlerRegistry.build(options.container, options.handlers ?? decoratedHandlerClasses());
+    const retention = resolveRetention(options.retention);
+    const registry = HandlerRegistry.build(
+      options.container,
+      options.handlers ?? decoratedHandlerClasses(),
+    );
     const logger = options.logger ?? createDefaultLogger();
+    const clock = options.clock ?? systemClock;
     const { mongo } = options;
     const ownsClient = !('client' in mongo);
-    const client = 'client' in mongo ? mongo.client : new MongoClient(mongo.uri, mongo.clientOptions);
+    const client =
+      'client' in mongo ? mongo.client : new MongoClient(mongo.uri, mongo.clientOptions);
     try {
       if (ownsClient) await client.connect();
       const db: Db = client.db(
         mongo.dbName ?? ('uri' in mongo ? dbNameFromUri(mongo.uri) : undefined) ?? 'docket',
       );
-      const store = new MongoJobStore(db, options.collectionPrefix ?? DEFAULT_PREFIX);
-      await store.ensureIndexes();
-      return new Docket(options, client, ownsClient, store, registry, new EventBus(logger), logger);
+      const collectionPrefix = options.collectionPrefix ?? DEFAULT_PREFIX;
+      const events = new EventBus(logger);
+      const store = new MongoJobStore(db, collectionPrefix, retention);
+      const recurring = new RecurringJobs({ db, collectionPrefix, store, clock, events, logger });
+      await Promise.all([store.ensureIndexes(), recurring.ensureIndexes()]);
+      await recurring.applyDeclared();
+      const queues = new MongoQueueStore(db, collectionPrefix);
+      return new Docket({
+        options,
+        client,
+        ownsClient,
+        store,
+        queues,
+        recurring,
+        registry,
+        events,
+        logger,
+        clock,
+      });
     } catch (error) {
       if (ownsClient) await client.close().catch(() => undefined);
-      if (error instanceof StorageError) throw error;
-      throw new StorageError(`Could not connect to MongoDB: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      if (error instanceof DocketError) throw error;
+      throw new StorageError(
+        `Could not connect to MongoDB: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -80,13 +117,16 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     const resolved = resolveJobServerOptions(options);
     if (this.closing) throw new StorageError('Docket is closed: cannot start a server');
+    const { store, queues, recurring, registry, events, logger, clock } = this.parts;
     const server = new JobServer(resolved, {
-      store: this.store,
-      registry: this.registry,
-      container: this.options.container,
-      events: this.events,
-      logger: this.logger,
-      clock: this.options.clock ?? systemClock,
+      store,
+      queueStates: queues,
+      recurring,
+      registry,
+      container: this.parts.options.container,
+      events,
+      logger,
+      clock,
     });
     this.servers.add(server);
     await server.start();
@@ -94,18 +134,47 @@ export class Docket {
   }
 
   /** Listens to a Docket event; returns a function that removes the listener. */
-  on<K extends DocketEventName>(event: K, listener: (payload: DocketEvents[K]) => unknown): () => void {
-    return this.events.on(event, listener);
+  on<K extends DocketEventName>(
+    event: K,
+    listener: (payload: DocketEvents[K]) => unknown,
+  ): () => void {
+    return this.parts.events.on(event, listener);
   }
 
   /** Reads a job as stored (state, attempts, history, error, progress), or null. */
   getJob(jobId: string): Promise<JobRecord | null> {
-    return this.store.findById(jobId);
+    return this.parts.store.findById(jobId);
+  }
+
+  /**
+   * Pauses a queue: no server claims from it until it is resumed; running jobs finish.
+   * Servers in this process stop at once, others at their next `queueRefreshIntervalMs`.
+   * Resolves false when it was paused already.
+   * @throws InvalidOptionsError for an invalid queue name.
+   */
+  async pauseQueue(queue: string): Promise<boolean> {
+    checkQueueName('queue', queue);
+    const changed = await this.parts.queues.setPaused(queue, true, this.parts.clock.now());
+    this.parts.events.emit('queue.paused', { queue });
+    return changed;
+  }
+
+  /** Resumes a paused queue; resolves false when it was not paused. */
+  async resumeQueue(queue: string): Promise<boolean> {
+    checkQueueName('queue', queue);
+    const changed = await this.parts.queues.setPaused(queue, false, this.parts.clock.now());
+    this.parts.events.emit('queue.resumed', { queue });
+    return changed;
+  }
+
+  /** Queues with unfinished jobs or a stored state: paused or not, and counts by state. */
+  listQueues(): Promise<QueueInfo[]> {
+    return this.parts.queues.list();
   }
 
   /** Job types this instance has handlers for. */
   get jobTypes(): string[] {
-    return this.registry.jobTypes();
+    return this.parts.registry.jobTypes();
   }
 
   /**
@@ -123,10 +192,19 @@ export class Docket {
 
   private async doClose(): Promise<void> {
     const failures: unknown[] = [];
-    await Promise.all([...this.servers].map((server) => server.stop().catch((error: unknown) => failures.push(error))));
-    if (this.ownsClient) await this.client.close().catch((error: unknown) => failures.push(error));
+    await Promise.all(
+      [...this.servers].map((server) =>
+        server.stop().catch((error: unknown) => failures.push(error)),
+      ),
+    );
+    if (this.parts.ownsClient) {
+      await this.parts.client.close().catch((error: unknown) => failures.push(error));
+    }
     for (const error of failures) {
-      this.events.emit('error', { error: error instanceof Error ? error : new Error(String(error)), context: 'closing Docket' });
+      this.parts.events.emit('error', {
+        error: error instanceof Error ? error : new Error(String(error)),
+        context: 'closing Docket',
+      });
     }
   }
 }

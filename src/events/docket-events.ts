@@ -22,6 +22,17 @@ export interface DocketEvents {
   'job.progress': JobEventBase & { readonly percent: number; readonly message?: string };
   /** A lease this server held was lost (deleted, expired and taken over); its handler is aborted. */
   'job.leaseLost': JobEventBase & { readonly attempt: number };
+  /** A recurring job enqueued its job for one occurrence (exactly one server does, per occurrence). */
+  'recurring.enqueued': {
+    readonly recurringId: string;
+    readonly jobId: string;
+    readonly occurrence: Date;
+  };
+  /** A recurring job was added, updated, removed, paused or resumed in this process. */
+  'recurring.changed': { readonly recurringId: string };
+  /** A queue was paused or resumed in this process (servers elsewhere see it at their next refresh). */
+  'queue.paused': { readonly queue: string };
+  'queue.resumed': { readonly queue: string };
   /** A failure outside any single job's outcome (storage, a throwing listener...). */
   error: { readonly error: Error; readonly context: string };
 }

@@ -37,7 +37,8 @@ export class EventBus {
     for (const listener of [...set]) {
       try {
         const result = listener(payload);
-        if (isThenable(result)) result.then(undefined, (error) => this.listenerFailed(event, error));
+        if (isThenable(result))
+          result.then(undefined, (error) => this.listenerFailed(event, error));
       } catch (error) {
         this.listenerFailed(event, error);
       }

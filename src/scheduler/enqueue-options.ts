@@ -5,9 +5,12 @@ import {
   checkInteger,
   checkKnownKeys,
   checkPlainObject,
+  checkOneOf,
   checkQueueName,
+  checkString,
 } from '../options/option-checks';
-import type { EnqueueOptions, ScheduleTime } from './job-scheduler.interface';
+import type { ContinuationPolicy } from '../storage/job-record';
+import type { ContinuationOptions, EnqueueOptions, ScheduleTime } from './job-scheduler.interface';
 
 /** {@link EnqueueOptions} checked, with defaults applied where the job itself decides. */
 export interface ResolvedEnqueueOptions {
@@ -15,22 +18,44 @@ export interface ResolvedEnqueueOptions {
   readonly priority: number;
   readonly maxAttempts: number | null;
   readonly timeoutMs: number | null;
+  readonly uniqueKey: string | null;
 }
 
-const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs'] as const;
+const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey'];
+
+/** Validates continuation options: enqueue options plus `onParentFailure`. */
+export function resolveContinuationOptions(
+  options: ContinuationOptions | undefined,
+): ResolvedEnqueueOptions & { readonly onParentFailure: ContinuationPolicy } {
+  if (options === undefined)
+    return { ...resolveEnqueueOptions(undefined), onParentFailure: 'cancel' };
+  checkPlainObject('options', options);
+  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'onParentFailure']);
+  const { onParentFailure, ...enqueue } = options;
+  return Object.freeze({
+    ...resolveEnqueueOptions(enqueue),
+    onParentFailure:
+      onParentFailure === undefined
+        ? 'cancel'
+        : checkOneOf('onParentFailure', onParentFailure, ['cancel', 'run'] as const),
+  });
+}
 
 /** Validates enqueue options; throws `InvalidOptionsError` naming the option. */
 export function resolveEnqueueOptions(options: EnqueueOptions | undefined): ResolvedEnqueueOptions {
   if (options === undefined) {
-    return { queue: DEFAULT_QUEUE, priority: 0, maxAttempts: null, timeoutMs: null };
+    return {
+      queue: DEFAULT_QUEUE,
+      priority: 0,
+      maxAttempts: null,
+      timeoutMs: null,
+      uniqueKey: null,
+    };
   }
   checkPlainObject('options', options);
   checkKnownKeys('options', options, ENQUEUE_OPTION_KEYS);
   return Object.freeze({
-    queue:
-      options.queue === undefined
-        ? DEFAULT_QUEUE
-        : checkQueueName('queue', options.queue),
+    queue: options.queue === undefined ? DEFAULT_QUEUE : checkQueueName('queue', options.queue),
     priority:
       options.priority === undefined
         ? 0
@@ -43,6 +68,10 @@ export function resolveEnqueueOptions(options: EnqueueOptions | undefined): Reso
       options.timeoutMs === undefined
         ? null
         : checkInteger('timeoutMs', options.timeoutMs, { min: 1, max: 2_147_483_647 }),
+    uniqueKey:
+      options.uniqueKey === undefined
+        ? null
+        : checkString('uniqueKey', options.uniqueKey, { maxLength: 500 }),
   });
 }
 

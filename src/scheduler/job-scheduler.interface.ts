@@ -1,5 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import type { IJob } from '../jobs';
+import type { RecurringJobInfo, RecurringOptions } from '../recurring';
+import type { ContinuationPolicy } from '../storage/job-record';
 
 /** Options of {@link IJobScheduler.enqueue} and {@link IJobScheduler.schedule}. */
 export interface EnqueueOptions {
@@ -23,6 +25,22 @@ export interface EnqueueOptions {
    * @defaultValue the handler's `timeoutMs` (30 minutes when the handler sets nothing)
    */
   timeoutMs?: number;
+  /**
+   * While a job with this key is unfinished (waiting, scheduled, running, awaiting), another
+   * enqueue with the same key stores nothing and returns the existing job's id. 1..500 chars.
+   * @defaultValue none
+   */
+  uniqueKey?: string;
+}
+
+/** Options of {@link IJobScheduler.continueWith}. */
+export interface ContinuationOptions extends EnqueueOptions {
+  /**
+   * What happens to the continuation when its parent fails for good or is deleted:
+   * `cancel` deletes it (and its own continuations), `run` enqueues it anyway.
+   * @defaultValue `'cancel'`
+   */
+  onParentFailure?: ContinuationPolicy;
 }
 
 /** When a scheduled job becomes due: at a time, or after a delay from now. */
@@ -51,6 +69,45 @@ export interface IJobScheduler {
    * aborted and ends as deleted. Resolves false when the job is unknown or already finished.
    */
   delete(jobId: string): Promise<boolean>;
+  /**
+   * Runs a finished job again (succeeded, failed or deleted): it goes back to its queue with
+   * fresh attempts, a new history entry and its error cleared (Hangfire's Requeue). Resolves
+   * false when the job is unknown or unfinished.
+   * @throws UniqueKeyConflictError when another unfinished job holds its uniqueKey.
+   */
+  requeue(jobId: string): Promise<boolean>;
+  /**
+   * Stores `job` as a continuation of `parentId`: it waits (state `awaiting`) and is enqueued
+   * when the parent succeeds; `options.onParentFailure` decides what a failed or deleted parent
+   * means. A parent that already finished is handled at once. Resolves with the job's id.
+   * @throws JobNotFoundError when the parent does not exist (nothing is written).
+   * Throws as {@link enqueue} does for the job and options.
+   */
+  continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string>;
+  /**
+   * Adds a recurring job, or updates the one with this id (an identical definition changes
+   * nothing). `cron` is a cron-parser expression (5 fields, or 6 with seconds).
+   * @throws InvalidCronExpressionError, InvalidOptionsError, and as {@link enqueue} for the job.
+   */
+  addOrUpdateRecurring(
+    id: string,
+    job: IJob,
+    cron: string,
+    options?: RecurringOptions,
+  ): Promise<void>;
+  /** Removes a recurring job; resolves false when it did not exist. Jobs it enqueued stay. */
+  removeRecurring(id: string): Promise<boolean>;
+  /**
+   * Enqueues one job of a recurring job now, outside its schedule; resolves with the job id.
+   * @throws RecurringJobNotFoundError when there is no such recurring job.
+   */
+  triggerRecurring(id: string): Promise<string>;
+  /** Stops a recurring job from enqueuing until resumed; resolves false when unknown. */
+  pauseRecurring(id: string): Promise<boolean>;
+  /** Resumes a paused recurring job from its next occurrence after now; false when unknown. */
+  resumeRecurring(id: string): Promise<boolean>;
+  /** Lists recurring jobs with their schedule, last run and next run. */
+  listRecurring(): Promise<RecurringJobInfo[]>;
 }
 
 /** The container token under which `Docket.create` registers the {@link IJobScheduler}. */

@@ -1,39 +1,82 @@
-import { calculateObjectSize, ObjectId } from 'bson';
-import { PayloadTooLargeError } from '../errors';
+import { calculateObjectSize } from 'bson';
+import { JobNotFoundError, PayloadTooLargeError } from '../errors';
 import type { EventBus } from '../events/event-bus';
 import { jobTypeOf, toStoredPayload, validateJob, type IJob } from '../jobs';
-import { type JobRecord, type JobState } from '../storage/job-record';
-import type { JobStore } from '../storage/job-store';
+import type { RecurringJobInfo, RecurringJobs, RecurringOptions } from '../recurring';
 import type { Clock } from '../server/clock';
-import { resolveDueAt, resolveEnqueueOptions, type ResolvedEnqueueOptions } from './enqueue-options';
-import type { EnqueueOptions, IJobScheduler, ScheduleTime } from './job-scheduler.interface';
+import { FINISHED_STATES, type JobRecord, type JobState } from '../storage/job-record';
+import type { JobStore } from '../storage/job-store';
+import { newJobRecord, type NewJobFields } from '../storage/new-job-record';
+import {
+  resolveContinuationOptions,
+  resolveDueAt,
+  resolveEnqueueOptions,
+  type ResolvedEnqueueOptions,
+} from './enqueue-options';
+import type {
+  ContinuationOptions,
+  EnqueueOptions,
+  IJobScheduler,
+  ScheduleTime,
+} from './job-scheduler.interface';
+import { releaseContinuations } from './release-continuations';
 
 /** MongoDB's document size limit: a job record must fit in one document. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
-/** {@link IJobScheduler} on a {@link JobStore}. */
+/** {@link IJobScheduler} on a {@link JobStore} (and the recurring jobs of the same Docket). */
 export class JobScheduler implements IJobScheduler {
   constructor(
     private readonly store: JobStore,
+    private readonly recurring: RecurringJobs,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
 
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
     const now = this.clock.now();
-    return this.persist(await this.prepare(job, options, now, now, 'enqueued'));
+    const record = await this.prepare(job, resolveEnqueueOptions(options), {
+      now,
+      dueAt: now,
+      state: 'enqueued',
+    });
+    return this.persist(record, await this.store.insert(record));
   }
 
   async schedule(job: IJob, when: ScheduleTime, options?: EnqueueOptions): Promise<string> {
     const now = this.clock.now();
     const dueAt = resolveDueAt(when, now);
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
-    return this.persist(await this.prepare(job, options, now, dueAt, state));
+    const record = await this.prepare(job, resolveEnqueueOptions(options), { now, dueAt, state });
+    return this.persist(record, await this.store.insert(record));
+  }
+
+  async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
+    const now = this.clock.now();
+    const resolved = resolveContinuationOptions(options);
+    const record = await this.prepare(job, resolved, {
+      now,
+      dueAt: now,
+      state: 'awaiting',
+      parent: { id: parentId, policy: resolved.onParentFailure },
+    });
+    const added =
+      typeof parentId === 'string' && parentId.length > 0
+        ? await this.store.addContinuation({ ...record, parentId })
+        : null;
+    if (!added) throw new JobNotFoundError(String(parentId));
+    // A parent that finished before (or while) the continuation was added is resolved here;
+    // its worker may resolve it too: both writes are conditional, so the child runs once.
+    if (FINISHED_STATES.includes(added.parentState)) {
+      await releaseContinuations(this.store, this.events, parentId, added.parentState, now);
+    }
+    return added.jobId;
   }
 
   async delete(jobId: string): Promise<boolean> {
     if (typeof jobId !== 'string' || jobId.length === 0) return false;
-    const before = await this.store.delete(jobId, this.clock.now());
+    const now = this.clock.now();
+    const before = await this.store.delete(jobId, now);
     if (!before) return false;
     this.events.emit('job.deleted', {
       jobId,
@@ -41,55 +84,89 @@ export class JobScheduler implements IJobScheduler {
       queue: before.queue,
       wasRunning: before.state === 'processing',
     });
+    if (before.hasContinuations) {
+      await releaseContinuations(this.store, this.events, jobId, 'deleted', now);
+    }
     return true;
   }
 
-  private async persist(record: JobRecord): Promise<string> {
-    await this.store.insert(record);
+  async requeue(jobId: string): Promise<boolean> {
+    if (typeof jobId !== 'string' || jobId.length === 0) return false;
+    const record = await this.store.requeue(jobId, this.clock.now());
+    if (!record) return false;
     this.events.emit('job.enqueued', {
-      jobId: record._id,
+      jobId,
       jobType: record.type,
       queue: record.queue,
       dueAt: record.dueAt,
     });
-    return record._id;
+    return true;
+  }
+
+  addOrUpdateRecurring(
+    id: string,
+    job: IJob,
+    cron: string,
+    options?: RecurringOptions,
+  ): Promise<void> {
+    return this.recurring.addOrUpdate(id, job, cron, options);
+  }
+
+  removeRecurring(id: string): Promise<boolean> {
+    return this.recurring.remove(id);
+  }
+
+  triggerRecurring(id: string): Promise<string> {
+    return this.recurring.trigger(id);
+  }
+
+  pauseRecurring(id: string): Promise<boolean> {
+    return this.recurring.pause(id);
+  }
+
+  resumeRecurring(id: string): Promise<boolean> {
+    return this.recurring.resume(id);
+  }
+
+  listRecurring(): Promise<RecurringJobInfo[]> {
+    return this.recurring.list();
+  }
+
+  /** Tells this process's servers about a stored job; returns the id the caller gets. */
+  private persist(record: JobRecord, storedId: string): string {
+    // Another id means an unfinished job already held the uniqueKey: nothing new to announce.
+    if (storedId === record._id) {
+      this.events.emit('job.enqueued', {
+        jobId: record._id,
+        jobType: record.type,
+        queue: record.queue,
+        dueAt: record.dueAt,
+      });
+    }
+    return storedId;
   }
 
   /** Checks everything before anything is written, and builds the record to insert. */
   private async prepare(
     job: IJob,
-    options: EnqueueOptions | undefined,
-    now: Date,
-    dueAt: Date,
-    state: JobState,
+    options: ResolvedEnqueueOptions,
+    when: Pick<NewJobFields, 'now' | 'dueAt' | 'state' | 'parent'>,
   ): Promise<JobRecord> {
     const jobType = jobTypeOf(job);
-    const resolved: ResolvedEnqueueOptions = resolveEnqueueOptions(options);
     await validateJob(job, jobType);
-    const record: JobRecord = {
-      _id: new ObjectId().toHexString(),
+    const record = newJobRecord({
+      ...when,
       type: jobType,
-      queue: resolved.queue,
-      priority: resolved.priority,
-      state,
+      queue: options.queue,
+      priority: options.priority,
       payload: toStoredPayload(job, jobType),
-      dueAt,
-      createdAt: now,
-      attempt: 0,
-      maxAttempts: resolved.maxAttempts,
-      timeoutMs: resolved.timeoutMs,
-      fence: 0,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-      progress: null,
-      error: null,
-      history: [{ state, at: now }],
-    };
+      maxAttempts: options.maxAttempts,
+      timeoutMs: options.timeoutMs,
+      uniqueKey: options.uniqueKey,
+    });
     const size = calculateObjectSize(record);
-    if (size > MAX_DOCUMENT_BYTES) throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
+    if (size > MAX_DOCUMENT_BYTES)
+      throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
     return record;
   }
 }

@@ -1,18 +1,14 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import {
-  DocketError,
-  JobDeletedError,
-  JobTimeoutError,
-  LeaseLostError,
-} from '../errors';
+import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
 import { InvalidOptionsError } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistration, JobContext } from '../handlers';
 import { fromStoredPayload, validateJob, type IJob } from '../jobs';
 import type { JobErrorInfo, JobRecord } from '../storage/job-record';
-import type { AttemptOutcome, JobLease, JobStore } from '../storage/job-store';
+import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
+import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
 import { retryDelayMs } from './retry-backoff';
@@ -45,6 +41,13 @@ function ownershipLost(reason: unknown): boolean {
 export class JobExecution {
   /** Settles when the attempt's outcome is recorded (or given up); never rejects. */
   readonly done: Promise<void>;
+  /**
+   * Settles when the handler itself settles (or at once if it never ran). After an abort,
+   * `done` settles without waiting for the handler; a stopping server waits on this one.
+   */
+  readonly handlerSettled: Promise<void>;
+  private markHandlerSettled!: () => void;
+  private handlerStarted = false;
   readonly lease: JobLease;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
@@ -68,9 +71,14 @@ export class JobExecution {
       attempt: job.attempt,
       serverId: deps.serverId,
     });
-    this.done = this.run().catch((error: unknown) => {
-      this.report(error, 'the job execution failed unexpectedly');
-    });
+    this.handlerSettled = new Promise<void>((resolve) => (this.markHandlerSettled = resolve));
+    this.done = this.run()
+      .catch((error: unknown) => {
+        this.report(error, 'the job execution failed unexpectedly');
+      })
+      .finally(() => {
+        if (!this.handlerStarted) this.markHandlerSettled();
+      });
   }
 
   get jobType(): string {
@@ -83,7 +91,12 @@ export class JobExecution {
   }
 
   private get details() {
-    return { jobId: this.job._id, jobType: this.job.type, queue: this.job.queue, attempt: this.job.attempt };
+    return {
+      jobId: this.job._id,
+      jobType: this.job.type,
+      queue: this.job.queue,
+      attempt: this.job.attempt,
+    };
   }
 
   private async run(): Promise<void> {
@@ -91,7 +104,12 @@ export class JobExecution {
     if (this.job.attempt > this.maxAttempts) {
       const error = new LeaseLostError(this.details);
       await this.record(
-        { state: 'failed', durationMs: 0, error: toErrorInfo(error), reason: 'attempts exhausted: the last worker stopped renewing its lease' },
+        {
+          state: 'failed',
+          durationMs: 0,
+          error: toErrorInfo(error),
+          reason: 'attempts exhausted: the last worker stopped renewing its lease',
+        },
         error,
       );
       return;
@@ -103,13 +121,22 @@ export class JobExecution {
     } catch (error) {
       // A stored payload that no longer loads will not load on a retry either.
       await this.record(
-        { state: 'failed', durationMs: 0, error: toErrorInfo(error), reason: 'the stored payload could not be loaded' },
+        {
+          state: 'failed',
+          durationMs: 0,
+          error: toErrorInfo(error),
+          reason: 'the stored payload could not be loaded',
+        },
         error,
       );
       return;
     }
 
-    this.deps.events.emit('job.started', { ...this.eventBase(), attempt: this.job.attempt, serverId: this.deps.serverId });
+    this.deps.events.emit('job.started', {
+      ...this.eventBase(),
+      attempt: this.job.attempt,
+      serverId: this.deps.serverId,
+    });
     this.logger.debug('started');
     const timer = setTimeout(
       () => this.abort(new JobTimeoutError(this.timeoutMs, this.details)),
@@ -139,9 +166,26 @@ export class JobExecution {
     if (this.job.attempt < this.maxAttempts) {
       const delay = retryDelayMs(this.job.attempt, this.registration.options.backoff);
       const dueAt = new Date(this.deps.clock.now().getTime() + delay);
-      await this.record({ state: 'scheduled', durationMs, error: info, reason: `attempt ${this.job.attempt} failed: ${info.message}`.slice(0, 500), dueAt }, error);
+      await this.record(
+        {
+          state: 'scheduled',
+          durationMs,
+          error: info,
+          reason: `attempt ${this.job.attempt} failed: ${info.message}`.slice(0, 500),
+          dueAt,
+        },
+        error,
+      );
     } else {
-      await this.record({ state: 'failed', durationMs, error: info, reason: `attempt ${this.job.attempt} of ${this.maxAttempts} failed` }, error);
+      await this.record(
+        {
+          state: 'failed',
+          durationMs,
+          error: info,
+          reason: `attempt ${this.job.attempt} of ${this.maxAttempts} failed`,
+        },
+        error,
+      );
     }
   }
 
@@ -153,17 +197,22 @@ export class JobExecution {
       const handler = child.resolve(this.registration.handlerClass);
       const returned: unknown = handler.handle(job, this.context());
       if (!isThenable(returned)) {
-        throw new TypeError(`${this.registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`);
+        throw new TypeError(
+          `${this.registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`,
+        );
       }
       const handled = Promise.resolve(returned);
+      this.handlerStarted = true;
+      handled.then(this.markHandlerSettled, this.markHandlerSettled);
       // A handler that rejects after we stopped waiting must not become an unhandled rejection.
       handled.catch((error: unknown) => {
-        if (signal.aborted) this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
+        if (signal.aborted)
+          this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
       });
       await Promise.race([handled, aborted(signal)]);
     } finally {
       Promise.resolve(child.dispose()).catch((error: unknown) =>
-        this.report(error, "disposing the job container failed"),
+        this.report(error, 'disposing the job container failed'),
       );
     }
   }
@@ -184,12 +233,25 @@ export class JobExecution {
   /** Stores progress, coalescing bursts: while one write is in flight only the latest value waits. */
   private progress(percent: number, message?: string): Promise<void> {
     if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      return Promise.reject(new InvalidOptionsError(`progress percent must be a number from 0 to 100, got ${String(percent)}`, { option: 'percent', ...this.details }));
+      return Promise.reject(
+        new InvalidOptionsError(
+          `progress percent must be a number from 0 to 100, got ${String(percent)}`,
+          { option: 'percent', ...this.details },
+        ),
+      );
     }
     if (message !== undefined && typeof message !== 'string') {
-      return Promise.reject(new InvalidOptionsError(`progress message must be a string, got ${typeof message}`, { option: 'message', ...this.details }));
+      return Promise.reject(
+        new InvalidOptionsError(`progress message must be a string, got ${typeof message}`, {
+          option: 'message',
+          ...this.details,
+        }),
+      );
     }
-    this.pendingProgress = { percent, ...(message === undefined ? {} : { message: message.slice(0, 500) }) };
+    this.pendingProgress = {
+      percent,
+      ...(message === undefined ? {} : { message: message.slice(0, 500) }),
+    };
     this.deps.events.emit('job.progress', { ...this.eventBase(), percent, message });
     this.progressFlush ??= this.flushProgress();
     return this.progressFlush;
@@ -212,20 +274,36 @@ export class JobExecution {
 
   private async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {
     const now = this.deps.clock.now();
-    let written: boolean;
+    let result: FinishResult | null;
     try {
-      written = await this.deps.store.finish(this.lease, outcome, this.deps.serverId, now);
+      result = await this.deps.store.finish(this.lease, outcome, this.deps.serverId, now);
     } catch (error) {
       // The lease will expire and another server will retry the job (at-least-once).
       this.report(error, `recording '${outcome.state}' failed`);
       return;
     }
-    if (!written) {
-      this.logger.warn(`lost the lease before recording '${outcome.state}': the outcome was not written`);
+    if (!result) {
+      this.logger.warn(
+        `lost the lease before recording '${outcome.state}': the outcome was not written`,
+      );
       this.deps.events.emit('job.leaseLost', { ...this.eventBase(), attempt: this.job.attempt });
       return;
     }
     this.emitOutcome(outcome, cause);
+    if (result.hasContinuations) {
+      try {
+        await releaseContinuations(
+          this.deps.store,
+          this.deps.events,
+          this.job._id,
+          outcome.state,
+          now,
+        );
+      } catch (error) {
+        // The recovery sweep finds finished parents with unresolved continuations.
+        this.report(error, 'releasing continuations failed');
+      }
+    }
   }
 
   private emitOutcome(outcome: AttemptOutcome, cause: unknown): void {
@@ -236,8 +314,15 @@ export class JobExecution {
         this.deps.events.emit('job.succeeded', { ...base, durationMs: outcome.durationMs });
         return;
       case 'scheduled':
-        this.logger.warn(`failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`, { error: cause });
-        this.deps.events.emit('job.retried', { ...base, error: outcome.error, nextAttemptAt: outcome.dueAt });
+        this.logger.warn(
+          `failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`,
+          { error: cause },
+        );
+        this.deps.events.emit('job.retried', {
+          ...base,
+          error: outcome.error,
+          nextAttemptAt: outcome.dueAt,
+        });
         return;
       case 'failed':
         this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_QUEUE } from '../constants';
 import { InvalidOptionsError } from '../errors';
 import {
+  checkBoolean,
   checkInteger,
   checkKnownKeys,
   checkPlainObject,
@@ -61,6 +62,29 @@ export interface JobServerOptions {
    */
   abortGraceMs?: number;
   /**
+   * Most jobs of a queue running at once on this server, by queue name (queues not listed
+   * are limited only by `concurrency`).
+   * @defaultValue `{}`
+   */
+  queueConcurrency?: Readonly<Record<string, number>>;
+  /**
+   * How often this server re-reads which queues are paused (ms). A pause made in this
+   * process applies at once; one made elsewhere within this interval.
+   * @defaultValue `5000`
+   */
+  queueRefreshIntervalMs?: number;
+  /**
+   * Run the recurring-job ticker on this server (every server may: each occurrence is
+   * enqueued exactly once).
+   * @defaultValue `true`
+   */
+  recurring?: boolean;
+  /**
+   * Longest wait of the recurring ticker between two looks at the definitions (ms).
+   * @defaultValue `1000`
+   */
+  recurringPollIntervalMs?: number;
+  /**
    * This server's id in leases, history and logs.
    * @defaultValue `<hostname>:<pid>:<random>`
    */
@@ -80,23 +104,28 @@ const DEFAULTS = {
   recoveryIntervalMs: 15_000,
   shutdownGraceMs: 10_000,
   abortGraceMs: 1_000,
-} satisfies Omit<ResolvedJobServerOptions, 'serverId'>;
+  queueRefreshIntervalMs: 5_000,
+  recurringPollIntervalMs: 1_000,
+} satisfies Omit<ResolvedJobServerOptions, 'serverId' | 'queueConcurrency' | 'recurring'>;
 
 const MAX_MS = 2_147_483_647;
 
 /** Validates server options once; throws `InvalidOptionsError` naming the option. */
 export function resolveJobServerOptions(options: JobServerOptions = {}): ResolvedJobServerOptions {
   checkPlainObject('server options', options);
-  checkKnownKeys('server options', options, [...Object.keys(DEFAULTS), 'serverId']);
+  checkKnownKeys('server options', options, [
+    ...Object.keys(DEFAULTS),
+    'serverId',
+    'queueConcurrency',
+    'recurring',
+  ]);
   const queues = options.queues ?? DEFAULTS.queues;
   if (!Array.isArray(queues) || queues.length === 0) {
     throw new InvalidOptionsError(`queues must be a non-empty array of queue names`, {
       option: 'queues',
     });
   }
-  queues.forEach((queue, i) =>
-    checkQueueName(`queues[${i}]`, queue),
-  );
+  queues.forEach((queue, i) => checkQueueName(`queues[${i}]`, queue));
   const ms = (name: keyof typeof DEFAULTS, min: number): number =>
     checkInteger(name, options[name] ?? DEFAULTS[name], { min, max: MAX_MS });
   const resolved: ResolvedJobServerOptions = {
@@ -112,6 +141,11 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
     recoveryIntervalMs: ms('recoveryIntervalMs', 10),
     shutdownGraceMs: ms('shutdownGraceMs', 0),
     abortGraceMs: ms('abortGraceMs', 0),
+    queueRefreshIntervalMs: ms('queueRefreshIntervalMs', 10),
+    recurringPollIntervalMs: ms('recurringPollIntervalMs', 10),
+    queueConcurrency: resolveQueueConcurrency(options.queueConcurrency),
+    recurring:
+      options.recurring === undefined ? true : checkBoolean('recurring', options.recurring),
     serverId:
       options.serverId === undefined
         ? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
@@ -128,6 +162,19 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
       `heartbeatIntervalMs must be at most half of leaseMs (${resolved.leaseMs}), got ${resolved.heartbeatIntervalMs}`,
       { option: 'heartbeatIntervalMs' },
     );
+  }
+  return Object.freeze(resolved);
+}
+
+function resolveQueueConcurrency(
+  value: Readonly<Record<string, number>> | undefined,
+): Readonly<Record<string, number>> {
+  if (value === undefined) return Object.freeze({});
+  checkPlainObject('queueConcurrency', value);
+  const resolved: Record<string, number> = {};
+  for (const [queue, limit] of Object.entries(value)) {
+    checkQueueName('queueConcurrency key', queue);
+    resolved[queue] = checkInteger(`queueConcurrency.${queue}`, limit, { min: 1, max: 10_000 });
   }
   return Object.freeze(resolved);
 }

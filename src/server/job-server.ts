@@ -5,15 +5,25 @@ import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistry } from '../handlers';
 import type { JobRecord } from '../storage/job-record';
+import type { RecurringJobs } from '../recurring';
+import { releaseContinuations } from '../scheduler/release-continuations';
 import type { JobLease, JobStore } from '../storage/job-store';
 import type { Clock } from './clock';
 import { JobExecution } from './job-execution';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { WakeSignal } from './wake-signal';
 
+/** Where a server reads which queues are paused. */
+export interface QueueStateSource {
+  pausedQueues(): Promise<Set<string>>;
+}
+
 /** What a server needs from the Docket instance that starts it. */
 export interface JobServerDeps {
   readonly store: JobStore;
+  readonly queueStates: QueueStateSource;
+  /** Recurring jobs, whose ticker the server runs unless `options.recurring` is false. */
+  readonly recurring?: RecurringJobs;
   readonly registry: HandlerRegistry;
   readonly container: DependencyContainer;
   readonly events: EventBus;
@@ -28,6 +38,8 @@ export interface JobServerDeps {
 export class JobServer {
   private readonly running = new Map<string, JobExecution>();
   private readonly runningByType = new Map<string, number>();
+  private readonly runningByQueue = new Map<string, number>();
+  private paused = new Set<string>();
   private readonly wake = new WakeSignal();
   private readonly cleanups: Array<{ name: string; run: () => void | Promise<void> }> = [];
   private readonly logger: Logger;
@@ -73,16 +85,31 @@ export class JobServer {
   private async doStart(): Promise<void> {
     const { events } = this.deps;
     this.acquire('event listeners', [
-      events.on('job.enqueued', (event) => this.onEnqueued(event.queue, event.jobType, event.dueAt)),
+      events.on('job.enqueued', (event) =>
+        this.onEnqueued(event.queue, event.jobType, event.dueAt),
+      ),
+      events.on('queue.paused', (event) => this.setPaused(event.queue, true)),
+      events.on('queue.resumed', (event) => this.setPaused(event.queue, false)),
       events.on('job.deleted', (event) => {
         if (!event.wasRunning) return;
         for (const execution of this.running.values()) {
-          if (execution.lease.jobId === event.jobId) execution.abort(new JobDeletedError({ jobId: event.jobId }));
+          if (execution.lease.jobId === event.jobId)
+            execution.abort(new JobDeletedError({ jobId: event.jobId }));
         }
       }),
     ]);
     this.every('heartbeat', this.options.heartbeatIntervalMs, () => this.heartbeat());
     this.every('recovery', this.options.recoveryIntervalMs, () => this.recover());
+    this.every('queue refresh', this.options.queueRefreshIntervalMs, () => this.refreshPaused());
+    await this.refreshPaused();
+    if (this.options.recurring && this.deps.recurring) {
+      const ticker = this.deps.recurring.createTicker({
+        serverId: this.id,
+        pollIntervalMs: this.options.recurringPollIntervalMs,
+      });
+      ticker.start();
+      this.cleanups.push({ name: 'recurring ticker', run: () => ticker.stop() });
+    }
     this.acquire('due-time wake', [() => clearTimeout(this.nextDueWake?.timer)]);
     if (this.deps.registry.jobTypes().length === 0) {
       this.logger.warn('no job handlers are registered: this server will claim nothing');
@@ -100,15 +127,25 @@ export class JobServer {
     this.wake.wake();
     await this.loop;
     const { shutdownGraceMs, abortGraceMs } = this.options;
-    if (this.running.size > 0 && !(await this.allSettledWithin(shutdownGraceMs))) {
-      for (const execution of this.running.values()) execution.abort(new ServerStoppingError(this.id));
-      await this.allSettledWithin(abortGraceMs);
-    }
-    const left = [...this.running.values()].map((execution) => execution.lease);
-    if (left.length > 0) {
+    const waitFor = (promises: Array<Promise<void>>, ms: number) => settledWithin(promises, ms);
+    if (
+      !(await waitFor(
+        [...this.running.values()].map((e) => e.done),
+        shutdownGraceMs,
+      ))
+    ) {
+      const abandoned = [...this.running.values()];
+      for (const execution of abandoned) execution.abort(new ServerStoppingError(this.id));
+      await waitFor(
+        abandoned.map((e) => e.handlerSettled),
+        abortGraceMs,
+      );
+      // Fenced: a job whose outcome was recorded meanwhile is not touched.
       await this.step('release unfinished jobs', async () => {
-        const released = await this.deps.store.release(left, this.id, this.deps.clock.now());
-        this.logger.warn(`released ${released} unfinished job(s) to other servers`);
+        const leases = abandoned.map((execution) => execution.lease);
+        const released = await this.deps.store.release(leases, this.id, this.deps.clock.now());
+        if (released > 0)
+          this.logger.warn(`released ${released} unfinished job(s) to other servers`);
       });
     }
     for (const cleanup of this.cleanups.reverse()) await this.step(cleanup.name, cleanup.run);
@@ -120,14 +157,16 @@ export class JobServer {
     let idleDelay = minPollIntervalMs;
     while (!this.stopping) {
       const jobTypes = this.claimableTypes();
-      if (this.running.size >= concurrency || jobTypes.length === 0) {
-        await this.wake.sleep(Infinity); // a finishing job or stop() wakes us
+      const queues = this.claimableQueues();
+      if (this.running.size >= concurrency || jobTypes.length === 0 || queues.length === 0) {
+        // A finishing job, a resumed queue or stop() wakes us.
+        await this.wake.sleep(Infinity);
         continue;
       }
       let job: JobRecord | null;
       try {
         job = await this.deps.store.claim({
-          queues: this.options.queues,
+          queues,
           jobTypes,
           serverId: this.id,
           leaseMs: this.options.leaseMs,
@@ -152,14 +191,20 @@ export class JobServer {
     // Even when stop() began while this claim was in flight, the job is ours now: run it, and
     // the graceful stop waits for it or releases it.
     const registration = this.deps.registry.require(job.type);
-    const execution = new JobExecution(job, registration, { ...this.deps, logger: this.logger, serverId: this.id });
+    const execution = new JobExecution(job, registration, {
+      ...this.deps,
+      logger: this.logger,
+      serverId: this.id,
+    });
     // Keyed by lease, not job id: a paused attempt and its takeover may both run here.
     const key = leaseKey(execution.lease);
     this.running.set(key, execution);
-    this.runningByType.set(job.type, (this.runningByType.get(job.type) ?? 0) + 1);
+    increment(this.runningByType, job.type, 1);
+    increment(this.runningByQueue, job.queue, 1);
     void execution.done.then(() => {
       this.running.delete(key);
-      this.runningByType.set(job.type, (this.runningByType.get(job.type) ?? 1) - 1);
+      increment(this.runningByType, job.type, -1);
+      increment(this.runningByQueue, job.queue, -1);
       this.wake.wake();
     });
   }
@@ -168,25 +213,61 @@ export class JobServer {
   private claimableTypes(): string[] {
     return this.deps.registry
       .all()
-      .filter((r) => r.options.concurrency === undefined || (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency)
+      .filter(
+        (r) =>
+          r.options.concurrency === undefined ||
+          (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency,
+      )
       .map((r) => r.jobType);
+  }
+
+  /** Queues in this server's order that are not paused and under their per-queue limit. */
+  private claimableQueues(): string[] {
+    const limits = this.options.queueConcurrency;
+    return this.options.queues.filter(
+      (queue) =>
+        !this.paused.has(queue) &&
+        (limits[queue] === undefined || (this.runningByQueue.get(queue) ?? 0) < limits[queue]),
+    );
+  }
+
+  private setPaused(queue: string, paused: boolean): void {
+    if (paused) this.paused.add(queue);
+    else this.paused.delete(queue);
+    this.wake.wake();
+  }
+
+  private async refreshPaused(): Promise<void> {
+    const paused = await this.deps.queueStates.pausedQueues();
+    const changed =
+      paused.size !== this.paused.size || [...paused].some((queue) => !this.paused.has(queue));
+    this.paused = paused;
+    if (changed) this.wake.wake();
   }
 
   /** A job enqueued in this process: claim now if it is due, or wake up when it will be. */
   private onEnqueued(queue: string, jobType: string, dueAt: Date): void {
-    if (this.stopping || !this.options.queues.includes(queue) || !this.deps.registry.get(jobType)) return;
+    if (this.stopping || !this.options.queues.includes(queue) || !this.deps.registry.get(jobType))
+      return;
     const at = dueAt.getTime();
     const delay = at - this.deps.clock.now().getTime();
     if (delay <= 0) {
       this.wake.wake();
       return;
     }
-    if (delay > this.options.pollIntervalMs * 2 ** 20 || (this.nextDueWake && this.nextDueWake.at <= at)) return;
+    if (
+      delay > this.options.pollIntervalMs * 2 ** 20 ||
+      (this.nextDueWake && this.nextDueWake.at <= at)
+    )
+      return;
     if (this.nextDueWake) clearTimeout(this.nextDueWake.timer);
-    const timer = setTimeout(() => {
-      this.nextDueWake = undefined;
-      this.wake.wake();
-    }, Math.min(delay, 2_147_483_647));
+    const timer = setTimeout(
+      () => {
+        this.nextDueWake = undefined;
+        this.wake.wake();
+      },
+      Math.min(delay, 2_147_483_647),
+    );
     timer.unref();
     this.nextDueWake = { at, timer };
   }
@@ -204,26 +285,23 @@ export class JobServer {
       const execution = this.running.get(leaseKey(lease));
       if (!execution) continue;
       const details = { jobId: lease.jobId, jobType: execution.jobType };
-      execution.abort(lease.state === 'deleted' ? new JobDeletedError(details) : new LeaseLostError(details));
+      execution.abort(
+        lease.state === 'deleted' ? new JobDeletedError(details) : new LeaseLostError(details),
+      );
     }
   }
 
+  /** Re-enqueues jobs of dead workers, and resolves continuations a dead worker left behind. */
   private async recover(): Promise<void> {
-    const recovered = await this.deps.store.recoverExpired(this.deps.clock.now());
+    const { store, events, clock } = this.deps;
+    const recovered = await store.recoverExpired(clock.now());
     if (recovered > 0) {
       this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
       this.wake.wake();
     }
-  }
-
-  private async allSettledWithin(ms: number): Promise<boolean> {
-    if (this.running.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const settled = Promise.all([...this.running.values()].map((e) => e.done)).then(() => true);
-    const result = await Promise.race([settled, timeout]);
-    clearTimeout(timer);
-    return result;
+    for (const parent of await store.findUnresolvedParents(100)) {
+      await releaseContinuations(store, events, parent._id, parent.state, clock.now());
+    }
   }
 
   /** Runs `task` every `ms` without overlapping itself; stops at `stop()`. */
@@ -257,6 +335,23 @@ export class JobServer {
       context: `${context} (server ${this.id})`,
     });
   }
+}
+
+/** True when every promise settled within `ms`. */
+async function settledWithin(promises: Array<Promise<void>>, ms: number): Promise<boolean> {
+  if (promises.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = Promise.all(promises).then(() => true);
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
 function leaseKey(lease: JobLease): string {

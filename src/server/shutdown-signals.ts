@@ -27,7 +27,9 @@ export function handleShutdownSignals(
 ): () => void {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? true;
-  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`docket: stopping failed: ${String(error)}\n`));
+  const onError =
+    options.onError ??
+    ((error: unknown) => process.stderr.write(`docket: stopping failed: ${String(error)}\n`));
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {

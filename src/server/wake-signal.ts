@@ -19,13 +19,13 @@ export class WakeSignal {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-      const self = this;
-      function done(): void {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
         if (timer) clearTimeout(timer);
-        self.wakeSleeper = undefined;
+        this.wakeSleeper = undefined;
         resolve();
-      }
+      };
+      if (Number.isFinite(ms)) timer = setTimeout(done, ms);
       this.wakeSleeper = done;
     });
   }

@@ -1,12 +1,6 @@
 /** The states a job moves through (Hangfire's names). */
 export type JobState =
-  | 'scheduled'
-  | 'enqueued'
-  | 'processing'
-  | 'succeeded'
-  | 'failed'
-  | 'deleted'
-  | 'awaiting';
+  'scheduled' | 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'deleted' | 'awaiting';
 
 /** States from which a server may claim a job once it is due. */
 export const CLAIMABLE_STATES: readonly JobState[] = ['enqueued', 'scheduled'];
@@ -70,7 +64,30 @@ export interface JobRecord {
   progress: JobProgress | null;
   error: JobErrorInfo | null;
   history: JobHistoryEntry[];
+  /** The caller's uniqueness key, kept for display. */
+  uniqueKey: string | null;
+  /**
+   * Equal to `uniqueKey` while the job is unfinished, absent otherwise: a partial unique
+   * index on it makes a second unfinished job with the same key impossible.
+   */
+  activeUniqueKey?: string;
+  /** When MongoDB's TTL monitor may delete the finished job (retention); null while unfinished. */
+  expireAt: Date | null;
+  /** For a continuation: the job it waits for. */
+  parentId: string | null;
+  /** For a continuation: what happens when the parent fails for good or is deleted. */
+  continuationPolicy?: ContinuationPolicy;
+  /** Set on a parent once a continuation was added; read atomically by the finishing write. */
+  hasContinuations?: boolean;
+  /** Set on a finished parent once its continuations were released or cancelled. */
+  continuationsResolved?: boolean;
 }
+
+/** What a continuation does when its parent fails for good or is deleted. */
+export type ContinuationPolicy = 'cancel' | 'run';
+
+/** States in which a job is finished. */
+export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'deleted'];
 
 /** How many history entries a job keeps (the oldest go first). */
 export const HISTORY_LIMIT = 50;

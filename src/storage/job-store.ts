@@ -6,7 +6,7 @@ export interface JobLease {
   readonly fence: number;
 }
 
-/** What a server asks for when it claims. */
+/** What a server asks for when it claims: queues are tried in the order given. */
 export interface ClaimRequest {
   readonly queues: readonly string[];
   readonly jobTypes: readonly string[];
@@ -18,7 +18,12 @@ export interface ClaimRequest {
 /** The outcome a worker records for an attempt. */
 export type AttemptOutcome =
   | { readonly state: 'succeeded'; readonly durationMs: number }
-  | { readonly state: 'failed'; readonly durationMs: number; readonly error: JobErrorInfo; readonly reason: string }
+  | {
+      readonly state: 'failed';
+      readonly durationMs: number;
+      readonly error: JobErrorInfo;
+      readonly reason: string;
+    }
   | {
       readonly state: 'scheduled';
       readonly durationMs: number;
@@ -27,9 +32,23 @@ export type AttemptOutcome =
       readonly dueAt: Date;
     };
 
+/** What recording an outcome tells the worker (null when the lease was lost). */
+export interface FinishResult {
+  /** The job has continuations to release or cancel now. */
+  readonly hasContinuations: boolean;
+}
+
 /** A lease that a heartbeat found lost, and the state the job is in now (if it still exists). */
 export interface LostLease extends JobLease {
   readonly state: JobState | null;
+}
+
+/** A continuation that became due (or was cancelled) when its parent finished. */
+export interface ReleasedContinuation {
+  readonly jobId: string;
+  readonly jobType: string;
+  readonly queue: string;
+  readonly state: 'enqueued' | 'deleted';
 }
 
 /**
@@ -39,11 +58,22 @@ export interface LostLease extends JobLease {
 export interface JobStore {
   /** Creates every index the hot path needs (idempotent). */
   ensureIndexes(): Promise<void>;
-  insert(record: JobRecord): Promise<void>;
-  /** Claims the most urgent due job in one atomic `findOneAndUpdate`, or returns null. */
+  /**
+   * Inserts a job. With a `uniqueKey` held by an unfinished job, inserts nothing and returns
+   * that job's id; otherwise returns the new job's id.
+   */
+  insert(record: JobRecord): Promise<string>;
+  /** Inserts unless a job with the same `_id` exists; true when inserted (idempotent enqueue). */
+  insertUnlessExists(record: JobRecord): Promise<boolean>;
+  /** Claims the most urgent due job (queues in order), one atomic `findOneAndUpdate` per queue tried. */
   claim(request: ClaimRequest): Promise<JobRecord | null>;
-  /** Records an attempt's outcome; false when the lease was lost (nothing written). */
-  finish(lease: JobLease, outcome: AttemptOutcome, serverId: string, now: Date): Promise<boolean>;
+  /** Records an attempt's outcome; null when the lease was lost (nothing written). */
+  finish(
+    lease: JobLease,
+    outcome: AttemptOutcome,
+    serverId: string,
+    now: Date,
+  ): Promise<FinishResult | null>;
   /** Extends the leases in one round trip; returns those no longer held. */
   extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]>;
   /** Gives jobs back to the queue at once (graceful stop): their attempt is not counted. */
@@ -52,7 +82,35 @@ export interface JobStore {
   recoverExpired(now: Date): Promise<number>;
   /** Marks an unfinished job deleted; returns the job as it was, or null if none was unfinished. */
   delete(jobId: string, now: Date): Promise<JobRecord | null>;
+  /**
+   * Puts a finished (succeeded, failed or deleted) job back in its queue with fresh attempts;
+   * returns it, or null when it does not exist or is unfinished.
+   * @throws UniqueKeyConflictError when another unfinished job holds its uniqueKey.
+   */
+  requeue(jobId: string, now: Date): Promise<JobRecord | null>;
   /** Stores progress under the lease; false when the lease was lost. */
   saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean>;
   findById(jobId: string): Promise<JobRecord | null>;
+  /**
+   * Inserts a continuation (state `awaiting`) and marks its parent; returns the job id (an
+   * existing one when its uniqueKey is held, as in {@link insert}) and the parent's state after
+   * marking (a finished parent means the caller must resolve at once), or null when the parent
+   * does not exist (then nothing is inserted).
+   */
+  addContinuation(
+    record: JobRecord & { parentId: string },
+  ): Promise<{ readonly jobId: string; readonly parentState: JobState } | null>;
+  /**
+   * Releases the continuations of a finished parent: enqueued when it succeeded (or when their
+   * policy is `run`), deleted otherwise, cascading down chains. Idempotent.
+   */
+  resolveContinuations(
+    parentId: string,
+    parentState: JobState,
+    now: Date,
+  ): Promise<ReleasedContinuation[]>;
+  /** Finished parents whose continuations were not resolved (their worker died in between). */
+  findUnresolvedParents(
+    limit: number,
+  ): Promise<Array<{ readonly _id: string; readonly state: JobState }>>;
 }

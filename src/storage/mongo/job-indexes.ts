@@ -1,11 +1,33 @@
 import type { IndexDescription } from 'mongodb';
 
 /**
- * The indexes of the jobs collection. Each backs a query of the hot path:
- * - `claim`: due claimable jobs by queue, most urgent first (priority desc, then due time);
- * - `lease`: the recovery sweep for expired leases of processing jobs.
+ * The indexes of the jobs collection, each backing a query Docket runs:
+ * - `claim`: due claimable jobs of a queue, most urgent first (priority desc, then due time);
+ * - `lease`: the recovery sweep for expired leases of processing jobs;
+ * - `unique-key`: at most one unfinished job per `uniqueKey` (partial: only unfinished jobs
+ *   carry `activeUniqueKey`);
+ * - `continuations`: the children waiting for a parent;
+ * - `unresolved-parents`: finished parents whose continuations still need releasing;
+ * - `retention`: MongoDB's TTL monitor deletes finished jobs at `expireAt`.
  */
 export const JOB_INDEXES: readonly IndexDescription[] = [
   { key: { queue: 1, state: 1, priority: -1, dueAt: 1 }, name: 'claim' },
   { key: { state: 1, leaseExpiresAt: 1 }, name: 'lease' },
+  {
+    key: { activeUniqueKey: 1 },
+    name: 'unique-key',
+    unique: true,
+    partialFilterExpression: { activeUniqueKey: { $exists: true } },
+  },
+  {
+    key: { parentId: 1, state: 1 },
+    name: 'continuations',
+    partialFilterExpression: { parentId: { $type: 'string' } },
+  },
+  {
+    key: { hasContinuations: 1, continuationsResolved: 1 },
+    name: 'unresolved-parents',
+    partialFilterExpression: { hasContinuations: true },
+  },
+  { key: { expireAt: 1 }, name: 'retention', expireAfterSeconds: 0 },
 ];

@@ -1,21 +1,29 @@
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
-import { StorageError } from '../../errors';
+import { UniqueKeyConflictError } from '../../errors';
 import {
   CLAIMABLE_STATES,
-  HISTORY_LIMIT,
+  FINISHED_STATES,
   UNFINISHED_STATES,
-  type JobHistoryEntry,
   type JobProgress,
   type JobRecord,
+  type JobState,
 } from '../job-record';
 import type {
   AttemptOutcome,
   ClaimRequest,
+  FinishResult,
   JobLease,
   JobStore,
   LostLease,
+  ReleasedContinuation,
 } from '../job-store';
+import type { ResolvedRetention } from '../retention';
+import { historyPush } from './history';
 import { JOB_INDEXES } from './job-indexes';
+import { MongoContinuations } from './mongo-continuations';
+import { guard, isDuplicateKey, storageError } from './mongo-errors';
+
+export { isDuplicateKey } from './mongo-errors';
 
 /** Payload bigints are stored as int64; reading them back as `Long` keeps them exact. */
 const READ_OPTIONS = { promoteLongs: false } as const;
@@ -23,12 +31,21 @@ const READ_OPTIONS = { promoteLongs: false } as const;
 /** The fields a worker never needs back from a claim. */
 const CLAIM_PROJECTION = { history: 0 } as const;
 
+/** How often an insert retries when the unfinished job holding its uniqueKey finishes meanwhile. */
+const UNIQUE_INSERT_TRIES = 5;
+
 /** `JobStore` on one MongoDB collection, `<prefix>jobs`. */
 export class MongoJobStore implements JobStore {
   private readonly jobs: Collection<JobRecord>;
+  private readonly continuations: MongoContinuations;
 
-  constructor(db: Db, collectionPrefix: string) {
+  constructor(
+    db: Db,
+    collectionPrefix: string,
+    private readonly retention: ResolvedRetention,
+  ) {
     this.jobs = db.collection<JobRecord>(`${collectionPrefix}jobs`);
+    this.continuations = new MongoContinuations(this.jobs, retention);
   }
 
   /** The jobs collection (for tests and tooling that inspect storage). */
@@ -40,14 +57,48 @@ export class MongoJobStore implements JobStore {
     await guard('create the job indexes', () => this.jobs.createIndexes([...JOB_INDEXES]));
   }
 
-  async insert(record: JobRecord): Promise<void> {
-    await guard('insert the job', () => this.jobs.insertOne(record), record._id);
+  async insert(record: JobRecord): Promise<string> {
+    const key = record.activeUniqueKey;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.jobs.insertOne(record);
+        return record._id;
+      } catch (error) {
+        if (key === undefined || !isDuplicateKey(error, 'activeUniqueKey')) {
+          throw storageError('insert the job', error, record._id);
+        }
+      }
+      const holder = await guard('read the job holding the uniqueKey', () =>
+        this.jobs.findOne({ activeUniqueKey: key }, { projection: { _id: 1 } }),
+      );
+      if (holder) return holder._id;
+      // The holder finished between our insert and our read: the key is free again.
+      if (attempt >= UNIQUE_INSERT_TRIES) throw new UniqueKeyConflictError(key, undefined);
+    }
+  }
+
+  async insertUnlessExists(record: JobRecord): Promise<boolean> {
+    try {
+      await this.jobs.insertOne(record);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error, '_id')) return false;
+      throw storageError('insert the job', error, record._id);
+    }
   }
 
   async claim(request: ClaimRequest): Promise<JobRecord | null> {
+    for (const queue of request.queues) {
+      const job = await this.claimFrom(queue, request);
+      if (job) return job;
+    }
+    return null;
+  }
+
+  private claimFrom(queue: string, request: ClaimRequest): Promise<JobRecord | null> {
     const { now, serverId } = request;
     const filter: Filter<JobRecord> = {
-      queue: { $in: [...request.queues] },
+      queue,
       state: { $in: [...CLAIMABLE_STATES] },
       dueAt: { $lte: now },
       type: { $in: [...request.jobTypes] },
@@ -77,31 +128,38 @@ export class MongoJobStore implements JobStore {
     outcome: AttemptOutcome,
     serverId: string,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<FinishResult | null> {
     const set: Partial<JobRecord> = {
       state: outcome.state,
       durationMs: outcome.durationMs,
       leaseOwner: null,
       leaseExpiresAt: null,
     };
+    const update: UpdateFilter<JobRecord> = { $set: set };
     if (outcome.state === 'scheduled') {
       set.dueAt = outcome.dueAt;
       set.error = outcome.error;
     } else {
       set.finishedAt = now;
+      set.expireAt = new Date(now.getTime() + this.retention[`${outcome.state}Ms`]);
       if (outcome.state === 'failed') set.error = outcome.error;
+      update.$unset = { activeUniqueKey: '' };
     }
     const reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
-    const result = await guard(
+    update.$push = historyPush({ state: outcome.state, at: now, serverId, reason });
+    // findOneAndUpdate costs the same round trip as updateOne and tells, atomically with the
+    // outcome, whether a continuation was added meanwhile.
+    const after = await guard(
       'record the outcome',
       () =>
-        this.jobs.updateOne(heldBy(lease), {
-          $set: set,
-          $push: historyPush({ state: outcome.state, at: now, serverId, reason }),
+        this.jobs.findOneAndUpdate(heldBy(lease), update, {
+          returnDocument: 'after',
+          projection: { _id: 1, hasContinuations: 1 },
         }),
       lease.jobId,
     );
-    return result.modifiedCount === 1;
+    if (!after) return null;
+    return { hasContinuations: outcome.state !== 'scheduled' && after.hasContinuations === true };
   }
 
   async extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]> {
@@ -139,7 +197,12 @@ export class MongoJobStore implements JobStore {
           $set: { state: 'enqueued', dueAt: now, leaseOwner: null, leaseExpiresAt: null },
           // The server gave up, not the job: the attempt does not count.
           $inc: { attempt: -1 },
-          $push: historyPush({ state: 'enqueued', at: now, serverId, reason: 'released by a stopping server' }),
+          $push: historyPush({
+            state: 'enqueued',
+            at: now,
+            serverId,
+            reason: 'released by a stopping server',
+          }),
         },
       ),
     );
@@ -152,7 +215,11 @@ export class MongoJobStore implements JobStore {
         { state: 'processing', leaseExpiresAt: { $lt: now } },
         {
           $set: { state: 'enqueued', dueAt: now, leaseOwner: null, leaseExpiresAt: null },
-          $push: historyPush({ state: 'enqueued', at: now, reason: 'lease expired: its worker stopped renewing it' }),
+          $push: historyPush({
+            state: 'enqueued',
+            at: now,
+            reason: 'lease expired: its worker stopped renewing it',
+          }),
         },
       ),
     );
@@ -166,13 +233,58 @@ export class MongoJobStore implements JobStore {
         this.jobs.findOneAndUpdate(
           { _id: jobId, state: { $in: [...UNFINISHED_STATES] } },
           {
-            $set: { state: 'deleted', finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+            $set: {
+              state: 'deleted',
+              finishedAt: now,
+              leaseOwner: null,
+              leaseExpiresAt: null,
+              expireAt: new Date(now.getTime() + this.retention.deletedMs),
+            },
+            $unset: { activeUniqueKey: '' },
             $push: historyPush({ state: 'deleted', at: now, reason: 'deleted' }),
           },
           { returnDocument: 'before', projection: CLAIM_PROJECTION, ...READ_OPTIONS },
         ),
       jobId,
     );
+  }
+
+  async requeue(jobId: string, now: Date): Promise<JobRecord | null> {
+    const current = await this.findById(jobId);
+    if (!current || !FINISHED_STATES.includes(current.state)) return null;
+    const update: UpdateFilter<JobRecord> = {
+      $set: {
+        state: 'enqueued',
+        dueAt: now,
+        attempt: 0,
+        finishedAt: null,
+        durationMs: null,
+        expireAt: null,
+        error: null,
+        progress: null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        ...(current.uniqueKey === null ? {} : { activeUniqueKey: current.uniqueKey }),
+      },
+      $push: historyPush({ state: 'enqueued', at: now, reason: `requeued from ${current.state}` }),
+    };
+    try {
+      // Conditioned on the state read, so a concurrent requeue or delete wins cleanly.
+      return await this.jobs.findOneAndUpdate({ _id: jobId, state: current.state }, update, {
+        returnDocument: 'after',
+        projection: CLAIM_PROJECTION,
+        ...READ_OPTIONS,
+      });
+    } catch (error) {
+      if (current.uniqueKey !== null && isDuplicateKey(error, 'activeUniqueKey')) {
+        const holder = await this.jobs.findOne(
+          { activeUniqueKey: current.uniqueKey },
+          { projection: { _id: 1 } },
+        );
+        throw new UniqueKeyConflictError(current.uniqueKey, holder?._id, { jobId, cause: error });
+      }
+      throw storageError('requeue the job', error, jobId);
+    }
   }
 
   async saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean> {
@@ -187,25 +299,40 @@ export class MongoJobStore implements JobStore {
   async findById(jobId: string): Promise<JobRecord | null> {
     return guard('read the job', () => this.jobs.findOne({ _id: jobId }, READ_OPTIONS), jobId);
   }
+
+  async addContinuation(
+    record: JobRecord & { parentId: string },
+  ): Promise<{ jobId: string; parentState: JobState } | null> {
+    const parent = await guard('read the parent job', () =>
+      this.jobs.findOne({ _id: record.parentId }, { projection: { _id: 1 } }),
+    );
+    if (!parent) return null;
+    const jobId = await this.insert(record);
+    const parentState = await this.continuations.markParent(record.parentId);
+    if (parentState === null) {
+      // The parent vanished (retention) between the two reads: the child could never run.
+      await guard('remove the orphaned continuation', () =>
+        this.jobs.deleteOne({ _id: record._id }),
+      );
+      return null;
+    }
+    return { jobId, parentState };
+  }
+
+  resolveContinuations(
+    parentId: string,
+    parentState: JobState,
+    now: Date,
+  ): Promise<ReleasedContinuation[]> {
+    return this.continuations.resolve(parentId, parentState, now);
+  }
+
+  findUnresolvedParents(limit: number): Promise<Array<{ _id: string; state: JobState }>> {
+    return this.continuations.findUnresolvedParents(limit);
+  }
 }
 
 /** The filter that makes a write conditional on still holding the lease (fencing). */
 function heldBy(lease: JobLease): Filter<JobRecord> {
   return { _id: lease.jobId, fence: lease.fence, state: 'processing' };
-}
-
-function historyPush(entry: JobHistoryEntry): UpdateFilter<JobRecord>['$push'] {
-  const clean = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
-  return { history: { $each: [clean as JobHistoryEntry], $slice: -HISTORY_LIMIT } } as UpdateFilter<JobRecord>['$push'];
-}
-
-async function guard<T>(action: string, run: () => Promise<T>, jobId?: string): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw new StorageError(`Could not ${action}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      jobId,
-    });
-  }
 }

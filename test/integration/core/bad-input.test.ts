@@ -78,30 +78,125 @@ describe('bad input fails at the call with a typed error, and nothing is written
   const jobsCount = () => db.client.db(db.dbName).collection('docket.jobs').countDocuments();
 
   const cases: Array<[string, Call, ErrorClass, RegExp]> = [
-    ['a plain object', (s) => s.enqueue({ to: 'a@b.c' } as IJob), UnknownJobTypeError, /not a job class|@Job/],
+    [
+      'a plain object',
+      (s) => s.enqueue({ to: 'a@b.c' } as IJob),
+      UnknownJobTypeError,
+      /not a job class|@Job/,
+    ],
     ['an undecorated class', (s) => s.enqueue(new NotAJob()), UnknownJobTypeError, /NotAJob/],
     ['null', (s) => s.enqueue(null as unknown as IJob), UnknownJobTypeError, /null/],
     ['an invalid payload', (s) => s.enqueue(email('not-an-email')), JobValidationError, /to/],
-    ['a function', (s) => s.enqueue(anything({ fn: () => 1 })), NonSerializablePayloadError, /data\.fn/],
+    [
+      'a function',
+      (s) => s.enqueue(anything({ fn: () => 1 })),
+      NonSerializablePayloadError,
+      /data\.fn/,
+    ],
     ['a symbol', (s) => s.enqueue(anything(Symbol('x'))), NonSerializablePayloadError, /data/],
-    ['a circular reference', (s) => s.enqueue(anything(circular)), NonSerializablePayloadError, /circular/i],
-    ['a BigInt beyond 64 bits', (s) => s.enqueue(anything(2n ** 70n)), NonSerializablePayloadError, /64-bit/],
+    [
+      'a circular reference',
+      (s) => s.enqueue(anything(circular)),
+      NonSerializablePayloadError,
+      /circular/i,
+    ],
+    [
+      'a BigInt beyond 64 bits',
+      (s) => s.enqueue(anything(2n ** 70n)),
+      NonSerializablePayloadError,
+      /64-bit/,
+    ],
     ['a Map', (s) => s.enqueue(anything(new Map([[1, 2]]))), NonSerializablePayloadError, /Map/],
-    ['a payload over 16 MiB', (s) => s.enqueue(anything('x'.repeat(17 * 1024 * 1024))), PayloadTooLargeError, /16777216|limit/],
-    ['an empty queue name', (s) => s.enqueue(email('a@b.c'), { queue: '' }), InvalidOptionsError, /queue/],
-    ['a queue name with spaces', (s) => s.enqueue(email('a@b.c'), { queue: 'my queue' }), InvalidOptionsError, /queue/],
-    ['a fractional priority', (s) => s.enqueue(email('a@b.c'), { priority: 1.5 }), InvalidOptionsError, /priority/],
-    ['a priority out of range', (s) => s.enqueue(email('a@b.c'), { priority: 5000 }), InvalidOptionsError, /priority/],
-    ['zero maxAttempts', (s) => s.enqueue(email('a@b.c'), { maxAttempts: 0 }), InvalidOptionsError, /maxAttempts/],
-    ['a negative timeout', (s) => s.enqueue(email('a@b.c'), { timeoutMs: -1 }), InvalidOptionsError, /timeoutMs/],
-    ['a misspelt option', (s) => s.enqueue(email('a@b.c'), { queu: 'x' } as never), InvalidOptionsError, /queu/],
-    ['options that are not an object', (s) => s.enqueue(email('a@b.c'), 'emails' as never), InvalidOptionsError, /options/],
-    ['an invalid date', (s) => s.schedule(email('a@b.c'), { at: new Date('nope') }), InvalidOptionsError, /at/],
-    ['a date that is not a Date', (s) => s.schedule(email('a@b.c'), { at: '2030-01-01' as never }), InvalidOptionsError, /at/],
-    ['a negative delay', (s) => s.schedule(email('a@b.c'), { delayMs: -5 }), InvalidOptionsError, /delayMs/],
-    ['neither at nor delayMs', (s) => s.schedule(email('a@b.c'), {} as never), InvalidOptionsError, /exactly one/],
-    ['both at and delayMs', (s) => s.schedule(email('a@b.c'), { at: new Date(), delayMs: 5 } as never), InvalidOptionsError, /exactly one/],
-    ['a missing schedule time', (s) => s.schedule(email('a@b.c'), null as never), InvalidOptionsError, /when/],
+    [
+      'a payload over 16 MiB',
+      (s) => s.enqueue(anything('x'.repeat(17 * 1024 * 1024))),
+      PayloadTooLargeError,
+      /16777216|limit/,
+    ],
+    [
+      'an empty queue name',
+      (s) => s.enqueue(email('a@b.c'), { queue: '' }),
+      InvalidOptionsError,
+      /queue/,
+    ],
+    [
+      'a queue name with spaces',
+      (s) => s.enqueue(email('a@b.c'), { queue: 'my queue' }),
+      InvalidOptionsError,
+      /queue/,
+    ],
+    [
+      'a fractional priority',
+      (s) => s.enqueue(email('a@b.c'), { priority: 1.5 }),
+      InvalidOptionsError,
+      /priority/,
+    ],
+    [
+      'a priority out of range',
+      (s) => s.enqueue(email('a@b.c'), { priority: 5000 }),
+      InvalidOptionsError,
+      /priority/,
+    ],
+    [
+      'zero maxAttempts',
+      (s) => s.enqueue(email('a@b.c'), { maxAttempts: 0 }),
+      InvalidOptionsError,
+      /maxAttempts/,
+    ],
+    [
+      'a negative timeout',
+      (s) => s.enqueue(email('a@b.c'), { timeoutMs: -1 }),
+      InvalidOptionsError,
+      /timeoutMs/,
+    ],
+    [
+      'a misspelt option',
+      (s) => s.enqueue(email('a@b.c'), { queu: 'x' } as never),
+      InvalidOptionsError,
+      /queu/,
+    ],
+    [
+      'options that are not an object',
+      (s) => s.enqueue(email('a@b.c'), 'emails' as never),
+      InvalidOptionsError,
+      /options/,
+    ],
+    [
+      'an invalid date',
+      (s) => s.schedule(email('a@b.c'), { at: new Date('nope') }),
+      InvalidOptionsError,
+      /at/,
+    ],
+    [
+      'a date that is not a Date',
+      (s) => s.schedule(email('a@b.c'), { at: '2030-01-01' as never }),
+      InvalidOptionsError,
+      /at/,
+    ],
+    [
+      'a negative delay',
+      (s) => s.schedule(email('a@b.c'), { delayMs: -5 }),
+      InvalidOptionsError,
+      /delayMs/,
+    ],
+    [
+      'neither at nor delayMs',
+      (s) => s.schedule(email('a@b.c'), {} as never),
+      InvalidOptionsError,
+      /exactly one/,
+    ],
+    [
+      'both at and delayMs',
+      (s) => s.schedule(email('a@b.c'), { at: new Date(), delayMs: 5 } as never),
+      InvalidOptionsError,
+      /exactly one/,
+    ],
+    [
+      'a missing schedule time',
+      (s) => s.schedule(email('a@b.c'), null as never),
+      InvalidOptionsError,
+      /when/,
+    ],
   ];
 
   it.each(cases)('enqueue/schedule with %s', async (_label, call, errorClass, message) => {
@@ -132,12 +227,42 @@ describe('bad input fails at the call with a typed error, and nothing is written
   });
 
   const createCases: Array<[string, () => DocketOptions, ErrorClass, RegExp]> = [
-    ['a non-mongodb URI', () => ({ ...base(), mongo: { uri: 'http://localhost' } }), InvalidOptionsError, /mongo\.uri/],
-    ['no container', () => ({ ...base(), container: undefined as never }), InvalidOptionsError, /container/],
-    ['a bad collection prefix', () => ({ ...base(), collectionPrefix: 'a b' }), InvalidOptionsError, /collectionPrefix/],
-    ['a misspelt option', () => ({ ...base(), handler: [] } as never), InvalidOptionsError, /handler/],
-    ['two handlers for one job type', () => ({ ...base(), handlers: [EmailHandler, SecondEmailHandler] }), DuplicateHandlerError, /bad-input\.email/],
-    ['an undecorated handler', () => ({ ...base(), handlers: [NotAHandler as never] }), InvalidOptionsError, /NotAHandler/],
+    [
+      'a non-mongodb URI',
+      () => ({ ...base(), mongo: { uri: 'http://localhost' } }),
+      InvalidOptionsError,
+      /mongo\.uri/,
+    ],
+    [
+      'no container',
+      () => ({ ...base(), container: undefined as never }),
+      InvalidOptionsError,
+      /container/,
+    ],
+    [
+      'a bad collection prefix',
+      () => ({ ...base(), collectionPrefix: 'a b' }),
+      InvalidOptionsError,
+      /collectionPrefix/,
+    ],
+    [
+      'a misspelt option',
+      () => ({ ...base(), handler: [] }) as never,
+      InvalidOptionsError,
+      /handler/,
+    ],
+    [
+      'two handlers for one job type',
+      () => ({ ...base(), handlers: [EmailHandler, SecondEmailHandler] }),
+      DuplicateHandlerError,
+      /bad-input\.email/,
+    ],
+    [
+      'an undecorated handler',
+      () => ({ ...base(), handlers: [NotAHandler as never] }),
+      InvalidOptionsError,
+      /NotAHandler/,
+    ],
   ];
 
   it.each(createCases)('Docket.create with %s', async (_label, options, errorClass, message) => {
@@ -148,10 +273,18 @@ describe('bad input fails at the call with a typed error, and nothing is written
 
   const serverCases: Array<[string, object, RegExp]> = [
     ['zero concurrency', { concurrency: 0 }, /concurrency/],
-    ['a negative poll interval', { pollIntervalMs: -5 }, /pollIntervalMs must be an integer between 10 and 2147483647, got -5/],
+    [
+      'a negative poll interval',
+      { pollIntervalMs: -5 },
+      /pollIntervalMs must be an integer between 10 and 2147483647, got -5/,
+    ],
     ['no queues', { queues: [] }, /queues/],
     ['a bad queue name', { queues: ['ok', 'not ok'] }, /queues\[1\]/],
-    ['a heartbeat slower than half the lease', { leaseMs: 1_000, heartbeatIntervalMs: 600 }, /heartbeatIntervalMs/],
+    [
+      'a heartbeat slower than half the lease',
+      { leaseMs: 1_000, heartbeatIntervalMs: 600 },
+      /heartbeatIntervalMs/,
+    ],
     ['a misspelt option', { concurrrency: 3 }, /concurrrency/],
   ];
 

@@ -12,6 +12,7 @@ import {
   type JobRecord,
 } from '../../../src';
 import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
+import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
@@ -54,7 +55,7 @@ describe('DESIGN invariants', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase('invariants');
-    store = new MongoJobStore(db.client.db(db.dbName), 'docket.');
+    store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
   });
 
   afterEach(async () => {
@@ -90,12 +91,22 @@ describe('DESIGN invariants', () => {
 
   it('1. the claim query is served by the claim index', async () => {
     const indexes = await store.collection.listIndexes().toArray();
-    expect(indexes.find((i) => i.name === 'claim')?.key).toEqual({ queue: 1, state: 1, priority: -1, dueAt: 1 });
+    expect(indexes.find((i) => i.name === 'claim')?.key).toEqual({
+      queue: 1,
+      state: 1,
+      priority: -1,
+      dueAt: 1,
+    });
     if (db.mongo.kind === 'stand-in') return; // the stand-in has no query planner to explain
     const explain = await db.client.db(db.dbName).command({
       explain: {
         findAndModify: store.collection.collectionName,
-        query: { queue: { $in: ['default'] }, state: { $in: ['enqueued', 'scheduled'] }, dueAt: { $lte: new Date() }, type: { $in: ['invariants.work'] } },
+        query: {
+          queue: { $in: ['default'] },
+          state: { $in: ['enqueued', 'scheduled'] },
+          dueAt: { $lte: new Date() },
+          type: { $in: ['invariants.work'] },
+        },
         sort: { priority: -1, dueAt: 1 },
         update: { $set: { state: 'processing' } },
       },
@@ -131,20 +142,39 @@ describe('DESIGN invariants', () => {
     const id = await scheduler.enqueue(work(1));
     const first = (await store.claim(claimRequest('paused-worker', 50)))!;
     // The first worker pauses past its lease; the job is recovered and claimed by another.
-    await waitFor(async () => (await store.recoverExpired(new Date())) === 1, { what: 'the lease to expire' });
+    await waitFor(async () => (await store.recoverExpired(new Date())) === 1, {
+      what: 'the lease to expire',
+    });
     const second = (await store.claim(claimRequest('live-worker')))!;
     expect(second.fence).toBe(first.fence + 1);
-    const late = { state: 'failed' as const, durationMs: 1, error: { name: 'Error', message: 'stale' }, reason: 'stale' };
+    const late = {
+      state: 'failed' as const,
+      durationMs: 1,
+      error: { name: 'Error', message: 'stale' },
+      reason: 'stale',
+    };
     const lease = (j: JobRecord) => ({ jobId: j._id, fence: j.fence });
-    expect(await store.finish(lease(first), late, 'paused-worker', new Date())).toBe(false);
+    expect(await store.finish(lease(first), late, 'paused-worker', new Date())).toBeNull();
     expect(await store.saveProgress(lease(first), { percent: 1, at: new Date() })).toBe(false);
     expect(await store.extendLeases([lease(first)], new Date(Date.now() + 60_000))).toEqual([
       { ...lease(first), state: 'processing' },
     ]);
-    expect(await store.finish(lease(second), { state: 'succeeded', durationMs: 2 }, 'live-worker', new Date())).toBe(true);
-    expect(await store.finish(lease(first), late, 'paused-worker', new Date())).toBe(false);
+    expect(
+      await store.finish(
+        lease(second),
+        { state: 'succeeded', durationMs: 2 },
+        'live-worker',
+        new Date(),
+      ),
+    ).toEqual({ hasContinuations: false });
+    expect(await store.finish(lease(first), late, 'paused-worker', new Date())).toBeNull();
     const record = await store.findById(id);
-    expect(record).toMatchObject({ state: 'succeeded', durationMs: 2, error: null, progress: null });
+    expect(record).toMatchObject({
+      state: 'succeeded',
+      durationMs: 2,
+      error: null,
+      progress: null,
+    });
   });
 
   it('3. fencing through the server: a paused handler whose job was taken over records nothing', async () => {
@@ -156,7 +186,11 @@ describe('DESIGN invariants', () => {
       runs.push({ attempt: ctx.attempt, signal: ctx.signal });
       if (ctx.attempt === 1) await paused; // ignores its signal, like a stuck event loop
     };
-    const server = await docket.startServer({ ...FAST_SERVER, leaseMs: 400, heartbeatIntervalMs: 200 });
+    const server = await docket.startServer({
+      ...FAST_SERVER,
+      leaseMs: 400,
+      heartbeatIntervalMs: 200,
+    });
     const id = await scheduler.enqueue(work(1));
     await waitFor(() => runs.length === 1, { what: 'the first attempt' });
     // Simulate the pause: the lease expires without heartbeats reaching MongoDB.
@@ -178,15 +212,23 @@ describe('DESIGN invariants', () => {
     const started: string[] = [];
     behaviour = async (job, ctx) => {
       started.push(`${job.n}@${ctx.attempt}`);
-      if (ctx.attempt === 1 && job.n < 2) {
+      if (started.length <= 2) {
         // Ignores the signal until aborted, then keeps running past the abort grace.
-        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => {
-          seen.push(ctx.signal.reason);
-          setTimeout(resolve, 2_000);
-        }));
+        await new Promise<void>((resolve) =>
+          ctx.signal.addEventListener('abort', () => {
+            seen.push(ctx.signal.reason);
+            setTimeout(resolve, 2_000);
+          }),
+        );
       }
     };
-    const serverA = await a.docket.startServer({ ...FAST_SERVER, leaseMs: 60_000, heartbeatIntervalMs: 1_000, shutdownGraceMs: 100, abortGraceMs: 100 });
+    const serverA = await a.docket.startServer({
+      ...FAST_SERVER,
+      leaseMs: 60_000,
+      heartbeatIntervalMs: 1_000,
+      shutdownGraceMs: 100,
+      abortGraceMs: 100,
+    });
     const ids = [await a.scheduler.enqueue(work(0)), await a.scheduler.enqueue(work(1))];
     await waitFor(() => started.length === 2, { what: 'both jobs to start' });
     await serverA.stop();
@@ -200,7 +242,9 @@ describe('DESIGN invariants', () => {
     const b = await docketWithScheduler();
     await b.docket.startServer({ ...FAST_SERVER });
     for (const id of ids) {
-      await waitFor(async () => (await store.findById(id))?.state === 'succeeded', { what: `job ${id} on server B` });
+      await waitFor(async () => (await store.findById(id))?.state === 'succeeded', {
+        what: `job ${id} on server B`,
+      });
     }
     expect(started.slice(2).sort()).toEqual(['0@1', '1@1']);
   });

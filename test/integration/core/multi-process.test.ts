@@ -41,23 +41,35 @@ describe('several worker processes on one database', () => {
 
   it('3 processes drain 3,000 jobs, each side effect exactly once', async () => {
     const started = await Promise.all(
-      ['drain-a', 'drain-b', 'drain-c'].map((id) => startWorkerProcess(id, { uri: db.uri, dbName: db.dbName, server: FAST })),
+      ['drain-a', 'drain-b', 'drain-c'].map((id) =>
+        startWorkerProcess(id, { uri: db.uri, dbName: db.dbName, server: FAST }),
+      ),
     );
     workers.push(...started);
     const ids: string[] = [];
     for (let batch = 0; batch < 30; batch++) {
-      ids.push(...(await Promise.all(Array.from({ length: 100 }, (_, i) => scheduler.enqueue(effect(batch * 100 + i))))));
+      ids.push(
+        ...(await Promise.all(
+          Array.from({ length: 100 }, (_, i) => scheduler.enqueue(effect(batch * 100 + i))),
+        )),
+      );
     }
-    await waitFor(async () => (await jobs().countDocuments({ type: 'mp.effect', state: 'succeeded' })) === 3_000, {
-      timeoutMs: 120_000,
-      intervalMs: 200,
-      what: '3,000 jobs to succeed',
-    });
+    await waitFor(
+      async () =>
+        (await jobs().countDocuments({ type: 'mp.effect', state: 'succeeded' })) === 3_000,
+      {
+        timeoutMs: 120_000,
+        intervalMs: 200,
+        what: '3,000 jobs to succeed',
+      },
+    );
     expect(await effects().countDocuments()).toBe(3_000);
     expect(new Set((await effects().find().toArray()).map((e) => e.jobId))).toEqual(new Set(ids));
     // No job needed a second attempt: nothing ran twice, nothing failed.
     expect(await jobs().countDocuments({ type: 'mp.effect', attempt: { $ne: 1 } })).toBe(0);
-    const perWorker = await effects().aggregate([{ $group: { _id: '$worker', n: { $sum: 1 } } }]).toArray();
+    const perWorker = await effects()
+      .aggregate([{ $group: { _id: '$worker', n: { $sum: 1 } } }])
+      .toArray();
     expect(perWorker.length).toBeGreaterThanOrEqual(2);
     process.stdout.write(`drain split across workers: ${JSON.stringify(perWorker)}\n`);
     const codes = await Promise.all(started.map((w) => w.stop('SIGTERM')));
@@ -65,16 +77,29 @@ describe('several worker processes on one database', () => {
   }, 180_000);
 
   it('a worker killed with SIGKILL mid-job: the job completes elsewhere on attempt 2, nothing lost or doubled', async () => {
-    const victim = await startWorkerProcess('victim', { uri: db.uri, dbName: db.dbName, server: FAST });
+    const victim = await startWorkerProcess('victim', {
+      uri: db.uri,
+      dbName: db.dbName,
+      server: FAST,
+    });
     workers.push(victim);
     const slowId = await scheduler.enqueue(slow(1));
     const starts = db.client.db(db.dbName).collection('starts');
-    await waitFor(() => starts.findOne({ jobId: slowId, attempt: 1 }), { what: 'the victim to start the slow job', timeoutMs: 30_000 });
+    await waitFor(() => starts.findOne({ jobId: slowId, attempt: 1 }), {
+      what: 'the victim to start the slow job',
+      timeoutMs: 30_000,
+    });
     expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
     // Work that arrives while no worker runs waits for the next one.
-    const quickIds = await Promise.all(Array.from({ length: 50 }, (_, i) => scheduler.enqueue(effect(10_000 + i))));
+    const quickIds = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => scheduler.enqueue(effect(10_000 + i))),
+    );
 
-    const survivor = await startWorkerProcess('survivor', { uri: db.uri, dbName: db.dbName, server: FAST });
+    const survivor = await startWorkerProcess('survivor', {
+      uri: db.uri,
+      dbName: db.dbName,
+      server: FAST,
+    });
     workers.push(survivor);
     const record = await waitFor(
       async () => {
@@ -93,7 +118,9 @@ describe('several worker processes on one database', () => {
       [2, 'survivor'],
     ]);
     await waitFor(
-      async () => (await jobs().countDocuments({ _id: { $in: quickIds as never[] }, state: 'succeeded' })) === 50,
+      async () =>
+        (await jobs().countDocuments({ _id: { $in: quickIds as never[] }, state: 'succeeded' })) ===
+        50,
       { timeoutMs: 30_000, what: 'the quick jobs' },
     );
     expect(await effects().countDocuments({ jobId: { $in: quickIds } })).toBe(50);

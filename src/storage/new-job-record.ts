@@ -1,0 +1,59 @@
+import { ObjectId } from 'bson';
+import type { ContinuationPolicy, JobRecord, JobState } from './job-record';
+
+/** What a caller decides about a new job; everything else starts empty. */
+export interface NewJobFields {
+  /** @defaultValue a new ObjectId's hex string */
+  readonly id?: string;
+  readonly type: string;
+  readonly queue: string;
+  readonly priority: number;
+  readonly payload: Record<string, unknown>;
+  readonly state: JobState;
+  readonly dueAt: Date;
+  readonly now: Date;
+  readonly maxAttempts: number | null;
+  readonly timeoutMs: number | null;
+  /** A reason for the first history entry (e.g. which recurring job enqueued it). */
+  readonly reason?: string;
+  /** @defaultValue null */
+  readonly uniqueKey?: string | null;
+  /** For a continuation (state `awaiting`): its parent and policy. */
+  readonly parent?: { readonly id: string; readonly policy: ContinuationPolicy };
+}
+
+/** Builds the stored form of a job that has not run yet. */
+export function newJobRecord(fields: NewJobFields): JobRecord {
+  const uniqueKey = fields.uniqueKey ?? null;
+  return {
+    _id: fields.id ?? new ObjectId().toHexString(),
+    type: fields.type,
+    queue: fields.queue,
+    priority: fields.priority,
+    state: fields.state,
+    payload: fields.payload,
+    dueAt: fields.dueAt,
+    createdAt: fields.now,
+    attempt: 0,
+    maxAttempts: fields.maxAttempts,
+    timeoutMs: fields.timeoutMs,
+    fence: 0,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    progress: null,
+    error: null,
+    history: [
+      fields.reason === undefined
+        ? { state: fields.state, at: fields.now }
+        : { state: fields.state, at: fields.now, reason: fields.reason },
+    ],
+    uniqueKey,
+    ...(uniqueKey === null ? {} : { activeUniqueKey: uniqueKey }),
+    expireAt: null,
+    parentId: fields.parent?.id ?? null,
+    ...(fields.parent ? { continuationPolicy: fields.parent.policy } : {}),
+  };
+}
