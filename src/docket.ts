@@ -13,6 +13,7 @@ import { resolveJobServerOptions, type JobServerOptions } from './server/job-ser
 import type { JobRecord } from './storage/job-record';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
+import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
 import { checkQueueName } from './options/option-checks';
@@ -28,6 +29,7 @@ interface DocketParts {
   readonly ownsClient: boolean;
   readonly store: MongoJobStore;
   readonly queues: MongoQueueStore;
+  readonly servers: MongoServerRegistry;
   readonly recurring: RecurringJobs;
   readonly registry: HandlerRegistry;
   readonly events: EventBus;
@@ -88,12 +90,14 @@ export class Docket {
       await Promise.all([store.ensureIndexes(), recurring.ensureIndexes()]);
       await recurring.applyDeclared();
       const queues = new MongoQueueStore(db, collectionPrefix);
+      const servers = new MongoServerRegistry(db, collectionPrefix);
       return new Docket({
         options,
         client,
         ownsClient,
         store,
         queues,
+        servers,
         recurring,
         registry,
         events,
@@ -117,9 +121,10 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     const resolved = resolveJobServerOptions(options);
     if (this.closing) throw new StorageError('Docket is closed: cannot start a server');
-    const { store, queues, recurring, registry, events, logger, clock } = this.parts;
+    const { store, queues, servers, recurring, registry, events, logger, clock } = this.parts;
     const server = new JobServer(resolved, {
       store,
+      servers,
       queueStates: queues,
       recurring,
       registry,
@@ -170,6 +175,15 @@ export class Docket {
   /** Queues with unfinished jobs or a stored state: paused or not, and counts by state. */
   listQueues(): Promise<QueueInfo[]> {
     return this.parts.queues.list();
+  }
+
+  /**
+   * Servers of every process sharing this database: queues, concurrency, running jobs, and
+   * whether their heartbeat is recent (within `staleAfterMs`).
+   * @defaultValue staleAfterMs: 30000 (three default heartbeat intervals)
+   */
+  listServers(staleAfterMs = 30_000): Promise<ServerInfo[]> {
+    return this.parts.servers.list(this.parts.clock.now(), staleAfterMs);
   }
 
   /** Job types this instance has handlers for. */

@@ -14,7 +14,11 @@ export type { IJobHandler } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 
 export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
-export type { IJobScheduler, EnqueueOptions, ScheduleTime } from './scheduler/job-scheduler.interface';
+export type {
+  IJobScheduler,
+  EnqueueOptions,
+  ScheduleTime,
+} from './scheduler/job-scheduler.interface';
 
 export { JobServer } from './server/job-server';
 export type { JobServerOptions } from './server/job-server-options';
@@ -29,6 +33,7 @@ export type {
   JobHistoryEntry,
   JobErrorInfo,
   JobProgress,
+  ContinuationPolicy,
 } from './storage/job-record';
 
 export {
@@ -47,6 +52,58 @@ export {
   PayloadTooLargeError,
   StorageError,
   UnknownJobTypeError,
+  ServerStoppingError,
+  UniqueKeyConflictError,
+  RecurringJobNotFoundError,
 } from './errors';
-export { ServerStoppingError } from './errors/server-stopping.error';
 export type { DocketErrorDetails, ValidationIssue } from './errors';
+
+// ---------------------------------------------------------------------------------------
+// Commands and sagas (issue 5)
+// ---------------------------------------------------------------------------------------
+export {
+  BaseCommand,
+  COMMAND_BUS,
+  Command,
+  CommandBus,
+  CommandHandler,
+  DeleteJobCommand,
+  DeleteJobCommandHandler,
+  EnqueueJobCommand,
+  EnqueueJobCommandHandler,
+  ExecuteCommandJob,
+  ExecuteCommandJobHandler,
+  JOB_COMMAND_HANDLERS,
+  ScheduleJobCommand,
+  ScheduleJobCommandHandler,
+  handleJobCommand,
+  isJobCommand,
+} from './commands';
+export type {
+  CommandBusOptions,
+  CommandClass,
+  CommandHandlerClass,
+  ICommand,
+  ICommandBus,
+  ICommandHandler,
+  JobCommand,
+  JobCommandScheduler,
+  ResultOf,
+} from './commands';
+export { OnEvent, SAGA_RUNNER, Saga, SagaRunner } from './sagas';
+export type {
+  EventClass,
+  SagaClass,
+  SagaContext,
+  SagaOutcome,
+  SagaReaction,
+  SagaRunnerOptions,
+} from './sagas';
+export {
+  CommandHandlerNotFoundError,
+  DuplicateCommandHandlerError,
+  DuplicateCommandTypeError,
+  SagaExecutionError,
+  UnknownCommandTypeError,
+} from './errors';
+export type { SagaFailure } from './errors';

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import { JobDeletedError, LeaseLostError } from '../errors';
@@ -8,6 +9,7 @@ import type { JobRecord } from '../storage/job-record';
 import type { RecurringJobs } from '../recurring';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { JobLease, JobStore } from '../storage/job-store';
+import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { Clock } from './clock';
 import { JobExecution } from './job-execution';
 import type { ResolvedJobServerOptions } from './job-server-options';
@@ -18,8 +20,15 @@ export interface QueueStateSource {
   pausedQueues(): Promise<Set<string>>;
 }
 
+/** Where a server announces itself (liveness for operators and the dashboard). */
+export interface ServerRegistry {
+  announce(record: ServerRecord): Promise<void>;
+  remove(serverId: string): Promise<void>;
+}
+
 /** What a server needs from the Docket instance that starts it. */
 export interface JobServerDeps {
+  readonly servers: ServerRegistry;
   readonly store: JobStore;
   readonly queueStates: QueueStateSource;
   /** Recurring jobs, whose ticker the server runs unless `options.recurring` is false. */
@@ -98,7 +107,26 @@ export class JobServer {
         }
       }),
     ]);
-    this.every('heartbeat', this.options.heartbeatIntervalMs, () => this.heartbeat());
+    const startedAt = this.deps.clock.now();
+    const announce = () =>
+      this.deps.servers.announce({
+        _id: this.id,
+        hostname: hostname(),
+        pid: process.pid,
+        queues: [...this.options.queues],
+        concurrency: this.options.concurrency,
+        startedAt,
+        heartbeatAt: this.deps.clock.now(),
+        running: this.running.size,
+      });
+    await announce();
+    this.cleanups.push({
+      name: 'server registration',
+      run: () => this.deps.servers.remove(this.id),
+    });
+    this.every('heartbeat', this.options.heartbeatIntervalMs, async () => {
+      await Promise.all([this.heartbeat(), announce()]);
+    });
     this.every('recovery', this.options.recoveryIntervalMs, () => this.recover());
     this.every('queue refresh', this.options.queueRefreshIntervalMs, () => this.refreshPaused());
     await this.refreshPaused();

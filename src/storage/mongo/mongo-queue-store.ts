@@ -29,14 +29,14 @@ export class MongoQueueStore {
 
   /** Pauses or resumes a queue; true when its state changed. */
   async setPaused(queue: string, paused: boolean, now: Date): Promise<boolean> {
-    const result = await guard(`${paused ? 'pause' : 'resume'} queue ${queue}`, () =>
-      this.queues.updateOne(
-        { _id: queue, paused: { $ne: paused } },
+    const before = await guard(`${paused ? 'pause' : 'resume'} queue ${queue}`, () =>
+      this.queues.findOneAndUpdate(
+        { _id: queue },
         { $set: { paused, updatedAt: now } },
-        { upsert: paused },
+        { upsert: true, returnDocument: 'before', projection: { paused: 1 } },
       ),
     );
-    return result.modifiedCount + result.upsertedCount > 0;
+    return (before?.paused ?? false) !== paused;
   }
 
   /** The names of the paused queues. */

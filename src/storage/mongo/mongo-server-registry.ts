@@ -1,0 +1,64 @@
+import type { Collection, Db } from 'mongodb';
+import { guard } from './mongo-errors';
+
+/** What a running server says about itself (collection `<prefix>servers`). */
+export interface ServerRecord {
+  _id: string;
+  hostname: string;
+  pid: number;
+  queues: string[];
+  concurrency: number;
+  startedAt: Date;
+  heartbeatAt: Date;
+  /** Jobs running on it at its last heartbeat. */
+  running: number;
+}
+
+/** A server as monitoring shows it. */
+export interface ServerInfo extends Omit<ServerRecord, '_id'> {
+  readonly id: string;
+  /** Heartbeat seen within the liveness window (3 heartbeat intervals by default). */
+  readonly alive: boolean;
+  readonly heartbeatAgeMs: number;
+}
+
+/** Where servers announce themselves, so operators (and the dashboard) can see the fleet. */
+export class MongoServerRegistry {
+  private readonly servers: Collection<ServerRecord>;
+
+  constructor(db: Db, collectionPrefix: string) {
+    this.servers = db.collection<ServerRecord>(`${collectionPrefix}servers`);
+  }
+
+  /** Creates or refreshes a server's entry (one round trip). */
+  async announce(record: ServerRecord): Promise<void> {
+    const { _id, ...fields } = record;
+    await guard('announce the server', () =>
+      this.servers.updateOne({ _id }, { $set: fields }, { upsert: true }),
+    );
+  }
+
+  /** Removes a stopped server's entry. */
+  async remove(serverId: string): Promise<void> {
+    await guard('remove the server', () => this.servers.deleteOne({ _id: serverId }));
+  }
+
+  /**
+   * Lists servers; those silent for longer than `staleAfterMs` are shown as not alive, and
+   * those silent for 10× that are removed (their process is gone).
+   */
+  async list(now: Date, staleAfterMs: number): Promise<ServerInfo[]> {
+    await guard('remove dead servers', () =>
+      this.servers.deleteMany({
+        heartbeatAt: { $lt: new Date(now.getTime() - 10 * staleAfterMs) },
+      }),
+    );
+    const records = await guard('list servers', () =>
+      this.servers.find().sort({ startedAt: 1 }).toArray(),
+    );
+    return records.map(({ _id, ...record }) => {
+      const heartbeatAgeMs = Math.max(0, now.getTime() - record.heartbeatAt.getTime());
+      return { id: _id, ...record, heartbeatAgeMs, alive: heartbeatAgeMs <= staleAfterMs };
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { IsString } from 'class-validator';
+import {
+  InvalidOptionsError,
+  JOB_SCHEDULER,
+  Job,
+  JobHandler,
+  type Docket,
+  type IJob,
+  type IJobHandler,
+  type IJobScheduler,
+} from '../../../src';
+import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { waitFor } from '../../helpers/wait-for';
+
+@Job('queues.task')
+class TaskJob implements IJob {
+  @IsString() name!: string;
+}
+
+const ran: string[] = [];
+let gate: Promise<void> | undefined;
+let running = 0;
+let peak = 0;
+
+@JobHandler(TaskJob)
+class TaskHandler implements IJobHandler<TaskJob> {
+  async handle(job: TaskJob): Promise<void> {
+    running++;
+    peak = Math.max(peak, running);
+    try {
+      await gate;
+      ran.push(job.name);
+    } finally {
+      running--;
+    }
+  }
+}
+
+const task = (name: string) => Object.assign(new TaskJob(), { name });
+
+describe('queues', () => {
+  let db: TestDatabase;
+  let docket: Docket;
+  let scheduler: IJobScheduler;
+
+  const succeeded = (ids: string[]) =>
+    waitFor(async () => {
+      const jobs = await Promise.all(ids.map((id) => docket.getJob(id)));
+      return jobs.every((job) => job?.state === 'succeeded');
+    });
+
+  beforeAll(async () => {
+    db = await openTestDatabase('queues');
+    const created = await createTestDocket(db, { handlers: [TaskHandler] });
+    docket = created.docket;
+    scheduler = created.container.resolve(JOB_SCHEDULER);
+  });
+
+  afterEach(() => {
+    ran.length = 0;
+    gate = undefined;
+    peak = 0;
+  });
+
+  afterAll(async () => {
+    await docket.close();
+    await db.cleanup();
+  });
+
+  it('claims from the queues in the order the server lists them, then by priority', async () => {
+    const at = new Date(Date.now() + 100);
+    const ids = [
+      await scheduler.schedule(task('low-1'), { at }, { queue: 'low' }),
+      await scheduler.schedule(task('high-1'), { at }, { queue: 'high' }),
+      await scheduler.schedule(task('low-2'), { at }, { queue: 'low', priority: 100 }),
+      await scheduler.schedule(task('high-2'), { at }, { queue: 'high', priority: 5 }),
+    ];
+    const server = await docket.startServer({
+      ...FAST_SERVER,
+      queues: ['high', 'low'],
+      concurrency: 1,
+    });
+    await succeeded(ids);
+    expect(ran).toEqual(['high-2', 'high-1', 'low-2', 'low-1']);
+    await server.stop();
+  });
+
+  it('a paused queue is not claimed from; running jobs finish; resume picks up', async () => {
+    const server = await docket.startServer({ ...FAST_SERVER, queues: ['mail'] });
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    const running1 = await scheduler.enqueue(task('running'), { queue: 'mail' });
+    await waitFor(() => running === 1, { what: 'the first job to run' });
+    await expect(docket.pauseQueue('mail')).resolves.toBe(true);
+    await expect(docket.pauseQueue('mail')).resolves.toBe(false);
+    const waiting = await scheduler.enqueue(task('waiting'), { queue: 'mail' });
+    open();
+    await succeeded([running1]);
+    // Give the server several polls: the paused queue must stay untouched.
+    await waitFor(async () =>
+      (await docket.listQueues()).some((q) => q.name === 'mail' && q.paused),
+    );
+    const polls = Date.now() + 10 * FAST_SERVER.pollIntervalMs;
+    await waitFor(() => Date.now() > polls, { intervalMs: 20 });
+    expect((await docket.getJob(waiting))?.state).toBe('enqueued');
+    expect((await docket.listQueues()).find((q) => q.name === 'mail')).toEqual({
+      name: 'mail',
+      paused: true,
+      counts: { enqueued: 1 },
+    });
+    await expect(docket.resumeQueue('mail')).resolves.toBe(true);
+    await succeeded([waiting]);
+    await server.stop();
+  });
+
+  it('a pause made by another process reaches servers at their next refresh', async () => {
+    const server = await docket.startServer({
+      ...FAST_SERVER,
+      queues: ['reports'],
+      queueRefreshIntervalMs: 50,
+    });
+    await db.client
+      .db(db.dbName)
+      .collection('docket.queues')
+      .insertOne({ _id: 'reports' as never, paused: true, updatedAt: new Date() });
+    const refreshed = Date.now() + 200;
+    await waitFor(() => Date.now() > refreshed, { intervalMs: 20 });
+    const id = await scheduler.enqueue(task('r'), { queue: 'reports' });
+    const polls = Date.now() + 10 * FAST_SERVER.pollIntervalMs;
+    await waitFor(() => Date.now() > polls, { intervalMs: 20 });
+    expect((await docket.getJob(id))?.state).toBe('enqueued');
+    await docket.resumeQueue('reports');
+    await succeeded([id]);
+    await server.stop();
+  });
+
+  it('limits concurrency per queue on a server', async () => {
+    const server = await docket.startServer({
+      ...FAST_SERVER,
+      queues: ['bulk'],
+      concurrency: 10,
+      queueConcurrency: { bulk: 2 },
+    });
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    const ids = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => scheduler.enqueue(task(`b${n}`), { queue: 'bulk' })),
+    );
+    await waitFor(() => running === 2);
+    const polls = Date.now() + 5 * FAST_SERVER.pollIntervalMs;
+    await waitFor(() => Date.now() > polls, { intervalMs: 20 });
+    expect(running).toBe(2);
+    open();
+    await succeeded(ids);
+    expect(peak).toBe(2);
+    await server.stop();
+  });
+
+  it('rejects invalid queue names', async () => {
+    await expect(docket.pauseQueue('no spaces')).rejects.toBeInstanceOf(InvalidOptionsError);
+    await expect(docket.startServer({ queueConcurrency: { bulk: 0 } })).rejects.toThrow(
+      /queueConcurrency\.bulk/,
+    );
+  });
+});
