@@ -97,9 +97,8 @@ async function tryMongod(env: NodeJS.ProcessEnv): Promise<EphemeralMongo | strin
   try {
     // Loaded lazily: most users of the library never touch it.
     const core = await import('mongodb-memory-server-core');
-    const { MongoBinaryDownloadUrl } = await import(
-      'mongodb-memory-server-core/lib/util/MongoBinaryDownloadUrl'
-    );
+    const { MongoBinaryDownloadUrl } =
+      await import('mongodb-memory-server-core/lib/util/MongoBinaryDownloadUrl');
     const binaryOptions = await core.DryMongoBinary.generateOptions();
     const cached = await core.DryMongoBinary.locateBinary(binaryOptions);
     if (!cached) {
@@ -110,7 +109,9 @@ async function tryMongod(env: NodeJS.ProcessEnv): Promise<EphemeralMongo | strin
       try {
         await lookup(host);
       } catch (error) {
-        return remember(`no mongod binary is cached and its download host cannot be resolved (${describe(error)})`);
+        return remember(
+          `no mongod binary is cached and its download host cannot be resolved (${describe(error)})`,
+        );
       }
     }
     const server = await core.MongoMemoryServer.create();

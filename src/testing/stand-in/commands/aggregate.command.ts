@@ -1,0 +1,105 @@
+import { ObjectId, type Document } from 'bson';
+import { CommandFailure, type CommandHandler } from '../command-types';
+import { cloneDocument } from '../engine/bson-clone';
+import { isPlainDocument } from '../engine/bson-value';
+import { runPipeline } from '../engine/pipeline-runner';
+import type { StandInStore } from '../engine/stand-in-store';
+import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
+import { cursorReply } from './cursor-reply';
+import { validateCollectionName } from '../engine/namespace';
+
+function stageName(stage: unknown): string {
+  if (!isPlainDocument(stage) || Object.keys(stage).length !== 1) {
+    throw new CommandFailure(
+      40323,
+      'Location40323',
+      'A pipeline stage specification object must contain exactly one field.',
+    );
+  }
+  return Object.keys(stage)[0];
+}
+
+/** `$out`: replaces the target collection's documents (keeping its indexes), all or nothing. */
+function writeOut(store: StandInStore, dbName: string, spec: unknown, results: Document[]): void {
+  const target =
+    typeof spec === 'string'
+      ? { db: dbName, coll: spec }
+      : isPlainDocument(spec)
+        ? spec
+        : undefined;
+  if (!target || typeof target.db !== 'string' || typeof target.coll !== 'string') {
+    throw new CommandFailure(
+      16990,
+      'Location16990',
+      "$out only supports a string or object argument, with 'db' and 'coll' fields",
+    );
+  }
+  const { collection } = store.collectionForWrite(target.db, target.coll);
+  const previous = [...collection.all()];
+  collection.clear();
+  try {
+    for (const result of results) {
+      collection.insert(
+        '_id' in result ? cloneDocument(result) : { _id: new ObjectId(), ...cloneDocument(result) },
+      );
+    }
+  } catch (error) {
+    collection.clear();
+    for (const document of previous) collection.insert(document);
+    throw error;
+  }
+}
+
+/**
+ * `aggregate`: runs `pipeline` (mingo stages with BSON-aware `$match`/`$sort`) over a
+ * collection, a view, or nothing (`aggregate: 1`, for `$documents`), and returns a cursor.
+ * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target.
+ * `$changeStream` needs a replica set (40573); `$merge` and `explain` are refused.
+ */
+export const aggregateCommand: CommandHandler = (command, { dbName, store, connectionId }) => {
+  const target: unknown = command[commandName(command)];
+  const databaseWide = target === 1;
+  const name = databaseWide ? undefined : validateCollectionName(dbName, target);
+  const pipeline = requiredArray(command, 'pipeline') as Document[];
+  const stages = pipeline.map(stageName);
+  if (stages[0] === '$changeStream') {
+    throw new CommandFailure(
+      40573,
+      'Location40573',
+      'The $changeStream stage is only supported on replica sets',
+    );
+  }
+  if (optionalBoolean(command, 'explain')) {
+    throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not support explain');
+  }
+  if (!isPlainDocument(command.cursor)) {
+    throw new CommandFailure(
+      9,
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
+  if (stages.includes('$merge'))
+    throw new CommandFailure(2, 'BadValue', 'the stand-in does not support $merge');
+  const outIndex = stages.indexOf('$out');
+  if (outIndex >= 0 && outIndex !== stages.length - 1) {
+    throw new CommandFailure(
+      40601,
+      'Location40601',
+      '$out can only be the final stage in the pipeline',
+    );
+  }
+  const source = name === undefined ? [] : store.readDocuments(dbName, name);
+  const body = outIndex >= 0 ? pipeline.slice(0, outIndex) : pipeline;
+  const results = runPipeline(source, body, (other) => store.readDocuments(dbName, other));
+  const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
+  if (outIndex >= 0) {
+    writeOut(store, dbName, pipeline[outIndex].$out, results);
+    return cursorReply(store.cursors.open(ns, [], { connectionId }), 'firstBatch');
+  }
+  const batch = store.cursors.open(ns, results, {
+    batchSize: cursorBatchSize(command),
+    connectionId,
+  });
+  return cursorReply(batch, 'firstBatch');
+};

@@ -1,0 +1,40 @@
+import { ObjectId, type Document } from 'bson';
+import { CommandFailure, type CommandHandler } from '../command-types';
+import { cloneDocument } from '../engine/bson-clone';
+import { isPlainDocument } from '../engine/bson-value';
+import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
+import { runStatement, withWriteErrors } from './write-errors';
+
+/**
+ * `insert`: stores `documents` (a kind-1 sequence is merged into the body by the router),
+ * generating a leading ObjectId `_id` where missing. Ordered inserts stop at the first write
+ * error; unordered ones go on. Reply `{ n, writeErrors? }`.
+ */
+export const insertCommand: CommandHandler = (command, { dbName, store }) => {
+  const name = collectionArgument(command, dbName);
+  const documents = requiredArray(command, 'documents');
+  if (documents.length === 0) {
+    throw new CommandFailure(
+      16,
+      'InvalidLength',
+      'Write batch sizes must be between 1 and 100000. Got 0 operations.',
+    );
+  }
+  const ordered = optionalBoolean(command, 'ordered') ?? true;
+  const { collection } = store.collectionForWrite(dbName, name);
+  const writeErrors: Document[] = [];
+  let n = 0;
+  for (let index = 0; index < documents.length; index++) {
+    const ok = runStatement(index, writeErrors, () => {
+      const raw = documents[index];
+      if (!isPlainDocument(raw))
+        throw new CommandFailure(2, 'BadValue', 'each document to insert must be an object');
+      const document =
+        '_id' in raw ? cloneDocument(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
+      collection.insert(document);
+      n += 1;
+    });
+    if (!ok && ordered) break;
+  }
+  return withWriteErrors({ n }, writeErrors);
+};

@@ -1,0 +1,186 @@
+import { UUID } from 'bson';
+import { CommandFailure } from '../command-types';
+import { bsonTypeOf } from './bson-value';
+import { canonicalKey } from './canonical-key';
+import { DuplicateKeyError } from './duplicate-key.error';
+import type { IndexKey } from './index-key';
+import {
+  distinctPartialFilter,
+  ID_INDEX_SPEC,
+  normaliseIndexSpec,
+  sameIndexOptions,
+  sameKeyPattern,
+  type IndexSpec,
+} from './index-spec';
+import { SecondaryIndex } from './secondary-index';
+import { formatValue } from './value-format';
+
+type Document = Record<string, unknown>;
+
+/** What {@link CollectionState.createIndex} did. */
+export type CreateIndexOutcome = 'created' | 'exists';
+
+/**
+ * One collection: its documents in insertion (natural) order keyed by canonical `_id`, its
+ * indexes, and the write paths that keep both consistent. Stored documents are never
+ * mutated in place (an update stores a new object), so cursors may hold them as snapshots.
+ * Every write checks all unique indexes before changing anything, so a write that would
+ * violate one leaves the collection as it was.
+ */
+export class CollectionState {
+  readonly uuid = new UUID();
+  private readonly documents = new Map<string, Document>();
+  private readonly indexes = new Map<string, SecondaryIndex>();
+
+  constructor(
+    readonly dbName: string,
+    readonly name: string,
+    readonly options: Readonly<Document> = {},
+  ) {}
+
+  /** `db.collection`. */
+  get ns(): string {
+    return `${this.dbName}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.documents.size;
+  }
+
+  /** The stored documents in natural order. Read-only: never mutate what this yields. */
+  all(): IterableIterator<Document> {
+    return this.documents.values();
+  }
+
+  /** The stored document with this canonical `_id` key, if any. Read-only. */
+  get(idKey: string): Document | undefined {
+    return this.documents.get(idKey);
+  }
+
+  /** Stores a new document (which must have `_id` and belong to nobody else). */
+  insert(document: Document): void {
+    validateId(document._id);
+    const idKey = canonicalKey(document._id);
+    if (this.documents.has(idKey)) {
+      throw new DuplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: document._id });
+    }
+    const plan = this.planKeys(document, undefined);
+    this.documents.set(idKey, document);
+    for (const [index, keys] of plan) index.add(idKey, keys);
+  }
+
+  /** Replaces the stored document with `_id` key `idKey` by `document` (same `_id`). */
+  replace(idKey: string, document: Document): void {
+    if (!this.documents.has(idKey)) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
+    const plan = this.planKeys(document, idKey);
+    this.documents.set(idKey, document);
+    for (const [index, keys] of plan) {
+      index.remove(idKey);
+      index.add(idKey, keys);
+    }
+  }
+
+  /** Deletes the document with `_id` key `idKey`; false when there was none. */
+  remove(idKey: string): boolean {
+    if (!this.documents.delete(idKey)) return false;
+    for (const index of this.indexes.values()) index.remove(idKey);
+    return true;
+  }
+
+  /** Deletes every document (indexes stay defined). */
+  clear(): void {
+    for (const idKey of [...this.documents.keys()]) this.remove(idKey);
+  }
+
+  /** All index specs, `_id_` first, in creation order. */
+  indexSpecs(): IndexSpec[] {
+    return [ID_INDEX_SPEC, ...[...this.indexes.values()].map((index) => index.spec)];
+  }
+
+  /** The secondary indexes (everything but `_id_`). */
+  secondaryIndexes(): IterableIterator<SecondaryIndex> {
+    return this.indexes.values();
+  }
+
+  /**
+   * Creates an index from a raw `createIndexes` entry. An identical existing index is a
+   * no-op ('exists'); a name clash with a different spec is 86 IndexKeySpecsConflict; the
+   * same key pattern and options under another name is 85 IndexOptionsConflict. A unique
+   * index over existing duplicates fails with 11000 and is not created.
+   */
+  createIndex(raw: unknown): CreateIndexOutcome {
+    const spec = normaliseIndexSpec(raw);
+    for (const existing of this.indexSpecs()) {
+      if (existing.name === spec.name) {
+        if (
+          sameKeyPattern(existing, spec) &&
+          (existing.name === '_id_' || sameIndexOptions(existing, spec))
+        ) {
+          return 'exists';
+        }
+        throw new CommandFailure(
+          86,
+          'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
+        );
+      }
+      if (sameKeyPattern(existing, spec) && !distinctPartialFilter(existing, spec)) {
+        const message = sameIndexOptions(existing, spec)
+          ? `Index already exists with a different name: ${existing.name}`
+          : `An equivalent index already exists with the same name but different options. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`;
+        throw new CommandFailure(85, 'IndexOptionsConflict', message);
+      }
+    }
+    const index = new SecondaryIndex(spec);
+    for (const [idKey, document] of this.documents) {
+      const keys = index.keysFor(document);
+      const conflict = index.findConflict(keys, idKey);
+      if (conflict)
+        throw new DuplicateKeyError(this.ns, spec.name, { ...spec.key }, index.keyValue(conflict));
+      index.add(idKey, keys);
+    }
+    this.indexes.set(spec.name, index);
+    return 'created';
+  }
+
+  /** Drops a secondary index by name; false when there is none. */
+  dropIndex(name: string): boolean {
+    return this.indexes.delete(name);
+  }
+
+  /** The name of the index with this exact key pattern, if any. */
+  findIndexByKey(key: Document): string[] {
+    const wanted = canonicalKey(key);
+    return this.indexSpecs()
+      .filter((spec) => canonicalKey(spec.key) === wanted)
+      .map((spec) => spec.name);
+  }
+
+  private planKeys(
+    document: Document,
+    ownId: string | undefined,
+  ): Array<[SecondaryIndex, readonly IndexKey[]]> {
+    const plan: Array<[SecondaryIndex, readonly IndexKey[]]> = [];
+    for (const index of this.indexes.values()) {
+      const keys = index.keysFor(document);
+      const conflict = index.findConflict(keys, ownId);
+      if (conflict) {
+        throw new DuplicateKeyError(
+          this.ns,
+          index.spec.name,
+          { ...index.spec.key },
+          index.keyValue(conflict),
+        );
+      }
+      plan.push([index, keys]);
+    }
+    return plan;
+  }
+}
+
+function validateId(id: unknown): void {
+  const type = bsonTypeOf(id);
+  if (type === 'array' || type === 'regex' || type === 'undefined') {
+    throw new CommandFailure(53, 'InvalidIdField', `The '_id' value cannot be of type ${type}`);
+  }
+}

@@ -1,0 +1,133 @@
+import { CommandFailure } from '../command-types';
+import { bsonTypeOf, isNumeric, isPlainDocument, numericValue } from './bson-value';
+import { canonicalKey } from './canonical-key';
+import { formatValue } from './value-format';
+
+/** An index as listIndexes shows it: `{ v: 2, key, name, ...options }`. */
+export interface IndexSpec {
+  readonly v: 2;
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly name: string;
+  readonly unique?: boolean;
+  readonly sparse?: boolean;
+  readonly partialFilterExpression?: Readonly<Record<string, unknown>>;
+  readonly expireAfterSeconds?: number;
+  readonly [option: string]: unknown;
+}
+
+/** The `_id_` index every collection has. */
+export const ID_INDEX_SPEC: IndexSpec = Object.freeze({
+  v: 2,
+  key: Object.freeze({ _id: 1 }),
+  name: '_id_',
+});
+
+/** Options that tell two indexes on the same key pattern apart. */
+const IDENTITY_OPTIONS = [
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'collation',
+  'hidden',
+];
+/** Options mongod accepts but that the listing drops or that change nothing here. */
+const DROPPED_OPTIONS = new Set(['v', 'key', 'name', 'background', 'ns']);
+const SUPPORTED_KINDS = new Set(['hashed']);
+
+const cannotCreate = (spec: unknown, reason: string): CommandFailure =>
+  new CommandFailure(
+    67,
+    'CannotCreateIndex',
+    `Error in specification ${formatValue(spec)} :: caused by :: ${reason}`,
+  );
+
+/**
+ * Validates one `createIndexes` entry and returns it in listIndexes form. Ascending,
+ * descending and hashed keys are supported; text and geo indexes are refused (code 67).
+ */
+export function normaliseIndexSpec(raw: unknown): IndexSpec {
+  if (!isPlainDocument(raw))
+    throw new CommandFailure(14, 'TypeMismatch', 'each index specification must be an object');
+  const key = raw.key;
+  if (!isPlainDocument(key)) {
+    throw new CommandFailure(
+      9,
+      'FailedToParse',
+      "The 'key' field is a required property of an index specification",
+    );
+  }
+  if (Object.keys(key).length === 0)
+    throw cannotCreate(raw, 'Index keys cannot be an empty field.');
+  for (const [field, direction] of Object.entries(key)) {
+    if (field === '' || field.split('.').some((part) => part === '')) {
+      throw cannotCreate(raw, 'Index keys cannot contain an empty field.');
+    }
+    const validNumber = isNumeric(direction) && Number(numericValue(direction)) !== 0;
+    const validKind = typeof direction === 'string' && SUPPORTED_KINDS.has(direction);
+    if (!validNumber && !validKind) {
+      throw cannotCreate(
+        raw,
+        `Values in the index key pattern can only be positive or negative numbers or 'hashed' in the stand-in, got ${formatValue(direction)}`,
+      );
+    }
+  }
+  if (typeof raw.name !== 'string' || raw.name === '') {
+    throw new CommandFailure(
+      9,
+      'FailedToParse',
+      "The 'name' field is a required property of an index specification",
+    );
+  }
+  if (raw.name === '_id_' && canonicalKey(key) !== canonicalKey({ _id: 1 })) {
+    throw cannotCreate(
+      raw,
+      "The index name '_id_' is reserved for the _id index, which must have key pattern {_id: 1}",
+    );
+  }
+  if (raw.partialFilterExpression !== undefined && !isPlainDocument(raw.partialFilterExpression)) {
+    throw cannotCreate(raw, "The field 'partialFilterExpression' must be an object");
+  }
+  if (raw.expireAfterSeconds !== undefined) {
+    if (!isNumeric(raw.expireAfterSeconds) || Number(numericValue(raw.expireAfterSeconds)) < 0) {
+      throw cannotCreate(
+        raw,
+        "TTL index 'expireAfterSeconds' option must be numeric and non-negative",
+      );
+    }
+    if (Object.keys(key).length !== 1) {
+      throw cannotCreate(
+        raw,
+        'TTL indexes are single-field indexes, compound indexes do not support TTL',
+      );
+    }
+  }
+  const spec: Record<string, unknown> = { v: 2, key: { ...key }, name: raw.name };
+  for (const [option, value] of Object.entries(raw)) {
+    if (DROPPED_OPTIONS.has(option)) continue;
+    if ((option === 'unique' || option === 'sparse') && !value) continue;
+    spec[option] = option === 'expireAfterSeconds' ? Number(numericValue(value)) : value;
+  }
+  return spec as unknown as IndexSpec;
+}
+
+/** True when both specs have the same key pattern (field order and direction, by value). */
+export function sameKeyPattern(a: IndexSpec, b: IndexSpec): boolean {
+  return canonicalKey(a.key) === canonicalKey(b.key);
+}
+
+/** True when both specs have the same identity options (unique, sparse, partial filter...). */
+export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
+  return IDENTITY_OPTIONS.every((option) => {
+    const left = a[option];
+    const right = b[option];
+    if (bsonTypeOf(left) === 'bool' || bsonTypeOf(right) === 'bool')
+      return Boolean(left) === Boolean(right);
+    return canonicalKey(left) === canonicalKey(right);
+  });
+}
+
+/** True when two specs differ only in options that let them coexist on one key pattern. */
+export function distinctPartialFilter(a: IndexSpec, b: IndexSpec): boolean {
+  return canonicalKey(a.partialFilterExpression) !== canonicalKey(b.partialFilterExpression);
+}

@@ -1,0 +1,60 @@
+import { Context, ProcessingMode } from 'mingo/core';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import * as projectionOperators from 'mingo/operators/projection';
+import * as queryOperators from 'mingo/operators/query';
+import * as windowOperators from 'mingo/operators/window';
+import { Lazy, type Iterator } from 'mingo/lazy';
+import type { CollectionResolver, Options } from 'mingo/types/types';
+import { CommandFailure } from '../command-types';
+import { BSON_FIELD_OPERATORS } from './bson-predicates';
+import { parseSortSpec, sortDocuments } from './sort-documents';
+
+/*
+ * mingo compares values with JavaScript semantics: a Long never equals the number 1, values
+ * of different bson classes order by class name, `$type` knows no `objectId`, and `$sort`
+ * orders mixed types differently from MongoDB. The stand-in replaces those operators in the
+ * context it hands mingo with versions built on `compareValues` (MongoDB's BSON order), so
+ * every query, `$match`, `$elemMatch`, `$pull` condition and `$sort` shares one semantics.
+ */
+
+type Document = Record<string, unknown>;
+
+const bsonPipelineOperators = {
+  $sort: (collection: Iterator, spec: unknown): Iterator => {
+    const parsed = parseSortSpec(spec);
+    if (parsed.length === 0) {
+      throw new CommandFailure(
+        15976,
+        'Location15976',
+        '$sort stage must have at least one sort key',
+      );
+    }
+    return collection.transform((documents: Document[]) => Lazy(sortDocuments(documents, parsed)));
+  },
+};
+
+const CONTEXT = Context.init({
+  accumulator: { ...accumulatorOperators },
+  expression: { ...expressionOperators },
+  pipeline: { ...pipelineOperators, ...bsonPipelineOperators },
+  projection: { ...projectionOperators },
+  query: { ...queryOperators, ...BSON_FIELD_OPERATORS },
+  window: { ...windowOperators },
+} as unknown as Parameters<typeof Context.init>[0]);
+
+/**
+ * The mingo options every stand-in query, projection, update and aggregation uses: the
+ * BSON-aware operator context, strict MongoDB mode, no server-side scripts, and inputs
+ * cloned so that a pipeline never mutates stored documents.
+ */
+export function mingoOptions(collectionResolver?: CollectionResolver): Partial<Options> {
+  return {
+    context: CONTEXT,
+    useStrictMode: true,
+    scriptEnabled: false,
+    processingMode: ProcessingMode.CLONE_INPUT,
+    collectionResolver,
+  };
+}

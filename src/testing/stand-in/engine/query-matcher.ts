@@ -1,0 +1,76 @@
+import { BSONRegExp } from 'bson';
+import { Query } from 'mingo/query';
+import { CommandFailure } from '../command-types';
+import { bsonTag, isPlainDocument } from './bson-value';
+import { canonicalKey } from './canonical-key';
+import { compileFastFilter } from './fast-filter';
+import { mingoOptions } from './mingo-context';
+import { translateMingoError } from './mingo-errors';
+
+type Document = Record<string, unknown>;
+
+/** A compiled query filter. */
+export type DocumentMatcher = (document: Document) => boolean;
+
+const MATCH_ALL: DocumentMatcher = () => true;
+const CACHE_LIMIT = 2_000;
+const cache = new Map<string, DocumentMatcher>();
+
+/** `bson` can hand regexes over as BSONRegExp; mingo only knows native RegExp. */
+function normaliseRegexes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normaliseRegexes);
+  if (bsonTag(value) === 'BSONRegExp') {
+    const regex = value as BSONRegExp;
+    return new RegExp(regex.pattern, regex.options.replace(/[^imsu]/g, ''));
+  }
+  if (!isPlainDocument(value)) return value;
+  const out: Document = {};
+  for (const key of Object.keys(value)) out[key] = normaliseRegexes(value[key]);
+  if (typeof out.$regex === 'string' || out.$options !== undefined) {
+    const source = out.$regex instanceof RegExp ? out.$regex.source : String(out.$regex);
+    const flags = [out.$regex instanceof RegExp ? out.$regex.flags : '', String(out.$options ?? '')]
+      .join('')
+      .replace(/[^imsu]/g, '');
+    out.$regex = new RegExp(source, [...new Set(flags)].join(''));
+    delete out.$options;
+  }
+  return out;
+}
+
+/**
+ * Compiles a MongoDB query filter into a predicate (BSON-aware, see mingo-context.ts).
+ * Compiled filters are cached by their canonical form, so the hot path (`findAndModify`
+ * with the same claim filter thousands of times) compiles once. Invalid filters throw
+ * CommandFailure with mongod's code (2 BadValue for unknown operators).
+ */
+export function compileFilter(filter: unknown): DocumentMatcher {
+  if (filter === undefined || filter === null) return MATCH_ALL;
+  if (!isPlainDocument(filter)) {
+    throw new CommandFailure(14, 'TypeMismatch', 'filter must be an object');
+  }
+  if (Object.keys(filter).length === 0) return MATCH_ALL;
+  const key = canonicalKey(filter);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const normalised = normaliseRegexes(filter) as Document;
+  const matcher = compileFastFilter(normalised) ?? compileWithMingo(normalised);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, matcher);
+  return matcher;
+}
+
+function compileWithMingo(filter: Document): DocumentMatcher {
+  let query: Query;
+  try {
+    query = new Query(filter, mingoOptions());
+  } catch (error) {
+    throw translateMingoError(error);
+  }
+  return (document) => {
+    try {
+      return query.test(document);
+    } catch (error) {
+      throw translateMingoError(error);
+    }
+  };
+}

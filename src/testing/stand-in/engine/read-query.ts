@@ -1,0 +1,37 @@
+import { compileFilter } from './query-matcher';
+import { sortDocuments, type SortSpec } from './sort-documents';
+import type { StandInStore } from './stand-in-store';
+import { findMatches } from './write-operations';
+
+type Document = Record<string, unknown>;
+
+/** A read: filter, then sort, then skip, then limit (0 = no limit). */
+export interface ReadQuery {
+  readonly filter?: Document;
+  readonly sort?: SortSpec;
+  readonly skip?: number;
+  readonly limit?: number;
+}
+
+/**
+ * The documents of a collection or view matching a read, in result order. Without a
+ * sort, the scan stops as soon as skip + limit documents matched. Read-only.
+ */
+export function readDocuments(
+  store: StandInStore,
+  dbName: string,
+  name: string,
+  query: ReadQuery,
+): Document[] {
+  const skip = query.skip ?? 0;
+  const limit = query.limit ?? 0;
+  const collection = store.getCollection(dbName, name);
+  let matches: Document[];
+  if (collection) {
+    matches = findMatches(collection, query.filter ?? {}, limit > 0 ? skip + limit : 0, query.sort);
+  } else {
+    const matcher = compileFilter(query.filter);
+    matches = sortDocuments(store.readDocuments(dbName, name).filter(matcher), query.sort ?? []);
+  }
+  return matches.slice(skip, limit > 0 ? skip + limit : undefined);
+}

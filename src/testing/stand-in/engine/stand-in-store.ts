@@ -1,0 +1,196 @@
+import { CommandFailure } from '../command-types';
+import { canonicalKey } from './canonical-key';
+import { CollectionState } from './collection-state';
+import { CursorRegistry } from './cursor-registry';
+import { getPathValue } from './document-path';
+import { validateCollectionName, validateDatabaseName } from './namespace';
+import { runPipeline } from './pipeline-runner';
+import type { ViewDefinition } from './view-definition';
+
+type Document = Record<string, unknown>;
+
+interface DatabaseState {
+  readonly collections: Map<string, CollectionState>;
+  readonly views: Map<string, ViewDefinition>;
+}
+
+/** Views may be defined on views; mongod stops at a depth of 20. */
+const MAX_VIEW_DEPTH = 20;
+
+/**
+ * Everything the stand-in stores: databases → collections (documents and indexes) and
+ * views, plus the open-cursor registry. Commands run synchronously against it one at a
+ * time, which is what makes each of them atomic. A database exists while it holds a
+ * collection or a view.
+ */
+export class StandInStore {
+  /** Open cursors of every connection. */
+  readonly cursors = new CursorRegistry();
+  private readonly databases = new Map<string, DatabaseState>();
+
+  /** The collection `db.name`, if it exists. */
+  getCollection(dbName: string, name: string): CollectionState | undefined {
+    return this.databases.get(dbName)?.collections.get(name);
+  }
+
+  /** The view `db.name`, if it exists. */
+  getView(dbName: string, name: string): ViewDefinition | undefined {
+    return this.databases.get(dbName)?.views.get(name);
+  }
+
+  /**
+   * The collection a write goes to, created on first use like mongod does. Writing to a
+   * view fails with 166 CommandNotSupportedOnView.
+   */
+  collectionForWrite(
+    dbName: string,
+    name: string,
+  ): { collection: CollectionState; created: boolean } {
+    this.assertWritable(dbName, name);
+    const existing = this.getCollection(dbName, name);
+    if (existing) return { collection: existing, created: false };
+    const collection = new CollectionState(dbName, name);
+    this.database(dbName).collections.set(name, collection);
+    return { collection, created: true };
+  }
+
+  /** Creates a collection explicitly; 48 NamespaceExists if the name is taken. */
+  createCollection(dbName: string, name: string, options: Document): CollectionState {
+    validateCollectionName(dbName, name);
+    this.refuseExisting(dbName, name);
+    const collection = new CollectionState(dbName, name, options);
+    this.database(dbName).collections.set(name, collection);
+    return collection;
+  }
+
+  /** Creates a view; 48 NamespaceExists if the name is taken. */
+  createView(dbName: string, view: ViewDefinition): void {
+    validateCollectionName(dbName, view.name);
+    validateCollectionName(dbName, view.viewOn);
+    this.refuseExisting(dbName, view.name);
+    this.database(dbName).views.set(view.name, view);
+  }
+
+  /** Drops a collection or view; returns what was dropped, undefined when nothing was there. */
+  drop(dbName: string, name: string): CollectionState | ViewDefinition | undefined {
+    const database = this.databases.get(dbName);
+    if (!database) return undefined;
+    const dropped = database.collections.get(name) ?? database.views.get(name);
+    database.collections.delete(name);
+    database.views.delete(name);
+    if (database.collections.size === 0 && database.views.size === 0) this.databases.delete(dbName);
+    if (dropped) this.cursors.killForNamespace(dbName, name);
+    return dropped;
+  }
+
+  /** Drops a database; false when it did not exist. */
+  dropDatabase(dbName: string): boolean {
+    this.cursors.killForNamespace(dbName);
+    return this.databases.delete(dbName);
+  }
+
+  /** Names of the databases that exist. */
+  databaseNames(): string[] {
+    return [...this.databases.keys()];
+  }
+
+  /** Collections of a database, in creation order. */
+  collections(dbName: string): CollectionState[] {
+    return [...(this.databases.get(dbName)?.collections.values() ?? [])];
+  }
+
+  /** Views of a database, in creation order. */
+  views(dbName: string): ViewDefinition[] {
+    return [...(this.databases.get(dbName)?.views.values() ?? [])];
+  }
+
+  /**
+   * The documents a read of `db.name` sees, in natural order: a collection's documents, a
+   * view's pipeline output, nothing for a missing namespace. Read-only.
+   */
+  readDocuments(dbName: string, name: string, depth = 0): Document[] {
+    const collection = this.getCollection(dbName, name);
+    if (collection) return [...collection.all()];
+    const view = this.getView(dbName, name);
+    if (!view) return [];
+    if (depth >= MAX_VIEW_DEPTH) {
+      throw new CommandFailure(
+        165,
+        'ViewDepthLimitExceeded',
+        `View depth too deep or view cycle detected; maximum depth is ${MAX_VIEW_DEPTH}`,
+      );
+    }
+    const source = this.readDocuments(dbName, view.viewOn, depth + 1);
+    return runPipeline(source, [...view.pipeline], (other) => this.readDocuments(dbName, other));
+  }
+
+  /**
+   * Deletes documents whose TTL-indexed date (the earliest, for an array of dates) plus the
+   * index's `expireAfterSeconds` is before `now`, as mongod's TTL monitor does every 60 s.
+   * The server calls this on its own timer. Returns how many documents were deleted.
+   */
+  expireTtl(now: Date): number {
+    let deleted = 0;
+    for (const database of this.databases.values()) {
+      for (const collection of database.collections.values()) {
+        deleted += expireCollection(collection, now.getTime());
+      }
+    }
+    return deleted;
+  }
+
+  private database(dbName: string): DatabaseState {
+    validateDatabaseName(dbName);
+    let database = this.databases.get(dbName);
+    if (!database) {
+      database = { collections: new Map(), views: new Map() };
+      this.databases.set(dbName, database);
+    }
+    return database;
+  }
+
+  /** Throws unless `db.name` is a valid namespace that is not a view. */
+  assertWritable(dbName: string, name: string): void {
+    validateCollectionName(dbName, name);
+    if (this.getView(dbName, name)) {
+      throw new CommandFailure(
+        166,
+        'CommandNotSupportedOnView',
+        `Namespace ${dbName}.${name} is a view, not a collection`,
+      );
+    }
+  }
+
+  private refuseExisting(dbName: string, name: string): void {
+    if (this.getCollection(dbName, name) || this.getView(dbName, name)) {
+      throw new CommandFailure(
+        48,
+        'NamespaceExists',
+        `Collection ${dbName}.${name} already exists.`,
+      );
+    }
+  }
+}
+
+function earliestDate(value: unknown): number | undefined {
+  const dates = (Array.isArray(value) ? value : [value]).filter(
+    (item): item is Date => item instanceof Date,
+  );
+  return dates.length === 0 ? undefined : Math.min(...dates.map((date) => date.getTime()));
+}
+
+function expireCollection(collection: CollectionState, now: number): number {
+  const expired = new Set<string>();
+  for (const index of collection.secondaryIndexes()) {
+    const seconds = index.spec.expireAfterSeconds;
+    if (seconds === undefined) continue;
+    for (const document of collection.all()) {
+      if (index.keysFor(document).length === 0) continue; // outside a partial/sparse index
+      const date = earliestDate(getPathValue(document, index.fields[0]));
+      if (date !== undefined && date + seconds * 1000 < now)
+        expired.add(canonicalKey(document._id));
+    }
+  }
+  for (const idKey of expired) collection.remove(idKey);
+  return expired.size;
+}

@@ -1,0 +1,142 @@
+import { CommandFailure } from '../command-types';
+import { isPlainDocument } from './bson-value';
+import { formatValue } from './value-format';
+import { isArray } from './intrinsics';
+
+type Document = Record<string, unknown>;
+type Container = Document | unknown[];
+
+const isIndex = (part: string): boolean => /^\d+$/.test(part);
+
+/** How a positional path element (`$`, `$[]`, `$[id]`) picks array elements. */
+export interface PositionalResolver {
+  /** Index of the element the query matched in the array at `arrayPath` (for `$`). */
+  firstMatchIndex(arrayPath: string): number;
+  /** Whether the element passes the array filter named `identifier` (for `$[identifier]`). */
+  passesFilter(identifier: string, element: unknown): boolean;
+}
+
+/** The identifier of a `$[identifier]` path element, undefined for anything else. */
+export function filterIdentifier(part: string): string | undefined {
+  const match = /^\$\[(.*)\]$/.exec(part);
+  return match && match[1] !== '' ? match[1] : undefined;
+}
+
+function child(node: unknown, part: string): unknown {
+  if (isArray(node)) return isIndex(part) ? node[Number(part)] : undefined;
+  return isPlainDocument(node) ? node[part] : undefined;
+}
+
+/**
+ * Expands an update path with positional elements into the concrete paths it designates
+ * in `document` (`y.$[i].b` → `y.0.b`, `y.2.b`...). Paths without positional elements come
+ * back unchanged.
+ */
+export function expandUpdatePath(
+  document: Document,
+  parts: readonly string[],
+  resolver: PositionalResolver,
+): string[][] {
+  const results: string[][] = [];
+  const walk = (node: unknown, i: number, prefix: string[]): void => {
+    if (i === parts.length) {
+      results.push(prefix);
+      return;
+    }
+    const part = parts[i];
+    if (part === '$') {
+      const index = resolver.firstMatchIndex(prefix.join('.'));
+      walk(child(node, String(index)), i + 1, [...prefix, String(index)]);
+      return;
+    }
+    const identifier = filterIdentifier(part);
+    if (part === '$[]' || identifier !== undefined) {
+      if (!isArray(node)) {
+        throw new CommandFailure(
+          2,
+          'BadValue',
+          `The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`,
+        );
+      }
+      node.forEach((element, index) => {
+        if (identifier === undefined || resolver.passesFilter(identifier, element)) {
+          walk(element, i + 1, [...prefix, String(index)]);
+        }
+      });
+      return;
+    }
+    walk(child(node, part), i + 1, [...prefix, part]);
+  };
+  walk(document, 0, []);
+  return results;
+}
+
+/** Where a write lands: the container holding the field and the field's name (or index). */
+export interface WriteLocation {
+  readonly parent: Container;
+  readonly key: string;
+}
+
+/** Reads a field of a container (arrays by numeric index). */
+export function readField(parent: Container, key: string): unknown {
+  return isArray(parent) ? (isIndex(key) ? parent[Number(key)] : undefined) : parent[key];
+}
+
+/** Writes a field of a container; writing past an array's end pads it with nulls. */
+export function writeField(parent: Container, key: string, value: unknown): void {
+  if (isArray(parent)) {
+    const index = Number(key);
+    while (parent.length < index) parent.push(null);
+    parent[index] = value;
+  } else {
+    parent[key] = value;
+  }
+}
+
+/**
+ * The location of a concrete path for writing. With `create`, missing intermediate
+ * documents are created and a scalar in the way is 28 PathNotViable (as in mongod);
+ * without it, a missing path yields undefined.
+ */
+export function locate(
+  document: Document,
+  path: readonly string[],
+  create: boolean,
+): WriteLocation | undefined {
+  let node: Container = document;
+  for (let i = 0; i < path.length - 1; i++) {
+    const part = path[i];
+    if (isArray(node) && !isIndex(part)) {
+      if (!create) return undefined;
+      throw new CommandFailure(
+        28,
+        'PathNotViable',
+        `Cannot create field '${part}' in element {${path[i - 1] ?? ''}: ${formatValue(node)}}`,
+      );
+    }
+    let next = readField(node, part);
+    if (next === undefined) {
+      if (!create) return undefined;
+      next = {};
+      writeField(node, part, next);
+    } else if (!isPlainDocument(next) && !isArray(next)) {
+      if (!create) return undefined;
+      throw new CommandFailure(
+        28,
+        'PathNotViable',
+        `Cannot create field '${path[i + 1]}' in element {${part}: ${formatValue(next)}}`,
+      );
+    }
+    node = next as Container;
+  }
+  const key = path[path.length - 1];
+  if (isArray(node) && !isIndex(key)) {
+    if (!create) return undefined;
+    throw new CommandFailure(
+      28,
+      'PathNotViable',
+      `Cannot create field '${key}' in element {${path[path.length - 2] ?? ''}: ${formatValue(node)}}`,
+    );
+  }
+  return { parent: node, key };
+}

@@ -1,0 +1,139 @@
+import { identicalValues } from './bson-compare';
+import { canonicalKey } from './canonical-key';
+import type { CollectionState } from './collection-state';
+import { compileFilter } from './query-matcher';
+import { bsonTypeOf, isPlainDocument } from './bson-value';
+import { topDocuments, type SortSpec } from './sort-documents';
+import type { StandInStore } from './stand-in-store';
+import { applyUpdate, type ParsedUpdate } from './update-apply';
+import { buildUpsertDocument } from './upsert-seed';
+
+type Document = Record<string, unknown>;
+
+/** One update statement, already validated. */
+export interface UpdateStatement {
+  readonly query: Document;
+  readonly update: ParsedUpdate;
+  readonly multi: boolean;
+  readonly upsert: boolean;
+  /** For a single-document update: which match to take first (findAndModify). */
+  readonly sort?: SortSpec;
+}
+
+/** What an update statement did. */
+export interface UpdateOutcome {
+  readonly matched: number;
+  readonly modified: number;
+  /** Set when the statement inserted a document. */
+  readonly upserted?: { readonly _id: unknown };
+  /** The (first) matched document before the update, or undefined. Read-only. */
+  readonly before?: Document;
+  /** The (first) document after the update or upsert, or undefined. Read-only. */
+  readonly after?: Document;
+}
+
+/**
+ * The documents of a collection that match `query`, in natural order or by `sort`,
+ * stopping after `limit` (0 = all) when no sort is given. Read-only.
+ */
+export function findMatches(
+  collection: CollectionState | undefined,
+  query: Document,
+  limit: number,
+  sort?: SortSpec,
+): Document[] {
+  if (!collection) return [];
+  const matcher = compileFilter(query);
+  const byId = idEquality(query);
+  if (byId !== undefined) {
+    // Point lookup through the _id map: O(1) instead of a collection scan.
+    const document = collection.get(canonicalKey(byId.value));
+    return document && matcher(document) ? [document] : [];
+  }
+  if (sort !== undefined && sort.length > 0) {
+    return topDocuments(filtered(collection, matcher), sort, limit);
+  }
+  const matches: Document[] = [];
+  for (const document of collection.all()) {
+    if (!matcher(document)) continue;
+    matches.push(document);
+    if (limit > 0 && matches.length >= limit) break;
+  }
+  return matches;
+}
+
+function* filtered(
+  collection: CollectionState,
+  matcher: (document: Document) => boolean,
+): Generator<Document> {
+  for (const document of collection.all()) if (matcher(document)) yield document;
+}
+
+/** The `_id` a query pins by plain equality (`{ _id: v }` or `{ _id: { $eq: v } }`), if any. */
+function idEquality(query: Document): { value: unknown } | undefined {
+  if (!('_id' in query)) return undefined;
+  let value = query._id;
+  if (isPlainDocument(value)) {
+    const keys = Object.keys(value);
+    if (keys.some((key) => key.startsWith('$'))) {
+      if (keys.length !== 1 || keys[0] !== '$eq') return undefined;
+      value = value.$eq;
+    }
+  }
+  const type = bsonTypeOf(value);
+  // null also matches a missing _id; arrays and regexes match elements or patterns: scan.
+  if (type === 'null' || type === 'undefined' || type === 'array' || type === 'regex') {
+    return undefined;
+  }
+  return { value };
+}
+
+/**
+ * Runs one update statement against `db.collection`. Each matched document is updated on
+ * its own (a unique-index violation stops the statement there, as in mongod, and leaves
+ * that document unchanged); a document the update leaves identical is not rewritten and
+ * not counted as modified. Throws CommandFailure/DuplicateKeyError for the write error.
+ */
+export function updateDocuments(
+  store: StandInStore,
+  dbName: string,
+  name: string,
+  statement: UpdateStatement,
+): UpdateOutcome {
+  store.assertWritable(dbName, name);
+  const collection = store.getCollection(dbName, name);
+  const matches = findMatches(collection, statement.query, statement.multi ? 0 : 1, statement.sort);
+  if (matches.length === 0) {
+    if (!statement.upsert) return { matched: 0, modified: 0 };
+    const document = buildUpsertDocument(statement.query, statement.update);
+    store.collectionForWrite(dbName, name).collection.insert(document);
+    return { matched: 0, modified: 0, upserted: { _id: document._id }, after: document };
+  }
+  let modified = 0;
+  let after: Document | undefined;
+  for (const document of matches) {
+    const updated = applyUpdate(document, statement.update, {
+      query: statement.query,
+      upsertInsert: false,
+    });
+    if (!identicalValues(document, updated)) {
+      collection!.replace(canonicalKey(document._id), updated);
+      modified += 1;
+    }
+    after ??= identicalValues(document, updated) ? document : updated;
+  }
+  return { matched: matches.length, modified, before: matches[0], after };
+}
+
+/** Deletes the documents matching `query` (at most one when `justOne`); returns them. */
+export function deleteDocuments(
+  collection: CollectionState | undefined,
+  query: Document,
+  justOne: boolean,
+  sort?: SortSpec,
+): Document[] {
+  if (!collection) return [];
+  const matches = findMatches(collection, query, justOne ? 1 : 0, sort);
+  for (const document of matches) collection.remove(canonicalKey(document._id));
+  return matches;
+}

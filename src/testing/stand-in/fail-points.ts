@@ -1,0 +1,178 @@
+import type { Document } from 'bson';
+import { CommandFailure } from './command-types';
+import { ErrorCodes, codeNameOf } from './error-codes';
+
+/** What an activated `failCommand` fail point does to one command. */
+export interface FailCommandAction {
+  /** Close the connection without replying. */
+  readonly closeConnection: boolean;
+  /** Hold the command this long before going on (0: no delay). */
+  readonly blockTimeMS: number;
+  /** Answer `ok: 0` with this code instead of running the command. */
+  readonly errorCode: number | undefined;
+  /** Labels attached to the error reply. */
+  readonly errorLabels: readonly string[] | undefined;
+  /** Extra fields of the error reply (`errorExtraInfo`). */
+  readonly errorExtraInfo: Document | undefined;
+  /** Run the command, then attach this `writeConcernError` to its reply. */
+  readonly writeConcernError: Document | undefined;
+}
+
+/** The command a `failCommand` fail point is checked against. */
+export interface FailPointTarget {
+  readonly commandName: string;
+  /** `<db>.<collection>` when the command names a collection, else `<db>`. */
+  readonly namespace: string;
+  /** The `client.application.name` the connection gave in its handshake. */
+  readonly appName: string | undefined;
+}
+
+type Mode =
+  | { kind: 'off' }
+  | { kind: 'alwaysOn' }
+  | { kind: 'times'; remaining: number }
+  | { kind: 'skip'; remaining: number };
+
+interface FailCommandSettings {
+  readonly commands: ReadonlySet<string>;
+  readonly appName: string | undefined;
+  readonly namespace: string | undefined;
+  readonly action: FailCommandAction;
+}
+
+/**
+ * mongod's test-only fail points, reduced to the one drivers' specification tests use:
+ * `failCommand` (modes `alwaysOn`, `off`, `{ times }`, `{ skip }`; data `failCommands`,
+ * `errorCode`, `closeConnection`, `blockConnection` + `blockTimeMS`, `writeConcernError`,
+ * `errorLabels`, `errorExtraInfo`, `appName`, `namespace`).
+ */
+export class FailPointRegistry {
+  private mode: Mode = { kind: 'off' };
+  private settings: FailCommandSettings | undefined;
+  private timesEntered = 0;
+
+  /**
+   * Applies a `configureFailPoint` command and returns its reply body (`count`: how many
+   * times the fail point was entered under its previous configuration).
+   * @throws {@link CommandFailure} for an unknown fail point or invalid settings.
+   */
+  configure(command: Document): Document {
+    const name = command.configureFailPoint;
+    if (name !== 'failCommand') {
+      throw new CommandFailure(
+        ErrorCodes.BadValue,
+        'BadValue',
+        `unknown fail point '${String(name)}': the Docket stand-in implements only 'failCommand'`,
+      );
+    }
+    const mode = parseMode(command.mode);
+    const settings = mode.kind === 'off' ? undefined : parseSettings(command.data);
+    const count = this.timesEntered;
+    this.mode = mode;
+    this.settings = settings;
+    this.timesEntered = 0;
+    return { count };
+  }
+
+  /** Decides whether the fail point fires for this command, consuming one activation if so. */
+  match(target: FailPointTarget): FailCommandAction | undefined {
+    const settings = this.settings;
+    if (this.mode.kind === 'off' || settings === undefined) return undefined;
+    if (!settings.commands.has(target.commandName)) return undefined;
+    if (settings.appName !== undefined && settings.appName !== target.appName) return undefined;
+    if (settings.namespace !== undefined && settings.namespace !== target.namespace)
+      return undefined;
+    switch (this.mode.kind) {
+      case 'skip':
+        if (this.mode.remaining > 0) {
+          this.mode.remaining -= 1;
+          return undefined;
+        }
+        break;
+      case 'times':
+        this.mode.remaining -= 1;
+        if (this.mode.remaining <= 0) this.mode = { kind: 'off' };
+        break;
+      case 'alwaysOn':
+        break;
+    }
+    this.timesEntered += 1;
+    return settings.action;
+  }
+}
+
+/** The `ok: 0` reply mongod sends when `failCommand` fails a command with `errorCode`. */
+export function failCommandReply(action: FailCommandAction, errorCode: number): Document {
+  return {
+    ok: 0,
+    errmsg: "Failing command via 'failCommand' failpoint",
+    code: errorCode,
+    codeName: codeNameOf(errorCode),
+    ...(action.errorLabels ? { errorLabels: [...action.errorLabels] } : {}),
+    ...action.errorExtraInfo,
+  };
+}
+
+function parseMode(mode: unknown): Mode {
+  if (mode === 'off') return { kind: 'off' };
+  if (mode === 'alwaysOn') return { kind: 'alwaysOn' };
+  if (mode !== null && typeof mode === 'object') {
+    const { times, skip } = mode as { times?: unknown; skip?: unknown };
+    if (isCount(times)) return times > 0 ? { kind: 'times', remaining: times } : { kind: 'off' };
+    if (isCount(skip)) return { kind: 'skip', remaining: skip };
+  }
+  throw new CommandFailure(
+    ErrorCodes.BadValue,
+    'BadValue',
+    `invalid fail point mode ${JSON.stringify(mode)}: use 'alwaysOn', 'off', { times: n } or { skip: n }`,
+  );
+}
+
+function parseSettings(data: unknown): FailCommandSettings {
+  if (data === null || typeof data !== 'object') {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      "failCommand needs a 'data' document",
+    );
+  }
+  const d = data as Document;
+  const commands = d.failCommands;
+  if (!Array.isArray(commands) || !commands.every((c): c is string => typeof c === 'string')) {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      "failCommand needs 'data.failCommands', an array of command names",
+    );
+  }
+  const blocks = d.blockConnection === true;
+  const blockTimeMS = Number(d.blockTimeMS ?? 0);
+  if (blocks && !(Number.isFinite(blockTimeMS) && blockTimeMS >= 0)) {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      "'blockTimeMS' must be a number ≥ 0 when 'blockConnection' is true",
+    );
+  }
+  return {
+    commands: new Set(commands),
+    appName: typeof d.appName === 'string' ? d.appName : undefined,
+    namespace: typeof d.namespace === 'string' ? d.namespace : undefined,
+    action: {
+      closeConnection: d.closeConnection === true,
+      blockTimeMS: blocks ? blockTimeMS : 0,
+      errorCode: d.errorCode === undefined ? undefined : Number(d.errorCode),
+      errorLabels: Array.isArray(d.errorLabels) ? d.errorLabels.map(String) : undefined,
+      errorExtraInfo: isDocument(d.errorExtraInfo) ? d.errorExtraInfo : undefined,
+      writeConcernError: isDocument(d.writeConcernError) ? d.writeConcernError : undefined,
+    },
+  };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isDocument(value: unknown): value is Document {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,38 @@
+/** Command-line arguments of `stand-in-cli`. */
+
+/** Usage text (stdout for `--help`, stderr for bad arguments). */
+export const USAGE =
+  'usage: stand-in-cli [--port N] [--exit-with-parent]\n' +
+  '  --port N             TCP port on 127.0.0.1 (0 or absent: any free port)\n' +
+  '  --exit-with-parent   stop when stdin closes\n';
+
+/** What the command line asks for. */
+export type CliRequest =
+  | { readonly kind: 'run'; readonly port: number; readonly exitWithParent: boolean }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Parses the arguments (without the node and script paths). */
+export function parseCliArguments(argv: readonly string[]): CliRequest {
+  let port = 0;
+  let exitWithParent = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const inline = arg.startsWith('--port=') ? arg.slice('--port='.length) : undefined;
+    if (arg === '--port' || inline !== undefined) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65_535) {
+        const got = value === undefined ? 'nothing' : `'${value}'`;
+        return { kind: 'invalid', reason: `--port needs an integer from 0 to 65535, got ${got}` };
+      }
+      port = Number(value);
+    } else if (arg === '--exit-with-parent') {
+      exitWithParent = true;
+    } else if (arg === '--help' || arg === '-h') {
+      return { kind: 'help' };
+    } else {
+      return { kind: 'invalid', reason: `unknown argument '${arg}'` };
+    }
+  }
+  return { kind: 'run', port, exitWithParent };
+}

@@ -1,0 +1,298 @@
+import type { Socket } from 'node:net';
+import type { Document } from 'bson';
+import type { CommandContext } from './command-types';
+import { commandNameOf, type CommandRouter } from './command-router';
+import type { StandInStore } from './engine/stand-in-store';
+import { failCommandReply, type FailCommandAction } from './fail-points';
+import { awaitableHelloDelay } from './commands/hello.command';
+import { ErrorCodes } from './error-codes';
+import type { ConnectionInfo, StandInState } from './stand-in-state';
+import {
+  MessageFramer,
+  OpCode,
+  WireProtocolError,
+  decodeRequest,
+  encodeOpMsgReply,
+  encodeOpReply,
+  readHeader,
+  type MessageHeader,
+  type WireRequest,
+} from './wire';
+
+/** What a connection shares with the server that accepted it. */
+export interface ConnectionServices {
+  readonly router: CommandRouter;
+  readonly state: StandInState;
+  readonly store: StandInStore;
+  /** Gives each reply a request id unique within the server. */
+  nextRequestId(): number;
+}
+
+/** Sends one reply; `moreToCome` marks a reply of an exhaust stream. */
+type Respond = (reply: Document, moreToCome: boolean) => void;
+
+/** Commands an OP_QUERY may still carry (MongoDB ≥ 5.1 accepts only the handshake). */
+const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
+
+/**
+ * One client connection: frames its bytes into messages and answers them strictly in
+ * order. A message is normally decoded, executed and answered synchronously within the
+ * `data` event that completed it, so no other command runs in between. Only two things
+ * defer a message, and then every later message of the connection waits behind it: the
+ * awaitable `hello` of driver monitors (held for `maxAwaitTimeMS`, then streamed again
+ * and again when the client allows exhaust) and a `failCommand` fail point with
+ * `blockConnection`.
+ */
+export class StandInConnection {
+  private readonly framer = new MessageFramer();
+  private readonly queue: Buffer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly info: ConnectionInfo,
+    private readonly services: ConnectionServices,
+    private readonly onClosed: (connection: StandInConnection) => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // A reset by the peer is an ordinary end of connection here; 'close' follows it.
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.dispose());
+  }
+
+  get id(): number {
+    return this.info.id;
+  }
+
+  /** Closes the connection at once, dropping queued messages. */
+  destroy(): void {
+    this.dispose();
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    try {
+      this.queue.push(...this.framer.push(chunk));
+    } catch {
+      // A bad length prefix leaves no way to find the next message: mongod hangs up too.
+      this.destroy();
+      return;
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.closed && this.timer === undefined && this.queue.length > 0) {
+      try {
+        this.process(this.queue.shift() as Buffer);
+      } catch (error) {
+        // A bug of the stand-in itself: never let it take the process down with it.
+        process.stderr.write(
+          `docket stand-in: closing connection ${this.id} after an internal error: ${String(error)}\n`,
+        );
+        this.destroy();
+      }
+    }
+  }
+
+  private process(message: Buffer): void {
+    const header = readHeader(message);
+    let request: WireRequest;
+    try {
+      request = decodeRequest(message, header);
+    } catch (error) {
+      if (error instanceof WireProtocolError && !error.fatal) {
+        this.replyToUndecodable(header, error);
+      } else {
+        this.destroy();
+      }
+      return;
+    }
+    if (request.kind === 'query') {
+      this.processQuery(request.header, request.fullCollectionName, request.query);
+    } else {
+      this.processMsg(request.header, request.body, request.moreToCome, request.exhaustAllowed);
+    }
+  }
+
+  private processMsg(
+    header: MessageHeader,
+    body: Document,
+    moreToCome: boolean,
+    exhaustAllowed: boolean,
+  ): void {
+    let previousReplyId = header.requestId;
+    const respond: Respond = (reply, streamMore) => {
+      if (moreToCome && !streamMore) return;
+      const requestId = this.services.nextRequestId();
+      const address = { requestId, responseTo: previousReplyId };
+      this.write(encodeReply(reply, (document) => encodeOpMsgReply(document, address, streamMore)));
+      previousReplyId = requestId;
+    };
+    const dbName = body.$db;
+    if (typeof dbName !== 'string' || dbName === '') {
+      respond(errorReply(40571, 'Location40571', 'OP_MSG requests require a $db argument'), false);
+      return;
+    }
+    this.dispatch(body, dbName, respond, exhaustAllowed && !moreToCome);
+  }
+
+  private processQuery(header: MessageHeader, fullCollectionName: string, query: Document): void {
+    const respond: Respond = (reply) => {
+      const address = { requestId: this.services.nextRequestId(), responseTo: header.requestId };
+      this.write(encodeReply(reply, (document) => encodeOpReply(document, address)));
+    };
+    const name = commandNameOf(query);
+    if (!fullCollectionName.endsWith('.$cmd') || !OP_QUERY_COMMANDS.has(name)) {
+      respond(
+        errorReply(
+          ErrorCodes.UnsupportedOpQueryCommand,
+          'UnsupportedOpQueryCommand',
+          `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade. ` +
+            'For more details see https://dochub.mongodb.org/core/legacy-opcode-removal',
+        ),
+        false,
+      );
+      return;
+    }
+    this.dispatch(query, fullCollectionName.slice(0, -'.$cmd'.length), respond, false);
+  }
+
+  /** Applies fail points and awaitable `hello`, then runs the command and responds. */
+  private dispatch(
+    command: Document,
+    dbName: string,
+    respond: Respond,
+    exhaustAllowed: boolean,
+  ): void {
+    const { state } = this.services;
+    const name = commandNameOf(command);
+    const action = this.services.router.has(name)
+      ? state.failPoints.match({
+          commandName: name,
+          namespace: typeof command[name] === 'string' ? `${dbName}.${command[name]}` : dbName,
+          appName: appNameOf(this.info.clientMetadata),
+        })
+      : undefined;
+    if (action?.closeConnection) {
+      this.destroy();
+      return;
+    }
+    if (action !== undefined && action.blockTimeMS > 0) {
+      this.defer(action.blockTimeMS, () => this.execute(command, dbName, respond, action));
+      return;
+    }
+    const wait =
+      name === 'hello' || name === 'isMaster' || name === 'ismaster'
+        ? awaitableHelloDelay(command, state)
+        : undefined;
+    if (wait !== undefined) {
+      this.defer(wait, () => this.streamHello(command, dbName, respond, wait, exhaustAllowed));
+      return;
+    }
+    this.execute(command, dbName, respond, action);
+  }
+
+  private execute(
+    command: Document,
+    dbName: string,
+    respond: Respond,
+    action: FailCommandAction | undefined,
+  ): void {
+    if (action?.errorCode !== undefined) {
+      respond(failCommandReply(action, action.errorCode), false);
+      return;
+    }
+    const reply = this.services.router.execute(command, this.context(dbName));
+    if (action?.writeConcernError !== undefined && reply.ok === 1) {
+      reply.writeConcernError = action.writeConcernError;
+    }
+    respond(reply, false);
+  }
+
+  /**
+   * Answers an awaitable `hello` whose wait is over. With exhaust allowed the reply says
+   * `moreToCome` and the next one follows after another wait, without a request, as
+   * mongod streams topology updates: drivers' monitors treat a reply without
+   * `moreToCome` as the server breaking the stream, and reset the pool.
+   */
+  private streamHello(
+    command: Document,
+    dbName: string,
+    respond: Respond,
+    wait: number,
+    exhaust: boolean,
+  ): void {
+    const reply = this.services.router.execute(command, this.context(dbName));
+    const more = exhaust && reply.ok === 1;
+    respond(reply, more);
+    if (more) this.defer(wait, () => this.streamHello(command, dbName, respond, wait, exhaust));
+  }
+
+  private defer(ms: number, action: () => void): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.closed) return;
+      action();
+      this.drain();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private replyToUndecodable(header: MessageHeader, error: WireProtocolError): void {
+    const reply = errorReply(error.code, error.codeName, error.message);
+    const address = { requestId: this.services.nextRequestId(), responseTo: header.requestId };
+    this.write(
+      header.opCode === OpCode.query
+        ? encodeOpReply(reply, address)
+        : encodeOpMsgReply(reply, address),
+    );
+  }
+
+  private context(dbName: string): CommandContext {
+    return { dbName, store: this.services.store, connectionId: this.info.id };
+  }
+
+  private write(bytes: Buffer): void {
+    if (!this.closed && this.socket.writable) this.socket.write(bytes);
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.onClosed(this);
+  }
+}
+
+/** Encodes a reply, or an error reply when the reply itself cannot be serialised. */
+function encodeReply(reply: Document, encode: (document: Document) => Buffer): Buffer {
+  try {
+    return encode(reply);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return encode(
+      errorReply(
+        ErrorCodes.InternalError,
+        'InternalError',
+        `cannot serialise the reply: ${message}`,
+      ),
+    );
+  }
+}
+
+function errorReply(code: number, codeName: string, errmsg: string): Document {
+  return { ok: 0, errmsg, code, codeName };
+}
+
+function appNameOf(metadata: Document | undefined): string | undefined {
+  const application: unknown = metadata?.application;
+  if (application === null || typeof application !== 'object') return undefined;
+  const name: unknown = (application as Document).name;
+  return typeof name === 'string' ? name : undefined;
+}

@@ -1,0 +1,79 @@
+import { InvalidOptionsError } from '../../errors';
+
+/** Options of {@link startStandIn}. */
+export interface StandInOptions {
+  /**
+   * TCP port to listen on; `0` picks a free one.
+   * @defaultValue `0`
+   */
+  port?: number;
+  /**
+   * Interface to listen on. Only the loopback interface is allowed: the stand-in has no
+   * authentication and is meant for tests and samples on one machine.
+   * @defaultValue `'127.0.0.1'`
+   */
+  host?: '127.0.0.1';
+  /**
+   * How often expired documents of TTL indexes are deleted, like mongod's TTL monitor
+   * (`ttlMonitorSleepSecs`, 60 s). Tests may shorten it.
+   * @defaultValue `60000`
+   */
+  ttlMonitorIntervalMs?: number;
+}
+
+/** {@link StandInOptions} with every default applied, validated and frozen. */
+export interface ResolvedStandInOptions {
+  readonly port: number;
+  readonly host: '127.0.0.1';
+  readonly ttlMonitorIntervalMs: number;
+}
+
+const DEFAULTS = {
+  port: 0,
+  host: '127.0.0.1',
+  ttlMonitorIntervalMs: 60_000,
+} as const satisfies ResolvedStandInOptions;
+
+/** Smallest TTL monitor interval accepted (a tighter loop would only burn CPU). */
+const MIN_TTL_MONITOR_INTERVAL_MS = 10;
+/** Largest delay Node timers support. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * Applies defaults and validates.
+ * @throws InvalidOptionsError naming the option, what is allowed and what was given.
+ */
+export function resolveStandInOptions(options: StandInOptions = {}): ResolvedStandInOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionsError(`stand-in options must be an object, got ${describe(options)}`);
+  }
+  const port = options.port ?? DEFAULTS.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidOptionsError(
+      `stand-in option port must be an integer from 0 to 65535 (0: any free port), got ${describe(port)}`,
+    );
+  }
+  const host = options.host ?? DEFAULTS.host;
+  if (host !== '127.0.0.1') {
+    throw new InvalidOptionsError(
+      `stand-in option host must be '127.0.0.1' (loopback only), got ${describe(host)}`,
+    );
+  }
+  const ttlMonitorIntervalMs = options.ttlMonitorIntervalMs ?? DEFAULTS.ttlMonitorIntervalMs;
+  if (
+    typeof ttlMonitorIntervalMs !== 'number' ||
+    !Number.isInteger(ttlMonitorIntervalMs) ||
+    ttlMonitorIntervalMs < MIN_TTL_MONITOR_INTERVAL_MS ||
+    ttlMonitorIntervalMs > MAX_TIMER_DELAY_MS
+  ) {
+    throw new InvalidOptionsError(
+      `stand-in option ttlMonitorIntervalMs must be an integer from ${MIN_TTL_MONITOR_INTERVAL_MS} to ` +
+        `${MAX_TIMER_DELAY_MS}, got ${describe(ttlMonitorIntervalMs)}`,
+    );
+  }
+  return Object.freeze({ port, host, ttlMonitorIntervalMs });
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}

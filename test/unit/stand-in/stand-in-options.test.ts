@@ -1,0 +1,52 @@
+import { InvalidOptionsError } from '../../../src/errors';
+import { parseCliArguments } from '../../../src/testing/stand-in/stand-in-cli-arguments';
+import { resolveStandInOptions } from '../../../src/testing/stand-in/stand-in-options';
+
+describe('resolveStandInOptions', () => {
+  it('applies the defaults and freezes the result', () => {
+    const resolved = resolveStandInOptions();
+    expect(resolved).toEqual({ port: 0, host: '127.0.0.1', ttlMonitorIntervalMs: 60_000 });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(resolveStandInOptions({ port: 27018, ttlMonitorIntervalMs: 50 })).toMatchObject({
+      port: 27018,
+      ttlMonitorIntervalMs: 50,
+    });
+  });
+
+  it.each([
+    [{ port: -1 }, 'port must be an integer from 0 to 65535 (0: any free port), got -1'],
+    [{ port: 1.5 }, 'got 1.5'],
+    [{ port: 70_000 }, 'got 70000'],
+    [{ host: '0.0.0.0' }, "host must be '127.0.0.1' (loopback only), got '0.0.0.0'"],
+    [{ ttlMonitorIntervalMs: 0 }, 'ttlMonitorIntervalMs must be an integer from 10'],
+    [{ ttlMonitorIntervalMs: Number.NaN }, 'got NaN'],
+  ])('rejects %j with an InvalidOptionsError saying what is allowed', (options, message) => {
+    expect(() => resolveStandInOptions(options as never)).toThrow(InvalidOptionsError);
+    expect(() => resolveStandInOptions(options as never)).toThrow(message);
+  });
+});
+
+describe('parseCliArguments', () => {
+  it('reads --port, --port=N and --exit-with-parent', () => {
+    expect(parseCliArguments([])).toEqual({ kind: 'run', port: 0, exitWithParent: false });
+    expect(parseCliArguments(['--port', '27017', '--exit-with-parent'])).toEqual({
+      kind: 'run',
+      port: 27017,
+      exitWithParent: true,
+    });
+    expect(parseCliArguments(['--port=0'])).toMatchObject({ kind: 'run', port: 0 });
+    expect(parseCliArguments(['--help'])).toEqual({ kind: 'help' });
+  });
+
+  it('explains bad arguments', () => {
+    expect(parseCliArguments(['--port'])).toEqual({
+      kind: 'invalid',
+      reason: '--port needs an integer from 0 to 65535, got nothing',
+    });
+    expect(parseCliArguments(['--port', '65536'])).toMatchObject({ kind: 'invalid' });
+    expect(parseCliArguments(['--verbose'])).toEqual({
+      kind: 'invalid',
+      reason: "unknown argument '--verbose'",
+    });
+  });
+});
