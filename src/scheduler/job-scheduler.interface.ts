@@ -60,6 +60,13 @@ export interface IJobScheduler {
    */
   enqueue(job: IJob, options?: EnqueueOptions): Promise<string>;
   /**
+   * Stores many jobs in one round trip (an ordered `insertMany`); resolves with their ids in
+   * order. Every job is checked before anything is written. `options` apply to every job and
+   * may not carry a `uniqueKey`.
+   * Throws as {@link enqueue} does; nothing is written when any job is invalid.
+   */
+  enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]>;
+  /**
    * Stores a job to run at `when.at` or after `when.delayMs`; a past time runs it now.
    * Throws as {@link enqueue} does.
    */

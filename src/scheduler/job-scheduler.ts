@@ -1,5 +1,6 @@
 import { calculateObjectSize } from 'bson';
-import { JobNotFoundError, PayloadTooLargeError } from '../errors';
+import { InvalidOptionsError, JobNotFoundError, PayloadTooLargeError } from '../errors';
+import { describeValue } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
 import { jobTypeOf, toStoredPayload, validateJob, type IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringJobs, RecurringOptions } from '../recurring';
@@ -41,6 +42,32 @@ export class JobScheduler implements IJobScheduler {
       state: 'enqueued',
     });
     return this.persist(record, await this.store.insert(record));
+  }
+
+  async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
+    if (!Array.isArray(jobs)) {
+      throw new InvalidOptionsError(`jobs must be an array of jobs, got ${describeValue(jobs)}`, {
+        option: 'jobs',
+      });
+    }
+    const resolved = resolveEnqueueOptions(options);
+    if (resolved.uniqueKey !== null) {
+      throw new InvalidOptionsError(
+        'enqueueMany does not take a uniqueKey: give each job its own enqueue',
+        {
+          option: 'uniqueKey',
+        },
+      );
+    }
+    if (jobs.length === 0) return [];
+    const now = this.clock.now();
+    const records: JobRecord[] = [];
+    for (const job of jobs) {
+      records.push(await this.prepare(job, resolved, { now, dueAt: now, state: 'enqueued' }));
+    }
+    await this.store.insertMany(records);
+    for (const record of records) this.persist(record, record._id);
+    return records.map((record) => record._id);
   }
 
   async schedule(job: IJob, when: ScheduleTime, options?: EnqueueOptions): Promise<string> {

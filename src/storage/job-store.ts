@@ -63,6 +63,8 @@ export interface JobStore {
    * that job's id; otherwise returns the new job's id.
    */
   insert(record: JobRecord): Promise<string>;
+  /** Inserts jobs without uniqueKeys in one ordered round trip (batches are split by the driver). */
+  insertMany(records: readonly JobRecord[]): Promise<void>;
   /** Inserts unless a job with the same `_id` exists; true when inserted (idempotent enqueue). */
   insertUnlessExists(record: JobRecord): Promise<boolean>;
   /** Claims the most urgent due job (queues in order), one atomic `findOneAndUpdate` per queue tried. */

@@ -77,6 +77,10 @@ export class MongoJobStore implements JobStore {
     }
   }
 
+  async insertMany(records: readonly JobRecord[]): Promise<void> {
+    await guard('insert the jobs', () => this.jobs.insertMany([...records], { ordered: true }));
+  }
+
   async insertUnlessExists(record: JobRecord): Promise<boolean> {
     try {
       await this.jobs.insertOne(record);
