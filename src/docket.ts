@@ -26,6 +26,8 @@ const DEFAULT_PREFIX = 'docket.';
 interface DocketParts {
   readonly options: DocketOptions;
   readonly client: MongoClient;
+  readonly db: Db;
+  readonly collectionPrefix: string;
   readonly ownsClient: boolean;
   readonly store: MongoJobStore;
   readonly queues: MongoQueueStore;
@@ -94,6 +96,8 @@ export class Docket {
       return new Docket({
         options,
         client,
+        db,
+        collectionPrefix,
         ownsClient,
         store,
         queues,
@@ -184,6 +188,16 @@ export class Docket {
    */
   listServers(staleAfterMs = 30_000): Promise<ServerInfo[]> {
     return this.parts.servers.list(this.parts.clock.now(), staleAfterMs);
+  }
+
+  /** The database holding Docket's collections (for tooling such as the dashboard). */
+  get database(): Db {
+    return this.parts.db;
+  }
+
+  /** The prefix of Docket's collection names (`<prefix>jobs`, `<prefix>recurring`, ...). */
+  get collectionPrefix(): string {
+    return this.parts.collectionPrefix;
   }
 
   /** Job types this instance has handlers for. */

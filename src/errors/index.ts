@@ -14,3 +14,11 @@ export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStoppingError } from './server-stopping.error';
 export { StorageError } from './storage.error';
 export { UnknownJobTypeError } from './unknown-job-type.error';
+// Commands and sagas
+export { CommandHandlerNotFoundError } from './command-handler-not-found.error';
+export { DuplicateCommandHandlerError } from './duplicate-command-handler.error';
+export { DuplicateCommandTypeError } from './duplicate-command-type.error';
+export { SagaExecutionError, type SagaFailure } from './saga-execution.error';
+export { UnknownCommandTypeError } from './unknown-command-type.error';
+export { RecurringJobNotFoundError } from './recurring-job-not-found.error';
+export { UniqueKeyConflictError } from './unique-key-conflict.error';

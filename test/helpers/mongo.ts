@@ -25,7 +25,10 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
     dbName,
     client,
     cleanup: async () => {
-      await client.db(dbName).dropDatabase().catch(() => undefined);
+      await client
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
       await client.close();
       await mongo.stop();
     },

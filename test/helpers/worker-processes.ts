@@ -21,7 +21,11 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test/integration/fixtures/worker-process.ts')],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(ROOT, 'test/integration/fixtures/worker-process.ts'),
+    ],
     {
       cwd: ROOT,
       env: {
@@ -41,7 +45,10 @@ export async function startWorkerProcess(
   );
   await new Promise<void>((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`worker ${id} not ready: ${stderr}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`worker ${id} not ready: ${stderr}`)),
+      readyTimeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.includes(`READY ${id}`)) {

@@ -35,7 +35,8 @@ describe('the built package', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const node = async (args: string[]) => (await run(process.execPath, args, { cwd: dir })).stdout.trim();
+  const node = async (args: string[]) =>
+    (await run(process.execPath, args, { cwd: dir })).stdout.trim();
 
   it('loads with require', async () => {
     const out = await node([
@@ -77,21 +78,25 @@ export type Used = [IJobScheduler, JobContext, EphemeralMongo, typeof startEphem
 `;
     await writeFile(join(dir, 'consumer.cts'), consumer);
     await writeFile(join(dir, 'consumer.mts'), consumer);
-    await run(process.execPath, [
-      join(ROOT, 'node_modules/typescript/bin/tsc'),
-      '--noEmit',
-      '--strict',
-      '--module',
-      'node16',
-      '--moduleResolution',
-      'node16',
-      '--target',
-      'es2022',
-      '--types',
-      'node',
-      '--skipLibCheck',
-      join(dir, 'consumer.cts'),
-      join(dir, 'consumer.mts'),
-    ], { cwd: dir });
+    await run(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--skipLibCheck',
+        join(dir, 'consumer.cts'),
+        join(dir, 'consumer.mts'),
+      ],
+      { cwd: dir },
+    );
   }, 60_000);
 });

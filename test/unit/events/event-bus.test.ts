@@ -27,7 +27,10 @@ describe('EventBus', () => {
     expect(() => bus.emit('job.deleted', { ...base, wasRunning: false })).not.toThrow();
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toEqual(['third']);
-    expect(errors).toEqual(["a 'job.deleted' listener threw: boom", "a 'job.deleted' listener threw: later"]);
+    expect(errors).toEqual([
+      "a 'job.deleted' listener threw: boom",
+      "a 'job.deleted' listener threw: later",
+    ]);
   });
 
   it('does not loop when an error listener throws', () => {

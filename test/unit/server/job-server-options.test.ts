@@ -20,16 +20,26 @@ describe('resolveJobServerOptions', () => {
   });
 
   it('keeps what the caller passed and removes duplicate queues', () => {
-    const resolved = resolveJobServerOptions({ queues: ['a', 'b', 'a'], concurrency: 3, serverId: 'me' });
+    const resolved = resolveJobServerOptions({
+      queues: ['a', 'b', 'a'],
+      concurrency: 3,
+      serverId: 'me',
+    });
     expect(resolved).toMatchObject({ queues: ['a', 'b'], concurrency: 3, serverId: 'me' });
   });
 
   it.each([
     [{ pollIntervalMs: -5 }, 'pollIntervalMs must be an integer between 10 and 2147483647, got -5'],
-    [{ minPollIntervalMs: 500, pollIntervalMs: 100 }, 'minPollIntervalMs must be ≤ pollIntervalMs (100), got 500'],
+    [
+      { minPollIntervalMs: 500, pollIntervalMs: 100 },
+      'minPollIntervalMs must be ≤ pollIntervalMs (100), got 500',
+    ],
     [{ concurrency: 1.5 }, 'concurrency'],
     [{ queues: 'default' }, 'queues must be a non-empty array'],
-    [{ leaseMs: 1_000, heartbeatIntervalMs: 501 }, 'heartbeatIntervalMs must be at most half of leaseMs (1000), got 501'],
+    [
+      { leaseMs: 1_000, heartbeatIntervalMs: 501 },
+      'heartbeatIntervalMs must be at most half of leaseMs (1000), got 501',
+    ],
   ])('rejects %j', (options, message) => {
     expect(() => resolveJobServerOptions(options as never)).toThrow(InvalidOptionsError);
     expect(() => resolveJobServerOptions(options as never)).toThrow(message);

@@ -1,0 +1,44 @@
+export {
+  checkCronExpression,
+  checkTimeZone,
+  latestOccurrence,
+  nextOccurrence,
+  occurrencesAfter,
+  type CronSchedule,
+} from './cron-schedule';
+export { MongoRecurringStore, RECURRING_INDEXES } from './mongo-recurring-store';
+export {
+  occurrenceJobId,
+  planOccurrence,
+  type DueDefinition,
+  type OccurrencePlan,
+} from './occurrence-plan';
+export { RecurringJobs, type RecurringJobsDeps } from './recurring-jobs';
+export {
+  MISSED_RUN_POLICIES,
+  RECURRING_DEFAULTS,
+  TICKER_DEFAULTS,
+  checkRecurringId,
+  missedRunTolerance,
+  resolveRecurringOptions,
+  resolveTickerOptions,
+  type MissedRunPolicy,
+  type RecurringOptions,
+  type RecurringTickerOptions,
+  type ResolvedRecurringOptions,
+  type ResolvedRecurringTickerOptions,
+} from './recurring-options';
+export {
+  toRecurringJobInfo,
+  type RecurringJobInfo,
+  type RecurringRecord,
+} from './recurring-record';
+export { MongoRecurringTicker, type RecurringTicker } from './recurring-ticker';
+export {
+  Recurring,
+  decoratedRecurringClasses,
+  recurringDeclarationsOf,
+  type RecurringClass,
+  type RecurringDeclaration,
+  type RecurringDeclarationOptions,
+} from './recurring.decorator';

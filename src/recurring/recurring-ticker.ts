@@ -1,0 +1,257 @@
+import type { Logger } from 'winston';
+import type { EventBus } from '../events/event-bus';
+import type { Clock } from '../server/clock';
+import type { JobStore } from '../storage/job-store';
+import { newJobRecord } from '../storage/new-job-record';
+import type { MongoRecurringStore } from './mongo-recurring-store';
+import { occurrenceJobId, planOccurrence, type OccurrencePlan } from './occurrence-plan';
+import type { ResolvedRecurringTickerOptions } from './recurring-options';
+import type { RecurringRecord } from './recurring-record';
+
+/**
+ * Enqueues the jobs of due recurring occurrences. Every server process runs one; however many
+ * run, each occurrence gets exactly one job (DESIGN invariant 4).
+ */
+export interface RecurringTicker {
+  /** Starts ticking (the first tick runs at once). Idempotent. */
+  start(): void;
+  /** Stops ticking: clears its timer and listener and awaits an in-flight tick. Idempotent. */
+  stop(): Promise<void>;
+  /** Ticks now (a definition changed); coalesced with a tick in flight. */
+  wake(): void;
+}
+
+/** What a ticker needs from the `RecurringJobs` that creates it. */
+export interface RecurringTickerDeps {
+  readonly definitions: MongoRecurringStore;
+  readonly store: JobStore;
+  readonly clock: Clock;
+  readonly events: EventBus;
+  readonly logger: Logger;
+}
+
+/** Most definitions one tick reads; a batch of only due ones makes the next tick immediate. */
+const TICK_BATCH = 500;
+/** Due definitions handled at once within a tick (each costs two round trips). */
+const TICK_CONCURRENCY = 32;
+
+/**
+ * The ticker. Each tick is one query for the definitions not paused whose `nextRunAt` falls
+ * before `now + pollIntervalMs`, soonest first (index `due`); it handles those already due
+ * and then sleeps until the soonest upcoming one (a precise timer) or `pollIntervalMs`,
+ * whichever is first. For a due occurrence it:
+ * 1. inserts the job under the occurrence's deterministic id, `<recurringId>@<ISO instant>`,
+ *    unless that id exists (then another server enqueued it already);
+ * 2. advances `nextRunAt`, conditioned on the value it read (one server wins).
+ * A crash between the two is harmless: the next tick re-inserts (a duplicate, ignored) and
+ * advances. Only the server whose insert succeeded emits `recurring.enqueued` and
+ * `job.enqueued`.
+ */
+export class MongoRecurringTicker implements RecurringTicker {
+  private readonly logger: Logger;
+  private started = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private wakeRequested = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    readonly options: ResolvedRecurringTickerOptions,
+    private readonly deps: RecurringTickerDeps,
+  ) {
+    this.logger = deps.logger.child({ serverId: options.serverId, component: 'recurring' });
+  }
+
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    this.unsubscribe = this.deps.events.on('recurring.changed', () => this.wake());
+    this.arm(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.inFlight;
+  }
+
+  wake(): void {
+    if (!this.started || this.stopped) return;
+    if (this.inFlight) this.wakeRequested = true;
+    else this.arm(0);
+  }
+
+  private arm(delayMs: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.runTick();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private runTick(): void {
+    if (this.stopped || this.inFlight) return;
+    this.wakeRequested = false;
+    this.inFlight = this.tick()
+      .catch((error: unknown) => {
+        this.report(error, 'recurring tick failed');
+        return this.options.pollIntervalMs;
+      })
+      .then((delayMs) => {
+        this.inFlight = undefined;
+        if (!this.stopped) this.arm(this.wakeRequested ? 0 : delayMs);
+      });
+  }
+
+  /** One tick; resolves with how long to sleep before the next. */
+  private async tick(): Promise<number> {
+    const { pollIntervalMs } = this.options;
+    const now = this.deps.clock.now();
+    const horizon = new Date(now.getTime() + pollIntervalMs);
+    const found = await this.deps.definitions.findDue(horizon, TICK_BATCH);
+    const due = found.filter((definition) => definition.nextRunAt.getTime() <= now.getTime());
+    let soonest = now.getTime() + pollIntervalMs;
+    for (const definition of found) {
+      if (definition.nextRunAt.getTime() > now.getTime()) {
+        soonest = Math.min(soonest, definition.nextRunAt.getTime());
+      }
+    }
+    const nextRuns = await mapLimited(due, TICK_CONCURRENCY, (definition) =>
+      this.handle(definition, now),
+    );
+    for (const nextRunAt of nextRuns) {
+      if (nextRunAt !== null) soonest = Math.min(soonest, nextRunAt.getTime());
+    }
+    // A batch of nothing but due definitions may have left more due ones unread: go on at
+    // once. Otherwise the batch (sorted by nextRunAt) holds the soonest upcoming one.
+    if (due.length === TICK_BATCH) return 0;
+    // +1 ms: a timer may fire a hair before the clock reads the due time.
+    return Math.max(0, soonest - this.deps.clock.now().getTime() + 1);
+  }
+
+  /**
+   * Handles one due definition; resolves with the next run it should wake for (null when
+   * its plan could not be made). A failure is reported and costs this occurrence nothing:
+   * the definition stays due and the next tick tries again.
+   */
+  private async handle(definition: RecurringRecord, now: Date): Promise<Date | null> {
+    let plan: OccurrencePlan;
+    try {
+      plan = planOccurrence(
+        {
+          id: definition._id,
+          cron: definition.cron,
+          timeZone: definition.timeZone,
+          hashSeed: definition._id,
+          nextRunAt: definition.nextRunAt,
+          missedRunPolicy: definition.missedRunPolicy,
+        },
+        now,
+        this.options.missedRunToleranceMs,
+      );
+    } catch (error) {
+      this.report(error, `recurring job '${definition._id}': its schedule cannot be computed`);
+      return null;
+    }
+    try {
+      const occurrence = plan.enqueue;
+      const jobId =
+        occurrence === null ? null : await this.enqueue(definition, plan, occurrence, now);
+      const advanced = await this.deps.definitions.advance(
+        definition,
+        plan.nextRunAt,
+        occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId },
+      );
+      // Every server handling the occurrence gets here; the one that advanced tells.
+      if (plan.missed && advanced) this.logMissed(definition, plan, jobId);
+      return plan.nextRunAt;
+    } catch (error) {
+      this.report(error, `recurring job '${definition._id}': enqueueing its occurrence failed`);
+      // Retry at the next poll rather than spinning on a failing store.
+      return null;
+    }
+  }
+
+  /** Inserts the occurrence's job unless it exists; resolves with its id either way. */
+  private async enqueue(
+    definition: RecurringRecord,
+    plan: OccurrencePlan,
+    occurrence: Date,
+    now: Date,
+  ): Promise<string> {
+    const jobId = occurrenceJobId(definition._id, occurrence);
+    const reason = plan.missed
+      ? `recurring job '${definition._id}': one run for the occurrences missed since ${occurrence.toISOString()}`
+      : `recurring job '${definition._id}': occurrence ${occurrence.toISOString()}`;
+    const record = newJobRecord({
+      id: jobId,
+      type: definition.type,
+      queue: definition.queue,
+      priority: definition.priority,
+      payload: definition.payload,
+      state: 'enqueued',
+      // On time: due at its occurrence. A run for missed occurrences is due now, so that it
+      // does not jump the queue ahead of jobs enqueued during the downtime.
+      dueAt: plan.missed ? now : occurrence,
+      now: this.deps.clock.now(),
+      maxAttempts: definition.maxAttempts,
+      timeoutMs: definition.timeoutMs,
+      reason,
+    });
+    if (await this.deps.store.insertUnlessExists(record)) {
+      const { events } = this.deps;
+      events.emit('job.enqueued', {
+        jobId,
+        jobType: record.type,
+        queue: record.queue,
+        dueAt: record.dueAt,
+      });
+      events.emit('recurring.enqueued', { recurringId: definition._id, jobId, occurrence });
+    }
+    return jobId;
+  }
+
+  private logMissed(definition: RecurringRecord, plan: OccurrencePlan, jobId: string | null): void {
+    const from = definition.nextRunAt.toISOString();
+    const to = (plan.latestMissed ?? definition.nextRunAt).toISOString();
+    this.logger.warn(
+      `recurring job '${definition._id}' missed its occurrences from ${from} to ${to} ` +
+        `(policy ${definition.missedRunPolicy}: ${jobId === null ? 'skipped' : `ran once as ${jobId}`}); ` +
+        `next run ${plan.nextRunAt.toISOString()}`,
+    );
+  }
+
+  private report(error: unknown, context: string): void {
+    this.deps.events.emit('error', {
+      error: error instanceof Error ? error : new Error(String(error)),
+      context: `${context} (server ${this.options.serverId})`,
+    });
+  }
+}
+
+/** `Promise.all(items.map(run))`, with at most `limit` running at once; keeps the order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
