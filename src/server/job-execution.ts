@@ -13,9 +13,20 @@ import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
 import { retryDelayMs } from './retry-backoff';
 
+/** Records outcomes (the server's {@link CompletionBatcher}). */
+export interface OutcomeRecorder {
+  finish(
+    lease: JobLease,
+    outcome: AttemptOutcome,
+    serverId: string,
+    now: Date,
+  ): Promise<FinishResult | null>;
+}
+
 /** What an execution needs from its server. */
 export interface ExecutionDeps {
   readonly store: JobStore;
+  readonly outcomes: OutcomeRecorder;
   readonly container: DependencyContainer;
   readonly events: EventBus;
   readonly logger: Logger;
@@ -276,7 +287,7 @@ export class JobExecution {
     const now = this.deps.clock.now();
     let result: FinishResult | null;
     try {
-      result = await this.deps.store.finish(this.lease, outcome, this.deps.serverId, now);
+      result = await this.deps.outcomes.finish(this.lease, outcome, this.deps.serverId, now);
     } catch (error) {
       // The lease will expire and another server will retry the job (at-least-once).
       this.report(error, `recording '${outcome.state}' failed`);

@@ -62,6 +62,13 @@ export interface JobServerOptions {
    */
   abortGraceMs?: number;
   /**
+   * Most jobs one batch claim takes while work flows (a batch costs three round trips
+   * whatever its size; at low load one job is claimed with one `findOneAndUpdate`). 1 turns
+   * batch claims off.
+   * @defaultValue `50`
+   */
+  claimBatchSize?: number;
+  /**
    * Most jobs of a queue running at once on this server, by queue name (queues not listed
    * are limited only by `concurrency`).
    * @defaultValue `{}`
@@ -80,8 +87,10 @@ export interface JobServerOptions {
    */
   recurring?: boolean;
   /**
-   * Longest wait of the recurring ticker between two looks at the definitions (ms).
-   * @defaultValue `1000`
+   * Longest wait of the recurring ticker between two looks at the definitions (ms): how late
+   * a definition added by another process is seen (local changes wake it at once; due
+   * occurrences are waited for with a precise timer).
+   * @defaultValue `5000`
    */
   recurringPollIntervalMs?: number;
   /**
@@ -105,7 +114,8 @@ const DEFAULTS = {
   shutdownGraceMs: 10_000,
   abortGraceMs: 1_000,
   queueRefreshIntervalMs: 5_000,
-  recurringPollIntervalMs: 1_000,
+  recurringPollIntervalMs: 5_000,
+  claimBatchSize: 50,
 } satisfies Omit<ResolvedJobServerOptions, 'serverId' | 'queueConcurrency' | 'recurring'>;
 
 const MAX_MS = 2_147_483_647;
@@ -142,6 +152,14 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
     shutdownGraceMs: ms('shutdownGraceMs', 0),
     abortGraceMs: ms('abortGraceMs', 0),
     queueRefreshIntervalMs: ms('queueRefreshIntervalMs', 10),
+    claimBatchSize: checkInteger(
+      'claimBatchSize',
+      options.claimBatchSize ?? DEFAULTS.claimBatchSize,
+      {
+        min: 1,
+        max: 1_000,
+      },
+    ),
     recurringPollIntervalMs: ms('recurringPollIntervalMs', 10),
     queueConcurrency: resolveQueueConcurrency(options.queueConcurrency),
     recurring:

@@ -11,7 +11,11 @@ import { releaseContinuations } from '../scheduler/release-continuations';
 import type { JobLease, JobStore } from '../storage/job-store';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { Clock } from './clock';
+import { CompletionBatcher } from './completion-batcher';
 import { JobExecution } from './job-execution';
+
+/** Fewer free slots than this: claim one job at a time, even while busy. */
+const MIN_BATCH = 4;
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { WakeSignal } from './wake-signal';
 
@@ -57,12 +61,14 @@ export class JobServer {
   private stopped: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private nextDueWake: { at: number; timer: NodeJS.Timeout } | undefined;
+  private readonly outcomes: CompletionBatcher;
 
   constructor(
     readonly options: ResolvedJobServerOptions,
     private readonly deps: JobServerDeps,
   ) {
     this.logger = deps.logger.child({ serverId: options.serverId });
+    this.outcomes = new CompletionBatcher(deps.store);
   }
 
   /** This server's id (in leases, history and logs). */
@@ -183,36 +189,67 @@ export class JobServer {
   private async claimLoop(): Promise<void> {
     const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
     let idleDelay = minPollIntervalMs;
+    let busy = false;
     while (!this.stopping) {
       const jobTypes = this.claimableTypes();
       const queues = this.claimableQueues();
-      if (this.running.size >= concurrency || jobTypes.length === 0 || queues.length === 0) {
+      const free = concurrency - this.running.size;
+      if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
         // A finishing job, a resumed queue or stop() wakes us.
         await this.wake.sleep(Infinity);
         continue;
       }
-      let job: JobRecord | null;
+      let jobs: JobRecord[];
       try {
-        job = await this.deps.store.claim({
+        jobs = await this.claim(
           queues,
           jobTypes,
-          serverId: this.id,
-          leaseMs: this.options.leaseMs,
-          now: this.deps.clock.now(),
-        });
+          busy ? this.batchSize(free, jobTypes, queues) : 1,
+        );
       } catch (error) {
         this.report(error, 'claiming failed');
         await this.wake.sleep(pollIntervalMs);
         continue;
       }
-      if (job) {
+      busy = jobs.length > 0;
+      if (busy) {
         idleDelay = minPollIntervalMs;
-        this.execute(job);
+        for (const job of jobs) this.execute(job);
         continue;
       }
       await this.wake.sleep(idleDelay);
       idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
     }
+  }
+
+  /**
+   * One job with one `findOneAndUpdate` at low load; a batch (three round trips whatever its
+   * size) while work flows.
+   */
+  private async claim(queues: string[], jobTypes: string[], limit: number): Promise<JobRecord[]> {
+    const request = {
+      queues,
+      jobTypes,
+      serverId: this.id,
+      leaseMs: this.options.leaseMs,
+      now: this.deps.clock.now(),
+    };
+    if (limit <= 1) {
+      const job = await this.deps.store.claim(request);
+      return job ? [job] : [];
+    }
+    return this.deps.store.claimBatch(request, limit);
+  }
+
+  /**
+   * How many jobs a batch claim may take: the free slots, capped by `claimBatchSize`; 1 when a
+   * per-type or per-queue limit applies (a batch could overshoot it).
+   */
+  private batchSize(free: number, jobTypes: string[], queues: string[]): number {
+    const limited =
+      jobTypes.some((type) => this.deps.registry.get(type)?.options.concurrency !== undefined) ||
+      queues.some((queue) => this.options.queueConcurrency[queue] !== undefined);
+    return limited || free < MIN_BATCH ? 1 : Math.min(free, this.options.claimBatchSize);
   }
 
   private execute(job: JobRecord): void {
@@ -221,6 +258,7 @@ export class JobServer {
     const registration = this.deps.registry.require(job.type);
     const execution = new JobExecution(job, registration, {
       ...this.deps,
+      outcomes: this.outcomes,
       logger: this.logger,
       serverId: this.id,
     });

@@ -58,6 +58,8 @@ export interface JobRecord {
   fence: number;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
+  /** The token of the batch claim that took the job (see `JobStore.claimBatch`). */
+  leaseToken?: string;
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;

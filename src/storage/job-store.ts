@@ -32,6 +32,14 @@ export type AttemptOutcome =
       readonly dueAt: Date;
     };
 
+/** One outcome to record (see {@link JobStore.finishMany}). */
+export interface FinishEntry {
+  readonly lease: JobLease;
+  readonly outcome: AttemptOutcome;
+  readonly serverId: string;
+  readonly now: Date;
+}
+
 /** What recording an outcome tells the worker (null when the lease was lost). */
 export interface FinishResult {
   /** The job has continuations to release or cancel now. */
@@ -69,6 +77,11 @@ export interface JobStore {
   insertUnlessExists(record: JobRecord): Promise<boolean>;
   /** Claims the most urgent due job (queues in order), one atomic `findOneAndUpdate` per queue tried. */
   claim(request: ClaimRequest): Promise<JobRecord | null>;
+  /**
+   * Claims up to `limit` due jobs in a constant number of round trips (for servers under
+   * load); each job is claimed by exactly one server, with its own fencing token.
+   */
+  claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]>;
   /** Records an attempt's outcome; null when the lease was lost (nothing written). */
   finish(
     lease: JobLease,
@@ -76,6 +89,8 @@ export interface JobStore {
     serverId: string,
     now: Date,
   ): Promise<FinishResult | null>;
+  /** Records many outcomes in a constant number of round trips; null entries lost their lease. */
+  finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>>;
   /** Extends the leases in one round trip; returns those no longer held. */
   extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]>;
   /** Gives jobs back to the queue at once (graceful stop): their attempt is not counted. */

@@ -11,6 +11,7 @@ import {
 import type {
   AttemptOutcome,
   ClaimRequest,
+  FinishEntry,
   FinishResult,
   JobLease,
   JobStore,
@@ -20,6 +21,7 @@ import type {
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
 import { JOB_INDEXES } from './job-indexes';
+import { MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
@@ -38,6 +40,7 @@ const UNIQUE_INSERT_TRIES = 5;
 export class MongoJobStore implements JobStore {
   private readonly jobs: Collection<JobRecord>;
   private readonly continuations: MongoContinuations;
+  private readonly batches: MongoBatchWrites;
 
   constructor(
     db: Db,
@@ -46,6 +49,7 @@ export class MongoJobStore implements JobStore {
   ) {
     this.jobs = db.collection<JobRecord>(`${collectionPrefix}jobs`);
     this.continuations = new MongoContinuations(this.jobs, retention);
+    this.batches = new MongoBatchWrites(this.jobs, retention);
   }
 
   /** The jobs collection (for tests and tooling that inspect storage). */
@@ -133,24 +137,7 @@ export class MongoJobStore implements JobStore {
     serverId: string,
     now: Date,
   ): Promise<FinishResult | null> {
-    const set: Partial<JobRecord> = {
-      state: outcome.state,
-      durationMs: outcome.durationMs,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-    };
-    const update: UpdateFilter<JobRecord> = { $set: set };
-    if (outcome.state === 'scheduled') {
-      set.dueAt = outcome.dueAt;
-      set.error = outcome.error;
-    } else {
-      set.finishedAt = now;
-      set.expireAt = new Date(now.getTime() + this.retention[`${outcome.state}Ms`]);
-      if (outcome.state === 'failed') set.error = outcome.error;
-      update.$unset = { activeUniqueKey: '' };
-    }
-    const reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
-    update.$push = historyPush({ state: outcome.state, at: now, serverId, reason });
+    const update = outcomeUpdate({ lease, outcome, serverId, now }, this.retention);
     // findOneAndUpdate costs the same round trip as updateOne and tells, atomically with the
     // outcome, whether a continuation was added meanwhile.
     const after = await guard(
@@ -164,6 +151,14 @@ export class MongoJobStore implements JobStore {
     );
     if (!after) return null;
     return { hasContinuations: outcome.state !== 'scheduled' && after.hasContinuations === true };
+  }
+
+  claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
+    return this.batches.claimBatch(request, limit);
+  }
+
+  finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>> {
+    return this.batches.finishMany(entries);
   }
 
   async extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]> {
