@@ -1,0 +1,207 @@
+import { IsInt } from 'class-validator';
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
+import { container as rootContainer } from 'tsyringe';
+import {
+  Docket,
+  JOB_SCHEDULER,
+  Job,
+  JobHandler,
+  type IJob,
+  type IJobHandler,
+  type IJobScheduler,
+} from '../../../src';
+import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
+import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
+import { FAST_SERVER } from '../../helpers/docket';
+import { quietLogger } from '../../helpers/logger';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { waitFor } from '../../helpers/wait-for';
+
+@Job('round-trips.noop')
+class NoopJob implements IJob {
+  @IsInt() n!: number;
+}
+
+@JobHandler(NoopJob)
+class NoopHandler implements IJobHandler<NoopJob> {
+  async handle(): Promise<void> {}
+}
+
+const noop = (n: number) => Object.assign(new NoopJob(), { n });
+
+/** Counts the commands a client sends, by name, between `reset()` calls. */
+class CommandCounter {
+  readonly counts = new Map<string, number>();
+  constructor(client: MongoClient) {
+    client.on('commandStarted', (event: CommandStartedEvent) =>
+      this.counts.set(event.commandName, (this.counts.get(event.commandName) ?? 0) + 1),
+    );
+  }
+  reset(): void {
+    this.counts.clear();
+  }
+  total(): number {
+    return [...this.counts.values()].reduce((a, b) => a + b, 0);
+  }
+  toJSON(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+}
+
+describe('round trips per job (driver command monitoring)', () => {
+  let db: TestDatabase;
+  let client: MongoClient;
+  let counter: CommandCounter;
+  let docket: Docket;
+  let scheduler: IJobScheduler;
+
+  beforeAll(async () => {
+    db = await openTestDatabase('round_trips');
+    client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
+    counter = new CommandCounter(client);
+    const container = rootContainer.createChildContainer();
+    docket = await Docket.create({
+      mongo: { client, dbName: db.dbName },
+      container,
+      handlers: [NoopHandler],
+      logger: quietLogger(),
+    });
+    scheduler = container.resolve(JOB_SCHEDULER);
+  });
+
+  afterAll(async () => {
+    await docket.close();
+    await client.close();
+    await db.cleanup();
+  });
+
+  const succeededCount = () =>
+    db.client.db(db.dbName).collection('docket.jobs').countDocuments({ state: 'succeeded' });
+
+  it('at low load a job costs its insert, one claim, one outcome write and one follow-up poll', async () => {
+    // Long idle polls and beats: only the job's own commands fall inside the window.
+    const server = await docket.startServer({
+      ...FAST_SERVER,
+      pollIntervalMs: 60_000,
+      minPollIntervalMs: 60_000,
+      heartbeatIntervalMs: 30_000,
+      leaseMs: 60_000,
+      recoveryIntervalMs: 60_000,
+      queueRefreshIntervalMs: 60_000,
+      recurringPollIntervalMs: 60_000,
+    });
+    try {
+      // Let the start-up commands and the first empty claim pass.
+      await waitFor(() => counter.counts.get('findAndModify') === 1, {
+        what: 'the first empty claim',
+      });
+      counter.reset();
+      const succeeded = new Promise<void>((resolve) => docket.on('job.succeeded', () => resolve()));
+      await scheduler.enqueue(noop(1));
+      await succeeded;
+      await waitFor(() => counter.total() >= 4);
+      // insert: the producer's; findAndModify: the claim and the fenced outcome; find: the
+      // claim the server makes at once after a claimed job, in case more work waits.
+      expect(counter.toJSON()).toEqual({ insert: 1, findAndModify: 2, find: 1 });
+      process.stdout.write(`low load, commands for one job: ${JSON.stringify(counter.toJSON())}\n`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('while draining, batched claims and completions cost well under one command per job', async () => {
+    const jobs = 1_000;
+    await scheduler.enqueueMany(Array.from({ length: jobs }, (_, n) => noop(n)));
+    const before = await succeededCount();
+    counter.reset();
+    const server = await docket.startServer({ ...FAST_SERVER, concurrency: 50 });
+    try {
+      await waitFor(async () => (await succeededCount()) - before === jobs, {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      });
+    } finally {
+      await server.stop();
+    }
+    const perJob = counter.total() / jobs;
+    process.stdout.write(
+      `draining ${jobs} jobs at concurrency 50: ${perJob.toFixed(3)} commands per job ${JSON.stringify(counter.toJSON())}\n`,
+    );
+    expect(perJob).toBeLessThan(1);
+  });
+
+  it('batch claims never hand one job to two claimers, and fence every claim', async () => {
+    const store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+    const ids = new Set(
+      await scheduler.enqueueMany(Array.from({ length: 500 }, (_, n) => noop(n))),
+    );
+    const claimed: string[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, worker) => {
+        for (;;) {
+          const batch = await store.claimBatch(
+            {
+              queues: ['default'],
+              jobTypes: ['round-trips.noop'],
+              serverId: `w${worker}`,
+              leaseMs: 60_000,
+              now: new Date(),
+            },
+            25,
+          );
+          if (batch.length === 0) {
+            const left = await store.collection.countDocuments({
+              _id: { $in: [...ids] },
+              state: 'enqueued',
+            });
+            if (left === 0) return;
+            continue;
+          }
+          for (const job of batch) {
+            expect(job).toMatchObject({
+              state: 'processing',
+              leaseOwner: `w${worker}`,
+              attempt: 1,
+              fence: 1,
+            });
+            claimed.push(job._id);
+          }
+        }
+      }),
+    );
+    expect(claimed).toHaveLength(500);
+    expect(new Set(claimed)).toEqual(ids);
+  });
+
+  it('a batched outcome write is fenced per job', async () => {
+    const store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+    await scheduler.enqueueMany([noop(1), noop(2), noop(3)], { queue: 'fenced' });
+    const request = {
+      queues: ['fenced'],
+      jobTypes: ['round-trips.noop'],
+      serverId: 'w',
+      leaseMs: 60_000,
+      now: new Date(),
+    };
+    const batch = await store.claimBatch(request, 10);
+    expect(batch).toHaveLength(3);
+    // The second job's lease is lost: recovered and re-claimed by another worker.
+    await store.collection.updateOne({ _id: batch[1]._id }, { $set: { state: 'enqueued' } });
+    const thief = await store.claim({ ...request, serverId: 'thief' });
+    expect(thief?._id).toBe(batch[1]._id);
+    const now = new Date();
+    const results = await store.finishMany(
+      batch.map((job) => ({
+        lease: { jobId: job._id, fence: job.fence },
+        outcome: { state: 'succeeded' as const, durationMs: 1 },
+        serverId: 'w',
+        now,
+      })),
+    );
+    expect(results).toEqual([{ hasContinuations: false }, null, { hasContinuations: false }]);
+    expect(await store.findById(batch[1]._id)).toMatchObject({
+      state: 'processing',
+      leaseOwner: 'thief',
+    });
+  });
+});
