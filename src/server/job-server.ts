@@ -149,6 +149,7 @@ export class JobServer {
       this.logger.warn('no job handlers are registered: this server will claim nothing');
     }
     await this.recover();
+    await this.watchForNewWork();
     this.loop = this.claimLoop();
     this.logger.info(
       `server started: queues ${this.options.queues.join(', ')}, concurrency ${this.options.concurrency}`,
@@ -285,6 +286,24 @@ export class JobServer {
           (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency,
       )
       .map((r) => r.jobType);
+  }
+
+  /**
+   * On a replica set or sharded cluster, a change stream wakes the server as soon as any
+   * process enqueues work; on a standalone server, polling (and in-process wake-ups) do.
+   */
+  private async watchForNewWork(): Promise<void> {
+    const watch = await this.deps.store.watchForNewWork(
+      this.options.queues,
+      () => this.wake.wake(),
+      (error) => this.report(error, 'the change stream failed; polling continues'),
+    );
+    this.logger.info(
+      watch
+        ? 'change stream open: work enqueued by any process starts at once'
+        : `no change streams on this deployment: polling every ${this.options.pollIntervalMs} ms when idle`,
+    );
+    if (watch) this.cleanups.push({ name: 'change stream', run: () => watch.close() });
   }
 
   /** Queues in this server's order that are not paused and under their per-queue limit. */

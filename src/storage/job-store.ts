@@ -59,6 +59,11 @@ export interface ReleasedContinuation {
   readonly state: 'enqueued' | 'deleted';
 }
 
+/** An open subscription to new work (a change stream). */
+export interface WorkWatch {
+  close(): Promise<void>;
+}
+
 /**
  * The storage port the scheduler and the server depend on. The MongoDB implementation is
  * `MongoJobStore`; unit tests use a fake.
@@ -66,6 +71,16 @@ export interface ReleasedContinuation {
 export interface JobStore {
   /** Creates every index the hot path needs (idempotent). */
   ensureIndexes(): Promise<void>;
+  /**
+   * Calls `onWork` when a job becomes due in one of `queues` (enqueued, retried due now,
+   * requeued, released), through a change stream; returns null on a deployment without change
+   * streams (a standalone server), where polling alone finds new work.
+   */
+  watchForNewWork(
+    queues: readonly string[],
+    onWork: () => void,
+    onError: (error: unknown) => void,
+  ): Promise<WorkWatch | null>;
   /**
    * Inserts a job. With a `uniqueKey` held by an unfinished job, inserts nothing and returns
    * that job's id; otherwise returns the new job's id.

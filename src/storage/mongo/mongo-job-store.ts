@@ -17,6 +17,7 @@ import type {
   JobStore,
   LostLease,
   ReleasedContinuation,
+  WorkWatch,
 } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
@@ -43,7 +44,7 @@ export class MongoJobStore implements JobStore {
   private readonly batches: MongoBatchWrites;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     collectionPrefix: string,
     private readonly retention: ResolvedRetention,
   ) {
@@ -59,6 +60,37 @@ export class MongoJobStore implements JobStore {
 
   async ensureIndexes(): Promise<void> {
     await guard('create the job indexes', () => this.jobs.createIndexes([...JOB_INDEXES]));
+  }
+
+  async watchForNewWork(
+    queues: readonly string[],
+    onWork: () => void,
+    onError: (error: unknown) => void,
+  ): Promise<WorkWatch | null> {
+    // Change streams need a replica set or a sharded cluster; a standalone refuses them.
+    const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
+    if (!hello.setName && hello.msg !== 'isdbgrid') return null;
+    const stream = this.jobs.watch(
+      [
+        {
+          $match: {
+            $or: [
+              {
+                operationType: 'insert',
+                'fullDocument.state': 'enqueued',
+                'fullDocument.queue': { $in: [...queues] },
+              },
+              { operationType: 'update', 'updateDescription.updatedFields.state': 'enqueued' },
+            ],
+          },
+        },
+        { $project: { _id: 1 } },
+      ],
+      { fullDocument: 'default' },
+    );
+    stream.on('change', () => onWork());
+    stream.on('error', onError);
+    return { close: () => stream.close() };
   }
 
   async insert(record: JobRecord): Promise<string> {
