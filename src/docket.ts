@@ -14,6 +14,7 @@ import type { JobRecord } from './storage/job-record';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
+import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
 import { checkQueueName } from './options/option-checks';
@@ -32,6 +33,7 @@ interface DocketParts {
   readonly store: MongoJobStore;
   readonly queues: MongoQueueStore;
   readonly servers: MongoServerRegistry;
+  readonly slots: MongoSlotStore;
   readonly recurring: RecurringJobs;
   readonly registry: HandlerRegistry;
   readonly events: EventBus;
@@ -93,6 +95,7 @@ export class Docket {
       await recurring.applyDeclared();
       const queues = new MongoQueueStore(db, collectionPrefix);
       const servers = new MongoServerRegistry(db, collectionPrefix);
+      const slots = new MongoSlotStore(db, collectionPrefix);
       return new Docket({
         options,
         client,
@@ -102,6 +105,7 @@ export class Docket {
         store,
         queues,
         servers,
+        slots,
         recurring,
         registry,
         events,
@@ -125,10 +129,12 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     const resolved = resolveJobServerOptions(options);
     if (this.closing) throw new StorageError('Docket is closed: cannot start a server');
-    const { store, queues, servers, recurring, registry, events, logger, clock } = this.parts;
+    const { store, queues, servers, slots, recurring, registry, events, logger, clock } =
+      this.parts;
     const server = new JobServer(resolved, {
       store,
       servers,
+      slots,
       queueStates: queues,
       recurring,
       registry,

@@ -36,6 +36,15 @@ export interface JobHandlerOptions {
    * @defaultValue unlimited (only the server's own concurrency applies)
    */
   concurrency?: number;
+  /**
+   * Most jobs of this type running at once across ALL servers sharing the database; integer
+   * ≥ 1. Enforced with a slot document per job type: it costs one extra round trip to take a
+   * slot when a job starts, one to give it back when it ends, and one per heartbeat while
+   * slots are held; a server that finds the limit reached leaves the type alone for one poll
+   * interval.
+   * @defaultValue unlimited
+   */
+  globalConcurrency?: number;
   /** Spacing of retries. */
   backoff?: BackoffOptions;
 }
@@ -54,6 +63,8 @@ export interface ResolvedJobHandlerOptions {
   readonly timeoutMs: number;
   /** `undefined`: no per-type limit. */
   readonly concurrency: number | undefined;
+  /** `undefined`: no limit across servers. */
+  readonly globalConcurrency: number | undefined;
   readonly backoff: ResolvedBackoffOptions;
 }
 
@@ -62,6 +73,7 @@ export const HANDLER_DEFAULTS = {
   retries: 3,
   timeoutMs: 1_800_000,
   concurrency: undefined,
+  globalConcurrency: undefined,
   backoff: { baseMs: 1_000, maxMs: 3_600_000 },
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
 
@@ -77,7 +89,13 @@ export function resolveJobHandlerOptions(
   options: JobHandlerOptions = {},
 ): ResolvedJobHandlerOptions {
   checkPlainObject('options', options);
-  checkKnownKeys('', options, ['retries', 'timeoutMs', 'concurrency', 'backoff']);
+  checkKnownKeys('', options, [
+    'retries',
+    'timeoutMs',
+    'concurrency',
+    'globalConcurrency',
+    'backoff',
+  ]);
   const defaults = HANDLER_DEFAULTS;
   const retries = checkInteger('retries', or(options.retries, defaults.retries), {
     min: 0,
@@ -91,6 +109,10 @@ export function resolveJobHandlerOptions(
     options.concurrency === undefined
       ? defaults.concurrency
       : checkInteger('concurrency', options.concurrency, { min: 1 });
+  const globalConcurrency =
+    options.globalConcurrency === undefined
+      ? defaults.globalConcurrency
+      : checkInteger('globalConcurrency', options.globalConcurrency, { min: 1, max: 100_000 });
 
   const backoff = checkPlainObject('backoff', or(options.backoff, {}));
   checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs']);
@@ -107,6 +129,7 @@ export function resolveJobHandlerOptions(
     maxAttempts: retries + 1,
     timeoutMs,
     concurrency,
+    globalConcurrency,
     backoff: Object.freeze({ baseMs, maxMs }),
   });
 }

@@ -75,6 +75,13 @@ export interface JobServerOptions {
    */
   queueConcurrency?: Readonly<Record<string, number>>;
   /**
+   * Most jobs of a queue running at once across ALL servers, by queue name. Every server
+   * serving the queue must be given the same limit. Costs as `globalConcurrency` on a handler:
+   * one round trip to take a slot, one to give it back, one per heartbeat while held.
+   * @defaultValue `{}`
+   */
+  globalQueueConcurrency?: Readonly<Record<string, number>>;
+  /**
    * How often this server re-reads which queues are paused (ms). A pause made in this
    * process applies at once; one made elsewhere within this interval.
    * @defaultValue `5000`
@@ -116,7 +123,10 @@ const DEFAULTS = {
   queueRefreshIntervalMs: 5_000,
   recurringPollIntervalMs: 5_000,
   claimBatchSize: 50,
-} satisfies Omit<ResolvedJobServerOptions, 'serverId' | 'queueConcurrency' | 'recurring'>;
+} satisfies Omit<
+  ResolvedJobServerOptions,
+  'serverId' | 'queueConcurrency' | 'globalQueueConcurrency' | 'recurring'
+>;
 
 const MAX_MS = 2_147_483_647;
 
@@ -127,6 +137,7 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
     ...Object.keys(DEFAULTS),
     'serverId',
     'queueConcurrency',
+    'globalQueueConcurrency',
     'recurring',
   ]);
   const queues = options.queues ?? DEFAULTS.queues;
@@ -161,7 +172,11 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
       },
     ),
     recurringPollIntervalMs: ms('recurringPollIntervalMs', 10),
-    queueConcurrency: resolveQueueConcurrency(options.queueConcurrency),
+    queueConcurrency: resolveQueueLimits('queueConcurrency', options.queueConcurrency),
+    globalQueueConcurrency: resolveQueueLimits(
+      'globalQueueConcurrency',
+      options.globalQueueConcurrency,
+    ),
     recurring:
       options.recurring === undefined ? true : checkBoolean('recurring', options.recurring),
     serverId:
@@ -184,15 +199,16 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
   return Object.freeze(resolved);
 }
 
-function resolveQueueConcurrency(
+function resolveQueueLimits(
+  name: string,
   value: Readonly<Record<string, number>> | undefined,
 ): Readonly<Record<string, number>> {
   if (value === undefined) return Object.freeze({});
-  checkPlainObject('queueConcurrency', value);
+  checkPlainObject(name, value);
   const resolved: Record<string, number> = {};
   for (const [queue, limit] of Object.entries(value)) {
-    checkQueueName('queueConcurrency key', queue);
-    resolved[queue] = checkInteger(`queueConcurrency.${queue}`, limit, { min: 1, max: 10_000 });
+    checkQueueName(`${name} key`, queue);
+    resolved[queue] = checkInteger(`${name}.${queue}`, limit, { min: 1, max: 100_000 });
   }
   return Object.freeze(resolved);
 }

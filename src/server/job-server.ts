@@ -10,6 +10,7 @@ import type { RecurringJobs } from '../recurring';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { JobLease, JobStore } from '../storage/job-store';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
+import type { SlotHolder } from '../storage/mongo/mongo-slot-store';
 import type { Clock } from './clock';
 import { CompletionBatcher } from './completion-batcher';
 import { JobExecution } from './job-execution';
@@ -30,9 +31,22 @@ export interface ServerRegistry {
   remove(serverId: string): Promise<void>;
 }
 
+/** Slots of global concurrency limits (see `MongoSlotStore`). */
+export interface SlotStore {
+  acquire(scope: string, limit: number, holder: SlotHolder, now: Date): Promise<boolean>;
+  release(scope: string, jobId: string, fence: number): Promise<void>;
+  extend(
+    scopes: readonly string[],
+    serverId: string,
+    jobIds: readonly string[],
+    expiresAt: Date,
+  ): Promise<void>;
+}
+
 /** What a server needs from the Docket instance that starts it. */
 export interface JobServerDeps {
   readonly servers: ServerRegistry;
+  readonly slots: SlotStore;
   readonly store: JobStore;
   readonly queueStates: QueueStateSource;
   /** Recurring jobs, whose ticker the server runs unless `options.recurring` is false. */
@@ -53,6 +67,12 @@ export class JobServer {
   private readonly runningByType = new Map<string, number>();
   private readonly runningByQueue = new Map<string, number>();
   private paused = new Set<string>();
+  /** Jobs claimed and waiting for their global concurrency slots. */
+  private acquiring = 0;
+  /** Global scopes found full, left alone until the time given (ms since epoch). */
+  private readonly fullUntil = new Map<string, number>();
+  /** Global scopes each running execution holds, by lease key. */
+  private readonly heldSlots = new Map<string, string[]>();
   private readonly wake = new WakeSignal();
   private readonly cleanups: Array<{ name: string; run: () => void | Promise<void> }> = [];
   private readonly logger: Logger;
@@ -178,7 +198,12 @@ export class JobServer {
       // Fenced: a job whose outcome was recorded meanwhile is not touched.
       await this.step('release unfinished jobs', async () => {
         const leases = abandoned.map((execution) => execution.lease);
-        const released = await this.deps.store.release(leases, this.id, this.deps.clock.now());
+        const released = await this.deps.store.release(
+          leases,
+          this.id,
+          this.deps.clock.now(),
+          'released by a stopping server',
+        );
         if (released > 0)
           this.logger.warn(`released ${released} unfinished job(s) to other servers`);
       });
@@ -194,10 +219,10 @@ export class JobServer {
     while (!this.stopping) {
       const jobTypes = this.claimableTypes();
       const queues = this.claimableQueues();
-      const free = concurrency - this.running.size;
+      const free = concurrency - this.running.size - this.acquiring;
       if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
-        // A finishing job, a resumed queue or stop() wakes us.
-        await this.wake.sleep(Infinity);
+        // A finishing job, a resumed queue, a global slot coming free, or stop() wakes us.
+        await this.wake.sleep(this.untilNextRetry());
         continue;
       }
       let jobs: JobRecord[];
@@ -248,12 +273,33 @@ export class JobServer {
    */
   private batchSize(free: number, jobTypes: string[], queues: string[]): number {
     const limited =
-      jobTypes.some((type) => this.deps.registry.get(type)?.options.concurrency !== undefined) ||
-      queues.some((queue) => this.options.queueConcurrency[queue] !== undefined);
+      jobTypes.some((type) => {
+        const options = this.deps.registry.get(type)?.options;
+        return options?.concurrency !== undefined || options?.globalConcurrency !== undefined;
+      }) ||
+      queues.some(
+        (queue) =>
+          this.options.queueConcurrency[queue] !== undefined ||
+          this.options.globalQueueConcurrency[queue] !== undefined,
+      );
     return limited || free < MIN_BATCH ? 1 : Math.min(free, this.options.claimBatchSize);
   }
 
   private execute(job: JobRecord): void {
+    const scopes = this.globalScopes(job);
+    if (scopes.length === 0) {
+      this.run(job, []);
+      return;
+    }
+    this.acquiring++;
+    void this.acquireSlots(job, scopes).then((held) => {
+      this.acquiring--;
+      if (held) this.run(job, held);
+      this.wake.wake();
+    });
+  }
+
+  private run(job: JobRecord, heldScopes: string[]): void {
     // Even when stop() began while this claim was in flight, the job is ours now: run it, and
     // the graceful stop waits for it or releases it.
     const registration = this.deps.registry.require(job.type);
@@ -266,14 +312,94 @@ export class JobServer {
     // Keyed by lease, not job id: a paused attempt and its takeover may both run here.
     const key = leaseKey(execution.lease);
     this.running.set(key, execution);
+    if (heldScopes.length > 0) this.heldSlots.set(key, heldScopes);
     increment(this.runningByType, job.type, 1);
     increment(this.runningByQueue, job.queue, 1);
-    void execution.done.then(() => {
+    void execution.done.then(async () => {
       this.running.delete(key);
+      this.heldSlots.delete(key);
       increment(this.runningByType, job.type, -1);
       increment(this.runningByQueue, job.queue, -1);
+      for (const scope of heldScopes) {
+        await this.deps.slots
+          .release(scope, job._id, job.fence)
+          .catch((error: unknown) => this.report(error, `releasing a slot of ${scope} failed`));
+        this.fullUntil.delete(scope);
+      }
       this.wake.wake();
     });
+  }
+
+  /** The global concurrency limits a job is subject to. */
+  private globalScopes(job: JobRecord): Array<{ scope: string; limit: number }> {
+    const scopes: Array<{ scope: string; limit: number }> = [];
+    const typeLimit = this.deps.registry.get(job.type)?.options.globalConcurrency;
+    if (typeLimit !== undefined) scopes.push({ scope: `type:${job.type}`, limit: typeLimit });
+    const queueLimit = this.options.globalQueueConcurrency[job.queue];
+    if (queueLimit !== undefined) scopes.push({ scope: `queue:${job.queue}`, limit: queueLimit });
+    return scopes;
+  }
+
+  /**
+   * Takes the job's global slots; when one is full, gives back what was taken, puts the job
+   * back in its queue (the attempt does not count) and leaves that scope alone for a poll
+   * interval. Returns the scopes held, or null.
+   */
+  private async acquireSlots(
+    job: JobRecord,
+    scopes: Array<{ scope: string; limit: number }>,
+  ): Promise<string[] | null> {
+    const now = this.deps.clock.now();
+    const holder: SlotHolder = {
+      jobId: job._id,
+      fence: job.fence,
+      serverId: this.id,
+      expiresAt: new Date(now.getTime() + this.options.leaseMs),
+    };
+    const held: string[] = [];
+    let blocked: string | undefined;
+    try {
+      for (const { scope, limit } of scopes) {
+        if (!(await this.deps.slots.acquire(scope, limit, holder, now))) {
+          blocked = scope;
+          break;
+        }
+        held.push(scope);
+      }
+      if (!blocked) return held;
+      this.fullUntil.set(blocked, now.getTime() + this.options.pollIntervalMs);
+    } catch (error) {
+      this.report(error, `taking a global concurrency slot for job ${job._id} failed`);
+    }
+    await Promise.all(
+      held.map((scope) =>
+        this.deps.slots.release(scope, job._id, job.fence).catch(() => undefined),
+      ),
+    );
+    await this.deps.store
+      .release(
+        [{ jobId: job._id, fence: job.fence }],
+        this.id,
+        this.deps.clock.now(),
+        blocked
+          ? `global concurrency limit of ${blocked} reached`
+          : 'a global concurrency slot could not be taken',
+      )
+      .catch((error: unknown) => this.report(error, `giving job ${job._id} back failed`));
+    return null;
+  }
+
+  /** How long to sleep when nothing is claimable: until a full scope may be tried again. */
+  private untilNextRetry(): number {
+    const now = this.deps.clock.now().getTime();
+    let next = Infinity;
+    for (const until of this.fullUntil.values()) next = Math.min(next, until - now);
+    return Math.max(0, next);
+  }
+
+  private isFull(scope: string): boolean {
+    const until = this.fullUntil.get(scope);
+    return until !== undefined && until > this.deps.clock.now().getTime();
   }
 
   /** Job types with handlers whose per-type limit is not reached. */
@@ -282,8 +408,9 @@ export class JobServer {
       .all()
       .filter(
         (r) =>
-          r.options.concurrency === undefined ||
-          (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency,
+          (r.options.concurrency === undefined ||
+            (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency) &&
+          !this.isFull(`type:${r.jobType}`),
       )
       .map((r) => r.jobType);
   }
@@ -312,6 +439,7 @@ export class JobServer {
     return this.options.queues.filter(
       (queue) =>
         !this.paused.has(queue) &&
+        !this.isFull(`queue:${queue}`) &&
         (limits[queue] === undefined || (this.runningByQueue.get(queue) ?? 0) < limits[queue]),
     );
   }
@@ -362,10 +490,19 @@ export class JobServer {
     const executions = [...this.running.values()];
     if (executions.length === 0) return;
     const expiresAt = new Date(this.deps.clock.now().getTime() + this.options.leaseMs);
-    const lost = await this.deps.store.extendLeases(
-      executions.map((e) => e.lease),
-      expiresAt,
-    );
+    const held = [...this.heldSlots.values()].flat();
+    const [lost] = await Promise.all([
+      this.deps.store.extendLeases(
+        executions.map((e) => e.lease),
+        expiresAt,
+      ),
+      this.deps.slots.extend(
+        [...new Set(held)],
+        this.id,
+        executions.map((e) => e.lease.jobId),
+        expiresAt,
+      ),
+    ]);
     for (const lease of lost) {
       const execution = this.running.get(leaseKey(lease));
       if (!execution) continue;

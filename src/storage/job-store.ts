@@ -108,8 +108,16 @@ export interface JobStore {
   finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>>;
   /** Extends the leases in one round trip; returns those no longer held. */
   extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]>;
-  /** Gives jobs back to the queue at once (graceful stop): their attempt is not counted. */
-  release(leases: readonly JobLease[], serverId: string, now: Date): Promise<number>;
+  /**
+   * Gives jobs back to their queue at once (a stopping server, a full global limit): their
+   * attempt is not counted; `reason` goes into the history.
+   */
+  release(
+    leases: readonly JobLease[],
+    serverId: string,
+    now: Date,
+    reason: string,
+  ): Promise<number>;
   /** Re-enqueues jobs whose lease expired (their worker died); returns how many. */
   recoverExpired(now: Date): Promise<number>;
   /** Marks an unfinished job deleted; returns the job as it was, or null if none was unfinished. */

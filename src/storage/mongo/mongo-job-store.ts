@@ -219,7 +219,12 @@ export class MongoJobStore implements JobStore {
     });
   }
 
-  async release(leases: readonly JobLease[], serverId: string, now: Date): Promise<number> {
+  async release(
+    leases: readonly JobLease[],
+    serverId: string,
+    now: Date,
+    reason: string,
+  ): Promise<number> {
     if (leases.length === 0) return 0;
     const result = await guard('release leases', () =>
       this.jobs.updateMany(
@@ -228,12 +233,7 @@ export class MongoJobStore implements JobStore {
           $set: { state: 'enqueued', dueAt: now, leaseOwner: null, leaseExpiresAt: null },
           // The server gave up, not the job: the attempt does not count.
           $inc: { attempt: -1 },
-          $push: historyPush({
-            state: 'enqueued',
-            at: now,
-            serverId,
-            reason: 'released by a stopping server',
-          }),
+          $push: historyPush({ state: 'enqueued', at: now, serverId, reason }),
         },
       ),
     );
