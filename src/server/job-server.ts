@@ -15,6 +15,9 @@ import type { Clock } from './clock';
 import { CompletionBatcher } from './completion-batcher';
 import { JobExecution } from './job-execution';
 
+/** Added to a due-time wake-up so that the job is due when the server looks. */
+const DUE_WAKE_MARGIN_MS = 3;
+
 /** Fewer free slots than this: claim one job at a time, even while busy. */
 const MIN_BATCH = 4;
 import type { ResolvedJobServerOptions } from './job-server-options';
@@ -479,7 +482,9 @@ export class JobServer {
         this.nextDueWake = undefined;
         this.wake.wake();
       },
-      Math.min(delay, 2_147_483_647),
+      // libuv measures timers from its cached loop time, which can lag the clock by a few
+      // ms: a timer set for exactly the due time may fire before the job is due.
+      Math.min(delay + DUE_WAKE_MARGIN_MS, 2_147_483_647),
     );
     timer.unref();
     this.nextDueWake = { at, timer };
