@@ -1,0 +1,35 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from 'winston';
+import type { EventBus } from '../events/event-bus';
+import type { HandlerRegistry } from '../handlers';
+import type { RecurringJobs } from '../recurring';
+import type { JobStore } from '../storage/job-store';
+import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
+import type { SlotStore } from './global-slots';
+import type { Clock } from './clock';
+
+/** Where a server reads which queues are paused. */
+export interface QueueStateSource {
+  pausedQueues(): Promise<Set<string>>;
+}
+
+/** Where a server announces itself (liveness for operators and the dashboard). */
+export interface ServerRegistry {
+  announce(record: ServerRecord): Promise<void>;
+  remove(serverId: string): Promise<void>;
+}
+
+/** What a server needs from the Docket instance that starts it. */
+export interface JobServerDeps {
+  readonly store: JobStore;
+  readonly servers: ServerRegistry;
+  readonly slots: SlotStore;
+  readonly queueStates: QueueStateSource;
+  /** Recurring jobs, whose ticker the server runs unless `options.recurring` is false. */
+  readonly recurring?: RecurringJobs;
+  readonly registry: HandlerRegistry;
+  readonly container: DependencyContainer;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}

@@ -1,0 +1,24 @@
+import type { EventBus } from '../events/event-bus';
+import { releaseContinuations } from '../scheduler/release-continuations';
+import type { JobStore } from '../storage/job-store';
+import type { Clock } from './clock';
+
+/** How many finished parents one sweep resolves at most. */
+const PARENTS_PER_SWEEP = 100;
+
+/**
+ * The recovery sweep every server runs: re-enqueues jobs whose lease expired (their worker
+ * died), and resolves the continuations of parents whose worker died between recording the
+ * outcome and releasing them. Returns how many jobs were re-enqueued.
+ */
+export async function recoverAbandonedWork(
+  store: JobStore,
+  events: EventBus,
+  clock: Clock,
+): Promise<number> {
+  const recovered = await store.recoverExpired(clock.now());
+  for (const parent of await store.findUnresolvedParents(PARENTS_PER_SWEEP)) {
+    await releaseContinuations(store, events, parent._id, parent.state, clock.now());
+  }
+  return recovered;
+}
