@@ -22,3 +22,10 @@ export { SagaExecutionError, type SagaFailure } from './saga-execution.error';
 export { UnknownCommandTypeError } from './unknown-command-type.error';
 export { RecurringJobNotFoundError } from './recurring-job-not-found.error';
 export { UniqueKeyConflictError } from './unique-key-conflict.error';
+// Dashboard API client
+export { DocketApiError, type DocketApiErrorInit } from './docket-api.error';
+export { ApiAuthorizationError } from './api-authorization.error';
+export { ApiConflictError } from './api-conflict.error';
+export { ApiConnectionError } from './api-connection.error';
+export { ApiNotFoundError } from './api-not-found.error';
+export { ApiValidationError } from './api-validation.error';

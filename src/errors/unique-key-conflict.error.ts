@@ -7,7 +7,11 @@ export class UniqueKeyConflictError extends DocketError {
   /** The unfinished job holding the key, when known. */
   readonly existingJobId?: string;
 
-  constructor(uniqueKey: string, existingJobId: string | undefined, details: DocketErrorDetails = {}) {
+  constructor(
+    uniqueKey: string,
+    existingJobId: string | undefined,
+    details: DocketErrorDetails = {},
+  ) {
     super(
       `Another unfinished job${existingJobId ? ` (${existingJobId})` : ''} holds uniqueKey ${JSON.stringify(uniqueKey)}`,
       details,

@@ -42,9 +42,10 @@ describe('the built package', () => {
     const out = await node([
       '-e',
       `const d = require('docket'); const t = require('docket/testing');
-       console.log([typeof d.Docket, typeof d.JobHandler, typeof d.JOB_SCHEDULER, typeof t.startEphemeralMongo].join(','))`,
+       const c = require('docket/client'); const ui = require('docket/dashboard');
+       console.log([typeof d.Docket, typeof d.JobHandler, typeof d.JOB_SCHEDULER, typeof t.startEphemeralMongo, typeof c.DocketClient, typeof ui.createDashboardHandler].join(','))`,
     ]);
-    expect(out).toBe('function,function,symbol,function');
+    expect(out).toBe('function,function,symbol,function,function,function');
   });
 
   it('loads with import, with named exports', async () => {
@@ -53,9 +54,11 @@ describe('the built package', () => {
       '-e',
       `import { Docket, Job, JobValidationError, JOB_SCHEDULER } from 'docket';
        import { startEphemeralMongo } from 'docket/testing';
-       console.log([typeof Docket, typeof Job, typeof JobValidationError, typeof JOB_SCHEDULER, typeof startEphemeralMongo].join(','))`,
+       import { DocketClient } from 'docket/client';
+       import { startDashboard } from 'docket/dashboard';
+       console.log([typeof Docket, typeof Job, typeof JobValidationError, typeof JOB_SCHEDULER, typeof startEphemeralMongo, typeof DocketClient, typeof startDashboard].join(','))`,
     ]);
-    expect(out).toBe('function,function,function,symbol,function');
+    expect(out).toBe('function,function,function,symbol,function,function,function');
   });
 
   it('gives the same module instance to require and import (no dual-package hazard)', async () => {

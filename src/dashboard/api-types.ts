@@ -1,0 +1,234 @@
+/*
+ * The JSON shapes of the dashboard's REST API, shared by the server (`docket/dashboard`) and
+ * the typed client (`docket/client`), with no runtime dependencies. Every time
+ * is an ISO 8601 string (UTC); every id is a string.
+ */
+
+/** The states a job moves through. */
+export type ApiJobState =
+  'scheduled' | 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'deleted' | 'awaiting';
+
+/** Every state, in the order the dashboard shows them. */
+export const API_JOB_STATES: readonly ApiJobState[] = [
+  'enqueued',
+  'scheduled',
+  'processing',
+  'succeeded',
+  'failed',
+  'deleted',
+  'awaiting',
+];
+
+/** The one error shape of every 4xx/5xx answer. */
+export interface ApiErrorBody {
+  readonly error: {
+    /** Stable SCREAMING_SNAKE code, e.g. `JOB_NOT_FOUND`, `VALIDATION_FAILED`. */
+    readonly code: string;
+    /** What was wrong and, where it helps, what is allowed. */
+    readonly message: string;
+    /** Structured context: validation issues, the offending parameter... */
+    readonly details?: Record<string, unknown>;
+  };
+}
+
+/** One bucket of a throughput series. */
+export interface ApiThroughputBucket {
+  /** Start of the bucket (a minute or an hour). */
+  readonly at: string;
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+/** `GET api/stats`. */
+export interface ApiStats {
+  /** When the statistics were computed (server time). */
+  readonly now: string;
+  /** Jobs per state, over the whole collection (finished jobs until retention removes them). */
+  readonly states: Readonly<Record<ApiJobState, number>>;
+  /** Unfinished jobs per queue and state, with the queue's paused flag. */
+  readonly queues: readonly ApiQueue[];
+  /** Succeeded and failed per minute over the last hour: 60 buckets, oldest first. */
+  readonly lastHour: readonly ApiThroughputBucket[];
+  /** Succeeded and failed per hour over the last day: 24 buckets, oldest first. */
+  readonly lastDay: readonly ApiThroughputBucket[];
+  /** Servers whose heartbeat is recent, and all servers listed. */
+  readonly servers: { readonly alive: number; readonly total: number };
+  /** Recurring jobs defined. */
+  readonly recurring: number;
+}
+
+/** A queue (`GET api/queues`). */
+export interface ApiQueue {
+  readonly name: string;
+  readonly paused: boolean;
+  /** Unfinished jobs by state (`enqueued`, `scheduled`, `processing`, `awaiting`). */
+  readonly counts: Readonly<Partial<Record<ApiJobState, number>>>;
+  /** Jobs waiting to run: `enqueued` plus `scheduled`. */
+  readonly length: number;
+}
+
+/** What a job's error kept. */
+export interface ApiJobError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** A job in a list (`GET api/jobs`). */
+export interface ApiJobSummary {
+  readonly id: string;
+  readonly type: string;
+  readonly queue: string;
+  readonly state: ApiJobState;
+  readonly priority: number;
+  readonly attempt: number;
+  readonly maxAttempts: number | null;
+  readonly createdAt: string;
+  readonly dueAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly durationMs: number | null;
+  readonly progress: ApiJobProgress | null;
+  /** The last error's name and message (no stack in lists). */
+  readonly error: { readonly name: string; readonly message: string } | null;
+}
+
+/** Progress a handler reported. */
+export interface ApiJobProgress {
+  readonly percent: number;
+  readonly message?: string;
+  readonly at: string;
+}
+
+/** One state change of a job. */
+export interface ApiJobHistoryEntry {
+  readonly state: ApiJobState;
+  readonly at: string;
+  readonly serverId?: string;
+  readonly reason?: string;
+}
+
+/** A job in full (`GET api/jobs/{id}`). */
+export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
+  /**
+   * The payload as MongoDB holds it, in relaxed Extended JSON: plain JSON values stay as
+   * they are; dates, binaries, 64-bit integers beyond 2^53 and other BSON values appear as
+   * `{ "$date": ... }`, `{ "$binary": ... }`...
+   */
+  readonly payload: Record<string, unknown>;
+  readonly timeoutMs: number | null;
+  readonly error: ApiJobError | null;
+  /** State changes, oldest first (the last 50). */
+  readonly history: readonly ApiJobHistoryEntry[];
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: string | null;
+  readonly uniqueKey: string | null;
+  /** For a continuation: the job it waits for. */
+  readonly parentId: string | null;
+  /** When retention will remove the finished job; null while unfinished. */
+  readonly expireAt: string | null;
+}
+
+/** A page of jobs. */
+export interface ApiJobPage {
+  readonly items: readonly ApiJobSummary[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** Filters and paging of `GET api/jobs`. */
+export interface ApiJobQuery {
+  /** Only jobs in this state; all jobs (newest first) when absent. */
+  readonly state?: ApiJobState;
+  readonly queue?: string;
+  /** Exact job type name. */
+  readonly type?: string;
+  /** Text the job id contains (case-insensitive). */
+  readonly search?: string;
+  /** Page size, 1..maxPageSize. @defaultValue 20 */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** `POST api/jobs`: enqueue (or schedule) a job by its type name. */
+export interface ApiEnqueueRequest {
+  /** The stable job type name (`@Job('name')`); its class must be loaded by the server. */
+  readonly type: string;
+  /** The job's fields as JSON; validated as `enqueue` validates them. */
+  readonly payload: Record<string, unknown>;
+  readonly queue?: string;
+  readonly priority?: number;
+  readonly maxAttempts?: number;
+  readonly timeoutMs?: number;
+  readonly uniqueKey?: string;
+  /** Schedule instead of enqueue: run after this many milliseconds. */
+  readonly delayMs?: number;
+  /** Schedule instead of enqueue: run at this time (ISO 8601). */
+  readonly runAt?: string;
+}
+
+/** Answer of `POST api/jobs`. */
+export interface ApiEnqueueResult {
+  /** The new job's id (or the id of the unfinished job holding `uniqueKey`). */
+  readonly id: string;
+}
+
+/** A recurring job (`GET api/recurring`). */
+export interface ApiRecurringJob {
+  readonly id: string;
+  readonly jobType: string;
+  readonly payload: Record<string, unknown>;
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly queue: string;
+  readonly priority: number;
+  readonly paused: boolean;
+  readonly missedRunPolicy: string;
+  /** Next occurrence; null while paused. */
+  readonly nextRunAt: string | null;
+  readonly lastRunAt: string | null;
+  readonly lastJobId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A server (`GET api/servers`). */
+export interface ApiServer {
+  readonly id: string;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly queues: readonly string[];
+  readonly concurrency: number;
+  /** Jobs running on it at its last heartbeat. */
+  readonly running: number;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
+  readonly heartbeatAgeMs: number;
+  readonly alive: boolean;
+}
+
+/** Answer of the actions that change one thing. */
+export interface ApiActionResult {
+  readonly ok: true;
+}
+
+/** Answer of `POST api/recurring/{id}/trigger`. */
+export interface ApiTriggerResult {
+  /** Id of the job enqueued. */
+  readonly jobId: string;
+}
+
+/** Answer of `POST api/queues/{name}/pause` and `/resume`. */
+export interface ApiQueueStateResult {
+  readonly name: string;
+  readonly paused: boolean;
+  /** False when the queue was already in that state. */
+  readonly changed: boolean;
+}
+
+/** `GET api/job-types`. */
+export interface ApiJobTypes {
+  /** Job type names whose classes are loaded in the dashboard's process (enqueue accepts these). */
+  readonly types: readonly string[];
+}

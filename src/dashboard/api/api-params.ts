@@ -1,0 +1,90 @@
+import { InvalidOptionsError } from '../../errors';
+import { checkOneOf, checkQueueName, checkString } from '../../options/option-checks';
+import { API_JOB_STATES, type ApiJobState } from '../api-types';
+import { DEFAULT_PAGE_SIZE } from '../dashboard-options';
+import { badRequest } from '../http/http-problem';
+import type { ApiContext } from './api-route';
+
+/*
+ * Input checks of the routes. A failure is an InvalidOptionsError naming the parameter, which
+ * the handler answers as 400 `INVALID_INPUT` with `details.field`.
+ */
+
+const ID_PATTERN = /^\P{Cc}+$/u;
+
+/** A path parameter that is an id: 1..500 characters, no control characters. */
+export function idParam(context: ApiContext, name: string): string {
+  return checkString(name, context.params[name], {
+    maxLength: 500,
+    pattern: ID_PATTERN,
+    patternDescription: 'without control characters',
+  });
+}
+
+/** A queue name path parameter. */
+export function queueParam(context: ApiContext, name: string): string {
+  return checkQueueName(name, context.params[name]);
+}
+
+/** A query parameter given at most once; null when absent. */
+export function queryValue(context: ApiContext, name: string): string | null {
+  const values = context.query.getAll(name);
+  if (values.length > 1) {
+    throw badRequest('INVALID_INPUT', `${name} may be given once, got ${values.length} values`, {
+      field: name,
+    });
+  }
+  return values.length === 0 ? null : values[0];
+}
+
+/** `state`: one of the job states, or null. */
+export function stateQuery(context: ApiContext): ApiJobState | null {
+  const value = queryValue(context, 'state');
+  return value === null ? null : checkOneOf('state', value, API_JOB_STATES);
+}
+
+/** `limit`: an integer 1..maxPageSize, 20 when absent. */
+export function limitQuery(context: ApiContext): number {
+  const value = queryValue(context, 'limit');
+  if (value === null) return Math.min(DEFAULT_PAGE_SIZE, context.options.maxPageSize);
+  const limit = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
+  if (!(limit >= 1 && limit <= context.options.maxPageSize)) {
+    throw new InvalidOptionsError(
+      `limit must be an integer between 1 and ${context.options.maxPageSize} (maxPageSize), got ${JSON.stringify(value)}`,
+      { option: 'limit' },
+    );
+  }
+  return limit;
+}
+
+/** A free-text query parameter of at most `maxLength` characters; null when absent. */
+export function textQuery(context: ApiContext, name: string, maxLength: number): string | null {
+  const value = queryValue(context, name);
+  return value === null ? null : checkString(name, value, { maxLength });
+}
+
+/** Refuses query parameters a route does not know (typos would silently widen a list). */
+export function checkQueryNames(context: ApiContext, allowed: readonly string[]): void {
+  for (const name of new Set(context.query.keys())) {
+    if (!allowed.includes(name)) {
+      throw badRequest(
+        'UNKNOWN_PARAMETER',
+        `Unknown query parameter '${name}'; allowed: ${allowed.length === 0 ? 'none' : allowed.join(', ')}`,
+        { field: name },
+      );
+    }
+  }
+}
+
+/** Refuses body fields a route does not know. */
+export function checkBodyFields(context: ApiContext, allowed: readonly string[]): void {
+  for (const name of Object.keys(context.body)) {
+    if (!allowed.includes(name)) {
+      throw badRequest(
+        'UNKNOWN_FIELD',
+        `Unknown body field '${name}'; allowed: ${allowed.length === 0 ? 'none' : allowed.join(', ')}`,
+        { field: name },
+      );
+    }
+  }
+}

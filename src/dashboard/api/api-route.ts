@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http';
+import type { Collection } from 'mongodb';
+import type { Docket } from '../../docket';
+import type { JobRecord } from '../../storage/job-record';
+import type { ResolvedDashboardOptions } from '../dashboard-options';
+
+/** What a route handler gets: the request's parts, already parsed. */
+export interface ApiContext {
+  readonly docket: Docket;
+  readonly options: ResolvedDashboardOptions;
+  readonly req: IncomingMessage;
+  /** Path parameters, URL-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** The JSON body of an action (`{}` when empty); `{}` for GET. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** `<prefix>jobs`, for read-only monitoring queries. */
+  readonly jobs: Collection<JobRecord>;
+}
+
+/** A route's answer: status and JSON body. */
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** One endpoint of the API. */
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path under the base path, OpenAPI style: `api/jobs/{id}/requeue`. */
+  readonly path: string;
+  /** The OpenAPI operationId (and the client's method name). */
+  readonly operationId: string;
+  /** Query parameters it accepts; any other is a 400. */
+  readonly query?: readonly string[];
+  handle(context: ApiContext): Promise<ApiAnswer>;
+}
+
+/** A 200 answer. */
+export const ok = (body: unknown): ApiAnswer => ({ status: 200, body });

@@ -1,0 +1,21 @@
+import { openApiDocument } from '../openapi/openapi-document';
+import { ok, type ApiRoute } from './api-route';
+import { FLEET_ROUTES } from './fleet-routes';
+import { JOB_ROUTES } from './job-routes';
+
+let document: string | undefined;
+
+/** Every endpoint of the API (the OpenAPI document describes exactly these). */
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...FLEET_ROUTES,
+  ...JOB_ROUTES,
+  {
+    method: 'GET',
+    path: 'api/openapi.json',
+    operationId: 'getOpenApi',
+    async handle() {
+      document ??= JSON.stringify(openApiDocument());
+      return ok(JSON.parse(document));
+    },
+  },
+];

@@ -1,0 +1,125 @@
+import { API_JOB_STATES, type ApiStats } from '../api-types';
+import { toApiQueue, toApiRecurring, toApiServer } from '../queries/to-api';
+import { countByState, readThroughput } from '../queries/read-stats';
+import { notFound } from '../http/http-problem';
+import { checkBodyFields, idParam, queueParam } from './api-params';
+import { ok, type ApiContext, type ApiRoute } from './api-route';
+
+async function stats(context: ApiContext): Promise<ApiStats> {
+  const { docket, jobs, options } = context;
+  const now = new Date();
+  const [states, queues, throughput, servers, recurring] = await Promise.all([
+    countByState(jobs),
+    docket.listQueues(),
+    readThroughput(jobs, now),
+    docket.listServers(options.serverStaleAfterMs),
+    docket.database.collection(`${docket.collectionPrefix}recurring`).estimatedDocumentCount(),
+  ]);
+  return {
+    now: now.toISOString(),
+    states: Object.fromEntries(API_JOB_STATES.map((s) => [s, states[s]])) as ApiStats['states'],
+    queues: queues.map(toApiQueue),
+    lastHour: throughput.lastHour,
+    lastDay: throughput.lastDay,
+    servers: { alive: servers.filter((s) => s.alive).length, total: servers.length },
+    recurring,
+  };
+}
+
+async function setQueuePaused(context: ApiContext, paused: boolean) {
+  checkBodyFields(context, []);
+  const name = queueParam(context, 'name');
+  const changed = paused
+    ? await context.docket.pauseQueue(name)
+    : await context.docket.resumeQueue(name);
+  return ok({ name, paused, changed });
+}
+
+async function recurringAction(context: ApiContext, action: (id: string) => Promise<boolean>) {
+  checkBodyFields(context, []);
+  const id = idParam(context, 'id');
+  if (!(await action(id))) {
+    throw notFound('RECURRING_JOB_NOT_FOUND', `Recurring job '${id}' was not found`);
+  }
+  return ok({ ok: true });
+}
+
+/** Statistics, servers, queues and recurring jobs. */
+export const FLEET_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'GET',
+    path: 'api/stats',
+    operationId: 'getStats',
+    async handle(context) {
+      return ok(await stats(context));
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/servers',
+    operationId: 'listServers',
+    async handle(context) {
+      const servers = await context.docket.listServers(context.options.serverStaleAfterMs);
+      return ok(servers.map(toApiServer));
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/queues',
+    operationId: 'listQueues',
+    async handle(context) {
+      return ok((await context.docket.listQueues()).map(toApiQueue));
+    },
+  },
+  {
+    method: 'POST',
+    path: 'api/queues/{name}/pause',
+    operationId: 'pauseQueue',
+    handle: (context) => setQueuePaused(context, true),
+  },
+  {
+    method: 'POST',
+    path: 'api/queues/{name}/resume',
+    operationId: 'resumeQueue',
+    handle: (context) => setQueuePaused(context, false),
+  },
+  {
+    method: 'GET',
+    path: 'api/recurring',
+    operationId: 'listRecurring',
+    async handle(context) {
+      return ok((await context.docket.scheduler.listRecurring()).map(toApiRecurring));
+    },
+  },
+  {
+    method: 'POST',
+    path: 'api/recurring/{id}/trigger',
+    operationId: 'triggerRecurring',
+    async handle(context) {
+      checkBodyFields(context, []);
+      const jobId = await context.docket.scheduler.triggerRecurring(idParam(context, 'id'));
+      return { status: 201, body: { jobId } };
+    },
+  },
+  {
+    method: 'POST',
+    path: 'api/recurring/{id}/pause',
+    operationId: 'pauseRecurring',
+    handle: (context) =>
+      recurringAction(context, (id) => context.docket.scheduler.pauseRecurring(id)),
+  },
+  {
+    method: 'POST',
+    path: 'api/recurring/{id}/resume',
+    operationId: 'resumeRecurring',
+    handle: (context) =>
+      recurringAction(context, (id) => context.docket.scheduler.resumeRecurring(id)),
+  },
+  {
+    method: 'DELETE',
+    path: 'api/recurring/{id}',
+    operationId: 'removeRecurring',
+    handle: (context) =>
+      recurringAction(context, (id) => context.docket.scheduler.removeRecurring(id)),
+  },
+];

@@ -1,0 +1,178 @@
+import { jobClassFor, fromStoredPayload, registeredJobTypes } from '../../jobs';
+import { InvalidOptionsError, UnknownJobTypeError } from '../../errors';
+import { checkPlainObject, checkString } from '../../options/option-checks';
+import type { EnqueueOptions } from '../../scheduler/job-scheduler.interface';
+import { FINISHED_STATES } from '../../storage/job-record';
+import type { ApiEnqueueResult } from '../api-types';
+import { conflict, notFound } from '../http/http-problem';
+import { listJobs } from '../queries/list-jobs';
+import { toJobDetail } from '../queries/to-api';
+import {
+  checkBodyFields,
+  idParam,
+  limitQuery,
+  queryValue,
+  stateQuery,
+  textQuery,
+} from './api-params';
+import { ok, type ApiContext, type ApiRoute } from './api-route';
+import { checkQueueName } from '../../options/option-checks';
+
+const ENQUEUE_FIELDS = [
+  'type',
+  'payload',
+  'queue',
+  'priority',
+  'maxAttempts',
+  'timeoutMs',
+  'uniqueKey',
+  'delayMs',
+  'runAt',
+];
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+async function requireJob(context: ApiContext, id: string) {
+  const job = await context.docket.getJob(id);
+  if (job === null) throw notFound('JOB_NOT_FOUND', `Job '${id}' was not found`);
+  return job;
+}
+
+/** Builds the job instance from `type` and `payload`, then enqueues or schedules it. */
+async function enqueue(context: ApiContext): Promise<ApiEnqueueResult> {
+  checkBodyFields(context, ENQUEUE_FIELDS);
+  const { type, payload, delayMs, runAt, ...options } = context.body;
+  const jobType = checkString('type', type, { maxLength: 200 });
+  const jobClass = jobClassFor(jobType);
+  if (jobClass === undefined) {
+    throw new UnknownJobTypeError(
+      `Unknown job type '${jobType}': no class decorated with @Job('${jobType}') is loaded in ` +
+        'the dashboard process (GET api/job-types lists those that are)',
+      { jobType },
+    );
+  }
+  const fields = checkPlainObject('payload', payload ?? {});
+  let job;
+  try {
+    job = fromStoredPayload(jobClass, fields);
+  } catch (error) {
+    throw new InvalidOptionsError(
+      `payload cannot be turned into a '${jobType}' job: ${error instanceof Error ? error.message : String(error)}`,
+      { option: 'payload', jobType },
+    );
+  }
+  const enqueueOptions = options as EnqueueOptions;
+  if (delayMs !== undefined && runAt !== undefined) {
+    throw new InvalidOptionsError('Give at most one of delayMs and runAt, got both', {
+      option: 'runAt',
+    });
+  }
+  const { scheduler } = context.docket;
+  if (runAt !== undefined) {
+    const text = checkString('runAt', runAt, {
+      pattern: ISO_DATE_TIME,
+      patternDescription: 'an ISO 8601 date-time such as 2030-01-01T09:00:00Z',
+    });
+    const at = new Date(text);
+    if (Number.isNaN(at.getTime())) {
+      throw new InvalidOptionsError(
+        `runAt must be a valid date-time, got ${JSON.stringify(text)}`,
+        {
+          option: 'runAt',
+        },
+      );
+    }
+    return { id: await scheduler.schedule(job, { at }, enqueueOptions) };
+  }
+  if (delayMs !== undefined) {
+    return {
+      id: await scheduler.schedule(job, { delayMs: delayMs as number }, enqueueOptions),
+    };
+  }
+  return { id: await scheduler.enqueue(job, enqueueOptions) };
+}
+
+/** Jobs: list, detail, enqueue, requeue, delete, and the job types enqueue accepts. */
+export const JOB_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'GET',
+    path: 'api/jobs',
+    operationId: 'listJobs',
+    query: ['state', 'queue', 'type', 'search', 'limit', 'cursor'],
+    async handle(context) {
+      const queue = queryValue(context, 'queue');
+      return ok(
+        await listJobs(context.jobs, {
+          state: stateQuery(context),
+          queue: queue === null ? null : checkQueueName('queue', queue),
+          type: textQuery(context, 'type', 200),
+          search: textQuery(context, 'search', 100),
+          limit: limitQuery(context),
+          cursor: queryValue(context, 'cursor'),
+        }),
+      );
+    },
+  },
+  {
+    method: 'POST',
+    path: 'api/jobs',
+    operationId: 'enqueueJob',
+    async handle(context) {
+      return { status: 201, body: await enqueue(context) };
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/jobs/{id}',
+    operationId: 'getJob',
+    async handle(context) {
+      return ok(toJobDetail(await requireJob(context, idParam(context, 'id'))));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: 'api/jobs/{id}',
+    operationId: 'deleteJob',
+    async handle(context) {
+      checkBodyFields(context, []);
+      const id = idParam(context, 'id');
+      const job = await requireJob(context, id);
+      const finished = () =>
+        conflict(
+          'JOB_FINISHED',
+          `Job '${id}' is ${job.state}: only unfinished jobs (enqueued, scheduled, processing, awaiting) can be deleted`,
+          { state: job.state },
+        );
+      if (FINISHED_STATES.includes(job.state)) throw finished();
+      if (!(await context.docket.scheduler.delete(id))) throw finished();
+      return ok({ ok: true });
+    },
+  },
+  {
+    method: 'POST',
+    path: 'api/jobs/{id}/requeue',
+    operationId: 'requeueJob',
+    async handle(context) {
+      checkBodyFields(context, []);
+      const id = idParam(context, 'id');
+      const job = await requireJob(context, id);
+      const unfinished = () =>
+        conflict(
+          'JOB_NOT_FINISHED',
+          `Job '${id}' is ${job.state}: only finished jobs (succeeded, failed, deleted) can be requeued`,
+          { state: job.state },
+        );
+      if (!FINISHED_STATES.includes(job.state)) throw unfinished();
+      if (!(await context.docket.scheduler.requeue(id))) throw unfinished();
+      return ok({ ok: true });
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/job-types',
+    operationId: 'listJobTypes',
+    async handle() {
+      return ok({ types: registeredJobTypes().sort() });
+    },
+  },
+];

@@ -1,0 +1,87 @@
+import {
+  InvalidCronExpressionError,
+  InvalidOptionsError,
+  JobNotFoundError,
+  JobValidationError,
+  NonSerializablePayloadError,
+  PayloadTooLargeError,
+  RecurringJobNotFoundError,
+  StorageError,
+  UniqueKeyConflictError,
+  UnknownJobTypeError,
+} from '../../errors';
+import { HttpProblem } from '../http/http-problem';
+
+/** JSON-safe copy of a validation issue's value (it may hold anything the payload held). */
+function safeValue(value: unknown): unknown {
+  try {
+    return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Turns what a route threw into its answer. Docket's typed errors become 4xx with their
+ * structured fields; anything else is a 5xx whose details stay on the server (`reported`).
+ */
+export function toHttpProblem(error: unknown, report: (error: unknown) => void): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof InvalidOptionsError) {
+    return new HttpProblem(
+      400,
+      'INVALID_INPUT',
+      error.message,
+      error.option === undefined ? undefined : { field: error.option },
+    );
+  }
+  if (error instanceof JobValidationError) {
+    return new HttpProblem(422, 'JOB_VALIDATION', error.message, {
+      jobType: error.jobType,
+      issues: error.issues.map((issue) => ({
+        path: issue.path,
+        constraints: issue.constraints,
+        value: safeValue(issue.value),
+      })),
+    });
+  }
+  if (error instanceof UnknownJobTypeError) {
+    return new HttpProblem(
+      422,
+      'UNKNOWN_JOB_TYPE',
+      error.message,
+      error.jobType === undefined ? undefined : { jobType: error.jobType },
+    );
+  }
+  if (error instanceof NonSerializablePayloadError) {
+    return new HttpProblem(422, 'NON_SERIALIZABLE_PAYLOAD', error.message, { path: error.path });
+  }
+  if (error instanceof PayloadTooLargeError) {
+    return new HttpProblem(413, 'PAYLOAD_TOO_LARGE', error.message, {
+      sizeBytes: error.sizeBytes,
+      limitBytes: error.limitBytes,
+    });
+  }
+  if (error instanceof InvalidCronExpressionError) {
+    return new HttpProblem(400, 'INVALID_CRON_EXPRESSION', error.message, {
+      expression: error.expression,
+    });
+  }
+  if (error instanceof UniqueKeyConflictError) {
+    return new HttpProblem(409, 'UNIQUE_KEY_CONFLICT', error.message, {
+      uniqueKey: error.uniqueKey,
+      ...(error.existingJobId === undefined ? {} : { existingJobId: error.existingJobId }),
+    });
+  }
+  if (error instanceof RecurringJobNotFoundError) {
+    return new HttpProblem(404, 'RECURRING_JOB_NOT_FOUND', error.message);
+  }
+  if (error instanceof JobNotFoundError) {
+    return new HttpProblem(404, 'JOB_NOT_FOUND', error.message);
+  }
+  report(error);
+  if (error instanceof StorageError) {
+    return new HttpProblem(503, 'STORAGE_UNAVAILABLE', 'MongoDB could not answer; try again');
+  }
+  return new HttpProblem(500, 'INTERNAL', 'The dashboard failed to answer; see the server log');
+}

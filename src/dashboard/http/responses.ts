@@ -1,0 +1,73 @@
+import type { ServerResponse } from 'node:http';
+import type { ApiErrorBody } from '../api-types';
+import type { HttpProblem } from './http-problem';
+
+/** Headers on every answer: no sniffing, no framing, no referrer leaks, no caching of data. */
+const COMMON_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * The web UI's policy: scripts and styles only from the dashboard's own files (no inline
+ * script or style), data only from its own API, never framed.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Writes an answer with the common security headers; HEAD requests get no body. */
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Readonly<Record<string, string>>,
+  headOnly = false,
+): void {
+  const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    ...headers,
+    'Content-Length': String(payload.length),
+  });
+  res.end(headOnly ? undefined : payload);
+}
+
+/** A JSON answer, never cached. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headOnly = false,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  send(
+    res,
+    status,
+    JSON.stringify(value),
+    { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+    headOnly,
+  );
+}
+
+/** The one JSON error shape. */
+export function sendProblem(res: ServerResponse, problem: HttpProblem, headOnly = false): void {
+  const body: ApiErrorBody = {
+    error: {
+      code: problem.code,
+      message: problem.message,
+      ...(problem.details === undefined ? {} : { details: problem.details }),
+    },
+  };
+  sendJson(res, problem.status, body, headOnly, problem.headers);
+}

@@ -1,0 +1,24 @@
+/**
+ * `docket/dashboard`: the REST API and web UI for monitoring and steering Docket jobs.
+ *
+ * ```ts
+ * import { createDashboardHandler, startDashboard } from 'docket/dashboard';
+ * ```
+ */
+export { createDashboardHandler, type DashboardHandler } from './dashboard-handler';
+export {
+  DASHBOARD_DEFAULTS,
+  resolveDashboardOptions,
+  type DashboardAuthorize,
+  type DashboardOptions,
+  type ResolvedDashboardOptions,
+} from './dashboard-options';
+export {
+  startDashboard,
+  type RunningDashboard,
+  type StandaloneDashboardOptions,
+} from './start-dashboard';
+export { DASHBOARD_INDEXES, ensureDashboardIndexes } from './queries/dashboard-indexes';
+export { openApiDocument } from './openapi/openapi-document';
+export type * from './api-types';
+export { API_JOB_STATES } from './api-types';

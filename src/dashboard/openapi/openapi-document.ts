@@ -1,0 +1,433 @@
+/*
+ * The OpenAPI 3.1 description of the dashboard's API, served at `api/openapi.json` and kept
+ * in the repository as `docs/openapi.json` (a test checks both against the route table).
+ * Paths are relative to the dashboard's base path.
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer' };
+const bool: Schema = { type: 'boolean' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+const object = (properties: Record<string, Schema>, optional: readonly string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((key) => !optional.includes(key)),
+  additionalProperties: false,
+});
+const array = (items: Schema): Schema => ({ type: 'array', items });
+
+const STATES = [
+  'enqueued',
+  'scheduled',
+  'processing',
+  'succeeded',
+  'failed',
+  'deleted',
+  'awaiting',
+];
+
+const jobSummaryProperties: Record<string, Schema> = {
+  id: str,
+  type: str,
+  queue: str,
+  state: ref('JobState'),
+  priority: int,
+  attempt: int,
+  maxAttempts: nullable(int),
+  createdAt: time,
+  dueAt: time,
+  startedAt: nullable(time),
+  finishedAt: nullable(time),
+  durationMs: nullable(int),
+  progress: nullable(ref('JobProgress')),
+};
+
+const schemas: Record<string, Schema> = {
+  JobState: { type: 'string', enum: STATES },
+  Error: object({
+    error: object(
+      {
+        code: { ...str, description: 'Stable SCREAMING_SNAKE code, e.g. JOB_NOT_FOUND' },
+        message: str,
+        details: { type: 'object', additionalProperties: true },
+      },
+      ['details'],
+    ),
+  }),
+  JobProgress: object({ percent: { type: 'number' }, message: str, at: time }, ['message']),
+  JobError: object({ name: str, message: str, stack: str }, ['stack']),
+  JobSummary: object({
+    ...jobSummaryProperties,
+    error: nullable(object({ name: str, message: str })),
+  }),
+  JobHistoryEntry: object({ state: ref('JobState'), at: time, serverId: str, reason: str }, [
+    'serverId',
+    'reason',
+  ]),
+  JobDetail: object({
+    ...jobSummaryProperties,
+    payload: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'The stored payload in relaxed Extended JSON',
+    },
+    timeoutMs: nullable(int),
+    error: nullable(ref('JobError')),
+    history: array(ref('JobHistoryEntry')),
+    leaseOwner: nullable(str),
+    leaseExpiresAt: nullable(time),
+    uniqueKey: nullable(str),
+    parentId: nullable(str),
+    expireAt: nullable(time),
+  }),
+  JobPage: object({ items: array(ref('JobSummary')), nextCursor: nullable(str) }),
+  EnqueueRequest: object(
+    {
+      type: { ...str, description: "Stable job type name (@Job('name'))" },
+      payload: { type: 'object', additionalProperties: true },
+      queue: str,
+      priority: { ...int, minimum: -1000, maximum: 1000 },
+      maxAttempts: { ...int, minimum: 1, maximum: 1000 },
+      timeoutMs: { ...int, minimum: 1 },
+      uniqueKey: str,
+      delayMs: { ...int, minimum: 0 },
+      runAt: time,
+    },
+    ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey', 'delayMs', 'runAt', 'payload'],
+  ),
+  EnqueueResult: object({ id: str }),
+  ActionResult: object({ ok: { type: 'boolean', const: true } }),
+  TriggerResult: object({ jobId: str }),
+  QueueStateResult: object({ name: str, paused: bool, changed: bool }),
+  ThroughputBucket: object({ at: time, succeeded: int, failed: int }),
+  Queue: object({
+    name: str,
+    paused: bool,
+    counts: { type: 'object', additionalProperties: int },
+    length: int,
+  }),
+  Stats: object({
+    now: time,
+    states: object(Object.fromEntries(STATES.map((state) => [state, int]))),
+    queues: array(ref('Queue')),
+    lastHour: { ...array(ref('ThroughputBucket')), minItems: 60, maxItems: 60 },
+    lastDay: { ...array(ref('ThroughputBucket')), minItems: 24, maxItems: 24 },
+    servers: object({ alive: int, total: int }),
+    recurring: int,
+  }),
+  RecurringJob: object({
+    id: str,
+    jobType: str,
+    payload: { type: 'object', additionalProperties: true },
+    cron: str,
+    timeZone: str,
+    queue: str,
+    priority: int,
+    paused: bool,
+    missedRunPolicy: str,
+    nextRunAt: nullable(time),
+    lastRunAt: nullable(time),
+    lastJobId: nullable(str),
+    createdAt: time,
+    updatedAt: time,
+  }),
+  Server: object({
+    id: str,
+    hostname: str,
+    pid: int,
+    queues: array(str),
+    concurrency: int,
+    running: int,
+    startedAt: time,
+    heartbeatAt: time,
+    heartbeatAgeMs: int,
+    alive: bool,
+  }),
+  JobTypes: object({ types: array(str) }),
+};
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref('Error') } },
+});
+
+const jsonResponse = (description: string, schema: Schema) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** Answers every operation may give. */
+const COMMON_ERRORS = {
+  '400': errorResponse('Invalid input (INVALID_INPUT, UNKNOWN_PARAMETER, INVALID_CURSOR...)'),
+  '401': errorResponse('The authorize hook refused the request (UNAUTHORIZED)'),
+  '403': errorResponse('Loopback-only dashboard reached from elsewhere (LOOPBACK_ONLY)'),
+  '500': errorResponse('Unexpected failure (INTERNAL)'),
+  '503': errorResponse('MongoDB unavailable (STORAGE_UNAVAILABLE)'),
+};
+
+/** Further answers of actions (POST and DELETE). */
+const ACTION_ERRORS = {
+  '403': errorResponse(
+    'READ_ONLY dashboard, CROSS_SITE_REQUEST (Origin / Sec-Fetch-Site), or LOOPBACK_ONLY',
+  ),
+  '413': errorResponse('Body larger than maxBodyBytes (PAYLOAD_TOO_LARGE)'),
+  '415': errorResponse('Content-Type is not application/json (UNSUPPORTED_MEDIA_TYPE)'),
+};
+
+const pathParameter = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: str,
+});
+
+const queryParameter = (name: string, schema: Schema, description: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+
+const jobId = pathParameter('id', 'Job id');
+const recurringId = pathParameter('id', 'Recurring job id');
+const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
+
+function operation(
+  operationId: string,
+  summary: string,
+  success: Record<string, unknown>,
+  extra: { parameters?: unknown[]; requestBody?: unknown; errors?: Record<string, unknown> } = {},
+  action = false,
+): Record<string, unknown> {
+  return {
+    operationId,
+    summary,
+    ...(extra.parameters ? { parameters: extra.parameters } : {}),
+    ...(extra.requestBody
+      ? { requestBody: extra.requestBody }
+      : action
+        ? {
+            requestBody: {
+              required: false,
+              description: 'No fields: send {} (or nothing) with Content-Type: application/json',
+              content: { 'application/json': { schema: object({}) } },
+            },
+          }
+        : {}),
+    responses: {
+      ...success,
+      ...COMMON_ERRORS,
+      ...(action ? ACTION_ERRORS : {}),
+      ...(extra.errors ?? {}),
+    },
+  };
+}
+
+const ok = jsonResponse('Done', ref('ActionResult'));
+
+/** Builds the OpenAPI document (a fresh object each call). */
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Docket dashboard API',
+      version: '1',
+      description:
+        'Monitor and steer Docket jobs. Paths are relative to the base path the dashboard is ' +
+        'mounted at. Actions (POST, DELETE) require Content-Type: application/json and are ' +
+        'refused cross-site (Origin / Sec-Fetch-Site). Every error has the Error shape.',
+    },
+    paths: {
+      '/api/stats': {
+        get: operation(
+          'getStats',
+          'Counts per state and queue, throughput of the last hour and day',
+          {
+            '200': jsonResponse('Statistics', ref('Stats')),
+          },
+        ),
+      },
+      '/api/jobs': {
+        get: operation(
+          'listJobs',
+          'Jobs by state and queue, newest (finished) or soonest (unfinished) first',
+          { '200': jsonResponse('One page', ref('JobPage')) },
+          {
+            parameters: [
+              queryParameter('state', ref('JobState'), 'Only this state (all jobs when absent)'),
+              queryParameter('queue', str, 'Only this queue'),
+              queryParameter('type', str, 'Only this job type'),
+              queryParameter('search', { ...str, maxLength: 100 }, 'Text the job id contains'),
+              queryParameter(
+                'limit',
+                { ...int, minimum: 1, default: 20 },
+                'Page size, at most maxPageSize',
+              ),
+              queryParameter('cursor', str, 'nextCursor of the previous page'),
+            ],
+          },
+        ),
+        post: operation(
+          'enqueueJob',
+          'Enqueue (or schedule, with delayMs or runAt) a job by type name',
+          { '201': jsonResponse('Stored', ref('EnqueueResult')) },
+          {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: ref('EnqueueRequest') } },
+            },
+            errors: {
+              '422': errorResponse(
+                'UNKNOWN_JOB_TYPE, JOB_VALIDATION (details.issues), NON_SERIALIZABLE_PAYLOAD',
+              ),
+            },
+          },
+          true,
+        ),
+      },
+      '/api/jobs/{id}': {
+        get: operation(
+          'getJob',
+          'One job in full: payload, history, error with stack, progress, timing',
+          { '200': jsonResponse('The job', ref('JobDetail')) },
+          { parameters: [jobId], errors: { '404': errorResponse('JOB_NOT_FOUND') } },
+        ),
+        delete: operation(
+          'deleteJob',
+          'Delete an unfinished job (a running one is aborted)',
+          { '200': ok },
+          {
+            parameters: [jobId],
+            errors: {
+              '404': errorResponse('JOB_NOT_FOUND'),
+              '409': errorResponse('JOB_FINISHED: the job already finished'),
+            },
+          },
+          true,
+        ),
+      },
+      '/api/jobs/{id}/requeue': {
+        post: operation(
+          'requeueJob',
+          'Run a finished job again (retry)',
+          { '200': ok },
+          {
+            parameters: [jobId],
+            errors: {
+              '404': errorResponse('JOB_NOT_FOUND'),
+              '409': errorResponse('JOB_NOT_FINISHED or UNIQUE_KEY_CONFLICT'),
+            },
+          },
+          true,
+        ),
+      },
+      '/api/job-types': {
+        get: operation('listJobTypes', 'Job types whose classes the dashboard process has loaded', {
+          '200': jsonResponse('Type names', ref('JobTypes')),
+        }),
+      },
+      '/api/recurring': {
+        get: operation('listRecurring', 'Recurring jobs with their next and last run', {
+          '200': jsonResponse('Recurring jobs', array(ref('RecurringJob'))),
+        }),
+      },
+      '/api/recurring/{id}': {
+        delete: operation(
+          'removeRecurring',
+          'Remove a recurring job (jobs it enqueued stay)',
+          { '200': ok },
+          {
+            parameters: [recurringId],
+            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
+          },
+          true,
+        ),
+      },
+      '/api/recurring/{id}/trigger': {
+        post: operation(
+          'triggerRecurring',
+          'Enqueue one job of a recurring job now',
+          { '201': jsonResponse('Enqueued', ref('TriggerResult')) },
+          {
+            parameters: [recurringId],
+            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
+          },
+          true,
+        ),
+      },
+      '/api/recurring/{id}/pause': {
+        post: operation(
+          'pauseRecurring',
+          'Stop a recurring job from enqueuing',
+          { '200': ok },
+          {
+            parameters: [recurringId],
+            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
+          },
+          true,
+        ),
+      },
+      '/api/recurring/{id}/resume': {
+        post: operation(
+          'resumeRecurring',
+          'Resume a paused recurring job from its next occurrence',
+          { '200': ok },
+          {
+            parameters: [recurringId],
+            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
+          },
+          true,
+        ),
+      },
+      '/api/servers': {
+        get: operation(
+          'listServers',
+          'Servers: alive, heartbeat age, queues, concurrency, running jobs',
+          {
+            '200': jsonResponse('Servers', array(ref('Server'))),
+          },
+        ),
+      },
+      '/api/queues': {
+        get: operation('listQueues', 'Queues: length, counts per state, paused', {
+          '200': jsonResponse('Queues', array(ref('Queue'))),
+        }),
+      },
+      '/api/queues/{name}/pause': {
+        post: operation(
+          'pauseQueue',
+          'Pause a queue: no server claims from it until resumed',
+          { '200': jsonResponse('New state', ref('QueueStateResult')) },
+          { parameters: [queueName] },
+          true,
+        ),
+      },
+      '/api/queues/{name}/resume': {
+        post: operation(
+          'resumeQueue',
+          'Resume a paused queue',
+          { '200': jsonResponse('New state', ref('QueueStateResult')) },
+          { parameters: [queueName] },
+          true,
+        ),
+      },
+      '/api/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: {
+            '200': jsonResponse('OpenAPI 3.1 document', { type: 'object' }),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+    },
+    components: { schemas },
+  };
+}

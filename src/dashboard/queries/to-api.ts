@@ -1,0 +1,164 @@
+import { EJSON } from 'bson';
+import type { JobRecord } from '../../storage/job-record';
+import type { RecurringJobInfo } from '../../recurring';
+import type { ServerInfo } from '../../storage/mongo/mongo-server-registry';
+import type { QueueInfo } from '../../storage/mongo/mongo-queue-store';
+import type {
+  ApiJobDetail,
+  ApiJobSummary,
+  ApiQueue,
+  ApiRecurringJob,
+  ApiServer,
+} from '../api-types';
+
+/*
+ * Stored documents → the API's JSON: times as ISO strings, payloads as relaxed Extended
+ * JSON (so a Long, a Binary or a Date in a payload survives the trip as a typed value).
+ */
+
+function iso(date: Date | null | undefined): string | null {
+  return date instanceof Date ? date.toISOString() : null;
+}
+
+function isoRequired(date: Date): string {
+  return date instanceof Date ? date.toISOString() : new Date(0).toISOString();
+}
+
+function toJson(value: Record<string, unknown>): Record<string, unknown> {
+  return EJSON.serialize(value, { relaxed: true }) as Record<string, unknown>;
+}
+
+/** The projection of a job in lists (no payload, history or stack). */
+export const JOB_SUMMARY_PROJECTION = {
+  type: 1,
+  queue: 1,
+  state: 1,
+  priority: 1,
+  attempt: 1,
+  maxAttempts: 1,
+  createdAt: 1,
+  dueAt: 1,
+  startedAt: 1,
+  finishedAt: 1,
+  durationMs: 1,
+  progress: 1,
+  'error.name': 1,
+  'error.message': 1,
+} as const;
+
+type SummaryFields = Pick<
+  JobRecord,
+  | '_id'
+  | 'type'
+  | 'queue'
+  | 'state'
+  | 'priority'
+  | 'attempt'
+  | 'maxAttempts'
+  | 'createdAt'
+  | 'dueAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'durationMs'
+  | 'progress'
+  | 'error'
+>;
+
+/** A job as lists show it. */
+export function toJobSummary(job: SummaryFields): ApiJobSummary {
+  return {
+    id: job._id,
+    type: job.type,
+    queue: job.queue,
+    state: job.state,
+    priority: job.priority ?? 0,
+    attempt: job.attempt ?? 0,
+    maxAttempts: job.maxAttempts ?? null,
+    createdAt: isoRequired(job.createdAt),
+    dueAt: isoRequired(job.dueAt),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    durationMs: job.durationMs ?? null,
+    progress: job.progress
+      ? {
+          percent: job.progress.percent,
+          ...(job.progress.message === undefined ? {} : { message: job.progress.message }),
+          at: isoRequired(job.progress.at),
+        }
+      : null,
+    error: job.error ? { name: job.error.name, message: job.error.message } : null,
+  };
+}
+
+/** A job in full. */
+export function toJobDetail(job: JobRecord): ApiJobDetail {
+  return {
+    ...toJobSummary(job),
+    payload: toJson(job.payload ?? {}),
+    timeoutMs: job.timeoutMs ?? null,
+    error: job.error
+      ? {
+          name: job.error.name,
+          message: job.error.message,
+          ...(job.error.stack === undefined ? {} : { stack: job.error.stack }),
+        }
+      : null,
+    history: (job.history ?? []).map((entry) => ({
+      state: entry.state,
+      at: isoRequired(entry.at),
+      ...(entry.serverId === undefined ? {} : { serverId: entry.serverId }),
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+    })),
+    leaseOwner: job.leaseOwner ?? null,
+    leaseExpiresAt: iso(job.leaseExpiresAt),
+    uniqueKey: job.uniqueKey ?? null,
+    parentId: job.parentId ?? null,
+    expireAt: iso(job.expireAt),
+  };
+}
+
+/** A recurring job. */
+export function toApiRecurring(info: RecurringJobInfo): ApiRecurringJob {
+  return {
+    id: info.id,
+    jobType: info.jobType,
+    payload: toJson({ ...info.payload }),
+    cron: info.cron,
+    timeZone: info.timeZone,
+    queue: info.queue,
+    priority: info.priority,
+    paused: info.paused,
+    missedRunPolicy: info.missedRunPolicy,
+    nextRunAt: iso(info.nextRunAt),
+    lastRunAt: iso(info.lastRunAt),
+    lastJobId: info.lastJobId,
+    createdAt: isoRequired(info.createdAt),
+    updatedAt: isoRequired(info.updatedAt),
+  };
+}
+
+/** A server. */
+export function toApiServer(server: ServerInfo): ApiServer {
+  return {
+    id: server.id,
+    hostname: server.hostname,
+    pid: server.pid,
+    queues: [...server.queues],
+    concurrency: server.concurrency,
+    running: server.running,
+    startedAt: isoRequired(server.startedAt),
+    heartbeatAt: isoRequired(server.heartbeatAt),
+    heartbeatAgeMs: server.heartbeatAgeMs,
+    alive: server.alive,
+  };
+}
+
+/** A queue. */
+export function toApiQueue(queue: QueueInfo): ApiQueue {
+  return {
+    name: queue.name,
+    paused: queue.paused,
+    counts: { ...queue.counts },
+    length: (queue.counts.enqueued ?? 0) + (queue.counts.scheduled ?? 0),
+  };
+}

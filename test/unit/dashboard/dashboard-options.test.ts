@@ -1,0 +1,79 @@
+import { Script } from 'node:vm';
+import { InvalidOptionsError } from '../../../src';
+import { resolveDashboardOptions } from '../../../src/dashboard';
+import { decodeCursor, encodeCursor } from '../../../src/dashboard/queries/job-cursor';
+import { APP_SCRIPT } from '../../../src/dashboard/ui/app-script';
+import { renderPageShell } from '../../../src/dashboard/ui/page-shell';
+
+describe('dashboard options, cursors and UI assets', () => {
+  it('resolves defaults once and freezes them', () => {
+    const resolved = resolveDashboardOptions({ allowUnauthenticated: true, basePath: '/ops/jobs' });
+    expect(resolved).toMatchObject({
+      basePath: '/ops/jobs/',
+      authorize: null,
+      readOnly: false,
+      maxPageSize: 100,
+      maxBodyBytes: 65_536,
+      refreshIntervalMs: 2_000,
+    });
+    expect(Object.isFrozen(resolved)).toBe(true);
+  });
+
+  it('refuses invalid options with messages that name them', () => {
+    const cases: [object, RegExp][] = [
+      [{}, /authorize is required/],
+      [{ allowUnauthenticated: 'yes' }, /allowUnauthenticated must be a boolean/],
+      [{ allowUnauthenticated: true, basePath: '/a b' }, /basePath must be/],
+      [{ allowUnauthenticated: true, basePath: '/../x' }, /basePath/],
+      [
+        { allowUnauthenticated: true, maxPageSize: 5000 },
+        /maxPageSize must be an integer between 1 and 1000/,
+      ],
+      [{ allowUnauthenticated: true, maxBodyBytes: 1.5 }, /maxBodyBytes/],
+      [{ allowUnauthenticated: true, refreshIntervalMs: 10 }, /refreshIntervalMs/],
+      [{ allowUnauthenticated: true, wwwAuthenticate: 'x\ny' }, /wwwAuthenticate/],
+      [
+        { allowUnauthenticated: true, allowedOrigins: 'https://a.example' },
+        /allowedOrigins must be an array/,
+      ],
+      [{ allowUnauthenticated: true, onError: 5 }, /onError must be a function/],
+      [{ allowUnauthenticated: true, maxPagesize: 5 }, /did you mean 'maxPageSize'/],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => resolveDashboardOptions(options as never)).toThrow(InvalidOptionsError);
+      expect(() => resolveDashboardOptions(options as never)).toThrow(message);
+    }
+  });
+
+  it('encodes cursors opaquely and refuses foreign or forged ones', () => {
+    const token = encodeCursor({ key: 'finished', value: 1_700_000_000_000, id: 'abc' });
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(token, 'finished')).toEqual({
+      key: 'finished',
+      value: 1_700_000_000_000,
+      id: 'abc',
+    });
+    expect(() => decodeCursor(token, 'due')).toThrow(/another state/);
+    const forged = [
+      'x'.repeat(2_000),
+      'a+b',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('["finished","soon","abc"]').toString('base64url'),
+      Buffer.from('["finished",1,""]').toString('base64url'),
+    ];
+    for (const bad of forged) expect(() => decodeCursor(bad, 'finished')).toThrow(/cursor/);
+  });
+
+  it('ships a script that parses, and a page shell that escapes what it is given', () => {
+    expect(() => new Script(APP_SCRIPT)).not.toThrow();
+    expect(APP_SCRIPT).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
+    const shell = renderPageShell(
+      resolveDashboardOptions({ allowUnauthenticated: true, title: '"><script>x()</script>' }),
+      'v1',
+    );
+    expect(shell).not.toContain('<script>x()');
+    expect(shell).toContain('&quot;&gt;&lt;script&gt;x()&lt;/script&gt;');
+    expect(shell.match(/<script/g)).toHaveLength(1);
+    expect(shell).toContain('<script src="/assets/app.js?v=v1" defer></script>');
+  });
+});
