@@ -3,7 +3,13 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** A child process running `test/integration/fixtures/worker-process.ts`. */
+/** A worker fixture: a script under test/integration/fixtures that prints `READY <id>`. */
+export const WORKER_FIXTURES = {
+  jobs: 'test/integration/fixtures/worker-process.ts',
+  commands: 'test/integration/fixtures/commands-worker.ts',
+} as const;
+
+/** A child process running a worker fixture. */
 export interface WorkerProcess {
   readonly id: string;
   readonly child: ChildProcess;
@@ -17,15 +23,14 @@ export interface WorkerProcess {
 export async function startWorkerProcess(
   id: string,
   env: { uri: string; dbName: string; server?: object },
-  readyTimeoutMs = 30_000,
+  {
+    fixture = WORKER_FIXTURES.jobs,
+    readyTimeoutMs = 30_000,
+  }: { fixture?: string; readyTimeoutMs?: number } = {},
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      join(ROOT, 'test/integration/fixtures/worker-process.ts'),
-    ],
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, fixture)],
     {
       cwd: ROOT,
       env: {

@@ -15,7 +15,11 @@ import { createTestDocket } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { alwaysFails, EFFECTS_COLLECTION, recordEffect } from '../fixtures/commands-shared';
-import { startCommandsWorker, type CommandsWorker } from './commands-worker-process';
+import {
+  startWorkerProcess,
+  WORKER_FIXTURES,
+  type WorkerProcess,
+} from '../../helpers/worker-processes';
 
 /** Known to this (producer) process only: the worker has no class for it. */
 @Command('commands-it.producer-only')
@@ -35,7 +39,7 @@ describe('ExecuteCommandJob across a process boundary', () => {
   let db: TestDatabase;
   let producer: Docket;
   let scheduler: IJobScheduler;
-  let worker: CommandsWorker;
+  let worker: WorkerProcess;
 
   beforeAll(async () => {
     db = await openTestDatabase('execute_command');
@@ -43,11 +47,11 @@ describe('ExecuteCommandJob across a process boundary', () => {
     const created = await createTestDocket(db, { handlers: [] });
     producer = created.docket;
     scheduler = created.container.resolve(JOB_SCHEDULER);
-    worker = await startCommandsWorker('commands-worker', {
-      uri: db.uri,
-      dbName: db.dbName,
-      server: WORKER_SERVER,
-    });
+    worker = await startWorkerProcess(
+      'commands-worker',
+      { uri: db.uri, dbName: db.dbName, server: WORKER_SERVER },
+      { fixture: WORKER_FIXTURES.commands },
+    );
   }, 60_000);
 
   afterAll(async () => {
