@@ -35,6 +35,9 @@ const TICK_BATCH = 500;
 /** Due definitions handled at once within a tick (each costs two round trips). */
 const TICK_CONCURRENCY = 32;
 
+/** How long a server waits for the winner of an occurrence to advance its definition. */
+const ADVANCE_GRACE_MS = 500;
+
 /**
  * The ticker. Each tick is one query for the definitions not paused whose `nextRunAt` falls
  * before `now + pollIntervalMs`, soonest first (index `due`); it handles those already due
@@ -55,6 +58,8 @@ export class MongoRecurringTicker implements RecurringTicker {
   private inFlight: Promise<void> | undefined;
   private wakeRequested = false;
   private unsubscribe: (() => void) | undefined;
+  /** Occurrences another server enqueued, by definition: when this server first saw that. */
+  private readonly lostOccurrences = new Map<string, { nextRunAt: number; seenAt: number }>();
 
   constructor(
     readonly options: ResolvedRecurringTickerOptions,
@@ -164,8 +169,12 @@ export class MongoRecurringTicker implements RecurringTicker {
     }
     try {
       const occurrence = plan.enqueue;
-      const jobId =
+      const enqueued =
         occurrence === null ? null : await this.enqueue(definition, plan, occurrence, now);
+      const jobId = enqueued?.jobId ?? null;
+      if (enqueued && !enqueued.inserted && this.leaveAdvanceToWinner(definition, now)) {
+        return plan.nextRunAt;
+      }
       const advanced = await this.deps.definitions.advance(
         definition,
         plan.nextRunAt,
@@ -181,13 +190,31 @@ export class MongoRecurringTicker implements RecurringTicker {
     }
   }
 
+  /**
+   * Another server inserted this occurrence's job: it advances the definition in a moment, so
+   * this one skips its own (bound to fail) conditional advance — one command saved per server
+   * per occurrence. If the definition is still at the same occurrence on a later tick (after
+   * {@link ADVANCE_GRACE_MS}), the winner died in between and this server advances it.
+   */
+  private leaveAdvanceToWinner(definition: RecurringRecord, now: Date): boolean {
+    const seen = this.lostOccurrences.get(definition._id);
+    const at = definition.nextRunAt.getTime();
+    if (seen && seen.nextRunAt === at) {
+      if (now.getTime() - seen.seenAt < ADVANCE_GRACE_MS) return true;
+      this.lostOccurrences.delete(definition._id);
+      return false;
+    }
+    this.lostOccurrences.set(definition._id, { nextRunAt: at, seenAt: now.getTime() });
+    return true;
+  }
+
   /** Inserts the occurrence's job unless it exists; resolves with its id either way. */
   private async enqueue(
     definition: RecurringRecord,
     plan: OccurrencePlan,
     occurrence: Date,
     now: Date,
-  ): Promise<string> {
+  ): Promise<{ jobId: string; inserted: boolean }> {
     const jobId = occurrenceJobId(definition._id, occurrence);
     const reason = plan.missed
       ? `recurring job '${definition._id}': one run for the occurrences missed since ${occurrence.toISOString()}`
@@ -216,8 +243,10 @@ export class MongoRecurringTicker implements RecurringTicker {
         dueAt: record.dueAt,
       });
       events.emit('recurring.enqueued', { recurringId: definition._id, jobId, occurrence });
+      this.lostOccurrences.delete(definition._id);
+      return { jobId, inserted: true };
     }
-    return jobId;
+    return { jobId, inserted: false };
   }
 
   private logMissed(definition: RecurringRecord, plan: OccurrencePlan, jobId: string | null): void {

@@ -31,6 +31,10 @@ export class JobServer {
   private readonly paused: PausedQueues;
   /** Jobs claimed and waiting for their global concurrency slots. */
   private acquiring = 0;
+  /** Jobs this process announced as due and not yet claimed (a claim hint, not a count). */
+  private localDue = 0;
+  /** The claim loop waits for capacity (a finishing job must wake it). */
+  private blocked = false;
   private readonly wake = new WakeSignal();
   private readonly dueWake: DueWake;
   private readonly globalSlots: GlobalSlots;
@@ -49,7 +53,10 @@ export class JobServer {
     this.logger = deps.logger.child({ serverId: options.serverId });
     this.outcomes = new CompletionBatcher(deps.store);
     this.paused = new PausedQueues(deps.queueStates);
-    this.dueWake = new DueWake(deps.clock, () => this.wake.wake());
+    this.dueWake = new DueWake(deps.clock, () => {
+      this.localDue++;
+      this.wake.wake();
+    });
     this.globalSlots = new GlobalSlots({
       ...deps,
       serverId: options.serverId,
@@ -190,27 +197,37 @@ export class JobServer {
       const free = concurrency - this.running.size - this.acquiring;
       if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
         // A finishing job, a resumed queue, a global slot coming free, or stop() wakes us.
+        this.blocked = true;
         await this.wake.sleep(this.globalSlots.untilNextRetry());
+        this.blocked = false;
         continue;
       }
+      const batch = busy || this.localDue >= MIN_BATCH;
       let jobs: JobRecord[];
       try {
         jobs = await this.claim(
           queues,
           jobTypes,
-          busy ? this.batchSize(free, jobTypes, queues) : 1,
+          batch ? this.batchSize(free, jobTypes, queues) : 1,
         );
       } catch (error) {
         this.report(error, 'claiming failed');
         await this.wake.sleep(pollIntervalMs);
         continue;
       }
-      busy = jobs.length > 0;
+      // Jobs this process announced (enqueued here, or due now) explain part of the claim;
+      // only a claim that found more than that suggests a backlog worth claiming again at once.
+      const announced = Math.min(this.localDue, jobs.length);
+      this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
+      busy = jobs.length > announced;
+      for (const job of jobs) this.execute(job);
       if (busy) {
         idleDelay = minPollIntervalMs;
-        for (const job of jobs) this.execute(job);
         continue;
       }
+      if (this.localDue > 0) continue;
+      // Idle, or only the announced jobs: poll again later, backing off (an announcement or a
+      // change stream event wakes the loop earlier).
       await this.wake.sleep(idleDelay);
       idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
     }
@@ -254,7 +271,7 @@ export class JobServer {
     void this.globalSlots.acquire(key, job).then((acquired) => {
       this.acquiring--;
       if (acquired) this.run(key, job);
-      this.wake.wake();
+      else this.wakeIfBlocked();
     });
   }
 
@@ -277,8 +294,13 @@ export class JobServer {
       increment(this.runningByType, job.type, -1);
       increment(this.runningByQueue, job.queue, -1);
       await this.globalSlots.release(key, job.fence);
-      this.wake.wake();
+      // Only a loop waiting for capacity needs this; an idle loop would claim for nothing.
+      this.wakeIfBlocked();
     });
+  }
+
+  private wakeIfBlocked(): void {
+    if (this.blocked) this.wake.wake();
   }
 
   /** Job types with handlers whose per-type limit is not reached. */

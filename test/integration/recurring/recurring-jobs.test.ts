@@ -454,6 +454,29 @@ describe('recurring jobs', () => {
       ]);
     });
 
+    it('a server that enqueued an occurrence and died before advancing: another one advances', async () => {
+      await recurring.addOrUpdate('t.orphan', tick('t.orphan'), '0 * * * *');
+      // The occurrence is due and its job exists (the winner's insert), but the definition
+      // still points at it (the winner died before its advance).
+      const due = nextOccurrence(utcSchedule('0 * * * *', 't.orphan'), new Date(Date.now() - HOUR));
+      await definitions.updateOne({ _id: 't.orphan' }, { $set: { nextRunAt: due } });
+      await jobs.insertOne({ _id: occurrenceJobId('t.orphan', due), state: 'enqueued' } as never);
+      startTicker();
+      const advanced = await waitFor(
+        async () => {
+          const record = await definitions.findOne({ _id: 't.orphan' });
+          return record && record.nextRunAt.getTime() > due.getTime() ? record : null;
+        },
+        { what: 'another server to advance the definition' },
+      );
+      expect(advanced.nextRunAt).toEqual(
+        nextOccurrence(utcSchedule('0 * * * *', 't.orphan'), new Date()),
+      );
+      expect((await jobsOf('t.orphan')).map((job) => job._id)).toEqual([
+        occurrenceJobId('t.orphan', due),
+      ]);
+    });
+
     it('a paused definition enqueues nothing, even when overdue', async () => {
       await addOverdue('t.paused', '0 * * * *', HOUR, 'runOnce');
       await recurring.pause('t.paused');
