@@ -1,0 +1,135 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MachineInfo } from './machine';
+import type { RepSample } from './stats';
+
+/** The server every scenario of a run used. */
+export interface ServerInfo {
+  /** `mongod`, `stand-in` or `external` (MONGODB_URI). */
+  readonly kind: string;
+  readonly reason: string;
+  readonly version: string;
+  /** A replica set (change streams possible) or a standalone. */
+  readonly topology: 'replica set' | 'standalone';
+  /** Raw `findOneAndUpdate` per second from one client process (see ceiling-probe.ts). */
+  readonly ceiling: {
+    readonly claimPerSec: number;
+    readonly pointPerSec: number;
+    readonly docs: number;
+    readonly concurrency: number;
+  };
+}
+
+/** One figure of one case, for both systems (null: not applicable to that system). */
+export interface MetricRow {
+  /** The case within the scenario: `1 process`, `200 jobs/s cross-process`... */
+  readonly group: string;
+  readonly metric: string;
+  readonly unit: string;
+  readonly better: 'higher' | 'lower';
+  readonly docket: RepSample | null;
+  readonly agenda: RepSample | null;
+}
+
+/** The exactly-once check of one run. */
+export interface OnceCheck {
+  readonly system: string;
+  readonly group: string;
+  readonly rep: number;
+  readonly expected: number;
+  /** Distinct jobs whose handler ran. */
+  readonly ran: number;
+  /** Handler runs beyond the first of a job. */
+  readonly duplicates: number;
+  /** Expected jobs that never ran. */
+  readonly missing: number;
+  /** Jobs storage still holds as unfinished after the run (null: not checked). */
+  readonly unfinishedInDb: number | null;
+  readonly ok: boolean;
+}
+
+/** Commands per job by command name, for both systems, in one case. */
+export interface CommandBreakdown {
+  readonly group: string;
+  readonly docket: Readonly<Record<string, number>>;
+  readonly agenda: Readonly<Record<string, number>>;
+}
+
+/** A chart of some rows: one bar per group and system. */
+export interface ChartSpec {
+  readonly id: string;
+  readonly title: string;
+  /** Rows with this metric are charted. */
+  readonly metric: string;
+  readonly logScale?: boolean;
+}
+
+/** What one scenario wrote: `bench/results/<scenario>.json`. */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly title: string;
+  /** What was measured and how (Markdown). */
+  readonly method: string;
+  readonly generatedAt: string;
+  readonly durationMs: number;
+  readonly scale: string;
+  readonly reps: number;
+  readonly machine: MachineInfo;
+  readonly server: ServerInfo;
+  readonly settings: { readonly docket: unknown; readonly agenda: unknown };
+  readonly notes: readonly string[];
+  readonly rows: readonly MetricRow[];
+  readonly checks: readonly OnceCheck[];
+  readonly commands: readonly CommandBreakdown[];
+  readonly charts: readonly ChartSpec[];
+}
+
+/** What a whole run wrote: `bench/results/run.json`. */
+export interface RunSummary {
+  readonly generatedAt: string;
+  readonly durationMs: number;
+  readonly scale: string;
+  readonly quick: boolean;
+  /** Repetitions, by scenario. */
+  readonly reps: Readonly<Record<string, number>>;
+  readonly scenarios: readonly string[];
+  readonly machine: MachineInfo;
+  readonly server: ServerInfo;
+}
+
+/** Writes one JSON file (pretty, with a trailing newline). */
+export async function writeJson(dir: string, name: string, value: unknown): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.json`);
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+  return path;
+}
+
+/** Reads the run summary and the results of the scenarios in `order` from a results directory. */
+export async function readResults(
+  dir: string,
+  order: readonly string[],
+): Promise<{ run: RunSummary | null; scenarios: ScenarioResult[] }> {
+  let names: string[] = [];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return { run: null, scenarios: [] };
+  }
+  const scenarios: ScenarioResult[] = [];
+  let run: RunSummary | null = null;
+  for (const name of names) {
+    // Other tools may keep their own JSON here: read only the run and the known scenarios.
+    if (name !== 'run.json' && !order.some((scenario) => name === `${scenario}.json`)) continue;
+    const parsed = JSON.parse(await readFile(join(dir, name), 'utf8')) as unknown;
+    if (name === 'run.json') run = parsed as RunSummary;
+    else scenarios.push(parsed as ScenarioResult);
+  }
+  scenarios.sort((a, b) => rank(order, a.scenario) - rank(order, b.scenario));
+  return { run, scenarios };
+}
+
+function rank(order: readonly string[], name: string): number {
+  const at = order.indexOf(name);
+  return at < 0 ? order.length : at;
+}

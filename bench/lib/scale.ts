@@ -1,0 +1,114 @@
+import type { ScenarioName } from './args';
+
+/**
+ * How big each scenario is. The issue's counts apply on a real `mongod`; on the stand-in
+ * (which scans the whole collection for every non-`_id` query) and in `--quick` mode they
+ * are scaled down, keeping the shapes (ratios, process counts, rates). The report says so.
+ */
+export interface Scale {
+  readonly name: 'full' | 'full (stand-in)' | 'quick';
+  /** Repetitions per scenario (`--reps` overrides them all). */
+  readonly reps: Readonly<Record<ScenarioName, number>>;
+  /** Worker processes per system kept for the whole run. */
+  readonly poolSize: number;
+  readonly drainJobs: number;
+  readonly drainProcesses: readonly number[];
+  readonly enqueueSequential: number;
+  readonly enqueueConcurrent: number;
+  readonly enqueueProducers: number;
+  readonly enqueueBulk: number;
+  readonly bulkBatch: number;
+  readonly pickupRates: readonly number[];
+  readonly pickupSeconds: number;
+  /** Longest wait for a pickup case's jobs after the last send (ms). */
+  readonly pickupGraceMs: number;
+  readonly idleBeforeSingleMs: number;
+  readonly idleProcesses: number;
+  readonly idleWindowMs: number;
+  readonly backlogFuture: number;
+  readonly backlogDue: number;
+  readonly recurringJobs: number;
+  readonly recurringProcesses: number;
+  readonly recurringWindowMs: number;
+  /** Time for definitions to be stored and the first occurrences to pass before counting. */
+  readonly recurringWarmUpMs: number;
+  /** Longest wait for a drain (ms); a run that takes longer is reported as timed out. */
+  readonly drainTimeoutMs: number;
+}
+
+/** The issue's counts (a real mongod). */
+const FULL: Scale = {
+  name: 'full',
+  // Idle counts are deterministic and the recurring window holds thousands of occurrences:
+  // one repetition each; the single-idle-job and backlog runs are long: two.
+  reps: { drain: 3, enqueue: 3, pickup: 2, idle: 1, backlog: 2, recurring: 1 },
+  poolSize: 4,
+  drainJobs: 20_000,
+  drainProcesses: [1, 4],
+  enqueueSequential: 2_000,
+  enqueueConcurrent: 4_000,
+  enqueueProducers: 8,
+  enqueueBulk: 20_000,
+  bulkBatch: 500,
+  pickupRates: [50, 200, 1_000],
+  pickupSeconds: 5,
+  pickupGraceMs: 20_000,
+  idleBeforeSingleMs: 30_000,
+  idleProcesses: 4,
+  idleWindowMs: 10_000,
+  backlogFuture: 100_000,
+  backlogDue: 10_000,
+  recurringJobs: 100,
+  recurringProcesses: 3,
+  recurringWindowMs: 30_000,
+  recurringWarmUpMs: 3_000,
+  drainTimeoutMs: 120_000,
+};
+
+/**
+ * On the stand-in: it scans the whole collection for every claim, so a drain costs time
+ * quadratic in its size (Agenda's 20k-job drain alone takes minutes) and the full run would
+ * not fit in 10 minutes on 2 cores.
+ */
+const FULL_STAND_IN: Scale = {
+  ...FULL,
+  name: 'full (stand-in)',
+  drainJobs: 3_000,
+  enqueueBulk: 10_000,
+  pickupSeconds: 2,
+  backlogFuture: 20_000,
+  backlogDue: 2_000,
+};
+
+/** A smoke run under a minute (CI). */
+const QUICK: Scale = {
+  name: 'quick',
+  reps: { drain: 1, enqueue: 1, pickup: 1, idle: 1, backlog: 1, recurring: 1 },
+  poolSize: 3,
+  drainJobs: 200,
+  drainProcesses: [1, 2],
+  enqueueSequential: 50,
+  enqueueConcurrent: 80,
+  enqueueProducers: 8,
+  enqueueBulk: 200,
+  bulkBatch: 100,
+  pickupRates: [50, 200],
+  pickupSeconds: 0.5,
+  pickupGraceMs: 5_000,
+  idleBeforeSingleMs: 2_000,
+  idleProcesses: 2,
+  idleWindowMs: 2_000,
+  backlogFuture: 1_000,
+  backlogDue: 100,
+  recurringJobs: 5,
+  recurringProcesses: 2,
+  recurringWindowMs: 3_000,
+  recurringWarmUpMs: 1_500,
+  drainTimeoutMs: 30_000,
+};
+
+/** The scale for a run. */
+export function chooseScale(quick: boolean, standIn: boolean): Scale {
+  if (quick) return QUICK;
+  return standIn ? FULL_STAND_IN : FULL;
+}

@@ -1,0 +1,57 @@
+import type { AgendaWorkerSettings, DocketWorkerSettings } from '../workers/protocol';
+
+/**
+ * How each system is configured, per kind of load. Both get the same concurrency; Agenda is
+ * tuned as its maintainers and users advise (its index created, concurrency and lock limits
+ * raised from 20/5/unlimited, `processEvery` cut from 5 s to 100 ms); Docket keeps its
+ * defaults except for the concurrency.
+ */
+export interface SystemSettings {
+  readonly docket: DocketWorkerSettings;
+  readonly agenda: AgendaWorkerSettings;
+}
+
+/** Concurrency per process for every scenario that runs jobs. */
+export const CONCURRENCY = 50;
+
+/** The settings of throughput runs (drain, backlog, idle, recurring). */
+export const THROUGHPUT_SETTINGS: SystemSettings = {
+  docket: { server: { concurrency: CONCURRENCY } },
+  agenda: {
+    processEvery: 100,
+    maxConcurrency: CONCURRENCY,
+    defaultConcurrency: CONCURRENCY,
+    lockLimit: 2 * CONCURRENCY,
+    defaultLockLimit: 2 * CONCURRENCY,
+    notify: 'none',
+  },
+};
+
+/** Agenda's notification channel for one pickup case (Docket needs no setting for it). */
+export function withAgendaNotify(
+  settings: SystemSettings,
+  notify: AgendaWorkerSettings['notify'],
+): SystemSettings {
+  return { docket: settings.docket, agenda: { ...settings.agenda, notify } };
+}
+
+/** Agenda's defaults, for the report (what `new Agenda()` uses when not told). */
+export const AGENDA_DEFAULTS = {
+  processEvery: '5 seconds',
+  maxConcurrency: 20,
+  defaultConcurrency: 5,
+  lockLimit: '0 (unlimited)',
+  defaultLockLimit: '0 (unlimited)',
+  defaultLockLifetime: '10 minutes',
+} as const;
+
+/** Docket's defaults that matter here, for the report. */
+export const DOCKET_DEFAULTS = {
+  concurrency: 10,
+  pollIntervalMs: 1000,
+  minPollIntervalMs: 50,
+  heartbeatIntervalMs: 10000,
+  recoveryIntervalMs: 15000,
+  queueRefreshIntervalMs: 5000,
+  recurringPollIntervalMs: 1000,
+} as const;

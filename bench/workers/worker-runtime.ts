@@ -1,0 +1,267 @@
+/**
+ * The worker side of the bench protocol, shared by the Docket and the Agenda worker: it
+ * answers the parent's requests and keeps the records the parent collects (job starts,
+ * recurring starts, the command counts of the system's own MongoDB client, RSS).
+ */
+import { MongoClient } from 'mongodb';
+import { CommandCounter, NO_COMMANDS } from '../lib/command-counter';
+import { percentile } from '../lib/stats';
+import { runProbe } from '../lib/ceiling-probe';
+import {
+  nowMs,
+  type CollectReply,
+  type EnqueueArgs,
+  type EnqueueReply,
+  type InitArgs,
+  type ProduceArgs,
+  type ProduceReply,
+  type ProgressReply,
+  type StartRecord,
+  type TickRecord,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol';
+
+/** What a handler reports. */
+export interface WorkerHooks {
+  /** A no-op job's handler began. */
+  onStart(seq: number, enqueuedAt: number): void;
+  /** A recurring job's handler began; `occurrence` is its scheduled instant when known. */
+  onTick(rid: string, occurrence: number | null): void;
+  /** A job completed (its outcome is stored). */
+  onCompleted(): void;
+}
+
+/** One queue library behind the protocol. */
+export interface QueueAdapter {
+  /** Starts processing jobs. */
+  start(): Promise<void>;
+  /** Enqueues one no-op job through the public API. */
+  enqueueOne(seq: number, enqueuedAt: number): Promise<void>;
+  /** Enqueues several no-op jobs in one call, or throws when the library has no such call. */
+  enqueueBatch(seqs: readonly number[], enqueuedAt: number): Promise<void>;
+  /** Stores no-op jobs due at `dueAt` as fast as the library's storage allows. */
+  preload(seqs: readonly number[], dueAt: Date): Promise<void>;
+  /** Adds every-second recurring jobs. */
+  addRecurring(ids: readonly string[]): Promise<void>;
+  /** Stops processing and releases everything but the client. */
+  close(): Promise<void>;
+}
+
+/** Builds an adapter on a connected, monitored client. */
+export type AdapterFactory = (
+  client: MongoClient,
+  args: InitArgs,
+  hooks: WorkerHooks,
+) => Promise<QueueAdapter>;
+
+const PRELOAD_BATCH = 1_000;
+
+/** Runs the worker loop until the parent disconnects. */
+export function runWorker(factory: AdapterFactory): void {
+  const runtime = new WorkerRuntime(factory);
+  process.on('message', (message: { id: number; request: WorkerRequest }) => {
+    runtime.handle(message.request).then(
+      (result) => reply({ id: message.id, ok: true, result }),
+      (error: unknown) =>
+        reply({
+          id: message.id,
+          ok: false,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        }),
+    );
+  });
+  process.on('disconnect', () => {
+    void runtime.shutdown().finally(() => process.exit(0));
+  });
+  process.send?.({ ready: true });
+}
+
+function reply(message: WorkerReply): void {
+  process.send?.(message);
+}
+
+class WorkerRuntime {
+  private client: MongoClient | undefined;
+  private counter: CommandCounter | undefined;
+  private adapter: QueueAdapter | undefined;
+  private starts: StartRecord[] = [];
+  private ticks: TickRecord[] = [];
+  private completed = 0;
+  private lastCompletedAt = 0;
+  private rssPeak = 0;
+  private readonly rssTimer: NodeJS.Timeout;
+
+  constructor(private readonly factory: AdapterFactory) {
+    this.rssTimer = setInterval(() => this.sampleRss(), 200);
+    this.rssTimer.unref();
+  }
+
+  async handle(request: WorkerRequest): Promise<unknown> {
+    switch (request.op) {
+      case 'init':
+        return this.init(request.args);
+      case 'start':
+        return this.requireAdapter().start();
+      case 'enqueue':
+        return this.enqueue(request.args);
+      case 'produce':
+        return this.produce(request.args);
+      case 'preload': {
+        const { count, seqStart, dueInMs } = request.args;
+        const adapter = this.requireAdapter();
+        for (let from = 0; from < count; from += PRELOAD_BATCH) {
+          const seqs: number[] = [];
+          for (let i = from; i < Math.min(count, from + PRELOAD_BATCH); i++)
+            seqs.push(seqStart + i);
+          await adapter.preload(seqs, new Date(Date.now() + dueInMs));
+        }
+        return null;
+      }
+      case 'recurring':
+        return this.requireAdapter().addRecurring(request.args.ids);
+      case 'progress':
+        return {
+          started: this.starts.length + this.ticks.length,
+          completed: this.completed,
+          lastCompletedAt: this.lastCompletedAt,
+        } satisfies ProgressReply;
+      case 'collect':
+        return this.collect();
+      case 'reset':
+        this.starts = [];
+        this.ticks = [];
+        this.completed = 0;
+        this.lastCompletedAt = 0;
+        this.rssPeak = 0;
+        this.counter?.reset();
+        return null;
+      case 'close':
+        await this.shutdown();
+        return null;
+      case 'probe':
+        return runProbe(request.args);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    const adapter = this.adapter;
+    const client = this.client;
+    this.adapter = undefined;
+    this.client = undefined;
+    await adapter?.close();
+    this.counter?.detach();
+    await client?.close();
+  }
+
+  private async init(args: InitArgs): Promise<null> {
+    await this.shutdown();
+    this.starts = [];
+    this.ticks = [];
+    this.completed = 0;
+    this.lastCompletedAt = 0;
+    const client = new MongoClient(args.uri, { monitorCommands: true, maxPoolSize: 20 });
+    await client.connect();
+    this.client = client;
+    this.counter = new CommandCounter(client);
+    const hooks: WorkerHooks = {
+      onStart: (seq, enqueuedAt) => this.starts.push([seq, enqueuedAt, nowMs()]),
+      onTick: (rid, occurrence) => this.ticks.push([rid, occurrence, nowMs()]),
+      onCompleted: () => {
+        this.completed++;
+        this.lastCompletedAt = nowMs();
+      },
+    };
+    this.adapter = await this.factory(client, args, hooks);
+    this.counter.reset();
+    return null;
+  }
+
+  private requireAdapter(): QueueAdapter {
+    if (!this.adapter) throw new Error('worker not initialised');
+    return this.adapter;
+  }
+
+  private async enqueue(args: EnqueueArgs): Promise<EnqueueReply> {
+    const adapter = this.requireAdapter();
+    const latencies: number[] = [];
+    const began = nowMs();
+    if (args.mode === 'bulk') {
+      for (let from = 0; from < args.count; from += args.batchSize) {
+        const seqs: number[] = [];
+        for (let i = from; i < Math.min(args.count, from + args.batchSize); i++) {
+          seqs.push(args.seqStart + i);
+        }
+        const t0 = nowMs();
+        await adapter.enqueueBatch(seqs, t0);
+        latencies.push(nowMs() - t0);
+      }
+    } else {
+      let next = 0;
+      const callers = args.mode === 'sequential' ? 1 : args.concurrency;
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          while (next < args.count) {
+            const seq = args.seqStart + next++;
+            const t0 = nowMs();
+            await adapter.enqueueOne(seq, t0);
+            latencies.push(nowMs() - t0);
+          }
+        }),
+      );
+    }
+    return { latencies, jobs: args.count, elapsedMs: nowMs() - began };
+  }
+
+  /** Open-loop arrivals: sends never wait for earlier sends to finish. */
+  private async produce(args: ProduceArgs): Promise<ProduceReply> {
+    const adapter = this.requireAdapter();
+    const interval = 1000 / args.rate;
+    const began = nowMs() + 5;
+    const lags: number[] = [];
+    const pending: Array<Promise<void>> = [];
+    let failed = 0;
+    let sent = 0;
+    await new Promise<void>((resolve) => {
+      const tick = (): void => {
+        const now = nowMs();
+        while (sent < args.count && began + sent * interval <= now) {
+          lags.push(now - (began + sent * interval));
+          const enqueuedAt = nowMs();
+          pending.push(
+            adapter.enqueueOne(args.seqStart + sent, enqueuedAt).catch(() => {
+              failed++;
+            }),
+          );
+          sent++;
+        }
+        if (sent >= args.count) {
+          resolve();
+          return;
+        }
+        const wait = began + sent * interval - nowMs();
+        setTimeout(tick, Math.max(0, Math.floor(wait)));
+      };
+      tick();
+    });
+    await Promise.all(pending);
+    return { sent, failed, lagP99Ms: percentile(lags, 99), elapsedMs: nowMs() - began };
+  }
+
+  private collect(): CollectReply {
+    this.sampleRss();
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    return {
+      starts: this.starts,
+      ticks: this.ticks,
+      commands: this.counter?.snapshot() ?? NO_COMMANDS,
+      completed: this.completed,
+      rssMb,
+      rssPeakMb: this.rssPeak / 2 ** 20,
+    };
+  }
+
+  private sampleRss(): void {
+    this.rssPeak = Math.max(this.rssPeak, process.memoryUsage().rss);
+  }
+}
