@@ -93,6 +93,10 @@ export class JobServer {
     return this.stopped;
   }
 
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
   private async doStart(): Promise<void> {
     const { events } = this.deps;
     const listeners = [
