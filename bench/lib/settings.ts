@@ -1,3 +1,4 @@
+import { JOB_SERVER_DEFAULTS } from '../../src/server/job-server-options';
 import type { AgendaWorkerSettings, DocketWorkerSettings } from '../workers/protocol';
 
 /**
@@ -45,13 +46,13 @@ export const AGENDA_DEFAULTS = {
   defaultLockLifetime: '10 minutes',
 } as const;
 
-/** Docket's defaults that matter here, for the report. */
+/** Docket's defaults that matter here, for the report (read from Docket itself). */
 export const DOCKET_DEFAULTS = {
-  concurrency: 10,
-  pollIntervalMs: 1000,
-  minPollIntervalMs: 50,
-  heartbeatIntervalMs: 10000,
-  recoveryIntervalMs: 15000,
-  queueRefreshIntervalMs: 5000,
-  recurringPollIntervalMs: 1000,
+  concurrency: JOB_SERVER_DEFAULTS.concurrency,
+  pollIntervalMs: JOB_SERVER_DEFAULTS.pollIntervalMs,
+  minPollIntervalMs: JOB_SERVER_DEFAULTS.minPollIntervalMs,
+  heartbeatIntervalMs: JOB_SERVER_DEFAULTS.heartbeatIntervalMs,
+  recoveryIntervalMs: JOB_SERVER_DEFAULTS.recoveryIntervalMs,
+  queueRefreshIntervalMs: JOB_SERVER_DEFAULTS.queueRefreshIntervalMs,
+  recurringPollIntervalMs: JOB_SERVER_DEFAULTS.recurringPollIntervalMs,
 } as const;

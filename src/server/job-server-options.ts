@@ -110,7 +110,7 @@ export interface JobServerOptions {
 /** {@link JobServerOptions} with every default applied, validated and frozen. */
 export type ResolvedJobServerOptions = Readonly<Required<JobServerOptions>>;
 
-const DEFAULTS = {
+export const JOB_SERVER_DEFAULTS = {
   queues: [DEFAULT_QUEUE],
   concurrency: 10,
   pollIntervalMs: 1_000,
@@ -134,27 +134,31 @@ const MAX_MS = 2_147_483_647;
 export function resolveJobServerOptions(options: JobServerOptions = {}): ResolvedJobServerOptions {
   checkPlainObject('server options', options);
   checkKnownKeys('server options', options, [
-    ...Object.keys(DEFAULTS),
+    ...Object.keys(JOB_SERVER_DEFAULTS),
     'serverId',
     'queueConcurrency',
     'globalQueueConcurrency',
     'recurring',
   ]);
-  const queues = options.queues ?? DEFAULTS.queues;
+  const queues = options.queues ?? JOB_SERVER_DEFAULTS.queues;
   if (!Array.isArray(queues) || queues.length === 0) {
     throw new InvalidOptionsError(`queues must be a non-empty array of queue names`, {
       option: 'queues',
     });
   }
   queues.forEach((queue, i) => checkQueueName(`queues[${i}]`, queue));
-  const ms = (name: keyof typeof DEFAULTS, min: number): number =>
-    checkInteger(name, options[name] ?? DEFAULTS[name], { min, max: MAX_MS });
+  const ms = (name: keyof typeof JOB_SERVER_DEFAULTS, min: number): number =>
+    checkInteger(name, options[name] ?? JOB_SERVER_DEFAULTS[name], { min, max: MAX_MS });
   const resolved: ResolvedJobServerOptions = {
     queues: Object.freeze([...new Set(queues)]),
-    concurrency: checkInteger('concurrency', options.concurrency ?? DEFAULTS.concurrency, {
-      min: 1,
-      max: 10_000,
-    }),
+    concurrency: checkInteger(
+      'concurrency',
+      options.concurrency ?? JOB_SERVER_DEFAULTS.concurrency,
+      {
+        min: 1,
+        max: 10_000,
+      },
+    ),
     pollIntervalMs: ms('pollIntervalMs', 10),
     minPollIntervalMs: ms('minPollIntervalMs', 1),
     leaseMs: ms('leaseMs', 100),
@@ -165,7 +169,7 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
     queueRefreshIntervalMs: ms('queueRefreshIntervalMs', 10),
     claimBatchSize: checkInteger(
       'claimBatchSize',
-      options.claimBatchSize ?? DEFAULTS.claimBatchSize,
+      options.claimBatchSize ?? JOB_SERVER_DEFAULTS.claimBatchSize,
       {
         min: 1,
         max: 1_000,
