@@ -2,6 +2,8 @@ import { ObjectId, type Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { cloneDocument } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
+import { compileFastFilter } from '../engine/fast-filter';
+import { indexedCandidates } from '../engine/find-matches';
 import { runPipeline } from '../engine/pipeline-runner';
 import type { StandInStore } from '../engine/stand-in-store';
 import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
@@ -51,6 +53,26 @@ function writeOut(store: StandInStore, dbName: string, spec: unknown, results: D
 }
 
 /**
+ * The documents the pipeline starts from: the collection's, or only those an index or the
+ * `_id` map selects for a leading `$match`. The `$match` stage still runs on them, so the
+ * narrowing never changes a result (the candidates are a superset, in natural order).
+ */
+function sourceDocuments(
+  store: StandInStore,
+  dbName: string,
+  name: string,
+  first: Document | undefined,
+): Document[] {
+  const collection = store.getCollection(dbName, name);
+  const match: unknown = first?.$match;
+  if (collection && isPlainDocument(match) && compileFastFilter(match) !== undefined) {
+    const candidates = indexedCandidates(collection, match);
+    if (candidates) return candidates;
+  }
+  return store.readDocuments(dbName, name);
+}
+
+/**
  * `aggregate`: runs `pipeline` (mingo stages with BSON-aware `$match`/`$sort`) over a
  * collection, a view, or nothing (`aggregate: 1`, for `$documents`), and returns a cursor.
  * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target.
@@ -89,7 +111,7 @@ export const aggregateCommand: CommandHandler = (command, { dbName, store, conne
       '$out can only be the final stage in the pipeline',
     );
   }
-  const source = name === undefined ? [] : store.readDocuments(dbName, name);
+  const source = name === undefined ? [] : sourceDocuments(store, dbName, name, pipeline[0]);
   const body = outIndex >= 0 ? pipeline.slice(0, outIndex) : pipeline;
   const results = runPipeline(source, body, (other) => store.readDocuments(dbName, other));
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;

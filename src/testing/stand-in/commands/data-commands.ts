@@ -8,6 +8,7 @@ import { distinctCommand } from './distinct.command';
 import { dropDatabaseCommand } from './drop-database.command';
 import { dropIndexesCommand } from './drop-indexes.command';
 import { dropCommand } from './drop.command';
+import { explainCommand } from './explain.command';
 import { findAndModifyCommand } from './find-and-modify.command';
 import { findCommand } from './find.command';
 import { getMoreCommand } from './get-more.command';
@@ -41,5 +42,6 @@ export const dataCommands: Readonly<Record<string, CommandHandler>> = Object.fre
   create: createCommand,
   drop: dropCommand,
   dropDatabase: dropDatabaseCommand,
+  explain: explainCommand,
   listDatabases: listDatabasesCommand,
 });

@@ -3,7 +3,6 @@ import { CommandFailure } from '../command-types';
 import { bsonTypeOf } from './bson-value';
 import { canonicalKey } from './canonical-key';
 import { DuplicateKeyError } from './duplicate-key.error';
-import type { IndexKey } from './index-key';
 import {
   distinctPartialFilter,
   ID_INDEX_SPEC,
@@ -12,7 +11,7 @@ import {
   sameKeyPattern,
   type IndexSpec,
 } from './index-spec';
-import { SecondaryIndex } from './secondary-index';
+import { SecondaryIndex, type IndexedKeys } from './secondary-index';
 import { formatValue } from './value-format';
 
 type Document = Record<string, unknown>;
@@ -30,6 +29,9 @@ export type CreateIndexOutcome = 'created' | 'exists';
 export class CollectionState {
   readonly uuid = new UUID();
   private readonly documents = new Map<string, Document>();
+  /** Per document, its place in natural order (insertion order, kept by replacements). */
+  private readonly sequence = new Map<string, number>();
+  private nextSequence = 0;
   private readonly indexes = new Map<string, SecondaryIndex>();
 
   constructor(
@@ -57,6 +59,11 @@ export class CollectionState {
     return this.documents.get(idKey);
   }
 
+  /** The natural-order sequence number of a stored document (smaller comes first). */
+  sequenceOf(idKey: string): number {
+    return this.sequence.get(idKey) ?? Number.MAX_SAFE_INTEGER;
+  }
+
   /** Stores a new document (which must have `_id` and belong to nobody else). */
   insert(document: Document): void {
     validateId(document._id);
@@ -65,24 +72,25 @@ export class CollectionState {
       throw new DuplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: document._id });
     }
     const plan = this.planKeys(document, undefined);
+    const seq = this.nextSequence++;
     this.documents.set(idKey, document);
-    for (const [index, keys] of plan) index.add(idKey, keys);
+    this.sequence.set(idKey, seq);
+    for (const [index, keys] of plan) index.set(idKey, seq, keys);
   }
 
   /** Replaces the stored document with `_id` key `idKey` by `document` (same `_id`). */
   replace(idKey: string, document: Document): void {
     if (!this.documents.has(idKey)) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
     const plan = this.planKeys(document, idKey);
+    const seq = this.sequenceOf(idKey);
     this.documents.set(idKey, document);
-    for (const [index, keys] of plan) {
-      index.remove(idKey);
-      index.add(idKey, keys);
-    }
+    for (const [index, keys] of plan) index.set(idKey, seq, keys);
   }
 
   /** Deletes the document with `_id` key `idKey`; false when there was none. */
   remove(idKey: string): boolean {
     if (!this.documents.delete(idKey)) return false;
+    this.sequence.delete(idKey);
     for (const index of this.indexes.values()) index.remove(idKey);
     return true;
   }
@@ -133,11 +141,11 @@ export class CollectionState {
     }
     const index = new SecondaryIndex(spec);
     for (const [idKey, document] of this.documents) {
-      const keys = index.keysFor(document);
-      const conflict = index.findConflict(keys, idKey);
+      const indexed = index.indexedKeys(document);
+      const conflict = index.findConflict(indexed.keys, idKey);
       if (conflict)
         throw new DuplicateKeyError(this.ns, spec.name, { ...spec.key }, index.keyValue(conflict));
-      index.add(idKey, keys);
+      index.set(idKey, this.sequenceOf(idKey), indexed);
     }
     this.indexes.set(spec.name, index);
     return 'created';
@@ -159,11 +167,11 @@ export class CollectionState {
   private planKeys(
     document: Document,
     ownId: string | undefined,
-  ): Array<[SecondaryIndex, readonly IndexKey[]]> {
-    const plan: Array<[SecondaryIndex, readonly IndexKey[]]> = [];
+  ): Array<[SecondaryIndex, IndexedKeys]> {
+    const plan: Array<[SecondaryIndex, IndexedKeys]> = [];
     for (const index of this.indexes.values()) {
-      const keys = index.keysFor(document);
-      const conflict = index.findConflict(keys, ownId);
+      const keys = index.indexedKeys(document);
+      const conflict = index.findConflict(keys.keys, ownId);
       if (conflict) {
         throw new DuplicateKeyError(
           this.ns,

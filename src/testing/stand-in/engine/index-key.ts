@@ -17,6 +17,8 @@ export interface DocumentIndexKeys {
   readonly keys: readonly IndexKey[];
   /** True when at least one indexed field exists in the document (sparse indexes skip the others). */
   readonly anyFieldPresent: boolean;
+  /** True when an indexed path meets an array (even an empty or one-element one). */
+  readonly multikey: boolean;
 }
 
 /** `[]` is indexed as its own key (mongod uses `undefined`): it collides with `[]` only. */
@@ -108,5 +110,9 @@ export function extractIndexKeys(
       });
     }
   }
-  return { keys: [...keys.values()], anyFieldPresent: perField.some((field) => field.present) };
+  return {
+    keys: [...keys.values()],
+    anyFieldPresent: perField.some((field) => field.present),
+    multikey: perField.some((field) => field.multikey),
+  };
 }

@@ -1,7 +1,7 @@
 import { compileFilter } from './query-matcher';
 import { sortDocuments, type SortSpec } from './sort-documents';
 import type { StandInStore } from './stand-in-store';
-import { findMatches } from './write-operations';
+import { findMatches } from './find-matches';
 
 type Document = Record<string, unknown>;
 

@@ -1,41 +1,98 @@
+import { compareValues } from './bson-compare';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
+import { SortedChunkList, type ListPosition } from './sorted-chunk-list';
 
 type Document = Record<string, unknown>;
 
-interface IndexEntry {
-  /** The key's values in key-pattern order (kept for a future range-scanning planner). */
+interface HashEntry {
+  /** The key's values in key-pattern order (what E11000 errors show). */
   readonly values: readonly unknown[];
   /** Canonical `_id` keys of the documents holding this key. */
   readonly ids: Set<string>;
 }
 
+/** One key of one document, in the index's order. */
+export interface IndexEntry {
+  /** The key's values in key-pattern order (missing fields are null). */
+  readonly values: readonly unknown[];
+  /** The document's natural-order sequence number: the last tie-breaker of the order. */
+  readonly seq: number;
+  /** The document's canonical `_id` key. */
+  readonly id: string;
+}
+
+/** The keys a document has in an index, and whether an indexed path met an array. */
+export interface IndexedKeys {
+  readonly keys: readonly IndexKey[];
+  readonly multikey: boolean;
+}
+
+interface DocumentEntries extends IndexedKeys {
+  readonly entries: readonly IndexEntry[];
+}
+
+const NOT_INDEXED: IndexedKeys = { keys: [], multikey: false };
+
 /**
- * One index other than `_id_`: its spec plus a hash map from canonical key to the
- * documents holding it, which makes unique checks O(1) per key. Documents outside a
- * partial filter, or lacking every field of a sparse index, are not in it.
+ * One index other than `_id_`. It keeps a hash map from canonical key to the documents
+ * holding it (O(1) unique checks) and the same keys in index order, each entry followed by
+ * the document's natural-order sequence number, so that a range of the index lists its
+ * documents in key order and, among equal keys, in natural order (what a stable sort of a
+ * collection scan gives). Documents outside a partial filter, or lacking every field of a
+ * sparse index, are not in it.
  */
 export class SecondaryIndex {
   readonly fields: readonly string[];
+  /** Per field, 1 ascending or -1 descending (hashed fields order ascending here). */
+  readonly directions: ReadonlyArray<1 | -1>;
   readonly unique: boolean;
-  private readonly sparse: boolean;
+  readonly sparse: boolean;
+  readonly hashed: boolean;
   private readonly partial?: DocumentMatcher;
-  private readonly entries = new Map<string, IndexEntry>();
-  private readonly keysByDocument = new Map<string, readonly string[]>();
+  private readonly entries = new Map<string, HashEntry>();
+  private readonly ordered: SortedChunkList<IndexEntry>;
+  private readonly byDocument = new Map<string, DocumentEntries>();
+  private multikeyDocuments = 0;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.directions = this.fields.map((field) => (Number(spec.key[field]) < 0 ? -1 : 1));
+    this.hashed = this.fields.some((field) => spec.key[field] === 'hashed');
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
+    const directions = this.directions;
+    this.ordered = new SortedChunkList<IndexEntry>((a, b) => {
+      for (let i = 0; i < directions.length; i++) {
+        const order = compareValues(a.values[i], b.values[i]);
+        if (order !== 0) return order * directions[i];
+      }
+      return a.seq - b.seq;
+    });
+  }
+
+  /** True while some indexed document holds an array on an indexed path. */
+  get multikey(): boolean {
+    return this.multikeyDocuments > 0;
+  }
+
+  /** How many entries the index holds. */
+  get size(): number {
+    return this.ordered.size;
   }
 
   /** The keys a document would have in this index (none when it is filtered out). */
   keysFor(document: Document): readonly IndexKey[] {
-    if (this.partial && !this.partial(document)) return [];
-    const { keys, anyFieldPresent } = extractIndexKeys(document, this.fields);
-    return this.sparse && !anyFieldPresent ? [] : keys;
+    return this.indexedKeys(document).keys;
+  }
+
+  /** The keys a document would have in this index, and whether they make it multikey. */
+  indexedKeys(document: Document): IndexedKeys {
+    if (this.partial && !this.partial(document)) return NOT_INDEXED;
+    const { keys, anyFieldPresent, multikey } = extractIndexKeys(document, this.fields);
+    return this.sparse && !anyFieldPresent ? NOT_INDEXED : { keys, multikey };
   }
 
   /** For a unique index, the first of `keys` already held by another document. */
@@ -55,35 +112,74 @@ export class SecondaryIndex {
     return out;
   }
 
-  /** Records a document's keys (after {@link remove} of its old ones, for an update). */
-  add(id: string, keys: readonly IndexKey[]): void {
-    if (keys.length === 0) return;
-    for (const key of keys) {
-      const entry = this.entries.get(key.key);
-      if (entry) entry.ids.add(id);
+  /**
+   * Records a document's keys, replacing those it had. A document whose keys did not change
+   * (most updates touch no indexed field) costs a comparison of key strings.
+   */
+  set(id: string, seq: number, indexed: IndexedKeys): void {
+    const previous = this.byDocument.get(id);
+    if (previous && unchanged(previous, indexed)) return;
+    this.remove(id);
+    if (indexed.keys.length === 0) return;
+    const entries: IndexEntry[] = [];
+    for (const key of indexed.keys) {
+      const hashed = this.entries.get(key.key);
+      if (hashed) hashed.ids.add(id);
       else this.entries.set(key.key, { values: key.values, ids: new Set([id]) });
+      const entry: IndexEntry = { values: key.values, seq, id };
+      this.ordered.insert(entry);
+      entries.push(entry);
     }
-    this.keysByDocument.set(
-      id,
-      keys.map((key) => key.key),
-    );
+    this.byDocument.set(id, { ...indexed, entries });
+    if (indexed.multikey) this.multikeyDocuments += 1;
   }
 
   /** Forgets a document's keys. */
   remove(id: string): void {
-    const keys = this.keysByDocument.get(id);
-    if (!keys) return;
-    for (const key of keys) {
-      const entry = this.entries.get(key);
-      if (!entry) continue;
-      entry.ids.delete(id);
-      if (entry.ids.size === 0) this.entries.delete(key);
+    const previous = this.byDocument.get(id);
+    if (!previous) return;
+    for (const key of previous.keys) {
+      const hashed = this.entries.get(key.key);
+      if (!hashed) continue;
+      hashed.ids.delete(id);
+      if (hashed.ids.size === 0) this.entries.delete(key.key);
     }
-    this.keysByDocument.delete(id);
+    for (const entry of previous.entries) this.ordered.delete(entry);
+    if (previous.multikey) this.multikeyDocuments -= 1;
+    this.byDocument.delete(id);
   }
 
-  /** Canonical `_id` keys of the documents holding an exact key (for a future planner). */
+  /** Canonical `_id` keys of the documents holding an exact key. */
   lookup(key: string): ReadonlySet<string> {
     return this.entries.get(key)?.ids ?? new Set();
   }
+
+  /** The position of the first entry for which `before` (monotone in index order) is false. */
+  lowerBound(before: (entry: IndexEntry) => boolean): ListPosition {
+    return this.ordered.lowerBound(before);
+  }
+
+  /** Entries between two positions, in index order (1) or backwards (-1). */
+  entriesBetween(start: ListPosition, end: ListPosition, direction: 1 | -1): Generator<IndexEntry> {
+    return this.ordered.between(start, end, direction);
+  }
+
+  /** The entries between two positions, in index order. */
+  sliceBetween(start: ListPosition, end: ListPosition): IndexEntry[] {
+    return this.ordered.slice(start, end);
+  }
+
+  /** How many entries lie between two positions. */
+  countBetween(start: ListPosition, end: ListPosition): number {
+    return this.ordered.rank(end) - this.ordered.rank(start);
+  }
+}
+
+function unchanged(previous: IndexedKeys, next: IndexedKeys): boolean {
+  if (previous.multikey !== next.multikey || previous.keys.length !== next.keys.length)
+    return false;
+  for (let i = 0; i < next.keys.length; i++) {
+    if (previous.keys[i].key !== next.keys[i].key) return false;
+  }
+  return true;
 }

@@ -1,9 +1,8 @@
 import { identicalValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
 import type { CollectionState } from './collection-state';
-import { compileFilter } from './query-matcher';
-import { bsonTypeOf, isPlainDocument } from './bson-value';
-import { topDocuments, type SortSpec } from './sort-documents';
+import { findMatches } from './find-matches';
+import type { SortSpec } from './sort-documents';
 import type { StandInStore } from './stand-in-store';
 import { applyUpdate, type ParsedUpdate } from './update-apply';
 import { buildUpsertDocument } from './upsert-seed';
@@ -30,62 +29,6 @@ export interface UpdateOutcome {
   readonly before?: Document;
   /** The (first) document after the update or upsert, or undefined. Read-only. */
   readonly after?: Document;
-}
-
-/**
- * The documents of a collection that match `query`, in natural order or by `sort`,
- * stopping after `limit` (0 = all) when no sort is given. Read-only.
- */
-export function findMatches(
-  collection: CollectionState | undefined,
-  query: Document,
-  limit: number,
-  sort?: SortSpec,
-): Document[] {
-  if (!collection) return [];
-  const matcher = compileFilter(query);
-  const byId = idEquality(query);
-  if (byId !== undefined) {
-    // Point lookup through the _id map: O(1) instead of a collection scan.
-    const document = collection.get(canonicalKey(byId.value));
-    return document && matcher(document) ? [document] : [];
-  }
-  if (sort !== undefined && sort.length > 0) {
-    return topDocuments(filtered(collection, matcher), sort, limit);
-  }
-  const matches: Document[] = [];
-  for (const document of collection.all()) {
-    if (!matcher(document)) continue;
-    matches.push(document);
-    if (limit > 0 && matches.length >= limit) break;
-  }
-  return matches;
-}
-
-function* filtered(
-  collection: CollectionState,
-  matcher: (document: Document) => boolean,
-): Generator<Document> {
-  for (const document of collection.all()) if (matcher(document)) yield document;
-}
-
-/** The `_id` a query pins by plain equality (`{ _id: v }` or `{ _id: { $eq: v } }`), if any. */
-function idEquality(query: Document): { value: unknown } | undefined {
-  if (!('_id' in query)) return undefined;
-  let value = query._id;
-  if (isPlainDocument(value)) {
-    const keys = Object.keys(value);
-    if (keys.some((key) => key.startsWith('$'))) {
-      if (keys.length !== 1 || keys[0] !== '$eq') return undefined;
-      value = value.$eq;
-    }
-  }
-  const type = bsonTypeOf(value);
-  // null also matches a missing _id; arrays and regexes match elements or patterns: scan.
-  if (type === 'null' || type === 'undefined' || type === 'array' || type === 'regex') {
-    return undefined;
-  }
-  return { value };
 }
 
 /**

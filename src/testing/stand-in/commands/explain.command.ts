@@ -1,0 +1,108 @@
+import type { Document } from 'bson';
+import { CommandFailure, type CommandHandler } from '../command-types';
+import { isPlainDocument } from '../engine/bson-value';
+import { winningPlan, type ExplainedOperation } from '../engine/explain-plan';
+import { compileFilter } from '../engine/query-matcher';
+import { planQuery } from '../engine/query-planner';
+import { parseSortSpec } from '../engine/sort-documents';
+import {
+  collectionArgument,
+  commandName,
+  optionalBoolean,
+  optionalCount,
+  optionalDocument,
+  optionalNumber,
+} from './command-args';
+
+function firstStatement(command: Document, field: string): Document {
+  const statements: unknown = command[field];
+  const first: unknown = Array.isArray(statements) ? statements[0] : undefined;
+  if (!isPlainDocument(first) || !isPlainDocument(first.q)) {
+    throw new CommandFailure(
+      40414,
+      'Location40414',
+      `BSON field '${commandName(command)}.${field}.q' is missing but a required field`,
+    );
+  }
+  return first;
+}
+
+/** The filter and surrounding stages of the commands the stand-in can explain. */
+function operationOf(inner: Document): ExplainedOperation {
+  const verb = commandName(inner);
+  switch (verb) {
+    case 'find':
+      return {
+        filter: optionalDocument(inner, 'filter') ?? {},
+        sort: parseSortSpec(optionalDocument(inner, 'sort')),
+        skip: optionalCount(inner, 'skip'),
+        limit: Math.abs(Math.trunc(optionalNumber(inner, 'limit') ?? 0)),
+      };
+    case 'findAndModify':
+      return {
+        filter: optionalDocument(inner, 'query') ?? {},
+        sort: parseSortSpec(optionalDocument(inner, 'sort')),
+        limit: 1,
+        root: optionalBoolean(inner, 'remove') ? 'DELETE' : 'UPDATE',
+      };
+    case 'count':
+      return {
+        filter: optionalDocument(inner, 'query') ?? {},
+        skip: optionalCount(inner, 'skip'),
+        limit: Math.abs(Math.trunc(optionalNumber(inner, 'limit') ?? 0)),
+        root: 'COUNT',
+      };
+    case 'distinct':
+      return { filter: optionalDocument(inner, 'query') ?? {} };
+    case 'update': {
+      const statement = firstStatement(inner, 'updates');
+      const multi = optionalBoolean(statement, 'multi') ?? false;
+      return { filter: statement.q as Document, limit: multi ? 0 : 1, root: 'UPDATE' };
+    }
+    case 'delete': {
+      const statement = firstStatement(inner, 'deletes');
+      const limit = optionalNumber(statement, 'limit') ?? 0;
+      return { filter: statement.q as Document, limit, root: 'DELETE' };
+    }
+    default:
+      throw new CommandFailure(
+        59,
+        'CommandNotFound',
+        `Explain failed due to unknown command: ${verb}`,
+      );
+  }
+}
+
+/**
+ * `explain` of `find`, `findAndModify`, `count`, `distinct`, `update` and `delete`: answers
+ * `queryPlanner` with the plan the stand-in would really run (see explain-plan.ts), at any
+ * verbosity; execution statistics are not collected. Views are not explained.
+ */
+export const explainCommand: CommandHandler = (command, { dbName, store }) => {
+  const inner = optionalDocument(command, 'explain');
+  if (!inner || Object.keys(inner).length === 0) {
+    throw new CommandFailure(9, 'FailedToParse', 'explain command requires a nested object');
+  }
+  const name = collectionArgument(inner, dbName);
+  if (store.getView(dbName, name)) {
+    throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not explain views');
+  }
+  const operation = operationOf(inner);
+  compileFilter(operation.filter); // an invalid filter fails as the command would
+  const collection = store.getCollection(dbName, name);
+  const plan = collection
+    ? winningPlan(planQuery(collection, operation.filter, operation.sort), operation)
+    : { stage: 'EOF' };
+  return {
+    explainVersion: '1',
+    queryPlanner: {
+      plannerVersion: 1,
+      namespace: `${dbName}.${name}`,
+      indexFilterSet: false,
+      parsedQuery: operation.filter,
+      winningPlan: plan,
+      rejectedPlans: [],
+    },
+    command: inner,
+  };
+};

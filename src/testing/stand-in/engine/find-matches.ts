@@ -1,0 +1,104 @@
+import { canonicalKey } from './canonical-key';
+import type { CollectionState } from './collection-state';
+import { scanInNaturalOrder, scanInSortOrder } from './index-scan';
+import { planQuery, type IdLookupPlan, type QueryPlan } from './query-planner';
+import { compileFilter, type DocumentMatcher } from './query-matcher';
+import { topDocuments, type SortSpec } from './sort-documents';
+
+type Document = Record<string, unknown>;
+
+/** The documents an `_id` lookup plan finds, once each, in natural order. */
+function lookUpIds(collection: CollectionState, plan: IdLookupPlan): Document[] {
+  const found = new Map<string, Document>();
+  for (const value of plan.values) {
+    const idKey = canonicalKey(value);
+    const document = collection.get(idKey);
+    if (document) found.set(idKey, document);
+  }
+  const idKeys = [...found.keys()];
+  if (idKeys.length > 1) {
+    idKeys.sort((a, b) => collection.sequenceOf(a) - collection.sequenceOf(b));
+  }
+  return idKeys.map((idKey) => found.get(idKey)!);
+}
+
+/**
+ * The documents a plan may match (a superset of the matches), in natural order, or
+ * undefined for a collection scan. Read-only.
+ */
+function candidatesOf(collection: CollectionState, plan: QueryPlan): Document[] | undefined {
+  if (plan.kind === 'collscan') return undefined;
+  if (plan.kind === 'ids') return lookUpIds(collection, plan);
+  return scanInNaturalOrder(plan).map((entry) => collection.get(entry.id)!);
+}
+
+function firstMatches(
+  documents: Iterable<Document>,
+  matcher: DocumentMatcher,
+  limit: number,
+): Document[] {
+  const matches: Document[] = [];
+  for (const document of documents) {
+    if (!matcher(document)) continue;
+    matches.push(document);
+    if (limit > 0 && matches.length >= limit) break;
+  }
+  return matches;
+}
+
+function* filtered(documents: Iterable<Document>, matcher: DocumentMatcher): Generator<Document> {
+  for (const document of documents) if (matcher(document)) yield document;
+}
+
+/**
+ * Runs a plan: the documents matching `matcher`, by `sort` (ties in natural order) or in
+ * natural order, stopping after `limit` (0 = all). An index whose order gives the sort is
+ * read lazily, so a sorted query with a small limit reads only the start of its range.
+ */
+export function runPlan(
+  collection: CollectionState,
+  plan: QueryPlan,
+  matcher: DocumentMatcher,
+  limit: number,
+  sort?: SortSpec,
+): Document[] {
+  const sorted = sort !== undefined && sort.length > 0;
+  if (plan.kind === 'index' && plan.order && sorted) {
+    const documents = (function* () {
+      for (const entry of scanInSortOrder(plan, plan.order!)) yield collection.get(entry.id)!;
+    })();
+    return firstMatches(documents, matcher, limit);
+  }
+  const candidates = candidatesOf(collection, plan) ?? collection.all();
+  if (sorted) return topDocuments(filtered(candidates, matcher), sort, limit);
+  return firstMatches(candidates, matcher, limit);
+}
+
+/**
+ * The documents of a collection that match `query`, in natural order or by `sort` (a
+ * stable sort: ties keep natural order), stopping after `limit` (0 = all). Candidates come
+ * from the plan {@link planQuery} picks, and are all matched with the full filter, so the
+ * result is the same whatever the plan. Read-only.
+ */
+export function findMatches(
+  collection: CollectionState | undefined,
+  query: Document,
+  limit: number,
+  sort?: SortSpec,
+): Document[] {
+  if (!collection) return [];
+  const matcher = compileFilter(query);
+  return runPlan(collection, planQuery(collection, query, sort), matcher, limit, sort);
+}
+
+/**
+ * A superset of the documents matching `filter`, in natural order, when an index or the
+ * `_id` map narrows them; undefined when only a collection scan would do. The caller
+ * applies the filter itself (aggregate's leading `$match`). Read-only.
+ */
+export function indexedCandidates(
+  collection: CollectionState,
+  filter: Document,
+): Document[] | undefined {
+  return candidatesOf(collection, planQuery(collection, filter));
+}

@@ -1,0 +1,210 @@
+import { Decimal128, Long, MaxKey, MinKey, ObjectId } from 'bson';
+import { canonicalKey } from '../../../src/testing/stand-in/engine/canonical-key';
+import { CollectionState } from '../../../src/testing/stand-in/engine/collection-state';
+import { findMatches, runPlan } from '../../../src/testing/stand-in/engine/find-matches';
+import { compileFilter } from '../../../src/testing/stand-in/engine/query-matcher';
+import { planQuery } from '../../../src/testing/stand-in/engine/query-planner';
+import type { SortSpec } from '../../../src/testing/stand-in/engine/sort-documents';
+
+type Document = Record<string, unknown>;
+
+/** A small deterministic PRNG (mulberry32), so that a failure names its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DATE = new Date('2024-01-01T00:00:00Z');
+/** Values of mixed types, with numbers equal across representations and near-duplicates. */
+const SCALARS: unknown[] = [
+  0,
+  1,
+  2,
+  2.5,
+  -1,
+  Long.fromNumber(1),
+  Long.fromNumber(3),
+  Decimal128.fromString('2'),
+  Number.NaN,
+  'a',
+  'b',
+  'ab',
+  '',
+  true,
+  false,
+  null,
+  DATE,
+  new Date(DATE.getTime() + 1000),
+  new Date(DATE.getTime() - 1000),
+  new ObjectId('65a000000000000000000001'),
+  { x: 1 },
+  { x: 1, y: 2 },
+  new MinKey(),
+  new MaxKey(),
+];
+const FIELDS = ['a', 'b', 'c', 'd.e'];
+
+interface Generator {
+  readonly next: () => number;
+  readonly arrays: boolean;
+}
+
+function pick<T>(g: Generator, items: readonly T[]): T {
+  return items[Math.floor(g.next() * items.length)];
+}
+
+function value(g: Generator): unknown {
+  if (g.arrays && g.next() < 0.08) return [pick(g, SCALARS), pick(g, SCALARS)];
+  return pick(g, SCALARS);
+}
+
+function randomDocument(g: Generator, id: number): Document {
+  const document: Document = { _id: id };
+  for (const field of ['a', 'b', 'c']) {
+    if (g.next() < 0.85) document[field] = value(g);
+  }
+  const roll = g.next();
+  if (roll < 0.6) document.d = { e: value(g) };
+  else if (roll < 0.7) document.d = pick(g, SCALARS);
+  return document;
+}
+
+function condition(g: Generator): unknown {
+  const roll = g.next();
+  const operand = pick(g, SCALARS);
+  if (roll < 0.3) return operand;
+  if (roll < 0.45) return { $in: [pick(g, SCALARS), pick(g, SCALARS), pick(g, SCALARS)] };
+  if (roll < 0.8) {
+    const operators = ['$gt', '$gte', '$lt', '$lte'];
+    const first = pick(g, operators);
+    const range: Document = { [first]: operand };
+    if (g.next() < 0.4) range[pick(g, operators)] = pick(g, SCALARS);
+    return range;
+  }
+  if (roll < 0.87) return { $ne: operand };
+  if (roll < 0.93) return { $exists: g.next() < 0.5 };
+  return { $eq: operand };
+}
+
+function randomFilter(g: Generator, size: number): Document {
+  const filter: Document = {};
+  const count = 1 + Math.floor(g.next() * 3);
+  for (let i = 0; i < count; i++) filter[pick(g, FIELDS)] = condition(g);
+  const roll = g.next();
+  if (roll < 0.1) return { $and: [filter, { [pick(g, FIELDS)]: condition(g) }] };
+  if (roll < 0.18) {
+    const ids = [0, 1, 2].map(() => Math.floor(g.next() * size));
+    return { ...filter, _id: { $in: ids } };
+  }
+  if (roll < 0.24) {
+    const clauses = [0, 1, 2].map(() => ({ _id: Math.floor(g.next() * size), a: condition(g) }));
+    return { $or: clauses, b: condition(g) };
+  }
+  return filter;
+}
+
+function randomSort(g: Generator): SortSpec | undefined {
+  const roll = g.next();
+  if (roll < 0.3) return undefined;
+  const paths = roll < 0.6 ? ['a', 'b'] : roll < 0.8 ? ['b', 'c', 'a'] : [pick(g, FIELDS)];
+  const length = 1 + Math.floor(g.next() * paths.length);
+  const flip = g.next() < 0.5 ? -1 : 1;
+  return paths
+    .slice(0, length)
+    .map((path) => [path, (g.next() < 0.8 ? flip : -flip) as 1 | -1] as const);
+}
+
+const INDEXES: Document[] = [
+  { key: { a: 1 }, name: 'a' },
+  { key: { a: 1, b: -1 }, name: 'a_b' },
+  { key: { b: 1, c: 1, a: -1 }, name: 'b_c_a' },
+  { key: { 'd.e': 1, a: 1 }, name: 'de_a' },
+  { key: { c: -1 }, name: 'c_sparse', sparse: true },
+  { key: { c: 1, b: 1 }, name: 'c_b_partial', partialFilterExpression: { c: { $gt: 0 } } },
+  { key: { b: 1 }, name: 'b_partial', partialFilterExpression: { b: { $type: 'string' } } },
+];
+
+/** Two collections holding the same documents in the same natural order, one indexed. */
+function twins(g: Generator, size: number): [CollectionState, CollectionState] {
+  const indexed = new CollectionState('test', 'indexed');
+  const plain = new CollectionState('test', 'plain');
+  for (const index of INDEXES) indexed.createIndex(index);
+  const write = (action: (collection: CollectionState) => void): void => {
+    try {
+      action(indexed);
+    } catch {
+      return; // parallel arrays in a compound index: refused, and left out of both
+    }
+    action(plain);
+  };
+  for (let id = 0; id < size; id++) {
+    const document = randomDocument(g, id);
+    write((collection) => collection.insert(document));
+  }
+  // Updates and deletes keep the index order consistent with the documents.
+  for (let i = 0; i < size / 2; i++) {
+    const id = Math.floor(g.next() * size);
+    const idKey = canonicalKey(id);
+    if (!plain.get(idKey)) continue;
+    if (g.next() < 0.3) {
+      write((collection) => collection.remove(idKey));
+      if (g.next() < 0.5) {
+        const document = randomDocument(g, id);
+        write((collection) => collection.insert(document));
+      }
+    } else {
+      const document = randomDocument(g, id);
+      write((collection) => collection.replace(idKey, document));
+    }
+  }
+  return [indexed, plain];
+}
+
+const ids = (documents: Document[]): unknown[] => documents.map((document) => document._id);
+
+describe('indexed candidate selection is equivalent to a collection scan', () => {
+  const cases: Array<[string, boolean]> = [
+    ['scalar fields', false],
+    ['some array fields (multikey fallback)', true],
+  ];
+  it.each(cases)('random documents, filters and sorts: %s', (_, arrays) => {
+    let indexedPlans = 0;
+    let orderedPlans = 0;
+    let queries = 0;
+    for (let seed = 1; seed <= 13; seed++) {
+      const g: Generator = { next: random(seed * (arrays ? 7919 : 1)), arrays };
+      // The last seed is large enough for the index to span several chunks.
+      const size = seed === 13 ? 3000 : 40 + Math.floor(g.next() * 160);
+      const [indexed, plain] = twins(g, size);
+      for (let q = 0; q < (seed === 13 ? 60 : 150); q++) {
+        const filter = randomFilter(g, size);
+        const sort = randomSort(g);
+        const limit = pick(g, [0, 0, 1, 3]);
+        const plan = planQuery(indexed, filter, sort);
+        if (plan.kind !== 'collscan') indexedPlans += 1;
+        if (plan.kind === 'index' && plan.order) orderedPlans += 1;
+        queries += 1;
+        const scan = runPlan(plain, { kind: 'collscan' }, compileFilter(filter), limit, sort);
+        const expected = ids(scan);
+        const actual = ids(findMatches(indexed, filter, limit, sort));
+        if (canonicalKey(actual) !== canonicalKey(expected)) {
+          throw new Error(
+            `seed ${seed}, query ${q}: ${JSON.stringify({ filter, sort, limit, plan: plan.kind })}\n` +
+              `expected ${JSON.stringify(expected)}\nreceived ${JSON.stringify(actual)}`,
+          );
+        }
+      }
+    }
+    // The comparison is only worth something if the indexes were really used.
+    if (!arrays) {
+      expect(indexedPlans).toBeGreaterThan(queries / 4);
+      expect(orderedPlans).toBeGreaterThan(queries / 20);
+    }
+  });
+});
