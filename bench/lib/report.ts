@@ -176,12 +176,12 @@ function meaning(server: ServerInfo, scenarios: readonly ScenarioResult[]): stri
   if (server.kind === 'stand-in') {
     lines.push(
       "- **The server is the stand-in**, a single-threaded JavaScript server in the bench's parent " +
-        'process. It answers every query that is not by `_id` with a scan of the whole collection ' +
-        '(its secondary indexes serve only uniqueness), so each claim costs time proportional to the ' +
-        "collection, finished jobs included. Absolute figures are therefore the stand-in's, far " +
-        'below a real `mongod`; only the ratios carry over, and they favour whichever library sends ' +
-        'fewer non-`_id` queries per job. Counts are scaled down from the issue for the same reason ' +
-        '(each scenario says how).',
+        'process, sharing the 2 cores with every worker and producer. Like `mongod` it serves ' +
+        'filters and sorts from its indexes (equality and `$in` prefixes plus one range, in index ' +
+        "order), but every command runs on one JavaScript thread. Absolute figures are the stand-in's, " +
+        'far below a real `mongod`; the ratios carry over better, and they favour whichever library ' +
+        'sends fewer commands per job. Counts are scaled down from the issue so that the whole run ' +
+        'fits in 10 minutes (each scenario says how).',
     );
   } else {
     lines.push(

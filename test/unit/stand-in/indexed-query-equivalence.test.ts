@@ -106,6 +106,14 @@ function randomFilter(g: Generator, size: number): Document {
     const clauses = [0, 1, 2].map(() => ({ _id: Math.floor(g.next() * size), a: condition(g) }));
     return { $or: clauses, b: condition(g) };
   }
+  if (roll < 0.34) {
+    // A general $or (the shape of Agenda's claim): each clause on indexed or unindexed fields.
+    const clauses = [0, 1].map(() => ({
+      [pick(g, FIELDS)]: condition(g),
+      [pick(g, FIELDS)]: condition(g),
+    }));
+    return { ...filter, $or: clauses };
+  }
   return filter;
 }
 

@@ -69,6 +69,10 @@ function indexScan(
 
 function accessStage(plan: QueryPlan, filter: Document): Document {
   if (plan.kind === 'collscan') return { stage: 'COLLSCAN', filter, direction: 'forward' };
+  if (plan.kind === 'or') {
+    const inputStages = plan.clauses.map((clause) => accessStage(clause, {}).inputStage);
+    return { stage: 'FETCH', filter, inputStage: { stage: 'OR', inputStages } };
+  }
   if (plan.kind === 'ids') {
     const scan = {
       stage: 'IXSCAN',

@@ -29,6 +29,16 @@ function lookUpIds(collection: CollectionState, plan: IdLookupPlan): Document[] 
 function candidatesOf(collection: CollectionState, plan: QueryPlan): Document[] | undefined {
   if (plan.kind === 'collscan') return undefined;
   if (plan.kind === 'ids') return lookUpIds(collection, plan);
+  if (plan.kind === 'or') {
+    // The union of the clauses' candidates, each once, in natural order.
+    const ids = new Set<string>();
+    for (const clause of plan.clauses) {
+      for (const document of candidatesOf(collection, clause)!) ids.add(canonicalKey(document._id));
+    }
+    return [...ids]
+      .sort((a, b) => collection.sequenceOf(a) - collection.sequenceOf(b))
+      .map((idKey) => collection.get(idKey)!);
+  }
   return scanInNaturalOrder(plan).map((entry) => collection.get(entry.id)!);
 }
 

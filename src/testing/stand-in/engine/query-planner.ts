@@ -55,11 +55,17 @@ export interface CollectionScanPlan {
   readonly kind: 'collscan';
 }
 
+/** The union of one plan per clause of a top-level `$or` (mongod's OR stage). */
+export interface OrPlan {
+  readonly kind: 'or';
+  readonly clauses: ReadonlyArray<IndexScanPlan | IdLookupPlan>;
+}
+
 /**
  * How a query selects its candidate documents. Whatever the plan, candidates are matched
  * with the full filter afterwards: a plan only narrows, it never decides a match.
  */
-export type QueryPlan = IndexScanPlan | IdLookupPlan | CollectionScanPlan;
+export type QueryPlan = IndexScanPlan | IdLookupPlan | OrPlan | CollectionScanPlan;
 
 const COLLECTION_SCAN: CollectionScanPlan = { kind: 'collscan' };
 
@@ -188,9 +194,41 @@ export function planQuery(
     const plan = planIndex(index, filter, constraints, sort);
     if (plan && better(plan, best)) best = plan;
   }
-  if (!best) return COLLECTION_SCAN;
+  if (!best) return orPlan(collection, filter) ?? COLLECTION_SCAN;
   if (best.order && sort && sort.length > 0) return best;
   // Candidates read through the index are sorted back into natural order: past about a
   // third of the collection, a plain scan is cheaper (measured on 20k documents).
-  return countInRanges(best) > collection.size * SCAN_RATIO ? COLLECTION_SCAN : best;
+  if (countInRanges(best) <= collection.size * SCAN_RATIO) return best;
+  return orPlan(collection, filter) ?? COLLECTION_SCAN;
+}
+
+/**
+ * For a filter with a top-level `$or`, one plan per clause (each clause planned together
+ * with the rest of the filter), when every clause can use an index or the `_id` map; their
+ * candidates are united. Residual constraints on index entries keep a broad clause cheap.
+ */
+function orPlan(collection: CollectionState, filter: Document): OrPlan | undefined {
+  const clauses = filter.$or;
+  if (!isArray(clauses) || clauses.length === 0) return undefined;
+  const rest: Document = { ...filter };
+  delete rest.$or;
+  const plans: Array<IndexScanPlan | IdLookupPlan> = [];
+  for (const clause of clauses) {
+    if (!isPlainDocument(clause)) return undefined;
+    const combined: Document = { $and: [rest, clause] };
+    const constraints = filterConstraints(combined);
+    const ids = constraints.get('_id')?.points;
+    if (ids) {
+      plans.push({ kind: 'ids', values: ids });
+      continue;
+    }
+    let best: IndexScanPlan | undefined;
+    for (const index of collection.secondaryIndexes()) {
+      const plan = planIndex(index, combined, constraints, undefined);
+      if (plan && better(plan, best)) best = plan;
+    }
+    if (!best) return undefined;
+    plans.push(best);
+  }
+  return { kind: 'or', clauses: plans };
 }
