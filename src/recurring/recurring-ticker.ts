@@ -35,6 +35,9 @@ const TICK_BATCH = 500;
 /** Due definitions handled at once within a tick (each costs two round trips). */
 const TICK_CONCURRENCY = 32;
 
+/** How early an occurrence's job is enqueued (as `scheduled`, due at the occurrence). */
+const LOOKAHEAD_MS = 1_000;
+
 /** How long a server waits for the winner of an occurrence to advance its definition. */
 const ADVANCE_GRACE_MS = 500;
 
@@ -123,18 +126,21 @@ export class MongoRecurringTicker implements RecurringTicker {
     const now = this.deps.clock.now();
     const horizon = new Date(now.getTime() + pollIntervalMs);
     const found = await this.deps.definitions.findDue(horizon, TICK_BATCH);
-    const due = found.filter((definition) => definition.nextRunAt.getTime() <= now.getTime());
+    // Occurrences within the lookahead are enqueued early, due at their time: the job waits
+    // in storage and the server's due-time timer starts it on the dot.
+    const ahead = now.getTime() + LOOKAHEAD_MS;
+    const due = found.filter((definition) => definition.nextRunAt.getTime() <= ahead);
     let soonest = now.getTime() + pollIntervalMs;
     for (const definition of found) {
-      if (definition.nextRunAt.getTime() > now.getTime()) {
-        soonest = Math.min(soonest, definition.nextRunAt.getTime());
+      if (definition.nextRunAt.getTime() > ahead) {
+        soonest = Math.min(soonest, definition.nextRunAt.getTime() - LOOKAHEAD_MS);
       }
     }
     const nextRuns = await mapLimited(due, TICK_CONCURRENCY, (definition) =>
       this.handle(definition, now),
     );
     for (const nextRunAt of nextRuns) {
-      if (nextRunAt !== null) soonest = Math.min(soonest, nextRunAt.getTime());
+      if (nextRunAt !== null) soonest = Math.min(soonest, nextRunAt.getTime() - LOOKAHEAD_MS);
     }
     // A batch of nothing but due definitions may have left more due ones unread: go on at
     // once. Otherwise the batch (sorted by nextRunAt) holds the soonest upcoming one.
@@ -160,7 +166,8 @@ export class MongoRecurringTicker implements RecurringTicker {
           nextRunAt: definition.nextRunAt,
           missedRunPolicy: definition.missedRunPolicy,
         },
-        now,
+        // An occurrence taken early (within the lookahead) is planned as of its own time.
+        new Date(Math.max(now.getTime(), definition.nextRunAt.getTime())),
         this.options.missedRunToleranceMs,
       );
     } catch (error) {
@@ -173,7 +180,9 @@ export class MongoRecurringTicker implements RecurringTicker {
         occurrence === null ? null : await this.enqueue(definition, plan, occurrence, now);
       const jobId = enqueued?.jobId ?? null;
       if (enqueued && !enqueued.inserted && this.leaveAdvanceToWinner(definition, now)) {
-        return plan.nextRunAt;
+        // The winner, already ahead, handles the next occurrences too; this server looks again
+        // at its next poll (or for other definitions).
+        return null;
       }
       const advanced = await this.deps.definitions.advance(
         definition,
@@ -225,7 +234,7 @@ export class MongoRecurringTicker implements RecurringTicker {
       queue: definition.queue,
       priority: definition.priority,
       payload: definition.payload,
-      state: 'enqueued',
+      state: occurrence.getTime() > now.getTime() && !plan.missed ? 'scheduled' : 'enqueued',
       // On time: due at its occurrence. A run for missed occurrences is due now, so that it
       // does not jump the queue ahead of jobs enqueued during the downtime.
       dueAt: plan.missed ? now : occurrence,

@@ -195,6 +195,8 @@ export class JobServer {
     const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
     let idleDelay = minPollIntervalMs;
     let busy = false;
+    /** Consecutive claims that found more work than this process announced. */
+    let streak = 0;
     while (!this.stopping) {
       const jobTypes = this.claimableTypes();
       const queues = this.claimableQueues();
@@ -206,7 +208,10 @@ export class JobServer {
         this.blocked = false;
         continue;
       }
-      const batch = busy || this.localDue >= MIN_BATCH;
+      // Batches pay off only while they come back full-ish: a server that found work keeps
+      // claiming one job per round trip until two claims in a row succeed, then batches,
+      // and falls back to single claims when a batch brings back few jobs.
+      const batch = (busy && streak >= 2) || this.localDue >= MIN_BATCH;
       let jobs: JobRecord[];
       try {
         jobs = await this.claim(
@@ -224,6 +229,7 @@ export class JobServer {
       const announced = Math.min(this.localDue, jobs.length);
       this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
       busy = jobs.length > announced;
+      streak = !busy ? 0 : batch && jobs.length < MIN_BATCH ? 0 : streak + 1;
       for (const job of jobs) this.execute(job);
       if (busy) {
         idleDelay = minPollIntervalMs;

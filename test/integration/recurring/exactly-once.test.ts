@@ -152,7 +152,7 @@ describe('exactly one job per recurring occurrence (DESIGN invariant 4)', () => 
     }
 
     // The first occurrence waits for the processes to see the new definition (their poll
-    // interval); from then on each waits only for its timer and two round trips.
+    // interval); from then on each is stored ahead of its time (negative: early).
     const [firstDrift, ...steady] = stored.map(
       (job) => job.createdAt.getTime() - job.dueAt.getTime(),
     );
@@ -165,6 +165,8 @@ describe('exactly one job per recurring occurrence (DESIGN invariant 4)', () => 
         `p99 ${percentile(steady, 99)}, max ${steady[steady.length - 1]} ms\n`,
     );
     expect(stored.length).toBeGreaterThanOrEqual(OCCURRENCES);
-    expect(steady[0]).toBeGreaterThanOrEqual(0);
+    // Jobs are stored up to the ticker's lookahead (1 s) before their occurrence, as
+    // `scheduled` jobs due at it; never earlier.
+    expect(steady[0]).toBeGreaterThanOrEqual(-1_000);
   }, 60_000);
 });
