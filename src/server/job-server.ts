@@ -53,8 +53,8 @@ export class JobServer {
     this.logger = deps.logger.child({ serverId: options.serverId });
     this.outcomes = new CompletionBatcher(deps.store);
     this.paused = new PausedQueues(deps.queueStates);
-    this.dueWake = new DueWake(deps.clock, () => {
-      this.localDue++;
+    this.dueWake = new DueWake(deps.clock, (count) => {
+      this.localDue += count;
       this.wake.wake();
     });
     this.globalSlots = new GlobalSlots({
@@ -195,8 +195,6 @@ export class JobServer {
     const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
     let idleDelay = minPollIntervalMs;
     let busy = false;
-    /** Consecutive claims that found more work than this process announced. */
-    let streak = 0;
     while (!this.stopping) {
       const jobTypes = this.claimableTypes();
       const queues = this.claimableQueues();
@@ -208,10 +206,7 @@ export class JobServer {
         this.blocked = false;
         continue;
       }
-      // Batches pay off only while they come back full-ish: a server that found work keeps
-      // claiming one job per round trip until two claims in a row succeed, then batches,
-      // and falls back to single claims when a batch brings back few jobs.
-      const batch = (busy && streak >= 2) || this.localDue >= MIN_BATCH;
+      const batch = busy || this.localDue >= MIN_BATCH;
       let jobs: JobRecord[];
       try {
         jobs = await this.claim(
@@ -229,7 +224,6 @@ export class JobServer {
       const announced = Math.min(this.localDue, jobs.length);
       this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
       busy = jobs.length > announced;
-      streak = !busy ? 0 : batch && jobs.length < MIN_BATCH ? 0 : streak + 1;
       for (const job of jobs) this.execute(job);
       if (busy) {
         idleDelay = minPollIntervalMs;

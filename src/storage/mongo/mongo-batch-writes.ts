@@ -18,10 +18,12 @@ export class MongoBatchWrites {
   ) {}
 
   /**
-   * Claims up to `limit` due jobs in three round trips whatever their number: read candidate
-   * ids, move those still claimable to `processing` stamped with a fresh lease token (one
-   * conditional `updateMany`: each document is claimed by exactly one server), then read back
-   * the jobs carrying this token, with their fencing tokens.
+   * Claims up to `limit` due jobs in two round trips whatever their number: read candidate
+   * jobs, then move those still unchanged (same fencing token and attempt) to `processing`
+   * with one conditional `updateMany` stamped with a fresh lease token: each document is
+   * claimed by exactly one server. When every candidate was taken, the claimed jobs are the
+   * candidates as updated; when a concurrent claim took some, a third round trip reads back
+   * the jobs carrying this token.
    */
   async claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
     const { now, serverId } = request;
@@ -30,27 +32,28 @@ export class MongoBatchWrites {
       dueAt: { $lte: now },
       type: { $in: [...request.jobTypes] },
     };
-    const ids: string[] = [];
+    const picked: JobRecord[] = [];
     for (const queue of request.queues) {
-      if (ids.length >= limit) break;
+      if (picked.length >= limit) break;
       // Read twice as many as wanted and spread the pick within each priority, so servers
       // claiming at the same moment do not all fight over the same few documents.
       const candidates = await guard('read claim candidates', () =>
         this.jobs
-          .find({ ...due, queue }, { projection: { _id: 1, priority: 1 } })
+          .find({ ...due, queue }, { projection: { history: 0 }, promoteLongs: false })
           .sort({ priority: -1, dueAt: 1 })
-          .limit(2 * (limit - ids.length))
+          .limit(2 * (limit - picked.length))
           .toArray(),
       );
-      ids.push(...spreadWithinPriority(candidates).slice(0, limit - ids.length));
+      picked.push(...spreadWithinPriority(candidates).slice(0, limit - picked.length));
     }
-    if (ids.length === 0) return [];
+    if (picked.length === 0) return [];
     const leaseToken = randomBytes(12).toString('hex');
+    const leaseExpiresAt = new Date(now.getTime() + request.leaseMs);
     const update: UpdateFilter<JobRecord> = {
       $set: {
         state: 'processing',
         leaseOwner: serverId,
-        leaseExpiresAt: new Date(now.getTime() + request.leaseMs),
+        leaseExpiresAt,
         leaseToken,
         startedAt: now,
       },
@@ -58,9 +61,28 @@ export class MongoBatchWrites {
       $push: historyPush({ state: 'processing', at: now, serverId }),
     };
     const result = await guard('claim jobs', () =>
-      this.jobs.updateMany({ ...due, _id: { $in: ids } }, update),
+      this.jobs.updateMany(
+        {
+          ...due,
+          $or: picked.map((job) => ({ _id: job._id, fence: job.fence, attempt: job.attempt })),
+        },
+        update,
+      ),
     );
+    if (result.modifiedCount === picked.length) {
+      return picked.map((job) => ({
+        ...job,
+        state: 'processing',
+        leaseOwner: serverId,
+        leaseExpiresAt,
+        leaseToken,
+        startedAt: now,
+        attempt: job.attempt + 1,
+        fence: job.fence + 1,
+      }));
+    }
     if (result.modifiedCount === 0) return [];
+    const ids = picked.map((job) => job._id);
     const claimed = await guard('read claimed jobs', () =>
       this.jobs
         .find(
@@ -139,16 +161,14 @@ export function outcomeUpdate(
 }
 
 /** Shuffles candidates within runs of equal priority, keeping priority order. */
-function spreadWithinPriority(
-  candidates: ReadonlyArray<{ _id: string; priority: number }>,
-): string[] {
-  const result: string[] = [];
+function spreadWithinPriority<T extends { priority: number }>(candidates: readonly T[]): T[] {
+  const result: T[] = [];
   let start = 0;
   while (start < candidates.length) {
     let end = start;
     while (end < candidates.length && candidates[end].priority === candidates[start].priority)
       end++;
-    const run = candidates.slice(start, end).map((c) => c._id);
+    const run = candidates.slice(start, end);
     for (let i = run.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
       [run[i], run[j]] = [run[j], run[i]];
