@@ -17,7 +17,7 @@ import { WakeSignal } from './wake-signal';
 
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
 
-/** Fewer free slots than this: claim one job at a time, even while busy. */
+/** Fewer free slots (or announced jobs) than this: claim one job at a time. */
 const MIN_BATCH = 4;
 
 /**
@@ -194,7 +194,6 @@ export class JobServer {
   private async claimLoop(): Promise<void> {
     const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
     let idleDelay = minPollIntervalMs;
-    let busy = false;
     while (!this.stopping) {
       const jobTypes = this.claimableTypes();
       const queues = this.claimableQueues();
@@ -206,7 +205,9 @@ export class JobServer {
         this.blocked = false;
         continue;
       }
-      const batch = busy || this.localDue >= MIN_BATCH;
+      // A few jobs this process just announced: one findOneAndUpdate each. Otherwise a batch
+      // claim (one round trip when nothing is due, two when something is) takes whatever waits.
+      const batch = !(this.localDue > 0 && this.localDue < MIN_BATCH);
       let jobs: JobRecord[];
       try {
         jobs = await this.claim(
@@ -223,7 +224,7 @@ export class JobServer {
       // only a claim that found more than that suggests a backlog worth claiming again at once.
       const announced = Math.min(this.localDue, jobs.length);
       this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
-      busy = jobs.length > announced;
+      const busy = jobs.length > announced;
       for (const job of jobs) this.execute(job);
       if (busy) {
         idleDelay = minPollIntervalMs;
@@ -237,7 +238,7 @@ export class JobServer {
     }
   }
 
-  /** One job with one `findOneAndUpdate` at low load; a batch (three round trips) while busy. */
+  /** One job with one `findOneAndUpdate`, or a batch (one or two round trips, see `claimBatch`). */
   private async claim(queues: string[], jobTypes: string[], limit: number): Promise<JobRecord[]> {
     const { leaseMs } = this.options;
     const request = { queues, jobTypes, serverId: this.id, leaseMs, now: this.deps.clock.now() };
