@@ -35,8 +35,12 @@ const TICK_BATCH = 500;
 /** Due definitions handled at once within a tick (each costs two round trips). */
 const TICK_CONCURRENCY = 32;
 
-/** How early an occurrence's job is enqueued (as `scheduled`, due at the occurrence). */
-const LOOKAHEAD_MS = 1_000;
+/**
+ * How early an occurrence's job is enqueued (as `scheduled`, due at the occurrence): half a
+ * second, so that for an every-second schedule the inserts for the next occurrence fall
+ * between two starts rather than on top of one.
+ */
+const LOOKAHEAD_MS = 500;
 
 /** How long a server waits for the winner of an occurrence to advance its definition. */
 const ADVANCE_GRACE_MS = 500;
@@ -180,9 +184,9 @@ export class MongoRecurringTicker implements RecurringTicker {
         occurrence === null ? null : await this.enqueue(definition, plan, occurrence, now);
       const jobId = enqueued?.jobId ?? null;
       if (enqueued && !enqueued.inserted && this.leaveAdvanceToWinner(definition, now)) {
-        // The winner, already ahead, handles the next occurrences too; this server looks again
-        // at its next poll (or for other definitions).
-        return null;
+        // Every server races for the next occurrence too (taken a lookahead early, so the race
+        // does not delay its start), which spreads the jobs over the servers' processes.
+        return plan.nextRunAt;
       }
       const advanced = await this.deps.definitions.advance(
         definition,
