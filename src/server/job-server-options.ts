@@ -62,9 +62,9 @@ export interface JobServerOptions {
    */
   abortGraceMs?: number;
   /**
-   * Most jobs one batch claim takes while work flows (a batch costs three round trips
-   * whatever its size; at low load one job is claimed with one `findOneAndUpdate`). 1 turns
-   * batch claims off.
+   * Most jobs one batch claim takes (a batch costs one round trip when nothing is due, two
+   * when something is, whatever its size; a few jobs just announced in this process are
+   * claimed one per `findOneAndUpdate`). 1 turns batch claims off.
    * @defaultValue `50`
    */
   claimBatchSize?: number;
