@@ -4,6 +4,7 @@ import { JobDeletedError, LeaseLostError, ServerStoppingError } from '../errors'
 import type { JobRecord } from '../storage/job-record';
 import type { JobLease } from '../storage/job-store';
 import { Cleanups } from './cleanups';
+import { ClaimScope, MIN_BATCH } from './claim-scope';
 import { CompletionBatcher } from './completion-batcher';
 import { DueWake } from './due-wake';
 import { GlobalSlots } from './global-slots';
@@ -17,18 +18,14 @@ import { WakeSignal } from './wake-signal';
 
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
 
-/** Fewer free slots (or announced jobs) than this: claim one job at a time. */
-const MIN_BATCH = 4;
-
 /**
  * Claims due jobs of its queues and job types, runs them under its concurrency limits,
  * keeps their leases alive, re-enqueues jobs of dead servers, and stops gracefully.
  */
 export class JobServer {
   private readonly running = new Map<string, JobExecution>();
-  private readonly runningByType = new Map<string, number>();
-  private readonly runningByQueue = new Map<string, number>();
   private readonly paused: PausedQueues;
+  private readonly scope: ClaimScope;
   /** Jobs claimed and waiting for their global concurrency slots. */
   private acquiring = 0;
   /** Jobs this process announced as due and not yet claimed (a claim hint, not a count). */
@@ -65,6 +62,7 @@ export class JobServer {
       globalQueueConcurrency: options.globalQueueConcurrency,
       report: (error, context) => this.report(error, context),
     });
+    this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots);
   }
 
   /** This server's id (in leases, history and logs). */
@@ -195,8 +193,8 @@ export class JobServer {
     const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
     let idleDelay = minPollIntervalMs;
     while (!this.stopping) {
-      const jobTypes = this.claimableTypes();
-      const queues = this.claimableQueues();
+      const jobTypes = this.scope.jobTypes();
+      const queues = this.scope.queues();
       const free = concurrency - this.running.size - this.acquiring;
       if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
         // A finishing job, a resumed queue, a global slot coming free, or stop() wakes us.
@@ -213,7 +211,7 @@ export class JobServer {
         jobs = await this.claim(
           queues,
           jobTypes,
-          batch ? this.batchSize(free, jobTypes, queues) : 1,
+          batch ? this.scope.batchSize(free, jobTypes, queues) : 1,
         );
       } catch (error) {
         this.report(error, 'claiming failed');
@@ -247,25 +245,6 @@ export class JobServer {
     return job ? [job] : [];
   }
 
-  /**
-   * How many jobs a batch claim may take: the free slots, capped by `claimBatchSize`; 1 when a
-   * per-type or per-queue limit applies (a batch could overshoot it).
-   */
-  private batchSize(free: number, jobTypes: string[], queues: string[]): number {
-    const limited =
-      jobTypes.some(
-        (type) =>
-          this.deps.registry.get(type)?.options.concurrency !== undefined ||
-          this.globalSlots.limits(type, undefined),
-      ) ||
-      queues.some(
-        (queue) =>
-          this.options.queueConcurrency[queue] !== undefined ||
-          this.globalSlots.limits(undefined, queue),
-      );
-    return limited || free < MIN_BATCH ? 1 : Math.min(free, this.options.claimBatchSize);
-  }
-
   private execute(job: JobRecord): void {
     const key = leaseKey({ jobId: job._id, fence: job.fence });
     if (!this.globalSlots.appliesTo(job)) {
@@ -292,12 +271,10 @@ export class JobServer {
     });
     // Keyed by lease, not job id: a paused attempt and its takeover may both run here.
     this.running.set(key, execution);
-    increment(this.runningByType, job.type, 1);
-    increment(this.runningByQueue, job.queue, 1);
+    this.scope.track(job.type, job.queue, 1);
     void execution.done.then(async () => {
       this.running.delete(key);
-      increment(this.runningByType, job.type, -1);
-      increment(this.runningByQueue, job.queue, -1);
+      this.scope.track(job.type, job.queue, -1);
       await this.globalSlots.release(key, job.fence);
       // Only a loop waiting for capacity needs this; an idle loop would claim for nothing.
       this.wakeIfBlocked();
@@ -306,19 +283,6 @@ export class JobServer {
 
   private wakeIfBlocked(): void {
     if (this.blocked) this.wake.wake();
-  }
-
-  /** Job types with handlers whose per-type limit is not reached. */
-  private claimableTypes(): string[] {
-    return this.deps.registry
-      .all()
-      .filter(
-        (r) =>
-          (r.options.concurrency === undefined ||
-            (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency) &&
-          !this.globalSlots.isFull('type', r.jobType),
-      )
-      .map((r) => r.jobType);
   }
 
   /**
@@ -337,17 +301,6 @@ export class JobServer {
         : `no change streams on this deployment: polling every ${this.options.pollIntervalMs} ms when idle`,
     );
     if (watch) this.cleanups.add('change stream', () => watch.close());
-  }
-
-  /** Queues in this server's order that are not paused and under their per-queue limit. */
-  private claimableQueues(): string[] {
-    const limits = this.options.queueConcurrency;
-    return this.options.queues.filter(
-      (queue) =>
-        !this.paused.has(queue) &&
-        !this.globalSlots.isFull('queue', queue) &&
-        (limits[queue] === undefined || (this.runningByQueue.get(queue) ?? 0) < limits[queue]),
-    );
   }
 
   private setPaused(queue: string, paused: boolean): void {
@@ -407,10 +360,6 @@ export class JobServer {
       context: `${context} (server ${this.id})`,
     });
   }
-}
-
-function increment(counts: Map<string, number>, key: string, by: number): void {
-  counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
 function leaseKey(lease: JobLease): string {
