@@ -1,0 +1,152 @@
+/** The OpenAPI schemas of the dashboard's API (the `components.schemas` of its document). */
+
+/** A JSON Schema object as OpenAPI 3.1 uses it. */
+export type Schema = Record<string, unknown>;
+
+export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+export const str: Schema = { type: 'string' };
+export const int: Schema = { type: 'integer' };
+export const bool: Schema = { type: 'boolean' };
+export const time: Schema = { type: 'string', format: 'date-time' };
+export const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+export const object = (
+  properties: Record<string, Schema>,
+  optional: readonly string[] = [],
+): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((key) => !optional.includes(key)),
+  additionalProperties: false,
+});
+export const array = (items: Schema): Schema => ({ type: 'array', items });
+
+export const STATES = [
+  'enqueued',
+  'scheduled',
+  'processing',
+  'succeeded',
+  'failed',
+  'deleted',
+  'awaiting',
+];
+
+const jobSummaryProperties: Record<string, Schema> = {
+  id: str,
+  type: str,
+  queue: str,
+  state: ref('JobState'),
+  priority: int,
+  attempt: int,
+  maxAttempts: nullable(int),
+  createdAt: time,
+  dueAt: time,
+  startedAt: nullable(time),
+  finishedAt: nullable(time),
+  durationMs: nullable(int),
+  progress: nullable(ref('JobProgress')),
+};
+
+/** Every schema the paths refer to, by name. */
+export const schemas: Record<string, Schema> = {
+  JobState: { type: 'string', enum: STATES },
+  Error: object({
+    error: object(
+      {
+        code: { ...str, description: 'Stable SCREAMING_SNAKE code, e.g. JOB_NOT_FOUND' },
+        message: str,
+        details: { type: 'object', additionalProperties: true },
+      },
+      ['details'],
+    ),
+  }),
+  JobProgress: object({ percent: { type: 'number' }, message: str, at: time }, ['message']),
+  JobError: object({ name: str, message: str, stack: str }, ['stack']),
+  JobSummary: object({
+    ...jobSummaryProperties,
+    error: nullable(object({ name: str, message: str })),
+  }),
+  JobHistoryEntry: object({ state: ref('JobState'), at: time, serverId: str, reason: str }, [
+    'serverId',
+    'reason',
+  ]),
+  JobDetail: object({
+    ...jobSummaryProperties,
+    payload: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'The stored payload in relaxed Extended JSON',
+    },
+    timeoutMs: nullable(int),
+    error: nullable(ref('JobError')),
+    history: array(ref('JobHistoryEntry')),
+    leaseOwner: nullable(str),
+    leaseExpiresAt: nullable(time),
+    uniqueKey: nullable(str),
+    parentId: nullable(str),
+    expireAt: nullable(time),
+  }),
+  JobPage: object({ items: array(ref('JobSummary')), nextCursor: nullable(str) }),
+  EnqueueRequest: object(
+    {
+      type: { ...str, description: "Stable job type name (@Job('name'))" },
+      payload: { type: 'object', additionalProperties: true },
+      queue: str,
+      priority: { ...int, minimum: -1000, maximum: 1000 },
+      maxAttempts: { ...int, minimum: 1, maximum: 1000 },
+      timeoutMs: { ...int, minimum: 1 },
+      uniqueKey: str,
+      delayMs: { ...int, minimum: 0 },
+      runAt: time,
+    },
+    ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey', 'delayMs', 'runAt', 'payload'],
+  ),
+  EnqueueResult: object({ id: str }),
+  ActionResult: object({ ok: { type: 'boolean', const: true } }),
+  TriggerResult: object({ jobId: str }),
+  QueueStateResult: object({ name: str, paused: bool, changed: bool }),
+  ThroughputBucket: object({ at: time, succeeded: int, failed: int }),
+  Queue: object({
+    name: str,
+    paused: bool,
+    counts: { type: 'object', additionalProperties: int },
+    length: int,
+  }),
+  Stats: object({
+    now: time,
+    states: object(Object.fromEntries(STATES.map((state) => [state, int]))),
+    queues: array(ref('Queue')),
+    lastHour: { ...array(ref('ThroughputBucket')), minItems: 60, maxItems: 60 },
+    lastDay: { ...array(ref('ThroughputBucket')), minItems: 24, maxItems: 24 },
+    servers: object({ alive: int, total: int }),
+    recurring: int,
+  }),
+  RecurringJob: object({
+    id: str,
+    jobType: str,
+    payload: { type: 'object', additionalProperties: true },
+    cron: str,
+    timeZone: str,
+    queue: str,
+    priority: int,
+    paused: bool,
+    missedRunPolicy: str,
+    nextRunAt: nullable(time),
+    lastRunAt: nullable(time),
+    lastJobId: nullable(str),
+    createdAt: time,
+    updatedAt: time,
+  }),
+  Server: object({
+    id: str,
+    hostname: str,
+    pid: int,
+    queues: array(str),
+    concurrency: int,
+    running: int,
+    startedAt: time,
+    heartbeatAt: time,
+    heartbeatAgeMs: int,
+    alive: bool,
+  }),
+  JobTypes: object({ types: array(str) }),
+};
