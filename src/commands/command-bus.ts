@@ -8,6 +8,7 @@ import {
   checkBoolean,
   checkKnownKeys,
   checkPlainObject,
+  describeClass,
   describeValue,
 } from '../options/option-checks';
 import type { CommandClass, ICommand, ResultOf } from './command.interface';
@@ -88,10 +89,7 @@ export class CommandBus implements ICommandBus {
       const metadata =
         typeof handlerClass === 'function' ? commandHandlerMetadataOf(handlerClass) : undefined;
       if (metadata === undefined) {
-        const what =
-          typeof handlerClass === 'function'
-            ? handlerClass.name || 'an anonymous class'
-            : describeValue(handlerClass);
+        const what = describeClass(handlerClass);
         throw new InvalidOptionsError(
           `${what} is not a command handler: decorate it with @CommandHandler(TheCommandClass)`,
           { option: 'handlers' },

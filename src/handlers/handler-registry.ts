@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { DuplicateHandlerError, HandlerNotFoundError, InvalidOptionsError } from '../errors';
 import type { JobClass } from '../jobs/job.interface';
 import { jobTypeOf } from '../jobs/job-type-registry';
-import { describeValue } from '../options/option-checks';
+import { describeClass } from '../options/option-checks';
 import {
   decoratedHandlerClasses,
   jobHandlerMetadataOf,
@@ -55,10 +55,7 @@ export class HandlerRegistry {
       const metadata =
         typeof handlerClass === 'function' ? jobHandlerMetadataOf(handlerClass) : undefined;
       if (metadata === undefined) {
-        const what =
-          typeof handlerClass === 'function'
-            ? handlerClass.name || 'an anonymous class'
-            : describeValue(handlerClass);
+        const what = describeClass(handlerClass);
         throw new InvalidOptionsError(
           `${what} is not a job handler: decorate it with @JobHandler(TheJobClass)`,
           { option: 'handlers' },

@@ -235,3 +235,8 @@ function fail(name: string, expected: string, value: unknown): never {
     option: name,
   });
 }
+
+/** Names a class for messages (`SendEmailHandler`, `an anonymous class`), or describes a non-class. */
+export function describeClass(value: unknown): string {
+  return typeof value === 'function' ? value.name || 'an anonymous class' : describeValue(value);
+}
