@@ -4,6 +4,7 @@ export { DuplicateJobTypeError } from './duplicate-job-type.error';
 export { HandlerNotFoundError } from './handler-not-found.error';
 export { InvalidCronExpressionError } from './invalid-cron-expression.error';
 export { InvalidOptionsError } from './invalid-options.error';
+export { MissingPeerDependencyError } from './missing-peer-dependency.error';
 export { JobDeletedError } from './job-deleted.error';
 export { JobNotFoundError } from './job-not-found.error';
 export { JobTimeoutError } from './job-timeout.error';

@@ -1,4 +1,4 @@
-import { Binary, Long } from 'bson';
+import { Binary, Long } from 'mongodb';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { NonSerializablePayloadError } from '../errors';
 import type { IJob, JobClass } from './job.interface';

@@ -1,4 +1,4 @@
-import { calculateObjectSize, serialize } from 'bson';
+import { BSON } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { Logger } from 'winston';
 import { JOB_TYPE_METADATA } from '../constants';
@@ -282,7 +282,7 @@ export class RecurringJobs {
       missedRunPolicy: resolved.missedRunPolicy,
     };
     // The definition and each job built from it must fit in one MongoDB document.
-    const size = calculateObjectSize(
+    const size = BSON.calculateObjectSize(
       newJobRecord({ ...definition, state: 'enqueued', dueAt: new Date(), now: new Date(), id }),
     );
     if (size > MAX_DOCUMENT_BYTES)
@@ -346,7 +346,7 @@ function differences(
   }
   // Compared as BSON, so that what MongoDB gives back (Binary for a Buffer, Long for a
   // bigint) equals what it was given.
-  if (Buffer.compare(serialize(existing.payload), serialize(wanted.payload)) !== 0) {
+  if (Buffer.compare(BSON.serialize(existing.payload), BSON.serialize(wanted.payload)) !== 0) {
     changes.payload = wanted.payload;
     changed = true;
   }

@@ -1,4 +1,4 @@
-import { calculateObjectSize } from 'bson';
+import { BSON } from 'mongodb';
 import { InvalidOptionsError, JobNotFoundError, PayloadTooLargeError } from '../errors';
 import { describeValue } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
@@ -191,7 +191,7 @@ export class JobScheduler implements IJobScheduler {
       timeoutMs: options.timeoutMs,
       uniqueKey: options.uniqueKey,
     });
-    const size = calculateObjectSize(record);
+    const size = BSON.calculateObjectSize(record);
     if (size > MAX_DOCUMENT_BYTES)
       throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
     return record;

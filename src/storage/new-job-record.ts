@@ -1,4 +1,4 @@
-import { ObjectId } from 'bson';
+import { ObjectId } from 'mongodb';
 import type { ContinuationPolicy, JobRecord, JobState } from './job-record';
 
 /** What a caller decides about a new job; everything else starts empty. */

@@ -1,5 +1,9 @@
-import { lookup } from 'node:dns/promises';
-import { startStandIn } from './stand-in/start-stand-in';
+import { MissingPeerDependencyError } from '../errors/missing-peer-dependency.error';
+import { startMongodFromMemoryServer } from './mongod-memory-server';
+import { requireOptional } from './optional-peer';
+
+/** The package holding Docket's in-memory MongoDB stand-in. */
+const STAND_IN_PACKAGE = '@docket/mongo-stand-in';
 
 /** Which kind of server {@link startEphemeralMongo} handed out. */
 export type EphemeralMongoKind = 'external' | 'mongod' | 'stand-in';
@@ -48,6 +52,7 @@ export const SHARED_MONGO_ENV = {
 } as const;
 
 let mongodUnavailableReason: string | undefined;
+
 let announced = false;
 
 /**
@@ -58,7 +63,11 @@ let announced = false;
  *    downloaded; an unreachable download host is detected in milliseconds and remembered;
  * 4. otherwise Docket's in-memory stand-in (`stand-in`), announced once on stderr.
  *
- * The stand-in exists for tests and samples only; production uses a real MongoDB.
+ * The stand-in exists for tests and samples only; production uses a real MongoDB. Both
+ * `mongodb-memory-server` and the stand-in (`@docket/mongo-stand-in`) are optional peer
+ * dependencies: install one of them as a dev dependency, or set `MONGODB_URI`.
+ * @throws MissingPeerDependencyError when neither a server nor a package to start one is
+ *   available; its message says what to install.
  */
 export async function startEphemeralMongo(
   options: EphemeralMongoOptions = {},
@@ -80,7 +89,7 @@ export async function startEphemeralMongo(
     if (typeof mongod !== 'string') return mongod;
     reason = mongod;
   }
-  const server = await startStandIn();
+  const server = await startStandInServer(reason);
   if (options.announce !== false && !announced) {
     announced = true;
     process.stderr.write(
@@ -94,38 +103,9 @@ export async function startEphemeralMongo(
 async function tryMongod(env: NodeJS.ProcessEnv): Promise<EphemeralMongo | string> {
   const known = mongodUnavailableReason ?? env[SHARED_MONGO_ENV.mongodUnavailable];
   if (known) return known;
-  try {
-    // Loaded lazily: most users of the library never touch it.
-    const core = await import('mongodb-memory-server-core');
-    const { MongoBinaryDownloadUrl } =
-      await import('mongodb-memory-server-core/lib/util/MongoBinaryDownloadUrl');
-    const binaryOptions = await core.DryMongoBinary.generateOptions();
-    const cached = await core.DryMongoBinary.locateBinary(binaryOptions);
-    if (!cached) {
-      // mongodb-memory-server would retry a failing download for seconds; a DNS lookup of
-      // its download host answers in milliseconds when there is no route to it.
-      const url = await new MongoBinaryDownloadUrl(binaryOptions).getDownloadUrl();
-      const host = new URL(url).hostname;
-      try {
-        await lookup(host);
-      } catch (error) {
-        return remember(
-          `no mongod binary is cached and its download host cannot be resolved (${describe(error)})`,
-        );
-      }
-    }
-    const server = await core.MongoMemoryServer.create();
-    return {
-      uri: server.getUri(),
-      kind: 'mongod',
-      reason: cached ? `cached mongod at ${cached}` : 'mongod downloaded by mongodb-memory-server',
-      stop: once(async () => {
-        await server.stop();
-      }),
-    };
-  } catch (error) {
-    return remember(`mongodb-memory-server could not start mongod (${describe(error)})`);
-  }
+  const started = await startMongodFromMemoryServer();
+  if ('kind' in started) return remember(started.reason);
+  return { uri: started.uri, kind: 'mongod', reason: started.reason, stop: once(started.stop) };
 }
 
 function remember(reason: string): string {
@@ -133,12 +113,34 @@ function remember(reason: string): string {
   return reason;
 }
 
-function parseKind(value: string | undefined): EphemeralMongoKind {
-  return value === 'mongod' || value === 'stand-in' ? value : 'external';
+/** The stand-in package's entry point, as far as this module uses it. */
+interface StandInModule {
+  startStandIn(): Promise<{ readonly uri: string; stop(): Promise<void> }>;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * Starts the stand-in from its own package (an optional peer dependency, so that
+ * production installs never carry it).
+ * @throws MissingPeerDependencyError when the package is not installed.
+ */
+async function startStandInServer(
+  mongodReason: string,
+): Promise<{ readonly uri: string; stop(): Promise<void> }> {
+  const standIn = requireOptional<StandInModule>(STAND_IN_PACKAGE);
+  if (!standIn) {
+    throw new MissingPeerDependencyError(
+      `startEphemeralMongo() found no MongoDB: MONGODB_URI is not set, ${mongodReason}, and ` +
+        `${STAND_IN_PACKAGE} is not installed. Install one of them as a dev dependency ` +
+        `(npm install --save-dev ${STAND_IN_PACKAGE}, or npm install --save-dev mongodb-memory-server), ` +
+        'or set MONGODB_URI to a running server.',
+      [STAND_IN_PACKAGE, 'mongodb-memory-server'],
+    );
+  }
+  return standIn.startStandIn();
+}
+
+function parseKind(value: string | undefined): EphemeralMongoKind {
+  return value === 'mongod' || value === 'stand-in' ? value : 'external';
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

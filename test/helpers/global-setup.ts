@@ -1,4 +1,8 @@
-import { SHARED_MONGO_ENV, startEphemeralMongo, type EphemeralMongo } from '../../src/testing';
+import {
+  SHARED_MONGO_ENV,
+  startEphemeralMongo,
+  type EphemeralMongo,
+} from '../../src/testing/ephemeral-mongo';
 
 /**
  * Resolves the test MongoDB once per jest run and shares it with every worker (and the

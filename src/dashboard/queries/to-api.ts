@@ -1,4 +1,4 @@
-import { EJSON } from 'bson';
+import { BSON } from 'mongodb';
 import type { JobRecord } from '../../storage/job-record';
 import type { RecurringJobInfo } from '../../recurring';
 import type { ServerInfo } from '../../storage/mongo/mongo-server-registry';
@@ -25,7 +25,7 @@ function isoRequired(date: Date): string {
 }
 
 function toJson(value: Record<string, unknown>): Record<string, unknown> {
-  return EJSON.serialize(value, { relaxed: true }) as Record<string, unknown>;
+  return BSON.EJSON.serialize(value, { relaxed: true }) as Record<string, unknown>;
 }
 
 /** The projection of a job in lists (no payload, history or stack). */

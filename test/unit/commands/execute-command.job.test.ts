@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
-import { Long, ObjectId } from 'bson';
+import { Long, ObjectId } from 'mongodb';
 import { container as rootContainer } from 'tsyringe';
 import {
   BaseCommand,

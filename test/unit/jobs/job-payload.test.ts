@@ -1,4 +1,4 @@
-import { Binary, Decimal128, Long, ObjectId, deserialize, serialize, Timestamp } from 'bson';
+import { BSON, Binary, Decimal128, Long, ObjectId, Timestamp } from 'mongodb';
 import { Type } from 'class-transformer';
 import { NonSerializablePayloadError } from '../../../src/errors';
 import { fromStoredPayload, Job, toStoredPayload, type IJob } from '../../../src/jobs';
@@ -44,10 +44,8 @@ class PlaceOrderJob implements IJob {
 
 /** Through BSON as MongoDB would store and return it. */
 function throughBson(stored: Record<string, unknown>): Record<string, unknown> {
-  return deserialize(serialize({ payload: stored }), { promoteLongs: false }).payload as Record<
-    string,
-    unknown
-  >;
+  return BSON.deserialize(BSON.serialize({ payload: stored }), { promoteLongs: false })
+    .payload as Record<string, unknown>;
 }
 
 function pathOf(job: object): NonSerializablePayloadError {
@@ -176,7 +174,7 @@ describe('toStoredPayload → BSON → fromStoredPayload', () => {
       real = 0;
       data = Buffer.alloc(0);
     }
-    const raw = deserialize(serialize({ small: 7, real: 2.5, data: Buffer.from('z') }), {
+    const raw = BSON.deserialize(BSON.serialize({ small: 7, real: 2.5, data: Buffer.from('z') }), {
       promoteValues: false,
     });
     const loaded = fromStoredPayload(WrappedJob, raw);

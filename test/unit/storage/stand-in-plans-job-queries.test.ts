@@ -1,13 +1,13 @@
-import type { Document } from 'bson';
+import type { Document } from 'mongodb';
 import { JOB_INDEXES } from '../../../src/storage/mongo/job-indexes';
-import { CollectionState } from '../../../src/testing/stand-in/engine/collection-state';
+import { CollectionState } from '../../../packages/mongo-stand-in/src/engine/collection-state';
 import {
   planQuery,
   type IndexScanPlan,
   type QueryPlan,
-} from '../../../src/testing/stand-in/engine/query-planner';
-import { parseSortSpec } from '../../../src/testing/stand-in/engine/sort-documents';
-import { StandInHarness } from './stand-in-harness';
+} from '../../../packages/mongo-stand-in/src/engine/query-planner';
+import { parseSortSpec } from '../../../packages/mongo-stand-in/src/engine/sort-documents';
+import { StandInHarness } from '../../../packages/mongo-stand-in/test/unit/stand-in-harness';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const STATES = ['enqueued', 'scheduled', 'processing', 'succeeded', 'failed', 'awaiting'];

@@ -19,7 +19,7 @@ export interface StandInServer {
  * `mongodb` driver as a standalone mongod 7.0 would, for tests and samples where no real
  * `mongod` can be had. It is never the product: data lives in this process's memory.
  *
- * @throws InvalidOptionsError for invalid options; the listen error (EADDRINUSE...) otherwise.
+ * @throws StandInOptionsError for invalid options; the listen error (EADDRINUSE...) otherwise.
  */
 export async function startStandIn(options?: StandInOptions): Promise<StandInServer> {
   const resolved = resolveStandInOptions(options);

@@ -1,5 +1,5 @@
 import { serialize, type Document } from 'bson';
-import { MessageFramer, WireProtocolError, readHeader } from '../../../src/testing/stand-in/wire';
+import { MessageFramer, WireProtocolError, readHeader } from '../../src/wire';
 
 /** An OP_MSG with one body section, as a driver would send it. */
 function opMsg(requestId: number, body: Document): Buffer {

@@ -7,7 +7,7 @@ import {
   encodeOpMsgReply,
   encodeOpReply,
   readHeader,
-} from '../../../src/testing/stand-in/wire';
+} from '../../src/wire';
 
 interface Sequence {
   identifier: string;

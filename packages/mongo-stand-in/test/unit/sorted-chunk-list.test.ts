@@ -1,4 +1,4 @@
-import { SortedChunkList } from '../../../src/testing/stand-in/engine/sorted-chunk-list';
+import { SortedChunkList } from '../../src/engine/sorted-chunk-list';
 
 describe('SortedChunkList', () => {
   it('stays sorted through random inserts and deletes, across chunk splits', () => {

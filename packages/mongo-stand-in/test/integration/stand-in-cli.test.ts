@@ -1,5 +1,5 @@
 /**
- * The stand-in as a child process (`stand-in-cli`), as worker processes share it: it prints
+ * The stand-in as a child process (`docket-mongo-stand-in`), as worker processes share it: it prints
  * its URI once listening, serves the driver, and exits cleanly when told to.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { MongoClient } from 'mongodb';
 import { withDeadline } from './wait-for';
 
-const CLI = join(__dirname, '../../../src/testing/stand-in/stand-in-cli.ts');
+const CLI = join(__dirname, '../../src/stand-in-cli.ts');
 const START_DEADLINE_MS = 20_000;
 
 interface RunningCli {
@@ -96,6 +96,6 @@ describe('stand-in CLI', () => {
       null,
     ]);
     expect(cli.stderr()).toContain("--port needs an integer from 0 to 65535, got 'eighty'");
-    expect(cli.stderr()).toContain('usage: stand-in-cli');
+    expect(cli.stderr()).toContain('usage: docket-mongo-stand-in');
   });
 });

@@ -1,7 +1,8 @@
+#!/usr/bin/env node
 /**
  * Runs one stand-in in its own process, so that several worker processes can share it:
  *
- *   node dist/cjs/testing/stand-in/stand-in-cli.js [--port N] [--exit-with-parent]
+ *   docket-mongo-stand-in [--port N] [--exit-with-parent]
  *
  * Prints exactly one line on stdout once listening:
  * `docket-stand-in listening mongodb://127.0.0.1:PORT/?directConnection=true`.
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     return;
   }
   if (parsed.kind === 'invalid') {
-    process.stderr.write(`stand-in-cli: ${parsed.reason}\n${USAGE}`);
+    process.stderr.write(`docket-mongo-stand-in: ${parsed.reason}\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     server = await startStandIn({ port: parsed.port });
   } catch (error) {
     process.stderr.write(
-      `stand-in-cli: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+      `docket-mongo-stand-in: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     process.exitCode = 1;
     return;
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         if (parsed.exitWithParent) process.stdin.destroy();
       },
       (error: unknown) => {
-        process.stderr.write(`stand-in-cli: error while stopping: ${String(error)}\n`);
+        process.stderr.write(`docket-mongo-stand-in: error while stopping: ${String(error)}\n`);
         process.exitCode = 1;
         if (parsed.exitWithParent) process.stdin.destroy();
       },

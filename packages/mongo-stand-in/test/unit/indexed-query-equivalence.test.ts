@@ -1,10 +1,10 @@
 import { Decimal128, Long, MaxKey, MinKey, ObjectId } from 'bson';
-import { canonicalKey } from '../../../src/testing/stand-in/engine/canonical-key';
-import { CollectionState } from '../../../src/testing/stand-in/engine/collection-state';
-import { findMatches, runPlan } from '../../../src/testing/stand-in/engine/find-matches';
-import { compileFilter } from '../../../src/testing/stand-in/engine/query-matcher';
-import { planQuery } from '../../../src/testing/stand-in/engine/query-planner';
-import type { SortSpec } from '../../../src/testing/stand-in/engine/sort-documents';
+import { canonicalKey } from '../../src/engine/canonical-key';
+import { CollectionState } from '../../src/engine/collection-state';
+import { findMatches, runPlan } from '../../src/engine/find-matches';
+import { compileFilter } from '../../src/engine/query-matcher';
+import { planQuery } from '../../src/engine/query-planner';
+import type { SortSpec } from '../../src/engine/sort-documents';
 
 type Document = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
-import { InvalidOptionsError } from '../../../src/errors';
-import { parseCliArguments } from '../../../src/testing/stand-in/stand-in-cli-arguments';
-import { resolveStandInOptions } from '../../../src/testing/stand-in/stand-in-options';
+import { StandInOptionsError } from '../../src/stand-in-options.error';
+import { parseCliArguments } from '../../src/stand-in-cli-arguments';
+import { resolveStandInOptions } from '../../src/stand-in-options';
 
 describe('resolveStandInOptions', () => {
   it('applies the defaults and freezes the result', () => {
@@ -20,8 +20,8 @@ describe('resolveStandInOptions', () => {
     [{ host: '0.0.0.0' }, "host must be '127.0.0.1' (loopback only), got '0.0.0.0'"],
     [{ ttlMonitorIntervalMs: 0 }, 'ttlMonitorIntervalMs must be an integer from 10'],
     [{ ttlMonitorIntervalMs: Number.NaN }, 'got NaN'],
-  ])('rejects %j with an InvalidOptionsError saying what is allowed', (options, message) => {
-    expect(() => resolveStandInOptions(options as never)).toThrow(InvalidOptionsError);
+  ])('rejects %j with a StandInOptionsError saying what is allowed', (options, message) => {
+    expect(() => resolveStandInOptions(options as never)).toThrow(StandInOptionsError);
     expect(() => resolveStandInOptions(options as never)).toThrow(message);
   });
 });

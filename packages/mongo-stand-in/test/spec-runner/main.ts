@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { startStandIn } from '../../src/start-stand-in';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './cli-arguments';
 import { listTests } from './list-tests';
 import { Report } from './report';
@@ -8,8 +9,8 @@ import { expectEventsNote, loadTestFiles, type LoadedFile } from './test-file-se
 
 /**
  * `npm run spec -- <dir>`: runs MongoDB's unified-format CRUD specification tests through
- * the official driver against the server `startEphemeralMongo()` gives (MONGODB_URI, a
- * mongod, or Docket's stand-in). Prints `FAIL`/`SKIP` lines and one
+ * the official driver against the server at `MONGODB_URI` when it is set (to compare with
+ * a real mongod), and otherwise against a stand-in started for the run. Prints `FAIL`/`SKIP` lines and one
  * `N passed, N failed, N skipped` line. Exit code: 0 all passed or skipped, 1 any failure
  * (or an error of the runner itself), 2 bad usage.
  */
@@ -42,9 +43,7 @@ async function runAgainstServer(
   files: LoadedFile[],
   report: Report,
 ): Promise<number> {
-  // Loaded here, not at the top: `--list` and usage errors must work without a server.
-  const { startEphemeralMongo } = await import('../../src/testing');
-  const mongo = await startEphemeralMongo();
+  const mongo = await targetMongo();
   const internalClient = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
   try {
     const target = await describeTargetServer(internalClient, mongo.uri);
@@ -63,6 +62,14 @@ async function runAgainstServer(
     await internalClient.close(true);
     await mongo.stop();
   }
+}
+
+/** The server under test: `MONGODB_URI`, or a stand-in of this run's own. */
+async function targetMongo(): Promise<{ kind: string; uri: string; stop(): Promise<void> }> {
+  const external = process.env.MONGODB_URI;
+  if (external) return { kind: 'MONGODB_URI', uri: external, stop: async () => undefined };
+  const standIn = await startStandIn();
+  return { kind: 'stand-in', uri: standIn.uri, stop: () => standIn.stop() };
 }
 
 main(process.argv.slice(2)).then(

@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '../../errors';
+import { StandInOptionsError } from './stand-in-options.error';
 
 /** Options of {@link startStandIn}. */
 export interface StandInOptions {
@@ -41,21 +41,26 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /**
  * Applies defaults and validates.
- * @throws InvalidOptionsError naming the option, what is allowed and what was given.
+ * @throws StandInOptionsError naming the option, what is allowed and what was given.
  */
 export function resolveStandInOptions(options: StandInOptions = {}): ResolvedStandInOptions {
   if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionsError(`stand-in options must be an object, got ${describe(options)}`);
+    throw new StandInOptionsError(
+      'options',
+      `stand-in options must be an object, got ${describe(options)}`,
+    );
   }
   const port = options.port ?? DEFAULTS.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidOptionsError(
+    throw new StandInOptionsError(
+      'port',
       `stand-in option port must be an integer from 0 to 65535 (0: any free port), got ${describe(port)}`,
     );
   }
   const host = options.host ?? DEFAULTS.host;
   if (host !== '127.0.0.1') {
-    throw new InvalidOptionsError(
+    throw new StandInOptionsError(
+      'host',
       `stand-in option host must be '127.0.0.1' (loopback only), got ${describe(host)}`,
     );
   }
@@ -66,7 +71,8 @@ export function resolveStandInOptions(options: StandInOptions = {}): ResolvedSta
     ttlMonitorIntervalMs < MIN_TTL_MONITOR_INTERVAL_MS ||
     ttlMonitorIntervalMs > MAX_TIMER_DELAY_MS
   ) {
-    throw new InvalidOptionsError(
+    throw new StandInOptionsError(
+      'ttlMonitorIntervalMs',
       `stand-in option ttlMonitorIntervalMs must be an integer from ${MIN_TTL_MONITOR_INTERVAL_MS} to ` +
         `${MAX_TIMER_DELAY_MS}, got ${describe(ttlMonitorIntervalMs)}`,
     );

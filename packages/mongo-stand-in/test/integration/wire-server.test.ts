@@ -7,11 +7,11 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { Long, deserialize, serialize, type Document } from 'bson';
 import { MongoClient, MongoServerError, type ServerHeartbeatSucceededEvent } from 'mongodb';
-import type { CommandHandler } from '../../../src/testing/stand-in/command-types';
-import type { StandInStore } from '../../../src/testing/stand-in/engine/stand-in-store';
-import { resolveStandInOptions } from '../../../src/testing/stand-in/stand-in-options';
-import { StandInWireServer } from '../../../src/testing/stand-in/stand-in-server';
-import { MessageFramer, OpCode, readHeader } from '../../../src/testing/stand-in/wire';
+import type { CommandHandler } from '../../src/command-types';
+import type { StandInStore } from '../../src/engine/stand-in-store';
+import { resolveStandInOptions } from '../../src/stand-in-options';
+import { StandInWireServer } from '../../src/stand-in-server';
+import { MessageFramer, OpCode, readHeader } from '../../src/wire';
 import { waitFor, withDeadline } from './wait-for';
 
 const stored: Document[] = [];

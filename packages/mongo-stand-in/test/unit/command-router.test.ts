@@ -1,11 +1,7 @@
-import {
-  CommandFailure,
-  type CommandContext,
-  type CommandHandler,
-} from '../../../src/testing/stand-in/command-types';
-import { CommandRouter } from '../../../src/testing/stand-in/command-router';
-import type { StandInStore } from '../../../src/testing/stand-in/engine/stand-in-store';
-import { StandInState } from '../../../src/testing/stand-in/stand-in-state';
+import { CommandFailure, type CommandContext, type CommandHandler } from '../../src/command-types';
+import { CommandRouter } from '../../src/command-router';
+import type { StandInStore } from '../../src/engine/stand-in-store';
+import { StandInState } from '../../src/stand-in-state';
 
 const context: CommandContext = { dbName: 'docket', store: {} as StandInStore, connectionId: 1 };
 

@@ -1,4 +1,4 @@
-import { FailPointRegistry, failCommandReply } from '../../../src/testing/stand-in/fail-points';
+import { FailPointRegistry, failCommandReply } from '../../src/fail-points';
 
 const target = { commandName: 'insert', namespace: 'db.jobs', appName: 'app' };
 

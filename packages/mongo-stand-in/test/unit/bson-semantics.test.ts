@@ -1,14 +1,10 @@
 import { Binary, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
-import {
-  compareValues,
-  identicalValues,
-  valuesEqual,
-} from '../../../src/testing/stand-in/engine/bson-compare';
-import { cloneDocument } from '../../../src/testing/stand-in/engine/bson-clone';
-import { canonicalKey } from '../../../src/testing/stand-in/engine/canonical-key';
-import { compileFilter } from '../../../src/testing/stand-in/engine/query-matcher';
-import { parseSortSpec, sortDocuments } from '../../../src/testing/stand-in/engine/sort-documents';
-import { CommandFailure } from '../../../src/testing/stand-in/command-types';
+import { compareValues, identicalValues, valuesEqual } from '../../src/engine/bson-compare';
+import { cloneDocument } from '../../src/engine/bson-clone';
+import { canonicalKey } from '../../src/engine/canonical-key';
+import { compileFilter } from '../../src/engine/query-matcher';
+import { parseSortSpec, sortDocuments } from '../../src/engine/sort-documents';
+import { CommandFailure } from '../../src/command-types';
 
 describe('BSON comparison', () => {
   it('orders values of different types by the canonical BSON type order', () => {

@@ -1,8 +1,8 @@
-/** Command-line arguments of `stand-in-cli`. */
+/** Command-line arguments of `docket-mongo-stand-in`. */
 
 /** Usage text (stdout for `--help`, stderr for bad arguments). */
 export const USAGE =
-  'usage: stand-in-cli [--port N] [--exit-with-parent]\n' +
+  'usage: docket-mongo-stand-in [--port N] [--exit-with-parent]\n' +
   '  --port N             TCP port on 127.0.0.1 (0 or absent: any free port)\n' +
   '  --exit-with-parent   stop when stdin closes\n';
 

@@ -4,7 +4,7 @@
  * indexes, cursors across batches, and the refusals of a standalone mongod.
  */
 import { Long, MongoBulkWriteError, MongoClient, MongoServerError, type Document } from 'mongodb';
-import { startStandIn, type StandInServer } from '../../../src/testing/stand-in/start-stand-in';
+import { startStandIn, type StandInServer } from '../../src/start-stand-in';
 
 // One describe block, so that its afterAll runs before the leak check's top-level afterAll.
 describe('stand-in through the driver', () => {

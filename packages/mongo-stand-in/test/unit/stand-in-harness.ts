@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
-import { CommandFailure } from '../../../src/testing/stand-in/command-types';
-import { dataCommands } from '../../../src/testing/stand-in/commands/data-commands';
-import { StandInStore } from '../../../src/testing/stand-in/engine/stand-in-store';
+import { CommandFailure } from '../../src/command-types';
+import { dataCommands } from '../../src/commands/data-commands';
+import { StandInStore } from '../../src/engine/stand-in-store';
 
 /**
  * Calls data-command handlers directly, as the router does: `ok: 1` added to a reply, a
