@@ -8,7 +8,8 @@ import { createDefaultLogger } from './logging/create-logger';
 import { JobScheduler } from './scheduler/job-scheduler';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
 import { systemClock } from './server/clock';
-import { JobServer } from './server/job-server';
+import { JobServerEngine } from './server/job-server';
+import type { JobServer } from './server/job-server.interface';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
@@ -54,7 +55,7 @@ interface DocketParts {
 export class Docket {
   /** The scheduler also registered in the container under {@link JOB_SCHEDULER}. */
   readonly scheduler: IJobScheduler;
-  private readonly servers = new Set<JobServer>();
+  private readonly servers = new Set<JobServerEngine>();
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly parts: DocketParts) {
@@ -131,7 +132,7 @@ export class Docket {
     if (this.closing) throw new StorageError('Docket is closed: cannot start a server');
     const { store, queues, servers, slots, recurring, registry, events, logger, clock } =
       this.parts;
-    const server = new JobServer(resolved, {
+    const server = new JobServerEngine(resolved, {
       store,
       servers,
       slots,

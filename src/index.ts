@@ -4,12 +4,16 @@
  */
 export { Docket } from './docket';
 export type { DocketOptions, DocketMongoOptions } from './docket-options';
+export type { RetentionOptions } from './storage/retention';
+export type { QueueInfo } from './storage/mongo/mongo-queue-store';
+export type { ServerInfo } from './storage/mongo/mongo-server-registry';
 
 export { Job } from './jobs/job.decorator';
 export type { IJob, JobClass } from './jobs/job.interface';
 
 export { JobHandler } from './handlers/job-handler.decorator';
-export type { JobHandlerOptions } from './handlers/job-handler.decorator';
+export type { JobHandlerOptions, HandlerClass } from './handlers/job-handler.decorator';
+export type { BackoffOptions } from './handlers/job-handler-options';
 export type { IJobHandler } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 
@@ -17,13 +21,19 @@ export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
 export type {
   IJobScheduler,
   EnqueueOptions,
+  ContinuationOptions,
   ScheduleTime,
 } from './scheduler/job-scheduler.interface';
 
-export { JobServer } from './server/job-server';
+export { Recurring } from './recurring/recurring.decorator';
+export type { RecurringDeclarationOptions } from './recurring/recurring.decorator';
+export type { RecurringOptions, MissedRunPolicy } from './recurring/recurring-options';
+export type { RecurringJobInfo } from './recurring/recurring-record';
+
+export type { JobServer } from './server/job-server.interface';
 export type { JobServerOptions } from './server/job-server-options';
 export { handleShutdownSignals } from './server/shutdown-signals';
-export type { ShutdownSignalOptions } from './server/shutdown-signals';
+export type { Closable, ShutdownSignalOptions } from './server/shutdown-signals';
 export type { Clock } from './server/clock';
 
 export type { DocketEvents, DocketEventName, JobEventBase } from './events/docket-events';
@@ -58,9 +68,7 @@ export {
 } from './errors';
 export type { DocketErrorDetails, ValidationIssue } from './errors';
 
-// ---------------------------------------------------------------------------------------
-// Commands and sagas (issue 5)
-// ---------------------------------------------------------------------------------------
+// Commands and sagas
 export {
   BaseCommand,
   COMMAND_BUS,
@@ -97,6 +105,7 @@ export type {
   SagaContext,
   SagaOutcome,
   SagaReaction,
+  SagaReactionMethod,
   SagaRunnerOptions,
 } from './sagas';
 export {

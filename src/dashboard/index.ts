@@ -8,17 +8,15 @@
 export { createDashboardHandler, type DashboardHandler } from './dashboard-handler';
 export {
   DASHBOARD_DEFAULTS,
-  resolveDashboardOptions,
   type DashboardAuthorize,
   type DashboardOptions,
-  type ResolvedDashboardOptions,
 } from './dashboard-options';
 export {
   startDashboard,
   type RunningDashboard,
   type StandaloneDashboardOptions,
 } from './start-dashboard';
-export { DASHBOARD_INDEXES, ensureDashboardIndexes } from './queries/dashboard-indexes';
+export { ensureDashboardIndexes } from './queries/dashboard-indexes';
 export { openApiDocument } from './openapi/openapi-document';
 export type * from './api-types';
 export { API_JOB_STATES } from './api-types';

@@ -1,3 +1,4 @@
+import type { JobServer } from './job-server.interface';
 import { hostname } from 'node:os';
 import type { Logger } from 'winston';
 import { JobDeletedError, LeaseLostError, ServerStoppingError } from '../errors';
@@ -22,7 +23,7 @@ export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-serv
  * Claims due jobs of its queues and job types, runs them under its concurrency limits,
  * keeps their leases alive, re-enqueues jobs of dead servers, and stops gracefully.
  */
-export class JobServer {
+export class JobServerEngine implements JobServer {
   private readonly running = new Map<string, JobExecution>();
   private readonly paused: PausedQueues;
   private readonly scope: ClaimScope;

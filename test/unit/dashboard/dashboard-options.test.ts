@@ -1,6 +1,6 @@
 import { Script } from 'node:vm';
 import { InvalidOptionsError } from '../../../src';
-import { resolveDashboardOptions } from '../../../src/dashboard';
+import { resolveDashboardOptions } from '../../../src/dashboard/dashboard-options';
 import { decodeCursor, encodeCursor } from '../../../src/dashboard/queries/job-cursor';
 import { APP_SCRIPT } from '../../../src/dashboard/ui/app-script';
 import { renderPageShell } from '../../../src/dashboard/ui/page-shell';
