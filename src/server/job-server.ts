@@ -14,6 +14,7 @@ import type { ResolvedJobServerOptions } from './job-server-options';
 import { PausedQueues } from './paused-queues';
 import { recoverAbandonedWork } from './recovery';
 import { settledWithin } from './settled-within';
+import { UnhandledJobTypes } from './unhandled-job-types';
 import { WakeSignal } from './wake-signal';
 
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
@@ -42,6 +43,7 @@ export class JobServer {
   private stopped: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private readonly outcomes: CompletionBatcher;
+  private readonly unhandled: UnhandledJobTypes;
 
   constructor(
     readonly options: ResolvedJobServerOptions,
@@ -63,6 +65,7 @@ export class JobServer {
       report: (error, context) => this.report(error, context),
     });
     this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots);
+    this.unhandled = new UnhandledJobTypes(deps, this.logger, options);
   }
 
   /** This server's id (in leases, history and logs). */
@@ -119,6 +122,7 @@ export class JobServer {
         hostname: hostname(),
         pid: process.pid,
         queues: [...this.options.queues],
+        jobTypes: this.deps.registry.jobTypes(),
         concurrency: this.options.concurrency,
         startedAt,
         heartbeatAt: this.deps.clock.now(),
@@ -342,16 +346,15 @@ export class JobServer {
     }
   }
 
+  /** The periodic sweep: abandoned work, then job types no live server handles. */
   private async recover(): Promise<void> {
-    const recovered = await recoverAbandonedWork(
-      this.deps.store,
-      this.deps.events,
-      this.deps.clock,
-    );
+    const { store, events, clock } = this.deps;
+    const recovered = await recoverAbandonedWork(store, events, clock);
     if (recovered > 0) {
       this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
       this.wake.wake();
     }
+    await this.unhandled.check();
   }
 
   private report(error: unknown, context: string): void {
