@@ -1,8 +1,8 @@
 import { DocketError } from './docket-error';
 
 /**
- * `pauseQueue` or `resumeQueue` named a queue that no job, server or stored queue state
- * knows: most often a typo, which would otherwise pause nothing (or leave the real queue
+ * `pauseQueue` or `resumeQueue` named a queue that no job, server, recurring job or stored
+ * queue state knows: most often a typo, which would otherwise pause nothing (or leave the real queue
  * paused). Pass `{ allowUnknown: true }` to pause a queue ahead of time.
  */
 export class UnknownQueueError extends DocketError {
@@ -15,8 +15,8 @@ export class UnknownQueueError extends DocketError {
    */
   constructor(queue: string, operation: 'pauseQueue' | 'resumeQueue') {
     super(
-      `${operation}: queue '${queue}' is unknown (no job, server or stored queue state uses ` +
-        'it). Check the name, or pass { allowUnknown: true } to ' +
+      `${operation}: queue '${queue}' is unknown (no job, server, recurring job or stored ` +
+        'queue state uses it). Check the name, or pass { allowUnknown: true } to ' +
         (operation === 'pauseQueue' ? 'pause it ahead of time' : 'accept it (nothing to resume)'),
       { queue },
     );

@@ -168,7 +168,7 @@ describe('queues', () => {
     expect(error).toBeInstanceOf(UnknownQueueError);
     expect(error).toMatchObject({ code: 'UNKNOWN_QUEUE', queue: 'mial' });
     expect((error as Error).message).toBe(
-      "pauseQueue: queue 'mial' is unknown (no job, server or stored queue state uses it). " +
+      "pauseQueue: queue 'mial' is unknown (no job, server, recurring job or stored queue state uses it). " +
         'Check the name, or pass { allowUnknown: true } to pause it ahead of time',
     );
     await expect(docket.resumeQueue('mial')).rejects.toBeInstanceOf(UnknownQueueError);

@@ -136,7 +136,7 @@ const cases: Array<[DocketError, string, string, string]> = [
     new UnknownQueueError('mial', 'resumeQueue'),
     'UnknownQueueError',
     'UNKNOWN_QUEUE',
-    "resumeQueue: queue 'mial' is unknown (no job, server or stored queue state uses it). " +
+    "resumeQueue: queue 'mial' is unknown (no job, server, recurring job or stored queue state uses it). " +
       'Check the name, or pass { allowUnknown: true } to accept it (nothing to resume)',
   ],
   [
