@@ -3,7 +3,12 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import { InvalidOptionsError } from './errors';
 import type { HandlerClass } from './handlers';
-import { checkKnownKeys, checkPlainObject, checkString } from './options/option-checks';
+import {
+  checkBoolean,
+  checkKnownKeys,
+  checkPlainObject,
+  checkString,
+} from './options/option-checks';
 import type { Clock } from './server/clock';
 import type { RetentionOptions } from './storage/retention';
 
@@ -118,4 +123,26 @@ export function checkDocketOptions(options: DocketOptions): void {
 export function dbNameFromUri(uri: string): string | undefined {
   const match = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]+)/.exec(uri);
   return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+/** Options of `Docket.pauseQueue` and `Docket.resumeQueue`. */
+export interface QueueStateOptions {
+  /**
+   * Accept a queue that no job, server, recurring job or stored queue state names yet.
+   * Pausing it stores its paused state ahead of time, so servers started later find it
+   * paused; resuming it changes nothing and resolves false. Without it such a name is
+   * taken for a typo and refused with `UnknownQueueError`.
+   * @defaultValue false
+   */
+  readonly allowUnknown?: boolean;
+}
+
+/** Validates {@link QueueStateOptions}; returns whether unknown queues are accepted. */
+export function resolveQueueStateOptions(options: QueueStateOptions | undefined): boolean {
+  if (options === undefined) return false;
+  checkPlainObject('options', options);
+  checkKnownKeys('options', options, ['allowUnknown']);
+  return options.allowUnknown === undefined
+    ? false
+    : checkBoolean('allowUnknown', options.allowUnknown);
 }

@@ -1,9 +1,11 @@
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'winston';
-import { DocketError, StorageError } from './errors';
+import { COMMAND_BUS } from './commands/command-bus.interface';
+import { ExecuteCommandJobHandler } from './commands/execute-command-job.handler';
+import { DocketClosedError, DocketError, StorageError, UnknownQueueError } from './errors';
 import type { DocketEventName, DocketEvents } from './events/docket-events';
 import { EventBus } from './events/event-bus';
-import { HandlerRegistry, decoratedHandlerClasses } from './handlers';
+import { HandlerRegistry, checkHandlerDependencies, decoratedHandlerClasses } from './handlers';
 import { createDefaultLogger } from './logging/create-logger';
 import { JobScheduler } from './scheduler/job-scheduler';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
@@ -16,11 +18,19 @@ import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
 import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
+import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
+import type { WaitingJobType } from './storage/job-store';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
 import { checkQueueName } from './options/option-checks';
 import type { Clock } from './server/clock';
-import { checkDocketOptions, dbNameFromUri, type DocketOptions } from './docket-options';
+import {
+  checkDocketOptions,
+  dbNameFromUri,
+  resolveQueueStateOptions,
+  type DocketOptions,
+  type QueueStateOptions,
+} from './docket-options';
 
 const DEFAULT_PREFIX = 'docket.';
 
@@ -35,6 +45,7 @@ interface DocketParts {
   readonly queues: MongoQueueStore;
   readonly servers: MongoServerRegistry;
   readonly slots: MongoSlotStore;
+  readonly waiting: MongoWaitingJobTypes;
   readonly recurring: RecurringJobs;
   readonly registry: HandlerRegistry;
   readonly events: EventBus;
@@ -57,9 +68,13 @@ export class Docket {
   readonly scheduler: IJobScheduler;
   private readonly servers = new Set<JobServerEngine>();
   private closing: Promise<void> | undefined;
+  /** Set once `close()` has stopped the servers, before the client closes. */
+  private closed = false;
 
   private constructor(private readonly parts: DocketParts) {
-    this.scheduler = new JobScheduler(parts.store, parts.recurring, parts.events, parts.clock);
+    this.scheduler = new JobScheduler(parts.store, parts.recurring, parts.events, parts.clock, {
+      checkOpen: (operation) => this.checkOpen(operation),
+    });
     parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
   }
 
@@ -97,6 +112,7 @@ export class Docket {
       const queues = new MongoQueueStore(db, collectionPrefix);
       const servers = new MongoServerRegistry(db, collectionPrefix);
       const slots = new MongoSlotStore(db, collectionPrefix);
+      const waiting = new MongoWaitingJobTypes(db, collectionPrefix);
       return new Docket({
         options,
         client,
@@ -107,6 +123,7 @@ export class Docket {
         queues,
         servers,
         slots,
+        waiting,
         recurring,
         registry,
         events,
@@ -124,22 +141,34 @@ export class Docket {
   }
 
   /**
-   * Starts a job server in this process (several may run, e.g. one per queue group).
+   * Starts a job server in this process (several may run, e.g. one per queue group). Before
+   * it claims anything, it checks that the container can resolve every handler's constructor
+   * parameters (without constructing them).
+   *
+   * `ExecuteCommandJobHandler` is among the default handlers only when the container has a
+   * `COMMAND_BUS` by then (`CommandBus.register`, before or after `Docket.create`); listed in
+   * `handlers` explicitly, it needs one like any dependency.
+   * @throws DocketClosedError once `close()` was called.
    * @throws InvalidOptionsError for invalid options.
+   * @throws UnresolvableDependencyError when a handler's constructor needs a token the
+   *   container does not provide, or a class it cannot construct.
    */
   async startServer(options?: JobServerOptions): Promise<JobServer> {
+    if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
-    if (this.closing) throw new StorageError('Docket is closed: cannot start a server');
-    const { store, queues, servers, slots, recurring, registry, events, logger, clock } =
-      this.parts;
+    const { store, queues, servers, slots, waiting, recurring, events, logger, clock } = this.parts;
+    const { container } = this.parts.options;
+    const registry = this.activeRegistry();
+    checkHandlerDependencies(container, registry.all());
     const server = new JobServerEngine(resolved, {
       store,
       servers,
       slots,
+      waiting,
       queueStates: queues,
       recurring,
       registry,
-      container: this.parts.options.container,
+      container,
       events,
       logger,
       clock,
@@ -165,22 +194,29 @@ export class Docket {
   /**
    * Pauses a queue: no server claims from it until it is resumed; running jobs finish.
    * Servers in this process stop at once, others at their next `queueRefreshIntervalMs`.
-   * Resolves false when it was paused already.
-   * @throws InvalidOptionsError for an invalid queue name.
+   *
+   * A name that no job, server, recurring job or stored queue state uses is refused as a
+   * likely typo (which would pause nothing while the real queue keeps running); to pause a
+   * queue ahead of time, before anything uses it, pass `{ allowUnknown: true }`.
+   * @returns true when the queue was paused now, false when it was paused already.
+   * @throws InvalidOptionsError for an invalid queue name or options.
+   * @throws UnknownQueueError for an unknown queue without `allowUnknown`.
+   * @throws DocketClosedError after `close()`.
    */
-  async pauseQueue(queue: string): Promise<boolean> {
-    checkQueueName('queue', queue);
-    const changed = await this.parts.queues.setPaused(queue, true, this.parts.clock.now());
-    this.parts.events.emit('queue.paused', { queue });
-    return changed;
+  async pauseQueue(queue: string, options?: QueueStateOptions): Promise<boolean> {
+    return this.setQueuePaused('pauseQueue', queue, true, options);
   }
 
-  /** Resumes a paused queue; resolves false when it was not paused. */
-  async resumeQueue(queue: string): Promise<boolean> {
-    checkQueueName('queue', queue);
-    const changed = await this.parts.queues.setPaused(queue, false, this.parts.clock.now());
-    this.parts.events.emit('queue.resumed', { queue });
-    return changed;
+  /**
+   * Resumes a paused queue. An unknown name is refused as in {@link pauseQueue} (a typo
+   * would leave the real queue paused); with `{ allowUnknown: true }` it resolves false.
+   * @returns true when the queue was resumed now, false when it was not paused.
+   * @throws InvalidOptionsError for an invalid queue name or options.
+   * @throws UnknownQueueError for an unknown queue without `allowUnknown`.
+   * @throws DocketClosedError after `close()`.
+   */
+  async resumeQueue(queue: string, options?: QueueStateOptions): Promise<boolean> {
+    return this.setQueuePaused('resumeQueue', queue, false, options);
   }
 
   /** Queues with unfinished jobs or a stored state: paused or not, and counts by state. */
@@ -197,6 +233,18 @@ export class Docket {
     return this.parts.servers.list(this.parts.clock.now(), staleAfterMs);
   }
 
+  /**
+   * Job types whose due jobs wait while no live server (heartbeat within `staleAfterMs`)
+   * handles them, with how many wait; sorted by type. Empty when a live server predates the
+   * record of handled types (it may handle any).
+   * @defaultValue staleAfterMs: 30000, as {@link listServers}
+   */
+  async listUnhandledJobTypes(staleAfterMs = 30_000): Promise<WaitingJobType[]> {
+    const now = this.parts.clock.now();
+    const handled = await this.parts.servers.handledJobTypes(now, staleAfterMs);
+    return handled === null ? [] : this.parts.waiting.waitingJobTypes([...handled], now);
+  }
+
   /** The database holding Docket's collections (for tooling such as the dashboard). */
   get database(): Db {
     return this.parts.db;
@@ -207,9 +255,9 @@ export class Docket {
     return this.parts.collectionPrefix;
   }
 
-  /** Job types this instance has handlers for. */
+  /** Job types this instance's servers handle (see {@link startServer} for the command job). */
   get jobTypes(): string[] {
-    return this.parts.registry.jobTypes();
+    return this.activeRegistry().jobTypes();
   }
 
   /**
@@ -227,11 +275,14 @@ export class Docket {
 
   private async doClose(): Promise<void> {
     const failures: unknown[] = [];
+    // Running jobs may still enqueue while their servers stop: the scheduler refuses only
+    // from here on.
     await Promise.all(
       [...this.servers].map((server) =>
         server.stop().catch((error: unknown) => failures.push(error)),
       ),
     );
+    this.closed = true;
     if (this.parts.ownsClient) {
       await this.parts.client.close().catch((error: unknown) => failures.push(error));
     }
@@ -241,5 +292,38 @@ export class Docket {
         context: 'closing Docket',
       });
     }
+  }
+
+  /** @throws DocketClosedError once `close()` has stopped the servers. */
+  private checkOpen(operation: string): void {
+    if (this.closed) throw new DocketClosedError(operation);
+  }
+
+  /**
+   * The handlers servers run: the default list keeps the command job's handler only when
+   * the container has a command bus (it is loaded with Docket, needed only with commands).
+   */
+  private activeRegistry(): HandlerRegistry {
+    const { registry, options } = this.parts;
+    if (options.handlers !== undefined || options.container.isRegistered(COMMAND_BUS, true)) {
+      return registry;
+    }
+    return registry.without(ExecuteCommandJobHandler);
+  }
+
+  private async setQueuePaused(
+    operation: 'pauseQueue' | 'resumeQueue',
+    queue: string,
+    paused: boolean,
+    options: QueueStateOptions | undefined,
+  ): Promise<boolean> {
+    this.checkOpen(operation);
+    checkQueueName('queue', queue);
+    const allowUnknown = resolveQueueStateOptions(options);
+    const { queues, clock, events } = this.parts;
+    const changed = await queues.setPaused(queue, paused, clock.now(), allowUnknown);
+    if (changed === null) throw new UnknownQueueError(queue, operation);
+    events.emit(paused ? 'queue.paused' : 'queue.resumed', { queue });
+    return changed;
   }
 }

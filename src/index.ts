@@ -3,10 +3,11 @@
  * This file is the public API; everything else is internal.
  */
 export { Docket } from './docket';
-export type { DocketOptions, DocketMongoOptions } from './docket-options';
+export type { DocketOptions, DocketMongoOptions, QueueStateOptions } from './docket-options';
 export type { RetentionOptions } from './storage/retention';
-export type { QueueInfo } from './storage/mongo/mongo-queue-store';
-export type { ServerInfo } from './storage/mongo/mongo-server-registry';
+export type { QueueInfo } from './storage/queue-info';
+export type { ServerInfo } from './storage/server-info';
+export type { WaitingJobType } from './storage/job-store';
 
 export { Job } from './jobs/job.decorator';
 export type { IJob, JobClass } from './jobs/job.interface';
@@ -48,6 +49,7 @@ export type {
 
 export {
   DocketError,
+  DocketClosedError,
   DuplicateHandlerError,
   DuplicateJobTypeError,
   HandlerNotFoundError,
@@ -62,11 +64,18 @@ export {
   PayloadTooLargeError,
   StorageError,
   UnknownJobTypeError,
+  UnknownQueueError,
+  UnresolvableDependencyError,
   ServerStoppingError,
   UniqueKeyConflictError,
   RecurringJobNotFoundError,
 } from './errors';
-export type { DocketErrorDetails, ValidationIssue } from './errors';
+export type {
+  DocketErrorDetails,
+  UnresolvableDependency,
+  UnresolvableDependencyReason,
+  ValidationIssue,
+} from './errors';
 
 // Commands and sagas
 export {

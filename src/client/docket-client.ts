@@ -9,11 +9,13 @@ import type {
   ApiJobSummary,
   ApiJobTypes,
   ApiQueue,
+  ApiQueueStateRequest,
   ApiQueueStateResult,
   ApiRecurringJob,
   ApiServer,
   ApiStats,
   ApiTriggerResult,
+  ApiUnhandledJobType,
 } from '../dashboard/api-types';
 import {
   ApiAuthorizationError,
@@ -177,6 +179,14 @@ export class DocketClient {
     return [...(await this.call<ApiJobTypes>('GET', 'job-types')).types];
   }
 
+  /**
+   * Types of due jobs that wait while no live server handles them, with how many wait.
+   * `GET api/job-types`
+   */
+  async listUnhandledJobTypes(): Promise<ApiUnhandledJobType[]> {
+    return [...(await this.call<ApiJobTypes>('GET', 'job-types')).unhandled];
+  }
+
   /** Recurring jobs with next and last run. `GET api/recurring` */
   listRecurring(): Promise<ApiRecurringJob[]> {
     return this.call('GET', 'recurring');
@@ -213,14 +223,22 @@ export class DocketClient {
     return this.call('GET', 'queues');
   }
 
-  /** Pauses a queue. `POST api/queues/{name}/pause` */
-  pauseQueue(name: string): Promise<ApiQueueStateResult> {
-    return this.call('POST', `queues/${segment(name)}/pause`, {});
+  /**
+   * Pauses a queue. `POST api/queues/{name}/pause`
+   * @throws ApiNotFoundError (`UNKNOWN_QUEUE`) for a queue nothing uses yet, unless
+   *   `options.allowUnknown` (to pause it ahead of time).
+   */
+  pauseQueue(name: string, options: ApiQueueStateRequest = {}): Promise<ApiQueueStateResult> {
+    return this.call('POST', `queues/${segment(name)}/pause`, { ...options });
   }
 
-  /** Resumes a queue. `POST api/queues/{name}/resume` */
-  resumeQueue(name: string): Promise<ApiQueueStateResult> {
-    return this.call('POST', `queues/${segment(name)}/resume`, {});
+  /**
+   * Resumes a queue. `POST api/queues/{name}/resume`
+   * @throws ApiNotFoundError (`UNKNOWN_QUEUE`) for a queue nothing uses, unless
+   *   `options.allowUnknown`.
+   */
+  resumeQueue(name: string, options: ApiQueueStateRequest = {}): Promise<ApiQueueStateResult> {
+    return this.call('POST', `queues/${segment(name)}/resume`, { ...options });
   }
 
   /** The API's OpenAPI document. `GET api/openapi.json` */

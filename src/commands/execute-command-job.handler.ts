@@ -9,8 +9,11 @@ import { ExecuteCommandJob } from './execute-command.job';
  * Runs {@link ExecuteCommandJob}s: sends the rebuilt command through the {@link COMMAND_BUS}
  * registered in the container (Docket's `CommandBus`, or an adapter over your own bus).
  *
- * `Docket.create` runs it by default (it is a loaded `@JobHandler` class); when you pass
- * `handlers: [...]` explicitly, add `ExecuteCommandJobHandler` to the list.
+ * With the default handler list, servers run it when the container has a
+ * {@link COMMAND_BUS} at `startServer` (`CommandBus.register`, before or after
+ * `Docket.create`); an app without commands neither needs a bus nor claims command jobs.
+ * When you pass `handlers: [...]` explicitly, add `ExecuteCommandJobHandler` to the list,
+ * and `startServer` fails with an `UnresolvableDependencyError` if no bus is registered.
  */
 @JobHandler(ExecuteCommandJob)
 export class ExecuteCommandJobHandler implements IJobHandler<ExecuteCommandJob> {

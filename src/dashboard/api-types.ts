@@ -55,6 +55,17 @@ export interface ApiStats {
   readonly servers: { readonly alive: number; readonly total: number };
   /** Recurring jobs defined. */
   readonly recurring: number;
+  /** Types of due jobs that wait while no live server handles them (empty when none). */
+  readonly unhandled: readonly ApiUnhandledJobType[];
+}
+
+/** Due jobs of one type that wait while no live server (recent heartbeat) handles the type. */
+export interface ApiUnhandledJobType {
+  readonly type: string;
+  /** Due jobs of the type: `enqueued`, or `scheduled` with a due time passed. */
+  readonly waiting: number;
+  /** Due time of the one that has waited longest. */
+  readonly oldestDueAt: string;
 }
 
 /** A queue (`GET api/queues`). */
@@ -199,6 +210,8 @@ export interface ApiServer {
   readonly hostname: string;
   readonly pid: number;
   readonly queues: readonly string[];
+  /** Job types it handles; null for a server that does not record them (an older version). */
+  readonly jobTypes: readonly string[] | null;
   readonly concurrency: number;
   /** Jobs running on it at its last heartbeat. */
   readonly running: number;
@@ -231,4 +244,16 @@ export interface ApiQueueStateResult {
 export interface ApiJobTypes {
   /** Job type names whose classes are loaded in the dashboard's process (enqueue accepts these). */
   readonly types: readonly string[];
+  /** Types of due jobs that wait while no live server handles them, as in `api/stats`. */
+  readonly unhandled: readonly ApiUnhandledJobType[];
+}
+
+/** Body of `POST api/queues/{name}/pause` and `/resume` (both fields optional). */
+export interface ApiQueueStateRequest {
+  /**
+   * Accept a queue no job, server, recurring job or stored state names yet (pause it ahead
+   * of time); without it such a name answers 404 `UNKNOWN_QUEUE`.
+   * @defaultValue false
+   */
+  readonly allowUnknown?: boolean;
 }

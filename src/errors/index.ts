@@ -1,4 +1,5 @@
 export { DocketError, type DocketErrorDetails } from './docket-error';
+export { DocketClosedError } from './docket-closed.error';
 export { DuplicateHandlerError } from './duplicate-handler.error';
 export { DuplicateJobTypeError } from './duplicate-job-type.error';
 export { HandlerNotFoundError } from './handler-not-found.error';
@@ -15,6 +16,12 @@ export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStoppingError } from './server-stopping.error';
 export { StorageError } from './storage.error';
 export { UnknownJobTypeError } from './unknown-job-type.error';
+export { UnknownQueueError } from './unknown-queue.error';
+export {
+  UnresolvableDependencyError,
+  type UnresolvableDependency,
+  type UnresolvableDependencyReason,
+} from './unresolvable-dependency.error';
 // Commands and sagas
 export { CommandHandlerNotFoundError } from './command-handler-not-found.error';
 export { DuplicateCommandHandlerError } from './duplicate-command-handler.error';

@@ -22,6 +22,11 @@ export interface HandlerRegistration {
   readonly handlerClass: HandlerClass;
   /** The handler's options, defaults applied. */
   readonly options: ResolvedJobHandlerOptions;
+  /**
+   * The container already had its own registration for the handler class (a factory, a
+   * value, another class): Docket left it as registered.
+   */
+  readonly registeredByCaller: boolean;
 }
 
 /**
@@ -73,15 +78,24 @@ export class HandlerRegistry {
           jobClass: metadata.jobClass,
           handlerClass,
           options: metadata.options,
+          registeredByCaller: container.isRegistered(handlerClass),
         }),
       );
     }
-    for (const { handlerClass } of byJobType.values()) {
-      if (!container.isRegistered(handlerClass)) {
-        container.register(handlerClass, { useClass: handlerClass });
-      }
+    for (const { handlerClass, registeredByCaller } of byJobType.values()) {
+      if (!registeredByCaller) container.register(handlerClass, { useClass: handlerClass });
     }
     return new HandlerRegistry(byJobType);
+  }
+
+  /**
+   * This registry without `handlerClass` (the same registry when it is not part of it). Its
+   * container registration is left as it is: resolving it stays possible, claiming its jobs
+   * does not.
+   */
+  without(handlerClass: HandlerClass): HandlerRegistry {
+    const kept = [...this.byJobType].filter(([, entry]) => entry.handlerClass !== handlerClass);
+    return kept.length === this.byJobType.size ? this : new HandlerRegistry(new Map(kept));
   }
 
   /** The registration for `jobType`, or `undefined` if no handler handles it. */

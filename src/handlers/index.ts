@@ -16,3 +16,4 @@ export {
   type JobHandlerMetadata,
 } from './job-handler.decorator';
 export type { IJobHandler } from './job-handler.interface';
+export { checkHandlerDependencies } from './handler-dependencies';

@@ -25,16 +25,28 @@ import { releaseContinuations } from './release-continuations';
 /** MongoDB's document size limit: a job record must fit in one document. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
-/** {@link IJobScheduler} on a {@link JobStore} (and the recurring jobs of the same Docket). */
+/** What a scheduler asks its Docket before each verb. */
+export interface SchedulerLifecycle {
+  /** @throws DocketClosedError once the Docket is closed. */
+  checkOpen(operation: string): void;
+}
+
+/**
+ * {@link IJobScheduler} on a {@link JobStore} (and the recurring jobs of the same Docket).
+ * Every verb first asks `lifecycle` whether the Docket is still open, so a call after
+ * `close()` fails with a `DocketClosedError` before anything touches storage.
+ */
 export class JobScheduler implements IJobScheduler {
   constructor(
     private readonly store: JobStore,
     private readonly recurring: RecurringJobs,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly lifecycle: SchedulerLifecycle,
   ) {}
 
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
+    this.lifecycle.checkOpen('enqueue');
     const now = this.clock.now();
     const record = await this.prepare(job, resolveEnqueueOptions(options), {
       now,
@@ -45,6 +57,7 @@ export class JobScheduler implements IJobScheduler {
   }
 
   async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
+    this.lifecycle.checkOpen('enqueueMany');
     if (!Array.isArray(jobs)) {
       throw new InvalidOptionsError(`jobs must be an array of jobs, got ${describeValue(jobs)}`, {
         option: 'jobs',
@@ -71,6 +84,7 @@ export class JobScheduler implements IJobScheduler {
   }
 
   async schedule(job: IJob, when: ScheduleTime, options?: EnqueueOptions): Promise<string> {
+    this.lifecycle.checkOpen('schedule');
     const now = this.clock.now();
     const dueAt = resolveDueAt(when, now);
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
@@ -79,6 +93,7 @@ export class JobScheduler implements IJobScheduler {
   }
 
   async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
+    this.lifecycle.checkOpen('continueWith');
     const now = this.clock.now();
     const resolved = resolveContinuationOptions(options);
     const record = await this.prepare(job, resolved, {
@@ -101,6 +116,7 @@ export class JobScheduler implements IJobScheduler {
   }
 
   async delete(jobId: string): Promise<boolean> {
+    this.lifecycle.checkOpen('delete');
     if (typeof jobId !== 'string' || jobId.length === 0) return false;
     const now = this.clock.now();
     const before = await this.store.delete(jobId, now);
@@ -118,6 +134,7 @@ export class JobScheduler implements IJobScheduler {
   }
 
   async requeue(jobId: string): Promise<boolean> {
+    this.lifecycle.checkOpen('requeue');
     if (typeof jobId !== 'string' || jobId.length === 0) return false;
     const record = await this.store.requeue(jobId, this.clock.now());
     if (!record) return false;
@@ -130,32 +147,38 @@ export class JobScheduler implements IJobScheduler {
     return true;
   }
 
-  addOrUpdateRecurring(
+  async addOrUpdateRecurring(
     id: string,
     job: IJob,
     cron: string,
     options?: RecurringOptions,
   ): Promise<void> {
+    this.lifecycle.checkOpen('addOrUpdateRecurring');
     return this.recurring.addOrUpdate(id, job, cron, options);
   }
 
-  removeRecurring(id: string): Promise<boolean> {
+  async removeRecurring(id: string): Promise<boolean> {
+    this.lifecycle.checkOpen('removeRecurring');
     return this.recurring.remove(id);
   }
 
-  triggerRecurring(id: string): Promise<string> {
+  async triggerRecurring(id: string): Promise<string> {
+    this.lifecycle.checkOpen('triggerRecurring');
     return this.recurring.trigger(id);
   }
 
-  pauseRecurring(id: string): Promise<boolean> {
+  async pauseRecurring(id: string): Promise<boolean> {
+    this.lifecycle.checkOpen('pauseRecurring');
     return this.recurring.pause(id);
   }
 
-  resumeRecurring(id: string): Promise<boolean> {
+  async resumeRecurring(id: string): Promise<boolean> {
+    this.lifecycle.checkOpen('resumeRecurring');
     return this.recurring.resume(id);
   }
 
-  listRecurring(): Promise<RecurringJobInfo[]> {
+  async listRecurring(): Promise<RecurringJobInfo[]> {
+    this.lifecycle.checkOpen('listRecurring');
     return this.recurring.list();
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'winston';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistry } from '../handlers';
 import type { RecurringJobs } from '../recurring';
-import type { JobStore } from '../storage/job-store';
+import type { JobStore, WaitingJobTypesSource } from '../storage/job-store';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { SlotStore } from './global-slots';
 import type { Clock } from './clock';
@@ -17,12 +17,16 @@ export interface QueueStateSource {
 export interface ServerRegistry {
   announce(record: ServerRecord): Promise<void>;
   remove(serverId: string): Promise<void>;
+  /** Job types live servers handle; null when a live server does not say (it may handle any). */
+  handledJobTypes(now: Date, staleAfterMs: number): Promise<Set<string> | null>;
 }
 
 /** What a server needs from the Docket instance that starts it. */
 export interface JobServerDeps {
   readonly store: JobStore;
   readonly servers: ServerRegistry;
+  /** Due jobs by type, for the warning about jobs no live server handles. */
+  readonly waiting: WaitingJobTypesSource;
   readonly slots: SlotStore;
   readonly queueStates: QueueStateSource;
   /** Recurring jobs, whose ticker the server runs unless `options.recurring` is false. */

@@ -15,6 +15,7 @@ import type { ResolvedJobServerOptions } from './job-server-options';
 import { PausedQueues } from './paused-queues';
 import { recoverAbandonedWork } from './recovery';
 import { settledWithin } from './settled-within';
+import { UnhandledJobTypes } from './unhandled-job-types';
 import { WakeSignal } from './wake-signal';
 
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
@@ -43,6 +44,7 @@ export class JobServerEngine implements JobServer {
   private stopped: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private readonly outcomes: CompletionBatcher;
+  private readonly unhandled: UnhandledJobTypes;
 
   constructor(
     readonly options: ResolvedJobServerOptions,
@@ -64,6 +66,7 @@ export class JobServerEngine implements JobServer {
       report: (error, context) => this.report(error, context),
     });
     this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots);
+    this.unhandled = new UnhandledJobTypes(deps, this.logger, options);
   }
 
   /** This server's id (in leases, history and logs). */
@@ -120,6 +123,7 @@ export class JobServerEngine implements JobServer {
         hostname: hostname(),
         pid: process.pid,
         queues: [...this.options.queues],
+        jobTypes: this.deps.registry.jobTypes(),
         concurrency: this.options.concurrency,
         startedAt,
         heartbeatAt: this.deps.clock.now(),
@@ -343,16 +347,15 @@ export class JobServerEngine implements JobServer {
     }
   }
 
+  /** The periodic sweep: abandoned work, then job types no live server handles. */
   private async recover(): Promise<void> {
-    const recovered = await recoverAbandonedWork(
-      this.deps.store,
-      this.deps.events,
-      this.deps.clock,
-    );
+    const { store, events, clock } = this.deps;
+    const recovered = await recoverAbandonedWork(store, events, clock);
     if (recovered > 0) {
       this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
       this.wake.wake();
     }
+    await this.unhandled.check();
   }
 
   private report(error: unknown, context: string): void {

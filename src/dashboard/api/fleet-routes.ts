@@ -1,5 +1,5 @@
 import { API_JOB_STATES, type ApiStats } from '../api-types';
-import { toApiQueue, toApiRecurring, toApiServer } from '../queries/to-api';
+import { toApiQueue, toApiRecurring, toApiServer, toApiUnhandled } from '../queries/to-api';
 import { countByState, readThroughput } from '../queries/read-stats';
 import { notFound } from '../http/http-problem';
 import { checkBodyFields, idParam, queueParam } from './api-params';
@@ -8,12 +8,13 @@ import { ok, type ApiContext, type ApiRoute } from './api-route';
 async function stats(context: ApiContext): Promise<ApiStats> {
   const { docket, jobs, options } = context;
   const now = new Date();
-  const [states, queues, throughput, servers, recurring] = await Promise.all([
+  const [states, queues, throughput, servers, recurring, unhandled] = await Promise.all([
     countByState(jobs),
     docket.listQueues(),
     readThroughput(jobs, now),
     docket.listServers(options.serverStaleAfterMs),
     docket.database.collection(`${docket.collectionPrefix}recurring`).estimatedDocumentCount(),
+    docket.listUnhandledJobTypes(options.serverStaleAfterMs),
   ]);
   return {
     now: now.toISOString(),
@@ -23,15 +24,18 @@ async function stats(context: ApiContext): Promise<ApiStats> {
     lastDay: throughput.lastDay,
     servers: { alive: servers.filter((s) => s.alive).length, total: servers.length },
     recurring,
+    unhandled: unhandled.map(toApiUnhandled),
   };
 }
 
 async function setQueuePaused(context: ApiContext, paused: boolean) {
-  checkBodyFields(context, []);
+  checkBodyFields(context, ['allowUnknown']);
   const name = queueParam(context, 'name');
+  // Docket checks the value's type (400 naming `allowUnknown`).
+  const options = { allowUnknown: context.body.allowUnknown as boolean | undefined };
   const changed = paused
-    ? await context.docket.pauseQueue(name)
-    : await context.docket.resumeQueue(name);
+    ? await context.docket.pauseQueue(name, options)
+    : await context.docket.resumeQueue(name, options);
   return ok({ name, paused, changed });
 }
 

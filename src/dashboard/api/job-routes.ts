@@ -6,7 +6,7 @@ import { FINISHED_STATES } from '../../storage/job-record';
 import type { ApiEnqueueResult } from '../api-types';
 import { conflict, notFound } from '../http/http-problem';
 import { listJobs } from '../queries/list-jobs';
-import { toJobDetail } from '../queries/to-api';
+import { toApiUnhandled, toJobDetail } from '../queries/to-api';
 import {
   checkBodyFields,
   idParam,
@@ -171,8 +171,10 @@ export const JOB_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: 'api/job-types',
     operationId: 'listJobTypes',
-    async handle() {
-      return ok({ types: registeredJobTypes().sort() });
+    async handle(context) {
+      const { docket, options } = context;
+      const unhandled = await docket.listUnhandledJobTypes(options.serverStaleAfterMs);
+      return ok({ types: registeredJobTypes().sort(), unhandled: unhandled.map(toApiUnhandled) });
     },
   },
 ];

@@ -1,4 +1,5 @@
 import {
+  DocketClosedError,
   InvalidCronExpressionError,
   InvalidOptionsError,
   JobNotFoundError,
@@ -9,6 +10,7 @@ import {
   StorageError,
   UniqueKeyConflictError,
   UnknownJobTypeError,
+  UnknownQueueError,
 } from '../../errors';
 import { HttpProblem } from '../http/http-problem';
 
@@ -78,6 +80,12 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
   }
   if (error instanceof JobNotFoundError) {
     return new HttpProblem(404, 'JOB_NOT_FOUND', error.message);
+  }
+  if (error instanceof UnknownQueueError) {
+    return new HttpProblem(404, 'UNKNOWN_QUEUE', error.message, { queue: error.queue });
+  }
+  if (error instanceof DocketClosedError) {
+    return new HttpProblem(503, 'DOCKET_CLOSED', error.message);
   }
   report(error);
   if (error instanceof StorageError) {

@@ -87,6 +87,19 @@ function operation(
 
 const ok = jsonResponse('Done', ref('ActionResult'));
 
+/** Parameters, body and errors of pausing and resuming a queue. */
+const queueStateExtra = (allowed: string) => ({
+  parameters: [queueName],
+  requestBody: {
+    required: false,
+    description: `allowUnknown: accept a queue nothing uses yet (${allowed}); {} otherwise`,
+    content: { 'application/json': { schema: ref('QueueStateRequest') } },
+  },
+  errors: {
+    '404': errorResponse('No job, server, recurring job or stored state uses it (UNKNOWN_QUEUE)'),
+  },
+});
+
 /** Builds the OpenAPI document (a fresh object each call). */
 export function openApiDocument(): Record<string, unknown> {
   return {
@@ -184,9 +197,13 @@ export function openApiDocument(): Record<string, unknown> {
         ),
       },
       '/api/job-types': {
-        get: operation('listJobTypes', 'Job types whose classes the dashboard process has loaded', {
-          '200': jsonResponse('Type names', ref('JobTypes')),
-        }),
+        get: operation(
+          'listJobTypes',
+          'Job types whose classes the dashboard process has loaded, and those no live server handles',
+          {
+            '200': jsonResponse('Type names', ref('JobTypes')),
+          },
+        ),
       },
       '/api/recurring': {
         get: operation('listRecurring', 'Recurring jobs with their next and last run', {
@@ -260,7 +277,7 @@ export function openApiDocument(): Record<string, unknown> {
           'pauseQueue',
           'Pause a queue: no server claims from it until resumed',
           { '200': jsonResponse('New state', ref('QueueStateResult')) },
-          { parameters: [queueName] },
+          queueStateExtra('pause it ahead of time'),
           true,
         ),
       },
@@ -269,7 +286,7 @@ export function openApiDocument(): Record<string, unknown> {
           'resumeQueue',
           'Resume a paused queue',
           { '200': jsonResponse('New state', ref('QueueStateResult')) },
-          { parameters: [queueName] },
+          queueStateExtra('answer changed: false'),
           true,
         ),
       },

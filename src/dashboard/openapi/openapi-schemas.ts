@@ -119,7 +119,14 @@ export const schemas: Record<string, Schema> = {
     lastDay: { ...array(ref('ThroughputBucket')), minItems: 24, maxItems: 24 },
     servers: object({ alive: int, total: int }),
     recurring: int,
+    unhandled: array(ref('UnhandledJobType')),
   }),
+  UnhandledJobType: object({
+    type: str,
+    waiting: { ...int, description: 'Due jobs of the type (enqueued, or scheduled and due)' },
+    oldestDueAt: time,
+  }),
+  QueueStateRequest: object({ allowUnknown: bool }, ['allowUnknown']),
   RecurringJob: object({
     id: str,
     jobType: str,
@@ -141,6 +148,7 @@ export const schemas: Record<string, Schema> = {
     hostname: str,
     pid: int,
     queues: array(str),
+    jobTypes: nullable(array(str)),
     concurrency: int,
     running: int,
     startedAt: time,
@@ -148,5 +156,5 @@ export const schemas: Record<string, Schema> = {
     heartbeatAgeMs: int,
     alive: bool,
   }),
-  JobTypes: object({ types: array(str) }),
+  JobTypes: object({ types: array(str), unhandled: array(ref('UnhandledJobType')) }),
 };

@@ -3,12 +3,14 @@ import type { JobRecord } from '../../storage/job-record';
 import type { RecurringJobInfo } from '../../recurring';
 import type { ServerInfo } from '../../storage/mongo/mongo-server-registry';
 import type { QueueInfo } from '../../storage/mongo/mongo-queue-store';
+import type { WaitingJobType } from '../../storage/job-store';
 import type {
   ApiJobDetail,
   ApiJobSummary,
   ApiQueue,
   ApiRecurringJob,
   ApiServer,
+  ApiUnhandledJobType,
 } from '../api-types';
 
 /*
@@ -144,6 +146,7 @@ export function toApiServer(server: ServerInfo): ApiServer {
     hostname: server.hostname,
     pid: server.pid,
     queues: [...server.queues],
+    jobTypes: Array.isArray(server.jobTypes) ? [...server.jobTypes] : null,
     concurrency: server.concurrency,
     running: server.running,
     startedAt: isoRequired(server.startedAt),
@@ -160,5 +163,14 @@ export function toApiQueue(queue: QueueInfo): ApiQueue {
     paused: queue.paused,
     counts: { ...queue.counts },
     length: (queue.counts.enqueued ?? 0) + (queue.counts.scheduled ?? 0),
+  };
+}
+
+/** A job type whose due jobs no live server handles. */
+export function toApiUnhandled(waiting: WaitingJobType): ApiUnhandledJobType {
+  return {
+    type: waiting.jobType,
+    waiting: waiting.waiting,
+    oldestDueAt: isoRequired(waiting.oldestDueAt),
   };
 }

@@ -46,6 +46,7 @@ export const APP_SCRIPT_LISTS = `  // ---- pages ----
         );
         drawChart(chartBox, stats[range], range);
         side.replaceChildren(
+          unhandledPanel(stats.unhandled),
           h('div', { className: 'panel' }, [
             h('h2', null, [link('queues', 'Queues')]),
             queueTable(stats.queues, false),

@@ -123,6 +123,25 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
     );
   }
 
+  // Due jobs of types no live server handles wait forever: say so on the overview.
+  function unhandledPanel(unhandled) {
+    if (!unhandled || unhandled.length === 0) return null;
+    return h('div', { className: 'panel error-panel', id: 'unhandled-types' }, [
+      h('h2', { text: 'Unhandled job types' }),
+      h('p', { className: 'muted', text: 'Due jobs of these types wait, but no live server handles them: deploy a server with their handlers.' }),
+      table(
+        ['Job type', 'Waiting', 'Oldest due'],
+        unhandled.map(function (entry) {
+          return h('tr', { 'data-unhandled': entry.type }, [
+            h('td', null, [link('jobs/enqueued?type=' + encodeURIComponent(entry.type), entry.type)]),
+            h('td', { className: 'num', text: entry.waiting }),
+            h('td', null, [time(entry.oldestDueAt)]),
+          ]);
+        }),
+      ),
+    ]);
+  }
+
   function listPage(title, path, render) {
     var box = h('div');
     return {
@@ -169,7 +188,7 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
     return listPage('Servers', 'servers', function (servers) {
       if (servers.length === 0) return h('p', { className: 'empty', text: 'No servers.' });
       return table(
-        ['Id', 'Status', 'Host', 'Pid', 'Queues', 'Running', 'Heartbeat', 'Started'],
+        ['Id', 'Status', 'Host', 'Pid', 'Queues', 'Job types', 'Running', 'Heartbeat', 'Started'],
         servers.map(function (server) {
           return h('tr', { 'data-server': server.id }, [
             h('td', { className: 'mono', text: server.id }),
@@ -177,6 +196,7 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
             h('td', { text: server.hostname }),
             h('td', { className: 'num', text: server.pid }),
             h('td', { text: server.queues.join(', ') }),
+            h('td', { text: server.jobTypes ? server.jobTypes.join(', ') : 'not recorded' }),
             h('td', { className: 'num', text: server.running + ' / ' + server.concurrency }),
             h('td', { text: (server.heartbeatAgeMs / 1000).toFixed(1) + ' s ago' }),
             h('td', null, [time(server.startedAt)]),

@@ -8,6 +8,11 @@ import type { IndexDescription } from 'mongodb';
  *   carry `activeUniqueKey`);
  * - `continuations`: the children waiting for a parent;
  * - `unresolved-parents`: finished parents whose continuations still need releasing;
+ * - `enqueued-by-type`, `scheduled-by-type`: the types of due jobs other than those live
+ *   servers handle (the recovery sweep's check for jobs no server will claim): the handled
+ *   types fall outside their bounds, so the check reads only the jobs it reports. Partial on
+ *   one state each, so the claim (`state: { $in: [enqueued, scheduled] }`) can never be
+ *   planned on them, and a job is in at most one of them;
  * - `retention`: MongoDB's TTL monitor deletes finished jobs at `expireAt`.
  */
 export const JOB_INDEXES: readonly IndexDescription[] = [
@@ -28,6 +33,16 @@ export const JOB_INDEXES: readonly IndexDescription[] = [
     key: { hasContinuations: 1, continuationsResolved: 1 },
     name: 'unresolved-parents',
     partialFilterExpression: { hasContinuations: true },
+  },
+  {
+    key: { type: 1 },
+    name: 'enqueued-by-type',
+    partialFilterExpression: { state: 'enqueued' },
+  },
+  {
+    key: { type: 1, dueAt: 1 },
+    name: 'scheduled-by-type',
+    partialFilterExpression: { state: 'scheduled' },
   },
   { key: { expireAt: 1 }, name: 'retention', expireAfterSeconds: 0 },
 ];

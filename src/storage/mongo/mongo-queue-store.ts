@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { UNFINISHED_STATES, type JobRecord, type JobState } from '../job-record';
+import type { QueueInfo } from '../queue-info';
 import { guard } from './mongo-errors';
 
 /** A queue's stored state. */
@@ -9,34 +10,66 @@ interface QueueRecord {
   updatedAt: Date;
 }
 
-/** A queue as monitoring shows it. */
-export interface QueueInfo {
-  readonly name: string;
-  readonly paused: boolean;
-  /** Unfinished jobs of the queue by state (`enqueued`, `scheduled`, `processing`, `awaiting`). */
-  readonly counts: Readonly<Partial<Record<JobState, number>>>;
-}
+export type { QueueInfo };
 
 /** Paused queues (`<prefix>queues`) and per-queue counts of unfinished jobs. */
 export class MongoQueueStore {
   private readonly queues: Collection<QueueRecord>;
   private readonly jobs: Collection<JobRecord>;
+  private readonly servers: Collection<{ _id: string; queues: string[] }>;
+  private readonly recurring: Collection<{ _id: string; queue: string }>;
 
   constructor(db: Db, collectionPrefix: string) {
     this.queues = db.collection<QueueRecord>(`${collectionPrefix}queues`);
     this.jobs = db.collection<JobRecord>(`${collectionPrefix}jobs`);
+    this.servers = db.collection(`${collectionPrefix}servers`);
+    this.recurring = db.collection(`${collectionPrefix}recurring`);
   }
 
-  /** Pauses or resumes a queue; true when its state changed. */
-  async setPaused(queue: string, paused: boolean, now: Date): Promise<boolean> {
-    const before = await guard(`${paused ? 'pause' : 'resume'} queue ${queue}`, () =>
-      this.queues.findOneAndUpdate(
-        { _id: queue },
-        { $set: { paused, updatedAt: now } },
-        { upsert: true, returnDocument: 'before', projection: { paused: 1 } },
-      ),
-    );
+  /**
+   * Pauses or resumes a queue. A queue with a stored state costs one round trip. Otherwise
+   * the queue must be known (see {@link isKnown}) unless `allowUnknown`; then pausing stores
+   * its state, and resuming has nothing to change.
+   * @returns true when its state changed, false when it was in that state already, null when
+   *   the queue is unknown and `allowUnknown` is false (nothing is written).
+   */
+  async setPaused(
+    queue: string,
+    paused: boolean,
+    now: Date,
+    allowUnknown: boolean,
+  ): Promise<boolean | null> {
+    const what = `${paused ? 'pause' : 'resume'} queue ${queue}`;
+    const write = (upsert: boolean) =>
+      guard(what, () =>
+        this.queues.findOneAndUpdate(
+          { _id: queue },
+          { $set: { paused, updatedAt: now } },
+          { upsert, returnDocument: 'before', projection: { paused: 1 } },
+        ),
+      );
+    const stored = await write(false);
+    if (stored) return stored.paused !== paused;
+    if (!allowUnknown && !(await this.isKnown(queue))) return null;
+    if (!paused) return false;
+    // Upserted: another process may have stored the state since the first write.
+    const before = await write(true);
     return (before?.paused ?? false) !== paused;
+  }
+
+  /**
+   * Whether a job (in any state), a server's record or a recurring job names the queue:
+   * three indexed or small reads, run in parallel.
+   */
+  async isKnown(queue: string): Promise<boolean> {
+    const found = await guard(`look up queue ${queue}`, () =>
+      Promise.all([
+        this.jobs.findOne({ queue }, { projection: { _id: 1 } }),
+        this.servers.findOne({ queues: queue }, { projection: { _id: 1 } }),
+        this.recurring.findOne({ queue }, { projection: { _id: 1 } }),
+      ]),
+    );
+    return found.some((document) => document !== null);
   }
 
   /** The names of the paused queues. */

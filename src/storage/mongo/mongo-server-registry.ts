@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { ServerInfo } from '../server-info';
 import { guard } from './mongo-errors';
 
 /** What a running server says about itself (collection `<prefix>servers`). */
@@ -7,6 +8,11 @@ export interface ServerRecord {
   hostname: string;
   pid: number;
   queues: string[];
+  /**
+   * Job types it has handlers for. Absent in records of servers from before Docket recorded
+   * them: such a server may handle anything.
+   */
+  jobTypes?: string[];
   concurrency: number;
   startedAt: Date;
   heartbeatAt: Date;
@@ -14,13 +20,7 @@ export interface ServerRecord {
   running: number;
 }
 
-/** A server as monitoring shows it. */
-export interface ServerInfo extends Omit<ServerRecord, '_id'> {
-  readonly id: string;
-  /** Heartbeat seen within the liveness window (3 heartbeat intervals by default). */
-  readonly alive: boolean;
-  readonly heartbeatAgeMs: number;
-}
+export type { ServerInfo };
 
 /** Where servers announce themselves, so operators (and the dashboard) can see the fleet. */
 export class MongoServerRegistry {
@@ -41,6 +41,27 @@ export class MongoServerRegistry {
   /** Removes a stopped server's entry. */
   async remove(serverId: string): Promise<void> {
     await guard('remove the server', () => this.servers.deleteOne({ _id: serverId }));
+  }
+
+  /**
+   * The job types that live servers (heartbeat within `staleAfterMs`) handle, in one read;
+   * null when a live server does not say (it predates the field), since it may handle any.
+   */
+  async handledJobTypes(now: Date, staleAfterMs: number): Promise<Set<string> | null> {
+    const live = await guard('read the job types servers handle', () =>
+      this.servers
+        .find(
+          { heartbeatAt: { $gte: new Date(now.getTime() - staleAfterMs) } },
+          { projection: { _id: 0, jobTypes: 1 } },
+        )
+        .toArray(),
+    );
+    const handled = new Set<string>();
+    for (const server of live) {
+      if (!Array.isArray(server.jobTypes)) return null;
+      for (const jobType of server.jobTypes) handled.add(jobType);
+    }
+    return handled;
   }
 
   /**

@@ -6,13 +6,17 @@ import {
   DocketClient,
 } from '../../../src/client';
 import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
-import type { Docket, JobServer } from '../../../src';
+import { Job, type Docket, type IJob, type JobServer } from '../../../src';
 import { FAST_SERVER } from '../../helpers/docket';
 import type { TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { checkSchema, conformanceFetch } from './openapi-conformance';
 import { API_ROUTES } from '../../../src/dashboard/api/api-routes';
 import { WarehouseError, behaviour, openDashboardDocket, report } from './dashboard-fixture';
+
+/** A job no handler of these tests runs. */
+@Job('dashboard-it.orphan')
+class OrphanJob implements IJob {}
 
 describe('dashboard REST API through DocketClient', () => {
   let db: TestDatabase;
@@ -392,6 +396,46 @@ describe('dashboard REST API through DocketClient', () => {
       status: 400,
       details: { field: 'name' },
     });
+  });
+
+  it('refuses to pause a queue nothing uses, unless allowUnknown', async () => {
+    const error = await client.pauseQueue('q-typo').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiNotFoundError);
+    expect(error).toMatchObject({ status: 404, apiCode: 'UNKNOWN_QUEUE' });
+    await expect(client.resumeQueue('q-typo', { allowUnknown: true })).resolves.toEqual({
+      name: 'q-typo',
+      paused: false,
+      changed: false,
+    });
+    await expect(client.pauseQueue('q-later', { allowUnknown: true })).resolves.toMatchObject({
+      changed: true,
+    });
+    await expect(client.resumeQueue('q-later')).resolves.toMatchObject({ changed: true });
+    const invalid = await raw('api/queues/q-later/pause', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"allowUnknown":"yes"}',
+    });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('shows due jobs of types no live server handles', async () => {
+    const orphanId = await docket.scheduler.enqueue(new OrphanJob(), { queue: 'orphans' });
+    const orphan = (list: readonly { type: string }[]) =>
+      list.find((entry) => entry.type === 'dashboard-it.orphan');
+    // No server runs: every due type waits unhandled.
+    expect(orphan(await client.listUnhandledJobTypes())).toEqual({
+      type: 'dashboard-it.orphan',
+      waiting: 1,
+      oldestDueAt: expect.any(String),
+    });
+    server = await docket.startServer({ ...FAST_SERVER, queues: ['orphans'] });
+    expect((await client.listServers())[0].jobTypes).toEqual(['dashboard-it.report']);
+    const stats = await client.getStats();
+    expect(stats.unhandled.map((entry) => entry.type)).toEqual(['dashboard-it.orphan']);
+    expect(await client.listUnhandledJobTypes()).toEqual(stats.unhandled);
+    await docket.scheduler.delete(orphanId);
+    expect((await client.getStats()).unhandled).toEqual([]);
   });
 
   it('lists, triggers, pauses, resumes and removes recurring jobs', async () => {

@@ -9,6 +9,7 @@ import {
   type IJobHandler,
   type IJobScheduler,
 } from '../../../src';
+import { UnknownQueueError } from '../../../src/errors';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
@@ -157,8 +158,57 @@ describe('queues', () => {
     await server.stop();
   });
 
-  it('rejects invalid queue names', async () => {
+  it('refuses to pause or resume a queue nothing knows, unless allowUnknown', async () => {
+    const stored = () =>
+      db.client
+        .db(db.dbName)
+        .collection('docket.queues')
+        .findOne({ _id: 'mial' as never });
+    const error = await docket.pauseQueue('mial').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownQueueError);
+    expect(error).toMatchObject({ code: 'UNKNOWN_QUEUE', queue: 'mial' });
+    expect((error as Error).message).toBe(
+      "pauseQueue: queue 'mial' is unknown (no job, server, recurring job or stored queue state uses it). " +
+        'Check the name, or pass { allowUnknown: true } to pause it ahead of time',
+    );
+    await expect(docket.resumeQueue('mial')).rejects.toBeInstanceOf(UnknownQueueError);
+    expect(await stored()).toBeNull();
+
+    await expect(docket.resumeQueue('mial', { allowUnknown: true })).resolves.toBe(false);
+    expect(await stored()).toBeNull();
+    await expect(docket.pauseQueue('mial', { allowUnknown: true })).resolves.toBe(true);
+    expect(await stored()).toMatchObject({ paused: true });
+    // Its stored state makes it known.
+    await expect(docket.pauseQueue('mial')).resolves.toBe(false);
+    await expect(docket.resumeQueue('mial')).resolves.toBe(true);
+  });
+
+  it('knows a queue from a job, a server or a recurring job', async () => {
+    await scheduler.schedule(task('later'), { delayMs: 60_000 }, { queue: 'from-job' });
+    await expect(docket.pauseQueue('from-job')).resolves.toBe(true);
+    await expect(docket.resumeQueue('from-job')).resolves.toBe(true);
+
+    const server = await docket.startServer({ ...FAST_SERVER, queues: ['from-server'] });
+    await expect(docket.resumeQueue('from-server')).resolves.toBe(false);
+    await server.stop();
+
+    await scheduler.addOrUpdateRecurring('queues-test', task('r'), '0 0 1 1 *', {
+      queue: 'from-recurring',
+    });
+    await expect(docket.pauseQueue('from-recurring')).resolves.toBe(true);
+    await docket.resumeQueue('from-recurring');
+    await scheduler.removeRecurring('queues-test');
+  });
+
+  it('rejects invalid queue names and options', async () => {
     await expect(docket.pauseQueue('no spaces')).rejects.toBeInstanceOf(InvalidOptionsError);
+    await expect(docket.resumeQueue('')).rejects.toBeInstanceOf(InvalidOptionsError);
+    await expect(docket.pauseQueue('mail', { allowUnknown: 'yes' } as never)).rejects.toThrow(
+      'allowUnknown must be a boolean, got "yes"',
+    );
+    await expect(docket.pauseQueue('mail', { create: true } as never)).rejects.toThrow(
+      InvalidOptionsError,
+    );
     await expect(docket.startServer({ queueConcurrency: { bulk: 0 } })).rejects.toThrow(
       /queueConcurrency\.bulk/,
     );

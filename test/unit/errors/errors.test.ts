@@ -1,4 +1,5 @@
 import {
+  DocketClosedError,
   DocketError,
   DuplicateHandlerError,
   DuplicateJobTypeError,
@@ -14,6 +15,8 @@ import {
   PayloadTooLargeError,
   StorageError,
   UnknownJobTypeError,
+  UnknownQueueError,
+  UnresolvableDependencyError,
 } from '../../../src/errors';
 
 const cause = new Error('driver said no');
@@ -122,6 +125,37 @@ const cases: Array<[DocketError, string, string, string]> = [
     'InvalidCronExpressionError',
     'INVALID_CRON_EXPRESSION',
     "Invalid cron expression '* * *': too few fields",
+  ],
+  [
+    new DocketClosedError('enqueue'),
+    'DocketClosedError',
+    'DOCKET_CLOSED',
+    'Docket is closed: enqueue was called after close(). Create a new instance with Docket.create to keep working',
+  ],
+  [
+    new UnknownQueueError('mial', 'resumeQueue'),
+    'UnknownQueueError',
+    'UNKNOWN_QUEUE',
+    "resumeQueue: queue 'mial' is unknown (no job, server, recurring job or stored queue state uses it). " +
+      'Check the name, or pass { allowUnknown: true } to accept it (nothing to resume)',
+  ],
+  [
+    new UnresolvableDependencyError(
+      'SendEmailHandler',
+      {
+        token: 'SmtpClient',
+        parameterIndex: 1,
+        dependencyPath: ['SendEmailHandler', 'Mailer'],
+        reason: 'not-constructible',
+      },
+      'email.send',
+    ),
+    'UnresolvableDependencyError',
+    'UNRESOLVABLE_DEPENDENCY',
+    'Handler SendEmailHandler cannot be resolved (through SendEmailHandler → Mailer): ' +
+      'constructor parameter #1 of Mailer needs SmtpClient, which is not registered in the ' +
+      'container and cannot be constructed (its constructor takes parameters but has no ' +
+      '@injectable()). Fix: decorate SmtpClient with @injectable(), or register it',
   ],
 ];
 

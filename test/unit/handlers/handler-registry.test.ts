@@ -78,6 +78,7 @@ describe('HandlerRegistry', () => {
       jobClass: SendEmailJob,
       handlerClass: SendEmailHandler,
       options: expect.objectContaining({ retries: 1, maxAttempts: 2 }),
+      registeredByCaller: false,
     });
     expect(registry.require('registry-test.resize-image').handlerClass).toBe(ResizeImageHandler);
     expect(registry.all().map((r) => r.handlerClass)).toEqual([
@@ -164,7 +165,18 @@ describe('HandlerRegistry', () => {
   it('leaves a handler the caller registered with their own provider as it is', () => {
     const container = newContainer();
     container.registerSingleton(ResizeImageHandler);
-    HandlerRegistry.build(container, [ResizeImageHandler]);
+    const registry = HandlerRegistry.build(container, [ResizeImageHandler]);
     expect(container.resolve(ResizeImageHandler)).toBe(container.resolve(ResizeImageHandler));
+    expect(registry.require('registry-test.resize-image').registeredByCaller).toBe(true);
+  });
+
+  it('without() drops one handler from a copy, and keeps the registry when it is absent', () => {
+    const container = newContainer();
+    const registry = HandlerRegistry.build(container, [SendEmailHandler, ResizeImageHandler]);
+    const smaller = registry.without(SendEmailHandler);
+    expect(smaller.jobTypes()).toEqual(['registry-test.resize-image']);
+    expect(registry.jobTypes()).toHaveLength(2);
+    expect(smaller.without(SendEmailHandler)).toBe(smaller);
+    expect(container.isRegistered(SendEmailHandler)).toBe(true);
   });
 });

@@ -1,0 +1,23 @@
+/** A job server as monitoring shows it (`Docket.listServers()`, the servers page). */
+export interface ServerInfo {
+  /** The server's id, as in leases, job history and logs. */
+  readonly id: string;
+  readonly hostname: string;
+  readonly pid: number;
+  /** Queues it claims from, in its order of preference. */
+  readonly queues: string[];
+  /**
+   * Job types it has handlers for; absent for servers of Docket versions that did not
+   * record them (such a server may handle anything).
+   */
+  readonly jobTypes?: string[];
+  /** Its per-server concurrency limit. */
+  readonly concurrency: number;
+  readonly startedAt: Date;
+  readonly heartbeatAt: Date;
+  /** Jobs running on it at its last heartbeat. */
+  readonly running: number;
+  /** Heartbeat seen within the liveness window (3 heartbeat intervals by default). */
+  readonly alive: boolean;
+  readonly heartbeatAgeMs: number;
+}

@@ -1,0 +1,125 @@
+import { IsString } from 'class-validator';
+import {
+  JOB_SCHEDULER,
+  Job,
+  JobHandler,
+  type Docket,
+  type IJob,
+  type IJobHandler,
+  type IJobScheduler,
+} from '../../../src';
+import { DocketClosedError } from '../../../src/errors';
+import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { waitFor } from '../../helpers/wait-for';
+
+@Job('closed.note')
+class NoteJob implements IJob {
+  @IsString() text!: string;
+}
+
+let release: (() => void) | undefined;
+let started = false;
+let followUp: Promise<string> | undefined;
+
+@JobHandler(NoteJob)
+class NoteHandler implements IJobHandler<NoteJob> {
+  async handle(job: NoteJob): Promise<void> {
+    if (job.text !== 'slow') return;
+    started = true;
+    await new Promise<void>((resolve) => (release = resolve));
+    followUp = scheduler.enqueue(note('follow-up'));
+    await followUp;
+  }
+}
+
+const note = (text: string) => Object.assign(new NoteJob(), { text });
+let scheduler: IJobScheduler;
+
+describe('a closed Docket', () => {
+  let db: TestDatabase;
+  let docket: Docket;
+
+  const jobCount = () => db.client.db(db.dbName).collection('docket.jobs').countDocuments();
+
+  beforeAll(async () => {
+    db = await openTestDatabase('closed');
+  });
+
+  beforeEach(async () => {
+    const created = await createTestDocket(db, { handlers: [NoteHandler] });
+    docket = created.docket;
+    scheduler = created.container.resolve(JOB_SCHEDULER);
+  });
+
+  afterEach(async () => {
+    await docket.close();
+    await db.client.db(db.dbName).dropDatabase();
+  });
+
+  afterAll(async () => {
+    await db.cleanup();
+  });
+
+  // The test's client stays open after close(): a verb that reached storage would succeed.
+  const verbs: Array<[string, () => Promise<unknown>]> = [
+    ['enqueue', () => scheduler.enqueue(note('x'))],
+    ['enqueueMany', () => scheduler.enqueueMany([note('x')])],
+    ['schedule', () => scheduler.schedule(note('x'), { delayMs: 10 })],
+    ['continueWith', () => scheduler.continueWith('parent', note('x'))],
+    ['delete', () => scheduler.delete('some-id')],
+    ['requeue', () => scheduler.requeue('some-id')],
+    ['addOrUpdateRecurring', () => scheduler.addOrUpdateRecurring('r', note('x'), '* * * * *')],
+    ['removeRecurring', () => scheduler.removeRecurring('r')],
+    ['triggerRecurring', () => scheduler.triggerRecurring('r')],
+    ['pauseRecurring', () => scheduler.pauseRecurring('r')],
+    ['resumeRecurring', () => scheduler.resumeRecurring('r')],
+    ['listRecurring', () => scheduler.listRecurring()],
+  ];
+
+  it.each(verbs)(
+    'refuses scheduler.%s with DocketClosedError, writing nothing',
+    async (verb, call) => {
+      await docket.close();
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DocketClosedError);
+      expect(error).toMatchObject({ code: 'DOCKET_CLOSED', operation: verb });
+      expect((error as Error).message).toBe(
+        `Docket is closed: ${verb} was called after close(). Create a new instance with Docket.create to keep working`,
+      );
+      expect(await jobCount()).toBe(0);
+    },
+  );
+
+  it('refuses startServer, pauseQueue and resumeQueue with DocketClosedError', async () => {
+    await docket.close();
+    await expect(docket.startServer(FAST_SERVER)).rejects.toMatchObject({
+      name: 'DocketClosedError',
+      operation: 'startServer',
+    });
+    await expect(docket.pauseQueue('default', { allowUnknown: true })).rejects.toMatchObject({
+      operation: 'pauseQueue',
+    });
+    await expect(docket.resumeQueue('default')).rejects.toBeInstanceOf(DocketClosedError);
+    expect(await db.client.db(db.dbName).collection('docket.queues').countDocuments()).toBe(0);
+  });
+
+  it('refuses startServer as soon as close() is called', async () => {
+    const closing = docket.close();
+    await expect(docket.startServer(FAST_SERVER)).rejects.toBeInstanceOf(DocketClosedError);
+    await closing;
+  });
+
+  it('lets jobs that run while it closes still enqueue', async () => {
+    started = false;
+    followUp = undefined;
+    await docket.startServer({ ...FAST_SERVER, shutdownGraceMs: 5_000 });
+    await scheduler.enqueue(note('slow'));
+    await waitFor(() => started, { what: 'the slow job to start' });
+    const closing = docket.close();
+    release?.();
+    await closing;
+    await expect(followUp).resolves.toEqual(expect.any(String));
+    await expect(scheduler.enqueue(note('late'))).rejects.toBeInstanceOf(DocketClosedError);
+  });
+});
