@@ -44,7 +44,21 @@ export interface OrderApp {
   close(): Promise<void>;
 }
 
-export async function createOrderApp(options: OrderAppOptions): Promise<OrderApp> {
+/** The job handlers the app runs (listed explicitly, so ExecuteCommandJobHandler is too). */
+export const ORDER_JOB_HANDLERS = [SendOrderConfirmationHandler, ExecuteCommandJobHandler];
+
+/** Options of {@link createOrderContainer}. */
+export type OrderContainerOptions = Pick<OrderAppOptions, 'paymentWindowMs' | 'log'>;
+
+/**
+ * The app's container before Docket joins it: the domain's services, the command bus (the
+ * app's handlers plus Docket's job-command handlers) and the saga runner. Tests hand it to a
+ * test harness instead of `Docket.create`.
+ */
+export function createOrderContainer(options: OrderContainerOptions = {}): {
+  readonly container: DependencyContainer;
+  readonly bus: CommandBus;
+} {
   const container = rootContainer.createChildContainer();
   container.registerSingleton(OrderRepository);
   container.registerSingleton(Outbox);
@@ -54,11 +68,15 @@ export async function createOrderApp(options: OrderAppOptions): Promise<OrderApp
   // Commands: the app's handlers, plus Docket's job-command handlers (added by default).
   const bus = CommandBus.register(container, { handlers: ORDER_COMMAND_HANDLERS });
   SagaRunner.register(container, { sagas: [OrderSaga] });
+  return { container, bus };
+}
+
+export async function createOrderApp(options: OrderAppOptions): Promise<OrderApp> {
+  const { container, bus } = createOrderContainer(options);
   const docket = await Docket.create({
     mongo: { uri: options.uri, dbName: options.dbName ?? 'order-saga' },
     container,
-    // Listed explicitly, so ExecuteCommandJobHandler must be too.
-    handlers: [SendOrderConfirmationHandler, ExecuteCommandJobHandler],
+    handlers: ORDER_JOB_HANDLERS,
     logger:
       options.logger ?? createLogger({ level: 'warn', transports: [new transports.Console()] }),
   });
