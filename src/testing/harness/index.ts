@@ -2,7 +2,7 @@
  * Docket for application tests: a one-call harness, a manual clock, and waits on job
  * events. Re-exported by `docket/testing`.
  */
-export { createTestHarness, type TestHarness } from './test-harness';
+export { createTestHarness, TestHarness } from './test-harness';
 export {
   TEST_HARNESS_DEFAULTS,
   TEST_SERVER_DEFAULTS,

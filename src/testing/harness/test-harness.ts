@@ -2,7 +2,7 @@ import { Docket } from '../../docket';
 import type { DocketEvents } from '../../events/docket-events';
 import type { IJobScheduler } from '../../scheduler/job-scheduler.interface';
 import type { Clock } from '../../server/clock';
-import type { JobServer } from '../../server/job-server';
+import type { JobServer } from '../../server/job-server.interface';
 import type { JobRecord, JobState } from '../../storage/job-record';
 import { checkInteger } from '../../options/option-checks';
 import { startEphemeralMongo } from '../ephemeral-mongo';
@@ -49,21 +49,22 @@ export class TestHarness<C extends Clock = ManualClock> {
   private constructor(
     /** The Docket instance (events, `getJob`, queues, its database). */
     readonly docket: Docket,
-    /** The job server, serving `server.options.queues`. */
+    /** The job server. */
     readonly server: JobServer,
     /** The clock Docket reads; a {@link ManualClock} unless another was passed. */
     readonly clock: C,
-    private readonly timeoutMs: number,
+    private readonly settings: ResolvedTestHarnessOptions<C>,
     private readonly releases: Release[],
     private readonly errorEvents: ReadonlyArray<DocketEvents['error']>,
   ) {
     this.scheduler = docket.scheduler;
   }
 
-  /** @internal Assembles a started harness; use {@link createTestHarness}. */
-  static async start<C extends Clock>(
-    options: ResolvedTestHarnessOptions<C>,
+  /** Starts a harness; the same as {@link createTestHarness}. */
+  static async create<C extends Clock = ManualClock>(
+    harnessOptions: TestHarnessOptions<C>,
   ): Promise<TestHarness<C>> {
+    const options = resolveTestHarnessOptions(harnessOptions);
     const releases: Release[] = [];
     try {
       let uri = options.mongoUri;
@@ -87,7 +88,7 @@ export class TestHarness<C extends Clock = ManualClock> {
       const server = await docket.startServer(options.server);
       // Stopped before the database is dropped: a running server would write to it again.
       releases.push({ name: 'stopping the server', run: () => server.stop() });
-      return new TestHarness(docket, server, options.clock, options.timeoutMs, releases, errors);
+      return new TestHarness(docket, server, options.clock, options, releases, errors);
     } catch (error) {
       await runReleases(releases).catch(() => undefined);
       throw error;
@@ -117,7 +118,7 @@ export class TestHarness<C extends Clock = ManualClock> {
   ): Promise<JobRecord> {
     this.throwIfClosed('waitForJob');
     return waitForJob(this.docket, jobId, states, {
-      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.settings.timeoutMs,
       signal: this.withCloseSignal(options.signal),
     });
   }
@@ -135,7 +136,7 @@ export class TestHarness<C extends Clock = ManualClock> {
    */
   async drain(options: DrainOptions = {}): Promise<DrainSummary> {
     this.throwIfClosed('drain');
-    const timeoutMs = checkInteger('timeoutMs', options.timeoutMs ?? this.timeoutMs, {
+    const timeoutMs = checkInteger('timeoutMs', options.timeoutMs ?? this.settings.timeoutMs, {
       min: 0,
       max: 2_147_483_647,
     });
@@ -143,8 +144,8 @@ export class TestHarness<C extends Clock = ManualClock> {
       {
         docket: this.docket,
         clock: this.clock,
-        queues: this.server.options.queues,
-        recurring: this.server.options.recurring,
+        queues: this.settings.server.queues,
+        recurring: this.settings.server.recurring,
       },
       { timeoutMs, signal: this.withCloseSignal(options.signal) },
     );
@@ -192,7 +193,7 @@ export class TestHarness<C extends Clock = ManualClock> {
 export async function createTestHarness<C extends Clock = ManualClock>(
   options: TestHarnessOptions<C>,
 ): Promise<TestHarness<C>> {
-  return TestHarness.start(resolveTestHarnessOptions(options));
+  return TestHarness.create(options);
 }
 
 /** Runs every releaser, last acquired first; throws what failed once all ran. */
