@@ -78,7 +78,12 @@ export class MongoRecurringTicker implements RecurringTicker {
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    this.unsubscribe = this.deps.events.on('recurring.changed', () => this.wake());
+    const offChanged = this.deps.events.on('recurring.changed', () => this.wake());
+    const offClock = this.deps.clock.onChange?.(() => this.wake());
+    this.unsubscribe = () => {
+      offChanged();
+      offClock?.();
+    };
     this.arm(0);
   }
 

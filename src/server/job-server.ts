@@ -115,6 +115,8 @@ export class JobServerEngine implements JobServer {
         }
       }),
     ];
+    const offClock = this.deps.clock.onChange?.(() => this.wake.wake());
+    if (offClock) listeners.push(offClock);
     this.cleanups.add('event listeners', () => listeners.forEach((off) => off()));
     const startedAt = this.deps.clock.now();
     const announce = () =>

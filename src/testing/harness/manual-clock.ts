@@ -30,8 +30,9 @@ const MAX_DATE_MS = 8.64e15;
  *
  * What it controls: every due time Docket computes and compares (enqueue delays, retry
  * backoff, recurring occurrences and their catch-up, history and finish timestamps).
- * What it does not: timers in real time (poll intervals, heartbeats, job timeouts), and
- * leases. Leases are outside its promises: today the server stamps them with the injected
+ * Job servers and the recurring ticker listen to its changes and look for due work at once
+ * after each move. What it does not control: timers in real time (poll intervals, heartbeats,
+ * job timeouts), and leases. Leases are outside its promises: today the server stamps them with the injected
  * clock, so moving it further than a lease while a job runs may let the recovery sweep treat
  * that job as abandoned; lease expiry may move to the database's own clock, after which moving
  * this clock will not expire leases at all. Tests of lease expiry should not rely on it.

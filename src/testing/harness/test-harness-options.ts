@@ -66,8 +66,9 @@ export interface TestHarnessOptions<C extends Clock = ManualClock> {
 }
 
 /**
- * Server settings for tests. Short polls, so that work made due by moving a manual clock is
- * claimed within a few ms (the server sleeps in real time and is not told of clock moves).
+ * Server settings for tests. Short polls, so that work made due by another process (or by a
+ * clock that does not report its moves) is claimed within a few ms; a manual clock's moves
+ * wake the server at once.
  * A long lease, so that moving a manual clock by minutes or hours while a job runs does not
  * make the recovery sweep take it for abandoned (see {@link ManualClock} on leases).
  */

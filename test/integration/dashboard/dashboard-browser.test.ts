@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
@@ -8,7 +9,14 @@ import type { TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { WarehouseError, behaviour, openDashboardDocket, report } from './dashboard-fixture';
 
-const SCREENSHOTS = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
+/**
+ * Screenshots go to docs/screenshots only when DOCKET_SCREENSHOTS=1 asks to refresh them
+ * (a test run must not change tracked files); otherwise to a scratch folder.
+ */
+const SCREENSHOTS =
+  process.env.DOCKET_SCREENSHOTS === '1'
+    ? join(__dirname, '..', '..', '..', 'docs', 'screenshots')
+    : join(tmpdir(), 'docket-screenshots');
 const FIRST_LOAD_LIMIT = 200 * 1024;
 
 /**

@@ -1,7 +1,15 @@
 import { IsString } from 'class-validator';
 import { MongoClient } from 'mongodb';
 import { container as rootContainer } from 'tsyringe';
-import { InvalidOptionsError, Job, JobHandler, type IJob, type IJobHandler } from '../../../src';
+import {
+  InvalidOptionsError,
+  Job,
+  JobHandler,
+  type IJob,
+  type IJobHandler,
+  type JobServerOptions,
+} from '../../../src';
+import type { ManualClock } from '../../../src/testing/harness/manual-clock';
 import { systemClock, type Clock } from '../../../src/server/clock';
 import { startEphemeralMongo } from '../../../src/testing';
 import { DrainTimeoutError } from '../../../src/testing/harness/drain-timeout.error';
@@ -37,7 +45,9 @@ describe('the test harness', () => {
     await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
   });
 
-  async function harnessOf(options: { clock?: Clock } = {}): Promise<TestHarness<Clock>> {
+  async function harnessOf(
+    options: { clock?: Clock; server?: JobServerOptions } = {},
+  ): Promise<TestHarness<Clock>> {
     const harness = await createTestHarness({
       container: rootContainer.createChildContainer(),
       handlers: [GatedHandler],
@@ -46,6 +56,22 @@ describe('the test harness', () => {
     harnesses.push(harness);
     return harness;
   }
+
+  it('wakes the server when the manual clock moves, not at its next poll', async () => {
+    // Polls of a minute: only the clock's change notice can make the job run in time.
+    const harness = await harnessOf({
+      server: {
+        pollIntervalMs: 60_000,
+        minPollIntervalMs: 60_000,
+        recurringPollIntervalMs: 60_000,
+      },
+    });
+    gate.open();
+    const jobId = await harness.scheduler.schedule(new GatedJob(), { delayMs: 3_600_000 });
+    await harness.waitForJob(jobId, 'scheduled');
+    (harness.clock as ManualClock).advance(3_600_000);
+    await harness.waitForJob(jobId, 'succeeded', { timeoutMs: 5_000 });
+  });
 
   it('names what is still running when a drain reaches its deadline', async () => {
     const harness = await harnessOf();
