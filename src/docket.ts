@@ -22,7 +22,7 @@ import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
 import type { WaitingJobType } from './storage/job-store';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
-import { checkQueueName } from './options/option-checks';
+import { checkJobId, checkQueueName } from './options/option-checks';
 import type { Clock } from './server/clock';
 import {
   checkDocketOptions,
@@ -186,9 +186,13 @@ export class Docket {
     return this.parts.events.on(event, listener);
   }
 
-  /** Reads a job as stored (state, attempts, history, error, progress), or null. */
-  getJob(jobId: string): Promise<JobRecord | null> {
-    return this.parts.store.findById(jobId);
+  /**
+   * Reads a job as stored (state, attempts, history, error, progress), or null.
+   * @throws InvalidOptionsError when `jobId` is not a non-empty string (a query operator
+   *   from an untyped caller would otherwise match any job).
+   */
+  async getJob(jobId: string): Promise<JobRecord | null> {
+    return this.parts.store.findById(checkJobId('jobId', jobId));
   }
 
   /**

@@ -1,7 +1,17 @@
-import { Binary, Long } from 'mongodb';
+import { Long, type Binary } from 'mongodb';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { NonSerializablePayloadError } from '../errors';
+import { describeThrown, isDocketError } from '../options/option-checks';
 import type { IJob, JobClass } from './job.interface';
+import {
+  claimedBsonType,
+  isDriverBsonValue,
+  KEPT_BSON_TYPES,
+  MAX_ARRAY_LENGTH,
+  MAX_PAYLOAD_DEPTH,
+  REFUSED_OBJECTS,
+  RESERVED_KEYS,
+} from './payload-rules';
 
 /*
  * Jobs travel as plain BSON documents: toStoredPayload turns a job instance into one,
@@ -12,25 +22,6 @@ import type { IJob, JobClass } from './job.interface';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-
-/** BSON values kept as they are on the way in (and on the way out, see `fromStoredPayload`). */
-const KEPT_BSON_TYPES = new Set(['ObjectId', 'Decimal128', 'Long', 'Binary']);
-
-/** Collections and other objects that would silently lose their content as documents. */
-const REFUSED_OBJECTS: ReadonlyArray<[new (...args: never[]) => object, string]> = [
-  [Map, 'Map cannot be stored; use an object or array'],
-  [Set, 'Set cannot be stored; use an array'],
-  [WeakMap, 'WeakMap cannot be stored; use an object or array'],
-  [WeakSet, 'WeakSet cannot be stored; use an array'],
-  [WeakRef, 'WeakRef cannot be stored'],
-  [Promise, 'Promise cannot be stored; await it before creating the job'],
-  [RegExp, 'RegExp cannot be stored; store its source as a string'],
-  [Error, 'Error cannot be stored; store its message as a string'],
-  [ArrayBuffer, 'ArrayBuffer cannot be stored; use a Buffer or Uint8Array'],
-  [String, 'boxed String cannot be stored; use a string primitive'],
-  [Number, 'boxed Number cannot be stored; use a number primitive'],
-  [Boolean, 'boxed Boolean cannot be stored; use a boolean primitive'],
-];
 
 /**
  * Converts a job instance into a plain, BSON-safe document holding its own enumerable
@@ -43,22 +34,44 @@ const REFUSED_OBJECTS: ReadonlyArray<[new (...args: never[]) => object, string]>
  * within the signed 64-bit range (to bson `Long`). Dropped: properties whose value is
  * `undefined`; `undefined` elements and holes in arrays become `null`, as in JSON.
  *
+ * Every property is read once, here: a getter or Proxy trap that throws is reported at the
+ * path it was reading.
+ *
  * @param job - The job instance.
  * @param jobType - Its stable type name, for error messages.
  * @returns A fresh document; the job is not modified.
  * @throws NonSerializablePayloadError - naming the path (e.g. `payload.items[2].callback`)
  *   of the first function, symbol (value or key), circular reference, Map, Set, WeakMap,
- *   WeakSet, WeakRef, Promise, RegExp, Error, ArrayBuffer, typed array other than
- *   Uint8Array, boxed primitive, invalid Date, out-of-range bigint, other BSON type, or key
- *   that starts with `$` or contains `.` or a NUL character.
+ *   WeakSet, WeakRef, Promise, RegExp, Error, ArrayBuffer, SharedArrayBuffer, Blob, URL,
+ *   URLSearchParams, typed array other than Uint8Array, boxed primitive, invalid Date,
+ *   out-of-range bigint, other BSON type (or object posing as one), array longer than
+ *   {@link MAX_ARRAY_LENGTH}, object or array nested more than {@link MAX_PAYLOAD_DEPTH}
+ *   levels below the payload, key that starts with `$`, contains `.` or a NUL character or
+ *   is named `constructor`, `__proto__`, `prototype` or `_bsontype`, or read that threw (the
+ *   exception is the error's `cause`).
  */
 export function toStoredPayload(job: IJob, jobType: string): Record<string, unknown> {
   const ancestors = new Map<object, string>();
-  const fail = (path: string, reason: string): never => {
-    throw new NonSerializablePayloadError(jobType, path, reason);
+  const fail = (path: string, reason: string, cause?: unknown): never => {
+    throw new NonSerializablePayloadError(
+      jobType,
+      path,
+      reason,
+      cause === undefined ? {} : { cause },
+    );
+  };
+  // Getters and Proxy traps run the caller's code while the payload is read.
+  const read = <T>(path: string, reading: () => T): T => {
+    try {
+      return reading();
+    } catch (error) {
+      if (isDocketError(error)) throw error;
+      return fail(path, `reading it threw: ${describeThrown(error)}`, error);
+    }
   };
 
-  const convert = (value: unknown, path: string): unknown => {
+  // `depth`: how many objects and arrays enclose `value` below the payload.
+  const convert = (value: unknown, path: string, depth: number): unknown => {
     switch (typeof value) {
       case 'string':
       case 'boolean':
@@ -77,62 +90,72 @@ export function toStoredPayload(job: IJob, jobType: string): Record<string, unkn
         return undefined;
     }
     if (value === null) return null;
-    return convertObject(value as object, path);
+    return convertObject(value as object, path, depth);
   };
 
-  const convertObject = (value: object, path: string): unknown => {
-    if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) fail(path, 'invalid Dates cannot be stored');
-      return new Date(value.getTime());
+  const convertObject = (value: object, path: string, depth: number): unknown => {
+    const leaf = read(path, () => storedLeaf(value, path, fail));
+    if (leaf !== undefined) return leaf.value;
+    if (depth > MAX_PAYLOAD_DEPTH) {
+      fail(
+        path,
+        `objects and arrays nested more than ${MAX_PAYLOAD_DEPTH} levels below the payload ` +
+          'cannot be stored: MongoDB allows 100 levels per document, and the job document ' +
+          'and its payload field take 2',
+      );
     }
-    if (value instanceof Uint8Array) return value;
-    if (ArrayBuffer.isView(value)) {
-      return fail(path, `${value.constructor.name} cannot be stored; use a Buffer or Uint8Array`);
-    }
-    const bsonType = bsonTypeOf(value);
-    if (bsonType !== undefined) {
-      if (KEPT_BSON_TYPES.has(bsonType)) return value;
-      return fail(path, `BSON ${bsonType} values cannot be stored in a job payload`);
-    }
-    for (const [type, reason] of REFUSED_OBJECTS) {
-      if (value instanceof type) return fail(path, reason);
-    }
-
     const seenAt = ancestors.get(value);
     if (seenAt !== undefined) fail(path, `circular reference to ${seenAt}`);
     ancestors.set(value, path);
     try {
-      return Array.isArray(value) ? convertArray(value, path) : convertRecord(value, path);
+      return read(path, () => Array.isArray(value))
+        ? convertArray(value as readonly unknown[], path, depth)
+        : convertRecord(value, path, depth);
     } finally {
       // Only ancestors count: the same object reached twice by different paths is stored twice.
       ancestors.delete(value);
     }
   };
 
-  const convertArray = (array: readonly unknown[], path: string): unknown[] => {
+  const convertArray = (array: readonly unknown[], path: string, depth: number): unknown[] => {
+    const length = read(path, () => array.length);
+    if (length > MAX_ARRAY_LENGTH) {
+      fail(
+        path,
+        `arrays longer than ${MAX_ARRAY_LENGTH} elements cannot be stored: even as nulls ` +
+          'they exceed MongoDB’s 16 MiB document limit',
+      );
+    }
     const stored: unknown[] = [];
-    for (let index = 0; index < array.length; index++) {
-      const element = convert(array[index], `${path}[${index}]`);
+    for (let index = 0; index < length; index++) {
+      const elementPath = `${path}[${index}]`;
+      const element = convert(
+        read(elementPath, () => array[index]),
+        elementPath,
+        depth + 1,
+      );
       stored.push(element === undefined ? null : element);
     }
     return stored;
   };
 
-  const convertRecord = (record: object, path: string): Record<string, unknown> => {
-    for (const key of Object.getOwnPropertySymbols(record)) {
-      if (Object.prototype.propertyIsEnumerable.call(record, key)) {
-        fail(`${path}[${key.toString()}]`, 'symbol keys cannot be stored');
-      }
+  const convertRecord = (record: object, path: string, depth: number): Record<string, unknown> => {
+    const symbolKey = read(path, () =>
+      Object.getOwnPropertySymbols(record).find((key) =>
+        Object.prototype.propertyIsEnumerable.call(record, key),
+      ),
+    );
+    if (symbolKey !== undefined) {
+      fail(`${path}[${symbolKey.toString()}]`, 'symbol keys cannot be stored');
     }
     const stored: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(record)) {
+    for (const key of read(path, () => Object.keys(record))) {
       const childPath = joinPath(path, key);
-      if (key.startsWith('$')) fail(childPath, "keys starting with '$' cannot be stored");
-      if (key.includes('.')) fail(childPath, "keys containing '.' cannot be stored");
-      if (key.includes('\0')) fail(childPath, 'keys containing a NUL character cannot be stored');
-      const converted = convert(child, childPath);
+      checkKey(key, childPath, fail);
+      const child = read(childPath, () => (record as Record<string, unknown>)[key]);
+      const converted = convert(child, childPath, depth + 1);
       if (converted !== undefined) {
-        // defineProperty, not assignment: an own `__proto__` key must stay a plain key.
+        // defineProperty, not assignment: no key may reach a setter of Object.prototype.
         Object.defineProperty(stored, key, {
           value: converted,
           enumerable: true,
@@ -144,7 +167,59 @@ export function toStoredPayload(job: IJob, jobType: string): Record<string, unkn
     return stored;
   };
 
-  return convertRecord(job, 'payload');
+  return convertRecord(job, 'payload', 0);
+}
+
+type Fail = (path: string, reason: string) => never;
+
+/**
+ * What is stored for an object that is a value rather than a container (`{ value }`), or
+ * `undefined` for an array or a record to walk. Refuses what cannot be stored.
+ */
+function storedLeaf(value: object, path: string, fail: Fail): { value: unknown } | undefined {
+  // First: the serialiser trusts `_bsontype` on any object, Dates and Buffers included.
+  const claimed = claimedBsonType(value);
+  if (claimed !== undefined) {
+    if (Object.prototype.hasOwnProperty.call(value, '_bsontype')) {
+      fail(joinPath(path, '_bsontype'), RESERVED_KEYS.get('_bsontype')!);
+    }
+    if (!isDriverBsonValue(value)) {
+      fail(
+        path,
+        `an object claiming to be a BSON ${describeClaim(claimed)} value that the mongodb ` +
+          "driver's serialiser does not accept (posing as one, or from another major " +
+          'version of bson) cannot be stored; build it with the classes mongodb exports',
+      );
+    }
+    if (KEPT_BSON_TYPES.has(value._bsontype)) return { value };
+    fail(path, `BSON ${value._bsontype} values cannot be stored in a job payload`);
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) fail(path, 'invalid Dates cannot be stored');
+    return { value: new Date(value.getTime()) };
+  }
+  if (value instanceof Uint8Array) return { value };
+  if (ArrayBuffer.isView(value)) {
+    // The class's own name, which an own `constructor` property cannot hide.
+    const kind = Object.prototype.toString.call(value).slice(8, -1);
+    fail(path, `${kind} cannot be stored; use a Buffer or Uint8Array`);
+  }
+  for (const [kind, reason] of REFUSED_OBJECTS) {
+    if (value instanceof kind) fail(path, reason);
+  }
+  return undefined;
+}
+
+function checkKey(key: string, path: string, fail: Fail): void {
+  if (key.startsWith('$')) fail(path, "keys starting with '$' cannot be stored");
+  if (key.includes('.')) fail(path, "keys containing '.' cannot be stored");
+  if (key.includes('\0')) fail(path, 'keys containing a NUL character cannot be stored');
+  const reserved = RESERVED_KEYS.get(key);
+  if (reserved !== undefined) fail(path, reserved);
+}
+
+function describeClaim(claimed: unknown): string {
+  return typeof claimed === 'string' ? claimed : `type ${typeof claimed}`;
 }
 
 /**
@@ -176,11 +251,6 @@ export function fromStoredPayload<T extends IJob>(
   return opaque.size === 0 ? instance : (restoreOpaque(instance, opaque) as T);
 }
 
-function bsonTypeOf(value: object): string | undefined {
-  const bsonType: unknown = (value as { _bsontype?: unknown })._bsontype;
-  return typeof bsonType === 'string' ? bsonType : undefined;
-}
-
 function joinPath(path: string, key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)
     ? `${path}.${key}`
@@ -195,7 +265,9 @@ function revive(value: unknown, opaque: Map<symbol, unknown>): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Date || value instanceof Uint8Array) return value;
   if (Array.isArray(value)) return value.map((element) => revive(element, opaque));
-  switch (bsonTypeOf(value)) {
+  // Only the driver's own values: an object from a caller (the dashboard's JSON) that has
+  // a `_bsontype` key is a plain object, which enqueueing it again refuses.
+  switch (isDriverBsonValue(value) ? value._bsontype : undefined) {
     case undefined:
       break;
     case 'Long':

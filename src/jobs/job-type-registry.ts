@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { JOB_TYPE_METADATA } from '../constants';
 import { DuplicateJobTypeError, UnknownJobTypeError } from '../errors';
-import { describeValue } from '../options/option-checks';
+import { describeThrown, describeValue, isDocketError } from '../options/option-checks';
 import type { JobClass } from './job.interface';
 
 /*
@@ -30,7 +30,8 @@ export function registerJobType(jobType: string, jobClass: JobClass): void {
  * Only a class's own decoration counts: a subclass of a job class is not a job until it is
  * decorated with its own name.
  * @throws UnknownJobTypeError - for null, primitives, plain objects, arrays and instances or
- *   classes not decorated with `@Job`.
+ *   classes not decorated with `@Job`, and for a Proxy whose traps throw (its exception is
+ *   the error's `cause`).
  */
 export function jobTypeOf(jobOrClass: object): string {
   const jobClass = classOf(jobOrClass);
@@ -54,9 +55,22 @@ export function registeredJobTypes(): string[] {
   return [...classesByType.keys()];
 }
 
+function classOf(jobOrClass: unknown): JobClass {
+  try {
+    return inspectClassOf(jobOrClass);
+  } catch (error) {
+    // A Proxy's getPrototypeOf trap, or a revoked Proxy, throws at the first look.
+    if (isDocketError(error)) throw error;
+    throw new UnknownJobTypeError(
+      `The job could not be inspected: reading its class threw: ${describeThrown(error)}`,
+      { cause: error },
+    );
+  }
+}
+
 // A "class" for this purpose is any function with a prototype: arrow functions and
 // methods are not constructible and are reported as not being job classes.
-function classOf(jobOrClass: unknown): JobClass {
+function inspectClassOf(jobOrClass: unknown): JobClass {
   if (typeof jobOrClass === 'function') return jobOrClass as JobClass;
   if (typeof jobOrClass !== 'object' || jobOrClass === null || Array.isArray(jobOrClass)) {
     throw new UnknownJobTypeError(

@@ -1,6 +1,17 @@
 import { validate, type ValidationError } from 'class-validator';
 import { JobValidationError, type ValidationIssue } from '../errors';
+import { describeThrown, isDocketError } from '../options/option-checks';
 import type { IJob } from './job.interface';
+
+/** The issue reported for an own `constructor` field (see {@link validateJob}). */
+const SHADOWED_CLASS: ValidationIssue = {
+  path: 'constructor',
+  constraints: {
+    notShadowingClass:
+      "a field named 'constructor' hides the job's class, and with it every validation " +
+      'rule; rename the field',
+  },
+};
 
 /**
  * Validates a job instance against its class-validator decorators (nested objects with
@@ -13,15 +24,32 @@ import type { IJob } from './job.interface';
  * Issue paths are dotted, with array indexes in brackets: `address.city`, `items[0].sku`.
  * A failure of a nested value as a whole (an unknown value) is reported at its own path.
  *
+ * class-validator finds a job's rules through `job.constructor`: a job with an own field of
+ * that name would pass whatever it holds, so it is an issue at `constructor`. What the
+ * job's own code throws while it is read (a decorated getter, a Proxy trap) is an issue at
+ * `(root)`, with the exception as the error's `cause`.
+ *
  * @param job - The job instance (a class instance, not a plain object).
  * @param jobType - Its stable type name, for the error.
  * @throws JobValidationError - listing every issue.
  */
 export async function validateJob(job: IJob, jobType: string): Promise<void> {
-  const errors = await validate(job, {
-    forbidUnknownValues: true,
-    validationError: { target: false, value: true },
-  });
+  let errors: ValidationError[];
+  try {
+    if (Object.prototype.hasOwnProperty.call(job, 'constructor')) {
+      throw new JobValidationError(jobType, [SHADOWED_CLASS]);
+    }
+    errors = await validate(job, {
+      forbidUnknownValues: true,
+      validationError: { target: false, value: true },
+    });
+  } catch (error) {
+    if (isDocketError(error)) throw error;
+    const reason = `reading the job threw: ${describeThrown(error)}`;
+    throw new JobValidationError(jobType, [{ path: '(root)', constraints: { readable: reason } }], {
+      cause: error,
+    });
+  }
   // With forbidUnknownValues, a class that has no rules at all is reported as an "unknown
   // value" at the root (no property). Such a job is valid: its fields have no constraints.
   const relevant = errors.filter((error) => !isUnknownValueAtRoot(error));

@@ -1,5 +1,5 @@
 import { QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN } from '../constants';
-import { InvalidOptionsError } from '../errors';
+import { DocketError, InvalidOptionsError } from '../errors';
 
 /*
  * Small validators shared by every options resolver. Each one returns its value typed when
@@ -64,15 +64,69 @@ export function describeValue(value: unknown): string {
       return String(value);
   }
   if (value === null) return 'null';
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  // A Proxy (revoked, or with throwing traps) or a getter may throw at any of these reads.
+  try {
+    if (value instanceof Date) {
+      return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    }
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    if (isPlainObject(value)) return 'an object';
+    const ctor: unknown = (value as { constructor?: unknown }).constructor;
+    return typeof ctor === 'function' && ctor.name !== ''
+      ? `an instance of ${ctor.name}`
+      : 'an object';
+  } catch {
+    return 'an object';
   }
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (isPlainObject(value)) return 'an object';
-  const ctor: unknown = (value as { constructor?: unknown }).constructor;
-  return typeof ctor === 'function' && ctor.name !== ''
-    ? `an instance of ${ctor.name}`
-    : 'an object';
+}
+
+/**
+ * Describes what a caller's code threw, for error messages: an `Error`'s message, else
+ * {@link describeValue}'s description. Never throws.
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return String(thrown.message);
+  } catch {
+    // A thrown Proxy whose traps throw: described below.
+  }
+  return describeValue(thrown);
+}
+
+/** Whether `thrown` is one of Docket's typed errors (false for a Proxy that throws when inspected). */
+export function isDocketError(thrown: unknown): thrown is DocketError {
+  try {
+    return thrown instanceof DocketError;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `read`, which reads options a caller passed, and turns anything it throws other
+ * than a Docket error (a getter's or Proxy trap's exception) into an InvalidOptionsError
+ * naming `name`, with the original as its `cause`.
+ * @throws InvalidOptionsError - e.g. "options could not be read: a getter or Proxy trap threw: no queue".
+ */
+export function readingOptions<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (isDocketError(error)) throw error;
+    throw new InvalidOptionsError(
+      `${name} could not be read: a getter or Proxy trap threw: ${describeThrown(error)}`,
+      { option: name, cause: error },
+    );
+  }
+}
+
+/**
+ * Checks a job id passed by a caller: a non-empty string. Anything else (a query operator
+ * such as `{ $ne: null }` from an untyped caller included) must never reach a filter.
+ * @throws InvalidOptionsError - e.g. "jobId must be a non-empty string, got an object".
+ */
+export function checkJobId(name: string, value: unknown): string {
+  return checkString(name, value);
 }
 
 /** Whether `value` is an object literal (or `Object.create(null)`), not an array or class instance. */

@@ -2,20 +2,19 @@ import { BSON } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { Logger } from 'winston';
 import { JOB_TYPE_METADATA } from '../constants';
-import { InvalidOptionsError, PayloadTooLargeError, StorageError } from '../errors';
+import { InvalidOptionsError, StorageError } from '../errors';
 import { RecurringJobNotFoundError } from '../errors/recurring-job-not-found.error';
 import type { EventBus } from '../events/event-bus';
 import { jobHandlerMetadataOf, type HandlerClass } from '../handlers';
-import { jobTypeOf, toStoredPayload, validateJob, type IJob, type JobClass } from '../jobs';
-import { MAX_DOCUMENT_BYTES } from '../scheduler/job-scheduler';
+import type { IJob, JobClass } from '../jobs';
 import type { Clock } from '../server/clock';
 import type { JobStore } from '../storage/job-store';
 import { newJobRecord } from '../storage/new-job-record';
-import { checkCronExpression, nextOccurrence, type CronSchedule } from './cron-schedule';
+import { nextOccurrence, type CronSchedule } from './cron-schedule';
 import { MongoRecurringStore } from './mongo-recurring-store';
+import { checkRecurringDefinition } from './recurring-definition-check';
 import {
   checkRecurringId,
-  resolveRecurringOptions,
   resolveTickerOptions,
   type RecurringOptions,
   type RecurringTickerOptions,
@@ -91,16 +90,17 @@ export class RecurringJobs {
     cron: string,
     options?: RecurringOptions,
   ): Promise<void> {
-    const definition = await this.prepare(id, job, cron, options);
+    const definition = await checkRecurringDefinition(id, job, cron, options);
     await this.save(id, definition);
   }
 
   /**
    * Removes the recurring job; jobs it already enqueued stay. False when `id` is unknown.
+   * @throws InvalidOptionsError - for a malformed id (one no recurring job can have).
    * @throws StorageError - when MongoDB fails.
    */
   async remove(id: string): Promise<boolean> {
-    if (typeof id !== 'string') return false;
+    checkRecurringId(id);
     const removed = await this.definitions.delete(id);
     if (removed) this.changed(id);
     return removed;
@@ -109,12 +109,13 @@ export class RecurringJobs {
   /**
    * Enqueues one job of the recurring job now (paused or not), outside its schedule, which
    * stays as it is. Resolves with the job's id.
+   * @throws InvalidOptionsError - for a malformed id.
    * @throws RecurringJobNotFoundError - when `id` is unknown.
    * @throws StorageError - when MongoDB fails.
    */
   async trigger(id: string): Promise<string> {
-    const definition = typeof id === 'string' ? await this.definitions.find(id) : null;
-    if (definition === null) throw new RecurringJobNotFoundError(String(id));
+    const definition = await this.definitions.find(checkRecurringId(id));
+    if (definition === null) throw new RecurringJobNotFoundError(id);
     const now = this.deps.clock.now();
     const record = newJobRecord({
       type: definition.type,
@@ -144,10 +145,11 @@ export class RecurringJobs {
   /**
    * Pauses the recurring job: no occurrence is enqueued until {@link resume}. True when it
    * exists (paused now, or already); false when `id` is unknown.
+   * @throws InvalidOptionsError - for a malformed id.
    * @throws StorageError - when MongoDB fails.
    */
   async pause(id: string): Promise<boolean> {
-    if (typeof id !== 'string') return false;
+    checkRecurringId(id);
     const definition = await this.definitions.find(id);
     if (definition === null) return false;
     if (definition.paused) return true;
@@ -162,10 +164,11 @@ export class RecurringJobs {
   /**
    * Resumes a paused recurring job; its next run is the first occurrence after now (what
    * was missed while paused is not run). True when it exists; false when `id` is unknown.
+   * @throws InvalidOptionsError - for a malformed id.
    * @throws StorageError - when MongoDB fails.
    */
   async resume(id: string): Promise<boolean> {
-    if (typeof id !== 'string') return false;
+    checkRecurringId(id);
     for (let attempt = 0; attempt < RACE_RETRIES; attempt++) {
       const definition = await this.definitions.find(id);
       if (definition === null) return false;
@@ -191,10 +194,11 @@ export class RecurringJobs {
 
   /**
    * One recurring job, or null when `id` is unknown.
+   * @throws InvalidOptionsError - for a malformed id.
    * @throws StorageError - when MongoDB fails.
    */
   async get(id: string): Promise<RecurringJobInfo | null> {
-    if (typeof id !== 'string') return null;
+    checkRecurringId(id);
     const record = await this.definitions.find(id);
     return record === null ? null : toRecurringJobInfo(record);
   }
@@ -231,7 +235,7 @@ export class RecurringJobs {
         const job = Object.assign(new jobClass(), declaration.payload);
         prepared.push({
           id: declaration.id,
-          definition: await this.prepare(
+          definition: await checkRecurringDefinition(
             declaration.id,
             job,
             declaration.cron,
@@ -256,38 +260,6 @@ export class RecurringJobs {
       events: this.deps.events,
       logger: this.deps.logger,
     });
-  }
-
-  /** Checks everything (as `enqueue` would) and builds the definition to store. */
-  private async prepare(
-    id: string,
-    job: IJob,
-    cron: string,
-    options: RecurringOptions | undefined,
-  ): Promise<RecurringDefinition> {
-    checkRecurringId(id);
-    const resolved = resolveRecurringOptions(options);
-    checkCronExpression(cron, resolved.timeZone);
-    const jobType = jobTypeOf(job);
-    await validateJob(job, jobType);
-    const definition: RecurringDefinition = {
-      type: jobType,
-      payload: toStoredPayload(job, jobType),
-      cron,
-      timeZone: resolved.timeZone,
-      queue: resolved.queue,
-      priority: resolved.priority,
-      maxAttempts: resolved.maxAttempts,
-      timeoutMs: resolved.timeoutMs,
-      missedRunPolicy: resolved.missedRunPolicy,
-    };
-    // The definition and each job built from it must fit in one MongoDB document.
-    const size = BSON.calculateObjectSize(
-      newJobRecord({ ...definition, state: 'enqueued', dueAt: new Date(), now: new Date(), id }),
-    );
-    if (size > MAX_DOCUMENT_BYTES)
-      throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
-    return definition;
   }
 
   /** Inserts or updates a checked definition, writing only what differs. */

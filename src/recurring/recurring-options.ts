@@ -5,6 +5,7 @@ import {
   checkOneOf,
   checkPlainObject,
   checkString,
+  readingOptions,
 } from '../options/option-checks';
 import { resolveEnqueueOptions } from '../scheduler/enqueue-options';
 import type { EnqueueOptions } from '../scheduler/job-scheduler.interface';
@@ -73,11 +74,19 @@ const RECURRING_KEYS = [...ENQUEUE_KEYS, 'timeZone', 'missedRunPolicy'];
  * Validates {@link RecurringOptions} and applies the defaults. The enqueue options follow
  * exactly the rules of `enqueue`.
  * @param extraKeys - Further keys the caller handles itself (`@Recurring`'s `payload`).
- * @throws InvalidOptionsError - naming the option, what is allowed and what was given.
+ * @throws InvalidOptionsError - naming the option, what is allowed and what was given, or
+ *   saying that reading `options` threw (a getter or Proxy trap).
  */
 export function resolveRecurringOptions(
   options: RecurringOptions | undefined,
   extraKeys: readonly string[] = [],
+): ResolvedRecurringOptions {
+  return readingOptions('options', () => resolveGivenRecurringOptions(options, extraKeys));
+}
+
+function resolveGivenRecurringOptions(
+  options: RecurringOptions | undefined,
+  extraKeys: readonly string[],
 ): ResolvedRecurringOptions {
   const given = options ?? {};
   checkPlainObject('options', given);

@@ -8,6 +8,7 @@ import {
   checkOneOf,
   checkQueueName,
   checkString,
+  readingOptions,
 } from '../options/option-checks';
 import type { ContinuationPolicy } from '../storage/job-record';
 import type { ContinuationOptions, EnqueueOptions, ScheduleTime } from './job-scheduler.interface';
@@ -23,8 +24,17 @@ export interface ResolvedEnqueueOptions {
 
 const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey'];
 
-/** Validates continuation options: enqueue options plus `onParentFailure`. */
+/**
+ * Validates continuation options: enqueue options plus `onParentFailure`.
+ * @throws InvalidOptionsError - naming the option, or saying that reading `options` threw.
+ */
 export function resolveContinuationOptions(
+  options: ContinuationOptions | undefined,
+): ResolvedEnqueueOptions & { readonly onParentFailure: ContinuationPolicy } {
+  return readingOptions('options', () => resolveGivenContinuationOptions(options));
+}
+
+function resolveGivenContinuationOptions(
   options: ContinuationOptions | undefined,
 ): ResolvedEnqueueOptions & { readonly onParentFailure: ContinuationPolicy } {
   if (options === undefined)
@@ -41,8 +51,16 @@ export function resolveContinuationOptions(
   });
 }
 
-/** Validates enqueue options; throws `InvalidOptionsError` naming the option. */
+/**
+ * Validates enqueue options. A getter or Proxy trap of `options` that throws is reported as
+ * an invalid option too.
+ * @throws InvalidOptionsError - naming the option, or saying that reading `options` threw.
+ */
 export function resolveEnqueueOptions(options: EnqueueOptions | undefined): ResolvedEnqueueOptions {
+  return readingOptions('options', () => resolveGivenEnqueueOptions(options));
+}
+
+function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): ResolvedEnqueueOptions {
   if (options === undefined) {
     return {
       queue: DEFAULT_QUEUE,
@@ -75,8 +93,15 @@ export function resolveEnqueueOptions(options: EnqueueOptions | undefined): Reso
   });
 }
 
-/** Turns a {@link ScheduleTime} into a due date; throws `InvalidOptionsError` when malformed. */
+/**
+ * Turns a {@link ScheduleTime} into a due date.
+ * @throws InvalidOptionsError - when it is malformed, or reading it threw.
+ */
 export function resolveDueAt(when: ScheduleTime, now: Date): Date {
+  return readingOptions('when', () => resolveGivenDueAt(when, now));
+}
+
+function resolveGivenDueAt(when: ScheduleTime, now: Date): Date {
   checkPlainObject('when', when);
   checkKnownKeys('when', when, ['at', 'delayMs']);
   const hasAt = 'at' in when && when.at !== undefined;

@@ -55,8 +55,14 @@ export interface IJobScheduler {
    * Stores a job to run as soon as a server is free; resolves with its id once stored.
    * @throws UnknownJobTypeError when the job's class is not decorated with `@Job`.
    * @throws JobValidationError when the payload breaks its class-validator rules.
-   * @throws NonSerializablePayloadError / PayloadTooLargeError when it cannot be stored.
-   * @throws InvalidOptionsError for invalid options. Nothing is written when any of these throws.
+   * @throws NonSerializablePayloadError / PayloadTooLargeError when it cannot be stored, or
+   *   would be read back as something else: a function, a Map, a key starting with `$`, a
+   *   key named `constructor`, `__proto__`, `prototype` or `_bsontype`, objects and arrays
+   *   nested more than 98 levels below the payload (MongoDB stores 100 levels, the job
+   *   document and its payload field included), a getter or Proxy trap that throws (the
+   *   error names the path).
+   * @throws InvalidOptionsError for invalid options (or options whose getters throw).
+   *   Nothing is written when any of these throws.
    */
   enqueue(job: IJob, options?: EnqueueOptions): Promise<string>;
   /**
@@ -74,6 +80,7 @@ export interface IJobScheduler {
   /**
    * Deletes an unfinished job: a waiting one never runs, a running one has its signal
    * aborted and ends as deleted. Resolves false when the job is unknown or already finished.
+   * @throws InvalidOptionsError when `jobId` is not a non-empty string.
    */
   delete(jobId: string): Promise<boolean>;
   /**
@@ -81,6 +88,7 @@ export interface IJobScheduler {
    * fresh attempts, a new history entry and its error cleared (Hangfire's Requeue). Resolves
    * false when the job is unknown or unfinished.
    * @throws UniqueKeyConflictError when another unfinished job holds its uniqueKey.
+   * @throws InvalidOptionsError when `jobId` is not a non-empty string.
    */
   requeue(jobId: string): Promise<boolean>;
   /**
@@ -88,6 +96,7 @@ export interface IJobScheduler {
    * when the parent succeeds; `options.onParentFailure` decides what a failed or deleted parent
    * means. A parent that already finished is handled at once. Resolves with the job's id.
    * @throws JobNotFoundError when the parent does not exist (nothing is written).
+   * @throws InvalidOptionsError when `parentId` is not a non-empty string.
    * Throws as {@link enqueue} does for the job and options.
    */
   continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string>;
@@ -102,16 +111,27 @@ export interface IJobScheduler {
     cron: string,
     options?: RecurringOptions,
   ): Promise<void>;
-  /** Removes a recurring job; resolves false when it did not exist. Jobs it enqueued stay. */
+  /**
+   * Removes a recurring job; resolves false when it did not exist. Jobs it enqueued stay.
+   * @throws InvalidOptionsError when `id` is not a recurring job id (1 to 200 characters
+   *   from `[A-Za-z0-9_.:-]`), as for every recurring verb below.
+   */
   removeRecurring(id: string): Promise<boolean>;
   /**
    * Enqueues one job of a recurring job now, outside its schedule; resolves with the job id.
    * @throws RecurringJobNotFoundError when there is no such recurring job.
+   * @throws InvalidOptionsError when `id` is not a recurring job id.
    */
   triggerRecurring(id: string): Promise<string>;
-  /** Stops a recurring job from enqueuing until resumed; resolves false when unknown. */
+  /**
+   * Stops a recurring job from enqueuing until resumed; resolves false when unknown.
+   * @throws InvalidOptionsError when `id` is not a recurring job id.
+   */
   pauseRecurring(id: string): Promise<boolean>;
-  /** Resumes a paused recurring job from its next occurrence after now; false when unknown. */
+  /**
+   * Resumes a paused recurring job from its next occurrence after now; false when unknown.
+   * @throws InvalidOptionsError when `id` is not a recurring job id.
+   */
   resumeRecurring(id: string): Promise<boolean>;
   /** Lists recurring jobs with their schedule, last run and next run. */
   listRecurring(): Promise<RecurringJobInfo[]>;

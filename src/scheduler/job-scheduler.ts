@@ -1,8 +1,8 @@
 import { BSON } from 'mongodb';
 import { InvalidOptionsError, JobNotFoundError, PayloadTooLargeError } from '../errors';
-import { describeValue } from '../options/option-checks';
+import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
-import { jobTypeOf, toStoredPayload, validateJob, type IJob } from '../jobs';
+import { MAX_DOCUMENT_BYTES, toStorableJob, type IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringJobs, RecurringOptions } from '../recurring';
 import type { Clock } from '../server/clock';
 import { FINISHED_STATES, type JobRecord, type JobState } from '../storage/job-record';
@@ -22,8 +22,7 @@ import type {
 } from './job-scheduler.interface';
 import { releaseContinuations } from './release-continuations';
 
-/** MongoDB's document size limit: a job record must fit in one document. */
-export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+export { MAX_DOCUMENT_BYTES } from '../jobs';
 
 /** What a scheduler asks its Docket before each verb. */
 export interface SchedulerLifecycle {
@@ -58,7 +57,9 @@ export class JobScheduler implements IJobScheduler {
 
   async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
     this.lifecycle.checkOpen('enqueueMany');
-    if (!Array.isArray(jobs)) {
+    // A copy: the caller's array (or Proxy) is read once, and cannot change while jobs are checked.
+    const list = readingOptions('jobs', () => (Array.isArray(jobs) ? [...jobs] : null));
+    if (list === null) {
       throw new InvalidOptionsError(`jobs must be an array of jobs, got ${describeValue(jobs)}`, {
         option: 'jobs',
       });
@@ -72,10 +73,10 @@ export class JobScheduler implements IJobScheduler {
         },
       );
     }
-    if (jobs.length === 0) return [];
+    if (list.length === 0) return [];
     const now = this.clock.now();
     const records: JobRecord[] = [];
-    for (const job of jobs) {
+    for (const job of list) {
       records.push(await this.prepare(job, resolved, { now, dueAt: now, state: 'enqueued' }));
     }
     await this.store.insertMany(records);
@@ -94,6 +95,7 @@ export class JobScheduler implements IJobScheduler {
 
   async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
     this.lifecycle.checkOpen('continueWith');
+    checkJobId('parentId', parentId);
     const now = this.clock.now();
     const resolved = resolveContinuationOptions(options);
     const record = await this.prepare(job, resolved, {
@@ -102,11 +104,8 @@ export class JobScheduler implements IJobScheduler {
       state: 'awaiting',
       parent: { id: parentId, policy: resolved.onParentFailure },
     });
-    const added =
-      typeof parentId === 'string' && parentId.length > 0
-        ? await this.store.addContinuation({ ...record, parentId })
-        : null;
-    if (!added) throw new JobNotFoundError(String(parentId));
+    const added = await this.store.addContinuation({ ...record, parentId });
+    if (!added) throw new JobNotFoundError(parentId);
     // A parent that finished before (or while) the continuation was added is resolved here;
     // its worker may resolve it too: both writes are conditional, so the child runs once.
     if (FINISHED_STATES.includes(added.parentState)) {
@@ -117,7 +116,7 @@ export class JobScheduler implements IJobScheduler {
 
   async delete(jobId: string): Promise<boolean> {
     this.lifecycle.checkOpen('delete');
-    if (typeof jobId !== 'string' || jobId.length === 0) return false;
+    checkJobId('jobId', jobId);
     const now = this.clock.now();
     const before = await this.store.delete(jobId, now);
     if (!before) return false;
@@ -135,7 +134,7 @@ export class JobScheduler implements IJobScheduler {
 
   async requeue(jobId: string): Promise<boolean> {
     this.lifecycle.checkOpen('requeue');
-    if (typeof jobId !== 'string' || jobId.length === 0) return false;
+    checkJobId('jobId', jobId);
     const record = await this.store.requeue(jobId, this.clock.now());
     if (!record) return false;
     this.events.emit('job.enqueued', {
@@ -202,14 +201,13 @@ export class JobScheduler implements IJobScheduler {
     options: ResolvedEnqueueOptions,
     when: Pick<NewJobFields, 'now' | 'dueAt' | 'state' | 'parent'>,
   ): Promise<JobRecord> {
-    const jobType = jobTypeOf(job);
-    await validateJob(job, jobType);
+    const { jobType, payload } = await toStorableJob(job);
     const record = newJobRecord({
       ...when,
       type: jobType,
       queue: options.queue,
       priority: options.priority,
-      payload: toStoredPayload(job, jobType),
+      payload,
       maxAttempts: options.maxAttempts,
       timeoutMs: options.timeoutMs,
       uniqueKey: options.uniqueKey,

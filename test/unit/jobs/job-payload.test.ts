@@ -159,11 +159,10 @@ describe('toStoredPayload → BSON → fromStoredPayload', () => {
     });
   });
 
-  it('does not modify the job, and keeps an own __proto__ key a plain key', () => {
-    const job = JSON.parse('{"__proto__": {"polluted": true}, "when": "now"}') as object;
-    const stored = toStoredPayload(job, JOB_TYPE);
-    expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
-    expect(Object.keys(stored)).toEqual(['__proto__', 'when']);
+  it('refuses an own __proto__ key without touching any prototype', () => {
+    const job = JSON.parse('{"when": "now", "__proto__": {"polluted": true}}') as object;
+    expect(pathOf(job).path).toBe('payload.__proto__');
+    expect(Object.keys(job)).toEqual(['when', '__proto__']);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 

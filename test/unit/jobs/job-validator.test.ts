@@ -108,3 +108,29 @@ describe('validateJob', () => {
     });
   });
 });
+
+describe('validateJob with fields that hide or break the rules', () => {
+  it('refuses an own constructor field, which would hide the class from class-validator', async () => {
+    for (const shadow of ['x', null, {}]) {
+      const job = Object.assign(new SendEmailJob(), { to: 'not-an-email', constructor: shadow });
+      const error = await issuesOf(job);
+      expect(error.issues.map((issue) => issue.path)).toEqual(['constructor']);
+    }
+  });
+
+  it('reports a decorated accessor that throws as an issue, keeping the cause', async () => {
+    const cause = new Error('not loaded');
+    @Job('validator-test.accessor')
+    class AccessorJob implements IJob {
+      @IsString()
+      get name(): string {
+        throw cause;
+      }
+    }
+    const error = await issuesOf(new AccessorJob());
+    expect(error.issues).toEqual([
+      { path: '(root)', constraints: { readable: 'reading the job threw: not loaded' } },
+    ]);
+    expect(error.cause).toBe(cause);
+  });
+});

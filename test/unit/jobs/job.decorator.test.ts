@@ -129,3 +129,19 @@ describe('jobTypeOf', () => {
     expect(() => jobTypeOf(value as object)).toThrow(UnknownJobTypeError);
   });
 });
+
+describe('jobTypeOf with objects that throw when inspected', () => {
+  it('throws UnknownJobTypeError, keeping the cause, for a revoked Proxy', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    let error: unknown;
+    try {
+      jobTypeOf(proxy);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(UnknownJobTypeError);
+    expect((error as Error).message).toMatch(/could not be inspected.*revoked/);
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+});

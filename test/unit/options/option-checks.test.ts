@@ -3,6 +3,7 @@ import {
   checkBoolean,
   checkDate,
   checkInteger,
+  checkJobId,
   checkKnownKeys,
   checkNumber,
   checkOneOf,
@@ -10,6 +11,7 @@ import {
   checkQueueName,
   checkString,
   describeValue,
+  readingOptions,
 } from '../../../src/options/option-checks';
 
 function thrown(action: () => unknown): InvalidOptionsError {
@@ -153,5 +155,58 @@ describe('option checks', () => {
 
   it('rejects a queue name over 100 characters', () => {
     expect(() => checkQueueName('queue', 'q'.repeat(101))).toThrow(InvalidOptionsError);
+  });
+});
+
+describe('checkJobId', () => {
+  it('returns a non-empty string id', () => {
+    expect(checkJobId('jobId', '65a1b2c3d4e5f60718293a4b')).toBe('65a1b2c3d4e5f60718293a4b');
+  });
+
+  it.each<[unknown, string]>([
+    [{ $ne: null }, 'jobId must be a non-empty string, got an object'],
+    ['', 'jobId must be a non-empty string, got ""'],
+    [42, 'jobId must be a non-empty string, got 42'],
+    [undefined, 'jobId must be a non-empty string, got undefined'],
+  ])('refuses %p', (value, message) => {
+    const error = thrown(() => checkJobId('jobId', value));
+    expect(error.message).toBe(message);
+    expect(error.option).toBe('jobId');
+  });
+});
+
+describe('readingOptions', () => {
+  it('returns what the read returns, and lets Docket errors through', () => {
+    expect(readingOptions('options', () => 3)).toBe(3);
+    const original = thrown(() => readingOptions('options', () => checkInteger('n', 'x')));
+    expect(original.option).toBe('n');
+  });
+
+  it('turns what a getter or Proxy trap throws into an InvalidOptionsError with the cause', () => {
+    const cause = new Error('no queue today');
+    const error = thrown(() =>
+      readingOptions(
+        'options',
+        () =>
+          ({
+            get queue(): string {
+              throw cause;
+            },
+          }).queue,
+      ),
+    );
+    expect(error.message).toBe(
+      'options could not be read: a getter or Proxy trap threw: no queue today',
+    );
+    expect(error.option).toBe('options');
+    expect(error.cause).toBe(cause);
+  });
+});
+
+describe('describeValue with objects that throw when inspected', () => {
+  it('never throws', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(describeValue(proxy)).toBe('an object');
   });
 });

@@ -1,0 +1,29 @@
+import { toStoredPayload } from './job-payload';
+import type { IJob } from './job.interface';
+import { jobTypeOf } from './job-type-registry';
+import { validateJob } from './job-validator';
+
+/** A job checked for storage: its stable type name and its payload document. */
+export interface StorableJob {
+  readonly jobType: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * Checks a job for every path that stores one (enqueue, schedule, continuations, recurring
+ * definitions) and returns what to store; nothing is written by it.
+ *
+ * The payload is converted before it is validated: the conversion refuses, with the path,
+ * what would mislead or break class-validator: a field named `constructor` hides the class
+ * and so every rule, nesting thousands of levels deep exhausts the stack, a getter or Proxy
+ * trap throws.
+ * @throws UnknownJobTypeError - when `job` is not an instance of a `@Job` class.
+ * @throws NonSerializablePayloadError - naming the path of what cannot be stored.
+ * @throws JobValidationError - listing every failed class-validator rule.
+ */
+export async function toStorableJob(job: IJob): Promise<StorableJob> {
+  const jobType = jobTypeOf(job);
+  const payload = toStoredPayload(job, jobType);
+  await validateJob(job, jobType);
+  return { jobType, payload };
+}
