@@ -2,7 +2,6 @@ import type {
   ApiActionResult,
   ApiEnqueueRequest,
   ApiEnqueueResult,
-  ApiErrorBody,
   ApiJobDetail,
   ApiJobPage,
   ApiJobQuery,
@@ -17,21 +16,11 @@ import type {
   ApiTriggerResult,
   ApiUnhandledJobType,
 } from '../dashboard/api-types';
-import {
-  ApiAuthorizationError,
-  ApiConflictError,
-  ApiConnectionError,
-  ApiNotFoundError,
-  ApiValidationError,
-  DocketApiError,
-  InvalidOptionsError,
-  type DocketApiErrorInit,
-} from '../errors';
+import { ApiConnectionError, InvalidOptionsError } from '../errors';
+import { apiUrl, callApi, type ApiCallConfig, type DocketClientHeaders } from './api-call';
+import { ApiCursorLoopError } from './api-cursor-loop.error';
 
-/** Headers sent with every call (e.g. `Authorization`), or a function that makes them. */
-export type DocketClientHeaders =
-  | Readonly<Record<string, string>>
-  | (() => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>);
+export type { DocketClientHeaders } from './api-call';
 
 /** Options of {@link DocketClient}. */
 export interface DocketClientOptions {
@@ -52,18 +41,22 @@ export interface DocketClientOptions {
    * @defaultValue `30000`
    */
   timeoutMs?: number;
+  /**
+   * Largest answer read, in bytes (integer 1024..1 GiB): a larger one fails with
+   * {@link ApiResponseTooLargeError} instead of filling memory. The default holds the largest
+   * job MongoDB can store, as JSON.
+   * @defaultValue `67108864` (64 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
-const ERROR_CLASSES: Readonly<Record<number, new (init: DocketApiErrorInit) => DocketApiError>> = {
-  400: ApiValidationError,
-  401: ApiAuthorizationError,
-  403: ApiAuthorizationError,
-  404: ApiNotFoundError,
-  409: ApiConflictError,
-  413: ApiValidationError,
-  415: ApiValidationError,
-  422: ApiValidationError,
-};
+/** The defaults of {@link DocketClientOptions}. */
+const CLIENT_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxResponseBytes: 64 * 1024 * 1024,
+} as const satisfies Partial<DocketClientOptions>;
+
+const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024 * 1024;
 
 const segment = (value: string) => encodeURIComponent(value);
 
@@ -72,7 +65,9 @@ const segment = (value: string) => encodeURIComponent(value);
  * jobs remotely. Every method maps to one endpoint; an error answer is thrown as a typed
  * exception: {@link ApiNotFoundError}, {@link ApiConflictError}, {@link ApiValidationError},
  * {@link ApiAuthorizationError} (all {@link DocketApiError}s), and
- * {@link ApiConnectionError} when there is no answer. Times are ISO 8601 strings.
+ * {@link ApiConnectionError} when there is no answer. Answers are not trusted blindly: one
+ * larger than `maxResponseBytes` is {@link ApiResponseTooLargeError}, a list whose cursor
+ * does not advance is {@link ApiCursorLoopError}. Times are ISO 8601 strings.
  *
  * ```ts
  * const client = new DocketClient({ baseUrl: 'http://jobs.internal:3000/jobs/',
@@ -81,10 +76,7 @@ const segment = (value: string) => encodeURIComponent(value);
  * ```
  */
 export class DocketClient {
-  private readonly baseUrl: URL;
-  private readonly headers: DocketClientHeaders;
-  private readonly fetchImpl: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly config: ApiCallConfig;
 
   /** @throws InvalidOptionsError - for a base URL that is not http(s), or other bad options. */
   constructor(options: DocketClientOptions) {
@@ -105,22 +97,36 @@ export class DocketClient {
     if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
     baseUrl.search = '';
     baseUrl.hash = '';
-    this.baseUrl = baseUrl;
-    this.headers = options.headers ?? {};
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
       throw new InvalidOptionsError('fetch must be a function (no global fetch is available)', {
         option: 'fetch',
       });
     }
-    this.fetchImpl = fetchImpl;
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs;
     if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
       throw new InvalidOptionsError(`timeoutMs must be an integer ≥ 1, got ${timeoutMs}`, {
         option: 'timeoutMs',
       });
     }
-    this.timeoutMs = timeoutMs;
+    const maxResponseBytes = options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes;
+    if (
+      !Number.isSafeInteger(maxResponseBytes) ||
+      maxResponseBytes < 1024 ||
+      maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT
+    ) {
+      throw new InvalidOptionsError(
+        `maxResponseBytes must be an integer between 1024 and ${MAX_RESPONSE_BYTES_LIMIT}, got ${maxResponseBytes}`,
+        { option: 'maxResponseBytes' },
+      );
+    }
+    this.config = Object.freeze({
+      baseUrl,
+      headers: options.headers ?? {},
+      fetch: fetchImpl,
+      timeoutMs,
+      maxResponseBytes,
+    });
   }
 
   /** Counts per state and queue, throughput of the last hour and day. `GET api/stats` */
@@ -130,24 +136,37 @@ export class DocketClient {
 
   /** One page of jobs. `GET api/jobs` */
   listJobs(query: ApiJobQuery = {}): Promise<ApiJobPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null) params.set(key, String(value));
-    }
-    const search = params.toString();
-    return this.call('GET', search === '' ? 'jobs' : `jobs?${search}`);
+    return this.call('GET', jobsPath(query));
   }
 
-  /** Every job matching `query`, page after page. */
+  /**
+   * Every job matching `query`, page after page.
+   * @throws ApiCursorLoopError - when a page's `nextCursor` is one already followed (the
+   *   pages would repeat forever).
+   */
   async *iterateJobs(query: Omit<ApiJobQuery, 'cursor'> = {}): AsyncGenerator<ApiJobSummary> {
+    const followed = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page: ApiJobPage = await this.listJobs({
-        ...query,
-        ...(cursor === null ? {} : { cursor }),
-      });
+      const path = jobsPath({ ...query, ...(cursor === null ? {} : { cursor }) });
+      const page: ApiJobPage = await this.call('GET', path);
+      const next: unknown = page?.nextCursor;
+      if (!Array.isArray(page?.items) || (next !== null && typeof next !== 'string')) {
+        const url = apiUrl(this.config, path);
+        throw new ApiConnectionError(
+          `GET ${url} answered something that is not a page of jobs`,
+          url,
+        );
+      }
       yield* page.items;
-      cursor = page.nextCursor;
+      if (next !== null && followed.has(next)) {
+        throw new ApiCursorLoopError(
+          { status: 200, method: 'GET', url: apiUrl(this.config, path) },
+          next,
+        );
+      }
+      if (next !== null) followed.add(next);
+      cursor = next;
     } while (cursor !== null);
   }
 
@@ -246,67 +265,17 @@ export class DocketClient {
     return this.call('GET', 'openapi.json');
   }
 
-  private async call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const url = new URL(`api/${path}`, this.baseUrl).toString();
-    const extra = typeof this.headers === 'function' ? await this.headers() : this.headers;
-    const headers: Record<string, string> = { accept: 'application/json', ...extra };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    let status: number;
-    let text: string;
-    try {
-      const response = await this.fetchImpl(url, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: controller.signal,
-        redirect: 'error',
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      const timedOut = controller.signal.aborted;
-      throw new ApiConnectionError(
-        timedOut
-          ? `${method} ${url} got no answer within ${this.timeoutMs} ms`
-          : `${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`,
-        url,
-        { cause: error },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-    let data: unknown;
-    try {
-      data = text === '' ? null : JSON.parse(text);
-    } catch (error) {
-      if (status >= 200 && status < 300) {
-        throw new ApiConnectionError(
-          `${method} ${url} answered ${status} with non-JSON content`,
-          url,
-          {
-            cause: error,
-          },
-        );
-      }
-      data = null;
-    }
-    if (status >= 200 && status < 300) return data as T;
-    const problem = (data as Partial<ApiErrorBody> | null)?.error;
-    const init: DocketApiErrorInit = {
-      status,
-      apiCode: typeof problem?.code === 'string' ? problem.code : `HTTP_${status}`,
-      message: typeof problem?.message === 'string' ? problem.message : `HTTP ${status}`,
-      ...(problem?.details === undefined ? {} : { details: problem.details }),
-      method,
-      url,
-    };
-    const ErrorClass = ERROR_CLASSES[status] ?? DocketApiError;
-    throw new ErrorClass(init);
+  private call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    return callApi<T>(this.config, method, path, body);
   }
+}
+
+/** The path of `GET api/jobs` with the query's defined values. */
+function jobsPath(query: ApiJobQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search === '' ? 'jobs' : `jobs?${search}`;
 }

@@ -3,6 +3,8 @@
  * browsers. It does not load MongoDB or the rest of Docket.
  */
 export { DocketClient, type DocketClientHeaders, type DocketClientOptions } from './docket-client';
+export { ApiCursorLoopError } from './api-cursor-loop.error';
+export { ApiResponseTooLargeError } from './api-response-too-large.error';
 export {
   ApiAuthorizationError,
   ApiConflictError,
@@ -11,6 +13,7 @@ export {
   ApiValidationError,
   DocketApiError,
   DocketError,
+  InvalidOptionsError,
   type DocketApiErrorInit,
 } from '../errors';
 export type * from '../dashboard/api-types';

@@ -175,7 +175,10 @@ export interface ApiEnqueueRequest {
   readonly uniqueKey?: string;
   /** Schedule instead of enqueue: run after this many milliseconds. */
   readonly delayMs?: number;
-  /** Schedule instead of enqueue: run at this time (ISO 8601). */
+  /**
+   * Schedule instead of enqueue: run at this time (ISO 8601 with `Z` or an offset). A date or
+   * time that does not exist (`2030-02-31`, `T24:00`) is refused with 400, `field: 'runAt'`.
+   */
   readonly runAt?: string;
 }
 

@@ -6,9 +6,11 @@ import type { ApiRoute } from './api/api-route';
 import { API_ROUTES } from './api/api-routes';
 import { toHttpProblem } from './api/map-error';
 import { resolveDashboardOptions, type DashboardOptions } from './dashboard-options';
+import { debugDashboard, hasUnreadBody, isClientGone } from './http/client-gone';
 import { HttpProblem } from './http/http-problem';
 import { isJsonContentType, readJsonBody } from './http/read-json-body';
 import { crossSiteReason, notLoopbackReason } from './http/request-guards';
+import { nonCanonicalPath, parseRequestTarget } from './http/request-target';
 import { CONTENT_SECURITY_POLICY, send, sendProblem } from './http/responses';
 import { matchPath } from './http/route-match';
 import { ensureDashboardIndexes } from './queries/dashboard-indexes';
@@ -40,7 +42,16 @@ function isPagePath(rest: string): boolean {
   if (rest === '' || rest === 'recurring' || rest === 'servers' || rest === 'queues') return true;
   const [first, second, ...more] = rest.split('/');
   if (more.length > 0 || second === undefined) return false;
-  return (first === 'jobs' && JOB_STATES.has(second)) || (first === 'job' && second !== '');
+  return (first === 'jobs' && JOB_STATES.has(second)) || (first === 'job' && isJobId(second));
+}
+
+/** Whether a path segment decodes to a job id (a malformed percent-encoding does not). */
+function isJobId(segment: string): boolean {
+  try {
+    return decodeURIComponent(segment) !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Where Express or middie mounted the handler, when they say. */
@@ -58,10 +69,12 @@ function mountPath(req: IncomingMessage): string | undefined {
  * http.createServer(dashboard).listen(3000);      // or: app.use('/jobs', dashboard) (Express)
  * ```
  *
- * Security: every request passes `authorize` (or, with `allowUnauthenticated`, must be a
- * loopback request); actions are POST/DELETE only, need `Content-Type: application/json`
- * and are refused cross-site; `readOnly` refuses them all. The dashboard's indexes are
- * created (idempotently) before its first request is answered.
+ * Security: paths must be canonical (400 `NON_CANONICAL_PATH` otherwise), then every
+ * request passes `authorize` (or, with `allowUnauthenticated`, must be a loopback request
+ * to a loopback-only server); actions are POST/DELETE only, need `Content-Type:
+ * application/json` and are refused cross-site; `readOnly` refuses them all. A refused
+ * request's body is never read (the connection is closed instead). The dashboard's indexes
+ * are created (idempotently) before its first request is answered.
  * @throws InvalidOptionsError - for invalid options, e.g. no `authorize` and no
  *   `allowUnauthenticated: true`.
  */
@@ -86,9 +99,20 @@ export function createDashboardHandler(
 
   return (req, res, next) => {
     serve(req, res, next).catch((error: unknown) => {
+      if (isClientGone(error, req)) {
+        debugDashboard('%s %s: the client disconnected (%s)', req.method, req.url, error);
+        res.destroy();
+        return;
+      }
       const problem = toHttpProblem(error, resolved.onError);
-      if (!res.headersSent) sendProblem(res, problem);
-      else res.destroy();
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // A refused request's body is never read: closing the connection is what stops the
+      // client from sending it (keeping the connection would mean reading it all).
+      if (hasUnreadBody(req)) res.setHeader('Connection', 'close');
+      sendProblem(res, problem);
     });
   };
 
@@ -97,8 +121,8 @@ export function createDashboardHandler(
     res: ServerResponse,
     next: ((error?: unknown) => void) | undefined,
   ): Promise<void> {
-    const rawUrl = (req as { originalUrl?: unknown }).originalUrl ?? req.url ?? '/';
-    const url = new URL(String(rawUrl), 'http://dashboard.invalid');
+    const rawUrl = String((req as { originalUrl?: unknown }).originalUrl ?? req.url ?? '/');
+    const url = parseRequestTarget(rawUrl);
     const { basePath } = resolved;
     const method = req.method ?? 'GET';
     const headOnly = method === 'HEAD';
@@ -107,14 +131,16 @@ export function createDashboardHandler(
       return;
     }
     if (!url.pathname.startsWith(basePath)) {
-      if (next) next();
-      else
-        sendProblem(
-          res,
-          new HttpProblem(404, 'ROUTE_NOT_FOUND', `${url.pathname} is not a dashboard path`),
-        );
+      if (next === undefined) {
+        throw new HttpProblem(404, 'ROUTE_NOT_FOUND', `${url.pathname} is not a dashboard path`);
+      }
+      next();
       return;
     }
+    if (url.problem !== null) throw nonCanonicalPath(url);
+    // Express strips its mount path from req.url, which the hook may read instead.
+    const inner = req.url === undefined || req.url === rawUrl ? url : parseRequestTarget(req.url);
+    if (inner.problem !== null) throw nonCanonicalPath(inner);
     const mountedAt = mountPath(req);
     if (mountedAt !== undefined && !basePath.startsWith(`${mountedAt}/`)) {
       throw new HttpProblem(
@@ -140,6 +166,7 @@ export function createDashboardHandler(
       try {
         allowed = (await resolved.authorize(req)) === true;
       } catch (error) {
+        if (isClientGone(error, req)) throw error;
         resolved.onError(error);
         throw new HttpProblem(500, 'INTERNAL', 'The authorize hook failed; see the server log');
       }
@@ -215,11 +242,9 @@ export function createDashboardHandler(
   /** The checks of every action, then its body. */
   async function admitAction(req: IncomingMessage): Promise<Record<string, unknown>> {
     if (resolved.readOnly) {
-      req.resume();
       throw new HttpProblem(403, 'READ_ONLY', 'This dashboard is read-only: actions are disabled');
     }
     if (!isJsonContentType(req)) {
-      req.resume();
       throw new HttpProblem(
         415,
         'UNSUPPORTED_MEDIA_TYPE',
@@ -228,7 +253,6 @@ export function createDashboardHandler(
     }
     const crossSite = crossSiteReason(req, resolved.allowedOrigins);
     if (crossSite !== null) {
-      req.resume();
       throw new HttpProblem(
         403,
         'CROSS_SITE_REQUEST',

@@ -11,6 +11,12 @@ import {
 /**
  * Decides whether a request may use the dashboard (UI and API). Return false to answer
  * 401; throwing also refuses the request (500, reported).
+ *
+ * It runs before the body is read, and only for canonical paths: a path with `.` or `..`
+ * segments (also percent-encoded, or hidden behind `%2F`), `//`, backslashes or characters
+ * to encode is refused with 400 `NON_CANONICAL_PATH` first. So `req.url` (or Express's
+ * `originalUrl`) is exactly the path the dashboard routes, and a hook may safely make a
+ * prefix public: `req.url.startsWith('/jobs/assets/')`.
  */
 export type DashboardAuthorize = (req: IncomingMessage) => boolean | Promise<boolean>;
 
@@ -24,13 +30,21 @@ export interface DashboardOptions {
   basePath?: string;
   /**
    * Called for every request before anything is read. Required unless
-   * `allowUnauthenticated` is true.
+   * `allowUnauthenticated` is true, and always required behind a reverse proxy (see
+   * `allowUnauthenticated`).
    */
   authorize?: DashboardAuthorize;
   /**
-   * Serve without `authorize`, to loopback clients only: requests must come from a loopback
-   * address, name a loopback host (`localhost`, `127.0.0.1`, `[::1]`: no DNS rebinding) and
-   * carry no proxy forwarding headers; others get 403. For a developer machine.
+   * Serve without `authorize`, to loopback clients only, for a developer machine. A request
+   * is served only when the server that accepted it listens on a loopback address only (not
+   * `0.0.0.0` or `::`), it comes from a loopback address, names a loopback host
+   * (`localhost`, `127.0.0.1`, `[::1]`: no DNS rebinding) and carries no proxy header
+   * (`Forwarded`, `Via`, `X-Forwarded-*`, `X-Real-IP`...); others get 403 `LOOPBACK_ONLY`.
+   *
+   * Never use it behind a reverse proxy: a proxy on the same machine connects from loopback
+   * on behalf of remote users, and one that adds no forwarding header (nginx's
+   * `proxy_pass http://127.0.0.1:3000` does not) cannot be told from a local browser. Behind
+   * a proxy, pass `authorize`.
    * @defaultValue false
    */
   allowUnauthenticated?: boolean;
@@ -57,7 +71,8 @@ export interface DashboardOptions {
    */
   maxPageSize?: number;
   /**
-   * Largest request body accepted, in bytes (integer 1024..16 MiB); larger is 413.
+   * Largest request body accepted, in bytes (integer 1024..16 MiB); larger is 413, answered
+   * without reading the rest and closing the connection.
    * @defaultValue `65536`
    */
   maxBodyBytes?: number;
@@ -78,7 +93,8 @@ export interface DashboardOptions {
   title?: string;
   /**
    * Told about failures that are not the client's fault (MongoDB unreachable, a throwing
-   * `authorize`); the client gets a 5xx without details.
+   * `authorize`); the client gets a 5xx without details. A client that disconnects before
+   * its answer is not a failure: it is traced only with `NODE_DEBUG=docket-dashboard`.
    * @defaultValue writes the error to stderr (`console.error`)
    */
   onError?: (error: unknown) => void;

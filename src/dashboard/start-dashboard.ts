@@ -43,7 +43,9 @@ export interface RunningDashboard {
  * ```
  *
  * On a loopback host (the default) `authorize` is optional: without it, only loopback
- * requests are served. On any other host `authorize` is required.
+ * requests that came through no proxy are served (see `allowUnauthenticated` of
+ * {@link DashboardOptions}). On any other host `authorize` is required, and so it is behind
+ * a reverse proxy, which connects from loopback for remote users.
  * @throws InvalidOptionsError - for invalid options, or a non-loopback host without authorize.
  */
 export async function startDashboard(

@@ -16,6 +16,7 @@ import {
   textQuery,
 } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
+import { parseDateTimeField } from './date-time-field';
 import { checkQueueName } from '../../options/option-checks';
 
 const ENQUEUE_FIELDS = [
@@ -29,8 +30,6 @@ const ENQUEUE_FIELDS = [
   'delayMs',
   'runAt',
 ];
-
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 async function requireJob(context: ApiContext, id: string) {
   const job = await context.docket.getJob(id);
@@ -69,19 +68,7 @@ async function enqueue(context: ApiContext): Promise<ApiEnqueueResult> {
   }
   const { scheduler } = context.docket;
   if (runAt !== undefined) {
-    const text = checkString('runAt', runAt, {
-      pattern: ISO_DATE_TIME,
-      patternDescription: 'an ISO 8601 date-time such as 2030-01-01T09:00:00Z',
-    });
-    const at = new Date(text);
-    if (Number.isNaN(at.getTime())) {
-      throw new InvalidOptionsError(
-        `runAt must be a valid date-time, got ${JSON.stringify(text)}`,
-        {
-          option: 'runAt',
-        },
-      );
-    }
+    const at = parseDateTimeField('runAt', runAt);
     return { id: await scheduler.schedule(job, { at }, enqueueOptions) };
   }
   if (delayMs !== undefined) {

@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { ClientGoneError } from './client-gone';
 import { HttpProblem, badRequest } from './http-problem';
-
-/** Past this multiple of the limit, an oversized body is no longer drained: the socket is cut. */
-const DRAIN_FACTOR = 16;
 
 /** Whether the request says it carries JSON (`application/json`, any charset). */
 export function isJsonContentType(req: IncomingMessage): boolean {
@@ -18,14 +16,17 @@ export function isJsonContentType(req: IncomingMessage): boolean {
  * Reads a JSON body of at most `maxBytes`. An empty body is `{}` (actions without fields).
  * Keys `__proto__`, `constructor` and `prototype` are refused at any depth: the payload
  * becomes a class instance, and such keys could change its prototype.
+ *
+ * A body declared or found larger than the limit is not read further: the caller answers 413
+ * and closes the connection, rather than reading (and throwing away) what the client sends.
  * @throws HttpProblem - 413 when too large, 400 for malformed JSON or a non-object body.
+ * @throws ClientGoneError - when the client disconnects before the body's end.
  */
 export async function readJsonBody(
   req: IncomingMessage,
   maxBytes: number,
 ): Promise<Record<string, unknown>> {
   if (req.readableEnded) return alreadyParsedBody(req);
-  const declared = Number(req.headers['content-length']);
   const tooLarge = () =>
     new HttpProblem(
       413,
@@ -34,23 +35,33 @@ export async function readJsonBody(
       { maxBodyBytes: maxBytes },
       { Connection: 'close' },
     );
-  if (Number.isFinite(declared) && declared > maxBytes * DRAIN_FACTOR) {
-    req.resume();
-    throw tooLarge();
-  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  // Gone before the first read: its 'error' and 'close' events will not come again.
+  if (req.destroyed) throw new ClientGoneError('The client disconnected before sending the body');
   const chunks: Buffer[] = [];
-  let received = 0;
   await new Promise<void>((resolve, reject) => {
-    req.on('data', (chunk: Buffer) => {
+    let received = 0;
+    const stop = (error?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received <= maxBytes) chunks.push(chunk);
-      else if (received > maxBytes * DRAIN_FACTOR) req.destroy();
-    });
-    req.once('end', resolve);
-    req.once('error', reject);
-    req.once('close', resolve);
+      else {
+        req.pause();
+        stop(tooLarge());
+      }
+    };
+    const onEnd = () => stop();
+    const onError = (error: Error) =>
+      stop(new ClientGoneError('The client disconnected while sending the body', { cause: error }));
+    const onClose = () =>
+      stop(new ClientGoneError('The client disconnected before the end of the body'));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
-  if (received > maxBytes) throw tooLarge();
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return {};
   let parsed: unknown;

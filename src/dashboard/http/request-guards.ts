@@ -31,14 +31,57 @@ export function hostNameOf(hostHeader: string | undefined): string | null {
   return match === null ? null : match[1];
 }
 
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+/**
+ * Headers by which proxies and CDNs say they forwarded a request. A proxy on the same machine
+ * connects from loopback on behalf of remote users, and these are the only trace it leaves.
+ */
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'via',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'x-original-forwarded-for',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+];
+
+/** The first proxy header of a request (`Forwarded`, `Via`, `X-Forwarded-*`...), if any. */
+function forwardingHeader(req: IncomingMessage): string | undefined {
+  return Object.keys(req.headers).find(
+    (name) => name.startsWith('x-forwarded-') || FORWARDING_HEADERS.includes(name),
+  );
+}
 
 /**
- * Why a request is not a loopback request, or null when it is: it must come from a loopback
- * address, name a loopback host (a DNS-rebinding page names its own host) and carry no proxy
- * forwarding header (a proxy on the same machine connects from loopback for remote users).
+ * The address the server that accepted the request listens on, when Node says: `null` for a
+ * socket without a server (a request injected by a test tool or framework).
+ */
+function listeningAddress(req: IncomingMessage): string | null {
+  const server = (req.socket as { server?: { address?: () => unknown } }).server;
+  const address = typeof server?.address === 'function' ? server.address() : null;
+  if (typeof address === 'string') return address; // a Unix socket or Windows pipe
+  const ip = (address as { address?: unknown } | null)?.address;
+  return typeof ip === 'string' ? ip : null;
+}
+
+/**
+ * Why a request is not a loopback request, or null when it is. The server must listen on a
+ * loopback address only (on `0.0.0.0` it is reachable, and so is its port forwarding), the
+ * request must come from a loopback address, name a loopback host (a DNS-rebinding page
+ * names its own host) and carry no proxy header.
+ *
+ * A proxy on the same machine that adds no header at all (and sends `Host: 127.0.0.1`)
+ * cannot be told from a local browser by any of this: behind a proxy, use `authorize`.
  */
 export function notLoopbackReason(req: IncomingMessage): string | null {
+  const listening = listeningAddress(req);
+  if (listening === null || !isLoopbackAddress(listening)) {
+    return listening === null
+      ? 'the address the server listens on is unknown'
+      : `the server listens on ${listening}, not on a loopback address only`;
+  }
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
     return `the client address ${req.socket.remoteAddress ?? '(unknown)'} is not loopback`;
   }
@@ -46,7 +89,7 @@ export function notLoopbackReason(req: IncomingMessage): string | null {
   if (hostName === null || !isLoopbackHostName(hostName)) {
     return `the Host header ${JSON.stringify(req.headers.host ?? '')} is not a loopback host`;
   }
-  const forwarded = FORWARDING_HEADERS.find((name) => req.headers[name] !== undefined);
+  const forwarded = forwardingHeader(req);
   if (forwarded !== undefined) return `the request came through a proxy (${forwarded} header)`;
   return null;
 }

@@ -18,7 +18,9 @@ const jsonResponse = (description: string, schema: Schema) => ({
 
 /** Answers every operation may give. */
 const COMMON_ERRORS = {
-  '400': errorResponse('Invalid input (INVALID_INPUT, UNKNOWN_PARAMETER, INVALID_CURSOR...)'),
+  '400': errorResponse(
+    'Invalid input (INVALID_INPUT, UNKNOWN_PARAMETER, INVALID_CURSOR...), or a path with dot segments, // or backslashes (NON_CANONICAL_PATH)',
+  ),
   '401': errorResponse('The authorize hook refused the request (UNAUTHORIZED)'),
   '403': errorResponse('Loopback-only dashboard reached from elsewhere (LOOPBACK_ONLY)'),
   '500': errorResponse('Unexpected failure (INTERNAL)'),
@@ -30,7 +32,9 @@ const ACTION_ERRORS = {
   '403': errorResponse(
     'READ_ONLY dashboard, CROSS_SITE_REQUEST (Origin / Sec-Fetch-Site), or LOOPBACK_ONLY',
   ),
-  '413': errorResponse('Body larger than maxBodyBytes (PAYLOAD_TOO_LARGE)'),
+  '413': errorResponse(
+    'Body larger than maxBodyBytes (PAYLOAD_TOO_LARGE); the connection is closed without reading it',
+  ),
   '415': errorResponse('Content-Type is not application/json (UNSUPPORTED_MEDIA_TYPE)'),
 };
 

@@ -96,7 +96,11 @@ export const schemas: Record<string, Schema> = {
       timeoutMs: { ...int, minimum: 1 },
       uniqueKey: str,
       delayMs: { ...int, minimum: 0 },
-      runAt: time,
+      runAt: {
+        ...time,
+        description:
+          'ISO 8601 with a zone (Z or ±hh:mm); dates and times that do not exist (2030-02-31, T24:00) are refused',
+      },
     },
     ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey', 'delayMs', 'runAt', 'payload'],
   ),

@@ -216,6 +216,26 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
     return { title: 'Not found', node: h('section', null, [h('h1', { text: 'Page not found' }), link('', 'Back to the overview')]) };
   }
 
+  // A hand-edited or truncated link (job/%E0%A4%A) must not stop the script.
+  function decodedSegment(segment) {
+    try {
+      return decodeURIComponent(segment);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function invalidLinkPage() {
+    return {
+      title: 'Not found',
+      node: h('section', null, [
+        h('h1', { text: 'Page not found' }),
+        h('p', { className: 'empty', id: 'invalid-link', text: 'This is not a valid link: part of its address is malformed.' }),
+        link('', 'Back to the overview'),
+      ]),
+    };
+  }
+
   function pageFor(url) {
     var rel = url.pathname.indexOf(BASE) === 0 ? url.pathname.slice(BASE.length) : null;
     var parts = rel === null ? [] : rel.split('/');
@@ -224,7 +244,8 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
       return { key: 'jobs/' + parts[1], make: function () { return jobsPage(parts[1], url.searchParams); } };
     }
     if (parts[0] === 'job' && parts.length === 2 && parts[1]) {
-      var id = decodeURIComponent(parts[1]);
+      var id = decodedSegment(parts[1]);
+      if (id === null) return { key: 'invalid', make: invalidLinkPage };
       return { key: 'job/' + id, make: function () { return jobPage(id); } };
     }
     if (rel === 'recurring') return { key: rel, make: recurringPage };

@@ -149,6 +149,23 @@ describe('dashboard web UI in chromium', () => {
     expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
   });
 
+  it('shows a malformed link as not found instead of a blank page', async () => {
+    const errors = pageErrors.length;
+    // A truncated percent-encoding: decodeURIComponent throws on it.
+    const response = await page.goto(`${dashboard.url}job/%E0%A4%A`);
+    expect(response?.status()).toBe(404);
+    const message = page.locator('#invalid-link');
+    await message.waitFor();
+    expect(await message.textContent()).toContain('not a valid link');
+    expect(await page.locator('main[aria-busy="false"]').count()).toBe(1);
+    // The rest of the UI still works from there.
+    await page.locator('#nav a[href="/docket/queues"]').click();
+    await page.locator('tr[data-queue]').first().waitFor();
+    // Chromium logs the page's own 404 to the console; nothing else may fail.
+    const own404 = 'Failed to load resource: the server responded with a status of 404 (Not Found)';
+    expect(pageErrors.slice(errors)).toEqual([own404]);
+  });
+
   it(`loads every page in under ${FIRST_LOAD_LIMIT / 1024} KB`, async () => {
     const sizes: Record<string, number> = {};
     const jobId = await docket.scheduler.enqueue(report(8, 'size'));

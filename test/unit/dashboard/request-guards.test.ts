@@ -7,8 +7,19 @@ import {
   notLoopbackReason,
 } from '../../../src/dashboard/http/request-guards';
 
-const request = (remoteAddress: string, headers: Record<string, string>) =>
-  ({ socket: { remoteAddress }, headers }) as unknown as IncomingMessage;
+/** A request as Node makes it: its socket knows the peer and the server that accepted it. */
+const request = (
+  remoteAddress: string,
+  headers: Record<string, string>,
+  listening: string | null = '127.0.0.1',
+) =>
+  ({
+    socket: {
+      remoteAddress,
+      ...(listening === null ? {} : { server: { address: () => ({ address: listening }) } }),
+    },
+    headers,
+  }) as unknown as IncomingMessage;
 
 describe('request guards', () => {
   it('knows loopback addresses and host names', () => {
@@ -46,6 +57,24 @@ describe('request guards', () => {
     expect(
       notLoopbackReason(request('::1', { host: '[::1]:1', 'x-real-ip': '203.0.113.1' })),
     ).toMatch(/proxy/);
+    for (const header of ['via', 'x-forwarded-proto', 'x-forwarded-port', 'true-client-ip']) {
+      expect(notLoopbackReason(request('127.0.0.1', { host: 'localhost:1', [header]: 'x' }))).toBe(
+        `the request came through a proxy (${header} header)`,
+      );
+    }
+  });
+
+  it('serves unauthenticated only when the server itself listens on loopback only', () => {
+    expect(notLoopbackReason(request('::1', { host: '[::1]:1' }, '::1'))).toBeNull();
+    for (const listening of ['0.0.0.0', '::', '192.168.1.9']) {
+      expect(notLoopbackReason(request('127.0.0.1', { host: 'localhost:1' }, listening))).toBe(
+        `the server listens on ${listening}, not on a loopback address only`,
+      );
+    }
+    // A request injected without a server (a test tool): fail closed.
+    expect(notLoopbackReason(request('127.0.0.1', { host: 'localhost:1' }, null))).toMatch(
+      /listens on is unknown/,
+    );
   });
 
   it('lets same-origin, listed and non-browser actions through, and nothing cross-site', () => {
