@@ -2,6 +2,10 @@
  * Docket: background jobs for TypeScript services, backed by MongoDB.
  * This file is the public API; everything else is internal.
  */
+// tsyringe, loaded by what follows, needs the Reflect metadata API before it loads; the
+// application's own import of reflect-metadata may come later than ours.
+import 'reflect-metadata';
+
 export { Docket } from './docket';
 export type { DocketOptions, DocketMongoOptions, QueueStateOptions } from './docket-options';
 export type { RetentionOptions } from './storage/retention';

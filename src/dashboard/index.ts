@@ -5,6 +5,10 @@
  * import { createDashboardHandler, startDashboard } from 'docket/dashboard';
  * ```
  */
+// tsyringe, loaded by what follows, needs the Reflect metadata API before it loads; the
+// application's own import of reflect-metadata may come later than ours.
+import 'reflect-metadata';
+
 export { createDashboardHandler, type DashboardHandler } from './dashboard-handler';
 export {
   DASHBOARD_DEFAULTS,

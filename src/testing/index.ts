@@ -2,6 +2,10 @@
  * Docket's testing entry point (`docket/testing`): a running MongoDB for an application's
  * tests, samples and benchmarks on any machine.
  */
+// tsyringe, loaded by what follows, needs the Reflect metadata API before it loads; the
+// application's own import of reflect-metadata may come later than ours.
+import 'reflect-metadata';
+
 export {
   startEphemeralMongo,
   type EphemeralMongo,
