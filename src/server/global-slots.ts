@@ -1,18 +1,21 @@
 import type { HandlerRegistry } from '../handlers';
 import type { JobRecord } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
-import type { SlotHolder } from '../storage/mongo/mongo-slot-store';
+import type { SlotClaimant } from '../storage/slot-claimant';
 import type { Clock } from './clock';
 
-/** Slots of global concurrency limits (see `MongoSlotStore`). */
+/**
+ * Slots of global concurrency limits (see `MongoSlotStore`). Holders expire `leaseMs` after
+ * the database's time of the last take or extension, never by a worker's clock.
+ */
 export interface SlotStore {
-  acquire(scope: string, limit: number, holder: SlotHolder, now: Date): Promise<boolean>;
+  acquire(scope: string, limit: number, claimant: SlotClaimant, leaseMs: number): Promise<boolean>;
   release(scope: string, jobId: string, fence: number): Promise<void>;
   extend(
     scopes: readonly string[],
     serverId: string,
     jobIds: readonly string[],
-    expiresAt: Date,
+    leaseMs: number,
   ): Promise<void>;
 }
 
@@ -81,17 +84,16 @@ export class GlobalSlots {
    */
   async acquire(key: string, job: JobRecord): Promise<boolean> {
     const now = this.deps.clock.now();
-    const holder: SlotHolder = {
+    const claimant: SlotClaimant = {
       jobId: job._id,
       fence: job.fence,
       serverId: this.deps.serverId,
-      expiresAt: new Date(now.getTime() + this.deps.leaseMs),
     };
     const taken: string[] = [];
     let blocked: string | undefined;
     try {
       for (const { scope, limit } of this.scopesOf(job)) {
-        if (!(await this.deps.slots.acquire(scope, limit, holder, now))) {
+        if (!(await this.deps.slots.acquire(scope, limit, claimant, this.deps.leaseMs))) {
           blocked = scope;
           break;
         }
@@ -137,15 +139,18 @@ export class GlobalSlots {
     }
   }
 
-  /** Extends every slot this server holds, in one round trip (with the heartbeat). */
-  async extend(expiresAt: Date): Promise<void> {
+  /**
+   * Extends every slot this server holds to `leaseMs` from the database's time now, in one
+   * round trip (with the heartbeat).
+   */
+  async extend(): Promise<void> {
     const scopes = new Set<string>();
     const jobIds: string[] = [];
     for (const held of this.held.values()) {
       held.scopes.forEach((scope) => scopes.add(scope));
       jobIds.push(held.jobId);
     }
-    await this.deps.slots.extend([...scopes], this.deps.serverId, jobIds, expiresAt);
+    await this.deps.slots.extend([...scopes], this.deps.serverId, jobIds, this.deps.leaseMs);
   }
 
   private scopesOf(job: JobRecord): Scope[] {

@@ -51,7 +51,7 @@ export class JobServerEngine implements JobServer {
     private readonly deps: JobServerDeps,
   ) {
     this.logger = deps.logger.child({ serverId: options.serverId });
-    this.outcomes = new CompletionBatcher(deps.store);
+    this.outcomes = new CompletionBatcher(deps.store, options.leaseMs);
     this.paused = new PausedQueues(deps.queueStates);
     this.dueWake = new DueWake(deps.clock, (count) => {
       this.localDue += count;
@@ -331,13 +331,13 @@ export class JobServerEngine implements JobServer {
   private async heartbeat(): Promise<void> {
     const executions = [...this.running.values()];
     if (executions.length === 0) return;
-    const expiresAt = new Date(this.deps.clock.now().getTime() + this.options.leaseMs);
+    // A duration, not an instant: the database stamps the expiry from its own clock.
     const [lost] = await Promise.all([
       this.deps.store.extendLeases(
         executions.map((e) => e.lease),
-        expiresAt,
+        this.options.leaseMs,
       ),
-      this.globalSlots.extend(expiresAt),
+      this.globalSlots.extend(),
     ]);
     for (const lease of lost) {
       const execution = this.running.get(leaseKey(lease));

@@ -9,7 +9,8 @@ const PARENTS_PER_SWEEP = 100;
 /**
  * The recovery sweep every server runs: re-enqueues jobs whose lease expired (their worker
  * died), and resolves the continuations of parents whose worker died between recording the
- * outcome and releasing them. Returns how many jobs were re-enqueued.
+ * outcome and releasing them. Returns how many jobs were re-enqueued. Whether a lease expired
+ * is decided by the database's clock; `clock` only dates the history entries.
  */
 export async function recoverAbandonedWork(
   store: JobStore,

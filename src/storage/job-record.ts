@@ -56,7 +56,17 @@ export interface JobRecord {
   /** Set when the caller chose it; otherwise the handler's setting applies. */
   timeoutMs: number | null;
   fence: number;
+  /**
+   * The fencing token of the attempt whose outcome was recorded last: a worker whose outcome
+   * write failed on the way back (or a batch of them) tells from it whether the write took
+   * effect, so that trying again is safe.
+   */
+  recordedFence?: number;
   leaseOwner: string | null;
+  /**
+   * When the lease lapses unless renewed, by the database server's clock (`$$NOW` plus the
+   * lease duration), never a worker's: clock skew between machines cannot shorten a lease.
+   */
   leaseExpiresAt: Date | null;
   /** The token of the batch claim that took the job (see `JobStore.claimBatch`). */
   leaseToken?: string;

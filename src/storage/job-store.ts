@@ -11,7 +11,9 @@ export interface ClaimRequest {
   readonly queues: readonly string[];
   readonly jobTypes: readonly string[];
   readonly serverId: string;
+  /** How long the lease lasts, from the database's time of the claim. */
   readonly leaseMs: number;
+  /** The worker's time: which jobs are due (scheduling), and the history entry. */
   readonly now: Date;
 }
 
@@ -108,27 +110,43 @@ export interface JobStore {
   insertMany(records: readonly JobRecord[]): Promise<void>;
   /** Inserts unless a job with the same `_id` exists; true when inserted (idempotent enqueue). */
   insertUnlessExists(record: JobRecord): Promise<boolean>;
-  /** Claims the most urgent due job (queues in order), one atomic `findOneAndUpdate` per queue tried. */
+  /**
+   * Claims the most urgent due job (queues in order), one atomic `findOneAndUpdate` per queue
+   * tried. The lease expires `leaseMs` after the database's time of the claim.
+   */
   claim(request: ClaimRequest): Promise<JobRecord | null>;
   /**
    * Claims up to `limit` due jobs in a constant number of round trips (for servers under
-   * load); each job is claimed by exactly one server, with its own fencing token.
+   * load); each job is claimed by exactly one server, with its own fencing token. The
+   * database stamps the lease expiry from its own clock; a claimed record's `leaseExpiresAt`
+   * may be null when it was not read back.
    */
   claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]>;
-  /** Records an attempt's outcome; null when the lease was lost (nothing written). */
+  /**
+   * Records an attempt's outcome; null when the lease was lost (nothing written). Safe to call
+   * again with the same lease after a failure: an outcome this lease already recorded is
+   * reported as recorded.
+   */
   finish(
     lease: JobLease,
     outcome: AttemptOutcome,
     serverId: string,
     now: Date,
   ): Promise<FinishResult | null>;
-  /** Records many outcomes in a constant number of round trips; null entries lost their lease. */
+  /**
+   * Records many outcomes in a constant number of round trips; null entries lost their lease.
+   * Safe to call again with the same entries after a failure, as {@link finish} is.
+   */
   finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>>;
-  /** Extends the leases in one round trip; returns those no longer held. */
-  extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]>;
+  /**
+   * Extends the leases in one round trip to `leaseMs` after the database's time now; returns
+   * those no longer held.
+   */
+  extendLeases(leases: readonly JobLease[], leaseMs: number): Promise<LostLease[]>;
   /**
    * Gives jobs back to their queue at once (a stopping server, a full global limit): their
-   * attempt is not counted; `reason` goes into the history.
+   * attempt is not counted, and they keep their due time, so their place in line is the one
+   * they had when claimed; `reason` goes into the history.
    */
   release(
     leases: readonly JobLease[],
@@ -136,7 +154,10 @@ export interface JobStore {
     now: Date,
     reason: string,
   ): Promise<number>;
-  /** Re-enqueues jobs whose lease expired (their worker died); returns how many. */
+  /**
+   * Re-enqueues jobs whose lease expired by the database's clock (their worker died), keeping
+   * their due time (their place in line); `now` dates the history entry. Returns how many.
+   */
   recoverExpired(now: Date): Promise<number>;
   /** Marks an unfinished job deleted; returns the job as it was, or null if none was unfinished. */
   delete(jobId: string, now: Date): Promise<JobRecord | null>;
@@ -171,4 +192,9 @@ export interface JobStore {
   findUnresolvedParents(
     limit: number,
   ): Promise<Array<{ readonly _id: string; readonly state: JobState }>>;
+  /**
+   * Whether an error thrown by this store is transient (a lost connection, a failover): the
+   * same call may succeed if tried again shortly.
+   */
+  isTransient(error: unknown): boolean;
 }

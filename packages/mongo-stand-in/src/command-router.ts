@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
+import { atCommandTime } from './engine/command-time';
 import { ErrorCodes } from './error-codes';
 import type { StandInState } from './stand-in-state';
 
@@ -67,7 +68,7 @@ export class CommandRouter {
         );
       }
       refuseWhatAStandaloneRefuses(name, command, context);
-      const reply = handler(command, context);
+      const reply = atCommandTime(() => handler(command, context));
       return { ...reply, ok: 1 };
     } catch (error) {
       if (error instanceof CommandFailure) return error.toReply();

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { AnyBulkWriteOperation, Collection, Filter, UpdateFilter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document, Filter, UpdateFilter } from 'mongodb';
 import { CLAIMABLE_STATES, type JobRecord } from '../job-record';
 import type { ClaimRequest, FinishEntry, FinishResult } from '../job-store';
 import type { ResolvedRetention } from '../retention';
-import { historyPush } from './history';
+import { historyAppend, historyPush } from './history';
+import { serverTimePlus } from './lease-time';
 import { guard } from './mongo-errors';
 
 /**
@@ -48,25 +49,13 @@ export class MongoBatchWrites {
     }
     if (picked.length === 0) return [];
     const leaseToken = randomBytes(12).toString('hex');
-    const leaseExpiresAt = new Date(now.getTime() + request.leaseMs);
-    const update: UpdateFilter<JobRecord> = {
-      $set: {
-        state: 'processing',
-        leaseOwner: serverId,
-        leaseExpiresAt,
-        leaseToken,
-        startedAt: now,
-      },
-      $inc: { attempt: 1, fence: 1 },
-      $push: historyPush({ state: 'processing', at: now, serverId }),
-    };
     const result = await guard('claim jobs', () =>
       this.jobs.updateMany(
         {
           ...due,
           $or: picked.map((job) => ({ _id: job._id, fence: job.fence, attempt: job.attempt })),
         },
-        update,
+        claimUpdate(request, leaseToken),
       ),
     );
     if (result.modifiedCount === picked.length) {
@@ -74,7 +63,8 @@ export class MongoBatchWrites {
         ...job,
         state: 'processing',
         leaseOwner: serverId,
-        leaseExpiresAt,
+        // Stamped by the database from its own clock, and not read back.
+        leaseExpiresAt: null,
         leaseToken,
         startedAt: now,
         attempt: job.attempt + 1,
@@ -97,8 +87,17 @@ export class MongoBatchWrites {
   }
 
   /**
-   * Records many outcomes in two round trips: one `bulkWrite` of fenced updates, then one
-   * read that tells which writes took effect (and which parents have continuations).
+   * Records many outcomes with one `bulkWrite` of fenced updates, plus one read when a final
+   * outcome must learn whether its job has continuations, or when some write matched nothing.
+   *
+   * Which writes took effect is not read off the job's state, which may change as soon as the
+   * write is done (a retry due now is claimed again at once): when every write matched, all
+   * took effect; otherwise a write took effect if the job carries its lease's fence as
+   * `recordedFence`. That also makes trying the same entries again after a failure safe:
+   * writes that took effect the first time match nothing, and are recognised by their fence.
+   * (Only a retry that was claimed again and recorded its next outcome before the read, in
+   * a batch where some write matched nothing, is reported lost although it was written: its
+   * worker then emits no `job.retried` event.)
    */
   async finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>> {
     if (entries.length === 0) return [];
@@ -108,29 +107,50 @@ export class MongoBatchWrites {
         update: outcomeUpdate(entry, this.retention),
       },
     }));
-    await guard('record outcomes', () => this.jobs.bulkWrite(operations, { ordered: false }));
+    const written = await guard('record outcomes', () =>
+      this.jobs.bulkWrite(operations, { ordered: false }),
+    );
+    const allMatched = written.matchedCount === entries.length;
+    const final = (entry: FinishEntry) => entry.outcome.state !== 'scheduled';
+    if (allMatched && !entries.some(final)) return entries.map(() => ({ hasContinuations: false }));
     const after = await guard('read recorded outcomes', () =>
       this.jobs
         .find(
           { _id: { $in: entries.map((entry) => entry.lease.jobId) } },
-          { projection: { _id: 1, fence: 1, state: 1, leaseOwner: 1, hasContinuations: 1 } },
+          { projection: { _id: 1, recordedFence: 1, hasContinuations: 1 } },
         )
         .toArray(),
     );
     const byId = new Map(after.map((doc) => [doc._id, doc]));
-    return entries.map(({ lease, outcome }) => {
-      const doc = byId.get(lease.jobId);
-      // Ours if the job is in the state we wrote with our fence and no lease: a lost lease
-      // means another fence (taken over) or another state (recovered, deleted).
-      const ours =
-        doc !== undefined &&
-        doc.fence === lease.fence &&
-        doc.state === outcome.state &&
-        doc.leaseOwner === null;
-      if (!ours) return null;
-      return { hasContinuations: outcome.state !== 'scheduled' && doc.hasContinuations === true };
+    return entries.map((entry) => {
+      const doc = byId.get(entry.lease.jobId);
+      if (!allMatched && doc?.recordedFence !== entry.lease.fence) return null;
+      return { hasContinuations: final(entry) && doc?.hasContinuations === true };
     });
   }
+}
+
+/**
+ * The claim as a pipeline update, so that the lease expiry is the database's time plus
+ * `leaseMs` (see lease-time.ts). Values are `$literal`s: a server id starting with `$` stays
+ * text. `leaseToken` marks the jobs of one batch claim.
+ */
+export function claimUpdate(request: ClaimRequest, leaseToken?: string): Document[] {
+  const { now, serverId } = request;
+  return [
+    {
+      $set: {
+        state: 'processing',
+        leaseOwner: { $literal: serverId },
+        leaseExpiresAt: serverTimePlus(request.leaseMs),
+        ...(leaseToken === undefined ? {} : { leaseToken: { $literal: leaseToken } }),
+        startedAt: { $literal: now },
+        attempt: { $add: ['$attempt', 1] },
+        fence: { $add: ['$fence', 1] },
+        history: historyAppend({ state: 'processing', at: now, serverId }),
+      },
+    },
+  ];
 }
 
 /** The update that records one outcome (shared by single and batched completion). */
@@ -142,6 +162,7 @@ export function outcomeUpdate(
   const set: Partial<JobRecord> = {
     state: outcome.state,
     durationMs: outcome.durationMs,
+    recordedFence: entry.lease.fence,
     leaseOwner: null,
     leaseExpiresAt: null,
   };

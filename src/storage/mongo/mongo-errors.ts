@@ -1,3 +1,10 @@
+import {
+  MongoBulkWriteError,
+  MongoError,
+  MongoErrorLabel,
+  MongoNetworkError,
+  MongoServerSelectionError,
+} from 'mongodb';
 import { StorageError } from '../../errors';
 
 /** A MongoDB duplicate key error (E11000), optionally on a given key. */
@@ -22,4 +29,34 @@ export function storageError(action: string, error: unknown, jobId?: string): St
     cause: error,
     ...(jobId === undefined ? {} : { jobId }),
   });
+}
+
+/** Labels with which the driver or the server mark an error worth trying again. */
+const TRANSIENT_LABELS = [
+  MongoErrorLabel.RetryableWriteError,
+  MongoErrorLabel.RetryableError,
+  MongoErrorLabel.SystemOverloadedError,
+  MongoErrorLabel.PoolRequestedRetry,
+];
+
+/**
+ * Whether a storage error (or the driver error it wraps) is transient: a network error (the
+ * connection closed or timed out, whether or not the command ran), no server to select yet
+ * (a failover), or an error the driver or server labelled retryable.
+ */
+export function isTransientMongoError(error: unknown): boolean {
+  return isTransient(error instanceof StorageError ? error.cause : error);
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
+    return true;
+  }
+  if (!(error instanceof MongoError)) return false;
+  if (TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label))) return true;
+  // bulkWrite wraps a driver error (a lost connection...) in a MongoBulkWriteError, and keeps
+  // it as `errorResponse`.
+  const wrapped: unknown =
+    error instanceof MongoBulkWriteError ? (error.errorResponse as unknown) : undefined;
+  return wrapped instanceof Error && wrapped !== error && isTransient(wrapped);
 }

@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import type { Collection, Db, Document, Filter, UpdateFilter } from 'mongodb';
 import { UniqueKeyConflictError } from '../../errors';
 import {
   CLAIMABLE_STATES,
@@ -22,9 +22,10 @@ import type {
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
 import { JOB_INDEXES } from './job-indexes';
-import { MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
+import { EXPIRED_LEASE_FILTER, serverTimePlus } from './lease-time';
+import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
-import { guard, isDuplicateKey, storageError } from './mongo-errors';
+import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 
 export { isDuplicateKey } from './mongo-errors';
 
@@ -89,8 +90,8 @@ export class MongoJobStore implements JobStore {
       { fullDocument: 'default' },
     );
     stream.on('change', () => onWork());
-    stream.on('error', onError);
-    return { close: () => stream.close() };
+    stream.on('error', (error) => onError(storageError('watch for new work', error)));
+    return { close: () => guard('close the change stream', () => stream.close()) };
   }
 
   async insert(record: JobRecord): Promise<string> {
@@ -136,25 +137,14 @@ export class MongoJobStore implements JobStore {
   }
 
   private claimFrom(queue: string, request: ClaimRequest): Promise<JobRecord | null> {
-    const { now, serverId } = request;
     const filter: Filter<JobRecord> = {
       queue,
       state: { $in: [...CLAIMABLE_STATES] },
-      dueAt: { $lte: now },
+      dueAt: { $lte: request.now },
       type: { $in: [...request.jobTypes] },
     };
-    const update: UpdateFilter<JobRecord> = {
-      $set: {
-        state: 'processing',
-        leaseOwner: serverId,
-        leaseExpiresAt: new Date(now.getTime() + request.leaseMs),
-        startedAt: now,
-      },
-      $inc: { attempt: 1, fence: 1 },
-      $push: historyPush({ state: 'processing', at: now, serverId }),
-    };
     return guard('claim a job', () =>
-      this.jobs.findOneAndUpdate(filter, update, {
+      this.jobs.findOneAndUpdate(filter, claimUpdate(request), {
         sort: { priority: -1, dueAt: 1 },
         returnDocument: 'after',
         projection: CLAIM_PROJECTION,
@@ -170,19 +160,28 @@ export class MongoJobStore implements JobStore {
     now: Date,
   ): Promise<FinishResult | null> {
     const update = outcomeUpdate({ lease, outcome, serverId, now }, this.retention);
+    const projection = { _id: 1, hasContinuations: 1 };
     // findOneAndUpdate costs the same round trip as updateOne and tells, atomically with the
     // outcome, whether a continuation was added meanwhile.
     const after = await guard(
       'record the outcome',
       () =>
-        this.jobs.findOneAndUpdate(heldBy(lease), update, {
-          returnDocument: 'after',
-          projection: { _id: 1, hasContinuations: 1 },
-        }),
+        this.jobs.findOneAndUpdate(heldBy(lease), update, { returnDocument: 'after', projection }),
       lease.jobId,
     );
-    if (!after) return null;
-    return { hasContinuations: outcome.state !== 'scheduled' && after.hasContinuations === true };
+    // Rare path: the lease is no longer held. Lost, or an earlier try of this call took effect
+    // and its reply was lost: then the job carries this lease's fence as the recorded one.
+    const recorded =
+      after ??
+      (await guard(
+        'read the recorded outcome',
+        () => this.jobs.findOne({ _id: lease.jobId, recordedFence: lease.fence }, { projection }),
+        lease.jobId,
+      ));
+    if (!recorded) return null;
+    return {
+      hasContinuations: outcome.state !== 'scheduled' && recorded.hasContinuations === true,
+    };
   }
 
   claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
@@ -193,12 +192,13 @@ export class MongoJobStore implements JobStore {
     return this.batches.finishMany(entries);
   }
 
-  async extendLeases(leases: readonly JobLease[], expiresAt: Date): Promise<LostLease[]> {
+  async extendLeases(leases: readonly JobLease[], leaseMs: number): Promise<LostLease[]> {
     if (leases.length === 0) return [];
+    const extend: Document[] = [{ $set: { leaseExpiresAt: serverTimePlus(leaseMs) } }];
     const result = await guard('extend leases', () =>
       this.jobs.updateMany(
         { state: 'processing', $or: leases.map((l) => ({ _id: l.jobId, fence: l.fence })) },
-        { $set: { leaseExpiresAt: expiresAt } },
+        extend,
       ),
     );
     if (result.matchedCount === leases.length) return [];
@@ -230,7 +230,8 @@ export class MongoJobStore implements JobStore {
       this.jobs.updateMany(
         { state: 'processing', $or: leases.map((l) => ({ _id: l.jobId, fence: l.fence })) },
         {
-          $set: { state: 'enqueued', dueAt: now, leaseOwner: null, leaseExpiresAt: null },
+          // The due time stays: the job goes back to the place in line it was claimed from.
+          $set: { state: 'enqueued', leaseOwner: null, leaseExpiresAt: null },
           // The server gave up, not the job: the attempt does not count.
           $inc: { attempt: -1 },
           $push: historyPush({ state: 'enqueued', at: now, serverId, reason }),
@@ -242,17 +243,15 @@ export class MongoJobStore implements JobStore {
 
   async recoverExpired(now: Date): Promise<number> {
     const result = await guard('recover expired leases', () =>
-      this.jobs.updateMany(
-        { state: 'processing', leaseExpiresAt: { $lt: now } },
-        {
-          $set: { state: 'enqueued', dueAt: now, leaseOwner: null, leaseExpiresAt: null },
-          $push: historyPush({
-            state: 'enqueued',
-            at: now,
-            reason: 'lease expired: its worker stopped renewing it',
-          }),
-        },
-      ),
+      this.jobs.updateMany(EXPIRED_LEASE_FILTER, {
+        // The due time stays: the job goes back to the place in line it was claimed from.
+        $set: { state: 'enqueued', leaseOwner: null, leaseExpiresAt: null },
+        $push: historyPush({
+          state: 'enqueued',
+          at: now,
+          reason: 'lease expired: its worker stopped renewing it',
+        }),
+      }),
     );
     return result.modifiedCount;
   }
@@ -308,9 +307,11 @@ export class MongoJobStore implements JobStore {
       });
     } catch (error) {
       if (current.uniqueKey !== null && isDuplicateKey(error, 'activeUniqueKey')) {
-        const holder = await this.jobs.findOne(
-          { activeUniqueKey: current.uniqueKey },
-          { projection: { _id: 1 } },
+        const key = current.uniqueKey;
+        const holder = await guard(
+          'read the job holding the uniqueKey',
+          () => this.jobs.findOne({ activeUniqueKey: key }, { projection: { _id: 1 } }),
+          jobId,
         );
         throw new UniqueKeyConflictError(current.uniqueKey, holder?._id, { jobId, cause: error });
       }
@@ -360,6 +361,10 @@ export class MongoJobStore implements JobStore {
 
   findUnresolvedParents(limit: number): Promise<Array<{ _id: string; state: JobState }>> {
     return this.continuations.findUnresolvedParents(limit);
+  }
+
+  isTransient(error: unknown): boolean {
+    return isTransientMongoError(error);
   }
 }
 

@@ -1,11 +1,10 @@
 import type { Collection, Db } from 'mongodb';
-import { guard, isDuplicateKey } from './mongo-errors';
+import type { SlotClaimant } from '../slot-claimant';
+import { serverTimePlus } from './lease-time';
+import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
-/** Who holds a slot of a global concurrency limit, until when. */
-export interface SlotHolder {
-  readonly jobId: string;
-  readonly fence: number;
-  readonly serverId: string;
+/** Who holds a slot of a global concurrency limit, until when (by the database's clock). */
+interface SlotHolder extends SlotClaimant {
   readonly expiresAt: Date;
 }
 
@@ -18,7 +17,9 @@ interface SlotRecord {
  * Global concurrency limits: one document per limited scope (`type:<jobType>` or
  * `queue:<queue>`) listing its holders. Taking a slot is one conditional update that only
  * matches while fewer than `limit` holders are alive, so two servers can never both take the
- * last slot; holders expire like leases, so a dead server's slots free themselves.
+ * last slot; holders expire like leases, so a dead server's slots free themselves. Expiry is
+ * stamped and compared with the database's clock (`$$NOW`), never a worker's: a worker whose
+ * clock runs ahead cannot see a live holder as expired.
  */
 export class MongoSlotStore {
   private readonly slots: Collection<SlotRecord>;
@@ -27,13 +28,27 @@ export class MongoSlotStore {
     this.slots = db.collection<SlotRecord>(`${collectionPrefix}slots`);
   }
 
-  /** Takes a slot of `scope` for `holder`; false when `limit` live holders have it already. */
-  async acquire(scope: string, limit: number, holder: SlotHolder, now: Date): Promise<boolean> {
+  /**
+   * Takes a slot of `scope` for `claimant`, held for `leaseMs` from the database's time now;
+   * false when `limit` live holders have it already.
+   */
+  async acquire(
+    scope: string,
+    limit: number,
+    claimant: SlotClaimant,
+    leaseMs: number,
+  ): Promise<boolean> {
     const live = {
       $filter: {
         input: { $ifNull: ['$holders', []] },
-        cond: { $gt: ['$$this.expiresAt', now] },
+        cond: { $gt: ['$$this.expiresAt', '$$NOW'] },
       },
+    };
+    const holder = {
+      jobId: { $literal: claimant.jobId },
+      fence: { $literal: claimant.fence },
+      serverId: { $literal: claimant.serverId },
+      expiresAt: serverTimePlus(leaseMs),
     };
     try {
       const result = await this.slots.updateOne(
@@ -45,7 +60,7 @@ export class MongoSlotStore {
     } catch (error) {
       // The document exists but is full: the upsert tried to insert a second one.
       if (isDuplicateKey(error, '_id')) return false;
-      throw error;
+      throw storageError('take a concurrency slot', error);
     }
   }
 
@@ -56,20 +71,42 @@ export class MongoSlotStore {
     );
   }
 
-  /** Extends every slot a server holds for the given jobs, in one round trip. */
+  /**
+   * Extends every slot a server holds for the given jobs to `leaseMs` from the database's time
+   * now, in one round trip.
+   */
   async extend(
     scopes: readonly string[],
     serverId: string,
     jobIds: readonly string[],
-    expiresAt: Date,
+    leaseMs: number,
   ): Promise<void> {
     if (scopes.length === 0) return;
+    const held = {
+      $and: [
+        { $eq: ['$$this.serverId', { $literal: serverId }] },
+        { $in: ['$$this.jobId', { $literal: [...jobIds] }] },
+      ],
+    };
     await guard('extend concurrency slots', () =>
-      this.slots.updateMany(
-        { _id: { $in: [...scopes] } },
-        { $set: { 'holders.$[held].expiresAt': expiresAt } },
-        { arrayFilters: [{ 'held.serverId': serverId, 'held.jobId': { $in: [...jobIds] } }] },
-      ),
+      this.slots.updateMany({ _id: { $in: [...scopes] } }, [
+        {
+          $set: {
+            holders: {
+              $map: {
+                input: { $ifNull: ['$holders', []] },
+                in: {
+                  $cond: [
+                    held,
+                    { $mergeObjects: ['$$this', { expiresAt: serverTimePlus(leaseMs) }] },
+                    '$$this',
+                  ],
+                },
+              },
+            },
+          },
+        },
+      ]),
     );
   }
 }

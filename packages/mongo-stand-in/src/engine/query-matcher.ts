@@ -3,6 +3,7 @@ import { Query } from 'mingo/query';
 import { CommandFailure } from '../command-types';
 import { bsonTag, isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
+import { bindNowInFilter, commandNow } from './command-time';
 import { compileFastFilter } from './fast-filter';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
@@ -50,13 +51,19 @@ export function compileFilter(filter: unknown): DocumentMatcher {
   }
   if (Object.keys(filter).length === 0) return MATCH_ALL;
   const key = canonicalKey(filter);
+  // A filter that uses $$NOW is bound to this command's time, so it is compiled afresh.
+  if (key.includes('$$NOW')) return compileUncached(bindNowInFilter(filter, commandNow()));
   const cached = cache.get(key);
   if (cached) return cached;
-  const normalised = normaliseRegexes(filter) as Document;
-  const matcher = compileFastFilter(normalised) ?? compileWithMingo(normalised);
+  const matcher = compileUncached(filter);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, matcher);
   return matcher;
+}
+
+function compileUncached(filter: Document): DocumentMatcher {
+  const normalised = normaliseRegexes(filter) as Document;
+  return compileFastFilter(normalised) ?? compileWithMingo(normalised);
 }
 
 function compileWithMingo(filter: Document): DocumentMatcher {

@@ -1,5 +1,6 @@
 import { CommandFailure } from '../command-types';
 import { cloneDocument } from './bson-clone';
+import { bindNow, commandNow } from './command-time';
 import { valuesEqual } from './bson-compare';
 import { isPlainDocument } from './bson-value';
 import { getPathValue, setPathValue } from './document-path';
@@ -292,7 +293,9 @@ export function applyUpdate(
     result = cloneDocument(update.replacement);
     if (!('_id' in result) && '_id' in original) result = withIdFirst(result, original._id);
   } else if (update.kind === 'pipeline') {
-    const [output] = runPipeline([cloneDocument(original)], [...update.pipeline]);
+    const now = commandNow();
+    const pipeline = update.pipeline.map((stage) => bindNow(stage, now) as Document);
+    const [output] = runPipeline([cloneDocument(original)], pipeline);
     if (!isPlainDocument(output))
       throw new CommandFailure(2, 'BadValue', 'the update pipeline must produce a document');
     result = !('_id' in output) && '_id' in original ? withIdFirst(output, original._id) : output;

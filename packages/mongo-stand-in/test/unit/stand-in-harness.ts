@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { CommandFailure } from '../../src/command-types';
 import { dataCommands } from '../../src/commands/data-commands';
+import { atCommandTime } from '../../src/engine/command-time';
 import { StandInStore } from '../../src/engine/stand-in-store';
 
 /**
@@ -17,7 +18,8 @@ export class StandInHarness {
     const handler = dataCommands[name];
     if (!handler) throw new Error(`no data command ${name}`);
     try {
-      return { ...handler(command, { dbName, store: this.store, connectionId: 1 }), ok: 1 };
+      const context = { dbName, store: this.store, connectionId: 1 };
+      return { ...atCommandTime(() => handler(command, context)), ok: 1 };
     } catch (error) {
       if (error instanceof CommandFailure) return error.toReply();
       throw error;

@@ -1,0 +1,323 @@
+import { IsInt } from 'class-validator';
+import { MongoClient, MongoServerError } from 'mongodb';
+import {
+  JOB_SCHEDULER,
+  Job,
+  JobHandler,
+  StorageError,
+  type Docket,
+  type IJob,
+  type IJobHandler,
+  type IJobScheduler,
+  type JobContext,
+  type JobRecord,
+} from '../../../src';
+import type { AttemptOutcome, ClaimRequest, JobLease } from '../../../src/storage/job-store';
+import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
+import { MongoSlotStore } from '../../../src/storage/mongo/mongo-slot-store';
+import { newJobRecord } from '../../../src/storage/new-job-record';
+import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
+import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { FailPoint } from '../../helpers/fail-point';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { waitFor } from '../../helpers/wait-for';
+
+/**
+ * Storage faults injected with the server's `failCommand` fail point (every test that
+ * configures it lives here: the server has one such setting). Transient failures of outcome
+ * writes are retried, and every failure that reaches a caller is a `StorageError`.
+ */
+
+@Job('storage-faults.work')
+class FaultJob implements IJob {
+  @IsInt() n!: number;
+}
+
+/** Per-test behaviour of the handler; `runs` counts starts by job id. */
+let behaviour: (ctx: JobContext) => Promise<void> = async () => undefined;
+const runs = new Map<string, number>();
+
+@JobHandler(FaultJob, { retries: 3 })
+class FaultHandler implements IJobHandler<FaultJob> {
+  handle(_job: FaultJob, ctx: JobContext): Promise<void> {
+    runs.set(ctx.jobId, (runs.get(ctx.jobId) ?? 0) + 1);
+    return behaviour(ctx);
+  }
+}
+
+const fault = (n: number) => Object.assign(new FaultJob(), { n });
+const leaseOf = (job: JobRecord): JobLease => ({ jobId: job._id, fence: job.fence });
+const succeeded: AttemptOutcome = { state: 'succeeded', durationMs: 1 };
+
+describe('storage faults', () => {
+  let db: TestDatabase;
+  let store: MongoJobStore;
+  let failPoint: FailPoint;
+  /** A client whose commands the tests count. */
+  let monitored: MongoClient;
+  const dockets: Docket[] = [];
+
+  const request = (queue: string, serverId: string): ClaimRequest => ({
+    queues: [queue],
+    jobTypes: ['storage-faults.work'],
+    serverId,
+    leaseMs: 60_000,
+    now: new Date(),
+  });
+
+  async function insertJobs(queue: string, count: number): Promise<string[]> {
+    const records = Array.from({ length: count }, (_, n) =>
+      newJobRecord({
+        type: 'storage-faults.work',
+        queue,
+        priority: 0,
+        payload: { n },
+        state: 'enqueued',
+        dueAt: new Date(),
+        now: new Date(),
+        maxAttempts: null,
+        timeoutMs: null,
+      }),
+    );
+    await store.insertMany(records);
+    return records.map((record) => record._id);
+  }
+
+  /** A Docket on the monitored client; collects its 'error' events. */
+  async function faultyDocket(): Promise<{
+    docket: Docket;
+    scheduler: IJobScheduler;
+    errors: string[];
+  }> {
+    const { docket, container } = await createTestDocket(db, {
+      mongo: { client: monitored, dbName: db.dbName },
+      handlers: [FaultHandler],
+    });
+    dockets.push(docket);
+    const errors: string[] = [];
+    docket.on('error', ({ context, error }) => errors.push(`${context}: ${error.message}`));
+    return { docket, scheduler: container.resolve(JOB_SCHEDULER), errors };
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase('storage_faults');
+    store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+    failPoint = new FailPoint(db);
+  });
+
+  /** Updates of the jobs collection the fail point client sent in this test. */
+  let jobUpdates = 0;
+
+  beforeEach(async () => {
+    monitored = await new MongoClient(db.uri, { monitorCommands: true }).connect();
+    jobUpdates = 0;
+    monitored.on('commandStarted', (event) => {
+      if (event.commandName === 'update' && event.command.update === 'docket.jobs') jobUpdates++;
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(dockets.splice(0).map((d) => d.close()));
+    await failPoint.off();
+    await monitored.close();
+    await store.collection.deleteMany({});
+    behaviour = async () => undefined;
+    runs.clear();
+  });
+
+  afterAll(() => db.cleanup());
+
+  describe('outcome writes', () => {
+    it('retries an outcome write that lost its connection: the job succeeds in its first attempt', async () => {
+      const { docket, scheduler, errors } = await faultyDocket();
+      behaviour = async (ctx) => {
+        // On the first run, the next findAndModify (this job's outcome) loses its connection.
+        if (ctx.attempt > 1) return;
+        await failPoint.failCommand(
+          'docket.jobs',
+          { times: 1 },
+          { failCommands: ['findAndModify'], closeConnection: true },
+        );
+      };
+      await docket.startServer({ ...FAST_SERVER, concurrency: 1 });
+      const id = await scheduler.enqueue(fault(1));
+      const record = await waitFor(async () => {
+        const job = await docket.getJob(id);
+        return job?.state === 'succeeded' ? job : null;
+      });
+      expect(record.attempt).toBe(1);
+      expect(runs.get(id)).toBe(1);
+      // A lost connection clears the pool and may fail other calls (a sweep): not the outcome.
+      expect(errors.filter((e) => e.includes('recording'))).toEqual([]);
+    });
+
+    it('retries a batched outcome write that lost its connection', async () => {
+      const { docket, scheduler, errors } = await faultyDocket();
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      behaviour = () => gate;
+      // Long lease, heartbeat and sweep: no other update of the jobs meets the fail point.
+      await docket.startServer({
+        ...FAST_SERVER,
+        concurrency: 10,
+        leaseMs: 60_000,
+        heartbeatIntervalMs: 30_000,
+        recoveryIntervalMs: 60_000,
+      });
+      const ids = await scheduler.enqueueMany([fault(1), fault(2), fault(3), fault(4)]);
+      await waitFor(() => ids.every((id) => runs.get(id) === 1), { what: 'all four to start' });
+      await failPoint.failCommand(
+        'docket.jobs',
+        { times: 1 },
+        { failCommands: ['update'], closeConnection: true },
+      );
+      const updatesBefore = jobUpdates;
+      open(); // the four outcomes are recorded together, in one bulkWrite
+      await waitFor(
+        async () =>
+          (await store.collection.countDocuments({ _id: { $in: ids }, state: 'succeeded' })) === 4,
+        { what: 'the four outcomes' },
+      );
+      expect(jobUpdates - updatesBefore).toBe(2); // the failed bulkWrite and its retry
+      for (const id of ids) expect(await store.findById(id)).toMatchObject({ attempt: 1 });
+      // A lost connection clears the pool and may fail other calls (a sweep): not the outcome.
+      expect(errors.filter((e) => e.includes('recording'))).toEqual([]);
+    });
+
+    it('reports a batched outcome as recorded even when the job changed before the check', async () => {
+      const ids = await insertJobs('verify', 2);
+      const worker = new MongoJobStore(monitored.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+      const batch = await worker.claimBatch(request('verify', 'worker'), 10);
+      expect(batch.map((job) => job._id).sort()).toEqual([...ids].sort());
+      // Between the bulkWrite and anything that follows, a retry due at once is claimed again
+      // by another server: any read that follows is held until that claim is done.
+      let thief: Promise<JobRecord | null> | undefined;
+      monitored.on('commandSucceeded', (event) => {
+        if (event.commandName === 'update') thief ??= store.claim(request('verify', 'thief'));
+      });
+      await failPoint.failCommand(
+        'docket.jobs',
+        { times: 1 },
+        { failCommands: ['find'], blockConnection: true, blockTimeMS: 1_000 },
+      );
+      const [retried, done] = batch;
+      const now = new Date();
+      const results = await worker.finishMany([
+        {
+          lease: leaseOf(retried),
+          outcome: {
+            state: 'scheduled',
+            durationMs: 1,
+            error: { name: 'Error', message: 'again' },
+            reason: 'attempt 1 failed: again',
+            dueAt: new Date(0),
+          },
+          serverId: 'worker',
+          now,
+        },
+        { lease: leaseOf(done), outcome: succeeded, serverId: 'worker', now },
+      ]);
+      expect(await thief).toMatchObject({ _id: retried._id, leaseOwner: 'thief', attempt: 2 });
+      expect(results).toEqual([{ hasContinuations: false }, { hasContinuations: false }]);
+    });
+
+    it('reports an outcome recorded by an earlier try of the same write as recorded', async () => {
+      await insertJobs('again', 3);
+      const [single, ...pair] = await store.claimBatch(request('again', 'worker'), 10);
+      const now = new Date();
+      // The first try took effect but its reply was lost; the retry finds the job finished.
+      expect(await store.finish(leaseOf(single), succeeded, 'worker', now)).toEqual({
+        hasContinuations: false,
+      });
+      expect(await store.finish(leaseOf(single), succeeded, 'worker', now)).toEqual({
+        hasContinuations: false,
+      });
+      const entries = pair.map((job) => ({
+        lease: leaseOf(job),
+        outcome: succeeded,
+        serverId: 'worker',
+        now,
+      }));
+      expect(await store.finishMany(entries)).toEqual([
+        { hasContinuations: false },
+        { hasContinuations: false },
+      ]);
+      expect(await store.finishMany(entries)).toEqual([
+        { hasContinuations: false },
+        { hasContinuations: false },
+      ]);
+      // A lease that was really lost is still reported lost.
+      expect(
+        await store.finish({ jobId: single._id, fence: single.fence - 1 }, succeeded, 'old', now),
+      ).toBeNull();
+    });
+
+    it('does not retry an outcome write the server refused for good', async () => {
+      const { docket, scheduler, errors } = await faultyDocket();
+      behaviour = () =>
+        failPoint.failCommand(
+          'docket.jobs',
+          { times: 1 },
+          { failCommands: ['findAndModify'], errorCode: 2 },
+        );
+      await docket.startServer({ ...FAST_SERVER, concurrency: 1 });
+      const id = await scheduler.enqueue(fault(1));
+      await waitFor(() => errors.length > 0, { what: 'the failure to be reported' });
+      expect(errors[0]).toMatch(/recording 'succeeded' failed/);
+      expect(await store.findById(id)).toMatchObject({ state: 'processing', attempt: 1 });
+    });
+  });
+
+  describe('every storage call fails with a StorageError that keeps the driver error', () => {
+    const expectStorageError = async (call: Promise<unknown>, action: RegExp) => {
+      const error = await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as StorageError).message).toMatch(action);
+      expect((error as StorageError).cause).toBeInstanceOf(MongoServerError);
+      expect(((error as StorageError).cause as MongoServerError).code).toBe(2);
+    };
+
+    it('taking a global concurrency slot', async () => {
+      const slots = new MongoSlotStore(monitored.db(db.dbName), 'docket.');
+      await failPoint.failCommand(
+        'docket.slots',
+        { times: 1 },
+        { failCommands: ['update'], errorCode: 2 },
+      );
+      await expectStorageError(
+        slots.acquire('type:x', 1, { jobId: 'a', fence: 1, serverId: 's' }, 60_000),
+        /concurrency slot/,
+      );
+    });
+
+    it('reading the job that holds a uniqueKey while requeueing', async () => {
+      const fields = {
+        type: 'storage-faults.work',
+        queue: 'default',
+        priority: 0,
+        payload: { n: 1 },
+        dueAt: new Date(),
+        now: new Date(),
+        maxAttempts: null,
+        timeoutMs: null,
+        uniqueKey: 'report-1',
+      };
+      // A finished job keeps its uniqueKey for display; an unfinished one holds it.
+      const finished = newJobRecord({ ...fields, state: 'succeeded' });
+      delete finished.activeUniqueKey;
+      const holder = newJobRecord({ ...fields, state: 'enqueued' });
+      await store.insertMany([finished, holder]);
+      const worker = new MongoJobStore(monitored.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+      // The first find reads the job; the one after the duplicate key error fails.
+      await failPoint.failCommand(
+        'docket.jobs',
+        { skip: 1 },
+        { failCommands: ['find'], errorCode: 2 },
+      );
+      await expectStorageError(worker.requeue(finished._id, new Date()), /uniqueKey/);
+    });
+  });
+});
