@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { IsString } from 'class-validator';
+import { MongoClient } from 'mongodb';
 import { container as rootContainer, inject, type DependencyContainer } from 'tsyringe';
 import { createLogger, transports, type Logger } from 'winston';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../../src';
 import { UnresolvableDependencyError } from '../../../src/errors';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { MatchedCommands } from '../../helpers/matched-commands';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 
@@ -63,6 +65,7 @@ function recordingLogger(): { logger: Logger; warnings: Array<Record<string, unk
 describe('wiring mistakes fail fast', () => {
   let db: TestDatabase;
   const dockets: Docket[] = [];
+  const clients: MongoClient[] = [];
 
   async function docketWith(
     options: Parameters<typeof createTestDocket>[1] = {},
@@ -78,6 +81,7 @@ describe('wiring mistakes fail fast', () => {
 
   afterEach(async () => {
     await Promise.all(dockets.splice(0).map((docket) => docket.close()));
+    await Promise.all(clients.splice(0).map((client) => client.close()));
     await db.client.db(db.dbName).dropDatabase();
   });
 
@@ -159,7 +163,14 @@ describe('wiring mistakes fail fast', () => {
   describe('due jobs that no live server handles', () => {
     it('are logged once per type by a server, listed by listUnhandledJobTypes', async () => {
       const { logger, warnings } = recordingLogger();
-      const { docket } = await docketWith({ handlers: [NoopHandler], logger });
+      // Monitored, to count the server's sweeps.
+      const client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
+      clients.push(client);
+      const { docket } = await docketWith({
+        handlers: [NoopHandler],
+        logger,
+        mongo: { client, dbName: db.dbName },
+      });
       const orphan = Object.assign(new OrphanJob(), { note: 'nobody runs me' });
       await docket.scheduler.enqueue(orphan);
       await docket.scheduler.enqueue(orphan);
@@ -179,9 +190,18 @@ describe('wiring mistakes fail fast', () => {
       expect(await docket.listUnhandledJobTypes()).toEqual([
         { jobType: 'wiring.orphan', waiting: 2, oldestDueAt: expect.any(Date) },
       ]);
-      // Several more sweeps: still one warning.
-      const sweeps = Date.now() + 10 * 20;
-      await waitFor(() => Date.now() > sweeps, { intervalMs: 20 });
+      // Several more sweeps: still one warning. Sweeps never overlap, so once a fourth read of
+      // the waiting job types has begun, three whole checks have run since this point.
+      const sweeps = new MatchedCommands(
+        client,
+        (command) =>
+          command.aggregate === 'docket.jobs' && command.pipeline?.[1]?.$group?._id === '$type',
+      );
+      try {
+        await waitFor(() => sweeps.started >= 4, { what: 'three more sweeps' });
+      } finally {
+        sweeps.close();
+      }
       expect(unhandled()).toHaveLength(1);
       expect(warnings.some((w) => w.jobType === 'wiring.noop')).toBe(false);
       await server.stop();

@@ -1,4 +1,5 @@
 import { IsString } from 'class-validator';
+import { MongoClient } from 'mongodb';
 import {
   InvalidOptionsError,
   JOB_SCHEDULER,
@@ -11,6 +12,7 @@ import {
 } from '../../../src';
 import { UnknownQueueError } from '../../../src/errors';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { MatchedCommands } from '../../helpers/matched-commands';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 
@@ -40,8 +42,21 @@ class TaskHandler implements IJobHandler<TaskJob> {
 
 const task = (name: string) => Object.assign(new TaskJob(), { name });
 
+/** Runs at once, in its own queue: a server that ran one has claimed since it was enqueued. */
+@Job('queues.probe')
+class ProbeJob implements IJob {}
+
+@JobHandler(ProbeJob)
+class ProbeHandler implements IJobHandler<ProbeJob> {
+  async handle(): Promise<void> {}
+}
+
+const PROBE_QUEUE = 'probe';
+
 describe('queues', () => {
   let db: TestDatabase;
+  /** The docket's own client, monitored so that tests can wait for what its servers read. */
+  let client: MongoClient;
   let docket: Docket;
   let scheduler: IJobScheduler;
 
@@ -51,9 +66,23 @@ describe('queues', () => {
       return jobs.every((job) => job?.state === 'succeeded');
     });
 
+  /**
+   * Enqueues a job on the probe queue and waits until it ran. A server listing the probe
+   * queue after the others has then made a claim after every job enqueued before the probe,
+   * and that claim would have taken any of them it was allowed to (queues are claimed from in
+   * the server's order).
+   */
+  const probe = async (): Promise<void> => {
+    await succeeded([await scheduler.enqueue(new ProbeJob(), { queue: PROBE_QUEUE })]);
+  };
+
   beforeAll(async () => {
     db = await openTestDatabase('queues');
-    const created = await createTestDocket(db, { handlers: [TaskHandler] });
+    client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
+    const created = await createTestDocket(db, {
+      handlers: [TaskHandler, ProbeHandler],
+      mongo: { client, dbName: db.dbName },
+    });
     docket = created.docket;
     scheduler = created.container.resolve(JOB_SCHEDULER);
   });
@@ -66,6 +95,7 @@ describe('queues', () => {
 
   afterAll(async () => {
     await docket.close();
+    await client.close();
     await db.cleanup();
   });
 
@@ -88,7 +118,7 @@ describe('queues', () => {
   });
 
   it('a paused queue is not claimed from; running jobs finish; resume picks up', async () => {
-    const server = await docket.startServer({ ...FAST_SERVER, queues: ['mail'] });
+    const server = await docket.startServer({ ...FAST_SERVER, queues: ['mail', PROBE_QUEUE] });
     let open!: () => void;
     gate = new Promise<void>((resolve) => (open = resolve));
     const running1 = await scheduler.enqueue(task('running'), { queue: 'mail' });
@@ -98,12 +128,8 @@ describe('queues', () => {
     const waiting = await scheduler.enqueue(task('waiting'), { queue: 'mail' });
     open();
     await succeeded([running1]);
-    // Give the server several polls: the paused queue must stay untouched.
-    await waitFor(async () =>
-      (await docket.listQueues()).some((q) => q.name === 'mail' && q.paused),
-    );
-    const polls = Date.now() + 10 * FAST_SERVER.pollIntervalMs;
-    await waitFor(() => Date.now() > polls, { intervalMs: 20 });
+    // The server claims again (the probe), and that claim leaves the paused queue alone.
+    await probe();
     expect((await docket.getJob(waiting))?.state).toBe('enqueued');
     expect((await docket.listQueues()).find((q) => q.name === 'mail')).toEqual({
       name: 'mail',
@@ -118,18 +144,27 @@ describe('queues', () => {
   it('a pause made by another process reaches servers at their next refresh', async () => {
     const server = await docket.startServer({
       ...FAST_SERVER,
-      queues: ['reports'],
+      queues: ['reports', PROBE_QUEUE],
       queueRefreshIntervalMs: 50,
     });
+    // Another process pauses the queue: a write this process's events never hear of.
     await db.client
       .db(db.dbName)
       .collection('docket.queues')
       .insertOne({ _id: 'reports' as never, paused: true, updatedAt: new Date() });
-    const refreshed = Date.now() + 200;
-    await waitFor(() => Date.now() > refreshed, { intervalMs: 20 });
+    const refreshes = new MatchedCommands(
+      client,
+      (command) => command.find === 'docket.queues' && command.filter?.paused === true,
+    );
+    try {
+      await waitFor(() => refreshes.succeeded >= 1, {
+        what: "the server's next read of the paused queues",
+      });
+    } finally {
+      refreshes.close();
+    }
     const id = await scheduler.enqueue(task('r'), { queue: 'reports' });
-    const polls = Date.now() + 10 * FAST_SERVER.pollIntervalMs;
-    await waitFor(() => Date.now() > polls, { intervalMs: 20 });
+    await probe();
     expect((await docket.getJob(id))?.state).toBe('enqueued');
     await docket.resumeQueue('reports');
     await succeeded([id]);
@@ -139,7 +174,7 @@ describe('queues', () => {
   it('limits concurrency per queue on a server', async () => {
     const server = await docket.startServer({
       ...FAST_SERVER,
-      queues: ['bulk'],
+      queues: ['bulk', PROBE_QUEUE],
       concurrency: 10,
       queueConcurrency: { bulk: 2 },
     });
@@ -149,9 +184,11 @@ describe('queues', () => {
       [1, 2, 3, 4, 5].map((n) => scheduler.enqueue(task(`b${n}`), { queue: 'bulk' })),
     );
     await waitFor(() => running === 2);
-    const polls = Date.now() + 5 * FAST_SERVER.pollIntervalMs;
-    await waitFor(() => Date.now() > polls, { intervalMs: 20 });
+    // The server has free slots and claims again (the probe), but not from the full queue.
+    await probe();
     expect(running).toBe(2);
+    const states = await Promise.all(ids.map(async (id) => (await docket.getJob(id))?.state));
+    expect(states.filter((state) => state === 'enqueued')).toHaveLength(3);
     open();
     await succeeded(ids);
     expect(peak).toBe(2);
