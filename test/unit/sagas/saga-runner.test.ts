@@ -136,26 +136,6 @@ describe('@Saga and @OnEvent', () => {
     expect(decoratedSagaClasses()).toEqual(expect.arrayContaining([FulfilmentSaga, ChainingSaga]));
   });
 
-  it('check at compile time that a reaction takes its event class', () => {
-    class PaymentFailed {
-      constructor(readonly reason: string) {}
-    }
-    class TypedSaga {
-      // @ts-expect-error -- the method takes an OrderPlaced, the reaction is to PaymentFailed
-      @OnEvent(PaymentFailed)
-      wrongEvent(event: OrderPlaced): ICommand {
-        return new Notify(event.orderId);
-      }
-
-      // @ts-expect-error -- a reaction returns commands, not strings
-      @OnEvent(PaymentFailed)
-      wrongReturn(event: PaymentFailed): string {
-        return event.reason;
-      }
-    }
-    expect(sagaReactionsOf(TypedSaga)).toHaveLength(2);
-  });
-
   it('refuse a saga without reactions, a missing event class and a second @Saga', () => {
     expect(() => {
       @Saga()
