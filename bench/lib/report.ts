@@ -111,7 +111,7 @@ export async function writeReport(
   );
   out.push(targetsTable(targets), '');
   out.push(
-    'The last target of the issue (no invariant of DESIGN.md weakened for speed) is not a ' +
+    'The last target of the issue (no guarantee of docs/design.md weakened for speed) is not a ' +
       'benchmark figure: the reliability tests (`npm test`) check it.',
     '',
   );

@@ -14,7 +14,8 @@ export interface OccurrencePlan {
   /**
    * The occurrence to enqueue a job for, or null (a missed run under `skip`). It is always
    * the stored `nextRunAt`, so every server reading the same definition derives the same
-   * job id from it, whatever its own clock says (DESIGN invariant 4).
+   * job id from it, whatever its own clock says, and only one of their inserts can succeed
+   * (guarantee 4 of docs/design.md).
    */
   readonly enqueue: Date | null;
   /** The value `nextRunAt` advances to. */

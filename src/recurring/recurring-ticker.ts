@@ -10,7 +10,8 @@ import type { RecurringRecord } from './recurring-record';
 
 /**
  * Enqueues the jobs of due recurring occurrences. Every server process runs one; however many
- * run, each occurrence gets exactly one job (DESIGN invariant 4).
+ * run, each occurrence gets exactly one job (how: {@link MongoRecurringTicker}; guarantee 4 of
+ * docs/design.md).
  */
 export interface RecurringTicker {
   /** Starts ticking (the first tick runs at once). Idempotent. */

@@ -17,8 +17,9 @@ import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 
 /**
- * DESIGN invariant 8: lease expiry, the recovery sweep and global slots compare against the
- * database's clock, so a worker whose own clock is off cannot take a lease that is healthy.
+ * Guarantee 8 of docs/design.md: lease expiry, the recovery sweep and global slots compare
+ * against the database's clock, so a worker whose own clock is off cannot take a lease that
+ * is healthy.
  */
 
 const SKEW_MS = 60_000;
@@ -75,7 +76,7 @@ interface Worker {
 
 const skewed = (skewMs: number): Clock => ({ now: () => new Date(Date.now() + skewMs) });
 
-describe('clock skew between workers (DESIGN invariant 8)', () => {
+describe('clock skew between workers (guarantee 8)', () => {
   let db: TestDatabase;
   const workers: Worker[] = [];
   const clients: MongoClient[] = [];

@@ -34,7 +34,8 @@ class WorkHandler implements IJobHandler<WorkJob> {
 
 const work = (n: number): WorkJob => Object.assign(new WorkJob(), { n });
 
-describe('DESIGN invariants', () => {
+/** The guarantees of docs/design.md, by number, as the store and the server keep them. */
+describe('guarantees', () => {
   let db: TestDatabase;
   let store: MongoJobStore;
   const dockets: Docket[] = [];

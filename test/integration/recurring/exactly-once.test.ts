@@ -8,8 +8,8 @@ import { tick } from '../fixtures/recurring-jobs';
 import { openRecurring } from '../fixtures/recurring-setup';
 
 /*
- * DESIGN invariant 4: exactly one job per recurring occurrence, however many servers run the
- * recurring ticker. Three processes tick on one every-second definition; every occurrence
+ * Guarantee 4 of docs/design.md: exactly one job per recurring occurrence, however many
+ * servers run the recurring ticker. Three processes tick on one every-second definition; every occurrence
  * between the first and the last must have exactly one job, and exactly one process must
  * report having enqueued it.
  */
@@ -96,7 +96,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-describe('exactly one job per recurring occurrence (DESIGN invariant 4)', () => {
+describe('exactly one job per recurring occurrence (guarantee 4)', () => {
   let db: TestDatabase;
   const processes: TickerProcess[] = [];
 
