@@ -152,6 +152,8 @@ export class Docket {
    * @throws InvalidOptionsError for invalid options.
    * @throws UnresolvableDependencyError when a handler's constructor needs a token the
    *   container does not provide, or a class it cannot construct.
+   * @throws ServerStartError when a step of the start failed (its `cause` says why, e.g. a
+   *   `StorageError`); nothing of the server keeps running.
    */
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     if (this.closing) throw new DocketClosedError('startServer');
@@ -174,7 +176,13 @@ export class Docket {
       clock,
     });
     this.servers.add(server);
-    await server.start();
+    try {
+      await server.start();
+    } catch (error) {
+      // A failed start released what it had acquired: close() has nothing to stop.
+      this.servers.delete(server);
+      throw error;
+    }
     return server;
   }
 
@@ -266,7 +274,9 @@ export class Docket {
 
   /**
    * Stops every server gracefully, then closes the MongoDB client if Docket opened it.
-   * Idempotent.
+   * Idempotent: every call returns the same promise.
+   * @throws the error of a step that failed (an `AggregateError` of them when several did),
+   *   once every step has run; each is also emitted as an `error` event.
    */
   close(): Promise<void> {
     this.closing ??= this.doClose();
@@ -280,21 +290,29 @@ export class Docket {
   private async doClose(): Promise<void> {
     const failures: unknown[] = [];
     // Running jobs may still enqueue while their servers stop: the scheduler refuses only
-    // from here on.
+    // from here on. A server reports its failed steps as `error` events itself, and rejects
+    // with them (several in an AggregateError) once it has stopped.
     await Promise.all(
       [...this.servers].map((server) =>
-        server.stop().catch((error: unknown) => failures.push(error)),
+        server.stop().catch((error: unknown) => {
+          if (error instanceof AggregateError) failures.push(...(error.errors as unknown[]));
+          else failures.push(error);
+        }),
       ),
     );
     this.closed = true;
     if (this.parts.ownsClient) {
-      await this.parts.client.close().catch((error: unknown) => failures.push(error));
-    }
-    for (const error of failures) {
-      this.parts.events.emit('error', {
-        error: error instanceof Error ? error : new Error(String(error)),
-        context: 'closing Docket',
+      await this.parts.client.close().catch((error: unknown) => {
+        failures.push(error);
+        this.parts.events.emit('error', {
+          error: error instanceof Error ? error : new Error(String(error)),
+          context: 'closing Docket: closing the MongoDB client',
+        });
       });
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) {
+      throw new AggregateError(failures, `closing Docket: ${failures.length} steps failed`);
     }
   }
 

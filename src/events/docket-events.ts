@@ -20,8 +20,30 @@ export interface DocketEvents {
   'job.failed': JobEventBase & { readonly attempt: number; readonly error: JobErrorInfo };
   'job.deleted': JobEventBase & { readonly wasRunning: boolean };
   'job.progress': JobEventBase & { readonly percent: number; readonly message?: string };
-  /** A lease this server held was lost (deleted, expired and taken over); its handler is aborted. */
+  /**
+   * A lease this server held was lost: the job was deleted or taken over, or no renewal was
+   * confirmed before the server's own deadline for it. Its handler is aborted with
+   * `LeaseLostError` (or `JobDeletedError`) and nothing more is written for the attempt.
+   */
   'job.leaseLost': JobEventBase & { readonly attempt: number };
+  /**
+   * An attempt ended (it timed out, lost its lease, was deleted, or its server is stopping)
+   * but its handler ignores its signal and still runs. The attempt's outcome is recorded
+   * (when the lease allowed); the invocation keeps its concurrency slots (per server, type,
+   * queue and global) until it settles (`job.overrunEnded`), so that no limit is exceeded.
+   */
+  'job.overrunning': JobEventBase & {
+    readonly attempt: number;
+    readonly serverId: string;
+    readonly reason: 'timeout' | 'leaseLost' | 'deleted' | 'stopping';
+  };
+  /** An overrunning handler (see `job.overrunning`) settled at last: its slots are free. */
+  'job.overrunEnded': JobEventBase & {
+    readonly attempt: number;
+    readonly serverId: string;
+    /** How long it ran after its attempt ended. */
+    readonly overrunMs: number;
+  };
   /** A recurring job enqueued its job for one occurrence (exactly one server does, per occurrence). */
   'recurring.enqueued': {
     readonly recurringId: string;

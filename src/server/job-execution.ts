@@ -1,7 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
-import { InvalidOptionsError } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistration, JobContext } from '../handlers';
@@ -11,6 +10,7 @@ import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storag
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
+import { ProgressReporter } from './progress-reporter';
 import { retryDelayMs } from './retry-backoff';
 
 /** Records outcomes (the server's {@link CompletionBatcher}). */
@@ -33,6 +33,9 @@ export interface ExecutionDeps {
   readonly clock: Clock;
   readonly serverId: string;
 }
+
+/** Why a handler that still runs after its attempt ended was told to stop. */
+export type OverrunReason = 'timeout' | 'leaseLost' | 'deleted' | 'stopping';
 
 /** Abort reasons after which the worker no longer owns the job and must not write. */
 function ownershipLost(reason: unknown): boolean {
@@ -59,13 +62,14 @@ export class JobExecution {
   readonly handlerSettled: Promise<void>;
   private markHandlerSettled!: () => void;
   private handlerStarted = false;
+  private handlerDone = false;
+  private leaseLostReported = false;
   readonly lease: JobLease;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
-  private pendingProgress: { percent: number; message?: string } | undefined;
-  private progressFlush: Promise<void> | undefined;
+  private readonly progress: ProgressReporter;
 
   constructor(
     private readonly job: JobRecord,
@@ -82,7 +86,17 @@ export class JobExecution {
       attempt: job.attempt,
       serverId: deps.serverId,
     });
-    this.handlerSettled = new Promise<void>((resolve) => (this.markHandlerSettled = resolve));
+    this.progress = new ProgressReporter(this.lease, this.details, {
+      ...deps,
+      report: (error, context) => this.report(error, context),
+    });
+    this.handlerSettled = new Promise<void>(
+      (resolve) =>
+        (this.markHandlerSettled = () => {
+          this.handlerDone = true;
+          resolve();
+        }),
+    );
     this.done = this.run()
       .catch((error: unknown) => {
         this.report(error, 'the job execution failed unexpectedly');
@@ -99,6 +113,29 @@ export class JobExecution {
   /** Fires the handler's signal with `reason` (first reason wins). */
   abort(reason: DocketError): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  /**
+   * The lease is gone (the heartbeat found it taken or deleted, or the local deadline
+   * passed): reports `job.leaseLost` once and aborts the handler with `reason`.
+   */
+  loseLease(reason: LeaseLostError | JobDeletedError): void {
+    this.reportLeaseLost();
+    this.abort(reason);
+  }
+
+  /** True while the handler runs (it may outlive `done` when it ignores its signal). */
+  get handlerRunning(): boolean {
+    return this.handlerStarted && !this.handlerDone;
+  }
+
+  /** Why the handler's signal fired, for a handler that keeps running after it. */
+  get overrunReason(): OverrunReason {
+    const reason: unknown = this.controller.signal.reason;
+    if (reason instanceof JobTimeoutError) return 'timeout';
+    if (reason instanceof JobDeletedError) return 'deleted';
+    if (reason instanceof ServerStoppingError) return 'stopping';
+    return 'leaseLost';
   }
 
   private get details() {
@@ -161,7 +198,7 @@ export class JobExecution {
     } finally {
       clearTimeout(timer);
     }
-    await this.progressFlush;
+    await this.progress.flushed();
     const durationMs = Math.round(performance.now() - startedAt);
     if (!failure) {
       await this.record({ state: 'succeeded', durationMs });
@@ -237,50 +274,8 @@ export class JobExecution {
       attempt: this.job.attempt,
       maxAttempts: this.maxAttempts,
       logger: this.logger,
-      progress: (percent, message) => this.progress(percent, message),
+      progress: (percent, message) => this.progress.report(percent, message),
     };
-  }
-
-  /** Stores progress, coalescing bursts: while one write is in flight only the latest value waits. */
-  private progress(percent: number, message?: string): Promise<void> {
-    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      return Promise.reject(
-        new InvalidOptionsError(
-          `progress percent must be a number from 0 to 100, got ${String(percent)}`,
-          { option: 'percent', ...this.details },
-        ),
-      );
-    }
-    if (message !== undefined && typeof message !== 'string') {
-      return Promise.reject(
-        new InvalidOptionsError(`progress message must be a string, got ${typeof message}`, {
-          option: 'message',
-          ...this.details,
-        }),
-      );
-    }
-    this.pendingProgress = {
-      percent,
-      ...(message === undefined ? {} : { message: message.slice(0, 500) }),
-    };
-    this.deps.events.emit('job.progress', { ...this.eventBase(), percent, message });
-    this.progressFlush ??= this.flushProgress();
-    return this.progressFlush;
-  }
-
-  private async flushProgress(): Promise<void> {
-    await Promise.resolve();
-    try {
-      while (this.pendingProgress) {
-        const next = this.pendingProgress;
-        this.pendingProgress = undefined;
-        await this.deps.store.saveProgress(this.lease, { ...next, at: this.deps.clock.now() });
-      }
-    } catch (error) {
-      this.report(error, 'saving progress failed');
-    } finally {
-      this.progressFlush = undefined;
-    }
   }
 
   private async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {
@@ -297,7 +292,7 @@ export class JobExecution {
       this.logger.warn(
         `lost the lease before recording '${outcome.state}': the outcome was not written`,
       );
-      this.deps.events.emit('job.leaseLost', { ...this.eventBase(), attempt: this.job.attempt });
+      this.reportLeaseLost();
       return;
     }
     this.emitOutcome(outcome, cause);
@@ -340,6 +335,12 @@ export class JobExecution {
         this.deps.events.emit('job.failed', { ...base, error: outcome.error as JobErrorInfo });
         return;
     }
+  }
+
+  private reportLeaseLost(): void {
+    if (this.leaseLostReported) return;
+    this.leaseLostReported = true;
+    this.deps.events.emit('job.leaseLost', { ...this.eventBase(), attempt: this.job.attempt });
   }
 
   private eventBase() {

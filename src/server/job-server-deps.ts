@@ -13,9 +13,16 @@ export interface QueueStateSource {
   pausedQueues(): Promise<Set<string>>;
 }
 
+/**
+ * What a server says about itself at start and at every heartbeat: its registry record, with
+ * `running` counting invocations (overrunning ones included) and `overrunning` those whose
+ * attempt ended while their handler, ignoring its signal, still runs.
+ */
+export type ServerAnnouncement = ServerRecord & { readonly overrunning: number };
+
 /** Where a server announces itself (liveness for operators and the dashboard). */
 export interface ServerRegistry {
-  announce(record: ServerRecord): Promise<void>;
+  announce(record: ServerAnnouncement): Promise<void>;
   remove(serverId: string): Promise<void>;
   /** Job types live servers handle; null when a live server does not say (it may handle any). */
   handledJobTypes(now: Date, staleAfterMs: number): Promise<Set<string> | null>;

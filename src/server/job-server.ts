@@ -1,22 +1,22 @@
 import type { JobServer } from './job-server.interface';
 import { hostname } from 'node:os';
 import type { Logger } from 'winston';
-import { JobDeletedError, LeaseLostError, ServerStoppingError } from '../errors';
-import type { JobRecord } from '../storage/job-record';
-import type { JobLease } from '../storage/job-store';
+import { JobDeletedError, ServerStoppingError } from '../errors';
+import { ServerStartError } from '../errors/server-start.error';
 import { Cleanups } from './cleanups';
-import { ClaimScope, MIN_BATCH } from './claim-scope';
+import { ClaimLoop } from './claim-loop';
+import { ClaimScope } from './claim-scope';
 import { CompletionBatcher } from './completion-batcher';
 import { DueWake } from './due-wake';
 import { GlobalSlots } from './global-slots';
-import { JobExecution } from './job-execution';
 import type { JobServerDeps } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
+import { Invocations } from './invocations';
+import { NewWorkWatch } from './new-work-watch';
 import { PausedQueues } from './paused-queues';
 import { recoverAbandonedWork } from './recovery';
-import { settledWithin } from './settled-within';
+import { RequestGate } from './time-limit';
 import { UnhandledJobTypes } from './unhandled-job-types';
-import { WakeSignal } from './wake-signal';
 
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
 
@@ -25,16 +25,12 @@ export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-serv
  * keeps their leases alive, re-enqueues jobs of dead servers, and stops gracefully.
  */
 export class JobServerEngine implements JobServer {
-  private readonly running = new Map<string, JobExecution>();
+  private readonly invocations: Invocations;
+  private readonly newWork: NewWorkWatch;
+  private readonly startedAt: Date;
   private readonly paused: PausedQueues;
   private readonly scope: ClaimScope;
-  /** Jobs claimed and waiting for their global concurrency slots. */
-  private acquiring = 0;
-  /** Jobs this process announced as due and not yet claimed (a claim hint, not a count). */
-  private localDue = 0;
-  /** The claim loop waits for capacity (a finishing job must wake it). */
-  private blocked = false;
-  private readonly wake = new WakeSignal();
+  private readonly claims: ClaimLoop;
   private readonly dueWake: DueWake;
   private readonly globalSlots: GlobalSlots;
   private readonly cleanups = new Cleanups((error, context) => this.report(error, context));
@@ -42,9 +38,11 @@ export class JobServerEngine implements JobServer {
   private stopping = false;
   private starting: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
-  private loop: Promise<void> | undefined;
   private readonly outcomes: CompletionBatcher;
   private readonly unhandled: UnhandledJobTypes;
+  /** See `RequestGate`: a heartbeat whose calls hang sends one more of each, no more. */
+  private readonly slotExtensions = new RequestGate(2);
+  private readonly announcements = new RequestGate(2);
 
   constructor(
     readonly options: ResolvedJobServerOptions,
@@ -53,10 +51,7 @@ export class JobServerEngine implements JobServer {
     this.logger = deps.logger.child({ serverId: options.serverId });
     this.outcomes = new CompletionBatcher(deps.store, options.leaseMs);
     this.paused = new PausedQueues(deps.queueStates);
-    this.dueWake = new DueWake(deps.clock, (count) => {
-      this.localDue += count;
-      this.wake.wake();
-    });
+    this.dueWake = new DueWake(deps.clock, (count) => this.claims.announced(count));
     this.globalSlots = new GlobalSlots({
       ...deps,
       serverId: options.serverId,
@@ -67,6 +62,34 @@ export class JobServerEngine implements JobServer {
     });
     this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots);
     this.unhandled = new UnhandledJobTypes(deps, this.logger, options);
+    this.invocations = new Invocations({
+      execution: { ...deps, outcomes: this.outcomes, logger: this.logger, serverId: this.id },
+      registry: deps.registry,
+      scope: this.scope,
+      globalSlots: this.globalSlots,
+      leaseMs: options.leaseMs,
+      renewTimeoutMs: options.heartbeatIntervalMs,
+      logger: this.logger,
+      // Only a loop waiting for capacity needs this; an idle loop would claim for nothing.
+      onFreed: () => this.claims.wakeIfBlocked(),
+    });
+    this.claims = new ClaimLoop({
+      options,
+      store: deps.store,
+      clock: deps.clock,
+      scope: this.scope,
+      globalSlots: this.globalSlots,
+      invocations: this.invocations,
+      report: (error, context) => this.report(error, context),
+    });
+    this.newWork = new NewWorkWatch({
+      source: deps.store,
+      queues: options.queues,
+      onWork: () => this.claims.wake(),
+      report: (error, context) => this.report(error, context),
+      logger: this.logger,
+    });
+    this.startedAt = deps.clock.now();
   }
 
   /** This server's id (in leases, history and logs). */
@@ -74,9 +97,14 @@ export class JobServerEngine implements JobServer {
     return this.options.serverId;
   }
 
-  /** How many jobs run on this server now. */
+  /** How many handler invocations run on this server now, overrunning ones included. */
   get runningCount(): number {
-    return this.running.size;
+    return this.invocations.count;
+  }
+
+  /** How many invocations overrun: their attempt ended, their handler still runs. */
+  get overrunningCount(): number {
+    return this.invocations.overrunningCount;
   }
 
   /** Starts claiming. Idempotent. */
@@ -99,7 +127,65 @@ export class JobServerEngine implements JobServer {
     await this.stop();
   }
 
+  /**
+   * Acquires what a running server needs, registering the release of each as it is acquired
+   * (Cleanups); when a step fails, releases what was acquired by then and rejects.
+   */
   private async doStart(): Promise<void> {
+    let step = 'subscribe to events';
+    try {
+      this.subscribe();
+      step = 'announce the server';
+      // Registered first, released last: after the heartbeat that could write the entry back.
+      this.cleanups.add('server registration', () => this.deps.servers.remove(this.id));
+      await this.announce();
+      const { heartbeatIntervalMs, recoveryIntervalMs, queueRefreshIntervalMs, leaseMs } =
+        this.options;
+      this.cleanups.every('heartbeat', heartbeatIntervalMs, () => this.heartbeat());
+      // A sweep that hangs longer than a lease is reported and no longer waited for.
+      this.cleanups.every('recovery', recoveryIntervalMs, () => this.recover(), {
+        timeoutMs: Math.max(recoveryIntervalMs, leaseMs),
+      });
+      this.cleanups.every('queue refresh', queueRefreshIntervalMs, () => this.refreshPaused(), {
+        timeoutMs: Math.max(queueRefreshIntervalMs, leaseMs),
+      });
+      step = 'read the paused queues';
+      await this.refreshPaused();
+      if (this.options.recurring && this.deps.recurring) {
+        step = 'start the recurring ticker';
+        const ticker = this.deps.recurring.createTicker({
+          serverId: this.id,
+          pollIntervalMs: this.options.recurringPollIntervalMs,
+        });
+        this.cleanups.add('recurring ticker', () => ticker.stop());
+        ticker.start();
+      }
+      this.cleanups.add('due-time wake', () => this.dueWake.clear());
+      if (this.deps.registry.jobTypes().length === 0) {
+        this.logger.warn('no job handlers are registered: this server will claim nothing');
+      }
+      step = 'recover abandoned work';
+      await this.recover();
+      step = 'open the change stream';
+      this.cleanups.add('change stream', () => this.newWork.close());
+      const watching = await this.newWork.open();
+      this.logger.info(
+        watching
+          ? 'change stream open: work enqueued by any process starts at once'
+          : `no change streams on this deployment: polling every ${this.options.pollIntervalMs} ms when idle`,
+      );
+    } catch (error) {
+      this.stopping = true;
+      await this.cleanups.runAll();
+      throw new ServerStartError(this.id, step, error);
+    }
+    this.claims.start();
+    this.logger.info(
+      `server started: queues ${this.options.queues.join(', ')}, concurrency ${this.options.concurrency}`,
+    );
+  }
+
+  private subscribe(): void {
     const { events } = this.deps;
     const listeners = [
       events.on('job.enqueued', (event) =>
@@ -108,80 +194,46 @@ export class JobServerEngine implements JobServer {
       events.on('queue.paused', (event) => this.setPaused(event.queue, true)),
       events.on('queue.resumed', (event) => this.setPaused(event.queue, false)),
       events.on('job.deleted', (event) => {
-        if (!event.wasRunning) return;
-        for (const execution of this.running.values()) {
-          if (execution.lease.jobId === event.jobId)
-            execution.abort(new JobDeletedError({ jobId: event.jobId }));
-        }
+        if (event.wasRunning)
+          this.invocations.abortJob(event.jobId, new JobDeletedError({ jobId: event.jobId }));
       }),
     ];
-    const offClock = this.deps.clock.onChange?.(() => this.wake.wake());
+    const offClock = this.deps.clock.onChange?.(() => this.claims.wake());
     if (offClock) listeners.push(offClock);
     this.cleanups.add('event listeners', () => listeners.forEach((off) => off()));
-    const startedAt = this.deps.clock.now();
-    const announce = () =>
-      this.deps.servers.announce({
-        _id: this.id,
-        hostname: hostname(),
-        pid: process.pid,
-        queues: [...this.options.queues],
-        jobTypes: this.deps.registry.jobTypes(),
-        concurrency: this.options.concurrency,
-        startedAt,
-        heartbeatAt: this.deps.clock.now(),
-        running: this.running.size,
-      });
-    await announce();
-    this.cleanups.add('server registration', () => this.deps.servers.remove(this.id));
-    this.cleanups.every('heartbeat', this.options.heartbeatIntervalMs, async () => {
-      await Promise.all([this.heartbeat(), announce()]);
+  }
+
+  private announce(): Promise<void> {
+    return this.deps.servers.announce({
+      _id: this.id,
+      hostname: hostname(),
+      pid: process.pid,
+      queues: [...this.options.queues],
+      jobTypes: this.deps.registry.jobTypes(),
+      concurrency: this.options.concurrency,
+      startedAt: this.startedAt,
+      heartbeatAt: this.deps.clock.now(),
+      running: this.invocations.count,
+      overrunning: this.invocations.overrunningCount,
     });
-    this.cleanups.every('recovery', this.options.recoveryIntervalMs, () => this.recover());
-    this.cleanups.every('queue refresh', this.options.queueRefreshIntervalMs, () =>
-      this.refreshPaused(),
-    );
-    await this.refreshPaused();
-    if (this.options.recurring && this.deps.recurring) {
-      const ticker = this.deps.recurring.createTicker({
-        serverId: this.id,
-        pollIntervalMs: this.options.recurringPollIntervalMs,
-      });
-      ticker.start();
-      this.cleanups.add('recurring ticker', () => ticker.stop());
-    }
-    this.cleanups.add('due-time wake', () => this.dueWake.clear());
-    if (this.deps.registry.jobTypes().length === 0) {
-      this.logger.warn('no job handlers are registered: this server will claim nothing');
-    }
-    await this.recover();
-    await this.watchForNewWork();
-    this.loop = this.claimLoop();
-    this.logger.info(
-      `server started: queues ${this.options.queues.join(', ')}, concurrency ${this.options.concurrency}`,
-    );
   }
 
   private async doStop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
+    const started = await this.starting?.then(
+      () => true,
+      () => false,
+    );
     this.stopping = true;
-    this.wake.wake();
-    await this.loop;
+    // Never started, or a failed start released everything already.
+    if (!started) return;
+    await this.claims.stop();
+    const errors: unknown[] = [];
     const { shutdownGraceMs, abortGraceMs } = this.options;
-    if (
-      !(await settledWithin(
-        [...this.running.values()].map((e) => e.done),
-        shutdownGraceMs,
-      ))
-    ) {
-      const abandoned = [...this.running.values()];
-      for (const execution of abandoned) execution.abort(new ServerStoppingError(this.id));
-      await settledWithin(
-        abandoned.map((e) => e.handlerSettled),
-        abortGraceMs,
-      );
+    if (!(await this.invocations.settledWithin(shutdownGraceMs))) {
+      const leases = this.invocations.abortAttempts(new ServerStoppingError(this.id));
+      await this.invocations.settledWithin(abortGraceMs);
       // Fenced: a job whose outcome was recorded meanwhile is not touched.
-      await this.cleanups.run('release unfinished jobs', async () => {
-        const leases = abandoned.map((execution) => execution.lease);
+      const failed = await this.cleanups.run('release unfinished jobs', async () => {
         const released = await this.deps.store.release(
           leases,
           this.id,
@@ -191,132 +243,32 @@ export class JobServerEngine implements JobServer {
         if (released > 0)
           this.logger.warn(`released ${released} unfinished job(s) to other servers`);
       });
+      if (failed !== undefined) errors.push(failed);
     }
-    await this.cleanups.runAll();
+    if (this.runningCount > 0) {
+      this.logger.warn(
+        `${this.runningCount} handler(s) ignore their signal and still run: their global concurrency slots are left to expire`,
+      );
+    }
+    this.invocations.detach();
+    errors.push(...(await this.cleanups.runAll()));
     this.logger.info('server stopped');
-  }
-
-  private async claimLoop(): Promise<void> {
-    const { minPollIntervalMs, pollIntervalMs, concurrency } = this.options;
-    let idleDelay = minPollIntervalMs;
-    while (!this.stopping) {
-      const jobTypes = this.scope.jobTypes();
-      const queues = this.scope.queues();
-      const free = concurrency - this.running.size - this.acquiring;
-      if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
-        // A finishing job, a resumed queue, a global slot coming free, or stop() wakes us.
-        this.blocked = true;
-        await this.wake.sleep(this.globalSlots.untilNextRetry());
-        this.blocked = false;
-        continue;
-      }
-      // A few jobs this process just announced: one findOneAndUpdate each. Otherwise a batch
-      // claim (one round trip when nothing is due, two when something is) takes whatever waits.
-      const batch = !(this.localDue > 0 && this.localDue < MIN_BATCH);
-      let jobs: JobRecord[];
-      try {
-        jobs = await this.claim(
-          queues,
-          jobTypes,
-          batch ? this.scope.batchSize(free, jobTypes, queues) : 1,
-        );
-      } catch (error) {
-        this.report(error, 'claiming failed');
-        await this.wake.sleep(pollIntervalMs);
-        continue;
-      }
-      // Jobs this process announced (enqueued here, or due now) explain part of the claim;
-      // only a claim that found more than that suggests a backlog worth claiming again at once.
-      const announced = Math.min(this.localDue, jobs.length);
-      this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
-      const busy = jobs.length > announced;
-      for (const job of jobs) this.execute(job);
-      if (busy) {
-        idleDelay = minPollIntervalMs;
-        continue;
-      }
-      if (this.localDue > 0) continue;
-      // Idle, or only the announced jobs: poll again later, backing off (an announcement or a
-      // change stream event wakes the loop earlier).
-      await this.wake.sleep(idleDelay);
-      idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) {
+      throw new AggregateError(
+        errors,
+        `${errors.length} steps of stopping server ${this.id} failed`,
+      );
     }
-  }
-
-  /** One job with one `findOneAndUpdate`, or a batch (one or two round trips, see `claimBatch`). */
-  private async claim(queues: string[], jobTypes: string[], limit: number): Promise<JobRecord[]> {
-    const { leaseMs } = this.options;
-    const request = { queues, jobTypes, serverId: this.id, leaseMs, now: this.deps.clock.now() };
-    if (limit > 1) return this.deps.store.claimBatch(request, limit);
-    const job = await this.deps.store.claim(request);
-    return job ? [job] : [];
-  }
-
-  private execute(job: JobRecord): void {
-    const key = leaseKey({ jobId: job._id, fence: job.fence });
-    if (!this.globalSlots.appliesTo(job)) {
-      this.run(key, job);
-      return;
-    }
-    this.acquiring++;
-    void this.globalSlots.acquire(key, job).then((acquired) => {
-      this.acquiring--;
-      if (acquired) this.run(key, job);
-      else this.wakeIfBlocked();
-    });
-  }
-
-  private run(key: string, job: JobRecord): void {
-    // Even when stop() began while this claim was in flight, the job is ours now: run it, and
-    // the graceful stop waits for it or releases it.
-    const registration = this.deps.registry.require(job.type);
-    const execution = new JobExecution(job, registration, {
-      ...this.deps,
-      outcomes: this.outcomes,
-      logger: this.logger,
-      serverId: this.id,
-    });
-    // Keyed by lease, not job id: a paused attempt and its takeover may both run here.
-    this.running.set(key, execution);
-    this.scope.track(job.type, job.queue, 1);
-    void execution.done.then(async () => {
-      this.running.delete(key);
-      this.scope.track(job.type, job.queue, -1);
-      await this.globalSlots.release(key, job.fence);
-      // Only a loop waiting for capacity needs this; an idle loop would claim for nothing.
-      this.wakeIfBlocked();
-    });
-  }
-
-  private wakeIfBlocked(): void {
-    if (this.blocked) this.wake.wake();
-  }
-
-  /**
-   * On a replica set or sharded cluster, a change stream wakes the server as soon as any
-   * process enqueues work; on a standalone server, polling (and in-process wake-ups) do.
-   */
-  private async watchForNewWork(): Promise<void> {
-    const watch = await this.deps.store.watchForNewWork(
-      this.options.queues,
-      () => this.wake.wake(),
-      (error) => this.report(error, 'the change stream failed; polling continues'),
-    );
-    this.logger.info(
-      watch
-        ? 'change stream open: work enqueued by any process starts at once'
-        : `no change streams on this deployment: polling every ${this.options.pollIntervalMs} ms when idle`,
-    );
-    if (watch) this.cleanups.add('change stream', () => watch.close());
   }
 
   private setPaused(queue: string, paused: boolean): void {
     this.paused.set(queue, paused);
-    this.wake.wake();
+    this.claims.wake();
   }
 
   private async refreshPaused(): Promise<void> {
-    if (await this.paused.refresh()) this.wake.wake();
+    if (await this.paused.refresh()) this.claims.wake();
   }
 
   /** A job enqueued in this process: claim now if it is due, or wake up when it will be. */
@@ -327,25 +279,26 @@ export class JobServerEngine implements JobServer {
     this.dueWake.at(dueAt);
   }
 
-  /** Extends every running job's lease in one round trip; aborts the jobs whose lease is gone. */
+  /**
+   * Renews the leases of running attempts in one round trip (aborting those found lost),
+   * extends the global slots held (overrunning invocations' included) and refreshes the
+   * registry entry, each within one heartbeat interval: a hung call is reported, never
+   * waited on past it (the lease deadlines do not depend on it), and while two calls of a
+   * kind hang no more are sent.
+   */
   private async heartbeat(): Promise<void> {
-    const executions = [...this.running.values()];
-    if (executions.length === 0) return;
-    // A duration, not an instant: the database stamps the expiry from its own clock.
-    const [lost] = await Promise.all([
-      this.deps.store.extendLeases(
-        executions.map((e) => e.lease),
-        this.options.leaseMs,
+    const limit = this.options.heartbeatIntervalMs;
+    const parts = await Promise.allSettled([
+      this.invocations.renewLeases(),
+      this.slotExtensions.send(
+        () => this.globalSlots.extend(),
+        limit,
+        'extend global concurrency slots',
       ),
-      this.globalSlots.extend(),
+      this.announcements.send(() => this.announce(), limit, 'announce the server'),
     ]);
-    for (const lease of lost) {
-      const execution = this.running.get(leaseKey(lease));
-      if (!execution) continue;
-      const details = { jobId: lease.jobId, jobType: execution.jobType };
-      execution.abort(
-        lease.state === 'deleted' ? new JobDeletedError(details) : new LeaseLostError(details),
-      );
+    for (const part of parts) {
+      if (part.status === 'rejected') this.report(part.reason, 'heartbeat failed');
     }
   }
 
@@ -355,7 +308,7 @@ export class JobServerEngine implements JobServer {
     const recovered = await recoverAbandonedWork(store, events, clock);
     if (recovered > 0) {
       this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
-      this.wake.wake();
+      this.claims.wake();
     }
     await this.unhandled.check();
   }
@@ -366,8 +319,4 @@ export class JobServerEngine implements JobServer {
       context: `${context} (server ${this.id})`,
     });
   }
-}
-
-function leaseKey(lease: JobLease): string {
-  return `${lease.jobId}#${lease.fence}`;
 }

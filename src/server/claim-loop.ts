@@ -1,0 +1,160 @@
+import type { JobRecord } from '../storage/job-record';
+import type { JobStore } from '../storage/job-store';
+import type { ClaimScope } from './claim-scope';
+import { MIN_BATCH } from './claim-scope';
+import type { Clock } from './clock';
+import type { GlobalSlots } from './global-slots';
+import type { Invocations } from './invocations';
+import type { ResolvedJobServerOptions } from './job-server-options';
+import { leaseKey } from './lease-keeper';
+import { retryDelayMs } from './retry-backoff';
+import { WakeSignal } from './wake-signal';
+
+/** Longest wait between two claims while claiming fails (unless `pollIntervalMs` is longer). */
+const CLAIM_RETRY_MAX_MS = 30_000;
+
+/** What a {@link ClaimLoop} needs from its server. */
+export interface ClaimLoopDeps {
+  readonly options: ResolvedJobServerOptions;
+  readonly store: Pick<JobStore, 'claim' | 'claimBatch'>;
+  readonly clock: Clock;
+  readonly scope: ClaimScope;
+  readonly globalSlots: GlobalSlots;
+  readonly invocations: Invocations;
+  readonly report: (error: unknown, context: string) => void;
+}
+
+/**
+ * A server's claim loop: claims due jobs while it has capacity (running invocations,
+ * overrunning ones included, plus jobs waiting for their global slots), one at a time or in
+ * batches, polls with a backoff while idle, and backs off exponentially while claims fail.
+ */
+export class ClaimLoop {
+  private readonly signal = new WakeSignal();
+  /** Jobs claimed and waiting for their global concurrency slots. */
+  private acquiring = 0;
+  /** Jobs this process announced as due and not yet claimed (a claim hint, not a count). */
+  private localDue = 0;
+  /** The loop waits for capacity (a finishing job must wake it). */
+  private blocked = false;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly deps: ClaimLoopDeps) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Ends the loop; resolves when the claim in flight, if any, is done. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.signal.wake();
+    await this.loop;
+  }
+
+  /** Something may be claimable: look now. */
+  wake(): void {
+    this.signal.wake();
+  }
+
+  /** `count` jobs this process knows of are due now: claim them one by one when few. */
+  announced(count: number): void {
+    this.localDue += count;
+    this.signal.wake();
+  }
+
+  /** Capacity came free: only a loop waiting for it needs waking (an idle one would claim for nothing). */
+  wakeIfBlocked(): void {
+    if (this.blocked) this.signal.wake();
+  }
+
+  private async run(): Promise<void> {
+    const { minPollIntervalMs, pollIntervalMs, concurrency } = this.deps.options;
+    const claimRetry = {
+      baseMs: pollIntervalMs,
+      maxMs: Math.max(pollIntervalMs, CLAIM_RETRY_MAX_MS),
+    };
+    let idleDelay = minPollIntervalMs;
+    let claimFailures = 0;
+    while (!this.stopping) {
+      const jobTypes = this.deps.scope.jobTypes();
+      const queues = this.deps.scope.queues();
+      // Overrunning invocations count: a limit bounds invocations, not attempts.
+      const free = concurrency - this.deps.invocations.count - this.acquiring;
+      if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
+        // A finishing job, a resumed queue, a global slot coming free, or stop() wakes us.
+        this.blocked = true;
+        await this.signal.sleep(this.deps.globalSlots.untilNextRetry());
+        this.blocked = false;
+        continue;
+      }
+      // A few jobs this process just announced: one findOneAndUpdate each. Otherwise a batch
+      // claim (one round trip when nothing is due, two when something is) takes whatever waits.
+      const batch = !(this.localDue > 0 && this.localDue < MIN_BATCH);
+      let jobs: JobRecord[];
+      // The lease MongoDB grants lasts leaseMs from when it handles the claim: from no
+      // earlier than now, as the server's own deadline counts it.
+      const claimedAt = performance.now();
+      try {
+        jobs = await this.claim(
+          queues,
+          jobTypes,
+          batch ? this.deps.scope.batchSize(free, jobTypes, queues) : 1,
+        );
+      } catch (error) {
+        this.deps.report(error, 'claiming failed');
+        // Exponential backoff with jitter: servers that failed together do not retry together.
+        await this.signal.sleep(retryDelayMs(++claimFailures, claimRetry));
+        continue;
+      }
+      claimFailures = 0;
+      // Jobs this process announced (enqueued here, or due now) explain part of the claim;
+      // only a claim that found more than that suggests a backlog worth claiming again at once.
+      const announced = Math.min(this.localDue, jobs.length);
+      this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
+      const busy = jobs.length > announced;
+      for (const job of jobs) this.execute(job, claimedAt);
+      if (busy) {
+        idleDelay = minPollIntervalMs;
+        continue;
+      }
+      if (this.localDue > 0) continue;
+      // Idle, or only the announced jobs: poll again later, backing off (an announcement or a
+      // change stream event wakes the loop earlier).
+      await this.signal.sleep(idleDelay);
+      idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
+    }
+  }
+
+  /** One job with one `findOneAndUpdate`, or a batch (one or two round trips, see `claimBatch`). */
+  private async claim(queues: string[], jobTypes: string[], limit: number): Promise<JobRecord[]> {
+    const { leaseMs } = this.deps.options;
+    const request = {
+      queues,
+      jobTypes,
+      serverId: this.deps.options.serverId,
+      leaseMs,
+      now: this.deps.clock.now(),
+    };
+    if (limit > 1) return this.deps.store.claimBatch(request, limit);
+    const job = await this.deps.store.claim(request);
+    return job ? [job] : [];
+  }
+
+  private execute(job: JobRecord, claimedAt: number): void {
+    const key = leaseKey({ jobId: job._id, fence: job.fence });
+    // Even when stop() began while this claim was in flight, the job is ours now: run it, and
+    // the graceful stop waits for it or releases it.
+    if (!this.deps.globalSlots.appliesTo(job)) {
+      this.deps.invocations.start(key, job, claimedAt);
+      return;
+    }
+    this.acquiring++;
+    void this.deps.globalSlots.acquire(key, job).then((acquired) => {
+      this.acquiring--;
+      if (acquired) this.deps.invocations.start(key, job, claimedAt);
+      else this.wakeIfBlocked();
+    });
+  }
+}

@@ -1,0 +1,244 @@
+import { JobTimeoutError, LeaseLostError, StorageError } from '../../../src';
+import type { DocketEvents } from '../../../src/events/docket-events';
+import {
+  WaitHandler,
+  claimedJob,
+  fakeServer,
+  flushPromises,
+  waitingContexts,
+} from './server-fixture';
+
+/** Long enough that the periodic tasks a test does not look at never run during it. */
+const QUIET = {
+  recoveryIntervalMs: 600_000,
+  queueRefreshIntervalMs: 600_000,
+  leaseMs: 600_000,
+  heartbeatIntervalMs: 300_000,
+} as const;
+
+/** Stops `server`, moving the fake clock while it waits for its grace periods. */
+async function stop(server: { stop(): Promise<void> }): Promise<void> {
+  let done = false;
+  const stopping = server.stop().finally(() => (done = true));
+  for (let i = 0; i < 1_000 && !done; i++) await jest.advanceTimersByTimeAsync(100);
+  await stopping;
+}
+
+describe('JobServerEngine under faults (fake storage, fake timers)', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    waitingContexts.length = 0;
+    WaitHandler.ignoreSignal = false;
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  describe('a start that fails midway', () => {
+    it('when recovery fails: rejects with ServerStartError and leaves no timer, heartbeat or registration', async () => {
+      const { store, servers, events, errors, build } = fakeServer({
+        ...QUIET,
+        heartbeatIntervalMs: 100,
+        leaseMs: 1_000,
+        recoveryIntervalMs: 100,
+        queueRefreshIntervalMs: 100,
+      });
+      const failure = new StorageError('recovery refused');
+      store.recoverExpired = () => Promise.reject(failure);
+      const server = build();
+      const timers = jest.getTimerCount();
+      await expect(server.start()).rejects.toMatchObject({
+        name: 'ServerStartError',
+        code: 'SERVER_START',
+        cause: failure,
+      });
+      expect(jest.getTimerCount()).toBe(timers);
+      // Listeners are gone too: a job enqueued later arms no wake-up timer.
+      events.emit('job.enqueued', {
+        jobId: 'j',
+        jobType: 'server-fixture.noop',
+        queue: 'default',
+        dueAt: new Date(Date.now() + 5_000),
+      });
+      expect(jest.getTimerCount()).toBe(timers);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(servers.log).toEqual(['announce', 'remove']);
+      expect(store.calls.filter((call) => call === 'recoverExpired')).toHaveLength(1);
+      expect(errors).toEqual([]);
+      await expect(server.stop()).resolves.toBeUndefined();
+      await expect(server.start()).rejects.toMatchObject({ name: 'ServerStartError' });
+      expect(errors).toEqual([]);
+    });
+
+    it('when the announcement fails: rejects with ServerStartError, nothing keeps running', async () => {
+      const { servers, store, errors, build } = fakeServer({
+        ...QUIET,
+        heartbeatIntervalMs: 100,
+        leaseMs: 1_000,
+      });
+      const failure = new StorageError('announce refused');
+      servers.announce = () => Promise.reject(failure);
+      const server = build();
+      const timers = jest.getTimerCount();
+      await expect(server.start()).rejects.toMatchObject({
+        name: 'ServerStartError',
+        cause: failure,
+      });
+      expect(jest.getTimerCount()).toBe(timers);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(servers.log.filter((entry) => entry === 'announce')).toHaveLength(1);
+      expect(store.calls).toEqual([]);
+      await server.stop();
+      expect(errors).toEqual([]);
+    });
+  });
+
+  it('backs off failed claims exponentially, capped, and starts over after a claim succeeds', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const { store, build } = fakeServer({ ...QUIET, pollIntervalMs: 1_000, claimBatchSize: 1 });
+    const claimedAt: number[] = [];
+    let failing = true;
+    store.claim = async () => {
+      claimedAt.push(Date.now());
+      if (failing) throw new StorageError('claim refused');
+      return null;
+    };
+    const server = build();
+    await server.start();
+    await jest.advanceTimersByTimeAsync(200_000);
+    const gaps = claimedAt.slice(1).map((at, i) => at - claimedAt[i]);
+    expect(gaps.slice(0, 8)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    failing = false;
+    await jest.advanceTimersByTimeAsync(30_000);
+    failing = true;
+    const before = claimedAt.length;
+    await jest.advanceTimersByTimeAsync(5_000);
+    const after = claimedAt.slice(before - 1);
+    expect(after[after.length - 1] - after[after.length - 2]).toBeLessThanOrEqual(2_000);
+    await server.stop();
+  });
+
+  it('reopens a failed change stream after a backoff, resuming after its last token', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const { store, errors, build } = fakeServer(QUIET);
+    store.changeStreams = true;
+    const server = build();
+    await server.start();
+    expect(store.watches).toHaveLength(1);
+    const first = store.watches[0];
+    first.resumeToken = { _data: 'token-1' };
+    first.onError(new Error('the stream broke'));
+    await flushPromises();
+    expect(first.closed).toBe(true);
+    expect(errors.map((e) => e.error.message)).toEqual(['the stream broke']);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(store.watches).toHaveLength(2);
+    expect(store.watches[1].options).toEqual({ resumeAfter: { _data: 'token-1' } });
+    await server.stop();
+    expect(store.watches[1].closed).toBe(true);
+  });
+
+  it('awaits an in-flight heartbeat before it removes its registration', async () => {
+    const { servers, errors, build } = fakeServer({
+      ...QUIET,
+      heartbeatIntervalMs: 100,
+      leaseMs: 1_000,
+    });
+    const server = build();
+    await server.start();
+    let answer!: () => void;
+    servers.announce = () => new Promise<void>((resolve) => (answer = resolve));
+    await jest.advanceTimersByTimeAsync(100);
+    expect(servers.log).toEqual(['announce', 'announce']);
+    let stopped = false;
+    const stopping = server.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(50);
+    expect(stopped).toBe(false);
+    expect(servers.log).toEqual(['announce', 'announce']);
+    answer();
+    await stopping;
+    expect(servers.log).toEqual(['announce', 'announce', 'remove']);
+    expect(errors).toEqual([]);
+  });
+
+  it('gives up on a hung heartbeat after its interval, reports it, and tries once more without flooding', async () => {
+    const { servers, errors, build } = fakeServer({
+      ...QUIET,
+      heartbeatIntervalMs: 100,
+      leaseMs: 1_000,
+    });
+    const server = build();
+    await server.start();
+    servers.announce = () => new Promise<void>(() => undefined);
+    await jest.advanceTimersByTimeAsync(1_000);
+    // The start's, then a heartbeat's that hangs, then one more: while two hang, none is sent.
+    expect(servers.log).toEqual(['announce', 'announce', 'announce']);
+    expect(errors).toHaveLength(2);
+    for (const { error, context } of errors) {
+      expect(error).toBeInstanceOf(StorageError);
+      expect(context).toMatch(/^heartbeat failed/);
+    }
+    await stop(server);
+  });
+
+  it('aborts a handler with LeaseLostError at its local lease deadline when renewals hang', async () => {
+    const { store, events, build } = fakeServer({
+      ...QUIET,
+      leaseMs: 1_000,
+      heartbeatIntervalMs: 200,
+      claimBatchSize: 1,
+    });
+    let claimed = false;
+    store.claim = async () => {
+      if (claimed) return null;
+      claimed = true;
+      return claimedJob('server-fixture.wait');
+    };
+    store.extendLeases = () => new Promise(() => undefined);
+    const lost: Array<DocketEvents['job.leaseLost']> = [];
+    events.on('job.leaseLost', (event) => void lost.push(event));
+    const server = build();
+    await server.start();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(waitingContexts).toHaveLength(1);
+    const startedAt = Date.now();
+    const signal = waitingContexts[0].signal;
+    while (!signal.aborted && Date.now() - startedAt < 5_000)
+      await jest.advanceTimersByTimeAsync(10);
+    expect(signal.reason).toBeInstanceOf(LeaseLostError);
+    // Before the lease MongoDB holds (claim + leaseMs) can expire, with a margin.
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    expect(lost).toEqual([expect.objectContaining({ jobType: 'server-fixture.wait', attempt: 1 })]);
+    await stop(server);
+  });
+
+  it('keeps the slot of a timed-out handler that ignores its signal until it settles', async () => {
+    WaitHandler.ignoreSignal = true;
+    const { store, events, build } = fakeServer({ ...QUIET, concurrency: 1, claimBatchSize: 1 });
+    let claims = 0;
+    store.claim = async () =>
+      ++claims === 1 ? claimedJob('server-fixture.wait', { timeoutMs: 100 }) : null;
+    const overrunning: Array<DocketEvents['job.overrunning']> = [];
+    events.on('job.overrunning', (event) => void overrunning.push(event));
+    const server = build();
+    await server.start();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(waitingContexts).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(waitingContexts[0].signal.reason).toBeInstanceOf(JobTimeoutError);
+    expect(store.calls).toContain('finish');
+    // The attempt is recorded; the invocation still runs and still holds the only slot.
+    expect(claims).toBe(1);
+    expect(server.runningCount).toBe(1);
+    expect(overrunning).toEqual([
+      expect.objectContaining({
+        jobType: 'server-fixture.wait',
+        reason: 'timeout',
+        serverId: 'fake-server',
+      }),
+    ]);
+    await stop(server);
+  });
+});

@@ -1,0 +1,126 @@
+import { NewWorkWatch, type NewWorkSource } from '../../../src/server/new-work-watch';
+import { quietLogger } from '../../helpers/logger';
+import { flushPromises, type FakeWatch } from './server-fixture';
+
+/** A source of fake streams; `failOpen` makes the next opens throw. */
+function fakeSource() {
+  const watches: FakeWatch[] = [];
+  const state = { failOpen: 0, changeStreams: true };
+  const source: NewWorkSource = {
+    watchForNewWork: async (queues, onWork, onError, options) => {
+      if (state.failOpen > 0) {
+        state.failOpen--;
+        throw new Error('cannot open');
+      }
+      if (!state.changeStreams) return null;
+      const watch: FakeWatch = {
+        queues,
+        options,
+        onWork,
+        onError,
+        resumeToken: undefined,
+        closed: false,
+        close: async () => {
+          watch.closed = true;
+        },
+      };
+      watches.push(watch);
+      return watch;
+    },
+  };
+  return { source, watches, state };
+}
+
+describe('NewWorkWatch', () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
+  function setUp() {
+    const { source, watches, state } = fakeSource();
+    const reports: string[] = [];
+    let woken = 0;
+    const watch = new NewWorkWatch({
+      source,
+      queues: ['default'],
+      onWork: () => woken++,
+      report: (_error, context) => reports.push(context),
+      logger: quietLogger(),
+      random: () => 1,
+    });
+    return { watch, watches, state, reports, woken: () => woken };
+  }
+
+  /** Moves the fake clock until `count` streams were opened; returns how long it took. */
+  async function untilOpened(watches: FakeWatch[], count: number): Promise<number> {
+    const from = Date.now();
+    while (watches.length < count && Date.now() - from < 600_000) {
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(watches).toHaveLength(count);
+    return Date.now() - from;
+  }
+
+  it('is false on a deployment without change streams, and reopens nothing', async () => {
+    const { watch, state, watches } = setUp();
+    state.changeStreams = false;
+    expect(await watch.open()).toBe(false);
+    await jest.advanceTimersByTimeAsync(600_000);
+    expect(watches).toHaveLength(0);
+  });
+
+  it('wakes the server on failure (work may have been missed) and reports it', async () => {
+    const { watch, watches, reports, woken } = setUp();
+    expect(await watch.open()).toBe(true);
+    watches[0].onWork();
+    expect(woken()).toBe(1);
+    watches[0].onError(new Error('boom'));
+    await flushPromises();
+    expect(woken()).toBe(2);
+    expect(reports).toEqual(['the change stream failed; polling until it is reopened']);
+    await watch.close();
+  });
+
+  it('backs off exponentially while reopening keeps failing, and resumes from the last token', async () => {
+    const { watch, watches, state } = setUp();
+    await watch.open();
+    watches[0].onWork();
+    watches[0].resumeToken = 'token-a';
+    state.failOpen = 2;
+    watches[0].onError(new Error('boom'));
+    // Three tries: 1 s, 2 s (both refused), then 4 s later it opens, fresh: the token was
+    // dropped after a refused resume.
+    expect(await untilOpened(watches, 2)).toBeGreaterThanOrEqual(7_000);
+    expect(watches[1].options).toBeUndefined();
+    await watch.close();
+  });
+
+  it('resumes after the last event, and drops a token that fails before delivering anything', async () => {
+    const { watch, watches } = setUp();
+    await watch.open();
+    watches[0].onWork();
+    watches[0].resumeToken = 'token-a';
+    watches[0].onError(new Error('boom'));
+    await untilOpened(watches, 2);
+    expect(watches[1].options).toEqual({ resumeAfter: 'token-a' });
+    // The resumed stream fails at once: its token may be what fails (history lost).
+    watches[1].resumeToken = 'token-a';
+    watches[1].onError(new Error('history lost'));
+    await untilOpened(watches, 3);
+    expect(watches[2].options).toBeUndefined();
+    await watch.close();
+  });
+
+  it('ignores a late error of a stream it replaced, and reopens nothing once closed', async () => {
+    const { watch, watches, reports } = setUp();
+    await watch.open();
+    watches[0].onError(new Error('boom'));
+    await untilOpened(watches, 2);
+    watches[0].onError(new Error('late echo'));
+    expect(reports).toHaveLength(1);
+    watches[1].onError(new Error('again'));
+    await watch.close();
+    await jest.advanceTimersByTimeAsync(600_000);
+    expect(watches).toHaveLength(2);
+    expect(watches[1].closed).toBe(true);
+  });
+});

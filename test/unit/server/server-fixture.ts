@@ -1,0 +1,196 @@
+import { IsInt } from 'class-validator';
+import { container as rootContainer } from 'tsyringe';
+import { Job, JobHandler, type IJob, type IJobHandler, type JobContext } from '../../../src';
+import type { DocketEvents } from '../../../src/events/docket-events';
+import { EventBus } from '../../../src/events/event-bus';
+import { HandlerRegistry } from '../../../src/handlers';
+import { JobServerEngine } from '../../../src/server/job-server';
+import type { JobServerDeps } from '../../../src/server/job-server-deps';
+import {
+  resolveJobServerOptions,
+  type JobServerOptions,
+} from '../../../src/server/job-server-options';
+import type { JobRecord } from '../../../src/storage/job-record';
+import type { FinishResult, JobLease, JobStore, WorkWatch } from '../../../src/storage/job-store';
+import { newJobRecord } from '../../../src/storage/new-job-record';
+import { quietLogger } from '../../helpers/logger';
+
+@Job('server-fixture.noop')
+class NoopJob implements IJob {
+  @IsInt() n!: number;
+}
+
+@JobHandler(NoopJob)
+class NoopHandler implements IJobHandler<NoopJob> {
+  async handle(): Promise<void> {}
+}
+
+@Job('server-fixture.wait')
+class WaitJob implements IJob {
+  @IsInt() n!: number;
+}
+
+/** The contexts of `server-fixture.wait` handlers, in the order they started. */
+export const waitingContexts: JobContext[] = [];
+
+/** Settles only when its signal fires (rejecting with the reason), or with `ignoreSignal`, never. */
+@JobHandler(WaitJob, { timeoutMs: 600_000 })
+class WaitHandler implements IJobHandler<WaitJob> {
+  static ignoreSignal = false;
+  handle(_job: WaitJob, ctx: JobContext): Promise<void> {
+    waitingContexts.push(ctx);
+    return new Promise<void>((_, reject) => {
+      if (!WaitHandler.ignoreSignal)
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+    });
+  }
+}
+export { WaitHandler };
+
+/** A job of `type` as a claim returns it (processing, attempt 1, fence 1). */
+export function claimedJob(type: string, fields: { timeoutMs?: number } = {}): JobRecord {
+  const now = new Date();
+  return {
+    ...newJobRecord({
+      type,
+      queue: 'default',
+      priority: 0,
+      payload: { n: 1 },
+      state: 'processing',
+      dueAt: now,
+      now,
+      maxAttempts: 1,
+      timeoutMs: fields.timeoutMs ?? null,
+    }),
+    attempt: 1,
+    fence: 1,
+    leaseOwner: 'fake-server',
+  };
+}
+
+/** A change stream as the fake store hands it out: the test fires its errors. */
+export interface FakeWatch extends WorkWatch {
+  readonly queues: readonly string[];
+  readonly options: { resumeAfter?: unknown } | undefined;
+  readonly onWork: () => void;
+  readonly onError: (error: unknown) => void;
+  resumeToken: unknown;
+  closed: boolean;
+}
+
+/**
+ * The storage calls a server makes at start and while idle, each replaceable by a test;
+ * everything else is refused so that an unexpected call shows up as a failure.
+ */
+export class FakeStore {
+  readonly calls: string[] = [];
+  readonly watches: FakeWatch[] = [];
+  claim: () => Promise<JobRecord | null> = async () => null;
+  finish: () => Promise<FinishResult | null> = async () => ({ hasContinuations: false });
+  recoverExpired: () => Promise<number> = async () => 0;
+  extendLeases: JobStore['extendLeases'] = async () => [];
+  /** false: a deployment without change streams (the store returns no watch). */
+  changeStreams = false;
+
+  asStore(): JobStore {
+    const record = <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      this.calls.push(name);
+      return run();
+    };
+    const refused = (name: string) => () => Promise.reject(new Error(`unexpected ${name}`));
+    return {
+      claim: () => record('claim', () => this.claim()),
+      finish: () => record('finish', () => this.finish()),
+      claimBatch: () =>
+        record('claimBatch', async () => {
+          const job = await this.claim();
+          return job ? [job] : [];
+        }),
+      recoverExpired: () => record('recoverExpired', () => this.recoverExpired()),
+      findUnresolvedParents: async () => [],
+      extendLeases: (leases: readonly JobLease[], leaseMs: number) =>
+        record('extendLeases', () => this.extendLeases(leases, leaseMs)),
+      release: async () => 0,
+      watchForNewWork: (
+        queues: readonly string[],
+        onWork: () => void,
+        onError: (error: unknown) => void,
+        options?: { resumeAfter?: unknown },
+      ) =>
+        record('watchForNewWork', async () => {
+          if (!this.changeStreams) return null;
+          const watch: FakeWatch = {
+            queues,
+            options,
+            onWork,
+            onError,
+            resumeToken: undefined,
+            closed: false,
+            close: async () => {
+              watch.closed = true;
+            },
+          };
+          this.watches.push(watch);
+          return watch;
+        }),
+      finishMany: refused('finishMany'),
+      saveProgress: refused('saveProgress'),
+    } as unknown as JobStore;
+  }
+}
+
+/** The server registry, recording announcements and removals. */
+export class FakeServers {
+  readonly log: string[] = [];
+  announce: () => Promise<void> = async () => undefined;
+
+  asRegistry(): JobServerDeps['servers'] {
+    return {
+      announce: () => {
+        this.log.push('announce');
+        return this.announce();
+      },
+      remove: async () => {
+        this.log.push('remove');
+      },
+      handledJobTypes: async () => null,
+    };
+  }
+}
+
+/** A server on fakes, with every `error` event it emits. */
+export function fakeServer(options: JobServerOptions = {}) {
+  const store = new FakeStore();
+  const servers = new FakeServers();
+  const container = rootContainer.createChildContainer();
+  const logger = quietLogger();
+  const events = new EventBus(logger);
+  const errors: Array<DocketEvents['error']> = [];
+  events.on('error', (event) => void errors.push(event));
+  const build = () =>
+    new JobServerEngine(
+      resolveJobServerOptions({ recurring: false, serverId: 'fake-server', ...options }),
+      {
+        store: store.asStore(),
+        servers: servers.asRegistry(),
+        waiting: { waitingJobTypes: async () => [] },
+        slots: {
+          acquire: async () => true,
+          release: async () => undefined,
+          extend: async () => undefined,
+        },
+        queueStates: { pausedQueues: async () => new Set<string>() },
+        registry: HandlerRegistry.build(container, [NoopHandler, WaitHandler]),
+        container,
+        events,
+        logger,
+        clock: { now: () => new Date() },
+      },
+    );
+  return { store, servers, events, errors, build };
+}
+
+/** Lets pending promise callbacks run (fake timers leave the microtask queue alone). */
+export async function flushPromises(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
