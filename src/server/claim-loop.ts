@@ -64,7 +64,7 @@ export class ClaimLoop {
     this.signal.wake();
   }
 
-  /** Capacity came free: only a loop waiting for it needs waking (an idle one would claim for nothing). */
+  /** Capacity came free: wakes the loop only if it waits for capacity. */
   wakeIfBlocked(): void {
     if (this.blocked) this.signal.wake();
   }

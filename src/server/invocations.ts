@@ -25,15 +25,18 @@ export interface InvocationsDeps {
 }
 
 /**
- * The handler invocations of one server, from claim until they free their slots. An
- * invocation is an attempt while its outcome is not recorded (its lease is renewed and
- * watched); an attempt that ended (timed out, lost its lease, deleted, stopped) while its
- * handler ignores its signal and still runs is an overrunning invocation. Both count
- * against every limit, per server, type, queue and global (invariant 7): slots are freed
- * only when the handler settles, while the attempt's outcome is recorded at once.
+ * The handler invocations of one server, from claim until they free their slots. An invocation is
+ * an attempt while its outcome is not recorded (its lease is renewed and watched); an attempt that
+ * ended (timed out, lost its lease, deleted, stopped) while its handler ignores its signal and
+ * still runs is an overrunning invocation. Both count against every limit, per server, type, queue
+ * and global (docs/design.md, guarantee 7): slots are freed only when the handler settles, while
+ * the attempt's outcome is recorded at once.
  */
 export class Invocations {
-  /** Attempts whose outcome is not recorded, by lease key (a paused attempt and its takeover may both run here). */
+  /**
+   * Attempts whose outcome is not recorded, by lease key (a paused attempt and its takeover
+   * may both run here).
+   */
   private readonly attempts = new Map<string, JobExecution>();
   private readonly overrunning = new Map<string, JobExecution>();
   /** Settle when an invocation has freed its slots. */

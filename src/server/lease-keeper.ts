@@ -18,20 +18,19 @@ export interface LeaseKeeperDeps {
   readonly onLost: (key: string, loss: LeaseLoss) => void;
 }
 
-/** The key a running attempt is tracked under (a paused attempt and its takeover may both run here). */
+/** The key an attempt is tracked under: a paused attempt and its takeover may both run here. */
 export function leaseKey(lease: JobLease): string {
   return `${lease.jobId}#${lease.fence}`;
 }
 
 /**
- * The leases of a server's running attempts: renews them together (one round trip per
- * heartbeat) and keeps a local deadline per lease (DESIGN invariant 8). MongoDB makes a
- * lease last `leaseMs` from its own time when it handles the claim or renewal, which is no
- * earlier than the local time `t` the request was sent: the lease lasts at least `leaseMs`
- * after `t`, whatever the clocks say. The deadline is that, less a margin, measured on the
- * local monotonic clock (no wall-clock jump moves it). Past it, the server can no longer prove that it owns the
- * job (renewals failed, or hung) and the attempt is reported lost before another server may
- * take the job over.
+ * The leases of a server's running attempts: renews them together (one round trip per heartbeat)
+ * and keeps a local deadline per lease (docs/design.md, guarantee 8). MongoDB makes a lease last
+ * `leaseMs` from its own time when it handles the claim or renewal, which is no earlier than the
+ * local time `t` the request was sent: the lease lasts at least `leaseMs` after `t`, whatever the
+ * clocks say. The deadline is that, less a margin, measured on the local monotonic clock (no
+ * wall-clock jump moves it). Past it, the server can no longer prove that it owns the job (renewals
+ * failed, or hung) and the attempt is reported lost before another server may take the job over.
  */
 export class LeaseKeeper {
   private readonly held = new Map<string, { lease: JobLease; deadline: number }>();

@@ -72,7 +72,7 @@ class GlobalHandler implements IJobHandler<GlobalJob> {
 
 const HANDLERS = [PlainHandler, PerTypeHandler, GlobalHandler];
 
-describe('limits bound running invocations when a handler overruns its timeout (invariant 7)', () => {
+describe('limits bound running invocations when a handler overruns its timeout (docs/design.md, guarantee 7)', () => {
   let db: TestDatabase;
   const dockets: Docket[] = [];
 

@@ -92,7 +92,7 @@ describe('server faults (failCommand)', () => {
 
   afterAll(() => db.cleanup());
 
-  describe('a server keeps its own lease deadline (invariant 8)', () => {
+  describe('a server keeps its own lease deadline (docs/design.md, guarantee 8)', () => {
     it.each([
       ['hang', { blockConnection: true, blockTimeMS: 3_000 }],
       ['fail', { errorCode: 2 }],
