@@ -70,6 +70,7 @@ export {
   UnknownJobTypeError,
   UnknownQueueError,
   UnresolvableDependencyError,
+  ServerStartError,
   ServerStoppingError,
   UniqueKeyConflictError,
   RecurringJobNotFoundError,

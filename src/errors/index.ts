@@ -13,6 +13,7 @@ export { JobValidationError, type ValidationIssue } from './job-validation.error
 export { LeaseLostError } from './lease-lost.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';
 export { PayloadTooLargeError } from './payload-too-large.error';
+export { ServerStartError } from './server-start.error';
 export { ServerStoppingError } from './server-stopping.error';
 export { StorageError } from './storage.error';
 export { UnknownJobTypeError } from './unknown-job-type.error';

@@ -52,6 +52,8 @@ export function checkApiReports(distDir: string, update: boolean): ApiReportResu
           reportFolder: join(ROOT, 'docs', 'api'),
           reportTempFolder: join(distDir, 'api-report'),
         },
+        // LF like every other file of the repository (API Extractor writes CRLF by default).
+        newlineKind: 'lf',
         docModel: { enabled: false },
         dtsRollup: { enabled: false },
         tsdocMetadata: { enabled: false },
