@@ -1,0 +1,93 @@
+import type { RerunReason } from '../report/scenario-result';
+
+/** A fault the suite injected: what, on which worker process (null: all of them), when. */
+export interface FaultWindow {
+  readonly kind: Exclude<RerunReason, 'timed out'>;
+  /** The worker process it hit; null when it hit every worker. */
+  readonly pid: number | null;
+  readonly from: number;
+  /** `Infinity` for a kill. */
+  to: number;
+  readonly what: string;
+}
+
+/** Precedence when several faults overlap one invocation. */
+const ORDER: readonly FaultWindow['kind'][] = ['killed', 'paused', 'stopped', 'cut off', 'stalled'];
+
+/**
+ * Every fault a scenario injected, with its time window (`Date.now()` of this machine), and
+ * when each worker process ended: what explains a handler invocation that did not count.
+ */
+export class FaultLog {
+  private readonly windows: FaultWindow[] = [];
+  private readonly ends = new Map<number, number>();
+
+  /** Records a fault that lasts until the returned function is called. */
+  open(kind: FaultWindow['kind'], pid: number | null, what: string): () => void {
+    const window: FaultWindow = { kind, pid, from: Date.now(), to: Infinity, what };
+    this.windows.push(window);
+    return () => {
+      window.to = Date.now();
+    };
+  }
+
+  /** Records a fault over a known window. */
+  add(window: FaultWindow): void {
+    this.windows.push(window);
+  }
+
+  /** Records when a worker process ended (killed, stopped, or exited on its own). */
+  ended(pid: number, at = Date.now()): void {
+    if (!this.ends.has(pid)) this.ends.set(pid, at);
+  }
+
+  /** When a worker process ended, if it did. */
+  endOf(pid: number): number | undefined {
+    return this.ends.get(pid);
+  }
+
+  /** Windows in which `pid` did not run (SIGSTOP until SIGCONT, or a stall). */
+  pausesOf(pid: number): Array<{ from: number; to: number }> {
+    return this.windows.filter(
+      (w) => (w.kind === 'paused' || w.kind === 'stalled') && w.pid === pid,
+    );
+  }
+
+  /**
+   * The fault that explains why an invocation on `pid` over `[from, to]` did not count: one
+   * that hit its process (or every process) during it, or within `slackMs` after it (while
+   * its outcome was being written); a kill or a stop at any time before the job ran again
+   * (`until`): an outcome still waiting to be written dies with the process, and a stop
+   * releases the job if its outcome is not written within the grace period.
+   */
+  explain(
+    pid: number,
+    { from, to, until, slackMs }: { from: number; to: number; until: number; slackMs: number },
+  ): FaultWindow['kind'] | null {
+    const hits = this.windows.filter(
+      (w) =>
+        (w.pid === null || w.pid === pid) &&
+        (w.kind === 'killed' || w.kind === 'stopped'
+          ? w.from <= until && w.to >= from
+          : w.from <= to + slackMs && w.to >= from),
+    );
+    for (const kind of ORDER) if (hits.some((w) => w.kind === kind)) return kind;
+    return null;
+  }
+
+  /** The fault nearest to `at` that hit `pid` (or every process), for a finding's message. */
+  nearest(pid: number, at: number): FaultWindow | undefined {
+    const distance = (w: FaultWindow) => (at < w.from ? w.from - at : at > w.to ? at - w.to : 0);
+    return this.windows
+      .filter((w) => w.pid === null || w.pid === pid)
+      .sort((a, b) => distance(a) - distance(b))[0];
+  }
+
+  count(kind: FaultWindow['kind']): number {
+    return this.windows.filter((w) => w.kind === kind).length;
+  }
+
+  all(): readonly FaultWindow[] {
+    return this.windows;
+  }
+}

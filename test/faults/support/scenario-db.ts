@@ -1,0 +1,160 @@
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import { container as rootContainer } from 'tsyringe';
+import {
+  Docket,
+  DocketError,
+  type EnqueueOptions,
+  type IJob,
+  type JobRecord,
+  type JobState,
+} from '../../../src';
+import type { EphemeralMongoKind } from '../../../src/testing';
+import { quietLogger } from '../../helpers/logger';
+import type { Findings } from '../report/scenario-result';
+import { INVOCATIONS, type Invocation } from '../workers/fault-jobs';
+import type { Rng } from './rng';
+import type { DatabaseLatencyMonitor } from './database-latency';
+import type { StallMonitor } from './stall-monitor';
+import type { WorkerPool } from './worker-pool';
+
+/** What every scenario gets from the runner. */
+export interface RunContext {
+  /** The MongoDB every process shares (the runner connects to it directly). */
+  readonly uri: string;
+  readonly kind: EphemeralMongoKind;
+  readonly quick: boolean;
+  readonly seed: number;
+  readonly rng: Rng;
+  /** Worker processes ready to be given a scenario's server. */
+  readonly pool: WorkerPool;
+  readonly client: MongoClient;
+  readonly log: (message: string) => void;
+  /** Stalls of the runner (which may host the stand-in). */
+  readonly stalls: StallMonitor;
+  /** Times the database answered a second or more late. */
+  readonly latency: DatabaseLatencyMonitor;
+  /** Unhandled rejections in the runner process so far. */
+  readonly runnerUnhandled: () => number;
+}
+
+/** Final states of a job. */
+export const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'deleted'];
+
+/**
+ * A scenario's own database, with a producer Docket that only enqueues (as a web process
+ * would) and remembers every job it was acknowledged, with the state its handler leads to.
+ */
+export class ScenarioDb {
+  /** Acknowledged job ids and the final state each should reach. */
+  readonly expected = new Map<string, 'succeeded' | 'failed'>();
+  /** Enqueues refused with a typed error, and with anything else. */
+  readonly refused = { typed: 0, untyped: 0 };
+
+  private constructor(
+    readonly dbName: string,
+    readonly db: Db,
+    readonly producer: Docket,
+    private readonly ownClient: MongoClient | undefined,
+  ) {}
+
+  /**
+   * Creates the database's collections and indexes through the producer.
+   * @param producerUri - where the producer connects (a fault proxy); the run's client otherwise.
+   */
+  static async open(run: RunContext, name: string, producerUri?: string): Promise<ScenarioDb> {
+    const dbName = `faults_${name.replace(/[^A-Za-z0-9]/g, '_')}_${run.seed}`;
+    await run.client.db(dbName).dropDatabase();
+    const ownClient = producerUri ? await new MongoClient(producerUri).connect() : undefined;
+    const producer = await Docket.create({
+      mongo: { client: ownClient ?? run.client, dbName },
+      container: rootContainer.createChildContainer(),
+      handlers: [],
+      logger: quietLogger(),
+    });
+    return new ScenarioDb(dbName, run.client.db(dbName), producer, ownClient);
+  }
+
+  jobs(): Collection<JobRecord> {
+    return this.db.collection<JobRecord>(`${this.producer.collectionPrefix}jobs`);
+  }
+
+  invocations(): Collection<Invocation> {
+    return this.db.collection<Invocation>(INVOCATIONS);
+  }
+
+  servers(): Collection<{ _id: string; heartbeatAt: Date }> {
+    return this.db.collection(`${this.producer.collectionPrefix}servers`);
+  }
+
+  /** Enqueues jobs in batches of 200 (one round trip each); returns their ids. */
+  async enqueue(
+    jobs: readonly IJob[],
+    expect: 'succeeded' | 'failed',
+    options?: EnqueueOptions,
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < jobs.length; i += 200) {
+      const batch = await this.producer.scheduler.enqueueMany(jobs.slice(i, i + 200), options);
+      for (const id of batch) this.expected.set(id, expect);
+      ids.push(...batch);
+    }
+    return ids;
+  }
+
+  /**
+   * Enqueues one job at a time, as an application would under faults: a refusal is counted
+   * (typed or not), and a job is expected only once its enqueue was acknowledged.
+   */
+  async enqueueEach(
+    jobs: readonly IJob[],
+    expect: 'succeeded' | 'failed',
+    findings: Findings,
+  ): Promise<void> {
+    await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          this.expected.set(await this.producer.scheduler.enqueue(job), expect);
+        } catch (error) {
+          if (error instanceof DocketError) this.refused.typed++;
+          else {
+            this.refused.untyped++;
+            findings.add('untyped enqueue error', String(error));
+          }
+        }
+      }),
+    );
+  }
+
+  /** Jobs not finished yet (acknowledged or not). */
+  unfinished(): Promise<number> {
+    return this.jobs().countDocuments({ state: { $nin: [...FINISHED] } });
+  }
+
+  /**
+   * Waits until every job is finished; false when none finished for `idleMs` while some are
+   * left, or `capMs` passed (a loaded machine slows a drain, but does not stop it).
+   */
+  async waitUntilFinished({ idleMs, capMs }: { idleMs: number; capMs: number }): Promise<boolean> {
+    const began = Date.now();
+    let left = Infinity;
+    let changed = began;
+    for (;;) {
+      const now = Date.now();
+      const unfinished = await this.unfinished();
+      if (unfinished === 0) return true;
+      if (unfinished !== left) {
+        left = unfinished;
+        changed = now;
+      }
+      if (now - changed > idleMs || now - began > capMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Closes the producer and drops the database. */
+  async close(keep: boolean): Promise<void> {
+    await this.producer.close().catch(() => undefined);
+    await this.ownClient?.close().catch(() => undefined);
+    if (!keep) await this.db.dropDatabase().catch(() => undefined);
+  }
+}
