@@ -3,6 +3,7 @@
  * value they produce must be refused. (Where validity is decided by a library, as for cron
  * expressions and time zones, candidates the library accepts are filtered out.)
  */
+import { inspect } from 'node:util';
 import { CronExpressionParser } from 'cron-parser';
 import fc from 'fast-check';
 
@@ -217,3 +218,23 @@ export const invalidTimeZone: Arb = fc
     notAString,
   )
   .filter((timeZone) => !timeZoneKnown(timeZone));
+
+/** A short, safe rendering of any value (getters and Proxy traps are not run). */
+export function label(value: unknown): string {
+  try {
+    return inspect(value, {
+      depth: 2,
+      breakLength: Infinity,
+      maxArrayLength: 4,
+      maxStringLength: 40,
+      getters: false,
+      showProxy: true,
+    }).slice(0, 120);
+  } catch {
+    return '(not inspectable)';
+  }
+}
+
+/** Pairs each value with its label (what a finding shows). */
+export const labelled = <T>(arb: Arb<T>, prefix = ''): Arb<{ value: T; input: string }> =>
+  arb.map((value) => ({ value, input: `${prefix}${label(value)}` }));
