@@ -104,4 +104,4 @@ it('runs every scenario for both systems, writes valid results and the report, a
   expect(charts.length).toBeGreaterThan(0);
   const svg = await readFile(join(dir, 'benchmarks', charts[0]), 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);
-}, 120_000);
+}, 300_000);
