@@ -7,14 +7,18 @@ import type { Rng } from '../support/rng';
 import { ScenarioDb, type RunContext } from '../support/scenario-db';
 import { WorkJob } from '../workers/fault-jobs';
 
+/*
+ * Sweeps no more often than the scenarios need: every recovery sweep also reads which job
+ * types wait unhandled (an aggregate over the jobs), and a dozen workers sweeping twice a
+ * second keep a stand-in on a shared machine busy enough to lose leases by itself.
+ */
 const COMMON_SERVER = {
   concurrency: 8,
-  pollIntervalMs: 200,
+  pollIntervalMs: 250,
   minPollIntervalMs: 10,
-  recoveryIntervalMs: 500,
   shutdownGraceMs: 1_000,
   abortGraceMs: 300,
-  queueRefreshIntervalMs: 1_000,
+  queueRefreshIntervalMs: 5_000,
   claimBatchSize: 10,
   recurring: false,
 } as const satisfies JobServerOptions;
@@ -27,6 +31,7 @@ export const STEADY_SERVER = {
   ...COMMON_SERVER,
   leaseMs: 6_000,
   heartbeatIntervalMs: 1_000,
+  recoveryIntervalMs: 2_000,
 } as const satisfies JobServerOptions;
 
 /** Short leases, for the scenarios about losing them: pauses, network and server faults. */
@@ -34,6 +39,7 @@ export const SHORT_LEASE_SERVER = {
   ...COMMON_SERVER,
   leaseMs: 2_000,
   heartbeatIntervalMs: 400,
+  recoveryIntervalMs: 1_000,
 } as const satisfies JobServerOptions;
 
 /** What a scenario's body works with. */
