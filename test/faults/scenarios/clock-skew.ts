@@ -28,8 +28,9 @@ export function clockSkew(run: RunContext): Promise<ScenarioResult> {
     const globals = Array.from({ length: scale.global }, (_, n) =>
       Object.assign(new GlobalLimitJob(), { n, ms: 300 }),
     );
-    // Their own timeout (not the handler's 200 ms): here they must simply succeed.
-    await kit.db.enqueue(globals, 'succeeded', { timeoutMs: 10_000 });
+    // Their own timeout and attempts (not the handler's 200 ms and none): here they must
+    // simply succeed, and a lease a stalled machine costs them is retried.
+    await kit.db.enqueue(globals, 'succeeded', { timeoutMs: 10_000, maxAttempts: 5 });
     kit.note(`workers at +${SKEW_MS / 1000} s, 0 and -${SKEW_MS / 1000} s; no fault injected`);
     await kit.finish({
       analysis: { serverConcurrency: STEADY_SERVER.concurrency },
