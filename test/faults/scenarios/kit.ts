@@ -147,6 +147,8 @@ export async function runScenario(
       const { reports } = fleet;
       result.untypedErrors += reports.untypedErrors;
       result.unhandled += reports.unhandled;
+      // A worker that does not stop after SIGTERM is stuck as surely as a job.
+      result.stuck += reports.hungStops;
       for (const finding of reports.findings.list()) findings.add('worker', finding);
     }
     const typed = new Map<string, { count: number; example: string }>();

@@ -15,6 +15,12 @@ export interface AnalysisOptions {
    */
   readonly slackMs?: number;
   /**
+   * How long before an invocation started a fault still explains a rerun: its claim was in
+   * flight meanwhile, and a claim answered late leaves its worker little of the lease.
+   * @defaultValue 2000
+   */
+  readonly leadMs?: number;
+  /**
    * Overlaps of one job's invocations (handlers that honour their signal) up to this long are
    * tolerated: the time to notice a lost lease and for the handler to return.
    * @defaultValue 500
@@ -42,6 +48,7 @@ export async function analyseJobs(
   options: AnalysisOptions = {},
 ): Promise<Invocation[]> {
   const slackMs = options.slackMs ?? 1_500;
+  const leadMs = options.leadMs ?? 2_000;
   const tolerance = options.overlapToleranceMs ?? 500;
   const now = Date.now();
   const docs = await db
@@ -99,11 +106,14 @@ export async function analyseJobs(
 
   for (const [jobId, list] of runs) {
     if (list.length < 2) continue;
-    list.sort((a, b) => a.startedAt - b.startedAt);
+    // In claim order: a handler frozen between its claim and its start starts after the
+    // attempt that took its job over. (A released job is claimed again with the same attempt.)
+    list.sort((a, b) => a.attempt - b.attempt || a.startedAt - b.startedAt);
     const reasons = list.slice(0, -1).map((inv, i): RerunReason | null => {
       if (inv.error === 'JobTimeoutError' || inv.signal === 'JobTimeoutError') return 'timed out';
       const [from, to] = span(inv);
-      return faults.explain(inv.pid, { from, to, until: list[i + 1].startedAt, slackMs });
+      const until = Math.max(from, list[i + 1].startedAt);
+      return faults.explain(inv.pid, { from, to, until, leadMs, slackMs });
     });
     result.reruns.total++;
     if (reasons.includes(null)) {

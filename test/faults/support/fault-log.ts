@@ -55,21 +55,24 @@ export class FaultLog {
 
   /**
    * The fault that explains why an invocation on `pid` over `[from, to]` did not count: one
-   * that hit its process (or every process) during it, or within `slackMs` after it (while
-   * its outcome was being written); a kill or a stop at any time before the job ran again
-   * (`until`): an outcome still waiting to be written dies with the process, and a stop
-   * releases the job if its outcome is not written within the grace period.
+   * that hit its process (or every process) while it ran, within `leadMs` before it (while
+   * its claim was in flight: a claim answered late leaves little of its lease), or within
+   * `slackMs` after it (while its outcome was being written); a kill or a stop at any time
+   * before the job ran again (`until`): an outcome still waiting to be written dies with the
+   * process, and a stop releases the job if its outcome is not written within the grace
+   * period.
    */
   explain(
     pid: number,
-    { from, to, until, slackMs }: { from: number; to: number; until: number; slackMs: number },
+    window: { from: number; to: number; until: number; leadMs: number; slackMs: number },
   ): FaultWindow['kind'] | null {
+    const { from, to, until, leadMs, slackMs } = window;
     const hits = this.windows.filter(
       (w) =>
         (w.pid === null || w.pid === pid) &&
         (w.kind === 'killed' || w.kind === 'stopped'
-          ? w.from <= until && w.to >= from
-          : w.from <= to + slackMs && w.to >= from),
+          ? w.from <= until && w.to >= from - leadMs
+          : w.from <= to + slackMs && w.to >= from - leadMs),
     );
     for (const kind of ORDER) if (hits.some((w) => w.kind === kind)) return kind;
     return null;

@@ -44,6 +44,8 @@ export interface FleetReports {
   unexpectedExits: number;
   /** Graceful stops that did not end with exit code 0. */
   failedStops: number;
+  /** Workers still there `graceMs` after SIGTERM (then killed): a stop that hung. */
+  hungStops: number;
   readonly findings: Findings;
 }
 
@@ -62,6 +64,7 @@ export class Fleet {
     startFailures: 0,
     unexpectedExits: 0,
     failedStops: 0,
+    hungStops: 0,
     findings: new Findings(),
   };
   private started = 0;
@@ -159,6 +162,7 @@ export class Fleet {
     const timer = setTimeout(() => {
       for (const member of live) {
         if (member.state !== 'exited') {
+          this.reports.hungStops++;
           this.reports.findings.add('a worker did not stop within the grace period', member.id);
           member.process.child.kill('SIGKILL');
         }
