@@ -137,13 +137,23 @@ export class Fleet {
     if (member.state === 'paused') member.state = 'running';
   }
 
-  /** SIGTERM (a graceful stop); resolves with the exit code once the process is gone. */
-  async stop(member: FleetMember): Promise<number | string> {
+  /**
+   * SIGTERM (a graceful stop); resolves with the exit code once the process is gone. A worker
+   * still there after `graceMs` has hung: it is killed, and counted.
+   */
+  async stop(member: FleetMember, graceMs = 20_000): Promise<number | string> {
     if (member.state === 'ending' || member.state === 'exited') return member.process.exited;
     member.state = 'ending';
     member.endedBy = 'SIGTERM';
+    member.process.child.kill('SIGCONT');
     const close = this.options.faults.open('stopped', member.pid, `SIGTERM ${member.id}`);
+    const timer = setTimeout(() => {
+      this.reports.hungStops++;
+      this.reports.findings.add('a worker did not stop within the grace period', member.id);
+      member.process.child.kill('SIGKILL');
+    }, graceMs);
     const code = await member.process.stop('SIGTERM');
+    clearTimeout(timer);
     close();
     if (code !== 0) {
       this.reports.failedStops++;
@@ -152,24 +162,13 @@ export class Fleet {
     return code;
   }
 
-  /** Stops every worker gracefully (in parallel); kills those still there after `graceMs`. */
-  async stopAll(graceMs = 20_000): Promise<void> {
-    const live = this.members.filter((m) => m.state === 'running' || m.state === 'paused');
-    for (const member of live) {
-      if (member.state === 'paused') member.process.child.kill('SIGCONT');
-    }
-    const stops = live.map((member) => this.stop(member));
-    const timer = setTimeout(() => {
-      for (const member of live) {
-        if (member.state !== 'exited') {
-          this.reports.hungStops++;
-          this.reports.findings.add('a worker did not stop within the grace period', member.id);
-          member.process.child.kill('SIGKILL');
-        }
-      }
-    }, graceMs);
-    await Promise.all(stops);
-    clearTimeout(timer);
+  /** Stops every worker gracefully, in parallel. */
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      this.members
+        .filter((m) => m.state === 'running' || m.state === 'paused')
+        .map((member) => this.stop(member)),
+    );
   }
 
   /** Kills every worker still there (cleanup after a scenario that failed). */
