@@ -23,7 +23,9 @@ export class InvocationRecorder {
   async run(ctx: JobContext, honour: boolean, body: () => Promise<void>): Promise<void> {
     const worker = this.worker();
     const id = `${ctx.jobId}/${ctx.attempt}/${worker}/${randomBytes(3).toString('hex')}`;
-    await this.invocations.insertOne({
+    // Not awaited before the work: a slow database must not hold the handler back, or make it
+    // look as if it honoured its signal late.
+    const inserted = this.invocations.insertOne({
       _id: id,
       jobId: ctx.jobId,
       jobType: ctx.jobType,
@@ -37,17 +39,21 @@ export class InvocationRecorder {
       error: null,
       signal: null,
     });
+    // Awaited below; until then its failure must not count as unhandled.
+    inserted.catch(() => undefined);
     let failure: { error: unknown } | undefined;
     try {
       await body();
     } catch (error) {
       failure = { error };
     }
+    const endedAt = Date.now();
+    await inserted;
     await this.invocations.updateOne(
       { _id: id },
       {
         $set: {
-          endedAt: Date.now(),
+          endedAt,
           outcome: failure ? 'threw' : 'ok',
           error: failure ? nameOf(failure.error) : null,
           signal: ctx.signal.aborted ? nameOf(ctx.signal.reason) : null,
