@@ -299,22 +299,37 @@ function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Puts the BSON values swapped out by `revive` back, in place. */
+/**
+ * Puts the BSON values swapped out by `revive` back, in place. Only what changes is written:
+ * the job's class may hold read-only fields (or frozen values) that are not to be touched.
+ */
 function restoreOpaque(value: unknown, opaque: Map<symbol, unknown>): unknown {
   if (typeof value === 'symbol') return opaque.has(value) ? opaque.get(value) : value;
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Date || value instanceof Uint8Array) return value;
   if (Array.isArray(value)) {
-    value.forEach((element, index) => (value[index] = restoreOpaque(element, opaque)));
+    value.forEach((element, index) => {
+      const restored = restoreOpaque(element, opaque);
+      if (restored !== element) value[index] = restored;
+    });
   } else if (value instanceof Map) {
-    value.forEach((element, key) => value.set(key, restoreOpaque(element, opaque)));
+    value.forEach((element, key) => {
+      const restored = restoreOpaque(element, opaque);
+      if (restored !== element) value.set(key, restored);
+    });
   } else if (value instanceof Set) {
     const elements = [...value];
-    value.clear();
-    elements.forEach((element) => value.add(restoreOpaque(element, opaque)));
+    const restored = elements.map((element) => restoreOpaque(element, opaque));
+    if (restored.some((element, index) => element !== elements[index])) {
+      value.clear();
+      restored.forEach((element) => value.add(element));
+    }
   } else {
     const record = value as Record<string, unknown>;
-    for (const [key, child] of Object.entries(record)) record[key] = restoreOpaque(child, opaque);
+    for (const [key, child] of Object.entries(record)) {
+      const restored = restoreOpaque(child, opaque);
+      if (restored !== child) record[key] = restored;
+    }
   }
   return value;
 }

@@ -138,7 +138,9 @@ export function occurrencesAfter(schedule: CronSchedule, after: Date, limit: num
 }
 
 function parse(schedule: CronSchedule, currentDate: Date): CronExpression {
-  return CronExpressionParser.parse(schedule.cron, {
+  // Blanks around an expression are accepted (and kept as given): cron-parser skips them
+  // around fields, but reads ' @daily' as no alias at all.
+  return CronExpressionParser.parse(schedule.cron.trim(), {
     tz: schedule.timeZone,
     currentDate,
     hashSeed: schedule.hashSeed,

@@ -95,7 +95,35 @@ class FailingHandler implements ICommandHandler<Failing> {
   }
 }
 
+class Silent extends BaseCommand {}
+
+@CommandHandler(Silent)
+class SilentHandler implements ICommandHandler<Silent> {
+  execute(): Promise<void> {
+    return undefined as unknown as Promise<void>;
+  }
+}
+
+class Thenable extends BaseCommand<number> {}
+
+@CommandHandler(Thenable)
+class ThenableHandler implements ICommandHandler<Thenable> {
+  execute(): Promise<number> {
+    const thenable = { then: (resolve: (value: number) => void) => resolve(7) };
+    return thenable as unknown as Promise<number>;
+  }
+}
+
 const child = () => rootContainer.createChildContainer();
+
+function registerError(container: unknown, options: unknown): unknown {
+  try {
+    CommandBus.register(container as never, options as never);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected CommandBus.register to throw');
+}
 
 describe('CommandBus', () => {
   it('executes a command with its handler and resolves with the typed result', async () => {
@@ -197,34 +225,115 @@ describe('CommandBus', () => {
     expect(await bus.execute(new Add(3, 4))).toBe(12);
   });
 
-  it.each([
+  it('fails a handler that returns nothing, naming what it returned', async () => {
+    const bus = CommandBus.register(child(), { handlers: [SilentHandler] });
+    await expect(bus.execute(new Silent())).rejects.toThrow(
+      new TypeError('SilentHandler.execute() must return a Promise, got undefined'),
+    );
+    const broken = CommandBus.register(child(), { handlers: [BrokenHandler] });
+    await expect(broken.execute(new Broken())).rejects.toThrow(
+      new TypeError('BrokenHandler.execute() must return a Promise, got "not a promise"'),
+    );
+  });
+
+  it('accepts any thenable a handler returns', async () => {
+    const bus = CommandBus.register(child(), { handlers: [ThenableHandler] });
+    await expect(bus.execute(new Thenable())).resolves.toBe(7);
+  });
+
+  it('takes a handler listed twice once', async () => {
+    const bus = CommandBus.register(child(), { handlers: [AddHandler, AddHandler] });
+    expect(bus.commandClasses).toContain(Add);
+    expect(await bus.execute(new Add(1, 2))).toBe(3);
+  });
+
+  it.each<[string, unknown, string, string]>([
     [
       'a class that is not a handler',
       { handlers: [class NotAHandler {}] },
-      /NotAHandler is not a command handler/,
+      'NotAHandler is not a command handler: decorate it with @CommandHandler(TheCommandClass)',
+      'handlers',
     ],
-    ['handlers that are not an array', { handlers: AddHandler }, /handlers must be an array/],
-    ['a misspelt option', { handler: [AddHandler] }, /unknown option 'handler'/],
+    [
+      'an anonymous class',
+      { handlers: [class {}] },
+      'an anonymous class is not a command handler: decorate it with @CommandHandler(TheCommandClass)',
+      'handlers',
+    ],
+    [
+      'a handler instance instead of its class',
+      { handlers: [new GreetHandler()] },
+      'an instance of GreetHandler is not a command handler: decorate it with @CommandHandler(TheCommandClass)',
+      'handlers',
+    ],
+    [
+      'a handler class name instead of the class',
+      { handlers: ['AddHandler'] },
+      '"AddHandler" is not a command handler: decorate it with @CommandHandler(TheCommandClass)',
+      'handlers',
+    ],
+    [
+      'a missing handler',
+      { handlers: [AddHandler, undefined] },
+      'undefined is not a command handler: decorate it with @CommandHandler(TheCommandClass)',
+      'handlers',
+    ],
+    [
+      'handlers that are not an array',
+      { handlers: AddHandler },
+      'handlers must be an array of @CommandHandler classes, got a function',
+      'handlers',
+    ],
+    [
+      'handlers that are null',
+      { handlers: null },
+      'handlers must be an array of @CommandHandler classes, got null',
+      'handlers',
+    ],
+    ['a misspelt option', { handler: [AddHandler] }, "unknown option 'handler'", 'options.handler'],
     [
       'a jobCommands that is not a boolean',
       { jobCommands: 'yes' },
-      /jobCommands must be a boolean/,
+      'jobCommands must be a boolean, got "yes"',
+      'jobCommands',
     ],
-  ])('refuses %s with InvalidOptionsError', (_label, options, message) => {
-    expect(() => CommandBus.register(child(), options as never)).toThrow(InvalidOptionsError);
-    expect(() => CommandBus.register(child(), options as never)).toThrow(message);
+    ['options that are not an object', 'all', 'options must be', 'options'],
+  ])('refuses %s with InvalidOptionsError', (_label, options, message, option) => {
+    const container = child();
+    const error = registerError(container, options);
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect((error as Error).message).toContain(message);
+    expect(error).toMatchObject({ option });
+    expect((error as InvalidOptionsError).code).toBe('INVALID_OPTIONS');
+    // Nothing was registered.
+    expect(container.isRegistered(COMMAND_BUS)).toBe(false);
+    expect(container.isRegistered(AddHandler)).toBe(false);
   });
 
-  it('refuses a container that is not a tsyringe container', () => {
-    expect(() => CommandBus.register({} as never)).toThrow(InvalidOptionsError);
+  it.each<[string, unknown]>([
+    ['an object', {}],
+    ['null', null],
+    ['undefined', undefined],
+  ])('refuses %s as the container', (_label, container) => {
+    const error = registerError(container, { handlers: [AddHandler] });
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect(error).toMatchObject({
+      message: 'container must be a tsyringe DependencyContainer',
+      option: 'container',
+    });
   });
 
   it('refuses a second bus in the same container', () => {
     const container = child();
-    CommandBus.register(container, { handlers: [AddHandler] });
-    expect(() => CommandBus.register(container, { handlers: [AddHandler] })).toThrow(
-      /already has a COMMAND_BUS/,
-    );
+    const first = CommandBus.register(container, { handlers: [AddHandler] });
+    expect(registerError(container, { handlers: [GreetHandler] })).toMatchObject({
+      message:
+        'this container already has a COMMAND_BUS: register one bus per container ' +
+        '(or a child container per bus)',
+      option: 'container',
+    });
+    expect(container.resolve(COMMAND_BUS)).toBe(first);
+    expect(container.isRegistered(GreetHandler)).toBe(false);
     // A child container may have a bus of its own.
     expect(() =>
       CommandBus.register(container.createChildContainer(), { handlers: [] }),

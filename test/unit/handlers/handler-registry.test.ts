@@ -125,6 +125,33 @@ describe('HandlerRegistry', () => {
     expect(registry.all()).toHaveLength(1);
   });
 
+  it.each<[string, unknown, string]>([
+    ['a class without @JobHandler', NotAHandler, 'NotAHandler'],
+    ['an anonymous class', class {}, 'an anonymous class'],
+    ['a handler instance', new ResizeImageHandler(), 'an instance of ResizeImageHandler'],
+    ['a class name', 'ResizeImageHandler', '"ResizeImageHandler"'],
+    ['null', null, 'null'],
+  ])('refuses %s, naming it, and registers nothing', (_label, handler, named) => {
+    const container = newContainer();
+    let error: unknown;
+    try {
+      HandlerRegistry.build(container, [ResizeImageHandler, handler as HandlerClass]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect(error).toMatchObject({
+      message: `${named} is not a job handler: decorate it with @JobHandler(TheJobClass)`,
+      option: 'handlers',
+    });
+    expect(container.isRegistered(ResizeImageHandler)).toBe(false);
+  });
+
+  it('hands out frozen registrations', () => {
+    const registry = HandlerRegistry.build(newContainer(), [ResizeImageHandler]);
+    expect(Object.isFrozen(registry.require('registry-test.resize-image'))).toBe(true);
+  });
+
   it('throws InvalidOptionsError naming a class without @JobHandler', () => {
     expect(() => HandlerRegistry.build(newContainer(), [ResizeImageHandler, NotAHandler])).toThrow(
       new InvalidOptionsError(

@@ -4,6 +4,7 @@ import { NonSerializablePayloadError } from '../../../src/errors';
 import {
   fromStoredPayload,
   Job,
+  MAX_ARRAY_LENGTH,
   MAX_PAYLOAD_DEPTH,
   toStoredPayload,
   type IJob,
@@ -64,7 +65,17 @@ describe('toStoredPayload refuses keys that change how a payload is read back', 
   });
 
   it('refuses an object posing as a BSON value, and BSON values of another bson version', () => {
-    expect(refusal({ a: new PosingAsLong() }).path).toBe('payload.a');
+    const posing = refusal({ a: new PosingAsLong() });
+    expect(posing.path).toBe('payload.a');
+    expect(posing.reason).toBe(
+      "an object claiming to be a BSON Long value that the mongodb driver's serialiser does " +
+        'not accept (posing as one, or from another major version of bson) cannot be stored; ' +
+        'build it with the classes mongodb exports',
+    );
+    // A claim that is not even a type name, inherited rather than an own key.
+    expect(refusal({ a: Object.create({ _bsontype: 42 }) as object }).reason).toMatch(
+      /^an object claiming to be a BSON type number value that/,
+    );
     const otherVersion = Object.create(ObjectId.prototype, {
       [Symbol.for('@@mdb.bson.version')]: { value: 6 },
     }) as object;
@@ -76,6 +87,35 @@ describe('toStoredPayload refuses keys that change how a payload is read back', 
     const stored = toStoredPayload({ id, n: Long.fromNumber(3) }, JOB_TYPE);
     expect(stored.id).toBe(id);
     expect(BSON.calculateObjectSize(stored)).toBeGreaterThan(0);
+  });
+});
+
+describe('toStoredPayload limits arrays to what a document holds', () => {
+  /** An array whose length reads as `length` and whose elements cannot be read. */
+  const unreadable = (length: number): unknown[] =>
+    new Proxy([], {
+      get: (target, key) => {
+        if (key === 'length') return length;
+        if (typeof key === 'string' && /^\d+$/.test(key)) throw new Error(`element ${key}`);
+        return Reflect.get(target, key);
+      },
+    });
+
+  it(`refuses an array longer than ${MAX_ARRAY_LENGTH} elements before reading any`, () => {
+    const error = refusal({ list: unreadable(MAX_ARRAY_LENGTH + 1) });
+    expect(error.path).toBe('payload.list');
+    expect(error.reason).toBe(
+      `arrays longer than ${MAX_ARRAY_LENGTH} elements cannot be stored: even as nulls ` +
+        'they exceed MongoDB’s 16 MiB document limit',
+    );
+    expect(refusal({ list: new Array(MAX_ARRAY_LENGTH + 1) }).path).toBe('payload.list');
+  });
+
+  it(`walks an array of exactly ${MAX_ARRAY_LENGTH} elements`, () => {
+    // Its first element is read (and throws): the length itself was accepted.
+    const error = refusal({ list: unreadable(MAX_ARRAY_LENGTH) });
+    expect(error.path).toBe('payload.list[0]');
+    expect(error.reason).toBe('reading it threw: element 0');
   });
 });
 
@@ -91,7 +131,10 @@ describe('toStoredPayload limits nesting to what MongoDB stores', () => {
   it('refuses one level more, naming its path', () => {
     const error = refusal({ a: nested(MAX_PAYLOAD_DEPTH + 1) });
     expect(error.path).toMatch(/^payload\.a(\.d\[0\]){49}$/);
-    expect(error.reason).toMatch(/98 levels/);
+    expect(error.reason).toBe(
+      'objects and arrays nested more than 98 levels below the payload cannot be stored: ' +
+        'MongoDB allows 100 levels per document, and the job document and its payload field take 2',
+    );
   });
 
   it('refuses 3,000 levels with a typed error, not a RangeError', () => {

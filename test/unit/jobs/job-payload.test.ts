@@ -1,5 +1,5 @@
 import { BSON, Binary, Decimal128, Long, ObjectId, Timestamp } from 'mongodb';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { NonSerializablePayloadError } from '../../../src/errors';
 import { fromStoredPayload, Job, toStoredPayload, type IJob } from '../../../src/jobs';
 
@@ -193,6 +193,140 @@ describe('toStoredPayload → BSON → fromStoredPayload', () => {
   });
 });
 
+describe('documents and instances are ordinary objects', () => {
+  it('stores plain objects whose properties are ordinary data properties', () => {
+    const stored = toStoredPayload({ a: 1, nested: { b: [2] } }, JOB_TYPE);
+    const ordinary = (value: unknown) => ({
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(stored, 'a')).toEqual(ordinary(1));
+    expect(Object.getOwnPropertyDescriptor(stored.nested, 'b')).toEqual(ordinary([2]));
+  });
+
+  it('loads a job whose nested plain objects can be changed like any other', () => {
+    @Job('payload-test.mutable')
+    class MutableJob implements IJob {
+      meta: Record<string, unknown> = {};
+    }
+    const loaded = fromStoredPayload(MutableJob, { meta: { a: 1, id: new ObjectId() } });
+    loaded.meta.a = 2;
+    delete loaded.meta.id;
+    expect(loaded.meta).toEqual({ a: 2 });
+  });
+});
+
+describe('BSON values in payloads', () => {
+  it('stores bson Long and Binary values as given, and reads them back as bigint and Buffer', () => {
+    @Job('payload-test.bson-values')
+    class BsonValuesJob implements IJob {
+      count: unknown = null;
+      data: unknown = null;
+      list: unknown[] = [];
+    }
+    const count = Long.fromString('-9007199254740993');
+    const data = new Binary(Buffer.from('hello world').subarray(6), Binary.SUBTYPE_USER_DEFINED);
+    const job = Object.assign(new BsonValuesJob(), {
+      count,
+      data,
+      list: [Long.fromNumber(7), new Binary(Buffer.from('ab'))],
+    });
+    const stored = toStoredPayload(job, JOB_TYPE);
+    expect(stored.count).toBe(count);
+    expect(stored.data).toBe(data);
+    expect((stored.list as unknown[])[0]).toBeInstanceOf(Long);
+    expect((stored.list as unknown[])[1]).toBeInstanceOf(Binary);
+
+    for (const loaded of [
+      fromStoredPayload(BsonValuesJob, stored),
+      fromStoredPayload(BsonValuesJob, throughBson(stored)),
+    ]) {
+      expect(loaded.count).toBe(-9_007_199_254_740_993n);
+      expect(Buffer.isBuffer(loaded.data)).toBe(true);
+      expect((loaded.data as Buffer).toString()).toBe('world');
+      expect(loaded.list[0]).toBe(7n);
+      expect((loaded.list[1] as Buffer).toString()).toBe('ab');
+    }
+  });
+
+  it('puts BSON values back inside the Maps and Sets that class-transformer builds', () => {
+    @Job('payload-test.collections')
+    class CollectionsJob implements IJob {
+      @Type(() => ObjectId)
+      owners: Map<string, ObjectId> = new Map();
+      @Type(() => Decimal128)
+      amounts: Set<Decimal128> = new Set();
+    }
+    const [a, b] = [new ObjectId(), new ObjectId()];
+    const loaded = fromStoredPayload(
+      CollectionsJob,
+      throughBson({
+        owners: { first: a, second: b },
+        amounts: [Decimal128.fromString('1.5')],
+      }),
+    );
+    expect(loaded.owners).toBeInstanceOf(Map);
+    expect([...loaded.owners.keys()]).toEqual(['first', 'second']);
+    expect(loaded.owners.get('first')).toBeInstanceOf(ObjectId);
+    expect(loaded.owners.get('first')?.equals(a)).toBe(true);
+    expect(loaded.owners.get('second')?.equals(b)).toBe(true);
+    expect(loaded.amounts).toBeInstanceOf(Set);
+    const [amount] = [...loaded.amounts];
+    expect(amount).toBeInstanceOf(Decimal128);
+    expect(amount.toString()).toBe('1.5');
+  });
+
+  it('loads a job class holding read-only fields and frozen values beside BSON values', () => {
+    const settings = Object.freeze({ retries: 2 });
+    const order = Object.freeze([1, 2]);
+    @Job('payload-test.read-only')
+    class ReadOnlyJob implements IJob {
+      @Type(() => ObjectId)
+      id?: ObjectId;
+      readonly kind!: string;
+      settings = settings;
+      order = order;
+      @Type(() => ObjectId)
+      owners: Map<string, ObjectId> = new Map();
+      @Type(() => ObjectId)
+      ids: Set<ObjectId> = new Set();
+      constructor() {
+        Object.defineProperty(this, 'kind', { value: 'fixed', enumerable: true, writable: false });
+      }
+    }
+    const [id, owner, member] = [new ObjectId(), new ObjectId(), new ObjectId()];
+    const loaded = fromStoredPayload(ReadOnlyJob, {
+      id,
+      owners: { a: owner, b: 'not an id' },
+      ids: [member, 'not an id'],
+    });
+    expect(loaded.kind).toBe('fixed');
+    expect(loaded.settings).toBe(settings);
+    expect(loaded.order).toBe(order);
+    expect(loaded.id?.equals(id)).toBe(true);
+    expect(loaded.owners.get('a')?.equals(owner)).toBe(true);
+    expect(loaded.owners.get('b')).toBe('not an id');
+    expect([...loaded.ids][0].equals(member)).toBe(true);
+    expect([...loaded.ids][1]).toBe('not an id');
+  });
+
+  it('leaves symbols of its own in the payload alone', () => {
+    @Job('payload-test.symbols')
+    class SymbolsJob implements IJob {
+      @Type(() => ObjectId)
+      id = new ObjectId();
+      @Transform(() => OWN)
+      marker: symbol = OWN;
+    }
+    const OWN = Symbol('own');
+    const loaded = fromStoredPayload(SymbolsJob, { id: new ObjectId(), marker: 'x' });
+    expect(loaded.marker).toBe(OWN);
+    expect(loaded.id).toBeInstanceOf(ObjectId);
+  });
+});
+
 describe('toStoredPayload refusals', () => {
   const circular: Record<string, unknown> = { a: { b: {} } };
   (circular.a as { b: Record<string, unknown> }).b.back = circular.a;
@@ -309,5 +443,7 @@ describe('toStoredPayload refusals', () => {
     expect(error.message).toBe(
       `Job '${JOB_TYPE}' payload is not serialisable at ${path}: ${reason}`,
     );
+    // Nothing threw underneath: no cause, not even an undefined one.
+    expect('cause' in error).toBe(false);
   });
 });

@@ -10,7 +10,9 @@ import {
   checkPlainObject,
   checkQueueName,
   checkString,
+  describeClass,
   describeValue,
+  isDocketError,
   readingOptions,
 } from '../../../src/options/option-checks';
 
@@ -31,6 +33,8 @@ describe('describeValue', () => {
     ['', '""'],
     ['a"b', '"a\\"b"'],
     ['x'.repeat(70), `"${'x'.repeat(60)}…"`],
+    ['x'.repeat(61), `"${'x'.repeat(60)}…"`],
+    ['x'.repeat(60), `"${'x'.repeat(60)}"`],
     [-5, '-5'],
     [-0, '-0'],
     [NaN, 'NaN'],
@@ -48,6 +52,8 @@ describe('describeValue', () => {
     [{ a: 1 }, 'an object'],
     [Object.create(null), 'an object'],
     [new Widget(), 'an instance of Widget'],
+    [new (class {})(), 'an object'],
+    [Object.assign(Object.create({ constructor: 'not a class' }) as object, { a: 1 }), 'an object'],
     [new Map(), 'an instance of Map'],
   ])('describes %p as %s', (value, expected) => {
     expect(describeValue(value)).toBe(expected);
@@ -67,6 +73,12 @@ describe('option checks', () => {
       'retries',
     ],
     [() => checkInteger('n', '3', { max: 9 }), 'n must be an integer ≤ 9, got "3"', 'n'],
+    [() => checkInteger('n', 10, { max: 9 }), 'n must be an integer ≤ 9, got 10', 'n'],
+    [
+      () => checkNumber('ratio', 1.5, { min: 0, max: 1 }),
+      'ratio must be a finite number between 0 and 1, got 1.5',
+      'ratio',
+    ],
     [() => checkInteger('n', 2 ** 53), 'n must be an integer, got 9007199254740992', 'n'],
     [
       () => checkNumber('ratio', NaN, { min: 0, max: 1 }),
@@ -89,6 +101,17 @@ describe('option checks', () => {
       'id must be a non-empty string matching /^\\d{3}$/, got "abc"',
       'id',
     ],
+    // Only a whole pattern of one character class reads as "from [...]".
+    [
+      () => checkString('id', '!', { pattern: /a|^[a-z]+$/ }),
+      'id must be a non-empty string matching /a|^[a-z]+$/, got "!"',
+      'id',
+    ],
+    [
+      () => checkString('id', '!', { pattern: /^[a-z]+$|b/ }),
+      'id must be a non-empty string matching /^[a-z]+$|b/, got "!"',
+      'id',
+    ],
     [
       () => checkString('id', 'abcd', { maxLength: 3, allowEmpty: true }),
       'id must be a string of at most 3 characters, got "abcd"',
@@ -109,6 +132,12 @@ describe('option checks', () => {
       'server',
     ],
     [() => checkPlainObject('server', null), 'server must be a plain object, got null', 'server'],
+    [
+      () => checkPlainObject('server', undefined),
+      'server must be a plain object, got undefined',
+      'server',
+    ],
+    [() => checkPlainObject('server', 'x'), 'server must be a plain object, got "x"', 'server'],
     [
       () => checkPlainObject('server', new Widget()),
       'server must be a plain object, got an instance of Widget',
@@ -200,6 +229,32 @@ describe('readingOptions', () => {
     );
     expect(error.option).toBe('options');
     expect(error.cause).toBe(cause);
+  });
+});
+
+describe('describeClass', () => {
+  it('names a class, or says it has no name, and describes anything else', () => {
+    expect(describeClass(Widget)).toBe('Widget');
+    expect(describeClass(class {})).toBe('an anonymous class');
+    expect(describeClass(new Widget())).toBe('an instance of Widget');
+    expect(describeClass('Widget')).toBe('"Widget"');
+  });
+});
+
+describe('isDocketError', () => {
+  it('tells Docket errors from others, and never throws', () => {
+    expect(isDocketError(new InvalidOptionsError('x'))).toBe(true);
+    expect(isDocketError(new Error('x'))).toBe(false);
+    expect(isDocketError('x')).toBe(false);
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('no prototype for you');
+        },
+      },
+    );
+    expect(isDocketError(hostile)).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   occurrencesAfter,
   type CronSchedule,
 } from '../../../src/recurring';
+import { describeValue } from '../../../src/options/option-checks';
 
 const utc = (cron: string, hashSeed = 'seed'): CronSchedule => ({
   cron,
@@ -14,6 +15,15 @@ const utc = (cron: string, hashSeed = 'seed'): CronSchedule => ({
   hashSeed,
 });
 const iso = (dates: Date[]) => dates.map((date) => date.toISOString());
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
 
 function cronError(cron: unknown): InvalidCronExpressionError {
   try {
@@ -66,6 +76,47 @@ describe('checkCronExpression', () => {
     expect(error.code).toBe('INVALID_CRON_EXPRESSION');
   });
 
+  it.each([
+    '@yearly',
+    '@annually',
+    '@monthly',
+    '@weekly',
+    '@daily',
+    '@hourly',
+    '@minutely',
+    '@secondly',
+    '@weekdays',
+    '@weekends',
+  ])('accepts the alias %p', (alias) => {
+    expect(checkCronExpression(alias)).toBe(alias);
+    expect(checkCronExpression(` ${alias} `)).toBe(` ${alias} `);
+  });
+
+  it('names every alias it allows when it refuses one', () => {
+    expect(cronError('@fortnightly').reason).toBe(
+      'unknown alias; allowed: @yearly, @annually, @monthly, @weekly, @daily, @hourly, ' +
+        '@minutely, @secondly, @weekdays, @weekends',
+    );
+  });
+
+  it('accepts up to 200 characters, counting surrounding blanks', () => {
+    const padded = (length: number) => '0 0 * * *'.padStart(length, ' ');
+    expect(checkCronExpression(padded(200))).toBe(padded(200));
+    expect(cronError(padded(201)).reason).toBe('expected 1 to 200 characters, got 201');
+    expect(cronError(`0 0 1 1 ${'1,'.repeat(100)}1`).reason).toBe(
+      'expected 1 to 200 characters, got 209',
+    );
+  });
+
+  it('counts fields separated by any run of blanks', () => {
+    expect(checkCronExpression('0  0 * * *')).toBe('0  0 * * *');
+    expect(checkCronExpression('0\t0\t*\t*\t*')).toBe('0\t0\t*\t*\t*');
+    expect(checkCronExpression('0 0  0 * * *')).toBe('0 0  0 * * *');
+    expect(cronError('0  0 * *').reason).toMatch(/, got 4$/);
+    expect(cronError('0 \t 0 * *').reason).toMatch(/, got 4$/);
+    expect(cronError('0  0  0 * * * *').reason).toMatch(/, got 7$/);
+  });
+
   it("keeps cron-parser's error as the cause", () => {
     expect(cronError('61 * * * *').cause).toBeInstanceOf(Error);
   });
@@ -79,15 +130,43 @@ describe('checkTimeZone', () => {
     },
   );
 
-  it.each<unknown>(['Mars/Olympus', 'Europe/Berlinn', '+01:00', 'CEST', '', 7, null])(
-    'refuses %p',
-    (zone) => {
-      expect(() => checkTimeZone('timeZone', zone)).toThrow(InvalidOptionsError);
-      expect(() => checkTimeZone('timeZone', zone)).toThrow(
-        /timeZone must be an IANA time zone name/,
-      );
-    },
-  );
+  // `system`, `local`, `default` and `UTC+3` are luxon's (cron-parser's) own names, not IANA's.
+  it.each<unknown>([
+    'Mars/Olympus',
+    'Europe/Berlinn',
+    '+01:00',
+    'CEST',
+    'system',
+    'local',
+    'default',
+    'UTC+3',
+    '',
+    7,
+    null,
+    undefined,
+  ])('refuses %p', (zone) => {
+    const error = catchError(() => checkTimeZone('schedule.timeZone', zone));
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect(error).toMatchObject({ option: 'schedule.timeZone' });
+    expect((error as Error).message).toBe(
+      "schedule.timeZone must be an IANA time zone name such as 'Europe/Berlin' or 'UTC', " +
+        `got ${describeValue(zone)}`,
+    );
+  });
+
+  describe('before any zone lookup', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('refuses a name that is empty or longer than 100 characters', () => {
+      const lookup = jest.spyOn(Intl, 'DateTimeFormat');
+      for (const zone of ['', 'x'.repeat(101), 42]) {
+        expect(() => checkTimeZone('timeZone', zone)).toThrow(InvalidOptionsError);
+      }
+      expect(lookup).not.toHaveBeenCalled();
+      expect(() => checkTimeZone('timeZone', 'x'.repeat(100))).toThrow(InvalidOptionsError);
+      expect(lookup).toHaveBeenCalledTimes(1);
+    });
+  });
 });
 
 describe('occurrences', () => {
@@ -102,6 +181,15 @@ describe('occurrences', () => {
     expect(
       nextOccurrence(utc('*/15 * * * *'), new Date('2026-01-01T12:07:00Z')).toISOString(),
     ).toBe('2026-01-01T12:15:00.000Z');
+  });
+
+  it('an expression keeps the blanks around it, and they change nothing', () => {
+    const from = new Date('2026-01-01T12:30:00Z');
+    for (const cron of [' @hourly ', '\t0 * * * *  ']) {
+      expect(nextOccurrence(utc(cron), from).toISOString()).toBe('2026-01-01T13:00:00.000Z');
+      expect(latestOccurrence(utc(cron), from)?.toISOString()).toBe('2026-01-01T12:00:00.000Z');
+      expect(iso(occurrencesAfter(utc(cron), from, 1))).toEqual(['2026-01-01T13:00:00.000Z']);
+    }
   });
 
   it('the latest occurrence is at or before the given instant', () => {

@@ -8,6 +8,7 @@ import {
   resolveTickerOptions,
   type RecurringOptions,
 } from '../../../src/recurring';
+import { withContext } from '../../../src/recurring/recurring-options';
 
 function thrown(action: () => unknown): InvalidOptionsError {
   try {
@@ -79,9 +80,67 @@ describe('resolveRecurringOptions', () => {
   });
 
   it('refuses options that are not a plain object', () => {
+    const error = thrown(() => resolveRecurringOptions([] as unknown as RecurringOptions));
+    expect(error.message).toBe('options must be a plain object, got an array of length 0');
+    expect(error.option).toBe('options');
+  });
+
+  it('takes the extra keys its caller handles, and only those', () => {
+    const withPayload = { queue: 'q', payload: { a: 1 } } as unknown as RecurringOptions;
+    expect(resolveRecurringOptions(withPayload, ['payload']).queue).toBe('q');
+    expect(thrown(() => resolveRecurringOptions(withPayload)).option).toBe('options.payload');
+  });
+
+  it('treats options set to undefined as not given', () => {
     expect(
-      thrown(() => resolveRecurringOptions([] as unknown as RecurringOptions)).message,
-    ).toMatch(/options must be a plain object/);
+      resolveRecurringOptions({
+        timeZone: undefined,
+        missedRunPolicy: undefined,
+        queue: undefined,
+        priority: undefined,
+      }),
+    ).toEqual(resolveRecurringOptions({}));
+  });
+
+  it('turns a getter that throws into an InvalidOptionsError', () => {
+    const cause = new Error('no zone today');
+    const options = {
+      get timeZone(): string {
+        throw cause;
+      },
+    };
+    const error = thrown(() => resolveRecurringOptions(options));
+    expect(error.message).toBe(
+      'options could not be read: a getter or Proxy trap threw: no zone today',
+    );
+    expect(error.option).toBe('options');
+    expect(error.cause).toBe(cause);
+  });
+});
+
+describe('withContext', () => {
+  it('returns what its function returns', () => {
+    expect(withContext('@Recurring on Nightly', () => 7)).toBe(7);
+  });
+
+  it('says where an InvalidOptionsError came from, keeping its option and cause', () => {
+    const original = thrown(() => resolveRecurringOptions({ priority: 5000 }));
+    const error = thrown(() =>
+      withContext('@Recurring on Nightly', () => resolveRecurringOptions({ priority: 5000 })),
+    );
+    expect(error.message).toBe(`@Recurring on Nightly: ${original.message}`);
+    expect(error.option).toBe('priority');
+    expect(error.cause).toBeInstanceOf(InvalidOptionsError);
+    expect((error.cause as Error).message).toBe(original.message);
+  });
+
+  it('lets other errors through unchanged', () => {
+    const failure = new TypeError('not an options problem');
+    expect(() =>
+      withContext('somewhere', () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
   });
 });
 
@@ -120,8 +179,22 @@ describe('resolveTickerOptions', () => {
     expect(missedRunTolerance(3_000)).toBe(6_000);
   });
 
+  it('accepts the bounds, frozen', () => {
+    const widest = resolveTickerOptions({ serverId: 's'.repeat(200), pollIntervalMs: 3_600_000 });
+    expect(widest.pollIntervalMs).toBe(3_600_000);
+    expect(Object.isFrozen(widest)).toBe(true);
+    expect(resolveTickerOptions({ serverId: 's', pollIntervalMs: 10 }).pollIntervalMs).toBe(10);
+  });
+
   it('refuses bad options', () => {
     expect(thrown(() => resolveTickerOptions({ serverId: '' })).option).toBe('serverId');
+    expect(thrown(() => resolveTickerOptions({ serverId: 's'.repeat(201) })).message).toMatch(
+      /^serverId must be a non-empty string of at most 200 characters/,
+    );
+    expect(
+      thrown(() => resolveTickerOptions({ serverId: 's', pollIntervalMs: 3_600_001 })).option,
+    ).toBe('pollIntervalMs');
+    expect(thrown(() => resolveTickerOptions(null as never)).option).toBe('options');
     expect(
       thrown(() => resolveTickerOptions({ serverId: 's', pollIntervalMs: 5 })).message,
     ).toMatch(/pollIntervalMs must be an integer between 10 and 3600000, got 5/);
