@@ -216,8 +216,13 @@ export interface ApiServer {
   /** Job types it handles; null for a server that does not record them (an older version). */
   readonly jobTypes: readonly string[] | null;
   readonly concurrency: number;
-  /** Jobs running on it at its last heartbeat. */
+  /** Handler invocations running on it at its last heartbeat, overrunning ones included. */
   readonly running: number;
+  /**
+   * Of those, invocations past their timeout whose handler has not settled yet (they keep
+   * their slots); 0 for a server that does not record it (an older version).
+   */
+  readonly overrunning: number;
   readonly startedAt: string;
   readonly heartbeatAt: string;
   readonly heartbeatAgeMs: number;

@@ -15,8 +15,13 @@ export interface ServerInfo {
   readonly concurrency: number;
   readonly startedAt: Date;
   readonly heartbeatAt: Date;
-  /** Jobs running on it at its last heartbeat. */
+  /** Handler invocations running on it at its last heartbeat, overrunning ones included. */
   readonly running: number;
+  /**
+   * Of those, invocations past their timeout whose handler has not settled yet: they keep
+   * their slots until it does. Absent for servers of Docket versions that did not record it.
+   */
+  readonly overrunning?: number;
   /** Heartbeat seen within the liveness window (3 heartbeat intervals by default). */
   readonly alive: boolean;
   readonly heartbeatAgeMs: number;

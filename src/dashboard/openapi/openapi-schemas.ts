@@ -155,6 +155,7 @@ export const schemas: Record<string, Schema> = {
     jobTypes: nullable(array(str)),
     concurrency: int,
     running: int,
+    overrunning: int,
     startedAt: time,
     heartbeatAt: time,
     heartbeatAgeMs: int,

@@ -149,6 +149,7 @@ export function toApiServer(server: ServerInfo): ApiServer {
     jobTypes: Array.isArray(server.jobTypes) ? [...server.jobTypes] : null,
     concurrency: server.concurrency,
     running: server.running,
+    overrunning: server.overrunning ?? 0,
     startedAt: isoRequired(server.startedAt),
     heartbeatAt: isoRequired(server.heartbeatAt),
     heartbeatAgeMs: server.heartbeatAgeMs,

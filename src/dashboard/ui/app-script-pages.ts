@@ -197,7 +197,11 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
             h('td', { className: 'num', text: server.pid }),
             h('td', { text: server.queues.join(', ') }),
             h('td', { text: server.jobTypes ? server.jobTypes.join(', ') : 'not recorded' }),
-            h('td', { className: 'num', text: server.running + ' / ' + server.concurrency }),
+            h('td', { className: 'num' }, [
+              server.running + ' / ' + server.concurrency,
+              server.overrunning > 0 && ' ',
+              server.overrunning > 0 && h('span', { className: 'badge failed', 'data-overrunning': server.overrunning, title: 'past their timeout, still holding their slots', text: server.overrunning + ' overrunning' }),
+            ]),
             h('td', { text: (server.heartbeatAgeMs / 1000).toFixed(1) + ' s ago' }),
             h('td', null, [time(server.startedAt)]),
           ]);

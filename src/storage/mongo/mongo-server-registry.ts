@@ -16,8 +16,10 @@ export interface ServerRecord {
   concurrency: number;
   startedAt: Date;
   heartbeatAt: Date;
-  /** Jobs running on it at its last heartbeat. */
+  /** Handler invocations running on it at its last heartbeat, overrunning ones included. */
   running: number;
+  /** Of those, invocations past their timeout whose handler has not settled yet. */
+  overrunning?: number;
 }
 
 export type { ServerInfo };

@@ -115,14 +115,11 @@ describe('limits bound running invocations when a handler overruns its timeout (
       // still runs. Wait until the server shows it as overrunning in its registry entry (a
       // heartbeat later: the claim loop had many chances to claim the retry by then).
       await waitFor(
-        async () =>
-          peak > 1 ||
-          (await docket.listServers()).some(
-            (s) => (s as { overrunning?: number }).overrunning === 1,
-          ),
+        async () => peak > 1 || (await docket.listServers()).some((s) => s.overrunning === 1),
         { what: 'a second invocation, or the registry showing the overrunning one' },
       );
       expect(peak).toBe(1);
+      expect(await docket.listServers()).toMatchObject([{ running: 1, overrunning: 1 }]);
       expect(await overrunning).toMatchObject({ jobId: id, attempt: 1, reason: 'timeout' });
       const record = await docket.getJob(id);
       expect(record).toMatchObject({ state: 'scheduled', attempt: 1 });

@@ -366,6 +366,7 @@ describe('dashboard REST API through DocketClient', () => {
       concurrency: 3,
       alive: true,
       running: 0,
+      overrunning: 0,
     });
     expect(servers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
 

@@ -119,6 +119,23 @@ describe('dashboard web UI in chromium', () => {
       servers: 'tr[data-server]',
       queues: 'tr[data-queue]',
     };
+    // A second server whose handlers overran their timeout: the page says so beside its load.
+    const now = new Date();
+    await db.client
+      .db(db.dbName)
+      .collection<{ _id: string }>('docket.servers')
+      .insertOne({
+        _id: 'overrunning-server',
+        hostname: 'worker-2',
+        pid: 4242,
+        queues: ['reports'],
+        jobTypes: [],
+        concurrency: 3,
+        startedAt: now,
+        heartbeatAt: now,
+        running: 3,
+        overrunning: 2,
+      });
     const texts: string[] = [];
     for (const [path, selector] of Object.entries(rows)) {
       await page.locator(`#nav a[href="/docket/${path}"]`).click();
@@ -126,6 +143,10 @@ describe('dashboard web UI in chromium', () => {
     }
     expect(texts[0]).toContain('0 9 1 * *');
     expect(texts[1]).toContain('alive');
+    await page.locator('#nav a[href="/docket/servers"]').click();
+    expect(
+      await page.locator('tr[data-server="overrunning-server"] [data-overrunning]').textContent(),
+    ).toBe('2 overrunning');
     expect(texts[2]).toContain('reports');
     expect(pageErrors).toEqual([]);
   });
