@@ -1,25 +1,9 @@
 import type { Logger } from 'winston';
-import type { WorkWatch } from '../storage/job-store';
+import type { JobStore, WorkWatch } from '../storage/job-store';
 import { retryDelayMs, type BackoffSettings } from './retry-backoff';
 
-/** A change stream on new work that may say where to resume after it fails. */
-export interface ResumableWorkWatch extends WorkWatch {
-  /** The token of the last event seen (MongoDB's `resumeToken`), when the store exposes it. */
-  readonly resumeToken?: unknown;
-}
-
-/**
- * Where a {@link NewWorkWatch} opens its change streams: `JobStore.watchForNewWork`, which
- * may also accept where to resume (a store that does not just opens a fresh stream).
- */
-export interface NewWorkSource {
-  watchForNewWork(
-    queues: readonly string[],
-    onWork: () => void,
-    onError: (error: unknown) => void,
-    options?: { readonly resumeAfter?: unknown },
-  ): Promise<ResumableWorkWatch | null>;
-}
+/** Where a {@link NewWorkWatch} opens its change streams. */
+export type NewWorkSource = Pick<JobStore, 'watchForNewWork'>;
 
 /** What a {@link NewWorkWatch} needs from its server. */
 export interface NewWorkWatchDeps {
@@ -44,7 +28,7 @@ export const REOPEN_BACKOFF: BackoffSettings = { baseMs: 1_000, maxMs: 60_000 };
  * time (its token may be what fails, e.g. history the oplog no longer holds).
  */
 export class NewWorkWatch {
-  private current: ResumableWorkWatch | undefined;
+  private current: WorkWatch | undefined;
   /** Events and errors of streams from before the last (re)open are ignored. */
   private generation = 0;
   private failures = 0;
@@ -76,7 +60,7 @@ export class NewWorkWatch {
     await current?.close();
   }
 
-  private async connect(resumeAfter: unknown): Promise<ResumableWorkWatch | null> {
+  private async connect(resumeAfter: unknown): Promise<WorkWatch | null> {
     const generation = ++this.generation;
     const watch = await this.deps.source.watchForNewWork(
       this.deps.queues,

@@ -82,6 +82,8 @@ export interface WaitingJobTypesSource {
 /** An open subscription to new work (a change stream). */
 export interface WorkWatch {
   close(): Promise<void>;
+  /** The token of the last event seen (MongoDB's `resumeToken`), when the store knows it. */
+  readonly resumeToken?: unknown;
 }
 
 /**
@@ -94,12 +96,14 @@ export interface JobStore {
   /**
    * Calls `onWork` when a job becomes due in one of `queues` (enqueued, retried due now,
    * requeued, released), through a change stream; returns null on a deployment without change
-   * streams (a standalone server), where polling alone finds new work.
+   * streams (a standalone server), where polling alone finds new work. With `resumeAfter`
+   * (a {@link WorkWatch.resumeToken}), the stream starts after that event.
    */
   watchForNewWork(
     queues: readonly string[],
     onWork: () => void,
     onError: (error: unknown) => void,
+    options?: { readonly resumeAfter?: unknown },
   ): Promise<WorkWatch | null>;
   /**
    * Inserts a job. With a `uniqueKey` held by an unfinished job, inserts nothing and returns

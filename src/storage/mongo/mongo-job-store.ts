@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, Filter, UpdateFilter } from 'mongodb';
+import type { Collection, Db, Document, Filter, ResumeToken, UpdateFilter } from 'mongodb';
 import { UniqueKeyConflictError } from '../../errors';
 import {
   CLAIMABLE_STATES,
@@ -67,6 +67,7 @@ export class MongoJobStore implements JobStore {
     queues: readonly string[],
     onWork: () => void,
     onError: (error: unknown) => void,
+    options: { readonly resumeAfter?: unknown } = {},
   ): Promise<WorkWatch | null> {
     // Change streams need a replica set or a sharded cluster; a standalone refuses them.
     const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
@@ -87,11 +88,18 @@ export class MongoJobStore implements JobStore {
         },
         { $project: { _id: 1 } },
       ],
-      { fullDocument: 'default' },
+      options.resumeAfter === undefined
+        ? { fullDocument: 'default' }
+        : { fullDocument: 'default', resumeAfter: options.resumeAfter as ResumeToken },
     );
     stream.on('change', () => onWork());
     stream.on('error', (error) => onError(storageError('watch for new work', error)));
-    return { close: () => guard('close the change stream', () => stream.close()) };
+    return {
+      close: () => guard('close the change stream', () => stream.close()),
+      get resumeToken() {
+        return stream.resumeToken ?? undefined;
+      },
+    };
   }
 
   async insert(record: JobRecord): Promise<string> {

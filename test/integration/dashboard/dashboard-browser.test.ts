@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
 import type { Docket } from '../../../src';
+import type { ServerRecord } from '../../../src/storage/mongo/mongo-server-registry';
 import { launchChromium } from '../../helpers/chromium';
 import { FAST_SERVER } from '../../helpers/docket';
 import type { TestDatabase } from '../../helpers/mongo';
@@ -123,7 +124,7 @@ describe('dashboard web UI in chromium', () => {
     const now = new Date();
     await db.client
       .db(db.dbName)
-      .collection<{ _id: string }>('docket.servers')
+      .collection<ServerRecord>('docket.servers')
       .insertOne({
         _id: 'overrunning-server',
         hostname: 'worker-2',
