@@ -188,6 +188,30 @@ describe('payloads from untyped callers fail at the call with a typed error, sto
       /revoked/,
     ],
     [
+      'the job class itself instead of an instance',
+      (s) => s.enqueue(EmailJob as unknown as IJob),
+      UnknownJobTypeError,
+      /EmailJob is a job class, not a job: pass an instance \(new EmailJob\(\)\)/,
+    ],
+    [
+      'a job class to schedule',
+      (s) => s.schedule(EmailJob as unknown as IJob, { delayMs: 1_000 }),
+      UnknownJobTypeError,
+      /not a job/,
+    ],
+    [
+      'a job class among jobs',
+      (s) => s.enqueueMany([email('ada@example.com'), EmailJob as unknown as IJob]),
+      UnknownJobTypeError,
+      /not a job/,
+    ],
+    [
+      'a job class as a recurring job',
+      (s) => s.addOrUpdateRecurring('bad.class', EmailJob as unknown as IJob, '* * * * *'),
+      UnknownJobTypeError,
+      /not a job/,
+    ],
+    [
       'a decorated accessor that throws',
       (s) => s.enqueue(new ThrowingAccessorJob()),
       JobValidationError,
