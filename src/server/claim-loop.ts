@@ -16,7 +16,7 @@ const CLAIM_RETRY_MAX_MS = 30_000;
 /** What a {@link ClaimLoop} needs from its server. */
 export interface ClaimLoopDeps {
   readonly options: ResolvedJobServerOptions;
-  readonly store: Pick<JobStore, 'claim' | 'claimBatch'>;
+  readonly store: Pick<JobStore, 'claim' | 'claimBatch' | 'extendLeases' | 'release'>;
   readonly clock: Clock;
   readonly scope: ClaimScope;
   readonly globalSlots: GlobalSlots;
@@ -95,7 +95,7 @@ export class ClaimLoop {
       let jobs: JobRecord[];
       // The lease MongoDB grants lasts leaseMs from when it handles the claim: from no
       // earlier than now, as the server's own deadline counts it.
-      const claimedAt = performance.now();
+      let claimedAt = performance.now();
       try {
         jobs = await this.claim(
           queues,
@@ -109,6 +109,9 @@ export class ClaimLoop {
         continue;
       }
       claimFailures = 0;
+      if (jobs.length > 0 && performance.now() - claimedAt > this.deps.options.leaseMs / 2) {
+        ({ jobs, claimedAt } = await this.confirmLateClaim(jobs, claimedAt));
+      }
       // Jobs this process announced (enqueued here, or due now) explain part of the claim;
       // only a claim that found more than that suggests a backlog worth claiming again at once.
       const announced = Math.min(this.localDue, jobs.length);
@@ -140,6 +143,42 @@ export class ClaimLoop {
     if (limit > 1) return this.deps.store.claimBatch(request, limit);
     const job = await this.deps.store.claim(request);
     return job ? [job] : [];
+  }
+
+  /**
+   * A claim answered after half its lease (the driver waited for the server to come back, or
+   * the answer was slow) would start its jobs with little or none of their local deadline
+   * left: they would be given up at once, their attempt spent, and run again only once the
+   * lease expired in MongoDB. Yet MongoDB granted the lease when it handled the claim, maybe
+   * just now. One renewal tells: the leases it confirms count from when it was sent. Jobs it
+   * finds taken are dropped; when it fails, the jobs are given back (their attempt not
+   * counted) for any server to take at once.
+   */
+  private async confirmLateClaim(
+    jobs: JobRecord[],
+    claimedAt: number,
+  ): Promise<{ jobs: JobRecord[]; claimedAt: number }> {
+    const { leaseMs, serverId } = this.deps.options;
+    const leases = jobs.map((job) => ({ jobId: job._id, fence: job.fence }));
+    const sentAt = performance.now();
+    try {
+      const lost = new Set((await this.deps.store.extendLeases(leases, leaseMs)).map(leaseKey));
+      const held = jobs.filter((job) => !lost.has(leaseKey({ jobId: job._id, fence: job.fence })));
+      return { jobs: held, claimedAt: sentAt };
+    } catch (error) {
+      this.deps.report(error, 'confirming the leases of a late claim failed');
+      await this.deps.store
+        .release(
+          leases,
+          serverId,
+          this.deps.clock.now(),
+          'its claim was answered too late to confirm',
+        )
+        .catch((releaseError: unknown) =>
+          this.deps.report(releaseError, 'giving back the jobs of a late claim failed'),
+        );
+      return { jobs: [], claimedAt };
+    }
   }
 
   private execute(job: JobRecord, claimedAt: number): void {

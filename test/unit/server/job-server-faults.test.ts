@@ -214,6 +214,97 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     await stop(server);
   });
 
+  it('reports a recovery sweep that hangs longer than a lease, in words, and goes on sweeping', async () => {
+    const { store, errors, build } = fakeServer({
+      ...QUIET,
+      recoveryIntervalMs: 1_000,
+      leaseMs: 1_000,
+      heartbeatIntervalMs: 200,
+    });
+    let sweeps = 0;
+    store.recoverExpired = () =>
+      ++sweeps === 2 ? new Promise<number>(() => undefined) : Promise.resolve(0);
+    const server = build();
+    await server.start();
+    await jest.advanceTimersByTimeAsync(3_500);
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        context: expect.stringContaining('recovery failed'),
+        error: expect.objectContaining({
+          message: 'Could not finish the recovery: no answer within 1000 ms',
+        }),
+      }),
+    );
+    expect(sweeps).toBeGreaterThanOrEqual(3);
+    await stop(server);
+  });
+
+  describe('a claim answered after half its lease', () => {
+    const LATE = { ...QUIET, leaseMs: 1_000, heartbeatIntervalMs: 200, claimBatchSize: 1 };
+
+    /** A store whose first claim answers after 1.5 s (the lease is 1 s), then finds nothing. */
+    function lateClaim() {
+      const fake = fakeServer(LATE);
+      let claims = 0;
+      fake.store.claim = () =>
+        ++claims === 1
+          ? new Promise((resolve) =>
+              setTimeout(() => resolve(claimedJob('server-fixture.wait')), 1_500),
+            )
+          : Promise.resolve(null);
+      return fake;
+    }
+
+    it('confirms the lease with a renewal, then runs the job with a full lease ahead', async () => {
+      const { store, events, build } = lateClaim();
+      const lost: Array<DocketEvents['job.leaseLost']> = [];
+      events.on('job.leaseLost', (event) => void lost.push(event));
+      const server = build();
+      await server.start();
+      await jest.advanceTimersByTimeAsync(1_600);
+      const calls = store.calls.filter((call) => call !== 'watchForNewWork');
+      expect(calls.slice(0, 3)).toEqual(['recoverExpired', 'claim', 'extendLeases']);
+      expect(waitingContexts).toHaveLength(1);
+      // Heartbeats keep renewing it: the handler is not stopped as if its lease were lost.
+      await jest.advanceTimersByTimeAsync(3_000);
+      expect(waitingContexts[0].signal.aborted).toBe(false);
+      expect(lost).toEqual([]);
+      expect(store.released).toEqual([]);
+      await stop(server);
+    });
+
+    it('drops a job the renewal finds taken over, without running it', async () => {
+      const { store, events, build } = lateClaim();
+      const lost: Array<DocketEvents['job.leaseLost']> = [];
+      events.on('job.leaseLost', (event) => void lost.push(event));
+      store.extendLeases = async (leases) =>
+        leases.map((lease) => ({ ...lease, state: 'enqueued' as const }));
+      const server = build();
+      await server.start();
+      await jest.advanceTimersByTimeAsync(3_000);
+      expect(store.calls).toContain('extendLeases');
+      expect(waitingContexts).toHaveLength(0);
+      expect(store.released).toEqual([]);
+      expect(server.runningCount).toBe(0);
+      expect(lost).toEqual([]);
+      await stop(server);
+    });
+
+    it('gives the job back when the renewal fails, and reports the failure', async () => {
+      const { store, errors, build } = lateClaim();
+      store.extendLeases = () => Promise.reject(new StorageError('renewal failed'));
+      const server = build();
+      await server.start();
+      await jest.advanceTimersByTimeAsync(3_000);
+      expect(waitingContexts).toHaveLength(0);
+      expect(store.released).toEqual([[{ jobId: expect.any(String), fence: 1 }]]);
+      expect(errors.map((e) => e.context)).toContainEqual(
+        expect.stringContaining('confirming the leases of a late claim failed'),
+      );
+      await stop(server);
+    });
+  });
+
   it('keeps the slot of a timed-out handler that ignores its signal until it settles', async () => {
     WaitHandler.ignoreSignal = true;
     const { store, events, build } = fakeServer({ ...QUIET, concurrency: 1, claimBatchSize: 1 });

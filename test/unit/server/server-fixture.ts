@@ -89,6 +89,8 @@ export class FakeStore {
   finish: () => Promise<FinishResult | null> = async () => ({ hasContinuations: false });
   recoverExpired: () => Promise<number> = async () => 0;
   extendLeases: JobStore['extendLeases'] = async () => [];
+  /** The leases given back, per call. */
+  readonly released: JobLease[][] = [];
   /** false: a deployment without change streams (the store returns no watch). */
   changeStreams = false;
 
@@ -110,7 +112,11 @@ export class FakeStore {
       findUnresolvedParents: async () => [],
       extendLeases: (leases: readonly JobLease[], leaseMs: number) =>
         record('extendLeases', () => this.extendLeases(leases, leaseMs)),
-      release: async () => 0,
+      release: (leases: readonly JobLease[]) =>
+        record('release', async () => {
+          this.released.push([...leases]);
+          return leases.length;
+        }),
       watchForNewWork: (
         queues: readonly string[],
         onWork: () => void,
