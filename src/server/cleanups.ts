@@ -46,7 +46,9 @@ export class Cleanups {
       const startedAt = performance.now();
       const run = Promise.resolve().then(task);
       const limited =
-        options.timeoutMs === undefined ? run : withTimeLimit(run, options.timeoutMs, name);
+        options.timeoutMs === undefined
+          ? run
+          : withTimeLimit(run, options.timeoutMs, `finish the ${name}`);
       current = limited
         .catch((error: unknown) => this.report(error, `${name} failed`))
         .finally(() => {
