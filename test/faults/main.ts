@@ -102,6 +102,7 @@ async function main(args: FaultsArgs): Promise<number> {
     uri: mongo.uri,
     kind: mongo.kind,
     quick: args.quick,
+    keep: args.keep,
     seed,
     rng: new Rng(seed),
     pool,

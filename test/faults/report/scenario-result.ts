@@ -37,6 +37,17 @@ export interface ScenarioResult {
   /** Examples behind non-zero bad cells, printed under the table. */
   findings: string[];
   durationMs: number;
+  /**
+   * Every fault injected or observed (stalls), in ms after the scenario started, with the
+   * worker it hit (null: all): written by `--json`, to look into a finding.
+   */
+  faultLog?: Array<{
+    kind: string;
+    worker: string | null;
+    from: number;
+    to: number | null;
+    what: string;
+  }>;
   /** Set when the scenario itself failed (a bug of the suite, or a worker that never started). */
   error?: string;
 }

@@ -126,6 +126,14 @@ export async function runScenario(
         );
       }
       await analyseJobs(result, db, faults, findings, analysis);
+      const workers = new Map(fleets.flatMap((fleet) => fleet.members).map((m) => [m.pid, m.id]));
+      result.faultLog = faults.all().map((w) => ({
+        kind: w.kind,
+        worker: w.pid === null ? null : (workers.get(w.pid) ?? String(w.pid)),
+        from: w.from - began,
+        to: w.to === Infinity ? null : w.to - began,
+        what: w.what,
+      }));
       if (checkLeftovers) {
         for (const fleet of fleets)
           result.partialWrites += await leftoverServers(db, fleet, findings);
@@ -175,7 +183,7 @@ export async function runScenario(
     }
     result.untypedErrors += db.refused.untyped;
     if (db.refused.typed > 0) kit.note(`${db.refused.typed} enqueues refused with a typed error`);
-    await db.close(options.keep ?? false);
+    await db.close(options.keep ?? run.keep);
     result.unhandled += run.runnerUnhandled() - unhandledBefore;
     result.findings = findings.list();
     result.durationMs = Date.now() - began;

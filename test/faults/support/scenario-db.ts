@@ -23,6 +23,8 @@ export interface RunContext {
   readonly uri: string;
   readonly kind: EphemeralMongoKind;
   readonly quick: boolean;
+  /** Keep each scenario's database afterwards (`--keep`). */
+  readonly keep: boolean;
   readonly seed: number;
   readonly rng: Rng;
   /** Worker processes ready to be given a scenario's server. */
