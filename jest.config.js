@@ -29,10 +29,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       roots: ['<rootDir>/test/integration'],
-      // The quick fault-injection suite joins `npm test` once its table is at zero; until then
-      // it runs as `npm run faults -- --quick`, or in jest with DOCKET_FAULTS_IN_JEST=1.
-      testPathIgnorePatterns:
-        process.env.DOCKET_FAULTS_IN_JEST === '1' ? [] : ['/test/integration/faults/'],
       setupFiles: ['reflect-metadata'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
