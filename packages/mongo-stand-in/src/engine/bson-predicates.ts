@@ -3,6 +3,7 @@ import { compareValues, valuesEqual } from './bson-compare';
 import { BSON_TYPE_CODES, bsonTypeOf, isNumeric, numericValue, typeRank } from './bson-value';
 import { somePathValue } from './document-path';
 import { RegExpClass, isArray } from './intrinsics';
+import { testLinear } from './linear-regex';
 
 type Document = Record<string, unknown>;
 /** A compiled test of one document. */
@@ -22,7 +23,7 @@ function matchesEquality(candidate: unknown, value: unknown): boolean {
 function matchesIn(candidate: unknown, values: readonly unknown[]): boolean {
   return values.some((value) =>
     value instanceof RegExpClass
-      ? typeof candidate === 'string' && new RegExp(value.source, value.flags).test(candidate)
+      ? typeof candidate === 'string' && testLinear(value, candidate)
       : matchesEquality(candidate, value),
   );
 }

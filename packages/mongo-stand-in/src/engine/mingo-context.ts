@@ -9,6 +9,10 @@ import { Lazy, type Iterator } from 'mingo/lazy';
 import type { CollectionResolver, Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
 import { BSON_FIELD_OPERATORS } from './bson-predicates';
+import { RegExpClass } from './intrinsics';
+import { LinearRegExp } from './linear-regex';
+import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
+import { normaliseFilterRegexes } from './regex-filter';
 import { parseSortSpec, sortDocuments } from './sort-documents';
 
 /*
@@ -20,8 +24,35 @@ import { parseSortSpec, sortDocuments } from './sort-documents';
  */
 
 type Document = Record<string, unknown>;
+type QueryOperator = (selector: string, value: unknown, options: unknown) => unknown;
+
+const mingoQuery = queryOperators as unknown as Record<string, QueryOperator>;
+const mingoPipeline = pipelineOperators as unknown as Record<
+  string,
+  (collection: Iterator, expression: unknown, options: unknown) => Iterator
+>;
+
+/** A RegExp matched on RE2 in place of a native one (mingo copies filters into native ones). */
+const linear = (value: unknown): unknown =>
+  value instanceof RegExpClass && !(value instanceof LinearRegExp)
+    ? new LinearRegExp(value)
+    : value;
+
+/*
+ * Regular expressions run on RE2 (linear-regex.ts): mingo's `$regex` and `$all` keep their
+ * semantics but get RegExps whose `exec`/`test` are RE2's, and a `$match` stage's filter is
+ * validated and normalised as a find filter is.
+ */
+const linearRegexQueryOperators = {
+  $regex: (selector: string, value: unknown, options: unknown) =>
+    mingoQuery.$regex(selector, linear(value), options),
+  $all: (selector: string, value: unknown, options: unknown) =>
+    mingoQuery.$all(selector, Array.isArray(value) ? value.map(linear) : value, options),
+};
 
 const bsonPipelineOperators = {
+  $match: (collection: Iterator, filter: unknown, options: unknown): Iterator =>
+    mingoPipeline.$match(collection, normaliseFilterRegexes(filter), options),
   $sort: (collection: Iterator, spec: unknown): Iterator => {
     const parsed = parseSortSpec(spec);
     if (parsed.length === 0) {
@@ -37,10 +68,10 @@ const bsonPipelineOperators = {
 
 const CONTEXT = Context.init({
   accumulator: { ...accumulatorOperators },
-  expression: { ...expressionOperators },
+  expression: { ...expressionOperators, ...REGEX_EXPRESSION_OPERATORS },
   pipeline: { ...pipelineOperators, ...bsonPipelineOperators },
   projection: { ...projectionOperators },
-  query: { ...queryOperators, ...BSON_FIELD_OPERATORS },
+  query: { ...queryOperators, ...BSON_FIELD_OPERATORS, ...linearRegexQueryOperators },
   window: { ...windowOperators },
 } as unknown as Parameters<typeof Context.init>[0]);
 

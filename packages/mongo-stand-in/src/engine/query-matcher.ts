@@ -1,12 +1,12 @@
-import { BSONRegExp } from 'bson';
 import { Query } from 'mingo/query';
 import { CommandFailure } from '../command-types';
-import { bsonTag, isPlainDocument } from './bson-value';
+import { isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
 import { bindNowInFilter, commandNow } from './command-time';
 import { compileFastFilter } from './fast-filter';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
+import { normaliseFilterRegexes } from './regex-filter';
 
 type Document = Record<string, unknown>;
 
@@ -16,27 +16,6 @@ export type DocumentMatcher = (document: Document) => boolean;
 const MATCH_ALL: DocumentMatcher = () => true;
 const CACHE_LIMIT = 2_000;
 const cache = new Map<string, DocumentMatcher>();
-
-/** `bson` can hand regexes over as BSONRegExp; mingo only knows native RegExp. */
-function normaliseRegexes(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normaliseRegexes);
-  if (bsonTag(value) === 'BSONRegExp') {
-    const regex = value as BSONRegExp;
-    return new RegExp(regex.pattern, regex.options.replace(/[^imsu]/g, ''));
-  }
-  if (!isPlainDocument(value)) return value;
-  const out: Document = {};
-  for (const key of Object.keys(value)) out[key] = normaliseRegexes(value[key]);
-  if (typeof out.$regex === 'string' || out.$options !== undefined) {
-    const source = out.$regex instanceof RegExp ? out.$regex.source : String(out.$regex);
-    const flags = [out.$regex instanceof RegExp ? out.$regex.flags : '', String(out.$options ?? '')]
-      .join('')
-      .replace(/[^imsu]/g, '');
-    out.$regex = new RegExp(source, [...new Set(flags)].join(''));
-    delete out.$options;
-  }
-  return out;
-}
 
 /**
  * Compiles a MongoDB query filter into a predicate (BSON-aware, see mingo-context.ts).
@@ -62,7 +41,7 @@ export function compileFilter(filter: unknown): DocumentMatcher {
 }
 
 function compileUncached(filter: Document): DocumentMatcher {
-  const normalised = normaliseRegexes(filter) as Document;
+  const normalised = normaliseFilterRegexes(filter) as Document;
   return compileFastFilter(normalised) ?? compileWithMingo(normalised);
 }
 
