@@ -1,6 +1,7 @@
 import { Binary } from 'bson';
 import { bsonTag, isPlainDocument } from './bson-value';
 import { DateClass, RegExpClass, isArray } from './intrinsics';
+import { setOwnField } from './own-fields';
 
 /**
  * A deep copy of a deserialised BSON value that keeps `bson` classes intact. Documents,
@@ -26,6 +27,6 @@ export function cloneValue<T>(value: T): T {
 /** A deep copy of a document (see {@link cloneValue}). */
 export function cloneDocument<T extends Record<string, unknown>>(document: T): T {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(document)) copy[key] = cloneValue(document[key]);
+  for (const key of Object.keys(document)) setOwnField(copy, key, cloneValue(document[key]));
   return copy as T;
 }

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { isPlainDocument } from './bson-value';
 import { isArray } from './intrinsics';
+import { setOwnField } from './own-fields';
 
 /*
  * `$$NOW` as mongod defines it: one value for a whole operation, so that an update's filter
@@ -35,7 +36,7 @@ export function bindNow(expression: unknown, now: Date): unknown {
   if (isArray(expression)) return expression.map((item) => bindNow(item, now));
   if (!isPlainDocument(expression) || '$literal' in expression) return expression;
   const bound: Document = {};
-  for (const key of Object.keys(expression)) bound[key] = bindNow(expression[key], now);
+  for (const key of Object.keys(expression)) setOwnField(bound, key, bindNow(expression[key], now));
   return bound;
 }
 
@@ -54,7 +55,7 @@ export function bindNowInFilter(filter: Document, now: Date): Document {
         isPlainDocument(clause) ? bindNowInFilter(clause, now) : clause,
       );
     } else {
-      bound[key] = value;
+      setOwnField(bound, key, value);
     }
   }
   return bound;

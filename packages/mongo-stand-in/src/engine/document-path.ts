@@ -1,5 +1,6 @@
 import { isPlainDocument } from './bson-value';
 import { isArray } from './intrinsics';
+import { ownField, setOwnField } from './own-fields';
 
 const isIndex = (part: string): boolean => /^\d+$/.test(part);
 
@@ -25,7 +26,7 @@ export function somePathValue(
 ): (document: unknown) => boolean {
   if (!path.includes('.')) {
     return (document) => {
-      const value = isPlainDocument(document) ? document[path] : undefined;
+      const value = isPlainDocument(document) ? ownField(document, path) : undefined;
       return isArray(value) ? test(value) || value.some(test) : test(value);
     };
   }
@@ -76,7 +77,7 @@ function collect(
     return;
   }
   if (isPlainDocument(value)) {
-    collect(value[part], parts, i + 1, out, wholeArray);
+    collect(ownField(value, part), parts, i + 1, out, wholeArray);
     return;
   }
   out.push(undefined);
@@ -87,7 +88,7 @@ export function getPathValue(document: unknown, path: string): unknown {
   let current: unknown = document;
   for (const part of path.split('.')) {
     if (isArray(current) && isIndex(part)) current = current[Number(part)];
-    else if (isPlainDocument(current)) current = current[part];
+    else if (isPlainDocument(current)) current = ownField(current, part);
     else return undefined;
   }
   return current;
@@ -102,9 +103,12 @@ export function setPathValue(
   const parts = path.split('.');
   let current: Record<string, unknown> = document;
   for (const part of parts.slice(0, -1)) {
-    const next = current[part];
-    if (!isPlainDocument(next)) current[part] = {};
-    current = current[part] as Record<string, unknown>;
+    let next = ownField(current, part);
+    if (!isPlainDocument(next)) {
+      next = {};
+      setOwnField(current, part, next);
+    }
+    current = next as Record<string, unknown>;
   }
-  current[parts[parts.length - 1]] = value;
+  setOwnField(current, parts[parts.length - 1], value);
 }

@@ -2,6 +2,7 @@ import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
 import { isArray } from './intrinsics';
+import { ownField } from './own-fields';
 
 /** One key a document contributes to an index: the values (one per indexed field) and their canonical form. */
 export interface IndexKey {
@@ -59,7 +60,7 @@ function collect(value: unknown, parts: readonly string[], i: number, out: Field
     return;
   }
   if (isPlainDocument(value)) {
-    collect(value[part], parts, i + 1, out);
+    collect(ownField(value, part), parts, i + 1, out);
     return;
   }
   out.values.push(null);

@@ -3,6 +3,7 @@ import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
+import { escapeDocument, escapeSpec, unescapeDocument } from './mingo-field-escape';
 
 type Document = Record<string, unknown>;
 
@@ -28,7 +29,12 @@ export function projectDocuments(documents: Document[], projection: unknown): Do
     throw new CommandFailure(14, 'TypeMismatch', 'Expected field projection to be of type object');
   }
   try {
-    return SELECT_ALL.find<Document>(documents, projection).all();
+    return SELECT_ALL.find<Document>(
+      documents.map(escapeDocument),
+      escapeSpec(projection) as Document,
+    )
+      .all()
+      .map(unescapeDocument);
   } catch (error) {
     throw translateMingoError(error);
   }

@@ -3,6 +3,7 @@ import { CommandFailure } from '../command-types';
 import { bsonTag, isPlainDocument } from './bson-value';
 import { isArray, RegExpClass } from './intrinsics';
 import { compileLinearRegex, stripExtendedSyntax, validateRegexOptions } from './linear-regex';
+import { setOwnField } from './own-fields';
 
 type Document = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export function normaliseFilterRegexes(value: unknown): unknown {
   }
   if (!isPlainDocument(value)) return value;
   const out: Document = {};
-  for (const key of Object.keys(value)) out[key] = normaliseFilterRegexes(value[key]);
+  for (const key of Object.keys(value)) setOwnField(out, key, normaliseFilterRegexes(value[key]));
   if ('$regex' in out || '$options' in out) mergeRegexOptions(out);
   return out;
 }

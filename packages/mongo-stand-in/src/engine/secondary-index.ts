@@ -2,6 +2,7 @@ import { compareValues } from './bson-compare';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
+import { setOwnField } from './own-fields';
 import { SortedChunkList, type ListPosition } from './sorted-chunk-list';
 
 type Document = Record<string, unknown>;
@@ -108,7 +109,7 @@ export class SecondaryIndex {
   /** The `{ field: value }` document of a key, as E11000 errors show it. */
   keyValue(key: IndexKey): Document {
     const out: Document = {};
-    this.fields.forEach((field, i) => (out[field] = key.values[i]));
+    this.fields.forEach((field, i) => setOwnField(out, field, key.values[i]));
     return out;
   }
 

@@ -3,6 +3,7 @@ import { compareValues } from './bson-compare';
 import { isNumeric, isPlainDocument, numericValue } from './bson-value';
 import { sortPathValues } from './document-path';
 import { isArray } from './intrinsics';
+import { ownField } from './own-fields';
 
 /** A validated sort specification: dotted paths with their direction, in priority order. */
 export type SortSpec = ReadonlyArray<readonly [path: string, direction: 1 | -1]>;
@@ -45,7 +46,7 @@ function compareKeys(a: unknown, b: unknown): number {
 
 function sortKey(document: unknown, path: string, direction: 1 | -1): unknown {
   if (!path.includes('.') && isPlainDocument(document)) {
-    const value = document[path];
+    const value = ownField(document, path);
     if (!isArray(value)) return value; // the common case: no traversal, no allocation
   }
   let best: unknown = undefined;

@@ -2,6 +2,7 @@ import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { formatValue } from './value-format';
 import { isArray } from './intrinsics';
+import { ownField, setOwnField } from './own-fields';
 
 type Document = Record<string, unknown>;
 type Container = Document | unknown[];
@@ -24,7 +25,7 @@ export function filterIdentifier(part: string): string | undefined {
 
 function child(node: unknown, part: string): unknown {
   if (isArray(node)) return isIndex(part) ? node[Number(part)] : undefined;
-  return isPlainDocument(node) ? node[part] : undefined;
+  return isPlainDocument(node) ? ownField(node, part) : undefined;
 }
 
 /**
@@ -77,9 +78,9 @@ export interface WriteLocation {
   readonly key: string;
 }
 
-/** Reads a field of a container (arrays by numeric index). */
+/** Reads a field of a container (arrays by numeric index); inherited properties are missing. */
 export function readField(parent: Container, key: string): unknown {
-  return isArray(parent) ? (isIndex(key) ? parent[Number(key)] : undefined) : parent[key];
+  return isArray(parent) ? (isIndex(key) ? parent[Number(key)] : undefined) : ownField(parent, key);
 }
 
 /** Writes a field of a container; writing past an array's end pads it with nulls. */
@@ -89,7 +90,7 @@ export function writeField(parent: Container, key: string, value: unknown): void
     while (parent.length < index) parent.push(null);
     parent[index] = value;
   } else {
-    parent[key] = value;
+    setOwnField(parent, key, value);
   }
 }
 
