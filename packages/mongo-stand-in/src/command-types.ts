@@ -9,6 +9,8 @@ export interface CommandContext {
   readonly store: StandInStore;
   /** The connection the command arrived on (cursors and sessions may be tied to it). */
   readonly connectionId: number;
+  /** The logical session the command carried (`lsid.id`, as hex), if any: cursors end with it. */
+  readonly sessionKey?: string;
 }
 
 /**

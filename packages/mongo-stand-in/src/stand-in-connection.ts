@@ -3,6 +3,7 @@ import type { Document } from 'bson';
 import type { CommandContext } from './command-types';
 import { commandNameOf, type CommandRouter } from './command-router';
 import type { StandInStore } from './engine/stand-in-store';
+import { sessionKeyOf } from './engine/session-key';
 import { failCommandReply, type FailCommandAction } from './fail-points';
 import { awaitableHelloDelay } from './commands/hello.command';
 import { ErrorCodes } from './error-codes';
@@ -206,7 +207,7 @@ export class StandInConnection {
       respond(failCommandReply(action, action.errorCode), false);
       return;
     }
-    const reply = this.services.router.execute(command, this.context(dbName));
+    const reply = this.services.router.execute(command, this.context(dbName, command));
     if (action?.writeConcernError !== undefined && reply.ok === 1) {
       reply.writeConcernError = action.writeConcernError;
     }
@@ -226,7 +227,7 @@ export class StandInConnection {
     wait: number,
     exhaust: boolean,
   ): void {
-    const reply = this.services.router.execute(command, this.context(dbName));
+    const reply = this.services.router.execute(command, this.context(dbName, command));
     const more = exhaust && reply.ok === 1;
     respond(reply, more);
     if (more) this.defer(wait, () => this.streamHello(command, dbName, respond, wait, exhaust));
@@ -252,8 +253,12 @@ export class StandInConnection {
     );
   }
 
-  private context(dbName: string): CommandContext {
-    return { dbName, store: this.services.store, connectionId: this.info.id };
+  private context(dbName: string, command: Document): CommandContext {
+    const { store } = this.services;
+    const sessionKey = sessionKeyOf(command.lsid);
+    // Any command of a session keeps the session, and so its cursors, alive.
+    if (sessionKey !== undefined) store.cursors?.touchSession(sessionKey);
+    return { dbName, store, connectionId: this.info.id, sessionKey };
   }
 
   private write(bytes: Buffer): void {

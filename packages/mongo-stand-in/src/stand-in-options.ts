@@ -19,6 +19,19 @@ export interface StandInOptions {
    * @defaultValue `60000`
    */
   ttlMonitorIntervalMs?: number;
+  /**
+   * How long a cursor opened outside any session may stay idle before the stand-in closes
+   * it, as mongod's `cursorTimeoutMillis` (10 minutes). Tests may shorten it.
+   * @defaultValue `600000`
+   */
+  cursorTimeoutMs?: number;
+  /**
+   * How long a logical session may go unused before the stand-in ends it and closes its
+   * cursors, as mongod's `localLogicalSessionTimeoutMinutes` (30 minutes). `hello` still
+   * reports 30 minutes to drivers. Tests may shorten it.
+   * @defaultValue `1800000`
+   */
+  sessionTimeoutMs?: number;
 }
 
 /** {@link StandInOptions} with every default applied, validated and frozen. */
@@ -26,16 +39,20 @@ export interface ResolvedStandInOptions {
   readonly port: number;
   readonly host: '127.0.0.1';
   readonly ttlMonitorIntervalMs: number;
+  readonly cursorTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
 }
 
 const DEFAULTS = {
   port: 0,
   host: '127.0.0.1',
   ttlMonitorIntervalMs: 60_000,
+  cursorTimeoutMs: 600_000,
+  sessionTimeoutMs: 1_800_000,
 } as const satisfies ResolvedStandInOptions;
 
-/** Smallest TTL monitor interval accepted (a tighter loop would only burn CPU). */
-const MIN_TTL_MONITOR_INTERVAL_MS = 10;
+/** Smallest interval or timeout accepted (a tighter loop would only burn CPU). */
+const MIN_TIMER_MS = 10;
 /** Largest delay Node timers support. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
@@ -64,20 +81,31 @@ export function resolveStandInOptions(options: StandInOptions = {}): ResolvedSta
       `stand-in option host must be '127.0.0.1' (loopback only), got ${describe(host)}`,
     );
   }
-  const ttlMonitorIntervalMs = options.ttlMonitorIntervalMs ?? DEFAULTS.ttlMonitorIntervalMs;
+  const ttlMonitorIntervalMs = timerOption(options, 'ttlMonitorIntervalMs');
+  const cursorTimeoutMs = timerOption(options, 'cursorTimeoutMs');
+  const sessionTimeoutMs = timerOption(options, 'sessionTimeoutMs');
+  return Object.freeze({ port, host, ttlMonitorIntervalMs, cursorTimeoutMs, sessionTimeoutMs });
+}
+
+/** A duration option in milliseconds, defaulted, between the smallest and largest timer delays. */
+function timerOption(
+  options: StandInOptions,
+  name: 'ttlMonitorIntervalMs' | 'cursorTimeoutMs' | 'sessionTimeoutMs',
+): number {
+  const value = options[name] ?? DEFAULTS[name];
   if (
-    typeof ttlMonitorIntervalMs !== 'number' ||
-    !Number.isInteger(ttlMonitorIntervalMs) ||
-    ttlMonitorIntervalMs < MIN_TTL_MONITOR_INTERVAL_MS ||
-    ttlMonitorIntervalMs > MAX_TIMER_DELAY_MS
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < MIN_TIMER_MS ||
+    value > MAX_TIMER_DELAY_MS
   ) {
     throw new StandInOptionsError(
-      'ttlMonitorIntervalMs',
-      `stand-in option ttlMonitorIntervalMs must be an integer from ${MIN_TTL_MONITOR_INTERVAL_MS} to ` +
-        `${MAX_TIMER_DELAY_MS}, got ${describe(ttlMonitorIntervalMs)}`,
+      name,
+      `stand-in option ${name} must be an integer from ${MIN_TIMER_MS} to ` +
+        `${MAX_TIMER_DELAY_MS}, got ${describe(value)}`,
     );
   }
-  return Object.freeze({ port, host, ttlMonitorIntervalMs });
+  return value;
 }
 
 function describe(value: unknown): string {

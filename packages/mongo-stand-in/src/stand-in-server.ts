@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { CommandHandler } from './command-types';
 import { CommandRouter } from './command-router';
 import { createAdminCommands } from './commands/admin-commands';
+import type { CursorRegistry } from './engine/cursor-registry';
 import type { StandInStore } from './engine/stand-in-store';
 import { StandInConnection } from './stand-in-connection';
 import type { ResolvedStandInOptions } from './stand-in-options';
@@ -19,6 +20,9 @@ interface TtlCapableStore {
   expireTtl(now: Date): unknown;
 }
 
+/** How often idle cursors are looked for at most (mongod's clientCursorMonitorFrequencySecs). */
+const MAX_CURSOR_REAP_INTERVAL_MS = 4_000;
+
 /**
  * The stand-in's TCP server: accepts connections on the loopback interface, gives each a
  * connection id and a {@link StandInConnection}, and runs the TTL monitor. Commands are
@@ -31,6 +35,7 @@ export class StandInWireServer {
   private readonly server: Server;
   private readonly connections = new Set<StandInConnection>();
   private ttlTimer: NodeJS.Timeout | undefined;
+  private cursorReaper: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private lastRequestId = 0;
@@ -92,12 +97,15 @@ export class StandInWireServer {
     });
     this.state.port = (this.server.address() as AddressInfo).port;
     this.startTtlMonitor();
+    this.startCursorReaper();
   }
 
   private async shutdown(): Promise<void> {
     await this.starting?.catch(() => undefined);
     if (this.ttlTimer !== undefined) clearInterval(this.ttlTimer);
     this.ttlTimer = undefined;
+    if (this.cursorReaper !== undefined) clearInterval(this.cursorReaper);
+    this.cursorReaper = undefined;
     const closed = new Promise<void>((resolve) => {
       // Resolves once every connection is gone; an error only means it never listened.
       this.server.close(() => resolve());
@@ -124,6 +132,8 @@ export class StandInWireServer {
       (closed) => {
         this.connections.delete(closed);
         this.state.closeConnection(closed.id);
+        // Nothing else can reach the cursors it opened outside any session.
+        this.cursorRegistry()?.killForConnection(closed.id);
       },
     );
     this.connections.add(connection);
@@ -132,6 +142,21 @@ export class StandInWireServer {
   private nextRequestId(): number {
     this.lastRequestId = this.lastRequestId >= 0x7fffffff ? 1 : this.lastRequestId + 1;
     return this.lastRequestId;
+  }
+
+  /** The store's cursors; a backend without any (a test's fake engine) has none to close. */
+  private cursorRegistry(): CursorRegistry | undefined {
+    return (this.backend.store as Partial<StandInStore>).cursors;
+  }
+
+  /** Closes idle cursors and the cursors of timed-out sessions periodically, as mongod does. */
+  private startCursorReaper(): void {
+    const cursors = this.cursorRegistry();
+    if (cursors === undefined) return;
+    const { cursorTimeoutMs, sessionTimeoutMs } = this.options;
+    const interval = Math.min(MAX_CURSOR_REAP_INTERVAL_MS, cursorTimeoutMs, sessionTimeoutMs);
+    this.cursorReaper = setInterval(() => cursors.reap(this.options), interval);
+    this.cursorReaper.unref();
   }
 
   /** Deletes expired documents periodically, as mongod's TTL monitor does (never exactly on time). */

@@ -9,8 +9,9 @@ import { hostInfoCommand } from './host-info.command';
 import { createServerStatusCommand } from './server-status.command';
 
 /**
- * The handshake, diagnostic and session commands of a standalone mongod 7.0 that do not
- * touch data. Data commands live with the storage engine (`data-commands.ts`).
+ * The handshake and diagnostic commands of a standalone mongod 7.0 that do not touch data.
+ * Data commands live with the storage engine (`data-commands.ts`), session commands with
+ * the cursors they end (`session-commands.ts`).
  */
 export function createAdminCommands(state: StandInState): Readonly<Record<string, CommandHandler>> {
   const noop: CommandHandler = () => ({});
@@ -37,12 +38,6 @@ export function createAdminCommands(state: StandInState): Readonly<Record<string
       you: state.connections.get(context.connectionId)?.remote ?? '',
     }),
     getLog: getLogCommand,
-    // Sessions are tolerated everywhere (`lsid`) and have no server-side state to end.
-    endSessions: noop,
-    killSessions: noop,
-    killAllSessions: noop,
-    killAllSessionsByPattern: noop,
-    refreshSessions: noop,
     configureFailPoint: (command) => state.failPoints.configure(command),
     replSetGetStatus: () => {
       throw new CommandFailure(

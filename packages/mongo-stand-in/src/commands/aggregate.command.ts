@@ -78,7 +78,10 @@ function sourceDocuments(
  * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target.
  * `$changeStream` needs a replica set (40573); `$merge` and `explain` are refused.
  */
-export const aggregateCommand: CommandHandler = (command, { dbName, store, connectionId }) => {
+export const aggregateCommand: CommandHandler = (
+  command,
+  { dbName, store, connectionId, sessionKey },
+) => {
   const target: unknown = command[commandName(command)];
   const databaseWide = target === 1;
   const name = databaseWide ? undefined : validateCollectionName(dbName, target);
@@ -117,11 +120,12 @@ export const aggregateCommand: CommandHandler = (command, { dbName, store, conne
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
   if (outIndex >= 0) {
     writeOut(store, dbName, pipeline[outIndex].$out, results);
-    return cursorReply(store.cursors.open(ns, [], { connectionId }), 'firstBatch');
+    return cursorReply(store.cursors.open(ns, [], { connectionId, sessionKey }), 'firstBatch');
   }
   const batch = store.cursors.open(ns, results, {
     batchSize: cursorBatchSize(command),
     connectionId,
+    sessionKey,
   });
   return cursorReply(batch, 'firstBatch');
 };

@@ -17,6 +17,7 @@ import { killCursorsCommand } from './kill-cursors.command';
 import { listCollectionsCommand } from './list-collections.command';
 import { listDatabasesCommand } from './list-databases.command';
 import { listIndexesCommand } from './list-indexes.command';
+import { sessionCommands } from './session-commands';
 import { updateCommand } from './update.command';
 
 /**
@@ -44,4 +45,5 @@ export const dataCommands: Readonly<Record<string, CommandHandler>> = Object.fre
   dropDatabase: dropDatabaseCommand,
   explain: explainCommand,
   listDatabases: listDatabasesCommand,
+  ...sessionCommands,
 });

@@ -16,7 +16,10 @@ import { cursorReply } from './cursor-reply';
  * batchSize, singleBatch; `hint` is ignored, `min`/`max` and tailable cursors are refused.
  * The results are snapshotted into a cursor whose first batch is in the reply.
  */
-export const findCommand: CommandHandler = (command, { dbName, store, connectionId }) => {
+export const findCommand: CommandHandler = (
+  command,
+  { dbName, store, connectionId, sessionKey },
+) => {
   const name = collectionArgument(command, dbName);
   for (const unsupported of ['min', 'max']) {
     if (command[unsupported] !== undefined) {
@@ -50,6 +53,7 @@ export const findCommand: CommandHandler = (command, { dbName, store, connection
     batchSize,
     singleBatch,
     connectionId,
+    sessionKey,
   });
   return cursorReply(batch, 'firstBatch');
 };

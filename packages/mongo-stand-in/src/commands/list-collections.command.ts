@@ -13,7 +13,7 @@ import { cursorReply } from './cursor-reply';
  */
 export const listCollectionsCommand: CommandHandler = (
   command,
-  { dbName, store, connectionId },
+  { dbName, store, connectionId, sessionKey },
 ) => {
   validateDatabaseName(dbName);
   const matcher = compileFilter(optionalDocument(command, 'filter'));
@@ -39,6 +39,7 @@ export const listCollectionsCommand: CommandHandler = (
   const batch = store.cursors.open(`${dbName}.$cmd.listCollections`, listed, {
     batchSize: cursorBatchSize(command),
     connectionId,
+    sessionKey,
   });
   return cursorReply(batch, 'firstBatch');
 };

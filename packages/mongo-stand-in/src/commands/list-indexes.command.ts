@@ -4,7 +4,10 @@ import { collectionArgument, cursorBatchSize } from './command-args';
 import { cursorReply } from './cursor-reply';
 
 /** `listIndexes`: a cursor over the collection's index specs; 26 on a missing collection. */
-export const listIndexesCommand: CommandHandler = (command, { dbName, store, connectionId }) => {
+export const listIndexesCommand: CommandHandler = (
+  command,
+  { dbName, store, connectionId, sessionKey },
+) => {
   const name = collectionArgument(command, dbName);
   const collection = store.getCollection(dbName, name);
   if (!collection)
@@ -13,6 +16,7 @@ export const listIndexesCommand: CommandHandler = (command, { dbName, store, con
   const batch = store.cursors.open(`${dbName}.${name}`, specs, {
     batchSize: cursorBatchSize(command),
     connectionId,
+    sessionKey,
   });
   return cursorReply(batch, 'firstBatch');
 };

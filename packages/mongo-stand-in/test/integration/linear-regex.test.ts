@@ -15,7 +15,7 @@ const FAST_MS = 500;
 describe('regular expressions on RE2', () => {
   let server: StandInServer;
   let client: MongoClient;
-  let texts: Collection<Document>;
+  let texts: Collection<{ _id: number } & Document>;
 
   beforeAll(async () => {
     server = await startStandIn();

@@ -5,7 +5,13 @@ import { resolveStandInOptions } from '../../src/stand-in-options';
 describe('resolveStandInOptions', () => {
   it('applies the defaults and freezes the result', () => {
     const resolved = resolveStandInOptions();
-    expect(resolved).toEqual({ port: 0, host: '127.0.0.1', ttlMonitorIntervalMs: 60_000 });
+    expect(resolved).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      ttlMonitorIntervalMs: 60_000,
+      cursorTimeoutMs: 600_000,
+      sessionTimeoutMs: 1_800_000,
+    });
     expect(Object.isFrozen(resolved)).toBe(true);
     expect(resolveStandInOptions({ port: 27018, ttlMonitorIntervalMs: 50 })).toMatchObject({
       port: 27018,
@@ -20,6 +26,8 @@ describe('resolveStandInOptions', () => {
     [{ host: '0.0.0.0' }, "host must be '127.0.0.1' (loopback only), got '0.0.0.0'"],
     [{ ttlMonitorIntervalMs: 0 }, 'ttlMonitorIntervalMs must be an integer from 10'],
     [{ ttlMonitorIntervalMs: Number.NaN }, 'got NaN'],
+    [{ cursorTimeoutMs: 5 }, 'cursorTimeoutMs must be an integer from 10 to 2147483647, got 5'],
+    [{ sessionTimeoutMs: 1.5 }, 'sessionTimeoutMs must be an integer from 10'],
   ])('rejects %j with a StandInOptionsError saying what is allowed', (options, message) => {
     expect(() => resolveStandInOptions(options as never)).toThrow(StandInOptionsError);
     expect(() => resolveStandInOptions(options as never)).toThrow(message);
