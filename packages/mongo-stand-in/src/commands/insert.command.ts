@@ -2,13 +2,15 @@ import { ObjectId, type Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { cloneDocument } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
+import { checkStorable } from '../engine/document-limits';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
 import { runStatement, withWriteErrors } from './write-errors';
 
 /**
  * `insert`: stores `documents` (a kind-1 sequence is merged into the body by the router),
  * generating a leading ObjectId `_id` where missing. Ordered inserts stop at the first write
- * error; unordered ones go on. Reply `{ n, writeErrors? }`.
+ * error; unordered ones go on. A document mongod would not store (over 16 MiB, nested over
+ * 100 levels) is a write error. Reply `{ n, writeErrors? }`.
  */
 export const insertCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
@@ -31,6 +33,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
         throw new CommandFailure(2, 'BadValue', 'each document to insert must be an object');
       const document =
         '_id' in raw ? cloneDocument(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
+      checkStorable(document, 'insert');
       collection.insert(document);
       n += 1;
     });

@@ -78,15 +78,28 @@ export interface WriteLocation {
   readonly key: string;
 }
 
+/** mongod pads an array with at most this many nulls to reach the index an update names. */
+const MAX_ARRAY_PADDING = 1_500_000;
+
 /** Reads a field of a container (arrays by numeric index); inherited properties are missing. */
 export function readField(parent: Container, key: string): unknown {
   return isArray(parent) ? (isIndex(key) ? parent[Number(key)] : undefined) : ownField(parent, key);
 }
 
-/** Writes a field of a container; writing past an array's end pads it with nulls. */
+/**
+ * Writes a field of a container; writing past an array's end pads it with nulls, up to
+ * mongod's limit (beyond it, 34 CannotBackfillArray, before anything is padded).
+ */
 export function writeField(parent: Container, key: string, value: unknown): void {
   if (isArray(parent)) {
     const index = Number(key);
+    if (index - parent.length > MAX_ARRAY_PADDING) {
+      throw new CommandFailure(
+        34,
+        'CannotBackfillArray',
+        `can't backfill more than ${MAX_ARRAY_PADDING} elements`,
+      );
+    }
     while (parent.length < index) parent.push(null);
     parent[index] = value;
   } else {

@@ -1,5 +1,6 @@
 import { identicalValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
+import { checkStorable } from './document-limits';
 import type { CollectionState } from './collection-state';
 import { findMatches } from './find-matches';
 import type { SortSpec } from './sort-documents';
@@ -35,7 +36,9 @@ export interface UpdateOutcome {
  * Runs one update statement against `db.collection`. Each matched document is updated on
  * its own (a unique-index violation stops the statement there, as in mongod, and leaves
  * that document unchanged); a document the update leaves identical is not rewritten and
- * not counted as modified. Throws CommandFailure/DuplicateKeyError for the write error.
+ * not counted as modified. A result mongod would not store (see document-limits.ts) is
+ * refused like a unique-index violation. Throws CommandFailure/DuplicateKeyError for the
+ * write error.
  */
 export function updateDocuments(
   store: StandInStore,
@@ -49,6 +52,7 @@ export function updateDocuments(
   if (matches.length === 0) {
     if (!statement.upsert) return { matched: 0, modified: 0 };
     const document = buildUpsertDocument(statement.query, statement.update);
+    checkStorable(document, 'upsert');
     store.collectionForWrite(dbName, name).collection.insert(document);
     return { matched: 0, modified: 0, upserted: { _id: document._id }, after: document };
   }
@@ -60,6 +64,7 @@ export function updateDocuments(
       upsertInsert: false,
     });
     if (!identicalValues(document, updated)) {
+      checkStorable(updated, 'update');
       collection!.replace(canonicalKey(document._id), updated);
       modified += 1;
     }

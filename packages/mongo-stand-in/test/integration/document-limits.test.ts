@@ -1,0 +1,128 @@
+/**
+ * What mongod 7.0 refuses to store, refused through the driver with its codes, and nothing
+ * written: arrays padded past 1,500,000 nulls, documents over 16 MiB, nesting over 100
+ * levels. One such update used to grow the stand-in until V8 died, taking the host test
+ * process with it, or stored a document no client could read back.
+ */
+import { MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
+import { startStandIn, type StandInServer } from '../../src/start-stand-in';
+
+type NumberedDocument = Document & { _id: number };
+
+const MIB = 1024 * 1024;
+
+/** A document whose deepest field sits at `depth` (a top-level field is at depth 1). */
+function nestedTo(depth: number): Document {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level++) value = { a: value };
+  return value as Document;
+}
+
+async function refusal(write: Promise<unknown>): Promise<MongoServerError> {
+  const error = await write.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MongoServerError);
+  return error as MongoServerError;
+}
+
+describe('document limits through the driver', () => {
+  let server: StandInServer;
+  let client: MongoClient;
+  let collection: Collection<NumberedDocument>;
+  let testNumber = 0;
+
+  beforeAll(async () => {
+    server = await startStandIn();
+    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.stop();
+  });
+
+  beforeEach(() => {
+    testNumber += 1;
+    collection = client.db('document_limits').collection<NumberedDocument>(`c${testNumber}`);
+  });
+
+  afterEach(async () => {
+    await collection.drop().catch(() => undefined);
+  });
+
+  it('refuses to pad an array past 1,500,000 nulls (34 CannotBackfillArray)', async () => {
+    await collection.insertOne({ _id: 1, a: [] });
+    const error = await refusal(collection.updateOne({ _id: 1 }, { $set: { 'a.150000000': 1 } }));
+    expect(error.code).toBe(34);
+    expect(error.message).toBe("can't backfill more than 1500000 elements");
+    await refusal(collection.updateOne({ _id: 1 }, { $set: { 'a.1500001': 1 } }));
+    expect(await collection.findOne({ _id: 1 })).toEqual({ _id: 1, a: [] });
+    await collection.updateOne({ _id: 1 }, { $set: { 'a.3': 1 } });
+    expect(await collection.findOne({ _id: 1 })).toEqual({ _id: 1, a: [null, null, null, 1] });
+    await expect(client.db('admin').command({ ping: 1 })).resolves.toEqual({ ok: 1 });
+  });
+
+  it('refuses an update that grows a document past 16 MiB (17419), leaving it as it was', async () => {
+    const nineMiB = 'x'.repeat(9 * MIB);
+    await collection.insertOne({ _id: 1, a: nineMiB });
+    const error = await refusal(
+      collection.updateOne({ _id: 1 }, { $set: { b: 'y'.repeat(8 * MIB) } }),
+    );
+    expect(error).toMatchObject({ code: 17419 });
+    expect(error.message).toBe('Resulting document after update is larger than 16777216');
+    const piped = await refusal(collection.updateOne({ _id: 1 }, [{ $set: { b: '$a' } }]));
+    expect(piped.code).toBe(17419);
+    const stored = await collection.findOne({ _id: 1 });
+    expect(Object.keys(stored!)).toEqual(['_id', 'a']);
+    expect((stored!.a as string).length).toBe(9 * MIB);
+  });
+
+  it('refuses an upsert that would insert more than 16 MiB (17420), inserting nothing', async () => {
+    const nineMiB = 'x'.repeat(9 * MIB);
+    const error = await refusal(
+      collection.updateOne({ _id: 1, a: nineMiB }, [{ $set: { b: '$a' } }], { upsert: true }),
+    );
+    expect(error).toMatchObject({ code: 17420 });
+    expect(error.message).toBe('Document to upsert is larger than 16777216');
+    expect(await collection.countDocuments({})).toBe(0);
+  });
+
+  it('refuses to insert a document over 16 MiB (2 BadValue)', async () => {
+    const error = await refusal(collection.insertOne({ _id: 1, a: 'x'.repeat(16 * MIB) }));
+    expect(error.code).toBe(2);
+    expect(error.message).toMatch(
+      /^object to insert too large\. size in bytes: \d+, max size: 16777216$/,
+    );
+    expect(await collection.countDocuments({})).toBe(0);
+  });
+
+  it('stores 100 levels of nesting and refuses 101 on insert (74 Overflow)', async () => {
+    await collection.insertOne({ _id: 1, ...nestedTo(100) });
+    const error = await refusal(collection.insertOne({ _id: 2, ...nestedTo(101) }));
+    expect(error.code).toBe(74);
+    expect(error.message).toBe('cannot insert document because it exceeds 100 levels of nesting');
+    // Empty documents and arrays add no level.
+    await collection.insertOne({ _id: 3, ...nestedTo(99), b: nestedTo(99), c: {} });
+    expect(await collection.countDocuments({})).toBe(2);
+  });
+
+  it('refuses an update that nests deeper than 100 levels (74 Overflow)', async () => {
+    await collection.insertOne({ _id: 1 });
+    const path = (depth: number): string => Array.from({ length: depth }, () => 'a').join('.');
+    await collection.updateOne({ _id: 1 }, { $set: { [path(100)]: 1 } });
+    const error = await refusal(
+      collection.updateOne({ _id: 1 }, { $set: { [`b.${path(100)}`]: 1 } }),
+    );
+    expect(error).toMatchObject({ code: 74 });
+    expect(error.message).toBe('Document exceeds maximum nesting depth of 100');
+    expect(await collection.findOne({ _id: 1 })).toEqual({ _id: 1, ...nestedTo(100) });
+    const upsert = await refusal(
+      collection.updateOne({ _id: 2 }, { $set: { [path(101)]: 1 } }, { upsert: true }),
+    );
+    expect(upsert.code).toBe(74);
+    expect(await collection.countDocuments({})).toBe(1);
+  });
+});
