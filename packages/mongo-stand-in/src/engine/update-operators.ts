@@ -23,6 +23,17 @@ const typeMismatch = (message: string): CommandFailure =>
 const badValue = (message: string): CommandFailure => new CommandFailure(2, 'BadValue', message);
 const idOf = (document: Document): string => `{_id: ${formatValue(document._id)}}`;
 
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * `$inc`/`$mul` arithmetic with mongod's types: Decimal128 if either operand is one, else a
+ * double if either is one; two ints give an int, widened to a long when the result leaves
+ * the int32 range; a long with an int or a long gives a long. undefined when a long result
+ * overflows int64 (mongod refuses the update then).
+ */
 function arithmetic(a: unknown, b: unknown, op: 'add' | 'mul'): unknown {
   const decimal = bsonTag(a) === 'Decimal128' || bsonTag(b) === 'Decimal128';
   const x = numericValue(a);
@@ -31,12 +42,23 @@ function arithmetic(a: unknown, b: unknown, op: 'add' | 'mul'): unknown {
     const result = op === 'add' ? Number(x) + Number(y) : Number(x) * Number(y);
     return Decimal128.fromString(String(result));
   }
-  const long = bsonTypeOf(a) === 'long' || bsonTypeOf(b) === 'long';
-  if (long && isInteger(Number(x)) && isInteger(Number(y))) {
+  const [typeA, typeB] = [bsonTypeOf(a), bsonTypeOf(b)];
+  const integral = (type: string): boolean => type === 'int' || type === 'long';
+  if (integral(typeA) && integral(typeB)) {
     const result = op === 'add' ? BigInt(x) + BigInt(y) : BigInt(x) * BigInt(y);
-    return Long.fromBigInt(result);
+    if (typeA === 'int' && typeB === 'int' && result >= INT32_MIN && result <= INT32_MAX) {
+      return Number(result);
+    }
+    return result >= INT64_MIN && result <= INT64_MAX ? Long.fromBigInt(result) : undefined;
   }
   return op === 'add' ? Number(x) + Number(y) : Number(x) * Number(y);
+}
+
+/** A number as mongod's SafeNum prints it in arithmetic errors: `(NumberLong)9223372036854775807`. */
+function describeNumber(value: unknown): string {
+  const type = bsonTypeOf(value);
+  const prefix = type === 'int' ? 'NumberInt' : type === 'long' ? 'NumberLong' : 'NumberDouble';
+  return `(${prefix})${String(numericValue(value))}`;
 }
 
 function numericUpdate(name: '$inc' | '$mul', op: 'add' | 'mul'): UpdateOperator {
@@ -63,7 +85,13 @@ function numericUpdate(name: '$inc' | '$mul', op: 'add' | 'mul'): UpdateOperator
         `Cannot apply ${name} to a value of non-numeric type. ${idOf(document)} has the field '${location.key}' of non-numeric type ${bsonTypeOf(current)}`,
       );
     }
-    writeField(location.parent, location.key, arithmetic(current, argument, op));
+    const result = arithmetic(current, argument, op);
+    if (result === undefined) {
+      throw badValue(
+        `Failed to apply ${name} operations to current value (${describeNumber(current)}) for document ${idOf(document)}`,
+      );
+    }
+    writeField(location.parent, location.key, result);
   };
 }
 
