@@ -32,6 +32,13 @@ export interface ConnectionServices {
 /** Sends one reply; `moreToCome` marks a reply of an exhaust stream. */
 type Respond = (reply: Document, moreToCome: boolean) => void;
 
+/**
+ * Requests a connection holds, undecoded, while an earlier one waits (an awaitable `hello`,
+ * a blocking fail point): past this, it stops reading its socket until they are answered,
+ * so that a client pipelining behind a wait is held back by TCP rather than by our memory.
+ */
+const MAX_QUEUED_REQUEST_BYTES = 16 * 1024 * 1024;
+
 /** Commands an OP_QUERY may still carry (MongoDB ≥ 5.1 accepts only the handshake). */
 const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
@@ -43,10 +50,18 @@ const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
  * awaitable `hello` of driver monitors (held for `maxAwaitTimeMS`, then streamed again
  * and again when the client allows exhaust) and a `failCommand` fail point with
  * `blockConnection`.
+ *
+ * Back-pressure: while the socket has replies the client has not read (`write` returned
+ * false) or too many requests are queued, the connection stops reading and answering until
+ * they drain, so a client that does not read, or floods a waiting connection, costs a
+ * bounded amount of memory.
  */
 export class StandInConnection {
   private readonly framer = new MessageFramer();
   private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Replies wait in the socket for the client to read them ('drain' not yet emitted). */
+  private repliesPending = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -61,10 +76,24 @@ export class StandInConnection {
     // A reset by the peer is an ordinary end of connection here; 'close' follows it.
     socket.on('error', () => undefined);
     socket.on('close', () => this.dispose());
+    socket.on('drain', () => {
+      this.repliesPending = false;
+      this.drain();
+    });
   }
 
   get id(): number {
     return this.info.id;
+  }
+
+  /** Bytes held for this client: queued requests and replies it has not read yet. */
+  get backlogBytes(): number {
+    return this.queuedBytes + this.socket.writableLength;
+  }
+
+  /** Whether the connection has stopped reading its socket until its backlog drains. */
+  get readingPaused(): boolean {
+    return this.socket.isPaused();
   }
 
   /** Closes the connection at once, dropping queued messages. */
@@ -76,7 +105,10 @@ export class StandInConnection {
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     try {
-      this.queue.push(...this.framer.push(chunk));
+      for (const message of this.framer.push(chunk)) {
+        this.queue.push(message);
+        this.queuedBytes += message.length;
+      }
     } catch {
       // A bad length prefix leaves no way to find the next message: mongod hangs up too.
       this.destroy();
@@ -86,9 +118,16 @@ export class StandInConnection {
   }
 
   private drain(): void {
-    while (!this.closed && this.timer === undefined && this.queue.length > 0) {
+    while (
+      !this.closed &&
+      this.timer === undefined &&
+      !this.repliesPending &&
+      this.queue.length > 0
+    ) {
+      const message = this.queue.shift() as Buffer;
+      this.queuedBytes -= message.length;
       try {
-        this.process(this.queue.shift() as Buffer);
+        this.process(message);
       } catch (error) {
         // A bug of the stand-in itself: never let it take the process down with it.
         process.stderr.write(
@@ -97,6 +136,15 @@ export class StandInConnection {
         this.destroy();
       }
     }
+    this.adjustReading();
+  }
+
+  /** Reads the socket only while nothing is piling up for this client. */
+  private adjustReading(): void {
+    if (this.closed) return;
+    const hold = this.repliesPending || this.queuedBytes > MAX_QUEUED_REQUEST_BYTES;
+    if (hold && !this.socket.isPaused()) this.socket.pause();
+    else if (!hold && this.socket.isPaused()) this.socket.resume();
   }
 
   private process(message: Buffer): void {
@@ -262,13 +310,15 @@ export class StandInConnection {
   }
 
   private write(bytes: Buffer): void {
-    if (!this.closed && this.socket.writable) this.socket.write(bytes);
+    if (this.closed || !this.socket.writable) return;
+    if (!this.socket.write(bytes)) this.repliesPending = true;
   }
 
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
+    this.queuedBytes = 0;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.onClosed(this);

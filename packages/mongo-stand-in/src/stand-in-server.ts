@@ -67,6 +67,20 @@ export class StandInWireServer {
     return this.connections.size;
   }
 
+  /** Bytes held for clients: requests queued behind a wait and replies not yet read. */
+  get backlogBytes(): number {
+    let bytes = 0;
+    for (const connection of this.connections) bytes += connection.backlogBytes;
+    return bytes;
+  }
+
+  /** Connections that stopped reading until their clients catch up (back-pressure). */
+  get pausedConnectionCount(): number {
+    let paused = 0;
+    for (const connection of this.connections) if (connection.readingPaused) paused += 1;
+    return paused;
+  }
+
   /**
    * Starts listening. Idempotent: later calls return the same promise.
    * @throws the listen error (for example EADDRINUSE), or Error when already stopped.
