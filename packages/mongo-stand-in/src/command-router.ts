@@ -68,7 +68,7 @@ export class CommandRouter {
         );
       }
       refuseWhatAStandaloneRefuses(name, command, context);
-      const reply = atCommandTime(() => handler(command, context));
+      const reply = atCommandTime(() => handler(command, context), command.maxTimeMS);
       return { ...reply, ok: 1 };
     } catch (error) {
       if (error instanceof CommandFailure) return error.toReply();

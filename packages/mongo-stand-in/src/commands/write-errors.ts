@@ -1,10 +1,12 @@
 import type { Document } from 'bson';
 import { CommandFailure } from '../command-types';
+import { ErrorCodes } from '../error-codes';
 
 /**
  * Runs one statement of a write command; a CommandFailure it throws becomes a write error
  * (`{ index, code, errmsg, ...extra }` — keyPattern/keyValue for E11000) and anything else
- * propagates. Returns false when the statement failed.
+ * propagates, as does an expired `maxTimeMS`: mongod fails the whole command for it.
+ * Returns false when the statement failed.
  */
 export function runStatement(
   index: number,
@@ -15,7 +17,9 @@ export function runStatement(
     statement();
     return true;
   } catch (error) {
-    if (!(error instanceof CommandFailure)) throw error;
+    if (!(error instanceof CommandFailure) || error.code === ErrorCodes.MaxTimeMSExpired) {
+      throw error;
+    }
     writeErrors.push({ index, code: error.code, errmsg: error.message, ...error.extra });
     return false;
   }

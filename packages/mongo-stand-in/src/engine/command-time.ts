@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
-import { isPlainDocument } from './bson-value';
+import { CommandFailure } from '../command-types';
+import { isNumeric, isPlainDocument, numericValue } from './bson-value';
 import { isArray } from './intrinsics';
 import { setOwnField } from './own-fields';
 
@@ -14,15 +15,58 @@ import { setOwnField } from './own-fields';
 
 let commandTime: Date | undefined;
 
-/** Runs one command with one `$$NOW`. */
-export function atCommandTime<T>(run: () => T): T {
-  const outer = commandTime;
+/*
+ * `maxTimeMS`: the command's deadline, checked by the loops that can run long (every
+ * document a filter tests, every document a pipeline stage reads) through
+ * {@link checkDeadline}. The clock is read once per DEADLINE_STRIDE checks, so the check
+ * costs next to nothing per document.
+ */
+let deadline = Number.POSITIVE_INFINITY;
+let checksUntilClock = 0;
+const DEADLINE_STRIDE = 64;
+const MAX_TIME_MS_LIMIT = 2_147_483_647;
+
+/**
+ * Runs one command with one `$$NOW` and, when `maxTimeMS` is a positive number, a deadline.
+ * @throws CommandFailure 2 (BadValue) for a `maxTimeMS` that is not an integer in range.
+ */
+export function atCommandTime<T>(run: () => T, maxTimeMS?: unknown): T {
+  const outer = { commandTime, deadline, checksUntilClock };
   commandTime = new Date();
+  const limit = maxTimeMsOf(maxTimeMS);
+  deadline = limit > 0 ? commandTime.getTime() + limit : Number.POSITIVE_INFINITY;
+  checksUntilClock = 0;
   try {
     return run();
   } finally {
-    commandTime = outer;
+    ({ commandTime, deadline, checksUntilClock } = outer);
   }
+}
+
+/** Fails the command with 50 MaxTimeMSExpired once its `maxTimeMS` has passed. */
+export function checkDeadline(): void {
+  if (deadline === Number.POSITIVE_INFINITY) return;
+  if (checksUntilClock > 0) {
+    checksUntilClock -= 1;
+    return;
+  }
+  checksUntilClock = DEADLINE_STRIDE;
+  if (Date.now() >= deadline) {
+    throw new CommandFailure(50, 'MaxTimeMSExpired', 'operation exceeded time limit');
+  }
+}
+
+function maxTimeMsOf(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  const limit = isNumeric(value) ? Number(numericValue(value)) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_TIME_MS_LIMIT) {
+    throw new CommandFailure(
+      2,
+      'BadValue',
+      `${String(value)} value for maxTimeMS is out of range [0, ${MAX_TIME_MS_LIMIT}]`,
+    );
+  }
+  return limit;
 }
 
 /** `$$NOW` of the command being run (the current time outside a command). */

@@ -9,6 +9,7 @@ import { Lazy, type Iterator } from 'mingo/lazy';
 import type { CollectionResolver, Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
 import { BSON_FIELD_OPERATORS } from './bson-predicates';
+import { checkDeadline } from './command-time';
 import { RegExpClass } from './intrinsics';
 import { LinearRegExp } from './linear-regex';
 import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
@@ -66,10 +67,26 @@ const bsonPipelineOperators = {
   },
 };
 
+/** Every pipeline stage reads its input through a maxTimeMS check (see command-time.ts). */
+const deadlineCheckedPipelineOperators = Object.fromEntries(
+  Object.entries({ ...mingoPipeline, ...bsonPipelineOperators }).map(([name, operator]) => [
+    name,
+    (collection: Iterator, expression: unknown, options: unknown): Iterator =>
+      operator(
+        collection.map((document: unknown) => {
+          checkDeadline();
+          return document;
+        }),
+        expression,
+        options,
+      ),
+  ]),
+);
+
 const CONTEXT = Context.init({
   accumulator: { ...accumulatorOperators },
   expression: { ...expressionOperators, ...REGEX_EXPRESSION_OPERATORS },
-  pipeline: { ...pipelineOperators, ...bsonPipelineOperators },
+  pipeline: deadlineCheckedPipelineOperators,
   projection: { ...projectionOperators },
   query: { ...queryOperators, ...BSON_FIELD_OPERATORS, ...linearRegexQueryOperators },
   window: { ...windowOperators },

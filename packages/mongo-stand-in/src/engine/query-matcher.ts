@@ -2,7 +2,7 @@ import { Query } from 'mingo/query';
 import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
-import { bindNowInFilter, commandNow } from './command-time';
+import { bindNowInFilter, checkDeadline, commandNow } from './command-time';
 import { compileFastFilter } from './fast-filter';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
@@ -24,6 +24,15 @@ const cache = new Map<string, DocumentMatcher>();
  * CommandFailure with mongod's code (2 BadValue for unknown operators).
  */
 export function compileFilter(filter: unknown): DocumentMatcher {
+  const matcher = compileCachedFilter(filter);
+  // Scans test every document with the filter: that is where maxTimeMS is honoured.
+  return (document) => {
+    checkDeadline();
+    return matcher(document);
+  };
+}
+
+function compileCachedFilter(filter: unknown): DocumentMatcher {
   if (filter === undefined || filter === null) return MATCH_ALL;
   if (!isPlainDocument(filter)) {
     throw new CommandFailure(14, 'TypeMismatch', 'filter must be an object');
