@@ -1,3 +1,4 @@
+import { refuseMissingHintedIndex } from '../engine/index-hint';
 import { ObjectId, type Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { cloneDocument } from '../engine/bson-clone';
@@ -114,6 +115,7 @@ export const aggregateCommand: CommandHandler = (
       '$out can only be the final stage in the pipeline',
     );
   }
+  if (name !== undefined) refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   const source = name === undefined ? [] : sourceDocuments(store, dbName, name, pipeline[0]);
   const body = outIndex >= 0 ? pipeline.slice(0, outIndex) : pipeline;
   const results = runPipeline(source, body, (other) => store.readDocuments(dbName, other));

@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../command-types';
+import { refuseMissingHintedIndex } from '../engine/index-hint';
 import { readDocuments } from '../engine/read-query';
 import {
   collectionArgument,
@@ -14,6 +15,7 @@ export const countCommand: CommandHandler = (command, { dbName, store }) => {
   const skip = optionalCount(command, 'skip') ?? 0;
   const limit = Math.abs(Math.trunc(optionalNumber(command, 'limit') ?? 0));
   const collection = store.getCollection(dbName, name);
+  refuseMissingHintedIndex(collection, command.hint);
   const everything = !filter || Object.keys(filter).length === 0;
   if (collection && everything && skip === 0 && limit === 0) return { n: collection.size };
   return { n: readDocuments(store, dbName, name, { filter, skip, limit }).length };

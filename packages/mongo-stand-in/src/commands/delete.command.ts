@@ -1,11 +1,12 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
+import { refuseMissingHintedIndex } from '../engine/index-hint';
 import { deleteDocuments } from '../engine/write-operations';
 import { collectionArgument, optionalBoolean, optionalNumber, requiredArray } from './command-args';
 import { runStatement, withWriteErrors } from './write-errors';
 
-function statementOf(raw: unknown): { q: Document; justOne: boolean } {
+function statementOf(raw: unknown): { q: Document; justOne: boolean; hint: unknown } {
   if (!isPlainDocument(raw) || !isPlainDocument(raw.q)) {
     throw new CommandFailure(
       40414,
@@ -28,7 +29,7 @@ function statementOf(raw: unknown): { q: Document; justOne: boolean } {
       `The limit field in delete objects must be 0 or 1. Got ${limit}`,
     );
   }
-  return { q: raw.q, justOne: limit === 1 };
+  return { q: raw.q, justOne: limit === 1, hint: raw.hint };
 }
 
 /** `delete`: runs `deletes` ({ q, limit: 0 | 1 }) in order. Reply `{ n, writeErrors? }`. */
@@ -39,9 +40,10 @@ export const deleteCommand: CommandHandler = (command, { dbName, store }) => {
   const writeErrors: Document[] = [];
   let n = 0;
   for (let index = 0; index < statements.length; index++) {
-    const { q, justOne } = statements[index];
+    const { q, justOne, hint } = statements[index];
     const ok = runStatement(index, writeErrors, () => {
       store.assertWritable(dbName, name);
+      refuseMissingHintedIndex(store.getCollection(dbName, name), hint);
       n += deleteDocuments(store.getCollection(dbName, name), q, justOne).length;
     });
     if (!ok && ordered) break;

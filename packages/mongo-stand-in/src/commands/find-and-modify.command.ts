@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { cloneDocument } from '../engine/bson-clone';
+import { refuseMissingHintedIndex } from '../engine/index-hint';
 import { projectDocuments } from '../engine/projection';
 import { parseSortSpec } from '../engine/sort-documents';
 import { parseUpdate } from '../engine/update-apply';
@@ -39,6 +40,7 @@ export const findAndModifyCommand: CommandHandler = (command, { dbName, store })
       "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
     );
   }
+  refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   if (remove) {
     store.assertWritable(dbName, name);
     const [removed] = deleteDocuments(store.getCollection(dbName, name), query, true, sort);

@@ -1,4 +1,5 @@
 import { CommandFailure, type CommandHandler } from '../command-types';
+import { refuseMissingHintedIndex } from '../engine/index-hint';
 import { projectDocuments } from '../engine/projection';
 import { readDocuments } from '../engine/read-query';
 import { parseSortSpec } from '../engine/sort-documents';
@@ -13,7 +14,7 @@ import { cursorReply } from './cursor-reply';
 
 /**
  * `find`: filter, sort, projection, skip, limit (a negative limit means one batch),
- * batchSize, singleBatch; `hint` is ignored, `min`/`max` and tailable cursors are refused.
+ * batchSize, singleBatch; a `hint` must name an existing index (the stand-in still plans on its own), `min`/`max` and tailable cursors are refused.
  * The results are snapshotted into a cursor whose first batch is in the reply.
  */
 export const findCommand: CommandHandler = (
@@ -37,6 +38,7 @@ export const findCommand: CommandHandler = (
       `error processing query: ns=${dbName}.${name} tailable cursor requested on non capped collection`,
     );
   }
+  refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   const rawLimit = optionalNumber(command, 'limit') ?? 0;
   const limit = Math.abs(Math.trunc(rawLimit));
   const singleBatch = (optionalBoolean(command, 'singleBatch') ?? false) || rawLimit < 0;

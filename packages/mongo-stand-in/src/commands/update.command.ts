@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
+import { refuseMissingHintedIndex } from '../engine/index-hint';
 import { parseUpdate } from '../engine/update-apply';
 import { updateDocuments } from '../engine/write-operations';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
@@ -42,6 +43,7 @@ export const updateCommand: CommandHandler = (command, { dbName, store }) => {
   for (let index = 0; index < statements.length; index++) {
     const statement = statements[index];
     const ok = runStatement(index, writeErrors, () => {
+      refuseMissingHintedIndex(store.getCollection(dbName, name), statement.hint);
       const update = parseUpdate(statement.u, statement.arrayFilters);
       const multi = optionalBoolean(statement, 'multi') ?? false;
       if (multi && update.kind === 'replacement') {
