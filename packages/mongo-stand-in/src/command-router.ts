@@ -1,5 +1,8 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
+import { refuseUnsupportedCollation } from './commands/collation-refusal';
+import { refuseUnknownFields } from './commands/command-fields';
+import { refuseInvalidWriteConcern } from './commands/write-concern';
 import { atCommandTime } from './engine/command-time';
 import { ErrorCodes } from './error-codes';
 import type { StandInState } from './stand-in-state';
@@ -19,8 +22,9 @@ const ADMIN_ONLY_COMMANDS = new Set([
 
 /**
  * Picks the handler of a command by its name (the first key of the body), refuses what a
- * standalone mongod 7.0 refuses before any handler sees it (transactions, change streams,
- * admin-only commands on other databases), and turns the outcome into a reply document
+ * standalone mongod 7.0 refuses before any handler sees it (unknown fields, transactions,
+ * write concerns only a replica set satisfies, change streams, admin-only commands on other
+ * databases) and collations the stand-in does not implement, and turns the outcome into a reply document
  * with `ok`. Never throws: every failure becomes an `ok: 0` reply.
  */
 export class CommandRouter {
@@ -89,7 +93,10 @@ function refuseWhatAStandaloneRefuses(
   command: Document,
   context: CommandContext,
 ): void {
+  refuseUnknownFields(name, command);
   if (TRANSACTION_FIELDS.some((field) => command[field] !== undefined)) refuseTransactions();
+  refuseInvalidWriteConcern(command);
+  refuseUnsupportedCollation(name, command);
   if (name === 'aggregate' && opensChangeStream(command.pipeline)) {
     throw new CommandFailure(
       40573,

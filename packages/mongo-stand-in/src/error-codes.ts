@@ -27,6 +27,7 @@ export const ErrorCodes = {
   CappedPositionLost: 136,
   PrimarySteppedDown: 189,
   RetryChangeStream: 234,
+  NotImplemented: 238,
   NoSuchTransaction: 251,
   ExceededTimeLimit: 262,
   ChangeStreamFatalError: 280,

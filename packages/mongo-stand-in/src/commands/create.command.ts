@@ -2,24 +2,7 @@ import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
 import { collectionArgument, commandName } from './command-args';
-
-/** Fields every command may carry that are not options of the command itself. */
-export const GENERIC_FIELDS = new Set([
-  '$db',
-  'lsid',
-  '$clusterTime',
-  'writeConcern',
-  'readConcern',
-  'comment',
-  'maxTimeMS',
-  'apiVersion',
-  'apiStrict',
-  'apiDeprecationErrors',
-  '$readPreference',
-  'txnNumber',
-  'autocommit',
-  'startTransaction',
-]);
+import { GENERIC_FIELDS } from './command-fields';
 
 /**
  * `create`: creates a collection with its options, or a view (`viewOn`, `pipeline`).

@@ -15,7 +15,7 @@ const OPERATION_MIN_SERVER_VERSION: Readonly<Record<string, string>> = { clientB
  * Why `test` of `file` must be skipped on `target`, or `undefined` to run it. Checked in
  * this order: the file's `runOnRequirements`, the test's `skipReason`, the test's
  * `runOnRequirements`, then what the runner, the driver or a standalone cannot offer
- * (collation, sessions, other entity types, known driver limitations, operations needing a
+ * (sessions, other entity types, known driver limitations, operations needing a
  * newer server). A fail point on a server without `configureFailPoint` is only known when
  * tried (see `FailPoints`).
  */
@@ -41,12 +41,6 @@ function staticNeeds(
     const type = Object.keys(entity)[0];
     if (!SUPPORTED_ENTITY_TYPES.has(type)) return `needs ${type} entities`;
   }
-  const collationCarriers: unknown[] = [
-    ...(file.createEntities ?? []).map((entity) => entity.collection?.collectionOptions),
-    ...(file.initialData ?? []).map((data) => data.createOptions),
-    ...test.operations.map((operation) => operation.arguments),
-  ];
-  if (collationCarriers.some((value) => hasKey(value, 'collation'))) return 'needs collation';
   for (const operation of test.operations) {
     if (operation.arguments?.session !== undefined) return 'needs session entities';
     if (usesSessionLsid(operation)) return 'needs session entities ($$sessionLsid)';
