@@ -121,11 +121,11 @@ function checkToken(
   fail: (reason: UnresolvableDependencyReason, token: unknown) => Failure,
 ): Failure | undefined {
   const token = isDelayed(rawToken) ? rawToken.wrap() : rawToken;
-  if (token === undefined || token === null) return fail('undefined-type', token);
   if (typeof token === 'string' || typeof token === 'symbol') {
     if (parameter.optional || container.isRegistered(token, true)) return undefined;
     return fail('unregistered', token);
   }
+  // undefined (a circular import), null, or anything else that is not a class.
   if (typeof token !== 'function') return fail('undefined-type', token);
   if (container.isRegistered(token as InjectionToken, true)) return undefined;
   if (!parameter.explicit && BUILT_IN_TYPES.has(token)) return fail('no-token', token);
@@ -187,7 +187,6 @@ function isDelayed(token: unknown): token is { wrap: () => unknown } {
 
 function describeToken(token: unknown): string {
   if (typeof token === 'string') return `'${token}'`;
-  if (typeof token === 'symbol') return token.toString();
   if (typeof token === 'function') return describeClass(token);
   return String(token);
 }

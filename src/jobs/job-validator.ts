@@ -39,10 +39,7 @@ export async function validateJob(job: IJob, jobType: string): Promise<void> {
     if (Object.prototype.hasOwnProperty.call(job, 'constructor')) {
       throw new JobValidationError(jobType, [SHADOWED_CLASS]);
     }
-    errors = await validate(job, {
-      forbidUnknownValues: true,
-      validationError: { target: false, value: true },
-    });
+    errors = await validate(job, { forbidUnknownValues: true });
   } catch (error) {
     if (isDocketError(error)) throw error;
     const reason = `reading the job threw: ${describeThrown(error)}`;

@@ -185,6 +185,50 @@ const ViaTransform = handlerOf((jobClass) => {
   return ViaTransformHandler;
 });
 
+const ViaUnbuildableTransform = handlerOf((jobClass) => {
+  @JobHandler(jobClass)
+  class ViaUnbuildableTransformHandler implements IJobHandler<IJob> {
+    constructor(
+      @injectWithTransform(MAILER, NeedsArgs as unknown as typeof Upper) readonly name: string,
+    ) {}
+    async handle(): Promise<void> {}
+  }
+  return ViaUnbuildableTransformHandler;
+});
+
+const ViaNoConstructor = handlerOf((jobClass) => {
+  @JobHandler(jobClass)
+  class ViaNoConstructorHandler implements IJobHandler<IJob> {
+    async handle(): Promise<void> {}
+  }
+  return ViaNoConstructorHandler;
+});
+
+/** A token that is neither a string, a symbol, a class nor a `delay()` wrapper. */
+function viaToken(token: unknown): HandlerClass {
+  return handlerOf((jobClass) => {
+    @JobHandler(jobClass)
+    class ViaOddTokenHandler implements IJobHandler<IJob> {
+      constructor(@inject(token as string) readonly value: unknown) {}
+      async handle(): Promise<void> {}
+    }
+    return ViaOddTokenHandler;
+  });
+}
+
+/**
+ * A handler whose tokens were recorded the way older tsyringe versions (and hand-written
+ * decorators) record them: bare tokens by parameter index, and no reflected types at all.
+ */
+const ViaBareTokens = handlerOf((jobClass) => {
+  @JobHandler(jobClass)
+  class ViaBareTokensHandler implements IJobHandler<IJob> {
+    async handle(): Promise<void> {}
+  }
+  Reflect.defineMetadata('injectionTokens', { 0: MAILER, 1: CLOCK }, ViaBareTokensHandler);
+  return ViaBareTokensHandler;
+});
+
 const mailer: Mailer = { send: async () => undefined };
 
 /** A container whose parent holds the registrations, as an app's request scope would. */
@@ -357,6 +401,51 @@ describe('checkHandlerDependencies', () => {
     ).toMatchObject({ token: "'mailer'" });
     const container = childOf((parent) => parent.register(MAILER, { useValue: 'x' }));
     expect(() => check(container, ViaTransform)).not.toThrow();
+  });
+
+  it('checks the class of a transform', () => {
+    const container = childOf((parent) => parent.register(MAILER, { useValue: 'x' }));
+    expect(failure(container, ViaUnbuildableTransform)).toMatchObject({
+      token: 'NeedsArgs',
+      parameterIndex: 0,
+      reason: 'not-constructible',
+    });
+  });
+
+  it('accepts a handler without a constructor of its own', () => {
+    expect(() =>
+      check(
+        childOf(() => undefined),
+        ViaNoConstructor,
+      ),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['a number', 42, '42'],
+    ['null', null, 'null'],
+    ['an object that only looks like delay()', { wrap: () => Config }, '[object Object]'],
+  ])('refuses %s as a token', (_what, token, described) => {
+    expect(
+      failure(
+        childOf(() => undefined),
+        viaToken(token),
+      ),
+    ).toMatchObject({ token: described, parameterIndex: 0, reason: 'undefined-type' });
+  });
+
+  it('checks bare tokens by index, past the reflected types', () => {
+    const onlyMailer = childOf((parent) => parent.register(MAILER, { useValue: mailer }));
+    expect(failure(onlyMailer, ViaBareTokens)).toMatchObject({
+      token: 'Symbol(Clock)',
+      parameterIndex: 1,
+      reason: 'unregistered',
+    });
+    const both = childOf((parent) => {
+      parent.register(MAILER, { useValue: mailer });
+      parent.register(CLOCK, { useValue: {} });
+    });
+    expect(() => check(both, ViaBareTokens)).not.toThrow();
   });
 
   it('leaves alone a handler the caller registered with a provider of their own', () => {

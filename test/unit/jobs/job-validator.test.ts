@@ -91,6 +91,23 @@ describe('validateJob', () => {
     );
   });
 
+  it('brackets indexes of any length, and only those of arrays', async () => {
+    const items = Array.from({ length: 11 }, () => lineItem('A', 1));
+    items[10] = lineItem('', 1);
+    const error = await issuesOf(Object.assign(new SendEmailJob(), { items }));
+    expect(error.issues.map((issue) => issue.path)).toEqual(['items[10].sku']);
+
+    @Job('validator-test.keyed')
+    class KeyedJob implements IJob {
+      @ValidateNested({ each: true })
+      byWarehouse = new Map<string, LineItem>();
+    }
+    const keyed = new KeyedJob();
+    keyed.byWarehouse.set('7', lineItem('A', 0));
+    const keyedError = await issuesOf(keyed);
+    expect(keyedError.issues.map((issue) => issue.path)).toEqual(['byWarehouse.7.quantity']);
+  });
+
   it('reports a nested plain object (a forgotten @Type) at its own path', async () => {
     const job = Object.assign(new SendEmailJob(), { address: { city: 'Lyon' } });
     const error = await issuesOf(job);
@@ -114,7 +131,15 @@ describe('validateJob with fields that hide or break the rules', () => {
     for (const shadow of ['x', null, {}]) {
       const job = Object.assign(new SendEmailJob(), { to: 'not-an-email', constructor: shadow });
       const error = await issuesOf(job);
-      expect(error.issues.map((issue) => issue.path)).toEqual(['constructor']);
+      expect(error.issues).toEqual([
+        {
+          path: 'constructor',
+          constraints: {
+            notShadowingClass:
+              "a field named 'constructor' hides the job's class, and with it every validation rule; rename the field",
+          },
+        },
+      ]);
     }
   });
 
