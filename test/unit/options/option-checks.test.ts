@@ -10,6 +10,7 @@ import {
   checkPlainObject,
   checkQueueName,
   checkString,
+  describeThrown,
   describeClass,
   describeValue,
   isDocketError,
@@ -170,6 +171,8 @@ describe('option checks', () => {
     const options = { queue: 'q' };
     expect(checkInteger('n', 10, { min: 10, max: 10 })).toBe(10);
     expect(checkNumber('n', 0.5, { min: 0, max: 1 })).toBe(0.5);
+    expect(checkNumber('n', -5, { max: 1 })).toBe(-5);
+    expect(checkNumber('n', 5, { min: 1 })).toBe(5);
     expect(checkString('s', '', { allowEmpty: true })).toBe('');
     expect(checkQueueName('queue', 'emails:high-priority_1.0')).toBe('emails:high-priority_1.0');
     expect(checkQueueName('queue', 'q'.repeat(100))).toHaveLength(100);
@@ -263,5 +266,15 @@ describe('describeValue with objects that throw when inspected', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     expect(describeValue(proxy)).toBe('an object');
+  });
+});
+
+describe('describeThrown', () => {
+  it('gives an Error its message, and anything else thrown its description', () => {
+    expect(describeThrown(new TypeError('no queue today'))).toBe('no queue today');
+    expect(describeThrown('a string')).toBe(describeValue('a string'));
+    expect(describeThrown({ message: 'not an Error' })).toBe(
+      describeValue({ message: 'not an Error' }),
+    );
   });
 });
