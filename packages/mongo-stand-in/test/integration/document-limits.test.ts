@@ -4,10 +4,8 @@
  * levels. One such update used to grow the stand-in until V8 died, taking the host test
  * process with it, or stored a document no client could read back.
  */
-import { MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
-import { startStandIn, type StandInServer } from '../../src/start-stand-in';
-
-type NumberedDocument = Document & { _id: number };
+import { type Collection, type Document } from 'mongodb';
+import { refusal, standInPerFile, type NumberedDocument } from './driver-fixture';
 
 const MIB = 1024 * 1024;
 
@@ -18,39 +16,11 @@ function nestedTo(depth: number): Document {
   return value as Document;
 }
 
-async function refusal(write: Promise<unknown>): Promise<MongoServerError> {
-  const error = await write.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MongoServerError);
-  return error as MongoServerError;
-}
-
 describe('document limits through the driver', () => {
-  let server: StandInServer;
-  let client: MongoClient;
+  const fixture = standInPerFile('document_limits');
   let collection: Collection<NumberedDocument>;
-  let testNumber = 0;
-
-  beforeAll(async () => {
-    server = await startStandIn();
-    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await server?.stop();
-  });
-
   beforeEach(() => {
-    testNumber += 1;
-    collection = client.db('document_limits').collection<NumberedDocument>(`c${testNumber}`);
-  });
-
-  afterEach(async () => {
-    await collection.drop().catch(() => undefined);
+    collection = fixture.collection();
   });
 
   it('refuses to pad an array past 1,500,000 nulls (34 CannotBackfillArray)', async () => {
@@ -62,7 +32,7 @@ describe('document limits through the driver', () => {
     expect(await collection.findOne({ _id: 1 })).toEqual({ _id: 1, a: [] });
     await collection.updateOne({ _id: 1 }, { $set: { 'a.3': 1 } });
     expect(await collection.findOne({ _id: 1 })).toEqual({ _id: 1, a: [null, null, null, 1] });
-    await expect(client.db('admin').command({ ping: 1 })).resolves.toEqual({ ok: 1 });
+    await expect(fixture.client().db('admin').command({ ping: 1 })).resolves.toEqual({ ok: 1 });
   });
 
   it('refuses an update that grows a document past 16 MiB (17419), leaving it as it was', async () => {

@@ -5,7 +5,8 @@
  * Collations other than the simple one are refused as not implemented rather than
  * ignored; dropping a missing collection succeeds, as on 7.0.
  */
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import { refusal } from './driver-fixture';
 import { startStandIn, type StandInServer } from '../../src/start-stand-in';
 
 describe('what mongod 7.0 refuses', () => {
@@ -36,15 +37,6 @@ describe('what mongod 7.0 refuses', () => {
     await client?.close();
     await server?.stop();
   });
-
-  const refusal = async (operation: Promise<unknown>): Promise<MongoServerError> => {
-    const error = await operation.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(MongoServerError);
-    return error as MongoServerError;
-  };
 
   describe('unknown command fields (40415)', () => {
     it('refuses sort on updateOne and replaceOne, an 8.0 option, and changes nothing', async () => {

@@ -3,35 +3,14 @@
  * range becomes an int64 (not a double, as the stand-in gave before), and an int64 result
  * that leaves the int64 range is refused rather than wrapped.
  */
-import { Long, MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
-import { startStandIn, type StandInServer } from '../../src/start-stand-in';
-
-type NumberedDocument = Document & { _id: number };
+import { Long, MongoServerError, type Collection } from 'mongodb';
+import { standInPerFile, type NumberedDocument } from './driver-fixture';
 
 describe('$inc and $mul overflow through the driver', () => {
-  let server: StandInServer;
-  let client: MongoClient;
+  const fixture = standInPerFile('numeric_overflow');
   let collection: Collection<NumberedDocument>;
-  let testNumber = 0;
-
-  beforeAll(async () => {
-    server = await startStandIn();
-    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await server?.stop();
-  });
-
   beforeEach(() => {
-    testNumber += 1;
-    collection = client.db('numeric_overflow').collection<NumberedDocument>(`c${testNumber}`);
-  });
-
-  afterEach(async () => {
-    await collection.drop().catch(() => undefined);
+    collection = fixture.collection();
   });
 
   /** The stored value of `n`, int64 as bigint and int32/double as number. */

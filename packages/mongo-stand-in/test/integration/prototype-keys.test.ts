@@ -5,8 +5,8 @@
  * `Object.prototype`: every test here checks the stored document and that no object of
  * the process gained a property.
  */
-import { MongoClient, type Collection, type Document } from 'mongodb';
-import { startStandIn, type StandInServer } from '../../src/start-stand-in';
+import { type Collection, type Document } from 'mongodb';
+import { standInPerFile, type NumberedDocument as AnyDocument } from './driver-fixture';
 
 /** An object literal with an own field named `__proto__` (a plain literal would set its prototype). */
 function withProto(value: unknown, fields: Document = {}): AnyDocument {
@@ -24,29 +24,11 @@ const ownKeys = (value: object): string[] => Object.keys(value);
 /** Field names regardless of order (the stand-in's projections do not keep mongod's order). */
 const fieldNames = (value: object): string[] => Object.keys(value).sort();
 
-/** The documents these tests store: numbered, with any fields. */
-type AnyDocument = Document & { _id: number };
-
 describe('prototype-named fields through the driver', () => {
-  let server: StandInServer;
-  let client: MongoClient;
+  const fixture = standInPerFile('prototype_keys');
   let collection: Collection<AnyDocument>;
-  let testNumber = 0;
-
-  beforeAll(async () => {
-    server = await startStandIn();
-    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await server?.stop();
-  });
-
   beforeEach(() => {
-    testNumber += 1;
-    collection = client.db('prototype_keys').collection<AnyDocument>(`c${testNumber}`);
+    collection = fixture.collection();
   });
 
   afterEach(async () => {
@@ -60,7 +42,10 @@ describe('prototype-named fields through the driver', () => {
 
   /** After a hostile write, the collection still behaves: single updates, projections. */
   async function expectStillSane(): Promise<void> {
-    const sane = client.db('prototype_keys').collection<AnyDocument>(`sane${testNumber}`);
+    const sane = fixture
+      .client()
+      .db('prototype_keys')
+      .collection<AnyDocument>(`sane_${collection.collectionName}`);
     await sane.insertMany([
       { _id: 1, a: 1, b: 1 },
       { _id: 2, a: 1, b: 2 },
@@ -194,7 +179,8 @@ describe('prototype-named fields through the driver', () => {
     });
 
     it('an _id holding a __proto__ field is its own value, found and kept unique', async () => {
-      const byDocument = client
+      const byDocument = fixture
+        .client()
         .db('prototype_keys')
         .collection<{ _id: Document; n: number }>(collection.collectionName);
       const id = withProto({ polluted: 1 });
