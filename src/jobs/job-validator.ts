@@ -48,19 +48,12 @@ export async function validateJob(job: IJob, jobType: string): Promise<void> {
     });
   }
   // With forbidUnknownValues, a class that has no rules at all is reported as an "unknown
-  // value" at the root (no property). Such a job is valid: its fields have no constraints.
-  const relevant = errors.filter((error) => !isUnknownValueAtRoot(error));
+  // value" at the root, the one error class-validator reports without a property. Such a job
+  // is valid: its fields have no constraints.
+  const relevant = errors.filter((error) => error.property !== undefined);
   const issues: ValidationIssue[] = [];
   for (const error of relevant) collectIssues(error, '', issues);
   if (issues.length > 0) throw new JobValidationError(jobType, issues);
-}
-
-function isUnknownValueAtRoot(error: ValidationError): boolean {
-  return (
-    error.property === undefined &&
-    error.constraints !== undefined &&
-    Object.keys(error.constraints).every((name) => name === 'unknownValue')
-  );
 }
 
 function collectIssues(
@@ -70,20 +63,16 @@ function collectIssues(
   parentValue?: unknown,
 ): void {
   const path = childPath(parentPath, error.property, parentValue);
-  if (error.constraints !== undefined && Object.keys(error.constraints).length > 0) {
-    issues.push({
-      path: path === '' ? '(root)' : path,
-      constraints: error.constraints,
-      value: error.value,
-    });
+  if (error.constraints !== undefined) {
+    issues.push({ path, constraints: error.constraints, value: error.value });
   }
   for (const child of error.children ?? []) collectIssues(child, path, issues, error.value);
 }
 
-// class-validator names array elements by their index ('0') and reports a nested value
-// that failed as a whole without a property: it belongs to its parent's path.
+// class-validator names array elements by their index ('0'); a nested value that failed as
+// a whole, reported without a property, belongs to its parent's path.
 function childPath(parentPath: string, property: string | undefined, parentValue: unknown): string {
-  if (property === undefined || property === '') return parentPath;
-  if (Array.isArray(parentValue) && /^\d+$/.test(property)) return `${parentPath}[${property}]`;
+  if (!property) return parentPath;
+  if (Array.isArray(parentValue)) return `${parentPath}[${property}]`;
   return parentPath === '' ? property : `${parentPath}.${property}`;
 }
