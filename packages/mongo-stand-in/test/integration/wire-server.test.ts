@@ -13,6 +13,7 @@ import { resolveStandInOptions } from '../../src/stand-in-options';
 import { StandInWireServer } from '../../src/stand-in-server';
 import { MessageFramer, OpCode, readHeader } from '../../src/wire';
 import { waitFor, withDeadline } from './wait-for';
+import { opMsg } from './raw-wire-client';
 
 const stored: Document[] = [];
 const fakeDataCommands: Record<string, CommandHandler> = {
@@ -324,16 +325,6 @@ describe('stand-in wire server', () => {
     afterEach(() => {
       socket.destroy();
     });
-
-    function opMsg(requestId: number, body: Document): Buffer {
-      const document = Buffer.from(serialize(body));
-      const message = Buffer.alloc(21 + document.length);
-      message.writeInt32LE(message.length, 0);
-      message.writeInt32LE(requestId, 4);
-      message.writeInt32LE(2013, 12);
-      document.copy(message, 21);
-      return message;
-    }
 
     function opQuery(requestId: number, query: Document): Buffer {
       const name = Buffer.from('admin.$cmd\0');
