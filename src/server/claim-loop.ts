@@ -163,8 +163,7 @@ export class ClaimLoop {
     const sentAt = performance.now();
     try {
       const lost = new Set((await this.deps.store.extendLeases(leases, leaseMs)).map(leaseKey));
-      const held = jobs.filter((job) => !lost.has(leaseKey({ jobId: job._id, fence: job.fence })));
-      return { jobs: held, claimedAt: sentAt };
+      return { jobs: jobs.filter((_, i) => !lost.has(leaseKey(leases[i]))), claimedAt: sentAt };
     } catch (error) {
       this.deps.report(error, 'confirming the leases of a late claim failed');
       await this.deps.store

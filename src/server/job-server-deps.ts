@@ -18,7 +18,7 @@ export interface QueueStateSource {
  * `running` counting invocations (overrunning ones included) and `overrunning` those whose
  * attempt ended while their handler, ignoring its signal, still runs.
  */
-export type ServerAnnouncement = ServerRecord & { readonly overrunning: number };
+export type ServerAnnouncement = ServerRecord & Required<Pick<ServerRecord, 'overrunning'>>;
 
 /** Where a server announces itself (liveness for operators and the dashboard). */
 export interface ServerRegistry {

@@ -38,7 +38,7 @@ export interface JobProgress {
 /**
  * A job as stored in MongoDB (collection `<prefix>jobs`). `attempt` counts claims, so the
  * running attempt is 1-based; `fence` grows by one at every claim and conditions every
- * write a worker makes afterwards (DESIGN invariant 3).
+ * write a worker makes afterwards (docs/design.md, guarantee 3).
  */
 export interface JobRecord {
   _id: string;

@@ -2,7 +2,7 @@ import type { Filter } from 'mongodb';
 import type { JobRecord } from '../job-record';
 
 /*
- * Time that decides ownership is the database server's (DESIGN invariant 8): lease and slot
+ * Time that decides ownership is the database server's (docs/design.md, guarantee 8): lease and slot
  * expiry are stamped as `$$NOW` plus a duration inside the write, and compared with `$$NOW`
  * inside the query, so a worker whose clock runs fast cannot see a healthy lease as expired,
  * and one whose clock runs slow cannot stamp a lease that is already over. Workers pass

@@ -1,6 +1,7 @@
 import type { IJob } from '../../../src';
 import type { ScenarioResult } from '../report/scenario-result';
 import { maxConcurrent, maxConcurrentPerGroup, type Span } from '../support/limits';
+import { waitFor } from '../../helpers/wait-for';
 import type { RunContext } from '../support/scenario-db';
 import {
   GlobalLimitJob,
@@ -9,7 +10,7 @@ import {
   TypeLimitJob,
   type Invocation,
 } from '../workers/fault-jobs';
-import { STEADY_SERVER, runScenario, sleep, type ScenarioKit } from './kit';
+import { STEADY_SERVER, runScenario, type ScenarioKit } from './kit';
 
 /**
  * Overrunning handlers under limits: handlers that ignore their signal run six times their
@@ -69,11 +70,13 @@ export function overrunLimits(run: RunContext): Promise<ScenarioResult> {
 
 /** Waits until every job finished and every invocation ended (the handlers overrun). */
 async function untilQuiet(kit: ScenarioKit, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const running = await kit.db.invocations().countDocuments({ endedAt: null });
-    if (running === 0 && (await kit.db.unfinished()) === 0) return;
-    await sleep(200);
-  }
-  kit.note(`a phase did not end within ${timeoutMs} ms`);
+  const quiet = async () =>
+    (await kit.db.invocations().countDocuments({ endedAt: null })) === 0 &&
+    (await kit.db.unfinished()) === 0;
+  await waitFor(quiet, { timeoutMs, intervalMs: 200, what: 'a phase to end' }).catch(
+    (error: unknown) => {
+      if (!(error instanceof Error && error.message.startsWith('timed out'))) throw error;
+      kit.note(`a phase did not end within ${timeoutMs} ms`);
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import type { ScenarioResult } from '../report/scenario-result';
 import type { Fleet } from '../support/fleet';
+import { waitFor } from '../../helpers/wait-for';
 import type { RunContext } from '../support/scenario-db';
 import { STEADY_SERVER, runScenario, sleep, workJobs, type ScenarioKit } from './kit';
 
@@ -65,10 +66,9 @@ export async function untilRunning(
   count: number,
   timeoutMs = 120_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (fleet.running().length < count) {
-    if (Date.now() > deadline)
-      throw new Error(`fewer than ${count} workers ran for ${timeoutMs} ms`);
-    await sleep(50);
-  }
+  await waitFor(() => fleet.running().length >= count, {
+    timeoutMs,
+    intervalMs: 50,
+    what: `${count} workers to run`,
+  });
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../src';
 import type { EphemeralMongoKind } from '../../../src/testing';
 import { quietLogger } from '../../helpers/logger';
+import { waitFor } from '../../helpers/wait-for';
 import type { Findings } from '../report/scenario-result';
 import { INVOCATIONS, type Invocation } from '../workers/fault-jobs';
 import type { Rng } from './rng';
@@ -140,17 +141,19 @@ export class ScenarioDb {
     const began = Date.now();
     let left = Infinity;
     let changed = began;
-    for (;;) {
+    const outcome = async (): Promise<'drained' | 'stalled' | null> => {
       const now = Date.now();
       const unfinished = await this.unfinished();
-      if (unfinished === 0) return true;
+      if (unfinished === 0) return 'drained';
       if (unfinished !== left) {
         left = unfinished;
         changed = now;
       }
-      if (now - changed > idleMs || now - began > capMs) return false;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+      return now - changed > idleMs || now - began > capMs ? 'stalled' : null;
+    };
+    // The condition itself ends the wait (idle or cap); the timeout is only a backstop.
+    const timeoutMs = capMs + idleMs + 60_000;
+    return (await waitFor(outcome, { timeoutMs, intervalMs: 250, what: 'a drain' })) === 'drained';
   }
 
   /** Closes the producer and drops the database. */

@@ -1,6 +1,6 @@
 import { NewWorkWatch, type NewWorkSource } from '../../../src/server/new-work-watch';
 import { quietLogger } from '../../helpers/logger';
-import { flushPromises, type FakeWatch } from './server-fixture';
+import { fakeWatch, flushPromises, type FakeWatch } from './server-fixture';
 
 /** A source of fake streams; `failOpen` makes the next opens throw. */
 function fakeSource() {
@@ -13,17 +13,7 @@ function fakeSource() {
         throw new Error('cannot open');
       }
       if (!state.changeStreams) return null;
-      const watch: FakeWatch = {
-        queues,
-        options,
-        onWork,
-        onError,
-        resumeToken: undefined,
-        closed: false,
-        close: async () => {
-          watch.closed = true;
-        },
-      };
+      const watch = fakeWatch(queues, onWork, onError, options);
       watches.push(watch);
       return watch;
     },

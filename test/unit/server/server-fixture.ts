@@ -78,6 +78,27 @@ export interface FakeWatch extends WorkWatch {
   closed: boolean;
 }
 
+/** A change stream as a fake store hands it out, recording what it was opened with. */
+export function fakeWatch(
+  queues: readonly string[],
+  onWork: () => void,
+  onError: (error: unknown) => void,
+  options: { resumeAfter?: unknown } | undefined,
+): FakeWatch {
+  const watch: FakeWatch = {
+    queues,
+    options,
+    onWork,
+    onError,
+    resumeToken: undefined,
+    closed: false,
+    close: async () => {
+      watch.closed = true;
+    },
+  };
+  return watch;
+}
+
 /**
  * The storage calls a server makes at start and while idle, each replaceable by a test;
  * everything else is refused so that an unexpected call shows up as a failure.
@@ -125,17 +146,7 @@ export class FakeStore {
       ) =>
         record('watchForNewWork', async () => {
           if (!this.changeStreams) return null;
-          const watch: FakeWatch = {
-            queues,
-            options,
-            onWork,
-            onError,
-            resumeToken: undefined,
-            closed: false,
-            close: async () => {
-              watch.closed = true;
-            },
-          };
+          const watch = fakeWatch(queues, onWork, onError, options);
           this.watches.push(watch);
           return watch;
         }),
