@@ -4,6 +4,7 @@ import { refuseUnsupportedCollation } from './commands/collation-refusal';
 import { refuseUnknownFields } from './commands/command-fields';
 import { refuseInvalidWriteConcern } from './commands/write-concern';
 import { atCommandTime } from './engine/command-time';
+import { withLetVariables } from './engine/let-variables';
 import { ErrorCodes } from './error-codes';
 import type { StandInState } from './stand-in-state';
 
@@ -72,7 +73,10 @@ export class CommandRouter {
         );
       }
       refuseWhatAStandaloneRefuses(name, command, context);
-      const reply = atCommandTime(() => handler(command, context), command.maxTimeMS);
+      const reply = atCommandTime(
+        () => withLetVariables(command.let, () => handler(command, context)),
+        command.maxTimeMS,
+      );
       return { ...reply, ok: 1 };
     } catch (error) {
       if (error instanceof CommandFailure) return error.toReply();

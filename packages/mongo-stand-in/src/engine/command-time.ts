@@ -69,6 +69,28 @@ function maxTimeMsOf(value: unknown): number {
   return limit;
 }
 
+/*
+ * A command's `let` variables, evaluated (see let-variables.ts): what `$$name` reads in the
+ * command's filters, update pipelines and aggregation stages.
+ */
+let variables: Readonly<Document> | undefined;
+
+/** Runs `run` with `values` as the command's `let` variables. */
+export function withCommandVariables<T>(values: Readonly<Document>, run: () => T): T {
+  const outer = variables;
+  variables = values;
+  try {
+    return run();
+  } finally {
+    variables = outer;
+  }
+}
+
+/** The `let` variables of the command being run, or `undefined` when it has none. */
+export function commandVariables(): Readonly<Document> | undefined {
+  return variables;
+}
+
 /** `$$NOW` of the command being run (the current time outside a command). */
 export function commandNow(): Date {
   return commandTime ?? new Date();

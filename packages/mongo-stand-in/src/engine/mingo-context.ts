@@ -9,7 +9,7 @@ import { Lazy, type Iterator } from 'mingo/lazy';
 import type { CollectionResolver, Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
 import { BSON_FIELD_OPERATORS } from './bson-predicates';
-import { checkDeadline } from './command-time';
+import { checkDeadline, commandVariables } from './command-time';
 import { RegExpClass } from './intrinsics';
 import { LinearRegExp } from './linear-regex';
 import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
@@ -94,8 +94,8 @@ const CONTEXT = Context.init({
 
 /**
  * The mingo options every stand-in query, projection, update and aggregation uses: the
- * BSON-aware operator context, strict MongoDB mode, no server-side scripts, and inputs
- * cloned so that a pipeline never mutates stored documents.
+ * BSON-aware operator context, strict MongoDB mode, no server-side scripts, inputs cloned
+ * so that a pipeline never mutates stored documents, and the command's `let` variables.
  */
 export function mingoOptions(collectionResolver?: CollectionResolver): Partial<Options> {
   return {
@@ -104,5 +104,6 @@ export function mingoOptions(collectionResolver?: CollectionResolver): Partial<O
     scriptEnabled: false,
     processingMode: ProcessingMode.CLONE_INPUT,
     collectionResolver,
+    variables: commandVariables(),
   };
 }

@@ -23,6 +23,12 @@ const REWRITES: ReadonlyArray<
     'InvalidPipelineOperator',
     (m) => `Unrecognized expression '${m[1]}'`,
   ],
+  [
+    /Use of undefined variable: (\S+)/,
+    17276,
+    'Location17276',
+    (m) => `Use of undefined variable: ${m[1]}`,
+  ],
 ];
 
 /**

@@ -2,10 +2,11 @@ import { Query } from 'mingo/query';
 import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
-import { bindNowInFilter, checkDeadline, commandNow } from './command-time';
+import { bindNowInFilter, checkDeadline, commandNow, commandVariables } from './command-time';
 import { compileFastFilter } from './fast-filter';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
+import { escapeDocument, escapeFilter } from './mingo-field-escape';
 import { normaliseFilterRegexes } from './regex-filter';
 
 type Document = Record<string, unknown>;
@@ -39,8 +40,10 @@ function compileCachedFilter(filter: unknown): DocumentMatcher {
   }
   if (Object.keys(filter).length === 0) return MATCH_ALL;
   const key = canonicalKey(filter);
-  // A filter that uses $$NOW is bound to this command's time, so it is compiled afresh.
+  // A filter that uses $$NOW is bound to this command's time, and one that may read the
+  // command's `let` variables to those, so either is compiled afresh.
   if (key.includes('$$NOW')) return compileUncached(bindNowInFilter(filter, commandNow()));
+  if (commandVariables() !== undefined && key.includes('$$')) return compileUncached(filter);
   const cached = cache.get(key);
   if (cached) return cached;
   const matcher = compileUncached(filter);
@@ -54,16 +57,17 @@ function compileUncached(filter: Document): DocumentMatcher {
   return compileFastFilter(normalised) ?? compileWithMingo(normalised);
 }
 
+/** mingo sees fields named like `Object.prototype`'s properties escaped (mingo-field-escape.ts). */
 function compileWithMingo(filter: Document): DocumentMatcher {
   let query: Query;
   try {
-    query = new Query(filter, mingoOptions());
+    query = new Query(escapeFilter(filter) as Document, mingoOptions());
   } catch (error) {
     throw translateMingoError(error);
   }
   return (document) => {
     try {
-      return query.test(document);
+      return query.test(escapeDocument(document));
     } catch (error) {
       throw translateMingoError(error);
     }
