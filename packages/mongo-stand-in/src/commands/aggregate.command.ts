@@ -5,6 +5,9 @@ import { cloneDocument } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
 import { compileFastFilter } from '../engine/fast-filter';
 import { indexedCandidates } from '../engine/find-matches';
+import { checkStorable } from '../engine/document-limits';
+import { writeMerge } from '../engine/merge-stage';
+import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-namespace';
 import { runPipeline } from '../engine/pipeline-runner';
 import type { StandInStore } from '../engine/stand-in-store';
 import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
@@ -22,8 +25,8 @@ function stageName(stage: unknown): string {
   return Object.keys(stage)[0];
 }
 
-/** `$out`: replaces the target collection's documents (keeping its indexes), all or nothing. */
-function writeOut(store: StandInStore, dbName: string, spec: unknown, results: Document[]): void {
+/** The target of `$out`: a collection name, or `{ db, coll }`. */
+function outTarget(dbName: string, spec: unknown): OutputNamespace {
   const target =
     typeof spec === 'string'
       ? { db: dbName, coll: spec }
@@ -37,14 +40,32 @@ function writeOut(store: StandInStore, dbName: string, spec: unknown, results: D
       "$out only supports a string or object argument, with 'db' and 'coll' fields",
     );
   }
+  if (target.timeseries !== undefined) {
+    throw new CommandFailure(
+      115,
+      'CommandNotSupported',
+      'the stand-in does not support time-series collections',
+    );
+  }
+  return { db: target.db, coll: target.coll };
+}
+
+/**
+ * `$out`: replaces the target collection's documents (keeping its indexes and options), all
+ * or nothing: a result that breaks a unique index leaves the target as it was.
+ */
+function writeOut(store: StandInStore, dbName: string, spec: unknown, results: Document[]): void {
+  const target = outTarget(dbName, spec);
+  refuseOutputNamespace('$out', target, store);
   const { collection } = store.collectionForWrite(target.db, target.coll);
   const previous = [...collection.all()];
   collection.clear();
   try {
     for (const result of results) {
-      collection.insert(
-        '_id' in result ? cloneDocument(result) : { _id: new ObjectId(), ...cloneDocument(result) },
-      );
+      const document =
+        '_id' in result ? cloneDocument(result) : { _id: new ObjectId(), ...cloneDocument(result) };
+      checkStorable(document, 'insert');
+      collection.insert(document);
     }
   } catch (error) {
     collection.clear();
@@ -73,11 +94,27 @@ function sourceDocuments(
   return store.readDocuments(dbName, name);
 }
 
+/** The writing stage that ends the pipeline, if any; elsewhere it is 40601. */
+function finalWriter(stages: readonly string[]): '$out' | '$merge' | undefined {
+  stages.forEach((stage, index) => {
+    if ((stage === '$out' || stage === '$merge') && index !== stages.length - 1) {
+      throw new CommandFailure(
+        40601,
+        'Location40601',
+        `${stage} can only be the final stage in the pipeline`,
+      );
+    }
+  });
+  const last = stages[stages.length - 1];
+  return last === '$out' || last === '$merge' ? last : undefined;
+}
+
 /**
  * `aggregate`: runs `pipeline` (mingo stages with BSON-aware `$match`/`$sort`) over a
  * collection, a view, or nothing (`aggregate: 1`, for `$documents`), and returns a cursor.
- * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target.
- * `$changeStream` needs a replica set (40573); `$merge` and `explain` are refused.
+ * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target and a
+ * final `$merge` writes into it. `$changeStream` needs a replica set (40573); `explain` is
+ * refused.
  */
 export const aggregateCommand: CommandHandler = (
   command,
@@ -105,23 +142,16 @@ export const aggregateCommand: CommandHandler = (
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   }
-  if (stages.includes('$merge'))
-    throw new CommandFailure(2, 'BadValue', 'the stand-in does not support $merge');
-  const outIndex = stages.indexOf('$out');
-  if (outIndex >= 0 && outIndex !== stages.length - 1) {
-    throw new CommandFailure(
-      40601,
-      'Location40601',
-      '$out can only be the final stage in the pipeline',
-    );
-  }
+  const writer = finalWriter(stages);
   if (name !== undefined) refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   const source = name === undefined ? [] : sourceDocuments(store, dbName, name, pipeline[0]);
-  const body = outIndex >= 0 ? pipeline.slice(0, outIndex) : pipeline;
+  const body = writer ? pipeline.slice(0, -1) : pipeline;
   const results = runPipeline(source, body, (other) => store.readDocuments(dbName, other));
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
-  if (outIndex >= 0) {
-    writeOut(store, dbName, pipeline[outIndex].$out, results);
+  if (writer) {
+    const spec: unknown = pipeline[pipeline.length - 1][writer];
+    if (writer === '$out') writeOut(store, dbName, spec, results);
+    else writeMerge(store, dbName, spec, results);
     return cursorReply(store.cursors.open(ns, [], { connectionId, sessionKey }), 'firstBatch');
   }
   const batch = store.cursors.open(ns, results, {

@@ -1,11 +1,12 @@
 import type { Document } from 'bson';
 import { evalExpr } from 'mingo/core';
+import type { Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { bindNow, commandNow, withCommandVariables } from './command-time';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
-import { escapeSpec } from './mingo-field-escape';
+import { escapeDocument, escapeSpec } from './mingo-field-escape';
 import { setOwnField } from './own-fields';
 
 /*
@@ -42,14 +43,19 @@ function evaluateVariables(letSpec: unknown): Document {
   return evaluated;
 }
 
-/**
- * One definition, evaluated against no document and none of the other variables. The value
- * is kept as mingo sees values (field names escaped, see mingo-field-escape.ts), since only
- * mingo reads it.
- */
+/** One definition, evaluated against no document and none of the other variables. */
 function evaluate(expression: unknown): unknown {
+  return evaluateExpression({}, expression);
+}
+
+/**
+ * An aggregation expression evaluated against `document` (with the command's variables).
+ * The value is kept as mingo sees values (field names escaped, see mingo-field-escape.ts),
+ * since it is only ever read by mingo again, as a variable.
+ */
+export function evaluateExpression(document: Document, expression: unknown): unknown {
   try {
-    return evalExpr({}, escapeSpec(expression), mingoOptions());
+    return evalExpr(escapeDocument(document), escapeSpec(expression), mingoOptions() as Options);
   } catch (error) {
     throw translateMingoError(error);
   }
@@ -63,7 +69,7 @@ const isWordCharacter = (code: number): boolean =>
   code >= 0x80;
 
 /** mongod's rule for user variable names: a lowercase or non-ASCII start, then word characters. */
-function validateVariableName(name: string): void {
+export function validateVariableName(name: string): void {
   if (name.length === 0) {
     throw new CommandFailure(16866, 'Location16866', 'empty variable names are not allowed');
   }

@@ -67,9 +67,26 @@ const bsonPipelineOperators = {
   },
 };
 
+/**
+ * A writing stage that reaches mingo sits inside `$lookup`, `$unionWith` or `$facet` (the
+ * aggregate command runs a final one itself), where mongod refuses it.
+ */
+const refuseNestedWriter = (name: string) => (): Iterator => {
+  throw new CommandFailure(
+    51047,
+    'Location51047',
+    `${name} is not allowed within a $lookup, $unionWith or $facet sub-pipeline`,
+  );
+};
+
 /** Every pipeline stage reads its input through a maxTimeMS check (see command-time.ts). */
 const deadlineCheckedPipelineOperators = Object.fromEntries(
-  Object.entries({ ...mingoPipeline, ...bsonPipelineOperators }).map(([name, operator]) => [
+  Object.entries({
+    ...mingoPipeline,
+    ...bsonPipelineOperators,
+    $out: refuseNestedWriter('$out'),
+    $merge: refuseNestedWriter('$merge'),
+  }).map(([name, operator]) => [
     name,
     (collection: Iterator, expression: unknown, options: unknown): Iterator =>
       operator(

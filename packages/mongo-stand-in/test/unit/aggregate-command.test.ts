@@ -130,7 +130,7 @@ describe('aggregate', () => {
     ]);
   });
 
-  it('refuses $changeStream, missing cursor, unknown stages and $merge like mongod', () => {
+  it('refuses $changeStream, missing cursor, unknown stages and an early $merge like mongod', () => {
     const h = orders();
     expect(h.run({ aggregate: 'orders', pipeline: [{ $changeStream: {} }], cursor: {} })).toEqual({
       ok: 0,
@@ -143,9 +143,9 @@ describe('aggregate', () => {
       ok: 0,
       code: 40324,
     });
-    expect(h.run({ aggregate: 'orders', pipeline: [{ $merge: 'x' }], cursor: {} })).toMatchObject({
-      ok: 0,
-    });
+    expect(
+      h.run({ aggregate: 'orders', pipeline: [{ $merge: 'x' }, { $match: {} }], cursor: {} }),
+    ).toMatchObject({ ok: 0, code: 40601 });
     expect(
       h.run({ aggregate: 'orders', pipeline: [{ $out: 'x' }, { $match: {} }], cursor: {} }),
     ).toMatchObject({ ok: 0, code: 40601 });
