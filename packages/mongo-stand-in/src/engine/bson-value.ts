@@ -1,4 +1,5 @@
 import type { Binary, Decimal128, Long, ObjectId, Timestamp } from 'bson';
+import { patternOf } from './regex-carrier';
 import {
   DateClass,
   OBJECT_PROTOTYPE,
@@ -239,7 +240,7 @@ export function timestampParts(value: unknown): [number, number] {
 
 /** The (source, flags) pair of a RegExp or BSONRegExp, flags sorted. */
 export function regexParts(value: unknown): [string, string] {
-  if (value instanceof RegExpClass) return [value.source, [...value.flags].sort().join('')];
+  if (value instanceof RegExpClass) return [patternOf(value), [...value.flags].sort().join('')];
   const regex = value as { pattern: string; options: string };
   return [regex.pattern, [...regex.options].sort().join('')];
 }

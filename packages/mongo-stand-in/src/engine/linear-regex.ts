@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { CommandFailure } from '../command-types';
+import { patternOf } from './regex-carrier';
 
 /*
  * Every regular expression the stand-in evaluates (query `$regex`, regexes in `$in`/`$nin`/
@@ -129,7 +130,7 @@ export class LinearRegExp extends RegExp {
 
   constructor(native: RegExp) {
     super(native.source, native.flags);
-    this.linear = compileLinearRegex(native.source, validJsFlags(native.flags), 'query');
+    this.linear = compileLinearRegex(patternOf(native), validJsFlags(native.flags), 'query');
   }
 
   override exec(input: string): RegExpExecArray | null {
@@ -143,7 +144,7 @@ export class LinearRegExp extends RegExp {
 
 /** Whether `value` (a string) matches a RegExp with RE2 semantics. */
 export function testLinear(regex: RegExp, value: string): boolean {
-  return compileLinearRegex(regex.source, validJsFlags(regex.flags), 'query').test(value);
+  return compileLinearRegex(patternOf(regex), validJsFlags(regex.flags), 'query').test(value);
 }
 
 /** The flags of a JavaScript RegExp that mean something to mongod (g, y, d carry nothing). */

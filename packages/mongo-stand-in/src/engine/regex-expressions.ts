@@ -4,6 +4,7 @@ import { CommandFailure } from '../command-types';
 import { bsonTag, isPlainDocument } from './bson-value';
 import { RegExpClass } from './intrinsics';
 import { compileLinearRegex, validateRegexOptions, type RegexSite } from './linear-regex';
+import { patternOf } from './regex-carrier';
 
 type Document = Record<string, unknown>;
 type ExpressionSite = Exclude<RegexSite, 'query'>;
@@ -49,7 +50,7 @@ function evaluateArguments(
   let pattern: string | null;
   let flags = '';
   if (regex instanceof RegExpClass) {
-    [pattern, flags] = [regex.source, regex.flags];
+    [pattern, flags] = [patternOf(regex), regex.flags];
   } else if (bsonTag(regex) === 'BSONRegExp') {
     const bsonRegex = regex as { pattern: string; options: string };
     [pattern, flags] = [bsonRegex.pattern, bsonRegex.options];

@@ -4,6 +4,7 @@ import { bsonTag, isPlainDocument } from './bson-value';
 import { isArray, RegExpClass } from './intrinsics';
 import { compileLinearRegex, stripExtendedSyntax, validateRegexOptions } from './linear-regex';
 import { setOwnField } from './own-fields';
+import { carrierRegExp, patternOf } from './regex-carrier';
 
 type Document = Record<string, unknown>;
 
@@ -16,7 +17,7 @@ type Document = Record<string, unknown>;
  */
 export function normaliseFilterRegexes(value: unknown): unknown {
   if (isArray(value)) return value.map(normaliseFilterRegexes);
-  if (value instanceof RegExpClass) return toCarrier(value.source, value.flags);
+  if (value instanceof RegExpClass) return toCarrier(patternOf(value), value.flags);
   if (bsonTag(value) === 'BSONRegExp') {
     const regex = value as BSONRegExp;
     return toCarrier(regex.pattern, regex.options);
@@ -41,7 +42,8 @@ function mergeRegexOptions(condition: Document): void {
     if (options !== undefined && options !== '' && regex.flags !== '') {
       throw new CommandFailure(51075, 'Location51075', 'options set in both $regex and $options');
     }
-    if (options !== undefined) condition.$regex = toCarrier(regex.source, regex.flags + options);
+    if (options !== undefined)
+      condition.$regex = toCarrier(patternOf(regex), regex.flags + options);
   } else if (typeof regex === 'string') {
     condition.$regex = toCarrier(regex, options ?? '');
   } else {
@@ -50,21 +52,12 @@ function mergeRegexOptions(condition: Document): void {
   delete condition.$options;
 }
 
-/** A native RegExp for mingo to carry, after RE2 has accepted the pattern. */
+/** A RegExp for mingo to carry (see regex-carrier.ts), after RE2 has accepted the pattern. */
 function toCarrier(pattern: string, rawOptions: string): RegExp {
   const options = validateRegexOptions(rawOptions, 'query');
   compileLinearRegex(pattern, options, 'query');
   const source = options.includes('x') ? stripExtendedSyntax(pattern) : pattern;
   // `u` is redundant for mongod, and would make JavaScript's parser stricter than PCRE.
   const flags = [...new Set(options.replace(/[xu]/g, ''))].join('');
-  try {
-    return new RegExp(source, flags);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CommandFailure(
-      51091,
-      'Location51091',
-      `Regular expression is invalid: the stand-in cannot carry this RE2 pattern through its query engine (${reason})`,
-    );
-  }
+  return carrierRegExp(source, flags);
 }

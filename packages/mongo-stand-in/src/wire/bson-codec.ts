@@ -28,7 +28,10 @@ import { WireProtocolError } from './wire-protocol.error';
  *   are subtype 4). `Decimal128`, `ObjectId`, `Timestamp`, `MinKey`/`MaxKey`, `Code` and
  *   `DBRef` are bson class instances whatever the options.
  * - `bsonRegExp: false`: regular expressions become JS `RegExp` (flags mongod accepts but
- *   JS lacks, such as `x` and `l`, are dropped by the bson package).
+ *   JS lacks, such as `x` and `l`, are dropped by the bson package). A document holding a
+ *   pattern JavaScript cannot parse (PCRE's inline flags `(?i)`, named groups `(?P<n>…)`)
+ *   is decoded again with every regular expression as a bson `BSONRegExp`, which the
+ *   engine reads wherever it reads a `RegExp`.
  *
  * Replies are serialised with `ignoreUndefined: true`, so a handler may leave an optional
  * reply field `undefined` instead of deleting it; mongod never sends BSON undefined.
@@ -75,11 +78,15 @@ export function readDocument(
       false,
     );
   }
+  const bytes = buffer.subarray(offset, offset + size);
   try {
-    return {
-      document: deserialize(buffer.subarray(offset, offset + size), DESERIALIZE_OPTIONS),
-      size,
-    };
+    return { document: deserialize(bytes, DESERIALIZE_OPTIONS), size };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!message.includes('Invalid regular expression')) throw invalidBson(message);
+  }
+  try {
+    return { document: deserialize(bytes, { ...DESERIALIZE_OPTIONS, bsonRegExp: true }), size };
   } catch (error) {
     throw invalidBson(error instanceof Error ? error.message : String(error));
   }

@@ -3,7 +3,7 @@
  * catastrophically backtracking pattern cannot block the stand-in, and so every test sharing
  * it; what RE2 cannot run is refused with mongod's invalid-regex codes.
  */
-import { MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
+import { BSONRegExp, MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
 import { startStandIn, type StandInServer } from '../../src/start-stand-in';
 
 /** `^(a+)+$` backtracks through every split of the `a`s before failing on the `!`. */
@@ -115,6 +115,23 @@ describe('regular expressions on RE2', () => {
     await expect(ids({ s: /^ab$/i })).resolves.toEqual([3]);
     // RE2 (like mongod's PCRE) knows POSIX classes, which JavaScript reads as a set of characters.
     await expect(ids({ s: { $regex: '^[[:upper:]]+$' } })).resolves.toEqual([3]);
+  });
+
+  it('accepts the PCRE syntax RE2 shares and JavaScript lacks: inline flags, named groups', async () => {
+    const ids = async (filter: Document): Promise<unknown[]> =>
+      (await texts.find(filter, { sort: { _id: 1 } }).toArray()).map((document) => document._id);
+    await expect(ids({ s: { $regex: '(?i)^ab$' } })).resolves.toEqual([3]);
+    await expect(ids({ s: { $in: [/x/, new BSONRegExp('(?i)^a(?P<rest>b)$')] } })).resolves.toEqual(
+      [3, 4],
+    );
+    await expect(ids({ s: { $not: new BSONRegExp('(?s)^.+$') } })).resolves.toEqual([]);
+    const [found] = await texts
+      .aggregate([
+        { $match: { _id: 3 } },
+        { $project: { m: { $regexMatch: { input: '$s', regex: '(?i)^ab$' } } } },
+      ])
+      .toArray();
+    expect(found).toEqual({ _id: 3, m: true });
   });
 
   it('refuses backreferences and lookaround in a query with 51091, saying why', async () => {

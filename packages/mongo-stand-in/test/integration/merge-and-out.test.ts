@@ -6,10 +6,13 @@
 import type { Document } from 'mongodb';
 import { refusal, standInPerFile } from './driver-fixture';
 
+/** Documents with the numbers and strings these tests use as `_id`. */
+type Stored = Document & { _id: number | string };
+
 describe('$merge', () => {
   const fixture = standInPerFile('merge_stage');
   const db = () => fixture.client().db('merge_stage');
-  const target = () => db().collection<Document>(`${fixture.collection().collectionName}_target`);
+  const target = () => db().collection<Stored>(`${fixture.collection().collectionName}_target`);
   const merge = (stage: unknown, pipeline: Document[] = []) =>
     fixture
       .collection()
@@ -199,7 +202,7 @@ describe('$out', () => {
   });
 
   it('writes into another database, replacing what was there', async () => {
-    const other = fixture.client().db('out_stage_other').collection('into');
+    const other = fixture.client().db('out_stage_other').collection<Stored>('into');
     await other.insertOne({ _id: 'old' });
     await out({ db: 'out_stage_other', coll: 'into' });
     expect(await other.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
@@ -210,7 +213,7 @@ describe('$out', () => {
   });
 
   it('leaves the target as it was when a result breaks its unique index', async () => {
-    const into = fixture.client().db('out_stage').collection('unique_into');
+    const into = fixture.client().db('out_stage').collection<Stored>('unique_into');
     await into.createIndex({ k: 1 }, { unique: true });
     await into.insertOne({ _id: 'kept', k: 'only' });
     const error = await refusal(out('unique_into'));
