@@ -18,6 +18,7 @@ const ADMIN_ONLY_COMMANDS = new Set([
   'getCmdLineOpts',
   'getLog',
   'getParameter',
+  'renameCollection',
   'replSetGetStatus',
 ]);
 

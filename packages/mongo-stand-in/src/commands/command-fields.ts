@@ -190,6 +190,7 @@ const COMMAND_FIELDS: Readonly<Record<string, readonly string[]>> = {
     'expireAfterSeconds',
   ],
   drop: ['collectionUUID', 'isTimeseriesNamespace'],
+  renameCollection: ['to', 'dropTarget', 'stayTemp', 'collectionUUID'],
   getMore: ['collection', 'batchSize', 'term', 'lastKnownCommittedOpTime'],
   killCursors: ['cursors'],
   listDatabases: ['filter', 'nameOnly', 'authorizedDatabases'],

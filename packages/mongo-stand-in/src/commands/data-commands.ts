@@ -17,6 +17,7 @@ import { killCursorsCommand } from './kill-cursors.command';
 import { listCollectionsCommand } from './list-collections.command';
 import { listDatabasesCommand } from './list-databases.command';
 import { listIndexesCommand } from './list-indexes.command';
+import { renameCollectionCommand } from './rename-collection.command';
 import { sessionCommands } from './session-commands';
 import { updateCommand } from './update.command';
 
@@ -42,6 +43,7 @@ export const dataCommands: Readonly<Record<string, CommandHandler>> = Object.fre
   listCollections: listCollectionsCommand,
   create: createCommand,
   drop: dropCommand,
+  renameCollection: renameCollectionCommand,
   dropDatabase: dropDatabaseCommand,
   explain: explainCommand,
   listDatabases: listDatabasesCommand,

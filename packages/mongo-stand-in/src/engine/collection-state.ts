@@ -27,7 +27,6 @@ export type CreateIndexOutcome = 'created' | 'exists';
  * violate one leaves the collection as it was.
  */
 export class CollectionState {
-  readonly uuid = new UUID();
   private readonly documents = new Map<string, Document>();
   /** Per document, its place in natural order (insertion order, kept by replacements). */
   private readonly sequence = new Map<string, number>();
@@ -38,7 +37,24 @@ export class CollectionState {
     readonly dbName: string,
     readonly name: string,
     readonly options: Readonly<Document> = {},
+    readonly uuid: UUID = new UUID(),
   ) {}
+
+  /**
+   * This collection's documents (in their natural order) and indexes under another
+   * namespace, for a rename. Documents are never mutated in place, so both states may share
+   * them, but this one must be discarded: its indexes now belong to the other.
+   */
+  movedTo(dbName: string, name: string, options: Readonly<Document>, uuid: UUID): CollectionState {
+    const moved = new CollectionState(dbName, name, options, uuid);
+    for (const [idKey, document] of this.documents) {
+      moved.documents.set(idKey, document);
+      moved.sequence.set(idKey, this.sequenceOf(idKey));
+    }
+    moved.nextSequence = this.nextSequence;
+    for (const [indexName, index] of this.indexes) moved.indexes.set(indexName, index);
+    return moved;
+  }
 
   /** `db.collection`. */
   get ns(): string {

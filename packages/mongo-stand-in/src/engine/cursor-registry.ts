@@ -25,6 +25,8 @@ interface OpenCursor {
   readonly sessionKey: string | undefined;
   /** When a batch was last handed out (ms since the epoch). */
   lastUsedMs: number;
+  /** Set when the cursor's collection went away under it: its next getMore fails so. */
+  readonly killedBy?: CommandFailure;
 }
 
 /** Who opens a cursor: its connection and, when the command carried an `lsid`, its session. */
@@ -141,6 +143,10 @@ export class CursorRegistry {
         `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
       );
     }
+    if (cursor.killedBy) {
+      this.cursors.delete(key);
+      throw cursor.killedBy;
+    }
     cursor.lastUsedMs = this.now();
     if (cursor.sessionKey !== undefined) this.touchSession(cursor.sessionKey);
     const batch = takeBatch(cursor, batchSize ?? Number.POSITIVE_INFINITY);
@@ -171,6 +177,20 @@ export class CursorRegistry {
           ? cursor.ns.startsWith(`${dbName}.`)
           : cursor.ns === `${dbName}.${collection}`;
       if (matches) this.cursors.delete(key);
+    }
+  }
+
+  /**
+   * Kills the cursors of `db.collection` as mongod's query plans die when their collection
+   * is renamed: each keeps its place (and its owner, for the timeouts) without its results,
+   * and its next getMore fails with `failure` (175 QueryPlanKilled) instead of 43.
+   */
+  invalidateForNamespace(dbName: string, collection: string, failure: CommandFailure): void {
+    const ns = `${dbName}.${collection}`;
+    for (const [key, cursor] of this.cursors) {
+      if (cursor.ns === ns && !cursor.killedBy) {
+        this.cursors.set(key, { ...cursor, documents: [], position: 0, killedBy: failure });
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { UUID } from 'bson';
 import { CommandFailure } from '../command-types';
 import { canonicalKey } from './canonical-key';
 import { CollectionState } from './collection-state';
@@ -69,6 +70,32 @@ export class StandInStore {
     validateCollectionName(dbName, view.viewOn);
     this.refuseExisting(dbName, view.name);
     this.database(dbName).views.set(view.name, view);
+  }
+
+  /**
+   * Puts `collection` (which must be in the store) under the namespace `dbName.name`, which
+   * must be free, with `options` and, for another database, a new UUID as mongod gives it.
+   * Its cursors are left to the caller, who knows why they die.
+   */
+  moveCollection(
+    collection: CollectionState,
+    dbName: string,
+    name: string,
+    options: Document,
+  ): CollectionState {
+    validateDatabaseName(dbName);
+    const source = this.databases.get(collection.dbName);
+    if (source?.collections.get(collection.name) !== collection)
+      throw new Error(`bug: ${collection.ns} is not in the store`);
+    if (this.getCollection(dbName, name) || this.getView(dbName, name))
+      throw new Error(`bug: ${dbName}.${name} is taken`);
+    const uuid = dbName === collection.dbName ? collection.uuid : new UUID();
+    const moved = collection.movedTo(dbName, name, options, uuid);
+    source.collections.delete(collection.name);
+    if (source.collections.size === 0 && source.views.size === 0)
+      this.databases.delete(collection.dbName);
+    this.database(dbName).collections.set(name, moved);
+    return moved;
   }
 
   /** Drops a collection or view; returns what was dropped, undefined when nothing was there. */
