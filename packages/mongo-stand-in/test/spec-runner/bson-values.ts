@@ -45,12 +45,16 @@ export function numericValue(value: unknown): number | bigint {
   return Number.isInteger(plain) ? BigInt(plain) : plain;
 }
 
-/** Numeric equality regardless of int32 / int64 / double (the format's flexible numerics). */
+/**
+ * Numeric equality regardless of int32 / int64 / double (the format's flexible numerics).
+ * NaN equals NaN: a test that stores `{ $numberDouble: 'NaN' }` expects to read it back.
+ */
 export function numericEquals(a: unknown, b: unknown): boolean {
   const x = numericValue(a);
   const y = numericValue(b);
   if (typeof x === 'bigint' && typeof y === 'bigint') return x === y;
-  return Number(x) === Number(y);
+  const [first, second] = [Number(x), Number(y)];
+  return first === second || (Number.isNaN(first) && Number.isNaN(second));
 }
 
 /** Byte content of a binary value, when the value is one. */

@@ -36,6 +36,8 @@ export async function loadInitialData(
 /**
  * Checks `outcome`: each collection, read with the internal client in `_id` order, must hold
  * exactly the expected documents (no special operators, no extra fields, key order free).
+ * Values are read unpromoted: a promoted symbol comes back as a plain string, which would
+ * hide whether the server kept the type (numbers compare by value either way).
  * Returns `undefined` or the first difference.
  */
 export async function checkOutcome(
@@ -47,7 +49,7 @@ export async function checkOutcome(
     const actual: Document[] = await client
       .db(data.databaseName)
       .collection(data.collectionName)
-      .find({}, { sort: { _id: 1 } })
+      .find({}, { sort: { _id: 1 }, promoteValues: false })
       .toArray();
     if (actual.length !== data.documents.length) {
       return `outcome ${namespace}: expected ${data.documents.length} document(s), got ${actual.length}: ${describeValue(actual, 300)}`;

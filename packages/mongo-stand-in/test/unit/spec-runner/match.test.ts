@@ -81,6 +81,13 @@ describe('match (unified test format rules)', () => {
       expect(match(1, '1', { root: 'none' })).toBeDefined();
     });
 
+    it('equates NaN with NaN, and with nothing else', () => {
+      expect(match(NaN, new Double(NaN), { root: 'none' })).toBeUndefined();
+      expect(matchExactly({ _id: NaN }, { _id: NaN })).toBeUndefined();
+      expect(match(NaN, 0, { root: 'none' })).toBeDefined();
+      expect(match(0, NaN, { root: 'none' })).toBeDefined();
+    });
+
     it('compares Decimal128 as its own type', () => {
       expect(
         match(Decimal128.fromString('1.5'), Decimal128.fromString('1.5'), { root: 'none' }),
