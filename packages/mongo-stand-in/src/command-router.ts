@@ -6,6 +6,7 @@ import { refuseInvalidWriteConcern } from './commands/write-concern';
 import { atCommandTime } from './engine/command-time';
 import { withLetVariables } from './engine/let-variables';
 import { ErrorCodes } from './error-codes';
+import type { StandInStore } from './engine/stand-in-store';
 import type { StandInState } from './stand-in-state';
 
 /** Fields that make a command part of a transaction (or a retryable write). */
@@ -63,6 +64,8 @@ export class CommandRouter {
     const name = commandNameOf(command);
     this.state.countOperation(name, command);
     try {
+      // mongod registers a command's session before running it (a fake store may have none).
+      (context.store as Partial<StandInStore>).sessions?.touch(command.lsid);
       const handler = this.handlers.get(name);
       // mongod knows these commands even though it refuses them on a standalone.
       if (TRANSACTION_COMMANDS.has(name)) refuseTransactions();

@@ -163,13 +163,20 @@ export class StandInWireServer {
     return (this.backend.store as Partial<StandInStore>).cursors;
   }
 
-  /** Closes idle cursors and the cursors of timed-out sessions periodically, as mongod does. */
+  /**
+   * Closes idle cursors and the cursors of timed-out sessions periodically, and forgets the
+   * timed-out sessions, as mongod does.
+   */
   private startCursorReaper(): void {
     const cursors = this.cursorRegistry();
     if (cursors === undefined) return;
+    const sessions = (this.backend.store as Partial<StandInStore>).sessions;
     const { cursorTimeoutMs, sessionTimeoutMs } = this.options;
     const interval = Math.min(MAX_CURSOR_REAP_INTERVAL_MS, cursorTimeoutMs, sessionTimeoutMs);
-    this.cursorReaper = setInterval(() => cursors.reap(this.options), interval);
+    this.cursorReaper = setInterval(() => {
+      cursors.reap(this.options);
+      sessions?.expire(sessionTimeoutMs);
+    }, interval);
     this.cursorReaper.unref();
   }
 

@@ -94,6 +94,24 @@ function sourceDocuments(
   return store.readDocuments(dbName, name);
 }
 
+/** `$listLocalSessions` starts a database-wide pipeline (`aggregate: 1`), or is refused. */
+function refuseMisplacedSessionListing(stages: readonly string[], databaseWide: boolean): void {
+  if (stages.indexOf('$listLocalSessions', 1) > 0) {
+    throw new CommandFailure(
+      40602,
+      'Location40602',
+      '$listLocalSessions is only valid as the first stage in a pipeline',
+    );
+  }
+  if (stages[0] === '$listLocalSessions' && !databaseWide) {
+    throw new CommandFailure(
+      73,
+      'InvalidNamespace',
+      '$listLocalSessions must be run against the database with {aggregate: 1}, not a collection',
+    );
+  }
+}
+
 /** The writing stage that ends the pipeline, if any; elsewhere it is 40601. */
 function finalWriter(stages: readonly string[]): '$out' | '$merge' | undefined {
   stages.forEach((stage, index) => {
@@ -144,8 +162,14 @@ export const aggregateCommand: CommandHandler = (
   }
   const writer = finalWriter(stages);
   if (name !== undefined) refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
-  const source = name === undefined ? [] : sourceDocuments(store, dbName, name, pipeline[0]);
-  const body = writer ? pipeline.slice(0, -1) : pipeline;
+  const listsSessions = stages[0] === '$listLocalSessions';
+  refuseMisplacedSessionListing(stages, databaseWide);
+  const source = listsSessions
+    ? store.sessions.list(pipeline[0].$listLocalSessions)
+    : name === undefined
+      ? []
+      : sourceDocuments(store, dbName, name, pipeline[0]);
+  const body = pipeline.slice(listsSessions ? 1 : 0, writer ? -1 : undefined);
   const results = runPipeline(source, body, (other) => store.readDocuments(dbName, other));
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
   if (writer) {

@@ -13,13 +13,14 @@ function sessionKeysOf(list: unknown): Set<string> {
 }
 
 /**
- * The logical-session commands. The stand-in keeps no session state besides the cursors
- * opened in a session: ending or killing a session closes them, as in mongod, and
- * `refreshSessions` keeps them alive.
+ * The logical-session commands: ending or killing a session forgets it and closes its
+ * cursors, as in mongod, and `refreshSessions` keeps its cursors alive.
  */
 export const sessionCommands: Readonly<Record<string, CommandHandler>> = Object.freeze({
   endSessions: (command, { store }) => {
-    store.cursors.killForSessions(sessionKeysOf(command.endSessions));
+    const keys = sessionKeysOf(command.endSessions);
+    store.cursors.killForSessions(keys);
+    store.sessions.end(keys);
     return {};
   },
   killSessions: (command, { store }) => {
@@ -27,17 +28,21 @@ export const sessionCommands: Readonly<Record<string, CommandHandler>> = Object.
     // An empty list kills every session, as mongod does.
     if (Array.isArray(command.killSessions) && command.killSessions.length === 0) {
       store.cursors.killAllSessionCursors();
+      store.sessions.endAll();
     } else {
       store.cursors.killForSessions(keys);
+      store.sessions.end(keys);
     }
     return {};
   },
   killAllSessions: (_command, { store }) => {
     store.cursors.killAllSessionCursors();
+    store.sessions.endAll();
     return {};
   },
   killAllSessionsByPattern: (_command, { store }) => {
     store.cursors.killAllSessionCursors();
+    store.sessions.endAll();
     return {};
   },
   refreshSessions: (command, { store }) => {

@@ -4,6 +4,7 @@ import { canonicalKey } from './canonical-key';
 import { CollectionState } from './collection-state';
 import { CursorRegistry } from './cursor-registry';
 import { getPathValue } from './document-path';
+import { LocalSessionCache } from './local-sessions';
 import { validateCollectionName, validateDatabaseName } from './namespace';
 import { runPipeline } from './pipeline-runner';
 import type { ViewDefinition } from './view-definition';
@@ -20,13 +21,15 @@ const MAX_VIEW_DEPTH = 20;
 
 /**
  * Everything the stand-in stores: databases → collections (documents and indexes) and
- * views, plus the open-cursor registry. Commands run synchronously against it one at a
- * time, which is what makes each of them atomic. A database exists while it holds a
- * collection or a view.
+ * views, plus the open-cursor registry and the logical sessions in use. Commands run
+ * synchronously against it one at a time, which is what makes each of them atomic. A
+ * database exists while it holds a collection or a view.
  */
 export class StandInStore {
   /** Open cursors of every connection. */
   readonly cursors = new CursorRegistry();
+  /** Every logical session in use (what `$listLocalSessions` lists). */
+  readonly sessions = new LocalSessionCache();
   private readonly databases = new Map<string, DatabaseState>();
 
   /** The collection `db.name`, if it exists. */

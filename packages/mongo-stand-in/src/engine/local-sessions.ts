@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { Binary, type Document } from 'bson';
+import { CommandFailure } from '../command-types';
+import { bsonTag, isPlainDocument } from './bson-value';
+
+/*
+ * mongod's logical session cache, as `$listLocalSessions` shows it: every session a command
+ * carried (`lsid`) since it was last ended or expired, with when it was last used. Without
+ * authentication every session belongs to the same user, whose digest (`uid`) is the
+ * SHA-256 of nothing. The cache is bounded as mongod's is (`maxSessions`).
+ */
+
+/** mongod's `maxSessions` default. */
+export const DEFAULT_MAX_SESSIONS = 1_000_000;
+
+/** The user digest of sessions opened without authentication. */
+const NO_AUTH_DIGEST = createHash('sha256').digest();
+
+interface SessionRecord {
+  readonly id: Binary;
+  lastUse: Date;
+}
+
+export class LocalSessionCache {
+  private readonly sessions = new Map<string, SessionRecord>();
+
+  constructor(
+    private readonly maxSessions = DEFAULT_MAX_SESSIONS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Records a use of the session `lsid` names (nothing when it names none).
+   * @throws CommandFailure 261 when a new session would pass `maxSessions`.
+   */
+  touch(lsid: unknown): void {
+    const id = sessionIdOf(lsid);
+    if (id === undefined) return;
+    const key = id.toString('hex');
+    const record = this.sessions.get(key);
+    if (record) {
+      record.lastUse = new Date(this.now());
+      return;
+    }
+    if (this.sessions.size >= this.maxSessions) {
+      throw new CommandFailure(
+        261,
+        'TooManyLogicalSessions',
+        `Unable to add session into the cache because the number of active sessions is too high`,
+      );
+    }
+    this.sessions.set(key, { id, lastUse: new Date(this.now()) });
+  }
+
+  /** Forgets the sessions with these keys (`lsid.id` as hex): `endSessions`, `killSessions`. */
+  end(sessionKeys: Iterable<string>): void {
+    for (const key of sessionKeys) this.sessions.delete(key);
+  }
+
+  /** Forgets every session (`killAllSessions`). */
+  endAll(): void {
+    this.sessions.clear();
+  }
+
+  /** Forgets the sessions unused for `timeoutMs`. */
+  expire(timeoutMs: number): void {
+    const now = this.now();
+    for (const [key, record] of this.sessions) {
+      if (now - record.lastUse.getTime() >= timeoutMs) this.sessions.delete(key);
+    }
+  }
+
+  /**
+   * The records `$listLocalSessions` returns for `spec`: `{}` (the caller's own sessions),
+   * `{ allUsers: true }`, or `{ users: [{ user, db }] }`.
+   */
+  list(spec: unknown): Document[] {
+    const users = parseSpec(spec);
+    const digests = users === 'all' ? undefined : users.map(userDigest);
+    if (digests !== undefined && !digests.some((digest) => digest.equals(NO_AUTH_DIGEST))) {
+      return [];
+    }
+    return [...this.sessions.values()].map((record) => ({
+      _id: { id: record.id, uid: new Binary(NO_AUTH_DIGEST, 0) },
+      lastUse: record.lastUse,
+    }));
+  }
+}
+
+function sessionIdOf(lsid: unknown): Binary | undefined {
+  if (!isPlainDocument(lsid)) return undefined;
+  const id: unknown = lsid.id;
+  return bsonTag(id) === 'Binary' ? (id as Binary) : undefined;
+}
+
+interface SessionUser {
+  readonly user: string;
+  readonly db: string;
+}
+
+/** mongod's digest of a user: none for the unauthenticated, else SHA-256 of `user@db`. */
+function userDigest({ user, db }: SessionUser): Buffer {
+  return user === '' ? NO_AUTH_DIGEST : createHash('sha256').update(`${user}@${db}`).digest();
+}
+
+function parseSpec(spec: unknown): SessionUser[] | 'all' {
+  if (!isPlainDocument(spec)) {
+    throw new CommandFailure(
+      14,
+      'TypeMismatch',
+      `$listLocalSessions options must be specified in an object, but found: ${typeof spec}`,
+    );
+  }
+  for (const field of Object.keys(spec)) {
+    if (field !== 'allUsers' && field !== 'users') {
+      throw new CommandFailure(
+        40415,
+        'Location40415',
+        `BSON field '$listLocalSessions.${field}' is an unknown field.`,
+      );
+    }
+  }
+  const users = parseUsers(spec.users);
+  if (spec.allUsers === true) {
+    if (users.length > 0) {
+      throw new CommandFailure(
+        12,
+        'UnsupportedFormat',
+        '$listLocalSessions may not specify {allUsers:true} and {users:[...]} at the same time',
+      );
+    }
+    return 'all';
+  }
+  // No users named: the caller's own sessions (the unauthenticated user's).
+  return users.length > 0 ? users : [{ user: '', db: '' }];
+}
+
+function parseUsers(users: unknown): SessionUser[] {
+  if (users === undefined) return [];
+  if (!Array.isArray(users)) {
+    throw new CommandFailure(
+      14,
+      'TypeMismatch',
+      "BSON field '$listLocalSessions.users' is the wrong type, expected type 'array'",
+    );
+  }
+  return users.map((entry: unknown) => {
+    if (!isPlainDocument(entry) || typeof entry.user !== 'string' || typeof entry.db !== 'string') {
+      throw new CommandFailure(
+        40414,
+        'Location40414',
+        "BSON field '$listLocalSessions.users.user' and '.db' are required strings",
+      );
+    }
+    return { user: entry.user, db: entry.db };
+  });
+}
