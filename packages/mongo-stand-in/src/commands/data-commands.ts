@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../command-types';
 import { aggregateCommand } from './aggregate.command';
+import { collModCommand } from './coll-mod.command';
 import { countCommand } from './count.command';
 import { createIndexesCommand } from './create-indexes.command';
 import { createCommand } from './create.command';
@@ -44,6 +45,7 @@ export const dataCommands: Readonly<Record<string, CommandHandler>> = Object.fre
   create: createCommand,
   drop: dropCommand,
   renameCollection: renameCollectionCommand,
+  collMod: collModCommand,
   dropDatabase: dropDatabaseCommand,
   explain: explainCommand,
   listDatabases: listDatabasesCommand,

@@ -32,13 +32,26 @@ export class CollectionState {
   private readonly sequence = new Map<string, number>();
   private nextSequence = 0;
   private readonly indexes = new Map<string, SecondaryIndex>();
+  private currentOptions: Readonly<Document>;
 
   constructor(
     readonly dbName: string,
     readonly name: string,
-    readonly options: Readonly<Document> = {},
+    options: Readonly<Document> = {},
     readonly uuid: UUID = new UUID(),
-  ) {}
+  ) {
+    this.currentOptions = options;
+  }
+
+  /** The collection's options (`capped`, `validator`...), as listCollections shows them. */
+  get options(): Readonly<Document> {
+    return this.currentOptions;
+  }
+
+  /** Replaces the collection's options (collMod); they describe it, they change no document. */
+  replaceOptions(options: Readonly<Document>): void {
+    this.currentOptions = options;
+  }
 
   /**
    * This collection's documents (in their natural order) and indexes under another
@@ -158,7 +171,8 @@ export class CollectionState {
     const index = new SecondaryIndex(spec);
     for (const [idKey, document] of this.documents) {
       const indexed = index.indexedKeys(document);
-      const conflict = index.findConflict(indexed.keys, idKey);
+      // Only a unique index refuses existing duplicates; `prepareUnique` refuses new ones.
+      const conflict = index.unique ? index.findConflict(indexed.keys, idKey) : undefined;
       if (conflict)
         throw new DuplicateKeyError(this.ns, spec.name, { ...spec.key }, index.keyValue(conflict));
       index.set(idKey, this.sequenceOf(idKey), indexed);
@@ -170,6 +184,11 @@ export class CollectionState {
   /** Drops a secondary index by name; false when there is none. */
   dropIndex(name: string): boolean {
     return this.indexes.delete(name);
+  }
+
+  /** The secondary index of this name, if any (`_id_` is not one). */
+  secondaryIndex(name: string): SecondaryIndex | undefined {
+    return this.indexes.get(name);
   }
 
   /** The name of the index with this exact key pattern, if any. */

@@ -6,17 +6,18 @@ import type { CollectionState } from './collection-state';
 
 /**
  * Refuses a `hint` that names no index of `collection`, as mongod's planner does (2
- * BadValue). A hint is an index name or a key pattern (field order counts); `{ $natural }`
- * and an empty hint name no index and are always accepted, and so is any hint on a
- * collection that does not exist, which mongod answers without planning. The stand-in
- * still chooses its own plan: results do not depend on it.
+ * BadValue); a hidden index counts as none. A hint is an index name or a key pattern
+ * (field order counts); `{ $natural }` and an empty hint name no index and are always
+ * accepted, and so is any hint on a collection that does not exist, which mongod answers
+ * without planning. The stand-in still chooses its own plan: results do not depend on it.
  */
 export function refuseMissingHintedIndex(
   collection: CollectionState | undefined,
   hint: unknown,
 ): void {
   if (collection === undefined || hint === undefined || hint === null) return;
-  const specs = collection.indexSpecs();
+  // A hidden index is invisible to the planner: hinting it is hinting no index.
+  const specs = collection.indexSpecs().filter((spec) => spec.hidden !== true);
   if (typeof hint === 'string') {
     if (specs.some((spec) => spec.name === hint)) return;
   } else if (isPlainDocument(hint)) {

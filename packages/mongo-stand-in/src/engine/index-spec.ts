@@ -12,6 +12,8 @@ export interface IndexSpec {
   readonly sparse?: boolean;
   readonly partialFilterExpression?: Readonly<Record<string, unknown>>;
   readonly expireAfterSeconds?: number;
+  readonly hidden?: boolean;
+  readonly prepareUnique?: boolean;
   readonly [option: string]: unknown;
 }
 
@@ -105,7 +107,8 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
   const spec: Record<string, unknown> = { v: 2, key: { ...key }, name: raw.name };
   for (const [option, value] of Object.entries(raw)) {
     if (DROPPED_OPTIONS.has(option)) continue;
-    if ((option === 'unique' || option === 'sparse') && !value) continue;
+    // mongod keeps these flags only when set: `hidden: false` never reaches listIndexes.
+    if ((option === 'unique' || option === 'sparse' || option === 'hidden') && !value) continue;
     spec[option] = option === 'expireAfterSeconds' ? Number(numericValue(value)) : value;
   }
   return spec as unknown as IndexSpec;

@@ -122,7 +122,8 @@ function planIndex(
   sort: SortSpec | undefined,
 ): IndexScanPlan | undefined {
   // Array values match by element, which the key order does not reflect: scan instead.
-  if (index.hashed || index.multikey) return undefined;
+  // A hidden index is invisible to the planner, as in mongod.
+  if (index.hidden || index.hashed || index.multikey) return undefined;
   const bounds: FieldConstraint[] = [];
   let ranges = 1;
   for (const field of index.fields) {
@@ -179,7 +180,8 @@ function better(a: IndexScanPlan, b: IndexScanPlan | undefined): boolean {
  * longest usable prefix of equality/`$in` fields (then at most one range field), preferring
  * one whose order gives the sort; else a collection scan. An index is used only when it
  * surely holds every matching document: not multikey, not hashed, a partial filter the
- * query implies, a sparse index only when the query rules out missing fields.
+ * query implies, a sparse index only when the query rules out missing fields; never a
+ * hidden one.
  */
 export function planQuery(
   collection: CollectionState,

@@ -1,4 +1,5 @@
 import { compareValues } from './bson-compare';
+import { canonicalKey } from './canonical-key';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
@@ -48,20 +49,20 @@ export class SecondaryIndex {
   readonly fields: readonly string[];
   /** Per field, 1 ascending or -1 descending (hashed fields order ascending here). */
   readonly directions: ReadonlyArray<1 | -1>;
-  readonly unique: boolean;
   readonly sparse: boolean;
   readonly hashed: boolean;
+  private currentSpec: IndexSpec;
   private readonly partial?: DocumentMatcher;
   private readonly entries = new Map<string, HashEntry>();
   private readonly ordered: SortedChunkList<IndexEntry>;
   private readonly byDocument = new Map<string, DocumentEntries>();
   private multikeyDocuments = 0;
 
-  constructor(readonly spec: IndexSpec) {
+  constructor(spec: IndexSpec) {
+    this.currentSpec = spec;
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((field) => (Number(spec.key[field]) < 0 ? -1 : 1));
     this.hashed = this.fields.some((field) => spec.key[field] === 'hashed');
-    this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     const directions = this.directions;
@@ -72,6 +73,38 @@ export class SecondaryIndex {
       }
       return a.seq - b.seq;
     });
+  }
+
+  /** The index as listIndexes shows it. */
+  get spec(): IndexSpec {
+    return this.currentSpec;
+  }
+
+  get unique(): boolean {
+    return this.currentSpec.unique === true;
+  }
+
+  /** A hidden index is kept up to date (and expires documents) but no query plans with it. */
+  get hidden(): boolean {
+    return this.currentSpec.hidden === true;
+  }
+
+  /**
+   * Replaces the options that leave every key as it is (collMod's `hidden`,
+   * `expireAfterSeconds`, `unique`, `prepareUnique`). The key pattern, `sparse` and the
+   * partial filter decide which keys the index holds, so they must not change.
+   */
+  respec(spec: IndexSpec): void {
+    if (
+      spec.name !== this.currentSpec.name ||
+      canonicalKey(spec.key) !== canonicalKey(this.currentSpec.key) ||
+      spec.sparse !== this.currentSpec.sparse ||
+      canonicalKey(spec.partialFilterExpression) !==
+        canonicalKey(this.currentSpec.partialFilterExpression)
+    ) {
+      throw new Error(`bug: respec of index ${this.currentSpec.name} changes its keys`);
+    }
+    this.currentSpec = spec;
   }
 
   /** True while some indexed document holds an array on an indexed path. */
@@ -96,14 +129,35 @@ export class SecondaryIndex {
     return this.sparse && !anyFieldPresent ? NOT_INDEXED : { keys, multikey };
   }
 
-  /** For a unique index, the first of `keys` already held by another document. */
+  /**
+   * For a unique index, or one preparing to become unique (`prepareUnique`), the first of
+   * `keys` that the document would newly share with another document. A key the document
+   * already holds is never a conflict: an index preparing to be unique may still hold
+   * duplicates from before, and rejects only new ones.
+   */
   findConflict(keys: readonly IndexKey[], ownId: string | undefined): IndexKey | undefined {
-    if (!this.unique) return undefined;
+    if (!this.unique && this.currentSpec.prepareUnique !== true) return undefined;
     return keys.find((key) => {
       const entry = this.entries.get(key.key);
       if (!entry) return false;
-      return entry.ids.size > (ownId !== undefined && entry.ids.has(ownId) ? 1 : 0);
+      return ownId === undefined || !entry.ids.has(ownId);
     });
+  }
+
+  /**
+   * The keys more than one document holds, in index order, each with the canonical `_id`
+   * keys of its documents: what stops the index from becoming unique.
+   */
+  duplicateKeys(): Array<{ readonly values: readonly unknown[]; readonly ids: string[] }> {
+    const duplicates = [...this.entries.values()].filter((entry) => entry.ids.size > 1);
+    duplicates.sort((a, b) => {
+      for (let i = 0; i < this.directions.length; i++) {
+        const order = compareValues(a.values[i], b.values[i]);
+        if (order !== 0) return order * this.directions[i];
+      }
+      return 0;
+    });
+    return duplicates.map((entry) => ({ values: entry.values, ids: [...entry.ids] }));
   }
 
   /** The `{ field: value }` document of a key, as E11000 errors show it. */

@@ -101,6 +101,13 @@ export class StandInStore {
     return moved;
   }
 
+  /** Replaces the definition of an existing view (collMod), keeping its place in listings. */
+  replaceView(dbName: string, view: ViewDefinition): void {
+    const views = this.databases.get(dbName)?.views;
+    if (!views?.has(view.name)) throw new Error(`bug: no view ${dbName}.${view.name}`);
+    views.set(view.name, view);
+  }
+
   /** Drops a collection or view; returns what was dropped, undefined when nothing was there. */
   drop(dbName: string, name: string): CollectionState | ViewDefinition | undefined {
     const database = this.databases.get(dbName);
