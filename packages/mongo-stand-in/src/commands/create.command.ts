@@ -5,15 +5,36 @@ import { collectionArgument, commandName } from './command-args';
 import { GENERIC_FIELDS } from './command-fields';
 
 /**
+ * Options whose behaviour the stand-in does not implement: refused (238) rather than stored
+ * unused, so that a document a validator would refuse on mongod cannot pass here.
+ */
+const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
+  validator: 'document validation',
+  validationLevel: 'document validation',
+  validationAction: 'document validation',
+  timeseries: 'time-series collections',
+};
+
+/**
  * `create`: creates a collection with its options, or a view (`viewOn`, `pipeline`).
  * 48 NamespaceExists when the name is taken. Collection options are kept for
- * listCollections but not enforced (no validators, no capped behaviour).
+ * listCollections; capped collections are not bounded, and validators and time-series
+ * options are refused (238 NotImplemented).
  */
 export const createCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
   const options: Document = {};
   for (const [key, value] of Object.entries(command)) {
     if (key !== commandName(command) && !GENERIC_FIELDS.has(key)) options[key] = value;
+  }
+  for (const [option, feature] of Object.entries(UNSUPPORTED_OPTIONS)) {
+    if (options[option] !== undefined) {
+      throw new CommandFailure(
+        238,
+        'NotImplemented',
+        `the stand-in does not implement ${feature} ('${option}')`,
+      );
+    }
   }
   if (options.viewOn !== undefined) {
     if (typeof options.viewOn !== 'string')

@@ -1,6 +1,6 @@
 import { UUID } from 'bson';
 import { CommandFailure } from '../command-types';
-import { bsonTypeOf } from './bson-value';
+import { bsonTypeOf, isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
 import { DuplicateKeyError } from './duplicate-key.error';
 import {
@@ -225,5 +225,21 @@ function validateId(id: unknown): void {
   const type = bsonTypeOf(id);
   if (type === 'array' || type === 'regex' || type === 'undefined') {
     throw new CommandFailure(53, 'InvalidIdField', `The '_id' value cannot be of type ${type}`);
+  }
+  refuseDollarFields(id);
+}
+
+/** mongod stores no `$`-prefixed field name anywhere inside an `_id` document (code 52). */
+function refuseDollarFields(value: unknown): void {
+  if (!isPlainDocument(value)) return;
+  for (const name of Object.keys(value)) {
+    if (name.startsWith('$')) {
+      throw new CommandFailure(
+        52,
+        'DollarPrefixedFieldName',
+        `_id fields may not contain '$'-prefixed fields: ${name} is not valid for storage.`,
+      );
+    }
+    refuseDollarFields(value[name]);
   }
 }

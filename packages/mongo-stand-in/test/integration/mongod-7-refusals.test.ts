@@ -206,4 +206,30 @@ describe('what mongod 7.0 refuses', () => {
     await expect(db.command({ drop: 'never-created' })).resolves.toMatchObject({ ok: 1 });
     await expect(db.collection('never-created').drop()).resolves.toBe(true);
   });
+
+  it('refuses a $-prefixed field anywhere in an _id document (52), storing nothing', async () => {
+    const ids = db.collection<Document>('dollar_ids');
+    for (const _id of [{ $a: 1 }, { a: { $b: 1 } }]) {
+      const error = await refusal(ids.insertOne({ _id }));
+      expect(error).toMatchObject({ code: 52 });
+      expect(error.message).toContain("_id fields may not contain '$'-prefixed fields");
+    }
+    const upsert = await refusal(ids.replaceOne({ k: 1 }, { _id: { $c: 1 } }, { upsert: true }));
+    expect(upsert.code).toBe(52);
+    expect(await ids.countDocuments()).toBe(0);
+    await ids.drop();
+  });
+
+  it.each([
+    ['a validator', { validator: { n: { $type: 'int' } } }],
+    ['a validation level', { validationLevel: 'strict' }],
+    ['time-series options', { timeseries: { timeField: 't' } }],
+  ])(
+    'refuses to create a collection with %s it would not enforce (238)',
+    async (_what, options) => {
+      const error = await refusal(db.createCollection('unenforced', options));
+      expect(error).toMatchObject({ code: 238, codeName: 'NotImplemented' });
+      expect(await db.listCollections({ name: 'unenforced' }).toArray()).toEqual([]);
+    },
+  );
 });
