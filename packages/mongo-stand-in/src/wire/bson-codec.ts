@@ -5,6 +5,7 @@ import {
   type Document,
   type SerializeOptions,
 } from 'bson';
+import { containsSymbol, promoteNumbers } from './bson-symbols';
 import { MAX_BSON_OBJECT_SIZE } from './wire-protocol';
 import { WireProtocolError } from './wire-protocol.error';
 
@@ -27,6 +28,7 @@ import { WireProtocolError } from './wire-protocol.error';
  * - `promoteBuffers: false`: binary data stays a bson `Binary`, keeping its subtype (UUIDs
  *   are subtype 4). `Decimal128`, `ObjectId`, `Timestamp`, `MinKey`/`MaxKey`, `Code` and
  *   `DBRef` are bson class instances whatever the options.
+ * - A BSON symbol stays a bson `BSONSymbol` (see bson-symbols.ts), as mongod keeps its type.
  * - `bsonRegExp: false`: regular expressions become JS `RegExp` (flags mongod accepts but
  *   JS lacks, such as `x` and `l`, are dropped by the bson package). A document holding a
  *   pattern JavaScript cannot parse (PCRE's inline flags `(?i)`, named groups `(?P<n>…)`)
@@ -80,6 +82,10 @@ export function readDocument(
   }
   const bytes = buffer.subarray(offset, offset + size);
   try {
+    if (containsSymbol(bytes)) {
+      const unpromoted = deserialize(bytes, { ...DESERIALIZE_OPTIONS, promoteValues: false });
+      return { document: promoteNumbers(unpromoted), size };
+    }
     return { document: deserialize(bytes, DESERIALIZE_OPTIONS), size };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -208,7 +208,7 @@ describe('what mongod 7.0 refuses', () => {
   });
 
   it('refuses a $-prefixed field anywhere in an _id document (52), storing nothing', async () => {
-    const ids = db.collection<Document>('dollar_ids');
+    const ids = db.collection<{ _id: Document }>('dollar_ids');
     for (const _id of [{ $a: 1 }, { a: { $b: 1 } }]) {
       const error = await refusal(ids.insertOne({ _id }));
       expect(error).toMatchObject({ code: 52 });
