@@ -41,3 +41,8 @@ export class CommandFailure extends Error {
     return { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.extra };
   }
 }
+
+/** mongod's refusal of a field it does not know: 40415 "BSON field 'path' is an unknown field." */
+export function unknownField(path: string): CommandFailure {
+  return new CommandFailure(40415, 'Location40415', `BSON field '${path}' is an unknown field.`);
+}

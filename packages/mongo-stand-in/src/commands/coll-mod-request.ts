@@ -1,9 +1,10 @@
 import type { Document } from 'bson';
-import { CommandFailure } from '../command-types';
-import { bsonTypeOf, isNumeric, isPlainDocument, numericValue } from '../engine/bson-value';
+import { CommandFailure, unknownField } from '../command-types';
+import { isNumeric, isPlainDocument, numericValue } from '../engine/bson-value';
 import type { IndexModificationRequest } from '../engine/index-modification';
 import { formatValue } from '../engine/value-format';
 import { ErrorCodes } from '../error-codes';
+import { wrongFieldType } from './command-args';
 
 /** A collMod command with its field types checked, as mongod's parser leaves it. */
 export interface CollModRequest {
@@ -36,27 +37,18 @@ const NUMBER_TYPES = "types '[long, int, decimal, double]'";
 const BOOL_TYPES = "types '[bool, long, int, decimal, double]'";
 const INT32_MAX = 2_147_483_647;
 
-function wrongType(path: string, value: unknown, expected: string): CommandFailure {
-  return new CommandFailure(
-    ErrorCodes.TypeMismatch,
-    'TypeMismatch',
-    `BSON field 'collMod.${path}' is the wrong type '${bsonTypeOf(value)}', expected ${expected}`,
-  );
-}
-
-function unknownField(path: string): CommandFailure {
-  return new CommandFailure(40415, 'Location40415', `BSON field '${path}' is an unknown field.`);
-}
+const wrongCollModType = (path: string, value: unknown, expected: string): CommandFailure =>
+  wrongFieldType(`collMod.${path}`, value, expected);
 
 function documentField(path: string, value: unknown): Document | undefined {
   if (value === undefined) return undefined;
-  if (!isPlainDocument(value)) throw wrongType(path, value, "type 'object'");
+  if (!isPlainDocument(value)) throw wrongCollModType(path, value, "type 'object'");
   return value;
 }
 
 function stringField(path: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw wrongType(path, value, "type 'string'");
+  if (typeof value !== 'string') throw wrongCollModType(path, value, "type 'string'");
   return value;
 }
 
@@ -65,13 +57,13 @@ function safeBool(path: string, value: unknown): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'boolean') return value;
   if (isNumeric(value)) return Number(numericValue(value)) !== 0;
-  throw wrongType(path, value, BOOL_TYPES);
+  throw wrongCollModType(path, value, BOOL_TYPES);
 }
 
 /** mongod's `safeInt`/`safeInt64`: a number holding an integer of the range. */
 function safeInteger(path: string, value: unknown, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!isNumeric(value)) throw wrongType(path, value, NUMBER_TYPES);
+  if (!isNumeric(value)) throw wrongCollModType(path, value, NUMBER_TYPES);
   const number = Number(numericValue(value));
   const shown = `${path.split('.').pop()}: ${formatValue(value)}`;
   if (!Number.isInteger(number))
@@ -125,9 +117,9 @@ function indexField(value: unknown): IndexModificationRequest | undefined {
 
 function pipelineField(value: unknown): Document[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw wrongType('pipeline', value, "type 'array'");
+  if (!Array.isArray(value)) throw wrongCollModType('pipeline', value, "type 'array'");
   value.forEach((stage: unknown, i) => {
-    if (!isPlainDocument(stage)) throw wrongType(`pipeline.${i}`, stage, "type 'object'");
+    if (!isPlainDocument(stage)) throw wrongCollModType(`pipeline.${i}`, stage, "type 'object'");
   });
   return value as Document[];
 }
@@ -153,14 +145,18 @@ function preAndPostImagesField(value: unknown): { enabled: boolean } | undefined
     );
   }
   if (typeof options.enabled !== 'boolean')
-    throw wrongType('changeStreamPreAndPostImages.enabled', options.enabled, "type 'bool'");
+    throw wrongCollModType('changeStreamPreAndPostImages.enabled', options.enabled, "type 'bool'");
   return { enabled: options.enabled };
 }
 
 function expireAfterSecondsField(value: unknown): number | string | undefined {
   if (typeof value === 'string') return value;
   if (value !== undefined && !isNumeric(value))
-    throw wrongType('expireAfterSeconds', value, "types '[string, long, int, decimal, double]'");
+    throw wrongCollModType(
+      'expireAfterSeconds',
+      value,
+      "types '[string, long, int, decimal, double]'",
+    );
   return safeInteger('expireAfterSeconds', value, Number.MAX_SAFE_INTEGER);
 }
 

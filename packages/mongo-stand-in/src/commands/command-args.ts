@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { CommandFailure } from '../command-types';
 import { bsonTypeOf, isNumeric, isPlainDocument, numericValue } from '../engine/bson-value';
 import { validateCollectionName } from '../engine/namespace';
+import { ErrorCodes } from '../error-codes';
 
 /** The command's name: the first key of the command document. */
 export function commandName(command: Document): string {
@@ -14,11 +15,7 @@ function wrongType(
   value: unknown,
   expected: string,
 ): CommandFailure {
-  return new CommandFailure(
-    14,
-    'TypeMismatch',
-    `BSON field '${commandName(command)}.${field}' is the wrong type '${bsonTypeOf(value)}', expected type '${expected}'`,
-  );
+  return wrongFieldType(`${commandName(command)}.${field}`, value, `type '${expected}'`);
 }
 
 /** The collection a command targets (the value of its first key), validated. */
@@ -83,4 +80,13 @@ export function cursorBatchSize(command: Document): number | undefined {
   const cursor = optionalDocument(command, 'cursor');
   if (!cursor) return undefined;
   return optionalCount(cursor, 'batchSize');
+}
+
+/** mongod's refusal of a field of the wrong type: 14 "BSON field 'path' is the wrong type …". */
+export function wrongFieldType(path: string, value: unknown, expected: string): CommandFailure {
+  return new CommandFailure(
+    ErrorCodes.TypeMismatch,
+    'TypeMismatch',
+    `BSON field '${path}' is the wrong type '${bsonTypeOf(value)}', expected ${expected}`,
+  );
 }

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { CommandFailure } from '../command-types';
+import { unknownField } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
 
 /**
@@ -270,8 +270,4 @@ export function refuseUnknownFields(name: string, command: Document): void {
       }
     }
   }
-}
-
-function unknownField(path: string): CommandFailure {
-  return new CommandFailure(40415, 'Location40415', `BSON field '${path}' is an unknown field.`);
 }

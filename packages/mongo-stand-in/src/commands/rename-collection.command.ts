@@ -3,16 +3,12 @@ import { bsonTag, bsonTypeOf, binarySubtype } from '../engine/bson-value';
 import { renameCollection, type CollectionNamespace } from '../engine/collection-rename';
 import { unwritableNamespaceReason, validDatabaseName } from '../engine/writable-namespace';
 import { ErrorCodes } from '../error-codes';
+import { wrongFieldType } from './command-args';
 
 const UUID_SUBTYPE = 4;
 
-function wrongType(field: string, value: unknown, expected: string): CommandFailure {
-  return new CommandFailure(
-    ErrorCodes.TypeMismatch,
-    'TypeMismatch',
-    `BSON field 'renameCollection.${field}' is the wrong type '${bsonTypeOf(value)}', expected ${expected}`,
-  );
-}
+const wrongRenameType = (field: string, value: unknown, expected: string): CommandFailure =>
+  wrongFieldType(`renameCollection.${field}`, value, expected);
 
 /** `db.coll` split at its first dot (an empty collection when there is none). */
 function splitNamespace(ns: string): CollectionNamespace {
@@ -53,7 +49,7 @@ function targetNamespace(value: unknown): string {
       "BSON field 'renameCollection.to' is missing but a required field",
     );
   }
-  if (typeof value !== 'string') throw wrongType('to', value, "type 'string'");
+  if (typeof value !== 'string') throw wrongRenameType('to', value, "type 'string'");
   return value;
 }
 
@@ -63,12 +59,12 @@ function dropTargetOption(value: unknown): { dropTarget: boolean; expectsUuid: b
   if (typeof value === 'boolean') return { dropTarget: value, expectsUuid: false };
   if (bsonTag(value) === 'Binary' && binarySubtype(value) === UUID_SUBTYPE)
     return { dropTarget: true, expectsUuid: true };
-  throw wrongType('dropTarget', value, "types '[bool, binData]'");
+  throw wrongRenameType('dropTarget', value, "types '[bool, binData]'");
 }
 
 function stayTempOption(value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw wrongType('stayTemp', value, "type 'bool'");
+  if (typeof value !== 'boolean') throw wrongRenameType('stayTemp', value, "type 'bool'");
   return value;
 }
 

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { CommandFailure } from '../command-types';
+import { CommandFailure, unknownField } from '../command-types';
 import { bsonTypeOf, isNumeric, isPlainDocument, numericValue } from '../engine/bson-value';
 import { ErrorCodes } from '../error-codes';
 
@@ -41,11 +41,7 @@ export function refuseInvalidWriteConcern(command: Document): void {
   }
   for (const field of Object.keys(writeConcern)) {
     if (!WRITE_CONCERN_FIELDS.has(field)) {
-      throw new CommandFailure(
-        40415,
-        'Location40415',
-        `BSON field 'WriteConcernOptions.${field}' is an unknown field.`,
-      );
+      throw unknownField(`WriteConcernOptions.${field}`);
     }
   }
   for (const field of ['j', 'fsync']) {

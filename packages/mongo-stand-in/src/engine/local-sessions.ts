@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Binary, type Document } from 'bson';
-import { CommandFailure } from '../command-types';
+import { CommandFailure, unknownField } from '../command-types';
 import { bsonTag, isPlainDocument } from './bson-value';
 
 /*
@@ -117,11 +117,7 @@ function parseSpec(spec: unknown): SessionUser[] | 'all' {
   }
   for (const field of Object.keys(spec)) {
     if (field !== 'allUsers' && field !== 'users') {
-      throw new CommandFailure(
-        40415,
-        'Location40415',
-        `BSON field '$listLocalSessions.${field}' is an unknown field.`,
-      );
+      throw unknownField(`$listLocalSessions.${field}`);
     }
   }
   const users = parseUsers(spec.users);

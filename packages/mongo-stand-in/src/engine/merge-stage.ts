@@ -1,5 +1,5 @@
 import { ObjectId, type Document } from 'bson';
-import { CommandFailure } from '../command-types';
+import { CommandFailure, unknownField } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { cloneDocument } from './bson-clone';
 import { commandVariables, withCommandVariables } from './command-time';
@@ -83,11 +83,7 @@ function parseMergeSpec(dbName: string, spec: unknown): MergeSpec {
   }
   for (const field of Object.keys(spec)) {
     if (!SPEC_FIELDS.has(field)) {
-      throw new CommandFailure(
-        40415,
-        'Location40415',
-        `BSON field '$merge.${field}' is an unknown field.`,
-      );
+      throw unknownField(`$merge.${field}`);
     }
   }
   const { whenMatched, pipeline } = parseWhenMatched(spec.whenMatched);
