@@ -169,20 +169,9 @@ export class CursorRegistry {
     }
   }
 
-  /** Closes every cursor whose namespace is in `db` (optionally only `db.collection`). */
-  killForNamespace(dbName: string, collection?: string): void {
-    for (const [key, cursor] of this.cursors) {
-      const matches =
-        collection === undefined
-          ? cursor.ns.startsWith(`${dbName}.`)
-          : cursor.ns === `${dbName}.${collection}`;
-      if (matches) this.cursors.delete(key);
-    }
-  }
-
   /**
    * Kills the cursors of `db.collection` as mongod's query plans die when their collection
-   * is renamed: each keeps its place (and its owner, for the timeouts) without its results,
+   * is dropped or renamed: each keeps its place (and its owner, for the timeouts) without its results,
    * and its next getMore fails with `failure` (175 QueryPlanKilled) instead of 43.
    */
   invalidateForNamespace(dbName: string, collection: string, failure: CommandFailure): void {

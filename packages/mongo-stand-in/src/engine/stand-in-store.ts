@@ -116,14 +116,31 @@ export class StandInStore {
     database.collections.delete(name);
     database.views.delete(name);
     if (database.collections.size === 0 && database.views.size === 0) this.databases.delete(dbName);
-    if (dropped) this.cursors.killForNamespace(dbName, name);
+    if (dropped) this.killCursorsOf(dbName, name, dropped);
     return dropped;
   }
 
   /** Drops a database; false when it did not exist. */
   dropDatabase(dbName: string): boolean {
-    this.cursors.killForNamespace(dbName);
+    const database = this.databases.get(dbName);
+    for (const [name, dropped] of [...(database?.collections ?? []), ...(database?.views ?? [])]) {
+      this.killCursorsOf(dbName, name, dropped);
+    }
     return this.databases.delete(dbName);
+  }
+
+  /**
+   * The cursors of a dropped collection or view die as mongod's query plans do: their next
+   * getMore fails with 175 QueryPlanKilled (not 43, as if they had never been).
+   */
+  private killCursorsOf(
+    dbName: string,
+    name: string,
+    dropped: CollectionState | ViewDefinition,
+  ): void {
+    const uuid = dropped instanceof CollectionState ? ` UUID ${dropped.uuid.toHexString()}` : '';
+    const failure = new CommandFailure(175, 'QueryPlanKilled', `collection dropped.${uuid}`);
+    this.cursors.invalidateForNamespace(dbName, name, failure);
   }
 
   /** Names of the databases that exist. */

@@ -107,4 +107,21 @@ describe('cursor lifetime', () => {
       await session.endSession();
     }
   });
+
+  it.each([
+    ['drop', (client: MongoClient) => client.db('cursors').collection('items').drop()],
+    ['dropDatabase', (client: MongoClient) => client.db('cursors').dropDatabase()],
+  ])(
+    'fails the next getMore of a cursor whose collection %s removed with 175',
+    async (_what, remove) => {
+      const { client, items } = await standIn();
+      const cursor = items.find({}, { batchSize: 1 });
+      await cursor.next();
+      await remove(client);
+      await expect(cursor.toArray()).rejects.toMatchObject({
+        code: 175,
+        codeName: 'QueryPlanKilled',
+      });
+    },
+  );
 });
