@@ -157,7 +157,7 @@ describe('create / drop / listCollections / dropDatabase / listDatabases', () =>
     h.insert('c', [{ _id: 1 }, { _id: 2 }]);
     const { id } = h.ok({ find: 'c', batchSize: 1 }).cursor;
     expect(h.ok({ drop: 'c' })).toEqual({ nIndexesWas: 2, ns: 'test.c', ok: 1 });
-    expect(h.run({ getMore: id, collection: 'c' })).toMatchObject({ code: 43 });
+    expect(h.run({ getMore: id, collection: 'c' })).toMatchObject({ code: 175 });
     expect(h.run({ drop: 'c' })).toEqual({ ok: 1 });
   });
 
