@@ -10,9 +10,20 @@ export function cursorIdOf(value: unknown): Long {
   throw new CommandFailure(14, 'TypeMismatch', `cursor id must be a long, got ${typeof value}`);
 }
 
-/** `getMore`: the next batch of an open cursor; 43 CursorNotFound when it is not open. */
+/**
+ * `getMore`: the next batch of an open cursor; 43 CursorNotFound when it is not open. The
+ * stand-in has no tailable cursors, and mongod takes `maxTimeMS` on a getMore only for an
+ * awaitData one (2 BadValue otherwise).
+ */
 export const getMoreCommand: CommandHandler = (command, { dbName, store }) => {
   const id = cursorIdOf(command.getMore);
+  if (command.maxTimeMS !== undefined) {
+    throw new CommandFailure(
+      2,
+      'BadValue',
+      'cannot set maxTimeMS on getMore command for a non-awaitData cursor',
+    );
+  }
   if (typeof command.collection !== 'string') {
     throw new CommandFailure(
       40414,

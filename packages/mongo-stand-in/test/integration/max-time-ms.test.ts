@@ -81,4 +81,13 @@ describe('maxTimeMS', () => {
       client.db('max-time').command({ count: 'items', maxTimeMS: -1 }),
     ).rejects.toMatchObject({ code: 2 });
   });
+
+  it('refuses maxTimeMS on a getMore, which mongod takes only for awaitData cursors', async () => {
+    const db = client.db('max-time');
+    const { cursor } = await db.command({ find: 'items', batchSize: 1 });
+    await expect(
+      db.command({ getMore: cursor.id, collection: 'items', maxTimeMS: 100 }),
+    ).rejects.toMatchObject({ code: 2 });
+    await db.command({ killCursors: 'items', cursors: [cursor.id] });
+  });
 });
