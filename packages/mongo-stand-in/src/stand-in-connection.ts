@@ -251,15 +251,19 @@ export class StandInConnection {
     respond: Respond,
     action: FailCommandAction | undefined,
   ): void {
+    const { router } = this.services;
     if (action?.errorCode !== undefined) {
-      respond(failCommandReply(action, action.errorCode), false);
+      respond(router.finish(command, failCommandReply(action, action.errorCode)), false);
       return;
     }
-    const reply = this.services.router.execute(command, this.context(dbName, command));
-    if (action?.writeConcernError !== undefined && reply.ok === 1) {
-      reply.writeConcernError = action.writeConcernError;
-    }
-    respond(reply, false);
+    const reply = router.execute(command, this.context(dbName, command));
+    const wce = action?.writeConcernError;
+    respond(
+      wce !== undefined && reply.ok === 1
+        ? router.finish(command, { ...reply, writeConcernError: wce })
+        : reply,
+      false,
+    );
   }
 
   /**

@@ -32,6 +32,13 @@ export interface StandInOptions {
    * @defaultValue `1800000`
    */
   sessionTimeoutMs?: number;
+  /**
+   * The name of a replica set to present as its only member, the primary: drivers then see
+   * what production runs (cluster time, sessions, retryable writes) and the URI names the
+   * set. Unset, the stand-in is a standalone server.
+   * @defaultValue `undefined` (standalone)
+   */
+  replicaSet?: string;
 }
 
 /** {@link StandInOptions} with every default applied, validated and frozen. */
@@ -41,6 +48,7 @@ export interface ResolvedStandInOptions {
   readonly ttlMonitorIntervalMs: number;
   readonly cursorTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  readonly replicaSet: string | undefined;
 }
 
 const DEFAULTS = {
@@ -49,6 +57,7 @@ const DEFAULTS = {
   ttlMonitorIntervalMs: 60_000,
   cursorTimeoutMs: 600_000,
   sessionTimeoutMs: 1_800_000,
+  replicaSet: undefined,
 } as const satisfies ResolvedStandInOptions;
 
 /** Smallest interval or timeout accepted (a tighter loop would only burn CPU). */
@@ -84,7 +93,27 @@ export function resolveStandInOptions(options: StandInOptions = {}): ResolvedSta
   const ttlMonitorIntervalMs = timerOption(options, 'ttlMonitorIntervalMs');
   const cursorTimeoutMs = timerOption(options, 'cursorTimeoutMs');
   const sessionTimeoutMs = timerOption(options, 'sessionTimeoutMs');
-  return Object.freeze({ port, host, ttlMonitorIntervalMs, cursorTimeoutMs, sessionTimeoutMs });
+  const replicaSet = replicaSetOption(options.replicaSet);
+  return Object.freeze({
+    port,
+    host,
+    ttlMonitorIntervalMs,
+    cursorTimeoutMs,
+    sessionTimeoutMs,
+    replicaSet,
+  });
+}
+
+/** A replica set name mongod accepts: not empty, no `/`, `,` or whitespace, at most 128. */
+function replicaSetOption(name: unknown): string | undefined {
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string' || !/^[^/,\s]{1,128}$/.test(name)) {
+    throw new StandInOptionsError(
+      'replicaSet',
+      `stand-in option replicaSet must be a replica set name (1 to 128 characters, no '/', ',' or whitespace), got ${describe(name)}`,
+    );
+  }
+  return name;
 }
 
 /** A duration option in milliseconds, defaulted, between the smallest and largest timer delays. */

@@ -44,7 +44,7 @@ export class StandInWireServer {
     private readonly options: ResolvedStandInOptions,
     private readonly backend: StandInBackend,
   ) {
-    this.state = new StandInState(options.host);
+    this.state = new StandInState(options.host, options.replicaSet);
     this.router = new CommandRouter(
       [createAdminCommands(this.state), backend.dataCommands],
       this.state,
@@ -57,9 +57,15 @@ export class StandInWireServer {
     return this.state.port;
   }
 
-  /** Connection string for the official driver, which must talk to this one server directly. */
+  /**
+   * Connection string for the official driver: the replica set by name in replica-set mode,
+   * else this one server directly.
+   */
   get uri(): string {
-    return `mongodb://${this.options.host}:${this.port}/?directConnection=true`;
+    const name = this.options.replicaSet;
+    const query =
+      name === undefined ? 'directConnection=true' : `replicaSet=${encodeURIComponent(name)}`;
+    return `mongodb://${this.options.host}:${this.port}/?${query}`;
   }
 
   /** Connections currently open. */

@@ -1,5 +1,6 @@
 import { Long, ObjectId, type Document } from 'bson';
 import { FailPointRegistry } from './fail-points';
+import { ReplicaSetMember } from './replica-set-member';
 
 /** What the stand-in knows about one client connection. */
 export interface ConnectionInfo {
@@ -50,7 +51,18 @@ export class StandInState {
   private connectionsCreated = 0;
   private listeningPort = 0;
 
-  constructor(readonly host: string) {}
+  /** The replica set this stand-in is the primary of, in replica-set mode. */
+  readonly replicaSet: ReplicaSetMember | undefined;
+
+  constructor(
+    readonly host: string,
+    replicaSetName?: string,
+  ) {
+    this.replicaSet =
+      replicaSetName === undefined
+        ? undefined
+        : new ReplicaSetMember(replicaSetName, () => `${this.host}:${this.port}`);
+  }
 
   /** The port the stand-in listens on (0 until it listens). */
   get port(): number {

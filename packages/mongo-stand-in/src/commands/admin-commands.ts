@@ -40,6 +40,7 @@ export function createAdminCommands(state: StandInState): Readonly<Record<string
     getLog: getLogCommand,
     configureFailPoint: (command) => state.failPoints.configure(command),
     replSetGetStatus: () => {
+      if (state.replicaSet) return state.replicaSet.status(state.startedAt);
       throw new CommandFailure(
         ErrorCodes.NoReplicationEnabled,
         'NoReplicationEnabled',

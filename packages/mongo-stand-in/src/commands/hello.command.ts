@@ -11,9 +11,9 @@ export const MAX_WRITE_BATCH_SIZE = 100_000;
 export const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
 
 /**
- * `hello`, and its legacy names `isMaster` / `ismaster`, answered as a standalone mongod 7.0:
- * no `setName`, no `msg: 'isdbgrid'`, so drivers see a `Standalone` server (and therefore
- * neither retry writes nor start transactions on their own). `saslSupportedMechs` is
+ * `hello`, and its legacy names `isMaster` / `ismaster`, answered as a standalone mongod 7.0
+ * (no `setName`: drivers neither retry writes nor start transactions on their own) or, in
+ * replica-set mode, as the primary of a one-member set (see replica-set-member.ts). `saslSupportedMechs` is
  * omitted as for an unknown user; `compression` is never offered.
  *
  * The awaitable form (`topologyVersion` + `maxAwaitTimeMS`) is delayed by the connection,
@@ -38,6 +38,7 @@ export function createHelloCommand(state: StandInState, legacyName: boolean): Co
       minWireVersion: 0,
       maxWireVersion: MAX_WIRE_VERSION,
       readOnly: false,
+      ...state.replicaSet?.helloFields(),
     };
   };
 }

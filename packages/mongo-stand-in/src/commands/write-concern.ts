@@ -23,13 +23,14 @@ const badValue = (message: string): CommandFailure =>
   new CommandFailure(ErrorCodes.BadValue, 'BadValue', message);
 
 /**
- * Refuses a command's `writeConcern` as a standalone mongod 7.0 does, before the command
- * runs (the whole command fails, nothing is written): a malformed write concern is parsed
- * and refused (9, 14 or 40415), and one only a replica set can satisfy (`w` above 1, a tag
- * other than 'majority') is 2 BadValue. `w: 0`, `w: 1`, `w: 'majority'`, `j` and
- * `wtimeout` are accepted; a standalone is durable, so `j: true` is too.
+ * Refuses a command's `writeConcern` as mongod 7.0 does, before the command runs (the whole
+ * command fails, nothing is written): a malformed write concern is parsed and refused (9,
+ * 14 or 40415). One the deployment cannot satisfy is refused: on a standalone (`w` above 1,
+ * a tag other than 'majority') with 2 BadValue; on the stand-in's one-member replica set
+ * (`replicated`), `w` above 1 with 100 and an unknown tag with 79. `w: 0`, `w: 1`,
+ * `w: 'majority'`, `j` and `wtimeout` are accepted; the stand-in is durable, so `j: true` is too.
  */
-export function refuseInvalidWriteConcern(command: Document): void {
+export function refuseInvalidWriteConcern(command: Document, replicated = false): void {
   const writeConcern: unknown = command.writeConcern;
   if (writeConcern === undefined) return;
   if (!isPlainDocument(writeConcern)) {
@@ -57,10 +58,10 @@ export function refuseInvalidWriteConcern(command: Document): void {
   if (truthy(writeConcern.j) && truthy(writeConcern.fsync)) {
     throw failedToParse('fsync and j options cannot be used together');
   }
-  refuseW(writeConcern.w);
+  refuseW(writeConcern.w, replicated);
 }
 
-function refuseW(w: unknown): void {
+function refuseW(w: unknown, replicated: boolean): void {
   if (w === undefined || w === null) return;
   if (isNumeric(w)) {
     const nodes = Math.trunc(Number(numericValue(w)));
@@ -69,13 +70,29 @@ function refuseW(w: unknown): void {
         `w has to be a non-negative number and not greater than ${MAX_MEMBERS}; found: ${nodes}`,
       );
     }
-    if (nodes > 1) throw badValue("cannot use 'w' > 1 when a host is not replicated");
+    if (nodes > 1 && !replicated) {
+      throw badValue("cannot use 'w' > 1 when a host is not replicated");
+    }
+    if (nodes > 1) {
+      throw new CommandFailure(
+        ErrorCodes.UnsatisfiableWriteConcern,
+        'UnsatisfiableWriteConcern',
+        'Not enough data-bearing nodes',
+      );
+    }
     return;
   }
   if (typeof w === 'string') {
-    if (w !== 'majority') {
+    if (w !== 'majority' && !replicated) {
       throw badValue(
         `cannot use non-majority 'w' mode ${w} when a host is not a member of a replica set`,
+      );
+    }
+    if (w !== 'majority') {
+      throw new CommandFailure(
+        ErrorCodes.UnknownReplWriteConcern,
+        'UnknownReplWriteConcern',
+        `No write concern mode named '${w}' found in replica set configuration`,
       );
     }
     return;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Binary, type Document } from 'bson';
+import { Binary, type Document, type Long } from 'bson';
 import { CommandFailure, unknownField } from '../command-types';
 import { bsonTag, isPlainDocument } from './bson-value';
 
@@ -16,9 +16,17 @@ export const DEFAULT_MAX_SESSIONS = 1_000_000;
 /** The user digest of sessions opened without authentication. */
 const NO_AUTH_DIGEST = createHash('sha256').digest();
 
+/** The latest retryable write of a session and its reply (see retryable-writes.ts). */
+export interface RetryableWriteRecord {
+  readonly txnNumber: Long;
+  readonly commandName: string;
+  readonly reply: Document;
+}
+
 interface SessionRecord {
   readonly id: Binary;
   lastUse: Date;
+  retryableWrite?: RetryableWriteRecord;
 }
 
 export class LocalSessionCache {
@@ -54,6 +62,22 @@ export class LocalSessionCache {
       );
     }
     this.sessions.set(key, { id, lastUse: new Date(this.now()) });
+  }
+
+  /** The key of the session `lsid` names (its id as hex), or undefined. */
+  keyOf(lsid: unknown): string | undefined {
+    return sessionIdOf(lsid)?.toString('hex');
+  }
+
+  /** The latest retryable write of a session in use, if it made one. */
+  retryableWrite(key: string): RetryableWriteRecord | undefined {
+    return this.sessions.get(key)?.retryableWrite;
+  }
+
+  /** Remembers a session's latest retryable write (nothing when the session is not in use). */
+  recordRetryableWrite(key: string, record: RetryableWriteRecord): void {
+    const session = this.sessions.get(key);
+    if (session) session.retryableWrite = record;
   }
 
   /** Forgets the sessions with these keys (`lsid.id` as hex): `endSessions`, `killSessions`. */

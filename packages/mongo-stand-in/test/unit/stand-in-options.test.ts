@@ -11,8 +11,10 @@ describe('resolveStandInOptions', () => {
       ttlMonitorIntervalMs: 60_000,
       cursorTimeoutMs: 600_000,
       sessionTimeoutMs: 1_800_000,
+      replicaSet: undefined,
     });
     expect(Object.isFrozen(resolved)).toBe(true);
+    expect(resolveStandInOptions({ replicaSet: 'rs0' }).replicaSet).toBe('rs0');
     expect(resolveStandInOptions({ port: 27018, ttlMonitorIntervalMs: 50 })).toMatchObject({
       port: 27018,
       ttlMonitorIntervalMs: 50,
@@ -28,6 +30,9 @@ describe('resolveStandInOptions', () => {
     [{ ttlMonitorIntervalMs: Number.NaN }, 'got NaN'],
     [{ cursorTimeoutMs: 5 }, 'cursorTimeoutMs must be an integer from 10 to 2147483647, got 5'],
     [{ sessionTimeoutMs: 1.5 }, 'sessionTimeoutMs must be an integer from 10'],
+    [{ replicaSet: '' }, "replicaSet must be a replica set name (1 to 128 characters, no '/'"],
+    [{ replicaSet: 'a/b' }, "got 'a/b'"],
+    [{ replicaSet: 7 }, 'got 7'],
   ])('rejects %j with a StandInOptionsError saying what is allowed', (options, message) => {
     expect(() => resolveStandInOptions(options as never)).toThrow(StandInOptionsError);
     expect(() => resolveStandInOptions(options as never)).toThrow(message);

@@ -1,0 +1,89 @@
+import type { Document } from 'bson';
+import { CommandFailure, type CommandContext } from './command-types';
+import { refuseUnsupportedCollation } from './commands/collation-refusal';
+import { refuseUnknownFields } from './commands/command-fields';
+import { refuseInvalidWriteConcern } from './commands/write-concern';
+import { ErrorCodes } from './error-codes';
+
+/** Fields that make a command part of a transaction (or, `txnNumber` alone, a retryable write). */
+const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'] as const;
+/** Commands mongod knows even where it refuses them. */
+export const TRANSACTION_COMMANDS: ReadonlySet<string> = new Set([
+  'commitTransaction',
+  'abortTransaction',
+]);
+
+/** Commands mongod runs only against the `admin` database. */
+const ADMIN_ONLY_COMMANDS = new Set([
+  'configureFailPoint',
+  'getCmdLineOpts',
+  'getLog',
+  'getParameter',
+  'renameCollection',
+  'replSetGetStatus',
+]);
+
+/**
+ * Refuses, before any handler sees it, what mongod 7.0 refuses in the stand-in's mode
+ * (`replicated`: the primary of a replica set, else a standalone) and what the stand-in
+ * does not implement: unknown fields, transactions (a standalone's 20; not yet implemented
+ * in a replica set: 238), write concerns the deployment cannot satisfy, change streams,
+ * admin-only commands on other databases, collations other than `simple`.
+ */
+export function refuseBeforeRunning(
+  name: string,
+  command: Document,
+  context: CommandContext,
+  replicated: boolean,
+): void {
+  refuseUnknownFields(name, command);
+  if (TRANSACTION_COMMANDS.has(name)) refuseTransactions(replicated);
+  const fields = replicated ? TRANSACTION_FIELDS.slice(1) : TRANSACTION_FIELDS;
+  if (fields.some((field) => command[field] !== undefined)) refuseTransactions(replicated);
+  refuseInvalidWriteConcern(command, replicated);
+  refuseUnsupportedCollation(name, command);
+  if (name === 'aggregate' && opensChangeStream(command.pipeline)) refuseChangeStreams(replicated);
+  if (ADMIN_ONLY_COMMANDS.has(name) && context.dbName !== 'admin') {
+    throw new CommandFailure(
+      ErrorCodes.Unauthorized,
+      'Unauthorized',
+      `${name} may only be run against the admin database.`,
+    );
+  }
+}
+
+function refuseTransactions(replicated: boolean): never {
+  if (replicated) {
+    throw new CommandFailure(
+      ErrorCodes.NotImplemented,
+      'NotImplemented',
+      'the stand-in does not implement multi-document transactions yet',
+    );
+  }
+  throw new CommandFailure(
+    ErrorCodes.IllegalOperation,
+    'IllegalOperation',
+    'Transaction numbers are only allowed on a replica set member or mongos',
+  );
+}
+
+function refuseChangeStreams(replicated: boolean): never {
+  if (replicated) {
+    throw new CommandFailure(
+      ErrorCodes.NotImplemented,
+      'NotImplemented',
+      'the stand-in does not implement change streams yet',
+    );
+  }
+  throw new CommandFailure(
+    40573,
+    'Location40573',
+    'The $changeStream stage is only supported on replica sets',
+  );
+}
+
+function opensChangeStream(pipeline: unknown): boolean {
+  if (!Array.isArray(pipeline) || pipeline.length === 0) return false;
+  const first: unknown = pipeline[0];
+  return first !== null && typeof first === 'object' && '$changeStream' in first;
+}

@@ -1,0 +1,166 @@
+/**
+ * The stand-in's replica-set mode: the primary of a one-member set, as production runs
+ * MongoDB. Drivers connect to it by set name, see cluster time on every reply, and retry
+ * writes: a retried write is applied once. Before this mode the stand-in was a standalone
+ * only, so nothing of a replica set could be tested.
+ */
+import { Long, MongoClient, type Db, type Document } from 'mongodb';
+import { startStandIn, type StandInServer } from '../../src/start-stand-in';
+import { refusal } from './driver-fixture';
+
+describe('replica-set mode', () => {
+  let server: StandInServer;
+  let client: MongoClient;
+  let db: Db;
+
+  beforeAll(async () => {
+    server = await startStandIn({ replicaSet: 'rs0' });
+    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+    handClient = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
+    await handClient.connect();
+    db = client.db('replica_set_mode');
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await handClient?.close();
+    await server?.stop();
+  });
+
+  /**
+   * Runs commands as they are in an explicit session (the driver puts its `lsid` on them).
+   * Their `txnNumber`s come from {@link nextTxnNumber}, and they go through a client of their
+   * own: the driver pools ended sessions, and its own retryable writes on a session whose
+   * numbers a test advanced by hand would be refused as too old, as mongod would.
+   */
+  async function inSession<T>(use: (run: (command: Document) => Promise<Document>) => Promise<T>) {
+    const session = handClient.startSession();
+    try {
+      return await use((command) =>
+        handClient.db('replica_set_mode').command(command, { session }),
+      );
+    } finally {
+      await session.endSession();
+    }
+  }
+  let handClient: MongoClient;
+  let txnNumber = 0;
+  const nextTxnNumber = () => Long.fromNumber((txnNumber += 10));
+
+  it('is found by set name and answers hello as the primary of a one-member set', async () => {
+    expect(server.uri).toMatch(/\?replicaSet=rs0$/);
+    const hello = await db.admin().command({ hello: 1 });
+    const host = `127.0.0.1:${server.port}`;
+    expect(hello).toMatchObject({
+      setName: 'rs0',
+      hosts: [host],
+      primary: host,
+      me: host,
+      isWritablePrimary: true,
+      secondary: false,
+      setVersion: 1,
+    });
+    expect(hello.lastWrite.opTime.ts).toBeDefined();
+    const status = await db.admin().command({ replSetGetStatus: 1 });
+    expect(status.members).toEqual([expect.objectContaining({ stateStr: 'PRIMARY', self: true })]);
+  });
+
+  it('gossips a cluster time that every write advances', async () => {
+    const first = await db.command({ insert: 'clock', documents: [{ n: 1 }] });
+    const second = await db.command({ insert: 'clock', documents: [{ n: 2 }] });
+    expect(first.$clusterTime.clusterTime).toEqual(first.operationTime);
+    expect(second.operationTime.greaterThan(first.operationTime)).toBe(true);
+    const read = await db.command({ find: 'clock' });
+    expect(read.operationTime).toEqual(second.operationTime);
+    const failed = await db.command({ find: 1 }).catch((error: Document) => error);
+    expect(failed.errorResponse?.$clusterTime ?? failed.$clusterTime).toBeDefined();
+  });
+
+  it('applies a retried insert once and returns its first reply', async () => {
+    const insert = { insert: 'retried', documents: [{ _id: 1 }], txnNumber: nextTxnNumber() };
+    const [first, again] = await inSession(async (run) => [await run(insert), await run(insert)]);
+    expect(first.n).toBe(1);
+    expect(again.n).toBe(1);
+    expect(again.writeErrors).toBeUndefined();
+    expect(await db.collection('retried').countDocuments()).toBe(1);
+  });
+
+  it('returns the first reply of a retried findAndModify without applying it twice', async () => {
+    await db.collection('counter').insertOne({ _id: 'c', n: 0 } as Document);
+    const command = {
+      findAndModify: 'counter',
+      query: { _id: 'c' },
+      update: { $inc: { n: 1 } },
+      new: true,
+      txnNumber: nextTxnNumber(),
+    };
+    await inSession(async (run) => {
+      const first = await run(command);
+      const again = await run(command);
+      expect(again.value).toEqual({ _id: 'c', n: 1 });
+      expect(again.value).toEqual(first.value);
+      const older = await refusal(run({ ...command, txnNumber: command.txnNumber.subtract(1) }));
+      expect(older).toMatchObject({ code: 225, codeName: 'TransactionTooOld' });
+    });
+    expect(await db.collection('counter').findOne({ _id: 'c' } as Document)).toEqual({
+      _id: 'c',
+      n: 1,
+    });
+  });
+
+  it('labels a retryable failure so that the driver retries it, and the retry applies once', async () => {
+    await db.admin().command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 1 },
+      data: { failCommands: ['insert'], errorCode: 189 },
+    });
+    const raw = await inSession((run) =>
+      run({ insert: 'labelled', documents: [{ _id: 1 }], txnNumber: nextTxnNumber() }).catch(
+        (error: Document) => error,
+      ),
+    );
+    expect(raw).toMatchObject({ code: 189, errorLabels: ['RetryableWriteError'] });
+    await db.admin().command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 1 },
+      data: { failCommands: ['insert'], errorCode: 10107 },
+    });
+    await db.collection('labelled').insertOne({ _id: 2 } as Document);
+    expect(await db.collection('labelled').countDocuments()).toBe(1);
+  });
+
+  it('refuses what a one-member set cannot satisfy, and what the stand-in does not yet do', async () => {
+    const two = await refusal(
+      db.command({ insert: 'wc', documents: [{}], writeConcern: { w: 2 } }),
+    );
+    expect(two.code).toBe(100);
+    const tag = await refusal(
+      db.command({ insert: 'wc', documents: [{}], writeConcern: { w: 'dc1' } }),
+    );
+    expect(tag.code).toBe(79);
+    await expect(
+      db.command({ insert: 'wc', documents: [{}], writeConcern: { w: 'majority' } }),
+    ).resolves.toMatchObject({ n: 1 });
+    await inSession(async (run) => {
+      const multi = await refusal(
+        run({
+          update: 'wc',
+          updates: [{ q: {}, u: { $set: { x: 1 } }, multi: true }],
+          txnNumber: nextTxnNumber(),
+        }),
+      );
+      expect(multi.code).toBe(72);
+      const transaction = await refusal(
+        run({
+          insert: 'wc',
+          documents: [{}],
+          txnNumber: nextTxnNumber(),
+          startTransaction: true,
+          autocommit: false,
+        }),
+      );
+      expect(transaction.code).toBe(238);
+    });
+  });
+});
