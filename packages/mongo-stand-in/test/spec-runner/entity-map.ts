@@ -1,7 +1,11 @@
-import { MongoClient, type Collection, type Db, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import { ClientEventLog } from './client-event-log';
+import { toClientOptions } from './client-options';
 import { toDriverEntityOptions } from './driver-options';
-import type { EntityDescription } from './unified-test-file';
 import { SpecRunnerError } from './spec-runner.error';
+import { storeEvents } from './stored-events';
+import type { Topology } from './target-server';
+import type { ClientEntityDescription, EntityDescription } from './unified-test-file';
 import { UnsupportedFeatureError } from './unsupported-feature.error';
 
 /** What an entity id names. */
@@ -9,11 +13,14 @@ export type Entity =
   | { readonly kind: 'client'; readonly value: MongoClient }
   | { readonly kind: 'database'; readonly value: Db }
   | { readonly kind: 'collection'; readonly value: Collection }
-  /** A result saved with `saveResultAsEntity`. */
+  /** A result saved with `saveResultAsEntity`, or an event list (`storeEventsAsEntities`). */
   | { readonly kind: 'value'; readonly value: unknown };
 
-/** Client options every entity client gets, so that a dead server fails a test quickly. */
-const CLIENT_DEFAULTS: MongoClientOptions = { serverSelectionTimeoutMS: 10_000 };
+/** Where the entity clients connect, and what is there. */
+export interface EntityTarget {
+  readonly uri: string;
+  readonly topology: Topology;
+}
 
 /**
  * The entities of one test: the clients, databases and collections of `createEntities`,
@@ -21,23 +28,31 @@ const CLIENT_DEFAULTS: MongoClientOptions = { serverSelectionTimeoutMS: 10_000 }
  */
 export class EntityMap {
   private readonly entities = new Map<string, Entity>();
+  private readonly eventLogs = new Map<string, ClientEventLog>();
+  /** Stops the listeners of `storeEventsAsEntities`. */
+  private readonly eventStores: (() => void)[] = [];
 
-  private constructor(private readonly uri: string) {}
+  private constructor(private readonly target: EntityTarget) {}
 
   /**
-   * Creates the entities in order. Client `observeEvents` and friends are accepted and
-   * ignored (this runner does not check `expectEvents`); entity types other than client,
-   * database and collection throw {@link UnsupportedFeatureError}.
+   * Creates the entities in order, each client with the event log its `observeEvents`
+   * asks for. Entity types other than client, database and collection throw
+   * {@link UnsupportedFeatureError}.
    */
-  static create(descriptions: readonly EntityDescription[], uri: string): EntityMap {
-    const map = new EntityMap(uri);
+  static create(descriptions: readonly EntityDescription[], target: EntityTarget): EntityMap {
+    const map = new EntityMap(target);
     try {
-      for (const description of descriptions) map.add(description);
+      map.addAll(descriptions);
     } catch (error) {
       void map.close();
       throw error;
     }
     return map;
+  }
+
+  /** Creates more entities (the `createEntities` operation); names must be new. */
+  addAll(descriptions: readonly EntityDescription[]): void {
+    for (const description of descriptions) this.add(description);
   }
 
   /** The entity named `id`, or `undefined`. */
@@ -56,6 +71,14 @@ export class EntityMap {
     return entity.value;
   }
 
+  /** The events client `id` observed (an empty log when it observes none). */
+  eventLog(id: string): ClientEventLog {
+    this.client(id);
+    const log = this.eventLogs.get(id);
+    if (!log) throw new SpecRunnerError(`client "${id}" has no event log`);
+    return log;
+  }
+
   /** Saves an operation's result (`saveResultAsEntity`); a name in use is an error. */
   save(id: string, value: unknown): void {
     if (value === undefined)
@@ -63,8 +86,18 @@ export class EntityMap {
     this.put(id, { kind: 'value', value });
   }
 
+  /**
+   * Stops every client's event listeners, so that what the runner does after the
+   * operations (disabling fail points, ending sessions) is not observed. Idempotent.
+   */
+  stopObserving(): void {
+    for (const log of this.eventLogs.values()) log.stop();
+    for (const stop of this.eventStores.splice(0)) stop();
+  }
+
   /** Closes every client of the map; reports no error (a test's outcome is already known). */
   async close(): Promise<void> {
+    this.stopObserving();
     const clients = [...this.entities.values()].filter((entity) => entity.kind === 'client');
     this.entities.clear();
     await Promise.allSettled(clients.map((entity) => (entity.value as MongoClient).close(true)));
@@ -78,10 +111,7 @@ export class EntityMap {
       );
     }
     if (description.client) {
-      const { id, uriOptions, serverApi } = description.client;
-      const options: MongoClientOptions = { ...CLIENT_DEFAULTS, ...uriOptions };
-      if (serverApi) options.serverApi = serverApi as MongoClientOptions['serverApi'];
-      this.put(id, { kind: 'client', value: new MongoClient(this.uri, options) });
+      this.addClient(description.client);
     } else if (description.database) {
       const { id, client, databaseName, databaseOptions } = description.database;
       const db = this.client(client).db(databaseName, toDriverEntityOptions(databaseOptions));
@@ -98,6 +128,18 @@ export class EntityMap {
       this.put(id, { kind: 'collection', value: collection });
     } else {
       throw new UnsupportedFeatureError(`needs ${type} entities`);
+    }
+  }
+
+  private addClient(description: ClientEntityDescription): void {
+    const client = new MongoClient(this.target.uri, toClientOptions(description, this.target));
+    this.put(description.id, { kind: 'client', value: client });
+    // Listeners go on before any operation can run, so no event is missed.
+    this.eventLogs.set(description.id, new ClientEventLog(client, description));
+    for (const entity of description.storeEventsAsEntities ?? []) {
+      this.eventStores.push(
+        storeEvents(client, entity, (id, list) => this.put(id, { kind: 'value', value: list })),
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, MongoError, MongoServerError, type Document } from 'mongodb';
-import { match } from './match';
+import { match, type MatchOptions } from './match';
 import { bulkWriteResult } from './result-documents';
 import type { ExpectedError } from './unified-test-file';
 
@@ -10,7 +10,7 @@ import type { ExpectedError } from './unified-test-file';
 export function checkError(
   expected: ExpectedError,
   error: unknown,
-  entity: (id: string) => unknown,
+  matchOptions: Pick<MatchOptions, 'entity' | 'sessionLsid'>,
 ): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
   const serverError = error instanceof MongoServerError ? error : undefined;
@@ -59,7 +59,7 @@ export function checkError(
   }
   if (expected.errorResponse !== undefined) {
     const failure = match(expected.errorResponse, serverError?.errorResponse, {
-      entity,
+      ...matchOptions,
       path: 'errorResponse',
     });
     if (failure) return failure;
@@ -69,7 +69,7 @@ export function checkError(
     if (result === undefined)
       return `expected an error carrying a result, got ${describeError(error)}`;
     const failure = match(expected.expectResult, result, {
-      entity,
+      ...matchOptions,
       path: 'expectResult',
     });
     if (failure) return failure;

@@ -10,7 +10,6 @@ import {
   scalarEquals,
 } from './bson-values';
 import { SpecRunnerError } from './spec-runner.error';
-import { UnsupportedFeatureError } from './unsupported-feature.error';
 
 /**
  * The unified test format's matching rules ("Evaluating Matches"):
@@ -21,8 +20,7 @@ import { UnsupportedFeatureError } from './unsupported-feature.error';
  *   documents only for results that are lists of documents (`find`, `aggregate`...);
  * - key order does not matter; int32, int64 and double compare by value;
  * - special operators: `$$exists`, `$$type`, `$$unsetOrMatches`, `$$matchesEntity`,
- *   `$$matchesHexBytes`, `$$lte`, `$$matchAsRoot`, `$$matchAsDocument`; `$$sessionLsid`
- *   throws {@link UnsupportedFeatureError} (this runner has no session entities).
+ *   `$$matchesHexBytes`, `$$lte`, `$$matchAsRoot`, `$$matchAsDocument`, `$$sessionLsid`.
  */
 
 /** Where the expected value sits, which decides whether extra fields are allowed. */
@@ -40,6 +38,11 @@ export interface MatchOptions {
   readonly root?: MatchRoot;
   /** Resolves `$$matchesEntity` names. @defaultValue no entities */
   readonly entity?: (id: string) => unknown;
+  /**
+   * The logical session id (`{ id: <UUID> }`) of the session entity named `id`, for
+   * `$$sessionLsid`; throws when there is no such session. @defaultValue no sessions
+   */
+  readonly sessionLsid?: (id: string) => unknown;
   /** Prefix of the paths in failure messages. @defaultValue `''` */
   readonly path?: string;
 }
@@ -47,15 +50,18 @@ export interface MatchOptions {
 /**
  * Matches `actual` against `expected` with the format's rules. Returns `undefined` on a
  * match, otherwise one line saying where and how they differ. Throws for malformed
- * expectations (unknown operator, undefined entity, bad hex) and
- * {@link UnsupportedFeatureError} for `$$sessionLsid`.
+ * expectations (unknown operator, undefined entity or session, bad hex).
  */
 export function match(
   expected: unknown,
   actual: unknown,
   options: MatchOptions = {},
 ): string | undefined {
-  const context: Context = { entity: options.entity ?? noEntity, exact: false };
+  const context: Context = {
+    entity: options.entity ?? noEntity,
+    sessionLsid: options.sessionLsid ?? noSession,
+    exact: false,
+  };
   return matchAt(expected, actual, options.root ?? 'document', options.path ?? '', context);
 }
 
@@ -64,11 +70,16 @@ export function match(
  * any level, key order ignored, numbers compared by value.
  */
 export function matchExactly(expected: unknown, actual: unknown, path = ''): string | undefined {
-  return matchAt(expected, actual, 'none', path, { entity: noEntity, exact: true });
+  return matchAt(expected, actual, 'none', path, {
+    entity: noEntity,
+    sessionLsid: noSession,
+    exact: true,
+  });
 }
 
 interface Context {
   readonly entity: (id: string) => unknown;
+  readonly sessionLsid: (id: string) => unknown;
   readonly exact: boolean;
 }
 
@@ -79,6 +90,9 @@ function matchAt(
   path: string,
   context: Context,
 ): string | undefined {
+  // The driver builds some command fields as Maps to keep their key order (`sort` of a
+  // find); they are documents on the wire.
+  if (actual instanceof Map) actual = Object.fromEntries(actual);
   if (isDocument(expected)) {
     const operator = context.exact ? undefined : specialOperator(expected);
     if (operator) return matchOperator(operator, expected[operator], actual, root, path, context);
@@ -198,7 +212,8 @@ function matchOperator(
       return matchAt(operand, parsed, 'none', path, context);
     }
     case '$$sessionLsid':
-      throw new UnsupportedFeatureError('needs session entities ($$sessionLsid)');
+      // The lsid must equal the session's: exact, not a root-level match.
+      return matchAt(context.sessionLsid(String(operand)), actual, 'none', path, context);
     default:
       throw new SpecRunnerError(`${at(path)}unknown special operator ${operator}`);
   }
@@ -230,4 +245,8 @@ function at(path: string): string {
 
 function noEntity(): undefined {
   return undefined;
+}
+
+function noSession(id: string): never {
+  throw new SpecRunnerError(`$$sessionLsid: no session entity named ${id}`);
 }

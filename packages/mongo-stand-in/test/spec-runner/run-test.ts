@@ -3,6 +3,7 @@ import { describeValue } from './bson-values';
 import { checkOutcome, loadInitialData } from './collection-data';
 import { EntityMap } from './entity-map';
 import { checkError, describeError } from './expect-error';
+import { checkExpectedEvents, type EventMatchOptions } from './expect-events';
 import { FailPoints } from './fail-points';
 import { cloneFromFile } from './load-test-file';
 import { match } from './match';
@@ -32,8 +33,8 @@ export interface TestEnvironment {
 
 /**
  * Runs one test as the format's "Executing a Test" says: skip decision, `initialData`
- * reloaded, fresh entities, each operation checked, fail points disabled, clients closed,
- * then `outcome` checked. `expectEvents` is not checked.
+ * reloaded, fresh entities, each operation checked, event listeners stopped, fail points
+ * disabled, `expectEvents` then `outcome` checked, clients closed.
  */
 export async function runTest(
   file: UnifiedTestFile,
@@ -50,7 +51,10 @@ export async function runTest(
         loadInitialData(environment.internalClient, file.initialData),
       );
       if (setupError) return fail(`initialData: ${setupError}`);
-      entities = EntityMap.create(cloneFromFile(file.createEntities) ?? [], environment.uri);
+      entities = EntityMap.create(cloneFromFile(file.createEntities) ?? [], {
+        uri: environment.uri,
+        topology: environment.target.topology,
+      });
       const context: TestRunnerContext = {
         entities,
         failPoints,
@@ -61,7 +65,14 @@ export async function runTest(
         if (failure)
           return fail(`operation ${index + 1} (${operation.object}.${operation.name}): ${failure}`);
       }
+      entities.stopObserving();
       await failPoints.disableAll();
+      const eventsFailure = checkExpectedEvents(
+        test.expectEvents,
+        (id) => context.entities.eventLog(id),
+        matchOptionsOf(context.entities),
+      );
+      if (eventsFailure) return fail(eventsFailure);
       let outcome: string | undefined;
       const outcomeError = await attempt(async () => {
         outcome = await checkOutcome(environment.internalClient, test.outcome);
@@ -110,17 +121,17 @@ async function runAndCheck(
     error = caught;
   }
   if (operation.ignoreResultAndError) return undefined;
-  const entity = (id: string) => context.entities.value(id);
+  const matchOptions = matchOptionsOf(context.entities);
   if (operation.expectError) {
     if (!threw) return `expected an error, got the result ${describeValue(result?.value)}`;
-    const failure = checkError(operation.expectError, error, entity);
+    const failure = checkError(operation.expectError, error, matchOptions);
     return failure ? `expectError: ${failure}` : undefined;
   }
   if (threw || !result) return `unexpected error: ${describeError(error)}`;
   if ('expectResult' in operation) {
     const failure = match(operation.expectResult, result.value, {
+      ...matchOptions,
       root: result.root,
-      entity,
       path: 'expectResult',
     });
     if (failure) return failure;
@@ -128,6 +139,11 @@ async function runAndCheck(
   if (operation.saveResultAsEntity)
     context.entities.save(operation.saveResultAsEntity, result.value);
   return undefined;
+}
+
+/** How expectations reach the test's entities (`$$matchesEntity`, `$$sessionLsid`). */
+function matchOptionsOf(entities: EntityMap): EventMatchOptions {
+  return { entity: (id) => entities.value(id) };
 }
 
 /** Runs a step around the operations; returns its error, described, or `undefined`. */

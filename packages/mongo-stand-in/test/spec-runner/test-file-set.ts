@@ -30,16 +30,3 @@ export async function loadTestFiles(path: string): Promise<LoadedFile[]> {
     }),
   );
 }
-
-/** The one line saying how many files `expectEvents` appears in, which this runner ignores. */
-export function expectEventsNote(files: readonly LoadedFile[]): string {
-  let fileCount = 0;
-  let testCount = 0;
-  for (const loaded of files) {
-    if (!('file' in loaded)) continue;
-    const tests = loaded.file.tests.filter((test) => test.expectEvents !== undefined).length;
-    testCount += tests;
-    if (tests > 0) fileCount++;
-  }
-  return `note: expectEvents is not checked (server-side runner); ${fileCount} of ${files.length} files use it (${testCount} tests)`;
-}

@@ -30,6 +30,7 @@ export interface EntityDescription {
   readonly client?: ClientEntityDescription;
   readonly database?: DatabaseEntityDescription;
   readonly collection?: CollectionEntityDescription;
+  readonly session?: SessionEntityDescription;
   readonly [otherType: string]: Document | undefined;
 }
 
@@ -39,7 +40,22 @@ export interface ClientEntityDescription {
   readonly useMultipleMongoses?: boolean;
   readonly observeEvents?: readonly string[];
   readonly ignoreCommandMonitoringEvents?: readonly string[];
+  readonly observeSensitiveCommands?: boolean;
+  readonly storeEventsAsEntities?: readonly StoreEventsAsEntity[];
   readonly serverApi?: Document;
+}
+
+/** One event list entity a client fills (`storeEventsAsEntities`). */
+export interface StoreEventsAsEntity {
+  readonly id: string;
+  /** Event names as the monitoring specifications spell them (`CommandStartedEvent`...). */
+  readonly events: readonly string[];
+}
+
+export interface SessionEntityDescription {
+  readonly id: string;
+  readonly client: string;
+  readonly sessionOptions?: Document;
 }
 
 export interface DatabaseEntityDescription {
@@ -77,8 +93,20 @@ export interface UnifiedTest {
   readonly runOnRequirements?: readonly RunOnRequirement[];
   readonly skipReason?: string;
   readonly operations: readonly Operation[];
-  readonly expectEvents?: readonly Document[];
+  readonly expectEvents?: readonly ExpectedEventsForClient[];
+  readonly expectLogMessages?: readonly Document[];
   readonly outcome?: readonly CollectionData[];
+}
+
+/** The events one client must have observed during the operations (`expectEvents`). */
+export interface ExpectedEventsForClient {
+  readonly client: string;
+  /** @defaultValue `'command'` */
+  readonly eventType?: string;
+  /** One-key documents: `{ commandStartedEvent: { command, commandName, ... } }`. */
+  readonly events: readonly Document[];
+  /** @defaultValue `false` */
+  readonly ignoreExtraEvents?: boolean;
 }
 
 export interface Operation {

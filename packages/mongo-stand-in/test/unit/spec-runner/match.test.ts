@@ -1,6 +1,5 @@
 import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
 import { match, matchExactly } from '../../spec-runner/match';
-import { UnsupportedFeatureError } from '../../spec-runner/unsupported-feature.error';
 
 describe('match (unified test format rules)', () => {
   describe('documents', () => {
@@ -272,9 +271,28 @@ describe('match (unified test format rules)', () => {
   });
 
   describe('$$sessionLsid', () => {
-    it('is unsupported, which makes the test a skip', () => {
+    const uuid = (byte: number) => new Binary(Buffer.alloc(16, byte), Binary.SUBTYPE_UUID);
+    const sessionLsid = (id: string) => {
+      if (id !== 'session0') throw new Error(`no session ${id}`);
+      return { id: uuid(1) };
+    };
+
+    it("matches the session's logical session id exactly", () => {
+      const expected = { lsid: { $$sessionLsid: 'session0' } };
+      expect(match(expected, { lsid: { id: uuid(1) } }, { sessionLsid })).toBeUndefined();
+      expect(match(expected, { lsid: { id: uuid(2) } }, { sessionLsid })).toMatch(/lsid\.id/);
+      expect(match(expected, { lsid: { id: uuid(1), x: 1 } }, { sessionLsid })).toMatch(
+        /unexpected field\(s\) x/,
+      );
+      expect(match(expected, {}, { sessionLsid })).toMatch(/lsid: .*missing/);
+    });
+
+    it('throws for a name that is not a session entity', () => {
+      expect(() =>
+        match({ lsid: { $$sessionLsid: 'nope' } }, { lsid: {} }, { sessionLsid }),
+      ).toThrow(/no session nope/);
       expect(() => match({ lsid: { $$sessionLsid: 'session0' } }, { lsid: {} })).toThrow(
-        UnsupportedFeatureError,
+        /no session entity named session0/,
       );
     });
   });

@@ -113,7 +113,11 @@ describe('decideSkip', () => {
 
   it('skips sessions and other entity types', async () => {
     expect(
-      await decideSkip(file({ createEntities: [{ session: { id: 's' } }] }), test(), target),
+      await decideSkip(
+        file({ createEntities: [{ session: { id: 's', client: 'client0' } }] }),
+        test(),
+        target,
+      ),
     ).toBe('needs session entities');
     const operations = [
       { name: 'find', object: 'collection0', arguments: { filter: {}, session: 's' } },
