@@ -4,6 +4,7 @@
  * report in `docs/benchmarks.md` (see `--help`).
  */
 import { MongoClient } from 'mongodb';
+import { startStandIn } from '@docket/mongo-stand-in';
 import { startEphemeralMongo, type EphemeralMongo } from '../src/testing';
 import { parseArgs, type BenchOptions, type ScenarioName } from './lib/args';
 import { WorkerPool, type BenchContext } from './lib/bench-context';
@@ -65,10 +66,7 @@ export async function runBench(
       `bench: ${scale.poolSize} worker processes per system ready after ${Date.now() - began} ms`,
     );
     const server = await describeServer(mongo, admin, pool, scale.drainJobs);
-    log(
-      `bench: ${server.kind} ${server.version} (${server.topology}), ceiling ` +
-        `${server.ceiling.claimPerSec.toFixed(0)} claim-shaped / ${server.ceiling.pointPerSec.toFixed(0)} point findOneAndUpdate/s`,
-    );
+    log(`bench: ${server.kind} ${server.version} (${server.topology}), ${ceilingLine(server)}`);
     const base: Omit<BenchContext, 'reps'> = {
       uri: mongo.uri,
       server,
@@ -127,20 +125,47 @@ async function describeServer(
   const build = await admin.db('admin').command({ buildInfo: 1 });
   const concurrency = 8;
   const [prober] = pool.take('docket', 1);
-  const ceiling = await prober.probe({
-    uri: mongo.uri,
-    dbName: `bench_probe_${process.pid}`,
-    durationMs: 2_000,
-    concurrency,
-    docs,
-  });
+  const probe = (uri: string) =>
+    prober.probe({
+      uri,
+      dbName: `bench_probe_${process.pid}`,
+      durationMs: 2_000,
+      concurrency,
+      docs,
+    });
+  const ceiling = await probe(mongo.uri);
+  const replicaSet = mongo.kind === 'stand-in' ? await probeReplicaSetStandIn(probe) : undefined;
   return {
     kind: mongo.kind,
     reason: mongo.reason,
     version: String(build.version ?? 'unknown'),
     topology: typeof hello.setName === 'string' ? 'replica set' : 'standalone',
-    ceiling: { ...ceiling, docs, concurrency },
+    ceiling: { ...ceiling, docs, concurrency, ...(replicaSet ? { replicaSet } : {}) },
   };
+}
+
+/** The ceiling of a second stand-in, in replica-set mode, probed the same way. */
+async function probeReplicaSetStandIn<T>(probe: (uri: string) => Promise<T>): Promise<T> {
+  const replicaSet = await startStandIn({ replicaSet: 'bench' });
+  try {
+    return await probe(replicaSet.uri);
+  } finally {
+    await replicaSet.stop();
+  }
+}
+
+/** `ceiling N claim-shaped / N point findOneAndUpdate/s`, and the replica-set mode's beside. */
+function ceilingLine(server: ServerInfo): string {
+  const { claimPerSec, pointPerSec, replicaSet } = server.ceiling;
+  const pair = (claim: number, point: number) =>
+    `${claim.toFixed(0)} claim-shaped / ${point.toFixed(0)} point findOneAndUpdate/s`;
+  const line = `ceiling ${pair(claimPerSec, pointPerSec)}`;
+  if (!replicaSet) return line;
+  const ratio = (100 * replicaSet.claimPerSec) / claimPerSec;
+  return (
+    `${line} (standalone); replica-set mode ${pair(replicaSet.claimPerSec, replicaSet.pointPerSec)} ` +
+    `(${ratio.toFixed(0)}% of standalone, claim-shaped)`
+  );
 }
 
 if (require.main === module) {

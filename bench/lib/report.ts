@@ -168,6 +168,17 @@ function serverParagraph(server: ServerInfo): string {
       `**${Math.round(server.ceiling.pointPerSec).toLocaleString('en-US')} point \`findOneAndUpdate\`/s** ` +
       '(by `_id`). A queue that claims one job per command cannot drain faster than the first figure.',
   ];
+  const replicaSet = server.ceiling.replicaSet;
+  if (replicaSet) {
+    const ratio = Math.round((100 * replicaSet.claimPerSec) / server.ceiling.claimPerSec);
+    lines.push(
+      '',
+      `The stand-in in replica-set mode (cluster time on every reply, retryable writes), probed the ` +
+        `same way: **${Math.round(replicaSet.claimPerSec).toLocaleString('en-US')} claim-shaped** and ` +
+        `**${Math.round(replicaSet.pointPerSec).toLocaleString('en-US')} point \`findOneAndUpdate\`/s**, ` +
+        `${ratio}% of the standalone mode's claim-shaped figure.`,
+    );
+  }
   return lines.join('\n');
 }
 

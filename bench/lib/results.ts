@@ -17,6 +17,11 @@ export interface ServerInfo {
     readonly pointPerSec: number;
     readonly docs: number;
     readonly concurrency: number;
+    /**
+     * The same probe against the stand-in in replica-set mode (cluster time on every reply,
+     * retryable writes), when the server is the stand-in: what that mode costs.
+     */
+    readonly replicaSet?: { readonly claimPerSec: number; readonly pointPerSec: number };
   };
 }
 
