@@ -1,4 +1,5 @@
 import type { AnyClientBulkWriteModel, Document, MongoClient } from 'mongodb';
+import { createChangeStream } from './change-stream-operations';
 import type { OperationArguments } from './operation-arguments';
 import {
   documentResult,
@@ -16,6 +17,7 @@ export type ClientOperation = (
 
 /** Client operations by the format's name. */
 export const CLIENT_OPERATIONS: Readonly<Record<string, ClientOperation>> = {
+  createChangeStream: createChangeStream,
   async listDatabases(client, args) {
     const filter = args.optional<Document>('filter');
     const reply = await client

@@ -40,12 +40,43 @@ export function toClientOptions(
   return options;
 }
 
+/**
+ * `uri` narrowed to the one server at `address` (`host:port`): same credentials and
+ * options, `directConnection=true`, no `replicaSet`. For the fail points of
+ * `targetedFailPoint`, which must reach the mongos a session is pinned to.
+ */
+export function singleServerUri(uri: string, address: string): string {
+  const { credentials, path, query } = parseUri(uri);
+  const params = new URLSearchParams(query);
+  params.delete('replicaSet');
+  params.set('directConnection', 'true');
+  return `mongodb://${credentials}${address}${path}?${params.toString()}`;
+}
+
 /** How many hosts a `mongodb://` connection string names (an SRV one counts as several). */
 function hostCount(uri: string): number {
   if (uri.startsWith('mongodb+srv://')) return Number.POSITIVE_INFINITY;
-  const authority = uri.replace(/^mongodb:\/\//, '').split('/')[0] ?? '';
-  const hosts = authority.includes('@')
-    ? authority.slice(authority.lastIndexOf('@') + 1)
-    : authority;
-  return hosts.split(',').length;
+  return parseUri(uri).hosts.split(',').length;
+}
+
+/** The parts of `mongodb://[credentials@]hosts[/path][?query]`. */
+function parseUri(uri: string): {
+  credentials: string;
+  hosts: string;
+  path: string;
+  query: string;
+} {
+  const rest = uri.replace(/^mongodb(?:\+srv)?:\/\//, '');
+  const queryStart = rest.indexOf('?');
+  const beforeQuery = queryStart === -1 ? rest : rest.slice(0, queryStart);
+  const query = queryStart === -1 ? '' : rest.slice(queryStart + 1);
+  const slash = beforeQuery.indexOf('/');
+  const authority = slash === -1 ? beforeQuery : beforeQuery.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  return {
+    credentials: at === -1 ? '' : authority.slice(0, at + 1),
+    hosts: at === -1 ? authority : authority.slice(at + 1),
+    path: slash === -1 ? '/' : beforeQuery.slice(slash),
+    query,
+  };
 }

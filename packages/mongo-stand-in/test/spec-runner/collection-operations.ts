@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Document, Filter } from 'mongodb';
+import { createChangeStream } from './change-stream-operations';
 import type { OperationArguments } from './operation-arguments';
 import {
   documentResult,
@@ -26,6 +27,7 @@ export type CollectionOperation = (
  * Cursors are read to the end, as the format requires.
  */
 export const COLLECTION_OPERATIONS: Readonly<Record<string, CollectionOperation>> = {
+  createChangeStream: createChangeStream,
   async insertOne(collection, args) {
     const document = args.required<Document>('document');
     return documentResult(insertOneResult(await collection.insertOne(document, args.options())));
@@ -127,5 +129,10 @@ export const COLLECTION_OPERATIONS: Readonly<Record<string, CollectionOperation>
   },
   async drop(collection, args) {
     return valueResult(await collection.drop(args.options()));
+  },
+  async rename(collection, args) {
+    const to = args.required<string>('to');
+    // The renamed Collection is the result, so that saveResultAsEntity can keep it.
+    return valueResult(await collection.rename(to, args.options()));
   },
 };

@@ -1,4 +1,5 @@
 import type { Db, Document } from 'mongodb';
+import { createChangeStream } from './change-stream-operations';
 import type { OperationArguments } from './operation-arguments';
 import {
   documentResult,
@@ -12,6 +13,7 @@ export type DatabaseOperation = (db: Db, args: OperationArguments) => Promise<Op
 
 /** Database operations by the format's name. */
 export const DATABASE_OPERATIONS: Readonly<Record<string, DatabaseOperation>> = {
+  createChangeStream: createChangeStream,
   async aggregate(db, args) {
     const pipeline = args.required<Document[]>('pipeline');
     return documentsResult(await db.aggregate(pipeline, args.options()).toArray());

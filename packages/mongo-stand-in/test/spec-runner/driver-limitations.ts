@@ -1,5 +1,9 @@
 import { isDocument } from './bson-values';
-import type { Operation } from './unified-test-file';
+import type { EntityDescription, Operation } from './unified-test-file';
+
+/** Why sessions that read at a given snapshot time cannot be tested with this driver. */
+const NO_SNAPSHOT_TIME =
+  'the Node.js driver has neither getSnapshotTime nor a snapshotTime session option (it keeps the snapshot time internal)';
 
 /**
  * Why the official Node.js driver cannot run `operation` as the specification means it, or
@@ -13,8 +17,19 @@ import type { Operation } from './unified-test-file';
  *   specification's DRIVERS-2638 tests): the driver's `hasAtomicOperators` finds no `$`
  *   stage in it and throws `MongoInvalidArgumentError` before sending, for `updateOne`,
  *   `updateMany`, `findOneAndUpdate` and `bulkWrite`'s `updateOne` / `updateMany`.
+ * - Snapshot sessions: the driver offers no `getSnapshotTime` and no `snapshotTime`
+ *   session option, which the snapshot sessions specification allows drivers to add.
  */
 export function driverLimitation(operation: Operation): string | undefined {
+  if (operation.name === 'getSnapshotTime') return NO_SNAPSHOT_TIME;
+  if (operation.name === 'createEntities') {
+    const entities: unknown = operation.arguments?.entities;
+    const limitation = (Array.isArray(entities) ? entities : [])
+      .filter(isDocument)
+      .map((entity) => entityLimitation(entity as EntityDescription))
+      .find((reason) => reason !== undefined);
+    if (limitation) return limitation;
+  }
   if (
     insertedDocuments(operation).some((document) => isDocument(document) && document._id === null)
   ) {
@@ -24,6 +39,12 @@ export function driverLimitation(operation: Operation): string | undefined {
     return 'the Node.js driver refuses an empty update pipeline before sending it ("Update document requires atomic operators")';
   }
   return undefined;
+}
+
+/** Why the driver cannot create `entity` as the format describes it, or `undefined`. */
+export function entityLimitation(entity: EntityDescription): string | undefined {
+  const options: unknown = entity.session?.sessionOptions;
+  return isDocument(options) && options.snapshotTime !== undefined ? NO_SNAPSHOT_TIME : undefined;
 }
 
 function insertedDocuments(operation: Operation): unknown[] {

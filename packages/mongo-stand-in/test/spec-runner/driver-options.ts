@@ -1,12 +1,11 @@
 import { ReadPreference, type ReadPreferenceMode } from 'mongodb';
 import type { Document } from 'bson';
-import { UnsupportedFeatureError } from './unsupported-feature.error';
 
 /**
  * Converts the format's spelling of an option to the driver's. Most names are the same
  * (`upsert`, `arrayFilters`, `hint`, `let`, `comment`, `bypassDocumentValidation`...); the
- * exceptions are enum values (`returnDocument: 'After'`), the common options that become
- * driver objects (`readPreference`) and `session`, which this runner does not offer.
+ * exceptions are enum values (`returnDocument: 'After'`) and the common options that become
+ * driver objects (`readPreference`). `session` is resolved by `OperationArguments`.
  */
 export function toDriverOption(name: string, value: unknown): Document {
   switch (name) {
@@ -22,8 +21,6 @@ export function toDriverOption(name: string, value: unknown): Document {
       return value === 'tailableAwait'
         ? { tailable: true, awaitData: true }
         : { tailable: value === 'tailable' };
-    case 'session':
-      throw new UnsupportedFeatureError('needs session entities');
     default:
       return { [name]: value };
   }

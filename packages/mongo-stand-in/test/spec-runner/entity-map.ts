@@ -1,11 +1,17 @@
-import { MongoClient, type Collection, type Db } from 'mongodb';
+import type { Document } from 'bson';
+import { ChangeStream, Collection, Db, MongoClient, type ClientSession } from 'mongodb';
 import { ClientEventLog } from './client-event-log';
 import { toClientOptions } from './client-options';
 import { toDriverEntityOptions } from './driver-options';
 import { SpecRunnerError } from './spec-runner.error';
 import { storeEvents } from './stored-events';
 import type { Topology } from './target-server';
-import type { ClientEntityDescription, EntityDescription } from './unified-test-file';
+import { toSessionOptions } from './session-options';
+import type {
+  ClientEntityDescription,
+  EntityDescription,
+  SessionEntityDescription,
+} from './unified-test-file';
 import { UnsupportedFeatureError } from './unsupported-feature.error';
 
 /** What an entity id names. */
@@ -13,8 +19,22 @@ export type Entity =
   | { readonly kind: 'client'; readonly value: MongoClient }
   | { readonly kind: 'database'; readonly value: Db }
   | { readonly kind: 'collection'; readonly value: Collection }
+  | { readonly kind: 'session'; readonly value: ClientSession; readonly session: SessionEntity }
+  /** Created by `createChangeStream` and saved with `saveResultAsEntity`. */
+  | { readonly kind: 'changeStream'; readonly value: ChangeStream }
   /** A result saved with `saveResultAsEntity`, or an event list (`storeEventsAsEntities`). */
   | { readonly kind: 'value'; readonly value: unknown };
+
+/** What the runner keeps of a session entity besides the driver's session. */
+export interface SessionEntity {
+  /** The id of the client entity it was started from. */
+  readonly client: string;
+  /**
+   * Its logical session id (`{ id: <UUID> }`), read when the session is created: the
+   * format's `$$sessionLsid` still names it after `endSession`.
+   */
+  readonly lsid: Document;
+}
 
 /** Where the entity clients connect, and what is there. */
 export interface EntityTarget {
@@ -23,8 +43,9 @@ export interface EntityTarget {
 }
 
 /**
- * The entities of one test: the clients, databases and collections of `createEntities`,
- * plus saved results. Never shared between tests; {@link EntityMap.close} closes its clients.
+ * The entities of one test: the clients, databases, collections and sessions of
+ * `createEntities`, plus saved results (change streams among them). Never shared between
+ * tests; {@link EntityMap.close} ends its sessions, closes its change streams and clients.
  */
 export class EntityMap {
   private readonly entities = new Map<string, Entity>();
@@ -36,7 +57,7 @@ export class EntityMap {
 
   /**
    * Creates the entities in order, each client with the event log its `observeEvents`
-   * asks for. Entity types other than client, database and collection throw
+   * asks for. Entity types other than client, database, collection and session throw
    * {@link UnsupportedFeatureError}.
    */
   static create(descriptions: readonly EntityDescription[], target: EntityTarget): EntityMap {
@@ -71,6 +92,22 @@ export class EntityMap {
     return entity.value;
   }
 
+  session(id: string): ClientSession {
+    return this.sessionEntity(id).value;
+  }
+
+  /** The session entity named `id`, with what the runner keeps of it. */
+  sessionEntity(id: string): Extract<Entity, { kind: 'session' }> {
+    const entity = this.entities.get(id);
+    if (entity?.kind !== 'session') throw new SpecRunnerError(`no session entity named "${id}"`);
+    return entity;
+  }
+
+  /** The logical session id of session entity `id` (`$$sessionLsid`). */
+  sessionLsid(id: string): Document {
+    return this.sessionEntity(id).session.lsid;
+  }
+
   /** The events client `id` observed (an empty log when it observes none). */
   eventLog(id: string): ClientEventLog {
     this.client(id);
@@ -79,11 +116,18 @@ export class EntityMap {
     return log;
   }
 
-  /** Saves an operation's result (`saveResultAsEntity`); a name in use is an error. */
+  /**
+   * Saves an operation's result (`saveResultAsEntity`) as the entity it is: a change
+   * stream, a collection (`createCollection`), a database, or a plain value. A name in use
+   * is an error.
+   */
   save(id: string, value: unknown): void {
     if (value === undefined)
       throw new SpecRunnerError(`saveResultAsEntity "${id}": the operation returned nothing`);
-    this.put(id, { kind: 'value', value });
+    if (value instanceof ChangeStream) this.put(id, { kind: 'changeStream', value });
+    else if (value instanceof Collection) this.put(id, { kind: 'collection', value });
+    else if (value instanceof Db) this.put(id, { kind: 'database', value });
+    else this.put(id, { kind: 'value', value });
   }
 
   /**
@@ -95,12 +139,25 @@ export class EntityMap {
     for (const stop of this.eventStores.splice(0)) stop();
   }
 
-  /** Closes every client of the map; reports no error (a test's outcome is already known). */
+  /**
+   * Ends every session (aborting its transaction, if any), closes every change stream,
+   * then every client, as the format requires at the end of a test. Reports no error: the
+   * test's outcome is already known.
+   */
   async close(): Promise<void> {
     this.stopObserving();
-    const clients = [...this.entities.values()].filter((entity) => entity.kind === 'client');
+    const entities = [...this.entities.values()];
     this.entities.clear();
-    await Promise.allSettled(clients.map((entity) => (entity.value as MongoClient).close(true)));
+    const sessions = entities.flatMap((entity) =>
+      entity.kind === 'session' ? [entity.value] : [],
+    );
+    await Promise.allSettled(sessions.map((session) => session.endSession()));
+    const streams = entities.flatMap((entity) =>
+      entity.kind === 'changeStream' ? [entity.value] : [],
+    );
+    await Promise.allSettled(streams.map((stream) => stream.close()));
+    const clients = entities.flatMap((entity) => (entity.kind === 'client' ? [entity.value] : []));
+    await Promise.allSettled(clients.map((client) => client.close(true)));
   }
 
   private add(description: EntityDescription): void {
@@ -126,6 +183,8 @@ export class EntityMap {
         toDriverEntityOptions(collectionOptions),
       );
       this.put(id, { kind: 'collection', value: collection });
+    } else if (description.session) {
+      this.addSession(description.session);
     } else {
       throw new UnsupportedFeatureError(`needs ${type} entities`);
     }
@@ -141,6 +200,14 @@ export class EntityMap {
         storeEvents(client, entity, (id, list) => this.put(id, { kind: 'value', value: list })),
       );
     }
+  }
+
+  private addSession({ id, client, sessionOptions }: SessionEntityDescription): void {
+    const session = this.client(client).startSession(toSessionOptions(sessionOptions, id));
+    // An explicit session has its server session, and so its lsid, from the start.
+    const lsid = session.id;
+    if (!lsid) throw new SpecRunnerError(`session "${id}" has no logical session id`);
+    this.put(id, { kind: 'session', value: session, session: { client, lsid } });
   }
 
   private put(id: string, entity: Entity): void {

@@ -56,13 +56,17 @@ function unsupportedOperation(file: UnifiedTestFile, test: UnifiedTest): string 
   for (const entity of file.createEntities ?? []) {
     const [type] = Object.keys(entity);
     const id = (entity[type] as { id?: string } | undefined)?.id;
-    if (id && (type === 'client' || type === 'database' || type === 'collection'))
+    if (
+      id &&
+      (type === 'client' || type === 'database' || type === 'collection' || type === 'session')
+    )
       kinds.set(id, type);
   }
   for (const operation of test.operations) {
     const target =
       operation.object === TEST_RUNNER_OBJECT ? 'testRunner' : kinds.get(operation.object);
-    // No target: a saved result, or an entity type the skip decision already reports.
+    // No target: a saved result (a change stream...), or an entity type the skip decision
+    // already reports.
     if (target === undefined) continue;
     if (!isSupportedOperation(target, operation.name))
       return `unsupported ${target} operation "${operation.name}"`;

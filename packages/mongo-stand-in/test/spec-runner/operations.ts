@@ -1,11 +1,14 @@
+import { CHANGE_STREAM_OPERATIONS } from './change-stream-operations';
 import { CLIENT_OPERATIONS } from './client-operations';
 import { COLLECTION_OPERATIONS } from './collection-operations';
 import { DATABASE_OPERATIONS } from './database-operations';
 import type { Entity } from './entity-map';
 import { OperationArguments } from './operation-arguments';
 import type { OperationResult } from './operation-result';
+import { SESSION_OPERATIONS } from './session-operations';
 import { SpecRunnerError } from './spec-runner.error';
-import { TEST_RUNNER_OPERATIONS, type TestRunnerContext } from './test-runner-operations';
+import type { TestRunnerContext } from './test-runner-context';
+import { TEST_RUNNER_OPERATIONS } from './test-runner-operations';
 import { TEST_RUNNER_OBJECT, type Operation } from './unified-test-file';
 
 /** The kinds of object an operation can run on. */
@@ -16,6 +19,8 @@ const TABLES: Readonly<Record<OperationTarget, Readonly<Record<string, unknown>>
   client: CLIENT_OPERATIONS,
   database: DATABASE_OPERATIONS,
   collection: COLLECTION_OPERATIONS,
+  session: SESSION_OPERATIONS,
+  changeStream: CHANGE_STREAM_OPERATIONS,
   value: {},
 };
 
@@ -34,7 +39,9 @@ export async function runOperation(
   context: TestRunnerContext,
 ): Promise<OperationResult> {
   const { object, name } = operation;
-  const args = new OperationArguments(operation.arguments, `${object}.${name}`);
+  const args = new OperationArguments(operation.arguments, `${object}.${name}`, (id) =>
+    context.entities.session(id),
+  );
   if (object === TEST_RUNNER_OBJECT) {
     return TEST_RUNNER_OPERATIONS[supported('testRunner', name)](context, args);
   }
@@ -47,6 +54,10 @@ export async function runOperation(
       return DATABASE_OPERATIONS[supported(entity.kind, name)](entity.value, args);
     case 'collection':
       return COLLECTION_OPERATIONS[supported(entity.kind, name)](entity.value, args);
+    case 'session':
+      return SESSION_OPERATIONS[supported(entity.kind, name)](entity.value, args, context);
+    case 'changeStream':
+      return CHANGE_STREAM_OPERATIONS[supported(entity.kind, name)](entity.value, args);
     case 'value':
       throw new SpecRunnerError(`"${object}" is a saved value, not an object with operations`);
   }

@@ -1,18 +1,17 @@
 import type { MongoClient } from 'mongodb';
-import { describeValue } from './bson-values';
+import { matchOptionsOf, runAndCheck, runCallbackOperation } from './check-operation';
 import { checkOutcome, loadInitialData } from './collection-data';
 import { EntityMap } from './entity-map';
-import { checkError, describeError } from './expect-error';
-import { checkExpectedEvents, type EventMatchOptions } from './expect-events';
+import { describeError } from './expect-error';
+import { checkExpectedEvents } from './expect-events';
 import { FailPoints } from './fail-points';
 import { cloneFromFile } from './load-test-file';
-import { match } from './match';
-import { runOperation } from './operations';
+import { startsTransactions, terminateOpenTransactions } from './open-transactions';
 import { decideSkip } from './skip-decision';
 import { SpecRunnerError } from './spec-runner.error';
 import type { TargetServer } from './target-server';
-import type { TestRunnerContext } from './test-runner-operations';
-import type { Operation, UnifiedTest, UnifiedTestFile } from './unified-test-file';
+import type { TestRunnerContext } from './test-runner-context';
+import type { UnifiedTest, UnifiedTestFile } from './unified-test-file';
 import { UnsupportedFeatureError } from './unsupported-feature.error';
 
 /** The verdict on one test. */
@@ -34,7 +33,9 @@ export interface TestEnvironment {
 /**
  * Runs one test as the format's "Executing a Test" says: skip decision, `initialData`
  * reloaded, fresh entities, each operation checked, event listeners stopped, fail points
- * disabled, `expectEvents` then `outcome` checked, clients closed.
+ * disabled, `expectEvents` then `outcome` checked; then sessions ended, change streams and
+ * clients closed, and, after a test that started transactions or failed, every open
+ * transaction on the server terminated.
  */
 export async function runTest(
   file: UnifiedTestFile,
@@ -43,10 +44,23 @@ export async function runTest(
 ): Promise<TestVerdict> {
   const skip = await decideSkip(file, test, environment.target);
   if (skip !== undefined) return { kind: 'skip', reason: skip };
+  const verdict = await runDecidedTest(file, test, environment);
+  if (verdict.kind !== 'fail' && !startsTransactions(test)) return verdict;
+  const cleanupError = await attempt(() => terminateOpenTransactions(environment.internalClient));
+  if (cleanupError && verdict.kind === 'pass')
+    return fail(`terminating open transactions: ${cleanupError}`);
+  return verdict;
+}
+
+async function runDecidedTest(
+  file: UnifiedTestFile,
+  test: UnifiedTest,
+  environment: TestEnvironment,
+): Promise<TestVerdict> {
   let entities: EntityMap | undefined;
   const failPoints = new FailPoints();
   try {
-    const verdict = await withTimeout(environment.timeoutMs, async () => {
+    return await withTimeout(environment.timeoutMs, async () => {
       const setupError = await attempt(() =>
         loadInitialData(environment.internalClient, file.initialData),
       );
@@ -59,6 +73,8 @@ export async function runTest(
         entities,
         failPoints,
         internalClient: environment.internalClient,
+        uri: environment.uri,
+        runCallbackOperation: (operation) => runCallbackOperation(operation, context),
       };
       for (const [index, operation] of test.operations.entries()) {
         const failure = await runAndCheck(operation, context);
@@ -80,7 +96,6 @@ export async function runTest(
       if (outcomeError) return fail(`outcome: ${outcomeError}`);
       return outcome ? fail(outcome) : PASS;
     });
-    return verdict;
   } catch (error) {
     if (error instanceof UnsupportedFeatureError) return { kind: 'skip', reason: error.message };
     return fail(
@@ -98,52 +113,6 @@ const PASS: TestVerdict = { kind: 'pass' };
 
 function fail(why: string): TestVerdict {
   return { kind: 'fail', why };
-}
-
-/**
- * Runs one operation and checks its error or result. Returns the first failed assertion, or
- * `undefined`; rethrows what must stop the test whatever was expected (runner errors,
- * unsupported features).
- */
-async function runAndCheck(
-  operation: Operation,
-  context: TestRunnerContext,
-): Promise<string | undefined> {
-  let result: Awaited<ReturnType<typeof runOperation>> | undefined;
-  let error: unknown;
-  let threw = false;
-  try {
-    result = await runOperation(cloneFromFile(operation), context);
-  } catch (caught) {
-    if (caught instanceof SpecRunnerError || caught instanceof UnsupportedFeatureError)
-      throw caught;
-    threw = true;
-    error = caught;
-  }
-  if (operation.ignoreResultAndError) return undefined;
-  const matchOptions = matchOptionsOf(context.entities);
-  if (operation.expectError) {
-    if (!threw) return `expected an error, got the result ${describeValue(result?.value)}`;
-    const failure = checkError(operation.expectError, error, matchOptions);
-    return failure ? `expectError: ${failure}` : undefined;
-  }
-  if (threw || !result) return `unexpected error: ${describeError(error)}`;
-  if ('expectResult' in operation) {
-    const failure = match(operation.expectResult, result.value, {
-      ...matchOptions,
-      root: result.root,
-      path: 'expectResult',
-    });
-    if (failure) return failure;
-  }
-  if (operation.saveResultAsEntity)
-    context.entities.save(operation.saveResultAsEntity, result.value);
-  return undefined;
-}
-
-/** How expectations reach the test's entities (`$$matchesEntity`, `$$sessionLsid`). */
-function matchOptionsOf(entities: EntityMap): EventMatchOptions {
-  return { entity: (id) => entities.value(id) };
 }
 
 /** Runs a step around the operations; returns its error, described, or `undefined`. */

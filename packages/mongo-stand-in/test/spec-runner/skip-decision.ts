@@ -1,12 +1,11 @@
-import { isDocument } from './bson-values';
-import { driverLimitation } from './driver-limitations';
+import { driverLimitation, entityLimitation } from './driver-limitations';
 import { unmetRequirements } from './run-requirements';
 import { compareVersions } from './server-version';
 import type { TargetServer } from './target-server';
 import type { Operation, UnifiedTest, UnifiedTestFile } from './unified-test-file';
 
 /** Entity types the runner creates; others make a test a skip. */
-const SUPPORTED_ENTITY_TYPES = new Set(['client', 'database', 'collection']);
+const SUPPORTED_ENTITY_TYPES = new Set(['client', 'database', 'collection', 'session']);
 
 /** Operations that only a newer server than its file says can run. */
 const OPERATION_MIN_SERVER_VERSION: Readonly<Record<string, string>> = { clientBulkWrite: '8.0' };
@@ -14,10 +13,10 @@ const OPERATION_MIN_SERVER_VERSION: Readonly<Record<string, string>> = { clientB
 /**
  * Why `test` of `file` must be skipped on `target`, or `undefined` to run it. Checked in
  * this order: the file's `runOnRequirements`, the test's `skipReason`, the test's
- * `runOnRequirements`, then what the runner, the driver or a standalone cannot offer
- * (sessions, other entity types, known driver limitations, operations needing a
- * newer server). A fail point on a server without `configureFailPoint` is only known when
- * tried (see `FailPoints`).
+ * `runOnRequirements`, then what the runner or the driver cannot offer (entity types
+ * other than client, database, collection and session, log message assertions, known
+ * driver limitations, operations needing a newer server). A fail point on a server
+ * without `configureFailPoint`, or SDAM events, are only known when tried.
  */
 export async function decideSkip(
   file: UnifiedTestFile,
@@ -40,10 +39,11 @@ function staticNeeds(
   for (const entity of file.createEntities ?? []) {
     const type = Object.keys(entity)[0];
     if (!SUPPORTED_ENTITY_TYPES.has(type)) return `needs ${type} entities`;
+    const limitation = entityLimitation(entity);
+    if (limitation) return limitation;
   }
-  for (const operation of test.operations) {
-    if (operation.arguments?.session !== undefined) return 'needs session entities';
-    if (usesSessionLsid(operation)) return 'needs session entities ($$sessionLsid)';
+  if (test.expectLogMessages !== undefined) return 'needs log message assertions';
+  for (const operation of withCallbacks(test.operations)) {
     const limitation = driverLimitation(operation);
     if (limitation) return limitation;
     const minVersion = OPERATION_MIN_SERVER_VERSION[operation.name];
@@ -54,16 +54,12 @@ function staticNeeds(
   return undefined;
 }
 
-function usesSessionLsid(operation: Operation): boolean {
-  return (
-    hasKey(operation.expectResult, '$$sessionLsid') ||
-    hasKey(operation.expectError, '$$sessionLsid')
-  );
-}
-
-/** Whether `key` is a field name anywhere inside `value`. */
-function hasKey(value: unknown, key: string): boolean {
-  if (Array.isArray(value)) return value.some((element) => hasKey(element, key));
-  if (!isDocument(value)) return false;
-  return Object.entries(value).some(([name, nested]) => name === key || hasKey(nested, key));
+/** The operations, each followed by those of its `withTransaction` callback, if any. */
+function withCallbacks(operations: readonly Operation[]): Operation[] {
+  return operations.flatMap((operation) => {
+    const callback: unknown = operation.arguments?.callback;
+    return operation.name === 'withTransaction' && Array.isArray(callback)
+      ? [operation, ...withCallbacks(callback as Operation[])]
+      : [operation];
+  });
 }

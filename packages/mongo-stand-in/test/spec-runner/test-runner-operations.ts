@@ -1,17 +1,12 @@
-import type { Document, MongoClient } from 'mongodb';
-import type { EntityMap } from './entity-map';
-import type { FailPoints } from './fail-points';
+import { MongoClient, type Document } from 'mongodb';
+import { singleServerUri } from './client-options';
+import { pinnedServerAddress } from './driver-internals';
 import type { OperationArguments } from './operation-arguments';
-import { SpecRunnerError } from './spec-runner.error';
 import { valueResult, type OperationResult } from './operation-result';
-
-/** What the special `testRunner` operations work with. */
-export interface TestRunnerContext {
-  readonly entities: EntityMap;
-  readonly failPoints: FailPoints;
-  /** The runner's own client (the format's "internal MongoClient"). */
-  readonly internalClient: MongoClient;
-}
+import { SESSION_ASSERTIONS } from './session-assertions';
+import { SpecRunnerError } from './spec-runner.error';
+import type { TestRunnerContext } from './test-runner-context';
+import type { EntityDescription } from './unified-test-file';
 
 /** A special operation (`object: testRunner`). */
 export type TestRunnerOperation = (
@@ -23,9 +18,29 @@ const NOTHING = valueResult(undefined);
 
 /** The special operations this runner offers, by name. */
 export const TEST_RUNNER_OPERATIONS: Readonly<Record<string, TestRunnerOperation>> = {
+  ...SESSION_ASSERTIONS,
   async failPoint(context, args) {
     const client = context.entities.client(args.required<string>('client'));
     await context.failPoints.configure(client, args.required<Document>('failPoint'));
+    return NOTHING;
+  },
+  /**
+   * A fail point on the mongos `session`'s transaction is pinned to, through a client
+   * connected to that mongos only; an unpinned session is an error of the test.
+   */
+  async targetedFailPoint(context, args) {
+    const id = args.required<string>('session');
+    const failPoint = args.required<Document>('failPoint');
+    const address = pinnedServerAddress(context.entities.session(id));
+    if (address === undefined) {
+      throw new SpecRunnerError(`targetedFailPoint: session ${id} is not pinned to a mongos`);
+    }
+    const uri = singleServerUri(context.uri, address);
+    await context.failPoints.configureOnServer(() => new MongoClient(uri), failPoint);
+    return NOTHING;
+  },
+  async createEntities(context, args) {
+    context.entities.addAll(args.required<EntityDescription[]>('entities'));
     return NOTHING;
   },
   async assertCollectionExists(context, args) {

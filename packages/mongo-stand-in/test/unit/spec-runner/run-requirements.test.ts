@@ -111,18 +111,57 @@ describe('decideSkip', () => {
     expect(await decideSkip(file(), test({ operations }), target)).toBeUndefined();
   });
 
-  it('skips sessions and other entity types', async () => {
-    expect(
-      await decideSkip(
-        file({ createEntities: [{ session: { id: 's', client: 'client0' } }] }),
-        test(),
-        target,
-      ),
-    ).toBe('needs session entities');
+  it('runs tests with sessions, skips other entity types', async () => {
+    const session = { session: { id: 's', client: 'client0' } };
     const operations = [
       { name: 'find', object: 'collection0', arguments: { filter: {}, session: 's' } },
     ];
-    expect(await decideSkip(file(), test({ operations }), target)).toBe('needs session entities');
+    expect(
+      await decideSkip(file({ createEntities: [session] }), test({ operations }), target),
+    ).toBeUndefined();
+    expect(
+      await decideSkip(file({ createEntities: [{ bucket: { id: 'b' } }] }), test(), target),
+    ).toBe('needs bucket entities');
+  });
+
+  it('skips log message assertions', async () => {
+    expect(await decideSkip(file(), test({ expectLogMessages: [] }), target)).toBe(
+      'needs log message assertions',
+    );
+  });
+
+  it('skips snapshot times, which the Node.js driver keeps internal', async () => {
+    const snapshotSession = {
+      session: {
+        id: 's',
+        client: 'client0',
+        sessionOptions: { snapshot: true, snapshotTime: 't' },
+      },
+    };
+    expect(await decideSkip(file({ createEntities: [snapshotSession] }), test(), target)).toMatch(
+      /getSnapshotTime nor a snapshotTime session option/,
+    );
+    const operations = [
+      { name: 'getSnapshotTime', object: 's' },
+      { name: 'createEntities', object: 'testRunner', arguments: { entities: [snapshotSession] } },
+    ];
+    for (const operation of operations) {
+      expect(await decideSkip(file(), test({ operations: [operation] }), target)).toMatch(
+        /snapshotTime/,
+      );
+    }
+  });
+
+  it('judges the operations of withTransaction callbacks too', async () => {
+    const insert = {
+      name: 'insertOne',
+      object: 'collection0',
+      arguments: { document: { _id: null } },
+    };
+    const operations = [
+      { name: 'withTransaction', object: 's', arguments: { callback: [insert] } },
+    ];
+    expect(await decideSkip(file(), test({ operations }), target)).toMatch(/NODE-6468/);
   });
 
   it('skips clientBulkWrite before 8.0', async () => {
