@@ -130,6 +130,9 @@ export interface ExpectedError {
   readonly errorCodeName?: string;
   readonly errorLabelsContain?: readonly string[];
   readonly errorLabelsOmit?: readonly string[];
+  /** Client bulk write errors by the index of the failed write. */
+  readonly writeErrors?: Document;
+  readonly writeConcernErrors?: readonly Document[];
   readonly errorResponse?: Document;
   readonly expectResult?: unknown;
 }
