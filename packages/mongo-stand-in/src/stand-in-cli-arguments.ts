@@ -2,13 +2,19 @@
 
 /** Usage text (stdout for `--help`, stderr for bad arguments). */
 export const USAGE =
-  'usage: docket-mongo-stand-in [--port N] [--exit-with-parent]\n' +
+  'usage: docket-mongo-stand-in [--port N] [--replica-set NAME] [--exit-with-parent]\n' +
   '  --port N             TCP port on 127.0.0.1 (0 or absent: any free port)\n' +
+  '  --replica-set NAME   answer as the primary of a one-member replica set NAME\n' +
   '  --exit-with-parent   stop when stdin closes\n';
 
 /** What the command line asks for. */
 export type CliRequest =
-  | { readonly kind: 'run'; readonly port: number; readonly exitWithParent: boolean }
+  | {
+      readonly kind: 'run';
+      readonly port: number;
+      readonly replicaSet?: string;
+      readonly exitWithParent: boolean;
+    }
   | { readonly kind: 'help' }
   | { readonly kind: 'invalid'; readonly reason: string };
 
@@ -16,6 +22,7 @@ export type CliRequest =
 export function parseCliArguments(argv: readonly string[]): CliRequest {
   let port = 0;
   let exitWithParent = false;
+  let replicaSet: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const inline = arg.startsWith('--port=') ? arg.slice('--port='.length) : undefined;
@@ -26,6 +33,12 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
         return { kind: 'invalid', reason: `--port needs an integer from 0 to 65535, got ${got}` };
       }
       port = Number(value);
+    } else if (arg === '--replica-set' || arg.startsWith('--replica-set=')) {
+      const value = arg === '--replica-set' ? argv[++i] : arg.slice('--replica-set='.length);
+      if (value === undefined || value === '' || value.startsWith('--')) {
+        return { kind: 'invalid', reason: '--replica-set needs a replica set name' };
+      }
+      replicaSet = value;
     } else if (arg === '--exit-with-parent') {
       exitWithParent = true;
     } else if (arg === '--help' || arg === '-h') {
@@ -34,5 +47,5 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
       return { kind: 'invalid', reason: `unknown argument '${arg}'` };
     }
   }
-  return { kind: 'run', port, exitWithParent };
+  return { kind: 'run', port, exitWithParent, ...(replicaSet ? { replicaSet } : {}) };
 }

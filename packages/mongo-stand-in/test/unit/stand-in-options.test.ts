@@ -48,6 +48,9 @@ describe('parseCliArguments', () => {
       exitWithParent: true,
     });
     expect(parseCliArguments(['--port=0'])).toMatchObject({ kind: 'run', port: 0 });
+    expect(parseCliArguments(['--replica-set', 'rs0'])).toMatchObject({ replicaSet: 'rs0' });
+    expect(parseCliArguments(['--replica-set=rs1'])).toMatchObject({ replicaSet: 'rs1' });
+    expect(parseCliArguments(['--replica-set'])).toMatchObject({ kind: 'invalid' });
     expect(parseCliArguments(['--help'])).toEqual({ kind: 'help' });
   });
 
