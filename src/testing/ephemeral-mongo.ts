@@ -38,7 +38,20 @@ export interface EphemeralMongoOptions {
    * @defaultValue `true`
    */
   announce?: boolean;
+  /**
+   * What to start when a server is started: a standalone, or a one-member replica set (what
+   * production runs: cluster time, retryable writes), whose URI names the set. Ignored for
+   * `MONGODB_URI` and shared servers, which are what they are.
+   * @defaultValue `'standalone'`
+   */
+  topology?: EphemeralMongoTopology;
 }
+
+/** The kinds of deployment {@link startEphemeralMongo} can start. */
+export type EphemeralMongoTopology = 'standalone' | 'replica-set';
+
+/** The replica set name of a started one-member set. */
+const REPLICA_SET_NAME = 'docket';
 
 /**
  * Variables through which a process that owns a server (jest's globalSetup, a sample that
@@ -83,13 +96,14 @@ export async function startEphemeralMongo(
     return { uri: shared, kind, reason: 'shared by the parent process', stop: noop };
   }
 
+  const topology = options.topology ?? 'standalone';
   let reason = 'the stand-in was requested';
   if ((options.prefer ?? 'auto') === 'auto') {
-    const mongod = await tryMongod(env);
+    const mongod = await tryMongod(env, topology);
     if (typeof mongod !== 'string') return mongod;
     reason = mongod;
   }
-  const server = await startStandInServer(reason);
+  const server = await startStandInServer(reason, topology);
   if (options.announce !== false && !announced) {
     announced = true;
     process.stderr.write(
@@ -100,10 +114,15 @@ export async function startEphemeralMongo(
 }
 
 /** Starts a real mongod through mongodb-memory-server, or says why it cannot. */
-async function tryMongod(env: NodeJS.ProcessEnv): Promise<EphemeralMongo | string> {
+async function tryMongod(
+  env: NodeJS.ProcessEnv,
+  topology: EphemeralMongoTopology,
+): Promise<EphemeralMongo | string> {
   const known = mongodUnavailableReason ?? env[SHARED_MONGO_ENV.mongodUnavailable];
   if (known) return known;
-  const started = await startMongodFromMemoryServer();
+  const started = await startMongodFromMemoryServer(
+    topology === 'replica-set' ? REPLICA_SET_NAME : undefined,
+  );
   if ('kind' in started) return remember(started.reason);
   return { uri: started.uri, kind: 'mongod', reason: started.reason, stop: once(started.stop) };
 }
@@ -115,7 +134,9 @@ function remember(reason: string): string {
 
 /** The stand-in package's entry point, as far as this module uses it. */
 interface StandInModule {
-  startStandIn(): Promise<{ readonly uri: string; stop(): Promise<void> }>;
+  startStandIn(options?: {
+    replicaSet?: string;
+  }): Promise<{ readonly uri: string; stop(): Promise<void> }>;
 }
 
 /**
@@ -125,6 +146,7 @@ interface StandInModule {
  */
 async function startStandInServer(
   mongodReason: string,
+  topology: EphemeralMongoTopology,
 ): Promise<{ readonly uri: string; stop(): Promise<void> }> {
   const standIn = requireOptional<StandInModule>(STAND_IN_PACKAGE);
   if (!standIn) {
@@ -136,7 +158,7 @@ async function startStandInServer(
       [STAND_IN_PACKAGE, 'mongodb-memory-server'],
     );
   }
-  return standIn.startStandIn();
+  return standIn.startStandIn(topology === 'replica-set' ? { replicaSet: REPLICA_SET_NAME } : {});
 }
 
 function parseKind(value: string | undefined): EphemeralMongoKind {

@@ -11,6 +11,7 @@ export {
   type EphemeralMongo,
   type EphemeralMongoKind,
   type EphemeralMongoOptions,
+  type EphemeralMongoTopology,
 } from './ephemeral-mongo';
 export { MissingPeerDependencyError } from '../errors/missing-peer-dependency.error';
 export {

@@ -23,10 +23,13 @@ const WRAPPER = 'mongodb-memory-server';
 
 /**
  * Starts a real `mongod` through mongodb-memory-server when its binary is cached or can be
- * downloaded. An unreachable download host is detected by one DNS lookup, in milliseconds,
- * instead of mongodb-memory-server's retries over several seconds.
+ * downloaded: a standalone, or with `replicaSet` a one-member replica set of that name
+ * (`MongoMemoryReplSet`). An unreachable download host is detected by one DNS lookup, in
+ * milliseconds, instead of mongodb-memory-server's retries over several seconds.
  */
-export async function startMongodFromMemoryServer(): Promise<StartedMongod | MongodUnavailable> {
+export async function startMongodFromMemoryServer(
+  replicaSet?: string,
+): Promise<StartedMongod | MongodUnavailable> {
   const loaded = loadCore();
   if (!loaded) {
     return {
@@ -50,7 +53,10 @@ export async function startMongodFromMemoryServer(): Promise<StartedMongod | Mon
         };
       }
     }
-    const server = await core.MongoMemoryServer.create();
+    const server =
+      replicaSet === undefined
+        ? await core.MongoMemoryServer.create()
+        : await core.MongoMemoryReplSet.create({ replSet: { count: 1, name: replicaSet } });
     return {
       uri: server.getUri(),
       reason: cached ? `cached mongod at ${cached}` : 'mongod downloaded by mongodb-memory-server',
