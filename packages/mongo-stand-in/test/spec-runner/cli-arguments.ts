@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { TOPOLOGIES, isTopology, type Topology } from './target-server';
 
 /** What `npm run spec -- <dir> [options]` asked for. */
 export interface CliArguments {
@@ -8,6 +9,8 @@ export interface CliArguments {
   readonly list: boolean;
   /** Server version `--list` assumes. */
   readonly assumedVersion: string;
+  /** Topology `--list` assumes. */
+  readonly assumedTopology: Topology;
   /** Only tests whose "file › description" contains this text (case-insensitive). */
   readonly filter?: string;
   /** Per-test time limit. */
@@ -16,10 +19,11 @@ export interface CliArguments {
   readonly verbose: boolean;
 }
 
-export const USAGE = `usage: npm run spec -- <dir|file.json> [--list [--server-version X.Y]] [--filter TEXT] [--timeout-ms N] [--verbose]
-  <dir>             directory of unified-format CRUD spec test files (*.json)
-  --list            list the tests and skip decisions without a server (assumes a standalone)
+export const USAGE = `usage: npm run spec -- <dir|file.json> [--list [--server-version X.Y] [--topology T]] [--filter TEXT] [--timeout-ms N] [--verbose]
+  <dir>             directory of unified-format spec test files (*.json)
+  --list            list the tests and skip decisions without a server
   --server-version  server version --list assumes (default 7.0.0)
+  --topology        topology --list assumes: ${TOPOLOGIES.join(', ')} (default single)
   --filter TEXT     run only tests whose "file › description" contains TEXT
   --timeout-ms N    fail a test that runs longer than N ms (default 30000)
   --verbose         also print a PASS line per passing test`;
@@ -37,6 +41,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   let list = false;
   let verbose = false;
   let assumedVersion = '7.0.0';
+  let assumedTopology: Topology = 'single';
   let filter: string | undefined;
   let timeoutMs = 30_000;
   for (let index = 0; index < argv.length; index++) {
@@ -61,6 +66,16 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
           );
         }
         break;
+      case '--topology': {
+        const topology = value();
+        if (!isTopology(topology)) {
+          throw new UsageError(
+            `--topology must be one of ${TOPOLOGIES.join(', ')}, got ${topology}`,
+          );
+        }
+        assumedTopology = topology;
+        break;
+      }
       case '--filter':
         filter = value();
         break;
@@ -88,5 +103,5 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (!stats.isDirectory() && !(stats.isFile() && path.endsWith('.json'))) {
     throw new UsageError(`not a directory or a .json file: ${path}`);
   }
-  return { path, list, assumedVersion, filter, timeoutMs, verbose };
+  return { path, list, assumedVersion, assumedTopology, filter, timeoutMs, verbose };
 }

@@ -30,8 +30,10 @@ export async function listTests(
     }
     const { name, file } = loaded;
     for (const test of selectTests(name, file, filter)) {
-      const problem = unsupportedSchema(file) ?? unsupportedOperation(file, test);
-      const skip = problem ? undefined : await decideSkip(file, test, target);
+      // In the order of a run: the schema, then the skip decision, then the operations.
+      const schemaProblem = unsupportedSchema(file);
+      const skip = schemaProblem ? undefined : await decideSkip(file, test, target);
+      const problem = schemaProblem ?? (skip ? undefined : unsupportedOperation(file, test));
       if (problem) {
         failures++;
         write(`FAIL ${name} › ${test.description}: ${problem}`);

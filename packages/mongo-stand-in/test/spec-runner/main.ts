@@ -28,7 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.list) {
     const failures = await listTests(
       files,
-      assumedTargetServer(args.assumedVersion),
+      assumedTargetServer(args.assumedVersion, args.assumedTopology),
       write,
       args.filter,
     );

@@ -1,7 +1,14 @@
 import type { Document, MongoClient } from 'mongodb';
 
+/** The topologies a target can be (`sharded-replicaset` is a requirement, not a target). */
+export const TOPOLOGIES = ['single', 'replicaset', 'sharded', 'load-balanced'] as const;
+
 /** A topology name of `runOnRequirement.topologies`. */
-export type Topology = 'single' | 'replicaset' | 'sharded' | 'load-balanced';
+export type Topology = (typeof TOPOLOGIES)[number];
+
+export function isTopology(name: string): name is Topology {
+  return (TOPOLOGIES as readonly string[]).includes(name);
+}
 
 /** What the requirements of a test are evaluated against. */
 export interface TargetServer {
@@ -45,11 +52,11 @@ export async function describeTargetServer(
 }
 
 /**
- * The target assumed by `--list`, which runs without a server: a standalone of the given
- * version without server parameters or credentials.
+ * The target assumed by `--list`, which runs without a server: a server of the given
+ * version and topology (a standalone unless told) without server parameters or credentials.
  */
-export function assumedTargetServer(version: string): TargetServer {
-  return { version, topology: 'single', auth: false, getParameter: async () => undefined };
+export function assumedTargetServer(version: string, topology: Topology = 'single'): TargetServer {
+  return { version, topology, auth: false, getParameter: async () => undefined };
 }
 
 function topologyOf(hello: Document): Topology {
