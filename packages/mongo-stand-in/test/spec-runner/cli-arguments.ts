@@ -17,10 +17,13 @@ export interface CliArguments {
   readonly timeoutMs: number;
   /** Print a PASS line per passing test too. */
   readonly verbose: boolean;
+  /** Start the run's stand-in as the primary of a one-member replica set of this name. */
+  readonly replicaSet?: string;
 }
 
-export const USAGE = `usage: npm run spec -- <dir|file.json> [--list [--server-version X.Y] [--topology T]] [--filter TEXT] [--timeout-ms N] [--verbose]
+export const USAGE = `usage: npm run spec -- <dir|file.json> [--list [--server-version X.Y] [--topology T]] [--replica-set NAME] [--filter TEXT] [--timeout-ms N] [--verbose]
   <dir>             directory of unified-format spec test files (*.json)
+  --replica-set     start the stand-in as a one-member replica set NAME (not with MONGODB_URI)
   --list            list the tests and skip decisions without a server
   --server-version  server version --list assumes (default 7.0.0)
   --topology        topology --list assumes: ${TOPOLOGIES.join(', ')} (default single)
@@ -43,6 +46,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   let assumedVersion = '7.0.0';
   let assumedTopology: Topology = 'single';
   let filter: string | undefined;
+  let replicaSet: string | undefined;
   let timeoutMs = 30_000;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
@@ -76,6 +80,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         assumedTopology = topology;
         break;
       }
+      case '--replica-set':
+        replicaSet = value();
+        break;
       case '--filter':
         filter = value();
         break;
@@ -103,5 +110,14 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (!stats.isDirectory() && !(stats.isFile() && path.endsWith('.json'))) {
     throw new UsageError(`not a directory or a .json file: ${path}`);
   }
-  return { path, list, assumedVersion, assumedTopology, filter, timeoutMs, verbose };
+  return {
+    path,
+    list,
+    assumedVersion,
+    assumedTopology,
+    filter,
+    timeoutMs,
+    verbose,
+    ...(replicaSet !== undefined && { replicaSet }),
+  };
 }

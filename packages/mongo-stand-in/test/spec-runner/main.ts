@@ -10,7 +10,8 @@ import { loadTestFiles, type LoadedFile } from './test-file-set';
 /**
  * `npm run spec -- <dir>`: runs MongoDB's unified-format specification tests through
  * the official driver against the server at `MONGODB_URI` when it is set (to compare with
- * a real mongod), and otherwise against a stand-in started for the run. Prints `FAIL`/`SKIP` lines and one
+ * a real mongod), and otherwise against a stand-in started for the run (a standalone, or
+ * with `--replica-set NAME` a one-member replica set). Prints `FAIL`/`SKIP` lines and one
  * `N passed, N failed, N skipped` line. Exit code: 0 all passed or skipped, 1 any failure
  * (or an error of the runner itself), 2 bad usage.
  */
@@ -21,6 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.replicaSet !== undefined && process.env.MONGODB_URI) {
+    process.stderr.write('--replica-set starts a stand-in, but MONGODB_URI names the server\n');
     return 2;
   }
   const files = await loadTestFiles(args.path);
@@ -42,7 +47,7 @@ async function runAgainstServer(
   files: LoadedFile[],
   report: Report,
 ): Promise<number> {
-  const mongo = await targetMongo();
+  const mongo = await targetMongo(args.replicaSet);
   const internalClient = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
   try {
     const target = await describeTargetServer(internalClient, mongo.uri);
@@ -64,10 +69,12 @@ async function runAgainstServer(
 }
 
 /** The server under test: `MONGODB_URI`, or a stand-in of this run's own. */
-async function targetMongo(): Promise<{ kind: string; uri: string; stop(): Promise<void> }> {
+async function targetMongo(
+  replicaSet: string | undefined,
+): Promise<{ kind: string; uri: string; stop(): Promise<void> }> {
   const external = process.env.MONGODB_URI;
   if (external) return { kind: 'MONGODB_URI', uri: external, stop: async () => undefined };
-  const standIn = await startStandIn();
+  const standIn = await startStandIn(replicaSet === undefined ? {} : { replicaSet });
   return { kind: 'stand-in', uri: standIn.uri, stop: () => standIn.stop() };
 }
 

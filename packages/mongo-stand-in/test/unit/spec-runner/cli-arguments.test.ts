@@ -18,4 +18,10 @@ describe('parseCliArguments', () => {
       ),
     );
   });
+
+  it('takes the replica set name the stand-in should present', () => {
+    expect(parseCliArguments([dir]).replicaSet).toBeUndefined();
+    expect(parseCliArguments([dir, '--replica-set', 'rs0']).replicaSet).toBe('rs0');
+    expect(() => parseCliArguments([dir, '--replica-set'])).toThrow(/--replica-set needs a value/);
+  });
 });
