@@ -21,22 +21,57 @@ const ADMIN_ONLY_COMMANDS = new Set([
   'getParameter',
   'renameCollection',
   'replSetGetStatus',
+  'replSetStepDown',
 ]);
+
+/** Commands only a primary runs (an `aggregate` only when it ends with `$out` or `$merge`). */
+const PRIMARY_WRITES = new Set([
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'create',
+  'drop',
+  'dropDatabase',
+  'createIndexes',
+  'dropIndexes',
+  'renameCollection',
+  'collMod',
+]);
+/** Reads a secondary serves only when the read preference allows a secondary. */
+const READS = new Set([
+  'find',
+  'aggregate',
+  'count',
+  'distinct',
+  'listCollections',
+  'listIndexes',
+  'listDatabases',
+]);
+
+/** What the refusals need to know of the stand-in's mode. */
+export interface Replication {
+  /** False while the member is stepped down. */
+  readonly isPrimary: boolean;
+}
 
 /**
  * Refuses, before any handler sees it, what mongod 7.0 refuses in the stand-in's mode
- * (`replicated`: the primary of a replica set, else a standalone) and what the stand-in
+ * (`replication`: a member of a replica set, else a standalone) and what the stand-in
  * does not implement: unknown fields, transactions (a standalone's 20; not yet implemented
  * in a replica set: 238), write concerns the deployment cannot satisfy, change streams,
- * admin-only commands on other databases, collations other than `simple`.
+ * admin-only commands on other databases, collations other than `simple`, and on a
+ * stepped-down member writes (10107) and primary reads (13435).
  */
 export function refuseBeforeRunning(
   name: string,
   command: Document,
   context: CommandContext,
-  replicated: boolean,
+  replication: Replication | undefined,
 ): void {
+  const replicated = replication !== undefined;
   refuseUnknownFields(name, command);
+  if (replication && !replication.isPrimary) refuseOffPrimary(name, command);
   if (TRANSACTION_COMMANDS.has(name)) refuseTransactions(replicated);
   const fields = replicated ? TRANSACTION_FIELDS.slice(1) : TRANSACTION_FIELDS;
   if (fields.some((field) => command[field] !== undefined)) refuseTransactions(replicated);
@@ -50,6 +85,31 @@ export function refuseBeforeRunning(
       `${name} may only be run against the admin database.`,
     );
   }
+}
+
+function refuseOffPrimary(name: string, command: Document): void {
+  if (PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline))) {
+    throw new CommandFailure(ErrorCodes.NotWritablePrimary, 'NotWritablePrimary', 'not primary');
+  }
+  if (READS.has(name) && readsFromPrimaryOnly(command.$readPreference)) {
+    throw new CommandFailure(
+      ErrorCodes.NotPrimaryNoSecondaryOk,
+      'NotPrimaryNoSecondaryOk',
+      'not primary and secondaryOk=false',
+    );
+  }
+}
+
+function writesOut(pipeline: unknown): boolean {
+  if (!Array.isArray(pipeline) || pipeline.length === 0) return false;
+  const last: unknown = pipeline[pipeline.length - 1];
+  return last !== null && typeof last === 'object' && ('$out' in last || '$merge' in last);
+}
+
+function readsFromPrimaryOnly(readPreference: unknown): boolean {
+  if (readPreference === null || typeof readPreference !== 'object') return true;
+  const mode: unknown = (readPreference as Document).mode;
+  return mode === undefined || mode === 'primary';
 }
 
 function refuseTransactions(replicated: boolean): never {

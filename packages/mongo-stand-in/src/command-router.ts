@@ -63,7 +63,7 @@ export class CommandRouter {
           `no such command: '${name}'`,
         );
       }
-      refuseBeforeRunning(name, command, context, member !== undefined);
+      refuseBeforeRunning(name, command, context, member);
       const run = (): Document => {
         const body = atCommandTime(
           () => withLetVariables(command.let, () => handler!(command, context)),

@@ -7,9 +7,9 @@ import { Binary, Long, ObjectId, Timestamp, type Document } from 'bson';
  * term and election id stay as its one election left them.
  */
 
-/** The one election of a one-member set: term 1, as `electionId` encodes it. */
-const TERM = Long.fromNumber(1);
-const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
+/** An election id as mongod makes one: a fixed high part, then the term. */
+const electionIdOf = (term: number): ObjectId =>
+  new ObjectId(`7fffffff${term.toString(16).padStart(16, '0')}`);
 /** `$clusterTime.signature` of a deployment without keys (no authentication). */
 const UNSIGNED = Object.freeze({
   hash: new Binary(Buffer.alloc(20), 0),
@@ -56,14 +56,63 @@ export class ClusterClock {
   }
 }
 
-/** The one member of the set: its name, address and what `hello` says about it. */
+/**
+ * The one member of the set: its name, address and what `hello` says about it. It is the
+ * primary except for a while after a step-down (`replSetStepDown`), after which, being the
+ * only electable member, it wins the next election (a new term and election id).
+ */
 export class ReplicaSetMember {
   readonly clock = new ClusterClock();
+  private term = 1;
+  private steppedDownUntil: number | undefined;
+  private reelection: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(primary: boolean) => void>();
 
   constructor(
     readonly setName: string,
     private readonly address: () => string,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** Whether the member is the primary now (it is, unless stepped down). */
+  get isPrimary(): boolean {
+    return this.steppedDownUntil === undefined;
+  }
+
+  /** Hears every change of the member's state: true when it becomes primary again. */
+  onStateChange(listener: (primary: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Steps down for `seconds`: a secondary meanwhile (writes and primary reads are refused,
+   * see command-refusals.ts), then primary again in the next term. Listeners hear both.
+   */
+  stepDown(seconds: number): void {
+    if (this.reelection) clearTimeout(this.reelection);
+    this.steppedDownUntil = this.now() + seconds * 1000;
+    this.reelection = setTimeout(() => this.winElection(), seconds * 1000);
+    this.reelection.unref();
+    this.emit(false);
+  }
+
+  /** Stops the pending re-election (the server is stopping). */
+  dispose(): void {
+    if (this.reelection) clearTimeout(this.reelection);
+    this.reelection = undefined;
+  }
+
+  private winElection(): void {
+    this.reelection = undefined;
+    this.steppedDownUntil = undefined;
+    this.term += 1;
+    this.emit(true);
+  }
+
+  private emit(primary: boolean): void {
+    for (const listener of [...this.listeners]) listener(primary);
+  }
 
   /** `host:port`, as drivers must find it in `hosts`. */
   get host(): string {
@@ -72,15 +121,16 @@ export class ReplicaSetMember {
 
   /** The fields a primary adds to `hello`. */
   helloFields(): Document {
-    const opTime = { ts: this.clock.lastWrite, t: TERM };
+    const opTime = { ts: this.clock.lastWrite, t: Long.fromNumber(this.term) };
+    const role = this.isPrimary
+      ? { secondary: false, primary: this.host, electionId: electionIdOf(this.term) }
+      : { secondary: true };
     return {
       hosts: [this.host],
       setName: this.setName,
       setVersion: 1,
-      secondary: false,
-      primary: this.host,
+      ...role,
       me: this.host,
-      electionId: ELECTION_ID,
       lastWrite: {
         opTime,
         lastWriteDate: this.clock.lastWriteDate,
@@ -92,12 +142,14 @@ export class ReplicaSetMember {
 
   /** `replSetGetStatus`: one healthy primary. */
   status(startedAt: Date): Document {
-    const opTime = { ts: this.clock.lastWrite, t: TERM };
+    const term = Long.fromNumber(this.term);
+    const opTime = { ts: this.clock.lastWrite, t: term };
+    const state = this.isPrimary ? 1 : 2;
     return {
       set: this.setName,
       date: new Date(),
-      myState: 1,
-      term: TERM,
+      myState: state,
+      term,
       heartbeatIntervalMillis: Long.fromNumber(2000),
       majorityVoteCount: 1,
       writeMajorityCount: 1,
@@ -115,15 +167,15 @@ export class ReplicaSetMember {
           _id: 0,
           name: this.host,
           health: 1,
-          state: 1,
-          stateStr: 'PRIMARY',
+          state,
+          stateStr: this.isPrimary ? 'PRIMARY' : 'SECONDARY',
           uptime: Math.floor((Date.now() - startedAt.getTime()) / 1000),
           optime: opTime,
           optimeDate: this.clock.lastWriteDate,
           electionTime: this.clock.lastWrite,
           electionDate: startedAt,
           configVersion: 1,
-          configTerm: 1,
+          configTerm: this.term,
           self: true,
         },
       ],

@@ -50,6 +50,16 @@ export class StandInWireServer {
       this.state,
     );
     this.server = createServer((socket) => this.accept(socket));
+    // A member that steps down or becomes primary again closes its clients' connections
+    // (the replies already written go out first), so that drivers rediscover it at once
+    // instead of at their next heartbeat.
+    this.state.replicaSet?.onStateChange(() => {
+      setImmediate(() => this.closeConnections());
+    });
+  }
+
+  private closeConnections(): void {
+    for (const connection of [...this.connections]) connection.destroy();
   }
 
   /** The port listened on (0 before {@link start} resolves). */
@@ -126,11 +136,12 @@ export class StandInWireServer {
     this.ttlTimer = undefined;
     if (this.cursorReaper !== undefined) clearInterval(this.cursorReaper);
     this.cursorReaper = undefined;
+    this.state.replicaSet?.dispose();
     const closed = new Promise<void>((resolve) => {
       // Resolves once every connection is gone; an error only means it never listened.
       this.server.close(() => resolve());
     });
-    for (const connection of [...this.connections]) connection.destroy();
+    this.closeConnections();
     await closed;
   }
 

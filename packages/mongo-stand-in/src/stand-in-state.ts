@@ -36,8 +36,8 @@ export class StandInState {
   readonly startedAt = new Date();
   /** `topologyVersion.processId`: changes with every stand-in, as with every mongod start. */
   readonly processId = new ObjectId();
-  /** `topologyVersion.counter`: a standalone's topology never changes. */
-  readonly topologyCounter = Long.fromNumber(0);
+  /** `topologyVersion.counter`: a standalone's never changes; a member's with each step-down and election. */
+  topologyCounter = Long.fromNumber(0);
   readonly connections = new Map<number, ConnectionInfo>();
   readonly opcounters: Opcounters = {
     insert: 0,
@@ -62,6 +62,9 @@ export class StandInState {
       replicaSetName === undefined
         ? undefined
         : new ReplicaSetMember(replicaSetName, () => `${this.host}:${this.port}`);
+    this.replicaSet?.onStateChange(() => {
+      this.topologyCounter = this.topologyCounter.add(1);
+    });
   }
 
   /** The port the stand-in listens on (0 until it listens). */

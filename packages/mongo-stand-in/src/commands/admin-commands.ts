@@ -39,6 +39,10 @@ export function createAdminCommands(state: StandInState): Readonly<Record<string
     }),
     getLog: getLogCommand,
     configureFailPoint: (command) => state.failPoints.configure(command),
+    replSetStepDown: (command) => {
+      stepDown(state, command);
+      return {};
+    },
     replSetGetStatus: () => {
       if (state.replicaSet) return state.replicaSet.status(state.startedAt);
       throw new CommandFailure(
@@ -59,3 +63,49 @@ const getLogCommand: CommandHandler = (command) => {
   }
   throw new CommandFailure(ErrorCodes.BadValue, 'BadValue', `no RamLog named: ${String(which)}`);
 };
+
+/**
+ * `replSetStepDown`, as a one-member set answers it: with no secondary to hand over to,
+ * only `force: true` steps the member down, for `replSetStepDown` seconds (60 by default).
+ */
+function stepDown(state: StandInState, command: Document): void {
+  const member = state.replicaSet;
+  if (member === undefined) {
+    throw new CommandFailure(
+      ErrorCodes.NoReplicationEnabled,
+      'NoReplicationEnabled',
+      'not running with --replSet',
+    );
+  }
+  if (!member.isPrimary) {
+    throw new CommandFailure(
+      ErrorCodes.NotWritablePrimary,
+      'NotWritablePrimary',
+      "not primary so can't step down",
+    );
+  }
+  const seconds = command.replSetStepDown === true ? 60 : Number(command.replSetStepDown ?? 60);
+  const catchUp = Number(command.secondaryCatchUpPeriodSecs ?? Math.min(10, seconds));
+  if (!Number.isInteger(seconds) || seconds < 1 || !(catchUp >= 0)) {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      'replSetStepDown needs a whole number of seconds of at least 1',
+    );
+  }
+  if (catchUp > seconds) {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      'stepdown period must be longer than secondaryCatchUpPeriodSecs',
+    );
+  }
+  if (command.force !== true) {
+    throw new CommandFailure(
+      ErrorCodes.ExceededTimeLimit,
+      'ExceededTimeLimit',
+      `No electable secondaries caught up as of ${new Date().toISOString()}. Please use the replSetStepDown command with the argument {force: true} to force node to step down.`,
+    );
+  }
+  member.stepDown(seconds);
+}

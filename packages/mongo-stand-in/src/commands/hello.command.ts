@@ -27,7 +27,9 @@ export function createHelloCommand(state: StandInState, legacyName: boolean): Co
     }
     return {
       ...(command.helloOk === true ? { helloOk: true } : {}),
-      ...(legacyName ? { ismaster: true } : { isWritablePrimary: true }),
+      ...(legacyName
+        ? { ismaster: state.replicaSet?.isPrimary ?? true }
+        : { isWritablePrimary: state.replicaSet?.isPrimary ?? true }),
       topologyVersion: state.topologyVersion(),
       maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
       maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,

@@ -7,6 +7,7 @@
 import { Long, MongoClient, type Db, type Document } from 'mongodb';
 import { startStandIn, type StandInServer } from '../../src/start-stand-in';
 import { refusal } from './driver-fixture';
+import { RawWireClient } from './raw-wire-client';
 
 describe('replica-set mode', () => {
   let server: StandInServer;
@@ -124,7 +125,7 @@ describe('replica-set mode', () => {
     await db.admin().command({
       configureFailPoint: 'failCommand',
       mode: { times: 1 },
-      data: { failCommands: ['insert'], errorCode: 10107 },
+      data: { failCommands: ['insert'], errorCode: 262 },
     });
     await db.collection('labelled').insertOne({ _id: 2 } as Document);
     expect(await db.collection('labelled').countDocuments()).toBe(1);
@@ -162,5 +163,51 @@ describe('replica-set mode', () => {
       );
       expect(transaction.code).toBe(238);
     });
+  });
+
+  it('steps down only with force, then serves again as primary in a new term', async () => {
+    const refused = await refusal(db.admin().command({ replSetStepDown: 1 }));
+    expect(refused).toMatchObject({ code: 262, codeName: 'ExceededTimeLimit' });
+    const before = await db.admin().command({ hello: 1 });
+    const watcher = new MongoClient(server.uri, { serverSelectionTimeoutMS: 10_000 });
+    await watcher.connect();
+    const types: string[] = [];
+    watcher.on('serverDescriptionChanged', (event) => types.push(event.newDescription.type));
+    try {
+      await db.admin().command({ replSetStepDown: 1, force: true });
+      // Issued while the member is a secondary: the driver waits for a primary and retries.
+      await watcher.db('replica_set_mode').collection('stepdown').insertOne({ n: 1 });
+      expect(types).toContain('RSSecondary');
+      expect(await watcher.db('replica_set_mode').collection('stepdown').countDocuments()).toBe(1);
+      const after = await watcher.db('admin').command({ hello: 1 });
+      expect(after.isWritablePrimary).toBe(true);
+      expect(after.electionId.toHexString() > before.electionId.toHexString()).toBe(true);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('refuses writes and primary reads while stepped down', async () => {
+    // Stepping down closes every connection: the raw client connects afterwards. The member
+    // stays a secondary for 5 s, long enough for three commands. (A driver connected
+    // directly would send every read as primaryPreferred, which a secondary serves.)
+    await db.admin().command({ replSetStepDown: 5, force: true });
+    const raw = await RawWireClient.connect(server.port);
+    try {
+      const $db = 'replica_set_mode';
+      await expect(raw.command({ insert: 'down', documents: [{}], $db })).resolves.toMatchObject({
+        ok: 0,
+        code: 10107,
+      });
+      await expect(raw.command({ find: 'down', $db })).resolves.toMatchObject({
+        ok: 0,
+        code: 13435,
+      });
+      await expect(
+        raw.command({ find: 'down', $readPreference: { mode: 'secondaryPreferred' }, $db }),
+      ).resolves.toMatchObject({ ok: 1 });
+    } finally {
+      await raw.close();
+    }
   });
 });
