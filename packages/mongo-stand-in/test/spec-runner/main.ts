@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { startStandIn } from '../../src/start-stand-in';
 import { parseCliArguments, USAGE, UsageError, type CliArguments } from './cli-arguments';
 import { listTests } from './list-tests';
+import { terminateOpenTransactions } from './open-transactions';
 import { Report } from './report';
 import { runSuite } from './run-suite';
 import { assumedTargetServer, describeTargetServer } from './target-server';
@@ -54,6 +55,8 @@ async function runAgainstServer(
     report.note(
       `server: ${mongo.kind} at ${mongo.uri}, version ${target.version}, topology ${target.topology}`,
     );
+    // A transaction an earlier run left open would block the first tests' writes.
+    await terminateOpenTransactions(internalClient);
     await runSuite(
       files,
       { uri: mongo.uri, internalClient, target, timeoutMs: args.timeoutMs },
