@@ -92,6 +92,7 @@ export class EntityMap {
     return entity.value;
   }
 
+  /** The driver session of session entity `id`; throws when `id` names none. */
   session(id: string): ClientSession {
     return this.sessionEntity(id).value;
   }

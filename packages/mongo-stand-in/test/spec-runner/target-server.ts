@@ -6,6 +6,7 @@ export const TOPOLOGIES = ['single', 'replicaset', 'sharded', 'load-balanced'] a
 /** A topology name of `runOnRequirement.topologies`. */
 export type Topology = (typeof TOPOLOGIES)[number];
 
+/** Whether `name` is one of {@link TOPOLOGIES}. */
 export function isTopology(name: string): name is Topology {
   return (TOPOLOGIES as readonly string[]).includes(name);
 }

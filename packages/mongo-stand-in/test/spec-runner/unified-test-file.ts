@@ -52,6 +52,7 @@ export interface StoreEventsAsEntity {
   readonly events: readonly string[];
 }
 
+/** An explicit session started from a client entity, with `startSession`'s options. */
 export interface SessionEntityDescription {
   readonly id: string;
   readonly client: string;
