@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import { Timestamp, type Document } from 'bson';
 import { CommandFailure, type CommandContext } from './command-types';
 import { refuseUnsupportedCollation } from './commands/collation-refusal';
 import { refuseUnknownFields } from './commands/command-fields';
@@ -50,9 +50,14 @@ const READS = new Set([
 ]);
 
 /** What the refusals need to know of the stand-in's mode. */
-export interface Replication {
+export interface Replication extends ReplicationClock {
   /** False while the member is stepped down. */
   readonly isPrimary: boolean;
+}
+
+/** The time of the member's latest write. */
+interface ReplicationClock {
+  readonly latestWrite: Timestamp;
 }
 
 /**
@@ -76,6 +81,7 @@ export function refuseBeforeRunning(
   const fields = replicated ? TRANSACTION_FIELDS.slice(1) : TRANSACTION_FIELDS;
   if (fields.some((field) => command[field] !== undefined)) refuseTransactions(replicated);
   refuseInvalidWriteConcern(command, replicated);
+  refuseSnapshotReads(name, command.readConcern, replication);
   refuseUnsupportedCollation(name, command);
   if (name === 'aggregate' && opensChangeStream(command.pipeline)) refuseChangeStreams(replicated);
   if (ADMIN_ONLY_COMMANDS.has(name) && context.dbName !== 'admin') {
@@ -110,6 +116,62 @@ function readsFromPrimaryOnly(readPreference: unknown): boolean {
   if (readPreference === null || typeof readPreference !== 'object') return true;
   const mode: unknown = (readPreference as Document).mode;
   return mode === undefined || mode === 'primary';
+}
+
+/** The commands that read at a snapshot outside a transaction. */
+const SNAPSHOT_READS = new Set(['find', 'aggregate', 'distinct']);
+
+/**
+ * `readConcern: { level: 'snapshot' }` needs a replica set (123 on a standalone) and, outside
+ * a transaction, a read command that supports it (72). The stand-in keeps no history of
+ * versions, so it serves a snapshot only at its latest write: an `atClusterTime` before it is
+ * refused (238) rather than answered with data that snapshot would not show.
+ */
+function refuseSnapshotReads(
+  name: string,
+  readConcern: unknown,
+  replication: ReplicationClock | undefined,
+): void {
+  if (readConcern === null || typeof readConcern !== 'object') return;
+  if ((readConcern as Document).level !== 'snapshot') return;
+  if (replication === undefined) {
+    throw new CommandFailure(
+      ErrorCodes.NotAReplicaSet,
+      'NotAReplicaSet',
+      'node needs to be a replica set member to use readConcern: snapshot',
+    );
+  }
+  if (!SNAPSHOT_READS.has(name)) {
+    throw new CommandFailure(
+      ErrorCodes.InvalidOptions,
+      'InvalidOptions',
+      `readConcern level snapshot is only valid in multi-document transactions or for the find, aggregate and distinct commands, not ${name}`,
+    );
+  }
+  const at: unknown = (readConcern as Document).atClusterTime;
+  if (at === undefined) return;
+  const latest = replication.latestWrite;
+  if (!(at instanceof Timestamp)) {
+    throw new CommandFailure(
+      ErrorCodes.TypeMismatch,
+      'TypeMismatch',
+      'atClusterTime must be a Timestamp',
+    );
+  }
+  if (at.greaterThan(latest)) {
+    throw new CommandFailure(
+      ErrorCodes.InvalidOptions,
+      'InvalidOptions',
+      'readConcern atClusterTime value must not be greater than the current clusterTime',
+    );
+  }
+  if (at.lessThan(latest)) {
+    throw new CommandFailure(
+      ErrorCodes.NotImplemented,
+      'NotImplemented',
+      'the stand-in keeps no history of versions: it cannot read at a snapshot older than its latest write',
+    );
+  }
 }
 
 function refuseTransactions(replicated: boolean): never {

@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import type { Document, Timestamp } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
 import { refuseBeforeRunning, TRANSACTION_COMMANDS } from './command-refusals';
 import { atCommandTime } from './engine/command-time';
@@ -70,7 +70,9 @@ export class CommandRouter {
           command.maxTimeMS,
         );
         if (member && WRITE_COMMANDS.has(name)) member.clock.tick();
-        return { ...body, ok: 1 };
+        return member && readsAtSnapshot(command)
+          ? withAtClusterTime(body, member.latestWrite)
+          : { ...body, ok: 1 };
       };
       reply =
         member && sessions && isRetryableWrite(command)
@@ -80,6 +82,11 @@ export class CommandRouter {
       reply = failureReply(error);
     }
     return this.finish(command, reply);
+  }
+
+  /** Whether `command` is a retryable write here (a replica-set member's `txnNumber` write). */
+  isRetryableWrite(command: Document): boolean {
+    return this.state.replicaSet !== undefined && isRetryableWrite(command);
   }
 
   /**
@@ -114,6 +121,23 @@ const WRITE_COMMANDS: ReadonlySet<string> = new Set([
   'renameCollection',
   'collMod',
 ]);
+
+function readsAtSnapshot(command: Document): boolean {
+  const readConcern: unknown = command.readConcern;
+  return (
+    readConcern !== null &&
+    typeof readConcern === 'object' &&
+    (readConcern as Document).level === 'snapshot'
+  );
+}
+
+/** A snapshot read's reply says the time it read at (in its cursor, when it has one). */
+function withAtClusterTime(body: Document, atClusterTime: Timestamp): Document {
+  const cursor: unknown = body.cursor;
+  return cursor !== null && typeof cursor === 'object'
+    ? { ...body, cursor: { ...(cursor as Document), atClusterTime }, ok: 1 }
+    : { ...body, atClusterTime, ok: 1 };
+}
 
 function failureReply(error: unknown): Document {
   if (error instanceof CommandFailure) return error.toReply();

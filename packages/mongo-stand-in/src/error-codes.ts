@@ -22,6 +22,7 @@ export const ErrorCodes = {
   InvalidOptions: 72,
   InvalidNamespace: 73,
   NoReplicationEnabled: 76,
+  NotAReplicaSet: 123,
   NetworkTimeout: 89,
   GraphContainsCycle: 93,
   ShutdownInProgress: 91,

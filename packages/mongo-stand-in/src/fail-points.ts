@@ -40,16 +40,30 @@ interface FailCommandSettings {
   readonly action: FailCommandAction;
 }
 
+/** What an activated `onPrimaryTransactionalWrite` fail point does to one retryable write. */
+export interface TransactionalWriteAction {
+  /** Close the connection without replying (by default, after the write is applied). */
+  readonly closeConnection: boolean;
+  /** Fail the write with this code before it is applied (nothing is written). */
+  readonly failBeforeCommitExceptionCode: number | undefined;
+}
+
 /**
- * mongod's test-only fail points, reduced to the one drivers' specification tests use:
+ * mongod's test-only fail points, reduced to those drivers' specification tests use:
  * `failCommand` (modes `alwaysOn`, `off`, `{ times }`, `{ skip }`; data `failCommands`,
  * `errorCode`, `closeConnection`, `blockConnection` + `blockTimeMS`, `writeConcernError`,
- * `errorLabels`, `errorExtraInfo`, `appName`, `namespace`).
+ * `errorLabels`, `errorExtraInfo`, `appName`, `namespace`) and, for retryable writes,
+ * `onPrimaryTransactionalWrite` (data `closeConnection`, default true: the write is applied
+ * and its reply lost, so the driver's retry must get the first reply back; and
+ * `failBeforeCommitExceptionCode`).
  */
 export class FailPointRegistry {
   private mode: Mode = { kind: 'off' };
   private settings: FailCommandSettings | undefined;
   private timesEntered = 0;
+  private transactionalMode: Mode = { kind: 'off' };
+  private transactionalAction: TransactionalWriteAction | undefined;
+  private transactionalTimesEntered = 0;
 
   /**
    * Applies a `configureFailPoint` command and returns its reply body (`count`: how many
@@ -58,11 +72,12 @@ export class FailPointRegistry {
    */
   configure(command: Document): Document {
     const name = command.configureFailPoint;
+    if (name === 'onPrimaryTransactionalWrite') return this.configureTransactional(command);
     if (name !== 'failCommand') {
       throw new CommandFailure(
         ErrorCodes.BadValue,
         'BadValue',
-        `unknown fail point '${String(name)}': the Docket stand-in implements only 'failCommand'`,
+        `unknown fail point '${String(name)}': the Docket stand-in implements 'failCommand' and 'onPrimaryTransactionalWrite'`,
       );
     }
     const mode = parseMode(command.mode);
@@ -74,6 +89,46 @@ export class FailPointRegistry {
     return { count };
   }
 
+  private configureTransactional(command: Document): Document {
+    const mode = parseMode(command.mode);
+    const data: unknown = command.data ?? {};
+    if (!isDocument(data)) {
+      throw new CommandFailure(
+        ErrorCodes.BadValue,
+        'BadValue',
+        "onPrimaryTransactionalWrite's 'data' must be a document",
+      );
+    }
+    const count = this.transactionalTimesEntered;
+    this.transactionalMode = mode;
+    this.transactionalAction =
+      mode.kind === 'off'
+        ? undefined
+        : {
+            closeConnection: data.closeConnection === undefined || data.closeConnection === true,
+            failBeforeCommitExceptionCode:
+              data.failBeforeCommitExceptionCode === undefined
+                ? undefined
+                : Number(data.failBeforeCommitExceptionCode),
+          };
+    this.transactionalTimesEntered = 0;
+    return { count };
+  }
+
+  /**
+   * Decides whether `onPrimaryTransactionalWrite` fires for a retryable write, consuming one
+   * activation if so.
+   */
+  matchTransactionalWrite(): TransactionalWriteAction | undefined {
+    const action = this.transactionalAction;
+    if (action === undefined || !consume(this.transactionalMode)) return undefined;
+    if (this.transactionalMode.kind === 'times' && this.transactionalMode.remaining <= 0) {
+      this.transactionalMode = { kind: 'off' };
+    }
+    this.transactionalTimesEntered += 1;
+    return action;
+  }
+
   /** Decides whether the fail point fires for this command, consuming one activation if so. */
   match(target: FailPointTarget): FailCommandAction | undefined {
     const settings = this.settings;
@@ -82,20 +137,8 @@ export class FailPointRegistry {
     if (settings.appName !== undefined && settings.appName !== target.appName) return undefined;
     if (settings.namespace !== undefined && settings.namespace !== target.namespace)
       return undefined;
-    switch (this.mode.kind) {
-      case 'skip':
-        if (this.mode.remaining > 0) {
-          this.mode.remaining -= 1;
-          return undefined;
-        }
-        break;
-      case 'times':
-        this.mode.remaining -= 1;
-        if (this.mode.remaining <= 0) this.mode = { kind: 'off' };
-        break;
-      case 'alwaysOn':
-        break;
-    }
+    if (!consume(this.mode)) return undefined;
+    if (this.mode.kind === 'times' && this.mode.remaining <= 0) this.mode = { kind: 'off' };
     this.timesEntered += 1;
     return settings.action;
   }
@@ -167,6 +210,25 @@ function parseSettings(data: unknown): FailCommandSettings {
       writeConcernError: isDocument(d.writeConcernError) ? d.writeConcernError : undefined,
     },
   };
+}
+
+/** Whether a fail point in `mode` fires now, counting the activation down. */
+function consume(mode: Mode): boolean {
+  switch (mode.kind) {
+    case 'off':
+      return false;
+    case 'skip':
+      if (mode.remaining > 0) {
+        mode.remaining -= 1;
+        return false;
+      }
+      return true;
+    case 'times':
+      mode.remaining -= 1;
+      return mode.remaining >= 0;
+    case 'alwaysOn':
+      return true;
+  }
 }
 
 function isCount(value: unknown): value is number {

@@ -74,6 +74,11 @@ export class ReplicaSetMember {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The operation time of the latest write. */
+  get latestWrite(): Timestamp {
+    return this.clock.lastWrite;
+  }
+
   /** Whether the member is the primary now (it is, unless stepped down). */
   get isPrimary(): boolean {
     return this.steppedDownUntil === undefined;

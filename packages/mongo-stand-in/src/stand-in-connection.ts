@@ -6,7 +6,7 @@ import type { StandInStore } from './engine/stand-in-store';
 import { sessionKeyOf } from './engine/session-key';
 import { failCommandReply, type FailCommandAction } from './fail-points';
 import { awaitableHelloDelay } from './commands/hello.command';
-import { ErrorCodes } from './error-codes';
+import { ErrorCodes, codeNameOf } from './error-codes';
 import type { ConnectionInfo, StandInState } from './stand-in-state';
 import {
   MessageFramer,
@@ -251,7 +251,7 @@ export class StandInConnection {
     respond: Respond,
     action: FailCommandAction | undefined,
   ): void {
-    const { router } = this.services;
+    const { router, state } = this.services;
     if (action?.errorCode !== undefined) {
       respond(router.finish(command, failCommandReply(action, action.errorCode)), false);
       return;
@@ -273,7 +273,21 @@ export class StandInConnection {
    * `moreToCome` as the server breaking the stream, and reset the pool.
    */
   private streamHello(
+    const transactional = router.isRetryableWrite(command)
+      ? state.failPoints.matchTransactionalWrite()
+      : undefined;
+    const failBefore = transactional?.failBeforeCommitExceptionCode;
+    if (failBefore !== undefined) {
+      if (transactional?.closeConnection) this.destroy();
+      else respond(router.finish(command, failedBeforeCommit(failBefore)), false);
+      return;
+    }
     command: Document,
+    // The write is applied, and its reply lost with the connection.
+    if (transactional?.closeConnection) {
+      this.destroy();
+      return;
+    }
     dbName: string,
     respond: Respond,
     wait: number,
@@ -354,4 +368,14 @@ function appNameOf(metadata: Document | undefined): string | undefined {
   if (application === null || typeof application !== 'object') return undefined;
   const name: unknown = (application as Document).name;
   return typeof name === 'string' ? name : undefined;
+}
+
+/** The reply of a retryable write that `onPrimaryTransactionalWrite` fails before commit. */
+function failedBeforeCommit(code: number): Document {
+  return {
+    ok: 0,
+    errmsg: 'Failing write for test before commit',
+    code,
+    codeName: codeNameOf(code),
+  };
 }

@@ -232,4 +232,9 @@ describe('what mongod 7.0 refuses', () => {
       expect(await db.listCollections({ name: 'unenforced' }).toArray()).toEqual([]);
     },
   );
+
+  it('refuses snapshot reads, which need a replica set (123)', async () => {
+    const error = await refusal(db.command({ find: 'items', readConcern: { level: 'snapshot' } }));
+    expect(error).toMatchObject({ code: 123, codeName: 'NotAReplicaSet' });
+  });
 });

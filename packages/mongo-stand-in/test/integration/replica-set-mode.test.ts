@@ -165,6 +165,49 @@ describe('replica-set mode', () => {
     });
   });
 
+  it('returns the first reply when a write applied before its connection closed is retried', async () => {
+    await db.admin().command({
+      configureFailPoint: 'onPrimaryTransactionalWrite',
+      mode: { times: 1 },
+    });
+    // The insert is applied, its connection closes before the reply, and the driver retries
+    // with the same _id and txnNumber: applied twice it would be a duplicate key.
+    await db.collection('applied_once').insertOne({ _id: 'once' } as Document);
+    expect(await db.collection('applied_once').countDocuments()).toBe(1);
+    await db.admin().command({
+      configureFailPoint: 'onPrimaryTransactionalWrite',
+      mode: { times: 1 },
+      data: { closeConnection: false, failBeforeCommitExceptionCode: 91 },
+    });
+    const failed = await inSession((run) =>
+      run({ insert: 'applied_never', documents: [{}], txnNumber: nextTxnNumber() }).catch(
+        (error: Document) => error,
+      ),
+    );
+    // The server's reply (the driver adds labels of its own to the error it throws).
+    expect(failed.errorResponse).toMatchObject({ code: 91, errorLabels: ['RetryableWriteError'] });
+    expect(await db.collection('applied_never').countDocuments()).toBe(0);
+  });
+
+  it('reads at a snapshot of its latest write, and refuses an older one it keeps no history of', async () => {
+    await db.collection('snapshots').insertOne({ n: 1 });
+    const read = await db.command({ find: 'snapshots', readConcern: { level: 'snapshot' } });
+    const at = read.cursor.atClusterTime;
+    expect(at).toEqual(read.operationTime);
+    await expect(
+      db.command({ find: 'snapshots', readConcern: { level: 'snapshot', atClusterTime: at } }),
+    ).resolves.toMatchObject({ ok: 1 });
+    await db.collection('snapshots').insertOne({ n: 2 });
+    const older = await refusal(
+      db.command({ find: 'snapshots', readConcern: { level: 'snapshot', atClusterTime: at } }),
+    );
+    expect(older.code).toBe(238);
+    const count = await refusal(
+      db.command({ count: 'snapshots', readConcern: { level: 'snapshot' } }),
+    );
+    expect(count.code).toBe(72);
+  });
+
   it('steps down only with force, then serves again as primary in a new term', async () => {
     const refused = await refusal(db.admin().command({ replSetStepDown: 1 }));
     expect(refused).toMatchObject({ code: 262, codeName: 'ExceededTimeLimit' });
