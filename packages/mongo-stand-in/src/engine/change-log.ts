@@ -1,0 +1,210 @@
+import { calculateObjectSize, Timestamp, type Document } from 'bson';
+import { CommandFailure } from '../command-types';
+import { ErrorCodes } from '../error-codes';
+import type { ClusterClock } from '../replica-set-member';
+import type { UpdateDescription } from './update-description';
+
+/*
+ * The replica-set mode's record of changes, in the order they were made, that change
+ * streams read: mongod's oplog, reduced to what a change event shows. Each change gets its
+ * own cluster time (the clock ticks per change, as per oplog entry) and a resume token that
+ * names its place. The log is bounded like an oplog: past its capacity the oldest changes
+ * are dropped, and a stream resuming from one of them fails with ChangeStreamHistoryLost.
+ */
+
+/** A namespace as change events name it. */
+export interface EventNamespace {
+  readonly db: string;
+  readonly coll?: string;
+}
+
+/** One change, as recorded. */
+export interface ChangeInput {
+  readonly operationType:
+    'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'rename' | 'dropDatabase';
+  readonly ns: EventNamespace;
+  readonly documentKey?: { readonly _id: unknown };
+  /** The document after the change (insert, replace, update), never mutated afterwards. */
+  readonly fullDocument?: Document;
+  /** The document before the change (update, replace, delete). */
+  readonly fullDocumentBeforeChange?: Document;
+  readonly updateDescription?: UpdateDescription;
+  /** Where a renamed collection went. */
+  readonly to?: EventNamespace;
+}
+
+/** A recorded change: its place, its time and what it was. */
+export interface ChangeEvent extends ChangeInput {
+  /** Position in the log, from 1, never reused. */
+  readonly sequence: number;
+  readonly clusterTime: Timestamp;
+  readonly wallTime: Date;
+}
+
+/** Where a resume token points: after the change at `sequence`. */
+export interface ResumePoint {
+  readonly sequence: number;
+  readonly clusterTime: Timestamp;
+  /** The token of an invalidate event (which `startAfter` accepts and `resumeAfter` does not). */
+  readonly fromInvalidate: boolean;
+}
+
+export const DEFAULT_CHANGE_LOG_LIMITS = { events: 100_000, bytes: 64 * 1024 * 1024 } as const;
+
+export class ChangeLog {
+  private readonly events: ChangeEvent[] = [];
+  private head = 0;
+  private bytes = 0;
+  private nextSequence = 1;
+  private readonly sizes: number[] = [];
+
+  constructor(
+    readonly clock: ClusterClock,
+    private readonly limits: {
+      readonly events: number;
+      readonly bytes: number;
+    } = DEFAULT_CHANGE_LOG_LIMITS,
+  ) {}
+
+  /** The sequence of the latest change (0 before the first). */
+  get latestSequence(): number {
+    return this.nextSequence - 1;
+  }
+
+  /** How many changes the log holds. */
+  get size(): number {
+    return this.events.length - this.head;
+  }
+
+  /** Records a change at the next cluster time and returns it. */
+  record(change: ChangeInput): ChangeEvent {
+    const event: ChangeEvent = {
+      ...change,
+      sequence: this.nextSequence++,
+      clusterTime: this.clock.tick(),
+      wallTime: this.clock.lastWriteDate,
+    };
+    const size = approximateSize(event);
+    this.events.push(event);
+    this.sizes.push(size);
+    this.bytes += size;
+    this.evict();
+    return event;
+  }
+
+  /** The changes recorded after `sequence`, oldest first. */
+  after(sequence: number): readonly ChangeEvent[] {
+    const first = this.events[this.head];
+    if (first === undefined || sequence >= this.latestSequence) return [];
+    const from = Math.max(this.head, this.head + (sequence + 1 - first.sequence));
+    return this.events.slice(from);
+  }
+
+  /**
+   * The sequence a stream resumes after, checked against the log.
+   * @throws CommandFailure 286 ChangeStreamHistoryLost when the change is no longer held,
+   *   280 ChangeStreamFatalError when the token names no change of this log.
+   */
+  resumeAfter(point: ResumePoint): number {
+    const first = this.events[this.head];
+    const oldest = first?.sequence ?? this.nextSequence;
+    if (
+      point.sequence < oldest - 1 ||
+      (first === undefined && point.sequence < this.latestSequence)
+    ) {
+      throw new CommandFailure(
+        286,
+        'ChangeStreamHistoryLost',
+        'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
+      );
+    }
+    const event = this.eventAt(point.sequence);
+    if (
+      point.sequence > this.latestSequence ||
+      (event && !event.clusterTime.equals(point.clusterTime))
+    ) {
+      throw new CommandFailure(
+        ErrorCodes.ChangeStreamFatalError,
+        'ChangeStreamFatalError',
+        'cannot resume stream; the resume token was not found.',
+      );
+    }
+    return point.sequence;
+  }
+
+  /** The sequence of the last change at or before `time` (for `startAtOperationTime`). */
+  sequenceBefore(time: Timestamp): number {
+    let sequence = (this.events[this.head]?.sequence ?? this.nextSequence) - 1;
+    for (let index = this.head; index < this.events.length; index++) {
+      const event = this.events[index];
+      if (event.clusterTime.greaterThanOrEqual(time)) break;
+      sequence = event.sequence;
+    }
+    return sequence;
+  }
+
+  private eventAt(sequence: number): ChangeEvent | undefined {
+    const first = this.events[this.head];
+    if (first === undefined) return undefined;
+    return this.events[this.head + (sequence - first.sequence)];
+  }
+
+  private evict(): void {
+    while (this.size > this.limits.events || (this.bytes > this.limits.bytes && this.size > 1)) {
+      this.bytes -= this.sizes[this.head];
+      this.head += 1;
+    }
+    // Compacts once half the array is dropped changes, so memory follows what is held.
+    if (this.head > 1024 && this.head * 2 > this.events.length) {
+      this.events.splice(0, this.head);
+      this.sizes.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/** A change's size as the log bounds it: its documents' BSON sizes, plus a fixed part. */
+function approximateSize(event: ChangeEvent): number {
+  let bytes = 128;
+  for (const document of [event.fullDocument, event.fullDocumentBeforeChange]) {
+    if (document) bytes += calculateObjectSize(document);
+  }
+  if (event.updateDescription) bytes += calculateObjectSize(event.updateDescription.updatedFields);
+  return bytes;
+}
+
+/** Encodes a resume point as mongod's resume tokens look: `{ _data: <hex string> }`. */
+export function encodeResumeToken(point: ResumePoint): { _data: string } {
+  const hex = (value: number, width: number) =>
+    value.toString(16).toUpperCase().padStart(width, '0');
+  return {
+    _data:
+      `82${hex(point.clusterTime.high, 8)}${hex(point.clusterTime.low, 8)}` +
+      `${hex(point.sequence, 12)}${point.fromInvalidate ? '01' : '00'}`,
+  };
+}
+
+/**
+ * The resume point a token names.
+ * @throws CommandFailure 2 BadValue for a value that is not a token of this stand-in.
+ */
+export function decodeResumeToken(token: unknown): ResumePoint {
+  const data: unknown =
+    token !== null && typeof token === 'object' ? (token as Document)._data : undefined;
+  const match =
+    typeof data === 'string'
+      ? /^82([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{12})(0[01])$/.exec(data)
+      : null;
+  if (!match) {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      'the resume token is not one this server issued',
+    );
+  }
+  return {
+    clusterTime: new Timestamp({ t: parseInt(match[1], 16), i: parseInt(match[2], 16) }),
+    sequence: parseInt(match[3], 16),
+    fromInvalidate: match[4] === '01',
+  };
+}
