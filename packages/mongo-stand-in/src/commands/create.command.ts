@@ -1,8 +1,12 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
+import { parseCappedOptions } from './capped-options';
 import { collectionArgument, commandName } from './command-args';
 import { GENERIC_FIELDS } from './command-fields';
+
+/** The options parsed into the capped bounds, stored as mongod stores them. */
+const CAPPED_FIELDS = new Set(['capped', 'size', 'max']);
 
 /**
  * Options whose behaviour the stand-in does not implement: refused (238) rather than stored
@@ -18,14 +22,16 @@ const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
 /**
  * `create`: creates a collection with its options, or a view (`viewOn`, `pipeline`).
  * 48 NamespaceExists when the name is taken. Collection options are kept for
- * listCollections; capped collections are not bounded, and validators and time-series
- * options are refused (238 NotImplemented).
+ * listCollections; a capped collection (`capped`, `size`, `max`, checked and stored as
+ * mongod does, see capped-options.ts) evicts its oldest documents past its bounds; and
+ * validators and time-series options are refused (238 NotImplemented).
  */
 export const createCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
-  const options: Document = {};
+  const options: Document = { ...parseCappedOptions(command).stored };
   for (const [key, value] of Object.entries(command)) {
-    if (key !== commandName(command) && !GENERIC_FIELDS.has(key)) options[key] = value;
+    if (key === commandName(command) || GENERIC_FIELDS.has(key) || CAPPED_FIELDS.has(key)) continue;
+    options[key] = value;
   }
   for (const [option, feature] of Object.entries(UNSUPPORTED_OPTIONS)) {
     if (options[option] !== undefined) {

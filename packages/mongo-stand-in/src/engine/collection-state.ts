@@ -1,7 +1,8 @@
-import { UUID } from 'bson';
+import { calculateObjectSize, UUID } from 'bson';
 import { CommandFailure } from '../command-types';
 import { bsonTypeOf, isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
+import { cappedLimitsOf, type CappedLimits } from './capped-limits';
 import { DuplicateKeyError } from './duplicate-key.error';
 import {
   distinctPartialFilter,
@@ -12,19 +13,35 @@ import {
   type IndexSpec,
 } from './index-spec';
 import { SecondaryIndex, type IndexedKeys } from './secondary-index';
+import { SortedChunkList } from './sorted-chunk-list';
 import { formatValue } from './value-format';
+import { IGNORE_WRITES, type WriteListener } from './write-notifier';
 
 type Document = Record<string, unknown>;
 
 /** What {@link CollectionState.createIndex} did. */
 export type CreateIndexOutcome = 'created' | 'exists';
 
+/** A stored document's place in natural order: its sequence number and canonical `_id`. */
+export interface NaturalPosition {
+  readonly seq: number;
+  readonly idKey: string;
+}
+
 /**
  * One collection: its documents in insertion (natural) order keyed by canonical `_id`, its
  * indexes, and the write paths that keep both consistent. Stored documents are never
  * mutated in place (an update stores a new object), so cursors may hold them as snapshots.
  * Every write checks all unique indexes before changing anything, so a write that would
- * violate one leaves the collection as it was.
+ * violate one leaves the collection as it was, and each change is reported to `onWrite`
+ * once made.
+ *
+ * A capped collection (options `capped`, `size`, `max`) evicts its oldest documents, and
+ * their index entries, when an insert takes it past either bound, as mongod 7.0 does: never
+ * the document just inserted, so a document larger than the whole collection is kept alone.
+ * Updates may change a document's size (allowed since 5.0) and evict nothing; deletes are
+ * allowed. It also keeps its documents ordered by sequence number, so a tailable cursor
+ * finds the documents after its position without scanning from the start.
  */
 export class CollectionState {
   private readonly documents = new Map<string, Document>();
@@ -33,14 +50,28 @@ export class CollectionState {
   private nextSequence = 0;
   private readonly indexes = new Map<string, SecondaryIndex>();
   private currentOptions: Readonly<Document>;
+  private limits: CappedLimits | undefined;
+  /** Capped only: the documents by sequence number, and their total BSON size. */
+  private readonly naturalOrder: SortedChunkList<NaturalPosition> | undefined;
+  private dataBytes = 0;
 
   constructor(
     readonly dbName: string,
     readonly name: string,
     options: Readonly<Document> = {},
     readonly uuid: UUID = new UUID(),
+    private readonly onWrite: WriteListener = IGNORE_WRITES,
   ) {
     this.currentOptions = options;
+    this.limits = cappedLimitsOf(options);
+    this.naturalOrder = this.limits
+      ? new SortedChunkList<NaturalPosition>((a, b) => a.seq - b.seq)
+      : undefined;
+  }
+
+  /** Whether the collection is capped (which never changes after its creation). */
+  get capped(): boolean {
+    return this.naturalOrder !== undefined;
   }
 
   /** The collection's options (`capped`, `validator`...), as listCollections shows them. */
@@ -48,9 +79,13 @@ export class CollectionState {
     return this.currentOptions;
   }
 
-  /** Replaces the collection's options (collMod); they describe it, they change no document. */
+  /**
+   * Replaces the collection's options (collMod). They change no document: new capped bounds
+   * evict what exceeds them on the next insert, as in mongod.
+   */
   replaceOptions(options: Readonly<Document>): void {
     this.currentOptions = options;
+    if (this.capped) this.limits = cappedLimitsOf(options);
   }
 
   /**
@@ -59,12 +94,15 @@ export class CollectionState {
    * them, but this one must be discarded: its indexes now belong to the other.
    */
   movedTo(dbName: string, name: string, options: Readonly<Document>, uuid: UUID): CollectionState {
-    const moved = new CollectionState(dbName, name, options, uuid);
+    const moved = new CollectionState(dbName, name, options, uuid, this.onWrite);
     for (const [idKey, document] of this.documents) {
+      const seq = this.sequenceOf(idKey);
       moved.documents.set(idKey, document);
-      moved.sequence.set(idKey, this.sequenceOf(idKey));
+      moved.sequence.set(idKey, seq);
+      moved.naturalOrder?.insert({ seq, idKey });
     }
     moved.nextSequence = this.nextSequence;
+    moved.dataBytes = this.dataBytes;
     for (const [indexName, index] of this.indexes) moved.indexes.set(indexName, index);
     return moved;
   }
@@ -93,7 +131,38 @@ export class CollectionState {
     return this.sequence.get(idKey) ?? Number.MAX_SAFE_INTEGER;
   }
 
-  /** Stores a new document (which must have `_id` and belong to nobody else). */
+  /**
+   * The documents after `position` (all of them from `undefined`) in natural order, with
+   * their positions. Read-only, and the collection must not change while this is iterated.
+   */
+  *documentsAfter(
+    position: NaturalPosition | undefined,
+  ): Generator<{ readonly position: NaturalPosition; readonly document: Document }> {
+    const after = position?.seq ?? -1;
+    if (this.naturalOrder) {
+      const order = this.naturalOrder;
+      const start = order.lowerBound((entry) => entry.seq <= after);
+      const end = order.lowerBound(() => true);
+      for (const entry of order.between(start, end, 1)) {
+        yield { position: entry, document: this.documents.get(entry.idKey)! };
+      }
+      return;
+    }
+    for (const [idKey, document] of this.documents) {
+      const seq = this.sequenceOf(idKey);
+      if (seq > after) yield { position: { seq, idKey }, document };
+    }
+  }
+
+  /** Whether the document at `position` is still stored (neither deleted nor evicted). */
+  holds(position: NaturalPosition): boolean {
+    return this.sequence.get(position.idKey) === position.seq;
+  }
+
+  /**
+   * Stores a new document (which must have `_id` and belong to nobody else). In a capped
+   * collection, the oldest documents then make room, as in mongod.
+   */
   insert(document: Document): void {
     validateId(document._id);
     const idKey = canonicalKey(document._id);
@@ -105,23 +174,31 @@ export class CollectionState {
     this.documents.set(idKey, document);
     this.sequence.set(idKey, seq);
     for (const [index, keys] of plan) index.set(idKey, seq, keys);
+    if (this.naturalOrder) {
+      this.naturalOrder.insert({ seq, idKey });
+      this.dataBytes += calculateObjectSize(document);
+    }
+    this.onWrite({ kind: 'insert', ns: this.ns, document });
+    this.evictOverflow(idKey);
   }
 
   /** Replaces the stored document with `_id` key `idKey` by `document` (same `_id`). */
   replace(idKey: string, document: Document): void {
-    if (!this.documents.has(idKey)) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
+    const before = this.documents.get(idKey);
+    if (!before) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
     const plan = this.planKeys(document, idKey);
     const seq = this.sequenceOf(idKey);
     this.documents.set(idKey, document);
     for (const [index, keys] of plan) index.set(idKey, seq, keys);
+    if (this.naturalOrder) {
+      this.dataBytes += calculateObjectSize(document) - calculateObjectSize(before);
+    }
+    this.onWrite({ kind: 'update', ns: this.ns, before, after: document });
   }
 
   /** Deletes the document with `_id` key `idKey`; false when there was none. */
   remove(idKey: string): boolean {
-    if (!this.documents.delete(idKey)) return false;
-    this.sequence.delete(idKey);
-    for (const index of this.indexes.values()) index.remove(idKey);
-    return true;
+    return this.removeDocument(idKey, false);
   }
 
   /** Deletes every document (indexes stay defined). */
@@ -143,10 +220,18 @@ export class CollectionState {
    * Creates an index from a raw `createIndexes` entry. An identical existing index is a
    * no-op ('exists'); a name clash with a different spec is 86 IndexKeySpecsConflict; the
    * same key pattern and options under another name is 85 IndexOptionsConflict. A unique
-   * index over existing duplicates fails with 11000 and is not created.
+   * index over existing duplicates fails with 11000 and is not created. A TTL index on a
+   * capped collection is 67 CannotCreateIndex, as in mongod 7.0 (8.0 allows it).
    */
   createIndex(raw: unknown): CreateIndexOutcome {
     const spec = normaliseIndexSpec(raw);
+    if (this.capped && spec.expireAfterSeconds !== undefined) {
+      throw new CommandFailure(
+        67,
+        'CannotCreateIndex',
+        'Cannot create TTL index on a capped collection',
+      );
+    }
     for (const existing of this.indexSpecs()) {
       if (existing.name === spec.name) {
         if (
@@ -197,6 +282,37 @@ export class CollectionState {
     return this.indexSpecs()
       .filter((spec) => canonicalKey(spec.key) === wanted)
       .map((spec) => spec.name);
+  }
+
+  private removeDocument(idKey: string, evicted: boolean): boolean {
+    const document = this.documents.get(idKey);
+    if (!document) return false;
+    const seq = this.sequenceOf(idKey);
+    this.documents.delete(idKey);
+    this.sequence.delete(idKey);
+    for (const index of this.indexes.values()) index.remove(idKey);
+    if (this.naturalOrder) {
+      this.naturalOrder.delete({ seq, idKey });
+      this.dataBytes -= calculateObjectSize(document);
+    }
+    this.onWrite({ kind: 'delete', ns: this.ns, document, evicted });
+    return true;
+  }
+
+  /**
+   * Evicts the oldest documents while the collection is past its size or its document
+   * count, stopping at the one just inserted, which mongod never evicts.
+   */
+  private evictOverflow(justInserted: string): void {
+    const limits = this.limits;
+    if (!limits) return;
+    // A Map iterates in insertion order, which is natural order: the oldest come first.
+    for (const idKey of this.documents.keys()) {
+      const overSize = this.dataBytes > limits.size;
+      const overCount = limits.max > 0 && this.documents.size > limits.max;
+      if ((!overSize && !overCount) || idKey === justInserted) return;
+      this.removeDocument(idKey, true);
+    }
   }
 
   private planKeys(

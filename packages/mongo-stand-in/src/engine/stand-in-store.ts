@@ -8,6 +8,7 @@ import { LocalSessionCache } from './local-sessions';
 import { validateCollectionName, validateDatabaseName } from './namespace';
 import { runPipeline } from './pipeline-runner';
 import type { ViewDefinition } from './view-definition';
+import { WriteNotifier, type WriteListener } from './write-notifier';
 
 type Document = Record<string, unknown>;
 
@@ -23,14 +24,18 @@ const MAX_VIEW_DEPTH = 20;
  * Everything the stand-in stores: databases → collections (documents and indexes) and
  * views, plus the open-cursor registry and the logical sessions in use. Commands run
  * synchronously against it one at a time, which is what makes each of them atomic. A
- * database exists while it holds a collection or a view.
+ * database exists while it holds a collection or a view. Every change to a namespace is
+ * reported through {@link writes} once made.
  */
 export class StandInStore {
   /** Open cursors of every connection. */
   readonly cursors = new CursorRegistry();
   /** Every logical session in use (what `$listLocalSessions` lists). */
   readonly sessions = new LocalSessionCache();
+  /** Inserts, updates, deletes, drops and renames, per namespace, as they happen. */
+  readonly writes = new WriteNotifier();
   private readonly databases = new Map<string, DatabaseState>();
+  private readonly reportWrite: WriteListener = (event) => this.writes.notify(event);
 
   /** The collection `db.name`, if it exists. */
   getCollection(dbName: string, name: string): CollectionState | undefined {
@@ -53,7 +58,7 @@ export class StandInStore {
     this.assertWritable(dbName, name);
     const existing = this.getCollection(dbName, name);
     if (existing) return { collection: existing, created: false };
-    const collection = new CollectionState(dbName, name);
+    const collection = new CollectionState(dbName, name, {}, undefined, this.reportWrite);
     this.database(dbName).collections.set(name, collection);
     return { collection, created: true };
   }
@@ -62,7 +67,7 @@ export class StandInStore {
   createCollection(dbName: string, name: string, options: Document): CollectionState {
     validateCollectionName(dbName, name);
     this.refuseExisting(dbName, name);
-    const collection = new CollectionState(dbName, name, options);
+    const collection = new CollectionState(dbName, name, options, undefined, this.reportWrite);
     this.database(dbName).collections.set(name, collection);
     return collection;
   }
@@ -98,6 +103,7 @@ export class StandInStore {
     if (source.collections.size === 0 && source.views.size === 0)
       this.databases.delete(collection.dbName);
     this.database(dbName).collections.set(name, moved);
+    this.writes.notify({ kind: 'rename', ns: collection.ns, to: moved.ns });
     return moved;
   }
 
@@ -131,7 +137,8 @@ export class StandInStore {
 
   /**
    * The cursors of a dropped collection or view die as mongod's query plans do: their next
-   * getMore fails with 175 QueryPlanKilled (not 43, as if they had never been).
+   * getMore fails with 175 QueryPlanKilled (not 43, as if they had never been). Listeners
+   * of the namespace hear of the drop.
    */
   private killCursorsOf(
     dbName: string,
@@ -141,6 +148,7 @@ export class StandInStore {
     const uuid = dropped instanceof CollectionState ? ` UUID ${dropped.uuid.toHexString()}` : '';
     const failure = new CommandFailure(175, 'QueryPlanKilled', `collection dropped.${uuid}`);
     this.cursors.invalidateForNamespace(dbName, name, failure);
+    this.writes.notify({ kind: 'drop', ns: `${dbName}.${name}` });
   }
 
   /** Names of the databases that exist. */

@@ -110,7 +110,8 @@ describe('create / drop / listCollections / dropDatabase / listDatabases', () =>
     expect(entry).toEqual({
       name: 'c',
       type: 'collection',
-      options: { capped: false },
+      // mongod stores no `capped: false`: a collection that is not capped lists no bounds.
+      options: {},
       info: { readOnly: false, uuid: expect.any(Binary) },
       idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
     });
