@@ -91,3 +91,19 @@ export function parseCappedOptions(command: Document): CappedOptions {
   if (max !== undefined) stored.max = max;
   return { capped: true, stored };
 }
+
+/** The new bounds a collMod asks for (`cappedSize`, `cappedMax`), checked as mongod does. */
+export interface CappedResize {
+  readonly size?: number;
+  readonly max?: number;
+}
+
+/** Checks collMod's `cappedSize` and `cappedMax`: types (14), then ranges (51024). */
+export function parseCappedResize(command: Document): CappedResize {
+  const rawSize = safeInt64('collMod.cappedSize', command.cappedSize);
+  const rawMax = safeInt64('collMod.cappedMax', command.cappedMax);
+  return {
+    size: rawSize === undefined ? undefined : checkedSize('cappedSize', rawSize),
+    max: rawMax === undefined ? undefined : checkedMax('cappedMax', rawMax),
+  };
+}

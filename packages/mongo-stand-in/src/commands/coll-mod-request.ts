@@ -4,6 +4,7 @@ import { isNumeric, isPlainDocument, numericValue } from '../engine/bson-value';
 import type { IndexModificationRequest } from '../engine/index-modification';
 import { formatValue } from '../engine/value-format';
 import { ErrorCodes } from '../error-codes';
+import { parseCappedResize } from './capped-options';
 import { wrongFieldType } from './command-args';
 
 /** A collMod command with its field types checked, as mongod's parser leaves it. */
@@ -162,11 +163,13 @@ function expireAfterSecondsField(value: unknown): number | string | undefined {
 
 /**
  * Checks the fields of a collMod command as mongod 7.0's parser does: each has its type
- * (14 TypeMismatch otherwise), enumerations their values (2 BadValue), `index` and
+ * (14 TypeMismatch otherwise), enumerations their values (2 BadValue), capped bounds their
+ * ranges (51024), `index` and
  * `changeStreamPreAndPostImages` their own fields (40415). Unknown top-level fields were
  * refused before (command-fields.ts).
  */
 export function parseCollModRequest(command: Document): CollModRequest {
+  const resize = parseCappedResize(command);
   return {
     index: indexField(command.index),
     validator: documentField('validator', command.validator),
@@ -177,8 +180,8 @@ export function parseCollModRequest(command: Document): CollModRequest {
     changeStreamPreAndPostImages: preAndPostImagesField(command.changeStreamPreAndPostImages),
     expireAfterSeconds: expireAfterSecondsField(command.expireAfterSeconds),
     timeseries: documentField('timeseries', command.timeseries),
-    cappedSize: safeInteger('cappedSize', command.cappedSize, Number.MAX_SAFE_INTEGER),
-    cappedMax: safeInteger('cappedMax', command.cappedMax, Number.MAX_SAFE_INTEGER),
+    cappedSize: resize.size,
+    cappedMax: resize.max,
     dryRun: safeBool('dryRun', command.dryRun) ?? false,
   };
 }

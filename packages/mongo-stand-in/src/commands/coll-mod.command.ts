@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
+import { resizedCappedOptions } from '../engine/capped-limits';
 import type { CollectionState } from '../engine/collection-state';
 import {
   applyIndexModification,
@@ -37,8 +38,8 @@ const notImplemented = (message: string) =>
 /**
  * Checks a collMod request against its target (a collection, or a view or nothing when
  * `collection` is undefined) in the order of mongod 7.0, and returns what it changes.
- * What mongod would do but the stand-in cannot (validation, capped sizes, time-series and
- * clustered collections) is refused with 238 NotImplemented, only once every check mongod
+ * What mongod would do but the stand-in cannot (validation, time-series and clustered
+ * collections) is refused with 238 NotImplemented, only once every check mongod
  * makes has passed, so that a request mongod refuses is refused with mongod's error.
  */
 function planModification(
@@ -51,10 +52,15 @@ function planModification(
   const timeseries = options.timeseries !== undefined;
   let unsupported: CommandFailure | undefined;
   let requested = 0;
+  let newOptions: Document | undefined;
   if (request.cappedSize !== undefined || request.cappedMax !== undefined) {
     if (isView) throw notOnView(request.cappedSize !== undefined ? 'cappedSize' : 'cappedMax');
     if (!capped) throw invalidOptions('Collection must be capped.');
-    unsupported ??= notImplemented('the stand-in does not cap collections: it cannot resize one');
+    requested += Number(request.cappedSize !== undefined) + Number(request.cappedMax !== undefined);
+    newOptions = resizedCappedOptions(options, {
+      size: request.cappedSize,
+      max: request.cappedMax,
+    });
   }
   let index: IndexModification | undefined;
   if (request.index) {
@@ -76,12 +82,11 @@ function planModification(
     requested += 1;
     if (!isView) throw onlyOnView(field);
   }
-  let newOptions: Document | undefined;
   if (request.changeStreamPreAndPostImages) {
     if (isView) throw notOnView('changeStreamPreAndPostImages');
     if (timeseries) throw notOnTimeseries('changeStreamPreAndPostImages');
     requested += 1;
-    newOptions = { ...options };
+    newOptions = { ...(newOptions ?? options) };
     // Stored, as on a standalone, where no change stream can read the images anyway.
     if (request.changeStreamPreAndPostImages.enabled)
       newOptions.changeStreamPreAndPostImages = { enabled: true };
@@ -177,7 +182,8 @@ function modifyView(
 /**
  * `collMod`: changes a collection's index options (`index: { name | keyPattern,
  * expireAfterSeconds, hidden, unique, prepareUnique, forceNonUnique }`, answering their old
- * and new values), its `changeStreamPreAndPostImages` option, or a view's `viewOn` and
+ * and new values), its `changeStreamPreAndPostImages` option, a capped collection's bounds
+ * (`cappedSize`, `cappedMax`: what exceeds them goes on the next insert), or a view's `viewOn` and
  * `pipeline`, as mongod 7.0 does; `dryRun` checks a unique conversion. A missing namespace
  * is 26 "ns does not exist"; a unique conversion over duplicates is 359 with the
  * violations. Options the stand-in cannot honour are refused (238), never stored unused.

@@ -37,3 +37,21 @@ export function cappedLimitsOf(options: Readonly<Document>): CappedLimits | unde
 export function storedBound(value: number): number | Long {
   return value <= 0x7fffffff ? value : Long.fromNumber(value);
 }
+
+/**
+ * A capped collection's options with new bounds (collMod `cappedSize`, `cappedMax`), in
+ * the order mongod lists them: `capped`, `size`, `max`, then the others.
+ */
+export function resizedCappedOptions(
+  options: Readonly<Document>,
+  resize: { readonly size?: number; readonly max?: number },
+): Document {
+  const { capped, size, max, ...others } = options;
+  const resized: Document = {
+    capped,
+    size: resize.size === undefined ? size : storedBound(resize.size),
+  };
+  const newMax = resize.max ?? max;
+  if (newMax !== undefined) resized.max = newMax;
+  return { ...resized, ...others };
+}

@@ -401,11 +401,11 @@ describe('collMod', () => {
         'Collection must be capped.',
       ],
       [
-        'a capped size, which the stand-in cannot honour',
-        { collMod: 'capped', cappedSize: 8192 },
-        238,
-        'NotImplemented',
-        'the stand-in does not cap collections: it cannot resize one',
+        'a capped size of 0',
+        { collMod: 'capped', cappedSize: 0 },
+        51024,
+        'Location51024',
+        "BSON field 'cappedSize' value must be >= 1, actual value '0'",
       ],
       [
         'a validator, which the stand-in cannot enforce',
