@@ -107,3 +107,15 @@ export function parseCappedResize(command: Document): CappedResize {
     max: rawMax === undefined ? undefined : checkedMax('cappedMax', rawMax),
   };
 }
+
+/**
+ * The `size` of convertToCapped and cloneCollectionAsCapped. mongod reads any number,
+ * truncated (0 when absent or not a number, which is 72 "invalid command spec"); its range
+ * is checked later, when the capped collection is created (see capped-conversion.ts).
+ */
+export function conversionSize(command: Document): number {
+  const value: unknown = command.size;
+  const size = isNumeric(value) ? (safeInt64('size', value) ?? 0n) : 0n;
+  if (size === 0n) throw invalidOptions('invalid command spec');
+  return Number(size);
+}

@@ -1,5 +1,9 @@
 import type { CommandHandler } from '../command-types';
 import { aggregateCommand } from './aggregate.command';
+import {
+  cloneCollectionAsCappedCommand,
+  convertToCappedCommand,
+} from './capped-conversion.command';
 import { collModCommand } from './coll-mod.command';
 import { countCommand } from './count.command';
 import { createIndexesCommand } from './create-indexes.command';
@@ -46,6 +50,8 @@ export const dataCommands: Readonly<Record<string, CommandHandler>> = Object.fre
   drop: dropCommand,
   renameCollection: renameCollectionCommand,
   collMod: collModCommand,
+  convertToCapped: convertToCappedCommand,
+  cloneCollectionAsCapped: cloneCollectionAsCappedCommand,
   dropDatabase: dropDatabaseCommand,
   explain: explainCommand,
   listDatabases: listDatabasesCommand,
