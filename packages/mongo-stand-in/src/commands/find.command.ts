@@ -11,16 +11,19 @@ import {
   optionalNumber,
 } from './command-args';
 import { cursorReply } from './cursor-reply';
+import { findTailable, tailableModeOf } from './find-tailable';
+import { naturalScanDirection, parseNaturalRequest } from './natural-order';
 
 /**
  * `find`: filter, sort, projection, skip, limit (a negative limit means one batch),
- * batchSize, singleBatch; a `hint` must name an existing index (the stand-in still plans on its own), `min`/`max` and tailable cursors are refused.
- * The results are snapshotted into a cursor whose first batch is in the reply.
+ * batchSize, singleBatch; a `hint` must name an existing index (the stand-in still plans
+ * on its own); `{ $natural: ±1 }` as sort or hint reads in (reverse) insertion order;
+ * `tailable` (and `awaitData`) open a cursor that follows a capped collection as it grows
+ * (see find-tailable.ts); `min`/`max` are refused. Other results are snapshotted into a
+ * cursor whose first batch is in the reply.
  */
-export const findCommand: CommandHandler = (
-  command,
-  { dbName, store, connectionId, sessionKey },
-) => {
+export const findCommand: CommandHandler = (command, context) => {
+  const { dbName, store, connectionId, sessionKey } = context;
   const name = collectionArgument(command, dbName);
   for (const unsupported of ['min', 'max']) {
     if (command[unsupported] !== undefined) {
@@ -31,24 +34,36 @@ export const findCommand: CommandHandler = (
       );
     }
   }
-  if (optionalBoolean(command, 'tailable')) {
+  const sortDocument = optionalDocument(command, 'sort');
+  const natural = parseNaturalRequest(sortDocument, command.hint);
+  const tailable = tailableModeOf(command, sortDocument, natural);
+  const naturalDirection = naturalScanDirection(natural, command.hint);
+  const filter = optionalDocument(command, 'filter');
+  const projection = optionalDocument(command, 'projection');
+  const rawLimit = optionalNumber(command, 'limit') ?? 0;
+  const limit = Math.abs(Math.trunc(rawLimit));
+  if (tailable) {
+    const skip = optionalCount(command, 'skip');
+    const query = { filter, projection, skip, limit, sort: sortDocument, ...tailable };
+    return findTailable(command, context, name, query);
+  }
+  if (natural.sort !== undefined && store.getView(dbName, name)) {
     throw new CommandFailure(
-      2,
-      'BadValue',
-      `error processing query: ns=${dbName}.${name} tailable cursor requested on non capped collection`,
+      168,
+      'InvalidPipelineOperator',
+      'Sort option $natural not supported in aggregation.',
     );
   }
   refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
-  const rawLimit = optionalNumber(command, 'limit') ?? 0;
-  const limit = Math.abs(Math.trunc(rawLimit));
   const singleBatch = (optionalBoolean(command, 'singleBatch') ?? false) || rawLimit < 0;
   const documents = readDocuments(store, dbName, name, {
-    filter: optionalDocument(command, 'filter'),
-    sort: parseSortSpec(optionalDocument(command, 'sort')),
+    filter,
+    sort: natural.sort === undefined ? parseSortSpec(sortDocument) : [],
     skip: optionalCount(command, 'skip'),
     limit,
+    naturalDirection,
   });
-  const projected = projectDocuments(documents, optionalDocument(command, 'projection'));
+  const projected = projectDocuments(documents, projection);
   let batchSize = optionalCount(command, 'batchSize');
   if (singleBatch && limit > 0) batchSize = Math.min(batchSize ?? limit, limit);
   const batch = store.cursors.open(`${dbName}.${name}`, projected, {

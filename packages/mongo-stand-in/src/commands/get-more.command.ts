@@ -11,19 +11,14 @@ export function cursorIdOf(value: unknown): Long {
 }
 
 /**
- * `getMore`: the next batch of an open cursor; 43 CursorNotFound when it is not open. The
- * stand-in has no tailable cursors, and mongod takes `maxTimeMS` on a getMore only for an
- * awaitData one (2 BadValue otherwise).
+ * `getMore`: the next batch of an open cursor; 43 CursorNotFound when it is not open. A
+ * tailable cursor stays open at its end and answers what was inserted since; an awaitData
+ * one that has nothing yet is held by its connection (see await-data-wait.ts) before this
+ * runs, so a handler never waits. mongod takes `maxTimeMS` on a getMore only for an
+ * awaitData cursor, where it bounds that wait (2 BadValue for any other cursor).
  */
 export const getMoreCommand: CommandHandler = (command, { dbName, store }) => {
   const id = cursorIdOf(command.getMore);
-  if (command.maxTimeMS !== undefined) {
-    throw new CommandFailure(
-      2,
-      'BadValue',
-      'cannot set maxTimeMS on getMore command for a non-awaitData cursor',
-    );
-  }
   if (typeof command.collection !== 'string') {
     throw new CommandFailure(
       40414,
@@ -31,10 +26,14 @@ export const getMoreCommand: CommandHandler = (command, { dbName, store }) => {
       "BSON field 'getMore.collection' is missing but a required field",
     );
   }
-  const batch = store.cursors.getMore(
-    id,
-    `${dbName}.${command.collection}`,
-    optionalCount(command, 'batchSize') || undefined,
-  );
+  const ns = `${dbName}.${command.collection}`;
+  if (command.maxTimeMS !== undefined && !store.cursors.kindOf(id, ns).awaitData) {
+    throw new CommandFailure(
+      2,
+      'BadValue',
+      'cannot set maxTimeMS on getMore command for a non-awaitData cursor',
+    );
+  }
+  const batch = store.cursors.getMore(id, ns, optionalCount(command, 'batchSize') || undefined);
   return { cursor: { id: batch.id, ns: batch.ns, nextBatch: batch.batch } };
 };

@@ -1,6 +1,7 @@
 import { calculateObjectSize, Long } from 'bson';
 import { CommandFailure } from '../command-types';
 import { cloneDocument } from './bson-clone';
+import { SnapshotSource, type CursorSource } from './cursor-source';
 
 type Document = Record<string, unknown>;
 
@@ -18,21 +19,54 @@ export interface CursorBatch {
 
 interface OpenCursor {
   readonly ns: string;
-  readonly documents: readonly Document[];
-  position: number;
+  source: CursorSource;
+  /** A tailable cursor whose getMores wait for new documents (`awaitData`). */
+  readonly awaitData: boolean;
   readonly connectionId: number;
   /** The logical session (`lsid`) the cursor was opened in, if any. */
   readonly sessionKey: string | undefined;
   /** When a batch was last handed out (ms since the epoch). */
   lastUsedMs: number;
-  /** Set when the cursor's collection went away under it: its next getMore fails so. */
-  readonly killedBy?: CommandFailure;
+  /** Set when the cursor died under its owner: its next getMore fails so. */
+  killedBy?: CommandFailure;
+  /** Set while a getMore waits on the cursor (it is pinned): wakes that getMore. */
+  waiter?: () => void;
 }
 
 /** Who opens a cursor: its connection and, when the command carried an `lsid`, its session. */
 export interface CursorOwner {
   readonly connectionId: number;
   readonly sessionKey?: string;
+}
+
+/** How a tailable cursor is opened: a `find` with `tailable` and perhaps `awaitData`. */
+export interface TailableCursorOptions extends CursorOwner {
+  readonly batchSize?: number;
+  readonly awaitData: boolean;
+  /**
+   * Whether the cursor stays open after its first batch: mongod keeps a tailable cursor
+   * only when its collection holds documents (an empty one answers cursor id 0).
+   */
+  readonly keepOpen: boolean;
+}
+
+/** What a getMore may ask of a cursor before running (maxTimeMS is for awaitData ones only). */
+export interface CursorKind {
+  readonly awaitData: boolean;
+}
+
+const EMPTY_SOURCE = new SnapshotSource([]);
+
+/**
+ * mongod's error for a getMore whose cursor was killed while the getMore waited on it
+ * (killCursors, an ended session): the operation is interrupted.
+ */
+function cursorKilled(): CommandFailure {
+  return new CommandFailure(
+    237,
+    'CursorKilled',
+    'Executor error during getMore :: caused by :: operation was interrupted',
+  );
 }
 
 /** How long idle cursors and sessions live before {@link CursorRegistry.reap} closes them. */
@@ -45,8 +79,15 @@ export interface CursorTimeouts {
 
 /**
  * Open cursors. A cursor snapshots its results when it is opened (a stand-in need not see
- * concurrent writes); batches are cloned as they are handed out, cut at `batchSize` and at
- * 16 MiB of BSON, and a cursor closes itself (id 0) once its last document is out.
+ * concurrent writes), except a tailable one, which reads its capped collection as it grows
+ * and never closes itself; batches are cloned as they are handed out, cut at `batchSize`
+ * and at 16 MiB of BSON, and a cursor closes itself (id 0) once its last document is out.
+ * A getMore that fails while producing its batch closes the cursor, as in mongod.
+ *
+ * An awaitData getMore that finds nothing waits at its connection with the cursor pinned
+ * ({@link pin}): the reaper leaves a pinned cursor alone, and killing it (killCursors, its
+ * session ending) or dropping its collection wakes the waiting getMore, which then answers
+ * 237 CursorKilled or 175 QueryPlanKilled, as mongod's interrupted getMore does.
  *
  * Abandoned cursors must not pin their snapshots forever, so cursors end as in mongod 7.0:
  * with `killCursors`; with their session (`endSessions`, `killSessions`, or the session
@@ -69,18 +110,33 @@ export class CursorRegistry {
     documents: readonly Document[],
     options: { batchSize?: number; singleBatch?: boolean } & CursorOwner,
   ): CursorBatch {
+    const source = new SnapshotSource(documents);
+    const batch = takeBatch(source, options.batchSize ?? DEFAULT_FIRST_BATCH_SIZE);
+    const keepOpen = !options.singleBatch && !source.exhausted;
+    return this.register(ns, source, batch, { ...options, awaitData: false, keepOpen });
+  }
+
+  /** Opens a tailable cursor on `source` and returns its first batch. */
+  openTailable(ns: string, source: CursorSource, options: TailableCursorOptions): CursorBatch {
+    const batch = takeBatch(source, options.batchSize ?? DEFAULT_FIRST_BATCH_SIZE);
+    return this.register(ns, source, batch, options);
+  }
+
+  private register(
+    ns: string,
+    source: CursorSource,
+    batch: Document[],
+    options: CursorOwner & { awaitData: boolean; keepOpen: boolean },
+  ): CursorBatch {
+    if (!options.keepOpen) return { id: Long.ZERO, ns, batch };
     const cursor: OpenCursor = {
       ns,
-      documents,
-      position: 0,
+      source,
+      awaitData: options.awaitData,
       connectionId: options.connectionId,
       sessionKey: options.sessionKey,
       lastUsedMs: this.now(),
     };
-    const batch = takeBatch(cursor, options.batchSize ?? DEFAULT_FIRST_BATCH_SIZE);
-    if (options.singleBatch || cursor.position >= documents.length) {
-      return { id: Long.ZERO, ns, batch };
-    }
     this.nextId += 1n;
     const id = Long.fromBigInt(this.nextId);
     this.cursors.set(id.toString(), cursor);
@@ -98,7 +154,7 @@ export class CursorRegistry {
   killForSessions(sessionKeys: ReadonlySet<string>): void {
     for (const [key, cursor] of this.cursors) {
       if (cursor.sessionKey !== undefined && sessionKeys.has(cursor.sessionKey)) {
-        this.cursors.delete(key);
+        this.close(key, cursor);
       }
     }
     for (const sessionKey of sessionKeys) this.sessionsLastUsed.delete(sessionKey);
@@ -123,7 +179,9 @@ export class CursorRegistry {
     const liveSessions = new Set<string>();
     for (const [key, cursor] of this.cursors) {
       if (cursor.sessionKey !== undefined) liveSessions.add(cursor.sessionKey);
-      else if (now - cursor.lastUsedMs >= timeouts.cursorTimeoutMs) this.cursors.delete(key);
+      // A pinned cursor is in use, however long its getMore waits.
+      else if (!cursor.waiter && now - cursor.lastUsedMs >= timeouts.cursorTimeoutMs)
+        this.cursors.delete(key);
     }
     // Sessions whose cursors are all gone (exhausted or killed) need no tracking.
     for (const sessionKey of this.sessionsLastUsed.keys()) {
@@ -131,40 +189,80 @@ export class CursorRegistry {
     }
   }
 
+  /**
+   * What kind of cursor `id` is, for the checks a getMore makes before running; 43
+   * CursorNotFound when it is not open, 13 when it belongs to another namespace.
+   */
+  kindOf(id: Long, ns: string): CursorKind {
+    return { awaitData: this.lookUp(id, ns).awaitData };
+  }
+
   /** The next batch of an open cursor; 43 CursorNotFound when it is not open. */
   getMore(id: Long, ns: string, batchSize: number | undefined): CursorBatch {
     const key = id.toString();
-    const cursor = this.cursors.get(key);
-    if (!cursor) throw new CommandFailure(43, 'CursorNotFound', `cursor id ${key} not found`);
-    if (cursor.ns !== ns) {
-      throw new CommandFailure(
-        13,
-        'Unauthorized',
-        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
-      );
-    }
+    const cursor = this.lookUp(id, ns);
     if (cursor.killedBy) {
       this.cursors.delete(key);
       throw cursor.killedBy;
     }
     cursor.lastUsedMs = this.now();
     if (cursor.sessionKey !== undefined) this.touchSession(cursor.sessionKey);
-    const batch = takeBatch(cursor, batchSize ?? Number.POSITIVE_INFINITY);
-    if (cursor.position < cursor.documents.length) return { id, ns, batch };
+    let batch: Document[];
+    try {
+      batch = takeBatch(cursor.source, batchSize ?? Number.POSITIVE_INFINITY);
+    } catch (error) {
+      this.cursors.delete(key);
+      throw error;
+    }
+    if (!cursor.source.exhausted) return { id, ns, batch };
     this.cursors.delete(key);
     return { id: Long.ZERO, ns, batch };
   }
 
+  /**
+   * Whether an awaitData getMore on cursor `id` of `ns` would find nothing to answer yet:
+   * the cursor is open, alive, awaitData, and has no document and no failure to report.
+   */
+  awaitsData(id: Long, ns: string): boolean {
+    const cursor = this.cursors.get(id.toString());
+    if (!cursor || cursor.ns !== ns || !cursor.awaitData || cursor.killedBy) return false;
+    try {
+      return cursor.source.peek() === undefined;
+    } catch {
+      return false; // the getMore has a failure to report
+    }
+  }
+
+  /**
+   * Pins an open cursor while a getMore waits on it: until the returned function is called,
+   * the reaper leaves it, and killing it or dropping its collection calls `wake` (the
+   * getMore then answers the failure) instead of removing it.
+   */
+  pin(id: Long, wake: () => void): () => void {
+    const cursor = this.cursors.get(id.toString());
+    if (!cursor) return () => undefined;
+    cursor.waiter = wake;
+    return () => {
+      if (cursor.waiter !== wake) return;
+      cursor.waiter = undefined;
+      cursor.lastUsedMs = this.now();
+    };
+  }
+
   /** Closes a cursor; false when it was not open. */
   kill(id: Long): boolean {
-    return this.cursors.delete(id.toString());
+    const key = id.toString();
+    const cursor = this.cursors.get(key);
+    if (!cursor) return false;
+    this.close(key, cursor);
+    return true;
   }
 
   /** Closes the cursors a connection opened outside any session (call when it closes). */
   killForConnection(connectionId: number): void {
     for (const [key, cursor] of this.cursors) {
       if (cursor.connectionId === connectionId && cursor.sessionKey === undefined) {
-        this.cursors.delete(key);
+        this.close(key, cursor);
       }
     }
   }
@@ -176,9 +274,11 @@ export class CursorRegistry {
    */
   invalidateForNamespace(dbName: string, collection: string, failure: CommandFailure): void {
     const ns = `${dbName}.${collection}`;
-    for (const [key, cursor] of this.cursors) {
+    for (const cursor of this.cursors.values()) {
       if (cursor.ns === ns && !cursor.killedBy) {
-        this.cursors.set(key, { ...cursor, documents: [], position: 0, killedBy: failure });
+        cursor.source = EMPTY_SOURCE;
+        cursor.killedBy = failure;
+        cursor.waiter?.();
       }
     }
   }
@@ -187,18 +287,48 @@ export class CursorRegistry {
   get openCount(): number {
     return this.cursors.size;
   }
+
+  /** The open cursor `id` of `ns`: 43 when there is none, 13 when it is another namespace's. */
+  private lookUp(id: Long, ns: string): OpenCursor {
+    const key = id.toString();
+    const cursor = this.cursors.get(key);
+    if (!cursor) throw new CommandFailure(43, 'CursorNotFound', `cursor id ${key} not found`);
+    if (cursor.ns !== ns) {
+      throw new CommandFailure(
+        13,
+        'Unauthorized',
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
+    }
+    return cursor;
+  }
+
+  /**
+   * Removes a cursor, unless a getMore waits on it: that one is interrupted instead (it
+   * answers 237 CursorKilled, and the cursor goes with it), as in mongod.
+   */
+  private close(key: string, cursor: OpenCursor): void {
+    if (!cursor.waiter) {
+      this.cursors.delete(key);
+      return;
+    }
+    cursor.killedBy ??= cursorKilled();
+    cursor.source = EMPTY_SOURCE;
+    cursor.waiter();
+  }
 }
 
-function takeBatch(cursor: OpenCursor, batchSize: number): Document[] {
+function takeBatch(source: CursorSource, batchSize: number): Document[] {
   const batch: Document[] = [];
   let bytes = 0;
-  while (batch.length < batchSize && cursor.position < cursor.documents.length) {
-    const document = cursor.documents[cursor.position];
+  while (batch.length < batchSize) {
+    const document = source.peek();
+    if (document === undefined) break;
     const size = calculateObjectSize(document);
     if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
     batch.push(cloneDocument(document));
     bytes += size;
-    cursor.position += 1;
+    source.advance();
   }
   return batch;
 }

@@ -11,6 +11,8 @@ export interface ReadQuery {
   readonly sort?: SortSpec;
   readonly skip?: number;
   readonly limit?: number;
+  /** -1 reads a collection in reverse natural order (`$natural: -1`); ties of a sort keep it. */
+  readonly naturalDirection?: 1 | -1;
 }
 
 /**
@@ -27,7 +29,10 @@ export function readDocuments(
   const limit = query.limit ?? 0;
   const collection = store.getCollection(dbName, name);
   let matches: Document[];
-  if (collection) {
+  if (collection && query.naturalDirection === -1) {
+    const backwards = findMatches(collection, query.filter ?? {}, 0).reverse();
+    matches = sortDocuments(backwards, query.sort ?? []);
+  } else if (collection) {
     matches = findMatches(collection, query.filter ?? {}, limit > 0 ? skip + limit : 0, query.sort);
   } else {
     const matcher = compileFilter(query.filter);
