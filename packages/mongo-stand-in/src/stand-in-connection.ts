@@ -1,5 +1,11 @@
 import type { Socket } from 'node:net';
 import type { Document } from 'bson';
+import {
+  AwaitDataWait,
+  awaitDataHold,
+  type AwaitDataHold,
+  type PendingWait,
+} from './await-data-wait';
 import type { CommandContext } from './command-types';
 import { commandNameOf, type CommandRouter } from './command-router';
 import type { StandInStore } from './engine/stand-in-store';
@@ -34,8 +40,9 @@ type Respond = (reply: Document, moreToCome: boolean) => void;
 
 /**
  * Requests a connection holds, undecoded, while an earlier one waits (an awaitable `hello`,
- * a blocking fail point): past this, it stops reading its socket until they are answered,
- * so that a client pipelining behind a wait is held back by TCP rather than by our memory.
+ * an awaitData getMore, a blocking fail point): past this, it stops reading its socket until
+ * they are answered, so that a client pipelining behind a wait is held back by TCP rather
+ * than by our memory.
  */
 const MAX_QUEUED_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -45,11 +52,12 @@ const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 /**
  * One client connection: frames its bytes into messages and answers them strictly in
  * order. A message is normally decoded, executed and answered synchronously within the
- * `data` event that completed it, so no other command runs in between. Only two things
+ * `data` event that completed it, so no other command runs in between. Only three things
  * defer a message, and then every later message of the connection waits behind it: the
  * awaitable `hello` of driver monitors (held for `maxAwaitTimeMS`, then streamed again
- * and again when the client allows exhaust) and a `failCommand` fail point with
- * `blockConnection`.
+ * and again when the client allows exhaust), a getMore on an awaitData cursor that has
+ * nothing yet (held until a write gives it something, or its `maxTimeMS` passes), and a
+ * `failCommand` fail point with `blockConnection`. Other connections go on meanwhile.
  *
  * Back-pressure: while the socket has replies the client has not read (`write` returned
  * false) or too many requests are queued, the connection stops reading and answering until
@@ -62,7 +70,8 @@ export class StandInConnection {
   private queuedBytes = 0;
   /** Replies wait in the socket for the client to read them ('drain' not yet emitted). */
   private repliesPending = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** What the connection waits for before answering its next message, if anything. */
+  private pending: PendingWait | undefined;
   private closed = false;
 
   constructor(
@@ -120,7 +129,7 @@ export class StandInConnection {
   private drain(): void {
     while (
       !this.closed &&
-      this.timer === undefined &&
+      this.pending === undefined &&
       !this.repliesPending &&
       this.queue.length > 0
     ) {
@@ -242,6 +251,14 @@ export class StandInConnection {
       this.defer(wait, () => this.streamHello(command, dbName, respond, wait, exhaustAllowed));
       return;
     }
+    const hold =
+      name === 'getMore' && action?.errorCode === undefined
+        ? awaitDataHold(command, dbName, this.services.store)
+        : undefined;
+    if (hold !== undefined) {
+      this.awaitData(hold, () => this.execute(command, dbName, respond, action));
+      return;
+    }
     this.execute(command, dbName, respond, action);
   }
 
@@ -256,7 +273,21 @@ export class StandInConnection {
       respond(router.finish(command, failCommandReply(action, action.errorCode)), false);
       return;
     }
+    const transactional = router.isRetryableWrite(command)
+      ? state.failPoints.matchTransactionalWrite()
+      : undefined;
+    const failBefore = transactional?.failBeforeCommitExceptionCode;
+    if (failBefore !== undefined) {
+      if (transactional?.closeConnection) this.destroy();
+      else respond(router.finish(command, failedBeforeCommit(failBefore)), false);
+      return;
+    }
     const reply = router.execute(command, this.context(dbName, command));
+    // The write is applied, and its reply lost with the connection.
+    if (transactional?.closeConnection) {
+      this.destroy();
+      return;
+    }
     const wce = action?.writeConcernError;
     respond(
       wce !== undefined && reply.ok === 1
@@ -273,21 +304,7 @@ export class StandInConnection {
    * `moreToCome` as the server breaking the stream, and reset the pool.
    */
   private streamHello(
-    const transactional = router.isRetryableWrite(command)
-      ? state.failPoints.matchTransactionalWrite()
-      : undefined;
-    const failBefore = transactional?.failBeforeCommitExceptionCode;
-    if (failBefore !== undefined) {
-      if (transactional?.closeConnection) this.destroy();
-      else respond(router.finish(command, failedBeforeCommit(failBefore)), false);
-      return;
-    }
     command: Document,
-    // The write is applied, and its reply lost with the connection.
-    if (transactional?.closeConnection) {
-      this.destroy();
-      return;
-    }
     dbName: string,
     respond: Respond,
     wait: number,
@@ -300,13 +317,21 @@ export class StandInConnection {
   }
 
   private defer(ms: number, action: () => void): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.closed) return;
-      action();
-      this.drain();
-    }, ms);
-    this.timer.unref();
+    const timer = setTimeout(() => this.resume(action), ms);
+    timer.unref();
+    this.pending = { cancel: () => clearTimeout(timer) };
+  }
+
+  /** Holds an awaitData getMore until its cursor has something to answer or its time is up. */
+  private awaitData(hold: AwaitDataHold, action: () => void): void {
+    this.pending = new AwaitDataWait(hold, this.services.store, () => this.resume(action));
+  }
+
+  private resume(action: () => void): void {
+    this.pending = undefined;
+    if (this.closed) return;
+    action();
+    this.drain();
   }
 
   private replyToUndecodable(header: MessageHeader, error: WireProtocolError): void {
@@ -337,8 +362,8 @@ export class StandInConnection {
     this.closed = true;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.pending?.cancel();
+    this.pending = undefined;
     this.onClosed(this);
   }
 }
