@@ -24,8 +24,11 @@ const ADMIN_ONLY_COMMANDS = new Set([
   'replSetStepDown',
 ]);
 
-/** Commands only a primary runs (an `aggregate` only when it ends with `$out` or `$merge`). */
-const PRIMARY_WRITES = new Set([
+/**
+ * Commands that change data or the catalog: only a primary runs them (an `aggregate` too,
+ * when it ends with `$out` or `$merge`).
+ */
+export const PRIMARY_WRITES: ReadonlySet<string> = new Set([
   'insert',
   'update',
   'delete',

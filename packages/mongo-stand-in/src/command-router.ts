@@ -1,6 +1,6 @@
 import type { Document, Timestamp } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
-import { refuseBeforeRunning, TRANSACTION_COMMANDS } from './command-refusals';
+import { PRIMARY_WRITES, refuseBeforeRunning, TRANSACTION_COMMANDS } from './command-refusals';
 import { atCommandTime } from './engine/command-time';
 import { withLetVariables } from './engine/let-variables';
 import { ErrorCodes } from './error-codes';
@@ -69,7 +69,7 @@ export class CommandRouter {
           () => withLetVariables(command.let, () => handler!(command, context)),
           command.maxTimeMS,
         );
-        if (member && WRITE_COMMANDS.has(name)) member.clock.tick();
+        if (member && (PRIMARY_WRITES.has(name) || name === 'aggregate')) member.clock.tick();
         return member && readsAtSnapshot(command)
           ? withAtClusterTime(body, member.latestWrite)
           : { ...body, ok: 1 };
@@ -105,22 +105,6 @@ export class CommandRouter {
     };
   }
 }
-
-/** Commands that change data or the catalog, and so advance the cluster clock. */
-const WRITE_COMMANDS: ReadonlySet<string> = new Set([
-  'insert',
-  'update',
-  'delete',
-  'findAndModify',
-  'aggregate',
-  'create',
-  'drop',
-  'dropDatabase',
-  'createIndexes',
-  'dropIndexes',
-  'renameCollection',
-  'collMod',
-]);
 
 function readsAtSnapshot(command: Document): boolean {
   const readConcern: unknown = command.readConcern;
