@@ -109,7 +109,8 @@ function refuseOffPrimary(name: string, command: Document): void {
   }
 }
 
-function writesOut(pipeline: unknown): boolean {
+/** Whether an aggregation pipeline ends by writing (`$out`, `$merge`). */
+export function writesOut(pipeline: unknown): boolean {
   if (!Array.isArray(pipeline) || pipeline.length === 0) return false;
   const last: unknown = pipeline[pipeline.length - 1];
   return last !== null && typeof last === 'object' && ('$out' in last || '$merge' in last);

@@ -1,6 +1,11 @@
 import type { Document, Timestamp } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
-import { PRIMARY_WRITES, refuseBeforeRunning, TRANSACTION_COMMANDS } from './command-refusals';
+import {
+  PRIMARY_WRITES,
+  refuseBeforeRunning,
+  TRANSACTION_COMMANDS,
+  writesOut,
+} from './command-refusals';
 import { atCommandTime } from './engine/command-time';
 import { withLetVariables } from './engine/let-variables';
 import { ErrorCodes } from './error-codes';
@@ -64,12 +69,17 @@ export class CommandRouter {
         );
       }
       refuseBeforeRunning(name, command, context, member);
+      const timeBefore = member?.latestWrite;
       const run = (): Document => {
         const body = atCommandTime(
           () => withLetVariables(command.let, () => handler!(command, context)),
           command.maxTimeMS,
         );
-        if (member && (PRIMARY_WRITES.has(name) || name === 'aggregate')) member.clock.tick();
+        // Each recorded change ticks the clock; a write that recorded none (an index, an
+        // empty update) still gets its own operation time.
+        const wrote =
+          PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline));
+        if (member && wrote && member.latestWrite === timeBefore) member.clock.tick();
         return member && readsAtSnapshot(command)
           ? withAtClusterTime(body, member.latestWrite)
           : { ...body, ok: 1 };

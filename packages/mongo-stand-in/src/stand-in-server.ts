@@ -45,6 +45,9 @@ export class StandInWireServer {
     private readonly backend: StandInBackend,
   ) {
     this.state = new StandInState(options.host, options.replicaSet);
+    // A replica set keeps an oplog: the store records its changes at the member's times.
+    const member = this.state.replicaSet;
+    if (member) (backend.store as Partial<StandInStore>).recordChanges?.(member.clock);
     this.router = new CommandRouter(
       [createAdminCommands(this.state), backend.dataCommands],
       this.state,

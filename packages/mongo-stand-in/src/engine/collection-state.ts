@@ -182,8 +182,11 @@ export class CollectionState {
     this.evictOverflow(idKey);
   }
 
-  /** Replaces the stored document with `_id` key `idKey` by `document` (same `_id`). */
-  replace(idKey: string, document: Document): void {
+  /**
+   * Replaces the stored document with `_id` key `idKey` by `document` (same `_id`):
+   * `replacement` when a replacement document made it, not update operators or a pipeline.
+   */
+  replace(idKey: string, document: Document, replacement = false): void {
     const before = this.documents.get(idKey);
     if (!before) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
     const plan = this.planKeys(document, idKey);
@@ -193,7 +196,7 @@ export class CollectionState {
     if (this.naturalOrder) {
       this.dataBytes += calculateObjectSize(document) - calculateObjectSize(before);
     }
-    this.onWrite({ kind: 'update', ns: this.ns, before, after: document });
+    this.onWrite({ kind: 'update', ns: this.ns, before, after: document, replacement });
   }
 
   /** Deletes the document with `_id` key `idKey`; false when there was none. */

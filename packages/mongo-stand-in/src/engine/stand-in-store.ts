@@ -5,6 +5,9 @@ import { CollectionState } from './collection-state';
 import { CursorRegistry } from './cursor-registry';
 import { getPathValue } from './document-path';
 import { LocalSessionCache } from './local-sessions';
+import { ChangeLog } from './change-log';
+import { recordChanges } from './change-recorder';
+import type { ClusterClock } from '../replica-set-member';
 import { validateCollectionName, validateDatabaseName } from './namespace';
 import { runPipeline } from './pipeline-runner';
 import type { ViewDefinition } from './view-definition';
@@ -34,8 +37,27 @@ export class StandInStore {
   readonly sessions = new LocalSessionCache();
   /** Inserts, updates, deletes, drops and renames, per namespace, as they happen. */
   readonly writes = new WriteNotifier();
+  /** The replica-set mode's record of changes (see {@link recordChanges}); none on a standalone. */
+  private changeLog: ChangeLog | undefined;
   private readonly databases = new Map<string, DatabaseState>();
   private readonly reportWrite: WriteListener = (event) => this.writes.notify(event);
+
+  /** The change log, when the store records changes (replica-set mode). */
+  get changes(): ChangeLog | undefined {
+    return this.changeLog;
+  }
+
+  /**
+   * Records every change from now on, at the times `clock` gives (a replica set's oplog,
+   * which change streams read). A standalone records nothing. Idempotent.
+   */
+  recordChanges(clock: ClusterClock): ChangeLog {
+    if (this.changeLog) return this.changeLog;
+    const log = new ChangeLog(clock);
+    recordChanges(this.writes, log);
+    this.changeLog = log;
+    return log;
+  }
 
   /** The collection `db.name`, if it exists. */
   getCollection(dbName: string, name: string): CollectionState | undefined {

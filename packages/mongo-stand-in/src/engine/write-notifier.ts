@@ -11,6 +11,8 @@ export type WriteEvent =
       readonly ns: string;
       readonly before: Document;
       readonly after: Document;
+      /** True when a replacement document, not update operators or a pipeline, made it. */
+      readonly replacement: boolean;
     }
   | {
       readonly kind: 'delete';
@@ -41,7 +43,18 @@ export const IGNORE_WRITES: WriteListener = () => undefined;
  */
 export class WriteNotifier {
   private readonly listeners = new Map<string, Set<WriteListener>>();
+  /** Listeners of every namespace (the replica-set mode's change log), heard first. */
+  private readonly everywhere = new Set<WriteListener>();
   private failureReported = false;
+
+  /** Listens to the changes of every namespace until the returned function is called. */
+  subscribeAll(listener: WriteListener): () => void {
+    const subscription: WriteListener = (event) => listener(event);
+    this.everywhere.add(subscription);
+    return () => {
+      this.everywhere.delete(subscription);
+    };
+  }
 
   /** Listens to the changes of `ns` until the returned function is called (idempotent). */
   subscribe(ns: string, listener: WriteListener): () => void {
@@ -63,8 +76,8 @@ export class WriteNotifier {
   /** Tells the listeners of `event.ns` about a change. */
   notify(event: WriteEvent): void {
     const set = this.listeners.get(event.ns);
-    if (!set) return;
-    for (const listener of [...set]) {
+    if (!set && this.everywhere.size === 0) return;
+    for (const listener of [...this.everywhere, ...(set ?? [])]) {
       try {
         listener(event);
       } catch (error) {

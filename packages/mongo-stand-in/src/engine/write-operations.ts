@@ -65,7 +65,8 @@ export function updateDocuments(
     });
     if (!identicalValues(document, updated)) {
       checkStorable(updated, 'update');
-      collection!.replace(canonicalKey(document._id), updated);
+      const replacement = statement.update.kind === 'replacement';
+      collection!.replace(canonicalKey(document._id), updated, replacement);
       modified += 1;
     }
     after ??= identicalValues(document, updated) ? document : updated;

@@ -23,7 +23,13 @@ describe('write notifications', () => {
       { kind: 'insert', ns: 'test.c', document: { _id: 2 } },
       { kind: 'insert', ns: 'test.c', document: { _id: 3 } },
       { kind: 'delete', ns: 'test.c', document: { _id: 1 }, evicted: true },
-      { kind: 'update', ns: 'test.c', before: { _id: 3 }, after: { _id: 3, n: 1 } },
+      {
+        kind: 'update',
+        ns: 'test.c',
+        before: { _id: 3 },
+        after: { _id: 3, n: 1 },
+        replacement: false,
+      },
       { kind: 'delete', ns: 'test.c', document: { _id: 2 }, evicted: false },
       { kind: 'drop', ns: 'test.c' },
     ]);
