@@ -3,30 +3,16 @@
  * at its own cluster time; a command's operationTime is its last change's time, and reads
  * advance nothing. A standalone records nothing.
  */
-import { MongoClient, type Document } from 'mongodb';
-import { dataCommands } from '../../src/commands/data-commands';
-import { StandInStore } from '../../src/engine/stand-in-store';
-import { resolveStandInOptions } from '../../src/stand-in-options';
-import { StandInWireServer } from '../../src/stand-in-server';
+import type { Document } from 'mongodb';
+import { heldStandIns } from './driver-fixture';
 
 describe('the change log of the replica-set mode', () => {
-  const running: Array<{ stop(): Promise<void> }> = [];
+  const standIns = heldStandIns();
 
-  afterEach(async () => {
-    for (const stoppable of running.splice(0).reverse()) await stoppable.stop();
-  });
+  afterEach(() => standIns.stopAll());
 
   async function standIn(replicaSet: string | undefined) {
-    const store = new StandInStore();
-    const server = new StandInWireServer(resolveStandInOptions({ replicaSet }), {
-      store,
-      dataCommands,
-    });
-    await server.start();
-    running.push(server);
-    const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-    running.push({ stop: () => client.close() });
+    const { store, client } = await standIns.start({ replicaSet });
     return { store, db: client.db('recorded') };
   }
 

@@ -5,28 +5,23 @@
  * outside a session, with the connection that opened them.
  */
 import { MongoClient, type Collection } from 'mongodb';
-import { dataCommands } from '../../src/commands/data-commands';
-import { StandInStore } from '../../src/engine/stand-in-store';
-import { resolveStandInOptions, type StandInOptions } from '../../src/stand-in-options';
-import { StandInWireServer } from '../../src/stand-in-server';
+import type { StandInOptions } from '../../src/stand-in-options';
+import { heldStandIns } from './driver-fixture';
 import { RawWireClient } from './raw-wire-client';
 import { waitFor } from './wait-for';
 
 describe('cursor lifetime', () => {
+  const standIns = heldStandIns();
+  /** Raw clients a test opens besides its stand-in's, closed first. */
   const running: Array<{ stop(): Promise<void> }> = [];
 
   afterEach(async () => {
     for (const stoppable of running.splice(0).reverse()) await stoppable.stop();
+    await standIns.stopAll();
   });
 
   async function standIn(options: StandInOptions = {}) {
-    const store = new StandInStore();
-    const server = new StandInWireServer(resolveStandInOptions(options), { store, dataCommands });
-    await server.start();
-    running.push(server);
-    const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-    running.push({ stop: () => client.close() });
+    const { server, store, client } = await standIns.start(options);
     const items: Collection<{ _id: number }> = client.db('cursors').collection('items');
     await items.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
     return { server, store, client, items };

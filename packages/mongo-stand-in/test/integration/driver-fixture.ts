@@ -4,6 +4,10 @@
  * refused call fails with.
  */
 import { MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
+import { dataCommands } from '../../src/commands/data-commands';
+import { StandInStore } from '../../src/engine/stand-in-store';
+import { resolveStandInOptions, type StandInOptions } from '../../src/stand-in-options';
+import { StandInWireServer } from '../../src/stand-in-server';
 import { startStandIn, type StandInServer } from '../../src/start-stand-in';
 
 /** The documents these tests store: numbered, with any fields. */
@@ -62,4 +66,38 @@ export async function refusal(call: Promise<unknown>): Promise<MongoServerError>
   );
   expect(error).toBeInstanceOf(MongoServerError);
   return error as MongoServerError;
+}
+
+/** A stand-in whose store a test holds, with a connected client. */
+export interface HeldStandIn {
+  readonly server: StandInWireServer;
+  readonly store: StandInStore;
+  readonly client: MongoClient;
+}
+
+/**
+ * Starts a stand-in whose store the test can inspect, for tests that look inside it
+ * (cursors, sessions, the change log), and a client connected to it. Both are stopped by
+ * the returned fixture's `stopAll`, to be called in `afterEach`.
+ */
+export function heldStandIns(): {
+  start(options?: StandInOptions): Promise<HeldStandIn>;
+  stopAll(): Promise<void>;
+} {
+  const running: Array<{ stop(): Promise<void> }> = [];
+  return {
+    async start(options = {}) {
+      const store = new StandInStore();
+      const server = new StandInWireServer(resolveStandInOptions(options), { store, dataCommands });
+      await server.start();
+      running.push(server);
+      const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
+      await client.connect();
+      running.push({ stop: () => client.close() });
+      return { server, store, client };
+    },
+    async stopAll() {
+      for (const stoppable of running.splice(0).reverse()) await stoppable.stop();
+    },
+  };
 }

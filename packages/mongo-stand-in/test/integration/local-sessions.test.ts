@@ -4,34 +4,25 @@
  * the stage was unknown (40324) and the stand-in kept no record of sessions at all.
  */
 import { Binary, MongoClient, type Document } from 'mongodb';
-import { dataCommands } from '../../src/commands/data-commands';
 import { LocalSessionCache } from '../../src/engine/local-sessions';
-import { StandInStore } from '../../src/engine/stand-in-store';
-import { resolveStandInOptions, type StandInOptions } from '../../src/stand-in-options';
-import { StandInWireServer } from '../../src/stand-in-server';
-import { refusal } from './driver-fixture';
+import type { StandInOptions } from '../../src/stand-in-options';
+import { heldStandIns, refusal } from './driver-fixture';
 import { waitFor } from './wait-for';
 
 /** SHA-256 of nothing: the user digest of every session opened without authentication. */
 const NO_AUTH_UID = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 describe('$listLocalSessions', () => {
+  const standIns = heldStandIns();
   const running: Array<{ stop(): Promise<void> }> = [];
 
   afterEach(async () => {
     for (const stoppable of running.splice(0).reverse()) await stoppable.stop();
+    await standIns.stopAll();
   });
 
   async function standIn(options: StandInOptions = {}) {
-    const server = new StandInWireServer(resolveStandInOptions(options), {
-      store: new StandInStore(),
-      dataCommands,
-    });
-    await server.start();
-    running.push(server);
-    const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-    running.push({ stop: () => client.close() });
+    const { server, client } = await standIns.start(options);
     const listed = async (spec: Document = {}): Promise<string[]> =>
       (
         await client
