@@ -12,13 +12,8 @@ import { waitFor } from './wait-for';
 
 describe('cursor lifetime', () => {
   const standIns = heldStandIns();
-  /** Raw clients a test opens besides its stand-in's, closed first. */
-  const running: Array<{ stop(): Promise<void> }> = [];
 
-  afterEach(async () => {
-    for (const stoppable of running.splice(0).reverse()) await stoppable.stop();
-    await standIns.stopAll();
-  });
+  afterEach(() => standIns.stopAll());
 
   async function standIn(options: StandInOptions = {}) {
     const { server, store, client } = await standIns.start(options);
@@ -62,7 +57,7 @@ describe('cursor lifetime', () => {
   it('closes an idle cursor opened outside any session after the cursor timeout', async () => {
     const { server, store } = await standIn({ cursorTimeoutMs: 50 });
     const raw = await RawWireClient.connect(server.port);
-    running.push({ stop: () => raw.close() });
+    standIns.track({ stop: () => raw.close() });
     const reply = await raw.command({ find: 'items', batchSize: 1, $db: 'cursors' });
     expect(reply.cursor.id.isZero()).toBe(false);
     expect(store.cursors.openCount).toBe(1);

@@ -82,6 +82,8 @@ export interface HeldStandIn {
  */
 export function heldStandIns(): {
   start(options?: StandInOptions): Promise<HeldStandIn>;
+  /** Stops `stoppable` too (a raw client, another driver client), before the stand-ins. */
+  track(stoppable: { stop(): Promise<void> }): void;
   stopAll(): Promise<void>;
 } {
   const running: Array<{ stop(): Promise<void> }> = [];
@@ -95,6 +97,9 @@ export function heldStandIns(): {
       await client.connect();
       running.push({ stop: () => client.close() });
       return { server, store, client };
+    },
+    track(stoppable) {
+      running.push(stoppable);
     },
     async stopAll() {
       for (const stoppable of running.splice(0).reverse()) await stoppable.stop();

@@ -14,12 +14,8 @@ const NO_AUTH_UID = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785
 
 describe('$listLocalSessions', () => {
   const standIns = heldStandIns();
-  const running: Array<{ stop(): Promise<void> }> = [];
 
-  afterEach(async () => {
-    for (const stoppable of running.splice(0).reverse()) await stoppable.stop();
-    await standIns.stopAll();
-  });
+  afterEach(() => standIns.stopAll());
 
   async function standIn(options: StandInOptions = {}) {
     const { server, client } = await standIns.start(options);
@@ -50,7 +46,7 @@ describe('$listLocalSessions', () => {
     await client.db('admin').command({ endSessions: [{ id: session.id!.id }] });
     await session.endSession();
     const other = new MongoClient(uri);
-    running.push({ stop: () => other.close() });
+    standIns.track({ stop: () => other.close() });
     const ids = (
       await other
         .db('admin')
