@@ -59,7 +59,7 @@ export class CommandRouter {
     try {
       // mongod registers a command's session before running it (a fake store may have none).
       const sessions = (context.store as Partial<StandInStore>).sessions;
-      sessions?.touch(command.lsid);
+      sessions?.touch(command.lsid, context.sessionKey);
       const handler = this.handlers.get(name);
       if (handler === undefined && !TRANSACTION_COMMANDS.has(name)) {
         throw new CommandFailure(

@@ -2,14 +2,10 @@ import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isNumeric, numericValue } from '../engine/bson-value';
 import { cloneCollectionAsCapped, convertToCapped } from '../engine/capped-conversion';
+import { isValidCollectionName } from '../engine/namespace';
 import { ErrorCodes } from '../error-codes';
 import { conversionSize } from './capped-options';
 import { collectionArgument } from './command-args';
-
-/** mongod's check of a bare collection name (no database part). */
-function validCollectionName(name: string): boolean {
-  return name !== '' && !name.includes('\0') && !name.startsWith('.') && !name.includes('$');
-}
 
 function stringArgument(command: Document, field: string): string {
   const value: unknown = command[field];
@@ -38,14 +34,14 @@ function trueValue(value: unknown): boolean {
 export const cloneCollectionAsCappedCommand: CommandHandler = (command, { dbName, store }) => {
   const from = stringArgument(command, 'cloneCollectionAsCapped');
   const to = stringArgument(command, 'toCollection');
-  if (!validCollectionName(from)) {
+  if (!isValidCollectionName(from)) {
     throw new CommandFailure(
       ErrorCodes.InvalidNamespace,
       'InvalidNamespace',
       `Invalid source collection name: ${from}`,
     );
   }
-  if (!validCollectionName(to)) {
+  if (!isValidCollectionName(to)) {
     throw new CommandFailure(
       ErrorCodes.InvalidNamespace,
       'InvalidNamespace',

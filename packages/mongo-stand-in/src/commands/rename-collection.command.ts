@@ -1,7 +1,8 @@
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { bsonTag, bsonTypeOf, binarySubtype } from '../engine/bson-value';
 import { renameCollection, type CollectionNamespace } from '../engine/collection-rename';
-import { unwritableNamespaceReason, validDatabaseName } from '../engine/writable-namespace';
+import { unwritableNamespaceReason } from '../engine/writable-namespace';
+import { isValidDatabaseName, splitNamespace } from '../engine/namespace';
 import { ErrorCodes } from '../error-codes';
 import { wrongFieldType } from './command-args';
 
@@ -10,15 +11,9 @@ const UUID_SUBTYPE = 4;
 const wrongRenameType = (field: string, value: unknown, expected: string): CommandFailure =>
   wrongFieldType(`renameCollection.${field}`, value, expected);
 
-/** `db.coll` split at its first dot (an empty collection when there is none). */
-function splitNamespace(ns: string): CollectionNamespace {
-  const dot = ns.indexOf('.');
-  return dot < 0 ? { db: ns, coll: '' } : { db: ns.slice(0, dot), coll: ns.slice(dot + 1) };
-}
-
 /** mongod's test of a namespace a command may name: a valid database and some collection. */
 function isValidNamespace({ db, coll }: CollectionNamespace): boolean {
-  return validDatabaseName(db, true) && coll !== '';
+  return isValidDatabaseName(db, true) && coll !== '';
 }
 
 /** The source, the command's own value: checked like every fully qualified namespace. */

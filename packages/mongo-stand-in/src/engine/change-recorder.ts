@@ -1,4 +1,5 @@
-import type { ChangeInput, ChangeLog, EventNamespace } from './change-log';
+import type { ChangeInput, ChangeLog } from './change-log';
+import { splitNamespace } from './namespace';
 import { describeUpdate } from './update-description';
 import type { WriteEvent, WriteNotifier } from './write-notifier';
 
@@ -17,7 +18,7 @@ export function recordChanges(writes: WriteNotifier, log: ChangeLog): () => void
 }
 
 function changeOf(event: WriteEvent): ChangeInput | undefined {
-  const ns = namespaceOf(event.ns);
+  const ns = splitNamespace(event.ns);
   switch (event.kind) {
     case 'insert':
       return {
@@ -48,12 +49,6 @@ function changeOf(event: WriteEvent): ChangeInput | undefined {
     case 'drop':
       return { operationType: 'drop', ns };
     case 'rename':
-      return { operationType: 'rename', ns, to: namespaceOf(event.to) };
+      return { operationType: 'rename', ns, to: splitNamespace(event.to) };
   }
-}
-
-/** `db.coll` as change events name it (the collection may hold dots; the database cannot). */
-function namespaceOf(ns: string): EventNamespace {
-  const dot = ns.indexOf('.');
-  return dot < 0 ? { db: ns } : { db: ns.slice(0, dot), coll: ns.slice(dot + 1) };
 }

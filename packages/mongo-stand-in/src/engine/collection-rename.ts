@@ -1,15 +1,12 @@
 import { CommandFailure } from '../command-types';
 import { ErrorCodes } from '../error-codes';
 import type { CollectionState } from './collection-state';
+import type { CollectionNamespace } from './namespace';
 import type { StandInStore } from './stand-in-store';
 
 type Document = Record<string, unknown>;
 
-/** A namespace split into its database and collection. */
-export interface CollectionNamespace {
-  readonly db: string;
-  readonly coll: string;
-}
+export type { CollectionNamespace } from './namespace';
 
 /** What `renameCollection` asks for, its namespaces already validated. */
 export interface RenameRequest {

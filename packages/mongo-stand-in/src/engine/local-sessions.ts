@@ -42,13 +42,12 @@ export class LocalSessionCache {
   }
 
   /**
-   * Records a use of the session `lsid` names (nothing when it names none).
+   * Records a use of the session `lsid` names (nothing when it names none); `key` is its
+   * key when the caller already has it (the connection works it out for every command).
    * @throws CommandFailure 261 when a new session would pass `maxSessions`.
    */
-  touch(lsid: unknown): void {
-    const id = sessionIdOf(lsid);
-    if (id === undefined) return;
-    const key = id.toString('hex');
+  touch(lsid: unknown, key: string | undefined = this.keyOf(lsid)): void {
+    if (key === undefined) return;
     const record = this.sessions.get(key);
     if (record) {
       record.lastUse = new Date(this.now());
@@ -61,7 +60,8 @@ export class LocalSessionCache {
         `Unable to add session into the cache because the number of active sessions is too high`,
       );
     }
-    this.sessions.set(key, { id, lastUse: new Date(this.now()) });
+    const id = sessionIdOf(lsid);
+    if (id !== undefined) this.sessions.set(key, { id, lastUse: new Date(this.now()) });
   }
 
   /** The key of the session `lsid` names (its id as hex), or undefined. */

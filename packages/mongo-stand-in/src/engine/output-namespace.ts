@@ -1,11 +1,9 @@
 import { CommandFailure } from '../command-types';
+import type { CollectionNamespace } from './namespace';
 import type { StandInStore } from './stand-in-store';
 
 /** Where `$out` or `$merge` writes. */
-export interface OutputNamespace {
-  readonly db: string;
-  readonly coll: string;
-}
+export type OutputNamespace = CollectionNamespace;
 
 const INTERNAL_DATABASES = new Set(['admin', 'config', 'local']);
 
