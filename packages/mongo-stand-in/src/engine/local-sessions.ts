@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Binary, type Document, type Long } from 'bson';
 import { CommandFailure, unknownField } from '../command-types';
-import { bsonTag, isPlainDocument } from './bson-value';
+import { isPlainDocument } from './bson-value';
+import { sessionIdOf, sessionKeyOf } from './session-key';
 
 /*
  * mongod's logical session cache, as `$listLocalSessions` shows it: every session a command
@@ -66,7 +67,7 @@ export class LocalSessionCache {
 
   /** The key of the session `lsid` names (its id as hex), or undefined. */
   keyOf(lsid: unknown): string | undefined {
-    return sessionIdOf(lsid)?.toString('hex');
+    return sessionKeyOf(lsid);
   }
 
   /** The latest retryable write of a session in use, if it made one. */
@@ -113,12 +114,6 @@ export class LocalSessionCache {
       lastUse: record.lastUse,
     }));
   }
-}
-
-function sessionIdOf(lsid: unknown): Binary | undefined {
-  if (!isPlainDocument(lsid)) return undefined;
-  const id: unknown = lsid.id;
-  return bsonTag(id) === 'Binary' ? (id as Binary) : undefined;
 }
 
 interface SessionUser {
