@@ -50,5 +50,7 @@ function changeOf(event: WriteEvent): ChangeInput | undefined {
       return { operationType: 'drop', ns };
     case 'rename':
       return { operationType: 'rename', ns, to: splitNamespace(event.to) };
+    case 'dropDatabase':
+      return { operationType: 'dropDatabase', ns: { db: event.ns } };
   }
 }

@@ -154,7 +154,10 @@ export class StandInStore {
     for (const [name, dropped] of [...(database?.collections ?? []), ...(database?.views ?? [])]) {
       this.killCursorsOf(dbName, name, dropped);
     }
-    return this.databases.delete(dbName);
+    if (!database) return false;
+    this.databases.delete(dbName);
+    this.writes.notify({ kind: 'dropDatabase', ns: dbName });
+    return true;
   }
 
   /**

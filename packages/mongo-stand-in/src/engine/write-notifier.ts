@@ -22,6 +22,8 @@ export type WriteEvent =
       readonly evicted: boolean;
     }
   | { readonly kind: 'drop'; readonly ns: string }
+  /** A whole database dropped, after the drops of its collections; `ns` is the database's name. */
+  | { readonly kind: 'dropDatabase'; readonly ns: string }
   | { readonly kind: 'rename'; readonly ns: string; readonly to: string };
 
 /**
