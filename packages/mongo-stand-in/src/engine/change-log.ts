@@ -24,9 +24,12 @@ export interface ChangeInput {
     'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'rename' | 'dropDatabase';
   readonly ns: EventNamespace;
   readonly documentKey?: { readonly _id: unknown };
-  /** The document after the change (insert, replace, update), never mutated afterwards. */
+  /**
+   * The document after the change, never mutated afterwards: an insert's or a replacement's,
+   * and an update's where the collection keeps pre- and post-images.
+   */
   readonly fullDocument?: Document;
-  /** The document before the change (update, replace, delete). */
+  /** The document before an update, replacement or delete, where the collection keeps images. */
   readonly fullDocumentBeforeChange?: Document;
   readonly updateDescription?: UpdateDescription;
   /** Where a renamed collection went. */

@@ -1,3 +1,4 @@
+import { isPlainDocument } from './bson-value';
 import type { ChangeInput, ChangeLog } from './change-log';
 import { splitNamespace } from './namespace';
 import { describeUpdate } from './update-description';
@@ -5,19 +6,35 @@ import type { WriteEvent, WriteNotifier } from './write-notifier';
 
 /**
  * Feeds the change log from the store's write notifications, as mongod's oplog receives
- * every write: inserts, updates (with what they changed) and replacements, deletes, drops
- * and renames. A capped collection's evictions are not changes a stream shows (on a replica
- * set each member evicts on its own), so they are not recorded.
+ * every write: inserts, updates (with what they changed) and replacements, deletes, drops,
+ * renames and dropped databases. A capped collection's evictions are not changes a stream
+ * shows (on a replica set each member evicts on its own), so they are not recorded. The
+ * documents before and after an update, a replacement or a delete are kept only where
+ * `keepsImagesOf(ns)` says the collection had `changeStreamPreAndPostImages` enabled at the
+ * time of the write, as mongod keeps pre-images only then.
  * @returns a function that stops recording.
  */
-export function recordChanges(writes: WriteNotifier, log: ChangeLog): () => void {
+export function recordChanges(
+  writes: WriteNotifier,
+  log: ChangeLog,
+  keepsImagesOf: (ns: string) => boolean,
+): () => void {
   return writes.subscribeAll((event) => {
-    const change = changeOf(event);
+    const change = changeOf(event, keepsImagesOf);
     if (change) log.record(change);
   });
 }
 
-function changeOf(event: WriteEvent): ChangeInput | undefined {
+/** Whether collection options enable change stream pre- and post-images. */
+export function keepsImages(options: Readonly<Record<string, unknown>> | undefined): boolean {
+  const images: unknown = options?.changeStreamPreAndPostImages;
+  return isPlainDocument(images) && images.enabled === true;
+}
+
+function changeOf(
+  event: WriteEvent,
+  keepsImagesOf: (ns: string) => boolean,
+): ChangeInput | undefined {
   const ns = splitNamespace(event.ns);
   switch (event.kind) {
     case 'insert':
@@ -32,8 +49,9 @@ function changeOf(event: WriteEvent): ChangeInput | undefined {
         operationType: event.replacement ? 'replace' : 'update',
         ns,
         documentKey: { _id: event.after._id },
-        fullDocument: event.after,
-        fullDocumentBeforeChange: event.before,
+        // A replacement shows its document; an update's is a post-image, kept with pre-images.
+        ...(event.replacement || keepsImagesOf(event.ns) ? { fullDocument: event.after } : {}),
+        ...(keepsImagesOf(event.ns) ? { fullDocumentBeforeChange: event.before } : {}),
         ...(event.replacement
           ? {}
           : { updateDescription: describeUpdate(event.before, event.after) }),
@@ -44,7 +62,7 @@ function changeOf(event: WriteEvent): ChangeInput | undefined {
         operationType: 'delete',
         ns,
         documentKey: { _id: event.document._id },
-        fullDocumentBeforeChange: event.document,
+        ...(keepsImagesOf(event.ns) ? { fullDocumentBeforeChange: event.document } : {}),
       };
     case 'drop':
       return { operationType: 'drop', ns };

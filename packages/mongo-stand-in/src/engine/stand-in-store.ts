@@ -6,9 +6,9 @@ import { CursorRegistry } from './cursor-registry';
 import { getPathValue } from './document-path';
 import { LocalSessionCache } from './local-sessions';
 import { ChangeLog } from './change-log';
-import { recordChanges } from './change-recorder';
+import { keepsImages, recordChanges } from './change-recorder';
 import type { ClusterClock } from '../replica-set-member';
-import { validateCollectionName, validateDatabaseName } from './namespace';
+import { splitNamespace, validateCollectionName, validateDatabaseName } from './namespace';
 import { runPipeline } from './pipeline-runner';
 import type { ViewDefinition } from './view-definition';
 import { WriteNotifier, type WriteListener } from './write-notifier';
@@ -54,7 +54,10 @@ export class StandInStore {
   recordChanges(clock: ClusterClock): ChangeLog {
     if (this.changeLog) return this.changeLog;
     const log = new ChangeLog(clock);
-    recordChanges(this.writes, log);
+    recordChanges(this.writes, log, (ns) => {
+      const { db, coll } = splitNamespace(ns);
+      return keepsImages(this.getCollection(db, coll)?.options);
+    });
     this.changeLog = log;
     return log;
   }
