@@ -55,7 +55,8 @@ function awaitTimeOf(maxTimeMS: unknown): number | undefined {
 
 /**
  * Holds an awaitData getMore, as mongod's waits for inserts, without blocking anything
- * else: it listens to the writes of the cursor's namespace and pins the cursor, and calls
+ * else: it listens to the writes of the cursor's namespace (every write, for a change
+ * stream) and pins the cursor, and calls
  * `resume` (which runs the getMore) once the cursor has something to answer (a document,
  * or a failure: position lost, cursor killed, collection dropped) or the wait is over,
  * whichever comes first. A write that brings nothing the cursor matches keeps it waiting.
@@ -73,7 +74,11 @@ export class AwaitDataWait implements PendingWait {
     private readonly resume: () => void,
   ) {
     const wake = (): void => this.wake();
-    this.unsubscribe = store.writes.subscribe(hold.ns, wake);
+    // A change stream may show a change of any namespace (and its own namespace, for a
+    // database or the deployment, is no collection's).
+    this.unsubscribe = store.cursors.isChangeStream(hold.cursorId)
+      ? store.writes.subscribeAll(wake)
+      : store.writes.subscribe(hold.ns, wake);
     this.unpin = store.cursors.pin(hold.cursorId, wake);
     this.timer = setTimeout(() => this.finish(), hold.waitMs);
     this.timer.unref();

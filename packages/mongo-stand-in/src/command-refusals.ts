@@ -67,7 +67,7 @@ interface ReplicationClock {
  * Refuses, before any handler sees it, what mongod 7.0 refuses in the stand-in's mode
  * (`replication`: a member of a replica set, else a standalone) and what the stand-in
  * does not implement: unknown fields, transactions (a standalone's 20; not yet implemented
- * in a replica set: 238), write concerns the deployment cannot satisfy, change streams,
+ * in a replica set: 238), write concerns the deployment cannot satisfy, change streams on a standalone (40573),
  * admin-only commands on other databases, collations other than `simple`, and on a
  * stepped-down member writes (10107) and primary reads (13435).
  */
@@ -86,7 +86,9 @@ export function refuseBeforeRunning(
   refuseInvalidWriteConcern(command, replicated);
   refuseSnapshotReads(name, command.readConcern, replication);
   refuseUnsupportedCollation(name, command);
-  if (name === 'aggregate' && opensChangeStream(command.pipeline)) refuseChangeStreams(replicated);
+  if (name === 'aggregate' && !replicated && opensChangeStream(command.pipeline)) {
+    refuseChangeStreams();
+  }
   if (ADMIN_ONLY_COMMANDS.has(name) && context.dbName !== 'admin') {
     throw new CommandFailure(
       ErrorCodes.Unauthorized,
@@ -193,14 +195,8 @@ function refuseTransactions(replicated: boolean): never {
   );
 }
 
-function refuseChangeStreams(replicated: boolean): never {
-  if (replicated) {
-    throw new CommandFailure(
-      ErrorCodes.NotImplemented,
-      'NotImplemented',
-      'the stand-in does not implement change streams yet',
-    );
-  }
+/** A standalone has no oplog to stream changes from. */
+function refuseChangeStreams(): never {
   throw new CommandFailure(
     40573,
     'Location40573',

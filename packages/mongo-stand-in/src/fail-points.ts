@@ -48,22 +48,54 @@ export interface TransactionalWriteAction {
   readonly failBeforeCommitExceptionCode: number | undefined;
 }
 
+/** A fail point that fires with one action per activation, by its mode. */
+class ModalFailPoint<Action> {
+  private mode: Mode = { kind: 'off' };
+  private action: Action | undefined;
+  private timesEntered = 0;
+
+  /** Sets the mode and action; returns how often it fired under the previous configuration. */
+  configure(mode: Mode, action: Action | undefined): Document {
+    const count = this.timesEntered;
+    this.mode = mode;
+    this.action = mode.kind === 'off' ? undefined : action;
+    this.timesEntered = 0;
+    return { count };
+  }
+
+  /** The action when the fail point fires now, consuming one activation. */
+  match(): Action | undefined {
+    const action = this.action;
+    if (action === undefined || !consume(this.mode)) return undefined;
+    if (this.mode.kind === 'times' && this.mode.remaining <= 0) this.mode = { kind: 'off' };
+    this.timesEntered += 1;
+    return action;
+  }
+}
+
+const FAIL_POINTS = [
+  'failCommand',
+  'onPrimaryTransactionalWrite',
+  'failGetMoreAfterCursorCheckout',
+] as const;
+
 /**
  * mongod's test-only fail points, reduced to those drivers' specification tests use:
  * `failCommand` (modes `alwaysOn`, `off`, `{ times }`, `{ skip }`; data `failCommands`,
  * `errorCode`, `closeConnection`, `blockConnection` + `blockTimeMS`, `writeConcernError`,
- * `errorLabels`, `errorExtraInfo`, `appName`, `namespace`) and, for retryable writes,
+ * `errorLabels`, `errorExtraInfo`, `appName`, `namespace`); for retryable writes,
  * `onPrimaryTransactionalWrite` (data `closeConnection`, default true: the write is applied
  * and its reply lost, so the driver's retry must get the first reply back; and
- * `failBeforeCommitExceptionCode`).
+ * `failBeforeCommitExceptionCode`); and, for change streams, `failGetMoreAfterCursorCheckout`
+ * (data `errorCode`: a getMore fails once its cursor is found, as a failure inside the
+ * cursor's work would, so the error carries the labels a change stream resumes by).
  */
 export class FailPointRegistry {
   private mode: Mode = { kind: 'off' };
   private settings: FailCommandSettings | undefined;
   private timesEntered = 0;
-  private transactionalMode: Mode = { kind: 'off' };
-  private transactionalAction: TransactionalWriteAction | undefined;
-  private transactionalTimesEntered = 0;
+  private readonly transactional = new ModalFailPoint<TransactionalWriteAction>();
+  private readonly cursorCheckout = new ModalFailPoint<number>();
 
   /**
    * Applies a `configureFailPoint` command and returns its reply body (`count`: how many
@@ -73,11 +105,12 @@ export class FailPointRegistry {
   configure(command: Document): Document {
     const name = command.configureFailPoint;
     if (name === 'onPrimaryTransactionalWrite') return this.configureTransactional(command);
+    if (name === 'failGetMoreAfterCursorCheckout') return this.configureCursorCheckout(command);
     if (name !== 'failCommand') {
       throw new CommandFailure(
         ErrorCodes.BadValue,
         'BadValue',
-        `unknown fail point '${String(name)}': the Docket stand-in implements 'failCommand' and 'onPrimaryTransactionalWrite'`,
+        `unknown fail point '${String(name)}': the Docket stand-in implements ${FAIL_POINTS.map((known) => `'${known}'`).join(', ')}`,
       );
     }
     const mode = parseMode(command.mode);
@@ -91,28 +124,28 @@ export class FailPointRegistry {
 
   private configureTransactional(command: Document): Document {
     const mode = parseMode(command.mode);
-    const data: unknown = command.data ?? {};
-    if (!isDocument(data)) {
+    const data = dataOf(command, 'onPrimaryTransactionalWrite');
+    return this.transactional.configure(mode, {
+      closeConnection: data.closeConnection === undefined || data.closeConnection === true,
+      failBeforeCommitExceptionCode:
+        data.failBeforeCommitExceptionCode === undefined
+          ? undefined
+          : Number(data.failBeforeCommitExceptionCode),
+    });
+  }
+
+  private configureCursorCheckout(command: Document): Document {
+    const mode = parseMode(command.mode);
+    const data = dataOf(command, 'failGetMoreAfterCursorCheckout');
+    const code = Number(data.errorCode ?? ErrorCodes.InternalError);
+    if (!Number.isInteger(code)) {
       throw new CommandFailure(
         ErrorCodes.BadValue,
         'BadValue',
-        "onPrimaryTransactionalWrite's 'data' must be a document",
+        "failGetMoreAfterCursorCheckout's 'errorCode' must be an integer",
       );
     }
-    const count = this.transactionalTimesEntered;
-    this.transactionalMode = mode;
-    this.transactionalAction =
-      mode.kind === 'off'
-        ? undefined
-        : {
-            closeConnection: data.closeConnection === undefined || data.closeConnection === true,
-            failBeforeCommitExceptionCode:
-              data.failBeforeCommitExceptionCode === undefined
-                ? undefined
-                : Number(data.failBeforeCommitExceptionCode),
-          };
-    this.transactionalTimesEntered = 0;
-    return { count };
+    return this.cursorCheckout.configure(mode, code);
   }
 
   /**
@@ -120,13 +153,21 @@ export class FailPointRegistry {
    * activation if so.
    */
   matchTransactionalWrite(): TransactionalWriteAction | undefined {
-    const action = this.transactionalAction;
-    if (action === undefined || !consume(this.transactionalMode)) return undefined;
-    if (this.transactionalMode.kind === 'times' && this.transactionalMode.remaining <= 0) {
-      this.transactionalMode = { kind: 'off' };
-    }
-    this.transactionalTimesEntered += 1;
-    return action;
+    return this.transactional.match();
+  }
+
+  /**
+   * The failure of a getMore whose cursor was just found, when
+   * `failGetMoreAfterCursorCheckout` fires (consuming one activation).
+   */
+  matchCursorCheckout(): CommandFailure | undefined {
+    const code = this.cursorCheckout.match();
+    if (code === undefined) return undefined;
+    return new CommandFailure(
+      code,
+      codeNameOf(code),
+      "Failing getMore via 'failGetMoreAfterCursorCheckout' failpoint",
+    );
   }
 
   /** Decides whether the fail point fires for this command, consuming one activation if so. */
@@ -229,6 +270,19 @@ function consume(mode: Mode): boolean {
     case 'alwaysOn':
       return true;
   }
+}
+
+/** A fail point's `data`, a document when given. */
+function dataOf(command: Document, name: string): Document {
+  const data: unknown = command.data ?? {};
+  if (!isDocument(data)) {
+    throw new CommandFailure(
+      ErrorCodes.BadValue,
+      'BadValue',
+      `${name}'s 'data' must be a document`,
+    );
+  }
+  return data;
 }
 
 function isCount(value: unknown): value is number {

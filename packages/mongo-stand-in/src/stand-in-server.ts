@@ -48,6 +48,8 @@ export class StandInWireServer {
     // A replica set keeps an oplog: the store records its changes at the member's times.
     const member = this.state.replicaSet;
     if (member) (backend.store as Partial<StandInStore>).recordChanges?.(member.clock);
+    const cursors = (backend.store as Partial<StandInStore>).cursors;
+    if (cursors) cursors.checkoutFailure = () => this.state.failPoints.matchCursorCheckout();
     this.router = new CommandRouter(
       [createAdminCommands(this.state), backend.dataCommands],
       this.state,

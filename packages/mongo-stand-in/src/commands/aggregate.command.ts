@@ -11,6 +11,7 @@ import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-na
 import { runPipeline } from '../engine/pipeline-runner';
 import type { StandInStore } from '../engine/stand-in-store';
 import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
+import { openChangeStream } from './change-stream.command';
 import { cursorReply } from './cursor-reply';
 import { validateCollectionName } from '../engine/namespace';
 
@@ -131,25 +132,16 @@ function finalWriter(stages: readonly string[]): '$out' | '$merge' | undefined {
  * `aggregate`: runs `pipeline` (mingo stages with BSON-aware `$match`/`$sort`) over a
  * collection, a view, or nothing (`aggregate: 1`, for `$documents`), and returns a cursor.
  * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target and a
- * final `$merge` writes into it. `$changeStream` needs a replica set (40573); `explain` is
- * refused.
+ * final `$merge` writes into it. A `$changeStream` pipeline opens a change stream (see
+ * change-stream.command.ts); `explain` is refused.
  */
-export const aggregateCommand: CommandHandler = (
-  command,
-  { dbName, store, connectionId, sessionKey },
-) => {
+export const aggregateCommand: CommandHandler = (command, context) => {
+  const { dbName, store, connectionId, sessionKey } = context;
   const target: unknown = command[commandName(command)];
   const databaseWide = target === 1;
   const name = databaseWide ? undefined : validateCollectionName(dbName, target);
   const pipeline = requiredArray(command, 'pipeline') as Document[];
   const stages = pipeline.map(stageName);
-  if (stages[0] === '$changeStream') {
-    throw new CommandFailure(
-      40573,
-      'Location40573',
-      'The $changeStream stage is only supported on replica sets',
-    );
-  }
   if (optionalBoolean(command, 'explain')) {
     throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not support explain');
   }
@@ -160,6 +152,8 @@ export const aggregateCommand: CommandHandler = (
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   }
+  if (stages[0] === '$changeStream')
+    return openChangeStream(command, name, pipeline, stages, context);
   const writer = finalWriter(stages);
   if (name !== undefined) refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   const listsSessions = stages[0] === '$listLocalSessions';

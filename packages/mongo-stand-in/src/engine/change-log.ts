@@ -115,11 +115,7 @@ export class ChangeLog {
       point.sequence < oldest - 1 ||
       (first === undefined && point.sequence < this.latestSequence)
     ) {
-      throw new CommandFailure(
-        286,
-        'ChangeStreamHistoryLost',
-        'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
-      );
+      throw historyLost();
     }
     const event = this.eventAt(point.sequence);
     if (
@@ -135,15 +131,45 @@ export class ChangeLog {
     return point.sequence;
   }
 
-  /** The sequence of the last change at or before `time` (for `startAtOperationTime`). */
+  /**
+   * The sequence of the last change before `time`, where `startAtOperationTime` starts.
+   * @throws CommandFailure 286 ChangeStreamHistoryLost when changes at or after `time` may
+   *   have been dropped already.
+   */
   sequenceBefore(time: Timestamp): number {
-    let sequence = (this.events[this.head]?.sequence ?? this.nextSequence) - 1;
+    const first = this.events[this.head];
+    const dropped = (first?.sequence ?? this.nextSequence) > 1;
+    if (dropped && (first === undefined || first.clusterTime.greaterThanOrEqual(time))) {
+      throw historyLost();
+    }
+    let sequence = (first?.sequence ?? this.nextSequence) - 1;
     for (let index = this.head; index < this.events.length; index++) {
       const event = this.events[index];
       if (event.clusterTime.greaterThanOrEqual(time)) break;
       sequence = event.sequence;
     }
     return sequence;
+  }
+
+  /**
+   * The change right after `sequence`, once it is recorded.
+   * @throws CommandFailure 286 ChangeStreamHistoryLost when it was dropped to bound the log
+   *   (a stream read too slowly).
+   */
+  next(sequence: number): ChangeEvent | undefined {
+    const first = this.events[this.head];
+    const oldest = first?.sequence ?? this.nextSequence;
+    if (sequence + 1 < oldest) throw historyLost();
+    return this.eventAt(sequence + 1);
+  }
+
+  /**
+   * The resume point right after the change at `sequence`: that change's cluster time, or
+   * the latest write's once the change is no longer held (or before the first change).
+   */
+  pointAfter(sequence: number): ResumePoint {
+    const clusterTime = this.eventAt(sequence)?.clusterTime ?? this.clock.lastWrite;
+    return { sequence, clusterTime, fromInvalidate: false };
   }
 
   private eventAt(sequence: number): ChangeEvent | undefined {
@@ -164,6 +190,14 @@ export class ChangeLog {
       this.head = 0;
     }
   }
+}
+
+function historyLost(): CommandFailure {
+  return new CommandFailure(
+    286,
+    'ChangeStreamHistoryLost',
+    'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
+  );
 }
 
 /** A change's size as the log bounds it: its documents' BSON sizes, plus a fixed part. */

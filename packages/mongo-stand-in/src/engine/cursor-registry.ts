@@ -15,6 +15,8 @@ export interface CursorBatch {
   readonly id: Long;
   readonly ns: string;
   readonly batch: Document[];
+  /** A change stream's resume token after this batch. */
+  readonly postBatchResumeToken?: Document;
 }
 
 interface OpenCursor {
@@ -22,6 +24,8 @@ interface OpenCursor {
   source: CursorSource;
   /** A tailable cursor whose getMores wait for new documents (`awaitData`). */
   readonly awaitData: boolean;
+  /** A change stream's cursor: it reads every namespace's changes and outlives drops. */
+  readonly changeStream: boolean;
   readonly connectionId: number;
   /** The logical session (`lsid`) the cursor was opened in, if any. */
   readonly sessionKey: string | undefined;
@@ -53,6 +57,7 @@ export interface TailableCursorOptions extends CursorOwner {
 /** What a getMore may ask of a cursor before running (maxTimeMS is for awaitData ones only). */
 export interface CursorKind {
   readonly awaitData: boolean;
+  readonly changeStream: boolean;
 }
 
 const EMPTY_SOURCE = new SnapshotSource([]);
@@ -101,6 +106,11 @@ export class CursorRegistry {
   /** When each session that owns cursors was last used (ms since the epoch). */
   private readonly sessionsLastUsed = new Map<string, number>();
   private nextId = BigInt(1 + Math.floor(Math.random() * 2 ** 40)) << 12n;
+  /**
+   * Consulted by every getMore once its cursor is found (the `failGetMoreAfterCursorCheckout`
+   * fail point): a failure it returns fails the getMore and closes the cursor.
+   */
+  checkoutFailure: () => CommandFailure | undefined = () => undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -122,17 +132,37 @@ export class CursorRegistry {
     return this.register(ns, source, batch, options);
   }
 
+  /**
+   * Opens a change stream's cursor on `source` (tailable and awaitData, open until the
+   * stream is invalidated) and returns its first batch with its resume token.
+   */
+  openChangeStream(
+    ns: string,
+    source: CursorSource,
+    options: { batchSize?: number } & CursorOwner,
+  ): CursorBatch {
+    const batch = takeBatch(source, options.batchSize ?? DEFAULT_FIRST_BATCH_SIZE);
+    const opened = this.register(ns, source, batch, {
+      ...options,
+      awaitData: true,
+      keepOpen: !source.exhausted,
+      changeStream: true,
+    });
+    return { ...opened, postBatchResumeToken: source.resumeToken?.() };
+  }
+
   private register(
     ns: string,
     source: CursorSource,
     batch: Document[],
-    options: CursorOwner & { awaitData: boolean; keepOpen: boolean },
+    options: CursorOwner & { awaitData: boolean; keepOpen: boolean; changeStream?: boolean },
   ): CursorBatch {
     if (!options.keepOpen) return { id: Long.ZERO, ns, batch };
     const cursor: OpenCursor = {
       ns,
       source,
       awaitData: options.awaitData,
+      changeStream: options.changeStream === true,
       connectionId: options.connectionId,
       sessionKey: options.sessionKey,
       lastUsedMs: this.now(),
@@ -194,7 +224,13 @@ export class CursorRegistry {
    * CursorNotFound when it is not open, 13 when it belongs to another namespace.
    */
   kindOf(id: Long, ns: string): CursorKind {
-    return { awaitData: this.lookUp(id, ns).awaitData };
+    const cursor = this.lookUp(id, ns);
+    return { awaitData: cursor.awaitData, changeStream: cursor.changeStream };
+  }
+
+  /** Whether cursor `id` is an open change stream's (whose getMores wait on every write). */
+  isChangeStream(id: Long): boolean {
+    return this.cursors.get(id.toString())?.changeStream === true;
   }
 
   /** The next batch of an open cursor; 43 CursorNotFound when it is not open. */
@@ -209,14 +245,17 @@ export class CursorRegistry {
     if (cursor.sessionKey !== undefined) this.touchSession(cursor.sessionKey);
     let batch: Document[];
     try {
+      const failure = this.checkoutFailure();
+      if (failure) throw failure;
       batch = takeBatch(cursor.source, batchSize ?? Number.POSITIVE_INFINITY);
     } catch (error) {
       this.cursors.delete(key);
       throw error;
     }
-    if (!cursor.source.exhausted) return { id, ns, batch };
-    this.cursors.delete(key);
-    return { id: Long.ZERO, ns, batch };
+    const postBatchResumeToken = cursor.source.resumeToken?.();
+    const more = !cursor.source.exhausted;
+    if (!more) this.cursors.delete(key);
+    return { id: more ? id : Long.ZERO, ns, batch, postBatchResumeToken };
   }
 
   /**
@@ -275,7 +314,8 @@ export class CursorRegistry {
   invalidateForNamespace(dbName: string, collection: string, failure: CommandFailure): void {
     const ns = `${dbName}.${collection}`;
     for (const cursor of this.cursors.values()) {
-      if (cursor.ns === ns && !cursor.killedBy) {
+      // A change stream on the collection reports the drop, and ends itself.
+      if (cursor.ns === ns && !cursor.killedBy && !cursor.changeStream) {
         cursor.source = EMPTY_SOURCE;
         cursor.killedBy = failure;
         cursor.waiter?.();

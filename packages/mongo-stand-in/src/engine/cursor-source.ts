@@ -14,6 +14,8 @@ export interface CursorSource {
   advance(): void;
   /** True once no document can ever come, so the cursor closes (never, for a tailable one). */
   readonly exhausted: boolean;
+  /** A change stream's place after the batch just taken (its `postBatchResumeToken`). */
+  resumeToken?(): Document;
 }
 
 /** The results of a query, computed when its cursor was opened (a stand-in need not see later writes). */

@@ -182,8 +182,17 @@ function matchOperator(
         ? undefined
         : `${at(path)}expected type ${wanted.join(' | ')}, got ${names.join('/') || 'an unknown type'} ${describeValue(actual)}`;
     }
-    case '$$exists':
-      throw new SpecRunnerError(`${at(path)}$$exists may only be the value of a field`);
+    case '$$exists': {
+      // Reached only through an operator that applies to a field's value
+      // (`{ field: { $$unsetOrMatches: { $$exists: true } } }`): it is about that value.
+      if (root !== 'none') {
+        throw new SpecRunnerError(`${at(path)}$$exists may only be the value of a field`);
+      }
+      const wanted = operand === true;
+      return (actual !== undefined) === wanted
+        ? undefined
+        : `${at(path)}expected the field to ${wanted ? 'exist' : 'be absent'}, got ${describeValue(actual)}`;
+    }
     case '$$matchesEntity': {
       const id = String(operand);
       const entity = context.entity(id);
