@@ -29,6 +29,16 @@ export interface NaturalPosition {
 }
 
 /**
+ * Hears of a change to a collection before it is made, and may refuse it by throwing: the
+ * document's canonical `_id` key, or `undefined` for the collection as a whole (an index,
+ * its options). Transactions use it to keep their snapshot and to find write conflicts.
+ */
+export type ChangeGuard = (collection: CollectionState, idKey: string | undefined) => void;
+
+/** A guard that lets every change through (a collection no transaction can see). */
+export const ALLOW_CHANGES: ChangeGuard = () => undefined;
+
+/**
  * One collection: its documents in insertion (natural) order keyed by canonical `_id`, its
  * indexes, and the write paths that keep both consistent. Stored documents are never
  * mutated in place (an update stores a new object), so cursors may hold them as snapshots.
@@ -61,6 +71,7 @@ export class CollectionState {
     options: Readonly<Document> = {},
     readonly uuid: UUID = new UUID(),
     private readonly onWrite: WriteListener = IGNORE_WRITES,
+    private readonly beforeChange: ChangeGuard = ALLOW_CHANGES,
   ) {
     this.currentOptions = options;
     this.limits = cappedLimitsOf(options);
@@ -84,6 +95,7 @@ export class CollectionState {
    * evict what exceeds them on the next insert, as in mongod.
    */
   replaceOptions(options: Readonly<Document>): void {
+    this.beforeChange(this, undefined);
     this.currentOptions = options;
     if (this.capped) this.limits = cappedLimitsOf(options);
   }
@@ -94,7 +106,7 @@ export class CollectionState {
    * them, but this one must be discarded: its indexes now belong to the other.
    */
   movedTo(dbName: string, name: string, options: Readonly<Document>, uuid: UUID): CollectionState {
-    const moved = new CollectionState(dbName, name, options, uuid, this.onWrite);
+    const moved = new CollectionState(dbName, name, options, uuid, this.onWrite, this.beforeChange);
     for (const [idKey, document] of this.documents) {
       const seq = this.sequenceOf(idKey);
       moved.documents.set(idKey, document);
@@ -105,6 +117,39 @@ export class CollectionState {
     moved.dataBytes = this.dataBytes;
     for (const [indexName, index] of this.indexes) moved.indexes.set(indexName, index);
     return moved;
+  }
+
+  /**
+   * An independent copy of this collection as it is now (same namespace, options, UUID,
+   * documents in the same natural order, indexes rebuilt), reporting to its own listener
+   * and guard: what a transaction reads and writes until it commits.
+   */
+  fork(onWrite: WriteListener, beforeChange: ChangeGuard): CollectionState {
+    const copy = new CollectionState(
+      this.dbName,
+      this.name,
+      this.currentOptions,
+      this.uuid,
+      onWrite,
+      beforeChange,
+    );
+    copy.limits = this.limits;
+    for (const [idKey, document] of this.documents) {
+      const seq = this.sequenceOf(idKey);
+      copy.documents.set(idKey, document);
+      copy.sequence.set(idKey, seq);
+      copy.naturalOrder?.insert({ seq, idKey });
+    }
+    copy.nextSequence = this.nextSequence;
+    copy.dataBytes = this.dataBytes;
+    for (const [indexName, index] of this.indexes) {
+      const rebuilt = new SecondaryIndex(index.spec);
+      for (const [idKey, document] of this.documents) {
+        rebuilt.set(idKey, this.sequenceOf(idKey), rebuilt.indexedKeys(document));
+      }
+      copy.indexes.set(indexName, rebuilt);
+    }
+    return copy;
   }
 
   /** `db.collection`. */
@@ -170,6 +215,7 @@ export class CollectionState {
       throw new DuplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: document._id });
     }
     const plan = this.planKeys(document, undefined);
+    this.beforeChange(this, idKey);
     const seq = this.nextSequence++;
     this.documents.set(idKey, document);
     this.sequence.set(idKey, seq);
@@ -190,6 +236,7 @@ export class CollectionState {
     const before = this.documents.get(idKey);
     if (!before) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
     const plan = this.planKeys(document, idKey);
+    this.beforeChange(this, idKey);
     const seq = this.sequenceOf(idKey);
     this.documents.set(idKey, document);
     for (const [index, keys] of plan) index.set(idKey, seq, keys);
@@ -265,12 +312,15 @@ export class CollectionState {
         throw new DuplicateKeyError(this.ns, spec.name, { ...spec.key }, index.keyValue(conflict));
       index.set(idKey, this.sequenceOf(idKey), indexed);
     }
+    this.beforeChange(this, undefined);
     this.indexes.set(spec.name, index);
     return 'created';
   }
 
   /** Drops a secondary index by name; false when there is none. */
   dropIndex(name: string): boolean {
+    if (!this.indexes.has(name)) return false;
+    this.beforeChange(this, undefined);
     return this.indexes.delete(name);
   }
 
@@ -290,6 +340,7 @@ export class CollectionState {
   private removeDocument(idKey: string, evicted: boolean): boolean {
     const document = this.documents.get(idKey);
     if (!document) return false;
+    this.beforeChange(this, idKey);
     const seq = this.sequenceOf(idKey);
     this.documents.delete(idKey);
     this.sequence.delete(idKey);

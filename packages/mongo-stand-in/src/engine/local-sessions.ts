@@ -3,12 +3,15 @@ import { Binary, type Document, type Long } from 'bson';
 import { CommandFailure, unknownField } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { sessionIdOf, sessionKeyOf } from './session-key';
+import type { Transaction } from './transaction';
 
 /*
  * mongod's logical session cache, as `$listLocalSessions` shows it: every session a command
  * carried (`lsid`) since it was last ended or expired, with when it was last used. Without
  * authentication every session belongs to the same user, whose digest (`uid`) is the
- * SHA-256 of nothing. The cache is bounded as mongod's is (`maxSessions`).
+ * SHA-256 of nothing. The cache is bounded as mongod's is (`maxSessions`). A session also
+ * keeps its latest retryable write and its latest transaction; ending or expiring it aborts
+ * that transaction when it is still open.
  */
 
 /** mongod's `maxSessions` default. */
@@ -28,6 +31,7 @@ interface SessionRecord {
   readonly id: Binary;
   lastUse: Date;
   retryableWrite?: RetryableWriteRecord;
+  transaction?: Transaction;
 }
 
 export class LocalSessionCache {
@@ -81,13 +85,45 @@ export class LocalSessionCache {
     if (session) session.retryableWrite = record;
   }
 
+  /** The latest transaction of a session in use, if it started one (open or ended). */
+  transaction(key: string): Transaction | undefined {
+    return this.sessions.get(key)?.transaction;
+  }
+
+  /**
+   * The highest `txnNumber` the session has used, by a retryable write or a transaction:
+   * mongod numbers both in one sequence per session.
+   */
+  latestTxnNumber(key: string): Long | undefined {
+    const session = this.sessions.get(key);
+    const write = session?.retryableWrite?.txnNumber;
+    const transaction = session?.transaction?.txnNumber;
+    if (write === undefined || transaction === undefined) return write ?? transaction;
+    return write.greaterThan(transaction) ? write : transaction;
+  }
+
+  /**
+   * Makes `transaction` the session's latest (nothing when the session is not in use); an
+   * earlier one still open is aborted, as a higher `txnNumber` aborts it on mongod.
+   */
+  recordTransaction(key: string, transaction: Transaction): void {
+    const session = this.sessions.get(key);
+    if (!session) return;
+    session.transaction?.abort();
+    session.transaction = transaction;
+  }
+
   /** Forgets the sessions with these keys (`lsid.id` as hex): `endSessions`, `killSessions`. */
   end(sessionKeys: Iterable<string>): void {
-    for (const key of sessionKeys) this.sessions.delete(key);
+    for (const key of sessionKeys) {
+      this.sessions.get(key)?.transaction?.abort();
+      this.sessions.delete(key);
+    }
   }
 
   /** Forgets every session (`killAllSessions`). */
   endAll(): void {
+    for (const record of this.sessions.values()) record.transaction?.abort();
     this.sessions.clear();
   }
 
@@ -95,7 +131,9 @@ export class LocalSessionCache {
   expire(timeoutMs: number): void {
     const now = this.now();
     for (const [key, record] of this.sessions) {
-      if (now - record.lastUse.getTime() >= timeoutMs) this.sessions.delete(key);
+      if (now - record.lastUse.getTime() < timeoutMs) continue;
+      record.transaction?.abort();
+      this.sessions.delete(key);
     }
   }
 

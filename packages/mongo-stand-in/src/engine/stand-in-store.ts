@@ -10,6 +10,8 @@ import { keepsImages, recordChanges } from './change-recorder';
 import type { ClusterClock } from '../replica-set-member';
 import { splitNamespace, validateCollectionName, validateDatabaseName } from './namespace';
 import { runPipeline } from './pipeline-runner';
+import { notInTransaction, type Transaction } from './transaction';
+import { TransactionRegistry } from './transaction-registry';
 import type { ViewDefinition } from './view-definition';
 import { WriteNotifier, type WriteListener } from './write-notifier';
 
@@ -23,12 +25,22 @@ interface DatabaseState {
 /** Views may be defined on views; mongod stops at a depth of 20. */
 const MAX_VIEW_DEPTH = 20;
 
+/** Settings of a {@link StandInStore}. */
+export interface StandInStoreOptions {
+  /** How long a transaction may stay open before it is aborted (see TransactionRegistry). */
+  readonly transactionLifetimeLimitMs?: number;
+}
+
 /**
  * Everything the stand-in stores: databases → collections (documents and indexes) and
  * views, plus the open-cursor registry and the logical sessions in use. Commands run
  * synchronously against it one at a time, which is what makes each of them atomic. A
  * database exists while it holds a collection or a view. Every change to a namespace is
  * reported through {@link writes} once made.
+ *
+ * A command of a multi-document transaction runs {@link withinTransaction}: the store then
+ * resolves namespaces to the transaction's own copies of the collections (its snapshot and
+ * its writes) instead of the committed ones, so handlers run unchanged inside it.
  */
 export class StandInStore {
   /** Open cursors of every connection. */
@@ -40,7 +52,15 @@ export class StandInStore {
   /** The replica-set mode's record of changes (see {@link recordChanges}); none on a standalone. */
   private changeLog: ChangeLog | undefined;
   private readonly databases = new Map<string, DatabaseState>();
+  /** The open multi-document transactions (replica-set mode). */
+  readonly transactions: TransactionRegistry;
+  /** The transaction the running command belongs to, if any. */
+  private transaction: Transaction | undefined;
   private readonly reportWrite: WriteListener = (event) => this.writes.notify(event);
+
+  constructor(options: StandInStoreOptions = {}) {
+    this.transactions = new TransactionRegistry(options.transactionLifetimeLimitMs);
+  }
 
   /** The change log, when the store records changes (replica-set mode). */
   get changes(): ChangeLog | undefined {
@@ -62,9 +82,26 @@ export class StandInStore {
     return log;
   }
 
-  /** The collection `db.name`, if it exists. */
+  /**
+   * Runs `run` with the store seen from inside `transaction` (see the class comment). Not
+   * reentrant across transactions: commands run one at a time.
+   */
+  withinTransaction<T>(transaction: Transaction, run: () => T): T {
+    const outer = this.transaction;
+    this.transaction = transaction;
+    try {
+      return run();
+    } finally {
+      this.transaction = outer;
+    }
+  }
+
+  /** The collection `db.name`, if it exists (for the running transaction, if any). */
   getCollection(dbName: string, name: string): CollectionState | undefined {
-    return this.databases.get(dbName)?.collections.get(name);
+    const committed = this.databases.get(dbName)?.collections.get(name);
+    return this.transaction
+      ? this.transaction.collection(`${dbName}.${name}`, committed)
+      : committed;
   }
 
   /** The view `db.name`, if it exists. */
@@ -83,17 +120,36 @@ export class StandInStore {
     this.assertWritable(dbName, name);
     const existing = this.getCollection(dbName, name);
     if (existing) return { collection: existing, created: false };
-    const collection = new CollectionState(dbName, name, {}, undefined, this.reportWrite);
-    this.database(dbName).collections.set(name, collection);
-    return { collection, created: true };
+    if (this.transaction) {
+      validateDatabaseName(dbName);
+      return { collection: this.transaction.create(dbName, name, {}), created: true };
+    }
+    return { collection: this.addCollection(dbName, name, {}), created: true };
   }
 
   /** Creates a collection explicitly; 48 NamespaceExists if the name is taken. */
   createCollection(dbName: string, name: string, options: Document): CollectionState {
     validateCollectionName(dbName, name);
     this.refuseExisting(dbName, name);
-    const collection = new CollectionState(dbName, name, options, undefined, this.reportWrite);
-    this.database(dbName).collections.set(name, collection);
+    if (this.transaction) {
+      validateDatabaseName(dbName);
+      return this.transaction.create(dbName, name, options);
+    }
+    return this.addCollection(dbName, name, options);
+  }
+
+  private addCollection(dbName: string, name: string, options: Document): CollectionState {
+    const database = this.database(dbName);
+    this.transactions.beforeCatalogChange(`${dbName}.${name}`, undefined);
+    const collection = new CollectionState(
+      dbName,
+      name,
+      options,
+      undefined,
+      this.reportWrite,
+      this.transactions.beforeCommittedChange,
+    );
+    database.collections.set(name, collection);
     return collection;
   }
 
@@ -101,6 +157,9 @@ export class StandInStore {
   createView(dbName: string, view: ViewDefinition): void {
     validateCollectionName(dbName, view.name);
     validateCollectionName(dbName, view.viewOn);
+    if (this.transaction) {
+      throw notInTransaction('Cannot create a view in a multi-document transaction.');
+    }
     this.refuseExisting(dbName, view.name);
     this.database(dbName).views.set(view.name, view);
   }
@@ -122,6 +181,8 @@ export class StandInStore {
       throw new Error(`bug: ${collection.ns} is not in the store`);
     if (this.getCollection(dbName, name) || this.getView(dbName, name))
       throw new Error(`bug: ${dbName}.${name} is taken`);
+    this.transactions.beforeCatalogChange(collection.ns, collection);
+    this.transactions.beforeCatalogChange(`${dbName}.${name}`, undefined);
     const uuid = dbName === collection.dbName ? collection.uuid : new UUID();
     const moved = collection.movedTo(dbName, name, options, uuid);
     source.collections.delete(collection.name);
@@ -141,9 +202,15 @@ export class StandInStore {
 
   /** Drops a collection or view; returns what was dropped, undefined when nothing was there. */
   drop(dbName: string, name: string): CollectionState | ViewDefinition | undefined {
+    // Inside a transaction only createIndexes drops, what it created and failed to index;
+    // the transaction is aborted with the command's failure.
+    if (this.transaction) return undefined;
     const database = this.databases.get(dbName);
     if (!database) return undefined;
     const dropped = database.collections.get(name) ?? database.views.get(name);
+    if (dropped instanceof CollectionState) {
+      this.transactions.beforeCatalogChange(dropped.ns, dropped);
+    }
     database.collections.delete(name);
     database.views.delete(name);
     if (database.collections.size === 0 && database.views.size === 0) this.databases.delete(dbName);
@@ -154,6 +221,9 @@ export class StandInStore {
   /** Drops a database; false when it did not exist. */
   dropDatabase(dbName: string): boolean {
     const database = this.databases.get(dbName);
+    for (const collection of database?.collections.values() ?? []) {
+      this.transactions.beforeCatalogChange(collection.ns, collection);
+    }
     for (const [name, dropped] of [...(database?.collections ?? []), ...(database?.views ?? [])]) {
       this.killCursorsOf(dbName, name, dropped);
     }
