@@ -4,17 +4,35 @@ import { refuseUnsupportedCollation } from './commands/collation-refusal';
 import { refuseUnknownFields } from './commands/command-fields';
 import { refuseInvalidWriteConcern } from './commands/write-concern';
 import { ErrorCodes } from './error-codes';
+import { isTransactionCommand } from './transactions';
 
 /** Fields that make a command part of a transaction (or, `txnNumber` alone, a retryable write). */
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'] as const;
-/** Commands mongod knows even where it refuses them. */
+/** The commands that end a transaction (mongod knows them even where it refuses them). */
 export const TRANSACTION_COMMANDS: ReadonlySet<string> = new Set([
   'commitTransaction',
   'abortTransaction',
 ]);
 
+/** The commands mongod 7.0 runs inside a multi-document transaction. */
+const ALLOWED_IN_TRANSACTIONS = new Set([
+  ...TRANSACTION_COMMANDS,
+  'aggregate',
+  'create',
+  'createIndexes',
+  'delete',
+  'distinct',
+  'find',
+  'findAndModify',
+  'getMore',
+  'insert',
+  'killCursors',
+  'update',
+]);
+
 /** Commands mongod runs only against the `admin` database. */
 const ADMIN_ONLY_COMMANDS = new Set([
+  ...TRANSACTION_COMMANDS,
   'configureFailPoint',
   'getCmdLineOpts',
   'getLog',
@@ -66,10 +84,11 @@ interface ReplicationClock {
 /**
  * Refuses, before any handler sees it, what mongod 7.0 refuses in the stand-in's mode
  * (`replication`: a member of a replica set, else a standalone) and what the stand-in
- * does not implement: unknown fields, transactions (a standalone's 20; not yet implemented
- * in a replica set: 238), write concerns the deployment cannot satisfy, change streams on a standalone (40573),
- * admin-only commands on other databases, collations other than `simple`, and on a
- * stepped-down member writes (10107) and primary reads (13435).
+ * does not implement: unknown fields, transactions on a standalone (20) and, in a replica
+ * set, what a transaction may not run (see {@link refuseInTransaction}), write concerns the
+ * deployment cannot satisfy, change streams on a standalone (40573), admin-only commands on
+ * other databases, collations other than `simple`, and on a stepped-down member writes
+ * (10107) and primary reads (13435).
  */
 export function refuseBeforeRunning(
   name: string,
@@ -80,11 +99,24 @@ export function refuseBeforeRunning(
   const replicated = replication !== undefined;
   refuseUnknownFields(name, command);
   if (replication && !replication.isPrimary) refuseOffPrimary(name, command);
-  if (TRANSACTION_COMMANDS.has(name)) refuseTransactions(replicated);
-  const fields = replicated ? TRANSACTION_FIELDS.slice(1) : TRANSACTION_FIELDS;
-  if (fields.some((field) => command[field] !== undefined)) refuseTransactions(replicated);
-  refuseInvalidWriteConcern(command, replicated);
-  refuseSnapshotReads(name, command.readConcern, replication);
+  const inTransaction = replicated && isTransactionCommand(command);
+  if (!replicated && TRANSACTION_COMMANDS.has(name)) refuseTransactions();
+  if (!replicated && TRANSACTION_FIELDS.some((field) => command[field] !== undefined)) {
+    refuseTransactions();
+  }
+  if (inTransaction) refuseInTransaction(name, command);
+  else if (TRANSACTION_COMMANDS.has(name) && command.txnNumber === undefined) {
+    throw new CommandFailure(
+      ErrorCodes.CommandFailed,
+      'CommandFailed',
+      `${name} must be run within a transaction`,
+    );
+  }
+  // A commit or abort reports an unsatisfiable write concern once done (see below).
+  if (!inTransaction || !TRANSACTION_COMMANDS.has(name)) {
+    refuseInvalidWriteConcern(command, replicated);
+  }
+  refuseSnapshotReads(name, command.readConcern, replication, inTransaction);
   refuseUnsupportedCollation(name, command);
   if (name === 'aggregate' && !replicated && opensChangeStream(command.pipeline)) {
     refuseChangeStreams();
@@ -124,6 +156,64 @@ function readsFromPrimaryOnly(readPreference: unknown): boolean {
   return mode === undefined || mode === 'primary';
 }
 
+/**
+ * What mongod 7.0 refuses inside a transaction: commands other than reads, writes and the
+ * creation of collections and indexes (263), a write concern on anything but its commit or
+ * abort (72), and aggregations that write or watch (`$out`, `$merge`, `$changeStream`: 263).
+ */
+function refuseInTransaction(name: string, command: Document): void {
+  if (!ALLOWED_IN_TRANSACTIONS.has(name)) {
+    throw notAllowedInTransaction(`Cannot run '${name}' in a multi-document transaction.`);
+  }
+  if (command.writeConcern !== undefined && !TRANSACTION_COMMANDS.has(name)) {
+    throw new CommandFailure(
+      ErrorCodes.InvalidOptions,
+      'InvalidOptions',
+      'writeConcern is not allowed within a multi-statement transaction',
+    );
+  }
+  if (name !== 'aggregate') return;
+  if (opensChangeStream(command.pipeline)) {
+    throw notAllowedInTransaction(
+      'Operation not permitted in transaction :: caused by :: $changeStream cannot run in a multi-document transaction',
+    );
+  }
+  if (writesOut(command.pipeline)) {
+    const stages = command.pipeline as Document[];
+    const stage = '$out' in stages[stages.length - 1] ? '$out' : '$merge';
+    throw notAllowedInTransaction(`${stage} cannot be used in a transaction`);
+  }
+}
+
+/**
+ * The `writeConcernError` of a `commitTransaction` or `abortTransaction` whose write concern
+ * the one-member set cannot satisfy (100 UnsatisfiableWriteConcern, 79
+ * UnknownReplWriteConcern): mongod ends the transaction first, then reports that it could
+ * not wait for the write concern, so a commit is applied all the same.
+ * @throws CommandFailure for a write concern that is invalid in itself.
+ */
+export function endOfTransactionConcernError(command: Document): Document | undefined {
+  try {
+    refuseInvalidWriteConcern(command, true);
+    return undefined;
+  } catch (error) {
+    const unsatisfiable =
+      error instanceof CommandFailure &&
+      (error.code === ErrorCodes.UnsatisfiableWriteConcern ||
+        error.code === ErrorCodes.UnknownReplWriteConcern);
+    if (!unsatisfiable) throw error;
+    return { code: error.code, codeName: error.codeName, errmsg: error.message };
+  }
+}
+
+function notAllowedInTransaction(message: string): CommandFailure {
+  return new CommandFailure(
+    ErrorCodes.OperationNotSupportedInTransaction,
+    'OperationNotSupportedInTransaction',
+    message,
+  );
+}
+
 /** The commands that read at a snapshot outside a transaction. */
 const SNAPSHOT_READS = new Set(['find', 'aggregate', 'distinct']);
 
@@ -137,6 +227,7 @@ function refuseSnapshotReads(
   name: string,
   readConcern: unknown,
   replication: ReplicationClock | undefined,
+  inTransaction: boolean,
 ): void {
   if (readConcern === null || typeof readConcern !== 'object') return;
   if ((readConcern as Document).level !== 'snapshot') return;
@@ -147,7 +238,7 @@ function refuseSnapshotReads(
       'node needs to be a replica set member to use readConcern: snapshot',
     );
   }
-  if (!SNAPSHOT_READS.has(name)) {
+  if (!inTransaction && !SNAPSHOT_READS.has(name)) {
     throw new CommandFailure(
       ErrorCodes.InvalidOptions,
       'InvalidOptions',
@@ -180,14 +271,7 @@ function refuseSnapshotReads(
   }
 }
 
-function refuseTransactions(replicated: boolean): never {
-  if (replicated) {
-    throw new CommandFailure(
-      ErrorCodes.NotImplemented,
-      'NotImplemented',
-      'the stand-in does not implement multi-document transactions yet',
-    );
-  }
+function refuseTransactions(): never {
   throw new CommandFailure(
     ErrorCodes.IllegalOperation,
     'IllegalOperation',

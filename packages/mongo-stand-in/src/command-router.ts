@@ -1,6 +1,7 @@
 import type { Document, Timestamp } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
 import {
+  endOfTransactionConcernError,
   PRIMARY_WRITES,
   refuseBeforeRunning,
   TRANSACTION_COMMANDS,
@@ -12,6 +13,7 @@ import { ErrorCodes } from './error-codes';
 import type { StandInStore } from './engine/stand-in-store';
 import { isRetryableWrite, labelRetryableError, runRetryableWrite } from './retryable-writes';
 import type { StandInState } from './stand-in-state';
+import { isTransactionCommand, labelTransactionError, runTransactionCommand } from './transactions';
 
 /**
  * Picks the handler of a command by its name (the first key of the body), refuses what
@@ -40,16 +42,17 @@ export class CommandRouter {
     this.handlers = handlers;
   }
 
-  /** Whether a command of this name exists. */
+  /** Whether a command of this name exists (`commitTransaction` and `abortTransaction` do). */
   has(commandName: string): boolean {
-    return this.handlers.has(commandName);
+    return this.handlers.has(commandName) || TRANSACTION_COMMANDS.has(commandName);
   }
 
   /**
    * Runs one command to completion, synchronously: nothing else runs on the stand-in
    * between the parse of the command and its reply, which is what makes each command atomic.
    * In replica-set mode a write advances the cluster clock, a retryable write runs once per
-   * `(lsid, txnNumber)`, and every reply carries the cluster time (see {@link finish}).
+   * `(lsid, txnNumber)`, a transaction's command runs inside its transaction (see
+   * transactions.ts), and every reply carries the cluster time (see {@link finish}).
    */
   execute(command: Document, context: CommandContext): Document {
     const name = commandNameOf(command);
@@ -70,6 +73,7 @@ export class CommandRouter {
       }
       refuseBeforeRunning(name, command, context, member);
       const timeBefore = member?.latestWrite;
+      const inTransaction = member !== undefined && isTransactionCommand(command);
       const run = (): Document => {
         const body = atCommandTime(
           () => withLetVariables(command.let, () => handler!(command, context)),
@@ -77,17 +81,26 @@ export class CommandRouter {
         );
         // Each recorded change ticks the clock; a write that recorded none (an index, an
         // empty update) still gets its own operation time.
+        // A transaction's writes are made at its commit, not here.
         const wrote =
-          PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline));
+          !inTransaction &&
+          (PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline)));
         if (member && wrote && member.latestWrite === timeBefore) member.clock.tick();
-        return member && readsAtSnapshot(command)
+        return member && !inTransaction && readsAtSnapshot(command)
           ? withAtClusterTime(body, member.latestWrite)
           : { ...body, ok: 1 };
       };
-      reply =
-        member && sessions && isRetryableWrite(command)
-          ? runRetryableWrite(name, command, sessions, run)
-          : run();
+      if (inTransaction && sessions) {
+        const concernError = TRANSACTION_COMMANDS.has(name)
+          ? endOfTransactionConcernError(command)
+          : undefined;
+        reply = runTransactionCommand(name, command, context.store, run);
+        if (concernError && reply.ok === 1) reply = { ...reply, writeConcernError: concernError };
+      } else if (member && sessions && isRetryableWrite(command)) {
+        reply = runRetryableWrite(name, command, sessions, run);
+      } else {
+        reply = run();
+      }
     } catch (error) {
       reply = failureReply(error);
     }
@@ -101,13 +114,20 @@ export class CommandRouter {
 
   /**
    * What every reply gets in replica-set mode, including replies a fail point makes up: the
-   * cluster time it gossips (`$clusterTime`, `operationTime`) and, for a retryable write that
-   * failed retryably, the `RetryableWriteError` label. A standalone's replies stay as they are.
+   * cluster time it gossips (`$clusterTime`, `operationTime`) and the error labels mongod
+   * gives: `RetryableWriteError` to a retryable write that failed retryably, and a
+   * transaction's labels to its commands' failures (see transactions.ts). A standalone's
+   * replies stay as they are.
    */
   finish(command: Document, reply: Document): Document {
     const member = this.state.replicaSet;
     if (member === undefined) return reply;
-    const labelled = isRetryableWrite(command) ? labelRetryableError(reply) : reply;
+    let labelled = reply;
+    if (isTransactionCommand(command)) {
+      labelled = labelTransactionError(commandNameOf(command), reply);
+    } else if (isRetryableWrite(command)) {
+      labelled = labelRetryableError(reply);
+    }
     return {
       ...labelled,
       operationTime: member.clock.lastWrite,

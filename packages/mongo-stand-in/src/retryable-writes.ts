@@ -34,6 +34,11 @@ const RETRYABLE_ERROR_CODES = new Set<number>([
   ErrorCodes.NotPrimaryOrSecondary,
 ]);
 
+/** Whether a driver retries a write that failed with `code` (mongod's retriable errors). */
+export function isRetryableErrorCode(code: number): boolean {
+  return RETRYABLE_ERROR_CODES.has(code);
+}
+
 /** Whether `command` is a retryable write: a `txnNumber` outside any transaction. */
 export function isRetryableWrite(command: Document): boolean {
   return command.txnNumber !== undefined && command.autocommit === undefined;
@@ -67,18 +72,28 @@ export function runRetryableWrite(
       'Transaction number requires a session ID to also be specified',
     );
   }
-  const previous = sessions.retryableWrite(key);
-  if (previous !== undefined) {
-    const order = txnNumber.compare(previous.txnNumber);
-    if (order < 0) {
-      throw new CommandFailure(
-        ErrorCodes.TransactionTooOld,
-        'TransactionTooOld',
-        `Retryable write with txnNumber ${txnNumber.toString()} is prohibited on session ${key} because a newer retryable write with txnNumber ${previous.txnNumber.toString()} has already started on this session.`,
-      );
-    }
-    if (order === 0 && previous.commandName === name) return { ...previous.reply };
+  const latest = sessions.latestTxnNumber(key);
+  if (latest !== undefined && txnNumber.lessThan(latest)) {
+    throw new CommandFailure(
+      ErrorCodes.TransactionTooOld,
+      'TransactionTooOld',
+      `Retryable write with txnNumber ${txnNumber.toString()} is prohibited on session ${key} because a newer retryable write or transaction with txnNumber ${latest.toString()} has already started on this session.`,
+    );
   }
+  const previous = sessions.retryableWrite(key);
+  if (previous?.txnNumber.equals(txnNumber) && previous.commandName === name) {
+    return { ...previous.reply };
+  }
+  const transaction = sessions.transaction(key);
+  if (transaction?.txnNumber.equals(txnNumber)) {
+    throw new CommandFailure(
+      50911,
+      'Location50911',
+      `Cannot start a retryable write at txnNumber ${txnNumber.toString()} on session ${key}: a transaction with the same number is in state ${transaction.state}`,
+    );
+  }
+  // A higher number ends the session's transaction, as it does on mongod.
+  transaction?.abort();
   const reply = run();
   // A command-level failure executed nothing: its retry runs afresh.
   if (reply.ok === 1) sessions.recordRetryableWrite(key, { txnNumber, commandName: name, reply });
@@ -98,7 +113,8 @@ function writeConcernErrorCode(reply: Document): unknown {
   return error !== null && typeof error === 'object' ? (error as Document).code : undefined;
 }
 
-function txnNumberOf(value: unknown): Long {
+/** A command's `txnNumber` as a Long. @throws CommandFailure 14 for another type. */
+export function txnNumberOf(value: unknown): Long {
   if (bsonTag(value) === 'Long') return value as Long;
   if (isNumeric(value) && Number.isInteger(Number(numericValue(value)))) {
     return Long.fromNumber(Number(numericValue(value)));

@@ -289,12 +289,14 @@ export class StandInConnection {
       return;
     }
     const wce = action?.writeConcernError;
-    respond(
-      wce !== undefined && reply.ok === 1
-        ? router.finish(command, { ...reply, writeConcernError: wce })
-        : reply,
-      false,
-    );
+    if (wce === undefined || reply.ok !== 1) {
+      respond(reply, false);
+      return;
+    }
+    // The fail point's labels, when it names some, replace those mongod would give.
+    const labels = action?.errorLabels;
+    const failed = { ...reply, writeConcernError: wce };
+    respond(router.finish(command, labels ? { ...failed, errorLabels: [...labels] } : failed), false);
   }
 
   /**
