@@ -41,6 +41,29 @@ export function driverLimitation(operation: Operation): string | undefined {
   return undefined;
 }
 
+/** The `wtimeout` the Node.js driver adds to the write concern of a transaction's end. */
+const DRIVER_END_WTIMEOUT = 10_000;
+
+/**
+ * An observed `commitTransaction` or `abortTransaction` as the specification expects it
+ * sent. The Node.js driver adds `wtimeout: 10000` to their write concern whenever they have
+ * one (its `sessions.ts`), where the transactions specification adds it to a retried commit
+ * only; so when `expected` names a write concern without `wtimeout`, that addition is dropped
+ * from the command before it is matched. Any other command is returned as it is.
+ */
+export function withoutDriverWtimeout(expected: unknown, command: unknown): unknown {
+  if (!isDocument(expected) || !isDocument(command)) return command;
+  if (command.commitTransaction === undefined && command.abortTransaction === undefined) {
+    return command;
+  }
+  const wanted: unknown = expected.writeConcern;
+  const sent: unknown = command.writeConcern;
+  if (!isDocument(wanted) || 'wtimeout' in wanted || !isDocument(sent)) return command;
+  if (sent.wtimeout !== DRIVER_END_WTIMEOUT) return command;
+  const { wtimeout: _dropped, ...writeConcern } = sent;
+  return { ...command, writeConcern };
+}
+
 /** Why the driver cannot create `entity` as the format describes it, or `undefined`. */
 export function entityLimitation(entity: EntityDescription): string | undefined {
   const options: unknown = entity.session?.sessionOptions;

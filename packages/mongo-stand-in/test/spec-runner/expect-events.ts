@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { bsonTypeOf, describeValue, isDocument } from './bson-values';
 import type { ClientEventLog, ObservedEvent } from './client-event-log';
+import { withoutDriverWtimeout } from './driver-limitations';
 import { eventTypeNamed, type EventType } from './event-types';
 import { match, type MatchOptions } from './match';
 import { SpecRunnerError } from './spec-runner.error';
@@ -96,7 +97,11 @@ type Assertion = (
 
 const ASSERTIONS: Readonly<Record<string, Assertion>> = {
   command: (expected, event, path, options) =>
-    match(expected, event.command, { ...options, root: 'document', path }),
+    match(expected, withoutDriverWtimeout(expected, event.command), {
+      ...options,
+      root: 'document',
+      path,
+    }),
   reply: (expected, event, path, options) =>
     match(expected, event.reply, { ...options, root: 'document', path }),
   commandName: equals('commandName'),
