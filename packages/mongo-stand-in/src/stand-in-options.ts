@@ -33,6 +33,13 @@ export interface StandInOptions {
    */
   sessionTimeoutMs?: number;
   /**
+   * How long a multi-document transaction (replica-set mode) may stay open before the
+   * stand-in aborts it, as mongod's `transactionLifetimeLimitSeconds` (60 s): its later
+   * commands, commit included, then fail with 251 NoSuchTransaction. Tests may shorten it.
+   * @defaultValue `60000`
+   */
+  transactionLifetimeLimitMs?: number;
+  /**
    * The name of a replica set to present as its only member, the primary: drivers then see
    * what production runs (cluster time, sessions, retryable writes) and the URI names the
    * set. Unset, the stand-in is a standalone server.
@@ -48,6 +55,7 @@ export interface ResolvedStandInOptions {
   readonly ttlMonitorIntervalMs: number;
   readonly cursorTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  readonly transactionLifetimeLimitMs: number;
   readonly replicaSet: string | undefined;
 }
 
@@ -57,6 +65,7 @@ const DEFAULTS = {
   ttlMonitorIntervalMs: 60_000,
   cursorTimeoutMs: 600_000,
   sessionTimeoutMs: 1_800_000,
+  transactionLifetimeLimitMs: 60_000,
   replicaSet: undefined,
 } as const satisfies ResolvedStandInOptions;
 
@@ -93,6 +102,7 @@ export function resolveStandInOptions(options: StandInOptions = {}): ResolvedSta
   const ttlMonitorIntervalMs = timerOption(options, 'ttlMonitorIntervalMs');
   const cursorTimeoutMs = timerOption(options, 'cursorTimeoutMs');
   const sessionTimeoutMs = timerOption(options, 'sessionTimeoutMs');
+  const transactionLifetimeLimitMs = timerOption(options, 'transactionLifetimeLimitMs');
   const replicaSet = replicaSetOption(options.replicaSet);
   return Object.freeze({
     port,
@@ -100,6 +110,7 @@ export function resolveStandInOptions(options: StandInOptions = {}): ResolvedSta
     ttlMonitorIntervalMs,
     cursorTimeoutMs,
     sessionTimeoutMs,
+    transactionLifetimeLimitMs,
     replicaSet,
   });
 }
@@ -119,7 +130,8 @@ function replicaSetOption(name: unknown): string | undefined {
 /** A duration option in milliseconds, defaulted, between the smallest and largest timer delays. */
 function timerOption(
   options: StandInOptions,
-  name: 'ttlMonitorIntervalMs' | 'cursorTimeoutMs' | 'sessionTimeoutMs',
+  name:
+    'ttlMonitorIntervalMs' | 'cursorTimeoutMs' | 'sessionTimeoutMs' | 'transactionLifetimeLimitMs',
 ): number {
   const value = options[name] ?? DEFAULTS[name];
   if (

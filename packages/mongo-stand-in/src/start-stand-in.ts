@@ -23,7 +23,10 @@ export interface StandInServer {
  */
 export async function startStandIn(options?: StandInOptions): Promise<StandInServer> {
   const resolved = resolveStandInOptions(options);
-  const server = new StandInWireServer(resolved, { store: new StandInStore(), dataCommands });
+  const store = new StandInStore({
+    transactionLifetimeLimitMs: resolved.transactionLifetimeLimitMs,
+  });
+  const server = new StandInWireServer(resolved, { store, dataCommands });
   try {
     await server.start();
   } catch (error) {

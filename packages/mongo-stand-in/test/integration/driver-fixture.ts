@@ -89,8 +89,11 @@ export function heldStandIns(): {
   const running: Array<{ stop(): Promise<void> }> = [];
   return {
     async start(options = {}) {
-      const store = new StandInStore();
-      const server = new StandInWireServer(resolveStandInOptions(options), { store, dataCommands });
+      const resolved = resolveStandInOptions(options);
+      const store = new StandInStore({
+        transactionLifetimeLimitMs: resolved.transactionLifetimeLimitMs,
+      });
+      const server = new StandInWireServer(resolved, { store, dataCommands });
       await server.start();
       running.push(server);
       const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5_000 });

@@ -11,6 +11,7 @@ describe('resolveStandInOptions', () => {
       ttlMonitorIntervalMs: 60_000,
       cursorTimeoutMs: 600_000,
       sessionTimeoutMs: 1_800_000,
+      transactionLifetimeLimitMs: 60_000,
       replicaSet: undefined,
     });
     expect(Object.isFrozen(resolved)).toBe(true);
@@ -30,6 +31,7 @@ describe('resolveStandInOptions', () => {
     [{ ttlMonitorIntervalMs: Number.NaN }, 'got NaN'],
     [{ cursorTimeoutMs: 5 }, 'cursorTimeoutMs must be an integer from 10 to 2147483647, got 5'],
     [{ sessionTimeoutMs: 1.5 }, 'sessionTimeoutMs must be an integer from 10'],
+    [{ transactionLifetimeLimitMs: 0 }, 'transactionLifetimeLimitMs must be an integer from 10'],
     [{ replicaSet: '' }, "replicaSet must be a replica set name (1 to 128 characters, no '/'"],
     [{ replicaSet: 'a/b' }, "got 'a/b'"],
     [{ replicaSet: 7 }, 'got 7'],
