@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'winston';
 import { JobDeletedError, ServerStoppingError } from '../errors';
 import { ServerStartError } from '../errors/server-start.error';
+import type { DocketEvents } from '../events/docket-events';
 import { Cleanups } from './cleanups';
 import { ClaimLoop } from './claim-loop';
 import { ClaimScope } from './claim-scope';
@@ -12,6 +13,7 @@ import { GlobalSlots } from './global-slots';
 import type { JobServerDeps } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { Invocations } from './invocations';
+import { LocallyAnnouncedJobs } from './locally-announced-jobs';
 import { NewWorkWatch } from './new-work-watch';
 import { PausedQueues } from './paused-queues';
 import { recoverAbandonedWork } from './recovery';
@@ -32,6 +34,7 @@ export class JobServerEngine implements JobServer {
   private readonly scope: ClaimScope;
   private readonly claims: ClaimLoop;
   private readonly dueWake: DueWake;
+  private readonly announcedJobs = new LocallyAnnouncedJobs();
   private readonly globalSlots: GlobalSlots;
   private readonly cleanups = new Cleanups((error, context) => this.report(error, context));
   private readonly logger: Logger;
@@ -85,7 +88,10 @@ export class JobServerEngine implements JobServer {
     this.newWork = new NewWorkWatch({
       source: deps.store,
       queues: options.queues,
-      onWork: () => this.claims.wake(),
+      // A job this process enqueued was announced already (see onEnqueued).
+      onWork: (jobId) => {
+        if (jobId === undefined || !this.announcedJobs.take(jobId)) this.claims.wake();
+      },
       report: (error, context) => this.report(error, context),
       logger: this.logger,
     });
@@ -188,9 +194,7 @@ export class JobServerEngine implements JobServer {
   private subscribe(): void {
     const { events } = this.deps;
     const listeners = [
-      events.on('job.enqueued', (event) =>
-        this.onEnqueued(event.queue, event.jobType, event.dueAt),
-      ),
+      events.on('job.enqueued', (event) => this.onEnqueued(event)),
       events.on('queue.paused', (event) => this.setPaused(event.queue, true)),
       events.on('queue.resumed', (event) => this.setPaused(event.queue, false)),
       events.on('job.deleted', (event) => {
@@ -272,10 +276,11 @@ export class JobServerEngine implements JobServer {
   }
 
   /** A job enqueued in this process: claim now if it is due, or wake up when it will be. */
-  private onEnqueued(queue: string, jobType: string, dueAt: Date): void {
+  private onEnqueued({ jobId, queue, jobType, dueAt }: DocketEvents['job.enqueued']): void {
     if (this.stopping || !this.options.queues.includes(queue) || !this.deps.registry.get(jobType)) {
       return;
     }
+    this.announcedJobs.add(jobId);
     this.dueWake.at(dueAt);
   }
 

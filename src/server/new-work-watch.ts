@@ -9,8 +9,8 @@ export type NewWorkSource = Pick<JobStore, 'watchForNewWork'>;
 export interface NewWorkWatchDeps {
   readonly source: NewWorkSource;
   readonly queues: readonly string[];
-  /** Work may be due: claim now. */
-  readonly onWork: () => void;
+  /** Work may be due: claim now (`jobId`: the job that became due, when one is known). */
+  readonly onWork: (jobId?: string) => void;
   readonly report: (error: unknown, context: string) => void;
   readonly logger: Logger;
   readonly random?: () => number;
@@ -64,7 +64,7 @@ export class NewWorkWatch {
     const generation = ++this.generation;
     const watch = await this.deps.source.watchForNewWork(
       this.deps.queues,
-      () => this.onChange(generation),
+      (jobId) => this.onChange(generation, jobId),
       (error) => this.onFailure(generation, error),
       resumeAfter === undefined ? undefined : { resumeAfter },
     );
@@ -79,11 +79,11 @@ export class NewWorkWatch {
     return watch;
   }
 
-  private onChange(generation: number): void {
+  private onChange(generation: number, jobId: string): void {
     if (generation !== this.generation) return;
     this.delivered = true;
     this.failures = 0;
-    this.deps.onWork();
+    this.deps.onWork(jobId);
   }
 
   private onFailure(generation: number, error: unknown): void {

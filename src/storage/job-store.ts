@@ -94,14 +94,16 @@ export interface JobStore {
   /** Creates every index the hot path needs (idempotent). */
   ensureIndexes(): Promise<void>;
   /**
-   * Calls `onWork` when a job becomes due in one of `queues` (enqueued, retried due now,
-   * requeued, released), through a change stream; returns null on a deployment without change
-   * streams (a standalone server), where polling alone finds new work. With `resumeAfter`
-   * (a {@link WorkWatch.resumeToken}), the stream starts after that event.
+   * Calls `onWork` with the job's id when a job becomes due in one of `queues` (enqueued,
+   * retried due now, requeued, released), through a change stream; returns null on a
+   * deployment without change streams (a standalone server), where polling alone finds new
+   * work. The stream sees every change from the moment this is called (not only from when
+   * the stream is open). With `resumeAfter` (a {@link WorkWatch.resumeToken}), it starts
+   * after that event.
    */
   watchForNewWork(
     queues: readonly string[],
-    onWork: () => void,
+    onWork: (jobId: string) => void,
     onError: (error: unknown) => void,
     options?: { readonly resumeAfter?: unknown },
   ): Promise<WorkWatch | null>;

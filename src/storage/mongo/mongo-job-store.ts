@@ -1,4 +1,12 @@
-import type { Collection, Db, Document, Filter, ResumeToken, UpdateFilter } from 'mongodb';
+import type {
+  ChangeStreamOptions,
+  Collection,
+  Db,
+  Document,
+  Filter,
+  ResumeToken,
+  UpdateFilter,
+} from 'mongodb';
 import { UniqueKeyConflictError } from '../../errors';
 import {
   CLAIMABLE_STATES,
@@ -65,13 +73,21 @@ export class MongoJobStore implements JobStore {
 
   async watchForNewWork(
     queues: readonly string[],
-    onWork: () => void,
+    onWork: (jobId: string) => void,
     onError: (error: unknown) => void,
     options: { readonly resumeAfter?: unknown } = {},
   ): Promise<WorkWatch | null> {
     // Change streams need a replica set or a sharded cluster; a standalone refuses them.
     const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
     if (!hello.setName && hello.msg !== 'isdbgrid') return null;
+    // The driver opens the stream later, on its first read: starting at the time of the
+    // hello, it still sees a job inserted meanwhile.
+    const start: ChangeStreamOptions =
+      options.resumeAfter !== undefined
+        ? { resumeAfter: options.resumeAfter as ResumeToken }
+        : hello.operationTime?._bsontype === 'Timestamp'
+          ? { startAtOperationTime: hello.operationTime }
+          : {};
     const stream = this.jobs.watch(
       [
         {
@@ -86,13 +102,11 @@ export class MongoJobStore implements JobStore {
             ],
           },
         },
-        { $project: { _id: 1 } },
+        { $project: { _id: 1, documentKey: 1 } },
       ],
-      options.resumeAfter === undefined
-        ? { fullDocument: 'default' }
-        : { fullDocument: 'default', resumeAfter: options.resumeAfter as ResumeToken },
+      { fullDocument: 'default', ...start },
     );
-    stream.on('change', () => onWork());
+    stream.on('change', (change: Document) => onWork(String(change.documentKey?._id)));
     stream.on('error', (error) => onError(storageError('watch for new work', error)));
     return {
       close: () => guard('close the change stream', () => stream.close()),

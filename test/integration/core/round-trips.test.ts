@@ -82,6 +82,8 @@ describe('round trips per job (driver command monitoring)', () => {
     db.client.db(db.dbName).collection('docket.jobs').countDocuments({ state: 'succeeded' });
 
   it('at low load a job costs its insert, one claim and one outcome write, nothing more', async () => {
+    // Asked on an uncounted client: a replica set's servers watch for new work.
+    const replicaSet = Boolean((await db.client.db('admin').command({ hello: 1 })).setName);
     // Long idle polls and beats: only the job's own commands fall inside the window.
     const server = await docket.startServer({
       ...FAST_SERVER,
@@ -110,8 +112,14 @@ describe('round trips per job (driver command monitoring)', () => {
       // finished job) would be the claim loop's next: before the second job's own claim, so
       // within the count. Nothing else wakes the loop (long polls).
       await runJob(2);
-      // Per job: insert, the producer's; findAndModify, the claim and the fenced outcome.
-      expect(counter.toJSON()).toEqual({ insert: 2, findAndModify: 4 });
+      // Per job: insert, the producer's; findAndModify, the claim and the fenced outcome. On
+      // a replica set the server's change stream also reads the insert (a getMore answered
+      // by it), and does not claim again for a job this process announced already.
+      expect(counter.toJSON()).toEqual({
+        insert: 2,
+        findAndModify: 4,
+        ...(replicaSet ? { getMore: 2 } : {}),
+      });
       process.stdout.write(
         `low load, commands for two jobs: ${JSON.stringify(counter.toJSON())}\n`,
       );

@@ -140,6 +140,30 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     expect(store.watches[1].closed).toBe(true);
   });
 
+  it('claims when the change stream announces another process’s job, not again for its own', async () => {
+    const { store, events, build } = fakeServer(QUIET);
+    store.changeStreams = true;
+    const server = build();
+    await server.start();
+    await flushPromises();
+    const claims = () => store.calls.filter((call) => call.startsWith('claim')).length;
+    const before = claims();
+    const enqueued = { jobType: 'server-fixture.noop', queue: 'default', dueAt: new Date() };
+    events.emit('job.enqueued', { ...enqueued, jobId: 'own-job' });
+    await jest.advanceTimersByTimeAsync(0);
+    const afterOwn = claims();
+    expect(afterOwn).toBeGreaterThan(before);
+    // The stream's news of the job this process announced: nothing more to claim.
+    store.watches[0].onWork('own-job');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(claims()).toBe(afterOwn);
+    // A job another process enqueued: claimed at once.
+    store.watches[0].onWork('their-job');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(claims()).toBeGreaterThan(afterOwn);
+    await stop(server);
+  });
+
   it('awaits an in-flight heartbeat before it removes its registration', async () => {
     const { servers, errors, build } = fakeServer({
       ...QUIET,

@@ -61,7 +61,7 @@ describe('NewWorkWatch', () => {
   it('wakes the server on failure (work may have been missed) and reports it', async () => {
     const { watch, watches, reports, woken } = setUp();
     expect(await watch.open()).toBe(true);
-    watches[0].onWork();
+    watches[0].onWork('job-1');
     expect(woken()).toBe(1);
     watches[0].onError(new Error('boom'));
     await flushPromises();
@@ -73,7 +73,7 @@ describe('NewWorkWatch', () => {
   it('backs off exponentially while reopening keeps failing, and resumes from the last token', async () => {
     const { watch, watches, state } = setUp();
     await watch.open();
-    watches[0].onWork();
+    watches[0].onWork('job-1');
     watches[0].resumeToken = 'token-a';
     state.failOpen = 2;
     watches[0].onError(new Error('boom'));
@@ -87,7 +87,7 @@ describe('NewWorkWatch', () => {
   it('resumes after the last event, and drops a token that fails before delivering anything', async () => {
     const { watch, watches } = setUp();
     await watch.open();
-    watches[0].onWork();
+    watches[0].onWork('job-1');
     watches[0].resumeToken = 'token-a';
     watches[0].onError(new Error('boom'));
     await untilOpened(watches, 2);

@@ -72,7 +72,7 @@ export function claimedJob(type: string, fields: { timeoutMs?: number } = {}): J
 export interface FakeWatch extends WorkWatch {
   readonly queues: readonly string[];
   readonly options: { resumeAfter?: unknown } | undefined;
-  readonly onWork: () => void;
+  readonly onWork: (jobId: string) => void;
   readonly onError: (error: unknown) => void;
   resumeToken: unknown;
   closed: boolean;
@@ -81,7 +81,7 @@ export interface FakeWatch extends WorkWatch {
 /** A change stream as a fake store hands it out, recording what it was opened with. */
 export function fakeWatch(
   queues: readonly string[],
-  onWork: () => void,
+  onWork: (jobId: string) => void,
   onError: (error: unknown) => void,
   options: { resumeAfter?: unknown } | undefined,
 ): FakeWatch {
@@ -140,7 +140,7 @@ export class FakeStore {
         }),
       watchForNewWork: (
         queues: readonly string[],
-        onWork: () => void,
+        onWork: (jobId: string) => void,
         onError: (error: unknown) => void,
         options?: { resumeAfter?: unknown },
       ) =>
