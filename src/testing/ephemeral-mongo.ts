@@ -39,10 +39,11 @@ export interface EphemeralMongoOptions {
    */
   announce?: boolean;
   /**
-   * What to start when a server is started: a standalone, or a one-member replica set (what
-   * production runs: cluster time, retryable writes), whose URI names the set. Ignored for
+   * What to start when a server is started: a one-member replica set (what production runs:
+   * cluster time, retryable writes, change streams, transactions), whose URI names the set,
+   * or a standalone, for tests of how an application behaves on one. Ignored for
    * `MONGODB_URI` and shared servers, which are what they are.
-   * @defaultValue `'standalone'`
+   * @defaultValue `'replica-set'`
    */
   topology?: EphemeralMongoTopology;
 }
@@ -96,7 +97,7 @@ export async function startEphemeralMongo(
     return { uri: shared, kind, reason: 'shared by the parent process', stop: noop };
   }
 
-  const topology = options.topology ?? 'standalone';
+  const topology = options.topology ?? 'replica-set';
   let reason = 'the stand-in was requested';
   if ((options.prefer ?? 'auto') === 'auto') {
     const mongod = await tryMongod(env, topology);

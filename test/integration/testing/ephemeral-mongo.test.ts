@@ -1,13 +1,13 @@
 /**
- * startEphemeralMongo() starts the deployment a test asks for: a standalone by default, or a
- * one-member replica set (what production runs), with a URI that names the set.
+ * startEphemeralMongo() starts the deployment a test asks for: by default a one-member
+ * replica set (what production runs), with a URI that names the set, or a standalone.
  */
 import { MongoClient } from 'mongodb';
 import { startEphemeralMongo, type EphemeralMongoTopology } from '../../../src/testing';
 
 describe('startEphemeralMongo topology', () => {
   it.each<[EphemeralMongoTopology | undefined, string | undefined]>([
-    [undefined, undefined],
+    [undefined, 'docket'],
     ['standalone', undefined],
     ['replica-set', 'docket'],
   ])('with topology %s starts a server whose hello says setName %s', async (topology, setName) => {
