@@ -262,13 +262,6 @@ function refuseSnapshotReads(
       'readConcern atClusterTime value must not be greater than the current clusterTime',
     );
   }
-  if (at.lessThan(latest)) {
-    throw new CommandFailure(
-      ErrorCodes.NotImplemented,
-      'NotImplemented',
-      'the stand-in keeps no history of versions: it cannot read at a snapshot older than its latest write',
-    );
-  }
 }
 
 function refuseTransactions(): never {

@@ -1,4 +1,4 @@
-import type { Document, Timestamp } from 'bson';
+import { Timestamp, type Document } from 'bson';
 import { CommandFailure, type CommandContext, type CommandHandler } from './command-types';
 import {
   endOfTransactionConcernError,
@@ -74,6 +74,8 @@ export class CommandRouter {
       refuseBeforeRunning(name, command, context, member);
       const timeBefore = member?.latestWrite;
       const inTransaction = member !== undefined && isTransactionCommand(command);
+      const snapshotTime =
+        member && !inTransaction ? snapshotReadTime(command, member.latestWrite) : undefined;
       const run = (): Document => {
         const body = atCommandTime(
           () => withLetVariables(command.let, () => handler!(command, context)),
@@ -86,9 +88,7 @@ export class CommandRouter {
           !inTransaction &&
           (PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline)));
         if (member && wrote && member.latestWrite === timeBefore) member.clock.tick();
-        return member && !inTransaction && readsAtSnapshot(command)
-          ? withAtClusterTime(body, member.latestWrite)
-          : { ...body, ok: 1 };
+        return snapshotTime ? withAtClusterTime(body, snapshotTime) : { ...body, ok: 1 };
       };
       if (inTransaction && sessions) {
         const concernError = TRANSACTION_COMMANDS.has(name)
@@ -98,6 +98,9 @@ export class CommandRouter {
         if (concernError && reply.ok === 1) reply = { ...reply, writeConcernError: concernError };
       } else if (member && sessions && isRetryableWrite(command)) {
         reply = runRetryableWrite(name, command, sessions, run);
+      } else if (snapshotTime && member) {
+        const view = context.store.readSnapshots.viewAt(snapshotTime, member.latestWrite);
+        reply = view ? context.store.withinTransaction(view, run) : run();
       } else {
         reply = run();
       }
@@ -136,13 +139,16 @@ export class CommandRouter {
   }
 }
 
-function readsAtSnapshot(command: Document): boolean {
+/**
+ * The time a snapshot read reads at: its `atClusterTime` (checked already: a Timestamp not
+ * after the latest write), else the latest write's; undefined for any other read.
+ */
+function snapshotReadTime(command: Document, latest: Timestamp): Timestamp | undefined {
   const readConcern: unknown = command.readConcern;
-  return (
-    readConcern !== null &&
-    typeof readConcern === 'object' &&
-    (readConcern as Document).level === 'snapshot'
-  );
+  if (readConcern === null || typeof readConcern !== 'object') return undefined;
+  const { level, atClusterTime } = readConcern as Document;
+  if (level !== 'snapshot') return undefined;
+  return atClusterTime instanceof Timestamp ? atClusterTime : latest;
 }
 
 /** A snapshot read's reply says the time it read at (in its cursor, when it has one). */

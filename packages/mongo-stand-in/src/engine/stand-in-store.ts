@@ -11,6 +11,7 @@ import type { ClusterClock } from '../replica-set-member';
 import { splitNamespace, validateCollectionName, validateDatabaseName } from './namespace';
 import { runPipeline } from './pipeline-runner';
 import { notInTransaction, type Transaction } from './transaction';
+import { ReadSnapshots } from './read-snapshots';
 import { TransactionRegistry } from './transaction-registry';
 import type { ViewDefinition } from './view-definition';
 import { WriteNotifier, type WriteListener } from './write-notifier';
@@ -54,12 +55,15 @@ export class StandInStore {
   private readonly databases = new Map<string, DatabaseState>();
   /** The open multi-document transactions (replica-set mode). */
   readonly transactions: TransactionRegistry;
+  /** The snapshots that snapshot reads at an earlier cluster time read (replica-set mode). */
+  readonly readSnapshots: ReadSnapshots;
   /** The transaction the running command belongs to, if any. */
   private transaction: Transaction | undefined;
   private readonly reportWrite: WriteListener = (event) => this.writes.notify(event);
 
   constructor(options: StandInStoreOptions = {}) {
     this.transactions = new TransactionRegistry(options.transactionLifetimeLimitMs);
+    this.readSnapshots = new ReadSnapshots(this.transactions);
   }
 
   /** The change log, when the store records changes (replica-set mode). */

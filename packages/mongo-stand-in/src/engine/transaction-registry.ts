@@ -1,4 +1,4 @@
-import type { Long } from 'bson';
+import { Long } from 'bson';
 import { CommandFailure } from '../command-types';
 import { ErrorCodes } from '../error-codes';
 import type { ChangeGuard, CollectionState } from './collection-state';
@@ -27,6 +27,8 @@ export const DEFAULT_TRANSACTION_LIFETIME_LIMIT_MS = 60_000;
  */
 export class TransactionRegistry implements TransactionWriteCheck {
   private readonly open = new Set<Transaction>();
+  /** The open ones that are read-only snapshots (see {@link retainSnapshot}). */
+  private readonly views = new Set<Transaction>();
   /** Committed changes numbered while a transaction was open. */
   private changeCount = 0;
   /** Per namespace, per canonical `_id` key, the number of its latest committed change. */
@@ -55,10 +57,23 @@ export class TransactionRegistry implements TransactionWriteCheck {
     return transaction;
   }
 
+  /**
+   * Keeps the store as it is now as a read-only view that changes are copied away from, as
+   * an open transaction's snapshot is (see ReadSnapshots); it lasts until aborted, whatever
+   * the lifetime limit.
+   */
+  retainSnapshot(): Transaction {
+    const view = new Transaction(Long.ZERO, this.changeCount, this.now(), this);
+    this.open.add(view);
+    this.views.add(view);
+    return view;
+  }
+
   /** Aborts the open transactions that have outlived the lifetime limit. */
   abortExpired(): void {
     const now = this.now();
     for (const transaction of [...this.open]) {
+      if (this.views.has(transaction)) continue;
       if (now - transaction.startedAt >= this.lifetimeLimitMs) transaction.abort();
     }
   }
@@ -162,6 +177,7 @@ export class TransactionRegistry implements TransactionWriteCheck {
   /** See {@link TransactionWriteCheck.release}. */
   release(transaction: Transaction): void {
     this.open.delete(transaction);
+    this.views.delete(transaction);
     // Every number recorded is at or below any future snapshot: none can matter any more.
     if (this.open.size === 0) {
       this.documentChanges.clear();

@@ -190,21 +190,47 @@ describe('replica-set mode', () => {
     expect(await db.collection('applied_never').countDocuments()).toBe(0);
   });
 
-  it('reads at a snapshot of its latest write, and refuses an older one it keeps no history of', async () => {
-    await db.collection('snapshots').insertOne({ n: 1 });
+  it('reads again at the snapshot a snapshot read answered at, after later writes', async () => {
+    const snapshots = db.collection('snapshots');
+    await snapshots.insertOne({ _id: 1, n: 1 } as Document);
     const read = await db.command({ find: 'snapshots', readConcern: { level: 'snapshot' } });
     const at = read.cursor.atClusterTime;
     expect(at).toEqual(read.operationTime);
-    await expect(
-      db.command({ find: 'snapshots', readConcern: { level: 'snapshot', atClusterTime: at } }),
-    ).resolves.toMatchObject({ ok: 1 });
-    await db.collection('snapshots').insertOne({ n: 2 });
+    await snapshots.updateOne({ _id: 1 } as Document, { $set: { n: 2 } });
+    await snapshots.insertOne({ _id: 2, n: 1 } as Document);
+    const again = await db.command({
+      find: 'snapshots',
+      readConcern: { level: 'snapshot', atClusterTime: at },
+    });
+    expect(again.cursor.firstBatch).toEqual([{ _id: 1, n: 1 }]);
+    expect(again.cursor.atClusterTime).toEqual(at);
+    const distinct = await db.command({
+      distinct: 'snapshots',
+      key: 'n',
+      readConcern: { level: 'snapshot', atClusterTime: at },
+    });
+    expect(distinct.values).toEqual([1]);
+    await expect(snapshots.find().sort({ _id: 1 }).toArray()).resolves.toEqual([
+      { _id: 1, n: 2 },
+      { _id: 2, n: 1 },
+    ]);
+  });
+
+  it('refuses a snapshot read at an earlier time it kept no snapshot of (239 SnapshotTooOld)', async () => {
+    const { operationTime } = await db
+      .collection('snapshots_unkept')
+      .insertOne({ n: 1 })
+      .then(() => db.command({ ping: 1 }));
+    await db.collection('snapshots_unkept').insertOne({ n: 2 });
     const older = await refusal(
-      db.command({ find: 'snapshots', readConcern: { level: 'snapshot', atClusterTime: at } }),
+      db.command({
+        find: 'snapshots_unkept',
+        readConcern: { level: 'snapshot', atClusterTime: operationTime },
+      }),
     );
-    expect(older.code).toBe(238);
+    expect(older).toMatchObject({ code: 239, codeName: 'SnapshotTooOld' });
     const count = await refusal(
-      db.command({ count: 'snapshots', readConcern: { level: 'snapshot' } }),
+      db.command({ count: 'snapshots_unkept', readConcern: { level: 'snapshot' } }),
     );
     expect(count.code).toBe(72);
   });

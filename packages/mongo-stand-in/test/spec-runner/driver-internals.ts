@@ -4,7 +4,7 @@ import { SpecRunnerError } from './spec-runner.error';
 /**
  * The few members of the Node.js driver that the format needs and the driver keeps out of
  * its public types: the transaction state of a session, the mongos a transaction is pinned
- * to, and the first `aggregate` of a change stream. Each is read here only, through a
+ * to, a snapshot session's time, and the first `aggregate` of a change stream. Each is read here only, through a
  * narrow view, and fails loudly if a driver upgrade moves it.
  */
 
@@ -49,6 +49,32 @@ export function pinnedServerAddress(session: ClientSession): string | undefined 
     throw new SpecRunnerError('the session is pinned but the driver does not say to which server');
   }
   return address;
+}
+
+interface SnapshotSessionInternals {
+  snapshotTime?: unknown;
+}
+
+/**
+ * The time a snapshot session reads at (`getSnapshotTime`): the driver keeps the
+ * `atClusterTime` of the session's first read, and sends it with every later read.
+ */
+export function snapshotTime(session: ClientSession): unknown {
+  if (!session.snapshotEnabled) {
+    throw new SpecRunnerError('getSnapshotTime: the session is not a snapshot session');
+  }
+  return (session as unknown as SnapshotSessionInternals).snapshotTime;
+}
+
+/**
+ * Makes a new snapshot session read at `time` (the `snapshotTime` session option), as the
+ * driver does once its first read has answered: it sends `atClusterTime: time` from then on.
+ */
+export function setSnapshotTime(session: ClientSession, time: unknown): void {
+  if (!session.snapshotEnabled) {
+    throw new SpecRunnerError('snapshotTime is an option of snapshot sessions only');
+  }
+  (session as unknown as SnapshotSessionInternals).snapshotTime = time;
 }
 
 interface ChangeStreamInternals {

@@ -1,9 +1,5 @@
 import { isDocument } from './bson-values';
-import type { EntityDescription, Operation } from './unified-test-file';
-
-/** Why sessions that read at a given snapshot time cannot be tested with this driver. */
-const NO_SNAPSHOT_TIME =
-  'the Node.js driver has neither getSnapshotTime nor a snapshotTime session option (it keeps the snapshot time internal)';
+import type { Operation } from './unified-test-file';
 
 /**
  * Why the official Node.js driver cannot run `operation` as the specification means it, or
@@ -17,19 +13,8 @@ const NO_SNAPSHOT_TIME =
  *   specification's DRIVERS-2638 tests): the driver's `hasAtomicOperators` finds no `$`
  *   stage in it and throws `MongoInvalidArgumentError` before sending, for `updateOne`,
  *   `updateMany`, `findOneAndUpdate` and `bulkWrite`'s `updateOne` / `updateMany`.
- * - Snapshot sessions: the driver offers no `getSnapshotTime` and no `snapshotTime`
- *   session option, which the snapshot sessions specification allows drivers to add.
  */
 export function driverLimitation(operation: Operation): string | undefined {
-  if (operation.name === 'getSnapshotTime') return NO_SNAPSHOT_TIME;
-  if (operation.name === 'createEntities') {
-    const entities: unknown = operation.arguments?.entities;
-    const limitation = (Array.isArray(entities) ? entities : [])
-      .filter(isDocument)
-      .map((entity) => entityLimitation(entity as EntityDescription))
-      .find((reason) => reason !== undefined);
-    if (limitation) return limitation;
-  }
   if (
     insertedDocuments(operation).some((document) => isDocument(document) && document._id === null)
   ) {
@@ -62,12 +47,6 @@ export function withoutDriverWtimeout(expected: unknown, command: unknown): unkn
   if (sent.wtimeout !== DRIVER_END_WTIMEOUT) return command;
   const { wtimeout: _dropped, ...writeConcern } = sent;
   return { ...command, writeConcern };
-}
-
-/** Why the driver cannot create `entity` as the format describes it, or `undefined`. */
-export function entityLimitation(entity: EntityDescription): string | undefined {
-  const options: unknown = entity.session?.sessionOptions;
-  return isDocument(options) && options.snapshotTime !== undefined ? NO_SNAPSHOT_TIME : undefined;
 }
 
 function insertedDocuments(operation: Operation): unknown[] {

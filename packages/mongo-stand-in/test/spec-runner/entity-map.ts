@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { ChangeStream, Collection, Db, MongoClient, type ClientSession } from 'mongodb';
 import { ClientEventLog } from './client-event-log';
+import { setSnapshotTime } from './driver-internals';
 import { toClientOptions } from './client-options';
 import { toDriverEntityOptions } from './driver-options';
 import { SpecRunnerError } from './spec-runner.error';
@@ -205,6 +206,13 @@ export class EntityMap {
 
   private addSession({ id, client, sessionOptions }: SessionEntityDescription): void {
     const session = this.client(client).startSession(toSessionOptions(sessionOptions, id));
+    const savedTime: unknown = sessionOptions?.snapshotTime;
+    if (savedTime !== undefined) {
+      if (typeof savedTime !== 'string') {
+        throw new SpecRunnerError(`session "${id}": snapshotTime must name an entity`);
+      }
+      setSnapshotTime(session, this.value(savedTime));
+    }
     // An explicit session has its server session, and so its lsid, from the start.
     const lsid = session.id;
     if (!lsid) throw new SpecRunnerError(`session "${id}" has no logical session id`);

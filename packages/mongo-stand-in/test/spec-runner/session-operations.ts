@@ -1,4 +1,5 @@
 import type { ClientSession, TransactionOptions } from 'mongodb';
+import { snapshotTime } from './driver-internals';
 import type { OperationArguments } from './operation-arguments';
 import { valueResult, type OperationResult } from './operation-result';
 import { toTransactionOptions } from './session-options';
@@ -28,6 +29,9 @@ export const SESSION_OPERATIONS: Readonly<Record<string, SessionOperation>> = {
   async abortTransaction(session) {
     await session.abortTransaction();
     return NOTHING;
+  },
+  async getSnapshotTime(session) {
+    return valueResult(snapshotTime(session));
   },
   async endSession(session) {
     await session.endSession();

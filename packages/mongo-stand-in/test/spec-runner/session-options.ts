@@ -31,6 +31,9 @@ export function toSessionOptions(
         value as Document,
         `session "${sessionId}" defaultTransactionOptions`,
       );
+    } else if (name === 'snapshotTime') {
+      // An entity's value, not a driver option: the entity map sets it (setSnapshotTime).
+      continue;
     } else if (SESSION_OPTIONS.has(name)) {
       Object.assign(converted, { [name]: value });
     } else {

@@ -1,4 +1,4 @@
-import { driverLimitation, entityLimitation } from './driver-limitations';
+import { driverLimitation } from './driver-limitations';
 import { unmetRequirements } from './run-requirements';
 import { compareVersions } from './server-version';
 import type { TargetServer } from './target-server';
@@ -39,8 +39,6 @@ function staticNeeds(
   for (const entity of file.createEntities ?? []) {
     const type = Object.keys(entity)[0];
     if (!SUPPORTED_ENTITY_TYPES.has(type)) return `needs ${type} entities`;
-    const limitation = entityLimitation(entity);
-    if (limitation) return limitation;
   }
   if (test.expectLogMessages !== undefined) return 'needs log message assertions';
   for (const operation of withCallbacks(test.operations)) {
