@@ -296,7 +296,10 @@ export class StandInConnection {
     // The fail point's labels, when it names some, replace those mongod would give.
     const labels = action?.errorLabels;
     const failed = { ...reply, writeConcernError: wce };
-    respond(router.finish(command, labels ? { ...failed, errorLabels: [...labels] } : failed), false);
+    respond(
+      router.finish(command, labels ? { ...failed, errorLabels: [...labels] } : failed),
+      false,
+    );
   }
 
   /**

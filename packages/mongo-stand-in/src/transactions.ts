@@ -115,7 +115,11 @@ const TRANSIENT_CODES = new Set<number>([
   246, // SnapshotUnavailable
 ]);
 
-function isTransient(code: number, hasWriteConcernError: boolean, endsTransaction: boolean): boolean {
+function isTransient(
+  code: number,
+  hasWriteConcernError: boolean,
+  endsTransaction: boolean,
+): boolean {
   if (TRANSIENT_CODES.has(code)) return true;
   // A commit that failed its write concern may have been applied: retrying it all is unsafe.
   if (endsTransaction) return code === ErrorCodes.NoSuchTransaction && !hasWriteConcernError;
@@ -134,7 +138,9 @@ function validSessionKey(command: Document, key: string | undefined): string {
     throw invalidOptions('Specifying autocommit=true is not allowed.');
   }
   if (command.autocommit !== false) {
-    throw invalidOptions("'startTransaction' field requires 'autocommit' field to also be specified");
+    throw invalidOptions(
+      "'startTransaction' field requires 'autocommit' field to also be specified",
+    );
   }
   if (command.startTransaction !== undefined && command.startTransaction !== true) {
     throw invalidOptions('Specifying startTransaction=false is not allowed.');
@@ -210,7 +216,8 @@ function runInside(transaction: Transaction, store: StandInStore, run: () => Doc
   const writeErrors: unknown = reply.writeErrors;
   if (Array.isArray(writeErrors) && writeErrors.length > 0) transaction.abort();
   const cursorId: unknown = (reply.cursor as Document | undefined)?.id;
-  if (cursorId !== undefined && String(cursorId) !== '0') transaction.cursorIds.push(cursorId as Long);
+  if (cursorId !== undefined && String(cursorId) !== '0')
+    transaction.cursorIds.push(cursorId as Long);
   return reply;
 }
 

@@ -73,7 +73,10 @@ function rehearsal(catalog: CommittedCatalog): ReplayTarget {
         const { db, coll } = splitNamespace(ns);
         const original = catalog.getCollection(db, coll);
         if (!original) throw gone(ns);
-        copy = original.fork(() => undefined, () => undefined);
+        copy = original.fork(
+          () => undefined,
+          () => undefined,
+        );
         copies.set(ns, copy);
       }
       return copy;

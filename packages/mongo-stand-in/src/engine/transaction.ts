@@ -25,7 +25,11 @@ export type TransactionWrite = WriteEvent | CollectionCreation;
  */
 export interface TransactionWriteCheck {
   /** Throws when writing `idKey` of `ns` (the collection itself when undefined) conflicts. */
-  beforeWrite(transaction: Transaction, collection: CollectionState, idKey: string | undefined): void;
+  beforeWrite(
+    transaction: Transaction,
+    collection: CollectionState,
+    idKey: string | undefined,
+  ): void;
   /** Throws when creating `ns` conflicts. */
   beforeCreate(transaction: Transaction, ns: string): void;
   /** Forgets a transaction that has ended. */
@@ -102,7 +106,14 @@ export class Transaction {
     if (options.capped === true) {
       throw notInTransaction(`Cannot create a capped collection in a multi-document transaction.`);
     }
-    const collection = new CollectionState(dbName, name, options, undefined, this.record, this.guard);
+    const collection = new CollectionState(
+      dbName,
+      name,
+      options,
+      undefined,
+      this.record,
+      this.guard,
+    );
     this.collections.set(ns, collection);
     this.createdNamespaces.add(ns);
     this.log.push({ kind: 'create', ns, dbName, name, options });
