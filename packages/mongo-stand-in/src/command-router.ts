@@ -88,7 +88,7 @@ export class CommandRouter {
           !inTransaction &&
           (PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline)));
         if (member && wrote && member.latestWrite === timeBefore) member.clock.tick();
-        return snapshotTime ? withAtClusterTime(body, snapshotTime) : { ...body, ok: 1 };
+        return snapshotTime ? withAtClusterTime(body, snapshotTime) : Object.assign({}, body, OK);
       };
       if (inTransaction && sessions) {
         const concernError = TRANSACTION_COMMANDS.has(name)
@@ -131,11 +131,11 @@ export class CommandRouter {
     } else if (isRetryableWrite(command)) {
       labelled = labelRetryableError(reply);
     }
-    return {
-      ...labelled,
+    // Object.assign, not a spread: V8 builds `{ ...reply, more }` far slower, on every reply.
+    return Object.assign({}, labelled, {
       operationTime: member.clock.lastWrite,
       $clusterTime: member.clock.gossip(),
-    };
+    });
   }
 }
 
@@ -158,6 +158,9 @@ function withAtClusterTime(body: Document, atClusterTime: Timestamp): Document {
     ? { ...body, cursor: { ...(cursor as Document), atClusterTime }, ok: 1 }
     : { ...body, atClusterTime, ok: 1 };
 }
+
+/** What a successful reply adds to its handler's body. */
+const OK = Object.freeze({ ok: 1 });
 
 function failureReply(error: unknown): Document {
   if (error instanceof CommandFailure) return error.toReply();

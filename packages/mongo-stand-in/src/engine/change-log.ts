@@ -44,6 +44,73 @@ export interface ChangeEvent extends ChangeInput {
   readonly wallTime: Date;
 }
 
+/**
+ * A change as the log holds it, compactly (the log holds up to 100,000 of them, and each
+ * object it keeps is work for every garbage collection): its time as numbers, its document
+ * key and update description unwrapped, built again when read. One shape for every kind of
+ * change, built field by field.
+ */
+class RecordedChange implements ChangeEvent {
+  readonly operationType: ChangeInput['operationType'];
+  readonly ns: EventNamespace;
+  readonly fullDocument: Document | undefined;
+  readonly fullDocumentBeforeChange: Document | undefined;
+  readonly to: EventNamespace | undefined;
+  private readonly keyed: boolean;
+  private readonly id: unknown;
+  private readonly updatedFields: Document | undefined;
+  private readonly removedFields: string[] | undefined;
+  private readonly truncatedArrays: UpdateDescription['truncatedArrays'] | undefined;
+  private readonly seconds: number;
+  private readonly increment: number;
+  private readonly wallMs: number;
+
+  constructor(
+    change: ChangeInput,
+    readonly sequence: number,
+    clusterTime: Timestamp,
+    wallTime: Date,
+  ) {
+    this.operationType = change.operationType;
+    this.ns = change.ns;
+    this.fullDocument = change.fullDocument;
+    this.fullDocumentBeforeChange = change.fullDocumentBeforeChange;
+    this.to = change.to;
+    this.keyed = change.documentKey !== undefined;
+    this.id = change.documentKey?._id;
+    const description = change.updateDescription;
+    this.updatedFields = description?.updatedFields;
+    this.removedFields = description?.removedFields.length ? description.removedFields : undefined;
+    this.truncatedArrays = description?.truncatedArrays.length
+      ? description.truncatedArrays
+      : undefined;
+    this.seconds = clusterTime.high;
+    this.increment = clusterTime.low;
+    this.wallMs = wallTime.getTime();
+  }
+
+  get documentKey(): { readonly _id: unknown } | undefined {
+    return this.keyed ? { _id: this.id } : undefined;
+  }
+
+  get updateDescription(): UpdateDescription | undefined {
+    if (this.updatedFields === undefined) return undefined;
+    return {
+      updatedFields: this.updatedFields,
+      removedFields: this.removedFields ?? [],
+      truncatedArrays: this.truncatedArrays ?? [],
+    };
+  }
+
+  get clusterTime(): Timestamp {
+    return new Timestamp({ t: this.seconds, i: this.increment });
+  }
+
+  get wallTime(): Date {
+    return new Date(this.wallMs);
+  }
+}
+
 /** Where a resume token points: after the change at `sequence`. */
 export interface ResumePoint {
   readonly sequence: number;
@@ -81,13 +148,13 @@ export class ChangeLog {
 
   /** Records a change at the next cluster time and returns it. */
   record(change: ChangeInput): ChangeEvent {
-    const event: ChangeEvent = {
-      ...change,
-      sequence: this.nextSequence++,
-      clusterTime: this.clock.tick(),
-      wallTime: this.clock.lastWriteDate,
-    };
-    const size = approximateSize(event);
+    const event = new RecordedChange(
+      change,
+      this.nextSequence++,
+      this.clock.tick(),
+      this.clock.lastWriteDate,
+    );
+    const size = approximateSize(change);
     this.events.push(event);
     this.sizes.push(size);
     this.bytes += size;
@@ -201,12 +268,13 @@ function historyLost(): CommandFailure {
 }
 
 /** A change's size as the log bounds it: its documents' BSON sizes, plus a fixed part. */
-function approximateSize(event: ChangeEvent): number {
+function approximateSize(change: ChangeInput): number {
   let bytes = 128;
-  for (const document of [event.fullDocument, event.fullDocumentBeforeChange]) {
-    if (document) bytes += calculateObjectSize(document);
-  }
-  if (event.updateDescription) bytes += calculateObjectSize(event.updateDescription.updatedFields);
+  if (change.fullDocument) bytes += calculateObjectSize(change.fullDocument);
+  if (change.fullDocumentBeforeChange)
+    bytes += calculateObjectSize(change.fullDocumentBeforeChange);
+  if (change.updateDescription)
+    bytes += calculateObjectSize(change.updateDescription.updatedFields);
   return bytes;
 }
 

@@ -1,5 +1,5 @@
 import { isPlainDocument } from './bson-value';
-import type { ChangeInput, ChangeLog } from './change-log';
+import type { ChangeInput, ChangeLog, EventNamespace } from './change-log';
 import { splitNamespace } from './namespace';
 import { describeUpdate } from './update-description';
 import type { WriteEvent, WriteNotifier } from './write-notifier';
@@ -19,10 +19,27 @@ export function recordChanges(
   log: ChangeLog,
   keepsImagesOf: (ns: string) => boolean,
 ): () => void {
+  const namespaces = new NamespaceNames();
   return writes.subscribeAll((event) => {
-    const change = changeOf(event, keepsImagesOf);
+    const change = changeOf(event, namespaces.of(event.ns), keepsImagesOf);
     if (change) log.record(change);
   });
+}
+
+/** Namespaces as events name them, made once per namespace (changes share them, unchanged). */
+class NamespaceNames {
+  private readonly names = new Map<string, EventNamespace>();
+
+  of(ns: string): EventNamespace {
+    let name = this.names.get(ns);
+    if (name === undefined) {
+      const { db, coll } = splitNamespace(ns);
+      name = Object.freeze(coll === '' ? { db } : { db, coll });
+      // Bounded like the namespaces a test run creates; past that, names are made anew.
+      if (this.names.size < 10_000) this.names.set(ns, name);
+    }
+    return name;
+  }
 }
 
 /** Whether collection options enable change stream pre- and post-images. */
@@ -33,9 +50,9 @@ export function keepsImages(options: Readonly<Record<string, unknown>> | undefin
 
 function changeOf(
   event: WriteEvent,
+  ns: EventNamespace,
   keepsImagesOf: (ns: string) => boolean,
 ): ChangeInput | undefined {
-  const ns = splitNamespace(event.ns);
   switch (event.kind) {
     case 'insert':
       return {
@@ -44,31 +61,33 @@ function changeOf(
         documentKey: { _id: event.document._id },
         fullDocument: event.document,
       };
-    case 'update':
+    case 'update': {
+      const images = keepsImagesOf(event.ns);
+      // A replacement shows its document; an update's is a post-image, kept with pre-images.
       return {
         operationType: event.replacement ? 'replace' : 'update',
         ns,
         documentKey: { _id: event.after._id },
-        // A replacement shows its document; an update's is a post-image, kept with pre-images.
-        ...(event.replacement || keepsImagesOf(event.ns) ? { fullDocument: event.after } : {}),
-        ...(keepsImagesOf(event.ns) ? { fullDocumentBeforeChange: event.before } : {}),
-        ...(event.replacement
-          ? {}
-          : { updateDescription: describeUpdate(event.before, event.after) }),
+        fullDocument: event.replacement || images ? event.after : undefined,
+        fullDocumentBeforeChange: images ? event.before : undefined,
+        updateDescription: event.replacement
+          ? undefined
+          : describeUpdate(event.before, event.after),
       };
+    }
     case 'delete':
       if (event.evicted) return undefined;
       return {
         operationType: 'delete',
         ns,
         documentKey: { _id: event.document._id },
-        ...(keepsImagesOf(event.ns) ? { fullDocumentBeforeChange: event.document } : {}),
+        fullDocumentBeforeChange: keepsImagesOf(event.ns) ? event.document : undefined,
       };
     case 'drop':
       return { operationType: 'drop', ns };
     case 'rename':
       return { operationType: 'rename', ns, to: splitNamespace(event.to) };
     case 'dropDatabase':
-      return { operationType: 'dropDatabase', ns: { db: event.ns } };
+      return { operationType: 'dropDatabase', ns };
   }
 }

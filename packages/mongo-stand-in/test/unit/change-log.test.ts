@@ -37,7 +37,11 @@ describe('ChangeLog', () => {
     const events = [1, 2, 3, 4, 5].map((n) => log.record(insert(n)));
     expect(log.size).toBe(3);
     expect(log.after(0).map((event) => event.sequence)).toEqual([3, 4, 5]);
-    const point = (index: number) => ({ ...events[index], fromInvalidate: false });
+    const point = (index: number) => ({
+      sequence: events[index].sequence,
+      clusterTime: events[index].clusterTime,
+      fromInvalidate: false,
+    });
     expect(log.resumeAfter(point(2))).toBe(3);
     expect(() => log.resumeAfter(point(0))).toThrow(expect.objectContaining({ code: 286 }));
     const foreign = { ...point(3), clusterTime: new Timestamp({ t: 1, i: 1 }) };
