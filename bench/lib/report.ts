@@ -2,7 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { format, resolveConfig } from 'prettier';
 import { basename, dirname, join } from 'node:path';
 import { renderBarChart } from './charts';
-import type { MetricRow, OnceCheck, RunSummary, ScenarioResult, ServerInfo } from './results';
+import {
+  ceilingsByMode,
+  type MetricRow,
+  type OnceCheck,
+  type RunSummary,
+  type ScenarioResult,
+  type ServerInfo,
+} from './results';
 import { AGENDA_DEFAULTS, DOCKET_DEFAULTS } from './settings';
 import type { RepSample } from './stats';
 import { evaluateTargets, type TargetLine } from './targets';
@@ -168,15 +175,20 @@ function serverParagraph(server: ServerInfo): string {
       `**${Math.round(server.ceiling.pointPerSec).toLocaleString('en-US')} point \`findOneAndUpdate\`/s** ` +
       '(by `_id`). A queue that claims one job per command cannot drain faster than the first figure.',
   ];
-  const replicaSet = server.ceiling.replicaSet;
-  if (replicaSet) {
-    const ratio = Math.round((100 * replicaSet.claimPerSec) / server.ceiling.claimPerSec);
+  const modes = ceilingsByMode(server);
+  if (modes) {
+    const other = server.topology === 'standalone' ? modes.replicaSet : modes.standalone;
+    const otherMode =
+      server.topology === 'standalone'
+        ? 'The stand-in in replica-set mode (cluster time on every reply, retryable writes, the change log)'
+        : 'The stand-in in standalone mode';
+    const ratio = Math.round((100 * modes.replicaSet.claimPerSec) / modes.standalone.claimPerSec);
     lines.push(
       '',
-      `The stand-in in replica-set mode (cluster time on every reply, retryable writes), probed the ` +
-        `same way: **${Math.round(replicaSet.claimPerSec).toLocaleString('en-US')} claim-shaped** and ` +
-        `**${Math.round(replicaSet.pointPerSec).toLocaleString('en-US')} point \`findOneAndUpdate\`/s**, ` +
-        `${ratio}% of the standalone mode's claim-shaped figure.`,
+      `${otherMode}, probed the same way: ` +
+        `**${Math.round(other.claimPerSec).toLocaleString('en-US')} claim-shaped** and ` +
+        `**${Math.round(other.pointPerSec).toLocaleString('en-US')} point \`findOneAndUpdate\`/s**; ` +
+        `the replica-set mode's claim-shaped figure is ${ratio}% of the standalone mode's.`,
     );
   }
   return lines.join('\n');

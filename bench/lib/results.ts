@@ -18,11 +18,36 @@ export interface ServerInfo {
     readonly docs: number;
     readonly concurrency: number;
     /**
-     * The same probe against the stand-in in replica-set mode (cluster time on every reply,
-     * retryable writes), when the server is the stand-in: what that mode costs.
+     * When the server is the stand-in, the same probe against a stand-in in the other mode:
+     * in replica-set mode (cluster time on every reply, retryable writes, the change log)
+     * when the server is a standalone, and in standalone mode when it is a replica set.
      */
-    readonly replicaSet?: { readonly claimPerSec: number; readonly pointPerSec: number };
+    readonly replicaSet?: ProbedCeiling;
+    readonly standalone?: ProbedCeiling;
   };
+}
+
+/** One ceiling probe's figures. */
+export interface ProbedCeiling {
+  readonly claimPerSec: number;
+  readonly pointPerSec: number;
+}
+
+/**
+ * The stand-in's ceilings in both modes, when a run probed both: what its replica-set mode
+ * costs against its standalone mode.
+ */
+export function ceilingsByMode(
+  server: ServerInfo,
+): { readonly standalone: ProbedCeiling; readonly replicaSet: ProbedCeiling } | undefined {
+  const { ceiling } = server;
+  if (server.topology === 'standalone' && ceiling.replicaSet) {
+    return { standalone: ceiling, replicaSet: ceiling.replicaSet };
+  }
+  if (server.topology === 'replica set' && ceiling.standalone) {
+    return { standalone: ceiling.standalone, replicaSet: ceiling };
+  }
+  return undefined;
 }
 
 /** One figure of one case, for both systems (null: not applicable to that system). */
