@@ -2,6 +2,7 @@ import { Long } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { bsonTag, isNumeric, numericValue } from '../engine/bson-value';
 import { ErrorCodes } from '../error-codes';
+import { isRetryableErrorCode } from '../retryable-writes';
 import { optionalCount } from './command-args';
 import { cursorReply } from './cursor-reply';
 
@@ -15,21 +16,10 @@ export function cursorIdOf(value: unknown): Long {
 /**
  * The failures after which a change stream can resume (the cursor is gone, the stream's
  * place is not): mongod labels them `ResumableChangeStreamError` on a change stream's
- * getMore, which is what drivers resume by.
+ * getMore, which is what drivers resume by. They are the retryable errors of writes (a
+ * step-down, a network error), plus these.
  */
 const RESUMABLE_CHANGE_STREAM_CODES: ReadonlySet<number> = new Set([
-  ErrorCodes.HostUnreachable,
-  ErrorCodes.HostNotFound,
-  ErrorCodes.NetworkTimeout,
-  ErrorCodes.ShutdownInProgress,
-  ErrorCodes.PrimarySteppedDown,
-  ErrorCodes.ExceededTimeLimit,
-  ErrorCodes.SocketException,
-  ErrorCodes.NotWritablePrimary,
-  ErrorCodes.InterruptedAtShutdown,
-  ErrorCodes.InterruptedDueToReplStateChange,
-  ErrorCodes.NotPrimaryNoSecondaryOk,
-  ErrorCodes.NotPrimaryOrSecondary,
   63, // StaleShardVersion
   150, // StaleEpoch
   ErrorCodes.StaleConfig,
@@ -37,13 +27,17 @@ const RESUMABLE_CHANGE_STREAM_CODES: ReadonlySet<number> = new Set([
   ErrorCodes.FailedToSatisfyReadPreference,
 ]);
 
+function resumable(code: number): boolean {
+  return isRetryableErrorCode(code) || RESUMABLE_CHANGE_STREAM_CODES.has(code);
+}
+
 /** A change stream's getMore failure with the label that says whether it may resume. */
 function labelledForChangeStream(error: unknown): unknown {
   if (!(error instanceof CommandFailure) || error.extra.errorLabels !== undefined) return error;
   const label =
     error.code === ErrorCodes.ChangeStreamFatalError
       ? 'NonResumableChangeStreamError'
-      : RESUMABLE_CHANGE_STREAM_CODES.has(error.code)
+      : resumable(error.code)
         ? 'ResumableChangeStreamError'
         : undefined;
   if (label === undefined) return error;
