@@ -22,7 +22,13 @@ export type ServerAnnouncement = ServerRecord & Required<Pick<ServerRecord, 'ove
 
 /** Where a server announces itself (liveness for operators and the dashboard). */
 export interface ServerRegistry {
+  /** Creates or refreshes the server's entry. */
   announce(record: ServerAnnouncement): Promise<void>;
+  /**
+   * Refreshes the server's entry if it exists, never creating it; false when there is none
+   * (removed: the server stopped, or was taken for dead).
+   */
+  refresh(record: ServerAnnouncement): Promise<boolean>;
   remove(serverId: string): Promise<void>;
   /** Job types live servers handle; null when a live server does not say (it may handle any). */
   handledJobTypes(now: Date, staleAfterMs: number): Promise<Set<string> | null>;

@@ -10,7 +10,7 @@ import { ClaimScope } from './claim-scope';
 import { CompletionBatcher } from './completion-batcher';
 import { DueWake } from './due-wake';
 import { GlobalSlots } from './global-slots';
-import type { JobServerDeps } from './job-server-deps';
+import type { JobServerDeps, ServerAnnouncement } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { Invocations } from './invocations';
 import { LocallyAnnouncedJobs } from './locally-announced-jobs';
@@ -142,9 +142,14 @@ export class JobServerEngine implements JobServer {
     try {
       this.subscribe();
       step = 'announce the server';
-      // Registered first, released last: after the heartbeat that could write the entry back.
-      this.cleanups.add('server registration', () => this.deps.servers.remove(this.id));
-      await this.announce();
+      // Registered first, released last, after the heartbeat's last refresh has its answer
+      // (or a heartbeat interval has passed): heartbeats only refresh an existing entry,
+      // and a stopping server writes none anew, so nothing writes the entry back.
+      this.cleanups.add('server registration', async () => {
+        await this.announcements.settled(this.options.heartbeatIntervalMs);
+        await this.deps.servers.remove(this.id);
+      });
+      await this.deps.servers.announce(this.announcement());
       const { heartbeatIntervalMs, recoveryIntervalMs, queueRefreshIntervalMs, leaseMs } =
         this.options;
       this.cleanups.every('heartbeat', heartbeatIntervalMs, () => this.heartbeat());
@@ -207,8 +212,18 @@ export class JobServerEngine implements JobServer {
     this.cleanups.add('event listeners', () => listeners.forEach((off) => off()));
   }
 
-  private announce(): Promise<void> {
-    return this.deps.servers.announce({
+  /**
+   * Refreshes this server's registry entry, writing it anew when it is gone while the server
+   * runs (taken for dead during a long pause of this process); a stopping server, whose
+   * entry its stop removes, writes none anew.
+   */
+  private async refreshRegistration(): Promise<void> {
+    if (await this.deps.servers.refresh(this.announcement())) return;
+    if (!this.stopping) await this.deps.servers.announce(this.announcement());
+  }
+
+  private announcement(): ServerAnnouncement {
+    return {
       _id: this.id,
       hostname: hostname(),
       pid: process.pid,
@@ -219,7 +234,7 @@ export class JobServerEngine implements JobServer {
       heartbeatAt: this.deps.clock.now(),
       running: this.invocations.count,
       overrunning: this.invocations.overrunningCount,
-    });
+    };
   }
 
   private async doStop(): Promise<void> {
@@ -300,7 +315,7 @@ export class JobServerEngine implements JobServer {
         limit,
         'extend global concurrency slots',
       ),
-      this.announcements.send(() => this.announce(), limit, 'announce the server'),
+      this.announcements.send(() => this.refreshRegistration(), limit, 'announce the server'),
     ]);
     for (const part of parts) {
       if (part.status === 'rejected') this.report(part.reason, 'heartbeat failed');

@@ -24,7 +24,7 @@ export function withTimeLimit<T>(promise: Promise<T>, ms: number, what: string):
  * waits for an answer at most `ms` (see {@link withTimeLimit}); a late answer still lands.
  */
 export class RequestGate {
-  private outstanding = 0;
+  private readonly outstanding = new Set<Promise<unknown>>();
 
   constructor(private readonly max: number) {}
 
@@ -34,12 +34,26 @@ export class RequestGate {
    * @throws what the request throws, or a `StorageError` when `ms` passed without an answer.
    */
   async send(request: () => Promise<unknown>, ms: number, what: string): Promise<boolean> {
-    if (this.outstanding >= this.max) return false;
-    this.outstanding++;
-    const answer = Promise.resolve()
+    if (this.outstanding.size >= this.max) return false;
+    const answer: Promise<unknown> = Promise.resolve()
       .then(request)
-      .finally(() => this.outstanding--);
+      .finally(() => this.outstanding.delete(answer));
+    this.outstanding.add(answer);
     await withTimeLimit(answer, ms, what);
     return true;
+  }
+
+  /**
+   * Resolves once every request sent so far has its answer (those given up on included),
+   * or after `ms`, whichever comes first; never rejects.
+   */
+  async settled(ms: number): Promise<void> {
+    if (this.outstanding.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.outstanding]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -40,6 +40,15 @@ export class MongoServerRegistry {
     );
   }
 
+  /** Refreshes a server's entry if it exists (never creates one); false when there is none. */
+  async refresh(record: ServerRecord): Promise<boolean> {
+    const { _id, ...fields } = record;
+    const result = await guard('refresh the server', () =>
+      this.servers.updateOne({ _id }, { $set: fields }),
+    );
+    return result.matchedCount > 0;
+  }
+
   /** Removes a stopped server's entry. */
   async remove(serverId: string): Promise<void> {
     await guard('remove the server', () => this.servers.deleteOne({ _id: serverId }));

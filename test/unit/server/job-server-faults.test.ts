@@ -173,18 +173,53 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     const server = build();
     await server.start();
     let answer!: () => void;
-    servers.announce = () => new Promise<void>((resolve) => (answer = resolve));
+    servers.refresh = () => new Promise<void>((resolve) => (answer = resolve));
     await jest.advanceTimersByTimeAsync(100);
-    expect(servers.log).toEqual(['announce', 'announce']);
+    expect(servers.log).toEqual(['announce', 'refresh']);
     let stopped = false;
     const stopping = server.stop().then(() => (stopped = true));
     await jest.advanceTimersByTimeAsync(50);
     expect(stopped).toBe(false);
-    expect(servers.log).toEqual(['announce', 'announce']);
+    expect(servers.log).toEqual(['announce', 'refresh']);
     answer();
     await stopping;
-    expect(servers.log).toEqual(['announce', 'announce', 'remove']);
+    expect(servers.log).toEqual(['announce', 'refresh', 'remove']);
+    expect(servers.entries.size).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('never writes its registration back with a heartbeat given up on before its stop', async () => {
+    const { servers, build } = fakeServer({ ...QUIET, heartbeatIntervalMs: 100, leaseMs: 1_000 });
+    const server = build();
+    await server.start();
+    const answers: Array<() => void> = [];
+    servers.refresh = () => new Promise<void>((resolve) => answers.push(resolve));
+    // Two heartbeats hang past their interval: given up on, their writes still in flight.
+    await jest.advanceTimersByTimeAsync(250);
+    expect(answers).toHaveLength(2);
+    // The stop waits at most one interval for them, then removes the entry.
+    await stop(server);
+    expect(servers.log.at(-1)).toBe('remove');
+    expect(servers.entries.size).toBe(0);
+    // The late writes land: a refresh does not create an entry, and a stopped server
+    // announces none anew.
+    for (const answer of answers) answer();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(servers.entries.size).toBe(0);
+    expect(servers.log.at(-1)).toBe('remove');
+  });
+
+  it('writes its registration anew when it went missing while the server runs', async () => {
+    const { servers, build } = fakeServer({ ...QUIET, heartbeatIntervalMs: 100, leaseMs: 1_000 });
+    const server = build();
+    await server.start();
+    // Taken for dead and removed by another process (this one was paused for long).
+    servers.entries.clear();
+    await jest.advanceTimersByTimeAsync(100);
+    expect(servers.log).toEqual(['announce', 'refresh', 'announce']);
+    expect(servers.entries.has('fake-server')).toBe(true);
+    await stop(server);
+    expect(servers.entries.size).toBe(0);
   });
 
   it('gives up on a hung heartbeat after its interval, reports it, and tries once more without flooding', async () => {
@@ -195,10 +230,10 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     });
     const server = build();
     await server.start();
-    servers.announce = () => new Promise<void>(() => undefined);
+    servers.refresh = () => new Promise<void>(() => undefined);
     await jest.advanceTimersByTimeAsync(1_000);
     // The start's, then a heartbeat's that hangs, then one more: while two hang, none is sent.
-    expect(servers.log).toEqual(['announce', 'announce', 'announce']);
+    expect(servers.log).toEqual(['announce', 'refresh', 'refresh']);
     expect(errors).toHaveLength(2);
     for (const { error, context } of errors) {
       expect(error).toBeInstanceOf(StorageError);

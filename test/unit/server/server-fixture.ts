@@ -159,16 +159,28 @@ export class FakeStore {
 /** The server registry, recording announcements and removals. */
 export class FakeServers {
   readonly log: string[] = [];
+  /** The ids with an entry, as the writes that reached the registry leave them. */
+  readonly entries = new Set<string>();
+  /** How long an announcement takes to reach the registry (a test may hold it). */
   announce: () => Promise<void> = async () => undefined;
+  /** How long a heartbeat's refresh takes to reach the registry (a test may hold it). */
+  refresh: () => Promise<void> = async () => undefined;
 
   asRegistry(): JobServerDeps['servers'] {
     return {
-      announce: () => {
+      announce: async (record) => {
         this.log.push('announce');
-        return this.announce();
+        await this.announce();
+        this.entries.add(record._id);
       },
-      remove: async () => {
+      refresh: async (record) => {
+        this.log.push('refresh');
+        await this.refresh();
+        return this.entries.has(record._id);
+      },
+      remove: async (id) => {
         this.log.push('remove');
+        this.entries.delete(id);
       },
       handledJobTypes: async () => null,
     };
