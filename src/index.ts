@@ -72,6 +72,7 @@ export {
   UnresolvableDependencyError,
   ServerStartError,
   ServerStoppingError,
+  TransactionsUnsupportedError,
   UniqueKeyConflictError,
   RecurringJobNotFoundError,
 } from './errors';

@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongodb';
 import { DEFAULT_QUEUE } from '../constants';
 import { InvalidOptionsError } from '../errors';
 import {
@@ -8,6 +9,7 @@ import {
   checkOneOf,
   checkQueueName,
   checkString,
+  describeValue,
   readingOptions,
 } from '../options/option-checks';
 import type { ContinuationPolicy } from '../storage/job-record';
@@ -20,6 +22,8 @@ export interface ResolvedEnqueueOptions {
   readonly maxAttempts: number | null;
   readonly timeoutMs: number | null;
   readonly uniqueKey: string | null;
+  /** The caller's session, whose transaction the job is written in. */
+  readonly session: ClientSession | null;
 }
 
 const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey'];
@@ -68,10 +72,11 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       maxAttempts: null,
       timeoutMs: null,
       uniqueKey: null,
+      session: null,
     };
   }
   checkPlainObject('options', options);
-  checkKnownKeys('options', options, ENQUEUE_OPTION_KEYS);
+  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'session']);
   return Object.freeze({
     queue: options.queue === undefined ? DEFAULT_QUEUE : checkQueueName('queue', options.queue),
     priority:
@@ -90,7 +95,28 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       options.uniqueKey === undefined
         ? null
         : checkString('uniqueKey', options.uniqueKey, { maxLength: 500 }),
+    session: options.session === undefined ? null : checkSession(options.session),
   });
+}
+
+/** A usable driver session: a `ClientSession` that has not ended. */
+function checkSession(session: unknown): ClientSession {
+  const candidate = session as Partial<ClientSession> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.inTransaction !== 'function' ||
+    typeof candidate.endSession !== 'function'
+  ) {
+    throw new InvalidOptionsError(
+      `session must be a ClientSession of the MongoClient Docket uses, got ${describeValue(session)}`,
+      { option: 'session' },
+    );
+  }
+  if (candidate.hasEnded === true) {
+    throw new InvalidOptionsError('session has ended: start a new one', { option: 'session' });
+  }
+  return candidate as ClientSession;
 }
 
 /**

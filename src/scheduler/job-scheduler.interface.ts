@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongodb';
 import type { InjectionToken } from 'tsyringe';
 import type { IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringOptions } from '../recurring';
@@ -31,10 +32,23 @@ export interface EnqueueOptions {
    * @defaultValue none
    */
   uniqueKey?: string;
+  /**
+   * The caller's session, from the `MongoClient` Docket uses. When it is in a transaction,
+   * the job is written in that transaction (the outbox pattern): it exists if and only if
+   * the transaction commits, and no server can claim it before, so an order saved and its
+   * confirmation job never disagree. With `session.withTransaction`, a retried transaction
+   * enqueues its job again, and only the committed attempt's job exists. Inside the
+   * transaction, MongoDB's errors reach the caller as the driver raised them (so
+   * `withTransaction` can retry them), and servers learn of the job when it commits,
+   * through their change stream. Only on a replica set or a sharded cluster: a standalone
+   * runs no transactions (`TransactionsUnsupportedError`).
+   * @defaultValue none
+   */
+  session?: ClientSession;
 }
 
 /** Options of {@link IJobScheduler.continueWith}. */
-export interface ContinuationOptions extends EnqueueOptions {
+export interface ContinuationOptions extends Omit<EnqueueOptions, 'session'> {
   /**
    * What happens to the continuation when its parent fails for good or is deleted:
    * `cancel` deletes it (and its own continuations), `run` enqueues it anyway.

@@ -1,4 +1,4 @@
-import { BSON } from 'mongodb';
+import { BSON, type ClientSession } from 'mongodb';
 import { InvalidOptionsError, JobNotFoundError, PayloadTooLargeError } from '../errors';
 import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
@@ -47,12 +47,9 @@ export class JobScheduler implements IJobScheduler {
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
     this.lifecycle.checkOpen('enqueue');
     const now = this.clock.now();
-    const record = await this.prepare(job, resolveEnqueueOptions(options), {
-      now,
-      dueAt: now,
-      state: 'enqueued',
-    });
-    return this.persist(record, await this.store.insert(record));
+    const resolved = resolveEnqueueOptions(options);
+    const record = await this.prepare(job, resolved, { now, dueAt: now, state: 'enqueued' });
+    return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
   }
 
   async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
@@ -79,8 +76,8 @@ export class JobScheduler implements IJobScheduler {
     for (const job of list) {
       records.push(await this.prepare(job, resolved, { now, dueAt: now, state: 'enqueued' }));
     }
-    await this.store.insertMany(records);
-    for (const record of records) this.persist(record, record._id);
+    await this.store.insertMany(records, sessionOf(resolved));
+    for (const record of records) this.persist(record, record._id, resolved);
     return records.map((record) => record._id);
   }
 
@@ -89,8 +86,9 @@ export class JobScheduler implements IJobScheduler {
     const now = this.clock.now();
     const dueAt = resolveDueAt(when, now);
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
-    const record = await this.prepare(job, resolveEnqueueOptions(options), { now, dueAt, state });
-    return this.persist(record, await this.store.insert(record));
+    const resolved = resolveEnqueueOptions(options);
+    const record = await this.prepare(job, resolved, { now, dueAt, state });
+    return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
   }
 
   async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
@@ -181,10 +179,18 @@ export class JobScheduler implements IJobScheduler {
     return this.recurring.list();
   }
 
-  /** Tells this process's servers about a stored job; returns the id the caller gets. */
-  private persist(record: JobRecord, storedId: string): string {
+  /**
+   * Tells this process's servers about a stored job; returns the id the caller gets. A job
+   * written in the caller's transaction is not announced: it may never exist, and servers
+   * cannot see it before the commit, when their change stream tells them.
+   */
+  private persist(
+    record: JobRecord,
+    storedId: string,
+    options: Pick<ResolvedEnqueueOptions, 'session'>,
+  ): string {
     // Another id means an unfinished job already held the uniqueKey: nothing new to announce.
-    if (storedId === record._id) {
+    if (storedId === record._id && !options.session?.inTransaction()) {
       this.events.emit('job.enqueued', {
         jobId: record._id,
         jobType: record.type,
@@ -217,4 +223,9 @@ export class JobScheduler implements IJobScheduler {
       throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
     return record;
   }
+}
+
+/** The caller's session of resolved options, for the store (which takes none as undefined). */
+function sessionOf(options: ResolvedEnqueueOptions): ClientSession | undefined {
+  return options.session ?? undefined;
 }

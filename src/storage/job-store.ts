@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongodb';
 import type { JobErrorInfo, JobProgress, JobRecord, JobState } from './job-record';
 
 /** A worker's hold on a claimed job: every write after the claim is conditioned on it. */
@@ -110,10 +111,18 @@ export interface JobStore {
   /**
    * Inserts a job. With a `uniqueKey` held by an unfinished job, inserts nothing and returns
    * that job's id; otherwise returns the new job's id.
+   * With `session` the write is made in it, in its transaction if it is in one: then a
+   * `uniqueKey` held by an unfinished job is looked for before the insert (a duplicate key
+   * would abort the transaction), and MongoDB's errors are thrown as the driver raised them,
+   * so that the caller's `withTransaction` can retry them; a standalone's refusal of
+   * transactions is a `TransactionsUnsupportedError`.
    */
-  insert(record: JobRecord): Promise<string>;
-  /** Inserts jobs without uniqueKeys in one ordered round trip (batches are split by the driver). */
-  insertMany(records: readonly JobRecord[]): Promise<void>;
+  insert(record: JobRecord, session?: ClientSession): Promise<string>;
+  /**
+   * Inserts jobs without uniqueKeys in one ordered round trip (batches are split by the
+   * driver); with `session`, in it, as {@link insert} does.
+   */
+  insertMany(records: readonly JobRecord[], session?: ClientSession): Promise<void>;
   /** Inserts unless a job with the same `_id` exists; true when inserted (idempotent enqueue). */
   insertUnlessExists(record: JobRecord): Promise<boolean>;
   /**

@@ -1,11 +1,12 @@
 import {
+  MongoServerError,
   MongoBulkWriteError,
   MongoError,
   MongoErrorLabel,
   MongoNetworkError,
   MongoServerSelectionError,
 } from 'mongodb';
-import { StorageError } from '../../errors';
+import { StorageError, TransactionsUnsupportedError } from '../../errors';
 
 /** A MongoDB duplicate key error (E11000), optionally on a given key. */
 export function isDuplicateKey(error: unknown, key?: string): boolean {
@@ -60,3 +61,23 @@ function isTransient(error: unknown): boolean {
     error instanceof MongoBulkWriteError ? (error.errorResponse as unknown) : undefined;
   return wrapped instanceof Error && wrapped !== error && isTransient(wrapped);
 }
+
+/**
+ * An error met inside the caller's transaction: a standalone's refusal of transactions
+ * (IllegalOperation, 20) as a {@link TransactionsUnsupportedError}; anything else as the
+ * driver raised it, labels and all, for the caller's `withTransaction` to judge.
+ */
+export function inTransactionError(error: unknown): unknown {
+  // The driver words the server's refusal as a want of retryable writes.
+  if (
+    error instanceof MongoServerError &&
+    (error.code === ILLEGAL_OPERATION ||
+      /Transaction numbers are only allowed|does not support retryable writes/.test(error.message))
+  ) {
+    return new TransactionsUnsupportedError({ cause: error });
+  }
+  return error;
+}
+
+/** MongoDB's IllegalOperation code. */
+const ILLEGAL_OPERATION = 20;

@@ -1,5 +1,6 @@
 import type {
   ChangeStreamOptions,
+  ClientSession,
   Collection,
   Db,
   Document,
@@ -7,7 +8,7 @@ import type {
   ResumeToken,
   UpdateFilter,
 } from 'mongodb';
-import { UniqueKeyConflictError } from '../../errors';
+import { InvalidOptionsError, UniqueKeyConflictError } from '../../errors';
 import {
   CLAIMABLE_STATES,
   FINISHED_STATES,
@@ -33,7 +34,13 @@ import { JOB_INDEXES } from './job-indexes';
 import { EXPIRED_LEASE_FILTER, serverTimePlus } from './lease-time';
 import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
-import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
+import {
+  guard,
+  inTransactionError,
+  isDuplicateKey,
+  isTransientMongoError,
+  storageError,
+} from './mongo-errors';
 
 export { isDuplicateKey } from './mongo-errors';
 
@@ -116,11 +123,13 @@ export class MongoJobStore implements JobStore {
     };
   }
 
-  async insert(record: JobRecord): Promise<string> {
+  async insert(record: JobRecord, session?: ClientSession): Promise<string> {
+    if (session?.inTransaction()) return this.insertInTransaction(record, session);
+    if (session) this.checkSession(session);
     const key = record.activeUniqueKey;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.jobs.insertOne(record);
+        await this.jobs.insertOne(record, { session });
         return record._id;
       } catch (error) {
         if (key === undefined || !isDuplicateKey(error, 'activeUniqueKey')) {
@@ -128,7 +137,7 @@ export class MongoJobStore implements JobStore {
         }
       }
       const holder = await guard('read the job holding the uniqueKey', () =>
-        this.jobs.findOne({ activeUniqueKey: key }, { projection: { _id: 1 } }),
+        this.jobs.findOne({ activeUniqueKey: key }, { projection: { _id: 1 }, session }),
       );
       if (holder) return holder._id;
       // The holder finished between our insert and our read: the key is free again.
@@ -136,8 +145,57 @@ export class MongoJobStore implements JobStore {
     }
   }
 
-  async insertMany(records: readonly JobRecord[]): Promise<void> {
-    await guard('insert the jobs', () => this.jobs.insertMany([...records], { ordered: true }));
+  /**
+   * Inserts a job in the caller's transaction. A duplicate key would abort the transaction,
+   * so the holder of its `uniqueKey` is looked for first (a holder committed since the
+   * transaction's snapshot makes the insert a write conflict, which the caller's
+   * `withTransaction` retries, and the retry finds it). Errors stay the driver's.
+   */
+  private async insertInTransaction(record: JobRecord, session: ClientSession): Promise<string> {
+    this.checkSession(session);
+    const key = record.activeUniqueKey;
+    try {
+      if (key !== undefined) {
+        const holder = await this.jobs.findOne(
+          { activeUniqueKey: key },
+          { projection: { _id: 1 }, session },
+        );
+        if (holder) return holder._id;
+      }
+      await this.jobs.insertOne(record, { session });
+      return record._id;
+    } catch (error) {
+      throw inTransactionError(error);
+    }
+  }
+
+  async insertMany(records: readonly JobRecord[], session?: ClientSession): Promise<void> {
+    if (session) this.checkSession(session);
+    if (session?.inTransaction()) {
+      try {
+        await this.jobs.insertMany([...records], { ordered: true, session });
+      } catch (error) {
+        throw inTransactionError(error);
+      }
+      return;
+    }
+    await guard('insert the jobs', () =>
+      this.jobs.insertMany([...records], { ordered: true, session }),
+    );
+  }
+
+  /**
+   * A session of another client would write through a connection Docket does not use.
+   * @throws InvalidOptionsError for a session of another `MongoClient`.
+   */
+  private checkSession(session: ClientSession): void {
+    const owner: unknown = (session as unknown as { client?: unknown }).client;
+    if (owner !== undefined && owner !== this.db.client) {
+      throw new InvalidOptionsError(
+        'session belongs to another MongoClient: start it from the client Docket uses',
+        { option: 'session' },
+      );
+    }
   }
 
   async insertUnlessExists(record: JobRecord): Promise<boolean> {
