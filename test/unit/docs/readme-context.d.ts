@@ -11,6 +11,7 @@
 
 declare module 'docket-readme-context' {
   import type { IncomingMessage } from 'node:http';
+  import type { Collection, MongoClient } from 'mongodb';
   import type { InjectionToken } from 'tsyringe';
   import type {
     CommandHandlerClass,
@@ -83,6 +84,14 @@ declare module 'docket-readme-context' {
     class SendOrderConfirmationHandler implements IJobHandler<SendOrderConfirmation> {
       handle(job: SendOrderConfirmation, context: JobContext): Promise<void>;
     }
+
+    // The outbox: an order saved with its confirmation job, in one transaction.
+    /** The application's MongoClient, the one Docket uses. */
+    const client: MongoClient;
+    /** The application's orders. */
+    const orders: Collection<{ _id: string; email: string }>;
+    /** An order to save. */
+    const order: { _id: string; email: string };
     /** `@Command('orders.cancel-unpaid')`: cancels an order that is still unpaid. */
     class CancelUnpaidOrder extends BaseCommand<boolean> {
       orderId: string;
