@@ -218,8 +218,9 @@ export class JobServerEngine implements JobServer {
    * entry its stop removes, writes none anew.
    */
   private async refreshRegistration(): Promise<void> {
-    if (await this.deps.servers.refresh(this.announcement())) return;
-    if (!this.stopping) await this.deps.servers.announce(this.announcement());
+    const announcement = this.announcement();
+    if (await this.deps.servers.refresh(announcement)) return;
+    if (!this.stopping) await this.deps.servers.announce(announcement);
   }
 
   private announcement(): ServerAnnouncement {

@@ -1,14 +1,5 @@
-import type {
-  ChangeStreamOptions,
-  ClientSession,
-  Collection,
-  Db,
-  Document,
-  Filter,
-  ResumeToken,
-  UpdateFilter,
-} from 'mongodb';
-import { InvalidOptionsError, UniqueKeyConflictError } from '../../errors';
+import type { ClientSession, Collection, Db, Document, Filter, UpdateFilter } from 'mongodb';
+import { UniqueKeyConflictError } from '../../errors';
 import {
   CLAIMABLE_STATES,
   FINISHED_STATES,
@@ -35,12 +26,12 @@ import { EXPIRED_LEASE_FILTER, serverTimePlus } from './lease-time';
 import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
 import {
-  guard,
-  inTransactionError,
-  isDuplicateKey,
-  isTransientMongoError,
-  storageError,
-} from './mongo-errors';
+  checkSessionOwner,
+  insertInTransaction,
+  insertManyInTransaction,
+} from './in-transaction-writes';
+import { watchForNewWork } from './new-work-watch';
+import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 
 export { isDuplicateKey } from './mongo-errors';
 
@@ -78,54 +69,18 @@ export class MongoJobStore implements JobStore {
     await guard('create the job indexes', () => this.jobs.createIndexes([...JOB_INDEXES]));
   }
 
-  async watchForNewWork(
+  watchForNewWork(
     queues: readonly string[],
     onWork: (jobId: string) => void,
     onError: (error: unknown) => void,
     options: { readonly resumeAfter?: unknown } = {},
   ): Promise<WorkWatch | null> {
-    // Change streams need a replica set or a sharded cluster; a standalone refuses them.
-    const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
-    if (!hello.setName && hello.msg !== 'isdbgrid') return null;
-    // The driver opens the stream later, on its first read: starting at the time of the
-    // hello, it still sees a job inserted meanwhile.
-    const start: ChangeStreamOptions =
-      options.resumeAfter !== undefined
-        ? { resumeAfter: options.resumeAfter as ResumeToken }
-        : hello.operationTime?._bsontype === 'Timestamp'
-          ? { startAtOperationTime: hello.operationTime }
-          : {};
-    const stream = this.jobs.watch(
-      [
-        {
-          $match: {
-            $or: [
-              {
-                operationType: 'insert',
-                'fullDocument.state': 'enqueued',
-                'fullDocument.queue': { $in: [...queues] },
-              },
-              { operationType: 'update', 'updateDescription.updatedFields.state': 'enqueued' },
-            ],
-          },
-        },
-        { $project: { _id: 1, documentKey: 1 } },
-      ],
-      { fullDocument: 'default', ...start },
-    );
-    stream.on('change', (change: Document) => onWork(String(change.documentKey?._id)));
-    stream.on('error', (error) => onError(storageError('watch for new work', error)));
-    return {
-      close: () => guard('close the change stream', () => stream.close()),
-      get resumeToken() {
-        return stream.resumeToken ?? undefined;
-      },
-    };
+    return watchForNewWork(this.db, this.jobs, queues, onWork, onError, options);
   }
 
   async insert(record: JobRecord, session?: ClientSession): Promise<string> {
-    if (session?.inTransaction()) return this.insertInTransaction(record, session);
-    if (session) this.checkSession(session);
+    if (session) checkSessionOwner(this.db.client, session);
+    if (session?.inTransaction()) return insertInTransaction(this.jobs, record, session);
     const key = record.activeUniqueKey;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -145,57 +100,12 @@ export class MongoJobStore implements JobStore {
     }
   }
 
-  /**
-   * Inserts a job in the caller's transaction. A duplicate key would abort the transaction,
-   * so the holder of its `uniqueKey` is looked for first (a holder committed since the
-   * transaction's snapshot makes the insert a write conflict, which the caller's
-   * `withTransaction` retries, and the retry finds it). Errors stay the driver's.
-   */
-  private async insertInTransaction(record: JobRecord, session: ClientSession): Promise<string> {
-    this.checkSession(session);
-    const key = record.activeUniqueKey;
-    try {
-      if (key !== undefined) {
-        const holder = await this.jobs.findOne(
-          { activeUniqueKey: key },
-          { projection: { _id: 1 }, session },
-        );
-        if (holder) return holder._id;
-      }
-      await this.jobs.insertOne(record, { session });
-      return record._id;
-    } catch (error) {
-      throw inTransactionError(error);
-    }
-  }
-
   async insertMany(records: readonly JobRecord[], session?: ClientSession): Promise<void> {
-    if (session) this.checkSession(session);
-    if (session?.inTransaction()) {
-      try {
-        await this.jobs.insertMany([...records], { ordered: true, session });
-      } catch (error) {
-        throw inTransactionError(error);
-      }
-      return;
-    }
+    if (session) checkSessionOwner(this.db.client, session);
+    if (session?.inTransaction()) return insertManyInTransaction(this.jobs, records, session);
     await guard('insert the jobs', () =>
       this.jobs.insertMany([...records], { ordered: true, session }),
     );
-  }
-
-  /**
-   * A session of another client would write through a connection Docket does not use.
-   * @throws InvalidOptionsError for a session of another `MongoClient`.
-   */
-  private checkSession(session: ClientSession): void {
-    const owner: unknown = (session as unknown as { client?: unknown }).client;
-    if (owner !== undefined && owner !== this.db.client) {
-      throw new InvalidOptionsError(
-        'session belongs to another MongoClient: start it from the client Docket uses',
-        { option: 'session' },
-      );
-    }
   }
 
   async insertUnlessExists(record: JobRecord): Promise<boolean> {

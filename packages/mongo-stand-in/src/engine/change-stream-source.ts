@@ -126,8 +126,7 @@ export class ChangeStreamSource implements CursorSource {
   }
 
   private queue(document: Document, point: ResumePoint): void {
-    const results =
-      this.stages.length === 0 ? [document] : runPipeline([document], [...this.stages]);
+    const results = this.stages.length === 0 ? [document] : runPipeline([document], this.stages);
     for (const result of results) {
       if (!identicalValues(result._id, document._id)) throw resumeTokenModified();
       this.pending.push({ document: result, point });

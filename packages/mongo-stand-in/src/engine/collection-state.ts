@@ -107,16 +107,21 @@ export class CollectionState {
    */
   movedTo(dbName: string, name: string, options: Readonly<Document>, uuid: UUID): CollectionState {
     const moved = new CollectionState(dbName, name, options, uuid, this.onWrite, this.beforeChange);
-    for (const [idKey, document] of this.documents) {
-      const seq = this.sequenceOf(idKey);
-      moved.documents.set(idKey, document);
-      moved.sequence.set(idKey, seq);
-      moved.naturalOrder?.insert({ seq, idKey });
-    }
-    moved.nextSequence = this.nextSequence;
-    moved.dataBytes = this.dataBytes;
+    this.copyDocumentsInto(moved);
     for (const [indexName, index] of this.indexes) moved.indexes.set(indexName, index);
     return moved;
+  }
+
+  /** Puts this collection's documents, in their natural order and positions, into `target`. */
+  private copyDocumentsInto(target: CollectionState): void {
+    for (const [idKey, document] of this.documents) {
+      const seq = this.sequenceOf(idKey);
+      target.documents.set(idKey, document);
+      target.sequence.set(idKey, seq);
+      target.naturalOrder?.insert({ seq, idKey });
+    }
+    target.nextSequence = this.nextSequence;
+    target.dataBytes = this.dataBytes;
   }
 
   /**
@@ -134,14 +139,7 @@ export class CollectionState {
       beforeChange,
     );
     copy.limits = this.limits;
-    for (const [idKey, document] of this.documents) {
-      const seq = this.sequenceOf(idKey);
-      copy.documents.set(idKey, document);
-      copy.sequence.set(idKey, seq);
-      copy.naturalOrder?.insert({ seq, idKey });
-    }
-    copy.nextSequence = this.nextSequence;
-    copy.dataBytes = this.dataBytes;
+    this.copyDocumentsInto(copy);
     for (const [indexName, index] of this.indexes) {
       const rebuilt = new SecondaryIndex(index.spec);
       for (const [idKey, document] of this.documents) {

@@ -15,7 +15,7 @@ type Document = Record<string, unknown>;
  */
 export function runPipeline(
   documents: Document[],
-  pipeline: Document[],
+  pipeline: readonly Document[],
   resolveCollection?: CollectionResolver,
 ): Document[] {
   const resolveEscaped: CollectionResolver | undefined =

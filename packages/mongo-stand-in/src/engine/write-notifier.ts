@@ -79,12 +79,17 @@ export class WriteNotifier {
   notify(event: WriteEvent): void {
     const set = this.listeners.get(event.ns);
     if (!set && this.everywhere.size === 0) return;
-    for (const listener of [...this.everywhere, ...(set ?? [])]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.report(error);
-      }
+    // Copied only when a namespace has listeners: one may unsubscribe while hearing it. The
+    // replica-set mode's change log hears every write, and takes no copy.
+    for (const listener of this.everywhere) this.tell(listener, event);
+    if (set) for (const listener of [...set]) this.tell(listener, event);
+  }
+
+  private tell(listener: WriteListener, event: WriteEvent): void {
+    try {
+      listener(event);
+    } catch (error) {
+      this.report(error);
     }
   }
 
