@@ -62,7 +62,8 @@ export class CommandRouter {
     try {
       // mongod registers a command's session before running it (a fake store may have none).
       const sessions = (context.store as Partial<StandInStore>).sessions;
-      sessions?.touch(command.lsid, context.sessionKey);
+      const sessionKey = context.sessionKey ?? sessions?.keyOf(command.lsid);
+      sessions?.touch(command.lsid, sessionKey);
       const handler = this.handlers.get(name);
       if (handler === undefined && !TRANSACTION_COMMANDS.has(name)) {
         throw new CommandFailure(
@@ -97,7 +98,7 @@ export class CommandRouter {
         reply = runTransactionCommand(name, command, context.store, run);
         if (concernError && reply.ok === 1) reply = { ...reply, writeConcernError: concernError };
       } else if (member && sessions && isRetryableWrite(command)) {
-        reply = runRetryableWrite(name, command, sessions, run);
+        reply = runRetryableWrite(name, command, sessions, sessionKey, run);
       } else if (snapshotTime && member) {
         const view = context.store.readSnapshots.viewAt(snapshotTime, member.latestWrite);
         reply = view ? context.store.withinTransaction(view, run) : run();

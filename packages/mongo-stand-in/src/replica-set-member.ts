@@ -1,4 +1,4 @@
-import { Binary, Long, ObjectId, Timestamp, type Document } from 'bson';
+import { Long, ObjectId, Timestamp, type Document } from 'bson';
 
 /*
  * In replica-set mode the stand-in answers as the primary of a one-member replica set, so
@@ -10,11 +10,6 @@ import { Binary, Long, ObjectId, Timestamp, type Document } from 'bson';
 /** An election id as mongod makes one: a fixed high part, then the term. */
 const electionIdOf = (term: number): ObjectId =>
   new ObjectId(`7fffffff${term.toString(16).padStart(16, '0')}`);
-/** `$clusterTime.signature` of a deployment without keys (no authentication). */
-const UNSIGNED = Object.freeze({
-  hash: new Binary(Buffer.alloc(20), 0),
-  keyId: Long.fromNumber(0),
-});
 
 /**
  * The cluster's logical clock as one member keeps it: a Timestamp (seconds, increment) that
@@ -22,7 +17,8 @@ const UNSIGNED = Object.freeze({
  */
 export class ClusterClock {
   private last = new Timestamp({ t: 0, i: 0 });
-  private lastWriteAt = new Date(0);
+  private lastWriteAtMs = 0;
+  private gossiped: Document | undefined;
 
   constructor(private readonly now: () => number = Date.now) {
     this.tick();
@@ -33,26 +29,38 @@ export class ClusterClock {
     return this.last;
   }
 
+  /** Wall time of the latest write, in epoch milliseconds. */
+  get lastWriteMs(): number {
+    return this.lastWriteAtMs;
+  }
+
   /** Wall time of the latest write (`lastWrite.lastWriteDate`). */
   get lastWriteDate(): Date {
-    return this.lastWriteAt;
+    return new Date(this.lastWriteAtMs);
   }
 
   /** Advances the clock for a write and returns the write's operation time. */
   tick(): Timestamp {
-    const seconds = Math.floor(this.now() / 1000);
+    const now = this.now();
+    const seconds = Math.floor(now / 1000);
     const previous = this.last;
     this.last =
       seconds > previous.high
         ? new Timestamp({ t: seconds, i: 1 })
         : new Timestamp({ t: previous.high, i: previous.low + 1 });
-    this.lastWriteAt = new Date(this.now());
+    this.lastWriteAtMs = now;
+    this.gossiped = undefined;
     return this.last;
   }
 
-  /** The `$clusterTime` document replies gossip. */
+  /**
+   * The `$clusterTime` document replies gossip, one per tick (replies between two writes
+   * share it). It has no `signature`: the stand-in has no keys to sign with. mongod without
+   * authentication sends a zeroed one, which drivers decode and echo on every command
+   * without checking it; leaving it out spares both sides that work.
+   */
   gossip(): Document {
-    return { clusterTime: this.last, signature: UNSIGNED };
+    return (this.gossiped ??= Object.freeze({ clusterTime: this.last }));
   }
 }
 

@@ -46,6 +46,7 @@ export function isRetryableWrite(command: Document): boolean {
 
 /**
  * Runs a retryable write once per `(lsid, txnNumber)`: a retry gets the first reply back.
+ * `key` is the session's key (see session-key.ts), undefined when `lsid` names no session.
  * @throws CommandFailure 50768 for a command that cannot be retried, 72 for a multi-document
  *   update or delete, 225 TransactionTooOld for a `txnNumber` below the session's latest.
  */
@@ -53,6 +54,7 @@ export function runRetryableWrite(
   name: string,
   command: Document,
   sessions: LocalSessionCache,
+  key: string | undefined,
   run: () => Document,
 ): Document {
   if (!RETRYABLE_COMMANDS.has(name)) {
@@ -64,7 +66,6 @@ export function runRetryableWrite(
   }
   refuseMultiWrites(name, command);
   const txnNumber = txnNumberOf(command.txnNumber);
-  const key = sessions.keyOf(command.lsid);
   if (key === undefined) {
     throw new CommandFailure(
       ErrorCodes.InvalidOptions,

@@ -69,7 +69,7 @@ class RecordedChange implements ChangeEvent {
     change: ChangeInput,
     readonly sequence: number,
     clusterTime: Timestamp,
-    wallTime: Date,
+    wallMs: number,
   ) {
     this.operationType = change.operationType;
     this.ns = change.ns;
@@ -86,7 +86,7 @@ class RecordedChange implements ChangeEvent {
       : undefined;
     this.seconds = clusterTime.high;
     this.increment = clusterTime.low;
-    this.wallMs = wallTime.getTime();
+    this.wallMs = wallMs;
   }
 
   get documentKey(): { readonly _id: unknown } | undefined {
@@ -152,7 +152,7 @@ export class ChangeLog {
       change,
       this.nextSequence++,
       this.clock.tick(),
-      this.clock.lastWriteDate,
+      this.clock.lastWriteMs,
     );
     const size = approximateSize(change);
     this.events.push(event);

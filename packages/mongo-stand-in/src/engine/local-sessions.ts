@@ -29,7 +29,8 @@ export interface RetryableWriteRecord {
 
 interface SessionRecord {
   readonly id: Binary;
-  lastUse: Date;
+  /** When it was last used, in epoch milliseconds (a Date only when listed). */
+  lastUseMs: number;
   retryableWrite?: RetryableWriteRecord;
   transaction?: Transaction;
 }
@@ -55,7 +56,7 @@ export class LocalSessionCache {
     if (key === undefined) return;
     const record = this.sessions.get(key);
     if (record) {
-      record.lastUse = new Date(this.now());
+      record.lastUseMs = this.now();
       return;
     }
     if (this.sessions.size >= this.maxSessions) {
@@ -66,7 +67,7 @@ export class LocalSessionCache {
       );
     }
     const id = sessionIdOf(lsid);
-    if (id !== undefined) this.sessions.set(key, { id, lastUse: new Date(this.now()) });
+    if (id !== undefined) this.sessions.set(key, { id, lastUseMs: this.now() });
   }
 
   /** The key of the session `lsid` names (its id as hex), or undefined. */
@@ -131,7 +132,7 @@ export class LocalSessionCache {
   expire(timeoutMs: number): void {
     const now = this.now();
     for (const [key, record] of this.sessions) {
-      if (now - record.lastUse.getTime() < timeoutMs) continue;
+      if (now - record.lastUseMs < timeoutMs) continue;
       record.transaction?.abort();
       this.sessions.delete(key);
     }
@@ -149,7 +150,7 @@ export class LocalSessionCache {
     }
     return [...this.sessions.values()].map((record) => ({
       _id: { id: record.id, uid: new Binary(NO_AUTH_DIGEST, 0) },
-      lastUse: record.lastUse,
+      lastUse: new Date(record.lastUseMs),
     }));
   }
 }

@@ -72,6 +72,8 @@ describe('replica-set mode', () => {
     const second = await db.command({ insert: 'clock', documents: [{ n: 2 }] });
     expect(first.$clusterTime.clusterTime).toEqual(first.operationTime);
     expect(second.operationTime.greaterThan(first.operationTime)).toBe(true);
+    // Unsigned: the stand-in has no keys (mongod without authentication sends a zeroed hash).
+    expect(second.$clusterTime).toEqual({ clusterTime: second.operationTime });
     const read = await db.command({ find: 'clock' });
     expect(read.operationTime).toEqual(second.operationTime);
     const failed = await db.command({ find: 1 }).catch((error: Document) => error);
