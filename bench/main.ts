@@ -21,6 +21,7 @@ import {
 } from './lib/results';
 import { chooseScale } from './lib/scale';
 import { SCENARIOS } from './lib/args';
+import type { ProbeReply } from './workers/protocol';
 import { runBacklog } from './scenarios/backlog';
 import { runDrain } from './scenarios/drain';
 import { runEnqueue } from './scenarios/enqueue';
@@ -127,71 +128,51 @@ async function describeServer(
   const build = await admin.db('admin').command({ buildInfo: 1 });
   const concurrency = 8;
   const [prober] = pool.take('docket', 1);
-  const probe = (uri: string) =>
-    prober.probe({
-      uri,
-      dbName: `bench_probe_${process.pid}`,
-      durationMs: 2_000,
-      concurrency,
-      docs,
-    });
+  const dbName = `bench_probe_${process.pid}`;
   const topology = typeof hello.setName === 'string' ? 'replica set' : 'standalone';
-  if (mongo.kind !== 'stand-in') {
-    return {
-      kind: mongo.kind,
-      reason: mongo.reason,
-      version: String(build.version ?? 'unknown'),
-      topology,
-      ceiling: { ...(await probe(mongo.uri)), docs, concurrency },
-    };
-  }
-  // The stand-in's two modes, each a fresh stand-in of this process, are probed in turn
-  // (the order alternating by round) and the medians reported: single probes on this
-  // machine drift by 10-20% from one to the next.
-  const rounds = docs >= 1_000 ? 3 : 1;
-  const standalone: ProbedCeiling[] = [];
-  const replicaSet: ProbedCeiling[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? ['standalone', 'replicaSet'] : ['replicaSet', 'standalone'];
-    for (const mode of order) {
-      if (mode === 'standalone') standalone.push(await probeStandIn({}, probe));
-      else replicaSet.push(await probeStandIn({ replicaSet: 'bench' }, probe));
-    }
-  }
-  const modes = { standalone: medianCeiling(standalone), replicaSet: medianCeiling(replicaSet) };
-  const [own, other] =
-    topology === 'standalone'
-      ? [modes.standalone, { replicaSet: modes.replicaSet }]
-      : [modes.replicaSet, { standalone: modes.standalone }];
-  return {
+  const described = {
     kind: mongo.kind,
     reason: mongo.reason,
     version: String(build.version ?? 'unknown'),
     topology,
-    ceiling: { ...own, docs, concurrency, ...other },
-  };
-}
-
-/** The median of each figure of some probes. */
-function medianCeiling(probes: readonly ProbedCeiling[]): ProbedCeiling {
-  const median = (values: number[]) => values.sort((a, b) => a - b)[(values.length - 1) >> 1];
-  return {
-    claimPerSec: median(probes.map((probe) => probe.claimPerSec)),
-    pointPerSec: median(probes.map((probe) => probe.pointPerSec)),
-  };
-}
-
-/** The ceiling of a fresh stand-in in this process, in the mode `options` say. */
-async function probeStandIn(
-  options: { replicaSet?: string },
-  probe: (uri: string) => Promise<ProbedCeiling>,
-): Promise<ProbedCeiling> {
-  const standIn = await startStandIn(options);
-  try {
-    return await probe(standIn.uri);
-  } finally {
-    await standIn.stop();
+  } as const;
+  if (mongo.kind !== 'stand-in') {
+    const { ceilings } = await prober.probe({
+      uris: [mongo.uri],
+      dbName,
+      windowMs: 1_000,
+      rounds: 3,
+      concurrency,
+      docs,
+    });
+    return { ...described, ceiling: { ...ceilings[0], docs, concurrency } };
   }
+  // The stand-in's two modes, each a fresh stand-in of this process, measured side by side
+  // in interleaved windows (see ceiling-probe.ts): probed one after the other, the figures
+  // of one mode drift by 10-20% between probes on this machine, more than what is compared.
+  const standaloneStandIn = await startStandIn({});
+  const replicaSetStandIn = await startStandIn({ replicaSet: 'bench' });
+  let reply: ProbeReply;
+  try {
+    reply = await prober.probe({
+      uris: [standaloneStandIn.uri, replicaSetStandIn.uri],
+      dbName,
+      windowMs: 500,
+      rounds: docs >= 1_000 ? 25 : 1,
+      concurrency,
+      docs,
+    });
+  } finally {
+    await standaloneStandIn.stop();
+    await replicaSetStandIn.stop();
+  }
+  const [standalone, replicaSet] = reply.ceilings;
+  const [own, other] =
+    topology === 'standalone' ? [standalone, { replicaSet }] : [replicaSet, { standalone }];
+  return {
+    ...described,
+    ceiling: { ...own, docs, concurrency, ...other, replicaSetClaimRatio: reply.claimRatios[1] },
+  };
 }
 
 /** `ceiling N claim-shaped / N point findOneAndUpdate/s`, and the stand-in's two modes. */
@@ -201,7 +182,7 @@ function ceilingLine(server: ServerInfo): string {
     `${ceiling.claimPerSec.toFixed(0)} claim-shaped / ${ceiling.pointPerSec.toFixed(0)} point findOneAndUpdate/s`;
   const modes = ceilingsByMode(server);
   if (!modes) return `ceiling ${pair({ claimPerSec, pointPerSec })}`;
-  const ratio = (100 * modes.replicaSet.claimPerSec) / modes.standalone.claimPerSec;
+  const ratio = 100 * modes.claimRatio;
   return (
     `ceiling ${pair(modes.standalone)} in standalone mode, ${pair(modes.replicaSet)} in ` +
     `replica-set mode (${ratio.toFixed(0)}% of standalone, claim-shaped)`

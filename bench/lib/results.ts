@@ -24,6 +24,11 @@ export interface ServerInfo {
      */
     readonly replicaSet?: ProbedCeiling;
     readonly standalone?: ProbedCeiling;
+    /**
+     * With both modes: the replica-set mode's claim-shaped rate over the standalone mode's,
+     * the median of the ratios of windows measured side by side (see ceiling-probe.ts).
+     */
+    readonly replicaSetClaimRatio?: number;
   };
 }
 
@@ -33,19 +38,30 @@ export interface ProbedCeiling {
   readonly pointPerSec: number;
 }
 
+/** The stand-in's ceilings in both modes, and the replica-set mode's claim-shaped share. */
+export interface CeilingsByMode {
+  readonly standalone: ProbedCeiling;
+  readonly replicaSet: ProbedCeiling;
+  /** Replica-set claim-shaped rate over standalone (paired windows; older runs: of medians). */
+  readonly claimRatio: number;
+}
+
 /**
  * The stand-in's ceilings in both modes, when a run probed both: what its replica-set mode
  * costs against its standalone mode.
  */
-export function ceilingsByMode(
-  server: ServerInfo,
-): { readonly standalone: ProbedCeiling; readonly replicaSet: ProbedCeiling } | undefined {
+export function ceilingsByMode(server: ServerInfo): CeilingsByMode | undefined {
   const { ceiling } = server;
+  const withRatio = (standalone: ProbedCeiling, replicaSet: ProbedCeiling): CeilingsByMode => ({
+    standalone,
+    replicaSet,
+    claimRatio: ceiling.replicaSetClaimRatio ?? replicaSet.claimPerSec / standalone.claimPerSec,
+  });
   if (server.topology === 'standalone' && ceiling.replicaSet) {
-    return { standalone: ceiling, replicaSet: ceiling.replicaSet };
+    return withRatio(ceiling, ceiling.replicaSet);
   }
   if (server.topology === 'replica set' && ceiling.standalone) {
-    return { standalone: ceiling.standalone, replicaSet: ceiling };
+    return withRatio(ceiling.standalone, ceiling);
   }
   return undefined;
 }

@@ -63,11 +63,15 @@ export interface PreloadArgs {
   readonly dueInMs: number;
 }
 
-/** The stand-in ceiling probe. */
+/** The ceiling probe (see ceiling-probe.ts). */
 export interface ProbeArgs {
-  readonly uri: string;
+  /** The servers to measure, their windows interleaved; the first is the reference. */
+  readonly uris: readonly string[];
   readonly dbName: string;
-  readonly durationMs: number;
+  /** How long each measured window lasts. */
+  readonly windowMs: number;
+  /** Measured windows per server and shape. */
+  readonly rounds: number;
   readonly concurrency: number;
   readonly docs: number;
 }
@@ -129,8 +133,10 @@ export interface CollectReply {
 
 /** Answer to `probe`. */
 export interface ProbeReply {
-  readonly claimPerSec: number;
-  readonly pointPerSec: number;
+  /** Per server, in the order of `uris`: the median of its windows, per shape. */
+  readonly ceilings: ReadonlyArray<{ readonly claimPerSec: number; readonly pointPerSec: number }>;
+  /** Per server: its claim-shaped rate over the first server's, the median over rounds. */
+  readonly claimRatios: readonly number[];
 }
 
 /** A reply on the IPC channel. */
