@@ -44,7 +44,7 @@ function resolveGivenContinuationOptions(
   if (options === undefined)
     return { ...resolveEnqueueOptions(undefined), onParentFailure: 'cancel' };
   checkPlainObject('options', options);
-  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'onParentFailure']);
+  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'session', 'onParentFailure']);
   const { onParentFailure, ...enqueue } = options;
   return Object.freeze({
     ...resolveEnqueueOptions(enqueue),

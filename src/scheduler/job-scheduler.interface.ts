@@ -48,7 +48,7 @@ export interface EnqueueOptions {
 }
 
 /** Options of {@link IJobScheduler.continueWith}. */
-export interface ContinuationOptions extends Omit<EnqueueOptions, 'session'> {
+export interface ContinuationOptions extends EnqueueOptions {
   /**
    * What happens to the continuation when its parent fails for good or is deleted:
    * `cancel` deletes it (and its own continuations), `run` enqueues it anyway.
@@ -109,6 +109,8 @@ export interface IJobScheduler {
    * Stores `job` as a continuation of `parentId`: it waits (state `awaiting`) and is enqueued
    * when the parent succeeds; `options.onParentFailure` decides what a failed or deleted parent
    * means. A parent that already finished is handled at once. Resolves with the job's id.
+   * With `options.session` in a transaction, the continuation (and the mark on its parent)
+   * is written in that transaction, as {@link EnqueueOptions.session} says for enqueue.
    * @throws JobNotFoundError when the parent does not exist (nothing is written).
    * @throws InvalidOptionsError when `parentId` is not a non-empty string.
    * Throws as {@link enqueue} does for the job and options.

@@ -102,11 +102,12 @@ export class JobScheduler implements IJobScheduler {
       state: 'awaiting',
       parent: { id: parentId, policy: resolved.onParentFailure },
     });
-    const added = await this.store.addContinuation({ ...record, parentId });
+    const added = await this.store.addContinuation({ ...record, parentId }, sessionOf(resolved));
     if (!added) throw new JobNotFoundError(parentId);
     // A parent that finished before (or while) the continuation was added is resolved here;
     // its worker may resolve it too: both writes are conditional, so the child runs once.
-    if (FINISHED_STATES.includes(added.parentState)) {
+    // In the caller's transaction the store wrote it released already.
+    if (FINISHED_STATES.includes(added.parentState) && !resolved.session?.inTransaction()) {
       await releaseContinuations(this.store, this.events, parentId, added.parentState, now);
     }
     return added.jobId;

@@ -189,10 +189,13 @@ export interface JobStore {
    * Inserts a continuation (state `awaiting`) and marks its parent; returns the job id (an
    * existing one when its uniqueKey is held, as in {@link insert}) and the parent's state after
    * marking (a finished parent means the caller must resolve at once), or null when the parent
-   * does not exist (then nothing is inserted).
+   * does not exist (then nothing is inserted). With a `session` in a transaction, everything
+   * is written in it, and a continuation of a finished parent is written already released
+   * (the caller must not release it).
    */
   addContinuation(
     record: JobRecord & { parentId: string },
+    session?: ClientSession,
   ): Promise<{ readonly jobId: string; readonly parentState: JobState } | null>;
   /**
    * Releases the continuations of a finished parent: enqueued when it succeeded (or when their

@@ -1,9 +1,10 @@
-import type { Collection } from 'mongodb';
+import type { ClientSession, Collection } from 'mongodb';
 import { FINISHED_STATES, type JobRecord, type JobState } from '../job-record';
 import type { ReleasedContinuation } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
-import { guard } from './mongo-errors';
+import { insertInTransaction } from './in-transaction-writes';
+import { guard, inTransactionError } from './mongo-errors';
 
 /** How deep a cancellation cascades down a chain of continuations in one call. */
 const MAX_CHAIN_DEPTH = 100;
@@ -41,6 +42,53 @@ export class MongoContinuations {
     return parent?.state ?? null;
   }
 
+  /**
+   * Adds a continuation in the caller's transaction. An unfinished parent is marked in the
+   * same transaction, so a worker finishing it meanwhile conflicts with the transaction:
+   * either the transaction commits first and the worker, finishing after, releases the
+   * continuation, or the caller's `withTransaction` retries and finds the parent finished.
+   * A continuation of a finished parent is written already released (enqueued, or deleted
+   * under `cancel`), as its parent's release would have left it: nothing else will release
+   * it, and nothing can outside the transaction before it commits.
+   * @returns the job id and the parent's state, or null when the parent does not exist.
+   */
+  async addInTransaction(
+    record: JobRecord & { parentId: string },
+    session: ClientSession,
+  ): Promise<{ jobId: string; parentState: JobState } | null> {
+    try {
+      const unfinished = await this.jobs.findOneAndUpdate(
+        { _id: record.parentId, state: { $nin: [...FINISHED_STATES] } },
+        { $set: { hasContinuations: true }, $unset: { continuationsResolved: '' } },
+        { session, returnDocument: 'after', projection: { _id: 1, state: 1 } },
+      );
+      if (unfinished) {
+        const jobId = await insertInTransaction(this.jobs, record, session);
+        return { jobId, parentState: unfinished.state };
+      }
+      const parent = await this.jobs.findOne(
+        { _id: record.parentId },
+        { session, projection: { _id: 1, state: 1 } },
+      );
+      if (!parent) return null;
+      const release = this.releaseOf(record, record.parentId, parent.state, record.dueAt);
+      const released: JobRecord = {
+        ...record,
+        state: release.state,
+        ...release.set,
+        history: [
+          ...record.history,
+          { state: release.state, at: record.dueAt, reason: release.reason },
+        ],
+      };
+      if (release.state === 'deleted') delete released.activeUniqueKey;
+      const jobId = await insertInTransaction(this.jobs, released, session);
+      return { jobId, parentState: parent.state };
+    } catch (error) {
+      throw inTransactionError(error);
+    }
+  }
+
   async resolve(
     parentId: string,
     parentState: JobState,
@@ -57,16 +105,16 @@ export class MongoContinuations {
         .toArray(),
     );
     const run = children.filter(
-      (child) => parentState === 'succeeded' || child.continuationPolicy === 'run',
+      (child) => this.releaseOf(child, parentId, parentState, now).state === 'enqueued',
     );
     const cancel = children.filter((child) => !run.includes(child));
     const released: ReleasedContinuation[] = [];
     if (run.length > 0) {
-      await this.release(run, 'enqueued', `parent ${parentId} ${parentState}`, now);
+      await this.release(run, this.releaseOf(run[0], parentId, parentState, now), now);
       released.push(...run.map((child) => describe(child, 'enqueued')));
     }
     if (cancel.length > 0) {
-      await this.release(cancel, 'deleted', `cancelled: parent ${parentId} ${parentState}`, now);
+      await this.release(cancel, this.releaseOf(cancel[0], parentId, parentState, now), now);
       released.push(...cancel.map((child) => describe(child, 'deleted')));
       for (const child of cancel.filter((c) => c.hasContinuations)) {
         released.push(...(await this.resolve(child._id, 'deleted', now, depth + 1)));
@@ -97,27 +145,51 @@ export class MongoContinuations {
     );
   }
 
-  private async release(
-    children: readonly Child[],
-    state: 'enqueued' | 'deleted',
-    reason: string,
+  /**
+   * What a continuation becomes when its parent finished in `parentState`: enqueued when the
+   * parent succeeded or its policy is `run`, deleted otherwise; with the fields that sets and
+   * the reason its history gives.
+   */
+  private releaseOf(
+    child: Pick<JobRecord, 'continuationPolicy'>,
+    parentId: string,
+    parentState: JobState,
     now: Date,
-  ): Promise<void> {
-    const set: Partial<JobRecord> =
-      state === 'enqueued'
-        ? { state, dueAt: now }
-        : { state, finishedAt: now, expireAt: new Date(now.getTime() + this.retention.deletedMs) };
+  ): Release {
+    if (parentState === 'succeeded' || child.continuationPolicy === 'run') {
+      return {
+        state: 'enqueued',
+        set: { dueAt: now },
+        reason: `parent ${parentId} ${parentState}`,
+      };
+    }
+    return {
+      state: 'deleted',
+      set: { finishedAt: now, expireAt: new Date(now.getTime() + this.retention.deletedMs) },
+      reason: `cancelled: parent ${parentId} ${parentState}`,
+    };
+  }
+
+  private async release(children: readonly Child[], release: Release, now: Date): Promise<void> {
+    const { state, set, reason } = release;
     await guard('release continuations', () =>
       this.jobs.updateMany(
         { _id: { $in: children.map((child) => child._id) }, state: 'awaiting' },
         {
-          $set: set,
+          $set: { state, ...set },
           ...(state === 'deleted' ? { $unset: { activeUniqueKey: '' } } : {}),
           $push: historyPush({ state, at: now, reason }),
         },
       ),
     );
   }
+}
+
+/** A continuation's release (see `MongoContinuations.releaseOf`). */
+interface Release {
+  readonly state: 'enqueued' | 'deleted';
+  readonly set: Partial<JobRecord>;
+  readonly reason: string;
 }
 
 function describe(child: Child, state: 'enqueued' | 'deleted'): ReleasedContinuation {

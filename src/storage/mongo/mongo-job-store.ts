@@ -324,12 +324,15 @@ export class MongoJobStore implements JobStore {
 
   async addContinuation(
     record: JobRecord & { parentId: string },
+    session?: ClientSession,
   ): Promise<{ jobId: string; parentState: JobState } | null> {
+    if (session) checkSessionOwner(this.db.client, session);
+    if (session?.inTransaction()) return this.continuations.addInTransaction(record, session);
     const parent = await guard('read the parent job', () =>
       this.jobs.findOne({ _id: record.parentId }, { projection: { _id: 1 } }),
     );
     if (!parent) return null;
-    const jobId = await this.insert(record);
+    const jobId = await this.insert(record, session);
     const parentState = await this.continuations.markParent(record.parentId);
     if (parentState === null) {
       // The parent vanished (retention) between the two reads: the child could never run.

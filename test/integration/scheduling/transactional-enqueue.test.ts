@@ -6,11 +6,14 @@
 import { IsString } from 'class-validator';
 import { MongoClient, type ClientSession } from 'mongodb';
 import {
+  EnqueueJobCommand,
   InvalidOptionsError,
   JOB_SCHEDULER,
   Job,
   JobHandler,
+  ScheduleJobCommand,
   TransactionsUnsupportedError,
+  handleJobCommand,
   type Docket,
   type IJob,
   type IJobHandler,
@@ -20,7 +23,7 @@ import {
 import { startEphemeralMongo } from '../../../src/testing';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
-import { nextEvent } from '../../helpers/wait-for';
+import { nextEvent, waitFor } from '../../helpers/wait-for';
 
 @Job('outbox.confirm-order')
 class ConfirmOrderJob implements IJob {
@@ -163,7 +166,7 @@ describe('enqueue in the caller’s transaction (replica set)', () => {
     await expect(jobs().countDocuments({ uniqueKey: 'confirm:order-4' })).resolves.toBe(1);
   });
 
-  it('refuses a session of another client, an ended one, and one for continueWith', async () => {
+  it('refuses a session of another client and an ended one', async () => {
     const other = await new MongoClient(db.uri).connect();
     try {
       const foreign = other.startSession();
@@ -179,14 +182,111 @@ describe('enqueue in the caller’s transaction (replica set)', () => {
     await expect(scheduler.enqueue(confirm('order-5'), { session: ended })).rejects.toThrow(
       /session has ended/,
     );
-    const parent = await scheduler.enqueue(confirm('order-5-parent'));
-    await inSession(async (session) => {
-      await expect(
-        scheduler.continueWith(parent, confirm('order-5'), { session } as never),
-      ).rejects.toBeInstanceOf(InvalidOptionsError);
-    });
     await expect(jobs().countDocuments({ 'payload.orderId': 'order-5' })).resolves.toBe(0);
   });
+
+  it('passes the session of the job commands a saga emits into the transaction', async () => {
+    const ids = await inSession(async (session) => {
+      session.startTransaction();
+      const enqueued = await handleJobCommand(
+        scheduler,
+        new EnqueueJobCommand(confirm('order-11'), { session }),
+      );
+      const scheduled = await handleJobCommand(
+        scheduler,
+        new ScheduleJobCommand(confirm('order-11b'), { delayMs: 60_000 }, { session }),
+      );
+      await session.abortTransaction();
+      return [enqueued, scheduled] as string[];
+    });
+    expect(ids).toHaveLength(2);
+    await expect(jobs().countDocuments({ _id: { $in: ids } })).resolves.toBe(0);
+  });
+
+  it('writes a continuation and its parent’s mark in the transaction: abort leaves neither', async () => {
+    const parent = await scheduler.enqueue(confirm('order-7-parent'));
+    let child = '';
+    await inSession(async (session) => {
+      session.startTransaction();
+      child = await scheduler.continueWith(parent, confirm('order-7'), { session });
+      await session.abortTransaction();
+    });
+    await expect(jobs().countDocuments({ _id: child })).resolves.toBe(0);
+    const stored = await jobs().findOne({ _id: parent });
+    expect(stored?.hasContinuations).toBeUndefined();
+  });
+
+  it('runs a continuation committed with its parent waiting once, after the parent', async () => {
+    const parent = await scheduler.enqueue(confirm('order-8-parent'));
+    const child = await inSession((session) =>
+      session.withTransaction(() =>
+        scheduler.continueWith(parent, confirm('order-8'), { session }),
+      ),
+    );
+    await expect(jobs().findOne({ _id: child })).resolves.toMatchObject({ state: 'awaiting' });
+    const server = await docket.startServer(FAST_SERVER);
+    try {
+      await waitForSucceeded(child);
+      expect(runs.get('order-8-parent')).toBe(1);
+      expect(runs.get('order-8')).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('writes a continuation of a finished parent released: enqueued after success, deleted under cancel', async () => {
+    const succeeded = await scheduler.enqueue(confirm('order-9-parent'));
+    const failed = await scheduler.enqueue(confirm('order-9-failed-parent'));
+    // Failed for good before any server could claim it.
+    await jobs().updateOne({ _id: failed }, { $set: { state: 'failed' } });
+    const server = await docket.startServer(FAST_SERVER);
+    try {
+      await waitForSucceeded(succeeded);
+      const [child, cancelled] = await inSession((session) =>
+        session.withTransaction(async () => [
+          await scheduler.continueWith(succeeded, confirm('order-9'), { session }),
+          await scheduler.continueWith(failed, confirm('order-9-cancelled'), { session }),
+        ]),
+      );
+      await expect(jobs().findOne({ _id: cancelled })).resolves.toMatchObject({
+        state: 'deleted',
+      });
+      // No worker releases it: it was written enqueued, and the change stream announces it.
+      await waitForSucceeded(child);
+      expect(runs.get('order-9')).toBe(1);
+      expect(runs.get('order-9-cancelled')).toBeUndefined();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('retries when the parent finishes after the transaction’s snapshot, and the child runs once', async () => {
+    const parent = await scheduler.enqueue(confirm('order-10-parent'));
+    const server = await docket.startServer(FAST_SERVER);
+    let attempts = 0;
+    try {
+      const child = await inSession((session) =>
+        session.withTransaction(async () => {
+          attempts++;
+          // The first attempt reads (its snapshot), then the parent runs and succeeds.
+          await orders().findOne({ _id: 'none' }, { session });
+          if (attempts === 1) await waitForSucceeded(parent);
+          return scheduler.continueWith(parent, confirm('order-10'), { session });
+        }),
+      );
+      expect(attempts).toBe(2);
+      await waitForSucceeded(child);
+      expect(runs.get('order-10')).toBe(1);
+      await expect(jobs().countDocuments({ 'payload.orderId': 'order-10' })).resolves.toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  /** Resolves once the job has succeeded (at once when it already has). */
+  async function waitForSucceeded(jobId: string): Promise<void> {
+    await waitFor(async () => (await jobs().findOne({ _id: jobId }))?.state === 'succeeded');
+  }
 });
 
 describe('enqueue in the caller’s transaction (standalone)', () => {
