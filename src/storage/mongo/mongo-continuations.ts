@@ -71,7 +71,8 @@ export class MongoContinuations {
         { session, projection: { _id: 1, state: 1 } },
       );
       if (!parent) return null;
-      const release = this.releaseOf(record, record.parentId, parent.state, record.dueAt);
+      const state = releasedState(record, parent.state);
+      const release = this.releaseOf(state, record.parentId, parent.state, record.dueAt);
       const released: JobRecord = {
         ...record,
         state: release.state,
@@ -104,17 +105,15 @@ export class MongoContinuations {
         )
         .toArray(),
     );
-    const run = children.filter(
-      (child) => this.releaseOf(child, parentId, parentState, now).state === 'enqueued',
-    );
+    const run = children.filter((child) => releasedState(child, parentState) === 'enqueued');
     const cancel = children.filter((child) => !run.includes(child));
     const released: ReleasedContinuation[] = [];
     if (run.length > 0) {
-      await this.release(run, this.releaseOf(run[0], parentId, parentState, now), now);
+      await this.release(run, this.releaseOf('enqueued', parentId, parentState, now), now);
       released.push(...run.map((child) => describe(child, 'enqueued')));
     }
     if (cancel.length > 0) {
-      await this.release(cancel, this.releaseOf(cancel[0], parentId, parentState, now), now);
+      await this.release(cancel, this.releaseOf('deleted', parentId, parentState, now), now);
       released.push(...cancel.map((child) => describe(child, 'deleted')));
       for (const child of cancel.filter((c) => c.hasContinuations)) {
         released.push(...(await this.resolve(child._id, 'deleted', now, depth + 1)));
@@ -145,29 +144,20 @@ export class MongoContinuations {
     );
   }
 
-  /**
-   * What a continuation becomes when its parent finished in `parentState`: enqueued when the
-   * parent succeeded or its policy is `run`, deleted otherwise; with the fields that sets and
-   * the reason its history gives.
-   */
+  /** The fields a release to `state` sets, and the reason its history entry gives. */
   private releaseOf(
-    child: Pick<JobRecord, 'continuationPolicy'>,
+    state: ReleasedState,
     parentId: string,
     parentState: JobState,
     now: Date,
   ): Release {
-    if (parentState === 'succeeded' || child.continuationPolicy === 'run') {
-      return {
-        state: 'enqueued',
-        set: { dueAt: now },
-        reason: `parent ${parentId} ${parentState}`,
-      };
-    }
-    return {
-      state: 'deleted',
-      set: { finishedAt: now, expireAt: new Date(now.getTime() + this.retention.deletedMs) },
-      reason: `cancelled: parent ${parentId} ${parentState}`,
-    };
+    return state === 'enqueued'
+      ? { state, set: { dueAt: now }, reason: `parent ${parentId} ${parentState}` }
+      : {
+          state,
+          set: { finishedAt: now, expireAt: new Date(now.getTime() + this.retention.deletedMs) },
+          reason: `cancelled: parent ${parentId} ${parentState}`,
+        };
   }
 
   private async release(children: readonly Child[], release: Release, now: Date): Promise<void> {
@@ -185,13 +175,26 @@ export class MongoContinuations {
   }
 }
 
+type ReleasedState = 'enqueued' | 'deleted';
+
+/**
+ * What a continuation becomes when its parent finished in `parentState`: enqueued when the
+ * parent succeeded or the continuation's policy is `run`, deleted otherwise.
+ */
+function releasedState(
+  child: Pick<JobRecord, 'continuationPolicy'>,
+  parentState: JobState,
+): ReleasedState {
+  return parentState === 'succeeded' || child.continuationPolicy === 'run' ? 'enqueued' : 'deleted';
+}
+
 /** A continuation's release (see `MongoContinuations.releaseOf`). */
 interface Release {
-  readonly state: 'enqueued' | 'deleted';
+  readonly state: ReleasedState;
   readonly set: Partial<JobRecord>;
   readonly reason: string;
 }
 
-function describe(child: Child, state: 'enqueued' | 'deleted'): ReleasedContinuation {
+function describe(child: Child, state: ReleasedState): ReleasedContinuation {
   return { jobId: child._id, jobType: child.type, queue: child.queue, state };
 }

@@ -79,8 +79,8 @@ export class MongoJobStore implements JobStore {
   }
 
   async insert(record: JobRecord, session?: ClientSession): Promise<string> {
-    if (session) checkSessionOwner(this.db.client, session);
-    if (session?.inTransaction()) return insertInTransaction(this.jobs, record, session);
+    const transaction = this.transactionOf(session);
+    if (transaction) return insertInTransaction(this.jobs, record, transaction);
     const key = record.activeUniqueKey;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -101,8 +101,8 @@ export class MongoJobStore implements JobStore {
   }
 
   async insertMany(records: readonly JobRecord[], session?: ClientSession): Promise<void> {
-    if (session) checkSessionOwner(this.db.client, session);
-    if (session?.inTransaction()) return insertManyInTransaction(this.jobs, records, session);
+    const transaction = this.transactionOf(session);
+    if (transaction) return insertManyInTransaction(this.jobs, records, transaction);
     await guard('insert the jobs', () =>
       this.jobs.insertMany([...records], { ordered: true, session }),
     );
@@ -326,8 +326,8 @@ export class MongoJobStore implements JobStore {
     record: JobRecord & { parentId: string },
     session?: ClientSession,
   ): Promise<{ jobId: string; parentState: JobState } | null> {
-    if (session) checkSessionOwner(this.db.client, session);
-    if (session?.inTransaction()) return this.continuations.addInTransaction(record, session);
+    const transaction = this.transactionOf(session);
+    if (transaction) return this.continuations.addInTransaction(record, transaction);
     const parent = await guard('read the parent job', () =>
       this.jobs.findOne({ _id: record.parentId }, { projection: { _id: 1 } }),
     );
@@ -358,6 +358,16 @@ export class MongoJobStore implements JobStore {
 
   isTransient(error: unknown): boolean {
     return isTransientMongoError(error);
+  }
+
+  /**
+   * The caller's session when it is in a transaction (the writes then go through it).
+   * @throws InvalidOptionsError for a session of another `MongoClient`.
+   */
+  private transactionOf(session: ClientSession | undefined): ClientSession | undefined {
+    if (!session) return undefined;
+    checkSessionOwner(this.db.client, session);
+    return session.inTransaction() ? session : undefined;
   }
 }
 

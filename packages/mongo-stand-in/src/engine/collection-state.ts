@@ -5,16 +5,13 @@ import { canonicalKey } from './canonical-key';
 import { cappedLimitsOf, type CappedLimits } from './capped-limits';
 import { DuplicateKeyError } from './duplicate-key.error';
 import {
-  distinctPartialFilter,
   ID_INDEX_SPEC,
+  identicalIndexExists,
   normaliseIndexSpec,
-  sameIndexOptions,
-  sameKeyPattern,
   type IndexSpec,
 } from './index-spec';
 import { SecondaryIndex, type IndexedKeys } from './secondary-index';
 import { SortedChunkList } from './sorted-chunk-list';
-import { formatValue } from './value-format';
 import { IGNORE_WRITES, type WriteListener } from './write-notifier';
 
 type Document = Record<string, unknown>;
@@ -280,27 +277,7 @@ export class CollectionState {
         'Cannot create TTL index on a capped collection',
       );
     }
-    for (const existing of this.indexSpecs()) {
-      if (existing.name === spec.name) {
-        if (
-          sameKeyPattern(existing, spec) &&
-          (existing.name === '_id_' || sameIndexOptions(existing, spec))
-        ) {
-          return 'exists';
-        }
-        throw new CommandFailure(
-          86,
-          'IndexKeySpecsConflict',
-          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`,
-        );
-      }
-      if (sameKeyPattern(existing, spec) && !distinctPartialFilter(existing, spec)) {
-        const message = sameIndexOptions(existing, spec)
-          ? `Index already exists with a different name: ${existing.name}`
-          : `An equivalent index already exists with the same name but different options. Requested index: ${formatValue(spec)}, existing index: ${formatValue(existing)}`;
-        throw new CommandFailure(85, 'IndexOptionsConflict', message);
-      }
-    }
+    if (identicalIndexExists(this.indexSpecs(), spec)) return 'exists';
     const index = new SecondaryIndex(spec);
     for (const [idKey, document] of this.documents) {
       const indexed = index.indexedKeys(document);

@@ -115,12 +115,12 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
 }
 
 /** True when both specs have the same key pattern (field order and direction, by value). */
-export function sameKeyPattern(a: IndexSpec, b: IndexSpec): boolean {
+function sameKeyPattern(a: IndexSpec, b: IndexSpec): boolean {
   return canonicalKey(a.key) === canonicalKey(b.key);
 }
 
 /** True when both specs have the same identity options (unique, sparse, partial filter...). */
-export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
+function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
   return IDENTITY_OPTIONS.every((option) => {
     const left = a[option];
     const right = b[option];
@@ -131,6 +131,33 @@ export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
 }
 
 /** True when two specs differ only in options that let them coexist on one key pattern. */
-export function distinctPartialFilter(a: IndexSpec, b: IndexSpec): boolean {
+function distinctPartialFilter(a: IndexSpec, b: IndexSpec): boolean {
   return canonicalKey(a.partialFilterExpression) !== canonicalKey(b.partialFilterExpression);
+}
+
+/**
+ * Whether an index identical to `spec` is among `existing` (then creating it is a no-op).
+ * @throws CommandFailure 86 IndexKeySpecsConflict for a name taken by a different spec, 85
+ *   IndexOptionsConflict for the same key pattern and options under another name.
+ */
+export function identicalIndexExists(existing: readonly IndexSpec[], spec: IndexSpec): boolean {
+  for (const other of existing) {
+    if (other.name === spec.name) {
+      if (sameKeyPattern(other, spec) && (other.name === '_id_' || sameIndexOptions(other, spec))) {
+        return true;
+      }
+      throw new CommandFailure(
+        86,
+        'IndexKeySpecsConflict',
+        `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${formatValue(spec)}, existing index: ${formatValue(other)}`,
+      );
+    }
+    if (sameKeyPattern(other, spec) && !distinctPartialFilter(other, spec)) {
+      const message = sameIndexOptions(other, spec)
+        ? `Index already exists with a different name: ${other.name}`
+        : `An equivalent index already exists with the same name but different options. Requested index: ${formatValue(spec)}, existing index: ${formatValue(other)}`;
+      throw new CommandFailure(85, 'IndexOptionsConflict', message);
+    }
+  }
+  return false;
 }
