@@ -5,6 +5,7 @@ import { InvalidOptionsError } from './errors';
 import type { HandlerClass } from './handlers';
 import {
   checkBoolean,
+  checkInteger,
   checkKnownKeys,
   checkPlainObject,
   checkString,
@@ -56,11 +57,23 @@ export interface DocketOptions {
    */
   readonly retention?: RetentionOptions;
   /**
+   * How often `waitForJob` looks for finished jobs where no change stream tells it: on a
+   * standalone server, and while a failed stream is reopened. One query per interval covers
+   * every pending wait of this instance (ms, integer 10..60000).
+   * @defaultValue `1000`
+   */
+  readonly waitPollIntervalMs?: number;
+  /**
    * The clock (tests inject one).
    * @defaultValue the system clock
    */
   readonly clock?: Clock;
 }
+
+/** The defaults of {@link DocketOptions} given as values. */
+export const DOCKET_DEFAULTS = {
+  waitPollIntervalMs: 1_000,
+} as const satisfies Partial<DocketOptions>;
 
 const OPTION_KEYS = [
   'mongo',
@@ -70,6 +83,7 @@ const OPTION_KEYS = [
   'logger',
   'clock',
   'retention',
+  'waitPollIntervalMs',
 ];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;
 
@@ -111,6 +125,9 @@ export function checkDocketOptions(options: DocketOptions): void {
       pattern: PREFIX_PATTERN,
       maxLength: 64,
     });
+  }
+  if (options.waitPollIntervalMs !== undefined) {
+    checkInteger('waitPollIntervalMs', options.waitPollIntervalMs, { min: 10, max: 60_000 });
   }
   if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
     throw new InvalidOptionsError('handlers must be an array of @JobHandler classes', {

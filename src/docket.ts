@@ -8,12 +8,14 @@ import { EventBus } from './events/event-bus';
 import { HandlerRegistry, checkHandlerDependencies, decoratedHandlerClasses } from './handlers';
 import { createDefaultLogger } from './logging/create-logger';
 import { JobScheduler } from './scheduler/job-scheduler';
+import { JobWaits } from './scheduler/job-waits';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
 import { systemClock } from './server/clock';
 import { JobServerEngine } from './server/job-server';
 import type { JobServer } from './server/job-server.interface';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
+import { MongoFinishedJobs } from './storage/mongo/finished-job-watch';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
@@ -27,6 +29,7 @@ import type { Clock } from './server/clock';
 import {
   checkDocketOptions,
   dbNameFromUri,
+  DOCKET_DEFAULTS,
   resolveQueueStateOptions,
   type DocketOptions,
   type QueueStateOptions,
@@ -47,6 +50,8 @@ interface DocketParts {
   readonly slots: MongoSlotStore;
   readonly waiting: MongoWaitingJobTypes;
   readonly recurring: RecurringJobs;
+  /** The pending `waitForJob` calls and the change stream (or poll) they share. */
+  readonly waits: JobWaits;
   readonly registry: HandlerRegistry;
   readonly events: EventBus;
   readonly logger: Logger;
@@ -72,9 +77,14 @@ export class Docket {
   private closed = false;
 
   private constructor(private readonly parts: DocketParts) {
-    this.scheduler = new JobScheduler(parts.store, parts.recurring, parts.events, parts.clock, {
-      checkOpen: (operation) => this.checkOpen(operation),
-    });
+    this.scheduler = new JobScheduler(
+      parts.store,
+      parts.recurring,
+      parts.events,
+      parts.clock,
+      { checkOpen: (operation) => this.checkOpen(operation) },
+      parts.waits,
+    );
     parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
   }
 
@@ -113,6 +123,15 @@ export class Docket {
       const servers = new MongoServerRegistry(db, collectionPrefix);
       const slots = new MongoSlotStore(db, collectionPrefix);
       const waiting = new MongoWaitingJobTypes(db, collectionPrefix);
+      const waits = new JobWaits({
+        source: new MongoFinishedJobs(db, db.collection<JobRecord>(`${collectionPrefix}jobs`)),
+        pollIntervalMs: options.waitPollIntervalMs ?? DOCKET_DEFAULTS.waitPollIntervalMs,
+        report: (error, context) =>
+          events.emit('error', {
+            error: error instanceof Error ? error : new Error(String(error)),
+            context: `waitForJob: ${context}`,
+          }),
+      });
       return new Docket({
         options,
         client,
@@ -125,6 +144,7 @@ export class Docket {
         slots,
         waiting,
         recurring,
+        waits,
         registry,
         events,
         logger,
@@ -301,6 +321,8 @@ export class Docket {
       ),
     );
     this.closed = true;
+    // Waits still pending end before the client closes under their change stream.
+    await this.parts.waits.close().catch((error: unknown) => failures.push(error));
     if (this.parts.ownsClient) {
       await this.parts.client.close().catch((error: unknown) => {
         failures.push(error);

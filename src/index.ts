@@ -27,8 +27,10 @@ export type {
   IJobScheduler,
   EnqueueOptions,
   ContinuationOptions,
+  FinishedJob,
   ScheduleTime,
 } from './scheduler/job-scheduler.interface';
+export type { JobWaitOptions } from './scheduler/job-wait-options';
 
 export { Recurring } from './recurring/recurring.decorator';
 export type { RecurringDeclarationOptions } from './recurring/recurring.decorator';
@@ -63,6 +65,7 @@ export {
   JobNotFoundError,
   JobTimeoutError,
   JobValidationError,
+  JobWaitTimeoutError,
   LeaseLostError,
   NonSerializablePayloadError,
   PayloadTooLargeError,

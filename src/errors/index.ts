@@ -9,6 +9,7 @@ export { MissingPeerDependencyError } from './missing-peer-dependency.error';
 export { JobDeletedError } from './job-deleted.error';
 export { JobNotFoundError } from './job-not-found.error';
 export { JobTimeoutError } from './job-timeout.error';
+export { JobWaitTimeoutError } from './job-wait-timeout.error';
 export { JobValidationError, type ValidationIssue } from './job-validation.error';
 export { LeaseLostError } from './lease-lost.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';

@@ -2,7 +2,8 @@ import type { ClientSession } from 'mongodb';
 import type { InjectionToken } from 'tsyringe';
 import type { IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringOptions } from '../recurring';
-import type { ContinuationPolicy } from '../storage/job-record';
+import type { ContinuationPolicy, JobRecord } from '../storage/job-record';
+import type { JobWaitOptions } from './job-wait-options';
 
 /** Options of {@link IJobScheduler.enqueue} and {@link IJobScheduler.schedule}. */
 export interface EnqueueOptions {
@@ -55,6 +56,16 @@ export interface ContinuationOptions extends EnqueueOptions {
    * @defaultValue `'cancel'`
    */
   onParentFailure?: ContinuationPolicy;
+}
+
+/**
+ * A job that ran to its end, as {@link IJobScheduler.waitForJob} resolves with it: the job as
+ * `Docket.getJob` reads it, `succeeded`, or `failed` for good with its `error`. (A succeeded
+ * job keeps the error of an earlier failed attempt, if it had one.) Results of handlers, when
+ * they exist, will be a field of it.
+ */
+export interface FinishedJob extends JobRecord {
+  state: 'succeeded' | 'failed';
 }
 
 /** When a scheduled job becomes due: at a time, or after a delay from now. */
@@ -151,6 +162,23 @@ export interface IJobScheduler {
   resumeRecurring(id: string): Promise<boolean>;
   /** Lists recurring jobs with their schedule, last run and next run. */
   listRecurring(): Promise<RecurringJobInfo[]>;
+  /**
+   * Waits until a job finishes, whichever process runs it, and resolves with it: succeeded,
+   * or failed for good with its `error` (a failed attempt with retries left is not the end).
+   * A job that finished already resolves at once. All waits of a Docket share one change
+   * stream on a replica set or sharded cluster, or one query per `waitPollIntervalMs` for
+   * all waited jobs on a standalone (and while a failed stream is reopened).
+   *
+   * A job that finished and was requeued before the wait read it is waited for again.
+   * @throws InvalidOptionsError when `jobId` is not a non-empty string, or for invalid options.
+   * @throws JobNotFoundError when there is no such job (or its document is removed meanwhile).
+   * @throws JobDeletedError when the job ends deleted (`delete`, or a cancelled continuation).
+   * @throws JobWaitTimeoutError when `options.timeoutMs` passes first (with the last state seen).
+   * @throws the signal's reason when `options.signal` aborts.
+   * @throws DocketClosedError when the Docket is closed before the job finishes.
+   * @throws StorageError when MongoDB cannot be read when the wait starts.
+   */
+  waitForJob(jobId: string, options?: JobWaitOptions): Promise<FinishedJob>;
 }
 
 /** The container token under which `Docket.create` registers the {@link IJobScheduler}. */

@@ -17,9 +17,12 @@ import {
 import type {
   ContinuationOptions,
   EnqueueOptions,
+  FinishedJob,
   IJobScheduler,
   ScheduleTime,
 } from './job-scheduler.interface';
+import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
+import type { JobWaits } from './job-waits';
 import { releaseContinuations } from './release-continuations';
 
 export { MAX_DOCUMENT_BYTES } from '../jobs';
@@ -42,6 +45,7 @@ export class JobScheduler implements IJobScheduler {
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly lifecycle: SchedulerLifecycle,
+    private readonly waits: JobWaits,
   ) {}
 
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
@@ -178,6 +182,12 @@ export class JobScheduler implements IJobScheduler {
   async listRecurring(): Promise<RecurringJobInfo[]> {
     this.lifecycle.checkOpen('listRecurring');
     return this.recurring.list();
+  }
+
+  async waitForJob(jobId: string, options?: JobWaitOptions): Promise<FinishedJob> {
+    this.lifecycle.checkOpen('waitForJob');
+    checkJobId('jobId', jobId);
+    return this.waits.wait(jobId, resolveJobWaitOptions(options));
   }
 
   /**

@@ -19,5 +19,5 @@ export type { DrainOptions } from './drain';
 export type { DrainSummary } from './drain-summary';
 export type { PendingWork } from './pending-work';
 export { DrainTimeoutError } from './drain-timeout.error';
-export { JobWaitTimeoutError } from './job-wait-timeout.error';
+export { JobWaitTimeoutError } from '../../errors';
 export { TestHarnessClosedError } from './test-harness-closed.error';

@@ -7,8 +7,7 @@ import {
   type JobRecord,
   type JobState,
 } from '../../storage/job-record';
-import { InvalidOptionsError } from '../../errors';
-import { JobWaitTimeoutError } from './job-wait-timeout.error';
+import { InvalidOptionsError, JobWaitTimeoutError } from '../../errors';
 
 /** Options of {@link waitForJob}. */
 export interface WaitForJobOptions {

@@ -4,7 +4,7 @@ import { Outbox } from '../../../samples/order-saga/email.job';
 import { createOrderContainer, ORDER_JOB_HANDLERS } from '../../../samples/order-saga/order-app';
 import { PayOrder, PlaceOrder } from '../../../samples/order-saga/order.commands';
 import type { CommandBus } from '../../../src';
-import { JobWaitTimeoutError } from '../../../src/testing/harness/job-wait-timeout.error';
+import { JobWaitTimeoutError } from '../../../src/errors/job-wait-timeout.error';
 import { createTestHarness, type TestHarness } from '../../../src/testing/harness/test-harness';
 
 const PAYMENT_WINDOW_MS = 15 * 60_000;

@@ -2,7 +2,7 @@ import { createLogger, transports } from 'winston';
 import { InvalidOptionsError } from '../../../src/errors';
 import { EventBus } from '../../../src/events/event-bus';
 import type { JobRecord, JobState } from '../../../src/storage/job-record';
-import { JobWaitTimeoutError } from '../../../src/testing/harness/job-wait-timeout.error';
+import { JobWaitTimeoutError } from '../../../src/errors/job-wait-timeout.error';
 import { waitForJob, type JobWatchSource } from '../../../src/testing/harness/wait-for-job';
 
 /** A Docket stand-in: an event bus and stored jobs whose reads can be held back. */

@@ -1,9 +1,11 @@
-import { DocketError } from '../../errors';
-import type { JobState } from '../../storage/job-record';
+import type { JobState } from '../storage/job-record';
+import { DocketError } from './docket-error';
 
 /**
- * A job did not reach any of the awaited states before `waitForJob`'s deadline. Says which
- * job, what was awaited, the state it was last seen in, and how long the wait lasted.
+ * A job did not reach any of the awaited states before a wait's deadline:
+ * `IJobScheduler.waitForJob` and `DocketClient.waitForJob` (awaiting a finished state), or the
+ * test harness's `waitForJob` (awaiting the states it was given). Says which job, what was
+ * awaited, the state it was last seen in, and how long the wait lasted.
  */
 export class JobWaitTimeoutError extends DocketError {
   declare readonly jobId: string;
@@ -11,6 +13,8 @@ export class JobWaitTimeoutError extends DocketError {
   readonly awaitedStates: readonly JobState[];
   /** The state the job was last seen in; null when no such job was found. */
   readonly lastState: JobState | null;
+  /** The deadline the wait was given, in milliseconds. */
+  readonly timeoutMs: number;
   /** How long the wait lasted, in real milliseconds. */
   readonly waitedMs: number;
 
@@ -30,6 +34,7 @@ export class JobWaitTimeoutError extends DocketError {
     );
     this.awaitedStates = Object.freeze([...init.awaitedStates]);
     this.lastState = init.lastState;
+    this.timeoutMs = init.timeoutMs;
     this.waitedMs = init.waitedMs;
   }
 
