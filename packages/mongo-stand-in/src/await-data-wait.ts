@@ -19,6 +19,11 @@ export interface AwaitDataHold {
 export interface PendingWait {
   /** Gives up the wait without answering (the connection is closing). Idempotent. */
   cancel(): void;
+  /**
+   * The member's topology changed (a step-down, an election): a wait that is to end then (an
+   * awaitable `hello`) answers now. Absent when the wait does not care.
+   */
+  topologyChanged?(): void;
 }
 
 /**

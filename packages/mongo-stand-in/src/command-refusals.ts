@@ -87,8 +87,8 @@ interface ReplicationClock {
  * does not implement: unknown fields, transactions on a standalone (20) and, in a replica
  * set, what a transaction may not run (see {@link refuseInTransaction}), write concerns the
  * deployment cannot satisfy, change streams on a standalone (40573), admin-only commands on
- * other databases, collations other than `simple`, and on a stepped-down member writes
- * (10107) and primary reads (13435).
+ * other databases, collations other than `simple`, and on a stepped-down member writes,
+ * commits and aborts (10107) and primary reads (13435).
  */
 export function refuseBeforeRunning(
   name: string,
@@ -131,7 +131,11 @@ export function refuseBeforeRunning(
 }
 
 function refuseOffPrimary(name: string, command: Document): void {
-  if (PRIMARY_WRITES.has(name) || (name === 'aggregate' && writesOut(command.pipeline))) {
+  if (
+    PRIMARY_WRITES.has(name) ||
+    TRANSACTION_COMMANDS.has(name) ||
+    (name === 'aggregate' && writesOut(command.pipeline))
+  ) {
     throw new CommandFailure(ErrorCodes.NotWritablePrimary, 'NotWritablePrimary', 'not primary');
   }
   if (READS.has(name) && readsFromPrimaryOnly(command.$readPreference)) {

@@ -133,10 +133,17 @@ export class CommandRouter {
       labelled = labelRetryableError(reply);
     }
     // Object.assign, not a spread: V8 builds `{ ...reply, more }` far slower, on every reply.
-    return Object.assign({}, labelled, {
-      operationTime: member.clock.lastWrite,
-      $clusterTime: member.clock.gossip(),
-    });
+    return Object.assign(
+      {},
+      labelled,
+      {
+        operationTime: member.clock.lastWrite,
+        $clusterTime: member.clock.gossip(),
+      },
+      // As mongod: a "not primary" error says which topology it belongs to, so that a driver
+      // that already learned of a later one (an election since) ignores it as stale.
+      isNotPrimaryError(reply) ? { topologyVersion: this.state.topologyVersion() } : undefined,
+    );
   }
 }
 
@@ -158,6 +165,26 @@ function withAtClusterTime(body: Document, atClusterTime: Timestamp): Document {
   return cursor !== null && typeof cursor === 'object'
     ? { ...body, cursor: { ...(cursor as Document), atClusterTime }, ok: 1 }
     : { ...body, atClusterTime, ok: 1 };
+}
+
+/** mongod's NotPrimaryError category: the errors of a member that is not (or no longer) primary. */
+const NOT_PRIMARY_CODES: ReadonlySet<number> = new Set([
+  ErrorCodes.NotWritablePrimary,
+  ErrorCodes.NotPrimaryNoSecondaryOk,
+  ErrorCodes.NotPrimaryOrSecondary,
+  ErrorCodes.InterruptedDueToReplStateChange,
+  ErrorCodes.PrimarySteppedDown,
+]);
+
+/** Whether a reply failed, or its write concern did, with a NotPrimaryError. */
+function isNotPrimaryError(reply: Document): boolean {
+  if (reply.ok !== 1 && NOT_PRIMARY_CODES.has(reply.code as number)) return true;
+  const concern: unknown = reply.writeConcernError;
+  return (
+    concern !== null &&
+    typeof concern === 'object' &&
+    NOT_PRIMARY_CODES.has((concern as Document).code as number)
+  );
 }
 
 /** What a successful reply adds to its handler's body. */

@@ -54,8 +54,8 @@ const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
  * order. A message is normally decoded, executed and answered synchronously within the
  * `data` event that completed it, so no other command runs in between. Only three things
  * defer a message, and then every later message of the connection waits behind it: the
- * awaitable `hello` of driver monitors (held for `maxAwaitTimeMS`, then streamed again
- * and again when the client allows exhaust), a getMore on an awaitData cursor that has
+ * awaitable `hello` of driver monitors (held for `maxAwaitTimeMS` or until the member's
+ * state changes, then streamed again and again when the client allows exhaust), a getMore on an awaitData cursor that has
  * nothing yet (held until a write gives it something, or its `maxTimeMS` passes), and a
  * `failCommand` fail point with `blockConnection`. Other connections go on meanwhile.
  *
@@ -103,6 +103,14 @@ export class StandInConnection {
   /** Whether the connection has stopped reading its socket until its backlog drains. */
   get readingPaused(): boolean {
     return this.socket.isPaused();
+  }
+
+  /**
+   * The member stepped down or became primary: an awaitable `hello` waiting here answers at
+   * once, as mongod answers them, so that the client's monitor learns the new state now.
+   */
+  topologyChanged(): void {
+    this.pending?.topologyChanged?.();
   }
 
   /** Closes the connection at once, dropping queued messages. */
@@ -248,7 +256,7 @@ export class StandInConnection {
         ? awaitableHelloDelay(command, state)
         : undefined;
     if (wait !== undefined) {
-      this.defer(wait, () => this.streamHello(command, dbName, respond, wait, exhaustAllowed));
+      this.deferHello(wait, () => this.streamHello(command, dbName, respond, wait, exhaustAllowed));
       return;
     }
     const hold =
@@ -318,13 +326,28 @@ export class StandInConnection {
     const reply = this.services.router.execute(command, this.context(dbName, command));
     const more = exhaust && reply.ok === 1;
     respond(reply, more);
-    if (more) this.defer(wait, () => this.streamHello(command, dbName, respond, wait, exhaust));
+    if (more) {
+      this.deferHello(wait, () => this.streamHello(command, dbName, respond, wait, exhaust));
+    }
   }
 
   private defer(ms: number, action: () => void): void {
     const timer = setTimeout(() => this.resume(action), ms);
     timer.unref();
     this.pending = { cancel: () => clearTimeout(timer) };
+  }
+
+  /** Holds an awaitable `hello` for `ms`, or until the topology changes. */
+  private deferHello(ms: number, action: () => void): void {
+    const timer = setTimeout(() => this.resume(action), ms);
+    timer.unref();
+    this.pending = {
+      cancel: () => clearTimeout(timer),
+      topologyChanged: () => {
+        clearTimeout(timer);
+        this.resume(action);
+      },
+    };
   }
 
   /** Holds an awaitData getMore until its cursor has something to answer or its time is up. */

@@ -55,11 +55,17 @@ export class StandInWireServer {
       this.state,
     );
     this.server = createServer((socket) => this.accept(socket));
-    // A member that steps down or becomes primary again closes its clients' connections
-    // (the replies already written go out first), so that drivers rediscover it at once
-    // instead of at their next heartbeat.
-    this.state.replicaSet?.onStateChange(() => {
-      setImmediate(() => this.closeConnections());
+    // As mongod ≥ 4.2, a member that steps down or becomes primary again keeps its clients'
+    // connections (and their cursors) open: it answers the awaitable `hello`s of their
+    // monitors at once instead, so that drivers learn the new state without waiting for
+    // their next heartbeat. (Once the command that changed the state has answered.)
+    this.state.replicaSet?.onStateChange((primary) => {
+      // A primary that steps down aborts the transactions in progress; their next command
+      // (a commit included) fails with 251 NoSuchTransaction, a TransientTransactionError.
+      if (!primary) (backend.store as Partial<StandInStore>).transactions?.abortAll();
+      setImmediate(() => {
+        for (const connection of [...this.connections]) connection.topologyChanged();
+      });
     });
   }
 

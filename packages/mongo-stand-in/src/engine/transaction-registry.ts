@@ -69,6 +69,13 @@ export class TransactionRegistry implements TransactionWriteCheck {
     return view;
   }
 
+  /** Aborts every open transaction (the member stepped down, as mongod's do). */
+  abortAll(): void {
+    for (const transaction of [...this.open]) {
+      if (!this.views.has(transaction)) transaction.abort();
+    }
+  }
+
   /** Aborts the open transactions that have outlived the lifetime limit. */
   abortExpired(): void {
     const now = this.now();
