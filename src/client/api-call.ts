@@ -46,7 +46,8 @@ export function apiUrl(config: ApiCallConfig, path: string): string {
 
 /**
  * One call of the API. The timeout covers all of it: making the headers, the request, and
- * reading the answer, which is read up to `maxResponseBytes` and no further.
+ * reading the answer, which is read up to `maxResponseBytes` and no further. `signal`
+ * abandons it: the request is aborted and the call rejects with the signal's reason.
  * @throws DocketApiError - a subclass per status for an error answer;
  *   {@link ApiResponseTooLargeError} for an answer over the limit.
  * @throws ApiConnectionError - no answer in time, a network failure, or a 2xx that is not JSON.
@@ -56,10 +57,18 @@ export async function callApi<T>(
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
+  signal?: AbortSignal,
 ): Promise<T> {
+  signal?.throwIfAborted();
   const url = apiUrl(config, path);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), config.timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, config.timeoutMs);
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   let status = 0;
   let text: string;
   let fetching = false;
@@ -82,10 +91,10 @@ export async function callApi<T>(
     status = response.status;
     text = await readLimited(response, config.maxResponseBytes);
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     if (error instanceof TooLarge) {
       throw new ApiResponseTooLargeError({ status, method, url }, config.maxResponseBytes);
     }
-    const timedOut = controller.signal.aborted;
     // A headers() callback that fails is the caller's error: it stays as thrown.
     if (!fetching && !timedOut) throw error;
     throw new ApiConnectionError(
@@ -97,6 +106,7 @@ export async function callApi<T>(
     );
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
   return interpret<T>(status, text, method, url);
 }

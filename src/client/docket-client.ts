@@ -2,9 +2,11 @@ import type {
   ApiActionResult,
   ApiEnqueueRequest,
   ApiEnqueueResult,
+  ApiFinishedJob,
   ApiJobDetail,
   ApiJobPage,
   ApiJobQuery,
+  ApiJobState,
   ApiJobSummary,
   ApiJobTypes,
   ApiQueue,
@@ -15,8 +17,17 @@ import type {
   ApiStats,
   ApiTriggerResult,
   ApiUnhandledJobType,
+  ApiJobWaitResult,
 } from '../dashboard/api-types';
-import { ApiConnectionError, InvalidOptionsError } from '../errors';
+import {
+  ApiConnectionError,
+  InvalidOptionsError,
+  JobDeletedError,
+  JobWaitTimeoutError,
+} from '../errors';
+import { checkJobId } from '../options/option-checks';
+import { resolveJobWaitOptions, type JobWaitOptions } from '../scheduler/job-wait-options';
+import { FINISHED_STATES } from '../storage/job-record';
 import { apiUrl, callApi, type ApiCallConfig, type DocketClientHeaders } from './api-call';
 import { ApiCursorLoopError } from './api-cursor-loop.error';
 
@@ -57,6 +68,9 @@ const CLIENT_DEFAULTS = {
 } as const satisfies Partial<DocketClientOptions>;
 
 const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024 * 1024;
+
+/** How much of a call's `timeoutMs` a long poll leaves for the request and the answer. */
+const LONG_POLL_MARGIN_MS = 5_000;
 
 const segment = (value: string) => encodeURIComponent(value);
 
@@ -176,6 +190,48 @@ export class DocketClient {
   }
 
   /**
+   * Waits until a job finishes, whichever process runs it, and resolves with it: succeeded,
+   * or failed for good with its `error`. Asks `GET api/jobs/{id}/wait` again and again: each
+   * call waits until the job finishes or the dashboard's `maxWaitMs` passes, and ends within
+   * this client's `timeoutMs`; the calls go on until the job finishes or `options.timeoutMs`
+   * passes.
+   * @throws InvalidOptionsError - for an empty id or invalid options, before any call.
+   * @throws JobWaitTimeoutError - when `options.timeoutMs` passes first (with the last state).
+   * @throws JobDeletedError - when the job ends deleted.
+   * @throws ApiNotFoundError - when there is no such job.
+   * @throws the signal's reason when `options.signal` aborts (the call under way is
+   *   abandoned); and what every call throws (`ApiConnectionError`...).
+   */
+  async waitForJob(id: string, options?: JobWaitOptions): Promise<ApiFinishedJob> {
+    checkJobId('id', id);
+    const { timeoutMs, signal } = resolveJobWaitOptions(options);
+    signal?.throwIfAborted();
+    const startedAt = performance.now();
+    const deadline = timeoutMs === null ? Infinity : startedAt + timeoutMs;
+    const { timeoutMs: callTimeoutMs } = this.config;
+    const longestPoll = Math.max(
+      1,
+      callTimeoutMs - Math.min(LONG_POLL_MARGIN_MS, Math.floor(callTimeoutMs / 2)),
+    );
+    for (;;) {
+      const asked = Math.min(Math.max(0, Math.ceil(deadline - performance.now())), longestPoll);
+      const path = `jobs/${segment(id)}/wait?timeoutMs=${asked}`;
+      const answer = await this.call<ApiJobWaitResult>('GET', path, undefined, signal ?? undefined);
+      const outcome = waitOutcome(answer, apiUrl(this.config, path));
+      if (outcome.finished) return outcome.job;
+      if (performance.now() >= deadline) {
+        throw new JobWaitTimeoutError({
+          jobId: id,
+          awaitedStates: FINISHED_STATES,
+          lastState: outcome.state,
+          waitedMs: Math.round(performance.now() - startedAt),
+          timeoutMs: timeoutMs ?? 0,
+        });
+      }
+    }
+  }
+
+  /**
    * Enqueues (or, with `delayMs`/`runAt`, schedules) a job by type name. `POST api/jobs`
    * @throws ApiValidationError - unknown type, invalid payload (`issues`), invalid options.
    */
@@ -265,9 +321,36 @@ export class DocketClient {
     return this.call('GET', 'openapi.json');
   }
 
-  private call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    return callApi<T>(this.config, method, path, body);
+  private call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return callApi<T>(this.config, method, path, body, signal);
   }
+}
+
+/**
+ * What an answer of `GET api/jobs/{id}/wait` says: the finished job, or the state the job is
+ * still in.
+ * @throws JobDeletedError - when the job ended deleted.
+ * @throws ApiConnectionError - when the answer is not a wait result.
+ */
+function waitOutcome(
+  answer: ApiJobWaitResult | null,
+  url: string,
+): { finished: true; job: ApiFinishedJob } | { finished: false; state: ApiJobState } {
+  if (answer?.finished === false && typeof answer.state === 'string') return answer;
+  const job = answer?.finished === true ? answer.job : undefined;
+  if (job?.state === 'deleted') {
+    const details = { jobId: job.id, jobType: job.type, queue: job.queue };
+    throw new JobDeletedError(details, 'before it finished');
+  }
+  if (job?.state === 'succeeded' || job?.state === 'failed') {
+    return { finished: true, job: job as ApiFinishedJob };
+  }
+  throw new ApiConnectionError(`GET ${url} answered something that is not a wait result`, url);
 }
 
 /** The path of `GET api/jobs` with the query's defined values. */

@@ -14,6 +14,9 @@ export {
   DocketApiError,
   DocketError,
   InvalidOptionsError,
+  JobDeletedError,
+  JobWaitTimeoutError,
   type DocketApiErrorInit,
 } from '../errors';
+export type { JobWaitOptions } from '../scheduler/job-wait-options';
 export type * from '../dashboard/api-types';

@@ -140,6 +140,22 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly expireAt: string | null;
 }
 
+/**
+ * A job that ran to its end (what `DocketClient.waitForJob` resolves with): succeeded, or
+ * failed for good with its `error`.
+ */
+export interface ApiFinishedJob extends ApiJobDetail {
+  readonly state: 'succeeded' | 'failed';
+}
+
+/**
+ * `GET api/jobs/{id}/wait`: the job once finished (succeeded, failed or deleted), or the
+ * state it is in when the wait ended first: ask again to keep waiting.
+ */
+export type ApiJobWaitResult =
+  | { readonly finished: true; readonly job: ApiJobDetail }
+  | { readonly finished: false; readonly state: ApiJobState };
+
 /** A page of jobs. */
 export interface ApiJobPage {
   readonly items: readonly ApiJobSummary[];

@@ -2,11 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Docket } from '../docket';
 import type { JobRecord } from '../storage/job-record';
 import { checkQueryNames } from './api/api-params';
-import type { ApiRoute } from './api/api-route';
+import type { ApiAnswer, ApiRoute } from './api/api-route';
 import { API_ROUTES } from './api/api-routes';
 import { toHttpProblem } from './api/map-error';
 import { resolveDashboardOptions, type DashboardOptions } from './dashboard-options';
-import { debugDashboard, hasUnreadBody, isClientGone } from './http/client-gone';
+import { debugDashboard, hasUnreadBody, isClientGone, watchClientGone } from './http/client-gone';
 import { HttpProblem } from './http/http-problem';
 import { isJsonContentType, readJsonBody } from './http/read-json-body';
 import { crossSiteReason, notLoopbackReason } from './http/request-guards';
@@ -227,9 +227,16 @@ export function createDashboardHandler(
     if (route.method !== 'GET') {
       body = await admitAction(req);
     }
-    const context = { docket, options: resolved, req, params, query, body, jobs };
-    checkQueryNames(context, route.query ?? []);
-    const answer = await route.handle(context);
+    const gone = watchClientGone(res);
+    let answer: ApiAnswer;
+    try {
+      const { signal } = gone;
+      const context = { docket, options: resolved, req, params, query, body, jobs, signal };
+      checkQueryNames(context, route.query ?? []);
+      answer = await route.handle(context);
+    } finally {
+      gone.release();
+    }
     send(
       res,
       answer.status,

@@ -77,6 +77,13 @@ export interface DashboardOptions {
    */
   maxBodyBytes?: number;
   /**
+   * Longest wait of one `GET api/jobs/{id}/wait` (ms, integer 1000..300000): a job still
+   * unfinished by then is answered `finished: false`, and the client asks again. Keep it
+   * below the idle timeout of any proxy in front of the dashboard.
+   * @defaultValue `30000`
+   */
+  maxWaitMs?: number;
+  /**
    * How often the web UI refreshes the page it shows (ms, integer 500..600000).
    * @defaultValue `2000`
    */
@@ -111,6 +118,7 @@ export interface ResolvedDashboardOptions {
   readonly allowedOrigins: readonly string[];
   readonly maxPageSize: number;
   readonly maxBodyBytes: number;
+  readonly maxWaitMs: number;
   readonly refreshIntervalMs: number;
   readonly serverStaleAfterMs: number;
   readonly title: string;
@@ -125,6 +133,7 @@ export const DASHBOARD_DEFAULTS = {
   allowedOrigins: [],
   maxPageSize: 100,
   maxBodyBytes: 65_536,
+  maxWaitMs: 30_000,
   refreshIntervalMs: 2_000,
   serverStaleAfterMs: 30_000,
   title: 'Docket',
@@ -142,6 +151,7 @@ const OPTION_KEYS = [
   'allowedOrigins',
   'maxPageSize',
   'maxBodyBytes',
+  'maxWaitMs',
   'refreshIntervalMs',
   'serverStaleAfterMs',
   'title',
@@ -246,6 +256,10 @@ export function resolveDashboardOptions(
       given.maxBodyBytes ?? DASHBOARD_DEFAULTS.maxBodyBytes,
       { min: 1_024, max: 16 * 1024 * 1024 },
     ),
+    maxWaitMs: checkInteger(path('maxWaitMs'), given.maxWaitMs ?? DASHBOARD_DEFAULTS.maxWaitMs, {
+      min: 1_000,
+      max: 300_000,
+    }),
     refreshIntervalMs: checkInteger(
       path('refreshIntervalMs'),
       given.refreshIntervalMs ?? DASHBOARD_DEFAULTS.refreshIntervalMs,

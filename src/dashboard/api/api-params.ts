@@ -57,6 +57,19 @@ export function limitQuery(context: ApiContext): number {
   return limit;
 }
 
+/** `timeoutMs` of a wait: an integer ≥ 0 (the route caps it at `maxWaitMs`); null when absent. */
+export function waitQuery(context: ApiContext): number | null {
+  const value = queryValue(context, 'timeoutMs');
+  if (value === null) return null;
+  if (!/^\d{1,10}$/.test(value)) {
+    throw new InvalidOptionsError(
+      `timeoutMs must be an integer ≥ 0 (milliseconds; at most maxWaitMs are waited, ${context.options.maxWaitMs}), got ${JSON.stringify(value.slice(0, 40))}`,
+      { option: 'timeoutMs' },
+    );
+  }
+  return Number(value);
+}
+
 /** A free-text query parameter of at most `maxLength` characters; null when absent. */
 export function textQuery(context: ApiContext, name: string, maxLength: number): string | null {
   const value = queryValue(context, name);

@@ -16,6 +16,11 @@ export interface ApiContext {
   readonly body: Readonly<Record<string, unknown>>;
   /** `<prefix>jobs`, for read-only monitoring queries. */
   readonly jobs: Collection<JobRecord>;
+  /**
+   * Aborted when the client disconnects before its answer (its reason a `ClientGoneError`):
+   * a route that waits (a long poll) stops waiting for nobody.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** A route's answer: status and JSON body. */

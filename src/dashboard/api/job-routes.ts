@@ -1,9 +1,14 @@
 import { jobClassFor, fromStoredPayload, registeredJobTypes } from '../../jobs';
-import { InvalidOptionsError, UnknownJobTypeError } from '../../errors';
+import {
+  InvalidOptionsError,
+  JobDeletedError,
+  JobWaitTimeoutError,
+  UnknownJobTypeError,
+} from '../../errors';
 import { checkPlainObject, checkString } from '../../options/option-checks';
 import type { EnqueueOptions } from '../../scheduler/job-scheduler.interface';
-import { FINISHED_STATES } from '../../storage/job-record';
-import type { ApiEnqueueResult } from '../api-types';
+import { FINISHED_STATES, type JobRecord } from '../../storage/job-record';
+import type { ApiEnqueueResult, ApiJobWaitResult } from '../api-types';
 import { conflict, notFound } from '../http/http-problem';
 import { listJobs } from '../queries/list-jobs';
 import { toApiUnhandled, toJobDetail } from '../queries/to-api';
@@ -14,6 +19,7 @@ import {
   queryValue,
   stateQuery,
   textQuery,
+  waitQuery,
 } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 import { parseDateTimeField } from './date-time-field';
@@ -79,7 +85,38 @@ async function enqueue(context: ApiContext): Promise<ApiEnqueueResult> {
   return { id: await scheduler.enqueue(job, enqueueOptions) };
 }
 
-/** Jobs: list, detail, enqueue, requeue, delete, and the job types enqueue accepts. */
+/**
+ * Waits up to `timeoutMs` for the job to finish (a long poll): the finished job, deleted
+ * ones included, or the state it is still in. The wait stops when the client disconnects.
+ */
+async function waitForJob(
+  context: ApiContext,
+  id: string,
+  timeoutMs: number,
+): Promise<ApiJobWaitResult> {
+  try {
+    const job = await context.docket.scheduler.waitForJob(id, {
+      timeoutMs,
+      signal: context.signal,
+    });
+    return waitResult(job);
+  } catch (error) {
+    if (error instanceof JobWaitTimeoutError && error.lastState !== null) {
+      return { finished: false, state: error.lastState };
+    }
+    // Deleted is an end too: the answer shows the job (as it is now: it may be requeued).
+    if (error instanceof JobDeletedError) return waitResult(await requireJob(context, id));
+    throw error;
+  }
+}
+
+function waitResult(job: JobRecord): ApiJobWaitResult {
+  return FINISHED_STATES.includes(job.state)
+    ? { finished: true, job: toJobDetail(job) }
+    : { finished: false, state: job.state };
+}
+
+/** Jobs: list, detail, wait, enqueue, requeue, delete, and the job types enqueue accepts. */
 export const JOB_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
@@ -114,6 +151,18 @@ export const JOB_ROUTES: readonly ApiRoute[] = [
     operationId: 'getJob',
     async handle(context) {
       return ok(toJobDetail(await requireJob(context, idParam(context, 'id'))));
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/jobs/{id}/wait',
+    operationId: 'waitForJob',
+    query: ['timeoutMs'],
+    async handle(context) {
+      const id = idParam(context, 'id');
+      const { maxWaitMs } = context.options;
+      const timeoutMs = Math.min(waitQuery(context) ?? maxWaitMs, maxWaitMs);
+      return ok(await waitForJob(context, id, timeoutMs));
     },
   },
   {

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { debuglog } from 'node:util';
 
 /**
@@ -46,4 +46,22 @@ export function hasUnreadBody(req: IncomingMessage): boolean {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined || (declared !== undefined && declared !== '0');
   return hasBody && !req.readableEnded;
+}
+
+/**
+ * A signal aborted with a {@link ClientGoneError} when the response closes before it was
+ * sent in full (the client disconnected); `release` stops watching once the answer is made.
+ */
+export function watchClientGone(res: ServerResponse): {
+  readonly signal: AbortSignal;
+  release(): void;
+} {
+  const gone = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) {
+      gone.abort(new ClientGoneError('the client disconnected before its answer was ready'));
+    }
+  };
+  res.once('close', onClose);
+  return { signal: gone.signal, release: () => res.off('close', onClose) };
 }

@@ -185,6 +185,34 @@ export function openApiDocument(): Record<string, unknown> {
           true,
         ),
       },
+      '/api/jobs/{id}/wait': {
+        get: operation(
+          'waitForJob',
+          'Wait until a job finishes (long poll): answers as soon as it finishes (succeeded, failed or deleted), or with finished: false and its state once timeoutMs (at most maxWaitMs) passed; ask again to wait longer',
+          {
+            '200': jsonResponse(
+              'The finished job, or the state it is still in',
+              ref('JobWaitResult'),
+            ),
+          },
+          {
+            parameters: [
+              jobId,
+              queryParameter(
+                'timeoutMs',
+                { ...int, minimum: 0 },
+                "The longest wait in ms; larger values, and none, wait the dashboard's maxWaitMs (30000 by default)",
+              ),
+            ],
+            errors: {
+              '404': errorResponse('JOB_NOT_FOUND'),
+              '503': errorResponse(
+                'MongoDB unavailable (STORAGE_UNAVAILABLE), or Docket closed meanwhile (DOCKET_CLOSED)',
+              ),
+            },
+          },
+        ),
+      },
       '/api/jobs/{id}/requeue': {
         post: operation(
           'requeueJob',

@@ -1,5 +1,7 @@
 /** The OpenAPI schemas of the dashboard's API (the `components.schemas` of its document). */
 
+import { FINISHED_STATES } from '../../storage/job-record';
+
 /** A JSON Schema object as OpenAPI 3.1 uses it. */
 export type Schema = Record<string, unknown>;
 
@@ -86,6 +88,18 @@ export const schemas: Record<string, Schema> = {
     expireAt: nullable(time),
   }),
   JobPage: object({ items: array(ref('JobSummary')), nextCursor: nullable(str) }),
+  JobWaitResult: {
+    oneOf: [
+      object({ finished: { ...bool, const: true }, job: ref('JobDetail') }),
+      object({
+        finished: { ...bool, const: false },
+        state: {
+          ...str,
+          enum: STATES.filter((state) => !(FINISHED_STATES as readonly string[]).includes(state)),
+        },
+      }),
+    ],
+  },
   EnqueueRequest: object(
     {
       type: { ...str, description: "Stable job type name (@Job('name'))" },

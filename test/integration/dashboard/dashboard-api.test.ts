@@ -190,7 +190,9 @@ describe('dashboard REST API through DocketClient', () => {
     const failed = (
       await client.enqueueJob({ type: 'dashboard-it.report', payload: { month: 2, note: 'feb' } })
     ).id;
-    await waitFor(async () => (await stateOf(failed)) === 'failed', { what: 'the job to fail' });
+    await expect(client.waitForJob(failed, { timeoutMs: 10_000 })).resolves.toMatchObject({
+      state: 'failed',
+    });
     const detail = await client.getJob(failed);
     expect(detail.state).toBe('failed');
     expect(detail.attempt).toBe(1);
@@ -214,8 +216,8 @@ describe('dashboard REST API through DocketClient', () => {
     });
     behaviour.run = async (_job, ctx) => ctx.progress(100, 'rebuilt');
     await client.requeueJob(failed);
-    await waitFor(async () => (await stateOf(failed)) === 'succeeded', { what: 'the retry' });
-    const retried = await client.getJob(failed);
+    const retried = await client.waitForJob(failed, { timeoutMs: 10_000 });
+    expect(retried.state).toBe('succeeded');
     expect(retried.progress).toMatchObject({ percent: 100, message: 'rebuilt' });
     expect(retried.error).toBeNull();
 

@@ -14,6 +14,7 @@ describe('dashboard options, cursors and UI assets', () => {
       readOnly: false,
       maxPageSize: 100,
       maxBodyBytes: 65_536,
+      maxWaitMs: 30_000,
       refreshIntervalMs: 2_000,
     });
     expect(Object.isFrozen(resolved)).toBe(true);
@@ -31,6 +32,10 @@ describe('dashboard options, cursors and UI assets', () => {
       ],
       [{ allowUnauthenticated: true, maxBodyBytes: 1.5 }, /maxBodyBytes/],
       [{ allowUnauthenticated: true, refreshIntervalMs: 10 }, /refreshIntervalMs/],
+      [
+        { allowUnauthenticated: true, maxWaitMs: 999 },
+        /maxWaitMs must be an integer between 1000 and 300000, got 999/,
+      ],
       [{ allowUnauthenticated: true, wwwAuthenticate: 'x\ny' }, /wwwAuthenticate/],
       [
         { allowUnauthenticated: true, allowedOrigins: 'https://a.example' },
