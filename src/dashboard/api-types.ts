@@ -145,6 +145,7 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
  * failed for good with its `error`.
  */
 export interface ApiFinishedJob extends ApiJobDetail {
+  /** How it ended; a deleted job makes the wait throw `JobDeletedError` instead. */
   readonly state: 'succeeded' | 'failed';
 }
 

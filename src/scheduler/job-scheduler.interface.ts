@@ -65,6 +65,7 @@ export interface ContinuationOptions extends EnqueueOptions {
  * they exist, will be a field of it.
  */
 export interface FinishedJob extends JobRecord {
+  /** How it ended; a deleted job rejects the wait instead. */
   state: 'succeeded' | 'failed';
 }
 
