@@ -75,6 +75,7 @@ describe('a closed Docket', () => {
     ['pauseRecurring', () => scheduler.pauseRecurring('r')],
     ['resumeRecurring', () => scheduler.resumeRecurring('r')],
     ['listRecurring', () => scheduler.listRecurring()],
+    ['waitForJob', () => scheduler.waitForJob('some-id')],
   ];
 
   it.each(verbs)(
