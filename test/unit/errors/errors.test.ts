@@ -10,6 +10,7 @@ import {
   JobNotFoundError,
   JobTimeoutError,
   JobValidationError,
+  JobWaitTimeoutError,
   LeaseLostError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
@@ -119,6 +120,25 @@ const cases: Array<[DocketError, string, string, string]> = [
     'JOB_DELETED',
     'Job was deleted while running',
   ],
+  [
+    new JobDeletedError({ jobId: '42', jobType: 'email.send' }, 'before it finished'),
+    'JobDeletedError',
+    'JOB_DELETED',
+    'Job 42 (email.send) was deleted before it finished',
+  ],
+  [
+    new JobWaitTimeoutError({
+      jobId: '42',
+      awaitedStates: ['succeeded', 'failed', 'deleted'],
+      lastState: 'processing',
+      waitedMs: 1_003,
+      timeoutMs: 1_000,
+    }),
+    'JobWaitTimeoutError',
+    'JOB_WAIT_TIMEOUT',
+    "job 42 did not reach 'succeeded' or 'failed' or 'deleted' within 1000 ms (waited 1003 ms); " +
+      "last seen state: 'processing'",
+  ],
   [new JobNotFoundError('42'), 'JobNotFoundError', 'JOB_NOT_FOUND', "Job '42' was not found"],
   [
     new InvalidCronExpressionError('* * *', 'too few fields', { cause }),
@@ -131,6 +151,12 @@ const cases: Array<[DocketError, string, string, string]> = [
     'DocketClosedError',
     'DOCKET_CLOSED',
     'Docket is closed: enqueue was called after close(). Create a new instance with Docket.create to keep working',
+  ],
+  [
+    new DocketClosedError('waitForJob', { pending: true }),
+    'DocketClosedError',
+    'DOCKET_CLOSED',
+    'Docket was closed while waitForJob was pending. Create a new instance with Docket.create to keep working',
   ],
   [
     new UnknownQueueError('mial', 'resumeQueue'),
@@ -226,6 +252,16 @@ describe('Docket errors', () => {
     });
     expect(new PayloadTooLargeError('t', 2, 1)).toMatchObject({ sizeBytes: 2, limitBytes: 1 });
     expect(new JobNotFoundError('9').jobId).toBe('9');
+    const timeout = new JobWaitTimeoutError({
+      jobId: '9',
+      awaitedStates: ['succeeded'],
+      lastState: null,
+      waitedMs: 5,
+      timeoutMs: 4,
+    });
+    expect(timeout).toMatchObject({ jobId: '9', lastState: null, waitedMs: 5, timeoutMs: 4 });
+    expect(Object.isFrozen(timeout.awaitedStates)).toBe(true);
+    expect(timeout.message).toMatch(/last seen state: none \(no such job\)$/);
     expect(new InvalidCronExpressionError('e', 'r')).toMatchObject({
       expression: 'e',
       reason: 'r',
