@@ -26,6 +26,7 @@ import { networkFaults } from './scenarios/network-faults';
 import { overrunLimits } from './scenarios/overrun-limits';
 import { sigkillSoak } from './scenarios/sigkill-soak';
 import { sigtermSoak } from './scenarios/sigterm-soak';
+import { stepDown } from './scenarios/step-down';
 
 /** Every scenario, by the key `--only` takes, in the order of the table. */
 const SCENARIOS: ReadonlyArray<[string, (run: RunContext) => Promise<ScenarioResult>]> = [
@@ -34,6 +35,7 @@ const SCENARIOS: ReadonlyArray<[string, (run: RunContext) => Promise<ScenarioRes
   ['sigstop', leaseLoss],
   ['network', networkFaults],
   ['fail-points', failPoints],
+  ['step-down', stepDown],
   ['clock-skew', clockSkew],
   ['overrun', overrunLimits],
   ['bad-input', badInputs],
@@ -41,14 +43,15 @@ const SCENARIOS: ReadonlyArray<[string, (run: RunContext) => Promise<ScenarioRes
 
 /**
  * How `--quick` runs them: these lanes side by side (most of a scenario's time is waiting
- * for leases, pauses and drains), then bad input alone (it keeps the runner busy). The full
- * suite runs one scenario at a time.
+ * for leases, pauses and drains), then the last lane alone: the step-down (server-wide: it
+ * would hit every other scenario's workers) and bad input (it keeps the runner busy). The
+ * full suite runs one scenario at a time.
  */
 const QUICK_LANES: readonly (readonly string[])[] = [
   ['sigkill', 'clock-skew', 'overrun'],
   ['sigterm', 'network'],
   ['sigstop', 'fail-points'],
-  ['bad-input'],
+  ['step-down', 'bad-input'],
 ];
 
 /** About how many worker processes each scenario takes (quick, full): what the pool prepares. */
@@ -58,6 +61,7 @@ const WORKERS: Readonly<Record<string, readonly [number, number]>> = {
   sigstop: [3, 3],
   network: [3, 3],
   'fail-points': [4, 7],
+  'step-down': [4, 4],
   'clock-skew': [3, 3],
   overrun: [2, 2],
   'bad-input': [0, 0],
@@ -127,7 +131,7 @@ async function main(args: FaultsArgs): Promise<number> {
     ? QUICK_LANES.map((lane) => lane.filter(selected))
     : SCENARIOS.filter(([key]) => selected(key)).map(([key]) => [key]);
   try {
-    // Lanes side by side in quick mode: all but the last (bad input) together.
+    // Lanes side by side in quick mode: all but the last (step-down, bad input) together.
     const together = args.quick ? lanes.slice(0, -1) : [];
     const after = args.quick ? lanes.slice(-1) : lanes;
     await Promise.all(

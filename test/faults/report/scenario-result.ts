@@ -2,7 +2,8 @@
  * Why a job ran more than once, when a fault explains it: one the suite injected, a timeout,
  * or a stall of a process (the machine did not run it for a second or more).
  */
-export type RerunReason = 'killed' | 'paused' | 'stopped' | 'cut off' | 'stalled' | 'timed out';
+export type RerunReason =
+  'killed' | 'paused' | 'stopped' | 'cut off' | 'stepped down' | 'stalled' | 'timed out';
 
 /** The most handler invocations that ran at once under one limit, and the limit. */
 export interface LimitCheck {

@@ -12,7 +12,32 @@ export interface FaultWindow {
 }
 
 /** Precedence when several faults overlap one invocation. */
-const ORDER: readonly FaultWindow['kind'][] = ['killed', 'paused', 'stopped', 'cut off', 'stalled'];
+const ORDER: readonly FaultWindow['kind'][] = [
+  'killed',
+  'paused',
+  'stopped',
+  'cut off',
+  'stepped down',
+  'stalled',
+];
+
+/** Whether a fault window hit an invocation over `[from, to]`, rerun from `until` on. */
+function hits(
+  w: FaultWindow,
+  { from, to, until, leadMs, slackMs }: Parameters<FaultLog['explain']>[1],
+): boolean {
+  switch (w.kind) {
+    case 'killed':
+    case 'stopped':
+      return w.from <= until && w.to >= from - leadMs;
+    case 'stepped down':
+      // No primary from `w.from` to `w.to`: only an outcome being written meanwhile is hit.
+      // Leases outlast a step-down, so an invocation that merely ran across it must not rerun.
+      return to >= w.from - slackMs && to <= w.to;
+    default:
+      return w.from <= to + slackMs && w.to >= from - leadMs;
+  }
+}
 
 /**
  * Every fault a scenario injected, with its time window (`Date.now()` of this machine), and
@@ -60,21 +85,15 @@ export class FaultLog {
    * `slackMs` after it (while its outcome was being written); a kill or a stop at any time
    * before the job ran again (`until`): an outcome still waiting to be written dies with the
    * process, and a stop releases the job if its outcome is not written within the grace
-   * period.
+   * period; a step-down only when the invocation ended while there was no primary, or
+   * `slackMs` before (its outcome write was in flight at the step-down).
    */
   explain(
     pid: number,
     window: { from: number; to: number; until: number; leadMs: number; slackMs: number },
   ): FaultWindow['kind'] | null {
-    const { from, to, until, leadMs, slackMs } = window;
-    const hits = this.windows.filter(
-      (w) =>
-        (w.pid === null || w.pid === pid) &&
-        (w.kind === 'killed' || w.kind === 'stopped'
-          ? w.from <= until && w.to >= from - leadMs
-          : w.from <= to + slackMs && w.to >= from - leadMs),
-    );
-    for (const kind of ORDER) if (hits.some((w) => w.kind === kind)) return kind;
+    const hit = this.windows.filter((w) => (w.pid === null || w.pid === pid) && hits(w, window));
+    for (const kind of ORDER) if (hit.some((w) => w.kind === kind)) return kind;
     return null;
   }
 
