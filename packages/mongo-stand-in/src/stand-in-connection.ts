@@ -239,7 +239,7 @@ export class StandInConnection {
     const action = this.services.router.has(name)
       ? state.failPoints.match({
           commandName: name,
-          namespace: typeof command[name] === 'string' ? `${dbName}.${command[name]}` : dbName,
+          namespace: commandNamespace(command, name, dbName),
           appName: appNameOf(this.info.clientMetadata),
         })
       : undefined;
@@ -431,4 +431,13 @@ function failedBeforeCommit(code: number): Document {
     code,
     codeName: codeNameOf(code),
   };
+}
+
+/**
+ * The namespace a fail point's `namespace` is compared with, as mongod names it: the
+ * collection a command targets (a `getMore` names it in `collection`), else the database.
+ */
+function commandNamespace(command: Document, name: string, dbName: string): string {
+  const collection = name === 'getMore' ? command.collection : command[name];
+  return typeof collection === 'string' ? `${dbName}.${collection}` : dbName;
 }

@@ -133,6 +133,21 @@ describe('replica-set mode', () => {
     expect(await db.collection('labelled').countDocuments()).toBe(1);
   });
 
+  it("matches a getMore's namespace by the collection its cursor reads, as mongod does", async () => {
+    const coll = db.collection('paged');
+    await coll.insertMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const failGetMore = (namespace: string) =>
+      db.admin().command({
+        configureFailPoint: 'failCommand',
+        mode: { times: 1 },
+        data: { failCommands: ['getMore'], errorCode: 2, namespace },
+      });
+    await failGetMore(`${db.databaseName}.other`);
+    await expect(coll.find({}, { batchSize: 1 }).toArray()).resolves.toHaveLength(3);
+    await failGetMore(`${db.databaseName}.paged`);
+    await expect(coll.find({}, { batchSize: 1 }).toArray()).rejects.toMatchObject({ code: 2 });
+  });
+
   it('refuses what a one-member set cannot satisfy, and what the stand-in does not yet do', async () => {
     const two = await refusal(
       db.command({ insert: 'wc', documents: [{}], writeConcern: { w: 2 } }),
