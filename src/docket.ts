@@ -115,7 +115,12 @@ export class Docket {
       );
       const collectionPrefix = options.collectionPrefix ?? DEFAULT_PREFIX;
       const events = new EventBus(logger);
-      const store = new MongoJobStore(db, collectionPrefix, retention);
+      const store = new MongoJobStore(db, collectionPrefix, retention, (error) =>
+        events.emit('error', {
+          error: error instanceof Error ? error : new Error(String(error)),
+          context: 'a new-work notice was not written: servers find the job at their next poll',
+        }),
+      );
       const recurring = new RecurringJobs({ db, collectionPrefix, store, clock, events, logger });
       await Promise.all([store.ensureIndexes(), recurring.ensureIndexes()]);
       await recurring.applyDeclared();

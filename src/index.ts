@@ -10,7 +10,7 @@ export { Docket } from './docket';
 export type { DocketOptions, DocketMongoOptions, QueueStateOptions } from './docket-options';
 export type { RetentionOptions } from './storage/retention';
 export type { QueueInfo } from './storage/queue-info';
-export type { ServerInfo } from './storage/server-info';
+export type { PickupMode, ServerInfo } from './storage/server-info';
 export type { WaitingJobType } from './storage/job-store';
 
 export { Job } from './jobs/job.decorator';

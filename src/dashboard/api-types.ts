@@ -224,6 +224,9 @@ export interface ApiRecurringJob {
   readonly updatedAt: string;
 }
 
+/** How a server learns of work other processes create (see {@link ApiServer.pickup}). */
+export type ApiPickupMode = 'change-stream' | 'notifications' | 'polling';
+
 /** A server (`GET api/servers`). */
 export interface ApiServer {
   readonly id: string;
@@ -240,6 +243,12 @@ export interface ApiServer {
    * their slots); 0 for a server that does not record it (an older version).
    */
   readonly overrunning: number;
+  /**
+   * How it learns of work other processes create: `change-stream` (replica sets),
+   * `notifications` (the notices tail of a standalone server), `polling` (its push channel is
+   * down, or the deployment has none); null for a server that does not record it.
+   */
+  readonly pickup: ApiPickupMode | null;
   readonly startedAt: string;
   readonly heartbeatAt: string;
   readonly heartbeatAgeMs: number;

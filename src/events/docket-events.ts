@@ -1,4 +1,5 @@
 import type { JobErrorInfo } from '../storage/job-record';
+import type { PickupMode } from '../storage/server-info';
 
 /** Identifies the job an event is about. */
 export interface JobEventBase {
@@ -55,6 +56,16 @@ export interface DocketEvents {
   /** A queue was paused or resumed in this process (servers elsewhere see it at their next refresh). */
   'queue.paused': { readonly queue: string };
   'queue.resumed': { readonly queue: string };
+  /**
+   * How a server learns of work other processes create changed: once at its start, then
+   * whenever its push channel (change stream or notices tail) fails (`polling`, with the
+   * reason) or is reopened.
+   */
+  'server.pickup': {
+    readonly serverId: string;
+    readonly mode: PickupMode;
+    readonly reason?: string;
+  };
   /** A failure outside any single job's outcome (storage, a throwing listener...). */
   error: { readonly error: Error; readonly context: string };
 }

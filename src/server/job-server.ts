@@ -16,6 +16,7 @@ import { Invocations } from './invocations';
 import { LocallyAnnouncedJobs } from './locally-announced-jobs';
 import { NewWorkWatch } from './new-work-watch';
 import { PausedQueues } from './paused-queues';
+import type { PickupMode } from '../storage/server-info';
 import { recoverAbandonedWork } from './recovery';
 import { RequestGate } from './time-limit';
 import { UnhandledJobTypes } from './unhandled-job-types';
@@ -89,9 +90,12 @@ export class JobServerEngine implements JobServer {
       source: deps.store,
       queues: options.queues,
       // A job this process enqueued was announced already (see onEnqueued).
-      onWork: (jobId) => {
-        if (jobId === undefined || !this.announcedJobs.take(jobId)) this.claims.wake();
+      onWork: (jobId, dueAt) => {
+        if (jobId !== undefined && this.announcedJobs.take(jobId)) return;
+        if (dueAt === undefined) this.claims.wake();
+        else this.dueWake.at(dueAt);
       },
+      onMode: (mode, reason) => this.onPickupMode(mode, reason),
       report: (error, context) => this.report(error, context),
       logger: this.logger,
     });
@@ -177,14 +181,17 @@ export class JobServerEngine implements JobServer {
       }
       step = 'recover abandoned work';
       await this.recover();
-      step = 'open the change stream';
-      this.cleanups.add('change stream', () => this.newWork.close());
-      const watching = await this.newWork.open();
+      step = 'open the push channel';
+      this.cleanups.add('push channel', () => this.newWork.close());
+      const mode = await this.newWork.open();
       this.logger.info(
-        watching
-          ? 'change stream open: work enqueued by any process starts at once'
-          : `no change streams on this deployment: polling every ${this.options.pollIntervalMs} ms when idle`,
+        mode === 'polling'
+          ? `neither change streams nor notices on this deployment: polling every ${this.options.pollIntervalMs} ms when idle`
+          : `${mode} open: work created by any process starts at once`,
       );
+      this.deps.events.emit('server.pickup', { serverId: this.id, mode });
+      // The entry was written before the channel opened, saying `polling`.
+      if (mode !== 'polling') await this.refreshRegistration();
     } catch (error) {
       this.stopping = true;
       await this.cleanups.runAll();
@@ -235,7 +242,24 @@ export class JobServerEngine implements JobServer {
       heartbeatAt: this.deps.clock.now(),
       running: this.invocations.count,
       overrunning: this.invocations.overrunningCount,
+      pickup: this.newWork.mode,
     };
+  }
+
+  /**
+   * The push channel failed or came back: says so in an event and, at once rather than at
+   * the next heartbeat, in the server's registry entry (the servers page).
+   */
+  private onPickupMode(mode: PickupMode, reason?: string): void {
+    if (this.stopping) return;
+    this.deps.events.emit('server.pickup', { serverId: this.id, mode, reason });
+    void this.announcements
+      .send(
+        () => this.refreshRegistration(),
+        this.options.heartbeatIntervalMs,
+        'announce the server',
+      )
+      .catch((error: unknown) => this.report(error, 'announcing the pickup mode failed'));
   }
 
   private async doStop(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { JobStore, WorkWatch } from '../storage/job-store';
+import type { PickupMode } from '../storage/server-info';
 import { retryDelayMs, type BackoffSettings } from './retry-backoff';
 
 /** Where a {@link NewWorkWatch} opens its change streams. */
@@ -9,8 +10,13 @@ export type NewWorkSource = Pick<JobStore, 'watchForNewWork'>;
 export interface NewWorkWatchDeps {
   readonly source: NewWorkSource;
   readonly queues: readonly string[];
-  /** Work may be due: claim now (`jobId`: the job that became due, when one is known). */
-  readonly onWork: (jobId?: string) => void;
+  /**
+   * Work may be claimable: claim now, or at `dueAt` when that is later (`jobId`: the job, when
+   * one is known).
+   */
+  readonly onWork: (jobId?: string, dueAt?: Date) => void;
+  /** The pickup mode changed (`reason`: why, when it fell back to polling). */
+  readonly onMode: (mode: PickupMode, reason?: string) => void;
   readonly report: (error: unknown, context: string) => void;
   readonly logger: Logger;
   readonly random?: () => number;
@@ -20,15 +26,19 @@ export interface NewWorkWatchDeps {
 export const REOPEN_BACKOFF: BackoffSettings = { baseMs: 1_000, maxMs: 60_000 };
 
 /**
- * The change stream that wakes a server when any process enqueues work. The driver resumes
- * by itself after resumable errors; an `error` event means the stream is dead. Then polling
- * (which never stops) finds work meanwhile, and the stream is reopened after an exponential
- * backoff with jitter, after the last event it delivered when its resume token is known. A
- * stream that fails again before delivering anything after resuming is reopened fresh next
- * time (its token may be what fails, e.g. history the oplog no longer holds).
+ * The push channel that wakes a server when any process creates work: a change stream, or
+ * the tail of the notices collection on a standalone server. The driver resumes a change
+ * stream by itself after resumable errors; an `error` event means the channel is dead. Then
+ * polling (which never stops) finds work meanwhile, the mode is `polling`, and the channel is
+ * reopened after an exponential backoff with jitter: a change stream after the last event it
+ * delivered when its resume token is known, a tail from a new start (and the server looks at
+ * once for what it missed). A stream that fails again before delivering anything after
+ * resuming is reopened fresh next time (its token may be what fails, e.g. history the oplog
+ * no longer holds).
  */
 export class NewWorkWatch {
   private current: WorkWatch | undefined;
+  private currentMode: PickupMode = 'polling';
   /** Events and errors of streams from before the last (re)open are ignored. */
   private generation = 0;
   private failures = 0;
@@ -41,12 +51,19 @@ export class NewWorkWatch {
 
   constructor(private readonly deps: NewWorkWatchDeps) {}
 
+  /** How this server learns of other processes' work now. */
+  get mode(): PickupMode {
+    return this.currentMode;
+  }
+
   /**
-   * Opens the stream; false on a deployment without change streams.
+   * Opens the push channel; resolves with the pickup mode (`polling` on a deployment with
+   * neither change streams nor notices).
    * @throws what the store throws when it cannot tell or open.
    */
-  async open(): Promise<boolean> {
-    return (await this.connect(undefined)) !== null;
+  async open(): Promise<PickupMode> {
+    await this.connect(undefined, false);
+    return this.currentMode;
   }
 
   /** Closes the stream and cancels any pending reopen. */
@@ -60,11 +77,12 @@ export class NewWorkWatch {
     await current?.close();
   }
 
-  private async connect(resumeAfter: unknown): Promise<WorkWatch | null> {
+  /** `tell`: whether a change of mode is told to the server (not at its start: it says so). */
+  private async connect(resumeAfter: unknown, tell = true): Promise<WorkWatch | null> {
     const generation = ++this.generation;
     const watch = await this.deps.source.watchForNewWork(
       this.deps.queues,
-      (jobId) => this.onChange(generation, jobId),
+      (jobId, dueAt) => this.onChange(generation, jobId, dueAt),
       (error) => this.onFailure(generation, error),
       resumeAfter === undefined ? undefined : { resumeAfter },
     );
@@ -76,14 +94,22 @@ export class NewWorkWatch {
     this.resumedWithToken = resumeAfter !== undefined;
     this.delivered = false;
     this.openedAt = performance.now();
+    if (tell) this.setMode(watch?.via ?? 'polling');
+    else this.currentMode = watch?.via ?? 'polling';
     return watch;
   }
 
-  private onChange(generation: number, jobId: string): void {
+  private setMode(mode: PickupMode, reason?: string): void {
+    if (mode === this.currentMode) return;
+    this.currentMode = mode;
+    this.deps.onMode(mode, reason);
+  }
+
+  private onChange(generation: number, jobId: string, dueAt: Date | undefined): void {
     if (generation !== this.generation) return;
     this.delivered = true;
     this.failures = 0;
-    this.deps.onWork(jobId);
+    this.deps.onWork(jobId, dueAt);
   }
 
   private onFailure(generation: number, error: unknown): void {
@@ -97,7 +123,9 @@ export class NewWorkWatch {
     // A stream that lived long counts as healthy: its failure starts the backoff over.
     if (performance.now() - this.openedAt > REOPEN_BACKOFF.maxMs) this.failures = 0;
     failed?.close().catch(() => undefined);
-    this.deps.report(error, 'the change stream failed; polling until it is reopened');
+    const what = failed?.via === 'notifications' ? 'the notices tail' : 'the change stream';
+    this.setMode('polling', error instanceof Error ? error.message : String(error));
+    this.deps.report(error, `${what} failed; polling until it is reopened`);
     // Work enqueued while the stream was failing was not announced: look now.
     this.deps.onWork();
     this.scheduleReopen();
@@ -117,11 +145,14 @@ export class NewWorkWatch {
     try {
       const watch = await this.connect(token);
       if (this.closed) return;
-      if (watch) this.deps.logger.info('change stream reopened');
-      else this.deps.logger.warn('change streams are no longer available: polling only');
+      if (watch) this.deps.logger.info(`${watch.via} reopened: push pickup again`);
+      else this.deps.logger.warn('push pickup is no longer available: polling only');
+      // A tail starts anew, and a change stream without a token too: what was created while
+      // the channel was down was not announced, and polling may not have looked yet.
+      if (watch && token === undefined) this.deps.onWork();
     } catch (error) {
       if (this.closed) return;
-      this.deps.report(error, 'reopening the change stream failed; polling continues');
+      this.deps.report(error, 'reopening the push channel failed; polling continues');
       if (token !== undefined) this.resumeToken = undefined;
       this.scheduleReopen();
     }

@@ -1,5 +1,6 @@
 import type { ClientSession } from 'mongodb';
 import type { JobErrorInfo, JobProgress, JobRecord, JobState } from './job-record';
+import type { PickupMode } from './server-info';
 
 /** A worker's hold on a claimed job: every write after the claim is conditioned on it. */
 export interface JobLease {
@@ -80,8 +81,18 @@ export interface WaitingJobTypesSource {
   waitingJobTypes(excluding: readonly string[], now: Date): Promise<WaitingJobType[]>;
 }
 
-/** An open subscription to new work (a change stream). */
+/**
+ * Told of a job that became claimable in another process: its id, and its due time when the
+ * store knows it (a job due later is worth a wake-up at that time, not now).
+ */
+export type NewWorkListener = (jobId: string, dueAt?: Date) => void;
+
+/** How a server hears of new work when it is pushed: see {@link JobStore.watchForNewWork}. */
+export type PushVia = Exclude<PickupMode, 'polling'>;
+
+/** An open subscription to new work (a change stream, or the tail of a notices collection). */
 export interface WorkWatch {
+  readonly via: PushVia;
   close(): Promise<void>;
   /** The token of the last event seen (MongoDB's `resumeToken`), when the store knows it. */
   readonly resumeToken?: unknown;
@@ -95,16 +106,17 @@ export interface JobStore {
   /** Creates every index the hot path needs (idempotent). */
   ensureIndexes(): Promise<void>;
   /**
-   * Calls `onWork` with the job's id when a job becomes due in one of `queues` (enqueued,
-   * retried due now, requeued, released), through a change stream; returns null on a
-   * deployment without change streams (a standalone server), where polling alone finds new
-   * work. The stream sees every change from the moment this is called (not only from when
-   * the stream is open). With `resumeAfter` (a {@link WorkWatch.resumeToken}), it starts
-   * after that event.
+   * Calls `onWork` with the job's id (and due time) when a job becomes claimable in one of
+   * `queues`: inserted enqueued or scheduled, and, on a replica set, also retried, requeued,
+   * released or recovered. On a replica set or sharded cluster through a change stream, which
+   * sees every change from the moment this is called (not only from when the stream is open)
+   * and, with `resumeAfter` (a {@link WorkWatch.resumeToken}), starts after that event. On a
+   * standalone server through the notices inserts write (jobs inserted from then on only);
+   * null when notices are unavailable, and polling alone finds new work.
    */
   watchForNewWork(
     queues: readonly string[],
-    onWork: (jobId: string) => void,
+    onWork: NewWorkListener,
     onError: (error: unknown) => void,
     options?: { readonly resumeAfter?: unknown },
   ): Promise<WorkWatch | null>;

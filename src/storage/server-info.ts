@@ -1,3 +1,10 @@
+/**
+ * How a server learns of work other processes create: pushed through a change stream
+ * (replica sets, sharded clusters) or a tailed notices collection (standalone servers), or
+ * only by its idle polling (while the push channel is down, or where there is none).
+ */
+export type PickupMode = 'change-stream' | 'notifications' | 'polling';
+
 /** A job server as monitoring shows it (`Docket.listServers()`, the servers page). */
 export interface ServerInfo {
   /** The server's id, as in leases, job history and logs. */
@@ -22,6 +29,11 @@ export interface ServerInfo {
    * their slots until it does. Absent for servers of Docket versions that did not record it.
    */
   readonly overrunning?: number;
+  /**
+   * How it learns of work other processes create, as of its last heartbeat or mode change.
+   * Absent for servers of Docket versions that did not record it.
+   */
+  readonly pickup?: PickupMode;
   /** Heartbeat seen within the liveness window (3 heartbeat intervals by default). */
   readonly alive: boolean;
   readonly heartbeatAgeMs: number;

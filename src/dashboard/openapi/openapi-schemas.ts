@@ -170,6 +170,7 @@ export const schemas: Record<string, Schema> = {
     concurrency: int,
     running: int,
     overrunning: int,
+    pickup: nullable({ type: 'string', enum: ['change-stream', 'notifications', 'polling'] }),
     startedAt: time,
     heartbeatAt: time,
     heartbeatAgeMs: int,

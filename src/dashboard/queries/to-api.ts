@@ -150,6 +150,7 @@ export function toApiServer(server: ServerInfo): ApiServer {
     concurrency: server.concurrency,
     running: server.running,
     overrunning: server.overrunning ?? 0,
+    pickup: server.pickup ?? null,
     startedAt: isoRequired(server.startedAt),
     heartbeatAt: isoRequired(server.heartbeatAt),
     heartbeatAgeMs: server.heartbeatAgeMs,

@@ -184,11 +184,17 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
     });
   }
 
+  var PICKUP_TITLES = {
+    'change-stream': 'new work reaches it at once through a change stream',
+    notifications: 'new work reaches it at once through the notices collection (standalone server)',
+    polling: 'it finds new work at its next poll: no push channel, or the channel is down',
+  };
+
   function serversPage() {
     return listPage('Servers', 'servers', function (servers) {
       if (servers.length === 0) return h('p', { className: 'empty', text: 'No servers.' });
       return table(
-        ['Id', 'Status', 'Host', 'Pid', 'Queues', 'Job types', 'Running', 'Heartbeat', 'Started'],
+        ['Id', 'Status', 'Host', 'Pid', 'Queues', 'Job types', 'Running', 'Pickup', 'Heartbeat', 'Started'],
         servers.map(function (server) {
           return h('tr', { 'data-server': server.id }, [
             h('td', { className: 'mono', text: server.id }),
@@ -201,6 +207,9 @@ export const APP_SCRIPT_PAGES = `  function jobPage(id) {
               server.running + ' / ' + server.concurrency,
               server.overrunning > 0 && ' ',
               server.overrunning > 0 && h('span', { className: 'badge failed', 'data-overrunning': server.overrunning, title: 'past their timeout, still holding their slots', text: server.overrunning + ' overrunning' }),
+            ]),
+            h('td', { 'data-pickup': server.pickup || '' }, [
+              server.pickup === null ? 'not recorded' : h('span', { className: 'badge ' + (server.pickup === 'polling' ? 'paused' : 'active'), title: PICKUP_TITLES[server.pickup], text: server.pickup === 'polling' ? 'polling' : 'push: ' + server.pickup }),
             ]),
             h('td', { text: (server.heartbeatAgeMs / 1000).toFixed(1) + ' s ago' }),
             h('td', null, [time(server.startedAt)]),

@@ -16,6 +16,7 @@ import type {
   JobLease,
   JobStore,
   LostLease,
+  NewWorkListener,
   ReleasedContinuation,
   WorkWatch,
 } from '../job-store';
@@ -32,6 +33,7 @@ import {
 } from './in-transaction-writes';
 import { watchForNewWork } from './new-work-watch';
 import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
+import { WorkNotices } from './work-notices';
 
 export { isDuplicateKey } from './mongo-errors';
 
@@ -49,15 +51,22 @@ export class MongoJobStore implements JobStore {
   private readonly jobs: Collection<JobRecord>;
   private readonly continuations: MongoContinuations;
   private readonly batches: MongoBatchWrites;
+  private readonly notices: WorkNotices;
 
+  /**
+   * @param onNoticeError told when a new-work notice (standalone servers only) could not be
+   *   written after its job was: the job is stored, and servers find it by polling.
+   */
   constructor(
     private readonly db: Db,
     collectionPrefix: string,
     private readonly retention: ResolvedRetention,
+    onNoticeError: (error: unknown) => void = () => undefined,
   ) {
     this.jobs = db.collection<JobRecord>(`${collectionPrefix}jobs`);
     this.continuations = new MongoContinuations(this.jobs, retention);
     this.batches = new MongoBatchWrites(this.jobs, retention);
+    this.notices = new WorkNotices(db, collectionPrefix, onNoticeError);
   }
 
   /** The jobs collection (for tests and tooling that inspect storage). */
@@ -65,17 +74,24 @@ export class MongoJobStore implements JobStore {
     return this.jobs;
   }
 
+  /** Creates the indexes, and on a standalone server the new-work notices collection. */
   async ensureIndexes(): Promise<void> {
-    await guard('create the job indexes', () => this.jobs.createIndexes([...JOB_INDEXES]));
+    await Promise.all([
+      guard('create the job indexes', () => this.jobs.createIndexes([...JOB_INDEXES])),
+      this.notices.ensure(),
+    ]);
   }
 
-  watchForNewWork(
+  async watchForNewWork(
     queues: readonly string[],
-    onWork: (jobId: string) => void,
+    onWork: NewWorkListener,
     onError: (error: unknown) => void,
     options: { readonly resumeAfter?: unknown } = {},
   ): Promise<WorkWatch | null> {
-    return watchForNewWork(this.db, this.jobs, queues, onWork, onError, options);
+    return (
+      (await watchForNewWork(this.db, this.jobs, queues, onWork, onError, options)) ??
+      this.notices.tail(queues, onWork, onError)
+    );
   }
 
   async insert(record: JobRecord, session?: ClientSession): Promise<string> {
@@ -85,6 +101,7 @@ export class MongoJobStore implements JobStore {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.jobs.insertOne(record, { session });
+        await this.notices.announce([record]);
         return record._id;
       } catch (error) {
         if (key === undefined || !isDuplicateKey(error, 'activeUniqueKey')) {
@@ -106,11 +123,13 @@ export class MongoJobStore implements JobStore {
     await guard('insert the jobs', () =>
       this.jobs.insertMany([...records], { ordered: true, session }),
     );
+    await this.notices.announce(records);
   }
 
   async insertUnlessExists(record: JobRecord): Promise<boolean> {
     try {
       await this.jobs.insertOne(record);
+      await this.notices.announce([record]);
       return true;
     } catch (error) {
       if (isDuplicateKey(error, '_id')) return false;

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { ServerInfo } from '../server-info';
+import type { PickupMode, ServerInfo } from '../server-info';
 import { guard } from './mongo-errors';
 
 /** What a running server says about itself (collection `<prefix>servers`). */
@@ -20,6 +20,8 @@ export interface ServerRecord {
   running: number;
   /** Of those, invocations past their timeout whose handler has not settled yet. */
   overrunning?: number;
+  /** How it learns of other processes' work. Absent in records of older servers. */
+  pickup?: PickupMode;
 }
 
 export type { ServerInfo };

@@ -1,14 +1,14 @@
-import { Writable } from 'node:stream';
 import { IsInt } from 'class-validator';
-import { MongoClient, MongoServerError, type Document } from 'mongodb';
-import { createLogger, transports, type Logger } from 'winston';
+import { MongoClient } from 'mongodb';
 import { Job, JobHandler, type Docket, type IJob, type IJobHandler } from '../../../src';
+import type { DocketEvents } from '../../../src/events/docket-events';
+import type { JobState } from '../../../src/storage/job-record';
+import type { PushVia } from '../../../src/storage/job-store';
 import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
 import { newJobRecord } from '../../../src/storage/new-job-record';
 import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
+import { startEphemeralMongo, type EphemeralMongo } from '../../../src/testing';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
-import { MatchedCommands } from '../../helpers/matched-commands';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 
 @Job('new-work-watch.ping')
@@ -21,166 +21,167 @@ class PingHandler implements IJobHandler<PingJob> {
   async handle(): Promise<void> {}
 }
 
-/** MongoDB's code for "$changeStream is only supported on replica sets". */
-const CHANGE_STREAM_NOT_SUPPORTED = 40573;
-
 /**
- * Whether the deployment serves change streams, asked of the server directly (not through
- * Docket's own detection, which is what these tests check): open one and see whether it is
- * refused. A standalone `mongod` and the stand-in refuse; replica sets and sharded clusters
- * (a MONGODB_URI pointing at one) serve them.
+ * Idle polls far apart: the tests below end long before a poll could find anything, so only
+ * the push channel (and the due-time wake-up it arms) can explain a pickup.
  */
-async function deploymentHasChangeStreams(db: TestDatabase): Promise<boolean> {
-  const stream = db.client.db(db.dbName).collection('change-stream-probe').watch();
-  try {
-    await stream.tryNext();
-    return true;
-  } catch (error) {
-    if (error instanceof MongoServerError && error.code === CHANGE_STREAM_NOT_SUPPORTED) {
-      return false;
-    }
-    throw error;
-  } finally {
-    await stream.close();
-  }
-}
+const NO_POLLING = { ...FAST_SERVER, pollIntervalMs: 600_000, minPollIntervalMs: 600_000 };
 
-/** A winston logger that keeps the messages it logs at `info`. */
-function recordingLogger(): { logger: Logger; infos: string[] } {
-  const infos: string[] = [];
-  const stream = new Writable({
-    objectMode: true,
-    write(info: { level: string; message: unknown }, _encoding, done) {
-      if (info.level === 'info') infos.push(String(info.message));
-      done();
-    },
+/** MongoDB's BadValue: an error a change stream does not resume after, nor a tail survive. */
+const BAD_VALUE = 2;
+
+const DB = 'new_work_watch';
+
+function record(queue: string, state: JobState, dueAt: Date) {
+  return newJobRecord({
+    type: 'new-work-watch.ping',
+    queue,
+    priority: 0,
+    payload: { n: 1 },
+    state,
+    dueAt,
+    now: new Date(),
+    maxAttempts: null,
+    timeoutMs: null,
   });
-  return { logger: createLogger({ transports: [new transports.Stream({ stream })] }), infos };
-}
-
-/** A server's claim when it does not know of a due job: a batch claim's read of candidates. */
-function isPollingClaim(command: Document): boolean {
-  return (
-    command.find === 'docket.jobs' &&
-    command.filter?.queue !== undefined &&
-    command.filter?.dueAt !== undefined
-  );
 }
 
 /*
- * Either path is asserted, whichever the test server has: a change stream on a replica set
- * or sharded cluster (set MONGODB_URI to one), polling on a standalone server or the
- * stand-in. Neither test can pass without checking one of them.
+ * Each deployment on a stand-in of its own (fail points below are server-wide): a replica
+ * set, where servers follow the jobs collection's change stream, and a standalone server,
+ * where they tail the notices collection that inserts write into.
  */
-describe('wake-ups for work enqueued by other processes', () => {
-  let db: TestDatabase;
+describe.each([
+  ['replica set', 'replica-set', 'change-stream', 'docket.jobs'],
+  ['standalone server', 'standalone', 'notifications', 'docket.notices'],
+] as const)('push pickup on a %s', (_name, topology, via: PushVia, channel) => {
+  let mongo: EphemeralMongo;
+  let client: MongoClient;
   let store: MongoJobStore;
-  let changeStreams: boolean;
+  const dockets: Docket[] = [];
+  const clients: MongoClient[] = [];
 
   beforeAll(async () => {
-    db = await openTestDatabase('new_work_watch');
-    store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+    mongo = await startEphemeralMongo({ env: {}, prefer: 'stand-in', topology, announce: false });
+    client = await new MongoClient(mongo.uri).connect();
+    store = new MongoJobStore(client.db(DB), 'docket.', RETENTION_DEFAULTS);
     await store.ensureIndexes();
-    changeStreams = await deploymentHasChangeStreams(db);
   });
 
-  afterAll(() => db.cleanup());
+  afterEach(async () => {
+    await Promise.all(dockets.splice(0).map((docket) => docket.close()));
+    await Promise.all(clients.splice(0).map((other) => other.close()));
+    await client.db(DB).collection('docket.jobs').deleteMany({});
+  });
 
-  it('the job store opens a change stream where the deployment serves them, and none elsewhere', async () => {
+  afterAll(async () => {
+    await client.close();
+    await mongo.stop();
+  });
+
+  /** A worker and, with its own client, another process's producer: no in-process event links them. */
+  async function workerAndProducer(): Promise<{ worker: Docket; producer: Docket }> {
+    const db = { mongo, uri: mongo.uri, dbName: DB, client, cleanup: async () => undefined };
+    const producerClient = await new MongoClient(mongo.uri).connect();
+    clients.push(producerClient);
+    const { docket: worker } = await createTestDocket(db, { handlers: [PingHandler] });
+    const { docket: producer } = await createTestDocket(db, {
+      handlers: [],
+      mongo: { client: producerClient, dbName: DB },
+    });
+    dockets.push(worker, producer);
+    worker.on('error', () => undefined);
+    return { worker, producer };
+  }
+
+  it(`the job store pushes claimable jobs of the watched queues, with their due times (${via})`, async () => {
+    const seen: Array<[string, Date | undefined]> = [];
     const errors: unknown[] = [];
-    let onWork: () => void = () => undefined;
     const watch = await store.watchForNewWork(
       ['default'],
-      () => onWork(),
-      (e) => errors.push(e),
+      (jobId, dueAt) => seen.push([jobId, dueAt]),
+      (error) => errors.push(error),
     );
     try {
-      if (changeStreams) {
-        expect(watch).not.toBeNull();
-        const woken = nextEvent<void>((listener) => {
-          onWork = listener;
-          return () => (onWork = () => undefined);
-        });
-        const now = new Date();
-        await store.insert(
-          newJobRecord({
-            type: 't',
-            queue: 'default',
-            priority: 0,
-            payload: {},
-            state: 'enqueued',
-            dueAt: now,
-            now,
-            maxAttempts: null,
-            timeoutMs: null,
-          }),
-        );
-        await woken;
-      } else {
-        // Nothing to watch: opening one anyway would fail, and the server polls instead.
-        expect(watch).toBeNull();
-      }
+      expect(watch?.via).toBe(via);
+      const other = record('elsewhere', 'enqueued', new Date());
+      const now = record('default', 'enqueued', new Date());
+      const later = record('default', 'scheduled', new Date(Date.now() + 60_000));
+      const many = [
+        record('default', 'enqueued', new Date()),
+        record('elsewhere', 'enqueued', new Date()),
+      ];
+      await store.insert(other);
+      await store.insert(now);
+      await store.insert(later);
+      await store.insertMany(many);
+      await waitFor(() => seen.length >= 3, { what: 'three pushed jobs' });
+      // In order, the other queue's jobs left out, each with its due time.
+      expect(seen).toEqual([
+        [now._id, now.dueAt],
+        [later._id, later.dueAt],
+        [many[0]._id, many[0].dueAt],
+      ]);
       expect(errors).toEqual([]);
     } finally {
       await watch?.close();
     }
   });
 
-  it('a server picks up a job another process enqueued: at once through a change stream, or at its next poll', async () => {
-    // With a change stream, a poll interval far longer than the test: only the stream can
-    // explain a pickup. Without, a short one that bounds the pickup.
-    const pollIntervalMs = changeStreams ? 60_000 : 1_000;
-    /** Time the poll's own claim and the job's start may take, on a loaded machine. */
-    const claimAllowanceMs = 1_500;
-    const client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
-    const { logger, infos } = recordingLogger();
-    const { docket: worker } = await createTestDocket(db, {
-      handlers: [PingHandler],
-      logger,
-      mongo: { client, dbName: db.dbName },
+  it('a job another process enqueues starts without waiting for a poll, and the server says how it heard', async () => {
+    const { worker, producer } = await workerAndProducer();
+    const modeAtStart = nextEvent<DocketEvents['server.pickup']>((l) =>
+      worker.on('server.pickup', l),
+    );
+    const server = await worker.startServer(NO_POLLING);
+    expect(await modeAtStart).toEqual({ serverId: server.id, mode: via });
+    expect((await worker.listServers()).map((s) => s.pickup)).toEqual([via]);
+    const started = nextEvent<{ jobId: string }>((l) => worker.on('job.started', l));
+    const jobId = await producer.scheduler.enqueue(Object.assign(new PingJob(), { n: 1 }));
+    expect((await started).jobId).toBe(jobId);
+  });
+
+  it('a job another process schedules starts at its due time, not at the next poll', async () => {
+    const { worker, producer } = await workerAndProducer();
+    await worker.startServer(NO_POLLING);
+    const started = nextEvent<{ jobId: string }>((l) => worker.on('job.started', l));
+    const jobId = await producer.scheduler.schedule(Object.assign(new PingJob(), { n: 2 }), {
+      delayMs: 300,
     });
-    // The other process: its own client and Docket, so no in-process event reaches the worker.
-    const { docket: producer } = await createTestDocket(db, { handlers: [] });
-    const polls = new MatchedCommands(client, isPollingClaim);
-    const dockets: Docket[] = [worker, producer];
+    expect((await started).jobId).toBe(jobId);
+    const job = await worker.getJob(jobId);
+    // Started by the due-time wake-up: not before the job was due.
+    expect(job?.startedAt?.getTime()).toBeGreaterThanOrEqual(job!.createdAt.getTime() + 300);
+  });
+
+  it('falls back to polling when the push channel fails, says why, and pushes again once reopened', async () => {
+    const { worker, producer } = await workerAndProducer();
+    const server = await worker.startServer(NO_POLLING);
+    const modes: Array<DocketEvents['server.pickup']> = [];
+    worker.on('server.pickup', (event) => modes.push(event));
+    const reopened = nextEvent<DocketEvents['server.pickup']>(
+      (l) => worker.on('server.pickup', l),
+      (event) => event.mode === via,
+    );
+    await client.db('admin').command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 1 },
+      data: { failCommands: ['getMore'], errorCode: BAD_VALUE, namespace: `${DB}.${channel}` },
+    });
     try {
-      const server = await worker.startServer({
-        ...FAST_SERVER,
-        pollIntervalMs,
-        minPollIntervalMs: pollIntervalMs,
-      });
-      expect(infos).toContainEqual(
-        changeStreams
-          ? expect.stringMatching(/^change stream open/)
-          : expect.stringMatching(
-              new RegExp(
-                `^no change streams on this deployment: polling every ${pollIntervalMs} ms`,
-              ),
-            ),
-      );
-      // The first claim, made at start, finds nothing: the job must be found afterwards.
-      await waitFor(() => polls.succeeded >= 1, { what: "the server's first claim" });
-      const pollsBefore = polls.started;
-      const started = nextEvent<{ jobId: string }>((listener) =>
-        worker.on('job.started', listener),
-      );
-      const enqueuedAt = Date.now();
-      const jobId = await producer.scheduler.enqueue(Object.assign(new PingJob(), { n: 1 }));
-      expect((await started).jobId).toBe(jobId);
-      const pickupMs = Date.now() - enqueuedAt;
-      if (changeStreams) {
-        expect(pickupMs).toBeLessThan(pollIntervalMs / 10);
-      } else {
-        // Found by the next poll: the one under way while the job was inserted, or the one after.
-        expect(polls.started - pollsBefore).toBeGreaterThanOrEqual(1);
-        expect(polls.started - pollsBefore).toBeLessThanOrEqual(2);
-        expect(pickupMs).toBeLessThanOrEqual(pollIntervalMs + claimAllowanceMs);
-      }
-      await server.stop();
+      // Nudge the channel: its waiting getMore answers, the next one fails.
+      await producer.scheduler.enqueue(Object.assign(new PingJob(), { n: 3 }));
+      await reopened;
     } finally {
-      polls.close();
-      await Promise.all(dockets.map((docket) => docket.close()));
-      await client.close();
+      await client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
     }
+    expect(modes.map((event) => event.mode)).toEqual(['polling', via]);
+    expect(modes[0]).toMatchObject({ serverId: server.id, reason: expect.stringMatching(/./) });
+    await waitFor(async () => (await worker.listServers())[0]?.pickup === via, {
+      what: 'the servers page to show push pickup again',
+    });
+    const started = nextEvent<{ jobId: string }>((l) => worker.on('job.started', l));
+    const jobId = await producer.scheduler.enqueue(Object.assign(new PingJob(), { n: 4 }));
+    expect((await started).jobId).toBe(jobId);
   });
 });

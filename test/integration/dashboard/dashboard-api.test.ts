@@ -369,6 +369,8 @@ describe('dashboard REST API through DocketClient', () => {
       alive: true,
       running: 0,
       overrunning: 0,
+      // Push pickup on either deployment: a change stream, or a standalone's notices.
+      pickup: expect.stringMatching(/^(change-stream|notifications)$/),
     });
     expect(servers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
 

@@ -136,6 +136,7 @@ describe('dashboard web UI in chromium', () => {
         heartbeatAt: now,
         running: 3,
         overrunning: 2,
+        pickup: 'polling',
       });
     const texts: string[] = [];
     for (const [path, selector] of Object.entries(rows)) {
@@ -148,6 +149,15 @@ describe('dashboard web UI in chromium', () => {
     expect(
       await page.locator('tr[data-server="overrunning-server"] [data-overrunning]').textContent(),
     ).toBe('2 overrunning');
+    // How each server learns of new work: the one polling stands out.
+    expect(
+      await page.locator('tr[data-server="overrunning-server"] [data-pickup]').textContent(),
+    ).toBe('polling');
+    expect(
+      await page
+        .locator('tr[data-server]:not([data-server="overrunning-server"]) [data-pickup]')
+        .textContent(),
+    ).toMatch(/^push: (change-stream|notifications)$/);
     expect(texts[2]).toContain('reports');
     expect(pageErrors).toEqual([]);
   });

@@ -1,19 +1,23 @@
 import { NewWorkWatch, type NewWorkSource } from '../../../src/server/new-work-watch';
 import { quietLogger } from '../../helpers/logger';
+import type { PushVia } from '../../../src/storage/job-store';
 import { fakeWatch, flushPromises, type FakeWatch } from './server-fixture';
 
-/** A source of fake streams; `failOpen` makes the next opens throw. */
+/**
+ * A source of fake push channels; `failOpen` makes the next opens throw, `via` says which
+ * channel the deployment offers (none: null).
+ */
 function fakeSource() {
   const watches: FakeWatch[] = [];
-  const state = { failOpen: 0, changeStreams: true };
+  const state = { failOpen: 0, via: 'change-stream' as PushVia | null };
   const source: NewWorkSource = {
     watchForNewWork: async (queues, onWork, onError, options) => {
       if (state.failOpen > 0) {
         state.failOpen--;
         throw new Error('cannot open');
       }
-      if (!state.changeStreams) return null;
-      const watch = fakeWatch(queues, onWork, onError, options);
+      if (state.via === null) return null;
+      const watch = fakeWatch(queues, onWork, onError, options, state.via);
       watches.push(watch);
       return watch;
     },
@@ -28,16 +32,18 @@ describe('NewWorkWatch', () => {
   function setUp() {
     const { source, watches, state } = fakeSource();
     const reports: string[] = [];
-    let woken = 0;
+    const modes: Array<[string, string | undefined]> = [];
+    const wakes: Array<[string | undefined, Date | undefined]> = [];
     const watch = new NewWorkWatch({
       source,
       queues: ['default'],
-      onWork: () => woken++,
+      onWork: (jobId, dueAt) => wakes.push([jobId, dueAt]),
+      onMode: (mode, reason) => modes.push([mode, reason]),
       report: (_error, context) => reports.push(context),
       logger: quietLogger(),
       random: () => 1,
     });
-    return { watch, watches, state, reports, woken: () => woken };
+    return { watch, watches, state, reports, modes, wakes, woken: () => wakes.length };
   }
 
   /** Moves the fake clock until `count` streams were opened; returns how long it took. */
@@ -50,23 +56,59 @@ describe('NewWorkWatch', () => {
     return Date.now() - from;
   }
 
-  it('is false on a deployment without change streams, and reopens nothing', async () => {
-    const { watch, state, watches } = setUp();
-    state.changeStreams = false;
-    expect(await watch.open()).toBe(false);
+  it('is polling on a deployment without a push channel, and reopens nothing', async () => {
+    const { watch, state, watches, modes } = setUp();
+    state.via = null;
+    expect(await watch.open()).toBe('polling');
     await jest.advanceTimersByTimeAsync(600_000);
     expect(watches).toHaveLength(0);
+    expect(modes).toEqual([]);
   });
 
-  it('wakes the server on failure (work may have been missed) and reports it', async () => {
-    const { watch, watches, reports, woken } = setUp();
-    expect(await watch.open()).toBe(true);
-    watches[0].onWork('job-1');
-    expect(woken()).toBe(1);
+  it('passes on the job and its due time, wakes the server on failure (work may have been missed) and reports it', async () => {
+    const { watch, watches, reports, wakes } = setUp();
+    expect(await watch.open()).toBe('change-stream');
+    const dueAt = new Date('2026-12-02T10:00:00Z');
+    watches[0].onWork('job-1', dueAt);
+    expect(wakes).toEqual([['job-1', dueAt]]);
     watches[0].onError(new Error('boom'));
     await flushPromises();
-    expect(woken()).toBe(2);
+    expect(wakes).toEqual([
+      ['job-1', dueAt],
+      [undefined, undefined],
+    ]);
     expect(reports).toEqual(['the change stream failed; polling until it is reopened']);
+    await watch.close();
+  });
+
+  it('says when it falls back to polling and why, and when push pickup is back', async () => {
+    const { watch, watches, state, modes } = setUp();
+    state.via = 'notifications';
+    expect(await watch.open()).toBe('notifications');
+    expect(modes).toEqual([]);
+    watches[0].onError(new Error('tail ended'));
+    await flushPromises();
+    expect(watch.mode).toBe('polling');
+    expect(modes).toEqual([['polling', 'tail ended']]);
+    await untilOpened(watches, 2);
+    expect(watch.mode).toBe('notifications');
+    expect(modes).toEqual([
+      ['polling', 'tail ended'],
+      ['notifications', undefined],
+    ]);
+    await watch.close();
+  });
+
+  it('looks for missed work when it reopens without a resume token (a tail starts anew)', async () => {
+    const { watch, watches, state, woken } = setUp();
+    state.via = 'notifications';
+    await watch.open();
+    watches[0].onError(new Error('tail ended'));
+    await flushPromises();
+    const afterFailure = woken();
+    await untilOpened(watches, 2);
+    await flushPromises();
+    expect(woken()).toBe(afterFailure + 1);
     await watch.close();
   });
 

@@ -11,7 +11,14 @@ import {
   type JobServerOptions,
 } from '../../../src/server/job-server-options';
 import type { JobRecord } from '../../../src/storage/job-record';
-import type { FinishResult, JobLease, JobStore, WorkWatch } from '../../../src/storage/job-store';
+import type {
+  FinishResult,
+  JobLease,
+  JobStore,
+  NewWorkListener,
+  PushVia,
+  WorkWatch,
+} from '../../../src/storage/job-store';
 import { newJobRecord } from '../../../src/storage/new-job-record';
 import { quietLogger } from '../../helpers/logger';
 
@@ -72,7 +79,7 @@ export function claimedJob(type: string, fields: { timeoutMs?: number } = {}): J
 export interface FakeWatch extends WorkWatch {
   readonly queues: readonly string[];
   readonly options: { resumeAfter?: unknown } | undefined;
-  readonly onWork: (jobId: string) => void;
+  readonly onWork: NewWorkListener;
   readonly onError: (error: unknown) => void;
   resumeToken: unknown;
   closed: boolean;
@@ -81,11 +88,13 @@ export interface FakeWatch extends WorkWatch {
 /** A change stream as a fake store hands it out, recording what it was opened with. */
 export function fakeWatch(
   queues: readonly string[],
-  onWork: (jobId: string) => void,
+  onWork: NewWorkListener,
   onError: (error: unknown) => void,
   options: { resumeAfter?: unknown } | undefined,
+  via: PushVia = 'change-stream',
 ): FakeWatch {
   const watch: FakeWatch = {
+    via,
     queues,
     options,
     onWork,
