@@ -67,6 +67,7 @@ export {
   JobValidationError,
   JobWaitTimeoutError,
   LeaseLostError,
+  AttemptCommittedError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
   StorageError,

@@ -12,6 +12,7 @@ export { JobTimeoutError } from './job-timeout.error';
 export { JobWaitTimeoutError } from './job-wait-timeout.error';
 export { JobValidationError, type ValidationIssue } from './job-validation.error';
 export { LeaseLostError } from './lease-lost.error';
+export { AttemptCommittedError } from './attempt-committed.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';
 export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStartError } from './server-start.error';

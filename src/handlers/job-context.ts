@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongodb';
 import type { Logger } from 'winston';
 
 /**
@@ -30,4 +31,26 @@ export interface JobContext {
    * @param message - An optional note on what is being done.
    */
   progress(percent: number, message?: string): Promise<void>;
+  /**
+   * Exactly-once effects in the jobs' database: runs `work` in a MongoDB transaction that
+   * also records this job's success, on the condition that this attempt still holds the job.
+   * Make the writes that must happen once through `session` (`{ session }` on each call):
+   * they commit together with the success, or not at all. A worker that lost its lease, or
+   * died before the commit, leaves none of them behind, and a retried attempt never doubles
+   * them. Resolves with what `work` returned, once committed; the job has then succeeded,
+   * whatever the handler does next (an error it throws afterwards is logged, not recorded).
+   *
+   * Use the `MongoClient` Docket uses (other databases of it included); writes elsewhere
+   * (HTTP calls, other stores) stay at-least-once. `work` may run more than once when MongoDB
+   * asks for a retry (a write conflict, a step-down), each time in a fresh transaction: keep
+   * it free of other side effects. One transaction per attempt.
+   * @throws LeaseLostError when the attempt no longer holds the job (nothing committed; the
+   *   handler's signal fires too).
+   * @throws AttemptCommittedError when called while the attempt's transaction runs or after
+   *   it committed.
+   * @throws TransactionsUnsupportedError on a standalone server.
+   * @throws the signal's reason when the attempt ended (timed out, deleted, stopping) before
+   *   the commit; what `work` throws; MongoDB's errors once the transaction is given up.
+   */
+  transaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T>;
 }

@@ -1,6 +1,13 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
+import type { ClientSession } from 'mongodb';
+import {
+  AttemptCommittedError,
+  DocketError,
+  JobDeletedError,
+  JobTimeoutError,
+  LeaseLostError,
+} from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistration, JobContext } from '../handlers';
@@ -64,6 +71,12 @@ export class JobExecution {
   private handlerStarted = false;
   private handlerDone = false;
   private leaseLostReported = false;
+  /** The attempt's transaction (`JobContext.transaction`): running, or committed with its success. */
+  private transaction:
+    | { state: 'running' }
+    | { state: 'committed'; durationMs: number; result: FinishResult }
+    | undefined;
+  private readonly startedAt = performance.now();
   readonly lease: JobLease;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
@@ -120,6 +133,8 @@ export class JobExecution {
    * passed): reports `job.leaseLost` once and aborts the handler with `reason`.
    */
   loseLease(reason: LeaseLostError | JobDeletedError): void {
+    // The success committed: the job is no longer processing, and no lease is left to lose.
+    if (this.transaction?.state === 'committed') return;
     this.reportLeaseLost();
     this.abort(reason);
   }
@@ -148,7 +163,7 @@ export class JobExecution {
   }
 
   private async run(): Promise<void> {
-    const startedAt = performance.now();
+    const startedAt = this.startedAt;
     if (this.job.attempt > this.maxAttempts) {
       const error = new LeaseLostError(this.details);
       await this.record(
@@ -200,6 +215,17 @@ export class JobExecution {
     }
     await this.progress.flushed();
     const durationMs = Math.round(performance.now() - startedAt);
+    if (this.transaction?.state === 'committed') {
+      if (failure) {
+        this.logger.warn(
+          `the handler failed after its transaction committed the job's success, which stands: ${String(failure.error)}`,
+          { error: failure.error },
+        );
+      }
+      const { durationMs: committedMs, result } = this.transaction;
+      await this.recorded({ state: 'succeeded', durationMs: committedMs }, result, undefined);
+      return;
+    }
     if (!failure) {
       await this.record({ state: 'succeeded', durationMs });
       return;
@@ -275,7 +301,51 @@ export class JobExecution {
       maxAttempts: this.maxAttempts,
       logger: this.logger,
       progress: (percent, message) => this.progress.report(percent, message),
+      transaction: (work) => this.runTransaction(work),
     };
+  }
+
+  /** `JobContext.transaction`: the handler's writes and the job's success, committed together. */
+  private async runTransaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
+    const { signal } = this.controller;
+    if (this.transaction) {
+      throw new AttemptCommittedError(this.transaction.state === 'committed', this.details);
+    }
+    if (typeof work !== 'function') {
+      throw new TypeError('ctx.transaction needs a function (session) => Promise');
+    }
+    signal.throwIfAborted();
+    this.transaction = { state: 'running' };
+    let durationMs = 0;
+    try {
+      const committed = await this.deps.store.commitWithOutcome(
+        async (session) => {
+          // Checked at every try: an attempt that ended meanwhile must not commit.
+          signal.throwIfAborted();
+          const value = await work(session);
+          signal.throwIfAborted();
+          return value;
+        },
+        () => {
+          durationMs = Math.round(performance.now() - this.startedAt);
+          return {
+            lease: this.lease,
+            outcome: { state: 'succeeded', durationMs },
+            serverId: this.deps.serverId,
+            now: this.deps.clock.now(),
+          };
+        },
+      );
+      if (!committed) {
+        const lost = new LeaseLostError(this.details);
+        this.loseLease(lost);
+        throw lost;
+      }
+      this.transaction = { state: 'committed', durationMs, result: committed.result };
+      return committed.value;
+    } finally {
+      if (this.transaction.state === 'running') this.transaction = undefined;
+    }
   }
 
   private async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {
@@ -295,6 +365,15 @@ export class JobExecution {
       this.reportLeaseLost();
       return;
     }
+    await this.recorded(outcome, result, cause);
+  }
+
+  /** What follows a recorded outcome: its event, and the release of the job's continuations. */
+  private async recorded(
+    outcome: AttemptOutcome,
+    result: FinishResult,
+    cause: unknown,
+  ): Promise<void> {
     this.emitOutcome(outcome, cause);
     if (result.hasContinuations) {
       try {
@@ -303,7 +382,7 @@ export class JobExecution {
           this.deps.events,
           this.job._id,
           outcome.state,
-          now,
+          this.deps.clock.now(),
         );
       } catch (error) {
         // The recovery sweep finds finished parents with unresolved continuations.

@@ -166,6 +166,19 @@ export interface JobStore {
    */
   finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>>;
   /**
+   * Runs `work` in a transaction and records, in the same transaction, the outcome `entry()`
+   * builds once `work` is done, fenced by its lease: both commit or neither does. Resolves
+   * with what `work` returned and what recording tells; null when the lease was lost
+   * (nothing committed). `work` may run more than once (after a transient error), each time
+   * in a fresh transaction.
+   * @throws TransactionsUnsupportedError on a standalone server; what `work` throws; MongoDB's
+   *   errors once the transaction is given up (nothing committed).
+   */
+  commitWithOutcome<T>(
+    work: (session: ClientSession) => Promise<T>,
+    entry: () => FinishEntry,
+  ): Promise<{ readonly value: T; readonly result: FinishResult } | null>;
+  /**
    * Extends the leases in one round trip to `leaseMs` after the database's time now; returns
    * those no longer held.
    */

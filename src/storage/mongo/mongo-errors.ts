@@ -67,14 +67,17 @@ function isTransient(error: unknown): boolean {
  * (IllegalOperation, 20) as a {@link TransactionsUnsupportedError}; anything else as the
  * driver raised it, labels and all, for the caller's `withTransaction` to judge.
  */
-export function inTransactionError(error: unknown): unknown {
+export function inTransactionError(
+  error: unknown,
+  action?: ConstructorParameters<typeof TransactionsUnsupportedError>[1],
+): unknown {
   // The driver words the server's refusal as a want of retryable writes.
   if (
     error instanceof MongoServerError &&
     (error.code === ILLEGAL_OPERATION ||
       /Transaction numbers are only allowed|does not support retryable writes/.test(error.message))
   ) {
-    return new TransactionsUnsupportedError({ cause: error });
+    return new TransactionsUnsupportedError({ cause: error }, action);
   }
   return error;
 }

@@ -34,6 +34,7 @@ import {
 import { watchForNewWork } from './new-work-watch';
 import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 import { WorkNotices } from './work-notices';
+import { commitWithOutcome, FenceMismatch } from './attempt-transaction';
 
 export { isDuplicateKey } from './mongo-errors';
 
@@ -199,6 +200,18 @@ export class MongoJobStore implements JobStore {
 
   finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>> {
     return this.batches.finishMany(entries);
+  }
+
+  async commitWithOutcome<T>(
+    work: (session: ClientSession) => Promise<T>,
+    entry: () => FinishEntry,
+  ): Promise<{ value: T; result: FinishResult } | null> {
+    try {
+      return await commitWithOutcome(this.db.client, this.jobs, this.retention, work, entry);
+    } catch (error) {
+      if (error instanceof FenceMismatch) return null;
+      throw error;
+    }
   }
 
   async extendLeases(leases: readonly JobLease[], leaseMs: number): Promise<LostLease[]> {

@@ -1,4 +1,5 @@
 import {
+  AttemptCommittedError,
   DocketClosedError,
   DocketError,
   DuplicateHandlerError,
@@ -18,6 +19,7 @@ import {
   UnknownJobTypeError,
   UnknownQueueError,
   UnresolvableDependencyError,
+  TransactionsUnsupportedError,
 } from '../../../src/errors';
 
 const cause = new Error('driver said no');
@@ -113,6 +115,24 @@ const cases: Array<[DocketError, string, string, string]> = [
     'LeaseLostError',
     'LEASE_LOST',
     'Lease on job 42 was lost: another worker may be running it',
+  ],
+  [
+    new AttemptCommittedError(true, { jobId: '42', jobType: 'order.pay', attempt: 2 }),
+    'AttemptCommittedError',
+    'ATTEMPT_COMMITTED',
+    "ctx.transaction was called again in attempt 2 of job 42 (order.pay), after its transaction committed the job's success: " +
+      'an attempt has one transaction; put every write that must commit with the success inside it',
+  ],
+  [
+    new TransactionsUnsupportedError(
+      {},
+      { what: "run a handler's writes in a transaction", instead: 'Write without it' },
+    ),
+    'TransactionsUnsupportedError',
+    'TRANSACTIONS_UNSUPPORTED',
+    "Cannot run a handler's writes in a transaction: this MongoDB is a standalone server, and MongoDB runs " +
+      'transactions on replica sets and sharded clusters only (a one-member replica set will do). ' +
+      'Write without it, or run MongoDB as a replica set.',
   ],
   [
     new JobDeletedError({ cause }),
