@@ -110,6 +110,23 @@ declare module 'docket-readme-context' {
     /** How long a customer has to pay, in ms. */
     const PAYMENT_WINDOW_MS: InjectionToken<number>;
 
+    // Exactly-once effects: a payment captured, and its ledger entry written once.
+    /** `@Job('payments.capture')` */
+    class CapturePayment implements IJob {
+      orderId: string;
+    }
+    /** One entry of the application's ledger. */
+    interface LedgerEntry {
+      orderId: string;
+      charge: string;
+    }
+    const LEDGER: InjectionToken<Collection<LedgerEntry>>;
+    /** The application's payment gateway client. */
+    interface PaymentGateway {
+      capture(orderId: string, idempotencyKey: string): Promise<string>;
+    }
+    const PAYMENT_GATEWAY: InjectionToken<PaymentGateway>;
+
     // Using your own command bus.
     /** A command bus the application already had. */
     interface MyBus {
