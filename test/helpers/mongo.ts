@@ -34,3 +34,32 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A stand-in of the test's own, in the given topology, with a client and a database: for
+ * tests that need a standalone or a replica set whatever the shared test server is, or that
+ * set fail points (server-wide: on the shared server they would fail other files' commands).
+ * `cleanup()` closes the client and stops the stand-in.
+ */
+export async function openOwnStandIn(
+  label: string,
+  topology: 'standalone' | 'replica-set',
+): Promise<TestDatabase> {
+  const mongo = await startEphemeralMongo({
+    env: {},
+    prefer: 'stand-in',
+    topology,
+    announce: false,
+  });
+  const client = await new MongoClient(mongo.uri).connect();
+  return {
+    mongo,
+    uri: mongo.uri,
+    dbName: label.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40),
+    client,
+    cleanup: async () => {
+      await client.close();
+      await mongo.stop();
+    },
+  };
+}

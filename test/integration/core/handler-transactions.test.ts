@@ -19,7 +19,7 @@ import {
   type JobRecord,
 } from '../../../src';
 import type { DocketEvents } from '../../../src/events/docket-events';
-import { startEphemeralMongo, type EphemeralMongo } from '../../../src/testing';
+import { openOwnStandIn, type TestDatabase } from '../../helpers/mongo';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 
@@ -57,24 +57,16 @@ const DB = 'handler_transactions';
 
 describe('handler transactions on a replica set', () => {
   // A stand-in of its own: fail points below are server-wide.
-  let mongo: EphemeralMongo;
+  let own: TestDatabase;
   let client: MongoClient;
   let docket: Docket;
   const jobs = () => client.db(DB).collection<JobRecord>('docket.jobs');
 
   beforeAll(async () => {
-    mongo = await startEphemeralMongo({
-      env: {},
-      prefer: 'stand-in',
-      topology: 'replica-set',
-      announce: false,
-    });
-    client = await new MongoClient(mongo.uri).connect();
+    own = await openOwnStandIn(DB, 'replica-set');
+    client = own.client;
     payments = client.db(DB).collection<Payment>('payments');
-    ({ docket } = await createTestDocket(
-      { mongo, uri: mongo.uri, dbName: DB, client, cleanup: async () => undefined },
-      { handlers: [PayHandler] },
-    ));
+    ({ docket } = await createTestDocket(own, { handlers: [PayHandler] }));
     docket.on('error', () => undefined);
     await docket.startServer(FAST_SERVER);
   });
@@ -86,8 +78,7 @@ describe('handler transactions on a replica set', () => {
 
   afterAll(async () => {
     await docket?.close();
-    await client?.close();
-    await mongo?.stop();
+    await own?.cleanup();
   });
 
   /** Enqueues the job and resolves with it once it finished (succeeded or failed for good). */
@@ -263,18 +254,9 @@ describe('handler transactions on a replica set', () => {
 
 describe('handler transactions on a standalone server', () => {
   it('fail the attempt with TransactionsUnsupportedError, writing nothing', async () => {
-    const mongo = await startEphemeralMongo({
-      env: {},
-      prefer: 'stand-in',
-      topology: 'standalone',
-      announce: false,
-    });
-    const client = await new MongoClient(mongo.uri).connect();
-    payments = client.db(DB).collection<Payment>('payments');
-    const { docket } = await createTestDocket(
-      { mongo, uri: mongo.uri, dbName: DB, client, cleanup: async () => undefined },
-      { handlers: [PayHandler] },
-    );
+    const own = await openOwnStandIn(DB, 'standalone');
+    payments = own.client.db(DB).collection<Payment>('payments');
+    const { docket } = await createTestDocket(own, { handlers: [PayHandler] });
     docket.on('error', () => undefined);
     let caught: unknown;
     behaviour = async (job, ctx, into) => {
@@ -295,8 +277,7 @@ describe('handler transactions on a standalone server', () => {
       expect(await payments.countDocuments()).toBe(0);
     } finally {
       await docket.close();
-      await client.close();
-      await mongo.stop();
+      await own.cleanup();
     }
   });
 });

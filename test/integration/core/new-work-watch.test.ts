@@ -7,7 +7,7 @@ import type { PushVia } from '../../../src/storage/job-store';
 import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
 import { newJobRecord } from '../../../src/storage/new-job-record';
 import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
-import { startEphemeralMongo, type EphemeralMongo } from '../../../src/testing';
+import { openOwnStandIn, type TestDatabase } from '../../helpers/mongo';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 
@@ -55,15 +55,15 @@ describe.each([
   ['replica set', 'replica-set', 'change-stream', 'docket.jobs'],
   ['standalone server', 'standalone', 'notifications', 'docket.notices'],
 ] as const)('push pickup on a %s', (_name, topology, via: PushVia, channel) => {
-  let mongo: EphemeralMongo;
+  let own: TestDatabase;
   let client: MongoClient;
   let store: MongoJobStore;
   const dockets: Docket[] = [];
   const clients: MongoClient[] = [];
 
   beforeAll(async () => {
-    mongo = await startEphemeralMongo({ env: {}, prefer: 'stand-in', topology, announce: false });
-    client = await new MongoClient(mongo.uri).connect();
+    own = await openOwnStandIn(DB, topology);
+    client = own.client;
     store = new MongoJobStore(client.db(DB), 'docket.', RETENTION_DEFAULTS);
     await store.ensureIndexes();
   });
@@ -74,18 +74,14 @@ describe.each([
     await client.db(DB).collection('docket.jobs').deleteMany({});
   });
 
-  afterAll(async () => {
-    await client.close();
-    await mongo.stop();
-  });
+  afterAll(() => own.cleanup());
 
   /** A worker and, with its own client, another process's producer: no in-process event links them. */
   async function workerAndProducer(): Promise<{ worker: Docket; producer: Docket }> {
-    const db = { mongo, uri: mongo.uri, dbName: DB, client, cleanup: async () => undefined };
-    const producerClient = await new MongoClient(mongo.uri).connect();
+    const producerClient = await new MongoClient(own.uri).connect();
     clients.push(producerClient);
-    const { docket: worker } = await createTestDocket(db, { handlers: [PingHandler] });
-    const { docket: producer } = await createTestDocket(db, {
+    const { docket: worker } = await createTestDocket(own, { handlers: [PingHandler] });
+    const { docket: producer } = await createTestDocket(own, {
       handlers: [],
       mongo: { client: producerClient, dbName: DB },
     });

@@ -20,9 +20,8 @@ import {
   type IJobScheduler,
   type JobRecord,
 } from '../../../src';
-import { startEphemeralMongo } from '../../../src/testing';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { openOwnStandIn, openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 
 @Job('outbox.confirm-order')
@@ -291,17 +290,11 @@ describe('enqueue in the caller’s transaction (replica set)', () => {
 
 describe('enqueue in the caller’s transaction (standalone)', () => {
   it('fails with TransactionsUnsupportedError, saying why, and writes nothing', async () => {
-    const mongo = await startEphemeralMongo({
-      env: {},
-      prefer: 'stand-in',
-      topology: 'standalone',
-      announce: false,
+    const own = await openOwnStandIn('outbox_standalone', 'standalone');
+    const { client } = own;
+    const { docket, container } = await createTestDocket(own, {
+      handlers: [ConfirmOrderHandler],
     });
-    const client = await new MongoClient(mongo.uri).connect();
-    const { docket, container } = await createTestDocket(
-      { mongo, uri: mongo.uri, dbName: 'outbox_standalone', client, cleanup: async () => {} },
-      { handlers: [ConfirmOrderHandler], mongo: { client, dbName: 'outbox_standalone' } },
-    );
     const session = client.startSession();
     try {
       const scheduler = container.resolve<IJobScheduler>(JOB_SCHEDULER);
@@ -319,8 +312,7 @@ describe('enqueue in the caller’s transaction (standalone)', () => {
     } finally {
       await session.endSession();
       await docket.close();
-      await client.close();
-      await mongo.stop();
+      await own.cleanup();
     }
   });
 });

@@ -18,10 +18,9 @@ import {
   type IJobHandler,
   type JobContext,
 } from '../../../src';
-import { startEphemeralMongo, type EphemeralMongo } from '../../../src/testing';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { MatchedCommands } from '../../helpers/matched-commands';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { openOwnStandIn, openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 
 type Outcome = 'succeed' | 'fail' | 'hold';
@@ -85,24 +84,7 @@ async function ownStandIn(
   label: string,
   topology: 'standalone' | 'replica-set',
 ): Promise<Deployment> {
-  const mongo: EphemeralMongo = await startEphemeralMongo({
-    env: {},
-    prefer: 'stand-in',
-    topology,
-    announce: false,
-  });
-  const client = await new MongoClient(mongo.uri).connect();
-  const dbName = `wait_${label}`;
-  const db: TestDatabase = {
-    mongo,
-    uri: mongo.uri,
-    dbName,
-    client,
-    cleanup: async () => {
-      await client.close();
-      await mongo.stop();
-    },
-  };
+  const db = await openOwnStandIn(`wait_${label}`, topology);
   return { db, changeStreams: topology === 'replica-set' };
 }
 
