@@ -20,6 +20,7 @@ import { buildWorker } from './support/worker-build';
 import { WorkerPool } from './support/worker-pool';
 import { badInputs } from './scenarios/bad-inputs';
 import { clockSkew } from './scenarios/clock-skew';
+import { exactlyOnce } from './scenarios/exactly-once';
 import { failPoints } from './scenarios/fail-points';
 import { leaseLoss } from './scenarios/lease-loss';
 import { networkFaults } from './scenarios/network-faults';
@@ -33,6 +34,7 @@ const SCENARIOS: ReadonlyArray<[string, (run: RunContext) => Promise<ScenarioRes
   ['sigkill', sigkillSoak],
   ['sigterm', sigtermSoak],
   ['sigstop', leaseLoss],
+  ['exactly-once', exactlyOnce],
   ['network', networkFaults],
   ['fail-points', failPoints],
   ['step-down', stepDown],
@@ -49,7 +51,7 @@ const SCENARIOS: ReadonlyArray<[string, (run: RunContext) => Promise<ScenarioRes
  */
 const QUICK_LANES: readonly (readonly string[])[] = [
   ['sigkill', 'clock-skew', 'overrun'],
-  ['sigterm', 'network'],
+  ['sigterm', 'network', 'exactly-once'],
   ['sigstop', 'fail-points'],
   ['step-down', 'bad-input'],
 ];
@@ -59,6 +61,7 @@ const WORKERS: Readonly<Record<string, readonly [number, number]>> = {
   sigkill: [6, 27],
   sigterm: [5, 15],
   sigstop: [3, 3],
+  'exactly-once': [4, 9],
   network: [3, 3],
   'fail-points': [4, 7],
   'step-down': [4, 4],
@@ -105,6 +108,7 @@ async function main(args: FaultsArgs): Promise<number> {
   const run: RunContext = {
     uri: mongo.uri,
     kind: mongo.kind,
+    transactionLifetimeLimitS: mongo.transactionLifetimeLimitS,
     quick: args.quick,
     keep: args.keep,
     seed,

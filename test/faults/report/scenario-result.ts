@@ -1,9 +1,17 @@
 /**
- * Why a job ran more than once, when a fault explains it: one the suite injected, a timeout,
- * or a stall of a process (the machine did not run it for a second or more).
+ * Why a job ran more than once, when a fault explains it: one the suite injected (`taken
+ * over`: its lease, in the database, as a server does after an expiry), a timeout, or a stall
+ * of a process (the machine did not run it for a second or more).
  */
 export type RerunReason =
-  'killed' | 'paused' | 'stopped' | 'cut off' | 'stepped down' | 'stalled' | 'timed out';
+  | 'killed'
+  | 'paused'
+  | 'stopped'
+  | 'cut off'
+  | 'taken over'
+  | 'stepped down'
+  | 'stalled'
+  | 'timed out';
 
 /** The most handler invocations that ran at once under one limit, and the limit. */
 export interface LimitCheck {
@@ -26,6 +34,11 @@ export interface ScenarioResult {
   wronglyFailed: number;
   /** Jobs whose handler ran more than once, by the fault that explains it. */
   reruns: { total: number; byReason: Partial<Record<RerunReason, number>>; unexplained: number };
+  /**
+   * Jobs whose effect, committed in their handler's transaction, is there more than once: no
+   * fault excuses it. Absent for scenarios whose handlers keep no such effect.
+   */
+  doubledEffects?: number;
   /** Errors reported or thrown that are not `DocketError`s (REST: answers that are not 4xx problems). */
   untypedErrors: number;
   /** Storage changed by a refused call, or left inconsistent (see docs/faults.md). */
@@ -81,6 +94,7 @@ export function badCells(result: ScenarioResult): string[] {
     ['stuck', result.stuck],
     ['wrongly failed', result.wronglyFailed],
     ['unexplained reruns', result.reruns.unexplained],
+    ['doubled effects', result.doubledEffects ?? 0],
     ['untyped errors', result.untypedErrors],
     ['partial writes', result.partialWrites],
     ['unhandled rejections', result.unhandled],

@@ -22,12 +22,14 @@ function count(value: number): string {
 
 function reruns(result: ScenarioResult): string {
   const { total, byReason, unexplained } = result.reruns;
-  if (total === 0) return '0';
   const parts = Object.entries(byReason)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${reason} ${n}`);
   if (unexplained > 0) parts.push(`unexplained ${unexplained} ${BAD}`);
-  return `${total}: ${parts.join(', ')}`;
+  const runs = total === 0 ? '0' : `${total}: ${parts.join(', ')}`;
+  // Where handlers keep an effect, whether it is there more than once is what counts.
+  if (result.doubledEffects === undefined) return runs;
+  return `${runs}; effect twice ${count(result.doubledEffects)}`;
 }
 
 function limits(result: ScenarioResult): string {

@@ -1,6 +1,6 @@
 import type { JobRecord } from '../../../src';
 import type { Findings, RerunReason, ScenarioResult } from '../report/scenario-result';
-import type { Invocation } from '../workers/fault-jobs';
+import type { Effect, Invocation } from '../workers/fault-jobs';
 import type { FaultLog } from './fault-log';
 import type { Fleet } from './fleet';
 import { maxConcurrentPerGroup, subtract, type Span } from './limits';
@@ -28,6 +28,15 @@ export interface AnalysisOptions {
   readonly overlapToleranceMs?: number;
   /** The workers' `concurrency`, checked per process; unchecked when absent. */
   readonly serverConcurrency?: number;
+  /**
+   * The collection (in the scenario's database) where the jobs' handlers count the effects
+   * they commit in their transactions: `{ _id: jobId, count }`. Given, a job that succeeded
+   * must have exactly one: none is a lost effect, more a doubled one (`doubledEffects`), and
+   * a job that did not succeed must have none (a partial write). Its effect, not its
+   * invocation record, then proves that a succeeded job ran: a worker killed after its commit
+   * never records the end of its run.
+   */
+  readonly effects?: string;
 }
 
 type JobDoc = Pick<
@@ -83,8 +92,19 @@ export async function analyseJobs(
   ];
 
   result.jobs += db.expected.size;
+  const effects =
+    options.effects === undefined
+      ? undefined
+      : new Map(
+          (await db.db.collection<Effect>(options.effects).find().toArray()).map((e) => [
+            e._id,
+            e.count,
+          ]),
+        );
+  if (effects !== undefined) result.doubledEffects ??= 0;
   for (const [id, expect] of db.expected) {
     const doc = byId.get(id);
+    if (effects !== undefined) judgeEffect(result, findings, id, doc, effects.get(id) ?? 0);
     if (doc === undefined) {
       result.lost++;
       findings.add('lost (not in storage)', id);
@@ -98,7 +118,11 @@ export async function analyseJobs(
         `${doc.state} instead of ${expect}`,
         `${id} ${doc.type} attempt ${doc.attempt}: ${last?.reason ?? doc.error?.message ?? ''}`,
       );
-    } else if (doc.state === 'succeeded' && !(runs.get(id) ?? []).some((i) => i.outcome === 'ok')) {
+    } else if (
+      effects === undefined &&
+      doc.state === 'succeeded' &&
+      !(runs.get(id) ?? []).some((i) => i.outcome === 'ok')
+    ) {
       result.lost++;
       findings.add('lost (succeeded without a completed run)', id);
     }
@@ -113,7 +137,7 @@ export async function analyseJobs(
       if (inv.error === 'JobTimeoutError' || inv.signal === 'JobTimeoutError') return 'timed out';
       const [from, to] = span(inv);
       const until = Math.max(from, list[i + 1].startedAt);
-      return faults.explain(inv.pid, { from, to, until, leadMs, slackMs });
+      return faults.explain(inv.pid, jobId, { from, to, until, leadMs, slackMs });
     });
     result.reruns.total++;
     if (reasons.includes(null)) {
@@ -185,6 +209,30 @@ export async function analyseJobs(
     }
   }
   return invocations;
+}
+
+/**
+ * A job's effect (see {@link AnalysisOptions.effects}): once if it succeeded, never otherwise.
+ */
+function judgeEffect(
+  result: ScenarioResult,
+  findings: Findings,
+  id: string,
+  doc: JobDoc | undefined,
+  count: number,
+): void {
+  if (count > 1) {
+    result.doubledEffects = (result.doubledEffects ?? 0) + 1;
+    findings.add('effect committed more than once', `${id}: ${count} times`);
+  }
+  if (doc?.state === 'succeeded' && count === 0) {
+    result.lost++;
+    findings.add('lost (succeeded without its effect)', id);
+  }
+  if (doc?.state !== 'succeeded' && count > 0) {
+    result.partialWrites++;
+    findings.add('effect committed without its job', `${id} ${doc?.state ?? 'missing'}`);
+  }
 }
 
 /** Why a job document is inconsistent, or null. */

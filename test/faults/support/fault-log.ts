@@ -9,6 +9,8 @@ export interface FaultWindow {
   /** `Infinity` for a kill. */
   to: number;
   readonly what: string;
+  /** The one job it hit (a takeover of its lease); every job of `pid` when absent. */
+  readonly jobId?: string;
 }
 
 /** Precedence when several faults overlap one invocation. */
@@ -17,6 +19,7 @@ const ORDER: readonly FaultWindow['kind'][] = [
   'paused',
   'stopped',
   'cut off',
+  'taken over',
   'stepped down',
   'stalled',
 ];
@@ -24,7 +27,7 @@ const ORDER: readonly FaultWindow['kind'][] = [
 /** Whether a fault window hit an invocation over `[from, to]`, rerun from `until` on. */
 function hits(
   w: FaultWindow,
-  { from, to, until, leadMs, slackMs }: Parameters<FaultLog['explain']>[1],
+  { from, to, until, leadMs, slackMs }: Parameters<FaultLog['explain']>[2],
 ): boolean {
   switch (w.kind) {
     case 'killed':
@@ -86,13 +89,20 @@ export class FaultLog {
    * before the job ran again (`until`): an outcome still waiting to be written dies with the
    * process, and a stop releases the job if its outcome is not written within the grace
    * period; a step-down only when the invocation ended while there was no primary, or
-   * `slackMs` before (its outcome write was in flight at the step-down).
+   * `slackMs` before (its outcome write was in flight at the step-down). A fault aimed at one
+   * job explains only that job's invocations.
    */
   explain(
     pid: number,
+    jobId: string,
     window: { from: number; to: number; until: number; leadMs: number; slackMs: number },
   ): FaultWindow['kind'] | null {
-    const hit = this.windows.filter((w) => (w.pid === null || w.pid === pid) && hits(w, window));
+    const hit = this.windows.filter(
+      (w) =>
+        (w.pid === null || w.pid === pid) &&
+        (w.jobId === undefined || w.jobId === jobId) &&
+        hits(w, window),
+    );
     for (const kind of ORDER) if (hit.some((w) => w.kind === kind)) return kind;
     return null;
   }

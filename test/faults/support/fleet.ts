@@ -1,7 +1,7 @@
 import type { JobServerOptions } from '../../../src';
 import type { WorkerProcess } from '../../helpers/worker-processes';
 import { Findings } from '../report/scenario-result';
-import { REPORT_TAGS, type WorkerAssignment } from '../workers/fault-jobs';
+import { REPORT_TAGS, type PausedTry, type WorkerAssignment } from '../workers/fault-jobs';
 import type { FaultLog } from './fault-log';
 import type { WorkerPool } from './worker-pool';
 
@@ -19,6 +19,8 @@ export interface FleetMember {
   state: 'running' | 'paused' | 'ending' | 'exited';
   /** How the suite ended it, if it did. */
   endedBy: 'SIGKILL' | 'SIGTERM' | null;
+  /** Tries of transactions it reported in their pause before the commit, by id. */
+  readonly pausing: Map<string, PausedTry>;
 }
 
 /** What a fleet's workers share. */
@@ -52,7 +54,8 @@ export interface FleetReports {
 /**
  * The worker processes of one scenario, started through the project's helper from the
  * transpiled fault worker: it kills, pauses and stops them, logs each of those faults, and
- * collects what the workers report (Docket errors, unhandled rejections, failed starts).
+ * collects what the workers report (Docket errors, unhandled rejections, failed starts, and
+ * the tries of transactions in their pause).
  */
 export class Fleet {
   readonly members: FleetMember[] = [];
@@ -100,6 +103,7 @@ export class Fleet {
       process: child,
       state: 'running',
       endedBy: null,
+      pausing: new Map(),
     };
     this.members.push(member);
     this.watch(member);
@@ -249,6 +253,13 @@ export class Fleet {
           to,
           what: `${member.id} did not run for ${to - from} ms`,
         });
+        return;
+      }
+      case REPORT_TAGS.pausing: {
+        const paused = body as unknown as PausedTry;
+        const now = Date.now();
+        for (const [id, { until }] of member.pausing) if (until <= now) member.pausing.delete(id);
+        member.pausing.set(paused.id, paused);
         return;
       }
       case REPORT_TAGS.startFailed:

@@ -9,6 +9,8 @@ export interface MongoHost {
   readonly uri: string;
   readonly kind: EphemeralMongoKind;
   readonly reason: string;
+  /** How long it lets a transaction stay open (s); null when it cannot say. */
+  readonly transactionLifetimeLimitS: number | null;
   stop(): Promise<void>;
 }
 
@@ -31,11 +33,9 @@ export function startMongoHost(): Promise<MongoHost> {
       const line = /^MONGO (.*)$/m.exec(output);
       if (line === null) return;
       child.stdout.off('data', onData);
-      const { uri, kind, reason } = JSON.parse(line[1]) as Omit<MongoHost, 'stop'>;
+      const host = JSON.parse(line[1]) as Omit<MongoHost, 'stop'>;
       resolve({
-        uri,
-        kind,
-        reason,
+        ...host,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;

@@ -23,6 +23,8 @@ export interface RunContext {
   /** The MongoDB every process shares (the runner connects to it directly). */
   readonly uri: string;
   readonly kind: EphemeralMongoKind;
+  /** How long the server lets a transaction stay open (s); null when it cannot say. */
+  readonly transactionLifetimeLimitS: number | null;
   readonly quick: boolean;
   /** Keep each scenario's database afterwards (`--keep`). */
   readonly keep: boolean;

@@ -35,6 +35,17 @@ export class ServerLimitJob implements IJob {
   @IsInt() @Min(0) @Max(60_000) ms!: number;
 }
 
+/**
+ * Work whose effect must happen exactly once: its handler increments a counter keyed by the
+ * job's id inside `ctx.transaction`, then pauses `pauseMs` before the commit (see
+ * scenarios/exactly-once.ts).
+ */
+@Job('faults.exactly-once')
+export class EffectJob implements IJob {
+  @IsInt() @Min(0) n!: number;
+  @IsInt() @Min(0) @Max(10_000) pauseMs!: number;
+}
+
 /** The limits the overrun handlers declare, and the timeout they all ignore. */
 export const OVERRUN = {
   typeLimit: 2,
@@ -48,10 +59,44 @@ export const OVERRUN = {
 export const WORK_RETRIES = 50;
 
 /** Handler sets a worker can be asked to run (`FaultWorkerConfig.handlers`). */
-export type HandlerName = 'work' | 'type-limit' | 'global-limit' | 'server-limit';
+export type HandlerName = 'work' | 'type-limit' | 'global-limit' | 'server-limit' | 'exactly-once';
 
 /** The collection the recorders write invocations to, in the scenario's database. */
 export const INVOCATIONS = 'faults.invocations';
+
+/** The effects of {@link EffectJob}s: one counter per job, written in its transaction. */
+export const EFFECTS = 'faults.effects';
+
+/** One counter of {@link EFFECTS}: how many transactions that incremented it committed. */
+export interface Effect {
+  /** The job's id. */
+  _id: string;
+  count: number;
+}
+
+/** Every try of an {@link EffectJob}'s transaction, logged outside it by the recorder. */
+export const TRIES = 'faults.transaction-tries';
+
+/**
+ * One try of a transaction (`withTransaction` runs the work again after a write conflict or
+ * an aborted transaction), logged before its first write: whether it committed is told by
+ * the job's history (see scenarios/exactly-once.ts).
+ */
+export interface TransactionTry {
+  /** `<invocation id>/<try>`. */
+  _id: string;
+  /** The invocation it belongs to ({@link Invocation._id}). */
+  invocation: string;
+  jobId: string;
+  attempt: number;
+  /** The server id it ran under. */
+  worker: string;
+  pid: number;
+  /** 1 for the first try of its invocation's transaction. */
+  n: number;
+  /** `Date.now()` of the worker's machine when the try began. */
+  at: number;
+}
 
 /** One handler invocation, as recorded by the worker that ran it. */
 export interface Invocation {
@@ -116,4 +161,16 @@ export const REPORT_TAGS = {
   startFailed: 'FAULT-START-FAILED',
   /** The process did not run for a while: `{ from, to }` (ms since the epoch). */
   stall: 'FAULT-STALL',
+  /** A try of a transaction wrote its effect and pauses before its commit: a {@link PausedTry}. */
+  pausing: 'FAULT-PAUSING',
 } as const;
+
+/** A try in its pause before its commit, as its worker reports it (`REPORT_TAGS.pausing`). */
+export interface PausedTry {
+  /** The try's id ({@link TransactionTry._id}). */
+  id: string;
+  jobId: string;
+  attempt: number;
+  /** When its pause ends (ms since the epoch). */
+  until: number;
+}

@@ -8,7 +8,7 @@
  * stops gracefully on SIGTERM, and exits when the runner that spawned it is gone.
  */
 import 'reflect-metadata';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Collection } from 'mongodb';
 import { container, inject } from 'tsyringe';
 import {
   Docket,
@@ -23,6 +23,8 @@ import {
 import { quietLogger } from '../../helpers/logger';
 import {
   ASSIGNMENTS,
+  EFFECTS,
+  EffectJob,
   GlobalLimitJob,
   OVERRUN,
   REPORT_TAGS,
@@ -30,13 +32,17 @@ import {
   TypeLimitJob,
   WORK_RETRIES,
   WorkJob,
+  type Effect,
   type HandlerName,
+  type PausedTry,
   type WorkerAssignment,
 } from './fault-jobs';
 import { StallMonitor } from '../support/stall-monitor';
 import { InvocationRecorder, work } from './invocation-recorder';
 
 const RECORDER = Symbol('InvocationRecorder');
+/** The effects collection, through Docket's own client: a transaction's session is that client's. */
+const EFFECTS_COLLECTION = Symbol('Effects');
 const poolId = process.env.WORKER_ID ?? `fault-worker-${process.pid}`;
 /** The assigned server id (the id of the server's first start). */
 let workerId = poolId;
@@ -82,11 +88,44 @@ class ServerLimitHandler implements IJobHandler<ServerLimitJob> {
   }
 }
 
+/**
+ * The effect inside the attempt's transaction: each try is logged outside it first, then the
+ * job's counter is incremented through the session (an upsert), then the try pauses before the
+ * commit (and says so on stdout), so that kills, freezes and takeovers land between the write
+ * and the commit.
+ */
+@JobHandler(EffectJob, { retries: WORK_RETRIES, backoff: { baseMs: 50, maxMs: 500 } })
+class EffectHandler implements IJobHandler<EffectJob> {
+  constructor(
+    @inject(RECORDER) private readonly recorder: InvocationRecorder,
+    @inject(EFFECTS_COLLECTION) private readonly effects: Collection<Effect>,
+  ) {}
+
+  handle(job: EffectJob, ctx: JobContext): Promise<void> {
+    return this.recorder.run(ctx, false, async (invocation) => {
+      await ctx.transaction(async (session) => {
+        const id = await this.recorder.tried(invocation, ctx);
+        await this.effects.updateOne(
+          { _id: ctx.jobId },
+          { $inc: { count: 1 } },
+          { session, upsert: true },
+        );
+        // Told to the runner at once, so that it can aim a fault at this pause.
+        const until = Date.now() + job.pauseMs;
+        const paused: PausedTry = { id, jobId: ctx.jobId, attempt: ctx.attempt, until };
+        report(REPORT_TAGS.pausing, paused);
+        await work(job.pauseMs);
+      });
+    });
+  }
+}
+
 const HANDLERS: Record<HandlerName, HandlerClass> = {
   work: WorkHandler,
   'type-limit': TypeLimitHandler,
   'global-limit': GlobalLimitHandler,
   'server-limit': ServerLimitHandler,
+  'exactly-once': EffectHandler,
 };
 
 /**
@@ -162,6 +201,7 @@ async function main(): Promise<void> {
   );
   // Its appName lets a fail point aim at this worker.
   const client = new MongoClient(assigned.uri, { appName: workerId });
+  app.registerInstance(EFFECTS_COLLECTION, client.db(assigned.dbName).collection<Effect>(EFFECTS));
   const startFailures: object[] = [];
   const docket = await startServer(
     assigned,

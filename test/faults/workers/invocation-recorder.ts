@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection, MongoClient } from 'mongodb';
 import type { JobContext } from '../../../src';
-import { INVOCATIONS, type Invocation } from './fault-jobs';
+import { INVOCATIONS, TRIES, type Invocation, type TransactionTry } from './fault-jobs';
 
 /**
  * Records every handler invocation in the scenario's database through a client of its own
  * (never the fault proxy), before the handler works and once it settles: the runner's ground
- * truth for "ran more than once", overlaps and limits.
+ * truth for "ran more than once", overlaps and limits. Handlers that work in a transaction
+ * also log each of its tries here, outside the transaction.
  */
 export class InvocationRecorder {
   private readonly invocations: Collection<Invocation>;
+  private readonly tries: Collection<TransactionTry>;
+  /** Tries logged so far, per invocation id. */
+  private readonly triesOf = new Map<string, number>();
 
   constructor(
     client: MongoClient,
@@ -17,10 +21,18 @@ export class InvocationRecorder {
     private readonly worker: () => string,
   ) {
     this.invocations = client.db(dbName).collection<Invocation>(INVOCATIONS);
+    this.tries = client.db(dbName).collection<TransactionTry>(TRIES);
   }
 
-  /** Records the invocation, runs `body`, records how it ended, and settles as `body` did. */
-  async run(ctx: JobContext, honour: boolean, body: () => Promise<void>): Promise<void> {
+  /**
+   * Records the invocation, runs `body` (given the invocation's id), records how it ended, and
+   * settles as `body` did.
+   */
+  async run(
+    ctx: JobContext,
+    honour: boolean,
+    body: (invocation: string) => Promise<void>,
+  ): Promise<void> {
     const worker = this.worker();
     const id = `${ctx.jobId}/${ctx.attempt}/${worker}/${randomBytes(3).toString('hex')}`;
     // Not awaited before the work: a slow database must not hold the handler back, or make it
@@ -43,9 +55,11 @@ export class InvocationRecorder {
     inserted.catch(() => undefined);
     let failure: { error: unknown } | undefined;
     try {
-      await body();
+      await body(id);
     } catch (error) {
       failure = { error };
+    } finally {
+      this.triesOf.delete(id);
     }
     const endedAt = Date.now();
     await inserted;
@@ -61,6 +75,27 @@ export class InvocationRecorder {
       },
     );
     if (failure) throw failure.error;
+  }
+
+  /**
+   * Logs a try of the invocation's transaction, outside it (awaited: a try that goes on to
+   * write is in the log, whatever happens to it next), and returns its id.
+   */
+  async tried(invocation: string, ctx: JobContext): Promise<string> {
+    const n = (this.triesOf.get(invocation) ?? 0) + 1;
+    this.triesOf.set(invocation, n);
+    const id = `${invocation}/${n}`;
+    await this.tries.insertOne({
+      _id: id,
+      invocation,
+      jobId: ctx.jobId,
+      attempt: ctx.attempt,
+      worker: this.worker(),
+      pid: process.pid,
+      n,
+      at: Date.now(),
+    });
+    return id;
   }
 }
 

@@ -1,19 +1,22 @@
 /**
  * Hosts the suite's MongoDB in a process of its own: `startEphemeralMongo()` (MONGODB_URI,
- * a mongod, or the stand-in, loaded from its source). A stand-in in the runner would share
- * one thread with the runner's own work (generating inputs, judging thousands of jobs) and
- * answer every worker late whenever the runner is busy. Prints
- * `MONGO {"uri","kind","reason"}` once it runs; stops on SIGTERM, or when its stdin closes
- * (the runner is gone).
+ * a mongod, or the stand-in, loaded from its source), with the suite's transaction lifetime
+ * limit. A stand-in in the runner would share one thread with the runner's own work
+ * (generating inputs, judging thousands of jobs) and answer every worker late whenever the
+ * runner is busy. Prints `MONGO {"uri","kind","reason","transactionLifetimeLimitS"}` once it
+ * runs; stops on SIGTERM, or when its stdin closes (the runner is gone).
  */
 import { startEphemeralMongo } from '../../../src/testing';
 import { loadStandInFromSource } from '../support/stand-in-from-source';
+import { applyTransactionLifetime } from '../support/transaction-lifetime';
 
 async function main(): Promise<void> {
   loadStandInFromSource();
   const mongo = await startEphemeralMongo({ announce: false });
+  const transactionLifetimeLimitS = await applyTransactionLifetime(mongo.uri, mongo.kind);
+  const { uri, kind, reason } = mongo;
   process.stdout.write(
-    `MONGO ${JSON.stringify({ uri: mongo.uri, kind: mongo.kind, reason: mongo.reason })}\n`,
+    `MONGO ${JSON.stringify({ uri, kind, reason, transactionLifetimeLimitS })}\n`,
   );
   let stopping = false;
   const stop = () => {
