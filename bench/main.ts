@@ -7,7 +7,7 @@ import { MongoClient } from 'mongodb';
 import { startStandIn } from '@docket/mongo-stand-in';
 import { startEphemeralMongo, type EphemeralMongo } from '../src/testing';
 import { parseArgs, type BenchOptions, type ScenarioName } from './lib/args';
-import { WorkerPool, type BenchContext } from './lib/bench-context';
+import { WorkerPool, type BenchContext, type BenchServer } from './lib/bench-context';
 import { describeMachine } from './lib/machine';
 import { writeReport } from './lib/report';
 import {
@@ -21,6 +21,7 @@ import {
 } from './lib/results';
 import { chooseScale } from './lib/scale';
 import { SCENARIOS } from './lib/args';
+import { otherTopology } from './lib/topology';
 import type { ProbeReply } from './workers/protocol';
 import { runBacklog } from './scenarios/backlog';
 import { runDrain } from './scenarios/drain';
@@ -59,6 +60,8 @@ export async function runBench(
   const mongo = await startEphemeralMongo();
   let admin: MongoClient | undefined;
   let pool: WorkerPool | undefined;
+  let second: { readonly uri: string; stop(): Promise<void> } | undefined;
+  let secondAdmin: MongoClient | undefined;
   try {
     admin = await new MongoClient(mongo.uri).connect();
     const scale = chooseScale(options.quick, mongo.kind === 'stand-in');
@@ -70,9 +73,24 @@ export async function runBench(
     );
     const server = await describeServer(mongo, admin, pool, scale.drainJobs);
     log(`bench: ${server.kind} ${server.version} (${server.topology}), ${ceilingLine(server)}`);
+    const servers: BenchServer[] = [{ uri: mongo.uri, topology: server.topology, admin }];
+    if (mongo.kind === 'stand-in') {
+      // The scenarios that compare topologies also run on a stand-in of the other mode, in
+      // this process like the ceiling probe's: one run, one machine state, both topologies.
+      const topology = otherTopology(server.topology);
+      second = await startStandIn(topology === 'replica set' ? { replicaSet: 'bench' } : {});
+      secondAdmin = await new MongoClient(second.uri).connect();
+      servers.push({ uri: second.uri, topology, admin: secondAdmin });
+      log(`bench: a second stand-in, ${topology}, for the scenarios that compare topologies`);
+    } else {
+      const which = mongo.kind === 'external' ? 'an external server' : `a ${mongo.kind}`;
+      log(`bench: ${server.topology} only (beside ${which}, no server of the other topology)`);
+    }
     const base: Omit<BenchContext, 'reps'> = {
       uri: mongo.uri,
+      repsOverride: options.reps,
       server,
+      servers,
       machine: describeMachine(),
       scale,
       pool,
@@ -98,6 +116,7 @@ export async function runBench(
       scenarios: options.scenarios,
       machine: base.machine,
       server,
+      topologies: servers.map((s) => s.topology),
     };
     resultFiles.push(await writeJson(options.resultsDir, 'run', run));
     const reportPath = await regenerateReport(options);
@@ -106,6 +125,8 @@ export async function runBench(
   } finally {
     await pool?.dispose();
     await admin?.close();
+    await secondAdmin?.close();
+    await second?.stop();
     await mongo.stop();
   }
 }

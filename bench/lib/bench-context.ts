@@ -2,6 +2,7 @@ import type { MongoClient } from 'mongodb';
 import type { MachineInfo } from './machine';
 import type { ServerInfo } from './results';
 import type { Scale } from './scale';
+import type { TopologyServer } from './topology';
 import { WorkerHandle, spawnWorkers } from './worker-pool';
 import type { SystemName } from '../workers/protocol';
 
@@ -38,13 +39,27 @@ export class WorkerPool {
   }
 }
 
+/** A server scenarios run on, with the harness's own client to it (never counted). */
+export interface BenchServer extends TopologyServer {
+  readonly admin: MongoClient;
+}
+
 /** What every scenario gets from the harness. */
 export interface BenchContext {
   readonly uri: string;
   readonly server: ServerInfo;
+  /**
+   * The servers of the scenarios that compare topologies: the bench's own first, then, when
+   * it is the stand-in, a second stand-in in the other mode (with `MONGODB_URI` or a `mongod`,
+   * the bench's server alone).
+   */
+  readonly servers: readonly BenchServer[];
   readonly machine: MachineInfo;
   readonly scale: Scale;
+  /** The scenario's repetitions: `--reps`, or its scale's. */
   readonly reps: number;
+  /** `--reps` when given (a scenario with cases of their own repetitions follows it too). */
+  readonly repsOverride: number | null;
   readonly pool: WorkerPool;
   /** The harness's own client (dropping databases, checking storage); never counted. */
   readonly admin: MongoClient;
@@ -59,9 +74,16 @@ export function dbNameFor(scenario: string, system: SystemName, rep: number): st
   return `bench_${scenario}_${system}_${rep}_${process.pid}_${dbCounter}`;
 }
 
-/** Drops a database, ignoring failures (a run must not fail on cleanup). */
-export async function dropDb(ctx: BenchContext, dbName: string): Promise<void> {
-  await ctx.admin
+/**
+ * Drops a database of the bench's server (or of `server`), ignoring failures (a run must
+ * not fail on cleanup).
+ */
+export async function dropDb(
+  ctx: BenchContext,
+  dbName: string,
+  server?: BenchServer,
+): Promise<void> {
+  await (server?.admin ?? ctx.admin)
     .db(dbName)
     .dropDatabase()
     .catch(() => undefined);

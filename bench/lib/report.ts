@@ -3,15 +3,18 @@ import { format, resolveConfig } from 'prettier';
 import { basename, dirname, join } from 'node:path';
 import { renderBarChart } from './charts';
 import {
-  ceilingsByMode,
-  type MetricRow,
-  type OnceCheck,
-  type RunSummary,
-  type ScenarioResult,
-  type ServerInfo,
-} from './results';
+  anchor,
+  checksSection,
+  commandTable,
+  formatDate,
+  formatDuration,
+  formatFigure,
+  formatNumber,
+  metricTable,
+  targetsTable,
+} from './report-tables';
+import { ceilingsByMode, type RunSummary, type ScenarioResult, type ServerInfo } from './results';
 import { AGENDA_DEFAULTS, DOCKET_DEFAULTS } from './settings';
-import type { RepSample } from './stats';
 import { evaluateTargets, type TargetLine } from './targets';
 
 /**
@@ -42,11 +45,13 @@ export async function writeReport(
     await writeMarkdown(path, out.join('\n'));
     return;
   }
-  out.push(summaryLine(targets), '');
+  out.push(summaryLine(targets, server), '');
   out.push(
     `Run of ${formatDate(run?.generatedAt ?? first.generatedAt)}` +
       (run ? `, ${formatDuration(run.durationMs)} end to end` : '') +
-      `, scale **${run?.scale ?? first.scale}**. Each figure is the median over its scenario's ` +
+      `, scale **${run?.scale ?? first.scale}**` +
+      (run ? keptFromEarlierRuns(run, scenarios) : '') +
+      ". Each figure is the median over its scenario's " +
       'repetitions (min–max in brackets when there are several; the count is in each scenario). Docket and Agenda ran against the same ' +
       'server in the same run, alternating (Docket first in odd repetitions, Agenda first in even ones).',
     '',
@@ -62,16 +67,17 @@ export async function writeReport(
   out.push(`| Memory | ${machine.memoryGiB} GiB |`);
   out.push(`| Node.js | ${machine.node} |`);
   out.push(`| OS | ${machine.os} |`, '');
-  out.push(serverParagraph(server), '');
+  out.push(serverParagraph(server, run?.topologies ?? [server.topology]), '');
   out.push('### Settings', '');
   out.push(settingsTable(scenarios), '');
   out.push(
-    'How to run: `npm run bench` (every scenario; under 10 minutes on 2 cores), ' +
+    'How to run: `npm run bench` (every scenario; the duration of each is given with it below), ' +
       '`npm run bench -- --scenario drain --reps 5`, `npm run bench -- --quick` (a smoke run under a ' +
       'minute; its results go to `bench/results/quick/` and never overwrite these), ' +
       '`npm run bench -- --report-only` (rewrite this page from `bench/results/*.json`). ' +
       "`MONGODB_URI=mongodb://host:27017/` benchmarks that server instead (the issue's full counts " +
-      'apply on a real `mongod`; the stand-in gets smaller ones, see each scenario).',
+      'apply on a real `mongod`; the stand-in gets smaller ones, see each scenario), and only its ' +
+      'topology: a second server of the other topology is started only beside the stand-in.',
     '',
   );
 
@@ -84,7 +90,8 @@ export async function writeReport(
     for (const note of scenario.notes) out.push(`- ${note}`);
     if (scenario.notes.length > 0) out.push('');
     out.push(
-      `Scale: ${scenario.scale}; ${scenario.reps} repetition(s); ${formatDuration(scenario.durationMs)} for this scenario.`,
+      `Scale: ${scenario.scale}; ${scenario.reps} repetition(s); ${formatDuration(scenario.durationMs)} for this scenario; ` +
+        `${provenance(scenario, run)}.`,
       '',
     );
     out.push(metricTable(scenario.rows), '');
@@ -131,10 +138,32 @@ async function writeMarkdown(path: string, markdown: string): Promise<void> {
   await writeFile(path, await format(markdown, { ...config, filepath: path }));
 }
 
-function summaryLine(targets: readonly TargetLine[]): string {
+/** `, scenarios X and Y; the others are kept from earlier runs`, when the run was partial. */
+function keptFromEarlierRuns(run: RunSummary, scenarios: readonly ScenarioResult[]): string {
+  const kept = scenarios.filter((s) => !run.scenarios.includes(s.scenario));
+  if (kept.length === 0) return '';
+  return (
+    ` (scenarios ${run.scenarios.join(', ')}; ${kept.map((s) => s.scenario).join(', ')} ` +
+    'come from earlier runs, each says when and on what server)'
+  );
+}
+
+/** When and on what a scenario was measured. */
+function provenance(scenario: ScenarioResult, run: RunSummary | null): string {
+  const topologies = scenario.topologies ?? [scenario.server.topology];
+  const on =
+    `on the ${scenario.server.kind === 'stand-in' ? 'stand-in' : `${scenario.server.kind} server`}, ` +
+    (topologies.length > 1
+      ? `${topologies[0]} (the bench's server) and ${topologies.slice(1).join(', ')} (a second stand-in)`
+      : topologies[0]);
+  const partOfRun = run?.scenarios.includes(scenario.scenario) ?? true;
+  return partOfRun ? `measured ${on}` : `measured ${formatDate(scenario.generatedAt)} ${on}`;
+}
+
+function summaryLine(targets: readonly TargetLine[], server: ServerInfo): string {
   const find = (id: string) => targets.find((t) => t.id === id);
   const drain4 = find('drain-n');
-  const idle = find('idle');
+  const idle = find(`idle-${server.topology.replace(' ', '-')}`);
   const parts: string[] = [];
   if (drain4?.ratio !== undefined && drain4.ratio !== null) {
     parts.push(`drains ${drain4.ratio.toFixed(1)}× Agenda's rate with ${drain4.label}`);
@@ -145,9 +174,18 @@ function summaryLine(targets: readonly TargetLine[]): string {
       `spends ${cmds.docket.toFixed(2)} database commands per drained job (Agenda ${cmds.agenda.toFixed(2)})`,
     );
   }
+  const rs = find('pickup-rs-p50');
+  const standalone = find('pickup-standalone-p50');
+  if (rs?.docket != null && standalone?.docket != null) {
+    parts.push(
+      `starts a job another process enqueued in ${formatNumber(rs.docket)} ms p50 on a replica set ` +
+        `(Agenda ${formatFigure(rs.agenda, 'ms')}) and ${formatNumber(standalone.docket)} ms on a ` +
+        `standalone (Agenda ${formatFigure(standalone.agenda, 'ms')})`,
+    );
+  }
   if (idle?.docket !== null && idle?.docket !== undefined && idle.agenda !== null) {
     parts.push(
-      `costs ${idle.docket.toFixed(1)} commands/s per idle process (Agenda ${idle.agenda.toFixed(1)})`,
+      `costs ${formatNumber(idle.docket)} commands/s per idle process on a ${server.topology} (Agenda ${formatNumber(idle.agenda)})`,
     );
   }
   const met = targets.filter((t) => t.met === true).length;
@@ -157,7 +195,10 @@ function summaryLine(targets: readonly TargetLine[]): string {
   );
 }
 
-function serverParagraph(server: ServerInfo): string {
+function serverParagraph(
+  server: ServerInfo,
+  topologies: readonly ServerInfo['topology'][],
+): string {
   const kind =
     server.kind === 'stand-in'
       ? "**Docket's in-memory stand-in** (not a real MongoDB)"
@@ -183,6 +224,13 @@ function serverParagraph(server: ServerInfo): string {
         ? 'The stand-in in replica-set mode (cluster time on every reply, retryable writes, the change log)'
         : 'The stand-in in standalone mode';
     const ratio = Math.round(100 * modes.claimRatio);
+    if (topologies.length > 1) {
+      lines.push(
+        '',
+        `The scenarios that compare topologies (each says so) also ran on a second stand-in, in ` +
+          `${topologies[1]} mode, started in the same process as the first.`,
+      );
+    }
     lines.push(
       '',
       `${otherMode}, probed the same way: ` +
@@ -204,8 +252,8 @@ function meaning(server: ServerInfo, scenarios: readonly ScenarioResult[]): stri
         'filters and sorts from its indexes (equality and `$in` prefixes plus one range, in index ' +
         "order), but every command runs on one JavaScript thread. Absolute figures are the stand-in's, " +
         'far below a real `mongod`; the ratios carry over better, and they favour whichever library ' +
-        'sends fewer commands per job. Counts are scaled down from the issue so that the whole run ' +
-        'fits in 10 minutes (each scenario says how).',
+        'sends fewer commands per job. Counts are scaled down from the issue so that a run takes ' +
+        'minutes, not hours (each scenario says how).',
     );
   } else {
     lines.push(
@@ -221,18 +269,20 @@ function meaning(server: ServerInfo, scenarios: readonly ScenarioResult[]): stri
     "- **Commands per job** are counted on the queue library's own client only (driver command " +
       'monitoring); the harness keeps its exactly-once records in memory and collects them over IPC, ' +
       'so they add no command.',
-    "- **Agenda's polling interval dominates its cross-process pickup latency**: without a " +
-      'notification channel (MongoBackend has none on a standalone server), a job waits for the next ' +
-      '`processEvery` tick (100 ms here, 5 s by default), and Agenda locks jobs only on those ticks, ' +
-      'so its drain rate is bounded by the lock limit per tick. Docket polls with a backoff from ' +
-      '`minPollIntervalMs` (50 ms) to `pollIntervalMs` (1 s) when idle, so a job arriving after a ' +
-      'long idle time waits up to a second cross-process on a standalone server; in-process, ' +
-      'enqueueing wakes the server at once. ' +
+    '- **Push pickup across processes**: Docket hears of work any process creates without ' +
+      'polling for it: on a replica set each server follows one change stream of the jobs ' +
+      'collection (scheduled jobs and retries arrive with their due time, and the server arms a ' +
+      'timer for it); on a standalone, which has no change streams, every enqueue or schedule also ' +
+      'writes a notice into a capped collection that each server tails (a tailable cursor). Its ' +
+      'poll (backing off from `minPollIntervalMs`, 50 ms, to `pollIntervalMs`, 1 s, when idle) ' +
+      'remains as the safety net. Agenda uses its change-stream notification channel across ' +
+      'processes on a replica set; on a standalone it has no channel (MongoBackend offers none), ' +
+      'so a job waits for the next `processEvery` tick (100 ms here, 5 s by default), and Agenda ' +
+      'locks jobs only on those ticks, so its drain rate is bounded by the lock limit per tick. ' +
       (server.topology === 'replica set'
-        ? 'This server is a replica set, so change streams are available to both.'
-        : 'This server is a standalone: change streams are unavailable, and the cross-process figures ' +
-          'are the polling path. On a replica set, Docket (and Agenda with its change-stream ' +
-          'channel) can be woken by the insert instead.'),
+        ? "This run's server is a replica set"
+        : "This run's server is a standalone") +
+      '; the scenarios that compare topologies say where they ran.',
     "- **Agenda's tuning** (see Settings) raised its concurrency to Docket's, its lock limit to twice " +
       'that (so the next jobs are locked while the current ones run), and cut `processEvery` from ' +
       '5 s to 100 ms, at a cost: its idle processes poll 10 times a second.',
@@ -266,144 +316,18 @@ function settingsTable(scenarios: readonly ScenarioResult[]): string {
   }
   const notify =
     (pickup?.agenda as Record<string, unknown> | undefined)?.notify ?? agenda.notify ?? 'none';
-  lines.push(`| Agenda | notification channel | ${String(notify)} (none elsewhere) | none |`);
+  const idleNotify = (
+    scenarios.find((s) => s.scenario === 'idle')?.settings.agenda as
+      Record<string, unknown> | undefined
+  )?.notify;
+  const channels =
+    idleNotify === undefined || idleNotify === 'none'
+      ? `${String(notify)} (none elsewhere)`
+      : `pickup: ${String(notify)}; idle: ${String(idleNotify)}; none elsewhere`;
+  lines.push(`| Agenda | notification channel | ${channels} | none |`);
   lines.push(
     '| Agenda | index | `findAndLockNextJobIndex`, created by `MongoBackend` on connect (`ensureIndex: true`) | created |',
   );
   lines.push('| Docket | indexes | created by `Docket.create` | created |');
   return lines.join('\n');
-}
-
-function metricTable(rows: readonly MetricRow[]): string {
-  const lines = [
-    '| Case | Figure | Docket | Agenda | Ratio |',
-    '| --- | --- | ---: | ---: | ---: |',
-  ];
-  for (const row of rows) {
-    lines.push(
-      `| ${row.group} | ${row.metric} (${row.unit}) | ${formatSample(row.docket)} | ${formatSample(row.agenda)} | ${formatRatio(advantage(row))} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function commandTable(scenario: ScenarioResult): string {
-  const lines = ['| Case | Docket | Agenda |', '| --- | --- | --- |'];
-  for (const breakdown of scenario.commands) {
-    const describe = (counts: Readonly<Record<string, number>>) => {
-      const entries = Object.entries(counts);
-      return entries.length === 0
-        ? '–'
-        : entries.map(([name, n]) => `\`${name}\` ${formatNumber(n)}`).join(', ');
-    };
-    lines.push(
-      `| ${breakdown.group} | ${describe(breakdown.docket)} | ${describe(breakdown.agenda)} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function checksSection(scenarios: readonly ScenarioResult[]): string {
-  const checks: Array<OnceCheck & { scenario: string }> = scenarios.flatMap((s) =>
-    s.checks.map((check) => ({ ...check, scenario: s.scenario })),
-  );
-  if (checks.length === 0) return 'No drain run in these results.';
-  const failed = checks.filter((check) => !check.ok);
-  const lines = [
-    `${checks.length} runs checked (every drain, pickup and recurring run, both systems): ` +
-      (failed.length === 0
-        ? '**every job ran exactly once** (no duplicate, no job missing, nothing left unfinished in storage).'
-        : `**${failed.length} failed** (below).`),
-    '',
-    '| Scenario | Case | System | Runs | Jobs expected | Ran | Duplicates | Missing | Unfinished in storage | OK |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ];
-  const groups = new Map<string, Array<OnceCheck & { scenario: string }>>();
-  for (const check of checks) {
-    const key = `${check.scenario}\u0000${check.group}\u0000${check.system}`;
-    groups.set(key, [...(groups.get(key) ?? []), check]);
-  }
-  for (const list of groups.values()) {
-    const sum = (pick: (c: OnceCheck) => number | null) =>
-      list.reduce((total, c) => total + (pick(c) ?? 0), 0);
-    const unfinishedChecked = list.some((c) => c.unfinishedInDb !== null);
-    lines.push(
-      `| ${list[0].scenario} | ${list[0].group} | ${list[0].system} | ${list.length} | ${sum((c) => c.expected)} | ` +
-        `${sum((c) => c.ran)} | ${sum((c) => c.duplicates)} | ${sum((c) => c.missing)} | ` +
-        `${unfinishedChecked ? sum((c) => c.unfinishedInDb) : '–'} | ${list.every((c) => c.ok) ? 'yes' : '**no**'} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function targetsTable(targets: readonly TargetLine[]): string {
-  const lines = [
-    '| Target | Docket | Agenda | Ratio | Met? |',
-    '| --- | ---: | ---: | ---: | --- |',
-  ];
-  for (const target of targets) {
-    const met = target.met === null ? 'n/a' : target.met ? 'yes' : '**no**';
-    lines.push(
-      `| ${target.target} | ${formatFigure(target.docket, target.unit)} | ${formatFigure(target.agenda, target.unit)} | ` +
-        `${formatRatio(target.ratio)} | ${met}${target.note ? ` (${target.note})` : ''} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** Docket's advantage in one row (above 1: Docket better), or null. */
-export function advantage(row: MetricRow): number | null {
-  const d = row.docket?.median;
-  const a = row.agenda?.median;
-  if (!isFiniteNumber(d) || !isFiniteNumber(a)) return null;
-  if (row.better === 'higher') return a === 0 ? null : d / a;
-  if (d === 0) return a === 0 ? 1 : null;
-  return a / d;
-}
-
-function formatSample(sample: RepSample | null): string {
-  if (!sample || !isFiniteNumber(sample.median)) return '–';
-  const spread =
-    sample.values.length > 1 && isFiniteNumber(sample.min) && isFiniteNumber(sample.max)
-      ? ` (${formatNumber(sample.min)}–${formatNumber(sample.max)})`
-      : '';
-  return `${formatNumber(sample.median)}${spread}`;
-}
-
-function formatFigure(value: number | null, unit: string): string {
-  return value === null || !isFiniteNumber(value) ? '–' : `${formatNumber(value)} ${unit}`;
-}
-
-function formatRatio(ratio: number | null): string {
-  if (ratio === null || !isFiniteNumber(ratio)) return '–';
-  return `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}×`;
-}
-
-function formatNumber(value: number): string {
-  if (!isFiniteNumber(value)) return '–';
-  const abs = Math.abs(value);
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  return value.toFixed(2);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
-}
-
-function formatDate(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-}
-
-function anchor(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9 -]/g, '')
-    .replace(/ /g, '-');
 }

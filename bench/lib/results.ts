@@ -122,6 +122,11 @@ export interface ScenarioResult {
   readonly reps: number;
   readonly machine: MachineInfo;
   readonly server: ServerInfo;
+  /**
+   * The topologies the scenario measured, the bench server's first (absent in results of
+   * scenarios that measure only the bench server's).
+   */
+  readonly topologies?: readonly ServerInfo['topology'][];
   readonly settings: { readonly docket: unknown; readonly agenda: unknown };
   readonly notes: readonly string[];
   readonly rows: readonly MetricRow[];
@@ -141,6 +146,11 @@ export interface RunSummary {
   readonly scenarios: readonly string[];
   readonly machine: MachineInfo;
   readonly server: ServerInfo;
+  /**
+   * The topologies the scenarios that compare them could use: the server's, and the other
+   * one when a second stand-in ran beside it (absent in older runs: the server's alone).
+   */
+  readonly topologies?: readonly ServerInfo['topology'][];
 }
 
 /** Writes one JSON file (pretty, with a trailing newline). */

@@ -1,4 +1,5 @@
 import type { ScenarioName } from './args';
+import type { Range } from '../workers/protocol';
 
 /**
  * How big each scenario is. The issue's counts apply on a real `mongod`; on the stand-in
@@ -22,6 +23,19 @@ export interface Scale {
   readonly pickupSeconds: number;
   /** Longest wait for a pickup case's jobs after the last send (ms). */
   readonly pickupGraceMs: number;
+  /** Jobs per sparse cross-process case (sent one at a time, with gaps). */
+  readonly sparseJobs: number;
+  /**
+   * Repetitions of the sparse cases (`--reps` overrides it): a tail percentile of 100 jobs
+   * moves with one stall of a shared machine, and a median of three outlives one.
+   */
+  readonly sparseReps: number;
+  /** The gap between two sparse sends (ms, drawn uniformly). */
+  readonly sparseGapMs: Range;
+  /** How far ahead the sparse producer schedules jobs (ms, drawn uniformly). */
+  readonly scheduledDelayMs: Range;
+  /** How long a sparse case's worker idles after its start before the first send (ms). */
+  readonly sparseSettleMs: number;
   readonly idleBeforeSingleMs: number;
   readonly idleProcesses: number;
   readonly idleWindowMs: number;
@@ -53,9 +67,16 @@ const FULL: Scale = {
   pickupRates: [50, 200, 1_000],
   pickupSeconds: 5,
   pickupGraceMs: 20_000,
+  sparseJobs: 100,
+  sparseReps: 3,
+  sparseGapMs: { min: 50, max: 100 },
+  scheduledDelayMs: { min: 300, max: 500 },
+  // Docket's idle poll backs off from 50 ms to 1 s within 1.6 s: the first job finds it idle.
+  sparseSettleMs: 2_000,
   idleBeforeSingleMs: 30_000,
   idleProcesses: 4,
-  idleWindowMs: 10_000,
+  // Several of every periodic read (5 s change stream and notices waits, 10 s heartbeats).
+  idleWindowMs: 30_000,
   backlogFuture: 100_000,
   backlogDue: 10_000,
   recurringJobs: 100,
@@ -97,6 +118,11 @@ const QUICK: Scale = {
   pickupRates: [50, 200],
   pickupSeconds: 0.5,
   pickupGraceMs: 5_000,
+  sparseJobs: 10,
+  sparseReps: 1,
+  sparseGapMs: { min: 50, max: 100 },
+  scheduledDelayMs: { min: 300, max: 500 },
+  sparseSettleMs: 500,
   idleBeforeSingleMs: 2_000,
   idleProcesses: 2,
   idleWindowMs: 2_000,

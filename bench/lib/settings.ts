@@ -1,4 +1,5 @@
 import { JOB_SERVER_DEFAULTS } from '../../src/server/job-server-options';
+import type { Topology } from './topology';
 import type { AgendaWorkerSettings, DocketWorkerSettings } from '../workers/protocol';
 
 /**
@@ -34,6 +35,20 @@ export function withAgendaNotify(
   notify: AgendaWorkerSettings['notify'],
 ): SystemSettings {
   return { docket: settings.docket, agenda: { ...settings.agenda, notify } };
+}
+
+/**
+ * Agenda's channel across processes: its change-stream channel where the server has change
+ * streams, none on a standalone (MongoBackend has no other cross-process channel), where it
+ * polls every `processEvery`.
+ */
+export function crossProcessNotify(topology: Topology): AgendaWorkerSettings['notify'] {
+  return topology === 'replica set' ? 'change-stream' : 'none';
+}
+
+/** The throughput settings with Agenda's cross-process channel for `topology`. */
+export function crossProcessSettings(topology: Topology): SystemSettings {
+  return withAgendaNotify(THROUGHPUT_SETTINGS, crossProcessNotify(topology));
 }
 
 /** Agenda's defaults, for the report (what `new Agenda()` uses when not told). */

@@ -1,4 +1,11 @@
 import type { MetricRow, ScenarioResult } from './results';
+import {
+  TOPOLOGIES,
+  scheduledGroup,
+  sparseGroup,
+  topologyOfGroup,
+  type Topology,
+} from './topology';
 
 /** One target of the issue, evaluated on a run's results. */
 export interface TargetLine {
@@ -15,9 +22,6 @@ export interface TargetLine {
   readonly met: boolean | null;
   readonly note?: string;
 }
-
-/** Docket's idle poll interval (the cross-process pickup bound on a standalone server). */
-const IDLE_POLL_MS = 1000;
 
 /** Evaluates the issue's targets on the results at hand (missing scenarios give no line). */
 export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLine[] {
@@ -81,47 +85,26 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
         ),
       );
     }
-    const crossRows = p50.filter((row) => row.group.endsWith('cross-process'));
-    const cross = maxBy(crossRows, (row) => row.docket?.median ?? Number.NaN);
+    // The open-loop and single-job cases ran on the bench's server, whichever its topology:
+    // push pickup serves both now (the sparse cases name theirs and are judged below).
+    const cross = maxBy(
+      p50.filter((row) => row.group.endsWith(', cross-process')),
+      (row) => row.docket?.median ?? Number.NaN,
+    );
     if (cross) {
-      const replicaSet = pickup.server.topology === 'replica set';
       lines.push(
-        replicaSet
-          ? absolute(
-              'pickup-cross',
-              `Pickup p50 < 50 ms cross-process, replica set (worst case: ${cross.group})`,
-              cross,
-              (d) => d < 50,
-            )
-          : absolute(
-              'pickup-cross',
-              `Pickup p50 ≤ the idle poll interval (${IDLE_POLL_MS} ms) cross-process, standalone (worst case: ${cross.group})`,
-              cross,
-              (d) => d <= IDLE_POLL_MS,
-            ),
+        absolute(
+          'pickup-cross',
+          `Pickup p50 < 50 ms cross-process, ${pickup.server.topology} (worst case: ${cross.group})`,
+          cross,
+          (d) => d < 50,
+        ),
       );
-      if (!replicaSet) {
-        lines.push({
-          id: 'pickup-cross-rs',
-          target: 'Pickup p50 < 50 ms cross-process where a replica set allows change streams',
-          label: '',
-          unit: 'ms',
-          docket: null,
-          agenda: null,
-          ratio: null,
-          met: null,
-          note: 'this server is a standalone: not measurable here',
-        });
-      }
     }
   }
-  const idle = byName
-    .get('idle')
-    ?.rows.find((row) => row.metric === 'commands per second per process');
-  if (idle)
-    lines.push(
-      absolute('idle', 'Idle cost ≤ 2 commands/s per server process', idle, (d) => d <= 2),
-    );
+  if (pickup) lines.push(...crossProcessTargets(pickup));
+  const idle = byName.get('idle');
+  if (idle) lines.push(...idleTargets(idle));
   const recurring = byName.get('recurring');
   if (recurring) {
     const row = (metric: string) => recurring.rows.find((r) => r.metric === metric);
@@ -137,6 +120,116 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
       );
   }
   return lines;
+}
+
+/**
+ * Cross-process pickup on an idle server, from the sparse cases: p50 and p99 on a replica set
+ * (change stream), p50 on a standalone (notices tail), and how late a job another process
+ * scheduled starts, by its p99 (the issue's "within 50 ms of its due time" is a bound on every
+ * job: p99 is its reading that one stall of a shared 2-core machine cannot decide alone).
+ */
+function crossProcessTargets(pickup: ScenarioResult): TargetLine[] {
+  const rowOf = (group: string, metric: string) =>
+    pickup.rows.find((row) => row.group === group && row.metric === metric);
+  const lines: TargetLine[] = [];
+  const rs = 'replica set';
+  const sa = 'standalone';
+  const specs: Array<{ id: string; target: string; group: string; metric: string; max: number }> = [
+    {
+      id: 'pickup-rs-p50',
+      target: 'Cross-process pickup p50 ≤ 15 ms on an idle server, replica set',
+      group: sparseGroup(rs),
+      metric: 'p50 latency',
+      max: 15,
+    },
+    {
+      id: 'pickup-rs-p99',
+      target: 'Cross-process pickup p99 ≤ 60 ms on an idle server, replica set',
+      group: sparseGroup(rs),
+      metric: 'p99 latency',
+      max: 60,
+    },
+    {
+      id: 'pickup-standalone-p50',
+      target: 'Cross-process pickup p50 ≤ 50 ms on an idle server, standalone (notices)',
+      group: sparseGroup(sa),
+      metric: 'p50 latency',
+      max: 50,
+    },
+    {
+      id: 'scheduled-rs',
+      target:
+        'A job scheduled by another process starts ≤ 50 ms after its due time (p99), replica set',
+      group: scheduledGroup(rs),
+      metric: 'p99 lateness',
+      max: 50,
+    },
+    {
+      id: 'scheduled-standalone',
+      target:
+        'A job scheduled by another process starts ≤ 50 ms after its due time (p99), standalone',
+      group: scheduledGroup(sa),
+      metric: 'p99 lateness',
+      max: 50,
+    },
+  ];
+  for (const spec of specs) {
+    const row = rowOf(spec.group, spec.metric);
+    lines.push(
+      row
+        ? absolute(spec.id, spec.target, row, (d) => d <= spec.max)
+        : notMeasured(spec.id, spec.target, 'ms', pickup, spec.group),
+    );
+  }
+  return lines;
+}
+
+/** Idle cost per server process, on each topology. */
+function idleTargets(idle: ScenarioResult): TargetLine[] {
+  return TOPOLOGIES.map((topology) => {
+    const id = `idle-${topology.replace(' ', '-')}`;
+    const target = `Idle cost ≤ 2 commands/s per server process, ${topology}`;
+    const row = idle.rows.find(
+      (r) =>
+        r.metric === 'commands per second per process' && topologyOfGroup(r.group) === topology,
+    );
+    // Results from before the idle cases named their topology measured the server's only.
+    const legacy =
+      idle.server.topology === topology
+        ? idle.rows.find(
+            (r) => r.metric === 'commands per second per process' && !topologyOfGroup(r.group),
+          )
+        : undefined;
+    const found = row ?? legacy;
+    return found
+      ? absolute(id, target, found, (d) => d <= 2)
+      : notMeasured(id, target, 'cmd/s', idle, topology);
+  });
+}
+
+/** A target whose case is missing from the results: which topology the run lacked. */
+function notMeasured(
+  id: string,
+  target: string,
+  unit: string,
+  scenario: ScenarioResult,
+  group: string,
+): TargetLine {
+  const topology = topologyOfGroup(group) ?? group;
+  const measured = scenario.topologies ?? [scenario.server.topology];
+  return {
+    id,
+    target,
+    label: group,
+    unit,
+    docket: null,
+    agenda: null,
+    ratio: null,
+    met: null,
+    note: measured.includes(topology as Topology)
+      ? 'not in these results: rerun the scenario'
+      : `the run measured ${measured.join(' and ')} only`,
+  };
 }
 
 function ratioTarget(id: string, target: string, row: MetricRow, atLeast: number): TargetLine {

@@ -11,6 +11,8 @@ import type {
   ProduceArgs,
   ProduceReply,
   ProgressReply,
+  SparseArgs,
+  SparseReply,
   SystemName,
   WorkerReply,
   WorkerRequest,
@@ -117,6 +119,9 @@ export class WorkerHandle {
   }
   produce(args: ProduceArgs): Promise<ProduceReply> {
     return this.call({ op: 'produce', args });
+  }
+  sparse(args: SparseArgs): Promise<SparseReply> {
+    return this.call({ op: 'sparse', args });
   }
   preload(args: PreloadArgs): Promise<null> {
     return this.call({ op: 'preload', args });

@@ -8,12 +8,19 @@ import {
 } from '../lib/bench-context';
 import { sumCounts } from '../lib/command-counter';
 import { checkExactlyOnce } from '../lib/once-check';
-import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
+import type { CommandBreakdown, MetricRow, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
-import { THROUGHPUT_SETTINGS, withAgendaNotify, type SystemSettings } from '../lib/settings';
+import {
+  THROUGHPUT_SETTINGS,
+  crossProcessNotify,
+  withAgendaNotify,
+  type SystemSettings,
+} from '../lib/settings';
 import { distribution } from '../lib/stats';
+import { otherTopology } from '../lib/topology';
 import type { WorkerHandle } from '../lib/worker-pool';
 import type { SystemName } from '../workers/protocol';
+import { measureSparsePickup } from './pickup-sparse';
 import { scenarioResult } from './scenario-result';
 
 type Mode = 'in-process' | 'cross-process';
@@ -21,7 +28,9 @@ type Mode = 'in-process' | 'cross-process';
 /**
  * Scenario 3: enqueue→start latency under open-loop arrivals (a fixed send schedule that
  * never waits for earlier sends), in-process (the worker enqueues its own jobs) and
- * cross-process (a separate producer process); then a single job after a long idle time.
+ * cross-process (a separate producer process); then a single job after a long idle time;
+ * then sparse cross-process arrivals, enqueued for now or scheduled ahead, on each topology
+ * (see pickup-sparse.ts).
  */
 export async function runPickup(ctx: BenchContext): Promise<ScenarioResult> {
   const began = Date.now();
@@ -32,11 +41,7 @@ export async function runPickup(ctx: BenchContext): Promise<ScenarioResult> {
   const settingsFor = (mode: Mode): SystemSettings =>
     withAgendaNotify(
       THROUGHPUT_SETTINGS,
-      mode === 'in-process'
-        ? 'in-memory'
-        : ctx.server.topology === 'replica set'
-          ? 'change-stream'
-          : 'none',
+      mode === 'in-process' ? 'in-memory' : crossProcessNotify(ctx.server.topology),
     );
 
   for (let rep = 0; rep < ctx.reps; rep++) {
@@ -87,8 +92,13 @@ export async function runPickup(ctx: BenchContext): Promise<ScenarioResult> {
   }
 
   await singleJobAfterIdle(ctx, rows, checks, settingsFor);
+  const sparseReps = await measureSparsePickup(ctx, rows, checks, commands);
 
   const idleSeconds = s.idleBeforeSingleMs / 1000;
+  const topology = ctx.server.topology;
+  const topologies = ctx.servers.map((server) => server.topology);
+  const range = ({ min, max }: { min: number; max: number }) => `${min}–${max} ms`;
+  const built = rows.build();
   return scenarioResult(ctx, {
     scenario: 'pickup',
     title: 'Pickup latency: enqueue → handler start',
@@ -99,23 +109,48 @@ export async function runPickup(ctx: BenchContext): Promise<ScenarioResult> {
       `one machine) minus the enqueue call's time carried in the payload. In-process: the worker ` +
       `process enqueues its own jobs. Cross-process: a separate producer process enqueues. Then one ` +
       `job after ${idleSeconds} s idle, both ways (all four idle setups wait at the same time, each in ` +
-      `its own database). Commands per job count the worker's and the producer's clients.`,
+      `its own database). These cases run on the bench's server (${topology}). ` +
+      `**Sparse, cross-process** (on ${topologies.join(' and ')}, ${sparseReps} repetition(s)): ` +
+      'one idle worker process, and a ' +
+      `producer process that sends ${s.sparseJobs} jobs one at a time, each awaited, a gap drawn ` +
+      `uniformly from ${range(s.sparseGapMs)} before each (so that arrivals never line up with a poll ` +
+      `period), the worker left idle for ${s.sparseSettleMs / 1000} s after its start first; latency ` +
+      `as above. **Scheduled ahead, cross-process**: the same, each job scheduled (Docket ` +
+      `\`schedule(job, { delayMs })\`, Agenda \`schedule(date, ...)\`) a delay drawn uniformly from ` +
+      `${range(s.scheduledDelayMs)} ahead; lateness is handler start − due time (the enqueue call's ` +
+      `time plus the delay: Docket reads its whole-millisecond clock during the call, so a lateness ` +
+      `is exact to about 1 ms). Commands per job count the worker's and the producer's clients, ` +
+      `idle reads between jobs included.`,
     began,
+    topologies,
     settings: {
       docket: THROUGHPUT_SETTINGS.docket,
       agenda: {
         ...THROUGHPUT_SETTINGS.agenda,
-        notify: `in-process: in-memory channel; cross-process: ${settingsFor('cross-process').agenda.notify}`,
+        notify:
+          'in-process: in-memory channel; cross-process: change-stream on a replica set, none ' +
+          '(polling every `processEvery`) on a standalone',
       },
     },
     notes: [
       `The single job after ${idleSeconds} s idle is measured once per run (one sample), not per repetition.`,
-      ctx.server.topology === 'replica set'
-        ? 'Replica set: Agenda uses its change-stream notification channel cross-process.'
-        : 'Standalone server: no change streams, so cross-process pickup polls (Docket: up to `pollIntervalMs`; Agenda: `processEvery`).',
+      ...backlogNote(built, Math.max(...s.pickupRates)),
+      'Docket needs no setting for push pickup: on a replica set each server follows one change ' +
+        'stream of the jobs collection, which also announces scheduled jobs and retries with their ' +
+        'due time (the server arms a timer for it); on a standalone each enqueue or schedule also ' +
+        'writes a notice into the capped collection `<prefix>notices`, which servers tail. Agenda ' +
+        'uses its change-stream notification channel cross-process on a replica set; on a ' +
+        'standalone it has none and polls every `processEvery` (100 ms here).',
+      topologies.length > 1
+        ? `The sparse and scheduled cases ran on both topologies in this run: the bench's server ` +
+          `(${topology}) and a second stand-in in ${otherTopology(topology)} mode, started in the ` +
+          `bench's process like the first.`
+        : `The sparse and scheduled cases ran on the bench's server only (${topology}): with ` +
+          `\`MONGODB_URI\` or a \`mongod\` the bench has no server of the other topology, so ` +
+          `the ${otherTopology(topology)} rows and targets are missing.`,
       "Agenda uses its `InMemoryNotificationChannel` in-process (opt-in); Docket's in-process wake-up is built in.",
     ],
-    rows: rows.build(),
+    rows: built,
     checks,
     commands,
     charts: [
@@ -131,8 +166,31 @@ export async function runPickup(ctx: BenchContext): Promise<ScenarioResult> {
         metric: 'p99 latency',
         logScale: true,
       },
+      {
+        id: 'pickup-scheduled-p99',
+        title: 'Scheduled jobs: p99 lateness after the due time (ms, lower is better)',
+        metric: 'p99 lateness',
+      },
     ],
   });
+}
+
+/**
+ * Says so when both systems fell behind the highest arrival rate in both modes (p50 over
+ * 100 ms): their latencies there measure a backlog's queue on this server, not pickup.
+ */
+function backlogNote(rows: readonly MetricRow[], rate: number): string[] {
+  const p50s = rows.filter(
+    (row) => row.metric === 'p50 latency' && row.group.startsWith(`${rate} jobs/s, `),
+  );
+  const behind = (system: SystemName) =>
+    p50s.length > 0 && p50s.every((row) => (row[system]?.median ?? 0) > 100);
+  if (!behind('docket') || !behind('agenda')) return [];
+  return [
+    `At ${rate} jobs/s both systems fell behind the arrivals on this server, in-process and ` +
+      'cross-process (p50 over 100 ms): a backlog built up during the sends, so those rows ' +
+      "measure its queue (the server's and the machine's capacity), not how fast work is heard of.",
+  ];
 }
 
 /** One job after a long idle time, in-process and cross-process, both systems at once. */

@@ -20,6 +20,7 @@ export function scenarioResult(ctx: BenchContext, parts: ScenarioParts): Scenari
     reps: ctx.reps,
     machine: ctx.machine,
     server: ctx.server,
+    ...(rest.topologies ? { topologies: rest.topologies } : {}),
     settings: rest.settings,
     notes: rest.notes,
     rows: rest.rows,

@@ -5,11 +5,11 @@
  */
 import { MongoBackend, MongoChangeStreamNotificationChannel } from '@agendajs/mongo-backend';
 import { Agenda, InMemoryNotificationChannel, type Job } from 'agenda';
-import { MongoClientClosedError, ObjectId, type Document, type MongoClient } from 'mongodb';
+import { MongoError, ObjectId, type Document, type MongoClient } from 'mongodb';
 import { runWorker, type AdapterFactory } from './worker-runtime';
 
 const NOOP = 'bench.noop';
-/** Set once the worker first closes an Agenda (see the unhandled rejection handler). */
+/** Set once the worker first closes an Agenda (see `closedClientError`). */
 let closing = false;
 const COLLECTION = 'agendaJobs';
 const EVERY_SECOND = '* * * * * *';
@@ -27,6 +27,8 @@ function tickName(rid: string): string {
 const createAgendaAdapter: AdapterFactory = async (client: MongoClient, args, hooks) => {
   const settings = args.agenda;
   if (!settings) throw new Error('agenda settings missing');
+  // Jobs this Agenda still finishes after its stop must not count in the worker's next case.
+  let stopped = false;
   const db = client.db(args.dbName);
   const agenda = new Agenda({
     // ensureIndex (the default) creates Agenda's findAndLockNextJobIndex on connect.
@@ -47,17 +49,21 @@ const createAgendaAdapter: AdapterFactory = async (client: MongoClient, args, ho
           }
         : {}),
   });
-  agenda.on('error', (error: unknown) => process.stderr.write(`agenda error: ${String(error)}\n`));
+  agenda.on('error', (error: unknown) => {
+    if (!closedClientError(error)) process.stderr.write(`agenda error: ${String(error)}\n`);
+  });
   agenda.define(NOOP, async (job: Job<NoopData>) => {
-    hooks.onStart(job.attrs.data.seq, job.attrs.data.enqueuedAt);
+    if (!stopped) hooks.onStart(job.attrs.data.seq, job.attrs.data.enqueuedAt);
   });
   for (const rid of args.recurringIds ?? []) {
     agenda.define(tickName(rid), async () => {
       // Agenda keeps no occurrence instant on the job: the parent derives it from the start.
-      hooks.onTick(rid, null);
+      if (!stopped) hooks.onTick(rid, null);
     });
   }
-  agenda.on('complete', () => hooks.onCompleted());
+  agenda.on('complete', () => {
+    if (!stopped) hooks.onCompleted();
+  });
   await agenda.ready;
   const jobs = db.collection(COLLECTION);
   let template: Document | undefined;
@@ -65,6 +71,9 @@ const createAgendaAdapter: AdapterFactory = async (client: MongoClient, args, ho
     start: () => agenda.start(),
     enqueueOne: async (seq, enqueuedAt) => {
       await agenda.now<NoopData>(NOOP, { seq, enqueuedAt });
+    },
+    scheduleOne: async (seq, enqueuedAt, delayMs) => {
+      await agenda.schedule<NoopData>(new Date(enqueuedAt + delayMs), NOOP, { seq, enqueuedAt });
     },
     enqueueBatch: async () => {
       throw new Error('Agenda 6 has no bulk enqueue');
@@ -101,6 +110,7 @@ const createAgendaAdapter: AdapterFactory = async (client: MongoClient, args, ho
     },
     close: async () => {
       closing = true;
+      stopped = true;
       await agenda.stop();
     },
   };
@@ -108,11 +118,25 @@ const createAgendaAdapter: AdapterFactory = async (client: MongoClient, args, ho
 
 /*
  * `agenda.stop()` does not wait for the writes of jobs it is still finishing: when a case
- * ends with Agenda behind (1,000 jobs/s), closing the client rejects them, unhandled. Those
- * rejections are ignored once closing; any other one ends the worker, as Node's default does.
+ * ends with Agenda behind (1,000 jobs/s), closing the client rejects them, unhandled, with
+ * whichever error the driver met first: a closed client, topology, server or connection pool,
+ * or (on a replica set, whose writes carry an implicit session) an ended session. Those are
+ * ignored once closing (by name: the pool's error class is not exported); any other
+ * rejection ends the worker, as Node's default does.
  */
+const CLOSED_CLIENT_ERRORS = new Set([
+  'MongoClientClosedError',
+  'MongoTopologyClosedError',
+  'MongoServerClosedError',
+  'MongoPoolClosedError',
+  'MongoNotConnectedError',
+  'MongoExpiredSessionError',
+]);
+function closedClientError(error: unknown): boolean {
+  return closing && error instanceof MongoError && CLOSED_CLIENT_ERRORS.has(error.name);
+}
 process.on('unhandledRejection', (reason) => {
-  if (closing && reason instanceof MongoClientClosedError) return;
+  if (closedClientError(reason)) return;
   process.stderr.write(
     `unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
   );

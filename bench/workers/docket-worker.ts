@@ -70,6 +70,15 @@ const createDocketAdapter: AdapterFactory = async (client: MongoClient, args, ho
     logger: createLogger({ level: 'error', transports: [new transports.Console()] }),
   });
   docket.on('job.succeeded', () => hooks.onCompleted());
+  // A push channel that fails mid-case turns its pickup figures into polling ones: say so on
+  // stdout, which the bench shares (a worker's stderr is kept for when it dies).
+  docket.on('server.pickup', ({ mode, reason }) => {
+    if (mode === 'polling' && reason !== undefined)
+      process.stdout.write(`docket worker ${process.pid}: push pickup lost (${reason})\n`);
+  });
+  docket.on('error', ({ error, context }) =>
+    process.stdout.write(`docket worker ${process.pid}: ${context}: ${error.message}\n`),
+  );
   const jobs = docket.database.collection<JobRecord>(`${docket.collectionPrefix}jobs`);
   let template: JobRecord | undefined;
   return {
@@ -78,6 +87,9 @@ const createDocketAdapter: AdapterFactory = async (client: MongoClient, args, ho
     },
     enqueueOne: async (seq, enqueuedAt) => {
       await docket.scheduler.enqueue(noop(seq, enqueuedAt));
+    },
+    scheduleOne: async (seq, enqueuedAt, delayMs) => {
+      await docket.scheduler.schedule(noop(seq, enqueuedAt), { delayMs });
     },
     enqueueBatch: async (seqs, enqueuedAt) => {
       await docket.scheduler.enqueueMany(seqs.map((seq) => noop(seq, enqueuedAt)));

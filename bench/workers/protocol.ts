@@ -55,6 +55,29 @@ export interface ProduceArgs {
   readonly seqStart: number;
 }
 
+/**
+ * Sparse arrivals: jobs sent one at a time, each awaited, the next one a random gap after the
+ * previous one was due to go (uniform in `gapMs`, so that sends never line up with a poll
+ * period), with the server idle in between.
+ */
+export interface SparseArgs {
+  readonly count: number;
+  readonly seqStart: number;
+  /** The gap before each send, drawn uniformly from `[min, max]` (ms). */
+  readonly gapMs: Range;
+  /**
+   * null: enqueue each job for now; otherwise schedule it this far ahead, an integer drawn
+   * uniformly from `[min, max]` (ms).
+   */
+  readonly delayMs: Range | null;
+}
+
+/** An interval of milliseconds, both ends included. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
 /** Jobs written straight into storage before a drain (see the worker adapters). */
 export interface PreloadArgs {
   readonly count: number;
@@ -82,6 +105,7 @@ export type WorkerRequest =
   | { readonly op: 'start' }
   | { readonly op: 'enqueue'; readonly args: EnqueueArgs }
   | { readonly op: 'produce'; readonly args: ProduceArgs }
+  | { readonly op: 'sparse'; readonly args: SparseArgs }
   | { readonly op: 'preload'; readonly args: PreloadArgs }
   | { readonly op: 'recurring'; readonly args: { readonly ids: readonly string[] } }
   | { readonly op: 'progress' }
@@ -118,6 +142,18 @@ export interface ProduceReply {
   readonly failed: number;
   /** How late each send was against its schedule (ms), p99. */
   readonly lagP99Ms: number;
+  readonly elapsedMs: number;
+}
+
+/** Answer to `sparse`. */
+export interface SparseReply {
+  readonly sent: number;
+  readonly failed: number;
+  /**
+   * Scheduled jobs: the due time of job `seqStart + i` at `i` (ms, the enqueue call's time
+   * plus its delay; null for a send that failed); empty for jobs enqueued for now.
+   */
+  readonly dueAts: ReadonlyArray<number | null>;
   readonly elapsedMs: number;
 }
 

@@ -16,6 +16,9 @@ import {
   type ProduceArgs,
   type ProduceReply,
   type ProgressReply,
+  type Range,
+  type SparseArgs,
+  type SparseReply,
   type StartRecord,
   type TickRecord,
   type WorkerReply,
@@ -38,6 +41,8 @@ export interface QueueAdapter {
   start(): Promise<void>;
   /** Enqueues one no-op job through the public API. */
   enqueueOne(seq: number, enqueuedAt: number): Promise<void>;
+  /** Schedules one no-op job `delayMs` after now through the public API. */
+  scheduleOne(seq: number, enqueuedAt: number, delayMs: number): Promise<void>;
   /** Enqueues several no-op jobs in one call, or throws when the library has no such call. */
   enqueueBatch(seqs: readonly number[], enqueuedAt: number): Promise<void>;
   /** Stores no-op jobs due at `dueAt` as fast as the library's storage allows. */
@@ -81,6 +86,11 @@ function reply(message: WorkerReply): void {
   process.send?.(message);
 }
 
+/** A number drawn uniformly from `[range.min, range.max]`. */
+function uniform(range: Range): number {
+  return range.min + Math.random() * (range.max - range.min);
+}
+
 class WorkerRuntime {
   private client: MongoClient | undefined;
   private counter: CommandCounter | undefined;
@@ -107,6 +117,8 @@ class WorkerRuntime {
         return this.enqueue(request.args);
       case 'produce':
         return this.produce(request.args);
+      case 'sparse':
+        return this.sparse(request.args);
       case 'preload': {
         const { count, seqStart, dueInMs } = request.args;
         const adapter = this.requireAdapter();
@@ -246,6 +258,37 @@ class WorkerRuntime {
     });
     await Promise.all(pending);
     return { sent, failed, lagP99Ms: percentile(lags, 99), elapsedMs: nowMs() - began };
+  }
+
+  /** Sparse arrivals: one send at a time, a random gap between sends (see `SparseArgs`). */
+  private async sparse(args: SparseArgs): Promise<SparseReply> {
+    const adapter = this.requireAdapter();
+    const dueAts: Array<number | null> = [];
+    let failed = 0;
+    const began = nowMs();
+    let next = began;
+    for (let i = 0; i < args.count; i++) {
+      next += uniform(args.gapMs);
+      const wait = next - nowMs();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const seq = args.seqStart + i;
+      const enqueuedAt = nowMs();
+      const delayMs = args.delayMs === null ? null : Math.round(uniform(args.delayMs));
+      try {
+        if (delayMs === null) {
+          await adapter.enqueueOne(seq, enqueuedAt);
+        } else {
+          // Docket adds the delay to its own clock read during the call (`Date.now()`, whole
+          // milliseconds): its due time is within a millisecond of this one.
+          await adapter.scheduleOne(seq, enqueuedAt, delayMs);
+          dueAts[i] = enqueuedAt + delayMs;
+        }
+      } catch {
+        failed++;
+        if (delayMs !== null) dueAts[i] = null;
+      }
+    }
+    return { sent: args.count - failed, failed, dueAts, elapsedMs: nowMs() - began };
   }
 
   private collect(): CollectReply {
