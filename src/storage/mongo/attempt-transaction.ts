@@ -3,6 +3,7 @@ import type { JobRecord } from '../job-record';
 import type { FinishEntry, FinishResult } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { outcomeUpdate } from './mongo-batch-writes';
+import { heldBy } from './lease-time';
 import { inTransactionError } from './mongo-errors';
 
 /** Thrown inside the transaction when the lease is gone: it aborts, and the caller learns why. */
@@ -37,7 +38,7 @@ export async function commitWithOutcome<T>(
       const value = await work(session);
       const finished = entry();
       const job = await jobs.findOneAndUpdate(
-        { _id: finished.lease.jobId, fence: finished.lease.fence, state: 'processing' },
+        heldBy(finished.lease),
         outcomeUpdate(finished, retention),
         { session, projection: { _id: 0, hasContinuations: 1 } },
       );

@@ -1,5 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { JobRecord } from '../job-record';
+import type { JobLease } from '../job-store';
 
 /*
  * Time that decides ownership is the database server's (docs/design.md, guarantee 8): lease and slot
@@ -24,3 +25,8 @@ export const EXPIRED_LEASE_FILTER: Filter<JobRecord> = {
   leaseExpiresAt: { $type: 'date' },
   $expr: { $lt: ['$leaseExpiresAt', '$$NOW'] },
 };
+
+/** The filter that makes a write conditional on still holding the lease (fencing). */
+export function heldBy(lease: JobLease): Filter<JobRecord> {
+  return { _id: lease.jobId, fence: lease.fence, state: 'processing' };
+}

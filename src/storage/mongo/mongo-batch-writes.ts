@@ -4,7 +4,7 @@ import { CLAIMABLE_STATES, type JobRecord } from '../job-record';
 import type { ClaimRequest, FinishEntry, FinishResult } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { historyAppend, historyPush } from './history';
-import { serverTimePlus } from './lease-time';
+import { heldBy, serverTimePlus } from './lease-time';
 import { guard } from './mongo-errors';
 
 /**
@@ -103,7 +103,7 @@ export class MongoBatchWrites {
     if (entries.length === 0) return [];
     const operations: AnyBulkWriteOperation<JobRecord>[] = entries.map((entry) => ({
       updateOne: {
-        filter: { _id: entry.lease.jobId, fence: entry.lease.fence, state: 'processing' },
+        filter: heldBy(entry.lease),
         update: outcomeUpdate(entry, this.retention),
       },
     }));

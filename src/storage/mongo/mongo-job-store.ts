@@ -23,7 +23,7 @@ import type {
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
 import { JOB_INDEXES } from './job-indexes';
-import { EXPIRED_LEASE_FILTER, serverTimePlus } from './lease-time';
+import { EXPIRED_LEASE_FILTER, heldBy, serverTimePlus } from './lease-time';
 import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
 import {
@@ -401,9 +401,4 @@ export class MongoJobStore implements JobStore {
     checkSessionOwner(this.db.client, session);
     return session.inTransaction() ? session : undefined;
   }
-}
-
-/** The filter that makes a write conditional on still holding the lease (fencing). */
-function heldBy(lease: JobLease): Filter<JobRecord> {
-  return { _id: lease.jobId, fence: lease.fence, state: 'processing' };
 }
