@@ -68,6 +68,7 @@ export {
   JobWaitTimeoutError,
   LeaseLostError,
   AttemptCommittedError,
+  TransactionTooLongError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
   StorageError,

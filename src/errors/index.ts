@@ -13,6 +13,7 @@ export { JobWaitTimeoutError } from './job-wait-timeout.error';
 export { JobValidationError, type ValidationIssue } from './job-validation.error';
 export { LeaseLostError } from './lease-lost.error';
 export { AttemptCommittedError } from './attempt-committed.error';
+export { TransactionTooLongError } from './transaction-too-long.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';
 export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStartError } from './server-start.error';

@@ -43,12 +43,16 @@ export interface JobContext {
    * Use the `MongoClient` Docket uses (other databases of it included); writes elsewhere
    * (HTTP calls, other stores) stay at-least-once. `work` may run more than once when MongoDB
    * asks for a retry (a write conflict, a step-down), each time in a fresh transaction: keep
-   * it free of other side effects. One transaction per attempt.
+   * it free of other side effects. One transaction per attempt. While `work` runs, the
+   * heartbeat leaves the job's lease alone (a renewal would conflict with the transaction):
+   * keep `work` under the server's `leaseMs` less a tenth less two heartbeat intervals (7 s
+   * with the defaults), or raise `leaseMs`. Progress reported meanwhile is stored after it.
    * @throws LeaseLostError when the attempt no longer holds the job (nothing committed; the
    *   handler's signal fires too).
    * @throws AttemptCommittedError when called while the attempt's transaction runs or after
    *   it committed.
    * @throws TransactionsUnsupportedError on a standalone server.
+   * @throws TransactionTooLongError when `work` ran past the lease twice in a row.
    * @throws the signal's reason when the attempt ended (timed out, deleted, stopping) before
    *   the commit; what `work` throws; MongoDB's errors once the transaction is given up.
    */

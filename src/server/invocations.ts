@@ -69,7 +69,11 @@ export class Invocations {
    */
   start(key: string, job: JobRecord, claimedAt: number): void {
     const registration = this.deps.registry.require(job.type);
-    const execution = new JobExecution(job, registration, this.deps.execution);
+    const execution = new JobExecution(job, registration, this.deps.execution, {
+      hold: () => this.leases.hold(key),
+      resume: () => this.leases.resume(key),
+      windowMs: this.leases.holdWindowMs,
+    });
     this.attempts.set(key, execution);
     this.leases.track(key, execution.lease, claimedAt);
     this.deps.scope.track(job.type, job.queue, 1);

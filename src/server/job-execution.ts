@@ -1,8 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import type { ClientSession } from 'mongodb';
 import {
-  AttemptCommittedError,
   DocketError,
   JobDeletedError,
   JobTimeoutError,
@@ -17,6 +15,7 @@ import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storag
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
+import { HandlerTransaction, type LeaseHold } from './handler-transaction';
 import { ProgressReporter } from './progress-reporter';
 import { retryDelayMs } from './retry-backoff';
 
@@ -71,11 +70,8 @@ export class JobExecution {
   private handlerStarted = false;
   private handlerDone = false;
   private leaseLostReported = false;
-  /** The attempt's transaction (`JobContext.transaction`): running, or committed with its success. */
-  private transaction:
-    | { state: 'running' }
-    | { state: 'committed'; durationMs: number; result: FinishResult }
-    | undefined;
+  /** The attempt's transaction (`JobContext.transaction`). */
+  private readonly transaction: HandlerTransaction;
   private readonly startedAt = performance.now();
   readonly lease: JobLease;
   private readonly controller = new AbortController();
@@ -88,6 +84,7 @@ export class JobExecution {
     private readonly job: JobRecord,
     private readonly registration: HandlerRegistration,
     private readonly deps: ExecutionDeps,
+    leaseHold: LeaseHold,
   ) {
     this.lease = { jobId: job._id, fence: job.fence };
     this.maxAttempts = job.maxAttempts ?? registration.options.maxAttempts;
@@ -102,6 +99,20 @@ export class JobExecution {
     this.progress = new ProgressReporter(this.lease, this.details, {
       ...deps,
       report: (error, context) => this.report(error, context),
+    });
+    this.transaction = new HandlerTransaction({
+      store: deps.store,
+      details: this.details,
+      signal: this.controller.signal,
+      lease: leaseHold,
+      progress: this.progress,
+      success: () => ({
+        lease: this.lease,
+        outcome: { state: 'succeeded', durationMs: Math.round(performance.now() - this.startedAt) },
+        serverId: this.deps.serverId,
+        now: this.deps.clock.now(),
+      }),
+      loseLease: (lost) => this.loseLease(lost),
     });
     this.handlerSettled = new Promise<void>(
       (resolve) =>
@@ -134,7 +145,7 @@ export class JobExecution {
    */
   loseLease(reason: LeaseLostError | JobDeletedError): void {
     // The success committed: the job is no longer processing, and no lease is left to lose.
-    if (this.transaction?.state === 'committed') return;
+    if (this.transaction.committed) return;
     this.reportLeaseLost();
     this.abort(reason);
   }
@@ -215,14 +226,15 @@ export class JobExecution {
     }
     await this.progress.flushed();
     const durationMs = Math.round(performance.now() - startedAt);
-    if (this.transaction?.state === 'committed') {
+    const committed = this.transaction.committed;
+    if (committed) {
       if (failure) {
         this.logger.warn(
           `the handler failed after its transaction committed the job's success, which stands: ${String(failure.error)}`,
           { error: failure.error },
         );
       }
-      const { durationMs: committedMs, result } = this.transaction;
+      const { durationMs: committedMs, result } = committed;
       await this.recorded({ state: 'succeeded', durationMs: committedMs }, result, undefined);
       return;
     }
@@ -301,51 +313,8 @@ export class JobExecution {
       maxAttempts: this.maxAttempts,
       logger: this.logger,
       progress: (percent, message) => this.progress.report(percent, message),
-      transaction: (work) => this.runTransaction(work),
+      transaction: (work) => this.transaction.run(work),
     };
-  }
-
-  /** `JobContext.transaction`: the handler's writes and the job's success, committed together. */
-  private async runTransaction<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
-    const { signal } = this.controller;
-    if (this.transaction) {
-      throw new AttemptCommittedError(this.transaction.state === 'committed', this.details);
-    }
-    if (typeof work !== 'function') {
-      throw new TypeError('ctx.transaction needs a function (session) => Promise');
-    }
-    signal.throwIfAborted();
-    this.transaction = { state: 'running' };
-    let durationMs = 0;
-    try {
-      const committed = await this.deps.store.commitWithOutcome(
-        async (session) => {
-          // Checked at every try: an attempt that ended meanwhile must not commit.
-          signal.throwIfAborted();
-          const value = await work(session);
-          signal.throwIfAborted();
-          return value;
-        },
-        () => {
-          durationMs = Math.round(performance.now() - this.startedAt);
-          return {
-            lease: this.lease,
-            outcome: { state: 'succeeded', durationMs },
-            serverId: this.deps.serverId,
-            now: this.deps.clock.now(),
-          };
-        },
-      );
-      if (!committed) {
-        const lost = new LeaseLostError(this.details);
-        this.loseLease(lost);
-        throw lost;
-      }
-      this.transaction = { state: 'committed', durationMs, result: committed.result };
-      return committed.value;
-    } finally {
-      if (this.transaction.state === 'running') this.transaction = undefined;
-    }
   }
 
   private async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {

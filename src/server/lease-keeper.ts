@@ -1,5 +1,5 @@
 import type { JobLease, JobStore, LostLease } from '../storage/job-store';
-import { RequestGate } from './time-limit';
+import { RequestGate, withTimeLimit } from './time-limit';
 
 /**
  * Why a server no longer holds a lease: the job was `deleted`, another claim `taken` it
@@ -23,6 +23,17 @@ export function leaseKey(lease: JobLease): string {
   return `${lease.jobId}#${lease.fence}`;
 }
 
+/** A lease the keeper renews; `onHold` while its attempt's transaction runs (see `hold`). */
+interface HeldLease {
+  readonly lease: JobLease;
+  deadline: number;
+  onHold: boolean;
+  /** The hold's own renewal landed: the transaction had the whole window. */
+  renewedAtHold: boolean;
+  /** The heartbeat renewed it while on hold after a full window (the transaction outlasted it). */
+  renewedOnHold: boolean;
+}
+
 /**
  * The leases of a server's running attempts: renews them together (one round trip per heartbeat)
  * and keeps a local deadline per lease (docs/design.md, guarantee 8). MongoDB makes a lease last
@@ -33,7 +44,7 @@ export function leaseKey(lease: JobLease): string {
  * failed, or hung) and the attempt is reported lost before another server may take the job over.
  */
 export class LeaseKeeper {
-  private readonly held = new Map<string, { lease: JobLease; deadline: number }>();
+  private readonly held = new Map<string, HeldLease>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   /** A renewal that timed out may still be queued at the server: one more is sent, no more. */
@@ -45,11 +56,57 @@ export class LeaseKeeper {
     this.marginMs = Math.max(1, Math.round(deps.leaseMs / 10));
   }
 
+  /** How long a lease on hold lasts, at least, before the heartbeat must renew it. */
+  get holdWindowMs(): number {
+    return Math.max(0, this.deps.leaseMs - this.marginMs - 2 * this.deps.renewTimeoutMs);
+  }
+
   /** Tracks a claimed lease; `grantedAt` is when the claim was sent (`performance.now()`). */
   track(key: string, lease: JobLease, grantedAt: number): void {
     const deadline = grantedAt + this.deps.leaseMs - this.marginMs;
-    this.held.set(key, { lease, deadline });
+    this.held.set(key, {
+      lease,
+      deadline,
+      onHold: false,
+      renewedAtHold: false,
+      renewedOnHold: false,
+    });
     this.arm(deadline);
+  }
+
+  /**
+   * Renews one lease now and leaves it out of the heartbeat's renewals until {@link resume}:
+   * its attempt's transaction is about to write the job, and a renewal landing meanwhile would
+   * make that write conflict, and the transaction start over, at every heartbeat. A lease on
+   * hold is still renewed by the heartbeat once its deadline is two renewal timeouts away:
+   * the server never gives up a lease it could keep (the transaction then starts over).
+   * Resolves true when that happened although the previous hold of this lease began with a
+   * renewal: its transaction had the whole {@link holdWindowMs}. A renewal that fails, or has
+   * no answer within the renewal timeout, leaves the deadline as it was (its late answer still
+   * counts), and the hold goes on: the lease is held until that deadline anyway.
+   */
+  async hold(key: string): Promise<boolean> {
+    const entry = this.held.get(key);
+    if (!entry) return false;
+    const broken = entry.renewedOnHold;
+    entry.onHold = true;
+    entry.renewedOnHold = false;
+    entry.renewedAtHold = false;
+    const sentAt = performance.now();
+    const renewal = this.deps.store
+      .extendLeases([entry.lease], this.deps.leaseMs)
+      .then((lost) => {
+        this.apply([[key, entry]], sentAt, lost);
+        entry.renewedAtHold = !lost.length;
+      });
+    await withTimeLimit(renewal, this.deps.renewTimeoutMs, 'renew a lease').catch(() => undefined);
+    return broken;
+  }
+
+  /** The heartbeat renews this lease again (its attempt's transaction ended). */
+  resume(key: string): void {
+    const entry = this.held.get(key);
+    if (entry) entry.onHold = entry.renewedOnHold = false;
   }
 
   /** Stops tracking a lease (its attempt ended). */
@@ -63,13 +120,16 @@ export class LeaseKeeper {
    * but an answer that comes later still counts: it proves the leases were held when the
    * request was sent. A renewal that fails moves no deadline. While two renewals await their
    * answer, none is sent: requests piling up would only slow a struggling server further.
+   * Leases on hold are left out until their last chance (see {@link hold}).
    */
   async renew(): Promise<void> {
-    if (this.held.size === 0) return;
-    const entries = [...this.held];
     const sentAt = performance.now();
+    const lastChance = sentAt + 2 * this.deps.renewTimeoutMs;
+    const entries = [...this.held].filter(([, e]) => !e.onHold || e.deadline <= lastChance);
+    if (entries.length === 0) return;
     await this.renewals.send(
       async () => {
+        for (const [, e] of entries) if (e.onHold && e.renewedAtHold) e.renewedOnHold = true;
         const lost = await this.deps.store.extendLeases(
           entries.map(([, entry]) => entry.lease),
           this.deps.leaseMs,
@@ -89,8 +149,9 @@ export class LeaseKeeper {
     this.held.clear();
   }
 
+  /** Applies a renewal's answer: `lost` leases are reported, the others last from `sentAt`. */
   private apply(
-    entries: Array<[string, { lease: JobLease; deadline: number }]>,
+    entries: Array<[string, HeldLease]>,
     sentAt: number,
     lost: readonly LostLease[],
   ): void {

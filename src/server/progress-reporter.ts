@@ -22,11 +22,13 @@ export interface ProgressReporterDeps {
 /**
  * `JobContext.progress` of one attempt: validates, emits `job.progress`, and stores progress
  * under the lease, coalescing bursts (while one write is in flight only the latest value
- * waits).
+ * waits). While the attempt's transaction runs, progress is held back: a write to the job
+ * would make the transaction conflict.
  */
 export class ProgressReporter {
   private pending: { percent: number; message?: string } | undefined;
   private flush: Promise<void> | undefined;
+  private onHold = false;
 
   constructor(
     private readonly lease: JobLease,
@@ -58,6 +60,8 @@ export class ProgressReporter {
     };
     const { jobId, jobType, queue } = this.job;
     this.deps.events.emit('job.progress', { jobId, jobType, queue, percent, message });
+    // Held back: the handler may await this inside the transaction that holds it back.
+    if (this.onHold) return Promise.resolve();
     this.flush ??= this.write();
     return this.flush;
   }
@@ -67,10 +71,26 @@ export class ProgressReporter {
     await this.flush;
   }
 
+  /** Holds progress back, once the write in flight (if any) is done. */
+  async hold(): Promise<void> {
+    this.onHold = true;
+    await this.flushed();
+  }
+
+  /**
+   * Writes what was held back; or drops it when the transaction `committed` the job's
+   * success (the job is no longer processing: the write could not land).
+   */
+  resume(committed: boolean): void {
+    this.onHold = false;
+    if (committed) this.pending = undefined;
+    if (this.pending) this.flush ??= this.write();
+  }
+
   private async write(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this.pending) {
+      while (this.pending && !this.onHold) {
         const next = this.pending;
         this.pending = undefined;
         await this.deps.store.saveProgress(this.lease, { ...next, at: this.deps.clock.now() });

@@ -16,10 +16,8 @@ import { STEADY_SERVER, runScenario, type ScenarioKit } from './kit';
 import { untilRunning } from './sigkill-soak';
 
 /**
- * Leases of 3 s renewed every second: every renewal writes the job documents that the
- * transactions write at their commit, so a try that spans one meets a write conflict and
- * runs again (one longer than the interval would never commit); shorter intervals would make
- * most tries run twice.
+ * Leases of 3 s renewed every second, as in a busy deployment scaled down: a try's lease is
+ * on hold while it runs (a renewal would conflict with its commit), which leaves it 700 ms.
  */
 const SERVER = {
   ...STEADY_SERVER,
@@ -105,8 +103,9 @@ export function exactlyOnce(run: RunContext): Promise<ScenarioResult> {
     const aimed: Aimed[] = [];
     const restarts: Array<Promise<unknown>> = [];
     for (const [i, kind] of plan.entries()) {
-      // Evenly through the drain.
-      const share = Math.round((scale.jobs * (i + 1)) / (plan.length + 1));
+      // Evenly through the drain, with a backlog still ahead: at the very end the last few
+      // jobs could finish before a try of theirs is seen in its pause.
+      const share = Math.round(((scale.jobs - scale.backlog) * (i + 1)) / (plan.length + 1));
       await waitFor(
         async () => {
           const succeeded = await kit.db.jobs().countDocuments({ state: 'succeeded' });

@@ -10,6 +10,7 @@ import {
   JobHandler,
   JobTimeoutError,
   LeaseLostError,
+  TransactionTooLongError,
   TransactionsUnsupportedError,
   type Docket,
   type EnqueueOptions,
@@ -55,6 +56,12 @@ const payInTransaction = (job: PayJob, ctx: JobContext, into: Collection<Payment
 
 const DB = 'handler_transactions';
 
+/**
+ * Heartbeats every 200 ms, and a lease long enough for work spanning a few of them: on hold,
+ * it lasts 3,000 less a tenth less two heartbeats, 2,300 ms.
+ */
+const SERVER = { ...FAST_SERVER, leaseMs: 3_000 };
+
 describe('handler transactions on a replica set', () => {
   // A stand-in of its own: fail points below are server-wide.
   let own: TestDatabase;
@@ -62,13 +69,24 @@ describe('handler transactions on a replica set', () => {
   let docket: Docket;
   const jobs = () => client.db(DB).collection<JobRecord>('docket.jobs');
 
+  /** Resolves once the server's heartbeat ran `count` more times (its registry entry says so). */
+  async function heartbeats(count: number): Promise<void> {
+    const servers = client.db(DB).collection<{ heartbeatAt: Date }>('docket.servers');
+    const seen = new Set<number>();
+    const at = async () => (await servers.findOne({}))!.heartbeatAt.getTime();
+    seen.add(await at());
+    await waitFor(async () => (seen.add(await at()).size > count) || undefined, {
+      timeoutMs: 10_000,
+    });
+  }
+
   beforeAll(async () => {
     own = await openOwnStandIn(DB, 'replica-set');
     client = own.client;
     payments = client.db(DB).collection<Payment>('payments');
     ({ docket } = await createTestDocket(own, { handlers: [PayHandler] }));
     docket.on('error', () => undefined);
-    await docket.startServer(FAST_SERVER);
+    await docket.startServer(SERVER);
   });
 
   afterEach(async () => {
@@ -233,6 +251,53 @@ describe('handler transactions on a replica set', () => {
     expect(second).toBeInstanceOf(AttemptCommittedError);
     expect((second as AttemptCommittedError).committed).toBe(false);
     expect(await payments.countDocuments({ orderId: 7 })).toBe(1);
+  });
+
+  it('commits work that spans several heartbeats at its first try, with progress reported inside', async () => {
+    let tries = 0;
+    behaviour = async (job, ctx, into) => {
+      await ctx.transaction(async (session) => {
+        tries++;
+        await into.insertOne({ orderId: job.orderId, attempt: ctx.attempt }, { session });
+        await ctx.progress(50, 'paid');
+        // Heartbeats renew every other lease meanwhile: none of them writes this job.
+        await heartbeats(3);
+      });
+    };
+    const job = await run(10);
+    expect(job.state).toBe('succeeded');
+    expect(job.attempt).toBe(1);
+    expect(tries).toBe(1);
+    expect(await payments.countDocuments({ orderId: 10 })).toBe(1);
+  });
+
+  it('gives up with TransactionTooLongError when the work outlasts the lease twice in a row', async () => {
+    let tries = 0;
+    let caught: unknown;
+    behaviour = async (job, ctx, into) => {
+      caught = await ctx
+        .transaction(async (session) => {
+          tries++;
+          await into.insertOne({ orderId: job.orderId, attempt: ctx.attempt }, { session });
+          // Runs until the heartbeat has to renew the lease: the commit then conflicts.
+          const expiry = async () => (await jobs().findOne({ _id: ctx.jobId }))!.leaseExpiresAt;
+          const held = (await expiry())!.getTime();
+          await waitFor(async () => (await expiry())!.getTime() !== held || undefined, {
+            timeoutMs: 10_000,
+          });
+        })
+        .catch((error: unknown) => error);
+      throw caught;
+    };
+    const job = await run(11, { maxAttempts: 1 });
+    expect(job.state).toBe('failed');
+    expect(caught).toBeInstanceOf(TransactionTooLongError);
+    expect((caught as TransactionTooLongError).windowMs).toBe(2_300);
+    expect(job.error?.name).toBe('TransactionTooLongError');
+    expect(tries).toBe(2);
+    expect(await payments.countDocuments({ orderId: 11 })).toBe(0);
+    // The server kept the lease throughout: claimed once, never recovered.
+    expect(job.history.filter((entry) => entry.state === 'processing')).toHaveLength(1);
   });
 
   it('commits nothing once the attempt timed out', async () => {
