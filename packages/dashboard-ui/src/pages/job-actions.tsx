@@ -1,0 +1,31 @@
+import { useApp } from '../app/app-context';
+import { ActionButton } from '../parts/action-button';
+
+const FINISHED = new Set(['succeeded', 'failed', 'deleted']);
+
+/** Retry for a finished job, Delete for an unfinished one; nothing when read-only. */
+export function JobActions({ job }: { job: { readonly id: string; readonly state: string } }) {
+  const { config } = useApp();
+  if (config.readOnly) return null;
+  const path = `jobs/${encodeURIComponent(job.id)}`;
+  return FINISHED.has(job.state) ? (
+    <ActionButton
+      label="Retry"
+      name={`Retry job ${job.id}`}
+      kind="retry"
+      method="POST"
+      path={`${path}/requeue`}
+      done="Job requeued."
+    />
+  ) : (
+    <ActionButton
+      label="Delete"
+      name={`Delete job ${job.id}`}
+      kind="danger delete"
+      method="DELETE"
+      path={path}
+      done="Job deleted."
+      confirm={`Delete job ${job.id}?`}
+    />
+  );
+}

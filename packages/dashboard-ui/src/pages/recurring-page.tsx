@@ -1,0 +1,112 @@
+import type { ApiRecurringJob } from '../../../../src/dashboard/api-types';
+import { useApp } from '../app/app-context';
+import { hrefs } from '../app/routes';
+import { LoadState, PageFrame } from '../layout/page-frame';
+import { useResource } from '../live/use-resource';
+import { ActionButton } from '../parts/action-button';
+import { AppLink } from '../parts/app-link';
+import { Badge } from '../parts/badge';
+import { DataTable, type Column } from '../parts/data-table';
+import { RelativeTime } from '../parts/relative-time';
+
+function RecurringActions({ job }: { job: ApiRecurringJob }) {
+  const path = `recurring/${encodeURIComponent(job.id)}`;
+  return (
+    <>
+      <ActionButton
+        label="Trigger now"
+        name={`Trigger ${job.id} now`}
+        kind="trigger"
+        method="POST"
+        path={`${path}/trigger`}
+        done="Job enqueued."
+      />
+      {job.paused ? (
+        <ActionButton
+          label="Resume"
+          name={`Resume ${job.id}`}
+          kind="resume"
+          method="POST"
+          path={`${path}/resume`}
+          done="Recurring job resumed."
+        />
+      ) : (
+        <ActionButton
+          label="Pause"
+          name={`Pause ${job.id}`}
+          kind="pause"
+          method="POST"
+          path={`${path}/pause`}
+          done="Recurring job paused."
+        />
+      )}
+      <ActionButton
+        label="Remove"
+        name={`Remove ${job.id}`}
+        kind="danger remove"
+        method="DELETE"
+        path={path}
+        done="Recurring job removed."
+        confirm={`Remove recurring job ${job.id}?`}
+      />
+    </>
+  );
+}
+
+/** Recurring jobs: cron, time zone, next and last run; trigger, pause, resume, remove. */
+export function RecurringPage() {
+  const { config } = useApp();
+  const { data: jobs, error } = useResource<readonly ApiRecurringJob[]>('recurring');
+  const columns: Column[] = [
+    { title: 'Id' },
+    { title: 'Job type' },
+    { title: 'Cron' },
+    { title: 'Time zone' },
+    { title: 'Queue' },
+    { title: 'Next run' },
+    { title: 'Last run' },
+    ...(config.readOnly ? [] : [{ title: 'Actions', hidden: true }]),
+  ];
+  return (
+    <PageFrame title="Recurring jobs" busy={jobs === undefined && error === undefined}>
+      {jobs === undefined ? (
+        <LoadState error={error} />
+      ) : jobs.length === 0 ? (
+        <p class="empty">No recurring jobs.</p>
+      ) : (
+        <DataTable label="Recurring jobs" columns={columns}>
+          {jobs.map((job) => (
+            <tr key={job.id} data-recurring={job.id}>
+              <td class="mono">{job.id}</td>
+              <td>{job.jobType}</td>
+              <td class="mono">{job.cron}</td>
+              <td>{job.timeZone}</td>
+              <td>{job.queue}</td>
+              <td>
+                {job.paused ? (
+                  <Badge kind="paused">paused</Badge>
+                ) : (
+                  <RelativeTime iso={job.nextRunAt} />
+                )}
+              </td>
+              <td>
+                {job.lastJobId ? (
+                  <AppLink href={hrefs.job(config.base, job.lastJobId)}>
+                    <RelativeTime iso={job.lastRunAt} />
+                  </AppLink>
+                ) : (
+                  <RelativeTime iso={null} />
+                )}
+              </td>
+              {!config.readOnly && (
+                <td class="actions">
+                  <RecurringActions job={job} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </PageFrame>
+  );
+}
