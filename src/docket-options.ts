@@ -12,6 +12,7 @@ import {
 } from './options/option-checks';
 import type { Clock } from './server/clock';
 import type { RetentionOptions } from './storage/retention';
+import type { JobLogOptions } from './logging/job-log-options';
 
 /** Where Docket keeps its collections: a connection string, or a client the caller owns. */
 export type DocketMongoOptions =
@@ -57,6 +58,12 @@ export interface DocketOptions {
    */
   readonly retention?: RetentionOptions;
   /**
+   * What is kept of the lines handlers log through `JobContext.logger`: per job, in batches,
+   * removed with the job (readable with `Docket.jobLogs`).
+   * @defaultValue level `info`, 1,000 lines and 256 KiB per job, written every 500 ms
+   */
+  readonly jobLogs?: JobLogOptions;
+  /**
    * How often `waitForJob` looks for finished jobs where no change stream tells it: on a
    * standalone server, and while a failed stream is reopened. One query per interval covers
    * every pending wait of this instance (ms, integer 10..60000).
@@ -83,6 +90,7 @@ const OPTION_KEYS = [
   'logger',
   'clock',
   'retention',
+  'jobLogs',
   'waitPollIntervalMs',
 ];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;

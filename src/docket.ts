@@ -17,6 +17,9 @@ import { resolveJobServerOptions, type JobServerOptions } from './server/job-ser
 import type { JobRecord } from './storage/job-record';
 import { MongoFinishedJobs } from './storage/mongo/finished-job-watch';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
+import { MongoJobLogs } from './storage/mongo/mongo-job-logs';
+import type { JobLogPage } from './storage/job-logs';
+import { resolveJobLogOptions, type ResolvedJobLogOptions } from './logging/job-log-options';
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
 import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
@@ -24,7 +27,13 @@ import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
 import type { WaitingJobType } from './storage/job-store';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
-import { checkJobId, checkQueueName } from './options/option-checks';
+import {
+  checkInteger,
+  checkJobId,
+  checkKnownKeys,
+  checkPlainObject,
+  checkQueueName,
+} from './options/option-checks';
 import type { Clock } from './server/clock';
 import {
   checkDocketOptions,
@@ -52,6 +61,9 @@ interface DocketParts {
   readonly recurring: RecurringJobs;
   /** The pending `waitForJob` calls and the change stream (or poll) they share. */
   readonly waits: JobWaits;
+  /** Handlers' log lines, and what is kept of them. */
+  readonly logs: MongoJobLogs;
+  readonly logOptions: ResolvedJobLogOptions;
   readonly registry: HandlerRegistry;
   readonly events: EventBus;
   readonly logger: Logger;
@@ -98,6 +110,7 @@ export class Docket {
   static async create(options: DocketOptions): Promise<Docket> {
     checkDocketOptions(options);
     const retention = resolveRetention(options.retention);
+    const logOptions = resolveJobLogOptions(options.jobLogs);
     const registry = HandlerRegistry.build(
       options.container,
       options.handlers ?? decoratedHandlerClasses(),
@@ -122,7 +135,8 @@ export class Docket {
         }),
       );
       const recurring = new RecurringJobs({ db, collectionPrefix, store, clock, events, logger });
-      await Promise.all([store.ensureIndexes(), recurring.ensureIndexes()]);
+      const logs = new MongoJobLogs(db, collectionPrefix);
+      await Promise.all([store.ensureIndexes(), recurring.ensureIndexes(), logs.ensureIndexes()]);
       await recurring.applyDeclared();
       const queues = new MongoQueueStore(db, collectionPrefix);
       const servers = new MongoServerRegistry(db, collectionPrefix);
@@ -150,6 +164,8 @@ export class Docket {
         waiting,
         recurring,
         waits,
+        logs,
+        logOptions,
         registry,
         events,
         logger,
@@ -183,7 +199,8 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
-    const { store, queues, servers, slots, waiting, recurring, events, logger, clock } = this.parts;
+    const { store, queues, servers, slots, waiting, recurring, events, logger, clock, logs } =
+      this.parts;
     const { container } = this.parts.options;
     const registry = this.activeRegistry();
     checkHandlerDependencies(container, registry.all());
@@ -199,6 +216,8 @@ export class Docket {
       events,
       logger,
       clock,
+      logs,
+      logOptions: this.parts.logOptions,
     });
     this.servers.add(server);
     try {
@@ -226,6 +245,28 @@ export class Docket {
    */
   async getJob(jobId: string): Promise<JobRecord | null> {
     return this.parts.store.findById(checkJobId('jobId', jobId));
+  }
+
+  /**
+   * Reads a page of the lines a job's handlers logged through `JobContext.logger`, in the
+   * order they were logged, over all attempts (each line says its attempt). Lines are kept
+   * per the `jobLogs` option, and removed some time after their job.
+   * @param page - `after`: the `seq` of the first line to read (default 0, the start; pass
+   *   the previous page's `next` to go on, or the last line's `seq` + 1 to follow new lines);
+   *   `limit`: lines per page (1..1000, default 100).
+   * @throws InvalidOptionsError for an invalid id or page.
+   */
+  async getJobLogs(
+    jobId: string,
+    page: { after?: number; limit?: number } = {},
+  ): Promise<JobLogPage> {
+    checkPlainObject('page', page);
+    checkKnownKeys('page', page, ['after', 'limit']);
+    return this.parts.logs.read(
+      checkJobId('jobId', jobId),
+      checkInteger('page.after', page.after ?? 0, { min: 0 }),
+      checkInteger('page.limit', page.limit ?? 100, { min: 1, max: 1_000 }),
+    );
   }
 
   /**

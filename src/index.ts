@@ -9,6 +9,8 @@ import 'reflect-metadata';
 export { Docket } from './docket';
 export type { DocketOptions, DocketMongoOptions, QueueStateOptions } from './docket-options';
 export type { RetentionOptions } from './storage/retention';
+export type { JobLogOptions, JobLogLevel } from './logging/job-log-options';
+export type { JobLogLine, JobLogPage, StoredJobLogLine } from './storage/job-logs';
 export type { QueueInfo } from './storage/queue-info';
 export type { PickupMode, ServerInfo } from './storage/server-info';
 export type { WaitingJobType } from './storage/job-store';

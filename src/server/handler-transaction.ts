@@ -24,8 +24,8 @@ export interface HandlerTransactionDeps {
   /** The attempt's signal: an attempt that ended must not commit. */
   readonly signal: AbortSignal;
   readonly lease: LeaseHold;
-  /** Progress writes would conflict too: they wait until the transaction ends. */
-  readonly progress: { hold(): Promise<void>; resume(committed: boolean): void };
+  /** The attempt's other writes to the job (progress, logs) would conflict too: they wait. */
+  readonly writes: { hold(): Promise<void>; resume(committed: boolean): void };
   /** The success to record with the work, built when the work is done. */
   readonly success: () => FinishEntry;
   /** The commit found the lease gone. */
@@ -67,7 +67,7 @@ export class HandlerTransaction {
     let broken = 0;
     let success: FinishEntry | undefined;
     try {
-      await this.deps.progress.hold();
+      await this.deps.writes.hold();
       const committed = await this.deps.store.commitWithOutcome(
         async (session) => {
           // Before the transaction's first command, so that its snapshot has the renewal.
@@ -90,7 +90,7 @@ export class HandlerTransaction {
       return committed.value;
     } finally {
       this.deps.lease.resume();
-      this.deps.progress.resume(this.committed !== undefined);
+      this.deps.writes.resume(this.committed !== undefined);
       if (this.state === 'running') this.state = 'idle';
     }
   }

@@ -1,21 +1,19 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import {
-  DocketError,
-  JobDeletedError,
-  JobTimeoutError,
-  LeaseLostError,
-} from '../errors';
+import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistration, JobContext } from '../handlers';
 import { fromStoredPayload, validateJob, type IJob } from '../jobs';
 import type { JobErrorInfo, JobRecord } from '../storage/job-record';
 import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
+import type { JobLogStore } from '../storage/job-logs';
+import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
 import { HandlerTransaction, type LeaseHold } from './handler-transaction';
+import { JobLogBuffer } from './job-log-buffer';
 import { ProgressReporter } from './progress-reporter';
 import { retryDelayMs } from './retry-backoff';
 
@@ -38,6 +36,9 @@ export interface ExecutionDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly serverId: string;
+  /** Where the lines handlers log are kept, and what is kept of them. */
+  readonly logs: Pick<JobLogStore, 'append'>;
+  readonly logOptions: ResolvedJobLogOptions;
 }
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
@@ -79,6 +80,8 @@ export class JobExecution {
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
   private readonly progress: ProgressReporter;
+  /** The handler's lines, kept with the job. */
+  private readonly logLines: JobLogBuffer;
 
   constructor(
     private readonly job: JobRecord,
@@ -100,12 +103,26 @@ export class JobExecution {
       ...deps,
       report: (error, context) => this.report(error, context),
     });
+    this.logLines = new JobLogBuffer(this.lease, job.attempt, {
+      store: deps.logs,
+      options: deps.logOptions,
+      clock: deps.clock,
+      report: (error, context) => this.report(error, context),
+    });
     this.transaction = new HandlerTransaction({
       store: deps.store,
       details: this.details,
       signal: this.controller.signal,
       lease: leaseHold,
-      progress: this.progress,
+      writes: {
+        hold: async () => {
+          await Promise.all([this.progress.hold(), this.logLines.hold()]);
+        },
+        resume: (committed) => {
+          this.progress.resume(committed);
+          this.logLines.resume();
+        },
+      },
       success: () => ({
         lease: this.lease,
         outcome: { state: 'succeeded', durationMs: Math.round(performance.now() - this.startedAt) },
@@ -224,7 +241,7 @@ export class JobExecution {
     } finally {
       clearTimeout(timer);
     }
-    await this.progress.flushed();
+    await Promise.all([this.progress.flushed(), this.logLines.close()]);
     const durationMs = Math.round(performance.now() - startedAt);
     const committed = this.transaction.committed;
     if (committed) {
@@ -311,7 +328,7 @@ export class JobExecution {
       queue: this.job.queue,
       attempt: this.job.attempt,
       maxAttempts: this.maxAttempts,
-      logger: this.logger,
+      logger: this.logLines.capture(this.logger),
       progress: (percent, message) => this.progress.report(percent, message),
       transaction: (work) => this.transaction.run(work),
     };

@@ -4,6 +4,8 @@ import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistry } from '../handlers';
 import type { RecurringJobs } from '../recurring';
 import type { JobStore, WaitingJobTypesSource } from '../storage/job-store';
+import type { JobLogStore } from '../storage/job-logs';
+import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { SlotStore } from './global-slots';
 import type { Clock } from './clock';
@@ -49,4 +51,7 @@ export interface JobServerDeps {
   readonly events: EventBus;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Where handlers' lines are kept (and swept once their job is gone), and what is kept. */
+  readonly logs: JobLogStore;
+  readonly logOptions: ResolvedJobLogOptions;
 }

@@ -21,6 +21,12 @@ import { recoverAbandonedWork } from './recovery';
 import { RequestGate } from './time-limit';
 import { UnhandledJobTypes } from './unhandled-job-types';
 
+/**
+ * How often a server deletes a step of the logs of jobs that are gone (retention deleted
+ * them): rarely, so that an idle server's cost stays low; each step reads 1,000 batches.
+ */
+const LOG_SWEEP_INTERVAL_MS = 60_000;
+
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
 
 /**
@@ -163,6 +169,9 @@ export class JobServerEngine implements JobServer {
       });
       this.cleanups.every('queue refresh', queueRefreshIntervalMs, () => this.refreshPaused(), {
         timeoutMs: Math.max(queueRefreshIntervalMs, leaseMs),
+      });
+      this.cleanups.every('log sweep', LOG_SWEEP_INTERVAL_MS, () => this.sweepLogs(), {
+        timeoutMs: LOG_SWEEP_INTERVAL_MS,
       });
       step = 'read the paused queues';
       await this.refreshPaused();
@@ -356,6 +365,11 @@ export class JobServerEngine implements JobServer {
       this.claims.wake();
     }
     await this.unhandled.check();
+  }
+
+  private async sweepLogs(): Promise<void> {
+    const swept = await this.deps.logs.sweep();
+    if (swept > 0) this.logger.debug(`deleted the logs of ${swept} job(s) that are gone`);
   }
 
   private report(error: unknown, context: string): void {

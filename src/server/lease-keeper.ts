@@ -93,12 +93,10 @@ export class LeaseKeeper {
     entry.renewedOnHold = false;
     entry.renewedAtHold = false;
     const sentAt = performance.now();
-    const renewal = this.deps.store
-      .extendLeases([entry.lease], this.deps.leaseMs)
-      .then((lost) => {
-        this.apply([[key, entry]], sentAt, lost);
-        entry.renewedAtHold = !lost.length;
-      });
+    const renewal = this.deps.store.extendLeases([entry.lease], this.deps.leaseMs).then((lost) => {
+      this.apply([[key, entry]], sentAt, lost);
+      entry.renewedAtHold = !lost.length;
+    });
     await withTimeLimit(renewal, this.deps.renewTimeoutMs, 'renew a lease').catch(() => undefined);
     return broken;
   }

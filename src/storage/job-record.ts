@@ -74,6 +74,13 @@ export interface JobRecord {
   finishedAt: Date | null;
   durationMs: number | null;
   progress: JobProgress | null;
+  /**
+   * Lines handlers logged through `JobContext.logger`, over all attempts, dropped ones
+   * included (the lines themselves are in `<prefix>logs`); absent until the first.
+   */
+  logLines?: number;
+  /** Their size in bytes (messages and fields), dropped ones included. */
+  logBytes?: number;
   error: JobErrorInfo | null;
   history: JobHistoryEntry[];
   /** The caller's uniqueness key, kept for display. */

@@ -75,7 +75,7 @@ describe('handler transactions on a replica set', () => {
     const seen = new Set<number>();
     const at = async () => (await servers.findOne({}))!.heartbeatAt.getTime();
     seen.add(await at());
-    await waitFor(async () => (seen.add(await at()).size > count) || undefined, {
+    await waitFor(async () => seen.add(await at()).size > count || undefined, {
       timeoutMs: 10_000,
     });
   }
@@ -253,13 +253,14 @@ describe('handler transactions on a replica set', () => {
     expect(await payments.countDocuments({ orderId: 7 })).toBe(1);
   });
 
-  it('commits work that spans several heartbeats at its first try, with progress reported inside', async () => {
+  it('commits work that spans several heartbeats at its first try, with progress and logs inside', async () => {
     let tries = 0;
     behaviour = async (job, ctx, into) => {
       await ctx.transaction(async (session) => {
         tries++;
         await into.insertOne({ orderId: job.orderId, attempt: ctx.attempt }, { session });
         await ctx.progress(50, 'paid');
+        ctx.logger.info('paid in the transaction');
         // Heartbeats renew every other lease meanwhile: none of them writes this job.
         await heartbeats(3);
       });
@@ -269,6 +270,9 @@ describe('handler transactions on a replica set', () => {
     expect(job.attempt).toBe(1);
     expect(tries).toBe(1);
     expect(await payments.countDocuments({ orderId: 10 })).toBe(1);
+    // Held back while the transaction ran, written after its commit.
+    const log = await docket.getJobLogs(job._id);
+    expect(log.lines.map((line) => line.message)).toEqual(['paid in the transaction']);
   });
 
   it('gives up with TransactionTooLongError when the work outlasts the lease twice in a row', async () => {

@@ -89,6 +89,11 @@ describe('several worker processes on one database', () => {
       what: 'the victim to start the slow job',
       timeoutMs: 30_000,
     });
+    // Its log lines are written within the flush interval (500 ms by default).
+    await waitFor(async () => (await producer.getJobLogs(slowId)).lines.length === 2 || null, {
+      what: "the victim's log lines to be stored",
+      timeoutMs: 10_000,
+    });
     expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
     // Work that arrives while no worker runs waits for the next one.
     const quickIds = await Promise.all(
@@ -117,6 +122,14 @@ describe('several worker processes on one database', () => {
       [1, 'victim'],
       [2, 'survivor'],
     ]);
+    // The lines logged before the SIGKILL are kept; the next attempt's follow, apart.
+    const log = await producer.getJobLogs(slowId);
+    expect(log.lines.map((line) => [line.seq, line.attempt, line.level, line.message])).toEqual([
+      [0, 1, 'info', 'attempt 1 started'],
+      [1, 1, 'warn', 'attempt 1 now waits for its signal'],
+      [2, 2, 'info', 'attempt 2 started'],
+    ]);
+    expect(JSON.parse(log.lines[2]!.meta!)).toEqual({ worker: 'survivor' });
     await waitFor(
       async () =>
         (await jobs().countDocuments({ _id: { $in: quickIds as never[] }, state: 'succeeded' })) ===

@@ -21,6 +21,7 @@ import type {
 } from '../../../src/storage/job-store';
 import { newJobRecord } from '../../../src/storage/new-job-record';
 import { quietLogger } from '../../helpers/logger';
+import { JOB_LOG_DEFAULTS } from '../../../src/logging/job-log-options';
 
 @Job('server-fixture.noop')
 class NoopJob implements IJob {
@@ -223,6 +224,12 @@ export function fakeServer(options: JobServerOptions = {}) {
         events,
         logger,
         clock: { now: () => new Date() },
+        logs: {
+          append: async () => 'kept' as const,
+          read: async () => ({ lines: [], next: null }),
+          sweep: async () => 0,
+        },
+        logOptions: JOB_LOG_DEFAULTS,
       },
     );
   return { store, servers, events, errors, build };
