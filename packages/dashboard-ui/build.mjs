@@ -67,4 +67,5 @@ const sizes = files.map(
   ({ name, bytes }) =>
     `${name} ${kb(bytes.length)} (${kb(gzipSync(bytes, { level: 9 }).length)} gzipped)`,
 );
-console.log(`dashboard UI: ${sizes.join(', ')} -> ${outdir}${copyTo ? ` and ${copyTo}` : ''}`);
+// On stderr: `npm pack --json` runs this (prepack) and its stdout must stay JSON.
+console.error(`dashboard UI: ${sizes.join(', ')} -> ${outdir}${copyTo ? ` and ${copyTo}` : ''}`);

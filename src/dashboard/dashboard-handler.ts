@@ -77,12 +77,16 @@ function mountPath(req: IncomingMessage): string | undefined {
  * are created (idempotently) before its first request is answered.
  * @throws InvalidOptionsError - for invalid options, e.g. no `authorize` and no
  *   `allowUnauthenticated: true`.
+ * @throws DocketError - when the web UI's files are missing (a source checkout whose UI
+ *   was never built: the message names the command that builds it).
  */
 export function createDashboardHandler(
   docket: Docket,
   options: DashboardOptions,
 ): DashboardHandler {
   const resolved = resolveDashboardOptions(options);
+  // Read now, so that a checkout whose UI is not built fails here, saying what to run.
+  uiAssets();
   const jobs = docket.database.collection<JobRecord>(`${docket.collectionPrefix}jobs`);
   let indexes: Promise<void> | undefined;
   const ensureIndexes = () => {

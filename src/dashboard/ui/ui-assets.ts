@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { APP_SCRIPT } from './app-script';
-import { APP_STYLES } from './app-styles';
+import { DocketError } from '../../errors/docket-error';
 
 /** A static file of the web UI, prepared once: its bytes, gzipped bytes and ETag. */
 export interface UiAsset {
@@ -11,10 +12,24 @@ export interface UiAsset {
   readonly etag: string;
 }
 
-const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d2330"/><path d="M9 8h8a7 7 0 0 1 0 14H9z" fill="none" stroke="#7aa2ff" stroke-width="3"/><path d="M9 25h14" stroke="#1f9d55" stroke-width="3"/></svg>`;
+/** The files the UI's build writes (packages/dashboard-ui), served under `assets/`. */
+const FILES: readonly (readonly [name: string, contentType: string])[] = [
+  ['app.js', 'text/javascript; charset=utf-8'],
+  ['app.css', 'text/css; charset=utf-8'],
+  ['icon.svg', 'image/svg+xml'],
+];
 
-function prepare(contentType: string, text: string): UiAsset {
-  const body = Buffer.from(text, 'utf8');
+/**
+ * Where the built UI is looked for, in order: `dist/dashboard-ui` beside the compiled code
+ * (what the published package ships), then the UI package's own `dist` when Docket runs
+ * from its sources (ts-jest, ts-node).
+ */
+export const UI_FOLDERS: readonly string[] = [
+  join(__dirname, '..', '..', 'dashboard-ui'),
+  join(__dirname, '..', '..', '..', 'packages', 'dashboard-ui', 'dist'),
+];
+
+function prepare(contentType: string, body: Buffer): UiAsset {
   return {
     contentType,
     body,
@@ -23,15 +38,36 @@ function prepare(contentType: string, text: string): UiAsset {
   };
 }
 
+/**
+ * Reads the UI's files from the first of `folders` that holds them all.
+ * @throws DocketError when none does, naming the folders and the command that builds them
+ */
+export function loadUiAssets(
+  folders: readonly string[] = UI_FOLDERS,
+): ReadonlyMap<string, UiAsset> {
+  const folder = folders.find((candidate) =>
+    FILES.every(([name]) => existsSync(join(candidate, name))),
+  );
+  if (folder === undefined) {
+    throw new DocketError(
+      `The dashboard's web UI is not built: no ${FILES.map(([name]) => name).join(', ')} in ` +
+        `${folders.join(' or ')}. Run \`npm run build:ui\` in the Docket repository ` +
+        '(`npm run build`, `npm start` and `npm test` run it too).',
+    );
+  }
+  return new Map(
+    FILES.map(([name, contentType]) => [
+      `assets/${name}`,
+      prepare(contentType, readFileSync(join(folder, name))),
+    ]),
+  );
+}
+
 let assets: ReadonlyMap<string, UiAsset> | undefined;
 
-/** The UI's files by path under the base path (`assets/app.js`...), prepared on first use. */
+/** The UI's files by path under the base path (`assets/app.js`...), read on first use. */
 export function uiAssets(): ReadonlyMap<string, UiAsset> {
-  assets ??= new Map([
-    ['assets/app.js', prepare('text/javascript; charset=utf-8', APP_SCRIPT)],
-    ['assets/app.css', prepare('text/css; charset=utf-8', APP_STYLES)],
-    ['assets/icon.svg', prepare('image/svg+xml', ICON)],
-  ]);
+  assets ??= loadUiAssets();
   return assets;
 }
 

@@ -51,6 +51,10 @@ describe('the packed tarball installed into applications', () => {
         'package/dist/index.js',
         'package/dist/index.d.ts',
         'package/dist/testing/index.d.ts',
+        // The dashboard's web UI, built from packages/dashboard-ui.
+        'package/dist/dashboard-ui/app.js',
+        'package/dist/dashboard-ui/app.css',
+        'package/dist/dashboard-ui/icon.svg',
       ]),
     );
     const unwanted = files.filter((file) =>
@@ -123,7 +127,29 @@ describe('the packed tarball installed into applications', () => {
       finishedId: result.id,
       greeted: ['Ada'],
       mongo: 'stand-in',
+      dashboard: { page: 200, assets: expect.any(Array) },
     });
+    // The dashboard serves its UI from the installed package (no repository around it).
+    expect(result.dashboard).toEqual({
+      page: 200,
+      assets: [
+        { name: 'icon.svg', status: 200, type: 'image/svg+xml', bytes: expect.any(Number) },
+        {
+          name: 'app.css',
+          status: 200,
+          type: expect.stringMatching(/^text\/css/),
+          bytes: expect.any(Number),
+        },
+        {
+          name: 'app.js',
+          status: 200,
+          type: expect.stringMatching(/^text\/javascript/),
+          bytes: expect.any(Number),
+        },
+      ],
+    });
+    const assets = (result.dashboard as { assets: { name: string; bytes: number }[] }).assets;
+    expect(assets.find((asset) => asset.name === 'app.js')!.bytes).toBeGreaterThan(10_000);
     // node10 (TypeScript's default for CommonJS) and node16 in a CommonJS package.
     await compile(app, ['--module', 'commonjs', '--moduleResolution', 'node10', '--noEmit']);
     await compile(app, ['--module', 'node16', '--moduleResolution', 'node16', '--noEmit']);
@@ -146,7 +172,7 @@ describe('the packed tarball installed into applications', () => {
     await npm(['install'], app);
     await compile(app, ['--module', 'node16', '--moduleResolution', 'node16', '--outDir', 'out']);
     const result = await runApp(app, join('out', 'main.js'));
-    expect(result).toMatchObject({ greeted: ['Ada'], mongo: 'stand-in' });
+    expect(result).toMatchObject({ greeted: ['Ada'], mongo: 'stand-in', dashboard: { page: 200 } });
     await compile(app, ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--noEmit']);
     await compile(app, ['--module', 'esnext', '--moduleResolution', 'bundler', '--noEmit']);
   }, 240_000);

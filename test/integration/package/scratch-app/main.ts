@@ -1,7 +1,8 @@
 /**
  * A user's application, compiled and run by the tarball test against the packed package:
- * one job whose handler injects a dependency from the app's own container.
- * Prints one line, RESULT and JSON: the job id, what the handler did, and the kind of MongoDB used.
+ * one job whose handler injects a dependency from the app's own container, then the dashboard.
+ * Prints one line, RESULT and JSON: the job id, what the handler did, the kind of MongoDB used,
+ * and what the dashboard answered for its page and for each asset the page links to.
  */
 import 'reflect-metadata';
 import { IsString, MaxLength } from 'class-validator';
@@ -16,6 +17,7 @@ import {
   type IJobScheduler,
   type JobContext,
 } from 'docket';
+import { startDashboard } from 'docket/dashboard';
 import { startEphemeralMongo } from 'docket/testing';
 
 @injectable()
@@ -42,6 +44,25 @@ export class GreetHandler implements IJobHandler<GreetJob> {
   }
 }
 
+/** The dashboard's page, and each asset it links to as a browser would fetch it. */
+async function fetchDashboard(docket: Docket) {
+  const dashboard = await startDashboard(docket);
+  try {
+    const page = await fetch(dashboard.url);
+    const html = await page.text();
+    const assets = [];
+    for (const [, href] of html.matchAll(/(?:href|src)="([^"]*\/assets\/[^"]+)"/g)) {
+      const res = await fetch(new URL(href, dashboard.url));
+      const bytes = (await res.arrayBuffer()).byteLength;
+      const name = new URL(href, dashboard.url).pathname.split('/').pop();
+      assets.push({ name, status: res.status, type: res.headers.get('content-type'), bytes });
+    }
+    return { page: page.status, assets };
+  } finally {
+    await dashboard.close();
+  }
+}
+
 async function main(): Promise<void> {
   const mongo = await startEphemeralMongo({ announce: false });
   const app = container.createChildContainer();
@@ -61,7 +82,10 @@ async function main(): Promise<void> {
     const id = await scheduler.enqueue(Object.assign(new GreetJob(), { name: 'Ada' }));
     const finishedId = await finished;
     const greeted = app.resolve(Greeter).greeted;
-    console.log(`RESULT ${JSON.stringify({ id, finishedId, greeted, mongo: mongo.kind })}`);
+    const dashboard = await fetchDashboard(docket);
+    console.log(
+      `RESULT ${JSON.stringify({ id, finishedId, greeted, mongo: mongo.kind, dashboard })}`,
+    );
   } finally {
     await docket.close();
     await mongo.stop();
