@@ -11,7 +11,7 @@ import { HttpProblem } from './http/http-problem';
 import { isJsonContentType, readJsonBody } from './http/read-json-body';
 import { crossSiteReason, notLoopbackReason } from './http/request-guards';
 import { nonCanonicalPath, parseRequestTarget } from './http/request-target';
-import { CONTENT_SECURITY_POLICY, send, sendProblem } from './http/responses';
+import { CONTENT_SECURITY_POLICY, send, sendApiAnswer, sendProblem } from './http/responses';
 import { matchPath } from './http/route-match';
 import { ensureDashboardIndexes } from './queries/dashboard-indexes';
 import { assetVersion, uiAssets } from './ui/ui-assets';
@@ -241,13 +241,7 @@ export function createDashboardHandler(
     } finally {
       gone.release();
     }
-    send(
-      res,
-      answer.status,
-      JSON.stringify(answer.body),
-      { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
-      method === 'HEAD',
-    );
+    sendApiAnswer(req, res, answer.status, answer.body);
   }
 
   /** The checks of every action, then its body. */

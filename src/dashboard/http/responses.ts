@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiErrorBody } from '../api-types';
 import type { HttpProblem } from './http-problem';
 
@@ -58,6 +59,53 @@ export function sendJson(
     { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
     headOnly,
   );
+}
+
+/** A strong ETag of a body: a hash of its bytes. */
+export function etagOf(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/**
+ * Whether an `If-None-Match` header names `etag` (or is `*`). The comparison is the weak one
+ * the header calls for: a `W/` prefix is ignored.
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
+  });
+}
+
+/**
+ * An API answer: JSON, never stored by caches. A successful GET or HEAD carries an ETag (a
+ * hash of the body) and, when the request's `If-None-Match` names it, is a 304 without a
+ * body: a polling client learns that nothing changed without downloading it again.
+ */
+export function sendApiAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+): void {
+  const body = JSON.stringify(value);
+  const headers = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  };
+  const headOnly = req.method === 'HEAD';
+  if (status !== 200 || (req.method !== 'GET' && !headOnly)) {
+    send(res, status, body, headers, headOnly);
+    return;
+  }
+  const etag = etagOf(body);
+  if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, { ...COMMON_HEADERS, 'Cache-Control': 'no-store', ETag: etag });
+    res.end();
+    return;
+  }
+  send(res, status, body, { ...headers, ETag: etag }, headOnly);
 }
 
 /** The one JSON error shape. */
