@@ -12,7 +12,7 @@ interface QueueRecord {
 
 export type { QueueInfo };
 
-/** Paused queues (`<prefix>queues`) and per-queue counts of unfinished jobs. */
+/** Paused queues (`<prefix>queues`) and the queues monitoring lists, with their counts. */
 export class MongoQueueStore {
   private readonly queues: Collection<QueueRecord>;
   private readonly jobs: Collection<JobRecord>;
@@ -80,9 +80,14 @@ export class MongoQueueStore {
     return new Set(paused.map((queue) => queue._id));
   }
 
-  /** Every queue that has unfinished jobs or a stored state, with its counts. */
+  /**
+   * Every queue that has unfinished jobs, a stored state (paused, or paused once) or a server
+   * serving it, with its counts: a queue stays listed, with zero counts, while nothing waits
+   * in it. Besides the count of unfinished jobs, it reads the small queue and server
+   * collections (one document per queue with a state, one per running server).
+   */
   async list(): Promise<QueueInfo[]> {
-    const [counts, states] = await Promise.all([
+    const [counts, states, servers] = await Promise.all([
       guard('count jobs per queue', () =>
         this.jobs
           .aggregate<{ _id: { queue: string; state: JobState }; n: number }>([
@@ -92,6 +97,9 @@ export class MongoQueueStore {
           .toArray(),
       ),
       guard('read queue states', () => this.queues.find().toArray()),
+      guard('read the queues servers serve', () =>
+        this.servers.find({}, { projection: { _id: 0, queues: 1 } }).toArray(),
+      ),
     ]);
     const byName = new Map<
       string,
@@ -102,6 +110,9 @@ export class MongoQueueStore {
       if (!found) byName.set(name, (found = { paused: false, counts: {} }));
       return found;
     };
+    for (const server of servers) {
+      for (const queue of Array.isArray(server.queues) ? server.queues : []) entry(queue);
+    }
     for (const state of states) entry(state._id).paused = state.paused;
     for (const { _id, n } of counts) entry(_id.queue).counts[_id.state] = n;
     return [...byName.entries()]
