@@ -13,6 +13,7 @@ import {
 import type { Clock } from './server/clock';
 import type { RetentionOptions } from './storage/retention';
 import type { JobLogOptions } from './logging/job-log-options';
+import type { ArtefactOptions } from './storage/artefact-options';
 
 /** Where Docket keeps its collections: a connection string, or a client the caller owns. */
 export type DocketMongoOptions =
@@ -64,6 +65,11 @@ export interface DocketOptions {
    */
   readonly jobLogs?: JobLogOptions;
   /**
+   * Where the files handlers store through `JobContext.artefacts` go, and their limits.
+   * @defaultValue a GridFS bucket `<prefix>artefacts`; 100 MiB per file, 1 GiB per job
+   */
+  readonly artefacts?: ArtefactOptions;
+  /**
    * How often `waitForJob` looks for finished jobs where no change stream tells it: on a
    * standalone server, and while a failed stream is reopened. One query per interval covers
    * every pending wait of this instance (ms, integer 10..60000).
@@ -91,6 +97,7 @@ const OPTION_KEYS = [
   'clock',
   'retention',
   'jobLogs',
+  'artefacts',
   'waitPollIntervalMs',
 ];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'winston';
 import { COMMAND_BUS } from './commands/command-bus.interface';
@@ -18,6 +19,10 @@ import type { JobRecord } from './storage/job-record';
 import { MongoFinishedJobs } from './storage/mongo/finished-job-watch';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoJobLogs } from './storage/mongo/mongo-job-logs';
+import { MongoJobArtefacts } from './storage/mongo/mongo-job-artefacts';
+import { GridFsArtefactStorage } from './storage/mongo/gridfs-artefact-storage';
+import { resolveArtefactOptions, type ResolvedArtefactOptions } from './storage/artefact-options';
+import type { ArtefactInfo } from './storage/artefacts';
 import type { JobLogPage } from './storage/job-logs';
 import { resolveJobLogOptions, type ResolvedJobLogOptions } from './logging/job-log-options';
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
@@ -33,6 +38,7 @@ import {
   checkKnownKeys,
   checkPlainObject,
   checkQueueName,
+  checkString,
 } from './options/option-checks';
 import type { Clock } from './server/clock';
 import {
@@ -64,6 +70,9 @@ interface DocketParts {
   /** Handlers' log lines, and what is kept of them. */
   readonly logs: MongoJobLogs;
   readonly logOptions: ResolvedJobLogOptions;
+  /** Handlers' files, and their limits. */
+  readonly artefacts: MongoJobArtefacts;
+  readonly artefactOptions: ResolvedArtefactOptions;
   readonly registry: HandlerRegistry;
   readonly events: EventBus;
   readonly logger: Logger;
@@ -111,6 +120,7 @@ export class Docket {
     checkDocketOptions(options);
     const retention = resolveRetention(options.retention);
     const logOptions = resolveJobLogOptions(options.jobLogs);
+    const artefactOptions = resolveArtefactOptions(options.artefacts);
     const registry = HandlerRegistry.build(
       options.container,
       options.handlers ?? decoratedHandlerClasses(),
@@ -136,7 +146,20 @@ export class Docket {
       );
       const recurring = new RecurringJobs({ db, collectionPrefix, store, clock, events, logger });
       const logs = new MongoJobLogs(db, collectionPrefix);
-      await Promise.all([store.ensureIndexes(), recurring.ensureIndexes(), logs.ensureIndexes()]);
+      const gridFs = artefactOptions.storage
+        ? undefined
+        : new GridFsArtefactStorage(db, `${collectionPrefix}artefacts`);
+      const artefacts = new MongoJobArtefacts(
+        db,
+        collectionPrefix,
+        artefactOptions.storage ?? gridFs!,
+      );
+      await Promise.all([
+        store.ensureIndexes(),
+        recurring.ensureIndexes(),
+        logs.ensureIndexes(),
+        gridFs?.ensureIndexes(),
+      ]);
       await recurring.applyDeclared();
       const queues = new MongoQueueStore(db, collectionPrefix);
       const servers = new MongoServerRegistry(db, collectionPrefix);
@@ -166,6 +189,8 @@ export class Docket {
         waits,
         logs,
         logOptions,
+        artefacts,
+        artefactOptions,
         registry,
         events,
         logger,
@@ -199,8 +224,8 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
-    const { store, queues, servers, slots, waiting, recurring, events, logger, clock, logs } =
-      this.parts;
+    const { store, queues, servers, slots, waiting, recurring, events, logger, clock } = this.parts;
+    const { logs, logOptions, artefacts, artefactOptions } = this.parts;
     const { container } = this.parts.options;
     const registry = this.activeRegistry();
     checkHandlerDependencies(container, registry.all());
@@ -217,7 +242,9 @@ export class Docket {
       logger,
       clock,
       logs,
-      logOptions: this.parts.logOptions,
+      logOptions,
+      artefacts,
+      artefactOptions,
     });
     this.servers.add(server);
     try {
@@ -267,6 +294,22 @@ export class Docket {
       checkInteger('page.after', page.after ?? 0, { min: 0 }),
       checkInteger('page.limit', page.limit ?? 100, { min: 1, max: 1_000 }),
     );
+  }
+
+  /**
+   * Opens a file a job's handler stored through `JobContext.artefacts` (by name; the job's
+   * artefacts are listed in `getJob(id).artefacts`): its entry and a stream of its bytes, or
+   * null when the job or the name is unknown.
+   * @throws InvalidOptionsError for an invalid id or name.
+   */
+  async openArtefact(
+    jobId: string,
+    name: string,
+  ): Promise<{ info: ArtefactInfo; stream: Readable } | null> {
+    checkString('name', name, { maxLength: 255 });
+    const { artefacts } = this.parts;
+    const info = await artefacts.find(checkJobId('jobId', jobId), name);
+    return info && { info, stream: artefacts.storage.read({ jobId, id: info.id }) };
   }
 
   /**

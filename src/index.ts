@@ -11,6 +11,11 @@ export type { DocketOptions, DocketMongoOptions, QueueStateOptions } from './doc
 export type { RetentionOptions } from './storage/retention';
 export type { JobLogOptions, JobLogLevel } from './logging/job-log-options';
 export type { JobLogLine, JobLogPage, StoredJobLogLine } from './storage/job-logs';
+export type { ArtefactOptions } from './storage/artefact-options';
+export type { ArtefactFile, ArtefactInfo, ArtefactStorage } from './storage/artefacts';
+export type { ArtefactData, JobArtefacts } from './handlers/job-artefacts';
+export { GridFsArtefactStorage } from './storage/mongo/gridfs-artefact-storage';
+export { FileSystemArtefactStorage } from './storage/files/file-system-artefact-storage';
 export type { QueueInfo } from './storage/queue-info';
 export type { PickupMode, ServerInfo } from './storage/server-info';
 export type { WaitingJobType } from './storage/job-store';
@@ -71,6 +76,7 @@ export {
   LeaseLostError,
   AttemptCommittedError,
   TransactionTooLongError,
+  ArtefactTooLargeError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
   StorageError,

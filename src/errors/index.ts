@@ -14,6 +14,7 @@ export { JobValidationError, type ValidationIssue } from './job-validation.error
 export { LeaseLostError } from './lease-lost.error';
 export { AttemptCommittedError } from './attempt-committed.error';
 export { TransactionTooLongError } from './transaction-too-long.error';
+export { ArtefactTooLargeError } from './artefact-too-large.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';
 export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStartError } from './server-start.error';

@@ -1,5 +1,6 @@
 import type { ClientSession } from 'mongodb';
 import type { Logger } from 'winston';
+import type { JobArtefacts } from './job-artefacts';
 
 /**
  * What a handler knows about the execution it runs in, besides the job itself.
@@ -23,8 +24,13 @@ export interface JobContext {
   readonly attempt: number;
   /** How many attempts the job gets in all (`retries + 1`). */
   readonly maxAttempts: number;
-  /** A winston logger bound to the job (`jobId`, `jobType`, `queue`, `attempt`, `serverId`). */
+  /**
+   * A winston logger bound to the job (`jobId`, `jobType`, `queue`, `attempt`, `serverId`).
+   * Its lines also go to the job's log (the `jobLogs` option), kept with the job.
+   */
   readonly logger: Logger;
+  /** The files this job leaves (`put`), kept with it and removed with it. */
+  readonly artefacts: JobArtefacts;
   /**
    * Records the job's progress, for dashboards and listeners.
    * @param percent - 0 to 100.

@@ -47,8 +47,14 @@ export interface CommittedSuccess {
  */
 export class HandlerTransaction {
   private state: 'idle' | 'running' | CommittedSuccess = 'idle';
+  private current: ClientSession | undefined;
 
   constructor(private readonly deps: HandlerTransactionDeps) {}
+
+  /** The session of the try whose work runs now, if any. */
+  get session(): ClientSession | undefined {
+    return this.current;
+  }
 
   /** The success, once committed. */
   get committed(): CommittedSuccess | undefined {
@@ -75,9 +81,14 @@ export class HandlerTransaction {
           if (broken === 2) throw new TransactionTooLongError(this.deps.lease.windowMs, details);
           // Checked at every try: an attempt that ended meanwhile must not commit.
           signal.throwIfAborted();
-          const value = await work(session);
-          signal.throwIfAborted();
-          return value;
+          this.current = session;
+          try {
+            const value = await work(session);
+            signal.throwIfAborted();
+            return value;
+          } finally {
+            this.current = undefined;
+          }
         },
         () => (success = this.deps.success()),
       );

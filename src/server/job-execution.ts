@@ -9,11 +9,14 @@ import type { JobErrorInfo, JobRecord } from '../storage/job-record';
 import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
 import type { JobLogStore } from '../storage/job-logs';
 import type { ResolvedJobLogOptions } from '../logging/job-log-options';
+import type { ResolvedArtefactOptions } from '../storage/artefact-options';
+import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
 import { HandlerTransaction, type LeaseHold } from './handler-transaction';
 import { JobLogBuffer } from './job-log-buffer';
+import { AttemptArtefacts } from './attempt-artefacts';
 import { ProgressReporter } from './progress-reporter';
 import { retryDelayMs } from './retry-backoff';
 
@@ -39,6 +42,9 @@ export interface ExecutionDeps {
   /** Where the lines handlers log are kept, and what is kept of them. */
   readonly logs: Pick<JobLogStore, 'append'>;
   readonly logOptions: ResolvedJobLogOptions;
+  /** Where the files handlers store go, and how large they may be. */
+  readonly artefacts: MongoJobArtefacts;
+  readonly artefactOptions: ResolvedArtefactOptions;
 }
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
@@ -331,6 +337,15 @@ export class JobExecution {
       logger: this.logLines.capture(this.logger),
       progress: (percent, message) => this.progress.report(percent, message),
       transaction: (work) => this.transaction.run(work),
+      artefacts: new AttemptArtefacts(this.lease, {
+        store: this.deps.artefacts,
+        options: this.deps.artefactOptions,
+        details: this.details,
+        signal: this.controller.signal,
+        clock: this.deps.clock,
+        session: () => this.transaction.session,
+        loseLease: (lost) => this.loseLease(lost),
+      }),
     };
   }
 

@@ -6,6 +6,8 @@ import type { RecurringJobs } from '../recurring';
 import type { JobStore, WaitingJobTypesSource } from '../storage/job-store';
 import type { JobLogStore } from '../storage/job-logs';
 import type { ResolvedJobLogOptions } from '../logging/job-log-options';
+import type { ResolvedArtefactOptions } from '../storage/artefact-options';
+import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { SlotStore } from './global-slots';
 import type { Clock } from './clock';
@@ -54,4 +56,7 @@ export interface JobServerDeps {
   /** Where handlers' lines are kept (and swept once their job is gone), and what is kept. */
   readonly logs: JobLogStore;
   readonly logOptions: ResolvedJobLogOptions;
+  /** Where handlers' files go (and are swept once their job is gone), and their limits. */
+  readonly artefacts: MongoJobArtefacts;
+  readonly artefactOptions: ResolvedArtefactOptions;
 }

@@ -22,10 +22,10 @@ import { RequestGate } from './time-limit';
 import { UnhandledJobTypes } from './unhandled-job-types';
 
 /**
- * How often a server deletes a step of the logs of jobs that are gone (retention deleted
- * them): rarely, so that an idle server's cost stays low; each step reads 1,000 batches.
+ * How often a server removes the logs and artefacts of jobs that are gone (retention deleted
+ * them), a bounded step of each: rarely, so that an idle server's cost stays low (3 commands).
  */
-const LOG_SWEEP_INTERVAL_MS = 60_000;
+const ATTACHMENT_SWEEP_INTERVAL_MS = 300_000;
 
 export type { JobServerDeps, QueueStateSource, ServerRegistry } from './job-server-deps';
 
@@ -170,9 +170,12 @@ export class JobServerEngine implements JobServer {
       this.cleanups.every('queue refresh', queueRefreshIntervalMs, () => this.refreshPaused(), {
         timeoutMs: Math.max(queueRefreshIntervalMs, leaseMs),
       });
-      this.cleanups.every('log sweep', LOG_SWEEP_INTERVAL_MS, () => this.sweepLogs(), {
-        timeoutMs: LOG_SWEEP_INTERVAL_MS,
-      });
+      this.cleanups.every(
+        'attachment sweep',
+        ATTACHMENT_SWEEP_INTERVAL_MS,
+        () => this.sweepAttachments(),
+        { timeoutMs: ATTACHMENT_SWEEP_INTERVAL_MS },
+      );
       step = 'read the paused queues';
       await this.refreshPaused();
       if (this.options.recurring && this.deps.recurring) {
@@ -367,9 +370,13 @@ export class JobServerEngine implements JobServer {
     await this.unhandled.check();
   }
 
-  private async sweepLogs(): Promise<void> {
-    const swept = await this.deps.logs.sweep();
-    if (swept > 0) this.logger.debug(`deleted the logs of ${swept} job(s) that are gone`);
+  /** Removes the logs and artefacts of jobs that are gone. */
+  private async sweepAttachments(): Promise<void> {
+    const logs = await this.deps.logs.sweep();
+    const files = await this.deps.artefacts.sweep(this.deps.clock.now());
+    if (logs + files > 0) {
+      this.logger.debug(`removed the logs of ${logs} job(s) and ${files} artefact file(s)`);
+    }
   }
 
   private report(error: unknown, context: string): void {

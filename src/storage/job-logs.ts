@@ -58,7 +58,8 @@ export interface JobLogStore {
   read(jobId: string, after: number, limit: number): Promise<JobLogPage>;
   /**
    * Deletes the logs of jobs that no longer exist (removed by retention, or by hand), walking
-   * the logs in job id order a bounded step at a time; returns how many jobs' logs went.
+   * the logs in job id order in bounded steps, from where the last sweep stopped; returns how
+   * many jobs' logs went.
    */
   sweep(): Promise<number>;
 }

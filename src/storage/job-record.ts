@@ -1,3 +1,5 @@
+import type { ArtefactInfo } from './artefacts';
+
 /** The states a job moves through (Hangfire's names). */
 export type JobState =
   'scheduled' | 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'deleted' | 'awaiting';
@@ -81,6 +83,8 @@ export interface JobRecord {
   logLines?: number;
   /** Their size in bytes (messages and fields), dropped ones included. */
   logBytes?: number;
+  /** Files its handlers stored through `JobContext.artefacts`; absent until the first. */
+  artefacts?: ArtefactInfo[];
   error: JobErrorInfo | null;
   history: JobHistoryEntry[];
   /** The caller's uniqueness key, kept for display. */

@@ -21,8 +21,9 @@ interface LogBatch {
   lines: Array<JobLogLine & { truncated?: true }>;
 }
 
-/** How many log batches one sweep step reads. */
+/** How many log batches one sweep step reads, and how many steps one sweep takes at most. */
 const SWEEP_STEP = 1_000;
+const SWEEP_STEPS = 20;
 
 /** The UTF-8 size a line counts against its job's byte limit. */
 export function logLineBytes(line: JobLogLine): number {
@@ -137,6 +138,16 @@ export class MongoJobLogs implements JobLogStore {
   }
 
   async sweep(): Promise<number> {
+    let swept = 0;
+    for (let step = 0; step < SWEEP_STEPS; step++) {
+      swept += await this.sweepStep();
+      if (this.sweptUpTo === '') break;
+    }
+    return swept;
+  }
+
+  /** One step of {@link sweep}: the next batches in job id order, starting over past the end. */
+  private async sweepStep(): Promise<number> {
     const batches = await guard('sweep job logs', () =>
       this.logs
         .find({ jobId: { $gt: this.sweptUpTo } }, { projection: { _id: 0, jobId: 1 } })
@@ -144,7 +155,6 @@ export class MongoJobLogs implements JobLogStore {
         .limit(SWEEP_STEP)
         .toArray(),
     );
-    // The next step goes on after this one; past the end it starts over.
     this.sweptUpTo = batches.length < SWEEP_STEP ? '' : batches[batches.length - 1]!.jobId;
     const ids = [...new Set(batches.map((batch) => batch.jobId))];
     if (ids.length === 0) return 0;

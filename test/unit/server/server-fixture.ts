@@ -22,6 +22,8 @@ import type {
 import { newJobRecord } from '../../../src/storage/new-job-record';
 import { quietLogger } from '../../helpers/logger';
 import { JOB_LOG_DEFAULTS } from '../../../src/logging/job-log-options';
+import { ARTEFACT_DEFAULTS } from '../../../src/storage/artefact-options';
+import type { MongoJobArtefacts } from '../../../src/storage/mongo/mongo-job-artefacts';
 
 @Job('server-fixture.noop')
 class NoopJob implements IJob {
@@ -230,6 +232,8 @@ export function fakeServer(options: JobServerOptions = {}) {
           sweep: async () => 0,
         },
         logOptions: JOB_LOG_DEFAULTS,
+        artefacts: { sweep: async () => 0 } as unknown as MongoJobArtefacts,
+        artefactOptions: ARTEFACT_DEFAULTS,
       },
     );
   return { store, servers, events, errors, build };
