@@ -70,6 +70,12 @@ export interface DocketOptions {
    */
   readonly artefacts?: ArtefactOptions;
   /**
+   * The largest result a handler may return, as BSON (bytes, 1 KiB to 8 MiB): a larger one
+   * fails its attempt with `ResultTooLargeError`.
+   * @defaultValue `1048576` (1 MiB)
+   */
+  readonly maxResultBytes?: number;
+  /**
    * How often `waitForJob` looks for finished jobs where no change stream tells it: on a
    * standalone server, and while a failed stream is reopened. One query per interval covers
    * every pending wait of this instance (ms, integer 10..60000).
@@ -86,6 +92,7 @@ export interface DocketOptions {
 /** The defaults of {@link DocketOptions} given as values. */
 export const DOCKET_DEFAULTS = {
   waitPollIntervalMs: 1_000,
+  maxResultBytes: 1_048_576,
 } as const satisfies Partial<DocketOptions>;
 
 const OPTION_KEYS = [
@@ -98,6 +105,7 @@ const OPTION_KEYS = [
   'retention',
   'jobLogs',
   'artefacts',
+  'maxResultBytes',
   'waitPollIntervalMs',
 ];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;
@@ -140,6 +148,9 @@ export function checkDocketOptions(options: DocketOptions): void {
       pattern: PREFIX_PATTERN,
       maxLength: 64,
     });
+  }
+  if (options.maxResultBytes !== undefined) {
+    checkInteger('maxResultBytes', options.maxResultBytes, { min: 1_024, max: 8 * 1_048_576 });
   }
   if (options.waitPollIntervalMs !== undefined) {
     checkInteger('waitPollIntervalMs', options.waitPollIntervalMs, { min: 10, max: 60_000 });

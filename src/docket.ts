@@ -20,6 +20,7 @@ import { MongoFinishedJobs } from './storage/mongo/finished-job-watch';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoJobLogs } from './storage/mongo/mongo-job-logs';
 import { MongoJobArtefacts } from './storage/mongo/mongo-job-artefacts';
+import { MongoJobResults } from './storage/mongo/mongo-job-results';
 import { GridFsArtefactStorage } from './storage/mongo/gridfs-artefact-storage';
 import { resolveArtefactOptions, type ResolvedArtefactOptions } from './storage/artefact-options';
 import type { ArtefactInfo } from './storage/artefacts';
@@ -225,7 +226,7 @@ export class Docket {
     if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
     const { store, queues, servers, slots, waiting, recurring, events, logger, clock } = this.parts;
-    const { logs, logOptions, artefacts, artefactOptions } = this.parts;
+    const { logs, logOptions, artefacts, artefactOptions, db, collectionPrefix } = this.parts;
     const { container } = this.parts.options;
     const registry = this.activeRegistry();
     checkHandlerDependencies(container, registry.all());
@@ -245,6 +246,8 @@ export class Docket {
       logOptions,
       artefacts,
       artefactOptions,
+      results: new MongoJobResults(db, collectionPrefix),
+      maxResultBytes: this.parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
     });
     this.servers.add(server);
     try {
@@ -270,8 +273,9 @@ export class Docket {
    * @throws InvalidOptionsError when `jobId` is not a non-empty string (a query operator
    *   from an untyped caller would otherwise match any job).
    */
-  async getJob(jobId: string): Promise<JobRecord | null> {
-    return this.parts.store.findById(checkJobId('jobId', jobId));
+  async getJob<TResult = unknown>(jobId: string): Promise<JobRecord<TResult> | null> {
+    const job = await this.parts.store.findById(checkJobId('jobId', jobId));
+    return job as JobRecord<TResult> | null;
   }
 
   /**

@@ -26,7 +26,7 @@ export type { IJob, JobClass } from './jobs/job.interface';
 export { JobHandler } from './handlers/job-handler.decorator';
 export type { JobHandlerOptions, HandlerClass } from './handlers/job-handler.decorator';
 export type { BackoffOptions } from './handlers/job-handler-options';
-export type { IJobHandler } from './handlers/job-handler.interface';
+export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 
 export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
@@ -77,6 +77,8 @@ export {
   AttemptCommittedError,
   TransactionTooLongError,
   ArtefactTooLargeError,
+  ResultTooLargeError,
+  NonSerializableResultError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
   StorageError,

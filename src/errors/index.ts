@@ -15,6 +15,8 @@ export { LeaseLostError } from './lease-lost.error';
 export { AttemptCommittedError } from './attempt-committed.error';
 export { TransactionTooLongError } from './transaction-too-long.error';
 export { ArtefactTooLargeError } from './artefact-too-large.error';
+export { ResultTooLargeError } from './result-too-large.error';
+export { NonSerializableResultError } from './non-serializable-result.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';
 export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStartError } from './server-start.error';

@@ -15,5 +15,5 @@ export {
   type HandlerClass,
   type JobHandlerMetadata,
 } from './job-handler.decorator';
-export type { IJobHandler } from './job-handler.interface';
+export type { IJobHandler, JobResultOf } from './job-handler.interface';
 export { checkHandlerDependencies } from './handler-dependencies';

@@ -25,6 +25,12 @@ export interface JobContext {
   /** How many attempts the job gets in all (`retries + 1`). */
   readonly maxAttempts: number;
   /**
+   * For a continuation whose parent succeeded: what the parent's `handle()` resolved with, as
+   * stored (`undefined` otherwise). Type it with the parent handler's result type, e.g.
+   * `ctx.parentResult as JobResultOf<ReportHandler>`.
+   */
+  readonly parentResult: unknown;
+  /**
    * A winston logger bound to the job (`jobId`, `jobType`, `queue`, `attempt`, `serverId`).
    * Its lines also go to the job's log (the `jobLogs` option), kept with the job.
    */

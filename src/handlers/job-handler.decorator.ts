@@ -25,7 +25,7 @@ export {
  * tsyringe's own `constructor<T>` shape, so it can be passed to `container.resolve` as is.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tsyringe's InjectionToken takes `new (...args: any[])`; a `never[]` signature would not be accepted by `container.resolve`
-export type HandlerClass = new (...args: any[]) => IJobHandler<IJob>;
+export type HandlerClass = new (...args: any[]) => IJobHandler<IJob, unknown>;
 
 /** What `@JobHandler` records on a handler class. */
 export interface JobHandlerMetadata {

@@ -51,15 +51,26 @@ const INT64_MAX = 2n ** 63n - 1n;
  *   exception is the error's `cause`).
  */
 export function toStoredPayload(job: IJob, jobType: string): Record<string, unknown> {
-  const ancestors = new Map<object, string>();
-  const fail = (path: string, reason: string, cause?: unknown): never => {
+  return toStoredRecord(job, 'payload', (path, reason, cause) => {
     throw new NonSerializablePayloadError(
       jobType,
       path,
       reason,
       cause === undefined ? {} : { cause },
     );
-  };
+  });
+}
+
+/**
+ * What {@link toStoredPayload} does, for any record: `root` starts the paths, and `fail`
+ * throws the error a value that cannot be stored gets (a handler's result uses its own).
+ */
+export function toStoredRecord(
+  record: object,
+  root: string,
+  fail: (path: string, reason: string, cause?: unknown) => never,
+): Record<string, unknown> {
+  const ancestors = new Map<object, string>();
   // Getters and Proxy traps run the caller's code while the payload is read.
   const read = <T>(path: string, reading: () => T): T => {
     try {
@@ -167,7 +178,7 @@ export function toStoredPayload(job: IJob, jobType: string): Record<string, unkn
     return stored;
   };
 
-  return convertRecord(job, 'payload', 0);
+  return convertRecord(record, root, 0);
 }
 
 type Fail = (path: string, reason: string) => never;

@@ -11,6 +11,8 @@ import type { JobLogStore } from '../storage/job-logs';
 import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
+import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
+import { storableResult } from './job-result';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
@@ -45,6 +47,9 @@ export interface ExecutionDeps {
   /** Where the files handlers store go, and how large they may be. */
   readonly artefacts: MongoJobArtefacts;
   readonly artefactOptions: ResolvedArtefactOptions;
+  /** Where a result goes after a committed transaction, and how large results may be. */
+  readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
+  readonly maxResultBytes: number;
 }
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
@@ -240,8 +245,9 @@ export class JobExecution {
       this.timeoutMs,
     );
     let failure: { error: unknown } | undefined;
+    let returned: unknown;
     try {
-      await this.invoke(job);
+      returned = await this.invoke(job);
     } catch (error) {
       failure = { error };
     } finally {
@@ -257,13 +263,24 @@ export class JobExecution {
           { error: failure.error },
         );
       }
+      if (!failure) await this.saveCommittedResult(returned);
       const { durationMs: committedMs, result } = committed;
       await this.recorded({ state: 'succeeded', durationMs: committedMs }, result, undefined);
       return;
     }
     if (!failure) {
-      await this.record({ state: 'succeeded', durationMs });
-      return;
+      try {
+        const result = storableResult(returned, this.deps.maxResultBytes, this.details);
+        await this.record({
+          state: 'succeeded',
+          durationMs,
+          ...(result === undefined ? {} : { result }),
+        });
+        return;
+      } catch (error) {
+        // The result cannot be stored: the attempt fails, saying why.
+        failure = { error };
+      }
     }
     const reason = this.controller.signal.reason;
     if (this.controller.signal.aborted && ownershipLost(reason)) {
@@ -298,8 +315,28 @@ export class JobExecution {
     }
   }
 
-  /** Runs the handler; settles when it settles or when the signal fires, whichever is first. */
-  private async invoke(job: IJob): Promise<void> {
+  /**
+   * Stores what `handle()` returned after its transaction committed the success (the success
+   * stands whatever happens here: a result that cannot be stored is logged).
+   */
+  private async saveCommittedResult(returned: unknown): Promise<void> {
+    if (returned === undefined) return;
+    try {
+      const result = storableResult(returned, this.deps.maxResultBytes, this.details);
+      await this.deps.results.saveAfterCommit(this.lease, result);
+    } catch (error) {
+      this.logger.warn(`the result was not stored (the success stands): ${String(error)}`, {
+        error,
+      });
+      this.report(error, 'saving the result after the transaction failed');
+    }
+  }
+
+  /**
+   * Runs the handler and resolves with what it resolved with; settles when it settles or when
+   * the signal fires, whichever is first.
+   */
+  private async invoke(job: IJob): Promise<unknown> {
     const signal = this.controller.signal;
     const child = this.deps.container.createChildContainer();
     try {
@@ -318,7 +355,7 @@ export class JobExecution {
         if (signal.aborted)
           this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
       });
-      await Promise.race([handled, aborted(signal)]);
+      return await Promise.race([handled, aborted(signal)]);
     } finally {
       Promise.resolve(child.dispose()).catch((error: unknown) =>
         this.report(error, 'disposing the job container failed'),
@@ -334,6 +371,7 @@ export class JobExecution {
       queue: this.job.queue,
       attempt: this.job.attempt,
       maxAttempts: this.maxAttempts,
+      parentResult: this.job.parentResult,
       logger: this.logLines.capture(this.logger),
       progress: (percent, message) => this.progress.report(percent, message),
       transaction: (work) => this.transaction.run(work),

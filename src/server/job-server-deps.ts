@@ -8,6 +8,7 @@ import type { JobLogStore } from '../storage/job-logs';
 import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
+import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { SlotStore } from './global-slots';
 import type { Clock } from './clock';
@@ -59,4 +60,7 @@ export interface JobServerDeps {
   /** Where handlers' files go (and are swept once their job is gone), and their limits. */
   readonly artefacts: MongoJobArtefacts;
   readonly artefactOptions: ResolvedArtefactOptions;
+  /** Where results go after a committed transaction, and how large results may be. */
+  readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
+  readonly maxResultBytes: number;
 }

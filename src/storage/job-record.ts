@@ -42,7 +42,7 @@ export interface JobProgress {
  * running attempt is 1-based; `fence` grows by one at every claim and conditions every
  * write a worker makes afterwards (docs/design.md, guarantee 3).
  */
-export interface JobRecord {
+export interface JobRecord<TResult = unknown> {
   _id: string;
   type: string;
   queue: string;
@@ -83,6 +83,13 @@ export interface JobRecord {
   logLines?: number;
   /** Their size in bytes (messages and fields), dropped ones included. */
   logBytes?: number;
+  /**
+   * What the handler's `handle()` resolved with when the job last succeeded, as stored (see
+   * `IJobHandler`); absent when it resolved with `undefined`.
+   */
+  result?: TResult;
+  /** For a continuation whose parent succeeded: the parent's `result`. */
+  parentResult?: unknown;
   /** Files its handlers stored through `JobContext.artefacts`; absent until the first. */
   artefacts?: ArtefactInfo[];
   error: JobErrorInfo | null;

@@ -21,7 +21,12 @@ export interface ClaimRequest {
 
 /** The outcome a worker records for an attempt. */
 export type AttemptOutcome =
-  | { readonly state: 'succeeded'; readonly durationMs: number }
+  | {
+      readonly state: 'succeeded';
+      readonly durationMs: number;
+      /** What `handle()` resolved with, as stored (absent for `undefined`). */
+      readonly result?: unknown;
+    }
   | {
       readonly state: 'failed';
       readonly durationMs: number;

@@ -174,7 +174,13 @@ export function outcomeUpdate(
     set.finishedAt = now;
     set.expireAt = new Date(now.getTime() + retention[`${outcome.state}Ms`]);
     if (outcome.state === 'failed') set.error = outcome.error;
-    update.$unset = { activeUniqueKey: '' };
+    const unset: Record<string, ''> = { activeUniqueKey: '' };
+    // A requeued job's earlier result goes: a result is its last success's.
+    if (outcome.state === 'succeeded') {
+      if (outcome.result === undefined) unset.result = '';
+      else set.result = outcome.result;
+    }
+    update.$unset = unset;
   }
   const reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
   update.$push = historyPush({ state: outcome.state, at: now, serverId, reason });

@@ -109,7 +109,15 @@ export class MongoContinuations {
     const cancel = children.filter((child) => !run.includes(child));
     const released: ReleasedContinuation[] = [];
     if (run.length > 0) {
-      await this.release(run, this.releaseOf('enqueued', parentId, parentState, now), now);
+      const release = this.releaseOf('enqueued', parentId, parentState, now);
+      if (parentState === 'succeeded') {
+        // The parent's result goes with each child: the parent may be gone when it runs.
+        const parent = await guard('read the parent result', () =>
+          this.jobs.findOne({ _id: parentId }, { projection: { _id: 0, result: 1 } }),
+        );
+        if (parent?.result !== undefined) release.set.parentResult = parent.result;
+      }
+      await this.release(run, release, now);
       released.push(...run.map((child) => describe(child, 'enqueued')));
     }
     if (cancel.length > 0) {

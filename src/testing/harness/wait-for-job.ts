@@ -23,7 +23,9 @@ export interface WaitForJobOptions {
 }
 
 /** What {@link waitForJob} needs of a Docket (a `Docket` has it). */
-export type JobWatchSource = Pick<Docket, 'on' | 'getJob'>;
+export type JobWatchSource = Pick<Docket, 'on'> & {
+  getJob(jobId: string): Promise<JobRecord | null>;
+};
 
 /** The default of {@link WaitForJobOptions.timeoutMs}. */
 export const WAIT_FOR_JOB_DEFAULTS = { timeoutMs: 4_000 } as const satisfies WaitForJobOptions;

@@ -234,6 +234,8 @@ export function fakeServer(options: JobServerOptions = {}) {
         logOptions: JOB_LOG_DEFAULTS,
         artefacts: { sweep: async () => 0 } as unknown as MongoJobArtefacts,
         artefactOptions: ARTEFACT_DEFAULTS,
+        results: { saveAfterCommit: async () => true },
+        maxResultBytes: 1_048_576,
       },
     );
   return { store, servers, events, errors, build };
