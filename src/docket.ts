@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'winston';
+import { BulkJobActions } from './bulk-actions';
 import { COMMAND_BUS } from './commands/command-bus.interface';
 import { ExecuteCommandJobHandler } from './commands/execute-command-job.handler';
 import { DocketClosedError, DocketError, StorageError, UnknownQueueError } from './errors';
 import type { DocketEventName, DocketEvents } from './events/docket-events';
 import { EventBus } from './events/event-bus';
 import { HandlerRegistry, checkHandlerDependencies, decoratedHandlerClasses } from './handlers';
+import { JobSearch } from './job-search';
 import { createDefaultLogger } from './logging/create-logger';
 import { JobScheduler } from './scheduler/job-scheduler';
 import { JobWaits } from './scheduler/job-waits';
@@ -17,6 +19,7 @@ import type { JobServer } from './server/job-server.interface';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
 import { MongoFinishedJobs } from './storage/mongo/finished-job-watch';
+import { MongoJobSearch } from './storage/mongo/mongo-job-search';
 import { MongoJobStore } from './storage/mongo/mongo-job-store';
 import { MongoJobLogs } from './storage/mongo/mongo-job-logs';
 import { MongoJobArtefacts } from './storage/mongo/mongo-job-artefacts';
@@ -99,14 +102,26 @@ export class Docket {
   private closed = false;
 
   private constructor(private readonly parts: DocketParts) {
-    this.scheduler = new JobScheduler(
-      parts.store,
-      parts.recurring,
-      parts.events,
-      parts.clock,
-      { checkOpen: (operation) => this.checkOpen(operation) },
-      parts.waits,
+    const searchStore = new MongoJobSearch(
+      parts.db.collection<JobRecord>(`${parts.collectionPrefix}jobs`),
     );
+    const search = new JobSearch(searchStore);
+    this.scheduler = new JobScheduler({
+      store: parts.store,
+      recurring: parts.recurring,
+      events: parts.events,
+      clock: parts.clock,
+      lifecycle: { checkOpen: (operation) => this.checkOpen(operation) },
+      waits: parts.waits,
+      search,
+      bulk: new BulkJobActions({
+        store: parts.store,
+        search: searchStore,
+        events: parts.events,
+        clock: parts.clock,
+        ready: () => search.ready(),
+      }),
+    });
     parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
   }
 

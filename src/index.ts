@@ -38,6 +38,19 @@ export type {
   ScheduleTime,
 } from './scheduler/job-scheduler.interface';
 export type { JobWaitOptions } from './scheduler/job-wait-options';
+export type {
+  CountJobsOptions,
+  FindJobsOptions,
+  JobCount,
+  JobFilter,
+  JobPage,
+  PayloadFilterValue,
+  SortDirection,
+  TimeRangeFilter,
+} from './job-search';
+export type { JobSortField } from './storage/job-criteria';
+export type { JobSummary } from './storage/job-summary';
+export type { BulkActionResult, JobSelection } from './bulk-actions';
 
 export { Recurring } from './recurring/recurring.decorator';
 export type { RecurringDeclarationOptions } from './recurring/recurring.decorator';

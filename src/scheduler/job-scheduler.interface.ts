@@ -1,5 +1,10 @@
 import type { ClientSession } from 'mongodb';
 import type { InjectionToken } from 'tsyringe';
+import type { BulkActionResult } from '../bulk-actions/bulk-action-result';
+import type { JobSelection } from '../bulk-actions/job-selection';
+import type { CountJobsOptions, FindJobsOptions } from '../job-search/find-jobs-options';
+import type { JobFilter } from '../job-search/job-filter';
+import type { JobCount, JobPage } from '../job-search/job-search';
 import type { IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringOptions } from '../recurring';
 import type { ContinuationPolicy, JobRecord } from '../storage/job-record';
@@ -104,8 +109,9 @@ export interface IJobScheduler {
    */
   schedule(job: IJob, when: ScheduleTime, options?: EnqueueOptions): Promise<string>;
   /**
-   * Deletes an unfinished job: a waiting one never runs, a running one has its signal
-   * aborted and ends as deleted. Resolves false when the job is unknown or already finished.
+   * Deletes a job: a waiting one never runs, a running one has its signal aborted and ends
+   * as deleted, a finished one (succeeded or failed) is kept as deleted until retention
+   * removes it (Hangfire's Delete). Resolves false when the job is unknown or already deleted.
    * @throws InvalidOptionsError when `jobId` is not a non-empty string.
    */
   delete(jobId: string): Promise<boolean>;
@@ -117,6 +123,49 @@ export interface IJobScheduler {
    * @throws InvalidOptionsError when `jobId` is not a non-empty string.
    */
   requeue(jobId: string): Promise<boolean>;
+  /**
+   * One page of the jobs `filter` matches (every job without one), as summaries (no payload
+   * or history: `Docket.getJob` reads one in full), sorted as `options` say; pass the page's
+   * `nextCursor` back as `options.cursor` for the next one. Pages are keyset-paged: while jobs
+   * change state, none that stays in the list is skipped. The search indexes are created
+   * before the first search.
+   * @throws InvalidOptionsError for an invalid filter or option (naming it, as
+   *   `filter.payload.customer.id`), a cursor of another list included; nothing is read.
+   * @throws StorageError when MongoDB fails.
+   */
+  findJobs(filter?: JobFilter, options?: FindJobsOptions): Promise<JobPage>;
+  /**
+   * How many jobs `filter` matches, counting up to `options.limit` (10,000: more is
+   * `{ count: 10000, exact: false }`) for at most `options.maxTimeMs` (1 s); null when the
+   * count took longer.
+   * @throws InvalidOptionsError for an invalid filter or option; nothing is read.
+   * @throws StorageError when MongoDB fails.
+   */
+  countJobs(filter?: JobFilter, options?: CountJobsOptions): Promise<JobCount | null>;
+  /**
+   * Runs failed jobs again (a bulk {@link requeue} of jobs in state `failed`), listed by id
+   * (at most 1,000) or chosen by a filter, in batches of 500 on the server side. A job that
+   * changed state between its batch's read and write is left as it is; one whose uniqueKey
+   * another unfinished job holds is left too (`conflicts`).
+   * @throws InvalidOptionsError for an invalid selection (neither or both of ids and filter,
+   *   an empty filter, more than 1,000 ids); nothing is written.
+   * @throws StorageError when MongoDB fails: the batches written before stay written.
+   */
+  retryJobs(selection: JobSelection): Promise<BulkActionResult>;
+  /**
+   * Puts finished jobs (succeeded, failed, deleted) back in their queue with fresh attempts,
+   * as {@link requeue} does, and makes scheduled jobs due now (keeping their attempts), for
+   * jobs listed or chosen by a filter, as {@link retryJobs} does.
+   * Throws as {@link retryJobs} does.
+   */
+  requeueJobs(selection: JobSelection): Promise<BulkActionResult>;
+  /**
+   * Deletes jobs in any state but deleted, as {@link delete} does (running ones are aborted,
+   * continuations follow), listed or chosen by a filter, as {@link retryJobs} does. A filter
+   * acts on the jobs created before the call: jobs enqueued meanwhile are left alone.
+   * Throws as {@link retryJobs} does.
+   */
+  deleteJobs(selection: JobSelection): Promise<BulkActionResult>;
   /**
    * Stores `job` as a continuation of `parentId`: it waits (state `awaiting`) and is enqueued
    * when the parent succeeds; `options.onParentFailure` decides what a failed or deleted parent

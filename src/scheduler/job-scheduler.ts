@@ -1,7 +1,16 @@
 import { BSON, type ClientSession } from 'mongodb';
+import type { BulkActionResult, BulkJobActions, JobSelection } from '../bulk-actions';
 import { InvalidOptionsError, JobNotFoundError, PayloadTooLargeError } from '../errors';
 import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
+import type {
+  CountJobsOptions,
+  FindJobsOptions,
+  JobCount,
+  JobFilter,
+  JobPage,
+  JobSearch,
+} from '../job-search';
 import { MAX_DOCUMENT_BYTES, toStorableJob, type IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringJobs, RecurringOptions } from '../recurring';
 import type { Clock } from '../server/clock';
@@ -23,6 +32,7 @@ import type {
 } from './job-scheduler.interface';
 import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
+import { afterDeletion } from './after-deletion';
 import { releaseContinuations } from './release-continuations';
 
 export { MAX_DOCUMENT_BYTES } from '../jobs';
@@ -33,20 +43,45 @@ export interface SchedulerLifecycle {
   checkOpen(operation: string): void;
 }
 
+/** What a {@link JobScheduler} works with: the collaborators of its Docket. */
+export interface JobSchedulerDeps {
+  readonly store: JobStore;
+  readonly recurring: RecurringJobs;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly lifecycle: SchedulerLifecycle;
+  readonly waits: JobWaits;
+  readonly search: JobSearch;
+  readonly bulk: BulkJobActions;
+}
+
 /**
  * {@link IJobScheduler} on a {@link JobStore} (and the recurring jobs of the same Docket).
  * Every verb first asks `lifecycle` whether the Docket is still open, so a call after
  * `close()` fails with a `DocketClosedError` before anything touches storage.
  */
 export class JobScheduler implements IJobScheduler {
-  constructor(
-    private readonly store: JobStore,
-    private readonly recurring: RecurringJobs,
-    private readonly events: EventBus,
-    private readonly clock: Clock,
-    private readonly lifecycle: SchedulerLifecycle,
-    private readonly waits: JobWaits,
-  ) {}
+  private readonly store: JobStore;
+  private readonly recurring: RecurringJobs;
+  private readonly events: EventBus;
+  private readonly clock: Clock;
+  private readonly lifecycle: SchedulerLifecycle;
+  private readonly waits: JobWaits;
+  private readonly search: JobSearch;
+  private readonly bulk: BulkJobActions;
+
+  constructor(deps: JobSchedulerDeps) {
+    ({
+      store: this.store,
+      recurring: this.recurring,
+      events: this.events,
+      clock: this.clock,
+      lifecycle: this.lifecycle,
+      waits: this.waits,
+      search: this.search,
+      bulk: this.bulk,
+    } = deps);
+  }
 
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
     this.lifecycle.checkOpen('enqueue');
@@ -123,16 +158,33 @@ export class JobScheduler implements IJobScheduler {
     const now = this.clock.now();
     const before = await this.store.delete(jobId, now);
     if (!before) return false;
-    this.events.emit('job.deleted', {
-      jobId,
-      jobType: before.type,
-      queue: before.queue,
-      wasRunning: before.state === 'processing',
-    });
-    if (before.hasContinuations) {
-      await releaseContinuations(this.store, this.events, jobId, 'deleted', now);
-    }
+    await afterDeletion(this.store, this.events, before, now);
     return true;
+  }
+
+  async findJobs(filter?: JobFilter, options?: FindJobsOptions): Promise<JobPage> {
+    this.lifecycle.checkOpen('findJobs');
+    return this.search.find(filter, options);
+  }
+
+  async countJobs(filter?: JobFilter, options?: CountJobsOptions): Promise<JobCount | null> {
+    this.lifecycle.checkOpen('countJobs');
+    return this.search.count(filter, options);
+  }
+
+  async retryJobs(selection: JobSelection): Promise<BulkActionResult> {
+    this.lifecycle.checkOpen('retryJobs');
+    return this.bulk.run('retry', selection);
+  }
+
+  async requeueJobs(selection: JobSelection): Promise<BulkActionResult> {
+    this.lifecycle.checkOpen('requeueJobs');
+    return this.bulk.run('requeue', selection);
+  }
+
+  async deleteJobs(selection: JobSelection): Promise<BulkActionResult> {
+    this.lifecycle.checkOpen('deleteJobs');
+    return this.bulk.run('delete', selection);
   }
 
   async requeue(jobId: string): Promise<boolean> {

@@ -119,5 +119,8 @@ export type ContinuationPolicy = 'cancel' | 'run';
 /** States in which a job is finished. */
 export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'deleted'];
 
+/** Every state. */
+export const JOB_STATES: readonly JobState[] = [...UNFINISHED_STATES, ...FINISHED_STATES];
+
 /** How many history entries a job keeps (the oldest go first). */
 export const HISTORY_LIMIT = 50;

@@ -1,5 +1,7 @@
 import type { ClientSession } from 'mongodb';
+import type { JobCriteria } from './job-criteria';
 import type { JobErrorInfo, JobProgress, JobRecord, JobState } from './job-record';
+import type { JobTarget } from './job-summary';
 import type { PickupMode } from './server-info';
 
 /** A worker's hold on a claimed job: every write after the claim is conditioned on it. */
@@ -66,6 +68,14 @@ export interface ReleasedContinuation {
   readonly jobType: string;
   readonly queue: string;
   readonly state: 'enqueued' | 'deleted';
+}
+
+/** What a bulk requeue did (see {@link JobStore.requeueMany}). */
+export interface BulkRequeueOutcome {
+  /** The targets requeued. */
+  readonly changed: JobTarget[];
+  /** Targets left as they were because another unfinished job holds their uniqueKey. */
+  readonly conflicts: number;
 }
 
 /** Due jobs of one type that wait (see {@link WaitingJobTypesSource}). */
@@ -204,14 +214,38 @@ export interface JobStore {
    * their due time (their place in line); `now` dates the history entry. Returns how many.
    */
   recoverExpired(now: Date): Promise<number>;
-  /** Marks an unfinished job deleted; returns the job as it was, or null if none was unfinished. */
+  /**
+   * Marks a job deleted, whatever its state but `deleted` (a running one loses its lease);
+   * returns the job as it was, or null when it does not exist or was deleted already.
+   */
   delete(jobId: string, now: Date): Promise<JobRecord | null>;
+  /**
+   * Deletes, as {@link delete} does, each target still in the state it was read in and
+   * still matching `within` (when given); the others are left as they are. Returns the
+   * targets deleted.
+   */
+  deleteMany(
+    targets: readonly JobTarget[],
+    within: JobCriteria | null,
+    now: Date,
+  ): Promise<JobTarget[]>;
   /**
    * Puts a finished (succeeded, failed or deleted) job back in its queue with fresh attempts;
    * returns it, or null when it does not exist or is unfinished.
    * @throws UniqueKeyConflictError when another unfinished job holds its uniqueKey.
    */
   requeue(jobId: string, now: Date): Promise<JobRecord | null>;
+  /**
+   * Puts each target still in the state it was read in (and still matching `within`, when
+   * given) back in its queue, due now: a finished one as {@link requeue} does, a scheduled
+   * one keeping its attempts. A finished target whose uniqueKey another unfinished job holds
+   * is left as it is and counted as a conflict.
+   */
+  requeueMany(
+    targets: readonly JobTarget[],
+    within: JobCriteria | null,
+    now: Date,
+  ): Promise<BulkRequeueOutcome>;
   /** Stores progress under the lease; false when the lease was lost. */
   saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean>;
   findById(jobId: string): Promise<JobRecord | null>;

@@ -1,15 +1,16 @@
-import type { ClientSession, Collection, Db, Document, Filter, UpdateFilter } from 'mongodb';
+import type { ClientSession, Collection, Db, Document, Filter } from 'mongodb';
 import { UniqueKeyConflictError } from '../../errors';
+import type { JobCriteria } from '../job-criteria';
 import {
   CLAIMABLE_STATES,
   FINISHED_STATES,
-  UNFINISHED_STATES,
   type JobProgress,
   type JobRecord,
   type JobState,
 } from '../job-record';
 import type {
   AttemptOutcome,
+  BulkRequeueOutcome,
   ClaimRequest,
   FinishEntry,
   FinishResult,
@@ -20,8 +21,11 @@ import type {
   ReleasedContinuation,
   WorkWatch,
 } from '../job-store';
+import type { JobTarget } from '../job-summary';
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
+import { deleteUpdate, requeueUpdate } from './job-transitions';
+import { MongoBulkTransitions } from './mongo-bulk-transitions';
 import { JOB_INDEXES } from './job-indexes';
 import { EXPIRED_LEASE_FILTER, heldBy, serverTimePlus } from './lease-time';
 import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
@@ -53,6 +57,7 @@ export class MongoJobStore implements JobStore {
   private readonly continuations: MongoContinuations;
   private readonly batches: MongoBatchWrites;
   private readonly notices: WorkNotices;
+  private readonly bulk: MongoBulkTransitions;
 
   /**
    * @param onNoticeError told when a new-work notice (standalone servers only) could not be
@@ -68,6 +73,7 @@ export class MongoJobStore implements JobStore {
     this.continuations = new MongoContinuations(this.jobs, retention);
     this.batches = new MongoBatchWrites(this.jobs, retention);
     this.notices = new WorkNotices(db, collectionPrefix, onNoticeError);
+    this.bulk = new MongoBulkTransitions(this.jobs, retention);
   }
 
   /** The jobs collection (for tests and tooling that inspect storage). */
@@ -283,43 +289,26 @@ export class MongoJobStore implements JobStore {
       'delete the job',
       () =>
         this.jobs.findOneAndUpdate(
-          { _id: jobId, state: { $in: [...UNFINISHED_STATES] } },
-          {
-            $set: {
-              state: 'deleted',
-              finishedAt: now,
-              leaseOwner: null,
-              leaseExpiresAt: null,
-              expireAt: new Date(now.getTime() + this.retention.deletedMs),
-            },
-            $unset: { activeUniqueKey: '' },
-            $push: historyPush({ state: 'deleted', at: now, reason: 'deleted' }),
-          },
+          { _id: jobId, state: { $ne: 'deleted' } },
+          deleteUpdate(now, this.retention),
           { returnDocument: 'before', projection: CLAIM_PROJECTION, ...READ_OPTIONS },
         ),
       jobId,
     );
   }
 
+  deleteMany(
+    targets: readonly JobTarget[],
+    within: JobCriteria | null,
+    now: Date,
+  ): Promise<JobTarget[]> {
+    return this.bulk.deleteMany(targets, within, now);
+  }
+
   async requeue(jobId: string, now: Date): Promise<JobRecord | null> {
     const current = await this.findById(jobId);
     if (!current || !FINISHED_STATES.includes(current.state)) return null;
-    const update: UpdateFilter<JobRecord> = {
-      $set: {
-        state: 'enqueued',
-        dueAt: now,
-        attempt: 0,
-        finishedAt: null,
-        durationMs: null,
-        expireAt: null,
-        error: null,
-        progress: null,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        ...(current.uniqueKey === null ? {} : { activeUniqueKey: current.uniqueKey }),
-      },
-      $push: historyPush({ state: 'enqueued', at: now, reason: `requeued from ${current.state}` }),
-    };
+    const update = requeueUpdate(current.state, current.uniqueKey, now);
     try {
       // Conditioned on the state read, so a concurrent requeue or delete wins cleanly.
       return await this.jobs.findOneAndUpdate({ _id: jobId, state: current.state }, update, {
@@ -339,6 +328,14 @@ export class MongoJobStore implements JobStore {
       }
       throw storageError('requeue the job', error, jobId);
     }
+  }
+
+  requeueMany(
+    targets: readonly JobTarget[],
+    within: JobCriteria | null,
+    now: Date,
+  ): Promise<BulkRequeueOutcome> {
+    return this.bulk.requeueMany(targets, within, now);
   }
 
   async saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean> {
