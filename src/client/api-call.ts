@@ -54,7 +54,7 @@ export function apiUrl(config: ApiCallConfig, path: string): string {
  */
 export async function callApi<T>(
   config: ApiCallConfig,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   signal?: AbortSignal,

@@ -1,5 +1,7 @@
 import type {
   ApiActionResult,
+  ApiBulkRequest,
+  ApiBulkResult,
   ApiEnqueueRequest,
   ApiEnqueueResult,
   ApiFinishedJob,
@@ -9,10 +11,12 @@ import type {
   ApiJobState,
   ApiJobSummary,
   ApiJobTypes,
+  ApiJsonSchema,
   ApiQueue,
   ApiQueueStateRequest,
   ApiQueueStateResult,
   ApiRecurringJob,
+  ApiRecurringRequest,
   ApiServer,
   ApiStats,
   ApiTriggerResult,
@@ -148,7 +152,11 @@ export class DocketClient {
     return this.call('GET', 'stats');
   }
 
-  /** One page of jobs. `GET api/jobs` */
+  /**
+   * One page of jobs, with how many match. `GET api/jobs`
+   * @throws ApiValidationError - for an invalid filter (`details.field` names it) or a cursor
+   *   of another list (`INVALID_CURSOR`).
+   */
   listJobs(query: ApiJobQuery = {}): Promise<ApiJobPage> {
     return this.call('GET', jobsPath(query));
   }
@@ -244,9 +252,23 @@ export class DocketClient {
     await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/requeue`, {});
   }
 
-  /** Deletes an unfinished job. `DELETE api/jobs/{id}` @throws ApiConflictError */
+  /**
+   * Deletes a job, whatever its state (a running one is aborted; a deleted one stays as it
+   * is). `DELETE api/jobs/{id}` @throws ApiNotFoundError
+   */
   async deleteJob(id: string): Promise<void> {
     await this.call<ApiActionResult>('DELETE', `jobs/${segment(id)}`, {});
+  }
+
+  /**
+   * Retries, requeues or deletes many jobs at once, given by `ids` (at most 1,000) or by a
+   * `filter`, in batches on the server; a job that changed state meanwhile is left as it is.
+   * `POST api/jobs/bulk`
+   * @throws ApiValidationError - for an invalid request (neither or both of ids and filter,
+   *   an empty filter, an invalid field: `details.field` names it); nothing is changed.
+   */
+  bulkJobAction(request: ApiBulkRequest): Promise<ApiBulkResult> {
+    return this.call('POST', 'jobs/bulk', request);
   }
 
   /** Job types the dashboard process can enqueue. `GET api/job-types` */
@@ -262,9 +284,28 @@ export class DocketClient {
     return [...(await this.call<ApiJobTypes>('GET', 'job-types')).unhandled];
   }
 
+  /**
+   * The payload JSON Schema of each job type the dashboard process can enqueue, by type
+   * name. `GET api/job-types`
+   */
+  async jobTypeSchemas(): Promise<Record<string, ApiJsonSchema>> {
+    return { ...(await this.call<ApiJobTypes>('GET', 'job-types')).schemas };
+  }
+
   /** Recurring jobs with next and last run. `GET api/recurring` */
   listRecurring(): Promise<ApiRecurringJob[]> {
     return this.call('GET', 'recurring');
+  }
+
+  /**
+   * Creates the recurring job `id`, or updates it to this definition; resolves with it as
+   * stored. `PUT api/recurring/{id}`
+   * @throws ApiValidationError - for an invalid id, cron expression, time zone or option
+   *   (400, `details.field`), an unknown type or a payload its rules refuse (422, `issues`);
+   *   nothing is written.
+   */
+  addOrUpdateRecurring(id: string, request: ApiRecurringRequest): Promise<ApiRecurringJob> {
+    return this.call('PUT', `recurring/${segment(id)}`, request);
   }
 
   /** Enqueues one job of a recurring job now; resolves with its id. `POST api/recurring/{id}/trigger` */
@@ -322,7 +363,7 @@ export class DocketClient {
   }
 
   private call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
     signal?: AbortSignal,
@@ -353,11 +394,23 @@ function waitOutcome(
   throw new ApiConnectionError(`GET ${url} answered something that is not a wait result`, url);
 }
 
-/** The path of `GET api/jobs` with the query's defined values. */
+/**
+ * The path of `GET api/jobs` with the query's defined values: several states joined by
+ * commas, payload fields as `payload.<path>` parameters.
+ */
 function jobsPath(query: ApiJobQuery): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null) params.set(key, String(value));
+    if (value === undefined || value === null) continue;
+    if (key === 'payload' && typeof value === 'object') {
+      for (const [path, field] of Object.entries(value as Record<string, unknown>)) {
+        params.set(`payload.${path}`, String(field));
+      }
+    } else if (Array.isArray(value)) {
+      params.set(key, value.join(','));
+    } else {
+      params.set(key, String(value));
+    }
   }
   const search = params.toString();
   return search === '' ? 'jobs' : `jobs?${search}`;

@@ -157,26 +157,123 @@ export type ApiJobWaitResult =
   | { readonly finished: true; readonly job: ApiJobDetail }
   | { readonly finished: false; readonly state: ApiJobState };
 
+/** How many jobs match a list's filter (`GET api/jobs`). */
+export interface ApiJobCount {
+  /** Jobs counted: all that match when `exact`, else the limit (10,000): show "10,000+". */
+  readonly count: number;
+  readonly exact: boolean;
+}
+
 /** A page of jobs. */
 export interface ApiJobPage {
   readonly items: readonly ApiJobSummary[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   readonly nextCursor: string | null;
+  /** How many jobs match the filter; null when counting took longer than a second. */
+  readonly total: ApiJobCount | null;
 }
 
-/** Filters and paging of `GET api/jobs`. */
+/** A field a list can be sorted by. */
+export type ApiJobSortField = 'id' | 'createdAt' | 'dueAt' | 'finishedAt';
+
+/** A payload field's value in a filter: equality with a string, number or boolean. */
+export type ApiPayloadValue = string | number | boolean;
+
+/**
+ * Filters and paging of `GET api/jobs`; every filter given must hold. Text values are
+ * case-sensitive unless said otherwise; times are ISO 8601 with a zone.
+ */
 export interface ApiJobQuery {
-  /** Only jobs in this state; all jobs (newest first) when absent. */
-  readonly state?: ApiJobState;
+  /** Only jobs in this state, or in any of these; all jobs when absent. */
+  readonly state?: ApiJobState | readonly ApiJobState[];
   readonly queue?: string;
   /** Exact job type name. */
   readonly type?: string;
-  /** Text the job id contains (case-insensitive). */
+  /** Job type names starting with this text. */
+  readonly typePrefix?: string;
+  /** Job ids starting with this text. */
+  readonly idPrefix?: string;
+  /** Job ids starting with this text (the older name of `idPrefix`). */
   readonly search?: string;
+  /** Text the last error's message contains, ignoring case. */
+  readonly errorContains?: string;
+  /**
+   * Payload fields by path (`{ 'customer.id': 42 }`), sent as `payload.customer.id=42`. In
+   * a query string every value is text: `42` matches the number 42 or the text "42", `true`
+   * the boolean or the text.
+   */
+  readonly payload?: Readonly<Record<string, ApiPayloadValue>>;
+  /** Created at or after this time. */
+  readonly createdFrom?: string;
+  /** Created before this time. */
+  readonly createdTo?: string;
+  readonly finishedFrom?: string;
+  readonly finishedTo?: string;
+  readonly dueFrom?: string;
+  readonly dueTo?: string;
+  /**
+   * Sort field, ties broken by id. @defaultValue `finishedAt` for finished states, `dueAt`
+   * for unfinished ones, `id` otherwise
+   */
+  readonly sort?: ApiJobSortField;
+  /** @defaultValue `asc` for `dueAt`, `desc` for the others */
+  readonly direction?: 'asc' | 'desc';
   /** Page size, 1..maxPageSize. @defaultValue 20 */
   readonly limit?: number;
-  /** `nextCursor` of the previous page. */
+  /** `nextCursor` of the previous page (same filters and sort). */
   readonly cursor?: string;
+}
+
+/** A time range of a filter: `from` included, `to` excluded (ISO 8601 with a zone). */
+export interface ApiTimeRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** Which jobs a bulk action concerns (`POST api/jobs/bulk`); every condition given must hold. */
+export interface ApiJobFilter {
+  readonly state?: ApiJobState | readonly ApiJobState[];
+  readonly queue?: string;
+  readonly type?: string;
+  readonly typePrefix?: string;
+  readonly idPrefix?: string;
+  readonly errorContains?: string;
+  /** Payload fields by path; values compare as they are typed (42 does not match "42"). */
+  readonly payload?: Readonly<Record<string, ApiPayloadValue | readonly ApiPayloadValue[]>>;
+  readonly createdAt?: ApiTimeRange;
+  readonly finishedAt?: ApiTimeRange;
+  readonly dueAt?: ApiTimeRange;
+}
+
+/** What a bulk action does. */
+export type ApiBulkAction = 'retry' | 'requeue' | 'delete';
+
+/**
+ * `POST api/jobs/bulk`: `retry` failed jobs, `requeue` finished or scheduled ones (due now),
+ * or `delete` any but deleted ones, given by `ids` (at most 1,000) or by a `filter` (at least
+ * one condition): exactly one of the two.
+ */
+export type ApiBulkRequest =
+  | {
+      readonly action: ApiBulkAction;
+      readonly ids: readonly string[];
+      readonly filter?: never;
+    }
+  | {
+      readonly action: ApiBulkAction;
+      readonly filter: ApiJobFilter;
+      readonly ids?: never;
+    };
+
+/** Answer of `POST api/jobs/bulk`. */
+export interface ApiBulkResult {
+  readonly action: ApiBulkAction;
+  /** Jobs selected in a state the action applies to when read. */
+  readonly matched: number;
+  /** Jobs changed; the others changed state meanwhile, or (requeue) their uniqueKey is held. */
+  readonly changed: number;
+  /** Jobs left because another unfinished job holds their uniqueKey. */
+  readonly conflicts: number;
 }
 
 /** `POST api/jobs`: enqueue (or schedule) a job by its type name. */
@@ -274,12 +371,41 @@ export interface ApiQueueStateResult {
   readonly changed: boolean;
 }
 
+/** A JSON Schema (draft 2020-12 vocabulary, as OpenAPI 3.1 uses it). */
+export type ApiJsonSchema = Readonly<Record<string, unknown>>;
+
 /** `GET api/job-types`. */
 export interface ApiJobTypes {
   /** Job type names whose classes are loaded in the dashboard's process (enqueue accepts these). */
   readonly types: readonly string[];
   /** Types of due jobs that wait while no live server handles them, as in `api/stats`. */
   readonly unhandled: readonly ApiUnhandledJobType[];
+  /**
+   * The payload schema of each type in `types`, derived from its class-validator rules (nested
+   * classes under `$defs`), for an enqueue form. Rules with no JSON Schema equivalent (custom
+   * validators) are left out: the server validates on enqueue anyway.
+   */
+  readonly schemas: Readonly<Record<string, ApiJsonSchema>>;
+}
+
+/**
+ * `PUT api/recurring/{id}`: creates the recurring job, or updates it to this definition. The
+ * payload is validated against the type's rules, as on enqueue.
+ */
+export interface ApiRecurringRequest {
+  /** The stable job type name; its class must be loaded in the dashboard's process. */
+  readonly type: string;
+  readonly payload?: Record<string, unknown>;
+  /** A cron expression (5 fields, or 6 with seconds). */
+  readonly cron: string;
+  /** IANA time zone the cron fields are read in. @defaultValue `UTC` */
+  readonly timeZone?: string;
+  readonly queue?: string;
+  readonly priority?: number;
+  readonly maxAttempts?: number;
+  readonly timeoutMs?: number;
+  /** `runOnce` or `skip`. @defaultValue `runOnce` */
+  readonly missedRunPolicy?: string;
 }
 
 /** Body of `POST api/queues/{name}/pause` and `/resume` (both fields optional). */

@@ -1,6 +1,5 @@
 import { InvalidOptionsError } from '../../errors';
-import { checkOneOf, checkQueueName, checkString } from '../../options/option-checks';
-import { API_JOB_STATES, type ApiJobState } from '../api-types';
+import { checkQueueName, checkString } from '../../options/option-checks';
 import { DEFAULT_PAGE_SIZE } from '../dashboard-options';
 import { badRequest } from '../http/http-problem';
 import type { ApiContext } from './api-route';
@@ -37,12 +36,6 @@ export function queryValue(context: ApiContext, name: string): string | null {
   return values.length === 0 ? null : values[0];
 }
 
-/** `state`: one of the job states, or null. */
-export function stateQuery(context: ApiContext): ApiJobState | null {
-  const value = queryValue(context, 'state');
-  return value === null ? null : checkOneOf('state', value, API_JOB_STATES);
-}
-
 /** `limit`: an integer 1..maxPageSize, 20 when absent. */
 export function limitQuery(context: ApiContext): number {
   const value = queryValue(context, 'limit');
@@ -70,16 +63,17 @@ export function waitQuery(context: ApiContext): number | null {
   return Number(value);
 }
 
-/** A free-text query parameter of at most `maxLength` characters; null when absent. */
-export function textQuery(context: ApiContext, name: string, maxLength: number): string | null {
-  const value = queryValue(context, name);
-  return value === null ? null : checkString(name, value, { maxLength });
-}
-
-/** Refuses query parameters a route does not know (typos would silently widen a list). */
+/**
+ * Refuses query parameters a route does not know (typos would silently widen a list). An
+ * allowed name ending in `.*` allows every longer name with its prefix.
+ */
 export function checkQueryNames(context: ApiContext, allowed: readonly string[]): void {
+  const prefixes = allowed.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1));
   for (const name of new Set(context.query.keys())) {
-    if (!allowed.includes(name)) {
+    const known =
+      allowed.includes(name) ||
+      prefixes.some((prefix) => name.startsWith(prefix) && name.length > prefix.length);
+    if (!known) {
       throw badRequest(
         'UNKNOWN_PARAMETER',
         `Unknown query parameter '${name}'; allowed: ${allowed.length === 0 ? 'none' : allowed.join(', ')}`,

@@ -31,12 +31,15 @@ export interface ApiAnswer {
 
 /** One endpoint of the API. */
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path under the base path, OpenAPI style: `api/jobs/{id}/requeue`. */
   readonly path: string;
   /** The OpenAPI operationId (and the client's method name). */
   readonly operationId: string;
-  /** Query parameters it accepts; any other is a 400. */
+  /**
+   * Query parameters it accepts; any other is a 400. A name ending in `.*` accepts every
+   * name with that prefix (`payload.*`: `payload.customer.id`).
+   */
   readonly query?: readonly string[];
   handle(context: ApiContext): Promise<ApiAnswer>;
 }

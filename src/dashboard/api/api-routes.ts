@@ -1,7 +1,9 @@
 import { openApiDocument } from '../openapi/openapi-document';
 import { ok, type ApiRoute } from './api-route';
 import { FLEET_ROUTES } from './fleet-routes';
+import { JOB_BULK_ROUTE } from './job-bulk-route';
 import { JOB_ROUTES } from './job-routes';
+import { RECURRING_ROUTES } from './recurring-routes';
 
 let document: string | undefined;
 
@@ -9,6 +11,8 @@ let document: string | undefined;
 export const API_ROUTES: readonly ApiRoute[] = [
   ...FLEET_ROUTES,
   ...JOB_ROUTES,
+  JOB_BULK_ROUTE,
+  ...RECURRING_ROUTES,
   {
     method: 'GET',
     path: 'api/openapi.json',

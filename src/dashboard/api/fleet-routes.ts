@@ -1,8 +1,7 @@
 import { API_JOB_STATES, type ApiStats } from '../api-types';
-import { toApiQueue, toApiRecurring, toApiServer, toApiUnhandled } from '../queries/to-api';
+import { toApiQueue, toApiServer, toApiUnhandled } from '../queries/to-api';
 import { countByState, readThroughput } from '../queries/read-stats';
-import { notFound } from '../http/http-problem';
-import { checkBodyFields, idParam, queueParam } from './api-params';
+import { checkBodyFields, queueParam } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 
 async function stats(context: ApiContext): Promise<ApiStats> {
@@ -39,16 +38,7 @@ async function setQueuePaused(context: ApiContext, paused: boolean) {
   return ok({ name, paused, changed });
 }
 
-async function recurringAction(context: ApiContext, action: (id: string) => Promise<boolean>) {
-  checkBodyFields(context, []);
-  const id = idParam(context, 'id');
-  if (!(await action(id))) {
-    throw notFound('RECURRING_JOB_NOT_FOUND', `Recurring job '${id}' was not found`);
-  }
-  return ok({ ok: true });
-}
-
-/** Statistics, servers, queues and recurring jobs. */
+/** Statistics, servers and queues. */
 export const FLEET_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
@@ -86,44 +76,5 @@ export const FLEET_ROUTES: readonly ApiRoute[] = [
     path: 'api/queues/{name}/resume',
     operationId: 'resumeQueue',
     handle: (context) => setQueuePaused(context, false),
-  },
-  {
-    method: 'GET',
-    path: 'api/recurring',
-    operationId: 'listRecurring',
-    async handle(context) {
-      return ok((await context.docket.scheduler.listRecurring()).map(toApiRecurring));
-    },
-  },
-  {
-    method: 'POST',
-    path: 'api/recurring/{id}/trigger',
-    operationId: 'triggerRecurring',
-    async handle(context) {
-      checkBodyFields(context, []);
-      const jobId = await context.docket.scheduler.triggerRecurring(idParam(context, 'id'));
-      return { status: 201, body: { jobId } };
-    },
-  },
-  {
-    method: 'POST',
-    path: 'api/recurring/{id}/pause',
-    operationId: 'pauseRecurring',
-    handle: (context) =>
-      recurringAction(context, (id) => context.docket.scheduler.pauseRecurring(id)),
-  },
-  {
-    method: 'POST',
-    path: 'api/recurring/{id}/resume',
-    operationId: 'resumeRecurring',
-    handle: (context) =>
-      recurringAction(context, (id) => context.docket.scheduler.resumeRecurring(id)),
-  },
-  {
-    method: 'DELETE',
-    path: 'api/recurring/{id}',
-    operationId: 'removeRecurring',
-    handle: (context) =>
-      recurringAction(context, (id) => context.docket.scheduler.removeRecurring(id)),
   },
 ];

@@ -1,29 +1,17 @@
-import { jobClassFor, fromStoredPayload, registeredJobTypes } from '../../jobs';
-import {
-  InvalidOptionsError,
-  JobDeletedError,
-  JobWaitTimeoutError,
-  UnknownJobTypeError,
-} from '../../errors';
-import { checkPlainObject, checkString } from '../../options/option-checks';
+import { InvalidOptionsError, JobDeletedError, JobWaitTimeoutError } from '../../errors';
+import { registeredJobTypes } from '../../jobs';
 import type { EnqueueOptions } from '../../scheduler/job-scheduler.interface';
 import { FINISHED_STATES, type JobRecord } from '../../storage/job-record';
 import type { ApiEnqueueResult, ApiJobWaitResult } from '../api-types';
 import { conflict, notFound } from '../http/http-problem';
+import { jobTypeSchemas } from '../queries/job-type-schemas';
 import { listJobs } from '../queries/list-jobs';
 import { toApiUnhandled, toJobDetail } from '../queries/to-api';
-import {
-  checkBodyFields,
-  idParam,
-  limitQuery,
-  queryValue,
-  stateQuery,
-  textQuery,
-  waitQuery,
-} from './api-params';
+import { checkBodyFields, idParam, waitQuery } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 import { parseDateTimeField } from './date-time-field';
-import { checkQueueName } from '../../options/option-checks';
+import { jobFromRequest } from './job-from-request';
+import { JOB_LIST_PARAMETERS, readJobListQuery } from './job-list-query';
 
 const ENQUEUE_FIELDS = [
   'type',
@@ -47,25 +35,7 @@ async function requireJob(context: ApiContext, id: string) {
 async function enqueue(context: ApiContext): Promise<ApiEnqueueResult> {
   checkBodyFields(context, ENQUEUE_FIELDS);
   const { type, payload, delayMs, runAt, ...options } = context.body;
-  const jobType = checkString('type', type, { maxLength: 200 });
-  const jobClass = jobClassFor(jobType);
-  if (jobClass === undefined) {
-    throw new UnknownJobTypeError(
-      `Unknown job type '${jobType}': no class decorated with @Job('${jobType}') is loaded in ` +
-        'the dashboard process (GET api/job-types lists those that are)',
-      { jobType },
-    );
-  }
-  const fields = checkPlainObject('payload', payload ?? {});
-  let job;
-  try {
-    job = fromStoredPayload(jobClass, fields);
-  } catch (error) {
-    throw new InvalidOptionsError(
-      `payload cannot be turned into a '${jobType}' job: ${error instanceof Error ? error.message : String(error)}`,
-      { option: 'payload', jobType },
-    );
-  }
+  const job = jobFromRequest(type, payload);
   const enqueueOptions = options as EnqueueOptions;
   if (delayMs !== undefined && runAt !== undefined) {
     throw new InvalidOptionsError('Give at most one of delayMs and runAt, got both', {
@@ -116,25 +86,19 @@ function waitResult(job: JobRecord): ApiJobWaitResult {
     : { finished: false, state: job.state };
 }
 
-/** Jobs: list, detail, wait, enqueue, requeue, delete, and the job types enqueue accepts. */
+/**
+ * Jobs: list, detail, wait, enqueue, requeue, delete, and the job types enqueue accepts
+ * (the actions on many jobs are in `job-bulk-route.ts`).
+ */
 export const JOB_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: 'api/jobs',
     operationId: 'listJobs',
-    query: ['state', 'queue', 'type', 'search', 'limit', 'cursor'],
+    query: JOB_LIST_PARAMETERS,
     async handle(context) {
-      const queue = queryValue(context, 'queue');
-      return ok(
-        await listJobs(context.jobs, {
-          state: stateQuery(context),
-          queue: queue === null ? null : checkQueueName('queue', queue),
-          type: textQuery(context, 'type', 200),
-          search: textQuery(context, 'search', 100),
-          limit: limitQuery(context),
-          cursor: queryValue(context, 'cursor'),
-        }),
-      );
+      const { filter, options } = readJobListQuery(context);
+      return ok(await listJobs(context.docket.scheduler, filter, options));
     },
   },
   {
@@ -172,15 +136,9 @@ export const JOB_ROUTES: readonly ApiRoute[] = [
     async handle(context) {
       checkBodyFields(context, []);
       const id = idParam(context, 'id');
-      const job = await requireJob(context, id);
-      const finished = () =>
-        conflict(
-          'JOB_FINISHED',
-          `Job '${id}' is ${job.state}: only unfinished jobs (enqueued, scheduled, processing, awaiting) can be deleted`,
-          { state: job.state },
-        );
-      if (FINISHED_STATES.includes(job.state)) throw finished();
-      if (!(await context.docket.scheduler.delete(id))) throw finished();
+      await requireJob(context, id);
+      // Any state: a job deleted already (or meanwhile) stays deleted, as asked.
+      await context.docket.scheduler.delete(id);
       return ok({ ok: true });
     },
   },
@@ -210,7 +168,12 @@ export const JOB_ROUTES: readonly ApiRoute[] = [
     async handle(context) {
       const { docket, options } = context;
       const unhandled = await docket.listUnhandledJobTypes(options.serverStaleAfterMs);
-      return ok({ types: registeredJobTypes().sort(), unhandled: unhandled.map(toApiUnhandled) });
+      const types = registeredJobTypes().sort();
+      return ok({
+        types,
+        unhandled: unhandled.map(toApiUnhandled),
+        schemas: jobTypeSchemas(types),
+      });
     },
   },
 ];

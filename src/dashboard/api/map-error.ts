@@ -66,6 +66,7 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
   }
   if (error instanceof InvalidCronExpressionError) {
     return new HttpProblem(400, 'INVALID_CRON_EXPRESSION', error.message, {
+      field: 'cron',
       expression: error.expression,
     });
   }

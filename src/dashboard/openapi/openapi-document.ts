@@ -4,7 +4,7 @@
  * Paths are relative to the dashboard's base path.
  */
 
-import { array, int, object, ref, schemas, str, type Schema } from './openapi-schemas';
+import { array, int, object, ref, schemas, str, time, type Schema } from './openapi-schemas';
 
 const errorResponse = (description: string) => ({
   description,
@@ -27,7 +27,7 @@ const COMMON_ERRORS = {
   '503': errorResponse('MongoDB unavailable (STORAGE_UNAVAILABLE)'),
 };
 
-/** Further answers of actions (POST and DELETE). */
+/** Further answers of actions (POST, PUT and DELETE). */
 const ACTION_ERRORS = {
   '403': errorResponse(
     'READ_ONLY dashboard, CROSS_SITE_REQUEST (Origin / Sec-Fetch-Site), or LOOPBACK_ONLY',
@@ -55,6 +55,22 @@ const queryParameter = (name: string, schema: Schema, description: string) => ({
 });
 
 const jobId = pathParameter('id', 'Job id');
+
+/** The time range parameters of `GET api/jobs`. */
+const RANGE_PARAMETERS = (
+  [
+    ['created', 'created'],
+    ['finished', 'finished (unfinished jobs never match)'],
+    ['due', 'due'],
+  ] as const
+).flatMap(([prefix, what]) => [
+  queryParameter(
+    `${prefix}From`,
+    time,
+    `Jobs ${what} at or after this time (ISO 8601 with a zone)`,
+  ),
+  queryParameter(`${prefix}To`, time, `Jobs ${what} before this time`),
+]);
 const recurringId = pathParameter('id', 'Recurring job id');
 const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
 
@@ -113,7 +129,7 @@ export function openApiDocument(): Record<string, unknown> {
       version: '1',
       description:
         'Monitor and steer Docket jobs. Paths are relative to the base path the dashboard is ' +
-        'mounted at. Actions (POST, DELETE) require Content-Type: application/json and are ' +
+        'mounted at. Actions (POST, PUT, DELETE) require Content-Type: application/json and are ' +
         'refused cross-site (Origin / Sec-Fetch-Site). Every error has the Error shape.',
     },
     paths: {
@@ -129,20 +145,59 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/jobs': {
         get: operation(
           'listJobs',
-          'Jobs by state and queue, newest (finished) or soonest (unfinished) first',
-          { '200': jsonResponse('One page', ref('JobPage')) },
+          'Jobs by state, queue, type, id, error text, payload fields and times, with how many match; finished states newest first, unfinished ones soonest due first',
+          { '200': jsonResponse('One page, and the total', ref('JobPage')) },
           {
             parameters: [
-              queryParameter('state', ref('JobState'), 'Only this state (all jobs when absent)'),
+              queryParameter(
+                'state',
+                str,
+                'One state, or several separated by commas (failed,deleted); all jobs when absent',
+              ),
               queryParameter('queue', str, 'Only this queue'),
-              queryParameter('type', str, 'Only this job type'),
-              queryParameter('search', { ...str, maxLength: 100 }, 'Text the job id contains'),
+              queryParameter('type', str, 'Only this job type (exact name)'),
+              queryParameter('typePrefix', str, 'Job type names starting with this text'),
+              queryParameter(
+                'idPrefix',
+                { ...str, maxLength: 500 },
+                'Job ids starting with this text (case-sensitive)',
+              ),
+              queryParameter(
+                'search',
+                { ...str, maxLength: 500 },
+                'The older name of idPrefix (an id prefix, no longer text anywhere in the id)',
+              ),
+              queryParameter(
+                'errorContains',
+                { ...str, maxLength: 200 },
+                "Text the last error's message contains, ignoring case (not a pattern)",
+              ),
+              queryParameter(
+                'payload.*',
+                str,
+                'payload.<path>=value, one parameter per payload field (payload.customer.id=42): the path is identifiers joined by dots; a value that reads as a number or a boolean matches it or the text',
+              ),
+              ...RANGE_PARAMETERS,
+              queryParameter(
+                'sort',
+                { ...str, enum: ['id', 'createdAt', 'dueAt', 'finishedAt'] },
+                'Sort field (ties by id); default finishedAt for finished states, dueAt for unfinished ones, id otherwise',
+              ),
+              queryParameter(
+                'direction',
+                { ...str, enum: ['asc', 'desc'] },
+                'Default asc for dueAt, desc otherwise',
+              ),
               queryParameter(
                 'limit',
                 { ...int, minimum: 1, default: 20 },
                 'Page size, at most maxPageSize',
               ),
-              queryParameter('cursor', str, 'nextCursor of the previous page'),
+              queryParameter(
+                'cursor',
+                str,
+                'nextCursor of the previous page (same filters and sort)',
+              ),
             ],
           },
         ),
@@ -164,6 +219,20 @@ export function openApiDocument(): Record<string, unknown> {
           true,
         ),
       },
+      '/api/jobs/bulk': {
+        post: operation(
+          'bulkJobAction',
+          'Retry failed jobs, requeue finished or scheduled ones (due now), or delete any but deleted ones, given by ids (at most 1,000) or by a filter; done in batches on the server, a job that changed state meanwhile is left as it is',
+          { '200': jsonResponse('What was done', ref('BulkResult')) },
+          {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: ref('BulkRequest') } },
+            },
+          },
+          true,
+        ),
+      },
       '/api/jobs/{id}': {
         get: operation(
           'getJob',
@@ -173,15 +242,9 @@ export function openApiDocument(): Record<string, unknown> {
         ),
         delete: operation(
           'deleteJob',
-          'Delete an unfinished job (a running one is aborted)',
+          'Delete a job in any state (a running one is aborted, a finished one is kept as deleted until retention removes it; a deleted one stays as it is)',
           { '200': ok },
-          {
-            parameters: [jobId],
-            errors: {
-              '404': errorResponse('JOB_NOT_FOUND'),
-              '409': errorResponse('JOB_FINISHED: the job already finished'),
-            },
-          },
+          { parameters: [jobId], errors: { '404': errorResponse('JOB_NOT_FOUND') } },
           true,
         ),
       },
@@ -231,7 +294,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/job-types': {
         get: operation(
           'listJobTypes',
-          'Job types whose classes the dashboard process has loaded, and those no live server handles',
+          'Job types whose classes the dashboard process has loaded, with the JSON Schema of their payloads, and those no live server handles',
           {
             '200': jsonResponse('Type names', ref('JobTypes')),
           },
@@ -243,6 +306,27 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       '/api/recurring/{id}': {
+        put: operation(
+          'addOrUpdateRecurring',
+          'Create a recurring job, or update it to this definition (the payload is validated against its type; nothing is written when anything is invalid)',
+          { '200': jsonResponse('The recurring job as stored', ref('RecurringJob')) },
+          {
+            parameters: [recurringId],
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: ref('RecurringRequest') } },
+            },
+            errors: {
+              '400': errorResponse(
+                'INVALID_INPUT (details.field: id, timeZone, queue...), INVALID_CRON_EXPRESSION (details.field: cron), UNKNOWN_FIELD',
+              ),
+              '422': errorResponse(
+                'UNKNOWN_JOB_TYPE, JOB_VALIDATION (details.issues), NON_SERIALIZABLE_PAYLOAD',
+              ),
+            },
+          },
+          true,
+        ),
         delete: operation(
           'removeRecurring',
           'Remove a recurring job (jobs it enqueued stay)',

@@ -32,6 +32,8 @@ export const STATES = [
   'awaiting',
 ];
 
+const PAYLOAD_VALUE: Schema = { oneOf: [str, { type: 'number' }, bool] };
+
 const jobSummaryProperties: Record<string, Schema> = {
   id: str,
   type: str,
@@ -87,7 +89,77 @@ export const schemas: Record<string, Schema> = {
     parentId: nullable(str),
     expireAt: nullable(time),
   }),
-  JobPage: object({ items: array(ref('JobSummary')), nextCursor: nullable(str) }),
+  JobCount: object({
+    count: { ...int, description: 'All that match when exact, else the limit (10,000)' },
+    exact: bool,
+  }),
+  JobPage: object({
+    items: array(ref('JobSummary')),
+    nextCursor: nullable(str),
+    total: { ...nullable(ref('JobCount')), description: 'null when counting took too long' },
+  }),
+  TimeRange: object({ from: time, to: time }, ['from', 'to']),
+  JobFilter: object(
+    {
+      state: { oneOf: [ref('JobState'), { ...array(ref('JobState')), minItems: 1 }] },
+      queue: str,
+      type: { ...str, description: 'Exact job type name' },
+      typePrefix: str,
+      idPrefix: { ...str, maxLength: 500 },
+      errorContains: { ...str, maxLength: 200, description: 'Ignoring case, not a pattern' },
+      payload: {
+        type: 'object',
+        description:
+          'Payload fields by path (customer.id: identifiers joined by dots): equality with a string, number or boolean, or any of an array of them',
+        additionalProperties: {
+          oneOf: [PAYLOAD_VALUE, { ...array(PAYLOAD_VALUE), minItems: 1, maxItems: 20 }],
+        },
+      },
+      createdAt: ref('TimeRange'),
+      finishedAt: ref('TimeRange'),
+      dueAt: ref('TimeRange'),
+    },
+    [
+      'state',
+      'queue',
+      'type',
+      'typePrefix',
+      'idPrefix',
+      'errorContains',
+      'payload',
+      'createdAt',
+      'finishedAt',
+      'dueAt',
+    ],
+  ),
+  BulkRequest: object(
+    {
+      action: { ...str, enum: ['retry', 'requeue', 'delete'] },
+      ids: { ...array(str), minItems: 1, maxItems: 1000 },
+      filter: { ...ref('JobFilter'), description: 'At least one condition' },
+    },
+    ['ids', 'filter'],
+  ),
+  BulkResult: object({
+    action: { ...str, enum: ['retry', 'requeue', 'delete'] },
+    matched: int,
+    changed: int,
+    conflicts: int,
+  }),
+  RecurringRequest: object(
+    {
+      type: { ...str, description: "Stable job type name (@Job('name'))" },
+      payload: { type: 'object', additionalProperties: true },
+      cron: str,
+      timeZone: { ...str, description: 'IANA time zone, default UTC' },
+      queue: str,
+      priority: { ...int, minimum: -1000, maximum: 1000 },
+      maxAttempts: { ...int, minimum: 1, maximum: 1000 },
+      timeoutMs: { ...int, minimum: 1 },
+      missedRunPolicy: { ...str, enum: ['runOnce', 'skip'] },
+    },
+    ['payload', 'timeZone', 'queue', 'priority', 'maxAttempts', 'timeoutMs', 'missedRunPolicy'],
+  ),
   JobWaitResult: {
     oneOf: [
       object({ finished: { ...bool, const: true }, job: ref('JobDetail') }),
@@ -176,5 +248,13 @@ export const schemas: Record<string, Schema> = {
     heartbeatAgeMs: int,
     alive: bool,
   }),
-  JobTypes: object({ types: array(str), unhandled: array(ref('UnhandledJobType')) }),
+  JobTypes: object({
+    types: array(str),
+    unhandled: array(ref('UnhandledJobType')),
+    schemas: {
+      type: 'object',
+      description: "Each type's payload JSON Schema, from its class-validator rules",
+      additionalProperties: { type: 'object', additionalProperties: true },
+    },
+  }),
 };

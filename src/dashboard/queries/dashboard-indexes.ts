@@ -1,18 +1,15 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { StorageError } from '../../errors';
+import { SEARCH_INDEXES } from '../../storage/mongo/job-search-indexes';
 
 /**
  * The indexes the dashboard's lists and statistics use, on `<prefix>jobs`, besides Docket's
- * own (`lease` starts with `state`, so counts per state are index-only already):
- * - `dashboard-finished`: succeeded, failed and deleted jobs newest first, and the
- *   succeeded/failed throughput of the last hour and day;
- * - `dashboard-due`: enqueued, scheduled, processing and awaiting jobs by due time.
- * The list of all jobs (no state) pages on `_id`.
+ * own (`lease` starts with `state`, so counts per state are index-only already): the job
+ * search indexes (what each serves is said where they are defined), `dashboard-finished`
+ * also serving the succeeded/failed throughput of the last hour and day. The scheduler's
+ * `findJobs` creates the same ones before its first search.
  */
-export const DASHBOARD_INDEXES: readonly IndexDescription[] = [
-  { key: { state: 1, finishedAt: -1, _id: -1 }, name: 'dashboard-finished' },
-  { key: { state: 1, dueAt: 1, _id: 1 }, name: 'dashboard-due' },
-];
+export const DASHBOARD_INDEXES: readonly IndexDescription[] = SEARCH_INDEXES;
 
 /**
  * Creates {@link DASHBOARD_INDEXES} (idempotent: an index that exists is left as it is).

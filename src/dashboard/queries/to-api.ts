@@ -30,24 +30,6 @@ function toJson(value: Record<string, unknown>): Record<string, unknown> {
   return BSON.EJSON.serialize(value, { relaxed: true }) as Record<string, unknown>;
 }
 
-/** The projection of a job in lists (no payload, history or stack). */
-export const JOB_SUMMARY_PROJECTION = {
-  type: 1,
-  queue: 1,
-  state: 1,
-  priority: 1,
-  attempt: 1,
-  maxAttempts: 1,
-  createdAt: 1,
-  dueAt: 1,
-  startedAt: 1,
-  finishedAt: 1,
-  durationMs: 1,
-  progress: 1,
-  'error.name': 1,
-  'error.message': 1,
-} as const;
-
 type SummaryFields = Pick<
   JobRecord,
   | '_id'

@@ -209,11 +209,7 @@ describe('dashboard REST API through DocketClient', () => {
     expect(detail.finishedAt).not.toBeNull();
     expect(typeof detail.durationMs).toBe('number');
 
-    // Failed jobs cannot be deleted (they already finished); they can be retried.
-    await expect(client.deleteJob(failed)).rejects.toMatchObject({
-      status: 409,
-      apiCode: 'JOB_FINISHED',
-    });
+    // Failed jobs can be retried (and deleted: see below).
     behaviour.run = async (_job, ctx) => ctx.progress(100, 'rebuilt');
     await client.requeueJob(failed);
     const retried = await client.waitForJob(failed, { timeoutMs: 10_000 });
@@ -237,6 +233,13 @@ describe('dashboard REST API through DocketClient', () => {
     });
     await client.deleteJob(later);
     expect(await stateOf(later)).toBe('deleted');
+    // A finished job can be deleted too (Hangfire's Delete); deleting it again changes nothing.
+    await client.deleteJob(failed);
+    expect(await stateOf(failed)).toBe('deleted');
+    const deleted = await client.getJob(failed);
+    expect(deleted.history.at(-1)).toMatchObject({ state: 'deleted', reason: 'deleted' });
+    await client.deleteJob(failed);
+    expect((await client.getJob(failed)).history).toHaveLength(deleted.history.length);
     await expect(client.requeueJob('nope')).rejects.toBeInstanceOf(ApiNotFoundError);
     await expect(client.deleteJob('nope')).rejects.toBeInstanceOf(ApiNotFoundError);
   });
@@ -279,8 +282,11 @@ describe('dashboard REST API through DocketClient', () => {
     expect(all).toEqual(expect.arrayContaining(ids));
     expect(new Set(all).size).toBe(all.length);
 
-    const one = await client.listJobs({ search: ids[3].slice(-10).toUpperCase() });
+    // `search` is an id prefix now (anchored, case-sensitive), as `idPrefix` is.
+    const one = await client.listJobs({ search: ids[3] });
     expect(one.items.map((job) => job.id)).toEqual([ids[3]]);
+    expect(one.total).toEqual({ count: 1, exact: true });
+    expect((await client.listJobs({ search: ids[3].slice(-10) })).items).toEqual([]);
     expect(one.items[0]).not.toHaveProperty('payload');
     const byType = await client.listJobs({
       type: 'dashboard-it.report',
@@ -486,6 +492,33 @@ describe('dashboard REST API through DocketClient', () => {
         apiCode: 'RECURRING_JOB_NOT_FOUND',
       });
     }
+  });
+
+  it('acts on many jobs at once, and creates or updates recurring jobs', async () => {
+    const ids: string[] = [];
+    for (const month of [8, 9]) {
+      const request = { type: 'dashboard-it.report', payload: { month, note: 'bulk' } };
+      ids.push((await client.enqueueJob({ ...request, delayMs: 600_000 })).id);
+    }
+    await expect(client.bulkJobAction({ action: 'requeue', ids })).resolves.toEqual({
+      action: 'requeue',
+      matched: 2,
+      changed: 2,
+      conflicts: 0,
+    });
+    expect(await stateOf(ids[0])).toBe('enqueued');
+    await expect(
+      client.bulkJobAction({ action: 'delete', filter: { idPrefix: ids[1] } }),
+    ).resolves.toMatchObject({ matched: 1, changed: 1 });
+    expect(await stateOf(ids[1])).toBe('deleted');
+
+    const saved = await client.addOrUpdateRecurring('bulk-report', {
+      type: 'dashboard-it.report',
+      payload: { month: 10, note: 'put' },
+      cron: '0 6 * * 1',
+    });
+    expect(saved).toMatchObject({ id: 'bulk-report', cron: '0 6 * * 1', timeZone: 'UTC' });
+    await client.removeRecurring('bulk-report');
   });
 
   it('lists the job types it can enqueue and serves its OpenAPI document', async () => {
