@@ -62,6 +62,85 @@ const call = (
     call: (api: ApiUnderTest) => run(value as never, api),
   }));
 
+const STATES = [
+  'enqueued',
+  'scheduled',
+  'processing',
+  'succeeded',
+  'failed',
+  'deleted',
+  'awaiting',
+];
+
+/** A payload path as a filter takes it: identifiers joined by dots. */
+const PAYLOAD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Job filters refused whole: a field of another type (an operator object included), a state
+ * that is none, a payload path that is not identifiers, a payload value that is not a
+ * scalar, a malformed time range, an unknown field.
+ */
+const invalidJobFilter: Arb<{ value: unknown; input: string }> = fc.oneof(
+  labelled(
+    fc
+      .tuple(
+        fc.constantFrom('queue', 'type', 'typePrefix', 'idPrefix', 'errorContains'),
+        notAString,
+      )
+      .map(([field, value]) => ({ [field]: value })),
+  ),
+  labelled(
+    fc
+      .oneof(
+        fc.string({ maxLength: 8 }).filter((state) => !STATES.includes(state)),
+        fc.constantFrom<unknown>({ $in: ['failed'] }, { $ne: null }, [], ['failed', 'lost'], 1),
+      )
+      .map((state) => ({ state })),
+  ),
+  labelled(
+    fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((path) => !PAYLOAD_PATH.test(path))
+      .map((path) => ({ payload: { [path]: 1 } })),
+  ),
+  labelled(
+    fc
+      .constantFrom<unknown>({ $ne: null }, { $gt: '' }, [{ $gt: 1 }], null, [], Number.NaN)
+      .map((value) => ({ payload: { 'customer.id': value } })),
+  ),
+  labelled(
+    fc
+      .constantFrom<unknown>({}, { from: 'today' }, { $gte: new Date() }, 'today', {
+        from: new Date(2),
+        to: new Date(1),
+      })
+      .map((createdAt) => ({ createdAt })),
+  ),
+  labelled(notPlainObject.filter((value) => value !== undefined)),
+  labelled(unknownKey(['state', 'queue', 'type', 'payload']).map((key) => ({ [key]: 1 }))),
+);
+
+/** Selections of a bulk action refused whole: none of them may change a job. */
+const invalidSelection: Arb<{ value: unknown; input: string }> = fc.oneof(
+  invalidJobFilter.map(({ value, input }) => ({
+    value: { filter: value },
+    input: `filter ${input}`,
+  })),
+  labelled(
+    fc.constantFrom<unknown>(
+      {},
+      { filter: {} },
+      { ids: [] },
+      { ids: 'x' },
+      { ids: [{ $ne: null }] },
+      { ids: ['x'], filter: { state: 'failed' } },
+      { ids: Array.from({ length: 1_001 }, (_, i) => `id-${i}`) },
+      null,
+      ['x'],
+    ),
+  ),
+);
+
 /** Every kind of bad call, weighted by how many ways there are to get each wrong. */
 export const badCalls: Arb<BadCall> = fc.oneof(
   {
@@ -160,6 +239,52 @@ export const badCalls: Arb<BadCall> = fc.oneof(
         ),
       ),
       (options: never, api) => api.scheduler.continueWith(api.jobId, valid(), options),
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: call('findJobs(filter)', invalidJobFilter, (filter: never, api) =>
+      api.scheduler.findJobs(filter),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call('countJobs(filter)', invalidJobFilter, (filter: never, api) =>
+      api.scheduler.countJobs(filter),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call(
+      'findJobs(filter, options)',
+      labelled(
+        fc.constantFrom<unknown>(
+          { limit: 0 },
+          { limit: 1_001 },
+          { sort: 'payload' },
+          { direction: 'up' },
+          { cursor: 'not a cursor' },
+          { cursor: { $gt: '' } },
+          { colour: 'red' },
+        ),
+      ),
+      (options: never, api) => api.scheduler.findJobs({ state: 'failed' }, options),
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: call(
+      'retry/requeue/deleteJobs(selection)',
+      fc.tuple(invalidSelection, fc.nat(2)).map(([selection, verb]) => ({
+        value: [selection.value, verb],
+        input: `${['retry', 'requeue', 'delete'][verb]}: ${selection.input}`,
+      })),
+      ([selection, verb]: [never, number], api) =>
+        verb === 0
+          ? api.scheduler.retryJobs(selection)
+          : verb === 1
+            ? api.scheduler.requeueJobs(selection)
+            : api.scheduler.deleteJobs(selection),
     ),
   },
   {

@@ -5,6 +5,8 @@
  * may be written.
  */
 import fc from 'fast-check';
+import { JOB_LIST_PARAMETERS } from '../../../src/dashboard/api/job-list-query';
+import { VALID_INPUT } from './input-jobs';
 import { badEnqueueBody, json, jsonNotString } from './rest-bodies';
 import { label, NAME_PATTERN, unknownKey, type Arb } from './values';
 
@@ -55,6 +57,90 @@ const unknownFields: Arb<string> = unknownKey(['allowUnknown']).map((key) =>
   JSON.stringify({ [key]: 1 }),
 );
 
+/** The query parameters of `GET api/jobs` that take a name as it is. */
+const LIST_PARAMETERS = JOB_LIST_PARAMETERS.filter((name) => !name.endsWith('.*'));
+
+/** A payload path as a filter takes it: identifiers joined by dots. */
+const PAYLOAD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** An array of 1 to 20 scalars: a payload filter takes it as "any of these values". */
+const scalarList = (value: unknown): boolean =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.length <= 20 &&
+  value.every((item) => ['string', 'number', 'boolean'].includes(typeof item));
+
+/**
+ * Bodies of `POST api/jobs/bulk` refused whole: a bad action, both or neither of ids and
+ * filter, an empty filter, operators where values go, payload paths that are not
+ * identifiers, values that are objects, too many ids. None may change a job.
+ */
+const badBulkBody: Arb<{ body: string; input: string }> = fc
+  .oneof(
+    fc.constantFrom<unknown>(
+      { action: 'retry' },
+      { action: 'retry', ids: ['x'], filter: { state: 'failed' } },
+      { action: 'delete', filter: {} },
+      { action: 'explode', ids: ['x'] },
+      { ids: ['x'] },
+      { action: 'delete', ids: [] },
+      { action: 'delete', ids: 'x' },
+      { action: 'delete', ids: [{ $ne: null }] },
+      { action: 'delete', ids: Array.from({ length: 1_001 }, (_, i) => `id-${i}`) },
+      { action: 'delete', filter: { state: { $ne: 'deleted' } } },
+      { action: 'delete', filter: { queue: { $gt: '' } } },
+      { action: 'delete', filter: { idPrefix: { $regex: '' } } },
+      { action: 'delete', filter: { payload: { a: { $exists: true } } } },
+      { action: 'delete', filter: { payload: { a: [{ $gt: 0 }] } } },
+      { action: 'delete', filter: { createdAt: { from: 'soon' } } },
+      { action: 'delete', filter: { createdAt: { $gte: '2020-01-01T00:00:00Z' } } },
+      { action: 'delete', filter: 'everything' },
+      { action: 'delete', ids: ['x'], force: true },
+    ),
+    fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((path) => !PAYLOAD_PATH.test(path))
+      .map((path) => ({ action: 'delete', filter: { payload: { [path]: 1 } } })),
+    json(jsonNotString)
+      .filter((value) => typeof value === 'object' && value !== null && !scalarList(value))
+      .map((value) => ({ action: 'retry', filter: { queue: 'default', payload: { a: value } } })),
+  )
+  .map((body) => {
+    const text = JSON.stringify(body);
+    return { body: text, input: label(text) };
+  });
+
+/** A recurring job definition `PUT api/recurring/{id}` takes, valid as it is. */
+const VALID_RECURRING = { type: 'faults.input', payload: { ...VALID_INPUT }, cron: '0 4 * * *' };
+
+/**
+ * Bodies of `PUT api/recurring/{id}` wrong in one way (cron, time zone, an option, the type,
+ * the payload's rules, an unknown field): nothing may be written.
+ */
+const badRecurringBody: Arb<{ body: string; input: string }> = fc
+  .oneof(
+    fc.constantFrom<[string, unknown]>(
+      ['cron', '61 * * * *'],
+      ['cron', ''],
+      ['cron', 5],
+      ['timeZone', 'Mars/Olympus'],
+      ['queue', 'no spaces'],
+      ['priority', 5_000],
+      ['missedRunPolicy', 'often'],
+      ['type', 'no.such.type'],
+      ['type', { $ne: null }],
+      ['payload', []],
+      ['colour', 'red'],
+    ),
+    json(jsonNotString)
+      .filter((value) => !(Number.isInteger(value) && Number(value) >= 1 && Number(value) <= 100))
+      .map((value): [string, unknown] => ['payload', { ...VALID_INPUT, count: value }]),
+  )
+  .map(([field, value]) => {
+    const text = JSON.stringify({ ...VALID_RECURRING, [field]: value });
+    return { body: text, input: `${field} ${label(value)}` };
+  });
+
 /** Every kind of bad request, for a database holding `existing`. */
 export function badRequests(existing: ExistingRecords): Arb<BadRequest> {
   const recurringVerbs = fc.constantFrom('trigger', 'pause', 'resume', 'remove');
@@ -63,6 +149,16 @@ export function badRequests(existing: ExistingRecords): Arb<BadRequest> {
   const recurringMethod = (verb: string) => (verb === 'remove' ? 'DELETE' : 'POST');
   return fc.oneof(
     { weight: 10, arbitrary: post('POST api/jobs', 'api/jobs', badEnqueueBody) },
+    { weight: 4, arbitrary: post('POST api/jobs/bulk', 'api/jobs/bulk', badBulkBody) },
+    {
+      weight: 3,
+      arbitrary: badRecurringBody.map((request) => ({
+        target: 'PUT api/recurring/{id}',
+        method: 'PUT',
+        path: `api/recurring/${segment(existing.recurringId)}`,
+        ...request,
+      })),
+    },
     {
       weight: 2,
       arbitrary: fc
@@ -222,9 +318,14 @@ export function badRequests(existing: ExistingRecords): Arb<BadRequest> {
           // '.' and '..' are queue names, although not path segments.
           badName.filter((v) => !NAME_PATTERN.test(v) || v.length > 100).map((v) => ['queue', v]),
           fc.string({ minLength: 201, maxLength: 210 }).map((v) => ['type', v]),
-          fc.string({ minLength: 101, maxLength: 110 }).map((v) => ['search', v]),
+          fc.string({ minLength: 501, maxLength: 510 }).map((v) => ['search', v]),
           invalidCursor.map((v) => ['cursor', v]),
-          unknownKey(['state', 'queue', 'type', 'search', 'limit', 'cursor']).map((k) => [k, '1']),
+          unknownKey(LIST_PARAMETERS)
+            .filter((key) => !key.startsWith('payload.'))
+            .map((k) => [k, '1']),
+          fc
+            .constantFrom('payload.$where', 'payload.a[$ne]', 'payload.__proto__', 'payload.a..b')
+            .map((k) => [k, '1']),
           fc.constantFrom('state', 'limit', 'queue').map((k) => [k, 'dup']),
         )
         .map(([name, value]) => {
