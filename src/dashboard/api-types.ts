@@ -161,6 +161,7 @@ export type ApiJobWaitResult =
 export interface ApiJobCount {
   /** Jobs counted: all that match when `exact`, else the limit (10,000): show "10,000+". */
   readonly count: number;
+  /** False when more jobs match than were counted. */
   readonly exact: boolean;
 }
 
@@ -186,6 +187,7 @@ export type ApiPayloadValue = string | number | boolean;
 export interface ApiJobQuery {
   /** Only jobs in this state, or in any of these; all jobs when absent. */
   readonly state?: ApiJobState | readonly ApiJobState[];
+  /** Exact queue name. */
   readonly queue?: string;
   /** Exact job type name. */
   readonly type?: string;
@@ -207,16 +209,20 @@ export interface ApiJobQuery {
   readonly createdFrom?: string;
   /** Created before this time. */
   readonly createdTo?: string;
+  /** Finished at or after this time (unfinished jobs have no finish time, and never match). */
   readonly finishedFrom?: string;
+  /** Finished before this time. */
   readonly finishedTo?: string;
+  /** Due at or after this time. */
   readonly dueFrom?: string;
+  /** Due before this time. */
   readonly dueTo?: string;
   /**
    * Sort field, ties broken by id. @defaultValue `finishedAt` for finished states, `dueAt`
    * for unfinished ones, `id` otherwise
    */
   readonly sort?: ApiJobSortField;
-  /** @defaultValue `asc` for `dueAt`, `desc` for the others */
+  /** Sort direction. @defaultValue `asc` for `dueAt`, `desc` for the others */
   readonly direction?: 'asc' | 'desc';
   /** Page size, 1..maxPageSize. @defaultValue 20 */
   readonly limit?: number;
@@ -226,22 +232,36 @@ export interface ApiJobQuery {
 
 /** A time range of a filter: `from` included, `to` excluded (ISO 8601 with a zone). */
 export interface ApiTimeRange {
+  /** The first time in the range. */
   readonly from?: string;
+  /** The first time after the range. */
   readonly to?: string;
 }
 
 /** Which jobs a bulk action concerns (`POST api/jobs/bulk`); every condition given must hold. */
 export interface ApiJobFilter {
+  /** One state, or any of several. */
   readonly state?: ApiJobState | readonly ApiJobState[];
+  /** Exact queue name. */
   readonly queue?: string;
+  /** Exact job type name. */
   readonly type?: string;
+  /** Job type names starting with this text. */
   readonly typePrefix?: string;
+  /** Job ids starting with this text. */
   readonly idPrefix?: string;
+  /** Text the last error's message contains, ignoring case. */
   readonly errorContains?: string;
-  /** Payload fields by path; values compare as they are typed (42 does not match "42"). */
+  /**
+   * Payload fields by path (`customer.id`); a value, or an array of values any of which
+   * matches. Values compare as they are typed (42 does not match "42").
+   */
   readonly payload?: Readonly<Record<string, ApiPayloadValue | readonly ApiPayloadValue[]>>;
+  /** When the job was stored. */
   readonly createdAt?: ApiTimeRange;
+  /** When the job finished (unfinished jobs never match). */
   readonly finishedAt?: ApiTimeRange;
+  /** When the job is, or was, due. */
   readonly dueAt?: ApiTimeRange;
 }
 
@@ -267,6 +287,7 @@ export type ApiBulkRequest =
 
 /** Answer of `POST api/jobs/bulk`. */
 export interface ApiBulkResult {
+  /** The action done. */
   readonly action: ApiBulkAction;
   /** Jobs selected in a state the action applies to when read. */
   readonly matched: number;
@@ -395,14 +416,19 @@ export interface ApiJobTypes {
 export interface ApiRecurringRequest {
   /** The stable job type name; its class must be loaded in the dashboard's process. */
   readonly type: string;
+  /** The job's fields as JSON. @defaultValue `{}` */
   readonly payload?: Record<string, unknown>;
   /** A cron expression (5 fields, or 6 with seconds). */
   readonly cron: string;
   /** IANA time zone the cron fields are read in. @defaultValue `UTC` */
   readonly timeZone?: string;
+  /** The queue of every occurrence's job. @defaultValue `default` */
   readonly queue?: string;
+  /** Priority of every occurrence's job (-1000..1000). @defaultValue `0` */
   readonly priority?: number;
+  /** Attempts of every occurrence's job. @defaultValue the handler's */
   readonly maxAttempts?: number;
+  /** Time limit of each attempt (ms). @defaultValue the handler's */
   readonly timeoutMs?: number;
   /** `runOnce` or `skip`. @defaultValue `runOnce` */
   readonly missedRunPolicy?: string;

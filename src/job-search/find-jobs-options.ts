@@ -26,6 +26,7 @@ export interface FindJobsOptions {
    */
   readonly sort?: JobSortField;
   /**
+   * Which way to sort.
    * @defaultValue `'asc'` for `dueAt` (soonest first), `'desc'` (newest first) for the others
    */
   readonly direction?: SortDirection;

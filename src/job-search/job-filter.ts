@@ -2,7 +2,9 @@ import type { JobState } from '../storage/job-record';
 
 /** A time range of a {@link JobFilter}: `from` included, `to` excluded; either may be left out. */
 export interface TimeRangeFilter {
+  /** The first instant in the range. */
   readonly from?: Date;
+  /** The first instant after the range. */
   readonly to?: Date;
 }
 

@@ -13,6 +13,7 @@ import { resolveJobFilter } from './resolve-job-filter';
 
 /** A page of jobs (`IJobScheduler.findJobs`). */
 export interface JobPage {
+  /** The page's jobs, in the order asked. */
   readonly jobs: JobSummary[];
   /** Pass as `cursor` (with the same filter and order) for the next page; null on the last. */
   readonly nextCursor: string | null;
