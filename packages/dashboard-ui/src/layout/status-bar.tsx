@@ -10,7 +10,7 @@ export function StatusBar() {
   const status = useObserved(live.line, () => live.line.status);
   const message = useObserved(flash, () => flash.message);
   return (
-    <div class="status">
+    <section class="status" aria-label="Status">
       <p id="live" class={status.kind === 'offline' ? 'live offline' : 'live'}>
         {status.kind === 'updated' && `Updated ${status.at.toLocaleTimeString()}`}
         {status.kind === 'offline' && `Offline: ${status.message}`}
@@ -18,6 +18,6 @@ export function StatusBar() {
       <p id="flash" class={message?.isError ? 'flash error' : 'flash'} role="status">
         {message?.text}
       </p>
-    </div>
+    </section>
   );
 }

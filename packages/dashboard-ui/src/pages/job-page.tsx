@@ -47,8 +47,8 @@ function ErrorPanel({ job }: { job: ApiJobDetail }) {
   if (error === null) return null;
   if (job.state === 'succeeded') {
     return (
-      <section class="panel" id="earlier-error" aria-labelledby="earlier-error-heading">
-        <h2 id="earlier-error-heading">An earlier attempt failed</h2>
+      <section class="panel" id="earlier-error">
+        <h2>An earlier attempt failed</h2>
         <p class="muted">
           {error.name}: {error.message}
         </p>
@@ -62,8 +62,8 @@ function ErrorPanel({ job }: { job: ApiJobDetail }) {
     );
   }
   return (
-    <section class="panel error-panel" aria-labelledby="error-heading">
-      <h2 id="error-heading">Error</h2>
+    <section class="panel error-panel">
+      <h2>Error</h2>
       <p class="error-text" id="job-error">
         {error.name}: {error.message}
       </p>
@@ -90,27 +90,21 @@ function JobDetail({ job }: { job: ApiJobDetail }) {
         ))}
       </dl>
       {job.progress && (
-        <section class="panel" aria-labelledby="progress-heading">
-          <h2 id="progress-heading">Progress</h2>
-          <progress
-            class="wide"
-            max={100}
-            value={job.progress.percent}
-            id="job-progress"
-            aria-labelledby="progress-heading"
-          />
+        <section class="panel">
+          <h2>Progress</h2>
+          <progress class="wide" max={100} value={job.progress.percent} id="job-progress" />
           <p>
             {job.progress.percent}% {job.progress.message ?? ''}
           </p>
         </section>
       )}
       <ErrorPanel job={job} />
-      <section class="panel" aria-labelledby="payload-heading">
-        <h2 id="payload-heading">Payload</h2>
+      <section class="panel">
+        <h2>Payload</h2>
         <pre id="job-payload">{JSON.stringify(job.payload, null, 2)}</pre>
       </section>
-      <section class="panel" aria-labelledby="history-heading">
-        <h2 id="history-heading">History</h2>
+      <section class="panel">
+        <h2>History</h2>
         <ol class="timeline">
           {[...job.history].reverse().map((entry, index) => (
             <li key={`${entry.at}-${index}`}>

@@ -24,8 +24,8 @@ function UnhandledPanel({ unhandled }: { unhandled: readonly ApiUnhandledJobType
   const { config } = useApp();
   if (unhandled.length === 0) return null;
   return (
-    <section class="panel error-panel" id="unhandled-types" aria-labelledby="unhandled-heading">
-      <h2 id="unhandled-heading">Unhandled job types</h2>
+    <section class="panel error-panel" id="unhandled-types">
+      <h2>Unhandled job types</h2>
       <p class="muted">
         Due jobs of these types wait, but no live server handles them: deploy a server with their
         handlers.
@@ -78,9 +78,9 @@ export function OverviewPage() {
               </AppLink>
             ))}
           </div>
-          <section class="panel" aria-labelledby="throughput-heading">
+          <section class="panel">
             <div class="panel-head">
-              <h2 id="throughput-heading">Succeeded and failed</h2>
+              <h2>Succeeded and failed</h2>
               <div class="toggle" role="group" aria-label="Time range">
                 {RANGES.map((option) => (
                   <button
@@ -99,8 +99,8 @@ export function OverviewPage() {
             <ThroughputChart buckets={stats[range]} range={range} />
           </section>
           <UnhandledPanel unhandled={stats.unhandled} />
-          <section class="panel" aria-labelledby="queues-heading">
-            <h2 id="queues-heading">
+          <section class="panel">
+            <h2>
               <AppLink href={hrefs.queues(base)}>Queues</AppLink>
             </h2>
             <QueueTable queues={stats.queues} withActions={false} />

@@ -15,7 +15,7 @@ function RecurringActions({ job }: { job: ApiRecurringJob }) {
     <>
       <ActionButton
         label="Trigger now"
-        name={`Trigger ${job.id} now`}
+        name={`Trigger now: ${job.id}`}
         kind="trigger"
         method="POST"
         path={`${path}/trigger`}
