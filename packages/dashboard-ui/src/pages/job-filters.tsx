@@ -5,7 +5,7 @@ import { FILTER_NAMES, hrefs, type JobFilters } from '../app/routes';
 const LABELS: Record<(typeof FILTER_NAMES)[number], string> = {
   queue: 'Queue',
   type: 'Job type',
-  search: 'Id contains',
+  search: 'Id starts with',
 };
 
 /** The job list's filters; applying them opens the list's URL with them in its query. */
