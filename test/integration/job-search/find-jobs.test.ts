@@ -1,6 +1,7 @@
 import { InvalidOptionsError, type Docket, type JobFilter } from '../../../src';
 import { createTestDocket } from '../../helpers/docket';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { FailPoint } from '../../helpers/fail-point';
+import { openOwnStandIn, openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { InvoiceHandler, jobsOf, seedJobs } from './search-fixture';
 
 const at = (minute: number) => new Date(Date.UTC(2020, 0, 1) + minute * 60_000);
@@ -302,5 +303,33 @@ describe('findJobs and countJobs', () => {
     }
     expect(rest).toEqual([expected[3], expected[5], expected[6], expected[7], expected[8]]);
     await jobsOf(docket).deleteMany({ queue: 'paging' });
+  });
+});
+
+describe('countJobs past its time limit', () => {
+  it('resolves null when MongoDB stops counting at maxTimeMS, and counts again after', async () => {
+    // A stand-in of its own: the fail point is server-wide.
+    const db = await openOwnStandIn('count_timeout', 'replica-set');
+    const { docket } = await createTestDocket(db);
+    try {
+      await seedJobs(docket, [{ state: 'failed' }, { state: 'failed' }]);
+      await docket.scheduler.countJobs({ state: 'failed' }); // indexes created, nothing failed
+      await new FailPoint(db).failCommand(
+        jobsOf(docket).collectionName,
+        { times: 1 },
+        {
+          failCommands: ['aggregate'],
+          errorCode: 50,
+        },
+      );
+      await expect(docket.scheduler.countJobs({ state: 'failed' })).resolves.toBeNull();
+      await expect(docket.scheduler.countJobs({ state: 'failed' })).resolves.toEqual({
+        count: 2,
+        exact: true,
+      });
+    } finally {
+      await docket.close();
+      await db.cleanup();
+    }
   });
 });
