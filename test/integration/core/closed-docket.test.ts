@@ -76,6 +76,11 @@ describe('a closed Docket', () => {
     ['resumeRecurring', () => scheduler.resumeRecurring('r')],
     ['listRecurring', () => scheduler.listRecurring()],
     ['waitForJob', () => scheduler.waitForJob('some-id')],
+    ['findJobs', () => scheduler.findJobs({ state: 'failed' })],
+    ['countJobs', () => scheduler.countJobs({ state: 'failed' })],
+    ['retryJobs', () => scheduler.retryJobs({ filter: { state: 'failed' } })],
+    ['requeueJobs', () => scheduler.requeueJobs({ ids: ['some-id'] })],
+    ['deleteJobs', () => scheduler.deleteJobs({ filter: { queue: 'default' } })],
   ];
 
   it.each(verbs)(
