@@ -56,8 +56,22 @@ function chartOptions(
     axes: [axis(), axis({ size: 44, incrs: COUNT_STEPS })],
     series: [
       {},
-      { label: 'Succeeded', fill: colours.ok, stroke: colours.ok, width: 0, paths: bars(-1) },
-      { label: 'Failed', fill: colours.fail, stroke: colours.fail, width: 0, paths: bars(1) },
+      {
+        label: 'Succeeded',
+        fill: colours.ok,
+        stroke: colours.ok,
+        width: 0,
+        paths: bars(-1),
+        points: { show: false },
+      },
+      {
+        label: 'Failed',
+        fill: colours.fail,
+        stroke: colours.fail,
+        width: 0,
+        paths: bars(1),
+        points: { show: false },
+      },
     ],
     hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
   };
