@@ -11,13 +11,10 @@ import { waitFor } from '../../helpers/wait-for';
 import { WarehouseError, behaviour, openDashboardDocket, report } from './dashboard-fixture';
 
 /**
- * Screenshots go to docs/screenshots only when DOCKET_SCREENSHOTS=1 asks to refresh them
- * (a test run must not change tracked files); otherwise to a scratch folder.
+ * Screenshots of what the test saw, to a scratch folder (docs/screenshots is written by
+ * `npm run screenshots`; a test run must not change tracked files).
  */
-const SCREENSHOTS =
-  process.env.DOCKET_SCREENSHOTS === '1'
-    ? join(__dirname, '..', '..', '..', 'docs', 'screenshots')
-    : join(tmpdir(), 'docket-screenshots');
+const SCREENSHOTS = join(tmpdir(), 'docket-screenshots');
 const FIRST_LOAD_LIMIT = 200 * 1024;
 
 /**
