@@ -1,13 +1,11 @@
+import type { ApiBulkRequest, ApiBulkResult, ApiJobQuery } from '../dashboard/api-search-types';
 import type {
   ApiActionResult,
-  ApiBulkRequest,
-  ApiBulkResult,
   ApiEnqueueRequest,
   ApiEnqueueResult,
   ApiFinishedJob,
   ApiJobDetail,
   ApiJobPage,
-  ApiJobQuery,
   ApiJobState,
   ApiJobSummary,
   ApiJobTypes,
@@ -34,6 +32,7 @@ import { resolveJobWaitOptions, type JobWaitOptions } from '../scheduler/job-wai
 import { FINISHED_STATES } from '../storage/job-record';
 import { apiUrl, callApi, type ApiCallConfig, type DocketClientHeaders } from './api-call';
 import { ApiCursorLoopError } from './api-cursor-loop.error';
+import { jobsPath } from './jobs-path';
 
 export type { DocketClientHeaders } from './api-call';
 
@@ -392,26 +391,4 @@ function waitOutcome(
     return { finished: true, job: job as ApiFinishedJob };
   }
   throw new ApiConnectionError(`GET ${url} answered something that is not a wait result`, url);
-}
-
-/**
- * The path of `GET api/jobs` with the query's defined values: several states joined by
- * commas, payload fields as `payload.<path>` parameters.
- */
-function jobsPath(query: ApiJobQuery): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    if (key === 'payload' && typeof value === 'object') {
-      for (const [path, field] of Object.entries(value as Record<string, unknown>)) {
-        params.set(`payload.${path}`, String(field));
-      }
-    } else if (Array.isArray(value)) {
-      params.set(key, value.join(','));
-    } else {
-      params.set(key, String(value));
-    }
-  }
-  const search = params.toString();
-  return search === '' ? 'jobs' : `jobs?${search}`;
 }

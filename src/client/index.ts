@@ -20,3 +20,4 @@ export {
 } from '../errors';
 export type { JobWaitOptions } from '../scheduler/job-wait-options';
 export type * from '../dashboard/api-types';
+export type * from '../dashboard/api-search-types';

@@ -1,6 +1,6 @@
 import { BULK_ACTIONS, type BulkAction, type JobSelection } from '../../bulk-actions';
 import { checkOneOf } from '../../options/option-checks';
-import type { ApiBulkResult } from '../api-types';
+import type { ApiBulkResult } from '../api-search-types';
 import { toJobFilter } from './api-job-filter';
 import { checkBodyFields } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';

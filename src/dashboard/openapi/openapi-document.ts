@@ -4,7 +4,17 @@
  * Paths are relative to the dashboard's base path.
  */
 
-import { array, int, object, ref, schemas, str, time, type Schema } from './openapi-schemas';
+import { JOB_LIST_PARAMETERS } from './job-list-parameters';
+import {
+  array,
+  int,
+  object,
+  queryParameter,
+  ref,
+  schemas,
+  str,
+  type Schema,
+} from './openapi-schemas';
 
 const errorResponse = (description: string) => ({
   description,
@@ -46,31 +56,8 @@ const pathParameter = (name: string, description: string) => ({
   schema: str,
 });
 
-const queryParameter = (name: string, schema: Schema, description: string) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
-
 const jobId = pathParameter('id', 'Job id');
 
-/** The time range parameters of `GET api/jobs`. */
-const RANGE_PARAMETERS = (
-  [
-    ['created', 'created'],
-    ['finished', 'finished (unfinished jobs never match)'],
-    ['due', 'due'],
-  ] as const
-).flatMap(([prefix, what]) => [
-  queryParameter(
-    `${prefix}From`,
-    time,
-    `Jobs ${what} at or after this time (ISO 8601 with a zone)`,
-  ),
-  queryParameter(`${prefix}To`, time, `Jobs ${what} before this time`),
-]);
 const recurringId = pathParameter('id', 'Recurring job id');
 const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
 
@@ -148,57 +135,7 @@ export function openApiDocument(): Record<string, unknown> {
           'Jobs by state, queue, type, id, error text, payload fields and times, with how many match; finished states newest first, unfinished ones soonest due first',
           { '200': jsonResponse('One page, and the total', ref('JobPage')) },
           {
-            parameters: [
-              queryParameter(
-                'state',
-                str,
-                'One state, or several separated by commas (failed,deleted); all jobs when absent',
-              ),
-              queryParameter('queue', str, 'Only this queue'),
-              queryParameter('type', str, 'Only this job type (exact name)'),
-              queryParameter('typePrefix', str, 'Job type names starting with this text'),
-              queryParameter(
-                'idPrefix',
-                { ...str, maxLength: 500 },
-                'Job ids starting with this text (case-sensitive)',
-              ),
-              queryParameter(
-                'search',
-                { ...str, maxLength: 500 },
-                'The older name of idPrefix (an id prefix, no longer text anywhere in the id)',
-              ),
-              queryParameter(
-                'errorContains',
-                { ...str, maxLength: 200 },
-                "Text the last error's message contains, ignoring case (not a pattern)",
-              ),
-              queryParameter(
-                'payload.*',
-                str,
-                'payload.<path>=value, one parameter per payload field (payload.customer.id=42): the path is identifiers joined by dots; a value that reads as a number or a boolean matches it or the text',
-              ),
-              ...RANGE_PARAMETERS,
-              queryParameter(
-                'sort',
-                { ...str, enum: ['id', 'createdAt', 'dueAt', 'finishedAt'] },
-                'Sort field (ties by id); default finishedAt for finished states, dueAt for unfinished ones, id otherwise',
-              ),
-              queryParameter(
-                'direction',
-                { ...str, enum: ['asc', 'desc'] },
-                'Default asc for dueAt, desc otherwise',
-              ),
-              queryParameter(
-                'limit',
-                { ...int, minimum: 1, default: 20 },
-                'Page size, at most maxPageSize',
-              ),
-              queryParameter(
-                'cursor',
-                str,
-                'nextCursor of the previous page (same filters and sort)',
-              ),
-            ],
+            parameters: JOB_LIST_PARAMETERS,
           },
         ),
         post: operation(

@@ -22,6 +22,15 @@ export const object = (
 });
 export const array = (items: Schema): Schema => ({ type: 'array', items });
 
+/** An optional query parameter. */
+export const queryParameter = (name: string, schema: Schema, description: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+
 export const STATES = [
   'enqueued',
   'scheduled',
