@@ -359,7 +359,10 @@ export class Docket {
     return this.setQueuePaused('resumeQueue', queue, false, options);
   }
 
-  /** Queues with unfinished jobs or a stored state: paused or not, and counts by state. */
+  /**
+   * Queues with unfinished jobs, a stored state or a server serving them (so an empty queue
+   * stays listed while served or paused): paused or not, and counts by state.
+   */
   listQueues(): Promise<QueueInfo[]> {
     return this.parts.queues.list();
   }
