@@ -59,6 +59,69 @@ export async function callApi<T>(
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<T> {
+  const call = await request(config, method, path, body, signal, 'application/json');
+  let text: string;
+  try {
+    text = await readLimited(call.response, config.maxResponseBytes);
+  } catch (error) {
+    throw call.failure(error);
+  } finally {
+    call.done();
+  }
+  return interpret<T>(call.response.status, text, method, call.url);
+}
+
+/**
+ * A GET whose 2xx answer is a stream of bytes (an artefact): resolves once its headers came,
+ * within the timeout, with its body, which then flows as long as it takes (`signal` still
+ * abandons it). An error answer is the typed error, as in {@link callApi}.
+ */
+export async function streamApi(
+  config: ApiCallConfig,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }> {
+  const call = await request(config, 'GET', path, undefined, signal, 'application/octet-stream');
+  const { response } = call;
+  if (response.status < 200 || response.status > 299 || response.body === null) {
+    let text: string;
+    try {
+      text = await readLimited(response, config.maxResponseBytes);
+    } catch (error) {
+      throw call.failure(error);
+    } finally {
+      call.done();
+    }
+    return interpret<never>(response.status, text, 'GET', call.url);
+  }
+  // The caller's signal keeps abandoning the body while it flows.
+  call.done(true);
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  return { body: response.body, size: Number.isFinite(length) ? length : null };
+}
+
+/** A request on its way: its answer's headers came; `done` ends the timeout. */
+interface PendingCall {
+  readonly response: Response;
+  readonly url: string;
+  /** The error to throw for a failure while reading the answer. */
+  failure(error: unknown): unknown;
+  /** Ends the timeout, and the link to the caller's signal unless `keepSignal` (a stream). */
+  done(keepSignal?: boolean): void;
+}
+
+/**
+ * Sends one request of the API and resolves once its answer's headers came. The timeout
+ * covers the headers callback, the request and, until `done()`, the reading of the answer.
+ */
+async function request(
+  config: ApiCallConfig,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+  accept: string,
+): Promise<PendingCall> {
   signal?.throwIfAborted();
   const url = apiUrl(config, path);
   const controller = new AbortController();
@@ -70,15 +133,29 @@ export async function callApi<T>(
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   let status = 0;
-  let text: string;
   let fetching = false;
+  const failure = (error: unknown): unknown => {
+    if (signal?.aborted) return signal.reason;
+    if (error instanceof TooLarge) {
+      return new ApiResponseTooLargeError({ status, method, url }, config.maxResponseBytes);
+    }
+    // A headers() callback that fails is the caller's error: it stays as thrown.
+    if (!fetching && !timedOut) return error;
+    return new ApiConnectionError(
+      timedOut
+        ? `${method} ${url} got no answer within ${config.timeoutMs} ms`
+        : `${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`,
+      url,
+      { cause: error },
+    );
+  };
   try {
     const given = config.headers;
     const extra = await untilAborted(
       Promise.resolve(typeof given === 'function' ? given() : given),
       controller.signal,
     );
-    const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    const headers: Record<string, string> = { accept, ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     fetching = true;
     const response = await config.fetch(url, {
@@ -89,26 +166,20 @@ export async function callApi<T>(
       redirect: 'error',
     });
     status = response.status;
-    text = await readLimited(response, config.maxResponseBytes);
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (error instanceof TooLarge) {
-      throw new ApiResponseTooLargeError({ status, method, url }, config.maxResponseBytes);
-    }
-    // A headers() callback that fails is the caller's error: it stays as thrown.
-    if (!fetching && !timedOut) throw error;
-    throw new ApiConnectionError(
-      timedOut
-        ? `${method} ${url} got no answer within ${config.timeoutMs} ms`
-        : `${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`,
+    return {
+      response,
       url,
-      { cause: error },
-    );
-  } finally {
+      failure,
+      done: (keepSignal = false) => {
+        clearTimeout(timer);
+        if (!keepSignal) signal?.removeEventListener('abort', onAbort);
+      },
+    };
+  } catch (error) {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+    throw failure(error);
   }
-  return interpret<T>(status, text, method, url);
 }
 
 /** The answer's JSON for a 2xx, else the typed error its status and body describe. */

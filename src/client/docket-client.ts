@@ -5,6 +5,7 @@ import type {
   ApiEnqueueResult,
   ApiFinishedJob,
   ApiJobDetail,
+  ApiJobLogPage,
   ApiJobPage,
   ApiJobState,
   ApiJobSummary,
@@ -30,7 +31,13 @@ import {
 import { checkJobId } from '../options/option-checks';
 import { resolveJobWaitOptions, type JobWaitOptions } from '../scheduler/job-wait-options';
 import { FINISHED_STATES } from '../storage/job-record';
-import { apiUrl, callApi, type ApiCallConfig, type DocketClientHeaders } from './api-call';
+import {
+  apiUrl,
+  callApi,
+  streamApi,
+  type ApiCallConfig,
+  type DocketClientHeaders,
+} from './api-call';
 import { ApiCursorLoopError } from './api-cursor-loop.error';
 import { jobsPath } from './jobs-path';
 
@@ -194,6 +201,35 @@ export class DocketClient {
   /** One job in full. `GET api/jobs/{id}` @throws ApiNotFoundError */
   getJob(id: string): Promise<ApiJobDetail> {
     return this.call('GET', `jobs/${segment(id)}`);
+  }
+
+  /**
+   * A page of the lines a job's handlers logged, in order. `GET api/jobs/{id}/logs`
+   * @param page - `after`: the first line's `seq` (0 by default; the previous page's `next`, or
+   *   the last line's `seq` + 1 to follow new lines); `limit`: lines per page.
+   * @throws ApiNotFoundError for an unknown job; ApiValidationError for an invalid page.
+   */
+  getJobLogs(id: string, page: { after?: number; limit?: number } = {}): Promise<ApiJobLogPage> {
+    const query = new URLSearchParams();
+    if (page.after !== undefined) query.set('after', String(page.after));
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    const search = query.size > 0 ? `?${query.toString()}` : '';
+    return this.call('GET', `jobs/${segment(id)}/logs${search}`);
+  }
+
+  /**
+   * Downloads a file a job's handler stored, as a stream of bytes (the job's `artefacts` list
+   * says its size and content type). Resolves once the answer's headers came, within this
+   * client's `timeoutMs`; the bytes then flow as long as they take. `GET
+   * api/jobs/{id}/artefacts/{name}`
+   * @throws ApiNotFoundError for an unknown job or artefact.
+   */
+  downloadArtefact(
+    id: string,
+    name: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }> {
+    return streamApi(this.config, `jobs/${segment(id)}/artefacts/${segment(name)}`, options.signal);
   }
 
   /**

@@ -138,6 +138,47 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly parentId: string | null;
   /** When retention will remove the finished job; null while unfinished. */
   readonly expireAt: string | null;
+  /**
+   * What `handle()` resolved with when the job last succeeded, in relaxed Extended JSON like
+   * the payload; absent when there is none.
+   */
+  readonly result?: unknown;
+  /** For a continuation whose parent succeeded: the parent's result. */
+  readonly parentResult?: unknown;
+  /** Lines its handlers logged, dropped ones included (`api/jobs/{id}/logs` has them). */
+  readonly logLines: number;
+  /** Files its handlers stored (`api/jobs/{id}/artefacts/{name}` serves each). */
+  readonly artefacts: readonly ApiArtefact[];
+}
+
+/** A file a job's handler stored (`JobContext.artefacts`). */
+export interface ApiArtefact {
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly attempt: number;
+  readonly at: string;
+}
+
+/** A line a job's handler logged (`GET api/jobs/{id}/logs`). */
+export interface ApiJobLogLine {
+  /** Its place in the job's log, from 0: the paging key. */
+  readonly seq: number;
+  readonly attempt: number;
+  readonly at: string;
+  readonly level: string;
+  readonly message: string;
+  /** The line's other fields, as JSON text. */
+  readonly meta?: string;
+  /** On the line that says the log reached its limit. */
+  readonly truncated?: true;
+}
+
+/** `GET api/jobs/{id}/logs`: a page of a job's log. */
+export interface ApiJobLogPage {
+  readonly lines: readonly ApiJobLogLine[];
+  /** The `after` of the next page; null at the end of the log as it is now. */
+  readonly next: number | null;
 }
 
 /**

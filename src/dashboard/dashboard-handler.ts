@@ -11,7 +11,13 @@ import { HttpProblem } from './http/http-problem';
 import { isJsonContentType, readJsonBody } from './http/read-json-body';
 import { crossSiteReason, notLoopbackReason } from './http/request-guards';
 import { nonCanonicalPath, parseRequestTarget } from './http/request-target';
-import { CONTENT_SECURITY_POLICY, send, sendApiAnswer, sendProblem } from './http/responses';
+import {
+  CONTENT_SECURITY_POLICY,
+  send,
+  sendApiAnswer,
+  sendFile,
+  sendProblem,
+} from './http/responses';
 import { matchPath } from './http/route-match';
 import { ensureDashboardIndexes } from './queries/dashboard-indexes';
 import { assetVersion, uiAssets } from './ui/ui-assets';
@@ -241,7 +247,8 @@ export function createDashboardHandler(
     } finally {
       gone.release();
     }
-    sendApiAnswer(req, res, answer.status, answer.body);
+    if (answer.file) await sendFile(req, res, answer.file);
+    else sendApiAnswer(req, res, answer.status, answer.body);
   }
 
   /** The checks of every action, then its body. */

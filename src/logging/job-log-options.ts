@@ -5,8 +5,11 @@ import {
   checkPlainObject,
 } from '../options/option-checks';
 
-/** winston's npm levels, most severe first: a job keeps lines at its level and above. */
-export const JOB_LOG_LEVELS = [
+/** A winston npm level: a job keeps lines at its level and above. */
+export type JobLogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
+
+/** winston's npm levels, most severe first. */
+export const JOB_LOG_LEVELS: readonly JobLogLevel[] = [
   'error',
   'warn',
   'info',
@@ -14,10 +17,7 @@ export const JOB_LOG_LEVELS = [
   'verbose',
   'debug',
   'silly',
-] as const;
-
-/** A level of {@link JOB_LOG_LEVELS}. */
-export type JobLogLevel = (typeof JOB_LOG_LEVELS)[number];
+];
 
 /**
  * What is kept of the lines handlers log through `JobContext.logger` (they go to the Docket

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Collection } from 'mongodb';
 import type { Docket } from '../../docket';
 import type { JobRecord } from '../../storage/job-record';
@@ -23,10 +24,19 @@ export interface ApiContext {
   readonly signal: AbortSignal;
 }
 
-/** A route's answer: status and JSON body. */
+/** A route's answer: status and JSON body, or a file streamed as a download. */
 export interface ApiAnswer {
   readonly status: number;
   readonly body: unknown;
+  readonly file?: ApiFile;
+}
+
+/** A file an answer streams (an artefact), always as an attachment. */
+export interface ApiFile {
+  readonly stream: Readable;
+  readonly size: number;
+  /** The name the download is saved under. */
+  readonly filename: string;
 }
 
 /** One endpoint of the API. */

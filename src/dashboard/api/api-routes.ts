@@ -1,5 +1,6 @@
 import { openApiDocument } from '../openapi/openapi-document';
 import { ok, type ApiRoute } from './api-route';
+import { ATTACHMENT_ROUTES } from './attachment-routes';
 import { FLEET_ROUTES } from './fleet-routes';
 import { JOB_BULK_ROUTE } from './job-bulk-route';
 import { JOB_ROUTES } from './job-routes';
@@ -13,6 +14,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...JOB_ROUTES,
   JOB_BULK_ROUTE,
   ...RECURRING_ROUTES,
+  ...ATTACHMENT_ROUTES,
   {
     method: 'GET',
     path: 'api/openapi.json',

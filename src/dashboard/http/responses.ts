@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ApiErrorBody } from '../api-types';
 import type { HttpProblem } from './http-problem';
 
@@ -106,6 +108,59 @@ export function sendApiAnswer(
     return;
   }
   send(res, status, body, { ...headers, ETag: etag }, headOnly);
+}
+
+/**
+ * A file a job stored, as a download: never shown in the dashboard's origin whatever it holds
+ * (`application/octet-stream`, an attachment, and a sandbox policy should it be opened).
+ * Its first bytes are read before the headers go, so that a file that cannot be read is a
+ * clean error answer; a failure later cuts the answer short (its length tells the client).
+ */
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: { readonly stream: Readable; readonly size: number; readonly filename: string },
+): Promise<void> {
+  const chunks = file.stream[Symbol.asyncIterator]();
+  const first = req.method === 'HEAD' ? undefined : await chunks.next();
+  res.writeHead(200, {
+    ...COMMON_HEADERS,
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(file.size),
+    'Content-Disposition': attachment(file.filename),
+    'Content-Security-Policy': "sandbox; default-src 'none'",
+    'Cache-Control': 'no-store',
+  });
+  if (first === undefined) {
+    file.stream.destroy();
+    res.end();
+    return;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (!first!.done) yield first!.value as Buffer;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  await pipeline(Readable.from(rest()), res).catch(() => {
+    file.stream.destroy();
+    res.destroy();
+  });
+}
+
+/**
+ * `Content-Disposition` for a download: the name as ASCII (other characters become `_`) and,
+ * for clients that read it, exactly (RFC 6266's `filename*`).
+ */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\w .()-]/g, '_');
+  const exact = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 /** The one JSON error shape. */

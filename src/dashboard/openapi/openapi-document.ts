@@ -185,6 +185,47 @@ export function openApiDocument(): Record<string, unknown> {
           true,
         ),
       },
+      '/api/jobs/{id}/logs': {
+        get: operation(
+          'getJobLogs',
+          "A page of the lines a job's handlers logged, in order, over all attempts",
+          { '200': jsonResponse('The lines', ref('JobLogPage')) },
+          {
+            parameters: [
+              jobId,
+              queryParameter(
+                'after',
+                { ...int, minimum: 0 },
+                "The seq of the first line (0 when absent): the previous page's next, or the last line's seq + 1 to follow",
+              ),
+              queryParameter(
+                'limit',
+                { ...int, minimum: 1 },
+                'Lines per page (20 when absent, at most maxPageSize)',
+              ),
+            ],
+            errors: { '404': errorResponse('JOB_NOT_FOUND') },
+          },
+        ),
+      },
+      '/api/jobs/{id}/artefacts/{name}': {
+        get: {
+          operationId: 'downloadArtefact',
+          summary:
+            "Download a file a job's handler stored: always application/octet-stream, as an attachment named after it",
+          parameters: [jobId, pathParameter('name', 'The artefact name')],
+          responses: {
+            '200': {
+              description: 'The bytes',
+              content: {
+                'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+            ...COMMON_ERRORS,
+            '404': errorResponse('JOB_NOT_FOUND or ARTEFACT_NOT_FOUND'),
+          },
+        },
+      },
       '/api/jobs/{id}/wait': {
         get: operation(
           'waitForJob',

@@ -98,6 +98,18 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
     uniqueKey: job.uniqueKey ?? null,
     parentId: job.parentId ?? null,
     expireAt: iso(job.expireAt),
+    ...(job.result === undefined ? {} : { result: toJson({ result: job.result }).result }),
+    ...(job.parentResult === undefined
+      ? {}
+      : { parentResult: toJson({ result: job.parentResult }).result }),
+    logLines: job.logLines ?? 0,
+    artefacts: (job.artefacts ?? []).map((file) => ({
+      name: file.name,
+      size: file.size,
+      contentType: file.contentType,
+      attempt: file.attempt,
+      at: isoRequired(file.at),
+    })),
   };
 }
 
