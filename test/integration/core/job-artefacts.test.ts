@@ -88,12 +88,8 @@ describe('job artefacts', () => {
 
   /** Enqueues a job and resolves with it once it finished. */
   async function run(n: number): Promise<JobRecord> {
-    const finished = nextEvent<{ jobId: string }>((listener) => {
-      const offs = [docket.on('job.succeeded', listener), docket.on('job.failed', listener)];
-      return () => offs.forEach((off) => off());
-    });
     const jobId = await docket.scheduler.enqueue(work(n));
-    await waitFor(async () => (await finished).jobId === jobId || undefined);
+    await docket.scheduler.waitForJob(jobId, { timeoutMs: 20_000 });
     return (await docket.getJob(jobId))!;
   }
 
