@@ -1,14 +1,13 @@
 import { useApp } from '../app/app-context';
 import { ActionButton } from '../parts/action-button';
-
-const FINISHED = new Set(['succeeded', 'failed', 'deleted']);
+import { FINISHED_STATES } from '../parts/job-states';
 
 /** Retry for a finished job, Delete for an unfinished one; nothing when read-only. */
 export function JobActions({ job }: { job: { readonly id: string; readonly state: string } }) {
   const { config } = useApp();
   if (config.readOnly) return null;
   const path = `jobs/${encodeURIComponent(job.id)}`;
-  return FINISHED.has(job.state) ? (
+  return FINISHED_STATES.has(job.state) ? (
     <ActionButton
       label="Retry"
       name={`Retry job ${job.id}`}

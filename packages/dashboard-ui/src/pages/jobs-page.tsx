@@ -7,16 +7,16 @@ import { useResource } from '../live/use-resource';
 import { AppLink } from '../parts/app-link';
 import { StateBadge } from '../parts/badge';
 import { DataTable, type Column } from '../parts/data-table';
+import { FINISHED_STATES } from '../parts/job-states';
 import { RelativeTime } from '../parts/relative-time';
 import { JobActions } from './job-actions';
 import { JobFilterForm } from './job-filters';
 
 const PAGE_SIZE = 20;
-const FINISHED: readonly ApiJobState[] = ['succeeded', 'failed', 'deleted'];
 
 /** The time a list shows for its state: when jobs finished, started, or are due. */
 function whenOf(state: ApiJobState): { title: string; of: (job: ApiJobSummary) => string | null } {
-  if (FINISHED.includes(state)) return { title: 'Finished', of: (job) => job.finishedAt };
+  if (FINISHED_STATES.has(state)) return { title: 'Finished', of: (job) => job.finishedAt };
   if (state === 'processing') return { title: 'Started', of: (job) => job.startedAt };
   return { title: 'Due', of: (job) => job.dueAt };
 }
