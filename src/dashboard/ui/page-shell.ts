@@ -31,7 +31,7 @@ export function renderPageShell(options: ResolvedDashboardOptions, assetVersion:
 <link rel="stylesheet" href="${base}assets/app.css?v=${assetVersion}">
 <script src="${base}assets/app.js?v=${assetVersion}" defer></script>
 </head>
-<body data-base="${base}" data-title="${title}" data-refresh="${options.refreshIntervalMs}" data-read-only="${options.readOnly}">
+<body data-base="${base}" data-title="${title}" data-refresh="${options.refreshIntervalMs}" data-read-only="${options.readOnly}" data-max-page-size="${options.maxPageSize}">
 <div id="app"><noscript>The dashboard needs JavaScript.</noscript></div>
 </body>
 </html>
