@@ -9,6 +9,7 @@ import './styles/theme.css';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/job-output.css';
 import { render } from 'preact';
 import { App } from './app/app';
 import { Flash } from './app/flash';

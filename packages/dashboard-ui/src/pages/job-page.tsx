@@ -9,6 +9,8 @@ import { StateBadge } from '../parts/badge';
 import { duration } from '../parts/format';
 import { RelativeTime } from '../parts/relative-time';
 import { JobActions } from './job-actions';
+import { JobLog } from './job-log';
+import { ArtefactsPanel, ResultPanels } from './job-output';
 
 function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
   const time = (iso: string | null) => <RelativeTime iso={iso} />;
@@ -99,10 +101,13 @@ function JobDetail({ job }: { job: ApiJobDetail }) {
         </section>
       )}
       <ErrorPanel job={job} />
+      <ResultPanels job={job} />
       <section class="panel">
         <h2>Payload</h2>
         <pre id="job-payload">{JSON.stringify(job.payload, null, 2)}</pre>
       </section>
+      <JobLog job={job} />
+      <ArtefactsPanel job={job} />
       <section class="panel">
         <h2>History</h2>
         <ol class="timeline">
@@ -120,7 +125,10 @@ function JobDetail({ job }: { job: ApiJobDetail }) {
   );
 }
 
-/** One job in full: facts, progress, error, payload and history; Retry or Delete. */
+/**
+ * One job in full: facts, progress, error, result, payload, log, artefacts and history;
+ * Retry or Delete.
+ */
 export function JobPage({ id }: { id: string }) {
   const { data: job, error } = useResource<ApiJobDetail>(`jobs/${encodeURIComponent(id)}`);
   const gone = error?.status === 404;
