@@ -55,16 +55,25 @@ export class SendInvoiceHandler implements IJobHandler<SendInvoiceJob> {
   }
 }
 
-/** Fails every attempt for the note 'warehouse offline'; fails only the first for 'flaky'. */
+/**
+ * Fails every attempt for the note 'warehouse offline'; fails only the first for 'flaky'.
+ * Logs as it goes; a report that succeeds stores its CSV and returns its totals.
+ */
 @JobHandler(MonthlyReportJob, { retries: 1, backoff: { baseMs: 0 } })
-export class MonthlyReportHandler implements IJobHandler<MonthlyReportJob> {
-  async handle(job: MonthlyReportJob, ctx: JobContext): Promise<void> {
+export class MonthlyReportHandler implements IJobHandler<MonthlyReportJob, { rows: number }> {
+  async handle(job: MonthlyReportJob, ctx: JobContext): Promise<{ rows: number }> {
+    ctx.logger.info(`rendering the report of month ${job.month}`, { note: job.note });
     if (job.note === 'warehouse offline' || (job.note === 'flaky' && ctx.attempt === 1)) {
+      ctx.logger.warn('the warehouse did not answer');
       throw new WarehouseUnavailableError(
         `the warehouse did not answer for month ${job.month} (attempt ${ctx.attempt})`,
       );
     }
+    await ctx.artefacts.put(`report-${job.month}.csv`, 'customer,amount\nAda Lovelace,12.50\n', {
+      contentType: 'text/csv',
+    });
     await ctx.progress(100, 'rendered');
+    return { rows: 1 };
   }
 }
 
