@@ -521,6 +521,19 @@ describe('dashboard REST API through DocketClient', () => {
     await client.removeRecurring('bulk-report');
   });
 
+  it("reads a job's log and answers 404 for an artefact it does not have", async () => {
+    const { id } = await client.enqueueJob({
+      type: 'dashboard-it.report',
+      payload: { month: 11, note: 'output' },
+      delayMs: 600_000,
+    });
+    await expect(client.getJobLogs(id, { limit: 5 })).resolves.toEqual({ lines: [], next: null });
+    await expect(client.downloadArtefact(id, 'report.csv')).rejects.toMatchObject({
+      status: 404,
+      apiCode: 'ARTEFACT_NOT_FOUND',
+    });
+  });
+
   it('lists the job types it can enqueue and serves its OpenAPI document', async () => {
     expect(await client.listJobTypes()).toContain('dashboard-it.report');
     const document = await client.getOpenApi();
