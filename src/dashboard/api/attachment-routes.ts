@@ -34,8 +34,9 @@ export const ATTACHMENT_ROUTES: readonly ApiRoute[] = [
       const id = idParam(context, 'id');
       const after = afterQuery(context);
       const limit = limitQuery(context);
-      await requireJob(context, id);
       const page = await context.docket.getJobLogs(id, { after, limit });
+      // An empty page may be an unknown job: only then is the job read.
+      if (page.lines.length === 0) await requireJob(context, id);
       const body: ApiJobLogPage = {
         lines: page.lines.map((line) => ({
           seq: line.seq,
