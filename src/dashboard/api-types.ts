@@ -250,6 +250,10 @@ export interface ApiRecurringJob {
   readonly timeZone: string;
   readonly queue: string;
   readonly priority: number;
+  /** Attempts of each occurrence's job; null: the handler's setting. */
+  readonly maxAttempts: number | null;
+  /** Time limit of each attempt (ms); null: the handler's setting. */
+  readonly timeoutMs: number | null;
   readonly paused: boolean;
   readonly missedRunPolicy: string;
   /** Next occurrence; null while paused. */

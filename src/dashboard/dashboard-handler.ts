@@ -22,6 +22,7 @@ import { matchPath } from './http/route-match';
 import { ensureDashboardIndexes } from './queries/dashboard-indexes';
 import { assetVersion, uiAssets } from './ui/ui-assets';
 import { renderPageShell } from './ui/page-shell';
+import { uiPageAt } from './ui-pages';
 
 /**
  * A Node `http` request handler; `next` (Express, Connect, middie) is called for requests
@@ -33,31 +34,10 @@ export type DashboardHandler = (
   next?: (error?: unknown) => void,
 ) => void;
 
-const JOB_STATES = new Set([
-  'enqueued',
-  'scheduled',
-  'processing',
-  'succeeded',
-  'failed',
-  'deleted',
-  'awaiting',
-]);
-
 /** Whether a path under the base path is one of the UI's pages (for the 200/404 status). */
 function isPagePath(rest: string): boolean {
-  if (rest === '' || rest === 'recurring' || rest === 'servers' || rest === 'queues') return true;
-  const [first, second, ...more] = rest.split('/');
-  if (more.length > 0 || second === undefined) return false;
-  return (first === 'jobs' && JOB_STATES.has(second)) || (first === 'job' && isJobId(second));
-}
-
-/** Whether a path segment decodes to a job id (a malformed percent-encoding does not). */
-function isJobId(segment: string): boolean {
-  try {
-    return decodeURIComponent(segment) !== '';
-  } catch {
-    return false;
-  }
+  const page = uiPageAt(rest);
+  return page !== null && page.page !== 'invalid-link';
 }
 
 /** Where Express or middie mounted the handler, when they say. */

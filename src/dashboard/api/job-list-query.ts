@@ -6,6 +6,7 @@ import type {
 } from '../../job-search';
 import { checkString } from '../../options/option-checks';
 import { badRequest } from '../http/http-problem';
+import { payloadReadings } from '../payload-readings';
 import { limitQuery, queryValue } from './api-params';
 import type { ApiContext } from './api-route';
 import { parseDateTimeField } from './date-time-field';
@@ -112,14 +113,8 @@ function payloadQuery(context: ApiContext): Record<string, PayloadFilterValue[]>
       maxLength: 500,
       allowEmpty: true,
     });
-    payload[name.slice(PAYLOAD_PARAMETER.length)] = readings(value);
+    payload[name.slice(PAYLOAD_PARAMETER.length)] = payloadReadings(value);
     found = true;
   }
   return found ? payload : null;
-}
-
-function readings(value: string): PayloadFilterValue[] {
-  if (value === 'true' || value === 'false') return [value, value === 'true'];
-  if (/^-?(0|[1-9]\d{0,15})(\.\d{1,15})?$/.test(value)) return [value, Number(value)];
-  return [value];
 }

@@ -266,6 +266,8 @@ export const schemas: Record<string, Schema> = {
     timeZone: str,
     queue: str,
     priority: int,
+    maxAttempts: nullable(int),
+    timeoutMs: nullable(int),
     paused: bool,
     missedRunPolicy: str,
     nextRunAt: nullable(time),

@@ -123,6 +123,8 @@ export function toApiRecurring(info: RecurringJobInfo): ApiRecurringJob {
     timeZone: info.timeZone,
     queue: info.queue,
     priority: info.priority,
+    maxAttempts: info.maxAttempts,
+    timeoutMs: info.timeoutMs,
     paused: info.paused,
     missedRunPolicy: info.missedRunPolicy,
     nextRunAt: iso(info.nextRunAt),
