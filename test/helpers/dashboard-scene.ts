@@ -183,9 +183,16 @@ export async function startScene(docket: Docket): Promise<Scene> {
     ...['enqueued', 'scheduled', 'processing', 'succeeded', 'failed', 'deleted', 'awaiting'].map(
       (state) => ({ name: `jobs-${state}`, path: `jobs/${state}` }),
     ),
+    {
+      name: 'jobs-all-filtered',
+      path: 'jobs/all?typePrefix=reports.&errorContains=warehouse&payload.month=11',
+    },
     { name: 'job-failed', path: `job/${failed}` },
     { name: 'job-retried', path: `job/${retried}` },
     { name: 'recurring', path: 'recurring' },
+    { name: 'recurring-new', path: 'recurring/new' },
+    { name: 'recurring-edit', path: 'recurring/edit/monthly-report' },
+    { name: 'enqueue', path: 'enqueue?type=billing.send-invoice' },
     { name: 'servers', path: 'servers' },
     { name: 'queues', path: 'queues' },
     { name: 'not-found', path: 'no/such/page' },

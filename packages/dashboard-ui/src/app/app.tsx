@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SiteHeader } from '../layout/site-header';
 import { StatusBar } from '../layout/status-bar';
+import { EnqueuePage } from '../pages/enqueue-page';
 import { JobPage } from '../pages/job-page';
 import { JobsPage } from '../pages/jobs-page';
 import { NotFoundPage } from '../pages/not-found-page';
 import { OverviewPage } from '../pages/overview-page';
 import { QueuesPage } from '../pages/queues-page';
+import { RecurringFormPage } from '../pages/recurring-form-page';
 import { RecurringPage } from '../pages/recurring-page';
 import { ServersPage } from '../pages/servers-page';
 import { AppContext, type AppServices } from './app-context';
@@ -16,11 +18,15 @@ function Page({ route }: { route: Route }) {
     case 'overview':
       return <OverviewPage />;
     case 'jobs':
-      return <JobsPage state={route.state} filters={route.filters} />;
+      return <JobsPage state={route.state} query={route.query} />;
     case 'job':
       return <JobPage id={route.id} />;
+    case 'enqueue':
+      return <EnqueuePage type={route.type} />;
     case 'recurring':
       return <RecurringPage />;
+    case 'recurring-form':
+      return <RecurringFormPage id={route.id} />;
     case 'servers':
       return <ServersPage />;
     case 'queues':

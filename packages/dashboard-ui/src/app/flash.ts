@@ -6,9 +6,10 @@ export interface FlashMessage {
   readonly isError: boolean;
 }
 
-/** The flash line under the header; cleared when another page opens. */
+/** The flash line under the header; cleared when another page opens (unless carried to it). */
 export class Flash extends Observable {
   private current: FlashMessage | null = null;
+  private carried: FlashMessage | null = null;
 
   get message(): FlashMessage | null {
     return this.current;
@@ -19,9 +20,16 @@ export class Flash extends Observable {
     this.notify();
   }
 
+  /** Says `text` on the page opened next (an action that opens another page when done). */
+  carry(text: string): void {
+    this.carried = { text, isError: false };
+  }
+
+  /** Clears the message (another page opened), or shows the one carried to it. */
   clear(): void {
-    if (this.current === null) return;
-    this.current = null;
+    if (this.current === null && this.carried === null) return;
+    this.current = this.carried;
+    this.carried = null;
     this.notify();
   }
 }

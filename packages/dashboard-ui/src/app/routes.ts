@@ -1,73 +1,138 @@
-import { API_JOB_STATES, type ApiJobState } from '../../../../src/dashboard/api-types';
+import type { ApiJobSortField } from '../../../../src/dashboard/api-search-types';
+import type { ApiJobState } from '../../../../src/dashboard/api-types';
+import { ALL_STATES, uiPageAt } from '../../../../src/dashboard/ui-pages';
 
-/** Filters of a job list, from its URL's query. */
-export interface JobFilters {
-  readonly queue: string;
-  readonly type: string;
-  readonly search: string;
+/** The state of a job list: one state, or `all`. */
+export type ListState = ApiJobState | typeof ALL_STATES;
+
+/** The filters of a job list, named as `GET api/jobs` names them; in the page's URL too. */
+export const FILTER_NAMES = [
+  'idPrefix',
+  'typePrefix',
+  'type',
+  'queue',
+  'errorContains',
+  'createdFrom',
+  'createdTo',
+  'finishedFrom',
+  'finishedTo',
+  'dueFrom',
+  'dueTo',
+] as const;
+
+export type FilterName = (typeof FILTER_NAMES)[number];
+
+/** The prefix of payload filters in a URL's query: `payload.customer.id=42`. */
+export const PAYLOAD_PREFIX = 'payload.';
+
+/** What a job list shows: its filters, order and page, all in its URL. */
+export interface JobListQuery {
+  readonly filters: Readonly<Partial<Record<FilterName, string>>>;
+  /** Payload field paths and the values they must hold. */
+  readonly payload: readonly (readonly [string, string])[];
+  /** Empty for the list's default order. */
+  readonly sort: ApiJobSortField | '';
+  readonly direction: 'asc' | 'desc' | '';
+  /** The page's cursor (`nextCursor` of the page before); empty on the first page. */
+  readonly cursor: string;
+  /** The page's number, from 1 (shown; the cursor decides what the page holds). */
+  readonly pageNumber: number;
 }
 
 /** The page a URL names. */
 export type Route =
-  | { readonly page: 'overview' }
-  | { readonly page: 'jobs'; readonly state: ApiJobState; readonly filters: JobFilters }
+  | { readonly page: 'overview' | 'recurring' | 'servers' | 'queues' }
+  | { readonly page: 'jobs'; readonly state: ListState; readonly query: JobListQuery }
   | { readonly page: 'job'; readonly id: string }
-  | { readonly page: 'recurring' | 'servers' | 'queues' }
+  | { readonly page: 'enqueue'; readonly type: string }
+  | { readonly page: 'recurring-form'; readonly id: string | null }
   | { readonly page: 'invalid-link' | 'not-found' };
 
-export const FILTER_NAMES = ['queue', 'type', 'search'] as const;
+const SORT_FIELDS: readonly string[] = ['id', 'createdAt', 'dueAt', 'finishedAt'];
 
-const isJobState = (value: string): value is ApiJobState =>
-  (API_JOB_STATES as readonly string[]).includes(value);
-
-/** A path segment decoded, or null for a malformed one (a truncated `%E0%A4%A`). */
-function decodedSegment(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
+/** The job list's query from a URL's query string (unknown names and bad values ignored). */
+export function readListQuery(search: string): JobListQuery {
+  const params = new URLSearchParams(search);
+  const filters: Partial<Record<FilterName, string>> = {};
+  for (const name of FILTER_NAMES) {
+    const value = params.get(name)?.trim();
+    if (value) filters[name] = value;
   }
+  // `search` is what links made before the id prefix had its own name.
+  const older = params.get('search')?.trim();
+  if (older && filters.idPrefix === undefined) filters.idPrefix = older;
+  const payload: [string, string][] = [];
+  for (const [name, value] of params) {
+    const path = name.slice(PAYLOAD_PREFIX.length);
+    if (name.startsWith(PAYLOAD_PREFIX) && path !== '') payload.push([path, value]);
+  }
+  const sort = params.get('sort') ?? '';
+  const direction = params.get('direction') ?? '';
+  const pageNumber = Number(params.get('page'));
+  const cursor = params.get('cursor') ?? '';
+  return {
+    filters,
+    payload,
+    sort: SORT_FIELDS.includes(sort) ? (sort as ApiJobSortField) : '',
+    direction: direction === 'asc' || direction === 'desc' ? direction : '',
+    cursor,
+    pageNumber:
+      cursor !== '' && Number.isSafeInteger(pageNumber) && pageNumber > 1 ? pageNumber : 1,
+  };
+}
+
+/** The query string of a job list (without `?`), in the order the form shows the fields. */
+export function listQueryString(query: Partial<JobListQuery>): string {
+  const params = new URLSearchParams();
+  for (const name of FILTER_NAMES) {
+    const value = query.filters?.[name]?.trim();
+    if (value) params.set(name, value);
+  }
+  for (const [path, value] of query.payload ?? []) {
+    if (path.trim() !== '') params.append(`${PAYLOAD_PREFIX}${path.trim()}`, value);
+  }
+  if (query.sort) params.set('sort', query.sort);
+  if (query.direction) params.set('direction', query.direction);
+  if (query.cursor) {
+    params.set('cursor', query.cursor);
+    params.set('page', String(query.pageNumber ?? 2));
+  }
+  return params.toString();
 }
 
 /** Reads the page from a URL under `base` (the same paths the server answers 200 for). */
 export function parseRoute(base: string, pathname: string, search: string): Route {
   if (!pathname.startsWith(base)) return { page: 'not-found' };
-  const rest = pathname.slice(base.length);
-  if (rest === '') return { page: 'overview' };
-  if (rest === 'recurring' || rest === 'servers' || rest === 'queues') return { page: rest };
-  const parts = rest.split('/');
-  if (parts.length !== 2 || parts[1] === '') return { page: 'not-found' };
-  const [first, second] = parts;
-  if (first === 'jobs' && isJobState(second)) {
-    const query = new URLSearchParams(search);
-    const value = (name: string) => query.get(name) ?? '';
-    return {
-      page: 'jobs',
-      state: second,
-      filters: { queue: value('queue'), type: value('type'), search: value('search') },
-    };
+  const page = uiPageAt(pathname.slice(base.length));
+  if (page === null) return { page: 'not-found' };
+  switch (page.page) {
+    case 'jobs':
+      return { page: 'jobs', state: page.state, query: readListQuery(search) };
+    case 'enqueue':
+      return { page: 'enqueue', type: new URLSearchParams(search).get('type') ?? '' };
+    case 'overview':
+    case 'recurring':
+    case 'servers':
+    case 'queues':
+      return { page: page.page };
+    default:
+      return page;
   }
-  if (first === 'job') {
-    const id = decodedSegment(second);
-    return id === null ? { page: 'invalid-link' } : { page: 'job', id };
-  }
-  return { page: 'not-found' };
 }
+
+const withQuery = (path: string, query: string) => (query === '' ? path : `${path}?${query}`);
 
 /** The href of a page, under `base`; path segments are encoded. */
 export const hrefs = {
   overview: (base: string) => base,
-  jobs: (base: string, state: ApiJobState, filters: Partial<JobFilters> = {}) => {
-    const query = new URLSearchParams();
-    for (const name of FILTER_NAMES) {
-      const value = filters[name]?.trim();
-      if (value) query.set(name, value);
-    }
-    const qs = query.toString();
-    return `${base}jobs/${state}${qs ? `?${qs}` : ''}`;
-  },
+  jobs: (base: string, state: ListState, query: Partial<JobListQuery> = {}) =>
+    withQuery(`${base}jobs/${state}`, listQueryString(query)),
   job: (base: string, id: string) => `${base}job/${encodeURIComponent(id)}`,
+  enqueue: (base: string, type = '') =>
+    withQuery(`${base}enqueue`, type === '' ? '' : new URLSearchParams({ type }).toString()),
   recurring: (base: string) => `${base}recurring`,
+  recurringForm: (base: string, id: string | null) =>
+    id === null ? `${base}recurring/new` : `${base}recurring/edit/${encodeURIComponent(id)}`,
   servers: (base: string) => `${base}servers`,
   queues: (base: string) => `${base}queues`,
 };

@@ -10,6 +10,10 @@ export class ApiError extends Error {
     message: string,
     /** HTTP status; 0 when no answer came (network down, server gone). */
     readonly status: number,
+    /** The API's error code (`JOB_VALIDATION`...); null when it sent none. */
+    readonly code: string | null = null,
+    /** The API's structured context: validation issues, the offending field... */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -20,9 +24,14 @@ export type ConditionalAnswer =
   | { readonly kind: 'fresh'; readonly data: unknown; readonly etag: string | null }
   | { readonly kind: 'unchanged' };
 
-function errorMessage(body: unknown, status: number): string {
+function refusal(body: unknown, status: number): ApiError {
   const error = (body as Partial<ApiErrorBody> | null)?.error;
-  return typeof error?.message === 'string' ? error.message : `HTTP ${status}`;
+  return new ApiError(
+    typeof error?.message === 'string' ? error.message : `HTTP ${status}`,
+    status,
+    typeof error?.code === 'string' ? error.code : null,
+    error?.details ?? {},
+  );
 }
 
 async function readBody(res: Response): Promise<unknown> {
@@ -58,22 +67,22 @@ export class ApiClient {
     const res = await call(`${this.base}api/${path}`, { headers });
     if (res.status === 304) return { kind: 'unchanged' };
     const data = await readBody(res);
-    if (!res.ok) throw new ApiError(errorMessage(data, res.status), res.status);
+    if (!res.ok) throw refusal(data, res.status);
     return { kind: 'fresh', data, etag: res.headers.get('ETag') };
   }
 
   /**
-   * Sends an action (a JSON POST or DELETE with an empty object as its body).
-   * @throws ApiError with the API's message when it is refused
+   * Sends an action: a JSON POST, PUT or DELETE, with `body` (an empty object by default).
+   * @throws ApiError with the API's message, code and details when it is refused
    */
-  async act(method: 'POST' | 'DELETE', path: string): Promise<unknown> {
+  async act(method: 'POST' | 'PUT' | 'DELETE', path: string, body: object = {}): Promise<unknown> {
     const res = await call(`${this.base}api/${path}`, {
       method,
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: '{}',
+      body: JSON.stringify(body),
     });
     const data = await readBody(res);
-    if (!res.ok) throw new ApiError(errorMessage(data, res.status), res.status);
+    if (!res.ok) throw refusal(data, res.status);
     return data;
   }
 }

@@ -41,7 +41,9 @@ function UnhandledPanel({ unhandled }: { unhandled: readonly ApiUnhandledJobType
         {unhandled.map((entry) => (
           <tr key={entry.type} data-unhandled={entry.type}>
             <td>
-              <AppLink href={hrefs.jobs(config.base, 'enqueued', { type: entry.type })}>
+              <AppLink
+                href={hrefs.jobs(config.base, 'enqueued', { filters: { type: entry.type } })}
+              >
                 {entry.type}
               </AppLink>
             </td>

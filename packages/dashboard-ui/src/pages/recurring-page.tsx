@@ -11,8 +11,16 @@ import { RelativeTime } from '../parts/relative-time';
 
 function RecurringActions({ job }: { job: ApiRecurringJob }) {
   const path = `recurring/${encodeURIComponent(job.id)}`;
+  const { config } = useApp();
   return (
     <>
+      <AppLink
+        class="btn edit"
+        aria-label={`Edit ${job.id}`}
+        href={hrefs.recurringForm(config.base, job.id)}
+      >
+        Edit
+      </AppLink>
       <ActionButton
         label="Trigger now"
         name={`Trigger now: ${job.id}`}
@@ -53,7 +61,10 @@ function RecurringActions({ job }: { job: ApiRecurringJob }) {
   );
 }
 
-/** Recurring jobs: cron, time zone, next and last run; trigger, pause, resume, remove. */
+/**
+ * Recurring jobs: cron, time zone, next and last run; create, edit, trigger, pause, resume,
+ * remove.
+ */
 export function RecurringPage() {
   const { config } = useApp();
   const { data: jobs, error } = useResource<readonly ApiRecurringJob[]>('recurring');
@@ -69,6 +80,13 @@ export function RecurringPage() {
   ];
   return (
     <PageFrame title="Recurring jobs" busy={jobs === undefined && error === undefined}>
+      {!config.readOnly && (
+        <div class="toolbar">
+          <AppLink class="btn new-recurring" href={hrefs.recurringForm(config.base, null)}>
+            New recurring job
+          </AppLink>
+        </div>
+      )}
       {jobs === undefined ? (
         <LoadState error={error} />
       ) : jobs.length === 0 ? (

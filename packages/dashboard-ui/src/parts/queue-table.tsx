@@ -32,7 +32,9 @@ export function QueueTable({
         return (
           <tr key={queue.name} data-queue={queue.name}>
             <td>
-              <AppLink href={hrefs.jobs(config.base, 'enqueued', { queue: queue.name })}>
+              <AppLink
+                href={hrefs.jobs(config.base, 'enqueued', { filters: { queue: queue.name } })}
+              >
                 {queue.name}
               </AppLink>
             </td>
