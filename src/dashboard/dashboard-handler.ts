@@ -228,7 +228,7 @@ export function createDashboardHandler(
       gone.release();
     }
     if (answer.file) await sendFile(req, res, answer.file);
-    else sendApiAnswer(req, res, answer.status, answer.body);
+    else sendApiAnswer(req, res, answer.status, answer.body, answer.clockFields);
   }
 
   /** The checks of every action, then its body. */

@@ -29,6 +29,11 @@ export interface ApiAnswer {
   readonly status: number;
   readonly body: unknown;
   readonly file?: ApiFile;
+  /**
+   * Fields of the body that only tell the server's time (`now`), left out of its ETag so
+   * that an answer whose only change is the clock is a 304 to a polling client.
+   */
+  readonly clockFields?: readonly string[];
 }
 
 /** A file an answer streams (an artefact), always as an attachment. */

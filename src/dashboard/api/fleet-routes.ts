@@ -45,7 +45,7 @@ export const FLEET_ROUTES: readonly ApiRoute[] = [
     path: 'api/stats',
     operationId: 'getStats',
     async handle(context) {
-      return ok(await stats(context));
+      return { ...ok(await stats(context)), clockFields: ['now'] };
     },
   },
   {

@@ -70,26 +70,41 @@ export function etagOf(body: string | Buffer): string {
 
 /**
  * Whether an `If-None-Match` header names `etag` (or is `*`). The comparison is the weak one
- * the header calls for: a `W/` prefix is ignored.
+ * the header calls for: a `W/` prefix on either side is ignored.
  */
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
+  const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
   return header.split(',').some((candidate) => {
     const tag = candidate.trim();
-    return tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
+    return tag === '*' || opaque(tag) === opaque(etag);
   });
+}
+
+/** The body without its clock fields (at its top level, or in each item of an array). */
+function withoutClockFields(value: unknown, fields: readonly string[]): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutClockFields(item, fields));
+  if (typeof value !== 'object' || value === null) return value;
+  const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const field of fields) delete rest[field];
+  return rest;
 }
 
 /**
  * An API answer: JSON, never stored by caches. A successful GET or HEAD carries an ETag (a
  * hash of the body) and, when the request's `If-None-Match` names it, is a 304 without a
  * body: a polling client learns that nothing changed without downloading it again.
+ *
+ * `clockFields` name fields that only say what time it is on the server (`now`): they change
+ * on every request, so they are left out of the hash and the ETag is weak. A 304 then means
+ * that nothing but the clock moved, and the client keeps its copy.
  */
 export function sendApiAnswer(
   req: IncomingMessage,
   res: ServerResponse,
   status: number,
   value: unknown,
+  clockFields: readonly string[] = [],
 ): void {
   const body = JSON.stringify(value);
   const headers = {
@@ -101,7 +116,10 @@ export function sendApiAnswer(
     send(res, status, body, headers, headOnly);
     return;
   }
-  const etag = etagOf(body);
+  const etag =
+    clockFields.length === 0
+      ? etagOf(body)
+      : `W/${etagOf(JSON.stringify(withoutClockFields(value, clockFields)))}`;
   if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
     res.writeHead(304, { ...COMMON_HEADERS, 'Cache-Control': 'no-store', ETag: etag });
     res.end();

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
 import type { Docket } from '../../../src';
 import type { TestDatabase } from '../../helpers/mongo';
-import { openDashboardDocket } from './dashboard-fixture';
+import { openDashboardDocket, report } from './dashboard-fixture';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
  * Conditional GETs, which the web UI's polling relies on: every successful GET of the API
- * carries an ETag, the hash of its body, and a matching If-None-Match gets 304 without one.
+ * carries an ETag, the hash of its body (less the server's clock), and a matching
+ * If-None-Match gets 304 without one.
  */
 describe('dashboard API ETags', () => {
   let db: TestDatabase;
@@ -50,6 +51,30 @@ describe('dashboard API ETags', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(await changed.text()).toContain('"conditional"');
     await docket.resumeQueue('conditional');
+  });
+
+  it('leaves the clock out of the statistics ETag: unchanged statistics are a 304', async () => {
+    // The statistics' buckets move on at each wall-clock minute: a pair of requests that
+    // straddles one is a real change, and is tried again.
+    const minute = () => Math.floor(Date.now() / 60_000);
+    let outcome: { status: number; sameMinute: boolean } = { status: 0, sameMinute: false };
+    let etag: string | null = null;
+    for (let tries = 0; tries < 3 && !outcome.sameMinute; tries++) {
+      const before = minute();
+      const first = await fetch(url('stats'));
+      etag = first.headers.get('etag');
+      expect((await first.json()) as { now: string }).toHaveProperty('now');
+      const again = await fetch(url('stats'), { headers: { 'if-none-match': etag! } });
+      outcome = { status: again.status, sameMinute: minute() === before };
+      if (outcome.sameMinute) expect(await again.text()).toBe('');
+    }
+    expect(outcome).toEqual({ status: 304, sameMinute: true });
+    expect(etag).toMatch(/^W\/"[\w-]{22}"$/);
+
+    await docket.scheduler.enqueue(report(1, 'etag'));
+    const changed = await fetch(url('stats'), { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
   it('tags no error and no action', async () => {
