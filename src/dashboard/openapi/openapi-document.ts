@@ -6,93 +6,19 @@
 
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
-  array,
-  int,
-  object,
-  queryParameter,
-  ref,
-  schemas,
-  str,
-  type Schema,
-} from './openapi-schemas';
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref('Error') } },
-});
-
-const jsonResponse = (description: string, schema: Schema) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-/** Answers every operation may give. */
-const COMMON_ERRORS = {
-  '400': errorResponse(
-    'Invalid input (INVALID_INPUT, UNKNOWN_PARAMETER, INVALID_CURSOR...), or a path with dot segments, // or backslashes (NON_CANONICAL_PATH)',
-  ),
-  '401': errorResponse('The authorize hook refused the request (UNAUTHORIZED)'),
-  '403': errorResponse('Loopback-only dashboard reached from elsewhere (LOOPBACK_ONLY)'),
-  '500': errorResponse('Unexpected failure (INTERNAL)'),
-  '503': errorResponse('MongoDB unavailable (STORAGE_UNAVAILABLE)'),
-};
-
-/** Further answers of actions (POST, PUT and DELETE). */
-const ACTION_ERRORS = {
-  '403': errorResponse(
-    'READ_ONLY dashboard, CROSS_SITE_REQUEST (Origin / Sec-Fetch-Site), or LOOPBACK_ONLY',
-  ),
-  '413': errorResponse(
-    'Body larger than maxBodyBytes (PAYLOAD_TOO_LARGE); the connection is closed without reading it',
-  ),
-  '415': errorResponse('Content-Type is not application/json (UNSUPPORTED_MEDIA_TYPE)'),
-};
-
-const pathParameter = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: str,
-});
+  COMMON_ERRORS,
+  errorResponse,
+  jsonResponse,
+  ok,
+  operation,
+  pathParameter,
+} from './openapi-operation';
+import { array, int, queryParameter, ref, schemas } from './openapi-schemas';
 
 const jobId = pathParameter('id', 'Job id');
 
 const recurringId = pathParameter('id', 'Recurring job id');
 const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
-
-function operation(
-  operationId: string,
-  summary: string,
-  success: Record<string, unknown>,
-  extra: { parameters?: unknown[]; requestBody?: unknown; errors?: Record<string, unknown> } = {},
-  action = false,
-): Record<string, unknown> {
-  return {
-    operationId,
-    summary,
-    ...(extra.parameters ? { parameters: extra.parameters } : {}),
-    ...(extra.requestBody
-      ? { requestBody: extra.requestBody }
-      : action
-        ? {
-            requestBody: {
-              required: false,
-              description: 'No fields: send {} (or nothing) with Content-Type: application/json',
-              content: { 'application/json': { schema: object({}) } },
-            },
-          }
-        : {}),
-    responses: {
-      ...success,
-      ...COMMON_ERRORS,
-      ...(action ? ACTION_ERRORS : {}),
-      ...(extra.errors ?? {}),
-    },
-  };
-}
-
-const ok = jsonResponse('Done', ref('ActionResult'));
 
 /** Parameters, body and errors of pausing and resuming a queue. */
 const queueStateExtra = (allowed: string) => ({
