@@ -4,6 +4,7 @@
  * Paths are relative to the dashboard's base path.
  */
 
+import { API_HISTORY_RANGES } from '../api-types';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -13,12 +14,13 @@ import {
   operation,
   pathParameter,
 } from './openapi-operation';
-import { array, int, queryParameter, ref, schemas } from './openapi-schemas';
+import { array, int, queryParameter, ref, schemas, str } from './openapi-schemas';
 
 const jobId = pathParameter('id', 'Job id');
 
 const recurringId = pathParameter('id', 'Recurring job id');
 const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
+const serverId = pathParameter('id', 'Server id, as api/servers lists it');
 
 /** Parameters, body and errors of pausing and resuming a queue. */
 const queueStateExtra = (allowed: string) => ({
@@ -52,6 +54,24 @@ export function openApiDocument(): Record<string, unknown> {
           'Counts per state and queue, throughput of the last hour and day',
           {
             '200': jsonResponse('Statistics', ref('Stats')),
+          },
+        ),
+      },
+      '/api/stats/history': {
+        get: operation(
+          'getStatsHistory',
+          "Succeeded and failed jobs and their queue latency (how long each one's last attempt waited past its due time before a server claimed it) per minute over the last hour or per hour over the last day, for one queue and one job type or all; with the queues and types there are to choose from",
+          { '200': jsonResponse('Buckets, oldest first', ref('StatsHistory')) },
+          {
+            parameters: [
+              queryParameter(
+                'range',
+                { ...str, enum: [...API_HISTORY_RANGES], default: 'lastHour' },
+                'lastHour: 60 buckets of a minute; lastDay: 24 buckets of an hour',
+              ),
+              queryParameter('queue', str, 'Only jobs of this queue'),
+              queryParameter('type', { ...str, maxLength: 200 }, 'Only jobs of this type'),
+            ],
           },
         ),
       },
@@ -284,6 +304,24 @@ export function openApiDocument(): Record<string, unknown> {
           'Servers: alive, heartbeat age, queues, concurrency, running jobs',
           {
             '200': jsonResponse('Servers', array(ref('Server'))),
+          },
+        ),
+      },
+      '/api/servers/{id}/jobs': {
+        get: operation(
+          'listServerJobs',
+          'The jobs a server is running now (processing, holding its lease), longest running first',
+          { '200': jsonResponse('Its running jobs', ref('ServerJobs')) },
+          {
+            parameters: [
+              serverId,
+              queryParameter(
+                'limit',
+                { ...int, minimum: 1, default: 20 },
+                'At most this many jobs (at most maxPageSize)',
+              ),
+            ],
+            errors: { '404': errorResponse('No such server is listed (SERVER_NOT_FOUND)') },
           },
         ),
       },
