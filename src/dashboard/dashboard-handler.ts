@@ -45,7 +45,7 @@ const JOB_STATES = new Set([
 
 /** Whether a path under the base path is one of the UI's pages (for the 200/404 status). */
 function isPagePath(rest: string): boolean {
-  if (rest === '' || rest === 'recurring' || rest === 'servers' || rest === 'queues') return true;
+  if (['', 'recurring', 'servers', 'queues', 'charts'].includes(rest)) return true;
   const [first, second, ...more] = rest.split('/');
   if (more.length > 0 || second === undefined) return false;
   return (first === 'jobs' && JOB_STATES.has(second)) || (first === 'job' && isJobId(second));

@@ -10,6 +10,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/job-output.css';
+import './styles/charts.css';
 import { render } from 'preact';
 import { App } from './app/app';
 import { Flash } from './app/flash';

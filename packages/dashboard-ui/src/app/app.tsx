@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SiteHeader } from '../layout/site-header';
 import { StatusBar } from '../layout/status-bar';
+import { ChartsPage } from '../pages/charts-page';
 import { JobPage } from '../pages/job-page';
 import { JobsPage } from '../pages/jobs-page';
 import { NotFoundPage } from '../pages/not-found-page';
@@ -19,6 +20,8 @@ function Page({ route }: { route: Route }) {
       return <JobsPage state={route.state} filters={route.filters} />;
     case 'job':
       return <JobPage id={route.id} />;
+    case 'charts':
+      return <ChartsPage filters={route.filters} />;
     case 'recurring':
       return <RecurringPage />;
     case 'servers':
