@@ -17,7 +17,10 @@ import type {
   ApiRecurringJob,
   ApiRecurringRequest,
   ApiServer,
+  ApiServerJobs,
   ApiStats,
+  ApiStatsHistory,
+  ApiStatsHistoryQuery,
   ApiTriggerResult,
   ApiUnhandledJobType,
   ApiJobWaitResult,
@@ -156,6 +159,22 @@ export class DocketClient {
   /** Counts per state and queue, throughput of the last hour and day. `GET api/stats` */
   getStats(): Promise<ApiStats> {
     return this.call('GET', 'stats');
+  }
+
+  /**
+   * Succeeded and failed jobs and their queue latency per minute over the last hour, or per
+   * hour over the last day, of one queue and one type or all; with the queues and types to
+   * choose from. `GET api/stats/history`
+   * @throws ApiValidationError - for an unknown range or an invalid queue or type
+   *   (`details.field` names it).
+   */
+  getStatsHistory(query: ApiStatsHistoryQuery = {}): Promise<ApiStatsHistory> {
+    const params = new URLSearchParams();
+    for (const name of ['range', 'queue', 'type'] as const) {
+      const value = query[name];
+      if (value !== undefined) params.set(name, value);
+    }
+    return this.call('GET', `stats/history${params.size > 0 ? `?${params.toString()}` : ''}`);
   }
 
   /**
@@ -367,6 +386,17 @@ export class DocketClient {
   /** Servers. `GET api/servers` */
   listServers(): Promise<ApiServer[]> {
     return this.call('GET', 'servers');
+  }
+
+  /**
+   * The jobs a server is running now, longest running first: `truncated` when more than
+   * `options.limit` (20 by default, at most the dashboard's `maxPageSize`) hold its lease.
+   * `GET api/servers/{id}/jobs`
+   * @throws ApiNotFoundError - when no server of that id is listed.
+   */
+  listServerJobs(id: string, options: { limit?: number } = {}): Promise<ApiServerJobs> {
+    const limit = options.limit === undefined ? '' : `?limit=${options.limit}`;
+    return this.call('GET', `servers/${segment(id)}/jobs${limit}`);
   }
 
   /** Queues. `GET api/queues` */

@@ -39,6 +39,73 @@ export interface ApiThroughputBucket {
   readonly failed: number;
 }
 
+/** The time ranges of `GET api/stats/history`. */
+export type ApiHistoryRange = 'lastHour' | 'lastDay';
+
+/**
+ * Every range of `GET api/stats/history`: `lastHour` is 60 buckets of a minute, `lastDay` 24
+ * buckets of an hour, aligned on the clock (the last one is the current, partial one).
+ */
+export const API_HISTORY_RANGES: readonly ApiHistoryRange[] = ['lastHour', 'lastDay'];
+
+/**
+ * One bucket of `GET api/stats/history`: the jobs that finished in it, counted once in their
+ * final outcome (a failed attempt that was retried is not a failure).
+ */
+export interface ApiHistoryBucket {
+  /** Start of the bucket (a minute or an hour, by the dashboard's clock). */
+  readonly at: string;
+  /** Jobs that succeeded in the bucket. */
+  readonly succeeded: number;
+  /** Jobs that failed for good in the bucket (their last attempt failed). */
+  readonly failed: number;
+  /**
+   * Average queue latency of those jobs, in whole milliseconds: for each, how long its last
+   * attempt waited past its due time before a server claimed it (`startedAt - dueAt`). A
+   * retried job's due time is its retry's, so the backoff between attempts is not latency;
+   * a scheduled job's is its scheduled time, so the delay asked for is not latency either.
+   * Times come from the clocks of the processes that wrote them: a negative wait (clock skew)
+   * counts as 0. Null when no job finished in the bucket (or none of them records when it
+   * started).
+   */
+  readonly latencyAvgMs: number | null;
+  /** The longest of those waits, in milliseconds; null when `latencyAvgMs` is. */
+  readonly latencyMaxMs: number | null;
+}
+
+/** The query of `GET api/stats/history` (`DocketClient.getStatsHistory`). */
+export interface ApiStatsHistoryQuery {
+  /** Per minute over the last hour, or per hour over the last day. @defaultValue `lastHour` */
+  readonly range?: ApiHistoryRange;
+  /** Only jobs of this queue. @defaultValue every queue */
+  readonly queue?: string;
+  /** Only jobs of this type (its exact name). @defaultValue every type */
+  readonly type?: string;
+}
+
+/** `GET api/stats/history`: throughput, failures and queue latency over time. */
+export interface ApiStatsHistory {
+  /** When the history was computed (the dashboard's clock). */
+  readonly now: string;
+  /** The range asked for. */
+  readonly range: ApiHistoryRange;
+  /** Length of each bucket in milliseconds: 60000 (`lastHour`) or 3600000 (`lastDay`). */
+  readonly bucketMs: number;
+  /** The queue the jobs were counted in; null for every queue. */
+  readonly queue: string | null;
+  /** The job type counted; null for every type. */
+  readonly type: string | null;
+  /**
+   * Oldest first: 60 for `lastHour`, 24 for `lastDay`. Jobs removed by retention (succeeded
+   * ones after a day, by default) are no longer counted.
+   */
+  readonly buckets: readonly ApiHistoryBucket[];
+  /** Every queue the stored jobs name, sorted: the values `queue` may usefully take. */
+  readonly queues: readonly string[];
+  /** Every job type of the stored jobs, sorted: the values `type` may usefully take. */
+  readonly types: readonly string[];
+}
+
 /** `GET api/stats`. */
 export interface ApiStats {
   /** When the statistics were computed (server time). */
@@ -293,6 +360,20 @@ export interface ApiServer {
   readonly heartbeatAt: string;
   readonly heartbeatAgeMs: number;
   readonly alive: boolean;
+}
+
+/** `GET api/servers/{id}/jobs`: the jobs a server is running now. */
+export interface ApiServerJobs {
+  /** The server's id, as `GET api/servers` lists it. */
+  readonly serverId: string;
+  /**
+   * Jobs in `processing` whose lease the server holds, longest running first (at most
+   * `limit`). A job whose lease lapsed (its server stopped answering) stays listed until
+   * recovery hands it to another server.
+   */
+  readonly items: readonly ApiJobSummary[];
+  /** More jobs hold the server's lease than `limit`: those listed are the longest running. */
+  readonly truncated: boolean;
 }
 
 /** Answer of the actions that change one thing. */

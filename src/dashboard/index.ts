@@ -24,4 +24,4 @@ export { ensureDashboardIndexes } from './queries/dashboard-indexes';
 export { openApiDocument } from './openapi/openapi-document';
 export type * from './api-types';
 export type * from './api-search-types';
-export { API_JOB_STATES } from './api-types';
+export { API_HISTORY_RANGES, API_JOB_STATES } from './api-types';

@@ -8,7 +8,7 @@ export const ALL_STATES = 'all';
  * answers 200 for these paths and 404 for any other; the UI shows the page they name.
  */
 export type UiPage =
-  | { readonly page: 'overview' | 'recurring' | 'servers' | 'queues' | 'enqueue' }
+  | { readonly page: 'overview' | 'recurring' | 'servers' | 'queues' | 'enqueue' | 'charts' }
   | { readonly page: 'jobs'; readonly state: ApiJobState | typeof ALL_STATES }
   | { readonly page: 'job'; readonly id: string }
   /** Creating a recurring job (`id` null) or editing one. */
@@ -16,7 +16,7 @@ export type UiPage =
   /** A path of a page whose id is malformed percent-encoding (`%E0%A4%A`). */
   | { readonly page: 'invalid-link' };
 
-const SIMPLE_PAGES = new Set(['recurring', 'servers', 'queues', 'enqueue']);
+const SIMPLE_PAGES = new Set(['recurring', 'servers', 'queues', 'enqueue', 'charts']);
 
 const isJobState = (value: string): value is ApiJobState =>
   (API_JOB_STATES as readonly string[]).includes(value);

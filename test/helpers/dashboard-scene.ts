@@ -180,6 +180,7 @@ export async function startScene(docket: Docket): Promise<Scene> {
 
   const pages: ScenePage[] = [
     { name: 'overview', path: '' },
+    { name: 'charts', path: 'charts' },
     ...['enqueued', 'scheduled', 'processing', 'succeeded', 'failed', 'deleted', 'awaiting'].map(
       (state) => ({ name: `jobs-${state}`, path: `jobs/${state}` }),
     ),

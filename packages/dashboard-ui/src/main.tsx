@@ -11,6 +11,8 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/job-output.css';
 import './styles/forms.css';
+import './styles/charts.css';
+import './styles/server-jobs.css';
 import { render } from 'preact';
 import { App } from './app/app';
 import { Flash } from './app/flash';

@@ -1,8 +1,14 @@
-import { API_JOB_STATES, type ApiStats } from '../api-types';
+import { checkOneOf, checkQueueName, checkString } from '../../options/option-checks';
+import { API_HISTORY_RANGES, API_JOB_STATES, type ApiStats } from '../api-types';
+import { listServerJobs } from '../queries/list-server-jobs';
 import { toApiQueue, toApiServer, toApiUnhandled } from '../queries/to-api';
 import { countByState, readThroughput } from '../queries/read-stats';
-import { checkBodyFields, queueParam } from './api-params';
+import { readStatsHistory } from '../queries/read-stats-history';
+import { checkBodyFields, idParam, limitQuery, queryValue, queueParam } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
+
+/** Text without control characters (a job type name as the job search takes it). */
+const NO_CONTROL_CHARACTERS = /^\P{Cc}+$/u;
 
 async function stats(context: ApiContext): Promise<ApiStats> {
   const { docket, jobs, options } = context;
@@ -25,6 +31,26 @@ async function stats(context: ApiContext): Promise<ApiStats> {
     recurring,
     unhandled: unhandled.map(toApiUnhandled),
   };
+}
+
+/** `GET api/stats/history`: its parameters checked, each error naming its parameter. */
+async function statsHistory(context: ApiContext) {
+  const range = queryValue(context, 'range');
+  const queue = queryValue(context, 'queue');
+  const type = queryValue(context, 'type');
+  return readStatsHistory(context.jobs, {
+    range: range === null ? 'lastHour' : checkOneOf('range', range, API_HISTORY_RANGES),
+    queue: queue === null ? null : checkQueueName('queue', queue),
+    type:
+      type === null
+        ? null
+        : checkString('type', type, {
+            maxLength: 200,
+            pattern: NO_CONTROL_CHARACTERS,
+            patternDescription: 'without control characters',
+          }),
+    now: new Date(),
+  });
 }
 
 async function setQueuePaused(context: ApiContext, paused: boolean) {
@@ -50,11 +76,32 @@ export const FLEET_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: 'api/stats/history',
+    operationId: 'getStatsHistory',
+    query: ['range', 'queue', 'type'],
+    async handle(context) {
+      return ok(await statsHistory(context));
+    },
+  },
+  {
+    method: 'GET',
     path: 'api/servers',
     operationId: 'listServers',
     async handle(context) {
       const servers = await context.docket.listServers(context.options.serverStaleAfterMs);
       return ok(servers.map(toApiServer));
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/servers/{id}/jobs',
+    operationId: 'listServerJobs',
+    query: ['limit'],
+    async handle(context) {
+      const { docket, jobs } = context;
+      const id = idParam(context, 'id');
+      const limit = limitQuery(context);
+      return ok(await listServerJobs(docket.database, docket.collectionPrefix, jobs, id, limit));
     },
   },
   {

@@ -4,95 +4,23 @@
  * Paths are relative to the dashboard's base path.
  */
 
+import { API_HISTORY_RANGES } from '../api-types';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
-  array,
-  int,
-  object,
-  queryParameter,
-  ref,
-  schemas,
-  str,
-  type Schema,
-} from './openapi-schemas';
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref('Error') } },
-});
-
-const jsonResponse = (description: string, schema: Schema) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-/** Answers every operation may give. */
-const COMMON_ERRORS = {
-  '400': errorResponse(
-    'Invalid input (INVALID_INPUT, UNKNOWN_PARAMETER, INVALID_CURSOR...), or a path with dot segments, // or backslashes (NON_CANONICAL_PATH)',
-  ),
-  '401': errorResponse('The authorize hook refused the request (UNAUTHORIZED)'),
-  '403': errorResponse('Loopback-only dashboard reached from elsewhere (LOOPBACK_ONLY)'),
-  '500': errorResponse('Unexpected failure (INTERNAL)'),
-  '503': errorResponse('MongoDB unavailable (STORAGE_UNAVAILABLE)'),
-};
-
-/** Further answers of actions (POST, PUT and DELETE). */
-const ACTION_ERRORS = {
-  '403': errorResponse(
-    'READ_ONLY dashboard, CROSS_SITE_REQUEST (Origin / Sec-Fetch-Site), or LOOPBACK_ONLY',
-  ),
-  '413': errorResponse(
-    'Body larger than maxBodyBytes (PAYLOAD_TOO_LARGE); the connection is closed without reading it',
-  ),
-  '415': errorResponse('Content-Type is not application/json (UNSUPPORTED_MEDIA_TYPE)'),
-};
-
-const pathParameter = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: str,
-});
+  COMMON_ERRORS,
+  errorResponse,
+  jsonResponse,
+  ok,
+  operation,
+  pathParameter,
+} from './openapi-operation';
+import { array, int, queryParameter, ref, schemas, str } from './openapi-schemas';
 
 const jobId = pathParameter('id', 'Job id');
 
 const recurringId = pathParameter('id', 'Recurring job id');
 const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
-
-function operation(
-  operationId: string,
-  summary: string,
-  success: Record<string, unknown>,
-  extra: { parameters?: unknown[]; requestBody?: unknown; errors?: Record<string, unknown> } = {},
-  action = false,
-): Record<string, unknown> {
-  return {
-    operationId,
-    summary,
-    ...(extra.parameters ? { parameters: extra.parameters } : {}),
-    ...(extra.requestBody
-      ? { requestBody: extra.requestBody }
-      : action
-        ? {
-            requestBody: {
-              required: false,
-              description: 'No fields: send {} (or nothing) with Content-Type: application/json',
-              content: { 'application/json': { schema: object({}) } },
-            },
-          }
-        : {}),
-    responses: {
-      ...success,
-      ...COMMON_ERRORS,
-      ...(action ? ACTION_ERRORS : {}),
-      ...(extra.errors ?? {}),
-    },
-  };
-}
-
-const ok = jsonResponse('Done', ref('ActionResult'));
+const serverId = pathParameter('id', 'Server id, as api/servers lists it');
 
 /** Parameters, body and errors of pausing and resuming a queue. */
 const queueStateExtra = (allowed: string) => ({
@@ -126,6 +54,24 @@ export function openApiDocument(): Record<string, unknown> {
           'Counts per state and queue, throughput of the last hour and day',
           {
             '200': jsonResponse('Statistics', ref('Stats')),
+          },
+        ),
+      },
+      '/api/stats/history': {
+        get: operation(
+          'getStatsHistory',
+          "Succeeded and failed jobs and their queue latency (how long each one's last attempt waited past its due time before a server claimed it) per minute over the last hour or per hour over the last day, for one queue and one job type or all; with the queues and types there are to choose from",
+          { '200': jsonResponse('Buckets, oldest first', ref('StatsHistory')) },
+          {
+            parameters: [
+              queryParameter(
+                'range',
+                { ...str, enum: [...API_HISTORY_RANGES], default: 'lastHour' },
+                'lastHour: 60 buckets of a minute; lastDay: 24 buckets of an hour',
+              ),
+              queryParameter('queue', str, 'Only jobs of this queue'),
+              queryParameter('type', { ...str, maxLength: 200 }, 'Only jobs of this type'),
+            ],
           },
         ),
       },
@@ -358,6 +304,24 @@ export function openApiDocument(): Record<string, unknown> {
           'Servers: alive, heartbeat age, queues, concurrency, running jobs',
           {
             '200': jsonResponse('Servers', array(ref('Server'))),
+          },
+        ),
+      },
+      '/api/servers/{id}/jobs': {
+        get: operation(
+          'listServerJobs',
+          'The jobs a server is running now (processing, holding its lease), longest running first',
+          { '200': jsonResponse('Its running jobs', ref('ServerJobs')) },
+          {
+            parameters: [
+              serverId,
+              queryParameter(
+                'limit',
+                { ...int, minimum: 1, default: 20 },
+                'At most this many jobs (at most maxPageSize)',
+              ),
+            ],
+            errors: { '404': errorResponse('No such server is listed (SERVER_NOT_FOUND)') },
           },
         ),
       },

@@ -1,6 +1,7 @@
 /** The OpenAPI schemas of the dashboard's API (the `components.schemas` of its document). */
 
 import { FINISHED_STATES } from '../../storage/job-record';
+import { API_HISTORY_RANGES } from '../api-types';
 
 /** A JSON Schema object as OpenAPI 3.1 uses it. */
 export type Schema = Record<string, unknown>;
@@ -252,6 +253,27 @@ export const schemas: Record<string, Schema> = {
     recurring: int,
     unhandled: array(ref('UnhandledJobType')),
   }),
+  HistoryBucket: object({
+    at: time,
+    succeeded: int,
+    failed: int,
+    latencyAvgMs: {
+      ...nullable(int),
+      description:
+        "Average of startedAt - dueAt over the bucket's jobs (their last attempt), in ms; null when none",
+    },
+    latencyMaxMs: { ...nullable(int), description: 'The longest of those waits, in ms' },
+  }),
+  StatsHistory: object({
+    now: time,
+    range: { ...str, enum: [...API_HISTORY_RANGES] },
+    bucketMs: int,
+    queue: nullable(str),
+    type: nullable(str),
+    buckets: { ...array(ref('HistoryBucket')), minItems: 24, maxItems: 60 },
+    queues: { ...array(str), description: 'Every queue the stored jobs name, sorted' },
+    types: { ...array(str), description: 'Every job type of the stored jobs, sorted' },
+  }),
   UnhandledJobType: object({
     type: str,
     waiting: { ...int, description: 'Due jobs of the type (enqueued, or scheduled and due)' },
@@ -290,6 +312,11 @@ export const schemas: Record<string, Schema> = {
     heartbeatAt: time,
     heartbeatAgeMs: int,
     alive: bool,
+  }),
+  ServerJobs: object({
+    serverId: str,
+    items: array(ref('JobSummary')),
+    truncated: { ...bool, description: 'More jobs hold its lease than limit' },
   }),
   JobTypes: object({
     types: array(str),

@@ -6,8 +6,9 @@ import { SEARCH_INDEXES } from '../../storage/mongo/job-search-indexes';
  * The indexes the dashboard's lists and statistics use, on `<prefix>jobs`, besides Docket's
  * own (`lease` starts with `state`, so counts per state are index-only already): the job
  * search indexes (what each serves is said where they are defined), `dashboard-finished`
- * also serving the succeeded/failed throughput of the last hour and day. The scheduler's
- * `findJobs` creates the same ones before its first search.
+ * also serving the succeeded/failed throughput of the last hour and day and its history,
+ * the other `*-finished` ones the history of one queue or type. The scheduler's `findJobs`
+ * creates the same ones before its first search.
  */
 export const DASHBOARD_INDEXES: readonly IndexDescription[] = SEARCH_INDEXES;
 

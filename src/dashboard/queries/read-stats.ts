@@ -1,9 +1,10 @@
 import type { Collection } from 'mongodb';
 import type { JobRecord, JobState } from '../../storage/job-record';
 import { API_JOB_STATES, type ApiThroughputBucket } from '../api-types';
+import { HISTORY_RANGES, historyStart } from './read-stats-history';
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+const MINUTE = HISTORY_RANGES.lastHour.bucketMs;
+const HOUR = HISTORY_RANGES.lastDay.bucketMs;
 
 /** Succeeded and failed per minute over the last hour and per hour over the last day. */
 export interface Throughput {
@@ -27,8 +28,8 @@ export async function countByState(jobs: Collection<JobRecord>): Promise<Record<
  * retention (succeeded: 1 day by default) are not counted.
  */
 export async function readThroughput(jobs: Collection<JobRecord>, now: Date): Promise<Throughput> {
-  const hourStart = Math.floor(now.getTime() / MINUTE) * MINUTE - 59 * MINUTE;
-  const dayStart = Math.floor(now.getTime() / HOUR) * HOUR - 23 * HOUR;
+  const hourStart = historyStart('lastHour', now);
+  const dayStart = historyStart('lastDay', now);
   const bucket = (since: number, size: number) => ({
     $floor: { $divide: [{ $subtract: ['$finishedAt', new Date(since)] }, size] },
   });
@@ -84,7 +85,7 @@ export async function readThroughput(jobs: Collection<JobRecord>, now: Date): Pr
     return buckets;
   };
   return {
-    lastHour: fill(hourStart, MINUTE, 60, result?.minutes ?? []),
-    lastDay: fill(dayStart, HOUR, 24, result?.hours ?? []),
+    lastHour: fill(hourStart, MINUTE, HISTORY_RANGES.lastHour.count, result?.minutes ?? []),
+    lastDay: fill(dayStart, HOUR, HISTORY_RANGES.lastDay.count, result?.hours ?? []),
   };
 }

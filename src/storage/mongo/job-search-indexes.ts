@@ -9,6 +9,7 @@ import type { IndexDescription } from 'mongodb';
  * - `dashboard-due`: jobs of unfinished states by due time (soonest first);
  * - `search-queue-finished`, `search-type-finished`: finished jobs of one queue, or of one
  *   exact type (a type prefix reads the range of types it covers, then sorts), newest first;
+ *   also the dashboard's statistics over time of one queue or type;
  * - `search-queue-due`, `search-type-due`: unfinished jobs of one queue, or of one exact
  *   type, by due time (Docket's `claim` index puts `priority` before `dueAt`, and its
  *   by-type indexes lack `_id`, so neither gives that order).

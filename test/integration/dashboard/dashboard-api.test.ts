@@ -363,6 +363,14 @@ describe('dashboard REST API through DocketClient', () => {
       length: 4,
     });
     expect(stats.servers).toEqual({ alive: 1, total: 1 });
+
+    // Over time, for the queue alone: the job counted once, with how long it waited.
+    const history = await client.getStatsHistory({ queue: 'stats', range: 'lastDay' });
+    const counted = history.buckets.filter((bucket) => bucket.succeeded > 0);
+    expect(counted).toHaveLength(1);
+    expect(counted[0].succeeded).toBe(1);
+    expect(counted[0].latencyMaxMs).toBeGreaterThanOrEqual(0);
+    expect(history.queues).toContain('stats');
   });
 
   it('lists servers and queues, and pauses and resumes queues', async () => {
@@ -379,6 +387,11 @@ describe('dashboard REST API through DocketClient', () => {
       pickup: expect.stringMatching(/^(change-stream|notifications)$/),
     });
     expect(servers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
+    await expect(client.listServerJobs(servers[0].id)).resolves.toEqual({
+      serverId: servers[0].id,
+      items: [],
+      truncated: false,
+    });
 
     await expect(client.pauseQueue('q1')).resolves.toEqual({
       name: 'q1',

@@ -199,7 +199,16 @@ describe('dashboard web UI in chromium', () => {
   it(`loads every page in under ${FIRST_LOAD_LIMIT / 1024} KB`, async () => {
     const sizes: Record<string, number> = {};
     const jobId = await docket.scheduler.enqueue(report(8, 'size'));
-    for (const path of ['', 'jobs/succeeded', `job/${jobId}`, 'recurring', 'servers', 'queues']) {
+    const paths = [
+      '',
+      'charts',
+      'jobs/succeeded',
+      `job/${jobId}`,
+      'recurring',
+      'servers',
+      'queues',
+    ];
+    for (const path of paths) {
       const fresh = await browser.newContext();
       const tab = await fresh.newPage();
       const measured: Promise<number>[] = [];

@@ -15,6 +15,7 @@ describe('web UI routes', () => {
     expect(uiPageAt('job/a%2Fb')).toEqual({ page: 'job', id: 'a/b' });
     expect(uiPageAt('job/%E0%A4%A')).toEqual({ page: 'invalid-link' });
     expect(uiPageAt('enqueue')).toEqual({ page: 'enqueue' });
+    expect(uiPageAt('charts')).toEqual({ page: 'charts' });
     expect(uiPageAt('recurring/new')).toEqual({ page: 'recurring-form', id: null });
     expect(uiPageAt('recurring/edit/nightly%20run')).toEqual({
       page: 'recurring-form',

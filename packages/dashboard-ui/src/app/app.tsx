@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SiteHeader } from '../layout/site-header';
 import { StatusBar } from '../layout/status-bar';
+import { ChartsPage } from '../pages/charts-page';
 import { EnqueuePage } from '../pages/enqueue-page';
 import { JobPage } from '../pages/job-page';
 import { JobsPage } from '../pages/jobs-page';
@@ -23,6 +24,8 @@ function Page({ route }: { route: Route }) {
       return <JobPage id={route.id} />;
     case 'enqueue':
       return <EnqueuePage type={route.type} />;
+    case 'charts':
+      return <ChartsPage filters={route.filters} />;
     case 'recurring':
       return <RecurringPage />;
     case 'recurring-form':

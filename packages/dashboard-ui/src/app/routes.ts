@@ -1,5 +1,9 @@
 import type { ApiJobSortField } from '../../../../src/dashboard/api-search-types';
-import type { ApiJobState } from '../../../../src/dashboard/api-types';
+import {
+  API_HISTORY_RANGES,
+  type ApiHistoryRange,
+  type ApiJobState,
+} from '../../../../src/dashboard/api-types';
 import { ALL_STATES, uiPageAt } from '../../../../src/dashboard/ui-pages';
 
 /** The state of a job list: one state, or `all`. */
@@ -39,16 +43,40 @@ export interface JobListQuery {
   readonly pageNumber: number;
 }
 
+/** What the charts show, from their URL's query: a range, and a queue and a type or all. */
+export interface ChartFilters {
+  readonly range: ApiHistoryRange;
+  /** A queue name; empty for every queue. */
+  readonly queue: string;
+  /** A job type; empty for every type. */
+  readonly type: string;
+}
+
 /** The page a URL names. */
 export type Route =
   | { readonly page: 'overview' | 'recurring' | 'servers' | 'queues' }
   | { readonly page: 'jobs'; readonly state: ListState; readonly query: JobListQuery }
   | { readonly page: 'job'; readonly id: string }
   | { readonly page: 'enqueue'; readonly type: string }
+  | { readonly page: 'charts'; readonly filters: ChartFilters }
   | { readonly page: 'recurring-form'; readonly id: string | null }
   | { readonly page: 'invalid-link' | 'not-found' };
 
 const SORT_FIELDS: readonly string[] = ['id', 'createdAt', 'dueAt', 'finishedAt'];
+
+const isHistoryRange = (value: string | null): value is ApiHistoryRange =>
+  (API_HISTORY_RANGES as readonly (string | null)[]).includes(value);
+
+/** The charts' filters from a query string; a range the API does not know reads as the default. */
+function chartFilters(search: string): ChartFilters {
+  const query = new URLSearchParams(search);
+  const range = query.get('range');
+  return {
+    range: isHistoryRange(range) ? range : 'lastHour',
+    queue: query.get('queue') ?? '',
+    type: query.get('type') ?? '',
+  };
+}
 
 /** The job list's query from a URL's query string (unknown names and bad values ignored). */
 export function readListQuery(search: string): JobListQuery {
@@ -110,6 +138,8 @@ export function parseRoute(base: string, pathname: string, search: string): Rout
       return { page: 'jobs', state: page.state, query: readListQuery(search) };
     case 'enqueue':
       return { page: 'enqueue', type: new URLSearchParams(search).get('type') ?? '' };
+    case 'charts':
+      return { page: 'charts', filters: chartFilters(search) };
     case 'overview':
     case 'recurring':
     case 'servers':
@@ -135,4 +165,14 @@ export const hrefs = {
     id === null ? `${base}recurring/new` : `${base}recurring/edit/${encodeURIComponent(id)}`,
   servers: (base: string) => `${base}servers`,
   queues: (base: string) => `${base}queues`,
+  /** The charts; the default range and empty names are left out of the query. */
+  charts: (base: string, filters: Partial<ChartFilters> = {}) => {
+    const query = new URLSearchParams();
+    if (filters.range !== undefined && filters.range !== 'lastHour') {
+      query.set('range', filters.range);
+    }
+    if (filters.queue) query.set('queue', filters.queue);
+    if (filters.type) query.set('type', filters.type);
+    return withQuery(`${base}charts`, query.toString());
+  },
 };

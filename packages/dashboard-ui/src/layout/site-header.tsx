@@ -68,6 +68,7 @@ export function SiteHeader({ pathname }: { pathname: string }) {
       </button>
       <nav id="nav" aria-label="Dashboard pages" class={open ? 'open' : undefined}>
         {link(hrefs.overview(base), 'Overview')}
+        {link(hrefs.charts(base), 'Charts')}
         {API_JOB_STATES.map((state) =>
           link(hrefs.jobs(base, state), capitalized(state), {
             id: `nav-count-${state}`,

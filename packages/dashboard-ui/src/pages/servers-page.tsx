@@ -1,6 +1,9 @@
-import type { ApiPickupMode, ApiServer } from '../../../../src/dashboard/api-types';
+import type { ApiPickupMode, ApiServer, ApiServerJobs } from '../../../../src/dashboard/api-types';
+import { useApp } from '../app/app-context';
+import { hrefs } from '../app/routes';
 import { LoadState, PageFrame } from '../layout/page-frame';
 import { useResource } from '../live/use-resource';
+import { AppLink } from '../parts/app-link';
 import { Badge } from '../parts/badge';
 import { DataTable } from '../parts/data-table';
 import { RelativeTime } from '../parts/relative-time';
@@ -33,7 +36,78 @@ function Pickup({ mode }: { mode: ApiPickupMode | null }) {
   );
 }
 
-/** Every server sharing the database: alive or silent, load, and how it hears of work. */
+/**
+ * What a server is running now, under its row: each job's id (a link to it), type, queue,
+ * start and progress.
+ */
+function ServerJobs({ server }: { server: ApiServer }) {
+  const { config } = useApp();
+  const path = `servers/${encodeURIComponent(server.id)}/jobs?limit=${config.maxPageSize}`;
+  const { data, error } = useResource<ApiServerJobs>(path);
+  if (data === undefined) {
+    return error === undefined || error.status === 404 ? null : (
+      <p class="error-text">Could not read its jobs: {error.message}</p>
+    );
+  }
+  if (data.items.length === 0) return <p class="muted">Running no jobs.</p>;
+  return (
+    <>
+      <table class="running-jobs">
+        <caption>
+          Running now<span class="visually-hidden"> on {server.id}</span>
+        </caption>
+        <thead>
+          <tr>
+            {['Job', 'Type', 'Queue', 'Started', 'Progress'].map((title) => (
+              <th key={title} scope="col">
+                {title}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.items.map((job) => (
+            <tr key={job.id} data-job={job.id}>
+              <td>
+                <AppLink class="mono" href={hrefs.job(config.base, job.id)}>
+                  {job.id}
+                </AppLink>
+              </td>
+              <td>{job.type}</td>
+              <td>{job.queue}</td>
+              <td>
+                <RelativeTime iso={job.startedAt} />
+              </td>
+              <td>
+                {job.progress === null ? (
+                  <span class="muted">–</span>
+                ) : (
+                  <>
+                    <progress
+                      max={100}
+                      value={job.progress.percent}
+                      aria-label={`Progress of job ${job.id}`}
+                    />{' '}
+                    {job.progress.percent}%
+                    {job.progress.message && <span class="muted"> {job.progress.message}</span>}
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.truncated && (
+        <p class="muted">The {data.items.length} running longest are listed; more are running.</p>
+      )}
+    </>
+  );
+}
+
+/**
+ * Every server sharing the database: alive or silent, load, how it hears of work, and the
+ * jobs it is running.
+ */
 export function ServersPage() {
   const { data: servers, error } = useResource<readonly ApiServer[]>('servers');
   return (
@@ -44,8 +118,8 @@ export function ServersPage() {
         <p class="empty">No servers.</p>
       ) : (
         <DataTable label="Servers" columns={COLUMNS}>
-          {servers.map((server) => (
-            <tr key={server.id} data-server={server.id}>
+          {servers.map((server) => [
+            <tr key={server.id} data-server={server.id} class="server-row">
               <td class="mono">{server.id}</td>
               <td>
                 <Badge kind={server.alive ? 'active' : 'paused'}>
@@ -76,8 +150,13 @@ export function ServersPage() {
               <td>
                 <RelativeTime iso={server.startedAt} />
               </td>
-            </tr>
-          ))}
+            </tr>,
+            <tr key={`${server.id} jobs`} class="server-jobs" data-server-jobs={server.id}>
+              <td colSpan={COLUMNS.length}>
+                <ServerJobs server={server} />
+              </td>
+            </tr>,
+          ])}
         </DataTable>
       )}
     </PageFrame>

@@ -34,3 +34,14 @@ export function byteSize(bytes: number): string {
 
 /** "Failed" from "failed". */
 export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** "0", "850 ms", "2.5 s", "4 min", "1.5 h": a wait, short enough for an axis. */
+export function shortDuration(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const round = (value: number) =>
+    value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value);
+  if (ms < 60_000) return `${round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${round(ms / 60_000)} min`;
+  return `${round(ms / 3_600_000)} h`;
+}
