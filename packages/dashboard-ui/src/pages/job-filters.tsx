@@ -63,7 +63,7 @@ export function JobFilterForm({ state, query }: { state: ListState; query: JobLi
   const sortValue = query.sort ? `${query.sort}:${query.direction || 'desc'}` : '';
   return (
     <form
-      class="filters"
+      class="filters job-filters"
       role="search"
       aria-label="Filter jobs"
       onSubmit={(event) => {

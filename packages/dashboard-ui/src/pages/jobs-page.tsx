@@ -149,7 +149,7 @@ export function JobsPage({ state, query }: { state: ListState; query: JobListQue
                   setSelected(new Set(event.currentTarget.checked ? listed : []))
                 }
               />{' '}
-              Select all {listed.length} jobs on this page
+              Select {listed.length === 1 ? 'the job' : `all ${listed.length} jobs`} on this page
             </label>
           )}
           <DataTable label={state === ALL_STATES ? 'Jobs' : `${state} jobs`} columns={columns}>
