@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import { InvalidOptionsError } from './errors';
 import type { HandlerClass } from './handlers';
+import { checkFilterEntry, type DocketFilterEntry } from './filters';
 import {
   checkBoolean,
   checkInteger,
@@ -76,6 +77,14 @@ export interface DocketOptions {
    */
   readonly maxResultBytes?: number;
   /**
+   * Job filters: hooks around enqueue, around attempts and on state changes (see
+   * `DocketFilter` for their order and what a failing hook does). A class is constructed by
+   * the container; filters registered in the container under `DOCKET_FILTER` run too, after
+   * these when their `order` is equal.
+   * @defaultValue none
+   */
+  readonly filters?: readonly DocketFilterEntry[];
+  /**
    * How often `waitForJob` looks for finished jobs where no change stream tells it: on a
    * standalone server, and while a failed stream is reopened. One query per interval covers
    * every pending wait of this instance (ms, integer 10..60000).
@@ -107,6 +116,7 @@ const OPTION_KEYS = [
   'artefacts',
   'maxResultBytes',
   'waitPollIntervalMs',
+  'filters',
 ];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;
 
@@ -154,6 +164,14 @@ export function checkDocketOptions(options: DocketOptions): void {
   }
   if (options.waitPollIntervalMs !== undefined) {
     checkInteger('waitPollIntervalMs', options.waitPollIntervalMs, { min: 10, max: 60_000 });
+  }
+  if (options.filters !== undefined) {
+    if (!Array.isArray(options.filters)) {
+      throw new InvalidOptionsError('filters must be an array of filters or filter classes', {
+        option: 'filters',
+      });
+    }
+    options.filters.forEach((entry, i) => checkFilterEntry(`filters[${i}]`, entry));
   }
   if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
     throw new InvalidOptionsError('handlers must be an array of @JobHandler classes', {

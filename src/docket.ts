@@ -8,6 +8,7 @@ import { DocketClosedError, DocketError, StorageError, UnknownQueueError } from 
 import type { DocketEventName, DocketEvents } from './events/docket-events';
 import { EventBus } from './events/event-bus';
 import { HandlerRegistry, checkHandlerDependencies, decoratedHandlerClasses } from './handlers';
+import { JobFilters } from './filters';
 import { JobSearch } from './job-search';
 import { createDefaultLogger } from './logging/create-logger';
 import { JobScheduler } from './scheduler/job-scheduler';
@@ -81,6 +82,8 @@ interface DocketParts {
   readonly events: EventBus;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The job filters of the options and the container. */
+  readonly filters: JobFilters;
 }
 
 /**
@@ -114,6 +117,7 @@ export class Docket {
       lifecycle: { checkOpen: (operation) => this.checkOpen(operation) },
       waits: parts.waits,
       search,
+      filters: parts.filters,
       bulk: new BulkJobActions({
         store: parts.store,
         search: searchStore,
@@ -160,7 +164,17 @@ export class Docket {
           context: 'a new-work notice was not written: servers find the job at their next poll',
         }),
       );
-      const recurring = new RecurringJobs({ db, collectionPrefix, store, clock, events, logger });
+      const filters = new JobFilters(options.filters ?? [], options.container);
+      filters.watch(events);
+      const recurring = new RecurringJobs({
+        db,
+        collectionPrefix,
+        store,
+        clock,
+        events,
+        logger,
+        filters,
+      });
       const logs = new MongoJobLogs(db, collectionPrefix);
       const gridFs = artefactOptions.storage
         ? undefined
@@ -211,6 +225,7 @@ export class Docket {
         events,
         logger,
         clock,
+        filters,
       });
     } catch (error) {
       if (ownsClient) await client.close().catch(() => undefined);
@@ -262,6 +277,7 @@ export class Docket {
       artefacts,
       artefactOptions,
       results: new MongoJobResults(db, collectionPrefix),
+      filters: this.parts.filters,
       maxResultBytes: this.parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
     });
     this.servers.add(server);

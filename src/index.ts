@@ -52,6 +52,18 @@ export type { JobSortField } from './storage/job-criteria';
 export type { JobSummary } from './storage/job-summary';
 export type { BulkActionResult, JobSelection } from './bulk-actions';
 
+export { DOCKET_FILTER } from './filters/docket-filter';
+export type {
+  DocketFilter,
+  DocketFilterClass,
+  DocketFilterEntry,
+  EnqueueFilterContext,
+  EnqueueSource,
+  ExecutionFilterContext,
+  JobMetadata,
+  JobStateChange,
+} from './filters/docket-filter';
+
 export { Recurring } from './recurring/recurring.decorator';
 export type { RecurringDeclarationOptions } from './recurring/recurring.decorator';
 export type { RecurringOptions, MissedRunPolicy } from './recurring/recurring-options';
@@ -89,6 +101,8 @@ export {
   LeaseLostError,
   AttemptCommittedError,
   TransactionTooLongError,
+  JobFilterError,
+  EnqueueRefusedError,
   ArtefactTooLargeError,
   ResultTooLargeError,
   NonSerializableResultError,
@@ -106,6 +120,7 @@ export {
 } from './errors';
 export type {
   DocketErrorDetails,
+  FilterHook,
   UnresolvableDependency,
   UnresolvableDependencyReason,
   ValidationIssue,

@@ -14,6 +14,7 @@ export { JobValidationError, type ValidationIssue } from './job-validation.error
 export { LeaseLostError } from './lease-lost.error';
 export { AttemptCommittedError } from './attempt-committed.error';
 export { TransactionTooLongError } from './transaction-too-long.error';
+export { EnqueueRefusedError, JobFilterError, type FilterHook } from './job-filter.error';
 export { ArtefactTooLargeError } from './artefact-too-large.error';
 export { ResultTooLargeError } from './result-too-large.error';
 export { NonSerializableResultError } from './non-serializable-result.error';

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus';
 import { jobHandlerMetadataOf, type HandlerClass } from '../handlers';
 import type { IJob, JobClass } from '../jobs';
 import type { Clock } from '../server/clock';
+import type { JobFilters } from '../filters';
 import type { JobStore } from '../storage/job-store';
 import { newJobRecord } from '../storage/new-job-record';
 import { nextOccurrence, type CronSchedule } from './cron-schedule';
@@ -40,6 +41,8 @@ export interface RecurringJobsDeps {
   clock: Clock;
   events: EventBus;
   logger: Logger;
+  /** The job filters whose `onEnqueue` hooks run before an occurrence's job is stored. */
+  filters: JobFilters;
 }
 
 /** The definition fields compared by `addOrUpdate` (the payload is compared as BSON). */
@@ -117,7 +120,17 @@ export class RecurringJobs {
     const definition = await this.definitions.find(checkRecurringId(id));
     if (definition === null) throw new RecurringJobNotFoundError(id);
     const now = this.deps.clock.now();
+    const metadata = await this.deps.filters.enqueue({
+      jobType: definition.type,
+      payload: definition.payload,
+      queue: definition.queue,
+      priority: definition.priority,
+      dueAt: now,
+      source: 'recurring',
+      recurringId: id,
+    });
     const record = newJobRecord({
+      metadata,
       type: definition.type,
       queue: definition.queue,
       priority: definition.priority,
@@ -259,6 +272,7 @@ export class RecurringJobs {
       clock: this.deps.clock,
       events: this.deps.events,
       logger: this.deps.logger,
+      filters: this.deps.filters,
     });
   }
 

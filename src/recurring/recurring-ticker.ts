@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import type { EventBus } from '../events/event-bus';
 import type { Clock } from '../server/clock';
+import type { JobFilters } from '../filters';
 import type { JobStore } from '../storage/job-store';
 import { newJobRecord } from '../storage/new-job-record';
 import type { MongoRecurringStore } from './mongo-recurring-store';
@@ -29,6 +30,8 @@ export interface RecurringTickerDeps {
   readonly clock: Clock;
   readonly events: EventBus;
   readonly logger: Logger;
+  /** The job filters whose `onEnqueue` hooks run before an occurrence's job is stored. */
+  readonly filters: JobFilters;
 }
 
 /** Most definitions one tick reads; a batch of only due ones makes the next tick immediate. */
@@ -238,7 +241,18 @@ export class MongoRecurringTicker implements RecurringTicker {
     const reason = plan.missed
       ? `recurring job '${definition._id}': one run for the occurrences missed since ${occurrence.toISOString()}`
       : `recurring job '${definition._id}': occurrence ${occurrence.toISOString()}`;
+    const dueAt = plan.missed ? now : occurrence;
+    const metadata = await this.deps.filters.enqueue({
+      jobType: definition.type,
+      payload: definition.payload,
+      queue: definition.queue,
+      priority: definition.priority,
+      dueAt,
+      source: 'recurring',
+      recurringId: definition._id,
+    });
     const record = newJobRecord({
+      metadata,
       id: jobId,
       type: definition.type,
       queue: definition.queue,
@@ -247,7 +261,7 @@ export class MongoRecurringTicker implements RecurringTicker {
       state: occurrence.getTime() > now.getTime() && !plan.missed ? 'scheduled' : 'enqueued',
       // On time: due at its occurrence. A run for missed occurrences is due now, so that it
       // does not jump the queue ahead of jobs enqueued during the downtime.
-      dueAt: plan.missed ? now : occurrence,
+      dueAt,
       now: this.deps.clock.now(),
       maxAttempts: definition.maxAttempts,
       timeoutMs: definition.timeoutMs,

@@ -14,6 +14,7 @@ import type {
 import { MAX_DOCUMENT_BYTES, toStorableJob, type IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringJobs, RecurringOptions } from '../recurring';
 import type { Clock } from '../server/clock';
+import type { EnqueueSource, JobFilters } from '../filters';
 import { FINISHED_STATES, type JobRecord, type JobState } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
 import { newJobRecord, type NewJobFields } from '../storage/new-job-record';
@@ -53,6 +54,8 @@ export interface JobSchedulerDeps {
   readonly waits: JobWaits;
   readonly search: JobSearch;
   readonly bulk: BulkJobActions;
+  /** The job filters whose `onEnqueue` hooks run before a job is stored. */
+  readonly filters: JobFilters;
 }
 
 /**
@@ -69,6 +72,7 @@ export class JobScheduler implements IJobScheduler {
   private readonly waits: JobWaits;
   private readonly search: JobSearch;
   private readonly bulk: BulkJobActions;
+  private readonly filters: JobFilters;
 
   constructor(deps: JobSchedulerDeps) {
     ({
@@ -80,6 +84,7 @@ export class JobScheduler implements IJobScheduler {
       waits: this.waits,
       search: this.search,
       bulk: this.bulk,
+      filters: this.filters,
     } = deps);
   }
 
@@ -87,7 +92,11 @@ export class JobScheduler implements IJobScheduler {
     this.lifecycle.checkOpen('enqueue');
     const now = this.clock.now();
     const resolved = resolveEnqueueOptions(options);
-    const record = await this.prepare(job, resolved, { now, dueAt: now, state: 'enqueued' });
+    const record = await this.prepare(job, resolved, 'enqueue', {
+      now,
+      dueAt: now,
+      state: 'enqueued',
+    });
     return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
   }
 
@@ -113,7 +122,9 @@ export class JobScheduler implements IJobScheduler {
     const now = this.clock.now();
     const records: JobRecord[] = [];
     for (const job of list) {
-      records.push(await this.prepare(job, resolved, { now, dueAt: now, state: 'enqueued' }));
+      records.push(
+        await this.prepare(job, resolved, 'enqueue', { now, dueAt: now, state: 'enqueued' }),
+      );
     }
     await this.store.insertMany(records, sessionOf(resolved));
     for (const record of records) this.persist(record, record._id, resolved);
@@ -126,7 +137,7 @@ export class JobScheduler implements IJobScheduler {
     const dueAt = resolveDueAt(when, now);
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
     const resolved = resolveEnqueueOptions(options);
-    const record = await this.prepare(job, resolved, { now, dueAt, state });
+    const record = await this.prepare(job, resolved, 'schedule', { now, dueAt, state });
     return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
   }
 
@@ -135,7 +146,7 @@ export class JobScheduler implements IJobScheduler {
     checkJobId('parentId', parentId);
     const now = this.clock.now();
     const resolved = resolveContinuationOptions(options);
-    const record = await this.prepare(job, resolved, {
+    const record = await this.prepare(job, resolved, 'continuation', {
       now,
       dueAt: now,
       state: 'awaiting',
@@ -264,14 +275,27 @@ export class JobScheduler implements IJobScheduler {
     return storedId;
   }
 
-  /** Checks everything before anything is written, and builds the record to insert. */
+  /**
+   * Checks everything before anything is written, runs the filters' `onEnqueue` hooks, and
+   * builds the record to insert.
+   */
   private async prepare(
     job: IJob,
     options: ResolvedEnqueueOptions,
+    source: EnqueueSource,
     when: Pick<NewJobFields, 'now' | 'dueAt' | 'state' | 'parent'>,
   ): Promise<JobRecord> {
     const { jobType, payload } = await toStorableJob(job);
+    const metadata = await this.filters.enqueue({
+      jobType,
+      payload,
+      queue: options.queue,
+      priority: options.priority,
+      dueAt: when.dueAt,
+      source,
+    });
     const record = newJobRecord({
+      metadata,
       ...when,
       type: jobType,
       queue: options.queue,

@@ -13,6 +13,7 @@ import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import { storableResult } from './job-result';
+import type { ExecutionFilterContext, JobFilters } from '../filters';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
@@ -50,6 +51,8 @@ export interface ExecutionDeps {
   /** Where a result goes after a committed transaction, and how large results may be. */
   readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
   readonly maxResultBytes: number;
+  /** The job filters whose execution hooks run around the handler. */
+  readonly filters: Pick<JobFilters, 'execute'>;
 }
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
@@ -93,6 +96,7 @@ export class JobExecution {
   private readonly progress: ProgressReporter;
   /** The handler's lines, kept with the job. */
   private readonly logLines: JobLogBuffer;
+  private contextMade: JobContext | undefined;
 
   constructor(
     private readonly job: JobRecord,
@@ -247,7 +251,11 @@ export class JobExecution {
     let failure: { error: unknown } | undefined;
     let returned: unknown;
     try {
-      returned = await this.invoke(job);
+      // The filters' own hooks are bounded by the attempt's signal like the handler.
+      returned = await Promise.race([
+        this.deps.filters.execute(this.filterContext(job), () => this.invoke(job)),
+        aborted(this.controller.signal),
+      ]);
     } catch (error) {
       failure = { error };
     } finally {
@@ -341,7 +349,7 @@ export class JobExecution {
     const child = this.deps.container.createChildContainer();
     try {
       const handler = child.resolve(this.registration.handlerClass);
-      const returned: unknown = handler.handle(job, this.context());
+      const returned: unknown = handler.handle(job, this.handlerContext);
       if (!isThenable(returned)) {
         throw new TypeError(
           `${this.registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`,
@@ -363,7 +371,24 @@ export class JobExecution {
     }
   }
 
-  private context(): JobContext {
+  /** What the filters' execution hooks see of the attempt. */
+  private filterContext(job: IJob): ExecutionFilterContext {
+    return {
+      ...this.details,
+      maxAttempts: this.maxAttempts,
+      job,
+      metadata: this.job.metadata ?? {},
+      context: this.handlerContext,
+    };
+  }
+
+  /** The handler's context, which its filters see too (made once per attempt). */
+  private get handlerContext(): JobContext {
+    this.contextMade ??= this.makeContext();
+    return this.contextMade;
+  }
+
+  private makeContext(): JobContext {
     return {
       signal: this.controller.signal,
       jobId: this.job._id,

@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistry } from '../handlers';
+import type { JobFilters } from '../filters';
 import type { RecurringJobs } from '../recurring';
 import type { JobStore, WaitingJobTypesSource } from '../storage/job-store';
 import type { JobLogStore } from '../storage/job-logs';
@@ -63,4 +64,6 @@ export interface JobServerDeps {
   /** Where results go after a committed transaction, and how large results may be. */
   readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
   readonly maxResultBytes: number;
+  /** The job filters whose execution hooks run around each attempt. */
+  readonly filters: JobFilters;
 }

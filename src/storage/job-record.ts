@@ -111,6 +111,8 @@ export interface JobRecord<TResult = unknown> {
   hasContinuations?: boolean;
   /** Set on a finished parent once its continuations were released or cancelled. */
   continuationsResolved?: boolean;
+  /** What job filters stored with the job at enqueue (a trace context...); absent when none. */
+  metadata?: Record<string, string>;
 }
 
 /** What a continuation does when its parent fails for good or is deleted. */

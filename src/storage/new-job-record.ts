@@ -1,5 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { ContinuationPolicy, JobRecord, JobState } from './job-record';
+import type { JobMetadata } from '../filters/docket-filter';
 
 /** What a caller decides about a new job; everything else starts empty. */
 export interface NewJobFields {
@@ -20,6 +21,8 @@ export interface NewJobFields {
   readonly uniqueKey?: string | null;
   /** For a continuation (state `awaiting`): its parent and policy. */
   readonly parent?: { readonly id: string; readonly policy: ContinuationPolicy };
+  /** What job filters stored with it; absent when none. */
+  readonly metadata?: JobMetadata;
 }
 
 /** Builds the stored form of a job that has not run yet. */
@@ -55,5 +58,6 @@ export function newJobRecord(fields: NewJobFields): JobRecord {
     expireAt: null,
     parentId: fields.parent?.id ?? null,
     ...(fields.parent ? { continuationPolicy: fields.parent.policy } : {}),
+    ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
   };
 }

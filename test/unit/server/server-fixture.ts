@@ -4,6 +4,7 @@ import { Job, JobHandler, type IJob, type IJobHandler, type JobContext } from '.
 import type { DocketEvents } from '../../../src/events/docket-events';
 import { EventBus } from '../../../src/events/event-bus';
 import { HandlerRegistry } from '../../../src/handlers';
+import { JobFilters } from '../../../src/filters';
 import { JobServerEngine } from '../../../src/server/job-server';
 import type { JobServerDeps } from '../../../src/server/job-server-deps';
 import {
@@ -214,6 +215,7 @@ export function fakeServer(options: JobServerOptions = {}) {
       {
         store: store.asStore(),
         servers: servers.asRegistry(),
+        filters: new JobFilters([], container),
         waiting: { waitingJobTypes: async () => [] },
         slots: {
           acquire: async () => true,
