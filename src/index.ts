@@ -25,7 +25,7 @@ export type { IJob, JobClass } from './jobs/job.interface';
 
 export { JobHandler } from './handlers/job-handler.decorator';
 export type { JobHandlerOptions, HandlerClass } from './handlers/job-handler.decorator';
-export type { BackoffOptions } from './handlers/job-handler-options';
+export type { BackoffOptions, IsolationMode } from './handlers/job-handler-options';
 export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 
@@ -59,6 +59,8 @@ export type { RecurringJobInfo } from './recurring/recurring-record';
 
 export type { JobServer } from './server/job-server.interface';
 export type { JobServerOptions } from './server/job-server-options';
+export type { IsolationOptions, IsolationResourceLimits } from './isolation/isolation-options';
+export type { IsolationBootstrapModule } from './isolation/worker-bootstrap';
 export { handleShutdownSignals } from './server/shutdown-signals';
 export type { Closable, ShutdownSignalOptions } from './server/shutdown-signals';
 export type { Clock } from './server/clock';
@@ -81,6 +83,8 @@ export {
   HandlerNotFoundError,
   InvalidCronExpressionError,
   InvalidOptionsError,
+  IsolatedWorkerExitedError,
+  IsolationUnsupportedError,
   JobDeletedError,
   JobNotFoundError,
   JobTimeoutError,
@@ -106,6 +110,8 @@ export {
 } from './errors';
 export type {
   DocketErrorDetails,
+  IsolatedWorkerExit,
+  IsolatedWorkerExitReason,
   UnresolvableDependency,
   UnresolvableDependencyReason,
   ValidationIssue,
