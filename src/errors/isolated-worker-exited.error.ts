@@ -15,6 +15,7 @@ export type IsolatedWorkerExitReason =
 export interface IsolatedWorkerExit {
   /** The kind of worker: a worker thread or a child process. */
   readonly isolation: 'thread' | 'process';
+  /** How it ended. */
   readonly reason: IsolatedWorkerExitReason;
   /** The worker's exit code, when it exited with one. */
   readonly exitCode?: number;
@@ -30,9 +31,13 @@ export interface IsolatedWorkerExit {
  * server and its other jobs carry on, and the worker is replaced.
  */
 export class IsolatedWorkerExitedError extends DocketError {
+  /** The kind of worker: a worker thread or a child process. */
   readonly isolation: 'thread' | 'process';
+  /** How it ended. */
   readonly reason: IsolatedWorkerExitReason;
+  /** The worker's exit code, when it exited with one. */
   declare readonly exitCode?: number;
+  /** The signal that ended a child process, e.g. `'SIGKILL'`. */
   declare readonly signal?: string;
 
   /**

@@ -1,4 +1,5 @@
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
+import { container as rootContainer } from 'tsyringe';
 import { InvalidOptionsError } from '../errors';
 import { HandlerRegistry, decoratedHandlerClasses, type HandlerClass } from '../handlers';
 
