@@ -16,6 +16,7 @@ import { JobWaits } from './scheduler/job-waits';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
 import { systemClock } from './server/clock';
 import { JobServerEngine } from './server/job-server';
+import { checkIsolation } from './isolation';
 import type { JobServer } from './server/job-server.interface';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
@@ -246,7 +247,8 @@ export class Docket {
    * `COMMAND_BUS` by then (`CommandBus.register`, before or after `Docket.create`); listed in
    * `handlers` explicitly, it needs one like any dependency.
    * @throws DocketClosedError once `close()` was called.
-   * @throws InvalidOptionsError for invalid options.
+   * @throws InvalidOptionsError for invalid options, or (`option: 'isolation.bootstrap'`) when
+   *   handlers ask for `'thread'` or `'process'` isolation and no bootstrap module is given.
    * @throws UnresolvableDependencyError when a handler's constructor needs a token the
    *   container does not provide, or a class it cannot construct.
    * @throws ServerStartError when a step of the start failed (its `cause` says why, e.g. a
@@ -260,6 +262,7 @@ export class Docket {
     const { container } = this.parts.options;
     const registry = this.activeRegistry();
     checkHandlerDependencies(container, registry.all());
+    checkIsolation(resolved.isolation, registry.all());
     const server = new JobServerEngine(resolved, {
       store,
       servers,

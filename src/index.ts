@@ -25,7 +25,7 @@ export type { IJob, JobClass } from './jobs/job.interface';
 
 export { JobHandler } from './handlers/job-handler.decorator';
 export type { JobHandlerOptions, HandlerClass } from './handlers/job-handler.decorator';
-export type { BackoffOptions } from './handlers/job-handler-options';
+export type { BackoffOptions, IsolationMode } from './handlers/job-handler-options';
 export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 
@@ -71,6 +71,8 @@ export type { RecurringJobInfo } from './recurring/recurring-record';
 
 export type { JobServer } from './server/job-server.interface';
 export type { JobServerOptions } from './server/job-server-options';
+export type { IsolationOptions, IsolationResourceLimits } from './isolation/isolation-options';
+export type { IsolationBootstrapModule } from './isolation/worker-bootstrap';
 export { handleShutdownSignals } from './server/shutdown-signals';
 export type { Closable, ShutdownSignalOptions } from './server/shutdown-signals';
 export type { Clock } from './server/clock';
@@ -93,6 +95,8 @@ export {
   HandlerNotFoundError,
   InvalidCronExpressionError,
   InvalidOptionsError,
+  IsolatedWorkerExitedError,
+  IsolationUnsupportedError,
   JobDeletedError,
   JobNotFoundError,
   JobTimeoutError,
@@ -121,6 +125,8 @@ export {
 export type {
   DocketErrorDetails,
   FilterHook,
+  IsolatedWorkerExit,
+  IsolatedWorkerExitReason,
   UnresolvableDependency,
   UnresolvableDependencyReason,
   ValidationIssue,

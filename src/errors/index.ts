@@ -5,6 +5,12 @@ export { DuplicateJobTypeError } from './duplicate-job-type.error';
 export { HandlerNotFoundError } from './handler-not-found.error';
 export { InvalidCronExpressionError } from './invalid-cron-expression.error';
 export { InvalidOptionsError } from './invalid-options.error';
+export {
+  IsolatedWorkerExitedError,
+  type IsolatedWorkerExit,
+  type IsolatedWorkerExitReason,
+} from './isolated-worker-exited.error';
+export { IsolationUnsupportedError } from './isolation-unsupported.error';
 export { MissingPeerDependencyError } from './missing-peer-dependency.error';
 export { JobDeletedError } from './job-deleted.error';
 export { JobNotFoundError } from './job-not-found.error';

@@ -1,7 +1,22 @@
-import { checkInteger, checkKnownKeys, checkPlainObject } from '../options/option-checks';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOneOf,
+  checkPlainObject,
+} from '../options/option-checks';
 
 /** Longest timeout a Node timer can hold (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** Where a handler runs: see {@link JobHandlerOptions.isolation}. */
+export type IsolationMode = 'inline' | 'thread' | 'process';
+
+/** Every {@link IsolationMode}, in order of isolation. */
+export const ISOLATION_MODES = [
+  'inline',
+  'thread',
+  'process',
+] as const satisfies readonly IsolationMode[];
 
 /** How retries of a failed job are spaced: exponential, `baseMs * 2^(attempt - 1)`, capped. */
 export interface BackoffOptions {
@@ -47,6 +62,19 @@ export interface JobHandlerOptions {
   globalConcurrency?: number;
   /** Spacing of retries. */
   backoff?: BackoffOptions;
+  /**
+   * Where `handle()` runs. `'inline'`: in the server's own event loop. `'thread'`: in a worker
+   * thread, `'process'`: in a child process, each from a pool per server (as large as its
+   * `concurrency`) bootstrapped from the server's `isolation.bootstrap` module. An isolated
+   * handler that blocks its event loop, runs out of memory, calls `process.exit()` or ignores
+   * its signal costs its attempt, never the server: after its timeout (or deletion, or a
+   * lost lease) it is told to stop, then terminated `isolation.terminateGraceMs` later.
+   * Under isolation, the payload and the result cross as BSON, progress and log lines are sent
+   * to the server, and `transaction` and `artefacts` are unavailable (they reject with
+   * `IsolationUnsupportedError`).
+   * @defaultValue `'inline'`
+   */
+  isolation?: IsolationMode;
 }
 
 /** {@link BackoffOptions} with every default applied. */
@@ -66,6 +94,7 @@ export interface ResolvedJobHandlerOptions {
   /** `undefined`: no limit across servers. */
   readonly globalConcurrency: number | undefined;
   readonly backoff: ResolvedBackoffOptions;
+  readonly isolation: IsolationMode;
 }
 
 /** The defaults of {@link JobHandlerOptions}. */
@@ -75,6 +104,7 @@ export const HANDLER_DEFAULTS = {
   concurrency: undefined,
   globalConcurrency: undefined,
   backoff: { baseMs: 1_000, maxMs: 3_600_000 },
+  isolation: 'inline',
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
 
 /**
@@ -95,6 +125,7 @@ export function resolveJobHandlerOptions(
     'concurrency',
     'globalConcurrency',
     'backoff',
+    'isolation',
   ]);
   const defaults = HANDLER_DEFAULTS;
   const retries = checkInteger('retries', or(options.retries, defaults.retries), {
@@ -124,6 +155,10 @@ export function resolveJobHandlerOptions(
   const defaultMaxMs = Math.max(defaults.backoff.maxMs, baseMs);
   const maxMs = checkInteger('backoff.maxMs', or(backoff.maxMs, defaultMaxMs), { min: baseMs });
 
+  const isolation = checkOneOf('isolation', or(options.isolation, defaults.isolation), [
+    ...ISOLATION_MODES,
+  ]);
+
   return Object.freeze({
     retries,
     maxAttempts: retries + 1,
@@ -131,6 +166,7 @@ export function resolveJobHandlerOptions(
     concurrency,
     globalConcurrency,
     backoff: Object.freeze({ baseMs, maxMs }),
+    isolation,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { Logger } from 'winston';
+import type { LogEntry, Logger } from 'winston';
 import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
@@ -9,6 +9,7 @@ import type { JobErrorInfo, JobRecord } from '../storage/job-record';
 import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
 import type { JobLogStore } from '../storage/job-logs';
 import type { ResolvedJobLogOptions } from '../logging/job-log-options';
+import type { IsolatedRunner } from '../isolation/isolated-runner';
 import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
@@ -53,6 +54,8 @@ export interface ExecutionDeps {
   readonly maxResultBytes: number;
   /** The job filters whose execution hooks run around the handler. */
   readonly filters: Pick<JobFilters, 'execute'>;
+  /** Where handlers with `isolation` other than `'inline'` run. */
+  readonly isolation: Pick<IsolatedRunner, 'run'>;
 }
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
@@ -345,7 +348,8 @@ export class JobExecution {
    * the signal fires, whichever is first.
    */
   private async invoke(job: IJob): Promise<unknown> {
-    const signal = this.controller.signal;
+    const { isolation } = this.registration.options;
+    if (isolation !== 'inline') return this.awaitHandler(this.runIsolated(isolation));
     const child = this.deps.container.createChildContainer();
     try {
       const handler = child.resolve(this.registration.handlerClass);
@@ -355,20 +359,44 @@ export class JobExecution {
           `${this.registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`,
         );
       }
-      const handled = Promise.resolve(returned);
-      this.handlerStarted = true;
-      handled.then(this.markHandlerSettled, this.markHandlerSettled);
-      // A handler that rejects after we stopped waiting must not become an unhandled rejection.
-      handled.catch((error: unknown) => {
-        if (signal.aborted)
-          this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
-      });
-      return await Promise.race([handled, aborted(signal)]);
+      return await this.awaitHandler(Promise.resolve(returned));
     } finally {
       Promise.resolve(child.dispose()).catch((error: unknown) =>
         this.report(error, 'disposing the job container failed'),
       );
     }
+  }
+
+  /** Marks the handler started, and settled when `handled` settles; races it with the signal. */
+  private awaitHandler(handled: Promise<unknown>): Promise<unknown> {
+    const signal = this.controller.signal;
+    this.handlerStarted = true;
+    handled.then(this.markHandlerSettled, this.markHandlerSettled);
+    // A handler that rejects after we stopped waiting must not become an unhandled rejection.
+    handled.catch((error: unknown) => {
+      if (signal.aborted)
+        this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
+    });
+    return Promise.race([handled, aborted(signal)]);
+  }
+
+  /**
+   * Runs the handler in a worker of the server's pool: it settles once the worker's handler
+   * settled, or once the worker ended (terminated after the signal's grace period, or dead).
+   * Progress and log lines come back to this attempt's reporter and log.
+   */
+  private runIsolated(isolation: 'thread' | 'process'): Promise<unknown> {
+    const logger = this.logLines.capture(this.logger);
+    const request = { ...this.details, maxAttempts: this.maxAttempts };
+    return this.deps.isolation.run(
+      isolation,
+      { ...request, payload: this.job.payload, parentResult: this.job.parentResult },
+      {
+        signal: this.controller.signal,
+        progress: (percent, message) => this.progress.report(percent, message),
+        log: (info) => logger.log(info as LogEntry),
+      },
+    );
   }
 
   /** What the filters' execution hooks see of the attempt. */

@@ -3,6 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_QUEUE } from '../constants';
 import { InvalidOptionsError } from '../errors';
 import {
+  resolveIsolationOptions,
+  type IsolationOptions,
+  type ResolvedIsolationOptions,
+} from '../isolation/isolation-options';
+import {
   checkBoolean,
   checkInteger,
   checkKnownKeys,
@@ -105,10 +110,20 @@ export interface JobServerOptions {
    * @defaultValue `<hostname>:<pid>:<random>`
    */
   serverId?: string;
+  /**
+   * How handlers with `isolation: 'thread'` or `'process'` run: the bootstrap module of
+   * their workers, the grace period before a worker that ignores its signal is terminated,
+   * and the workers' memory limits. The server keeps up to `concurrency` workers of each
+   * kind, started when first needed.
+   * @defaultValue `{}` (a handler asking for isolation then fails the server's start)
+   */
+  isolation?: IsolationOptions;
 }
 
 /** {@link JobServerOptions} with every default applied, validated and frozen. */
-export type ResolvedJobServerOptions = Readonly<Required<JobServerOptions>>;
+export type ResolvedJobServerOptions = Readonly<
+  Required<Omit<JobServerOptions, 'isolation'>> & { isolation: ResolvedIsolationOptions }
+>;
 
 export const JOB_SERVER_DEFAULTS = {
   queues: [DEFAULT_QUEUE],
@@ -125,7 +140,7 @@ export const JOB_SERVER_DEFAULTS = {
   claimBatchSize: 50,
 } satisfies Omit<
   ResolvedJobServerOptions,
-  'serverId' | 'queueConcurrency' | 'globalQueueConcurrency' | 'recurring'
+  'serverId' | 'queueConcurrency' | 'globalQueueConcurrency' | 'recurring' | 'isolation'
 >;
 
 const MAX_MS = 2_147_483_647;
@@ -139,6 +154,7 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
     'queueConcurrency',
     'globalQueueConcurrency',
     'recurring',
+    'isolation',
   ]);
   const queues = options.queues ?? JOB_SERVER_DEFAULTS.queues;
   if (!Array.isArray(queues) || queues.length === 0) {
@@ -187,6 +203,7 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
       options.serverId === undefined
         ? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
         : checkString('serverId', options.serverId, { maxLength: 200 }),
+    isolation: resolveIsolationOptions(options.isolation),
   };
   if (resolved.minPollIntervalMs > resolved.pollIntervalMs) {
     throw new InvalidOptionsError(

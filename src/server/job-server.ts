@@ -9,6 +9,8 @@ import { ClaimLoop } from './claim-loop';
 import { ClaimScope } from './claim-scope';
 import { CompletionBatcher } from './completion-batcher';
 import { DueWake } from './due-wake';
+import { IsolatedRunner } from '../isolation';
+import { JOB_LOG_LEVELS, type JobLogLevel } from '../logging/job-log-options';
 import { GlobalSlots } from './global-slots';
 import type { JobServerDeps, ServerAnnouncement } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
@@ -53,6 +55,8 @@ export class JobServerEngine implements JobServer {
   /** See `RequestGate`: a heartbeat whose calls hang sends one more of each, no more. */
   private readonly slotExtensions = new RequestGate(2);
   private readonly announcements = new RequestGate(2);
+  /** The workers of isolated handlers, started when first needed. */
+  private readonly isolation: IsolatedRunner;
 
   constructor(
     readonly options: ResolvedJobServerOptions,
@@ -72,8 +76,19 @@ export class JobServerEngine implements JobServer {
     });
     this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots);
     this.unhandled = new UnhandledJobTypes(deps, this.logger, options);
+    this.isolation = new IsolatedRunner({
+      options: options.isolation,
+      size: options.concurrency,
+      logLevel: mostVerbose(this.logger.level, deps.logOptions.level),
+    });
     this.invocations = new Invocations({
-      execution: { ...deps, outcomes: this.outcomes, logger: this.logger, serverId: this.id },
+      execution: {
+        ...deps,
+        outcomes: this.outcomes,
+        logger: this.logger,
+        serverId: this.id,
+        isolation: this.isolation,
+      },
       registry: deps.registry,
       scope: this.scope,
       globalSlots: this.globalSlots,
@@ -151,6 +166,9 @@ export class JobServerEngine implements JobServer {
     let step = 'subscribe to events';
     try {
       this.subscribe();
+      // Registered first, run last: the workers of isolated handlers still running then
+      // (ignoring their signal) are ended once the server let go of their jobs.
+      this.cleanups.add('isolated workers', () => this.isolation.close());
       step = 'announce the server';
       // Registered first, released last, after the heartbeat's last refresh has its answer
       // (or a heartbeat interval has passed): heartbeats only refresh an existing entry,
@@ -385,4 +403,12 @@ export class JobServerEngine implements JobServer {
       context: `${context} (server ${this.id})`,
     });
   }
+}
+
+/** The more verbose of the server logger's level and the job log's (what workers send). */
+function mostVerbose(loggerLevel: string, jobLogLevel: JobLogLevel | false): JobLogLevel {
+  const levels = [loggerLevel, jobLogLevel]
+    .map((level) => JOB_LOG_LEVELS.indexOf(level as JobLogLevel))
+    .filter((index) => index >= 0);
+  return JOB_LOG_LEVELS[Math.max(0, ...levels)]!;
 }

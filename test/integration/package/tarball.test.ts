@@ -51,6 +51,8 @@ describe('the packed tarball installed into applications', () => {
         'package/dist/index.js',
         'package/dist/index.d.ts',
         'package/dist/testing/index.d.ts',
+        // What isolated handlers' worker threads and child processes run.
+        'package/dist/isolation/worker-entry.js',
         // The dashboard's web UI, built from packages/dashboard-ui.
         'package/dist/dashboard-ui/app.js',
         'package/dist/dashboard-ui/app.css',

@@ -7,6 +7,8 @@ import {
   HandlerNotFoundError,
   InvalidCronExpressionError,
   InvalidOptionsError,
+  IsolatedWorkerExitedError,
+  IsolationUnsupportedError,
   JobDeletedError,
   JobNotFoundError,
   JobTimeoutError,
@@ -25,6 +27,32 @@ import {
 const cause = new Error('driver said no');
 
 const cases: Array<[DocketError, string, string, string]> = [
+  [
+    new IsolatedWorkerExitedError(
+      { isolation: 'process', reason: 'exited', exitCode: 3 },
+      { jobId: '42', jobType: 'email.send' },
+    ),
+    'IsolatedWorkerExitedError',
+    'ISOLATED_WORKER_EXITED',
+    'The child process running job 42 (email.send) exited (code 3)',
+  ],
+  [
+    new IsolatedWorkerExitedError({
+      isolation: 'thread',
+      reason: 'outOfMemory',
+      exitCode: 1,
+      detail: 'Worker terminated due to reaching memory limit',
+    }),
+    'IsolatedWorkerExitedError',
+    'ISOLATED_WORKER_EXITED',
+    'The worker thread ran out of memory (code 1): Worker terminated due to reaching memory limit',
+  ],
+  [
+    new IsolationUnsupportedError('transaction', { jobId: '42' }),
+    'IsolationUnsupportedError',
+    'ISOLATION_UNSUPPORTED',
+    "JobContext.transaction is not available to an isolated handler (job 42): it needs the server's MongoDB connection; run the handler with isolation 'inline'",
+  ],
   [new DocketError('base', { cause }), 'DocketError', 'DOCKET', 'base'],
   [
     new JobValidationError(

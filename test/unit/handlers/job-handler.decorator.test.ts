@@ -42,6 +42,7 @@ describe('@JobHandler', () => {
       timeoutMs: 60_000,
       concurrency: 2,
       backoff: { baseMs: 10, maxMs: 3_600_000 },
+      isolation: 'inline',
     });
     expect(Object.isFrozen(metadata?.options)).toBe(true);
     expect(Object.isFrozen(metadata?.options.backoff)).toBe(true);
@@ -149,7 +150,7 @@ describe('@JobHandler', () => {
     [
       'a typo',
       { retry: 3 },
-      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, backoff",
+      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, backoff, isolation",
       'retry',
     ],
     [
@@ -159,6 +160,18 @@ describe('@JobHandler', () => {
       'backoff.basems',
     ],
     ['a non-object', 'fast', 'options must be a plain object, got "fast"', 'options'],
+    [
+      'an unknown isolation',
+      { isolation: 'vm' },
+      'isolation must be one of "inline", "thread", "process", got "vm"',
+      'isolation',
+    ],
+    [
+      'a null isolation',
+      { isolation: null },
+      'isolation must be one of "inline", "thread", "process", got null',
+      'isolation',
+    ],
   ])('refuses %s at decoration', (_label, options, message, option) => {
     let error: unknown;
     try {
@@ -181,6 +194,7 @@ describe('resolveJobHandlerOptions', () => {
       timeoutMs: 1_800_000,
       concurrency: undefined,
       backoff: { baseMs: 1000, maxMs: 3_600_000 },
+      isolation: 'inline',
     };
     expect(resolveJobHandlerOptions(undefined)).toEqual(expected);
     expect(resolveJobHandlerOptions({})).toEqual(expected);
@@ -195,6 +209,11 @@ describe('resolveJobHandlerOptions', () => {
       maxAttempts: 1,
       backoff: { baseMs: 0, maxMs: 0 },
     });
+  });
+
+  it('keeps the isolation asked for', () => {
+    expect(resolveJobHandlerOptions({ isolation: 'thread' }).isolation).toBe('thread');
+    expect(resolveJobHandlerOptions({ isolation: 'process' }).isolation).toBe('process');
   });
 
   it('lets the default maxMs follow a baseMs above it instead of capping it', () => {

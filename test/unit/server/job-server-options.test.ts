@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidOptionsError } from '../../../src';
 import { resolveJobServerOptions } from '../../../src/server/job-server-options';
 
@@ -16,6 +19,12 @@ describe('resolveJobServerOptions', () => {
       abortGraceMs: 1_000,
     });
     expect(resolved.serverId).toMatch(/:\d+:[0-9a-f]{6}$/);
+    expect(resolved.isolation).toEqual({
+      bootstrap: undefined,
+      terminateGraceMs: 5_000,
+      resourceLimits: {},
+      execArgv: [],
+    });
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
@@ -26,6 +35,41 @@ describe('resolveJobServerOptions', () => {
       serverId: 'me',
     });
     expect(resolved).toMatchObject({ queues: ['a', 'b'], concurrency: 3, serverId: 'me' });
+  });
+
+  it('takes the isolation bootstrap as an absolute path or a file: URL', () => {
+    const path = join(tmpdir(), 'setup.js');
+    for (const bootstrap of [path, pathToFileURL(path).href]) {
+      expect(resolveJobServerOptions({ isolation: { bootstrap } }).isolation.bootstrap).toBe(path);
+    }
+  });
+
+  it.each([
+    [{ isolation: { bootstrap: './setup.js' } }, 'isolation.bootstrap', 'an absolute path'],
+    [{ isolation: { bootstrap: 'file://host/x' } }, 'isolation.bootstrap', 'a file: URL'],
+    [{ isolation: { terminateGraceMs: -1 } }, 'isolation.terminateGraceMs', 'integer'],
+    [
+      { isolation: { resourceLimits: { maxOldGenerationSizeMb: 0 } } },
+      'isolation.resourceLimits.maxOldGenerationSizeMb',
+      'integer',
+    ],
+    [
+      { isolation: { resourceLimits: { maxOldSpaceSizeMb: 64 } } },
+      'isolation.resourceLimits.maxOldSpaceSizeMb',
+      'unknown option',
+    ],
+    [{ isolation: { execArgv: '--inspect' } }, 'isolation.execArgv', 'an array of strings'],
+    [{ isolation: { execArgv: [1] } }, 'isolation.execArgv[0]', 'a non-empty string'],
+    [{ isolation: { bootstrp: '/x.js' } }, 'isolation.bootstrp', 'unknown option'],
+  ])('rejects the isolation options %j, naming the option', (options, option, message) => {
+    let error: unknown;
+    try {
+      resolveJobServerOptions(options as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect(error).toMatchObject({ option, message: expect.stringContaining(message) });
   });
 
   it.each([

@@ -1,0 +1,134 @@
+/*
+ * The messages between a server and its isolated workers (worker threads and child
+ * processes alike: both carry structured clones, child processes through `advanced` IPC
+ * serialisation). Payloads and results cross as BSON bytes, so that the values MongoDB keeps
+ * (ObjectId, Long, Decimal128, Binary, Date) arrive as they were stored; errors cross as
+ * their name, message, stack and code.
+ */
+
+/** An error as it crosses: enough to record it as the attempt's error. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+  /** Set on the reasons a server aborts with, to rebuild them in the worker. */
+  readonly timeoutMs?: number;
+  readonly serverId?: string;
+}
+
+/** Server → worker: run one attempt (a worker runs one at a time). */
+export interface RunMessage {
+  readonly kind: 'run';
+  readonly runId: number;
+  readonly jobId: string;
+  readonly jobType: string;
+  readonly queue: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** BSON of `{ payload, parentResult? }`, as stored. */
+  readonly data: Uint8Array;
+  /** Lines below this winston level are not sent. */
+  readonly logLevel: string;
+}
+
+/** Server → worker: the attempt's signal fired. */
+export interface AbortMessage {
+  readonly kind: 'abort';
+  readonly runId: number;
+  readonly reason: WireError;
+}
+
+/** Server → worker: a progress report was stored (or refused). */
+export interface ProgressedMessage {
+  readonly kind: 'progressed';
+  readonly runId: number;
+  readonly seq: number;
+  readonly error?: WireError;
+}
+
+export type ToWorkerMessage = RunMessage | AbortMessage | ProgressedMessage;
+
+/** Worker → server: the bootstrap module loaded; the worker takes runs. */
+export interface ReadyMessage {
+  readonly kind: 'ready';
+}
+
+/** Worker → server: the bootstrap module threw; the server ends the worker. */
+export interface BootstrapFailedMessage {
+  readonly kind: 'bootstrapFailed';
+  readonly error: WireError;
+}
+
+/** Worker → server (child processes): an uncaught error, just before the process exits. */
+export interface FatalMessage {
+  readonly kind: 'fatal';
+  readonly error: WireError;
+}
+
+/** Worker → server: `JobContext.progress`; answered with a {@link ProgressedMessage}. */
+export interface ProgressMessage {
+  readonly kind: 'progress';
+  readonly runId: number;
+  readonly seq: number;
+  readonly percent: number;
+  readonly message?: string;
+}
+
+/** Worker → server: one line of `JobContext.logger` (winston's info, made JSON-safe). */
+export interface LogMessage {
+  readonly kind: 'log';
+  readonly runId: number;
+  readonly info: Record<string, unknown>;
+}
+
+/** Worker → server: the handler settled. */
+export type DoneMessage =
+  | {
+      readonly kind: 'done';
+      readonly runId: number;
+      /** BSON of `{ result }`; absent when `handle()` resolved with `undefined`. */
+      readonly result?: Uint8Array;
+    }
+  | { readonly kind: 'done'; readonly runId: number; readonly error: WireError };
+
+export type FromWorkerMessage =
+  ReadyMessage | BootstrapFailedMessage | FatalMessage | ProgressMessage | LogMessage | DoneMessage;
+
+/** What crosses of anything thrown. Never throws. */
+export function toWireError(thrown: unknown): WireError {
+  try {
+    if (thrown instanceof Error) {
+      const { code, timeoutMs, serverId } = thrown as Error & Record<string, unknown>;
+      return {
+        name: String(thrown.name || 'Error'),
+        message: String(thrown.message),
+        ...(thrown.stack === undefined ? {} : { stack: String(thrown.stack) }),
+        ...(typeof code === 'string' ? { code } : {}),
+        ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+        ...(typeof serverId === 'string' ? { serverId } : {}),
+      };
+    }
+  } catch {
+    // A thrown Proxy whose traps throw: described below.
+  }
+  let described: string;
+  try {
+    described = typeof thrown === 'string' ? JSON.stringify(thrown) : String(thrown);
+  } catch {
+    described = Object.prototype.toString.call(thrown);
+  }
+  return { name: 'NonErrorThrown', message: `the handler threw a non-Error value: ${described}` };
+}
+
+/**
+ * An `Error` carrying what crossed: its `name`, `message`, `stack` and `code` are the
+ * original's (its class is not: `instanceof` tells only that it is an Error).
+ */
+export function fromWireError(wire: WireError): Error {
+  const error = new Error(wire.message);
+  Object.defineProperty(error, 'name', { value: wire.name, configurable: true, writable: true });
+  if (wire.stack !== undefined) error.stack = wire.stack;
+  if (wire.code !== undefined) Object.assign(error, { code: wire.code });
+  return error;
+}

@@ -1,0 +1,209 @@
+import { threadId } from 'node:worker_threads';
+import {
+  InvalidOptionsError,
+  IsolatedWorkerExitedError,
+  JOB_SCHEDULER,
+  JobTimeoutError,
+  type Docket,
+  type DocketEvents,
+  type IJobScheduler,
+  type JobServerOptions,
+} from '../../../src';
+import type { HandlerClass } from '../../../src/handlers';
+import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { nextEvent, waitFor } from '../../helpers/wait-for';
+import {
+  EchoJob,
+  EchoProcessHandler,
+  EchoProcessJob,
+  EchoThreadHandler,
+  ExitProcessHandler,
+  ExitProcessJob,
+  HangThreadHandler,
+  HangThreadJob,
+  ISOLATION_BOOTSTRAP,
+  OomThreadHandler,
+  OomThreadJob,
+  SpinProcessHandler,
+  SpinProcessJob,
+  SpinThreadHandler,
+  SpinThreadJob,
+  type EchoResult,
+} from '../fixtures/isolation-jobs';
+
+/** Workers load TypeScript through ts-node here: their first start takes seconds. */
+const WORKER_START_MS = 60_000;
+const ISOLATION = { bootstrap: ISOLATION_BOOTSTRAP, terminateGraceMs: 200 } as const;
+const ALL_HANDLERS: HandlerClass[] = [
+  EchoThreadHandler,
+  EchoProcessHandler,
+  HangThreadHandler,
+  SpinProcessHandler,
+  ExitProcessHandler,
+  OomThreadHandler,
+  SpinThreadHandler,
+];
+
+jest.setTimeout(120_000);
+
+describe('handlers isolated in worker threads and child processes', () => {
+  let db: TestDatabase;
+  const dockets: Docket[] = [];
+
+  async function startDocket(
+    server: JobServerOptions = {},
+    handlers: HandlerClass[] = ALL_HANDLERS,
+  ): Promise<{ docket: Docket; scheduler: IJobScheduler }> {
+    const { docket, container } = await createTestDocket(db, { handlers });
+    dockets.push(docket);
+    await docket.startServer({ ...FAST_SERVER, isolation: ISOLATION, ...server });
+    return { docket, scheduler: container.resolve(JOB_SCHEDULER) };
+  }
+
+  async function settled(docket: Docket, id: string, state: 'succeeded' | 'failed') {
+    return waitFor(
+      async () => {
+        const job = await docket.getJob(id);
+        return job?.state === state ? job : undefined;
+      },
+      { timeoutMs: WORKER_START_MS, what: `job ${id} to be ${state}` },
+    );
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase('isolation');
+  });
+
+  afterEach(async () => {
+    await Promise.all(dockets.splice(0).map((d) => d.close()));
+    await db.client.db(db.dbName).dropDatabase();
+  });
+
+  afterAll(() => db.cleanup());
+
+  it('a server whose handlers ask for isolation refuses to start without a bootstrap module', async () => {
+    const { docket } = await createTestDocket(db, { handlers: [EchoThreadHandler] });
+    dockets.push(docket);
+    const starting = docket.startServer({ ...FAST_SERVER });
+    await expect(starting).rejects.toThrow(InvalidOptionsError);
+    await expect(starting).rejects.toMatchObject({
+      option: 'isolation.bootstrap',
+      message: expect.stringContaining('EchoThreadHandler (thread)'),
+    });
+    await expect(
+      docket.startServer({ isolation: { bootstrap: `${ISOLATION_BOOTSTRAP}.missing` } }),
+    ).rejects.toMatchObject({ option: 'isolation.bootstrap' });
+    expect(await docket.listServers()).toEqual([]);
+  });
+
+  it.each([
+    ['thread', EchoJob],
+    ['process', EchoProcessJob],
+  ] as const)(
+    'a %s handler reports progress and log lines, and returns its result',
+    async (kind, jobClass) => {
+      const { docket, scheduler } = await startDocket();
+      const id = await scheduler.enqueue(Object.assign(new jobClass(), { n: 21 }));
+      const job = await settled(docket, id, 'succeeded');
+      const result = job.result as EchoResult;
+      expect(result).toMatchObject({
+        doubled: 42,
+        at: new Date(0),
+        refused: ['ISOLATION_UNSUPPORTED', 'ISOLATION_UNSUPPORTED'],
+      });
+      if (kind === 'thread') expect(result.threadId).not.toBe(threadId);
+      else expect(result.pid).not.toBe(process.pid);
+      expect(job.progress).toMatchObject({ percent: 50, message: 'half way' });
+      const { lines } = await docket.getJobLogs(id);
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 'info', message: 'hello from the worker', attempt: 1 }),
+      ]);
+      expect(JSON.parse(lines[0]!.meta!)).toEqual({ n: 21 });
+    },
+  );
+
+  it.each([
+    ['thread', 'awaits a promise that never settles', HangThreadJob, EchoJob],
+    ['process', 'spins its event loop for good', SpinProcessJob, EchoProcessJob],
+  ] as const)(
+    'a %s handler that %s is terminated after its timeout and grace, and its slot comes back',
+    async (_kind, _what, stubbornClass, nextClass) => {
+      const { docket, scheduler } = await startDocket({ concurrency: 1 });
+      const order: string[] = [];
+      docket.on('job.overrunning', (e) => order.push(`overrunning ${e.reason}`));
+      docket.on('job.overrunEnded', () => order.push('overrun ended'));
+      docket.on('job.started', (e) => order.push(`started ${e.jobType}`));
+      const stubborn = await scheduler.enqueue(new stubbornClass());
+      const next = await scheduler.enqueue(Object.assign(new nextClass(), { n: 1 }));
+
+      const failed = await settled(docket, stubborn, 'failed');
+      expect(failed.error?.name).toBe(new JobTimeoutError(1).name);
+      await settled(docket, next, 'succeeded');
+      // One slot: the next job started only once the stubborn worker was gone.
+      expect(order).toEqual([
+        `started ${failed.type}`,
+        'overrunning timeout',
+        'overrun ended',
+        `started ${(await docket.getJob(next))!.type}`,
+      ]);
+    },
+  );
+
+  it('process.exit() in a process handler fails that attempt only: it is retried, and other jobs run', async () => {
+    const { docket, scheduler } = await startDocket({ concurrency: 2 });
+    const retried = nextEvent<DocketEvents['job.retried']>(
+      (l) => docket.on('job.retried', l),
+      () => true,
+      WORKER_START_MS,
+    );
+    const id = await scheduler.enqueue(new ExitProcessJob());
+    const other = await scheduler.enqueue(Object.assign(new EchoJob(), { n: 2 }));
+    const { error } = await retried;
+    expect(error).toMatchObject({
+      name: 'IsolatedWorkerExitedError',
+      message: expect.stringMatching(
+        /^The child process running job \S+ \(iso.exit-process\) exited \(code 3\)/,
+      ),
+    });
+    const job = await settled(docket, id, 'succeeded');
+    expect(job).toMatchObject({ attempt: 2, result: 'survived' });
+    await settled(docket, other, 'succeeded');
+  });
+
+  it('a thread handler out of memory fails its job with a typed error, and the server runs on', async () => {
+    const { docket, scheduler } = await startDocket({
+      concurrency: 1,
+      isolation: { ...ISOLATION, resourceLimits: { maxOldGenerationSizeMb: 160 } },
+    });
+    const id = await scheduler.enqueue(new OomThreadJob());
+    const job = await settled(docket, id, 'failed');
+    expect(job.error).toMatchObject({
+      name: new IsolatedWorkerExitedError({ isolation: 'thread', reason: 'outOfMemory' }).name,
+      message: expect.stringContaining('ran out of memory'),
+    });
+    const next = await scheduler.enqueue(Object.assign(new EchoJob(), { n: 3 }));
+    expect((await settled(docket, next, 'succeeded')).result).toMatchObject({ doubled: 6 });
+  });
+
+  it('a thread handler spinning past its lease keeps the lease: no takeover, and its outcome is recorded under its fence', async () => {
+    const lease = { leaseMs: 600, heartbeatIntervalMs: 100, recoveryIntervalMs: 50 };
+    const { docket, scheduler } = await startDocket({ ...lease, concurrency: 1 });
+    // A second server sweeps for expired leases too (it could not run the job itself).
+    const { docket: other } = await startDocket(lease, [ExitProcessHandler]);
+    const lost: unknown[] = [];
+    for (const d of [docket, other]) d.on('job.leaseLost', (event) => lost.push(event));
+    const id = await scheduler.enqueue(Object.assign(new SpinThreadJob(), { ms: 3_000 }));
+    const { fence } = await waitFor(
+      async () => {
+        const job = await docket.getJob(id);
+        return job?.state === 'processing' ? job : undefined;
+      },
+      { what: 'the claim' },
+    );
+    const job = await settled(docket, id, 'succeeded');
+    expect(job).toMatchObject({ attempt: 1, fence, recordedFence: fence, result: 'spun' });
+    expect(job.history.filter((entry) => entry.state === 'processing')).toHaveLength(1);
+    expect(lost).toEqual([]);
+  });
+});
