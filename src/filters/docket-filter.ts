@@ -37,6 +37,12 @@ export interface ExecutionFilterContext {
   readonly queue: string;
   readonly attempt: number;
   readonly maxAttempts: number;
+  /** When the job was stored. */
+  readonly createdAt: Date;
+  /** When this attempt became due (a retry's due time for a retry). */
+  readonly dueAt: Date;
+  /** When this attempt was claimed (`startedAt − dueAt` is how long it waited in its queue). */
+  readonly startedAt: Date;
   /** The job, rebuilt from its payload and validated, as the handler receives it. */
   readonly job: IJob;
   /** The metadata filters stored with the job at enqueue. */

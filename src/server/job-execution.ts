@@ -404,6 +404,9 @@ export class JobExecution {
     return {
       ...this.details,
       maxAttempts: this.maxAttempts,
+      createdAt: this.job.createdAt,
+      dueAt: this.job.dueAt,
+      startedAt: this.job.startedAt ?? this.deps.clock.now(),
       job,
       metadata: this.job.metadata ?? {},
       context: this.handlerContext,

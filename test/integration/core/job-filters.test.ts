@@ -125,11 +125,13 @@ describe('job filters', () => {
   it('runs in order on both sides: metadata from onEnqueue reaches every attempt', async () => {
     const log: string[] = [];
     let metadataSeen: unknown;
+    let waited: number | undefined;
     const docket = await open([
       recording('late', log, { order: 10 }),
       recording('outer', log, {
         beforeExecution: (context) => {
           metadataSeen = context.metadata;
+          waited = context.startedAt.getTime() - context.dueAt.getTime();
           log.push('outer before');
         },
       }),
@@ -142,6 +144,8 @@ describe('job filters', () => {
     const expectedMetadata = { 'seen-by-outer': '0', 'seen-by-inner': '1', 'seen-by-late': '2' };
     expect((await docket.getJob(id))?.metadata).toEqual(expectedMetadata);
     expect(metadataSeen).toEqual(expectedMetadata);
+    const stored = await docket.getJob(id);
+    expect(waited).toBe(stored!.startedAt!.getTime() - stored!.dueAt.getTime());
     expect(log).toEqual([
       // By order (0 before 10), then as registered; the container's filter after the options'.
       'outer onEnqueue enqueue',
