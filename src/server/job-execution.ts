@@ -1,43 +1,32 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { LogEntry, Logger } from 'winston';
+import type { Logger } from 'winston';
 import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistration, JobContext } from '../handlers';
 import { fromStoredPayload, validateJob, type IJob } from '../jobs';
-import type { JobErrorInfo, JobRecord } from '../storage/job-record';
-import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
+import type { JobRecord } from '../storage/job-record';
+import type { JobLease, JobStore } from '../storage/job-store';
 import type { JobLogStore } from '../storage/job-logs';
 import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import type { IsolatedRunner } from '../isolation/isolated-runner';
 import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
-import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import { storableResult } from './job-result';
 import type { ExecutionFilterContext, JobFilters } from '../filters';
-import { releaseContinuations } from '../scheduler/release-continuations';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
 import { HandlerTransaction, type LeaseHold } from './handler-transaction';
 import { JobLogBuffer } from './job-log-buffer';
 import { AttemptArtefacts } from './attempt-artefacts';
 import { ProgressReporter } from './progress-reporter';
+import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
+import { HandlerInvocation, aborted } from './handler-invocation';
 import { retryDelayMs } from './retry-backoff';
 
-/** Records outcomes (the server's {@link CompletionBatcher}). */
-export interface OutcomeRecorder {
-  finish(
-    lease: JobLease,
-    outcome: AttemptOutcome,
-    serverId: string,
-    now: Date,
-  ): Promise<FinishResult | null>;
-}
-
 /** What an execution needs from its server. */
-export interface ExecutionDeps {
+export interface ExecutionDeps extends AttemptOutcomeDeps {
   readonly store: JobStore;
-  readonly outcomes: OutcomeRecorder;
   readonly container: DependencyContainer;
   readonly events: EventBus;
   readonly logger: Logger;
@@ -49,9 +38,6 @@ export interface ExecutionDeps {
   /** Where the files handlers store go, and how large they may be. */
   readonly artefacts: MongoJobArtefacts;
   readonly artefactOptions: ResolvedArtefactOptions;
-  /** Where a result goes after a committed transaction, and how large results may be. */
-  readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
-  readonly maxResultBytes: number;
   /** The job filters whose execution hooks run around the handler. */
   readonly filters: Pick<JobFilters, 'execute'>;
   /** Where handlers with `isolation` other than `'inline'` run. */
@@ -84,10 +70,10 @@ export class JobExecution {
    * `done` settles without waiting for the handler; a stopping server waits on this one.
    */
   readonly handlerSettled: Promise<void>;
-  private markHandlerSettled!: () => void;
-  private handlerStarted = false;
-  private handlerDone = false;
-  private leaseLostReported = false;
+  /** The handler: inline or in a worker; whether it still runs. */
+  private readonly handler: HandlerInvocation;
+  /** Writes and announces the attempt's outcome. */
+  private readonly outcomes: AttemptOutcomes;
   /** The attempt's transaction (`JobContext.transaction`). */
   private readonly transaction: HandlerTransaction;
   private readonly startedAt = performance.now();
@@ -149,20 +135,27 @@ export class JobExecution {
       }),
       loseLease: (lost) => this.loseLease(lost),
     });
-    this.handlerSettled = new Promise<void>(
-      (resolve) =>
-        (this.markHandlerSettled = () => {
-          this.handlerDone = true;
-          resolve();
-        }),
-    );
+    const report = (error: unknown, context: string) => this.report(error, context);
+    this.outcomes = new AttemptOutcomes(job, this.lease, this.logger, deps, report);
+    this.handler = new HandlerInvocation({
+      job,
+      registration,
+      maxAttempts: this.maxAttempts,
+      container: deps.container,
+      isolation: deps.isolation,
+      signal: this.controller.signal,
+      logger: this.logger,
+      context: () => this.handlerContext,
+      progress: this.progress,
+      logLines: this.logLines,
+      report,
+    });
+    this.handlerSettled = this.handler.settled;
     this.done = this.run()
       .catch((error: unknown) => {
         this.report(error, 'the job execution failed unexpectedly');
       })
-      .finally(() => {
-        if (!this.handlerStarted) this.markHandlerSettled();
-      });
+      .finally(() => this.handler.attemptEnded());
   }
 
   get jobType(): string {
@@ -181,13 +174,13 @@ export class JobExecution {
   loseLease(reason: LeaseLostError | JobDeletedError): void {
     // The success committed: the job is no longer processing, and no lease is left to lose.
     if (this.transaction.committed) return;
-    this.reportLeaseLost();
+    this.outcomes.reportLeaseLost();
     this.abort(reason);
   }
 
   /** True while the handler runs (it may outlive `done` when it ignores its signal). */
   get handlerRunning(): boolean {
-    return this.handlerStarted && !this.handlerDone;
+    return this.handler.running;
   }
 
   /** Why the handler's signal fired, for a handler that keeps running after it. */
@@ -212,7 +205,7 @@ export class JobExecution {
     const startedAt = this.startedAt;
     if (this.job.attempt > this.maxAttempts) {
       const error = new LeaseLostError(this.details);
-      await this.record(
+      await this.outcomes.record(
         {
           state: 'failed',
           durationMs: 0,
@@ -229,7 +222,7 @@ export class JobExecution {
       await validateJob(job, this.job.type);
     } catch (error) {
       // A stored payload that no longer loads will not load on a retry either.
-      await this.record(
+      await this.outcomes.record(
         {
           state: 'failed',
           durationMs: 0,
@@ -242,7 +235,9 @@ export class JobExecution {
     }
 
     this.deps.events.emit('job.started', {
-      ...this.eventBase(),
+      jobId: this.job._id,
+      jobType: this.job.type,
+      queue: this.job.queue,
       attempt: this.job.attempt,
       serverId: this.deps.serverId,
     });
@@ -256,7 +251,7 @@ export class JobExecution {
     try {
       // The filters' own hooks are bounded by the attempt's signal like the handler.
       returned = await Promise.race([
-        this.deps.filters.execute(this.filterContext(job), () => this.invoke(job)),
+        this.deps.filters.execute(this.filterContext(job), () => this.handler.invoke(job)),
         aborted(this.controller.signal),
       ]);
     } catch (error) {
@@ -274,15 +269,19 @@ export class JobExecution {
           { error: failure.error },
         );
       }
-      if (!failure) await this.saveCommittedResult(returned);
+      if (!failure) await this.outcomes.saveCommittedResult(returned);
       const { durationMs: committedMs, result } = committed;
-      await this.recorded({ state: 'succeeded', durationMs: committedMs }, result, undefined);
+      await this.outcomes.recorded(
+        { state: 'succeeded', durationMs: committedMs },
+        result,
+        undefined,
+      );
       return;
     }
     if (!failure) {
       try {
         const result = storableResult(returned, this.deps.maxResultBytes, this.details);
-        await this.record({
+        await this.outcomes.record({
           state: 'succeeded',
           durationMs,
           ...(result === undefined ? {} : { result }),
@@ -303,7 +302,7 @@ export class JobExecution {
     if (this.job.attempt < this.maxAttempts) {
       const delay = retryDelayMs(this.job.attempt, this.registration.options.backoff);
       const dueAt = new Date(this.deps.clock.now().getTime() + delay);
-      await this.record(
+      await this.outcomes.record(
         {
           state: 'scheduled',
           durationMs,
@@ -314,7 +313,7 @@ export class JobExecution {
         error,
       );
     } else {
-      await this.record(
+      await this.outcomes.record(
         {
           state: 'failed',
           durationMs,
@@ -324,79 +323,6 @@ export class JobExecution {
         error,
       );
     }
-  }
-
-  /**
-   * Stores what `handle()` returned after its transaction committed the success (the success
-   * stands whatever happens here: a result that cannot be stored is logged).
-   */
-  private async saveCommittedResult(returned: unknown): Promise<void> {
-    if (returned === undefined) return;
-    try {
-      const result = storableResult(returned, this.deps.maxResultBytes, this.details);
-      await this.deps.results.saveAfterCommit(this.lease, result);
-    } catch (error) {
-      this.logger.warn(`the result was not stored (the success stands): ${String(error)}`, {
-        error,
-      });
-      this.report(error, 'saving the result after the transaction failed');
-    }
-  }
-
-  /**
-   * Runs the handler and resolves with what it resolved with; settles when it settles or when
-   * the signal fires, whichever is first.
-   */
-  private async invoke(job: IJob): Promise<unknown> {
-    const { isolation } = this.registration.options;
-    if (isolation !== 'inline') return this.awaitHandler(this.runIsolated(isolation));
-    const child = this.deps.container.createChildContainer();
-    try {
-      const handler = child.resolve(this.registration.handlerClass);
-      const returned: unknown = handler.handle(job, this.handlerContext);
-      if (!isThenable(returned)) {
-        throw new TypeError(
-          `${this.registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`,
-        );
-      }
-      return await this.awaitHandler(Promise.resolve(returned));
-    } finally {
-      Promise.resolve(child.dispose()).catch((error: unknown) =>
-        this.report(error, 'disposing the job container failed'),
-      );
-    }
-  }
-
-  /** Marks the handler started, and settled when `handled` settles; races it with the signal. */
-  private awaitHandler(handled: Promise<unknown>): Promise<unknown> {
-    const signal = this.controller.signal;
-    this.handlerStarted = true;
-    handled.then(this.markHandlerSettled, this.markHandlerSettled);
-    // A handler that rejects after we stopped waiting must not become an unhandled rejection.
-    handled.catch((error: unknown) => {
-      if (signal.aborted)
-        this.logger.debug(`the handler settled after its signal fired: ${String(error)}`);
-    });
-    return Promise.race([handled, aborted(signal)]);
-  }
-
-  /**
-   * Runs the handler in a worker of the server's pool: it settles once the worker's handler
-   * settled, or once the worker ended (terminated after the signal's grace period, or dead).
-   * Progress and log lines come back to this attempt's reporter and log.
-   */
-  private runIsolated(isolation: 'thread' | 'process'): Promise<unknown> {
-    const logger = this.logLines.capture(this.logger);
-    const request = { ...this.details, maxAttempts: this.maxAttempts };
-    return this.deps.isolation.run(
-      isolation,
-      { ...request, payload: this.job.payload, parentResult: this.job.parentResult },
-      {
-        signal: this.controller.signal,
-        progress: (percent, message) => this.progress.report(percent, message),
-        log: (info) => logger.log(info as LogEntry),
-      },
-    );
   }
 
   /** What the filters' execution hooks see of the attempt. */
@@ -443,99 +369,10 @@ export class JobExecution {
     };
   }
 
-  private async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {
-    const now = this.deps.clock.now();
-    let result: FinishResult | null;
-    try {
-      result = await this.deps.outcomes.finish(this.lease, outcome, this.deps.serverId, now);
-    } catch (error) {
-      // The lease will expire and another server will retry the job (at-least-once).
-      this.report(error, `recording '${outcome.state}' failed`);
-      return;
-    }
-    if (!result) {
-      this.logger.warn(
-        `lost the lease before recording '${outcome.state}': the outcome was not written`,
-      );
-      this.reportLeaseLost();
-      return;
-    }
-    await this.recorded(outcome, result, cause);
-  }
-
-  /** What follows a recorded outcome: its event, and the release of the job's continuations. */
-  private async recorded(
-    outcome: AttemptOutcome,
-    result: FinishResult,
-    cause: unknown,
-  ): Promise<void> {
-    this.emitOutcome(outcome, cause);
-    if (result.hasContinuations) {
-      try {
-        await releaseContinuations(
-          this.deps.store,
-          this.deps.events,
-          this.job._id,
-          outcome.state,
-          this.deps.clock.now(),
-        );
-      } catch (error) {
-        // The recovery sweep finds finished parents with unresolved continuations.
-        this.report(error, 'releasing continuations failed');
-      }
-    }
-  }
-
-  private emitOutcome(outcome: AttemptOutcome, cause: unknown): void {
-    const base = { ...this.eventBase(), attempt: this.job.attempt };
-    switch (outcome.state) {
-      case 'succeeded':
-        this.logger.debug(`succeeded in ${outcome.durationMs} ms`);
-        this.deps.events.emit('job.succeeded', { ...base, durationMs: outcome.durationMs });
-        return;
-      case 'scheduled':
-        this.logger.warn(
-          `failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`,
-          { error: cause },
-        );
-        this.deps.events.emit('job.retried', {
-          ...base,
-          error: outcome.error,
-          nextAttemptAt: outcome.dueAt,
-        });
-        return;
-      case 'failed':
-        this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
-        this.deps.events.emit('job.failed', { ...base, error: outcome.error as JobErrorInfo });
-        return;
-    }
-  }
-
-  private reportLeaseLost(): void {
-    if (this.leaseLostReported) return;
-    this.leaseLostReported = true;
-    this.deps.events.emit('job.leaseLost', { ...this.eventBase(), attempt: this.job.attempt });
-  }
-
-  private eventBase() {
-    return { jobId: this.job._id, jobType: this.job.type, queue: this.job.queue };
-  }
-
   private report(error: unknown, context: string): void {
     this.deps.events.emit('error', {
       error: error instanceof Error ? error : new Error(String(error)),
       context: `${context} (job ${this.job._id})`,
     });
   }
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

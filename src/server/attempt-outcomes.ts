@@ -1,0 +1,144 @@
+import type { Logger } from 'winston';
+import type { EventBus } from '../events/event-bus';
+import { releaseContinuations } from '../scheduler/release-continuations';
+import type { JobErrorInfo, JobRecord } from '../storage/job-record';
+import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
+import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
+import type { Clock } from './clock';
+import { storableResult } from './job-result';
+
+/** Records outcomes (the server's {@link CompletionBatcher}). */
+export interface OutcomeRecorder {
+  finish(
+    lease: JobLease,
+    outcome: AttemptOutcome,
+    serverId: string,
+    now: Date,
+  ): Promise<FinishResult | null>;
+}
+
+/** What an attempt's outcomes need from its server. */
+export interface AttemptOutcomeDeps {
+  readonly store: JobStore;
+  readonly outcomes: OutcomeRecorder;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly serverId: string;
+  /** Where a result goes after a committed transaction, and how large results may be. */
+  readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
+  readonly maxResultBytes: number;
+}
+
+/**
+ * The end of one attempt: its outcome written under the attempt's lease (fenced), then
+ * announced (its event, the release of the job's continuations); a lost lease reported once.
+ * A failure to write is reported and left to lease expiry: another server retries the job.
+ */
+export class AttemptOutcomes {
+  private leaseLostReported = false;
+
+  constructor(
+    private readonly job: JobRecord,
+    private readonly lease: JobLease,
+    private readonly logger: Logger,
+    private readonly deps: AttemptOutcomeDeps,
+    private readonly report: (error: unknown, context: string) => void,
+  ) {}
+
+  /** Writes `outcome` (`cause`: the error that led to it, for the log), then announces it. */
+  async record(outcome: AttemptOutcome, cause?: unknown): Promise<void> {
+    const now = this.deps.clock.now();
+    let result: FinishResult | null;
+    try {
+      result = await this.deps.outcomes.finish(this.lease, outcome, this.deps.serverId, now);
+    } catch (error) {
+      // The lease will expire and another server will retry the job (at-least-once).
+      this.report(error, `recording '${outcome.state}' failed`);
+      return;
+    }
+    if (!result) {
+      this.logger.warn(
+        `lost the lease before recording '${outcome.state}': the outcome was not written`,
+      );
+      this.reportLeaseLost();
+      return;
+    }
+    await this.recorded(outcome, result, cause);
+  }
+
+  /** What follows a recorded outcome: its event, and the release of the job's continuations. */
+  async recorded(outcome: AttemptOutcome, result: FinishResult, cause: unknown): Promise<void> {
+    this.emitOutcome(outcome, cause);
+    if (result.hasContinuations) {
+      try {
+        await releaseContinuations(
+          this.deps.store,
+          this.deps.events,
+          this.job._id,
+          outcome.state,
+          this.deps.clock.now(),
+        );
+      } catch (error) {
+        // The recovery sweep finds finished parents with unresolved continuations.
+        this.report(error, 'releasing continuations failed');
+      }
+    }
+  }
+
+  /**
+   * Stores what `handle()` returned after its transaction committed the success (the success
+   * stands whatever happens here: a result that cannot be stored is logged).
+   */
+  async saveCommittedResult(returned: unknown): Promise<void> {
+    if (returned === undefined) return;
+    try {
+      const result = storableResult(returned, this.deps.maxResultBytes, this.details);
+      await this.deps.results.saveAfterCommit(this.lease, result);
+    } catch (error) {
+      this.logger.warn(`the result was not stored (the success stands): ${String(error)}`, {
+        error,
+      });
+      this.report(error, 'saving the result after the transaction failed');
+    }
+  }
+
+  /** Emits `job.leaseLost`, once per attempt. */
+  reportLeaseLost(): void {
+    if (this.leaseLostReported) return;
+    this.leaseLostReported = true;
+    this.deps.events.emit('job.leaseLost', { ...this.eventBase(), attempt: this.job.attempt });
+  }
+
+  private emitOutcome(outcome: AttemptOutcome, cause: unknown): void {
+    const base = { ...this.eventBase(), attempt: this.job.attempt };
+    switch (outcome.state) {
+      case 'succeeded':
+        this.logger.debug(`succeeded in ${outcome.durationMs} ms`);
+        this.deps.events.emit('job.succeeded', { ...base, durationMs: outcome.durationMs });
+        return;
+      case 'scheduled':
+        this.logger.warn(
+          `failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`,
+          { error: cause },
+        );
+        this.deps.events.emit('job.retried', {
+          ...base,
+          error: outcome.error,
+          nextAttemptAt: outcome.dueAt,
+        });
+        return;
+      case 'failed':
+        this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
+        this.deps.events.emit('job.failed', { ...base, error: outcome.error as JobErrorInfo });
+        return;
+    }
+  }
+
+  private get details() {
+    return { ...this.eventBase(), attempt: this.job.attempt };
+  }
+
+  private eventBase() {
+    return { jobId: this.job._id, jobType: this.job.type, queue: this.job.queue };
+  }
+}
