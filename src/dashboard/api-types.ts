@@ -216,6 +216,8 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly logLines: number;
   /** Files its handlers stored (`api/jobs/{id}/artefacts/{name}` serves each). */
   readonly artefacts: readonly ApiArtefact[];
+  /** What job filters stored with it at enqueue (a trace context, a tenant...); `{}` when none. */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /** A file a job's handler stored (`JobContext.artefacts`). */

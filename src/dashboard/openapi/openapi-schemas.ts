@@ -105,6 +105,11 @@ export const schemas: Record<string, Schema> = {
       parentResult: { description: "For a continuation: its parent's result" },
       logLines: { ...int, description: 'Lines its handlers logged, dropped ones included' },
       artefacts: array(ref('Artefact')),
+      metadata: {
+        type: 'object',
+        additionalProperties: str,
+        description: 'What job filters stored with the job at enqueue',
+      },
     },
     ['result', 'parentResult'],
   ),

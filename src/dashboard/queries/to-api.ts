@@ -110,6 +110,7 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
       attempt: file.attempt,
       at: isoRequired(file.at),
     })),
+    metadata: { ...(job.metadata ?? {}) },
   };
 }
 

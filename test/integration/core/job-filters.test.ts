@@ -14,6 +14,8 @@ import {
   type IJobHandler,
   type JobStateChange,
 } from '../../../src';
+import { DocketClient } from '../../../src/client';
+import { startDashboard } from '../../../src/dashboard';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
@@ -317,6 +319,15 @@ describe('job filters', () => {
     const id = await docket.scheduler.triggerRecurring('daily-greeting');
     expect(sources).toEqual(['recurring daily-greeting']);
     expect((await docket.getJob(id))?.metadata).toEqual({ source: 'recurring' });
+
+    // The REST API shows it with the job.
+    const dashboard = await startDashboard(docket);
+    try {
+      const detail = await new DocketClient({ baseUrl: dashboard.url }).getJob(id);
+      expect(detail.metadata).toEqual({ source: 'recurring' });
+    } finally {
+      await dashboard.close();
+    }
   });
 
   it('refuses malformed filters in the options', async () => {

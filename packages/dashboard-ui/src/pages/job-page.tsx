@@ -37,6 +37,10 @@ function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
     ]);
   }
   if (job.expireAt) list.push(['Kept until', time(job.expireAt)]);
+  // What filters stored with the job at enqueue (a trace context, a tenant...).
+  for (const [key, value] of Object.entries(job.metadata ?? {})) {
+    list.push([key, <span class="mono">{value}</span>]);
+  }
   return list;
 }
 
