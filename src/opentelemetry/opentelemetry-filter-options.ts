@@ -5,6 +5,7 @@ import type { QueueInfo } from '../storage/queue-info';
 
 /** Where the queue depth gauge reads queue lengths: a `Docket`, or anything with its `listQueues`. */
 export interface QueueDepthSource {
+  /** The queues with their unfinished jobs counted by state. */
   listQueues(): Promise<readonly QueueInfo[]>;
 }
 

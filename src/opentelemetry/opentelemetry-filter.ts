@@ -57,8 +57,11 @@ interface RecordedAttempt {
  * @throws InvalidOptionsError - (constructor) an option has the wrong shape.
  */
 export class OpenTelemetryFilter implements DocketFilter {
+  /** Names the filter in errors and logs. */
   readonly name = 'OpenTelemetryFilter';
+  /** Where it runs among the filters (see {@link OpenTelemetryFilterOptions.order}). */
   readonly order: number;
+  /** The job types it records (undefined: all). */
   readonly jobTypes: readonly string[] | undefined;
 
   private readonly api: OpenTelemetryApi;
