@@ -23,9 +23,10 @@ const HOOKS = [
   'onExecutionError',
   'onStateChanged',
 ] as const;
-const MAX_METADATA_ENTRIES = 32;
-const MAX_METADATA_VALUE = 1_024;
-const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** The limits of {@link JobMetadata}: entries, characters per value, and what a key is made of. */
+export const MAX_METADATA_ENTRIES = 32;
+export const MAX_METADATA_VALUE = 1_024;
+export const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** A filter with its name settled, in run order. */
 interface RunningFilter {

@@ -16,6 +16,11 @@ export const ENTRY_POINTS = [
   { subpath: './testing', declarations: 'testing/index.d.ts', report: 'docket-testing' },
   { subpath: './client', declarations: 'client/index.d.ts', report: 'docket-client' },
   { subpath: './dashboard', declarations: 'dashboard/index.d.ts', report: 'docket-dashboard' },
+  {
+    subpath: './opentelemetry',
+    declarations: 'opentelemetry/index.d.ts',
+    report: 'docket-opentelemetry',
+  },
 ] as const;
 
 /** What one entry point's check found. */

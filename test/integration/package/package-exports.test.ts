@@ -43,9 +43,10 @@ describe('the built package', () => {
       '-e',
       `const d = require('docket'); const t = require('docket/testing');
        const c = require('docket/client'); const ui = require('docket/dashboard');
-       console.log([typeof d.Docket, typeof d.JobHandler, typeof d.JOB_SCHEDULER, typeof t.startEphemeralMongo, typeof c.DocketClient, typeof ui.createDashboardHandler].join(','))`,
+       const o = require('docket/opentelemetry');
+       console.log([typeof d.Docket, typeof d.JobHandler, typeof d.JOB_SCHEDULER, typeof t.startEphemeralMongo, typeof c.DocketClient, typeof ui.createDashboardHandler, typeof new o.OpenTelemetryFilter().onExecute].join(','))`,
     ]);
-    expect(out).toBe('function,function,symbol,function,function,function');
+    expect(out).toBe('function,function,symbol,function,function,function,function');
   });
 
   it('loads with import, with named exports', async () => {
@@ -56,9 +57,10 @@ describe('the built package', () => {
        import { startEphemeralMongo } from 'docket/testing';
        import { DocketClient } from 'docket/client';
        import { startDashboard } from 'docket/dashboard';
-       console.log([typeof Docket, typeof Job, typeof JobValidationError, typeof JOB_SCHEDULER, typeof startEphemeralMongo, typeof DocketClient, typeof startDashboard].join(','))`,
+       import { OpenTelemetryFilter } from 'docket/opentelemetry';
+       console.log([typeof Docket, typeof Job, typeof JobValidationError, typeof JOB_SCHEDULER, typeof startEphemeralMongo, typeof DocketClient, typeof startDashboard, typeof OpenTelemetryFilter].join(','))`,
     ]);
-    expect(out).toBe('function,function,function,symbol,function,function,function');
+    expect(out).toBe('function,function,function,symbol,function,function,function,function');
   });
 
   it('gives the same module instance to require and import (no dual-package hazard)', async () => {
@@ -76,8 +78,9 @@ describe('the built package', () => {
   it('exposes types through the exports map to TypeScript (node16 resolution, CJS and ESM)', async () => {
     const consumer = `import { Docket, JOB_SCHEDULER, type IJobScheduler, type JobContext } from 'docket';
 import { startEphemeralMongo, type EphemeralMongo } from 'docket/testing';
-export const names: string[] = [Docket.name, String(JOB_SCHEDULER)];
-export type Used = [IJobScheduler, JobContext, EphemeralMongo, typeof startEphemeralMongo];
+import { OpenTelemetryFilter, type OpenTelemetryFilterOptions } from 'docket/opentelemetry';
+export const names: string[] = [Docket.name, String(JOB_SCHEDULER), OpenTelemetryFilter.name];
+export type Used = [IJobScheduler, JobContext, EphemeralMongo, typeof startEphemeralMongo, OpenTelemetryFilterOptions];
 `;
     await writeFile(join(dir, 'consumer.cts'), consumer);
     await writeFile(join(dir, 'consumer.mts'), consumer);

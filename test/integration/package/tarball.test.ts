@@ -51,6 +51,8 @@ describe('the packed tarball installed into applications', () => {
         'package/dist/index.js',
         'package/dist/index.d.ts',
         'package/dist/testing/index.d.ts',
+        'package/dist/opentelemetry/index.js',
+        'package/dist/opentelemetry/index.d.ts',
         // What isolated handlers' worker threads and child processes run.
         'package/dist/isolation/worker-entry.js',
         // The dashboard's web UI, built from packages/dashboard-ui.
@@ -102,6 +104,19 @@ describe('the packed tarball installed into applications', () => {
     );
     expect(stdout).toContain('MissingPeerDependencyError MISSING_PEER_DEPENDENCY');
     expect(stdout).toContain('npm install --save-dev @docket/mongo-stand-in');
+
+    // @opentelemetry/api is an optional peer: not installed, docket/opentelemetry says so.
+    expect(names.has('@opentelemetry/api')).toBe(false);
+    const otel = await exec(
+      process.execPath,
+      [
+        '-e',
+        "const { OpenTelemetryFilter } = require('docket/opentelemetry'); try { new OpenTelemetryFilter(); console.log('constructed') } catch (e) { console.log(e.name, e.code, e.message) }",
+      ],
+      { cwd: app, env: isolatedEnv() },
+    );
+    expect(otel.stdout).toContain('MissingPeerDependencyError MISSING_PEER_DEPENDENCY');
+    expect(otel.stdout).toContain('npm install @opentelemetry/api');
   }, 180_000);
 
   it('runs a CommonJS app compiled with TypeScript defaults, its own tsyringe 4.8 and class-validator 0.14', async () => {

@@ -137,6 +137,10 @@ declare module 'docket-readme-context' {
     // NestJS.
     /** The application's root NestJS module. */
     class AppModule {}
+
+    // OpenTelemetry.
+    /** The application's OpenTelemetry `NodeSDK`, started in its telemetry.ts. */
+    const sdk: { shutdown(): Promise<void> };
   }
 }
 
@@ -197,4 +201,31 @@ declare module '@nestjs/core' {
     listen(port: number): Promise<unknown>;
   }
   export const NestFactory: { create(module: unknown): Promise<INestApplication> };
+}
+
+// The OpenTelemetry Node SDK and its OTLP exporters, as far as the README uses them (the API
+// and the SDK's trace and metrics packages are Docket's dev dependencies, typed for real).
+declare module '@opentelemetry/sdk-node' {
+  import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+  import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+  export * as metrics from '@opentelemetry/sdk-metrics';
+  export class NodeSDK {
+    constructor(configuration?: {
+      serviceName?: string;
+      traceExporter?: SpanExporter;
+      metricReaders?: IMetricReader[];
+    });
+    start(): void;
+    shutdown(): Promise<void>;
+  }
+}
+
+declare module '@opentelemetry/exporter-trace-otlp-http' {
+  import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+  export const OTLPTraceExporter: new (config?: { url?: string }) => SpanExporter;
+}
+
+declare module '@opentelemetry/exporter-metrics-otlp-http' {
+  import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+  export const OTLPMetricExporter: new (config?: { url?: string }) => PushMetricExporter;
 }
