@@ -7,15 +7,11 @@ import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { Clock } from './clock';
 import { storableResult } from './job-result';
 
-/** Records outcomes (the server's {@link CompletionBatcher}). */
-export interface OutcomeRecorder {
-  finish(
-    lease: JobLease,
-    outcome: AttemptOutcome,
-    serverId: string,
-    now: Date,
-  ): Promise<FinishResult | null>;
-}
+/**
+ * Records outcomes as the store does (the server's {@link CompletionBatcher}, which batches
+ * them into one write).
+ */
+export type OutcomeRecorder = Pick<JobStore, 'finish'>;
 
 /** What an attempt's outcomes need from its server. */
 export interface AttemptOutcomeDeps {

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { MonthlyReportJob } from '../../helpers/dashboard-scene';
 import { waitFor } from '../../helpers/wait-for';
-import { openPage, openUiTestBed, pageErrors, type UiTestBed } from './ui-test-bed';
+import { openPage, openUiTestBed, openTestPage, type UiTestBed } from './ui-test-bed';
 
 /**
  * The web UI in Chromium: the two fixes (a job that succeeded after a failed attempt, queues
@@ -15,10 +15,7 @@ describe('dashboard web UI behaviour', () => {
 
   beforeAll(async () => {
     bed = await openUiTestBed('ui_behaviour', { refreshIntervalMs: 500 });
-    context = await bed.browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    errors = pageErrors(page);
+    ({ context, page, errors } = await openTestPage(bed.browser, { width: 1280, height: 860 }));
   }, 60_000);
 
   afterAll(async () => {

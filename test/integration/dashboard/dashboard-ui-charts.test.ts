@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { openPage, openUiTestBed, pageErrors, type UiTestBed } from './ui-test-bed';
+import { openPage, openUiTestBed, openTestPage, type UiTestBed } from './ui-test-bed';
 
 /** What the test saw, to a scratch folder (a test run must not change tracked files). */
 const SCREENSHOTS = join(tmpdir(), 'docket-screenshots');
@@ -21,10 +21,7 @@ describe('dashboard web UI: charts, and the jobs each server runs', () => {
 
   beforeAll(async () => {
     bed = await openUiTestBed('ui_charts');
-    context = await bed.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    errors = pageErrors(page);
+    ({ context, page, errors } = await openTestPage(bed.browser, { width: 1280, height: 900 }));
   }, 60_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { createTestDocket } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { jobsOf } from '../job-search/search-fixture';
-import { openPage, pageErrors } from './ui-test-bed';
+import { openPage, openTestPage } from './ui-test-bed';
 
 /**
  * A job type with rules the schema states (lengths, bounds, a choice) and one it cannot
@@ -48,10 +48,7 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
     ({ docket } = await createTestDocket(db, { handlers: [] }));
     expect(RefundJob.name).toBe('RefundJob'); // the class is loaded: the dashboard offers it
     dashboard = await startDashboard(docket);
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    errors = pageErrors(page);
+    ({ context, page, errors } = await openTestPage(browser));
   }, 60_000);
 
   afterAll(async () => {

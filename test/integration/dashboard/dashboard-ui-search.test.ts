@@ -7,7 +7,7 @@ import { createTestDocket } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { InvoiceHandler, jobsOf, seedJobs, type SeededJob } from '../job-search/search-fixture';
-import { openPage, pageErrors } from './ui-test-bed';
+import { openPage, openTestPage } from './ui-test-bed';
 
 const WAREHOUSE = 25;
 
@@ -76,10 +76,7 @@ describe('dashboard web UI: finding jobs and acting on many', () => {
     ids.warehouse = stored.slice(0, WAREHOUSE);
     ids.declined = stored.slice(WAREHOUSE, WAREHOUSE + 3);
     ids.succeeded = stored.slice(WAREHOUSE + 3);
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    errors = pageErrors(page);
+    ({ context, page, errors } = await openTestPage(browser));
   }, 60_000);
 
   afterAll(async () => {

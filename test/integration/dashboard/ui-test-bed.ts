@@ -2,7 +2,7 @@
 // lib reference applies to the whole type-check of the tests; the build of Docket itself
 // (tsconfig.build.json, src only) still has no DOM types, so server code cannot lean on them.
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   startDashboard,
   type RunningDashboard,
@@ -85,4 +85,15 @@ export function pageErrors(page: Page): string[] {
     if (message.type() === 'error' && message.text() !== OWN_404) errors.push(message.text());
   });
   return errors;
+}
+
+/** A page of a new browser context (10 s timeouts for its waits), with the errors it logs. */
+export async function openTestPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1366, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  return { context, page, errors: pageErrors(page) };
 }

@@ -3,6 +3,7 @@ import type { ApiEnqueueResult, ApiJobTypes } from '../../../../src/dashboard/ap
 import { useApp } from '../app/app-context';
 import { hrefs } from '../app/routes';
 import { ErrorSummary, FormField, type FormErrors } from '../forms/form-field';
+import { JobOptionFields } from '../forms/job-option-fields';
 import { readJobOptions } from '../forms/option-fields';
 import { errorsOfRefusal, PayloadFields, readPayload } from '../forms/payload-fields';
 import { LoadState, PageFrame } from '../layout/page-frame';
@@ -119,26 +120,9 @@ export function EnqueuePage({ type }: { type: string }) {
               </fieldset>
               <fieldset>
                 <legend>Options</legend>
-                <FormField
-                  name="queue"
-                  label="Queue"
-                  hint="default when empty"
-                  error={errors.queue}
-                  control={(attributes) => <input {...attributes} autocomplete="off" />}
-                />
-                <FormField
-                  name="priority"
-                  label="Priority"
-                  hint="-1000 to 1000; higher runs first; 0 when empty"
-                  error={errors.priority}
-                  control={(attributes) => <input {...attributes} inputMode="numeric" />}
-                />
-                <FormField
-                  name="maxAttempts"
-                  label="Attempts"
-                  hint="the handler’s setting when empty"
-                  error={errors.maxAttempts}
-                  control={(attributes) => <input {...attributes} inputMode="numeric" />}
+                <JobOptionFields
+                  errors={errors}
+                  priorityHint="-1000 to 1000; higher runs first; 0 when empty"
                 />
                 <FormField
                   name="uniqueKey"

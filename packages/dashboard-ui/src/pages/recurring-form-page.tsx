@@ -3,6 +3,7 @@ import type { ApiJobTypes, ApiRecurringJob } from '../../../../src/dashboard/api
 import { useApp } from '../app/app-context';
 import { hrefs } from '../app/routes';
 import { ErrorSummary, FormField, type FormErrors } from '../forms/form-field';
+import { JobOptionFields } from '../forms/job-option-fields';
 import { readJobOptions } from '../forms/option-fields';
 import { errorsOfRefusal, PayloadFields, readPayload } from '../forms/payload-fields';
 import { LoadState, PageFrame } from '../layout/page-frame';
@@ -56,8 +57,6 @@ function RecurringForm({
       setBusy(false);
     }
   };
-  const text = (value: string | number | null | undefined) =>
-    value === null || value === undefined ? '' : String(value);
   return (
     <form
       class="job-form"
@@ -133,32 +132,10 @@ function RecurringForm({
       )}
       <fieldset>
         <legend>Options</legend>
-        <FormField
-          name="queue"
-          label="Queue"
-          hint="default when empty"
-          error={errors.queue}
-          control={(attributes) => (
-            <input {...attributes} defaultValue={existing?.queue} autocomplete="off" />
-          )}
-        />
-        <FormField
-          name="priority"
-          label="Priority"
-          hint="-1000 to 1000; 0 when empty"
-          error={errors.priority}
-          control={(attributes) => (
-            <input {...attributes} defaultValue={text(existing?.priority)} inputMode="numeric" />
-          )}
-        />
-        <FormField
-          name="maxAttempts"
-          label="Attempts"
-          hint="the handler’s setting when empty"
-          error={errors.maxAttempts}
-          control={(attributes) => (
-            <input {...attributes} defaultValue={text(existing?.maxAttempts)} inputMode="numeric" />
-          )}
+        <JobOptionFields
+          errors={errors}
+          initial={existing ?? {}}
+          priorityHint="-1000 to 1000; 0 when empty"
         />
         <FormField
           name="missedRunPolicy"
