@@ -33,6 +33,7 @@ export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
 export type {
   IJobScheduler,
   EnqueueOptions,
+  DebounceOptions,
   ContinuationOptions,
   FinishedJob,
   ScheduleTime,

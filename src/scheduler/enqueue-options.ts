@@ -13,7 +13,12 @@ import {
   readingOptions,
 } from '../options/option-checks';
 import type { ContinuationPolicy } from '../storage/job-record';
-import type { ContinuationOptions, EnqueueOptions, ScheduleTime } from './job-scheduler.interface';
+import type {
+  ContinuationOptions,
+  DebounceOptions,
+  EnqueueOptions,
+  ScheduleTime,
+} from './job-scheduler.interface';
 
 /** {@link EnqueueOptions} checked, with defaults applied where the job itself decides. */
 export interface ResolvedEnqueueOptions {
@@ -22,11 +27,14 @@ export interface ResolvedEnqueueOptions {
   readonly maxAttempts: number | null;
   readonly timeoutMs: number | null;
   readonly uniqueKey: string | null;
+  /** Which enqueues fold into one pending job, and how long it waits. */
+  readonly debounce: { readonly key: string; readonly windowMs: number } | null;
   /** The caller's session, whose transaction the job is written in. */
   readonly session: ClientSession | null;
 }
 
 const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey'];
+const DEBOUNCE_KEYS = ['key', 'windowMs'];
 
 /**
  * Validates continuation options: enqueue options plus `onParentFailure`.
@@ -44,6 +52,7 @@ function resolveGivenContinuationOptions(
   if (options === undefined)
     return { ...resolveEnqueueOptions(undefined), onParentFailure: 'cancel' };
   checkPlainObject('options', options);
+  // Debouncing folds enqueues of a key; a continuation waits for its parent instead.
   checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'session', 'onParentFailure']);
   const { onParentFailure, ...enqueue } = options;
   return Object.freeze({
@@ -72,11 +81,13 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       maxAttempts: null,
       timeoutMs: null,
       uniqueKey: null,
+      debounce: null,
       session: null,
     };
   }
   checkPlainObject('options', options);
-  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'session']);
+  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'debounce', 'session']);
+  const debounce = options.debounce === undefined ? null : checkDebounce(options);
   return Object.freeze({
     queue: options.queue === undefined ? DEFAULT_QUEUE : checkQueueName('queue', options.queue),
     priority:
@@ -95,8 +106,31 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       options.uniqueKey === undefined
         ? null
         : checkString('uniqueKey', options.uniqueKey, { maxLength: 500 }),
+    debounce,
     session: options.session === undefined ? null : checkSession(options.session),
   });
+}
+
+/** Checks `options.debounce`, and that nothing it cannot go with is given beside it. */
+function checkDebounce(options: EnqueueOptions): { key: string; windowMs: number } {
+  const debounce = checkPlainObject('debounce', options.debounce);
+  checkKnownKeys('debounce', debounce, DEBOUNCE_KEYS);
+  const given = debounce as Partial<DebounceOptions>;
+  if (given.key === undefined || given.windowMs === undefined) {
+    throw new InvalidOptionsError('debounce needs a key and a windowMs', { option: 'debounce' });
+  }
+  for (const other of ['uniqueKey', 'session'] as const) {
+    if (options[other] !== undefined) {
+      throw new InvalidOptionsError(
+        `debounce does not go with ${other}: a debounced job is one pending job per key, stored outside any transaction`,
+        { option: 'debounce' },
+      );
+    }
+  }
+  return {
+    key: checkString('debounce.key', given.key, { maxLength: 500 }),
+    windowMs: checkInteger('debounce.windowMs', given.windowMs, { min: 1, max: 2_147_483_647 }),
+  };
 }
 
 /** A usable driver session: a `ClientSession` that has not ended. */

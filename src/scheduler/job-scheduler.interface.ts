@@ -39,6 +39,15 @@ export interface EnqueueOptions {
    */
   uniqueKey?: string;
   /**
+   * Debounces the enqueue (`enqueue` only): the job waits `windowMs`, and another enqueue
+   * with the same `key` before a server takes it replaces its payload and options and moves
+   * its due time to `windowMs` after that enqueue, so a burst of enqueues runs once, with the
+   * last payload. Resolves with the pending job's id. Safe against concurrent enqueues in any
+   * process. Not with `uniqueKey` or `session`.
+   * @defaultValue none
+   */
+  debounce?: DebounceOptions;
+  /**
    * The caller's session, from the `MongoClient` Docket uses. When it is in a transaction,
    * the job is written in that transaction (the outbox pattern): it exists if and only if
    * the transaction commits, and no server can claim it before, so an order saved and its
@@ -51,6 +60,14 @@ export interface EnqueueOptions {
    * @defaultValue none
    */
   session?: ClientSession;
+}
+
+/** {@link EnqueueOptions.debounce}: which enqueues fold into one job, and how long it waits. */
+export interface DebounceOptions {
+  /** Enqueues with the same key fold into one pending job; 1..500 characters. */
+  key: string;
+  /** How long after the last enqueue of the key the job becomes due (ms, 1..2_147_483_647). */
+  windowMs: number;
 }
 
 /** Options of {@link IJobScheduler.continueWith}. */

@@ -92,6 +92,7 @@ export class JobScheduler implements IJobScheduler {
     this.lifecycle.checkOpen('enqueue');
     const now = this.clock.now();
     const resolved = resolveEnqueueOptions(options);
+    if (resolved.debounce !== null) return this.enqueueDebounced(job, resolved, now);
     const record = await this.prepare(job, resolved, 'enqueue', {
       now,
       dueAt: now,
@@ -109,7 +110,7 @@ export class JobScheduler implements IJobScheduler {
         option: 'jobs',
       });
     }
-    const resolved = resolveEnqueueOptions(options);
+    const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'enqueueMany');
     if (resolved.uniqueKey !== null) {
       throw new InvalidOptionsError(
         'enqueueMany does not take a uniqueKey: give each job its own enqueue',
@@ -136,7 +137,7 @@ export class JobScheduler implements IJobScheduler {
     const now = this.clock.now();
     const dueAt = resolveDueAt(when, now);
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
-    const resolved = resolveEnqueueOptions(options);
+    const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'schedule');
     const record = await this.prepare(job, resolved, 'schedule', { now, dueAt, state });
     return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
   }
@@ -253,6 +254,26 @@ export class JobScheduler implements IJobScheduler {
     return this.waits.wait(jobId, resolveJobWaitOptions(options));
   }
 
+  /** A debounced enqueue: the pending job of its key, new or with this job folded in. */
+  private async enqueueDebounced(
+    job: IJob,
+    options: ResolvedEnqueueOptions,
+    now: Date,
+  ): Promise<string> {
+    const { key, windowMs } = options.debounce!;
+    const dueAt = new Date(now.getTime() + windowMs);
+    const record = await this.prepare(job, options, 'enqueue', { now, dueAt, state: 'scheduled' });
+    const stored = await this.store.insertDebounced({ ...record, debounceKey: key }, now);
+    // New or moved, the due time is what this process's servers must wake for.
+    this.events.emit('job.enqueued', {
+      jobId: stored.id,
+      jobType: record.type,
+      queue: record.queue,
+      dueAt: stored.dueAt,
+    });
+    return stored.id;
+  }
+
   /**
    * Tells this process's servers about a stored job; returns the id the caller gets. A job
    * written in the caller's transaction is not announced: it may never exist, and servers
@@ -310,6 +331,16 @@ export class JobScheduler implements IJobScheduler {
       throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
     return record;
   }
+}
+
+/** Refuses `debounce` for a verb other than `enqueue`. */
+function onlyForEnqueue(options: ResolvedEnqueueOptions, verb: string): ResolvedEnqueueOptions {
+  if (options.debounce !== null) {
+    throw new InvalidOptionsError(`debounce applies to enqueue only, not to ${verb}`, {
+      option: 'debounce',
+    });
+  }
+  return options;
 }
 
 /** The caller's session of resolved options, for the store (which takes none as undefined). */

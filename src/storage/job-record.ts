@@ -111,6 +111,11 @@ export interface JobRecord<TResult = unknown> {
   hasContinuations?: boolean;
   /** Set on a finished parent once its continuations were released or cancelled. */
   continuationsResolved?: boolean;
+  /**
+   * For a job enqueued with `debounce`: its key. While the job is scheduled and never
+   * claimed, a unique index makes it the only pending job of the key.
+   */
+  debounceKey?: string;
   /** What job filters stored with the job at enqueue (a trace context...); absent when none. */
   metadata?: Record<string, string>;
 }

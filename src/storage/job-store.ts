@@ -150,6 +150,17 @@ export interface JobStore {
    * driver); with `session`, in it, as {@link insert} does.
    */
   insertMany(records: readonly JobRecord[], session?: ClientSession): Promise<void>;
+  /**
+   * Stores a job enqueued with `debounce` (`record.debounceKey` set, `scheduled`, due at the
+   * end of its window), or folds it into the pending job of its key: that job takes its
+   * payload and options, and its due time moves to the later of the two. Atomic and safe
+   * against concurrent enqueues in any process. Resolves with the pending job's id, and
+   * whether it existed before.
+   */
+  insertDebounced(
+    record: JobRecord & { debounceKey: string },
+    now: Date,
+  ): Promise<{ id: string; dueAt: Date; replaced: boolean }>;
   /** Inserts unless a job with the same `_id` exists; true when inserted (idempotent enqueue). */
   insertUnlessExists(record: JobRecord): Promise<boolean>;
   /**

@@ -13,6 +13,8 @@ import type { IndexDescription } from 'mongodb';
  *   types fall outside their bounds, so the check reads only the jobs it reports. Partial on
  *   one state each, so the claim (`state: { $in: [enqueued, scheduled] }`) can never be
  *   planned on them, and a job is in at most one of them;
+ * - `debounce-key`: at most one pending job per debounce key (partial: only jobs enqueued with
+ *   `debounce` carry `debounceKey`, and only while scheduled and never claimed);
  * - `retention`: MongoDB's TTL monitor deletes finished jobs at `expireAt`.
  */
 export const JOB_INDEXES: readonly IndexDescription[] = [
@@ -23,6 +25,16 @@ export const JOB_INDEXES: readonly IndexDescription[] = [
     name: 'unique-key',
     unique: true,
     partialFilterExpression: { activeUniqueKey: { $exists: true } },
+  },
+  {
+    key: { debounceKey: 1 },
+    name: 'debounce-key',
+    unique: true,
+    partialFilterExpression: {
+      debounceKey: { $exists: true },
+      state: 'scheduled',
+      attempt: 0,
+    },
   },
   {
     key: { parentId: 1, state: 1 },

@@ -38,6 +38,7 @@ import {
 import { watchForNewWork } from './new-work-watch';
 import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 import { WorkNotices } from './work-notices';
+import { insertDebounced } from './debounced-insert';
 import { commitWithOutcome, FenceMismatch } from './attempt-transaction';
 
 export { isDuplicateKey } from './mongo-errors';
@@ -131,6 +132,12 @@ export class MongoJobStore implements JobStore {
       this.jobs.insertMany([...records], { ordered: true, session }),
     );
     await this.notices.announce(records);
+  }
+
+  async insertDebounced(record: JobRecord & { debounceKey: string }, now: Date) {
+    const { job, replaced } = await insertDebounced(this.jobs, record, now);
+    await this.notices.announce([job]);
+    return { id: job._id, dueAt: job.dueAt, replaced };
   }
 
   async insertUnlessExists(record: JobRecord): Promise<boolean> {

@@ -1,0 +1,166 @@
+import { IsInt, IsString } from 'class-validator';
+import {
+  InvalidOptionsError,
+  Job,
+  JobHandler,
+  type Docket,
+  type IJob,
+  type IJobHandler,
+} from '../../../src';
+import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { waitFor } from '../../helpers/wait-for';
+
+@Job('debounce-it.reindex')
+class ReindexJob implements IJob {
+  @IsString() index!: string;
+  @IsInt() n!: number;
+}
+
+/** Blocks each run until the test releases it, and records what ran. */
+const gate = { ran: [] as number[], opened: Promise.resolve() };
+
+@JobHandler(ReindexJob, { retries: 0 })
+class ReindexHandler implements IJobHandler<ReindexJob> {
+  async handle(job: ReindexJob): Promise<void> {
+    gate.ran.push(job.n);
+    await gate.opened;
+  }
+}
+
+const reindex = (n: number, index = 'products') => Object.assign(new ReindexJob(), { index, n });
+const WINDOW = { windowMs: 60_000 };
+
+/**
+ * Debounced enqueues: enqueues of one key fold into one pending job, which takes the last
+ * payload and waits a window after the last enqueue; race-safe across Docket instances
+ * (processes) sharing the database; a claimed job leaves the key free.
+ */
+describe('debounced enqueue', () => {
+  let db: TestDatabase;
+  let first: Docket;
+  let second: Docket;
+  const jobsWithKey = (key: string) =>
+    first.database.collection(`${first.collectionPrefix}jobs`).find({ debounceKey: key }).toArray();
+
+  beforeAll(async () => {
+    db = await openTestDatabase('debounce');
+    ({ docket: first } = await createTestDocket(db, { handlers: [ReindexHandler] }));
+    // A second instance on the same collections: another process, as far as MongoDB knows.
+    ({ docket: second } = await createTestDocket(db, { handlers: [ReindexHandler] }));
+  });
+
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+    await db.cleanup();
+  });
+
+  it('folds a second enqueue into the pending job: last payload, due a window after it', async () => {
+    const before = Date.now();
+    const id = await first.scheduler.enqueue(reindex(1), {
+      debounce: { key: 'products', ...WINDOW },
+    });
+    const firstDue = (await first.getJob(id))!.dueAt;
+    expect(firstDue.getTime()).toBeGreaterThanOrEqual(before + WINDOW.windowMs);
+    const again = await second.scheduler.enqueue(reindex(2), {
+      debounce: { key: 'products', ...WINDOW },
+      priority: 7,
+    });
+    expect(again).toBe(id);
+    const job = (await first.getJob(id))!;
+    expect(job).toMatchObject({ state: 'scheduled', payload: { n: 2 }, priority: 7, attempt: 0 });
+    expect(job.dueAt.getTime()).toBeGreaterThanOrEqual(firstDue.getTime());
+    expect(job.history.map((entry) => entry.state)).toEqual(['scheduled', 'scheduled']);
+    expect(await jobsWithKey('products')).toHaveLength(1);
+    // The index makes a second pending job of the key impossible, whoever writes it.
+    const copy = { ...job, _id: 'another' };
+    await expect(
+      first.database.collection(`${first.collectionPrefix}jobs`).insertOne(copy as never),
+    ).rejects.toMatchObject({ code: 11000 });
+    // Another key is another job.
+    const other = await first.scheduler.enqueue(reindex(3, 'orders'), {
+      debounce: { key: 'orders', ...WINDOW },
+    });
+    expect(other).not.toBe(id);
+  });
+
+  it('leaves one job for 50 concurrent enqueues from two processes, the last write whole', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, (_, n) =>
+        (n % 2 === 0 ? first : second).scheduler.enqueue(reindex(n, 'burst'), {
+          debounce: { key: 'burst', ...WINDOW },
+          priority: n,
+        }),
+      ),
+    );
+    expect(new Set(ids).size).toBe(1);
+    const [job] = await jobsWithKey('burst');
+    expect(await jobsWithKey('burst')).toHaveLength(1);
+    // One enqueue's payload and options together, never a mix of two.
+    expect(job.payload.n).toBe(job.priority);
+    expect(job.history).toHaveLength(20); // the replacements kept, newest last
+    // And after the burst, the next enqueue's payload is the job's.
+    await second.scheduler.enqueue(reindex(99, 'burst'), {
+      debounce: { key: 'burst', ...WINDOW },
+    });
+    const [after] = await jobsWithKey('burst');
+    expect(after).toMatchObject({ _id: ids[0], payload: { n: 99 }, priority: 0 });
+  });
+
+  it('starts a new job once a server has taken the pending one', async () => {
+    let release!: () => void;
+    gate.opened = new Promise<void>((resolve) => (release = resolve));
+    gate.ran = [];
+    const server = await first.startServer({ ...FAST_SERVER, concurrency: 2 });
+    try {
+      const taken = await first.scheduler.enqueue(reindex(1, 'short'), {
+        debounce: { key: 'short', windowMs: 20 },
+      });
+      await waitFor(async () => gate.ran.length === 1, { what: 'the server to take the job' });
+      expect(gate.ran).toEqual([1]);
+      const next = await first.scheduler.enqueue(reindex(2, 'short'), {
+        debounce: { key: 'short', windowMs: 20 },
+      });
+      expect(next).not.toBe(taken);
+      release();
+      expect((await first.scheduler.waitForJob(taken, { timeoutMs: 10_000 })).state).toBe(
+        'succeeded',
+      );
+      expect((await first.scheduler.waitForJob(next, { timeoutMs: 10_000 })).state).toBe(
+        'succeeded',
+      );
+      expect(gate.ran).toEqual([1, 2]);
+    } finally {
+      release();
+      await server.stop();
+    }
+  });
+
+  it('refuses debounce where it cannot apply, writing nothing', async () => {
+    const { scheduler } = first;
+    const debounce = { key: 'refused', ...WINDOW };
+    await expect(scheduler.enqueue(reindex(1), { debounce, uniqueKey: 'x' })).rejects.toThrow(
+      'debounce does not go with uniqueKey',
+    );
+    await expect(scheduler.schedule(reindex(1), { delayMs: 10 }, { debounce })).rejects.toThrow(
+      'debounce applies to enqueue only, not to schedule',
+    );
+    await expect(scheduler.enqueueMany([reindex(1)], { debounce })).rejects.toThrow(
+      'not to enqueueMany',
+    );
+    await expect(
+      scheduler.continueWith('000000000000000000000000', reindex(1), { debounce } as never),
+    ).rejects.toBeInstanceOf(InvalidOptionsError);
+    await expect(
+      scheduler.enqueue(reindex(1), { debounce: { key: 'refused' } as never }),
+    ).rejects.toThrow('debounce needs a key and a windowMs');
+    await expect(
+      scheduler.enqueue(reindex(1), { debounce: { key: 'refused', windowMs: 0 } }),
+    ).rejects.toMatchObject({ option: 'debounce.windowMs' });
+    await expect(
+      scheduler.enqueue(reindex(1), { debounce: { key: '', windowMs: 5 } }),
+    ).rejects.toMatchObject({ option: 'debounce.key' });
+    expect(await jobsWithKey('refused')).toEqual([]);
+  });
+});
