@@ -1,5 +1,7 @@
 import { IsInt, IsString } from 'class-validator';
 import {
+  EnqueueJobCommand,
+  handleJobCommand,
   InvalidOptionsError,
   Job,
   JobHandler,
@@ -135,6 +137,15 @@ describe('debounced enqueue', () => {
       release();
       await server.stop();
     }
+  });
+
+  it('debounces the enqueues a saga emits as commands', async () => {
+    const command = (n: number) =>
+      new EnqueueJobCommand(reindex(n, 'saga'), { debounce: { key: 'saga', ...WINDOW } });
+    const firstId = await handleJobCommand(first.scheduler, command(1));
+    const secondId = await handleJobCommand(second.scheduler, command(2));
+    expect(secondId).toBe(firstId);
+    expect((await first.getJob(firstId!))?.payload).toEqual({ index: 'saga', n: 2 });
   });
 
   it('refuses debounce where it cannot apply, writing nothing', async () => {
