@@ -295,6 +295,11 @@ export interface ApiEnqueueRequest {
   readonly maxAttempts?: number;
   readonly timeoutMs?: number;
   readonly uniqueKey?: string;
+  /**
+   * Fold enqueues of `key` into one pending job, due `windowMs` after the last: the answer is
+   * that job's id (see `EnqueueOptions.debounce`). Not with `uniqueKey`, `delayMs` or `runAt`.
+   */
+  readonly debounce?: { readonly key: string; readonly windowMs: number };
   /** Schedule instead of enqueue: run after this many milliseconds. */
   readonly delayMs?: number;
   /**

@@ -21,6 +21,7 @@ const ENQUEUE_FIELDS = [
   'maxAttempts',
   'timeoutMs',
   'uniqueKey',
+  'debounce',
   'delayMs',
   'runAt',
 ];

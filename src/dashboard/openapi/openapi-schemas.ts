@@ -228,6 +228,13 @@ export const schemas: Record<string, Schema> = {
       maxAttempts: { ...int, minimum: 1, maximum: 1000 },
       timeoutMs: { ...int, minimum: 1 },
       uniqueKey: str,
+      debounce: {
+        ...object({
+          key: { ...str, minLength: 1, maxLength: 500 },
+          windowMs: { ...int, minimum: 1, maximum: 2_147_483_647 },
+        }),
+        description: 'Fold enqueues of key into one pending job, due windowMs after the last',
+      },
       delayMs: { ...int, minimum: 0 },
       runAt: {
         ...time,
@@ -235,7 +242,17 @@ export const schemas: Record<string, Schema> = {
           'ISO 8601 with a zone (Z or ±hh:mm); dates and times that do not exist (2030-02-31, T24:00) are refused',
       },
     },
-    ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey', 'delayMs', 'runAt', 'payload'],
+    [
+      'queue',
+      'priority',
+      'maxAttempts',
+      'timeoutMs',
+      'uniqueKey',
+      'debounce',
+      'delayMs',
+      'runAt',
+      'payload',
+    ],
   ),
   EnqueueResult: object({ id: str }),
   ActionResult: object({ ok: { type: 'boolean', const: true } }),

@@ -9,6 +9,8 @@ import {
   type IJob,
   type IJobHandler,
 } from '../../../src';
+import { DocketClient } from '../../../src/client';
+import { startDashboard } from '../../../src/dashboard';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
@@ -146,6 +148,27 @@ describe('debounced enqueue', () => {
     const secondId = await handleJobCommand(second.scheduler, command(2));
     expect(secondId).toBe(firstId);
     expect((await first.getJob(firstId!))?.payload).toEqual({ index: 'saga', n: 2 });
+  });
+
+  it('debounces through the REST API and its typed client', async () => {
+    const dashboard = await startDashboard(first);
+    try {
+      const client = new DocketClient({ baseUrl: dashboard.url });
+      const request = (n: number) => ({
+        type: 'debounce-it.reindex',
+        payload: { index: 'rest', n },
+        debounce: { key: 'rest', ...WINDOW },
+      });
+      const { id } = await client.enqueueJob(request(1));
+      expect((await client.enqueueJob(request(2))).id).toBe(id);
+      expect((await client.getJob(id)).payload).toEqual({ index: 'rest', n: 2 });
+      await expect(client.enqueueJob({ ...request(3), delayMs: 10 })).rejects.toMatchObject({
+        status: 400,
+        details: { field: 'debounce' },
+      });
+    } finally {
+      await dashboard.close();
+    }
   });
 
   it('refuses debounce where it cannot apply, writing nothing', async () => {
