@@ -13,7 +13,8 @@ import { parseDateTimeField } from './date-time-field';
 import { jobFromRequest } from './job-from-request';
 import { JOB_LIST_PARAMETERS, readJobListQuery } from './job-list-query';
 
-const ENQUEUE_FIELDS = [
+/** The fields of `POST api/jobs`: `type` is required, the others optional. */
+export const ENQUEUE_FIELDS = [
   'type',
   'payload',
   'queue',

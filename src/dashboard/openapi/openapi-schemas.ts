@@ -1,6 +1,7 @@
 /** The OpenAPI schemas of the dashboard's API (the `components.schemas` of its document). */
 
 import { FINISHED_STATES } from '../../storage/job-record';
+import { ENQUEUE_FIELDS } from '../api/job-routes';
 import { API_HISTORY_RANGES } from '../api-types';
 
 /** A JSON Schema object as OpenAPI 3.1 uses it. */
@@ -242,17 +243,7 @@ export const schemas: Record<string, Schema> = {
           'ISO 8601 with a zone (Z or ±hh:mm); dates and times that do not exist (2030-02-31, T24:00) are refused',
       },
     },
-    [
-      'queue',
-      'priority',
-      'maxAttempts',
-      'timeoutMs',
-      'uniqueKey',
-      'debounce',
-      'delayMs',
-      'runAt',
-      'payload',
-    ],
+    ENQUEUE_FIELDS.filter((field) => field !== 'type'),
   ),
   EnqueueResult: object({ id: str }),
   ActionResult: object({ ok: { type: 'boolean', const: true } }),
