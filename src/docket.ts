@@ -1,43 +1,26 @@
 import type { Readable } from 'node:stream';
-import { MongoClient, type Db } from 'mongodb';
-import type { Logger } from 'winston';
+import type { Db } from 'mongodb';
 import { BulkJobActions } from './bulk-actions';
 import { COMMAND_BUS } from './commands/command-bus.interface';
 import { ExecuteCommandJobHandler } from './commands/execute-command-job.handler';
-import { DocketClosedError, DocketError, StorageError, UnknownQueueError } from './errors';
+import { DocketClosedError, UnknownQueueError } from './errors';
 import type { DocketEventName, DocketEvents } from './events/docket-events';
-import { EventBus } from './events/event-bus';
-import { HandlerRegistry, checkHandlerDependencies, decoratedHandlerClasses } from './handlers';
-import { JobFilters } from './filters';
+import { HandlerRegistry, checkHandlerDependencies } from './handlers';
 import { JobSearch } from './job-search';
-import { createDefaultLogger } from './logging/create-logger';
 import { JobScheduler } from './scheduler/job-scheduler';
-import { JobWaits } from './scheduler/job-waits';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
-import { systemClock } from './server/clock';
 import { JobServerEngine } from './server/job-server';
 import { checkIsolation } from './isolation';
 import type { JobServer } from './server/job-server.interface';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
-import { MongoFinishedJobs } from './storage/mongo/finished-job-watch';
 import { MongoJobSearch } from './storage/mongo/mongo-job-search';
-import { MongoJobStore } from './storage/mongo/mongo-job-store';
-import { MongoJobLogs } from './storage/mongo/mongo-job-logs';
-import { MongoJobArtefacts } from './storage/mongo/mongo-job-artefacts';
 import { MongoJobResults } from './storage/mongo/mongo-job-results';
-import { GridFsArtefactStorage } from './storage/mongo/gridfs-artefact-storage';
-import { resolveArtefactOptions, type ResolvedArtefactOptions } from './storage/artefact-options';
 import type { ArtefactInfo } from './storage/artefacts';
 import type { JobLogPage } from './storage/job-logs';
-import { resolveJobLogOptions, type ResolvedJobLogOptions } from './logging/job-log-options';
-import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
-import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
-import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
-import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
+import type { QueueInfo } from './storage/mongo/mongo-queue-store';
+import type { ServerInfo } from './storage/mongo/mongo-server-registry';
 import type { WaitingJobType } from './storage/job-store';
-import { resolveRetention } from './storage/retention';
-import { RecurringJobs } from './recurring';
 import {
   checkInteger,
   checkJobId,
@@ -46,46 +29,13 @@ import {
   checkQueueName,
   checkString,
 } from './options/option-checks';
-import type { Clock } from './server/clock';
 import {
-  checkDocketOptions,
-  dbNameFromUri,
   DOCKET_DEFAULTS,
   resolveQueueStateOptions,
   type DocketOptions,
   type QueueStateOptions,
 } from './docket-options';
-
-const DEFAULT_PREFIX = 'docket.';
-
-/** The collaborators of one Docket instance, built by {@link Docket.create}. */
-interface DocketParts {
-  readonly options: DocketOptions;
-  readonly client: MongoClient;
-  readonly db: Db;
-  readonly collectionPrefix: string;
-  readonly ownsClient: boolean;
-  readonly store: MongoJobStore;
-  readonly queues: MongoQueueStore;
-  readonly servers: MongoServerRegistry;
-  readonly slots: MongoSlotStore;
-  readonly waiting: MongoWaitingJobTypes;
-  readonly recurring: RecurringJobs;
-  /** The pending `waitForJob` calls and the change stream (or poll) they share. */
-  readonly waits: JobWaits;
-  /** Handlers' log lines, and what is kept of them. */
-  readonly logs: MongoJobLogs;
-  readonly logOptions: ResolvedJobLogOptions;
-  /** Handlers' files, and their limits. */
-  readonly artefacts: MongoJobArtefacts;
-  readonly artefactOptions: ResolvedArtefactOptions;
-  readonly registry: HandlerRegistry;
-  readonly events: EventBus;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  /** The job filters of the options and the container. */
-  readonly filters: JobFilters;
-}
+import { assembleDocketParts, type DocketParts } from './docket-parts';
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -138,104 +88,7 @@ export class Docket {
    * @throws StorageError when MongoDB cannot be reached or the indexes cannot be created.
    */
   static async create(options: DocketOptions): Promise<Docket> {
-    checkDocketOptions(options);
-    const retention = resolveRetention(options.retention);
-    const logOptions = resolveJobLogOptions(options.jobLogs);
-    const artefactOptions = resolveArtefactOptions(options.artefacts);
-    const registry = HandlerRegistry.build(
-      options.container,
-      options.handlers ?? decoratedHandlerClasses(),
-    );
-    const logger = options.logger ?? createDefaultLogger();
-    const clock = options.clock ?? systemClock;
-    const { mongo } = options;
-    const ownsClient = !('client' in mongo);
-    const client =
-      'client' in mongo ? mongo.client : new MongoClient(mongo.uri, mongo.clientOptions);
-    try {
-      if (ownsClient) await client.connect();
-      const db: Db = client.db(
-        mongo.dbName ?? ('uri' in mongo ? dbNameFromUri(mongo.uri) : undefined) ?? 'docket',
-      );
-      const collectionPrefix = options.collectionPrefix ?? DEFAULT_PREFIX;
-      const events = new EventBus(logger);
-      const store = new MongoJobStore(db, collectionPrefix, retention, (error) =>
-        events.emit('error', {
-          error: error instanceof Error ? error : new Error(String(error)),
-          context: 'a new-work notice was not written: servers find the job at their next poll',
-        }),
-      );
-      const filters = new JobFilters(options.filters ?? [], options.container);
-      filters.watch(events);
-      const recurring = new RecurringJobs({
-        db,
-        collectionPrefix,
-        store,
-        clock,
-        events,
-        logger,
-        filters,
-      });
-      const logs = new MongoJobLogs(db, collectionPrefix);
-      const gridFs = artefactOptions.storage
-        ? undefined
-        : new GridFsArtefactStorage(db, `${collectionPrefix}artefacts`);
-      const artefacts = new MongoJobArtefacts(
-        db,
-        collectionPrefix,
-        artefactOptions.storage ?? gridFs!,
-      );
-      await Promise.all([
-        store.ensureIndexes(),
-        recurring.ensureIndexes(),
-        logs.ensureIndexes(),
-        gridFs?.ensureIndexes(),
-      ]);
-      await recurring.applyDeclared();
-      const queues = new MongoQueueStore(db, collectionPrefix);
-      const servers = new MongoServerRegistry(db, collectionPrefix);
-      const slots = new MongoSlotStore(db, collectionPrefix);
-      const waiting = new MongoWaitingJobTypes(db, collectionPrefix);
-      const waits = new JobWaits({
-        source: new MongoFinishedJobs(db, db.collection<JobRecord>(`${collectionPrefix}jobs`)),
-        pollIntervalMs: options.waitPollIntervalMs ?? DOCKET_DEFAULTS.waitPollIntervalMs,
-        report: (error, context) =>
-          events.emit('error', {
-            error: error instanceof Error ? error : new Error(String(error)),
-            context: `waitForJob: ${context}`,
-          }),
-      });
-      return new Docket({
-        options,
-        client,
-        db,
-        collectionPrefix,
-        ownsClient,
-        store,
-        queues,
-        servers,
-        slots,
-        waiting,
-        recurring,
-        waits,
-        logs,
-        logOptions,
-        artefacts,
-        artefactOptions,
-        registry,
-        events,
-        logger,
-        clock,
-        filters,
-      });
-    } catch (error) {
-      if (ownsClient) await client.close().catch(() => undefined);
-      if (error instanceof DocketError) throw error;
-      throw new StorageError(
-        `Could not connect to MongoDB: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
+    return new Docket(await assembleDocketParts(options));
   }
 
   /**
