@@ -94,7 +94,9 @@ export async function seedJobs(docket: Docket, jobs: readonly SeededJob[]): Prom
       finishedAt,
       attempt: state === 'enqueued' || state === 'scheduled' ? 0 : 1,
       error: job.error ?? (state === 'failed' ? { name: 'Error', message: 'failed' } : null),
-      expireAt: finishedAt === null ? null : new Date(finishedAt.getTime() + 86_400_000),
+      // A day from now, whatever the finish time: seeded finish times lie in the past, and the
+      // TTL monitor (every 60 s) would delete jobs whose expiry passed in the middle of a test.
+      expireAt: finishedAt === null ? null : new Date(Date.now() + 86_400_000),
     };
   });
   await jobsOf(docket).insertMany(records);
