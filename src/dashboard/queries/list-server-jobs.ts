@@ -1,25 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import type { JobRecord } from '../../storage/job-record';
+import { SUMMARY_PROJECTION } from '../../storage/mongo/mongo-job-search';
 import type { ApiServerJobs } from '../api-types';
 import { notFound } from '../http/http-problem';
 import { toJobSummary } from './to-api';
-
-/** The fields a job summary shows (no payload, history or result). */
-const SUMMARY_PROJECTION = {
-  type: 1,
-  queue: 1,
-  state: 1,
-  priority: 1,
-  attempt: 1,
-  maxAttempts: 1,
-  createdAt: 1,
-  dueAt: 1,
-  startedAt: 1,
-  finishedAt: 1,
-  durationMs: 1,
-  progress: 1,
-  error: 1,
-} as const;
 
 /**
  * The jobs a server is running: those in `processing` whose lease it holds (a claim stamps

@@ -7,8 +7,8 @@ import { afterPosition, criteriaFilter, onlyFinished, orderSort } from './job-fi
 import { SEARCH_INDEXES } from './job-search-indexes';
 import { guard, storageError } from './mongo-errors';
 
-/** The fields of a {@link JobSummary} (no payload, history or stack). */
-const SUMMARY_PROJECTION = {
+/** The fields of a {@link JobSummary} (no payload, history or stack), for every job list. */
+export const SUMMARY_PROJECTION = {
   type: 1,
   queue: 1,
   state: 1,
