@@ -2,6 +2,7 @@ import type { Docket } from '../../docket';
 import type { Clock } from '../../server/clock';
 import type { DrainSummary } from './drain-summary';
 import { DrainTimeoutError } from './drain-timeout.error';
+import type { JobJournal } from './job-journal';
 import { findPendingWork, type PendingWork, type PendingWorkScope } from './pending-work';
 
 /** Options of `TestHarness.drain`. */
@@ -15,10 +16,14 @@ export interface DrainOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a drain needs: the Docket to watch, the scope its server serves, and the clock. */
+/**
+ * What a drain needs: the Docket to watch, the scope its server serves, the clock, and the
+ * journal whose entries since the previous drain make the summary.
+ */
 export interface DrainTarget extends Omit<PendingWorkScope, 'now' | 'docket'> {
   readonly docket: PendingWorkScope['docket'] & Pick<Docket, 'on'>;
   readonly clock: Clock;
+  readonly journal: JobJournal;
 }
 
 /**
@@ -32,7 +37,8 @@ const RECHECK_MS = 50;
  * Waits until the target's server has nothing left to do by the target's clock: no job due in
  * its queues (paused ones aside), none running, no continuation unreleased, no recurring
  * occurrence due. Storage is read again after every job event, never on a timer, except
- * for the eventless transitions of {@link RECHECK_MS}.
+ * for the eventless transitions of {@link RECHECK_MS}. The summary is what the journal
+ * recorded since it was last taken: work finished just before the call counts too.
  * @throws DrainTimeoutError - when work is still pending after `timeoutMs`.
  * @throws the signal's reason when `signal` aborts; a storage error when a read fails.
  */
@@ -40,21 +46,10 @@ export async function drainUntilIdle(
   target: DrainTarget,
   options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
 ): Promise<DrainSummary> {
-  const { docket, clock } = target;
+  const { docket, clock, journal } = target;
   const startedAt = performance.now();
-  const seen = {
-    started: new Set<string>(),
-    succeeded: [] as string[],
-    failed: [] as string[],
-    retried: [] as string[],
-    deleted: [] as string[],
-  };
   const summary = (): DrainSummary => ({
-    started: [...seen.started],
-    succeeded: [...seen.succeeded],
-    failed: [...seen.failed],
-    retried: [...seen.retried],
-    deleted: [...seen.deleted],
+    ...journal.take(),
     elapsedMs: Math.round(performance.now() - startedAt),
   });
 
@@ -66,11 +61,11 @@ export async function drainUntilIdle(
     onChange?.();
   };
   const unsubscribe = [
-    docket.on('job.started', (e) => (seen.started.add(e.jobId), changed())),
-    docket.on('job.succeeded', (e) => (seen.succeeded.push(e.jobId), changed())),
-    docket.on('job.failed', (e) => (seen.failed.push(e.jobId), changed())),
-    docket.on('job.retried', (e) => (seen.retried.push(e.jobId), changed())),
-    docket.on('job.deleted', (e) => (seen.deleted.push(e.jobId), changed())),
+    docket.on('job.started', changed),
+    docket.on('job.succeeded', changed),
+    docket.on('job.failed', changed),
+    docket.on('job.retried', changed),
+    docket.on('job.deleted', changed),
     docket.on('job.enqueued', changed),
     docket.on('job.leaseLost', changed),
     docket.on('queue.paused', changed),

@@ -8,6 +8,7 @@ import { checkInteger } from '../../options/option-checks';
 import { startEphemeralMongo } from '../ephemeral-mongo';
 import { drainUntilIdle, type DrainOptions } from './drain';
 import type { DrainSummary } from './drain-summary';
+import { JobJournal } from './job-journal';
 import type { ManualClock } from './manual-clock';
 import { TestHarnessClosedError } from './test-harness-closed.error';
 import {
@@ -56,6 +57,7 @@ export class TestHarness<C extends Clock = ManualClock> {
     private readonly settings: ResolvedTestHarnessOptions<C>,
     private readonly releases: Release[],
     private readonly errorEvents: ReadonlyArray<DocketEvents['error']>,
+    private readonly journal: JobJournal,
   ) {
     this.scheduler = docket.scheduler;
   }
@@ -83,12 +85,14 @@ export class TestHarness<C extends Clock = ManualClock> {
       // Kept for the harness's life, from before the server starts (it may report at once).
       const errors: Array<DocketEvents['error']> = [];
       docket.on('error', (event) => void errors.push(event));
+      const journal = new JobJournal(docket);
+      releases.push({ name: 'closing the journal', run: () => journal.close() });
       releases.push({ name: 'closing Docket', run: () => docket.close() });
       releases.push({ name: 'dropping the database', run: () => docket.database.dropDatabase() });
       const server = await docket.startServer(options.server);
       // Stopped before the database is dropped: a running server would write to it again.
       releases.push({ name: 'stopping the server', run: () => server.stop() });
-      return new TestHarness(docket, server, options.clock, options, releases, errors);
+      return new TestHarness(docket, server, options.clock, options, releases, errors, journal);
     } catch (error) {
       await runReleases(releases).catch(() => undefined);
       throw error;
@@ -126,7 +130,8 @@ export class TestHarness<C extends Clock = ManualClock> {
   /**
    * Resolves when nothing is left to do by the harness clock: no job due in the server's
    * queues (paused ones aside), none running, no continuation unreleased, no recurring
-   * occurrence due; with what ran meanwhile. After `clock.advance(ms)`, it runs what became
+   * occurrence due; with what ran since the previous drain (or the harness's start), so a job
+   * that finished before the call is reported too. After `clock.advance(ms)`, it runs what became
    * due, retries included (a retry that fails again is rescheduled by its backoff, past the
    * clock, and the drain ends).
    * @defaultValue timeoutMs: the harness's `timeoutMs` (4000)
@@ -144,6 +149,7 @@ export class TestHarness<C extends Clock = ManualClock> {
       {
         docket: this.docket,
         clock: this.clock,
+        journal: this.journal,
         queues: this.settings.server.queues,
         recurring: this.settings.server.recurring,
       },

@@ -95,6 +95,21 @@ describe('the test harness', () => {
     expect(await harness.drain()).toMatchObject({ succeeded: [jobId], failed: [] });
   });
 
+  it('reports the jobs that finished before the drain was called, once', async () => {
+    const harness = await harnessOf();
+    gate.open();
+    const jobId = await harness.scheduler.enqueue(new GatedJob());
+    // The server runs it at once: it is over before the test asks to drain.
+    await harness.waitForJob(jobId, 'succeeded');
+    expect(await harness.drain()).toMatchObject({
+      started: [jobId],
+      succeeded: [jobId],
+      failed: [],
+      retried: [],
+    });
+    expect(await harness.drain()).toMatchObject({ started: [], succeeded: [] });
+  });
+
   it('leaves the jobs of a paused queue alone', async () => {
     const harness = await harnessOf();
     gate.open();
