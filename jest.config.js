@@ -1,6 +1,9 @@
 /**
- * Jest runs four projects: Docket's `unit` (no database) and `integration` (MongoDB-backed)
- * tests, and the stand-in package's own unit and integration tests.
+ * Jest runs five projects: Docket's `unit` (no database) and `integration` (MongoDB-backed)
+ * tests, the stand-in package's own unit and integration tests, and `faults`, the quick
+ * fault-injection suite. `npm test` runs the first four on two workers, then `faults` alone:
+ * it judges timing under injected faults, and a second test file beside it on a two-core
+ * machine would stall its workers for it.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
 
@@ -29,6 +32,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       roots: ['<rootDir>/test/integration'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/faults/'],
       setupFiles: ['reflect-metadata'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
@@ -42,6 +46,11 @@ module.exports = {
       ...common,
       displayName: 'stand-in-integration',
       roots: ['<rootDir>/packages/mongo-stand-in/test/integration'],
+    },
+    {
+      ...common,
+      displayName: 'faults',
+      roots: ['<rootDir>/test/integration/faults'],
     },
   ],
   testTimeout: 30_000,

@@ -14,7 +14,7 @@ import {
   type JobContext,
 } from '../../../src';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { openOwnStandIn, type TestDatabase } from '../../helpers/mongo';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 
 /** What the first attempt saw: when it started, and when and why its signal fired. */
@@ -50,9 +50,10 @@ class WorkHandler implements IJobHandler<WorkJob> {
 const LEASE_MS = 1_000;
 
 /**
- * Server faults injected with the test MongoDB's `failCommand` fail point, each limited to a
- * collection of this file's database. The fail point is one setting for the whole server:
- * these tests live in one file so that they never reconfigure it under each other.
+ * Server faults injected with the `failCommand` fail point of a stand-in of this file's own,
+ * each limited to a collection. The fail point is one setting for the whole server: these
+ * tests live in one file so that they never reconfigure it under each other, and on a
+ * server of their own so that no other test file, running in parallel, does.
  */
 describe('server faults (failCommand)', () => {
   let db: TestDatabase;
@@ -76,7 +77,7 @@ describe('server faults (failCommand)', () => {
   }
 
   beforeAll(async () => {
-    db = await openTestDatabase('server_faults');
+    db = await openOwnStandIn('server_faults', 'replica-set');
   });
 
   beforeEach(() => {

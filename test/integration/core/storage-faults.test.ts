@@ -19,13 +19,14 @@ import { newJobRecord } from '../../../src/storage/new-job-record';
 import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { FailPoint } from '../../helpers/fail-point';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { openOwnStandIn, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 
 /**
- * Storage faults injected with the server's `failCommand` fail point (every test that
- * configures it lives here: the server has one such setting). Transient failures of outcome
- * writes are retried, and every failure that reaches a caller is a `StorageError`.
+ * Storage faults injected with the `failCommand` fail point of a stand-in of this file's own
+ * (the server has one such setting: on the shared test server, test files running in
+ * parallel would reconfigure it under each other). Transient failures of outcome writes are
+ * retried, and every failure that reaches a caller is a `StorageError`.
  */
 
 @Job('storage-faults.work')
@@ -100,7 +101,7 @@ describe('storage faults', () => {
   }
 
   beforeAll(async () => {
-    db = await openTestDatabase('storage_faults');
+    db = await openOwnStandIn('storage_faults', 'replica-set');
     store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
     failPoint = new FailPoint(db);
   });
