@@ -34,6 +34,8 @@ import { resolveJobLogOptions, type ResolvedJobLogOptions } from './logging/job-
 import { MongoQueueStore, type QueueInfo } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry, type ServerInfo } from './storage/mongo/mongo-server-registry';
 import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
+import { MongoRateLimitStore } from './storage/mongo/mongo-rate-limit-store';
+import type { RateLimitInfo } from './storage/rate-limit-store';
 import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
 import type { WaitingJobType } from './storage/job-store';
 import { resolveRetention } from './storage/retention';
@@ -69,6 +71,7 @@ interface DocketParts {
   readonly queues: MongoQueueStore;
   readonly servers: MongoServerRegistry;
   readonly slots: MongoSlotStore;
+  readonly rateLimits: MongoRateLimitStore;
   readonly waiting: MongoWaitingJobTypes;
   readonly recurring: RecurringJobs;
   /** The pending `waitForJob` calls and the change stream (or poll) they share. */
@@ -177,6 +180,7 @@ export class Docket {
         filters,
       });
       const logs = new MongoJobLogs(db, collectionPrefix);
+      const rateLimits = new MongoRateLimitStore(db, collectionPrefix);
       const gridFs = artefactOptions.storage
         ? undefined
         : new GridFsArtefactStorage(db, `${collectionPrefix}artefacts`);
@@ -189,6 +193,7 @@ export class Docket {
         store.ensureIndexes(),
         recurring.ensureIndexes(),
         logs.ensureIndexes(),
+        rateLimits.ensureIndexes(),
         gridFs?.ensureIndexes(),
       ]);
       await recurring.applyDeclared();
@@ -215,6 +220,7 @@ export class Docket {
         queues,
         servers,
         slots,
+        rateLimits,
         waiting,
         recurring,
         waits,
@@ -267,6 +273,7 @@ export class Docket {
       store,
       servers,
       slots,
+      rateLimits: this.parts.rateLimits,
       waiting,
       queueStates: queues,
       recurring,
@@ -405,6 +412,16 @@ export class Docket {
     const now = this.parts.clock.now();
     const handled = await this.parts.servers.handledJobTypes(now, staleAfterMs);
     return handled === null ? [] : this.parts.waiting.waitingJobTypes([...handled], now);
+  }
+
+  /**
+   * The rate limits servers have reserved starts under lately (job types' `rateLimit`,
+   * servers' `queueRateLimits`), each with its count in the window ending now and, while it
+   * is full, when it frees (by the database's clock); sorted by scope, then name. One round
+   * trip.
+   */
+  listRateLimits(): Promise<RateLimitInfo[]> {
+    return this.parts.rateLimits.list();
   }
 
   /** The database holding Docket's collections (for tooling such as the dashboard). */
