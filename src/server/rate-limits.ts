@@ -35,6 +35,10 @@ export interface RateLimitedClaim {
  * database's clock, and the claim loop sleeps until then (no polling of a full limit).
  */
 export class RateLimits {
+  /**
+   * Full limits, until when by `performance.now()`: a window frees after a duration the
+   * database measured, in real time even where the server's clock is a test's manual one.
+   */
   private readonly throttled = new Map<string, number>();
 
   constructor(private readonly deps: RateLimitsDeps) {}
@@ -50,12 +54,12 @@ export class RateLimits {
   /** True while the limit of `type:<jobType>` or `queue:<queue>` is known to be full. */
   isThrottled(kind: 'type' | 'queue', name: string): boolean {
     const until = this.throttled.get(`${kind}:${name}`);
-    return until !== undefined && until > this.deps.clock.now().getTime();
+    return until !== undefined && until > performance.now();
   }
 
   /** Milliseconds until a full limit frees (Infinity when none is full). */
   untilNextRetry(): number {
-    const now = this.deps.clock.now().getTime();
+    const now = performance.now();
     let next = Infinity;
     for (const [key, until] of this.throttled) {
       if (until <= now) this.throttled.delete(key);
@@ -92,7 +96,7 @@ export class RateLimits {
           const reservation = await this.deps.limits.reserve(key, rate, count, request.leaseMs);
           reservations.set(key, reservation);
           if (reservation.waitMs > 0) {
-            this.throttled.set(key, this.deps.clock.now().getTime() + reservation.waitMs);
+            this.throttled.set(key, performance.now() + reservation.waitMs);
             throttled = true;
           }
         } catch (error) {
