@@ -18,11 +18,13 @@ export interface RateReservation {
 
 /** A rate limit as monitoring shows it (`Docket.listRateLimits()`, the dashboard). */
 export interface RateLimitInfo {
+  /** Whether the limit is a job type's or a queue's. */
   readonly scope: RateLimitScope;
   /** The job type or queue. */
   readonly name: string;
   /** The limit the last server that reserved starts applied. */
   readonly max: number;
+  /** Length of the sliding window in ms (as the last server to reserve applied it). */
   readonly intervalMs: number;
   /** Starts counted in the window ending now, reservations not yet settled included. */
   readonly used: number;
