@@ -18,6 +18,7 @@ import { resolveJobLogOptions, type ResolvedJobLogOptions } from './logging/job-
 import { MongoQueueStore } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry } from './storage/mongo/mongo-server-registry';
 import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
+import { MongoRateLimitStore } from './storage/mongo/mongo-rate-limit-store';
 import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
@@ -41,6 +42,7 @@ export interface DocketParts {
   readonly queues: MongoQueueStore;
   readonly servers: MongoServerRegistry;
   readonly slots: MongoSlotStore;
+  readonly rateLimits: MongoRateLimitStore;
   readonly waiting: MongoWaitingJobTypes;
   readonly recurring: RecurringJobs;
   /** The pending `waitForJob` calls and the change stream (or poll) they share. */
@@ -106,6 +108,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       filters,
     });
     const logs = new MongoJobLogs(db, collectionPrefix);
+    const rateLimits = new MongoRateLimitStore(db, collectionPrefix);
     const gridFs = artefactOptions.storage
       ? undefined
       : new GridFsArtefactStorage(db, `${collectionPrefix}artefacts`);
@@ -118,6 +121,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       store.ensureIndexes(),
       recurring.ensureIndexes(),
       logs.ensureIndexes(),
+      rateLimits.ensureIndexes(),
       gridFs?.ensureIndexes(),
     ]);
     await recurring.applyDeclared();
@@ -144,6 +148,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       queues,
       servers,
       slots,
+      rateLimits,
       waiting,
       recurring,
       waits,

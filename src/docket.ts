@@ -20,6 +20,7 @@ import type { ArtefactInfo } from './storage/artefacts';
 import type { JobLogPage } from './storage/job-logs';
 import type { QueueInfo } from './storage/mongo/mongo-queue-store';
 import type { ServerInfo } from './storage/mongo/mongo-server-registry';
+import type { RateLimitInfo } from './storage/rate-limit-store';
 import type { WaitingJobType } from './storage/job-store';
 import {
   checkInteger,
@@ -120,6 +121,7 @@ export class Docket {
       store,
       servers,
       slots,
+      rateLimits: this.parts.rateLimits,
       waiting,
       queueStates: queues,
       recurring,
@@ -258,6 +260,16 @@ export class Docket {
     const now = this.parts.clock.now();
     const handled = await this.parts.servers.handledJobTypes(now, staleAfterMs);
     return handled === null ? [] : this.parts.waiting.waitingJobTypes([...handled], now);
+  }
+
+  /**
+   * The rate limits servers have reserved starts under lately (job types' `rateLimit`,
+   * servers' `queueRateLimits`), each with its count in the window ending now and, while it
+   * is full, when it frees (by the database's clock); sorted by scope, then name. One round
+   * trip.
+   */
+  listRateLimits(): Promise<RateLimitInfo[]> {
+    return this.parts.rateLimits.list();
   }
 
   /** The database holding Docket's collections (for tooling such as the dashboard). */

@@ -17,6 +17,7 @@ export type { ArtefactData, JobArtefacts } from './handlers/job-artefacts';
 export { GridFsArtefactStorage } from './storage/mongo/gridfs-artefact-storage';
 export { FileSystemArtefactStorage } from './storage/files/file-system-artefact-storage';
 export type { QueueInfo } from './storage/queue-info';
+export type { RateLimitInfo, RateLimitScope } from './storage/rate-limit-store';
 export type { PickupMode, ServerInfo } from './storage/server-info';
 export type { WaitingJobType } from './storage/job-store';
 
@@ -26,6 +27,7 @@ export type { IJob, JobClass } from './jobs/job.interface';
 export { JobHandler } from './handlers/job-handler.decorator';
 export type { JobHandlerOptions, HandlerClass } from './handlers/job-handler.decorator';
 export type { BackoffOptions, IsolationMode } from './handlers/job-handler-options';
+export type { RateLimitOptions } from './options/rate-limit-options';
 export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 

@@ -124,6 +124,30 @@ export interface ApiStats {
   readonly recurring: number;
   /** Types of due jobs that wait while no live server handles them (empty when none). */
   readonly unhandled: readonly ApiUnhandledJobType[];
+  /**
+   * Rate limits servers reserved starts under lately (job types' and queues'), with whether
+   * they throttle now; sorted by scope, then name (empty when none).
+   */
+  readonly rateLimits: readonly ApiRateLimit[];
+}
+
+/** A rate limit shared by every server: at most `max` job starts in any `intervalMs`. */
+export interface ApiRateLimit {
+  /** `type`: a job type's limit (its handler's `rateLimit`); `queue`: a queue's. */
+  readonly scope: 'type' | 'queue';
+  /** The job type or queue. */
+  readonly name: string;
+  /** Most starts in any window of `intervalMs` (as the last server to reserve applied it). */
+  readonly max: number;
+  /** Length of the sliding window in ms. */
+  readonly intervalMs: number;
+  /** Starts counted in the window ending now, reservations not yet settled included. */
+  readonly used: number;
+  /**
+   * While the window is full (its due jobs wait, unclaimed): the earliest time at which one
+   * may start, by the database's clock; null while starts may be granted.
+   */
+  readonly throttledUntil: string | null;
 }
 
 /** Due jobs of one type that wait while no live server (recent heartbeat) handles the type. */

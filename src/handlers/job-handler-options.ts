@@ -4,6 +4,11 @@ import {
   checkOneOf,
   checkPlainObject,
 } from '../options/option-checks';
+import {
+  checkRateLimit,
+  type RateLimitOptions,
+  type ResolvedRateLimit,
+} from '../options/rate-limit-options';
 
 /** Longest timeout a Node timer can hold (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -60,6 +65,15 @@ export interface JobHandlerOptions {
    * @defaultValue unlimited
    */
   globalConcurrency?: number;
+  /**
+   * At most `max` jobs of this type start in any window of `intervalMs`, across ALL servers
+   * sharing the database (a sliding window by the database's clock). Jobs over the limit stay
+   * enqueued, unclaimed (no attempt spent), and servers come back for them when the window
+   * frees. Costs one round trip to reserve starts and one to settle them per claim that
+   * takes jobs of the type (however many it takes); see the README's "Rate limits".
+   * @defaultValue unlimited
+   */
+  rateLimit?: RateLimitOptions;
   /** Spacing of retries. */
   backoff?: BackoffOptions;
   /**
@@ -93,6 +107,8 @@ export interface ResolvedJobHandlerOptions {
   readonly concurrency: number | undefined;
   /** `undefined`: no limit across servers. */
   readonly globalConcurrency: number | undefined;
+  /** `undefined`: no rate limit. */
+  readonly rateLimit: ResolvedRateLimit | undefined;
   readonly backoff: ResolvedBackoffOptions;
   readonly isolation: IsolationMode;
 }
@@ -103,6 +119,7 @@ export const HANDLER_DEFAULTS = {
   timeoutMs: 1_800_000,
   concurrency: undefined,
   globalConcurrency: undefined,
+  rateLimit: undefined,
   backoff: { baseMs: 1_000, maxMs: 3_600_000 },
   isolation: 'inline',
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
@@ -124,6 +141,7 @@ export function resolveJobHandlerOptions(
     'timeoutMs',
     'concurrency',
     'globalConcurrency',
+    'rateLimit',
     'backoff',
     'isolation',
   ]);
@@ -144,6 +162,10 @@ export function resolveJobHandlerOptions(
     options.globalConcurrency === undefined
       ? defaults.globalConcurrency
       : checkInteger('globalConcurrency', options.globalConcurrency, { min: 1, max: 100_000 });
+  const rateLimit =
+    options.rateLimit === undefined
+      ? defaults.rateLimit
+      : checkRateLimit('rateLimit', options.rateLimit);
 
   const backoff = checkPlainObject('backoff', or(options.backoff, {}));
   checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs']);
@@ -165,6 +187,7 @@ export function resolveJobHandlerOptions(
     timeoutMs,
     concurrency,
     globalConcurrency,
+    rateLimit,
     backoff: Object.freeze({ baseMs, maxMs }),
     isolation,
   });

@@ -1,1 +1,2 @@
 export * from './option-checks';
+export * from './rate-limit-options';

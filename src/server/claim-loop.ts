@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { GlobalSlots } from './global-slots';
 import type { Invocations } from './invocations';
 import type { ResolvedJobServerOptions } from './job-server-options';
+import type { RateLimits } from './rate-limits';
 import { leaseKey } from './lease-keeper';
 import { retryDelayMs } from './retry-backoff';
 import { WakeSignal } from './wake-signal';
@@ -20,6 +21,7 @@ export interface ClaimLoopDeps {
   readonly clock: Clock;
   readonly scope: ClaimScope;
   readonly globalSlots: GlobalSlots;
+  readonly rateLimits: RateLimits;
   readonly invocations: Invocations;
   readonly report: (error: unknown, context: string) => void;
 }
@@ -83,9 +85,10 @@ export class ClaimLoop {
       // Overrunning invocations count: a limit bounds invocations, not attempts.
       const free = concurrency - this.deps.invocations.count - this.acquiring;
       if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
-        // A finishing job, a resumed queue, a global slot coming free, or stop() wakes us.
+        // A finishing job, a resumed queue, a global slot coming free, a rate limit's window
+        // freeing, or stop() wakes us.
         this.blocked = true;
-        await this.signal.sleep(this.deps.globalSlots.untilNextRetry());
+        await this.signal.sleep(this.untilNextRetry());
         this.blocked = false;
         continue;
       }
@@ -93,15 +96,16 @@ export class ClaimLoop {
       // claim (one round trip when nothing is due, two when something is) takes whatever waits.
       const batch = !(this.localDue > 0 && this.localDue < MIN_BATCH);
       let jobs: JobRecord[];
+      let throttled = false;
       // The lease MongoDB grants lasts leaseMs from when it handles the claim: from no
       // earlier than now, as the server's own deadline counts it.
       let claimedAt = performance.now();
       try {
-        jobs = await this.claim(
+        ({ jobs, throttled } = await this.claim(
           queues,
           jobTypes,
           batch ? this.deps.scope.batchSize(free, jobTypes, queues) : 1,
-        );
+        ));
       } catch (error) {
         this.deps.report(error, 'claiming failed');
         // Exponential backoff with jitter: servers that failed together do not retry together.
@@ -122,16 +126,29 @@ export class ClaimLoop {
         idleDelay = minPollIntervalMs;
         continue;
       }
-      if (this.localDue > 0) continue;
+      // A limit found full leaves the claim scope: what else is due is claimed at once.
+      if (this.localDue > 0 || throttled) continue;
       // Idle, or only the announced jobs: poll again later, backing off (an announcement or a
-      // change stream event wakes the loop earlier).
-      await this.signal.sleep(idleDelay);
+      // change stream event wakes the loop earlier, and so does a rate limit's window freeing).
+      await this.signal.sleep(Math.min(idleDelay, this.deps.rateLimits.untilNextRetry()));
       idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
     }
   }
 
-  /** One job with one `findOneAndUpdate`, or a batch (one or two round trips, see `claimBatch`). */
-  private async claim(queues: string[], jobTypes: string[], limit: number): Promise<JobRecord[]> {
+  /** Milliseconds until a full global or rate limit may be tried again (Infinity: none). */
+  private untilNextRetry(): number {
+    return Math.min(this.deps.globalSlots.untilNextRetry(), this.deps.rateLimits.untilNextRetry());
+  }
+
+  /**
+   * One job with one `findOneAndUpdate`, or a batch (one or two round trips, see
+   * `claimBatch`); with rate limits in scope, a claim that reserves their starts first.
+   */
+  private async claim(
+    queues: string[],
+    jobTypes: string[],
+    limit: number,
+  ): Promise<{ jobs: JobRecord[]; throttled: boolean }> {
     const { leaseMs } = this.deps.options;
     const request = {
       queues,
@@ -140,9 +157,13 @@ export class ClaimLoop {
       leaseMs,
       now: this.deps.clock.now(),
     };
-    if (limit > 1) return this.deps.store.claimBatch(request, limit);
+    if (this.deps.rateLimits.applies(jobTypes, queues)) {
+      return this.deps.rateLimits.claim(request, limit);
+    }
+    if (limit > 1)
+      return { jobs: await this.deps.store.claimBatch(request, limit), throttled: false };
     const job = await this.deps.store.claim(request);
-    return job ? [job] : [];
+    return { jobs: job ? [job] : [], throttled: false };
   }
 
   /**

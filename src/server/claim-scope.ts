@@ -2,6 +2,7 @@ import type { HandlerRegistry } from '../handlers';
 import type { GlobalSlots } from './global-slots';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import type { PausedQueues } from './paused-queues';
+import type { RateLimits } from './rate-limits';
 
 /** Fewer free slots (or announced jobs) than this: claim one job at a time. */
 export const MIN_BATCH = 4;
@@ -20,6 +21,7 @@ export class ClaimScope {
     private readonly registry: HandlerRegistry,
     private readonly paused: PausedQueues,
     private readonly globalSlots: GlobalSlots,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   /** Counts a job that starts (`by` 1) or ends (`by` -1) on this server. */
@@ -28,7 +30,7 @@ export class ClaimScope {
     this.runningByQueue.set(queue, (this.runningByQueue.get(queue) ?? 0) + by);
   }
 
-  /** Job types with handlers whose per-server and global limits are not reached. */
+  /** Job types with handlers whose per-server, global and rate limits are not reached. */
   jobTypes(): string[] {
     return this.registry
       .all()
@@ -36,18 +38,20 @@ export class ClaimScope {
         (r) =>
           (r.options.concurrency === undefined ||
             (this.runningByType.get(r.jobType) ?? 0) < r.options.concurrency) &&
-          !this.globalSlots.isFull('type', r.jobType),
+          !this.globalSlots.isFull('type', r.jobType) &&
+          !this.rateLimits.isThrottled('type', r.jobType),
       )
       .map((r) => r.jobType);
   }
 
-  /** The server's queues, in its order, that are not paused nor at a limit. */
+  /** The server's queues, in its order, that are not paused nor at a limit (rate limits too). */
   queues(): string[] {
     const limits = this.options.queueConcurrency;
     return this.options.queues.filter(
       (queue) =>
         !this.paused.has(queue) &&
         !this.globalSlots.isFull('queue', queue) &&
+        !this.rateLimits.isThrottled('queue', queue) &&
         (limits[queue] === undefined || (this.runningByQueue.get(queue) ?? 0) < limits[queue]),
     );
   }

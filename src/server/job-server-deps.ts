@@ -11,6 +11,7 @@ import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
+import type { RateLimitStore } from '../storage/rate-limit-store';
 import type { SlotStore } from './global-slots';
 import type { Clock } from './clock';
 
@@ -47,6 +48,8 @@ export interface JobServerDeps {
   /** Due jobs by type, for the warning about jobs no live server handles. */
   readonly waiting: WaitingJobTypesSource;
   readonly slots: SlotStore;
+  /** The shared logs of the rate limits. */
+  readonly rateLimits: RateLimitStore;
   readonly queueStates: QueueStateSource;
   /** Recurring jobs, whose ticker the server runs unless `options.recurring` is false. */
   readonly recurring?: RecurringJobs;

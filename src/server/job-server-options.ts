@@ -15,6 +15,11 @@ import {
   checkQueueName,
   checkString,
 } from '../options/option-checks';
+import {
+  checkRateLimit,
+  type RateLimitOptions,
+  type ResolvedRateLimit,
+} from '../options/rate-limit-options';
 
 /** Options of `Docket.startServer`. */
 export interface JobServerOptions {
@@ -87,6 +92,16 @@ export interface JobServerOptions {
    */
   globalQueueConcurrency?: Readonly<Record<string, number>>;
   /**
+   * Rate limits by queue name: at most `max` jobs of the queue start in any window of
+   * `intervalMs` across ALL servers (a sliding window by the database's clock, shared through
+   * one document per queue). Every server serving the queue must be given the same limit:
+   * each server holds the starts it grants to its own limit, so while servers disagree (a
+   * rolling deploy), the fleet stays within the most lenient of them. Jobs over the limit
+   * stay enqueued, unclaimed, and no attempt is spent on them.
+   * @defaultValue `{}`
+   */
+  queueRateLimits?: Readonly<Record<string, RateLimitOptions>>;
+  /**
    * How often this server re-reads which queues are paused (ms). A pause made in this
    * process applies at once; one made elsewhere within this interval.
    * @defaultValue `5000`
@@ -122,7 +137,10 @@ export interface JobServerOptions {
 
 /** {@link JobServerOptions} with every default applied, validated and frozen. */
 export type ResolvedJobServerOptions = Readonly<
-  Required<Omit<JobServerOptions, 'isolation'>> & { isolation: ResolvedIsolationOptions }
+  Required<Omit<JobServerOptions, 'isolation' | 'queueRateLimits'>> & {
+    isolation: ResolvedIsolationOptions;
+    queueRateLimits: Readonly<Record<string, ResolvedRateLimit>>;
+  }
 >;
 
 export const JOB_SERVER_DEFAULTS = {
@@ -140,7 +158,12 @@ export const JOB_SERVER_DEFAULTS = {
   claimBatchSize: 50,
 } satisfies Omit<
   ResolvedJobServerOptions,
-  'serverId' | 'queueConcurrency' | 'globalQueueConcurrency' | 'recurring' | 'isolation'
+  | 'serverId'
+  | 'queueConcurrency'
+  | 'globalQueueConcurrency'
+  | 'queueRateLimits'
+  | 'recurring'
+  | 'isolation'
 >;
 
 const MAX_MS = 2_147_483_647;
@@ -153,6 +176,7 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
     'serverId',
     'queueConcurrency',
     'globalQueueConcurrency',
+    'queueRateLimits',
     'recurring',
     'isolation',
   ]);
@@ -197,6 +221,7 @@ export function resolveJobServerOptions(options: JobServerOptions = {}): Resolve
       'globalQueueConcurrency',
       options.globalQueueConcurrency,
     ),
+    queueRateLimits: resolveQueueRateLimits(options.queueRateLimits),
     recurring:
       options.recurring === undefined ? true : checkBoolean('recurring', options.recurring),
     serverId:
@@ -230,6 +255,19 @@ function resolveQueueLimits(
   for (const [queue, limit] of Object.entries(value)) {
     checkQueueName(`${name} key`, queue);
     resolved[queue] = checkInteger(`${name}.${queue}`, limit, { min: 1, max: 100_000 });
+  }
+  return Object.freeze(resolved);
+}
+
+function resolveQueueRateLimits(
+  value: Readonly<Record<string, RateLimitOptions>> | undefined,
+): Readonly<Record<string, ResolvedRateLimit>> {
+  if (value === undefined) return Object.freeze({});
+  checkPlainObject('queueRateLimits', value);
+  const resolved: Record<string, ResolvedRateLimit> = {};
+  for (const [queue, limit] of Object.entries(value)) {
+    checkQueueName('queueRateLimits key', queue);
+    resolved[queue] = checkRateLimit(`queueRateLimits.${queue}`, limit);
   }
   return Object.freeze(resolved);
 }

@@ -12,6 +12,7 @@ import { DueWake } from './due-wake';
 import { IsolatedRunner } from '../isolation';
 import { JOB_LOG_LEVELS, type JobLogLevel } from '../logging/job-log-options';
 import { GlobalSlots } from './global-slots';
+import { RateLimits } from './rate-limits';
 import type { JobServerDeps, ServerAnnouncement } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { Invocations } from './invocations';
@@ -74,7 +75,15 @@ export class JobServerEngine implements JobServer {
       globalQueueConcurrency: options.globalQueueConcurrency,
       report: (error, context) => this.report(error, context),
     });
-    this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots);
+    const rateLimits = new RateLimits({
+      store: deps.store,
+      limits: deps.rateLimits,
+      registry: deps.registry,
+      clock: deps.clock,
+      queueRateLimits: options.queueRateLimits,
+      report: (error, context) => this.report(error, context),
+    });
+    this.scope = new ClaimScope(options, deps.registry, this.paused, this.globalSlots, rateLimits);
     this.unhandled = new UnhandledJobTypes(deps, this.logger, options);
     this.isolation = new IsolatedRunner({
       options: options.isolation,
@@ -104,6 +113,7 @@ export class JobServerEngine implements JobServer {
       clock: deps.clock,
       scope: this.scope,
       globalSlots: this.globalSlots,
+      rateLimits,
       invocations: this.invocations,
       report: (error, context) => this.report(error, context),
     });

@@ -176,6 +176,17 @@ export interface JobStore {
    */
   claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]>;
   /**
+   * The first half of {@link claimBatch}: reads up to `limit` due jobs to claim, in claim
+   * order, claiming nothing (a server that must admit them first, under rate limits).
+   */
+  findClaimCandidates(request: ClaimRequest, limit: number): Promise<JobRecord[]>;
+  /**
+   * The second half of {@link claimBatch}: claims those of `candidates` still unchanged since
+   * they were read (same fencing token and attempt, still due), each by exactly one server.
+   * One round trip when every candidate is taken, two when a concurrent claim took some.
+   */
+  claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<JobRecord[]>;
+  /**
    * Records an attempt's outcome; null when the lease was lost (nothing written). Safe to call
    * again with the same lease after a failure: an outcome this lease already recorded is
    * reported as recorded.

@@ -7,6 +7,7 @@ const ROOT = join(__dirname, '..', '..');
 export const WORKER_FIXTURES = {
   jobs: 'test/integration/fixtures/worker-process.ts',
   commands: 'test/integration/fixtures/commands-worker.ts',
+  rateLimited: 'test/integration/fixtures/rate-limited-worker.ts',
 } as const;
 
 /** A child process running a worker fixture. */

@@ -1,7 +1,7 @@
 import { checkOneOf, checkQueueName, checkString } from '../../options/option-checks';
 import { API_HISTORY_RANGES, API_JOB_STATES, type ApiStats } from '../api-types';
 import { listServerJobs } from '../queries/list-server-jobs';
-import { toApiQueue, toApiServer, toApiUnhandled } from '../queries/to-api';
+import { toApiQueue, toApiRateLimit, toApiServer, toApiUnhandled } from '../queries/to-api';
 import { countByState, readThroughput } from '../queries/read-stats';
 import { readStatsHistory } from '../queries/read-stats-history';
 import { checkBodyFields, idParam, limitQuery, queryValue, queueParam } from './api-params';
@@ -13,14 +13,17 @@ const NO_CONTROL_CHARACTERS = /^\P{Cc}+$/u;
 async function stats(context: ApiContext): Promise<ApiStats> {
   const { docket, jobs, options } = context;
   const now = new Date();
-  const [states, queues, throughput, servers, recurring, unhandled] = await Promise.all([
-    countByState(jobs),
-    docket.listQueues(),
-    readThroughput(jobs, now),
-    docket.listServers(options.serverStaleAfterMs),
-    docket.database.collection(`${docket.collectionPrefix}recurring`).estimatedDocumentCount(),
-    docket.listUnhandledJobTypes(options.serverStaleAfterMs),
-  ]);
+  const [states, queues, throughput, servers, recurring, unhandled, rateLimits] = await Promise.all(
+    [
+      countByState(jobs),
+      docket.listQueues(),
+      readThroughput(jobs, now),
+      docket.listServers(options.serverStaleAfterMs),
+      docket.database.collection(`${docket.collectionPrefix}recurring`).estimatedDocumentCount(),
+      docket.listUnhandledJobTypes(options.serverStaleAfterMs),
+      docket.listRateLimits(),
+    ],
+  );
   return {
     now: now.toISOString(),
     states: Object.fromEntries(API_JOB_STATES.map((s) => [s, states[s]])) as ApiStats['states'],
@@ -30,6 +33,7 @@ async function stats(context: ApiContext): Promise<ApiStats> {
     servers: { alive: servers.filter((s) => s.alive).length, total: servers.length },
     recurring,
     unhandled: unhandled.map(toApiUnhandled),
+    rateLimits: rateLimits.map(toApiRateLimit),
   };
 }
 

@@ -265,6 +265,22 @@ export const schemas: Record<string, Schema> = {
     servers: object({ alive: int, total: int }),
     recurring: int,
     unhandled: array(ref('UnhandledJobType')),
+    rateLimits: array(ref('RateLimit')),
+  }),
+  RateLimit: object({
+    scope: { ...str, enum: ['type', 'queue'] },
+    name: str,
+    max: int,
+    intervalMs: int,
+    used: {
+      ...int,
+      description: 'Starts counted in the window ending now (unsettled reservations included)',
+    },
+    throttledUntil: {
+      ...nullable(time),
+      description:
+        "While the window is full: the earliest time a start may be granted (the database's clock)",
+    },
   }),
   HistoryBucket: object({
     at: time,

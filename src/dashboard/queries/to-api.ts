@@ -4,10 +4,12 @@ import type { RecurringJobInfo } from '../../recurring';
 import type { ServerInfo } from '../../storage/mongo/mongo-server-registry';
 import type { QueueInfo } from '../../storage/mongo/mongo-queue-store';
 import type { WaitingJobType } from '../../storage/job-store';
+import type { RateLimitInfo } from '../../storage/rate-limit-store';
 import type {
   ApiJobDetail,
   ApiJobSummary,
   ApiQueue,
+  ApiRateLimit,
   ApiRecurringJob,
   ApiServer,
   ApiUnhandledJobType,
@@ -171,5 +173,17 @@ export function toApiUnhandled(waiting: WaitingJobType): ApiUnhandledJobType {
     type: waiting.jobType,
     waiting: waiting.waiting,
     oldestDueAt: isoRequired(waiting.oldestDueAt),
+  };
+}
+
+/** A rate limit and whether it throttles now. */
+export function toApiRateLimit(limit: RateLimitInfo): ApiRateLimit {
+  return {
+    scope: limit.scope,
+    name: limit.name,
+    max: limit.max,
+    intervalMs: limit.intervalMs,
+    used: limit.used,
+    throttledUntil: iso(limit.throttledUntil),
   };
 }

@@ -20,24 +20,24 @@ export class MongoBatchWrites {
 
   /**
    * Claims up to `limit` due jobs in two round trips whatever their number: read candidate
-   * jobs, then move those still unchanged (same fencing token and attempt) to `processing`
-   * with one conditional `updateMany` stamped with a fresh lease token: each document is
-   * claimed by exactly one server. When every candidate was taken, the claimed jobs are the
-   * candidates as updated; when a concurrent claim took some, a third round trip reads back
-   * the jobs carrying this token.
+   * jobs ({@link findCandidates}), then claim them ({@link claimCandidates}).
    */
   async claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
-    const { now, serverId } = request;
-    const due: Filter<JobRecord> = {
-      state: { $in: [...CLAIMABLE_STATES] },
-      dueAt: { $lte: now },
-      type: { $in: [...request.jobTypes] },
-    };
+    return this.claimCandidates(request, await this.findCandidates(request, limit));
+  }
+
+  /**
+   * Reads up to `limit` due jobs to claim, in claim order (queues in order, then priority and
+   * due time), spread within each priority so that servers claiming at the same moment do not
+   * all fight over the same few documents. One round trip per queue read (one when the first
+   * queue has enough).
+   */
+  async findCandidates(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
+    const due = dueFilter(request);
     const picked: JobRecord[] = [];
     for (const queue of request.queues) {
       if (picked.length >= limit) break;
-      // Read twice as many as wanted and spread the pick within each priority, so servers
-      // claiming at the same moment do not all fight over the same few documents.
+      // Read twice as many as wanted and spread the pick within each priority.
       const candidates = await guard('read claim candidates', () =>
         this.jobs
           .find({ ...due, queue }, { projection: { history: 0 }, promoteLongs: false })
@@ -47,19 +47,34 @@ export class MongoBatchWrites {
       );
       picked.push(...spreadWithinPriority(candidates).slice(0, limit - picked.length));
     }
-    if (picked.length === 0) return [];
+    return picked;
+  }
+
+  /**
+   * Moves the candidates still unchanged (same fencing token and attempt, still due) to
+   * `processing` with one conditional `updateMany` stamped with a fresh lease token: each
+   * document is claimed by exactly one server. When every candidate was taken, the claimed
+   * jobs are the candidates as updated; when a concurrent claim took some, a second round
+   * trip reads back the jobs carrying this token.
+   */
+  async claimCandidates(
+    request: ClaimRequest,
+    candidates: readonly JobRecord[],
+  ): Promise<JobRecord[]> {
+    if (candidates.length === 0) return [];
+    const { now, serverId } = request;
     const leaseToken = randomBytes(12).toString('hex');
     const result = await guard('claim jobs', () =>
       this.jobs.updateMany(
         {
-          ...due,
-          $or: picked.map((job) => ({ _id: job._id, fence: job.fence, attempt: job.attempt })),
+          ...dueFilter(request),
+          $or: candidates.map((job) => ({ _id: job._id, fence: job.fence, attempt: job.attempt })),
         },
         claimUpdate(request, leaseToken),
       ),
     );
-    if (result.modifiedCount === picked.length) {
-      return picked.map((job) => ({
+    if (result.modifiedCount === candidates.length) {
+      return candidates.map((job) => ({
         ...job,
         state: 'processing',
         leaseOwner: serverId,
@@ -72,7 +87,7 @@ export class MongoBatchWrites {
       }));
     }
     if (result.modifiedCount === 0) return [];
-    const ids = picked.map((job) => job._id);
+    const ids = candidates.map((job) => job._id);
     const claimed = await guard('read claimed jobs', () =>
       this.jobs
         .find(
@@ -185,6 +200,15 @@ export function outcomeUpdate(
   const reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
   update.$push = historyPush({ state: outcome.state, at: now, serverId, reason });
   return update;
+}
+
+/** Due, claimable jobs of the request's types (any queue). */
+function dueFilter(request: ClaimRequest): Filter<JobRecord> {
+  return {
+    state: { $in: [...CLAIMABLE_STATES] },
+    dueAt: { $lte: request.now },
+    type: { $in: [...request.jobTypes] },
+  };
 }
 
 /** Shuffles candidates within runs of equal priority, keeping priority order. */

@@ -211,6 +211,14 @@ export class MongoJobStore implements JobStore {
     return this.batches.claimBatch(request, limit);
   }
 
+  findClaimCandidates(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
+    return this.batches.findCandidates(request, limit);
+  }
+
+  claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<JobRecord[]> {
+    return this.batches.claimCandidates(request, candidates);
+  }
+
   finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>> {
     return this.batches.finishMany(entries);
   }

@@ -42,6 +42,7 @@ const SERVER_KEYS = [
   'claimBatchSize',
   'queueConcurrency',
   'globalQueueConcurrency',
+  'queueRateLimits',
   'recurring',
   'serverId',
 ];
@@ -122,6 +123,13 @@ export const invalidServerOptions: Arb<{ value: unknown; input: string }> = labe
       .map((queues) => ({ queues })),
     invalidQueueNameText.map((queue) => ({ queueConcurrency: { [queue]: 1 } })),
     nonNull(invalidInteger(1, 100_000)).map((limit) => ({ globalQueueConcurrency: { q: limit } })),
+    invalidInteger(1, 10_000).map((max) => ({
+      queueRateLimits: { q: { max, intervalMs: 1_000 } },
+    })),
+    invalidInteger(1, 86_400_000).map((intervalMs) => ({
+      queueRateLimits: { q: { max: 1, intervalMs } },
+    })),
+    notPlainObject.map((limit) => ({ queueRateLimits: { q: limit } })),
     nonNull(notAString)
       .filter((value) => typeof value !== 'boolean')
       .map((recurring) => ({ recurring })),

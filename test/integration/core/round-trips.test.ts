@@ -29,6 +29,16 @@ class NoopHandler implements IJobHandler<NoopJob> {
 
 const noop = (n: number) => Object.assign(new NoopJob(), { n });
 
+@Job('round-trips.rated')
+class RatedJob implements IJob {
+  @IsInt() n!: number;
+}
+
+@JobHandler(RatedJob, { rateLimit: { max: 10, intervalMs: 200 } })
+class RatedHandler implements IJobHandler<RatedJob> {
+  async handle(): Promise<void> {}
+}
+
 /** Counts the commands a client sends, by name, between `reset()` calls. */
 class CommandCounter {
   readonly counts = new Map<string, number>();
@@ -146,6 +156,65 @@ describe('round trips per job (driver command monitoring)', () => {
       `draining ${jobs} jobs at concurrency 50: ${perJob.toFixed(3)} commands per job ${JSON.stringify(counter.toJSON())}\n`,
     );
     expect(perJob).toBeLessThan(1);
+  });
+
+  it('at a rate limit, a claim costs a reservation and a settlement per window, not per job', async () => {
+    let limitCommands = 0;
+    const countLimitCommands = (event: CommandStartedEvent) => {
+      const target = event.command[event.commandName];
+      if (target === 'rated.rate-limits') limitCommands++;
+    };
+    client.on('commandStarted', countLimitCommands);
+    const container = rootContainer.createChildContainer();
+    const rated = await Docket.create({
+      mongo: { client, dbName: db.dbName },
+      collectionPrefix: 'rated.',
+      container,
+      handlers: [RatedHandler],
+      logger: quietLogger(),
+    });
+    const jobs = 100;
+    const ratedJobs = db.client.db(db.dbName).collection('rated.jobs');
+    try {
+      await container
+        .resolve<IJobScheduler>(JOB_SCHEDULER)
+        .enqueueMany(Array.from({ length: jobs }, (_, n) => Object.assign(new RatedJob(), { n })));
+      counter.reset();
+      limitCommands = 0;
+      // Long beats and sweeps: the count is the claims' and the outcomes' (and the polls').
+      const server = await rated.startServer({
+        ...FAST_SERVER,
+        concurrency: 50,
+        leaseMs: 60_000,
+        heartbeatIntervalMs: 30_000,
+        recoveryIntervalMs: 60_000,
+        queueRefreshIntervalMs: 60_000,
+        recurringPollIntervalMs: 60_000,
+      });
+      try {
+        await waitFor(
+          async () => (await ratedJobs.countDocuments({ state: 'succeeded' })) === jobs,
+          {
+            timeoutMs: 60_000,
+            intervalMs: 50,
+          },
+        );
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await rated.close();
+      client.off('commandStarted', countLimitCommands);
+    }
+    const perJob = counter.total() / jobs;
+    process.stdout.write(
+      `draining ${jobs} jobs at a rate limit of 10 per 200 ms: ${perJob.toFixed(3)} commands per job, ${(limitCommands / jobs).toFixed(3)} of them on the limit ${JSON.stringify(counter.toJSON())}\n`,
+    );
+    // At most 10 starts per window: one reservation and one settlement per window, about
+    // 0.2 per job (a reservation that finds the window full settles nothing).
+    expect(limitCommands / jobs).toBeLessThan(0.5);
+    // With the claim's read and write and the outcomes (batched or not, with their read).
+    expect(perJob).toBeLessThan(2);
   });
 
   it('batch claims never hand one job to two claimers, and fence every claim', async () => {

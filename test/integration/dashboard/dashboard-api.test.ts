@@ -462,6 +462,32 @@ describe('dashboard REST API through DocketClient', () => {
     expect((await client.getStats()).unhandled).toEqual([]);
   });
 
+  it('shows which rate limits throttle, and until when', async () => {
+    server = await docket.startServer({
+      ...FAST_SERVER,
+      queues: ['throttled'],
+      queueRateLimits: { throttled: { max: 1, intervalMs: 3_600_000 } },
+    });
+    const ids = await Promise.all(
+      [1, 2].map((n) => docket.scheduler.enqueue(report(n, 'throttled'), { queue: 'throttled' })),
+    );
+    await waitFor(async () => (await Promise.all(ids.map(stateOf))).includes('succeeded'), {
+      what: 'the first job of the throttled queue',
+    });
+    const { rateLimits } = await client.getStats();
+    expect(rateLimits).toEqual([
+      {
+        scope: 'queue',
+        name: 'throttled',
+        max: 1,
+        intervalMs: 3_600_000,
+        used: 1,
+        throttledUntil: expect.any(String),
+      },
+    ]);
+    expect((await Promise.all(ids.map(stateOf))).sort()).toEqual(['enqueued', 'succeeded']);
+  });
+
   it('lists, triggers, pauses, resumes and removes recurring jobs', async () => {
     await docket.scheduler.addOrUpdateRecurring(
       'monthly-report',

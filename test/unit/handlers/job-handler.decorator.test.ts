@@ -150,7 +150,7 @@ describe('@JobHandler', () => {
     [
       'a typo',
       { retry: 3 },
-      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, backoff, isolation",
+      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation",
       'retry',
     ],
     [
@@ -160,6 +160,30 @@ describe('@JobHandler', () => {
       'backoff.basems',
     ],
     ['a non-object', 'fast', 'options must be a plain object, got "fast"', 'options'],
+    [
+      'a rate limit of 0 starts',
+      { rateLimit: { max: 0, intervalMs: 1000 } },
+      'rateLimit.max must be an integer between 1 and 10000, got 0',
+      'rateLimit.max',
+    ],
+    [
+      'a rate limit without its interval',
+      { rateLimit: { max: 5 } },
+      'rateLimit.intervalMs must be an integer between 1 and 86400000, got undefined',
+      'rateLimit.intervalMs',
+    ],
+    [
+      'a typo in rateLimit',
+      { rateLimit: { max: 5, intervalMS: 1000 } },
+      "rateLimit has an unknown option 'intervalMS' (did you mean 'intervalMs'?); allowed options: max, intervalMs",
+      'rateLimit.intervalMS',
+    ],
+    [
+      'a non-object rateLimit',
+      { rateLimit: 10 },
+      'rateLimit must be a plain object, got 10',
+      'rateLimit',
+    ],
     [
       'an unknown isolation',
       { isolation: 'vm' },

@@ -37,6 +37,22 @@ describe('resolveJobServerOptions', () => {
     expect(resolved).toMatchObject({ queues: ['a', 'b'], concurrency: 3, serverId: 'me' });
   });
 
+  it('resolves queue rate limits, frozen', () => {
+    const resolved = resolveJobServerOptions({
+      queueRateLimits: { emails: { max: 10, intervalMs: 1_000 } },
+    });
+    expect(resolved.queueRateLimits).toEqual({ emails: { max: 10, intervalMs: 1_000 } });
+    expect(Object.isFrozen(resolved.queueRateLimits.emails)).toBe(true);
+    let error: unknown;
+    try {
+      resolveJobServerOptions({ queueRateLimits: { emails: { max: 10.5, intervalMs: 1 } } });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect(error).toMatchObject({ option: 'queueRateLimits.emails.max' });
+  });
+
   it('takes the isolation bootstrap as an absolute path or a file: URL', () => {
     const path = join(tmpdir(), 'setup.js');
     for (const bootstrap of [path, pathToFileURL(path).href]) {
@@ -84,6 +100,12 @@ describe('resolveJobServerOptions', () => {
       { leaseMs: 1_000, heartbeatIntervalMs: 501 },
       'heartbeatIntervalMs must be at most half of leaseMs (1000), got 501',
     ],
+    [
+      { queueRateLimits: { emails: { max: 10, intervalMs: 0 } } },
+      'queueRateLimits.emails.intervalMs must be an integer between 1 and 86400000, got 0',
+    ],
+    [{ queueRateLimits: { 'bad queue': { max: 1, intervalMs: 1 } } }, 'queueRateLimits key'],
+    [{ queueRateLimits: [] }, 'queueRateLimits must be a plain object'],
   ])('rejects %j', (options, message) => {
     expect(() => resolveJobServerOptions(options as never)).toThrow(InvalidOptionsError);
     expect(() => resolveJobServerOptions(options as never)).toThrow(message);

@@ -222,6 +222,11 @@ export function fakeServer(options: JobServerOptions = {}) {
           release: async () => undefined,
           extend: async () => undefined,
         },
+        rateLimits: {
+          reserve: async (_key, _limit, count) => ({ granted: count, token: 't', waitMs: 0 }),
+          settle: async () => undefined,
+          list: async () => [],
+        },
         queueStates: { pausedQueues: async () => new Set<string>() },
         registry: HandlerRegistry.build(container, [NoopHandler, WaitHandler]),
         container,

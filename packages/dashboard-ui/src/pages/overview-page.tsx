@@ -12,6 +12,7 @@ import { AppLink } from '../parts/app-link';
 import { DataTable } from '../parts/data-table';
 import { QueueTable } from '../parts/queue-table';
 import { RelativeTime } from '../parts/relative-time';
+import { RateLimitsPanel } from './rate-limits-panel';
 import { ThroughputChart, type ThroughputRange } from './throughput-chart';
 
 const RANGES: readonly { value: ThroughputRange; label: string }[] = [
@@ -58,7 +59,10 @@ function UnhandledPanel({ unhandled }: { unhandled: readonly ApiUnhandledJobType
   );
 }
 
-/** Counts per state, the throughput chart, unhandled types, queues and the fleet in brief. */
+/**
+ * Counts per state, the throughput chart, unhandled types, rate limits, queues and the fleet
+ * in brief.
+ */
 export function OverviewPage() {
   const { config } = useApp();
   const { base } = config;
@@ -101,6 +105,7 @@ export function OverviewPage() {
             <ThroughputChart buckets={stats[range]} range={range} />
           </section>
           <UnhandledPanel unhandled={stats.unhandled} />
+          <RateLimitsPanel limits={stats.rateLimits} />
           <section class="panel">
             <h2>
               <AppLink href={hrefs.queues(base)}>Queues</AppLink>
