@@ -1,0 +1,530 @@
+import type { ClientSession, Collection, Db, IndexDescription } from 'mongodb';
+import type { BatchState } from '../../batches/batch-types';
+import { StorageError } from '../../errors';
+import type {
+  BatchFinishes,
+  BatchListQuery,
+  BatchRecord,
+  BatchStore,
+  EndedBatch,
+} from '../batch-store';
+import { UNFINISHED_STATES, type JobRecord } from '../job-record';
+import type { ReleasedContinuation } from '../job-store';
+import type { ResolvedRetention } from '../retention';
+import { historyPush } from './history';
+import { guard, inTransactionError } from './mongo-errors';
+
+/** Batches that have ended: their counts no longer change. */
+const ENDED_STATES: readonly BatchState[] = ['succeeded', 'finished', 'cancelled'];
+/** Batches whose jobs may still run. */
+const OPEN_STATES: readonly BatchState[] = ['creating', 'started'];
+
+/** Jobs per `insertMany` while a batch is written. */
+const INSERT_CHUNK = 1_000;
+/** A batch still `creating` this long after it was created was abandoned by its creator. */
+export const BATCH_CREATION_TIMEOUT_MS = 15 * 60_000;
+/** A started root whose jobs are not all released this long after its start is released by the sweep. */
+const RELEASE_GRACE_MS = 60_000;
+/** Batches one sweep looks at, per kind of leftover. */
+const SWEEP_LIMIT = 20;
+/** How deep nested batches are followed when a batch is cancelled. */
+const MAX_NESTING = 20;
+
+/**
+ * The indexes of `<prefix>batches`:
+ * - `state`: started batches idle since long (the recovery sweep), and lists by state;
+ * - `nested`: the batches inside one;
+ * - `root`: every batch of one creation;
+ * - `unresolved`: ended batches whose continuations and parent were not told yet;
+ * - `pending-release`: started roots whose jobs may not all be released;
+ * - `retention`: MongoDB's TTL monitor deletes ended batches at `expireAt`.
+ */
+export const BATCH_INDEXES: readonly IndexDescription[] = [
+  { key: { state: 1, countedAt: 1 }, name: 'state' },
+  {
+    key: { parentBatchId: 1, state: 1 },
+    name: 'nested',
+    partialFilterExpression: { parentBatchId: { $type: 'string' } },
+  },
+  { key: { rootBatchId: 1 }, name: 'root' },
+  {
+    key: { continuationsResolved: 1 },
+    name: 'unresolved',
+    partialFilterExpression: { continuationsResolved: false },
+  },
+  {
+    key: { pendingRelease: 1 },
+    name: 'pending-release',
+    partialFilterExpression: { pendingRelease: true },
+  },
+  { key: { expireAt: 1 }, name: 'retention', expireAfterSeconds: 0 },
+];
+
+/**
+ * Batches in `<prefix>batches`, their jobs in the jobs collection (`batchId`). Counts move by
+ * one `$inc` per finished job; a batch ends only once storage shows every job and nested
+ * batch ended, by a write conditioned on its state, so that one caller ends it and counts
+ * that drifted (a worker that died between its outcome and its count, a requeued job) are
+ * corrected then.
+ */
+export class MongoJobBatches implements BatchStore {
+  private readonly batches: Collection<BatchRecord>;
+
+  constructor(
+    db: Db,
+    collectionPrefix: string,
+    private readonly jobs: Collection<JobRecord>,
+    private readonly retention: ResolvedRetention,
+  ) {
+    this.batches = db.collection<BatchRecord>(`${collectionPrefix}batches`);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await guard('create the batch indexes', () => this.batches.createIndexes([...BATCH_INDEXES]));
+  }
+
+  async create(
+    batches: readonly BatchRecord[],
+    jobs: readonly JobRecord[],
+    now: Date,
+    session?: ClientSession,
+  ): Promise<void> {
+    if (session?.inTransaction()) return this.createInTransaction(batches, jobs, now, session);
+    const root = batches[0]._id;
+    try {
+      await guard('store the batches', () =>
+        this.batches.insertMany(
+          batches.map((batch) => ({ ...batch, state: 'creating' as const })),
+          { ordered: true, session },
+        ),
+      );
+      const pending = jobs.map((job) => pendingJob(job, root, now));
+      for (let start = 0; start < pending.length; start += INSERT_CHUNK) {
+        await guard('store the jobs of the batch', () =>
+          this.jobs.insertMany(pending.slice(start, start + INSERT_CHUNK), {
+            ordered: true,
+            session,
+          }),
+        );
+      }
+      // The commit: from here on the batch exists, whatever happens to the release.
+      const started = await guard('start the batch', () =>
+        this.batches.updateOne(
+          { _id: root, state: 'creating' },
+          { $set: { state: 'started', startedAt: now, countedAt: now, pendingRelease: true } },
+          { session },
+        ),
+      );
+      if (started.matchedCount === 0) {
+        throw new StorageError(
+          `Could not start batch ${root}: it was cancelled, or taken for abandoned, while its jobs were written`,
+        );
+      }
+    } catch (error) {
+      await this.abort(root).catch(() => undefined);
+      throw error;
+    }
+    await this.release(root, now);
+  }
+
+  async count(batchId: string, finishes: BatchFinishes, now: Date): Promise<EndedBatch | null> {
+    const after = await guard('count the finished jobs of the batch', () =>
+      this.batches.findOneAndUpdate(
+        { _id: batchId, state: 'started' },
+        {
+          $inc: {
+            succeeded: finishes.succeeded,
+            failed: finishes.failed,
+            deleted: finishes.deleted,
+          },
+          $set: { countedAt: now },
+        },
+        { returnDocument: 'after', projection: { total: 1, succeeded: 1, failed: 1, deleted: 1 } },
+      ),
+    );
+    if (!after || after.succeeded + after.failed + after.deleted < after.total) return null;
+    return this.complete(batchId, now);
+  }
+
+  async complete(batchId: string, now: Date): Promise<EndedBatch | null> {
+    const unfinishedJob = await guard('look for unfinished jobs of the batch', () =>
+      this.jobs.findOne(
+        { batchId, state: { $in: [...UNFINISHED_STATES] } },
+        { projection: { _id: 1 } },
+      ),
+    );
+    const unfinishedBatch =
+      unfinishedJob ??
+      (await guard('look for unfinished nested batches', () =>
+        this.batches.findOne(
+          { parentBatchId: batchId, state: { $in: [...OPEN_STATES] } },
+          { projection: { _id: 1 } },
+        ),
+      ));
+    if (unfinishedBatch) {
+      // Checked: the sweep leaves it alone until it is idle again.
+      await guard('mark the batch checked', () =>
+        this.batches.updateOne({ _id: batchId, state: 'started' }, { $set: { countedAt: now } }),
+      );
+      return null;
+    }
+    const batch = await guard('read the batch', () => this.batches.findOne({ _id: batchId }));
+    if (!batch || batch.state !== 'started') return null;
+    // Counts that add up are the record (jobs removed by retention meanwhile included);
+    // counts that drifted are taken again from storage.
+    const counts =
+      batch.succeeded + batch.failed + batch.deleted === batch.total
+        ? { succeeded: batch.succeeded, failed: batch.failed, deleted: batch.deleted }
+        : await this.exactCounts(batchId);
+    const state = counts.failed + counts.deleted === 0 ? 'succeeded' : 'finished';
+    const ended = await guard('end the batch', () =>
+      this.batches.updateOne(
+        { _id: batchId, state: 'started' },
+        {
+          $set: {
+            ...counts,
+            state,
+            finishedAt: now,
+            countedAt: now,
+            continuationsResolved: false,
+            expireAt: this.expiry(now),
+          },
+        },
+      ),
+    );
+    return ended.modifiedCount === 1
+      ? { id: batchId, state, parentBatchId: batch.parentBatchId }
+      : null;
+  }
+
+  async resolveContinuations(batch: EndedBatch, now: Date): Promise<ReleasedContinuation[]> {
+    const children = await guard('read the continuations of the batch', () =>
+      this.jobs
+        .find(
+          { awaitsBatch: batch.id, state: 'awaiting' },
+          { projection: { _id: 1, type: 1, queue: 1, batchCondition: 1 } },
+        )
+        .toArray(),
+    );
+    const runs = (child: Pick<JobRecord, 'batchCondition'>) =>
+      batch.state === 'succeeded' ||
+      (batch.state === 'finished' && child.batchCondition === 'finished');
+    const run = children.filter(runs);
+    const cancel = children.filter((child) => !runs(child));
+    if (run.length > 0) {
+      await guard('release the continuations of the batch', () =>
+        this.jobs.updateMany(
+          { _id: { $in: run.map((child) => child._id) }, state: 'awaiting' },
+          {
+            $set: { state: 'enqueued', dueAt: now },
+            $push: historyPush({
+              state: 'enqueued',
+              at: now,
+              reason: `batch ${batch.id} ${batch.state}`,
+            }),
+          },
+        ),
+      );
+    }
+    if (cancel.length > 0) {
+      await guard('cancel the continuations of the batch', () =>
+        this.jobs.updateMany(
+          { _id: { $in: cancel.map((child) => child._id) }, state: 'awaiting' },
+          {
+            $set: {
+              state: 'deleted',
+              finishedAt: now,
+              expireAt: new Date(now.getTime() + this.retention.deletedMs),
+            },
+            $unset: { activeUniqueKey: '' },
+            $push: historyPush({
+              state: 'deleted',
+              at: now,
+              reason: `cancelled: batch ${batch.id} ${batch.state}`,
+            }),
+          },
+        ),
+      );
+    }
+    await guard('mark the continuations of the batch resolved', () =>
+      this.batches.updateOne({ _id: batch.id }, { $set: { continuationsResolved: true } }),
+    );
+    const released = (state: 'enqueued' | 'deleted') => (child: JobRecord) => ({
+      jobId: child._id,
+      jobType: child.type,
+      queue: child.queue,
+      state,
+    });
+    return [...run.map(released('enqueued')), ...cancel.map(released('deleted'))];
+  }
+
+  async addContinuation(record: JobRecord, session?: ClientSession): Promise<BatchState | null> {
+    const batchId = record.awaitsBatch!;
+    if (session?.inTransaction()) {
+      // The mark first: a batch ending meanwhile conflicts with the transaction, which retries.
+      try {
+        const state = await this.markForContinuation(batchId, session);
+        if (state !== null) await this.jobs.insertOne(record, { session });
+        return state;
+      } catch (error) {
+        throw inTransactionError(error);
+      }
+    }
+    // The mark follows the insert: a batch that ends after it finds the continuation when it
+    // reads its continuations; one that ended before is flagged for its resolution.
+    await guard('store the continuation', () => this.jobs.insertOne(record), record._id);
+    const state = await guard('mark the batch', () => this.markForContinuation(batchId));
+    if (state === null) {
+      await guard('remove the continuation', () => this.jobs.deleteOne({ _id: record._id }));
+    }
+    return state;
+  }
+
+  async cancel(batchId: string, now: Date): Promise<EndedBatch[] | null> {
+    const root = await guard('read the batch', () =>
+      this.batches.findOne({ _id: batchId }, { projection: { _id: 1 } }),
+    );
+    if (!root) return null;
+    const ids = [batchId];
+    let frontier = [batchId];
+    for (let depth = 0; depth < MAX_NESTING && frontier.length > 0; depth++) {
+      const nested = await guard('read the nested batches', () =>
+        this.batches
+          .find({ parentBatchId: { $in: frontier } }, { projection: { _id: 1 } })
+          .toArray(),
+      );
+      frontier = nested.map((batch) => batch._id);
+      ids.push(...frontier);
+    }
+    const cancelled: EndedBatch[] = [];
+    for (const id of ids) {
+      const batch = await guard('cancel the batch', () =>
+        this.batches.findOneAndUpdate(
+          { _id: id, state: { $in: [...OPEN_STATES] } },
+          {
+            $set: {
+              state: 'cancelled',
+              finishedAt: now,
+              continuationsResolved: false,
+              expireAt: this.expiry(now),
+            },
+          },
+          { projection: { parentBatchId: 1 } },
+        ),
+      );
+      if (batch) cancelled.push({ id, state: 'cancelled', parentBatchId: batch.parentBatchId });
+    }
+    return cancelled;
+  }
+
+  get(batchId: string): Promise<BatchRecord | null> {
+    return guard('read the batch', () => this.batches.findOne({ _id: batchId }));
+  }
+
+  list(query: BatchListQuery): Promise<BatchRecord[]> {
+    return guard('list the batches', () =>
+      this.batches
+        .find({
+          ...(query.state === undefined ? {} : { state: query.state }),
+          ...(query.parentBatchId === undefined ? {} : { parentBatchId: query.parentBatchId }),
+          ...(query.before === undefined ? {} : { _id: { $lt: query.before } }),
+        })
+        .sort({ _id: -1 })
+        .limit(query.limit)
+        .toArray(),
+    );
+  }
+
+  async sweep(now: Date, idleMs: number): Promise<EndedBatch[]> {
+    // Creations left halfway: started roots are released again, abandoned ones removed.
+    const unreleased = await guard('find unreleased batches', () =>
+      this.batches
+        .find(
+          { pendingRelease: true, startedAt: { $lt: new Date(now.getTime() - RELEASE_GRACE_MS) } },
+          { projection: { _id: 1 } },
+        )
+        .limit(SWEEP_LIMIT)
+        .toArray(),
+    );
+    for (const root of unreleased) await this.release(root._id, now);
+    const abandoned = await guard('find abandoned batch creations', () =>
+      this.batches
+        .find(
+          {
+            state: 'creating',
+            createdAt: { $lt: new Date(now.getTime() - BATCH_CREATION_TIMEOUT_MS) },
+          },
+          { projection: { rootBatchId: 1 } },
+        )
+        .limit(SWEEP_LIMIT)
+        .toArray(),
+    );
+    for (const root of new Set(abandoned.map((batch) => batch.rootBatchId))) await this.abort(root);
+    // Started batches without a count for `idleMs`: a count may have been lost.
+    const idle = await guard('find idle batches', () =>
+      this.batches
+        .find(
+          { state: 'started', countedAt: { $lt: new Date(now.getTime() - idleMs) } },
+          { projection: { _id: 1 } },
+        )
+        .limit(SWEEP_LIMIT)
+        .toArray(),
+    );
+    for (const batch of idle) await this.complete(batch._id, now);
+    const unresolved = await guard('find ended batches not resolved', () =>
+      this.batches
+        .find({ continuationsResolved: false }, { projection: { state: 1, parentBatchId: 1 } })
+        .limit(SWEEP_LIMIT)
+        .toArray(),
+    );
+    return unresolved.map((batch) => ({
+      id: batch._id,
+      state: batch.state as EndedBatch['state'],
+      parentBatchId: batch.parentBatchId,
+    }));
+  }
+
+  /**
+   * Counts a continuation on its batch; an ended batch is flagged for the resolution of its
+   * continuations. Returns the batch's state, or null when there is no such batch.
+   */
+  private async markForContinuation(
+    batchId: string,
+    session?: ClientSession,
+  ): Promise<BatchState | null> {
+    const ended = await this.batches.findOneAndUpdate(
+      { _id: batchId, state: { $in: [...ENDED_STATES] } },
+      { $inc: { continuations: 1 }, $set: { continuationsResolved: false } },
+      { session, projection: { state: 1 } },
+    );
+    if (ended) return ended.state;
+    const batch = await this.batches.findOneAndUpdate(
+      { _id: batchId },
+      { $inc: { continuations: 1 } },
+      { session, projection: { state: 1 } },
+    );
+    return batch?.state ?? null;
+  }
+
+  private async createInTransaction(
+    batches: readonly BatchRecord[],
+    jobs: readonly JobRecord[],
+    now: Date,
+    session: ClientSession,
+  ): Promise<void> {
+    try {
+      await this.batches.insertMany(
+        batches.map((batch) => ({ ...batch, state: 'started' as const, startedAt: now })),
+        { ordered: true, session },
+      );
+      for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
+        await this.jobs.insertMany(jobs.slice(start, start + INSERT_CHUNK), {
+          ordered: true,
+          session,
+        });
+      }
+    } catch (error) {
+      throw inTransactionError(error);
+    }
+  }
+
+  /**
+   * Makes the jobs of a started root runnable (idempotent: the sweep repeats it after a
+   * failure): its nested batches start first, so that their jobs' counts find them started.
+   */
+  private async release(root: string, now: Date): Promise<void> {
+    await guard('start the nested batches', () =>
+      this.batches.updateMany(
+        { rootBatchId: root, state: 'creating' },
+        { $set: { state: 'started', startedAt: now, countedAt: now } },
+      ),
+    );
+    const reason = `batch ${root} started`;
+    const waiting = {
+      batchPending: root,
+      state: 'awaiting' as const,
+      awaitsBatch: { $exists: false },
+    };
+    await guard('release the jobs of the batch', () =>
+      this.jobs.updateMany(
+        { ...waiting, dueAt: { $lte: now } },
+        {
+          $set: { state: 'enqueued' },
+          $unset: { batchPending: '' },
+          $push: historyPush({ state: 'enqueued', at: now, reason }),
+        },
+      ),
+    );
+    await guard('release the scheduled jobs of the batch', () =>
+      this.jobs.updateMany(waiting, {
+        $set: { state: 'scheduled' },
+        $unset: { batchPending: '' },
+        $push: historyPush({ state: 'scheduled', at: now, reason }),
+      }),
+    );
+    // The batch's continuations keep waiting, now for the batch.
+    await guard('release the continuations of the batch', () =>
+      this.jobs.updateMany({ batchPending: root }, { $unset: { batchPending: '' } }),
+    );
+    await guard('mark the batch released', () =>
+      this.batches.updateOne({ _id: root }, { $unset: { pendingRelease: '' } }),
+    );
+  }
+
+  /** Removes a creation that did not start: its jobs, then its batches. */
+  private async abort(root: string): Promise<void> {
+    const batch = await guard('read the batch', () =>
+      this.batches.findOne({ _id: root }, { projection: { state: 1 } }),
+    );
+    if (batch && batch.state !== 'creating' && batch.state !== 'cancelled') return;
+    await guard('remove the jobs of an unstarted batch', () =>
+      this.jobs.deleteMany({ batchPending: root }),
+    );
+    await guard('remove an unstarted batch', () =>
+      this.batches.deleteMany({ rootBatchId: root, state: { $in: ['creating', 'cancelled'] } }),
+    );
+  }
+
+  private async exactCounts(batchId: string): Promise<BatchFinishes> {
+    const counts: BatchFinishes = { succeeded: 0, failed: 0, deleted: 0 };
+    const jobStates = await guard('count the jobs of the batch', () =>
+      this.jobs
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { batchId } },
+          { $group: { _id: '$state', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+    );
+    for (const { _id, n } of jobStates) {
+      if (_id === 'succeeded' || _id === 'failed' || _id === 'deleted') counts[_id] += n;
+    }
+    const nested = await guard('count the nested batches', () =>
+      this.batches
+        .aggregate<{ _id: BatchState; n: number }>([
+          { $match: { parentBatchId: batchId } },
+          { $group: { _id: '$state', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+    );
+    for (const { _id, n } of nested) {
+      if (_id === 'succeeded') counts.succeeded += n;
+      else if (_id === 'finished') counts.failed += n;
+      else if (_id === 'cancelled') counts.deleted += n;
+    }
+    return counts;
+  }
+
+  private expiry(now: Date): Date {
+    return new Date(now.getTime() + this.retention.failedMs);
+  }
+}
+
+/** A job of a batch being created: waiting, marked with its root, until the batch starts. */
+function pendingJob(job: JobRecord, root: string, now: Date): JobRecord {
+  return {
+    ...job,
+    state: 'awaiting',
+    batchPending: root,
+    history: [{ state: 'awaiting', at: now, reason: `batch ${root} being created` }],
+  };
+}
