@@ -8,6 +8,7 @@ import type { DocketEventName, DocketEvents } from './events/docket-events';
 import { HandlerRegistry, checkHandlerDependencies } from './handlers';
 import { JobSearch } from './job-search';
 import { JobScheduler } from './scheduler/job-scheduler';
+import type { BatchPage, ListBatchesOptions } from './batches/batch-verbs';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
 import { JobServerEngine } from './server/job-server';
 import { checkIsolation } from './isolation';
@@ -52,6 +53,7 @@ export class Docket {
   /** The scheduler also registered in the container under {@link JOB_SCHEDULER}. */
   readonly scheduler: IJobScheduler;
   private readonly servers = new Set<JobServerEngine>();
+  private readonly jobScheduler: JobScheduler;
   private closing: Promise<void> | undefined;
   /** Set once `close()` has stopped the servers, before the client closes. */
   private closed = false;
@@ -61,7 +63,7 @@ export class Docket {
       parts.db.collection<JobRecord>(`${parts.collectionPrefix}jobs`),
     );
     const search = new JobSearch(searchStore);
-    this.scheduler = new JobScheduler({
+    this.scheduler = this.jobScheduler = new JobScheduler({
       store: parts.store,
       recurring: parts.recurring,
       events: parts.events,
@@ -260,6 +262,15 @@ export class Docket {
     const now = this.parts.clock.now();
     const handled = await this.parts.servers.handledJobTypes(now, staleAfterMs);
     return handled === null ? [] : this.parts.waiting.waitingJobTypes([...handled], now);
+  }
+
+  /**
+   * Batches (`IJobScheduler.createBatch`), newest first, one page at a time: all, those in
+   * a state, or those nested in one (`parentBatchId`; `null` for outermost ones only).
+   * @throws InvalidOptionsError for invalid options.
+   */
+  listBatches(options?: ListBatchesOptions): Promise<BatchPage> {
+    return this.jobScheduler.listBatches(options);
   }
 
   /**

@@ -42,6 +42,18 @@ export type {
 } from './scheduler/job-scheduler.interface';
 export type { JobWaitOptions } from './scheduler/job-wait-options';
 export type {
+  BatchContinuationCondition,
+  BatchContinuationItem,
+  BatchContinuationOptions,
+  BatchInfo,
+  BatchJobItem,
+  BatchJobOptions,
+  BatchSpec,
+  BatchState,
+  CreateBatchOptions,
+} from './batches/batch-types';
+export type { BatchPage, ListBatchesOptions } from './batches/batch-verbs';
+export type {
   CountJobsOptions,
   FindJobsOptions,
   JobCount,
@@ -124,6 +136,7 @@ export {
   TransactionsUnsupportedError,
   UniqueKeyConflictError,
   RecurringJobNotFoundError,
+  BatchNotFoundError,
 } from './errors';
 export type {
   DocketErrorDetails,
@@ -142,6 +155,8 @@ export {
   Command,
   CommandBus,
   CommandHandler,
+  CreateBatchCommand,
+  CreateBatchCommandHandler,
   DeleteJobCommand,
   DeleteJobCommandHandler,
   EnqueueJobCommand,

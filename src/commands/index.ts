@@ -14,7 +14,9 @@ export { commandClassFor, commandTypeOf } from './command-type-registry';
 export { EnqueueJobCommand } from './job-commands/enqueue-job.command';
 export { ScheduleJobCommand } from './job-commands/schedule-job.command';
 export { DeleteJobCommand } from './job-commands/delete-job.command';
+export { CreateBatchCommand } from './job-commands/create-batch.command';
 export {
+  CreateBatchCommandHandler,
   DeleteJobCommandHandler,
   EnqueueJobCommandHandler,
   JOB_COMMAND_HANDLERS,

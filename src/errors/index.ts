@@ -43,6 +43,7 @@ export { DuplicateCommandTypeError } from './duplicate-command-type.error';
 export { SagaExecutionError, type SagaFailure } from './saga-execution.error';
 export { UnknownCommandTypeError } from './unknown-command-type.error';
 export { RecurringJobNotFoundError } from './recurring-job-not-found.error';
+export { BatchNotFoundError } from './batch-not-found.error';
 export { TransactionsUnsupportedError } from './transactions-unsupported.error';
 export { UniqueKeyConflictError } from './unique-key-conflict.error';
 // Dashboard API client

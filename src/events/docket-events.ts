@@ -45,6 +45,15 @@ export interface DocketEvents {
     /** How long it ran after its attempt ended. */
     readonly overrunMs: number;
   };
+  /**
+   * A batch ended: its last job finished here, it was cancelled here, or this process's
+   * recovery sweep ended it (or resolved it after the process that ended it stopped).
+   */
+  'batch.ended': {
+    readonly batchId: string;
+    readonly state: 'succeeded' | 'finished' | 'cancelled';
+    readonly parentBatchId: string | null;
+  };
   /** A recurring job enqueued its job for one occurrence (exactly one server does, per occurrence). */
   'recurring.enqueued': {
     readonly recurringId: string;

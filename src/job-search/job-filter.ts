@@ -25,6 +25,8 @@ export interface JobFilter {
   readonly type?: string;
   /** Job type names that start with this text (`'email.'`), case-sensitive. */
   readonly typePrefix?: string;
+  /** The batch the job is in (`IJobScheduler.createBatch`), nested batches' jobs not included. */
+  readonly batchId?: string;
   /** Job ids that start with this text, case-sensitive (1 to 500 characters). */
   readonly idPrefix?: string;
   /**

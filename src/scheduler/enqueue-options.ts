@@ -134,7 +134,7 @@ function checkDebounce(options: EnqueueOptions): { key: string; windowMs: number
 }
 
 /** A usable driver session: a `ClientSession` that has not ended. */
-function checkSession(session: unknown): ClientSession {
+export function checkSession(session: unknown): ClientSession {
   const candidate = session as Partial<ClientSession> | null;
   if (
     candidate === null ||

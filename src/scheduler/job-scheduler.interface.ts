@@ -9,6 +9,12 @@ import type { IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringOptions } from '../recurring';
 import type { ContinuationPolicy, JobRecord } from '../storage/job-record';
 import type { JobWaitOptions } from './job-wait-options';
+import type {
+  BatchContinuationOptions,
+  BatchInfo,
+  BatchSpec,
+  CreateBatchOptions,
+} from '../batches/batch-types';
 
 /** Options of {@link IJobScheduler.enqueue} and {@link IJobScheduler.schedule}. */
 export interface EnqueueOptions {
@@ -194,6 +200,45 @@ export interface IJobScheduler {
    * Throws as {@link enqueue} does for the job and options.
    */
   continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string>;
+  /**
+   * Creates a batch (Hangfire Pro's batches): its jobs, nested batches and continuations are
+   * stored so that all of them become runnable or none does. In `options.session`'s
+   * transaction they exist if and only if it commits; otherwise the batch is written in
+   * state `creating` (its jobs wait, unable to run) and started by one write once all of it
+   * is stored; a creation that fails before removes what it wrote. Each finished job moves
+   * the batch's counts by one write; when every job and nested batch ended, the batch ends
+   * `succeeded` or `finished` and its continuations are released (or deleted, for
+   * `on: 'succeeded'` ones of a batch that did not succeed). Resolves with the batch id.
+   * @throws InvalidOptionsError for an invalid spec or options, naming the part
+   *   (`spec.batches[0].jobs[3].options.queue`); at most 100,000 jobs and 1,000 batches.
+   * Throws as {@link enqueue} does for each job; nothing is written when anything is invalid.
+   * @throws StorageError when MongoDB fails (what was written is removed).
+   */
+  createBatch(spec: BatchSpec, options?: CreateBatchOptions): Promise<string>;
+  /**
+   * Adds a continuation to a batch: it waits (state `awaiting`) until the batch ends, then
+   * runs if the batch succeeded, or whatever the outcome with `on: 'finished'`; a cancelled
+   * batch deletes it. A batch that ended already releases it at once. Resolves with its id.
+   * @throws BatchNotFoundError when there is no such batch (nothing is written).
+   * Throws as {@link enqueue} does for the job and options.
+   */
+  continueBatchWith(
+    batchId: string,
+    job: IJob,
+    options?: BatchContinuationOptions,
+  ): Promise<string>;
+  /**
+   * Cancels a batch and the batches nested in it: their unfinished jobs are deleted (running
+   * ones aborted, as {@link delete} does), their continuations deleted, and the batch ends
+   * `cancelled`. Resolves false when the batch is unknown or ended already.
+   * @throws InvalidOptionsError when `batchId` is not a non-empty string.
+   */
+  cancelBatch(batchId: string): Promise<boolean>;
+  /**
+   * A batch with its counts (succeeded, failed, deleted, pending), or null when unknown.
+   * @throws InvalidOptionsError when `batchId` is not a non-empty string.
+   */
+  getBatch(batchId: string): Promise<BatchInfo | null>;
   /**
    * Adds a recurring job, or updates the one with this id (an identical definition changes
    * nothing). `cron` is a cron-parser expression (5 fields, or 6 with seconds).

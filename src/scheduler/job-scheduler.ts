@@ -35,6 +35,13 @@ import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
 import { afterDeletion } from './after-deletion';
 import { releaseContinuations } from './release-continuations';
+import { BatchVerbs, type BatchPage, type ListBatchesOptions } from '../batches/batch-verbs';
+import type {
+  BatchContinuationOptions,
+  BatchInfo,
+  BatchSpec,
+  CreateBatchOptions,
+} from '../batches/batch-types';
 
 export { MAX_DOCUMENT_BYTES } from '../jobs';
 
@@ -73,6 +80,7 @@ export class JobScheduler implements IJobScheduler {
   private readonly search: JobSearch;
   private readonly bulk: BulkJobActions;
   private readonly filters: JobFilters;
+  private readonly batches: BatchVerbs;
 
   constructor(deps: JobSchedulerDeps) {
     ({
@@ -86,6 +94,13 @@ export class JobScheduler implements IJobScheduler {
       bulk: this.bulk,
       filters: this.filters,
     } = deps);
+    this.batches = new BatchVerbs({
+      store: this.store,
+      events: this.events,
+      clock: this.clock,
+      bulk: this.bulk,
+      prepare: (job, options, source, when) => this.prepare(job, options, source, when),
+    });
   }
 
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
@@ -172,6 +187,36 @@ export class JobScheduler implements IJobScheduler {
     if (!before) return false;
     await afterDeletion(this.store, this.events, before, now);
     return true;
+  }
+
+  async createBatch(spec: BatchSpec, options?: CreateBatchOptions): Promise<string> {
+    this.lifecycle.checkOpen('createBatch');
+    return this.batches.create(spec, options);
+  }
+
+  async continueBatchWith(
+    batchId: string,
+    job: IJob,
+    options?: BatchContinuationOptions,
+  ): Promise<string> {
+    this.lifecycle.checkOpen('continueBatchWith');
+    return this.batches.continueWith(batchId, job, options);
+  }
+
+  async cancelBatch(batchId: string): Promise<boolean> {
+    this.lifecycle.checkOpen('cancelBatch');
+    return this.batches.cancel(batchId);
+  }
+
+  async getBatch(batchId: string): Promise<BatchInfo | null> {
+    this.lifecycle.checkOpen('getBatch');
+    return this.batches.get(batchId);
+  }
+
+  /** Batches, newest first, a page at a time (the dashboard's list); see `Docket.listBatches`. */
+  async listBatches(options?: ListBatchesOptions): Promise<BatchPage> {
+    this.lifecycle.checkOpen('listBatches');
+    return this.batches.list(options);
   }
 
   async findJobs(filter?: JobFilter, options?: FindJobsOptions): Promise<JobPage> {

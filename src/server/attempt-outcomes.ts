@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { EventBus } from '../events/event-bus';
+import type { BatchCounts } from '../batches/batch-counts';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { JobErrorInfo, JobRecord } from '../storage/job-record';
 import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
@@ -23,6 +24,8 @@ export interface AttemptOutcomeDeps {
   /** Where a result goes after a committed transaction, and how large results may be. */
   readonly results: Pick<MongoJobResults, 'saveAfterCommit'>;
   readonly maxResultBytes: number;
+  /** Where finished jobs of batches are counted. */
+  readonly batchCounts: Pick<BatchCounts, 'add'>;
 }
 
 /**
@@ -62,9 +65,21 @@ export class AttemptOutcomes {
     await this.recorded(outcome, result, cause);
   }
 
-  /** What follows a recorded outcome: its event, and the release of the job's continuations. */
+  /**
+   * What follows a recorded outcome: its event, its count in the job's batch, and the
+   * release of the job's continuations.
+   */
   async recorded(outcome: AttemptOutcome, result: FinishResult, cause: unknown): Promise<void> {
     this.emitOutcome(outcome, cause);
+    const { batchId } = this.job;
+    if (batchId !== undefined && outcome.state !== 'scheduled') {
+      try {
+        await this.deps.batchCounts.add(batchId, outcome.state);
+      } catch (error) {
+        // The recovery sweep checks batches whose counts stopped moving.
+        this.report(error, 'counting the job in its batch failed');
+      }
+    }
     if (result.hasContinuations) {
       try {
         await releaseContinuations(

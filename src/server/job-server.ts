@@ -1,3 +1,4 @@
+import { BatchCounts } from '../batches/batch-counts';
 import type { JobServer } from './job-server.interface';
 import { hostname } from 'node:os';
 import type { Logger } from 'winston';
@@ -94,6 +95,7 @@ export class JobServerEngine implements JobServer {
       execution: {
         ...deps,
         outcomes: this.outcomes,
+        batchCounts: new BatchCounts(deps),
         logger: this.logger,
         serverId: this.id,
         isolation: this.isolation,
@@ -390,7 +392,15 @@ export class JobServerEngine implements JobServer {
   /** The periodic sweep: abandoned work, then job types no live server handles. */
   private async recover(): Promise<void> {
     const { store, events, clock } = this.deps;
-    const recovered = await recoverAbandonedWork(store, events, clock);
+    // A batch without a count for a lease (or a sweep interval) is checked: a count lost
+    // with its worker would otherwise leave it open.
+    const { leaseMs, recoveryIntervalMs } = this.options;
+    const recovered = await recoverAbandonedWork(
+      store,
+      events,
+      clock,
+      Math.max(leaseMs, recoveryIntervalMs),
+    );
     if (recovered > 0) {
       this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
       this.claims.wake();

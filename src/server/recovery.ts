@@ -1,4 +1,5 @@
 import type { EventBus } from '../events/event-bus';
+import { sweepBatches } from '../batches/batch-lifecycle';
 import { releaseContinuations } from '../scheduler/release-continuations';
 import type { JobStore } from '../storage/job-store';
 import type { Clock } from './clock';
@@ -8,18 +9,22 @@ const PARENTS_PER_SWEEP = 100;
 
 /**
  * The recovery sweep every server runs: re-enqueues jobs whose lease expired (their worker
- * died), and resolves the continuations of parents whose worker died between recording the
- * outcome and releasing them. Returns how many jobs were re-enqueued. Whether a lease expired
- * is decided by the database's clock; `clock` only dates the history entries.
+ * died); resolves the continuations of parents whose worker died between recording the
+ * outcome and releasing them; sweeps the batches (creations left halfway, started batches
+ * idle for `batchIdleMs` whose counts may have been lost, ended ones not resolved). Returns
+ * how many jobs were re-enqueued. Whether a lease expired is decided by the database's
+ * clock; `clock` only dates the history entries.
  */
 export async function recoverAbandonedWork(
   store: JobStore,
   events: EventBus,
   clock: Clock,
+  batchIdleMs: number,
 ): Promise<number> {
   const recovered = await store.recoverExpired(clock.now());
   for (const parent of await store.findUnresolvedParents(PARENTS_PER_SWEEP)) {
     await releaseContinuations(store, events, parent._id, parent.state, clock.now());
   }
+  await sweepBatches(store, events, clock.now(), batchIdleMs);
   return recovered;
 }

@@ -27,6 +27,8 @@ export interface JobCriteria {
   readonly type: string | null;
   readonly typePrefix: string | null;
   readonly idPrefix: string | null;
+  /** The batch the job is in. */
+  readonly batchId: string | null;
   /** Text the last error's message contains, case-insensitive. */
   readonly errorContains: string | null;
   readonly payload: readonly PayloadCondition[];

@@ -1,3 +1,4 @@
+import type { BatchContinuationCondition } from '../batches/batch-types';
 import type { ArtefactInfo } from './artefacts';
 
 /** The states a job moves through (Hangfire's names). */
@@ -118,6 +119,17 @@ export interface JobRecord<TResult = unknown> {
   debounceKey?: string;
   /** What job filters stored with the job at enqueue (a trace context...); absent when none. */
   metadata?: Record<string, string>;
+  /** The batch the job is in (`IJobScheduler.createBatch`). */
+  batchId?: string;
+  /**
+   * Set while the batch rooted at this id is being created: the job waits in state
+   * `awaiting` and cannot run until the batch starts.
+   */
+  batchPending?: string;
+  /** For a batch continuation: the batch it waits for. */
+  awaitsBatch?: string;
+  /** For a batch continuation: whether it runs only if the batch succeeded, or once it ended. */
+  batchCondition?: BatchContinuationCondition;
 }
 
 /** What a continuation does when its parent fails for good or is deleted. */

@@ -1,4 +1,5 @@
 import type { ClientSession } from 'mongodb';
+import type { BatchStore } from './batch-store';
 import type { JobCriteria } from './job-criteria';
 import type { JobErrorInfo, JobProgress, JobRecord, JobState } from './job-record';
 import type { JobTarget } from './job-summary';
@@ -118,6 +119,14 @@ export interface WorkWatch {
  * `MongoJobStore`; unit tests use a fake.
  */
 export interface JobStore {
+  /** The batches, whose counts and continuations follow the jobs' outcomes. */
+  readonly jobBatches: BatchStore;
+  /**
+   * Tells servers of other processes about jobs an update made claimable (on a standalone,
+   * where they follow notices; elsewhere their change stream sees the update). A failure is
+   * reported, not thrown: polling finds the jobs.
+   */
+  announce(jobs: ReadonlyArray<Pick<JobRecord, '_id' | 'queue' | 'dueAt' | 'state'>>): Promise<void>;
   /** Creates every index the hot path needs (idempotent). */
   ensureIndexes(): Promise<void>;
   /**

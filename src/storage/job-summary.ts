@@ -42,4 +42,5 @@ export type JobTarget = Pick<
   | 'finishedAt'
   | 'hasContinuations'
   | 'continuationsResolved'
+  | 'batchId'
 >;

@@ -3,22 +3,31 @@ import { JOB_SCHEDULER, type IJobScheduler } from '../../scheduler/job-scheduler
 import type { ICommand, ResultOf } from '../command.interface';
 import { CommandHandler } from '../command-handler.decorator';
 import type { ICommandHandler } from '../command-handler.interface';
+import { CreateBatchCommand } from './create-batch.command';
 import { DeleteJobCommand } from './delete-job.command';
 import { EnqueueJobCommand } from './enqueue-job.command';
 import { ScheduleJobCommand } from './schedule-job.command';
 
 /** What the job commands need of an {@link IJobScheduler}. */
-export type JobCommandScheduler = Pick<IJobScheduler, 'enqueue' | 'schedule' | 'delete'>;
+export type JobCommandScheduler = Pick<
+  IJobScheduler,
+  'enqueue' | 'schedule' | 'delete' | 'createBatch'
+>;
 
 /** The commands that act on jobs through the {@link IJobScheduler}. */
-export type JobCommand = EnqueueJobCommand | ScheduleJobCommand | DeleteJobCommand;
+export type JobCommand =
+  | EnqueueJobCommand
+  | ScheduleJobCommand
+  | DeleteJobCommand
+  | CreateBatchCommand;
 
 /** Whether `command` is one of Docket's {@link JobCommand}s. */
 export function isJobCommand(command: unknown): command is JobCommand {
   return (
     command instanceof EnqueueJobCommand ||
     command instanceof ScheduleJobCommand ||
-    command instanceof DeleteJobCommand
+    command instanceof DeleteJobCommand ||
+    command instanceof CreateBatchCommand
   );
 }
 
@@ -32,7 +41,7 @@ export function isJobCommand(command: unknown): command is JobCommand {
  *   return handleJobCommand(this.scheduler, command) ?? this.myBus.execute(command);
  * }
  * ```
- * @returns The scheduler's answer (a job id, or whether a job was deleted), or `undefined`
+ * @returns The scheduler's answer (a job or batch id, or whether a job was deleted), or `undefined`
  *   when `command` is not a job command.
  */
 export function handleJobCommand<C extends ICommand>(
@@ -47,6 +56,8 @@ export function handleJobCommand<C extends ICommand>(
     result = scheduler.schedule(candidate.job, candidate.when, candidate.options);
   } else if (candidate instanceof DeleteJobCommand) {
     result = scheduler.delete(candidate.jobId);
+  } else if (candidate instanceof CreateBatchCommand) {
+    result = scheduler.createBatch(candidate.spec, candidate.options);
   } else {
     return undefined;
   }
@@ -84,9 +95,20 @@ export class DeleteJobCommandHandler implements ICommandHandler<DeleteJobCommand
   }
 }
 
-/** The three handlers above, which `CommandBus.register` adds unless `jobCommands: false`. */
+/** Docket's handler of {@link CreateBatchCommand}: `IJobScheduler.createBatch`. */
+@CommandHandler(CreateBatchCommand)
+export class CreateBatchCommandHandler implements ICommandHandler<CreateBatchCommand> {
+  constructor(@inject(JOB_SCHEDULER) private readonly scheduler: IJobScheduler) {}
+
+  execute(command: CreateBatchCommand): Promise<string> {
+    return this.scheduler.createBatch(command.spec, command.options);
+  }
+}
+
+/** The four handlers above, which `CommandBus.register` adds unless `jobCommands: false`. */
 export const JOB_COMMAND_HANDLERS = Object.freeze([
   EnqueueJobCommandHandler,
   ScheduleJobCommandHandler,
   DeleteJobCommandHandler,
+  CreateBatchCommandHandler,
 ] as const);

@@ -32,6 +32,7 @@ export function criteriaFilter(criteria: JobCriteria): Filter<JobRecord> {
   if (criteria.type !== null) clauses.push({ type: criteria.type });
   if (criteria.typePrefix !== null) clauses.push({ type: prefixCondition(criteria.typePrefix) });
   if (criteria.idPrefix !== null) clauses.push({ _id: prefixCondition(criteria.idPrefix) });
+  if (criteria.batchId !== null) clauses.push({ batchId: criteria.batchId });
   if (criteria.errorContains !== null) {
     clauses.push({
       'error.message': { $regex: escapeRegExp(criteria.errorContains), $options: 'i' },

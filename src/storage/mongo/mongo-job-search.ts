@@ -38,6 +38,7 @@ const TARGET_PROJECTION = {
   finishedAt: 1,
   hasContinuations: 1,
   continuationsResolved: 1,
+  batchId: 1,
 } as const;
 
 /** MongoDB's MaxTimeMSExpired: the command's `maxTimeMS` passed. */

@@ -39,6 +39,7 @@ import { watchForNewWork } from './new-work-watch';
 import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 import { WorkNotices } from './work-notices';
 import { insertDebounced } from './debounced-insert';
+import { MongoJobBatches } from './mongo-job-batches';
 import { commitWithOutcome, FenceMismatch } from './attempt-transaction';
 
 export { isDuplicateKey } from './mongo-errors';
@@ -56,8 +57,9 @@ const UNIQUE_INSERT_TRIES = 5;
 export class MongoJobStore implements JobStore {
   private readonly jobs: Collection<JobRecord>;
   private readonly continuations: MongoContinuations;
-  private readonly batches: MongoBatchWrites;
+  private readonly batchWrites: MongoBatchWrites;
   private readonly notices: WorkNotices;
+  readonly jobBatches: MongoJobBatches;
   private readonly bulk: MongoBulkTransitions;
 
   /**
@@ -72,7 +74,8 @@ export class MongoJobStore implements JobStore {
   ) {
     this.jobs = db.collection<JobRecord>(`${collectionPrefix}jobs`);
     this.continuations = new MongoContinuations(this.jobs, retention);
-    this.batches = new MongoBatchWrites(this.jobs, retention);
+    this.batchWrites = new MongoBatchWrites(this.jobs, retention);
+    this.jobBatches = new MongoJobBatches(db, collectionPrefix, this.jobs, retention);
     this.notices = new WorkNotices(db, collectionPrefix, onNoticeError);
     this.bulk = new MongoBulkTransitions(this.jobs, retention);
   }
@@ -86,6 +89,7 @@ export class MongoJobStore implements JobStore {
   async ensureIndexes(): Promise<void> {
     await Promise.all([
       guard('create the job indexes', () => this.jobs.createIndexes([...JOB_INDEXES])),
+      this.jobBatches.ensureIndexes(),
       this.notices.ensure(),
     ]);
   }
@@ -132,6 +136,10 @@ export class MongoJobStore implements JobStore {
       this.jobs.insertMany([...records], { ordered: true, session }),
     );
     await this.notices.announce(records);
+  }
+
+  announce(jobs: ReadonlyArray<Pick<JobRecord, '_id' | 'queue' | 'dueAt' | 'state'>>) {
+    return this.notices.announce(jobs);
   }
 
   async insertDebounced(record: JobRecord & { debounceKey: string }, now: Date) {
@@ -208,19 +216,19 @@ export class MongoJobStore implements JobStore {
   }
 
   claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
-    return this.batches.claimBatch(request, limit);
+    return this.batchWrites.claimBatch(request, limit);
   }
 
   findClaimCandidates(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
-    return this.batches.findCandidates(request, limit);
+    return this.batchWrites.findCandidates(request, limit);
   }
 
   claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<JobRecord[]> {
-    return this.batches.claimCandidates(request, candidates);
+    return this.batchWrites.claimCandidates(request, candidates);
   }
 
   finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>> {
-    return this.batches.finishMany(entries);
+    return this.batchWrites.finishMany(entries);
   }
 
   async commitWithOutcome<T>(

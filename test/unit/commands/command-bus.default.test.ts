@@ -3,6 +3,7 @@ import {
   BaseCommand,
   CommandBus,
   CommandHandler,
+  CreateBatchCommand,
   DeleteJobCommand,
   EnqueueJobCommand,
   ScheduleJobCommand,
@@ -25,7 +26,7 @@ describe('CommandBus.register with the default handler list', () => {
   it('takes every class decorated with @CommandHandler, Docket’s job-command handlers included', async () => {
     const bus = CommandBus.register(rootContainer.createChildContainer());
     expect(new Set(bus.commandClasses)).toEqual(
-      new Set([Ping, EnqueueJobCommand, ScheduleJobCommand, DeleteJobCommand]),
+      new Set([Ping, EnqueueJobCommand, ScheduleJobCommand, DeleteJobCommand, CreateBatchCommand]),
     );
     expect(await bus.execute(new Ping())).toBe('pong');
     expect(PingHandler.name).toBe('PingHandler');

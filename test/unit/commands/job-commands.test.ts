@@ -2,6 +2,7 @@ import { container as rootContainer } from 'tsyringe';
 import {
   BaseCommand,
   CommandBus,
+  CreateBatchCommand,
   DeleteJobCommand,
   EnqueueJobCommand,
   ScheduleJobCommand,
@@ -16,6 +17,7 @@ import {
   type ScheduleTime,
 } from '../../../src/scheduler/job-scheduler.interface';
 import type { JobCommandScheduler } from '../../../src/commands';
+import type { BatchSpec, CreateBatchOptions } from '../../../src/batches/batch-types';
 
 @Job('job-commands-test.ping')
 class PingJob implements IJob {}
@@ -34,6 +36,10 @@ class FakeScheduler implements JobCommandScheduler {
   async delete(jobId: string): Promise<boolean> {
     this.calls.push(['delete', jobId]);
     return jobId === 'scheduled-1';
+  }
+  async createBatch(spec: BatchSpec, options?: CreateBatchOptions): Promise<string> {
+    this.calls.push(['createBatch', spec, options]);
+    return 'batch-1';
   }
 }
 
@@ -77,6 +83,14 @@ describe('job commands on Docket’s bus', () => {
     ]);
   });
 
+  it('CreateBatchCommand calls createBatch with the spec unchanged, and resolves with the batch id', async () => {
+    const { bus, scheduler } = setup();
+    const spec = { jobs: [new PingJob(), new PingJob()], description: 'two pings' };
+    expect(await bus.execute(new CreateBatchCommand(spec))).toBe('batch-1');
+    expect(scheduler.calls).toEqual([['createBatch', spec, undefined]]);
+    expect(scheduler.calls[0][1]).toBe(spec);
+  });
+
   it('passes scheduler errors through', async () => {
     const container = rootContainer.createChildContainer();
     const refused = new Error('invalid payload');
@@ -100,7 +114,15 @@ describe('handleJobCommand (for adapters over other buses)', () => {
       await handleJobCommand(scheduler, new ScheduleJobCommand(new PingJob(), { delayMs: 0 })),
     ).toBe('scheduled-1');
     expect(await handleJobCommand(scheduler, new DeleteJobCommand('x'))).toBe(false);
-    expect(scheduler.calls.map((call) => call[0])).toEqual(['enqueue', 'schedule', 'delete']);
+    expect(
+      await handleJobCommand(scheduler, new CreateBatchCommand({ jobs: [new PingJob()] })),
+    ).toBe('batch-1');
+    expect(scheduler.calls.map((call) => call[0])).toEqual([
+      'enqueue',
+      'schedule',
+      'delete',
+      'createBatch',
+    ]);
   });
 
   it('returns undefined for other commands, so an adapter falls through to its own bus', async () => {
@@ -115,6 +137,7 @@ describe('handleJobCommand (for adapters over other buses)', () => {
     expect(isJobCommand(new EnqueueJobCommand(new PingJob()))).toBe(true);
     expect(isJobCommand(new ScheduleJobCommand(new PingJob(), { delayMs: 1 }))).toBe(true);
     expect(isJobCommand(new DeleteJobCommand('x'))).toBe(true);
+    expect(isJobCommand(new CreateBatchCommand({ jobs: [] }))).toBe(true);
     expect(isJobCommand(new Other())).toBe(false);
     expect(isJobCommand(null)).toBe(false);
   });

@@ -144,6 +144,8 @@ export class FakeStore {
         }),
       recoverExpired: () => record('recoverExpired', () => this.recoverExpired()),
       findUnresolvedParents: async () => [],
+      // No batches here: the sweep finds none.
+      jobBatches: { sweep: async () => [] },
       extendLeases: (leases: readonly JobLease[], leaseMs: number) =>
         record('extendLeases', () => this.extendLeases(leases, leaseMs)),
       release: (leases: readonly JobLease[]) =>
