@@ -15,6 +15,10 @@ import type { IndexDescription } from 'mongodb';
  *   planned on them, and a job is in at most one of them;
  * - `debounce-key`: at most one pending job per debounce key (partial: only jobs enqueued with
  *   `debounce` carry `debounceKey`, and only while scheduled and never claimed);
+ * - `batch`: the jobs of a batch, by state (its end's check for unfinished ones, its
+ *   recount, its cancellation, the job list filtered by batch);
+ * - `batch-continuations`: the continuations waiting for a batch;
+ * - `batch-pending`: the jobs of a batch being created (its start releases them);
  * - `retention`: MongoDB's TTL monitor deletes finished jobs at `expireAt`.
  */
 export const JOB_INDEXES: readonly IndexDescription[] = [
@@ -55,6 +59,21 @@ export const JOB_INDEXES: readonly IndexDescription[] = [
     key: { type: 1, dueAt: 1 },
     name: 'scheduled-by-type',
     partialFilterExpression: { state: 'scheduled' },
+  },
+  {
+    key: { batchId: 1, state: 1 },
+    name: 'batch',
+    partialFilterExpression: { batchId: { $type: 'string' } },
+  },
+  {
+    key: { awaitsBatch: 1, state: 1 },
+    name: 'batch-continuations',
+    partialFilterExpression: { awaitsBatch: { $type: 'string' } },
+  },
+  {
+    key: { batchPending: 1 },
+    name: 'batch-pending',
+    partialFilterExpression: { batchPending: { $type: 'string' } },
   },
   { key: { expireAt: 1 }, name: 'retention', expireAfterSeconds: 0 },
 ];
