@@ -1,6 +1,11 @@
 import type { JobServerOptions } from '../../../src';
 import { Findings, emptyResult, type ScenarioResult } from '../report/scenario-result';
-import { analyseJobs, leftoverServers, type AnalysisOptions } from '../support/analysis';
+import {
+  analyseBatches,
+  analyseJobs,
+  leftoverServers,
+  type AnalysisOptions,
+} from '../support/analysis';
 import { FaultLog } from '../support/fault-log';
 import { Fleet, type FleetOptions } from '../support/fleet';
 import type { Rng } from '../support/rng';
@@ -106,6 +111,11 @@ export async function runScenario(
       const idleMs = run.quick ? 20_000 : 60_000;
       const drained = await db.waitUntilFinished({ idleMs, capMs: run.quick ? 90_000 : 600_000 });
       if (!drained) kit.note(`not drained: no job finished for ${idleMs / 1000} s`);
+      // Batches end after their jobs, while the workers still run: their recovery sweep ends
+      // a batch whose last count was lost with a killed worker.
+      if (!(await db.waitUntilBatchesEnded(idleMs))) {
+        kit.note(`batches not ended ${idleMs / 1000} s after the drain`);
+      }
       run.log(`${name}: faults over ${since(began)} after the start, drained in ${since(t)}`);
       t = Date.now();
       await Promise.all(fleets.map((fleet) => fleet.stopAll()));
@@ -126,6 +136,8 @@ export async function runScenario(
         );
       }
       await analyseJobs(result, db, faults, findings, analysis);
+      await analyseBatches(result, db, findings);
+      if (db.batches.size > 0) kit.note(`${db.batches.size} of the waves were batches`);
       const workers = new Map(fleets.flatMap((fleet) => fleet.members).map((m) => [m.pid, m.id]));
       result.faultLog = faults.all().map((w) => ({
         kind: w.kind,

@@ -7,7 +7,8 @@ import { STEADY_SERVER, runScenario, sleep, workJobs, type ScenarioKit } from '.
 /**
  * SIGKILL soak: three workers drain a stream of jobs while one of them is killed with
  * SIGKILL every second or so (and replaced by a new process). Every job must finish exactly
- * as its handler says; a job runs again only when a kill cut its run short.
+ * as its handler says; a job runs again only when a kill cut its run short. Every other wave
+ * of jobs is a batch, which must end `succeeded` with each of its jobs counted once.
  */
 export function sigkillSoak(run: RunContext): Promise<ScenarioResult> {
   const scale = run.quick ? { jobs: 200, kills: 3 } : { jobs: 3_000, kills: 24 };
@@ -15,7 +16,7 @@ export function sigkillSoak(run: RunContext): Promise<ScenarioResult> {
     const fleet = kit.fleet();
     await Promise.all([1, 2, 3].map(() => fleet.start('kill-')));
     const restarts: Array<Promise<unknown>> = [];
-    const waves = new Waves(kit, scale.jobs, scale.kills + 1);
+    const waves = new Waves(kit, scale.jobs, scale.kills + 1, undefined, true);
     await waves.next();
     for (let kill = 0; kill < scale.kills; kill++) {
       await sleep(kit.rng.int(400, 1_200));
@@ -36,6 +37,7 @@ export function sigkillSoak(run: RunContext): Promise<ScenarioResult> {
 /** Enqueues `total` work jobs in `count` waves, so that work keeps arriving during faults. */
 export class Waves {
   private enqueued = 0;
+  private waves = 0;
   private readonly size: number;
 
   constructor(
@@ -43,6 +45,7 @@ export class Waves {
     private readonly total: number,
     count: number,
     private readonly ms = { minMs: 20, maxMs: 300 },
+    private readonly asBatches = false,
   ) {
     this.size = Math.ceil(total / count);
   }
@@ -52,7 +55,9 @@ export class Waves {
     if (count <= 0) return;
     const jobs = workJobs(this.kit.rng, count, { ...this.ms, first: this.enqueued });
     this.enqueued += count;
-    await this.kit.db.enqueue(jobs, 'succeeded');
+    // Every other wave may be a batch: its counts and its end must survive the faults too.
+    if (this.asBatches && this.waves++ % 2 === 1) await this.kit.db.enqueueBatch(jobs);
+    else await this.kit.db.enqueue(jobs, 'succeeded');
   }
 
   async rest(): Promise<void> {

@@ -212,6 +212,40 @@ export async function analyseJobs(
 }
 
 /**
+ * The batches a scenario created, all of whose jobs should succeed: each must have ended
+ * `succeeded` with every job counted once. One not ended is stuck; one ended otherwise, or
+ * with counts that do not add up, is wrongly failed; one missing is lost.
+ */
+export async function analyseBatches(
+  result: ScenarioResult,
+  db: ScenarioDb,
+  findings: Findings,
+): Promise<void> {
+  if (db.batches.size === 0) return;
+  const stored = new Map((await db.storedBatches()).map((batch) => [batch._id, batch]));
+  for (const id of db.batches) {
+    const batch = stored.get(id);
+    if (batch === undefined) {
+      result.lost++;
+      findings.add('batch lost', id);
+    } else if (batch.state === 'creating' || batch.state === 'started') {
+      result.stuck++;
+      findings.add(
+        'batch not ended',
+        `${id} ${batch.state}, ${batch.succeeded} of ${batch.total} counted`,
+      );
+    } else if (batch.state !== 'succeeded' || batch.succeeded !== batch.total) {
+      result.wronglyFailed++;
+      findings.add(
+        'batch ended wrongly',
+        `${id} ${batch.state}: ${batch.succeeded} succeeded, ${batch.failed} failed, ` +
+          `${batch.deleted} deleted of ${batch.total}`,
+      );
+    }
+  }
+}
+
+/**
  * A job's effect (see {@link AnalysisOptions.effects}): once if it succeeded, never otherwise.
  */
 function judgeEffect(

@@ -42,6 +42,16 @@ export interface RunContext {
   readonly runnerUnhandled: () => number;
 }
 
+/** What the analysis reads of a batch. */
+export interface StoredBatch {
+  _id: string;
+  state: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  deleted: number;
+}
+
 /** Final states of a job. */
 export const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'deleted'];
 
@@ -52,6 +62,8 @@ export const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'deleted'];
 export class ScenarioDb {
   /** Acknowledged job ids and the final state each should reach. */
   readonly expected = new Map<string, 'succeeded' | 'failed'>();
+  /** Batches created (all of whose jobs should succeed), by id. */
+  readonly batches = new Set<string>();
   /** Enqueues refused with a typed error, and with anything else. */
   readonly refused = { typed: 0, untyped: 0 };
 
@@ -133,6 +145,50 @@ export class ScenarioDb {
   /** Jobs not finished yet (acknowledged or not). */
   unfinished(): Promise<number> {
     return this.jobs().countDocuments({ state: { $nin: [...FINISHED] } });
+  }
+
+  /**
+   * Creates one batch of jobs that should all succeed (`IJobScheduler.createBatch`), and
+   * expects each of them.
+   */
+  async enqueueBatch(jobs: readonly IJob[]): Promise<string> {
+    const batchId = await this.producer.scheduler.createBatch({ jobs: [...jobs] });
+    this.batches.add(batchId);
+    for (const job of await this.jobs()
+      .find({ batchId }, { projection: { _id: 1 } })
+      .toArray()) {
+      this.expected.set(job._id, 'succeeded');
+    }
+    return batchId;
+  }
+
+  /** The created batches, as stored now. */
+  storedBatches(): Promise<StoredBatch[]> {
+    return this.db
+      .collection<StoredBatch>(`${this.producer.collectionPrefix}batches`)
+      .find({ _id: { $in: [...this.batches] } })
+      .toArray();
+  }
+
+  /**
+   * Waits until every created batch ended (a count lost with a killed worker is found by a
+   * live server's recovery sweep); false after `capMs`.
+   */
+  async waitUntilBatchesEnded(capMs: number): Promise<boolean> {
+    if (this.batches.size === 0) return true;
+    const open = async () =>
+      (await this.storedBatches()).filter((b) => b.state === 'creating' || b.state === 'started')
+        .length;
+    try {
+      await waitFor(async () => (await open()) === 0, {
+        timeoutMs: capMs,
+        intervalMs: 250,
+        what: 'the batches to end',
+      });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { IsInt } from 'class-validator';
+import type { CommandStartedEvent } from 'mongodb';
 import {
   Job,
   JobHandler,
@@ -26,6 +27,8 @@ class ItemHandler implements IJobHandler<ItemJob> {
 }
 
 const JOBS = 10_000;
+/** Commands on the batches collection, by name. */
+const batchCommands = new Map<string, number>();
 
 /** A batch of 10,000 jobs: created in one call, counted to the end, its continuation run. */
 describe('a batch of 10,000 jobs', () => {
@@ -34,7 +37,14 @@ describe('a batch of 10,000 jobs', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase('batch_10k');
-    ({ docket } = await createTestDocket(db, { handlers: [ItemHandler] }));
+    ({ docket } = await createTestDocket(db, {
+      mongo: { uri: db.uri, dbName: db.dbName, clientOptions: { monitorCommands: true } },
+      handlers: [ItemHandler],
+    }));
+    docket.database.client.on('commandStarted', (event: CommandStartedEvent) => {
+      if (event.command[event.commandName] !== 'docket.batches') return;
+      batchCommands.set(event.commandName, (batchCommands.get(event.commandName) ?? 0) + 1);
+    });
     await docket.startServer({ ...FAST_SERVER, concurrency: 32 });
   });
 
@@ -67,5 +77,12 @@ describe('a batch of 10,000 jobs', () => {
       'succeeded',
     );
     expect(ran.size).toBe(JOBS + 1);
+    // At most one count per job; finishes that come together share one.
+    const counts = batchCommands.get('findAndModify') ?? 0;
+    expect(counts).toBeLessThanOrEqual(JOBS);
+    process.stdout.write(
+      `batch of ${JOBS}: ${counts} count writes (${(counts / JOBS).toFixed(3)} per job); ` +
+        `commands on the batches collection: ${JSON.stringify(Object.fromEntries(batchCommands))}\n`,
+    );
   }, 120_000);
 });
