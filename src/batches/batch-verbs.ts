@@ -13,7 +13,7 @@ import {
 } from '../options/option-checks';
 import { checkSession, resolveEnqueueOptions } from '../scheduler/enqueue-options';
 import type { Clock } from '../server/clock';
-import type { BatchRecord } from '../storage/batch-store';
+import type { BatchRecord, EndedBatch } from '../storage/batch-store';
 import { UNFINISHED_STATES } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
 import { afterBatchEnded } from './batch-lifecycle';
@@ -177,7 +177,11 @@ async function afterBatchEndedOnce(
 ): Promise<void> {
   if (batch.continuationsResolved === true) return;
   const released = await store.jobBatches.resolveContinuations(
-    { id: batch._id, state: batch.state as 'succeeded', parentBatchId: batch.parentBatchId },
+    {
+      id: batch._id,
+      state: batch.state as EndedBatch['state'],
+      parentBatchId: batch.parentBatchId,
+    },
     now,
   );
   for (const child of released) {

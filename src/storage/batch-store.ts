@@ -31,7 +31,6 @@ export interface BatchRecord {
   expireAt: Date | null;
 }
 
-
 /** What finished in one batch: counts to add. */
 export interface BatchFinishes {
   succeeded: number;
