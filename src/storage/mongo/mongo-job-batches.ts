@@ -1,6 +1,5 @@
-import type { ClientSession, Collection, Db, IndexDescription } from 'mongodb';
+import type { ClientSession, Collection, Db, IndexDescription, MongoClient } from 'mongodb';
 import type { BatchState } from '../../batches/batch-types';
-import { StorageError } from '../../errors';
 import type {
   BatchFinishes,
   BatchListQuery,
@@ -13,18 +12,14 @@ import type { ReleasedContinuation } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
 import { guard, inTransactionError } from './mongo-errors';
+import { checkSessionOwner } from './in-transaction-writes';
+import { MongoBatchCreation } from './mongo-batch-creation';
 
 /** Batches that have ended: their counts no longer change. */
 const ENDED_STATES: readonly BatchState[] = ['succeeded', 'finished', 'cancelled'];
 /** Batches whose jobs may still run. */
 const OPEN_STATES: readonly BatchState[] = ['creating', 'started'];
 
-/** Jobs per `insertMany` while a batch is written. */
-const INSERT_CHUNK = 1_000;
-/** A batch still `creating` this long after it was created was abandoned by its creator. */
-export const BATCH_CREATION_TIMEOUT_MS = 15 * 60_000;
-/** A started root whose jobs are not all released this long after its start is released by the sweep. */
-const RELEASE_GRACE_MS = 60_000;
 /** Batches one sweep looks at, per kind of leftover. */
 const SWEEP_LIMIT = 20;
 /** How deep nested batches are followed when a batch is cancelled. */
@@ -69,6 +64,8 @@ export const BATCH_INDEXES: readonly IndexDescription[] = [
  */
 export class MongoJobBatches implements BatchStore {
   private readonly batches: Collection<BatchRecord>;
+  private readonly creation: MongoBatchCreation;
+  private readonly client: MongoClient;
 
   constructor(
     db: Db,
@@ -77,54 +74,22 @@ export class MongoJobBatches implements BatchStore {
     private readonly retention: ResolvedRetention,
   ) {
     this.batches = db.collection<BatchRecord>(`${collectionPrefix}batches`);
+    this.creation = new MongoBatchCreation(this.batches, jobs);
+    this.client = db.client;
   }
 
   async ensureIndexes(): Promise<void> {
     await guard('create the batch indexes', () => this.batches.createIndexes([...BATCH_INDEXES]));
   }
 
-  async create(
+  create(
     batches: readonly BatchRecord[],
     jobs: readonly JobRecord[],
     now: Date,
     session?: ClientSession,
   ): Promise<void> {
-    if (session?.inTransaction()) return this.createInTransaction(batches, jobs, now, session);
-    const root = batches[0]._id;
-    try {
-      await guard('store the batches', () =>
-        this.batches.insertMany(
-          batches.map((batch) => ({ ...batch, state: 'creating' as const })),
-          { ordered: true, session },
-        ),
-      );
-      const pending = jobs.map((job) => pendingJob(job, root, now));
-      for (let start = 0; start < pending.length; start += INSERT_CHUNK) {
-        await guard('store the jobs of the batch', () =>
-          this.jobs.insertMany(pending.slice(start, start + INSERT_CHUNK), {
-            ordered: true,
-            session,
-          }),
-        );
-      }
-      // The commit: from here on the batch exists, whatever happens to the release.
-      const started = await guard('start the batch', () =>
-        this.batches.updateOne(
-          { _id: root, state: 'creating' },
-          { $set: { state: 'started', startedAt: now, countedAt: now, pendingRelease: true } },
-          { session },
-        ),
-      );
-      if (started.matchedCount === 0) {
-        throw new StorageError(
-          `Could not start batch ${root}: it was cancelled, or taken for abandoned, while its jobs were written`,
-        );
-      }
-    } catch (error) {
-      await this.abort(root).catch(() => undefined);
-      throw error;
-    }
-    await this.release(root, now);
+    if (session) checkSessionOwner(this.client, session);
+    return this.creation.create(batches, jobs, now, session);
   }
 
   async count(batchId: string, finishes: BatchFinishes, now: Date): Promise<EndedBatch | null> {
@@ -260,6 +225,7 @@ export class MongoJobBatches implements BatchStore {
 
   async addContinuation(record: JobRecord, session?: ClientSession): Promise<BatchState | null> {
     const batchId = record.awaitsBatch!;
+    if (session) checkSessionOwner(this.client, session);
     if (session?.inTransaction()) {
       // The mark first: a batch ending meanwhile conflicts with the transaction, which retries.
       try {
@@ -336,30 +302,7 @@ export class MongoJobBatches implements BatchStore {
   }
 
   async sweep(now: Date, idleMs: number): Promise<EndedBatch[]> {
-    // Creations left halfway: started roots are released again, abandoned ones removed.
-    const unreleased = await guard('find unreleased batches', () =>
-      this.batches
-        .find(
-          { pendingRelease: true, startedAt: { $lt: new Date(now.getTime() - RELEASE_GRACE_MS) } },
-          { projection: { _id: 1 } },
-        )
-        .limit(SWEEP_LIMIT)
-        .toArray(),
-    );
-    for (const root of unreleased) await this.release(root._id, now);
-    const abandoned = await guard('find abandoned batch creations', () =>
-      this.batches
-        .find(
-          {
-            state: 'creating',
-            createdAt: { $lt: new Date(now.getTime() - BATCH_CREATION_TIMEOUT_MS) },
-          },
-          { projection: { rootBatchId: 1 } },
-        )
-        .limit(SWEEP_LIMIT)
-        .toArray(),
-    );
-    for (const root of new Set(abandoned.map((batch) => batch.rootBatchId))) await this.abort(root);
+    await this.creation.sweep(now);
     // Started batches without a count for `idleMs`: a count may have been lost.
     const idle = await guard('find idle batches', () =>
       this.batches
@@ -406,85 +349,6 @@ export class MongoJobBatches implements BatchStore {
     return batch?.state ?? null;
   }
 
-  private async createInTransaction(
-    batches: readonly BatchRecord[],
-    jobs: readonly JobRecord[],
-    now: Date,
-    session: ClientSession,
-  ): Promise<void> {
-    try {
-      await this.batches.insertMany(
-        batches.map((batch) => ({ ...batch, state: 'started' as const, startedAt: now })),
-        { ordered: true, session },
-      );
-      for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
-        await this.jobs.insertMany(jobs.slice(start, start + INSERT_CHUNK), {
-          ordered: true,
-          session,
-        });
-      }
-    } catch (error) {
-      throw inTransactionError(error);
-    }
-  }
-
-  /**
-   * Makes the jobs of a started root runnable (idempotent: the sweep repeats it after a
-   * failure): its nested batches start first, so that their jobs' counts find them started.
-   */
-  private async release(root: string, now: Date): Promise<void> {
-    await guard('start the nested batches', () =>
-      this.batches.updateMany(
-        { rootBatchId: root, state: 'creating' },
-        { $set: { state: 'started', startedAt: now, countedAt: now } },
-      ),
-    );
-    const reason = `batch ${root} started`;
-    const waiting = {
-      batchPending: root,
-      state: 'awaiting' as const,
-      awaitsBatch: { $exists: false },
-    };
-    await guard('release the jobs of the batch', () =>
-      this.jobs.updateMany(
-        { ...waiting, dueAt: { $lte: now } },
-        {
-          $set: { state: 'enqueued' },
-          $unset: { batchPending: '' },
-          $push: historyPush({ state: 'enqueued', at: now, reason }),
-        },
-      ),
-    );
-    await guard('release the scheduled jobs of the batch', () =>
-      this.jobs.updateMany(waiting, {
-        $set: { state: 'scheduled' },
-        $unset: { batchPending: '' },
-        $push: historyPush({ state: 'scheduled', at: now, reason }),
-      }),
-    );
-    // The batch's continuations keep waiting, now for the batch.
-    await guard('release the continuations of the batch', () =>
-      this.jobs.updateMany({ batchPending: root }, { $unset: { batchPending: '' } }),
-    );
-    await guard('mark the batch released', () =>
-      this.batches.updateOne({ _id: root }, { $unset: { pendingRelease: '' } }),
-    );
-  }
-
-  /** Removes a creation that did not start: its jobs, then its batches. */
-  private async abort(root: string): Promise<void> {
-    const batch = await guard('read the batch', () =>
-      this.batches.findOne({ _id: root }, { projection: { state: 1 } }),
-    );
-    if (batch && batch.state !== 'creating' && batch.state !== 'cancelled') return;
-    await guard('remove the jobs of an unstarted batch', () =>
-      this.jobs.deleteMany({ batchPending: root }),
-    );
-    await guard('remove an unstarted batch', () =>
-      this.batches.deleteMany({ rootBatchId: root, state: { $in: ['creating', 'cancelled'] } }),
-    );
-  }
-
   private async exactCounts(batchId: string): Promise<BatchFinishes> {
     const counts: BatchFinishes = { succeeded: 0, failed: 0, deleted: 0 };
     const jobStates = await guard('count the jobs of the batch', () =>
@@ -517,14 +381,4 @@ export class MongoJobBatches implements BatchStore {
   private expiry(now: Date): Date {
     return new Date(now.getTime() + this.retention.failedMs);
   }
-}
-
-/** A job of a batch being created: waiting, marked with its root, until the batch starts. */
-function pendingJob(job: JobRecord, root: string, now: Date): JobRecord {
-  return {
-    ...job,
-    state: 'awaiting',
-    batchPending: root,
-    history: [{ state: 'awaiting', at: now, reason: `batch ${root} being created` }],
-  };
 }
