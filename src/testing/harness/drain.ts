@@ -28,8 +28,8 @@ export interface DrainTarget extends Omit<PendingWorkScope, 'now' | 'docket'> {
 
 /**
  * Pending kinds that can clear without an event (a recurring definition advances, and a
- * parent's continuations resolve, without one): while one is pending, the drain also looks
- * again after this many ms.
+ * parent's or a batch's continuations resolve, without one): while one is pending, the
+ * drain also looks again after this many ms.
  */
 const RECHECK_MS = 50;
 
@@ -108,7 +108,9 @@ export async function drainUntilIdle(
       pending = found;
       if (generation !== before) continue;
       if (pending.length === 0) return summary();
-      const eventless = pending.some((p) => p.kind === 'recurring' || p.kind === 'continuations');
+      const eventless = pending.some(
+        (p) => p.kind === 'recurring' || p.kind === 'continuations' || p.kind === 'batch',
+      );
       let recheck: NodeJS.Timeout | undefined;
       await Promise.race([
         interrupted,

@@ -1,4 +1,6 @@
+import type { Collection } from 'mongodb';
 import type { Docket } from '../../docket';
+import type { BatchRecord } from '../../storage/batch-store';
 import {
   CLAIMABLE_STATES,
   FINISHED_STATES,
@@ -13,12 +15,15 @@ export interface PendingWork {
    *   with a handler;
    * - `running`: a job being processed in a queue served;
    * - `continuations`: a finished job whose continuations are not released yet;
-   * - `recurring`: a recurring job whose next occurrence is due and not enqueued yet.
+   * - `recurring`: a recurring job whose next occurrence is due and not enqueued yet;
+   * - `batch`: a batch whose jobs all ended, not ended yet or its continuations not released.
    */
-  readonly kind: 'due' | 'running' | 'continuations' | 'recurring';
-  /** The job id, or the recurring job's id for `recurring`. */
+  readonly kind: 'due' | 'running' | 'continuations' | 'recurring' | 'batch';
+  /** The job id, the recurring job's id for `recurring`, the batch id for `batch`. */
   readonly id: string;
+  /** The job type (for `batch`, `''`). */
   readonly jobType: string;
+  /** The queue (for `batch`, `''`). */
   readonly queue: string;
   /** The job's state (for `recurring`, null). */
   readonly state: JobState | null;
@@ -88,6 +93,50 @@ export async function findPendingWork(scope: PendingWorkScope): Promise<PendingW
     .toArray();
   const pending = found.map(toPendingWork);
   if (scope.recurring) pending.push(...(await dueRecurring(scope)));
+  pending.push(...(await endingBatches(scope, jobs)));
+  return pending;
+}
+
+/**
+ * Batches whose end is on its way: the count of their last job is written after its outcome,
+ * and their continuations released after their end.
+ */
+async function endingBatches(
+  scope: PendingWorkScope,
+  jobs: Collection<JobRecord>,
+): Promise<PendingWork[]> {
+  const { database, collectionPrefix } = scope.docket;
+  const batches = database.collection<BatchRecord>(`${collectionPrefix}batches`);
+  const candidates = await batches
+    .find(
+      { $or: [{ state: 'started' }, { continuationsResolved: false }] },
+      { projection: { state: 1, continuationsResolved: 1, finishedAt: 1 }, limit: 100 },
+    )
+    .toArray();
+  const pending: PendingWork[] = [];
+  for (const batch of candidates) {
+    if (batch.state === 'started') {
+      const unfinished =
+        (await jobs.findOne(
+          { batchId: batch._id, state: { $nin: [...FINISHED_STATES] } },
+          { projection: { _id: 1 } },
+        )) ??
+        (await batches.findOne(
+          { parentBatchId: batch._id, state: { $in: ['creating', 'started'] } },
+          { projection: { _id: 1 } },
+        ));
+      if (unfinished) continue;
+    }
+    pending.push({
+      kind: 'batch',
+      id: batch._id,
+      jobType: '',
+      queue: '',
+      state: null,
+      at: batch.finishedAt,
+    });
+    if (pending.length >= REPORT_LIMIT) break;
+  }
   return pending;
 }
 
@@ -128,5 +177,7 @@ export function describePendingWork(item: PendingWork): string {
       return `job ${item.id} ${what} ${item.state}, its continuations not yet released`;
     case 'recurring':
       return `recurring job '${item.id}' ${what}: occurrence${at} not yet enqueued`;
+    case 'batch':
+      return `batch ${item.id}: every job ended, its end or its continuations not yet recorded`;
   }
 }

@@ -110,6 +110,21 @@ describe('the test harness', () => {
     expect(await harness.drain()).toMatchObject({ started: [], succeeded: [] });
   });
 
+  it('drains a batch to its continuation: the batch’s end is pending work until it is recorded', async () => {
+    const harness = await harnessOf();
+    gate.open();
+    const batchId = await harness.scheduler.createBatch({
+      jobs: [new GatedJob(), new GatedJob(), new GatedJob()],
+      continuations: [{ job: new GatedJob() }],
+    });
+    const summary = await harness.drain();
+    expect(summary.succeeded).toHaveLength(4);
+    expect(await harness.scheduler.getBatch(batchId)).toMatchObject({
+      state: 'succeeded',
+      succeeded: 3,
+    });
+  });
+
   it('leaves the jobs of a paused queue alone', async () => {
     const harness = await harnessOf();
     gate.open();
