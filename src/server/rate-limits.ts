@@ -57,13 +57,16 @@ export class RateLimits {
     return until !== undefined && until > performance.now();
   }
 
-  /** Milliseconds until a full limit frees (Infinity when none is full). */
+  /**
+   * Milliseconds until a full limit frees: 0 when one freed since it was found full (the
+   * caller's scope may still leave it out: claim again now), Infinity when none is full.
+   */
   untilNextRetry(): number {
     const now = performance.now();
     let next = Infinity;
     for (const [key, until] of this.throttled) {
+      next = Math.min(next, Math.max(0, until - now));
       if (until <= now) this.throttled.delete(key);
-      else next = Math.min(next, until - now);
     }
     return next;
   }
