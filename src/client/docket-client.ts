@@ -1,3 +1,12 @@
+import type {
+  ApiBatch,
+  ApiBatchCancelResult,
+  ApiBatchContinuation,
+  ApiBatchCreated,
+  ApiBatchPage,
+  ApiBatchQuery,
+  ApiBatchRequest,
+} from '../dashboard/api-batch-types';
 import type { ApiBulkRequest, ApiBulkResult, ApiJobQuery } from '../dashboard/api-search-types';
 import type {
   ApiActionResult,
@@ -275,6 +284,58 @@ export class DocketClient {
    */
   resumeQueue(name: string, options: ApiQueueStateRequest = {}): Promise<ApiQueueStateResult> {
     return this.call('POST', `queues/${segment(name)}/resume`, { ...options });
+  }
+
+  /**
+   * One page of batches with their counts, newest first: all, those in `query.state`, or
+   * those nested in the batch `query.parent` (`'none'`: outermost ones only). `GET api/batches`
+   * @throws ApiValidationError - for an unknown state or an invalid parameter
+   *   (`details.field` names it).
+   */
+  listBatches(query: ApiBatchQuery = {}): Promise<ApiBatchPage> {
+    const params = new URLSearchParams();
+    for (const name of ['state', 'parent', 'cursor', 'limit'] as const) {
+      const value = query[name];
+      if (value !== undefined) params.set(name, String(value));
+    }
+    return this.call('GET', `batches${params.size > 0 ? `?${params.toString()}` : ''}`);
+  }
+
+  /** One batch with its counts. `GET api/batches/{id}` @throws ApiNotFoundError */
+  getBatch(id: string): Promise<ApiBatch> {
+    return this.call('GET', `batches/${segment(id)}`);
+  }
+
+  /**
+   * Creates a batch: its jobs (by type name), nested batches and continuations become
+   * runnable together, or none does; resolves with its id. `POST api/batches`
+   * @throws ApiValidationError - for an unknown type or an invalid payload (422), or an
+   *   invalid option, description or shape (400); `details.field` names the part
+   *   (`jobs[2].payload`); nothing is written.
+   */
+  async createBatch(request: ApiBatchRequest): Promise<string> {
+    return (await this.call<ApiBatchCreated>('POST', 'batches', request)).id;
+  }
+
+  /**
+   * Cancels a batch and those nested in it: their unfinished jobs and their continuations
+   * are deleted. Resolves false when it had ended already. `POST api/batches/{id}/cancel`
+   * @throws ApiNotFoundError
+   */
+  async cancelBatch(id: string): Promise<boolean> {
+    const path = `batches/${segment(id)}/cancel`;
+    return (await this.call<ApiBatchCancelResult>('POST', path, {})).cancelled;
+  }
+
+  /**
+   * Adds a continuation to a batch: a job that waits until the batch ends (at once when it
+   * has). Resolves with the job's id. `POST api/batches/{id}/continuations`
+   * @throws ApiNotFoundError - when there is no such batch (nothing is written).
+   * @throws ApiValidationError - for an unknown type, an invalid payload or option.
+   */
+  async continueBatch(id: string, continuation: ApiBatchContinuation): Promise<string> {
+    const path = `batches/${segment(id)}/continuations`;
+    return (await this.call<ApiBatchCreated>('POST', path, continuation)).id;
   }
 
   /** The API's OpenAPI document. `GET api/openapi.json` */
