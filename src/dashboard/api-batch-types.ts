@@ -24,13 +24,17 @@ export type ApiBatchCondition = 'succeeded' | 'finished';
 
 /** A batch with its counts (`GET api/batches/{id}`). */
 export interface ApiBatch {
+  /** The batch's id (`createBatch` answered it). */
   readonly id: string;
+  /** Where it stands. */
   readonly state: ApiBatchState;
+  /** What its creator said it is; null when it said nothing. */
   readonly description: string | null;
   /** The batch this one is nested in; null for an outermost batch. */
   readonly parentBatchId: string | null;
   /** Jobs and nested batches in it. */
   readonly total: number;
+  /** Jobs that succeeded, and nested batches that succeeded. */
   readonly succeeded: number;
   /** Jobs failed for good, and nested batches that ended `finished`. */
   readonly failed: number;
@@ -43,6 +47,7 @@ export interface ApiBatch {
   readonly pending: number;
   /** Continuations waiting for it (or released when it ended). */
   readonly continuations: number;
+  /** When it was created. */
   readonly createdAt: string;
   /** When it became `started`; null while `creating`. */
   readonly startedAt: string | null;
@@ -67,6 +72,7 @@ export interface ApiBatchQuery {
 
 /** A page of batches, newest first (`GET api/batches`). */
 export interface ApiBatchPage {
+  /** The page's batches, newest first. */
   readonly items: readonly ApiBatch[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   readonly nextCursor: string | null;
@@ -74,11 +80,11 @@ export interface ApiBatchPage {
 
 /** Options of a batch's jobs; a job's own options win over its batch's. */
 export interface ApiBatchJobOptions {
-  /** @defaultValue the batch's, else `default` */
+  /** The job's queue. @defaultValue the batch's, else `default` */
   readonly queue?: string;
-  /** -1000..1000. @defaultValue the batch's, else `0` */
+  /** Its priority, -1000..1000. @defaultValue the batch's, else `0` */
   readonly priority?: number;
-  /** @defaultValue the batch's, else the handler's */
+  /** Attempts it is given, 1..1000. @defaultValue the batch's, else the handler's */
   readonly maxAttempts?: number;
   /** Time limit of each attempt (ms). @defaultValue the batch's, else the handler's */
   readonly timeoutMs?: number;
@@ -92,6 +98,7 @@ export interface ApiBatchJob {
   readonly type: string;
   /** The job's fields as JSON; validated as enqueue validates them. */
   readonly payload: Record<string, unknown>;
+  /** Its own options, over the batch's. @defaultValue the batch's */
   readonly options?: ApiBatchJobOptions;
 }
 
@@ -114,6 +121,7 @@ export interface ApiBatchContinuation {
 export interface ApiBatchRequest {
   /** Shown on the dashboard; at most 500 characters. */
   readonly description?: string;
+  /** Its jobs, by type name. */
   readonly jobs?: readonly ApiBatchJob[];
   /** Batches inside this one: each counts as one item, succeeded when it succeeded. */
   readonly batches?: readonly ApiBatchRequest[];
