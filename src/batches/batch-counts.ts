@@ -40,9 +40,7 @@ export class BatchCounts {
       this.pending.set(batchId, entry);
     }
     entry.finishes[outcome]++;
-    const written = new Promise<void>((resolve, reject) =>
-      entry.waiters.push({ resolve, reject }),
-    );
+    const written = new Promise<void>((resolve, reject) => entry.waiters.push({ resolve, reject }));
     if (!this.writing.has(batchId)) void this.write(batchId);
     return written;
   }

@@ -126,7 +126,9 @@ export interface JobStore {
    * where they follow notices; elsewhere their change stream sees the update). A failure is
    * reported, not thrown: polling finds the jobs.
    */
-  announce(jobs: ReadonlyArray<Pick<JobRecord, '_id' | 'queue' | 'dueAt' | 'state'>>): Promise<void>;
+  announce(
+    jobs: ReadonlyArray<Pick<JobRecord, '_id' | 'queue' | 'dueAt' | 'state'>>,
+  ): Promise<void>;
   /** Creates every index the hot path needs (idempotent). */
   ensureIndexes(): Promise<void>;
   /**

@@ -16,10 +16,7 @@ export type JobCommandScheduler = Pick<
 
 /** The commands that act on jobs through the {@link IJobScheduler}. */
 export type JobCommand =
-  | EnqueueJobCommand
-  | ScheduleJobCommand
-  | DeleteJobCommand
-  | CreateBatchCommand;
+  EnqueueJobCommand | ScheduleJobCommand | DeleteJobCommand | CreateBatchCommand;
 
 /** Whether `command` is one of Docket's {@link JobCommand}s. */
 export function isJobCommand(command: unknown): command is JobCommand {
