@@ -23,6 +23,9 @@ export async function countBatchFinish(
 /**
  * What follows the end of a batch: the release (or deletion) of its continuations, its
  * `batch.ended` event, then its count in the batch it is nested in, which may end that one too.
+ * Its ender and the recovery sweep may both get here (the sweep finds the batch before the
+ * ender marked its continuations resolved, or after a continuation was added to it): the
+ * event and the count come from the one that claims them, so the parent counts it once.
  */
 export async function afterBatchEnded(
   store: JobStore,
@@ -47,6 +50,9 @@ export async function afterBatchEnded(
     if (child.state === 'enqueued') events.emit('job.enqueued', { ...base, dueAt: now });
     else events.emit('job.deleted', { ...base, wasRunning: false });
   }
+  // A claim lost with a crash before the count is recovered by the parent's idle check, which
+  // counts its items from storage.
+  if (!(await store.jobBatches.claimEndNotice(batch.id))) return;
   events.emit('batch.ended', {
     batchId: batch.id,
     state: batch.state,

@@ -1,3 +1,12 @@
+import type {
+  ApiBatch,
+  ApiBatchCancelResult,
+  ApiBatchContinuation,
+  ApiBatchCreated,
+  ApiBatchPage,
+  ApiBatchQuery,
+  ApiBatchRequest,
+} from '../dashboard/api-batch-types';
 import type { ApiBulkRequest, ApiBulkResult, ApiJobQuery } from '../dashboard/api-search-types';
 import type {
   ApiActionResult,
@@ -7,7 +16,6 @@ import type {
   ApiJobDetail,
   ApiJobLogPage,
   ApiJobPage,
-  ApiJobState,
   ApiJobSummary,
   ApiJobTypes,
   ApiJsonSchema,
@@ -23,67 +31,16 @@ import type {
   ApiStatsHistoryQuery,
   ApiTriggerResult,
   ApiUnhandledJobType,
-  ApiJobWaitResult,
 } from '../dashboard/api-types';
-import {
-  ApiConnectionError,
-  InvalidOptionsError,
-  JobDeletedError,
-  JobWaitTimeoutError,
-} from '../errors';
-import { checkJobId } from '../options/option-checks';
-import { resolveJobWaitOptions, type JobWaitOptions } from '../scheduler/job-wait-options';
-import { FINISHED_STATES } from '../storage/job-record';
-import {
-  apiUrl,
-  callApi,
-  streamApi,
-  type ApiCallConfig,
-  type DocketClientHeaders,
-} from './api-call';
-import { ApiCursorLoopError } from './api-cursor-loop.error';
+import type { JobWaitOptions } from '../scheduler/job-wait-options';
+import { callApi, streamApi, type ApiCallConfig } from './api-call';
+import { resolveClientOptions, type DocketClientOptions } from './client-options';
+import { jobsPageByPage } from './job-pages';
+import { pollUntilFinished } from './job-wait-polls';
 import { jobsPath } from './jobs-path';
 
 export type { DocketClientHeaders } from './api-call';
-
-/** Options of {@link DocketClient}. */
-export interface DocketClientOptions {
-  /** The dashboard's URL, base path included: `http://localhost:3000/jobs/`. */
-  baseUrl: string | URL;
-  /**
-   * Headers for every call, e.g. `{ authorization: 'Bearer …' }`.
-   * @defaultValue none
-   */
-  headers?: DocketClientHeaders;
-  /**
-   * The fetch implementation.
-   * @defaultValue the global `fetch` (Node 18+)
-   */
-  fetch?: typeof fetch;
-  /**
-   * How long one call may take before it fails with {@link ApiConnectionError} (ms).
-   * @defaultValue `30000`
-   */
-  timeoutMs?: number;
-  /**
-   * Largest answer read, in bytes (integer 1024..1 GiB): a larger one fails with
-   * {@link ApiResponseTooLargeError} instead of filling memory. The default holds the largest
-   * job MongoDB can store, as JSON.
-   * @defaultValue `67108864` (64 MiB)
-   */
-  maxResponseBytes?: number;
-}
-
-/** The defaults of {@link DocketClientOptions}. */
-const CLIENT_DEFAULTS = {
-  timeoutMs: 30_000,
-  maxResponseBytes: 64 * 1024 * 1024,
-} as const satisfies Partial<DocketClientOptions>;
-
-const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024 * 1024;
-
-/** How much of a call's `timeoutMs` a long poll leaves for the request and the answer. */
-const LONG_POLL_MARGIN_MS = 5_000;
+export type { DocketClientOptions } from './client-options';
 
 const segment = (value: string) => encodeURIComponent(value);
 
@@ -107,53 +64,7 @@ export class DocketClient {
 
   /** @throws InvalidOptionsError - for a base URL that is not http(s), or other bad options. */
   constructor(options: DocketClientOptions) {
-    let baseUrl: URL;
-    try {
-      baseUrl = new URL(String(options.baseUrl));
-    } catch {
-      throw new InvalidOptionsError(
-        `baseUrl must be an absolute http(s) URL such as 'http://localhost:3000/jobs/', got ${JSON.stringify(String(options.baseUrl))}`,
-        { option: 'baseUrl' },
-      );
-    }
-    if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') {
-      throw new InvalidOptionsError(`baseUrl must use http or https, got ${baseUrl.protocol}`, {
-        option: 'baseUrl',
-      });
-    }
-    if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
-    baseUrl.search = '';
-    baseUrl.hash = '';
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') {
-      throw new InvalidOptionsError('fetch must be a function (no global fetch is available)', {
-        option: 'fetch',
-      });
-    }
-    const timeoutMs = options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs;
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
-      throw new InvalidOptionsError(`timeoutMs must be an integer ≥ 1, got ${timeoutMs}`, {
-        option: 'timeoutMs',
-      });
-    }
-    const maxResponseBytes = options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes;
-    if (
-      !Number.isSafeInteger(maxResponseBytes) ||
-      maxResponseBytes < 1024 ||
-      maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT
-    ) {
-      throw new InvalidOptionsError(
-        `maxResponseBytes must be an integer between 1024 and ${MAX_RESPONSE_BYTES_LIMIT}, got ${maxResponseBytes}`,
-        { option: 'maxResponseBytes' },
-      );
-    }
-    this.config = Object.freeze({
-      baseUrl,
-      headers: options.headers ?? {},
-      fetch: fetchImpl,
-      timeoutMs,
-      maxResponseBytes,
-    });
+    this.config = resolveClientOptions(options);
   }
 
   /** Counts per state and queue, throughput of the last hour and day. `GET api/stats` */
@@ -191,30 +102,8 @@ export class DocketClient {
    * @throws ApiCursorLoopError - when a page's `nextCursor` is one already followed (the
    *   pages would repeat forever).
    */
-  async *iterateJobs(query: Omit<ApiJobQuery, 'cursor'> = {}): AsyncGenerator<ApiJobSummary> {
-    const followed = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const path = jobsPath({ ...query, ...(cursor === null ? {} : { cursor }) });
-      const page: ApiJobPage = await this.call('GET', path);
-      const next: unknown = page?.nextCursor;
-      if (!Array.isArray(page?.items) || (next !== null && typeof next !== 'string')) {
-        const url = apiUrl(this.config, path);
-        throw new ApiConnectionError(
-          `GET ${url} answered something that is not a page of jobs`,
-          url,
-        );
-      }
-      yield* page.items;
-      if (next !== null && followed.has(next)) {
-        throw new ApiCursorLoopError(
-          { status: 200, method: 'GET', url: apiUrl(this.config, path) },
-          next,
-        );
-      }
-      if (next !== null) followed.add(next);
-      cursor = next;
-    } while (cursor !== null);
+  iterateJobs(query: Omit<ApiJobQuery, 'cursor'> = {}): AsyncGenerator<ApiJobSummary> {
+    return jobsPageByPage(this.config, query);
   }
 
   /** One job in full. `GET api/jobs/{id}` @throws ApiNotFoundError */
@@ -264,33 +153,8 @@ export class DocketClient {
    * @throws the signal's reason when `options.signal` aborts (the call under way is
    *   abandoned); and what every call throws (`ApiConnectionError`...).
    */
-  async waitForJob(id: string, options?: JobWaitOptions): Promise<ApiFinishedJob> {
-    checkJobId('id', id);
-    const { timeoutMs, signal } = resolveJobWaitOptions(options);
-    signal?.throwIfAborted();
-    const startedAt = performance.now();
-    const deadline = timeoutMs === null ? Infinity : startedAt + timeoutMs;
-    const { timeoutMs: callTimeoutMs } = this.config;
-    const longestPoll = Math.max(
-      1,
-      callTimeoutMs - Math.min(LONG_POLL_MARGIN_MS, Math.floor(callTimeoutMs / 2)),
-    );
-    for (;;) {
-      const asked = Math.min(Math.max(0, Math.ceil(deadline - performance.now())), longestPoll);
-      const path = `jobs/${segment(id)}/wait?timeoutMs=${asked}`;
-      const answer = await this.call<ApiJobWaitResult>('GET', path, undefined, signal ?? undefined);
-      const outcome = waitOutcome(answer, apiUrl(this.config, path));
-      if (outcome.finished) return outcome.job;
-      if (performance.now() >= deadline) {
-        throw new JobWaitTimeoutError({
-          jobId: id,
-          awaitedStates: FINISHED_STATES,
-          lastState: outcome.state,
-          waitedMs: Math.round(performance.now() - startedAt),
-          timeoutMs: timeoutMs ?? 0,
-        });
-      }
-    }
+  waitForJob(id: string, options?: JobWaitOptions): Promise<ApiFinishedJob> {
+    return pollUntilFinished(this.config, id, options);
   }
 
   /**
@@ -422,6 +286,58 @@ export class DocketClient {
     return this.call('POST', `queues/${segment(name)}/resume`, { ...options });
   }
 
+  /**
+   * One page of batches with their counts, newest first: all, those in `query.state`, or
+   * those nested in the batch `query.parent` (`'none'`: outermost ones only). `GET api/batches`
+   * @throws ApiValidationError - for an unknown state or an invalid parameter
+   *   (`details.field` names it).
+   */
+  listBatches(query: ApiBatchQuery = {}): Promise<ApiBatchPage> {
+    const params = new URLSearchParams();
+    for (const name of ['state', 'parent', 'cursor', 'limit'] as const) {
+      const value = query[name];
+      if (value !== undefined) params.set(name, String(value));
+    }
+    return this.call('GET', `batches${params.size > 0 ? `?${params.toString()}` : ''}`);
+  }
+
+  /** One batch with its counts. `GET api/batches/{id}` @throws ApiNotFoundError */
+  getBatch(id: string): Promise<ApiBatch> {
+    return this.call('GET', `batches/${segment(id)}`);
+  }
+
+  /**
+   * Creates a batch: its jobs (by type name), nested batches and continuations become
+   * runnable together, or none does; resolves with its id. `POST api/batches`
+   * @throws ApiValidationError - for an unknown type or an invalid payload (422), or an
+   *   invalid option, description or shape (400); `details.field` names the part
+   *   (`jobs[2].payload`); nothing is written.
+   */
+  async createBatch(request: ApiBatchRequest): Promise<string> {
+    return (await this.call<ApiBatchCreated>('POST', 'batches', request)).id;
+  }
+
+  /**
+   * Cancels a batch and those nested in it: their unfinished jobs and their continuations
+   * are deleted. Resolves false when it had ended already. `POST api/batches/{id}/cancel`
+   * @throws ApiNotFoundError
+   */
+  async cancelBatch(id: string): Promise<boolean> {
+    const path = `batches/${segment(id)}/cancel`;
+    return (await this.call<ApiBatchCancelResult>('POST', path, {})).cancelled;
+  }
+
+  /**
+   * Adds a continuation to a batch: a job that waits until the batch ends (at once when it
+   * has). Resolves with the job's id. `POST api/batches/{id}/continuations`
+   * @throws ApiNotFoundError - when there is no such batch (nothing is written).
+   * @throws ApiValidationError - for an unknown type, an invalid payload or option.
+   */
+  async continueBatch(id: string, continuation: ApiBatchContinuation): Promise<string> {
+    const path = `batches/${segment(id)}/continuations`;
+    return (await this.call<ApiBatchCreated>('POST', path, continuation)).id;
+  }
+
   /** The API's OpenAPI document. `GET api/openapi.json` */
   getOpenApi(): Promise<Record<string, unknown>> {
     return this.call('GET', 'openapi.json');
@@ -435,26 +351,4 @@ export class DocketClient {
   ): Promise<T> {
     return callApi<T>(this.config, method, path, body, signal);
   }
-}
-
-/**
- * What an answer of `GET api/jobs/{id}/wait` says: the finished job, or the state the job is
- * still in.
- * @throws JobDeletedError - when the job ended deleted.
- * @throws ApiConnectionError - when the answer is not a wait result.
- */
-function waitOutcome(
-  answer: ApiJobWaitResult | null,
-  url: string,
-): { finished: true; job: ApiFinishedJob } | { finished: false; state: ApiJobState } {
-  if (answer?.finished === false && typeof answer.state === 'string') return answer;
-  const job = answer?.finished === true ? answer.job : undefined;
-  if (job?.state === 'deleted') {
-    const details = { jobId: job.id, jobType: job.type, queue: job.queue };
-    throw new JobDeletedError(details, 'before it finished');
-  }
-  if (job?.state === 'succeeded' || job?.state === 'failed') {
-    return { finished: true, job: job as ApiFinishedJob };
-  }
-  throw new ApiConnectionError(`GET ${url} answered something that is not a wait result`, url);
 }

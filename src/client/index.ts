@@ -21,3 +21,4 @@ export {
 export type { JobWaitOptions } from '../scheduler/job-wait-options';
 export type * from '../dashboard/api-types';
 export type * from '../dashboard/api-search-types';
+export type * from '../dashboard/api-batch-types';

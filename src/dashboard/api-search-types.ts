@@ -28,6 +28,8 @@ export interface ApiJobQuery {
   readonly idPrefix?: string;
   /** Job ids starting with this text (the older name of `idPrefix`). */
   readonly search?: string;
+  /** Only the jobs of the batch of this id (jobs of batches nested in it not included). */
+  readonly batch?: string;
   /** Text the last error's message contains, ignoring case. */
   readonly errorContains?: string;
   /**
@@ -81,6 +83,8 @@ export interface ApiJobFilter {
   readonly typePrefix?: string;
   /** Job ids starting with this text. */
   readonly idPrefix?: string;
+  /** Only the jobs of the batch of this id (jobs of batches nested in it not included). */
+  readonly batchId?: string;
   /** Text the last error's message contains, ignoring case. */
   readonly errorContains?: string;
   /**

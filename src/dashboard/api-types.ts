@@ -1,3 +1,5 @@
+import type { ApiBatchCondition } from './api-batch-types';
+
 /*
  * The JSON shapes of the dashboard's REST API, shared by the server (`docket/dashboard`) and
  * the typed client (`docket/client`), with no runtime dependencies. Every time
@@ -227,6 +229,12 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly uniqueKey: string | null;
   /** For a continuation: the job it waits for. */
   readonly parentId: string | null;
+  /** The batch the job is in (`GET api/batches/{id}`); absent when it is in none. */
+  readonly batchId?: string;
+  /** For a batch continuation: the batch it waits for; absent otherwise. */
+  readonly awaitsBatch?: string;
+  /** For a batch continuation: whether it runs only if the batch succeeded, or once it ended. */
+  readonly batchCondition?: ApiBatchCondition;
   /** When retention will remove the finished job; null while unfinished. */
   readonly expireAt: string | null;
   /**

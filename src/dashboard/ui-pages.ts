@@ -8,15 +8,20 @@ export const ALL_STATES = 'all';
  * answers 200 for these paths and 404 for any other; the UI shows the page they name.
  */
 export type UiPage =
-  | { readonly page: 'overview' | 'recurring' | 'servers' | 'queues' | 'enqueue' | 'charts' }
+  | {
+      readonly page:
+        'overview' | 'recurring' | 'servers' | 'queues' | 'enqueue' | 'charts' | 'batches';
+    }
   | { readonly page: 'jobs'; readonly state: ApiJobState | typeof ALL_STATES }
   | { readonly page: 'job'; readonly id: string }
+  /** One batch: its counts, nested batches, jobs and continuations. */
+  | { readonly page: 'batch'; readonly id: string }
   /** Creating a recurring job (`id` null) or editing one. */
   | { readonly page: 'recurring-form'; readonly id: string | null }
   /** A path of a page whose id is malformed percent-encoding (`%E0%A4%A`). */
   | { readonly page: 'invalid-link' };
 
-const SIMPLE_PAGES = new Set(['recurring', 'servers', 'queues', 'enqueue', 'charts']);
+const SIMPLE_PAGES = new Set(['recurring', 'servers', 'queues', 'enqueue', 'charts', 'batches']);
 
 const isJobState = (value: string): value is ApiJobState =>
   (API_JOB_STATES as readonly string[]).includes(value);
@@ -37,7 +42,7 @@ export function uiPageAt(rest: string): UiPage | null {
   if (SIMPLE_PAGES.has(rest)) return { page: rest as 'recurring' };
   if (rest === 'recurring/new') return { page: 'recurring-form', id: null };
   const parts = rest.split('/');
-  const withId = (page: 'job' | 'recurring-form', segment: string): UiPage => {
+  const withId = (page: 'job' | 'batch' | 'recurring-form', segment: string): UiPage => {
     const id = decodedSegment(segment);
     return id === null ? { page: 'invalid-link' } : { page, id };
   };
@@ -47,6 +52,7 @@ export function uiPageAt(rest: string): UiPage | null {
       return { page: 'jobs', state: second };
     }
     if (first === 'job' && second !== '') return withId('job', second);
+    if (first === 'batches' && second !== '') return withId('batch', second);
   }
   if (parts.length === 3 && parts[0] === 'recurring' && parts[1] === 'edit' && parts[2] !== '') {
     return withId('recurring-form', parts[2]);

@@ -27,6 +27,11 @@ export interface BatchRecord {
   pendingRelease?: boolean;
   /** On an ended batch: false until its continuations were released and its parent told. */
   continuationsResolved?: boolean;
+  /**
+   * On an ended batch: its end was told (its `batch.ended` event, its count in its parent),
+   * by the one caller that set it: its ender, or the recovery sweep when that found it first.
+   */
+  endTold?: boolean;
   /** When MongoDB's TTL monitor may delete the ended batch. */
   expireAt: Date | null;
 }
@@ -70,6 +75,11 @@ export interface BatchStore {
   complete(batchId: string, now: Date): Promise<EndedBatch | null>;
   /** Releases (or deletes) the continuations of an ended batch, then marks them resolved. */
   resolveContinuations(batch: EndedBatch, now: Date): Promise<ReleasedContinuation[]>;
+  /**
+   * Marks the end of a batch told; true for the one call that marked it, false for any
+   * other (its end is told once, whoever resolves its continuations).
+   */
+  claimEndNotice(batchId: string): Promise<boolean>;
   /**
    * Adds a continuation to a batch; returns the batch's state, or null (nothing written)
    * when there is no such batch.

@@ -14,7 +14,8 @@ import { waitFor } from './wait-for';
 /*
  * A Docket with one of everything the dashboard's pages show: succeeded, failed, scheduled
  * and running jobs, a job that succeeded after a failed attempt, jobs of a type no server
- * handles, recurring jobs (one paused), a paused queue and a served queue with nothing in it.
+ * handles, recurring jobs (one paused), a paused queue and a served queue with nothing in it,
+ * a batch that succeeded and one still going (in the queue `imports`).
  * The browser tests and the screenshot script (test/screenshots) open the pages on it.
  */
 
@@ -101,6 +102,18 @@ export interface SceneJobs {
   readonly scheduled: string;
 }
 
+/** Ids of the scene's batches and of the job of one that failed. */
+export interface SceneBatches {
+  /** Started: a nested batch and three jobs succeeded, one job failed, one is due in an hour. */
+  readonly running: string;
+  /** Its nested batch, succeeded. */
+  readonly nested: string;
+  /** One job, succeeded. */
+  readonly succeeded: string;
+  /** The job of `running` that failed for good. */
+  readonly failedJob: string;
+}
+
 /** A page of the dashboard: a short name (for test names and file names) and its path. */
 export interface ScenePage {
   readonly name: string;
@@ -111,6 +124,7 @@ export interface ScenePage {
 export interface Scene {
   readonly server: JobServer;
   readonly jobs: SceneJobs;
+  readonly batches: SceneBatches;
   readonly pages: readonly ScenePage[];
 }
 
@@ -125,7 +139,7 @@ const make = <T extends object>(type: new () => T, fields: T): T =>
 export async function startScene(docket: Docket): Promise<Scene> {
   const server = await docket.startServer({
     ...FAST_SERVER,
-    queues: ['default', 'reports', 'media', 'idle'],
+    queues: ['default', 'reports', 'media', 'idle', 'imports'],
   });
   const { scheduler } = docket;
   const customers = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra'];
@@ -165,6 +179,23 @@ export async function startScene(docket: Docket): Promise<Scene> {
   );
   await scheduler.pauseRecurring('nightly-invoices');
   await docket.pauseQueue('exports', { allowUnknown: true });
+  const invoice = (customer: string) => make(SendInvoiceJob, { customer, amountCents: 4_200 });
+  const succeededBatch = await scheduler.createBatch({
+    description: 'Welcome invoices',
+    jobs: [invoice('Margaret Hamilton')],
+    options: { queue: 'imports' },
+  });
+  const runningBatch = await scheduler.createBatch({
+    description: 'Quarter-end invoicing',
+    jobs: [
+      ...['Katherine Johnson', 'Dorothy Vaughan', 'Mary Jackson'].map(invoice),
+      make(MonthlyReportJob, { month: 12, note: 'warehouse offline' }),
+      { job: invoice('Annie Easley'), options: { delayMs: 3_600_000 } },
+    ],
+    batches: [{ description: 'Regional invoices', jobs: [invoice('Evelyn Boyd Granville')] }],
+    continuations: [{ job: invoice('the finance team') }],
+    options: { queue: 'imports' },
+  });
 
   const stateOf = async (id: string) => (await docket.getJob(id))?.state;
   await waitFor(
@@ -177,6 +208,24 @@ export async function startScene(docket: Docket): Promise<Scene> {
     },
     { what: 'the scene to settle', timeoutMs: 20_000 },
   );
+  const counts = async (id: string) => {
+    const batch = await scheduler.getBatch(id);
+    return batch && [batch.state, batch.succeeded, batch.failed, batch.pending].join(',');
+  };
+  await waitFor(
+    async () =>
+      (await counts(runningBatch)) === 'started,4,1,1' &&
+      (await counts(succeededBatch)) === 'succeeded,1,0,0',
+    { what: "the scene's batches to settle", timeoutMs: 20_000 },
+  );
+  const [nested] = (await docket.listBatches({ parentBatchId: runningBatch })).batches;
+  const [failedJob] = (await scheduler.findJobs({ batchId: runningBatch, state: 'failed' })).jobs;
+  const batches = {
+    running: runningBatch,
+    nested: nested.id,
+    succeeded: succeededBatch,
+    failedJob: failedJob._id,
+  };
 
   const pages: ScenePage[] = [
     { name: 'overview', path: '' },
@@ -194,9 +243,13 @@ export async function startScene(docket: Docket): Promise<Scene> {
     { name: 'recurring-new', path: 'recurring/new' },
     { name: 'recurring-edit', path: 'recurring/edit/monthly-report' },
     { name: 'enqueue', path: 'enqueue?type=billing.send-invoice' },
+    { name: 'batches', path: 'batches' },
+    { name: 'batch', path: `batches/${runningBatch}` },
+    { name: 'jobs-batch', path: `jobs/all?batch=${runningBatch}` },
+    { name: 'job-in-batch', path: `job/${failedJob._id}` },
     { name: 'servers', path: 'servers' },
     { name: 'queues', path: 'queues' },
     { name: 'not-found', path: 'no/such/page' },
   ];
-  return { server, jobs: { failed, retried, processing, scheduled }, pages };
+  return { server, jobs: { failed, retried, processing, scheduled }, batches, pages };
 }

@@ -13,6 +13,7 @@ import './styles/job-output.css';
 import './styles/forms.css';
 import './styles/charts.css';
 import './styles/server-jobs.css';
+import './styles/batches.css';
 import { render } from 'preact';
 import { App } from './app/app';
 import { Flash } from './app/flash';

@@ -11,13 +11,18 @@ import type { ApiContext } from './api-route';
 
 const ID_PATTERN = /^\P{Cc}+$/u;
 
-/** A path parameter that is an id: 1..500 characters, no control characters. */
-export function idParam(context: ApiContext, name: string): string {
-  return checkString(name, context.params[name], {
+/** An id named `name`: 1..500 characters, no control characters. */
+export function checkId(name: string, value: unknown): string {
+  return checkString(name, value, {
     maxLength: 500,
     pattern: ID_PATTERN,
     patternDescription: 'without control characters',
   });
+}
+
+/** A path parameter that is an id (see {@link checkId}). */
+export function idParam(context: ApiContext, name: string): string {
+  return checkId(name, context.params[name]);
 }
 
 /** A queue name path parameter. */
@@ -85,12 +90,24 @@ export function checkQueryNames(context: ApiContext, allowed: readonly string[])
 
 /** Refuses body fields a route does not know. */
 export function checkBodyFields(context: ApiContext, allowed: readonly string[]): void {
-  for (const name of Object.keys(context.body)) {
+  checkFields(context.body, '', allowed);
+}
+
+/**
+ * Refuses fields of an object of the body that its place does not allow; `at` is where it
+ * sits (`jobs[2].`), prefixed to the field named in the error.
+ */
+export function checkFields(
+  value: Readonly<Record<string, unknown>>,
+  at: string,
+  allowed: readonly string[],
+): void {
+  for (const name of Object.keys(value)) {
     if (!allowed.includes(name)) {
       throw badRequest(
         'UNKNOWN_FIELD',
-        `Unknown body field '${name}'; allowed: ${allowed.length === 0 ? 'none' : allowed.join(', ')}`,
-        { field: name },
+        `Unknown body field '${at}${name}'; allowed: ${allowed.length === 0 ? 'none' : allowed.join(', ')}`,
+        { field: `${at}${name}` },
       );
     }
   }

@@ -1,6 +1,7 @@
 import { openApiDocument } from '../openapi/openapi-document';
 import { ok, type ApiRoute } from './api-route';
 import { ATTACHMENT_ROUTES } from './attachment-routes';
+import { BATCH_ROUTES } from './batch-routes';
 import { FLEET_ROUTES } from './fleet-routes';
 import { JOB_BULK_ROUTE } from './job-bulk-route';
 import { JOB_ROUTES } from './job-routes';
@@ -14,6 +15,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...JOB_ROUTES,
   JOB_BULK_ROUTE,
   ...RECURRING_ROUTES,
+  ...BATCH_ROUTES,
   ...ATTACHMENT_ROUTES,
   {
     method: 'GET',

@@ -6,11 +6,13 @@ import { checkPlainObject, checkString } from '../../options/option-checks';
  * Builds the job instance a request names by `type` and describes by `payload` (its fields
  * as JSON): what `POST api/jobs` enqueues and `PUT api/recurring/{id}` schedules. The
  * payload is validated later, by the verb, against the class's rules.
+ * @param at - Where the two fields sit in the body, prefixed to their names in errors
+ *   (`jobs[2].` names `jobs[2].type`); empty for fields at the top of the body.
  * @throws InvalidOptionsError - naming `type` or `payload`.
  * @throws UnknownJobTypeError - when no class of that type is loaded in this process.
  */
-export function jobFromRequest(type: unknown, payload: unknown): IJob {
-  const jobType = checkString('type', type, { maxLength: 200 });
+export function jobFromRequest(type: unknown, payload: unknown, at = ''): IJob {
+  const jobType = checkString(`${at}type`, type, { maxLength: 200 });
   const jobClass = jobClassFor(jobType);
   if (jobClass === undefined) {
     throw new UnknownJobTypeError(
@@ -19,13 +21,13 @@ export function jobFromRequest(type: unknown, payload: unknown): IJob {
       { jobType },
     );
   }
-  const fields = checkPlainObject('payload', payload ?? {});
+  const fields = checkPlainObject(`${at}payload`, payload ?? {});
   try {
     return fromStoredPayload(jobClass, fields);
   } catch (error) {
     throw new InvalidOptionsError(
-      `payload cannot be turned into a '${jobType}' job: ${error instanceof Error ? error.message : String(error)}`,
-      { option: 'payload', jobType },
+      `${at}payload cannot be turned into a '${jobType}' job: ${error instanceof Error ? error.message : String(error)}`,
+      { option: `${at}payload`, jobType },
     );
   }
 }

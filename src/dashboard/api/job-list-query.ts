@@ -7,7 +7,7 @@ import type {
 import { checkString } from '../../options/option-checks';
 import { badRequest } from '../http/http-problem';
 import { payloadReadings } from '../payload-readings';
-import { limitQuery, queryValue } from './api-params';
+import { checkId, limitQuery, queryValue } from './api-params';
 import type { ApiContext } from './api-route';
 import { parseDateTimeField } from './date-time-field';
 
@@ -25,6 +25,7 @@ export const JOB_LIST_PARAMETERS = [
   'typePrefix',
   'idPrefix',
   'search',
+  'batch',
   'errorContains',
   `${PAYLOAD_PARAMETER}*`,
   'createdFrom',
@@ -77,6 +78,9 @@ export function readJobListQuery(context: ApiContext): {
     }
     filter.idPrefix = checkString('search', search, { maxLength: 500 });
   }
+  // `batch` is the filter's `batchId`: checked here, so that an error names the parameter.
+  const batch = text('batch');
+  if (batch !== null) filter.batchId = checkId('batch', batch);
   const payload = payloadQuery(context);
   if (payload !== null) filter.payload = payload;
   for (const [field, fromName, toName] of RANGES) {

@@ -1,4 +1,5 @@
 import {
+  BatchNotFoundError,
   DocketClosedError,
   InvalidCronExpressionError,
   InvalidOptionsError,
@@ -79,6 +80,9 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
   if (error instanceof RecurringJobNotFoundError) {
     return new HttpProblem(404, 'RECURRING_JOB_NOT_FOUND', error.message);
   }
+  if (error instanceof BatchNotFoundError) {
+    return new HttpProblem(404, 'BATCH_NOT_FOUND', error.message);
+  }
   if (error instanceof JobNotFoundError) {
     return new HttpProblem(404, 'JOB_NOT_FOUND', error.message);
   }
@@ -93,4 +97,21 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
     return new HttpProblem(503, 'STORAGE_UNAVAILABLE', 'MongoDB could not answer; try again');
   }
   return new HttpProblem(500, 'INTERNAL', 'The dashboard failed to answer; see the server log');
+}
+
+/**
+ * The answer to a typed error about one part of a request body (`jobs[2].payload`): the one
+ * {@link toHttpProblem} gives, with that part named before its message and as
+ * `details.field`. For errors of a known type only (a validation, an unknown job type...):
+ * none of them is an unexpected failure to report.
+ */
+export function problemAt(
+  field: string,
+  error: JobValidationError | NonSerializablePayloadError | UnknownJobTypeError,
+): HttpProblem {
+  const problem = toHttpProblem(error, () => undefined);
+  return new HttpProblem(problem.status, problem.code, `${field}: ${problem.message}`, {
+    ...problem.details,
+    field,
+  });
 }

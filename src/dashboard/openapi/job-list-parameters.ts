@@ -42,6 +42,11 @@ export const JOB_LIST_PARAMETERS = [
     'The older name of idPrefix (an id prefix, no longer text anywhere in the id)',
   ),
   queryParameter(
+    'batch',
+    { ...str, maxLength: 500 },
+    'Only the jobs of the batch of this id (those of batches nested in it not included)',
+  ),
+  queryParameter(
     'errorContains',
     { ...str, maxLength: 200 },
     "Text the last error's message contains, ignoring case (not a pattern)",

@@ -5,6 +5,7 @@
  */
 
 import { API_HISTORY_RANGES } from '../api-types';
+import { BATCH_SCHEMAS, batchPaths } from './batch-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -298,6 +299,7 @@ export function openApiDocument(): Record<string, unknown> {
           true,
         ),
       },
+      ...batchPaths(),
       '/api/servers': {
         get: operation(
           'listServers',
@@ -359,6 +361,6 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
     },
-    components: { schemas },
+    components: { schemas: { ...schemas, ...BATCH_SCHEMAS } },
   };
 }

@@ -99,6 +99,13 @@ export const schemas: Record<string, Schema> = {
       leaseExpiresAt: nullable(time),
       uniqueKey: nullable(str),
       parentId: nullable(str),
+      batchId: { ...str, description: 'The batch the job is in; absent when none' },
+      awaitsBatch: { ...str, description: 'For a batch continuation: the batch it waits for' },
+      batchCondition: {
+        ...str,
+        enum: ['succeeded', 'finished'],
+        description: 'For a batch continuation: it runs if the batch succeeded, or once it ended',
+      },
       expireAt: nullable(time),
       result: {
         description: 'What handle() resolved with (relaxed Extended JSON); absent when none',
@@ -112,7 +119,7 @@ export const schemas: Record<string, Schema> = {
         description: 'What job filters stored with the job at enqueue',
       },
     },
-    ['result', 'parentResult'],
+    ['result', 'parentResult', 'batchId', 'awaitsBatch', 'batchCondition'],
   ),
   Artefact: object({
     name: str,
@@ -154,6 +161,7 @@ export const schemas: Record<string, Schema> = {
       type: { ...str, description: 'Exact job type name' },
       typePrefix: str,
       idPrefix: { ...str, maxLength: 500 },
+      batchId: { ...str, maxLength: 500, description: 'Only the jobs of this batch' },
       errorContains: { ...str, maxLength: 200, description: 'Ignoring case, not a pattern' },
       payload: {
         type: 'object',
@@ -173,6 +181,7 @@ export const schemas: Record<string, Schema> = {
       'type',
       'typePrefix',
       'idPrefix',
+      'batchId',
       'errorContains',
       'payload',
       'createdAt',

@@ -1,4 +1,5 @@
 import { BSON } from 'mongodb';
+import type { BatchInfo } from '../../batches/batch-types';
 import type { JobRecord } from '../../storage/job-record';
 import type { RecurringJobInfo } from '../../recurring';
 import type { ServerInfo } from '../../storage/mongo/mongo-server-registry';
@@ -14,6 +15,7 @@ import type {
   ApiServer,
   ApiUnhandledJobType,
 } from '../api-types';
+import type { ApiBatch } from '../api-batch-types';
 
 /*
  * Stored documents → the API's JSON: times as ISO strings, payloads as relaxed Extended
@@ -99,6 +101,9 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
     leaseExpiresAt: iso(job.leaseExpiresAt),
     uniqueKey: job.uniqueKey ?? null,
     parentId: job.parentId ?? null,
+    ...(job.batchId === undefined ? {} : { batchId: job.batchId }),
+    ...(job.awaitsBatch === undefined ? {} : { awaitsBatch: job.awaitsBatch }),
+    ...(job.batchCondition === undefined ? {} : { batchCondition: job.batchCondition }),
     expireAt: iso(job.expireAt),
     ...(job.result === undefined ? {} : { result: toJson({ result: job.result }).result }),
     ...(job.parentResult === undefined
@@ -185,5 +190,24 @@ export function toApiRateLimit(limit: RateLimitInfo): ApiRateLimit {
     intervalMs: limit.intervalMs,
     used: limit.used,
     throttledUntil: iso(limit.throttledUntil),
+  };
+}
+
+/** A batch with its counts. */
+export function toApiBatch(batch: BatchInfo): ApiBatch {
+  return {
+    id: batch.id,
+    state: batch.state,
+    description: batch.description,
+    parentBatchId: batch.parentBatchId,
+    total: batch.total,
+    succeeded: batch.succeeded,
+    failed: batch.failed,
+    deleted: batch.deleted,
+    pending: batch.pending,
+    continuations: batch.continuations,
+    createdAt: isoRequired(batch.createdAt),
+    startedAt: iso(batch.startedAt),
+    finishedAt: iso(batch.finishedAt),
   };
 }

@@ -223,6 +223,13 @@ export class MongoJobBatches implements BatchStore {
     return [...run.map(released('enqueued')), ...cancel.map(released('deleted'))];
   }
 
+  async claimEndNotice(batchId: string): Promise<boolean> {
+    const claimed = await guard('mark the end of the batch told', () =>
+      this.batches.updateOne({ _id: batchId, endTold: { $ne: true } }, { $set: { endTold: true } }),
+    );
+    return claimed.modifiedCount === 1;
+  }
+
   async addContinuation(record: JobRecord, session?: ClientSession): Promise<BatchState | null> {
     const batchId = record.awaitsBatch!;
     if (session) checkSessionOwner(this.client, session);

@@ -579,6 +579,39 @@ describe('dashboard REST API through DocketClient', () => {
     expect(document).toMatchObject({ openapi: '3.1.0' });
   });
 
+  it('creates, lists, reads, continues and cancels batches', async () => {
+    const payload = { month: 12, note: 'batch' };
+    const id = await client.createBatch({
+      description: 'api tour',
+      jobs: [{ type: 'dashboard-it.report', payload, options: { delayMs: 600_000 } }],
+    });
+    expect(await client.getBatch(id)).toMatchObject({
+      id,
+      state: 'started',
+      description: 'api tour',
+      total: 1,
+      pending: 1,
+    });
+    expect((await client.listBatches({ state: 'started' })).items.map((b) => b.id)).toEqual([id]);
+    const [member] = (await client.listJobs({ batch: id })).items;
+    expect(member.state).toBe('scheduled');
+    expect((await client.getJob(member.id)).batchId).toBe(id);
+    const continuation = await client.continueBatch(id, {
+      type: 'dashboard-it.report',
+      payload,
+      on: 'finished',
+    });
+    expect(await client.getJob(continuation)).toMatchObject({
+      state: 'awaiting',
+      awaitsBatch: id,
+      batchCondition: 'finished',
+    });
+    await expect(client.cancelBatch(id)).resolves.toBe(true);
+    expect([await stateOf(member.id), await stateOf(continuation)]).toEqual(['deleted', 'deleted']);
+    expect((await client.getBatch(id)).state).toBe('cancelled');
+    await expect(client.getBatch('no-such-batch')).rejects.toBeInstanceOf(ApiNotFoundError);
+  });
+
   it('throws typed errors for answers that are not the API', async () => {
     const offline = new DocketClient({ baseUrl: 'http://127.0.0.1:1/jobs/', timeoutMs: 2_000 });
     await expect(offline.getStats()).rejects.toMatchObject({ name: 'ApiConnectionError' });

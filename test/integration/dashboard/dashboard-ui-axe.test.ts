@@ -31,6 +31,10 @@ describe('dashboard web UI accessibility (axe-core)', () => {
       try {
         const page = await context.newPage();
         const errors = pageErrors(page);
+        // The scene's pages, the batches' included.
+        expect(bed.scene.pages.map((p) => p.name)).toEqual(
+          expect.arrayContaining(['batches', 'batch', 'jobs-batch', 'job-in-batch']),
+        );
         const found: Record<string, string[]> = {};
         const blocking: Record<string, string[]> = {};
         for (const { name, path } of bed.scene.pages) {

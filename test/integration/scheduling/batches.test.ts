@@ -155,8 +155,9 @@ describe('batches', () => {
         succeeded: 20,
         pending: 0,
       });
-      // The end writes its state and marks its continuations resolved. (Reads are the end's
-      // check and the recovery sweep's.)
+      // The end writes its state, marks its continuations resolved and claims the telling of
+      // its end (its event, its count in a parent). (Reads are the end's check and the
+      // recovery sweep's.)
       const writes = commands
         .slice(before)
         .filter((name) => name !== 'find' && name !== 'aggregate');
@@ -164,7 +165,11 @@ describe('batches', () => {
       const counts = writes.filter((name) => name === 'findAndModify').length;
       expect(counts).toBeGreaterThanOrEqual(1);
       expect(counts).toBeLessThanOrEqual(20);
-      expect(writes.filter((name) => name !== 'findAndModify')).toEqual(['update', 'update']);
+      expect(writes.filter((name) => name !== 'findAndModify')).toEqual([
+        'update',
+        'update',
+        'update',
+      ]);
       await waitFor(() => runs.started.includes(100) && runs.started.includes(200), {
         what: 'both continuations',
       });
@@ -377,6 +382,42 @@ describe('batches', () => {
       expect.stringContaining('counting the job in its batch failed'),
     );
     expect(await docket.scheduler.getBatch(batchId)).toMatchObject({ succeeded: 1, pending: 0 });
+  });
+
+  it('tells the end of a nested batch once, when the sweep finds it before its ender resolved it', async () => {
+    runs.closeGate();
+    const outerId = await docket.scheduler.createBatch({
+      jobs: [step(1, { hold: true })],
+      batches: [{ jobs: [step(2)] }],
+    });
+    const { batches } = await docket.listBatches({ parentBatchId: outerId });
+    const innerId = batches[0].id;
+    await ended(innerId);
+    await waitFor(async () => (await docket.scheduler.getBatch(outerId))?.succeeded === 1, {
+      what: 'the nested batch to be counted in the outer one',
+    });
+    // As the recovery sweep finds it while its ender is between its end and the resolution of
+    // its continuations: not resolved yet.
+    const told: string[] = [];
+    const off = docket.on('batch.ended', (event) => void told.push(event.batchId));
+    await collection('batches').updateOne(
+      { _id: innerId as never },
+      { $set: { continuationsResolved: false } },
+    );
+    await waitFor(
+      async () =>
+        (await collection('batches').findOne({ _id: innerId as never }))?.continuationsResolved,
+      { what: 'the sweep to resolve the nested batch' },
+    );
+    off();
+    expect(told).toEqual([]);
+    expect(await docket.scheduler.getBatch(outerId)).toMatchObject({
+      state: 'started',
+      succeeded: 1,
+      pending: 1,
+    });
+    runs.gate.open();
+    expect((await ended(outerId)).state).toBe('succeeded');
   });
 
   it('is created by a saga’s CreateBatchCommand', async () => {

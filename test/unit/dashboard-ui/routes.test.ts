@@ -2,8 +2,10 @@ import {
   hrefs,
   listQueryString,
   parseRoute,
+  readBatchListQuery,
   readListQuery,
 } from '../../../packages/dashboard-ui/src/app/routes';
+import { batchesApiPath } from '../../../packages/dashboard-ui/src/pages/batch-list-api';
 import { bulkFilterOf, listApiPath } from '../../../packages/dashboard-ui/src/pages/job-list-api';
 import { uiPageAt } from '../../../src/dashboard/ui-pages';
 
@@ -21,7 +23,19 @@ describe('web UI routes', () => {
       page: 'recurring-form',
       id: 'nightly run',
     });
-    for (const path of ['jobs/nope', 'jobs', 'job/', 'recurring/edit/', 'recurring/x', 'a/b/c']) {
+    expect(uiPageAt('batches')).toEqual({ page: 'batches' });
+    expect(uiPageAt('batches/a%2Fb')).toEqual({ page: 'batch', id: 'a/b' });
+    expect(uiPageAt('batches/%E0%A4%A')).toEqual({ page: 'invalid-link' });
+    for (const path of [
+      'jobs/nope',
+      'jobs',
+      'job/',
+      'recurring/edit/',
+      'recurring/x',
+      'a/b/c',
+      'batches/',
+      'batches/a/b',
+    ]) {
       expect(uiPageAt(path)).toBeNull();
     }
   });
@@ -90,5 +104,41 @@ describe('web UI routes', () => {
     expect(bulkFilterOf('all', readListQuery('?dueTo=2027-01-01T00:00:00Z'))).toEqual({
       dueAt: { to: '2027-01-01T00:00:00Z' },
     });
+  });
+
+  it('reads the batch filter of a job list, and gives it to the bulk actions as batchId', () => {
+    const query = readListQuery('?batch=b1&state=failed');
+    expect(query.filters).toEqual({ batch: 'b1' });
+    expect(listApiPath('failed', query, 20)).toBe('jobs?state=failed&batch=b1&limit=20');
+    expect(bulkFilterOf('all', query)).toEqual({ batchId: 'b1' });
+    expect(hrefs.jobs('/', 'all', { filters: { batch: 'b/1' } })).toBe('/jobs/all?batch=b%2F1');
+  });
+
+  it('keeps the list of batches in its URL: state, parent and page', () => {
+    const href = hrefs.batches('/ops/', {
+      state: 'started',
+      parent: 'p1',
+      cursor: 'c9',
+      pageNumber: 3,
+    });
+    expect(href).toBe('/ops/batches?state=started&parent=p1&cursor=c9&page=3');
+    const route = parseRoute('/ops/', '/ops/batches', href.slice(href.indexOf('?')));
+    expect(route).toEqual({
+      page: 'batches',
+      query: { state: 'started', parent: 'p1', cursor: 'c9', pageNumber: 3 },
+    });
+    expect(batchesApiPath(readBatchListQuery(href.slice(href.indexOf('?'))), 20)).toBe(
+      'batches?state=started&parent=p1&limit=20&cursor=c9',
+    );
+    // An unknown state reads as every state; a page number without a cursor is the first.
+    expect(readBatchListQuery('?state=lost&page=4')).toEqual({
+      state: '',
+      parent: '',
+      cursor: '',
+      pageNumber: 1,
+    });
+    expect(hrefs.batches('/')).toBe('/batches');
+    expect(hrefs.batch('/', 'a/b')).toBe('/batches/a%2Fb');
+    expect(parseRoute('/', '/batches/a%2Fb', '')).toEqual({ page: 'batch', id: 'a/b' });
   });
 });

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SiteHeader } from '../layout/site-header';
 import { StatusBar } from '../layout/status-bar';
+import { BatchPage } from '../pages/batch-page';
+import { BatchesPage } from '../pages/batches-page';
 import { ChartsPage } from '../pages/charts-page';
 import { EnqueuePage } from '../pages/enqueue-page';
 import { JobPage } from '../pages/job-page';
@@ -26,6 +28,10 @@ function Page({ route }: { route: Route }) {
       return <EnqueuePage type={route.type} />;
     case 'charts':
       return <ChartsPage filters={route.filters} />;
+    case 'batches':
+      return <BatchesPage query={route.query} />;
+    case 'batch':
+      return <BatchPage id={route.id} />;
     case 'recurring':
       return <RecurringPage />;
     case 'recurring-form':

@@ -1,3 +1,4 @@
+import { API_BATCH_STATES, type ApiBatchState } from '../../../../src/dashboard/api-batch-types';
 import type { ApiJobSortField } from '../../../../src/dashboard/api-search-types';
 import {
   API_HISTORY_RANGES,
@@ -15,6 +16,7 @@ export const FILTER_NAMES = [
   'typePrefix',
   'type',
   'queue',
+  'batch',
   'errorContains',
   'createdFrom',
   'createdTo',
@@ -52,11 +54,28 @@ export interface ChartFilters {
   readonly type: string;
 }
 
+/**
+ * What the list of batches shows, from its URL's query: a state or all, the batches nested
+ * in one or all, and its page.
+ */
+export interface BatchListQuery {
+  /** A batch state; empty for every state. */
+  readonly state: ApiBatchState | '';
+  /** The id of the batch they are nested in; empty for every batch. */
+  readonly parent: string;
+  /** The page's cursor (`nextCursor` of the page before); empty on the first page. */
+  readonly cursor: string;
+  /** The page's number, from 1. */
+  readonly pageNumber: number;
+}
+
 /** The page a URL names. */
 export type Route =
   | { readonly page: 'overview' | 'recurring' | 'servers' | 'queues' }
   | { readonly page: 'jobs'; readonly state: ListState; readonly query: JobListQuery }
   | { readonly page: 'job'; readonly id: string }
+  | { readonly page: 'batches'; readonly query: BatchListQuery }
+  | { readonly page: 'batch'; readonly id: string }
   | { readonly page: 'enqueue'; readonly type: string }
   | { readonly page: 'charts'; readonly filters: ChartFilters }
   | { readonly page: 'recurring-form'; readonly id: string | null }
@@ -78,6 +97,25 @@ function chartFilters(search: string): ChartFilters {
   };
 }
 
+/** A page number from a URL: only a page after the first has a cursor, and a number > 1. */
+function pageNumberOf(params: URLSearchParams, cursor: string): number {
+  const pageNumber = Number(params.get('page'));
+  return cursor !== '' && Number.isSafeInteger(pageNumber) && pageNumber > 1 ? pageNumber : 1;
+}
+
+/** The list of batches' query from a URL's query string (an unknown state reads as all). */
+export function readBatchListQuery(search: string): BatchListQuery {
+  const params = new URLSearchParams(search);
+  const state = params.get('state') ?? '';
+  const cursor = params.get('cursor') ?? '';
+  return {
+    state: (API_BATCH_STATES as readonly string[]).includes(state) ? (state as ApiBatchState) : '',
+    parent: params.get('parent')?.trim() ?? '',
+    cursor,
+    pageNumber: pageNumberOf(params, cursor),
+  };
+}
+
 /** The job list's query from a URL's query string (unknown names and bad values ignored). */
 export function readListQuery(search: string): JobListQuery {
   const params = new URLSearchParams(search);
@@ -96,7 +134,6 @@ export function readListQuery(search: string): JobListQuery {
   }
   const sort = params.get('sort') ?? '';
   const direction = params.get('direction') ?? '';
-  const pageNumber = Number(params.get('page'));
   const cursor = params.get('cursor') ?? '';
   return {
     filters,
@@ -104,8 +141,7 @@ export function readListQuery(search: string): JobListQuery {
     sort: SORT_FIELDS.includes(sort) ? (sort as ApiJobSortField) : '',
     direction: direction === 'asc' || direction === 'desc' ? direction : '',
     cursor,
-    pageNumber:
-      cursor !== '' && Number.isSafeInteger(pageNumber) && pageNumber > 1 ? pageNumber : 1,
+    pageNumber: pageNumberOf(params, cursor),
   };
 }
 
@@ -140,6 +176,8 @@ export function parseRoute(base: string, pathname: string, search: string): Rout
       return { page: 'enqueue', type: new URLSearchParams(search).get('type') ?? '' };
     case 'charts':
       return { page: 'charts', filters: chartFilters(search) };
+    case 'batches':
+      return { page: 'batches', query: readBatchListQuery(search) };
     case 'overview':
     case 'recurring':
     case 'servers':
@@ -164,6 +202,18 @@ export const hrefs = {
   recurringForm: (base: string, id: string | null) =>
     id === null ? `${base}recurring/new` : `${base}recurring/edit/${encodeURIComponent(id)}`,
   servers: (base: string) => `${base}servers`,
+  /** The list of batches; the first page of all states is the bare path. */
+  batches: (base: string, query: Partial<BatchListQuery> = {}) => {
+    const params = new URLSearchParams();
+    if (query.state) params.set('state', query.state);
+    if (query.parent) params.set('parent', query.parent);
+    if (query.cursor) {
+      params.set('cursor', query.cursor);
+      params.set('page', String(query.pageNumber ?? 2));
+    }
+    return withQuery(`${base}batches`, params.toString());
+  },
+  batch: (base: string, id: string) => `${base}batches/${encodeURIComponent(id)}`,
   queues: (base: string) => `${base}queues`,
   /** The charts; the default range and empty names are left out of the query. */
   charts: (base: string, filters: Partial<ChartFilters> = {}) => {

@@ -76,6 +76,7 @@ export function SiteHeader({ pathname }: { pathname: string }) {
           }),
         )}
         <span class="sep" aria-hidden="true" />
+        {link(hrefs.batches(base), 'Batches')}
         {link(hrefs.recurring(base), 'Recurring')}
         {link(hrefs.servers(base), 'Servers')}
         {link(hrefs.queues(base), 'Queues')}

@@ -48,11 +48,12 @@ function fromLocalInput(value: string): string {
 const usesMore = (query: JobListQuery) =>
   query.payload.length > 0 ||
   query.filters.type !== undefined ||
+  query.filters.batch !== undefined ||
   TIME_RANGES.some(({ from, to }) => query.filters[from] || query.filters[to]);
 
 /**
  * The job list's filters: state, id and type prefix, queue, error text; under "More
- * filters" exact type, payload fields and time ranges; and the order. Applying them opens
+ * filters" exact type, batch, payload fields and time ranges; and the order. Applying them opens
  * the list's first page with all of them in its URL.
  */
 export function JobFilterForm({ state, query }: { state: ListState; query: JobListQuery }) {
@@ -73,6 +74,7 @@ export function JobFilterForm({ state, query }: { state: ListState; query: JobLi
         const filters: Partial<Record<FilterName, string>> = {};
         for (const { name } of TEXT_FILTERS) filters[name] = value(name);
         filters.type = value('type');
+        filters.batch = value('batch');
         for (const { from, to } of TIME_RANGES) {
           filters[from] = fromLocalInput(value(from));
           filters[to] = fromLocalInput(value(to));
@@ -137,6 +139,15 @@ export function JobFilterForm({ state, query }: { state: ListState; query: JobLi
             <input
               name="type"
               defaultValue={query.filters.type}
+              autocomplete="off"
+              spellcheck={false}
+            />
+          </label>
+          <label>
+            Batch id
+            <input
+              name="batch"
+              defaultValue={query.filters.batch}
               autocomplete="off"
               spellcheck={false}
             />

@@ -43,6 +43,8 @@ export function bulkFilterOf(state: ListState, query: JobListQuery): ApiJobFilte
     const value = query.filters[name];
     if (value) filter[name] = value;
   }
+  // The list's `batch` is the filter's `batchId`.
+  if (query.filters.batch) filter.batchId = query.filters.batch;
   for (const [field, fromName, toName] of RANGES) {
     const range: { from?: string; to?: string } = {};
     if (query.filters[fromName]) range.from = query.filters[fromName];

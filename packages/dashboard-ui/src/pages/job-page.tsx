@@ -36,6 +36,22 @@ function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
       </AppLink>,
     ]);
   }
+  if (job.batchId) {
+    list.push([
+      'Batch',
+      <AppLink class="mono" id="job-batch" href={hrefs.batch(base, job.batchId)}>
+        {job.batchId}
+      </AppLink>,
+    ]);
+  }
+  if (job.awaitsBatch) {
+    list.push([
+      job.batchCondition === 'finished' ? 'Runs when batch ends' : 'Runs if batch succeeds',
+      <AppLink class="mono" id="job-awaits-batch" href={hrefs.batch(base, job.awaitsBatch)}>
+        {job.awaitsBatch}
+      </AppLink>,
+    ]);
+  }
   if (job.expireAt) list.push(['Kept until', time(job.expireAt)]);
   // What filters stored with the job at enqueue (a trace context, a tenant...).
   for (const [key, value] of Object.entries(job.metadata ?? {})) {

@@ -10,6 +10,7 @@ import { StateBadge } from '../parts/badge';
 import { DataTable, type Column } from '../parts/data-table';
 import { capitalized } from '../parts/format';
 import { FINISHED_STATES } from '../parts/job-states';
+import { Pager } from '../parts/pager';
 import { RelativeTime } from '../parts/relative-time';
 import { BulkActions } from './bulk-actions';
 import { JobActions } from './job-actions';
@@ -69,7 +70,7 @@ function rangeText(pageNumber: number, shown: number, total: ApiJobCount | null)
  * actions on many jobs unless the dashboard is read-only.
  */
 export function JobsPage({ state, query }: { state: ListState; query: JobListQuery }) {
-  const { config, navigate } = useApp();
+  const { config } = useApp();
   const { data, error } = useResource<ApiJobPage>(listApiPath(state, query, PAGE_SIZE));
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const when = whenOf(state);
@@ -117,6 +118,14 @@ export function JobsPage({ state, query }: { state: ListState; query: JobListQue
         </div>
       )}
       <JobFilterForm state={state} query={query} />
+      {query.filters.batch && (
+        <p class="list-context" id="list-batch">
+          Jobs of batch{' '}
+          <AppLink class="mono" href={hrefs.batch(config.base, query.filters.batch)}>
+            {query.filters.batch}
+          </AppLink>
+        </p>
+      )}
       {!config.readOnly && (
         <BulkActions
           state={state}
@@ -198,33 +207,19 @@ export function JobsPage({ state, query }: { state: ListState; query: JobListQue
           </DataTable>
         </>
       )}
-      <nav class="pager" aria-label="Pages of the list">
-        <AppLink
-          class={`btn small first${query.pageNumber === 1 ? ' disabled' : ''}`}
-          aria-disabled={query.pageNumber === 1 ? 'true' : undefined}
-          href={hrefs.jobs(config.base, state, { ...query, cursor: '' })}
-        >
-          ⇤ First page
-        </AppLink>
-        <span class="muted">Page {query.pageNumber}</span>
-        <button
-          type="button"
-          class="btn small next"
-          disabled={!page?.nextCursor}
-          onClick={() =>
-            page?.nextCursor &&
-            navigate(
-              hrefs.jobs(config.base, state, {
+      <Pager
+        pageNumber={query.pageNumber}
+        firstHref={hrefs.jobs(config.base, state, { ...query, cursor: '' })}
+        nextHref={
+          page?.nextCursor
+            ? hrefs.jobs(config.base, state, {
                 ...query,
                 cursor: page.nextCursor,
                 pageNumber: query.pageNumber + 1,
-              }),
-            )
-          }
-        >
-          Next page →
-        </button>
-      </nav>
+              })
+            : null
+        }
+      />
     </PageFrame>
   );
 }

@@ -3,12 +3,14 @@ import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * A modal question (a native `<dialog>`: focus stays inside it, Escape cancels), with a
- * button that confirms and one that cancels; the cancel button has the focus first, so that
- * Enter pressed by habit does not start the action.
+ * button that confirms and one that cancels (`dismissLabel`, "Cancel" by default); the
+ * cancel button has the focus first, so that Enter pressed by habit does not start the
+ * action.
  */
 export function ConfirmDialog({
   title,
   confirmLabel,
+  dismissLabel = 'Cancel',
   danger,
   onConfirm,
   onCancel,
@@ -16,6 +18,7 @@ export function ConfirmDialog({
 }: {
   title: string;
   confirmLabel: string;
+  dismissLabel?: string;
   danger?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
@@ -44,7 +47,7 @@ export function ConfirmDialog({
       {children}
       <div class="dialog-buttons">
         <button ref={cancel} type="button" class="btn" onClick={onCancel}>
-          Cancel
+          {dismissLabel}
         </button>
         <button
           type="button"
