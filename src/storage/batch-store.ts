@@ -94,8 +94,8 @@ export interface BatchStore {
   list(query: BatchListQuery): Promise<BatchRecord[]>;
   /**
    * The recovery sweep's part: finishes or removes creations left halfway, checks started
-   * batches idle for `idleMs`, and returns the ended batches whose continuations and parent
-   * still need telling.
+   * batches idle for `idleMs`, and returns the batches ended over `idleMs` ago whose
+   * continuations and parent still need telling.
    */
   sweep(now: Date, idleMs: number): Promise<EndedBatch[]>;
 }

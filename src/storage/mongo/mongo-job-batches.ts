@@ -323,7 +323,14 @@ export class MongoJobBatches implements BatchStore {
     for (const batch of idle) await this.complete(batch._id, now);
     const unresolved = await guard('find ended batches not resolved', () =>
       this.batches
-        .find({ continuationsResolved: false }, { projection: { state: 1, parentBatchId: 1 } })
+        .find(
+          // Not those that ended within `idleMs`: their ender is resolving them.
+          {
+            continuationsResolved: false,
+            finishedAt: { $lt: new Date(now.getTime() - idleMs) },
+          },
+          { projection: { state: 1, parentBatchId: 1 } },
+        )
         .limit(SWEEP_LIMIT)
         .toArray(),
     );
