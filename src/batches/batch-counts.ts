@@ -2,7 +2,7 @@ import type { EventBus } from '../events/event-bus';
 import type { Clock } from '../server/clock';
 import type { BatchFinishes } from '../storage/batch-store';
 import type { JobStore } from '../storage/job-store';
-import { afterBatchEnded, type BatchItemOutcome } from './batch-lifecycle';
+import { countBatchFinishes, type BatchItemOutcome } from './batch-lifecycle';
 
 /** Finishes of one batch waiting for their write, and the callers waiting on it. */
 interface Pending {
@@ -51,9 +51,7 @@ export class BatchCounts {
     for (let entry = this.pending.get(batchId); entry; entry = this.pending.get(batchId)) {
       this.pending.delete(batchId);
       try {
-        const now = clock.now();
-        const ended = await store.jobBatches.count(batchId, entry.finishes, now);
-        if (ended) await afterBatchEnded(store, events, ended, now);
+        await countBatchFinishes(store, events, batchId, entry.finishes, clock.now());
         for (const waiter of entry.waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of entry.waiters) waiter.reject(error);

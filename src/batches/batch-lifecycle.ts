@@ -1,4 +1,5 @@
 import type { EventBus } from '../events/event-bus';
+import { announceReleased } from '../scheduler/release-continuations';
 import type { BatchFinishes, EndedBatch } from '../storage/batch-store';
 import type { JobStore } from '../storage/job-store';
 
@@ -6,17 +7,17 @@ import type { JobStore } from '../storage/job-store';
 export type BatchItemOutcome = 'succeeded' | 'failed' | 'deleted';
 
 /**
- * Counts one finished job (or nested batch) in its batch: one write. When that makes the
- * whole batch finished, ends it (see {@link afterBatchEnded}).
+ * Counts finished jobs (or nested batches) in their batch: one write, whatever their number.
+ * When that makes the whole batch finished, ends it (see {@link afterBatchEnded}).
  */
-export async function countBatchFinish(
+export async function countBatchFinishes(
   store: JobStore,
   events: EventBus,
   batchId: string,
-  outcome: BatchItemOutcome,
+  finishes: BatchFinishes,
   now: Date,
 ): Promise<void> {
-  const ended = await store.jobBatches.count(batchId, finishesOf(outcome), now);
+  const ended = await store.jobBatches.count(batchId, finishes, now);
   if (ended) await afterBatchEnded(store, events, ended, now);
 }
 
@@ -45,11 +46,7 @@ export async function afterBatchEnded(
       })),
     );
   }
-  for (const child of released) {
-    const base = { jobId: child.jobId, jobType: child.jobType, queue: child.queue };
-    if (child.state === 'enqueued') events.emit('job.enqueued', { ...base, dueAt: now });
-    else events.emit('job.deleted', { ...base, wasRunning: false });
-  }
+  announceReleased(events, released, now);
   // A claim lost with a crash before the count is recovered by the parent's idle check, which
   // counts its items from storage.
   if (!(await store.jobBatches.claimEndNotice(batch.id))) return;
@@ -61,7 +58,7 @@ export async function afterBatchEnded(
   if (batch.parentBatchId !== null) {
     const outcome: BatchItemOutcome =
       batch.state === 'succeeded' ? 'succeeded' : batch.state === 'finished' ? 'failed' : 'deleted';
-    await countBatchFinish(store, events, batch.parentBatchId, outcome, now);
+    await countBatchFinishes(store, events, batch.parentBatchId, finishesOf(outcome), now);
   }
 }
 
@@ -81,10 +78,11 @@ export async function sweepBatches(
   }
 }
 
-function finishesOf(outcome: BatchItemOutcome): BatchFinishes {
+/** `count` finishes of one outcome. */
+export function finishesOf(outcome: BatchItemOutcome, count = 1): BatchFinishes {
   return {
-    succeeded: outcome === 'succeeded' ? 1 : 0,
-    failed: outcome === 'failed' ? 1 : 0,
-    deleted: outcome === 'deleted' ? 1 : 0,
+    succeeded: outcome === 'succeeded' ? count : 0,
+    failed: outcome === 'failed' ? count : 0,
+    deleted: outcome === 'deleted' ? count : 0,
   };
 }

@@ -13,7 +13,7 @@ import {
 } from '../options/option-checks';
 import { checkSession, resolveEnqueueOptions } from '../scheduler/enqueue-options';
 import type { Clock } from '../server/clock';
-import type { BatchRecord, EndedBatch } from '../storage/batch-store';
+import type { BatchRecord } from '../storage/batch-store';
 import { UNFINISHED_STATES } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
 import { afterBatchEnded } from './batch-lifecycle';
@@ -121,9 +121,11 @@ export class BatchVerbs {
       !session?.inTransaction() &&
       (state === 'succeeded' || state === 'finished' || state === 'cancelled')
     ) {
+      // Unless it was resolved since: then nothing is left to release.
       const batch = await store.jobBatches.get(batchId);
-      if (batch) {
-        await afterBatchEndedOnce(store, events, batch, now);
+      if (batch && batch.continuationsResolved !== true) {
+        const ended = { id: batchId, state, parentBatchId: batch.parentBatchId };
+        await afterBatchEnded(store, events, ended, now);
       }
     }
     return record._id;
@@ -162,32 +164,6 @@ export class BatchVerbs {
       batches: page.map(toBatchInfo),
       nextCursor: records.length > limit ? page[page.length - 1]._id : null,
     };
-  }
-}
-
-/**
- * Resolves the continuations of a batch found ended, as its ender would have: only when
- * they are not resolved yet, or when this caller's continuation came after.
- */
-async function afterBatchEndedOnce(
-  store: JobStore,
-  events: EventBus,
-  batch: BatchRecord,
-  now: Date,
-): Promise<void> {
-  if (batch.continuationsResolved === true) return;
-  const released = await store.jobBatches.resolveContinuations(
-    {
-      id: batch._id,
-      state: batch.state as EndedBatch['state'],
-      parentBatchId: batch.parentBatchId,
-    },
-    now,
-  );
-  for (const child of released) {
-    const base = { jobId: child.jobId, jobType: child.jobType, queue: child.queue };
-    if (child.state === 'enqueued') events.emit('job.enqueued', { ...base, dueAt: now });
-    else events.emit('job.deleted', { ...base, wasRunning: false });
   }
 }
 

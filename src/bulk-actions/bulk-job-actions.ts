@@ -1,6 +1,6 @@
 import type { EventBus } from '../events/event-bus';
 import { defaultOrder } from '../job-search/find-jobs-options';
-import { afterDeletion } from '../scheduler/after-deletion';
+import { afterDeletions } from '../scheduler/after-deletion';
 import type { Clock } from '../server/clock';
 import { positionOf, type JobCriteria, type JobPosition } from '../storage/job-criteria';
 import { FINISHED_STATES, JOB_STATES, type JobState } from '../storage/job-record';
@@ -99,7 +99,7 @@ export class BulkJobActions {
     const { store, events } = this.deps;
     if (action === 'delete') {
       const deleted = await store.deleteMany(targets, within, now);
-      for (const job of deleted) await afterDeletion(store, events, job, now);
+      await afterDeletions(store, events, deleted, now);
       return { changed: deleted.length, conflicts: 0 };
     }
     const { changed, conflicts } = await store.requeueMany(targets, within, now);

@@ -33,7 +33,7 @@ import type {
 } from './job-scheduler.interface';
 import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
-import { afterDeletion } from './after-deletion';
+import { afterDeletions } from './after-deletion';
 import { releaseContinuations } from './release-continuations';
 import { BatchVerbs, type BatchPage, type ListBatchesOptions } from '../batches/batch-verbs';
 import type {
@@ -185,7 +185,7 @@ export class JobScheduler implements IJobScheduler {
     const now = this.clock.now();
     const before = await this.store.delete(jobId, now);
     if (!before) return false;
-    await afterDeletion(this.store, this.events, before, now);
+    await afterDeletions(this.store, this.events, [before], now);
     return true;
   }
 
