@@ -86,3 +86,11 @@ export function resolveJobLogOptions(options: JobLogOptions | undefined): Resolv
     ),
   });
 }
+
+/** The more verbose of the server logger's level and the job log's (what workers send). */
+export function mostVerbose(loggerLevel: string, jobLogLevel: JobLogLevel | false): JobLogLevel {
+  const levels = [loggerLevel, jobLogLevel]
+    .map((level) => JOB_LOG_LEVELS.indexOf(level as JobLogLevel))
+    .filter((index) => index >= 0);
+  return JOB_LOG_LEVELS[Math.max(0, ...levels)]!;
+}

@@ -1,6 +1,5 @@
 import { BatchCounts } from '../batches/batch-counts';
 import type { JobServer } from './job-server.interface';
-import { hostname } from 'node:os';
 import type { Logger } from 'winston';
 import { JobDeletedError, ServerStoppingError } from '../errors';
 import { ServerStartError } from '../errors/server-start.error';
@@ -11,10 +10,10 @@ import { ClaimScope } from './claim-scope';
 import { CompletionBatcher } from './completion-batcher';
 import { DueWake } from './due-wake';
 import { IsolatedRunner } from '../isolation';
-import { JOB_LOG_LEVELS, type JobLogLevel } from '../logging/job-log-options';
+import { mostVerbose } from '../logging/job-log-options';
 import { GlobalSlots } from './global-slots';
 import { RateLimits } from './rate-limits';
-import type { JobServerDeps, ServerAnnouncement } from './job-server-deps';
+import type { JobServerDeps } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { Invocations } from './invocations';
 import { LocallyAnnouncedJobs } from './locally-announced-jobs';
@@ -23,6 +22,7 @@ import { PausedQueues } from './paused-queues';
 import type { PickupMode } from '../storage/server-info';
 import { recoverAbandonedWork } from './recovery';
 import { RequestGate } from './time-limit';
+import { ServerRegistration } from './server-registration';
 import { UnhandledJobTypes } from './unhandled-job-types';
 
 /**
@@ -56,7 +56,7 @@ export class JobServerEngine implements JobServer {
   private readonly unhandled: UnhandledJobTypes;
   /** See `RequestGate`: a heartbeat whose calls hang sends one more of each, no more. */
   private readonly slotExtensions = new RequestGate(2);
-  private readonly announcements = new RequestGate(2);
+  private readonly registration: ServerRegistration;
   /** The workers of isolated handlers, started when first needed. */
   private readonly isolation: IsolatedRunner;
 
@@ -133,6 +133,20 @@ export class JobServerEngine implements JobServer {
       logger: this.logger,
     });
     this.startedAt = deps.clock.now();
+    this.registration = new ServerRegistration(deps.servers, {
+      id: this.id,
+      queues: options.queues,
+      concurrency: options.concurrency,
+      startedAt: this.startedAt,
+      jobTypes: () => deps.registry.jobTypes(),
+      now: () => deps.clock.now(),
+      state: () => ({
+        running: this.invocations.count,
+        overrunning: this.invocations.overrunningCount,
+        pickup: this.newWork.mode,
+      }),
+      stopping: () => this.stopping,
+    });
   }
 
   /** This server's id (in leases, history and logs). */
@@ -185,11 +199,10 @@ export class JobServerEngine implements JobServer {
       // Registered first, released last, after the heartbeat's last refresh has its answer
       // (or a heartbeat interval has passed): heartbeats only refresh an existing entry,
       // and a stopping server writes none anew, so nothing writes the entry back.
-      this.cleanups.add('server registration', async () => {
-        await this.announcements.settled(this.options.heartbeatIntervalMs);
-        await this.deps.servers.remove(this.id);
-      });
-      await this.deps.servers.announce(this.announcement());
+      this.cleanups.add('server registration', () =>
+        this.registration.remove(this.options.heartbeatIntervalMs),
+      );
+      await this.registration.announce();
       const { heartbeatIntervalMs, recoveryIntervalMs, queueRefreshIntervalMs, leaseMs } =
         this.options;
       this.cleanups.every('heartbeat', heartbeatIntervalMs, () => this.heartbeat());
@@ -233,7 +246,7 @@ export class JobServerEngine implements JobServer {
       );
       this.deps.events.emit('server.pickup', { serverId: this.id, mode });
       // The entry was written before the channel opened, saying `polling`.
-      if (mode !== 'polling') await this.refreshRegistration();
+      if (mode !== 'polling') await this.registration.refreshNow();
     } catch (error) {
       this.stopping = true;
       await this.cleanups.runAll();
@@ -262,45 +275,14 @@ export class JobServerEngine implements JobServer {
   }
 
   /**
-   * Refreshes this server's registry entry, writing it anew when it is gone while the server
-   * runs (taken for dead during a long pause of this process); a stopping server, whose
-   * entry its stop removes, writes none anew.
-   */
-  private async refreshRegistration(): Promise<void> {
-    const announcement = this.announcement();
-    if (await this.deps.servers.refresh(announcement)) return;
-    if (!this.stopping) await this.deps.servers.announce(announcement);
-  }
-
-  private announcement(): ServerAnnouncement {
-    return {
-      _id: this.id,
-      hostname: hostname(),
-      pid: process.pid,
-      queues: [...this.options.queues],
-      jobTypes: this.deps.registry.jobTypes(),
-      concurrency: this.options.concurrency,
-      startedAt: this.startedAt,
-      heartbeatAt: this.deps.clock.now(),
-      running: this.invocations.count,
-      overrunning: this.invocations.overrunningCount,
-      pickup: this.newWork.mode,
-    };
-  }
-
-  /**
    * The push channel failed or came back: says so in an event and, at once rather than at
    * the next heartbeat, in the server's registry entry (the servers page).
    */
   private onPickupMode(mode: PickupMode, reason?: string): void {
     if (this.stopping) return;
     this.deps.events.emit('server.pickup', { serverId: this.id, mode, reason });
-    void this.announcements
-      .send(
-        () => this.refreshRegistration(),
-        this.options.heartbeatIntervalMs,
-        'announce the server',
-      )
+    void this.registration
+      .refresh(this.options.heartbeatIntervalMs)
       .catch((error: unknown) => this.report(error, 'announcing the pickup mode failed'));
   }
 
@@ -382,7 +364,7 @@ export class JobServerEngine implements JobServer {
         limit,
         'extend global concurrency slots',
       ),
-      this.announcements.send(() => this.refreshRegistration(), limit, 'announce the server'),
+      this.registration.refresh(limit),
     ]);
     for (const part of parts) {
       if (part.status === 'rejected') this.report(part.reason, 'heartbeat failed');
@@ -391,16 +373,7 @@ export class JobServerEngine implements JobServer {
 
   /** The periodic sweep: abandoned work, then job types no live server handles. */
   private async recover(): Promise<void> {
-    const { store, events, clock } = this.deps;
-    // A batch without a count for a lease (or a sweep interval) is checked: a count lost
-    // with its worker would otherwise leave it open.
-    const { leaseMs, recoveryIntervalMs } = this.options;
-    const recovered = await recoverAbandonedWork(
-      store,
-      events,
-      clock,
-      Math.max(leaseMs, recoveryIntervalMs),
-    );
+    const recovered = await recoverAbandonedWork(this.deps, this.options);
     if (recovered > 0) {
       this.logger.warn(`re-enqueued ${recovered} job(s) whose worker stopped renewing its lease`);
       this.claims.wake();
@@ -423,12 +396,4 @@ export class JobServerEngine implements JobServer {
       context: `${context} (server ${this.id})`,
     });
   }
-}
-
-/** The more verbose of the server logger's level and the job log's (what workers send). */
-function mostVerbose(loggerLevel: string, jobLogLevel: JobLogLevel | false): JobLogLevel {
-  const levels = [loggerLevel, jobLogLevel]
-    .map((level) => JOB_LOG_LEVELS.indexOf(level as JobLogLevel))
-    .filter((index) => index >= 0);
-  return JOB_LOG_LEVELS[Math.max(0, ...levels)]!;
 }

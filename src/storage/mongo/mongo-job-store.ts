@@ -1,4 +1,4 @@
-import type { ClientSession, Collection, Db, Document, Filter } from 'mongodb';
+import type { ClientSession, Collection, Db, Filter } from 'mongodb';
 import { UniqueKeyConflictError } from '../../errors';
 import type { JobCriteria } from '../job-criteria';
 import {
@@ -23,11 +23,11 @@ import type {
 } from '../job-store';
 import type { JobTarget } from '../job-summary';
 import type { ResolvedRetention } from '../retention';
-import { historyPush } from './history';
 import { deleteUpdate, requeueUpdate } from './job-transitions';
 import { MongoBulkTransitions } from './mongo-bulk-transitions';
 import { JOB_INDEXES } from './job-indexes';
-import { EXPIRED_LEASE_FILTER, heldBy, serverTimePlus } from './lease-time';
+import { heldBy } from './lease-time';
+import { MongoLeases } from './mongo-leases';
 import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
 import {
@@ -61,6 +61,7 @@ export class MongoJobStore implements JobStore {
   private readonly notices: WorkNotices;
   readonly jobBatches: MongoJobBatches;
   private readonly bulk: MongoBulkTransitions;
+  private readonly leases: MongoLeases;
 
   /**
    * @param onNoticeError told when a new-work notice (standalone servers only) could not be
@@ -78,6 +79,7 @@ export class MongoJobStore implements JobStore {
     this.jobBatches = new MongoJobBatches(db, collectionPrefix, this.jobs, retention);
     this.notices = new WorkNotices(db, collectionPrefix, onNoticeError);
     this.bulk = new MongoBulkTransitions(this.jobs, retention);
+    this.leases = new MongoLeases(this.jobs);
   }
 
   /** The jobs collection (for tests and tooling that inspect storage). */
@@ -243,68 +245,21 @@ export class MongoJobStore implements JobStore {
     }
   }
 
-  async extendLeases(leases: readonly JobLease[], leaseMs: number): Promise<LostLease[]> {
-    if (leases.length === 0) return [];
-    const extend: Document[] = [{ $set: { leaseExpiresAt: serverTimePlus(leaseMs) } }];
-    const result = await guard('extend leases', () =>
-      this.jobs.updateMany(
-        { state: 'processing', $or: leases.map((l) => ({ _id: l.jobId, fence: l.fence })) },
-        extend,
-      ),
-    );
-    if (result.matchedCount === leases.length) return [];
-    // Rare path: find out which leases were lost, and why (deleted, or taken over).
-    const current = await guard('read lost leases', () =>
-      this.jobs
-        .find(
-          { _id: { $in: leases.map((l) => l.jobId) } },
-          { projection: { _id: 1, fence: 1, state: 1 } },
-        )
-        .toArray(),
-    );
-    const byId = new Map(current.map((doc) => [doc._id, doc]));
-    return leases.flatMap((lease) => {
-      const doc = byId.get(lease.jobId);
-      const held = doc !== undefined && doc.state === 'processing' && doc.fence === lease.fence;
-      return held ? [] : [{ ...lease, state: doc?.state ?? null }];
-    });
+  extendLeases(leases: readonly JobLease[], leaseMs: number): Promise<LostLease[]> {
+    return this.leases.extend(leases, leaseMs);
   }
 
-  async release(
+  release(
     leases: readonly JobLease[],
     serverId: string,
     now: Date,
     reason: string,
   ): Promise<number> {
-    if (leases.length === 0) return 0;
-    const result = await guard('release leases', () =>
-      this.jobs.updateMany(
-        { state: 'processing', $or: leases.map((l) => ({ _id: l.jobId, fence: l.fence })) },
-        {
-          // The due time stays: the job goes back to the place in line it was claimed from.
-          $set: { state: 'enqueued', leaseOwner: null, leaseExpiresAt: null },
-          // The server gave up, not the job: the attempt does not count.
-          $inc: { attempt: -1 },
-          $push: historyPush({ state: 'enqueued', at: now, serverId, reason }),
-        },
-      ),
-    );
-    return result.modifiedCount;
+    return this.leases.release(leases, serverId, now, reason);
   }
 
-  async recoverExpired(now: Date): Promise<number> {
-    const result = await guard('recover expired leases', () =>
-      this.jobs.updateMany(EXPIRED_LEASE_FILTER, {
-        // The due time stays: the job goes back to the place in line it was claimed from.
-        $set: { state: 'enqueued', leaseOwner: null, leaseExpiresAt: null },
-        $push: historyPush({
-          state: 'enqueued',
-          at: now,
-          reason: 'lease expired: its worker stopped renewing it',
-        }),
-      }),
-    );
-    return result.modifiedCount;
+  recoverExpired(now: Date): Promise<number> {
+    return this.leases.recoverExpired(now);
   }
 
   async delete(jobId: string, now: Date): Promise<JobRecord | null> {
