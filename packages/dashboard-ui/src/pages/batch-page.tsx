@@ -9,6 +9,7 @@ import { useApp } from '../app/app-context';
 import { hrefs } from '../app/routes';
 import { LoadState, PageFrame } from '../layout/page-frame';
 import { useResource } from '../live/use-resource';
+import { useAction } from '../parts/action-button';
 import { AppLink } from '../parts/app-link';
 import { BatchProgress, BatchStateBadge } from '../parts/batch-progress';
 import { ConfirmDialog } from '../parts/confirm-dialog';
@@ -60,22 +61,16 @@ function continuationsText(batch: ApiBatch): string {
  * nested in it are deleted, and its continuations.
  */
 function CancelBatch({ batch }: { batch: ApiBatch }) {
-  const { api, live, flash } = useApp();
+  const { api } = useApp();
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
+  const { busy, run } = useAction();
+  const cancel = () => {
     setAsking(false);
-    setBusy(true);
-    try {
+    void run(async () => {
       const path = `batches/${encodeURIComponent(batch.id)}/cancel`;
       const result = (await api.act('POST', path)) as ApiBatchCancelResult;
-      flash.say(result.cancelled ? 'Batch cancelled.' : 'The batch had ended already.');
-      await live.refresh();
-    } catch (error) {
-      flash.say(error instanceof Error ? error.message : String(error), true);
-    } finally {
-      setBusy(false);
-    }
+      return result.cancelled ? 'Batch cancelled.' : 'The batch had ended already.';
+    });
   };
   return (
     <>
@@ -93,7 +88,7 @@ function CancelBatch({ batch }: { batch: ApiBatch }) {
           confirmLabel="Cancel the batch"
           dismissLabel="Keep it"
           danger
-          onConfirm={() => void run()}
+          onConfirm={cancel}
           onCancel={() => setAsking(false)}
         >
           <p>

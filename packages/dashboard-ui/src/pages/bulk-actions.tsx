@@ -8,6 +8,7 @@ import type {
 import type { ApiJobCount } from '../../../../src/dashboard/api-types';
 import { ALL_STATES } from '../../../../src/dashboard/ui-pages';
 import { useApp } from '../app/app-context';
+import { useAction } from '../parts/action-button';
 import type { ListState } from '../app/routes';
 import { ConfirmDialog } from '../parts/confirm-dialog';
 import { FINISHED_STATES } from '../parts/job-states';
@@ -74,23 +75,17 @@ export function BulkActions({
   total: ApiJobCount | null;
   onDone: () => void;
 }) {
-  const { api, live, flash } = useApp();
+  const { api } = useApp();
   const [pending, setPending] = useState<Pending | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run: act } = useAction();
   const actions = actionsFor(state);
-  const run = async ({ request }: Pending) => {
+  const run = ({ request }: Pending) => {
     setPending(null);
-    setBusy(true);
-    try {
+    return act(async () => {
       const result = (await api.act('POST', 'jobs/bulk', request)) as ApiBulkResult;
-      flash.say(resultText(result));
       onDone();
-      await live.refresh();
-    } catch (error) {
-      flash.say(error instanceof Error ? error.message : String(error), true);
-    } finally {
-      setBusy(false);
-    }
+      return resultText(result);
+    });
   };
   const button = (action: ApiBulkAction, scope: 'selected' | 'all') => {
     const count = scope === 'selected' ? selected.length : null;

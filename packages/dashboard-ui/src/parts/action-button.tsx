@@ -31,20 +31,14 @@ export function ActionButton({
   done,
   confirm,
 }: ActionButtonProps) {
-  const { api, live, flash } = useApp();
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
+  const { api } = useApp();
+  const { busy, run } = useAction();
+  const act = () => {
     if (busy || (confirm !== undefined && !window.confirm(confirm))) return;
-    setBusy(true);
-    try {
+    void run(async () => {
       await api.act(method, path);
-      flash.say(done);
-      await live.refresh();
-    } catch (error) {
-      flash.say(error instanceof Error ? error.message : String(error), true);
-    } finally {
-      setBusy(false);
-    }
+      return done;
+    });
   };
   return (
     <button
@@ -52,9 +46,30 @@ export function ActionButton({
       class={`btn ${kind}`}
       aria-label={name}
       aria-disabled={busy ? 'true' : undefined}
-      onClick={() => void run()}
+      onClick={act}
     >
       {label}
     </button>
   );
+}
+
+/**
+ * An action sent from the page: `busy` while it runs; then what `act` resolves with goes to
+ * the flash line and the page's data is refreshed, or its error is flashed.
+ */
+export function useAction(): { busy: boolean; run: (act: () => Promise<string>) => Promise<void> } {
+  const { live, flash } = useApp();
+  const [busy, setBusy] = useState(false);
+  const run = async (act: () => Promise<string>) => {
+    setBusy(true);
+    try {
+      flash.say(await act());
+      await live.refresh();
+    } catch (error) {
+      flash.say(error instanceof Error ? error.message : String(error), true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, run };
 }
