@@ -10,6 +10,9 @@ import {
 } from './change-log';
 import type { CursorSource } from './cursor-source';
 import { runPipeline } from './pipeline-runner';
+import { isPlainDocument } from './bson-value';
+import { canonicalKey } from './canonical-key';
+import { compileFilter, type DocumentMatcher } from './query-matcher';
 
 type Document = Record<string, unknown>;
 
@@ -53,6 +56,10 @@ export class ChangeStreamSource implements CursorSource {
   private readonly pending: PendingEvent[] = [];
   private lastHandedOut: ResumePoint;
   private invalidated = false;
+  /** The opening `$match` stage, compiled, when it can be tested alone. */
+  private readonly leadingMatch: DocumentMatcher | undefined;
+  /** The stages after {@link leadingMatch} (all of them without it). */
+  private readonly rest: readonly Document[];
   /** A failure met while reading: the stream cannot go on, and every read reports it. */
   private failure: unknown;
 
@@ -61,11 +68,27 @@ export class ChangeStreamSource implements CursorSource {
     private readonly scope: ChangeStreamScope,
     start: number,
     private readonly options: ChangeStreamOptions,
-    private readonly stages: readonly Document[],
+    stages: readonly Document[],
     private readonly lookUp: DocumentLookup,
   ) {
     this.position = start;
     this.lastHandedOut = log.pointAfter(start);
+    // Most streams open with a `$match` that most changes fail (a queue watching for new work
+    // sees every claim and outcome): it is tested with the compiled filter, and only the
+    // events it lets through run the rest of the stages. A `$match` reading variables runs
+    // in the pipeline, where they are bound.
+    const first = stages[0]?.$match;
+    if (
+      stages.length > 0 &&
+      Object.keys(stages[0]).length === 1 &&
+      isPlainDocument(first) &&
+      !canonicalKey(first).includes('$$')
+    ) {
+      this.leadingMatch = compileFilter(first);
+      this.rest = stages.slice(1);
+    } else {
+      this.rest = stages;
+    }
   }
 
   get exhausted(): boolean {
@@ -126,7 +149,8 @@ export class ChangeStreamSource implements CursorSource {
   }
 
   private queue(document: Document, point: ResumePoint): void {
-    const results = this.stages.length === 0 ? [document] : runPipeline([document], this.stages);
+    if (this.leadingMatch !== undefined && !this.leadingMatch(document)) return;
+    const results = this.rest.length === 0 ? [document] : runPipeline([document], this.rest);
     for (const result of results) {
       if (!identicalValues(result._id, document._id)) throw resumeTokenModified();
       this.pending.push({ document: result, point });

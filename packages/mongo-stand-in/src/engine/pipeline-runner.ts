@@ -6,6 +6,9 @@ import { escapeDocument, escapeStage, unescapeDocument } from './mingo-field-esc
 
 type Document = Record<string, unknown>;
 
+/** A pipeline compiled once, to run over several inputs (see {@link compilePipeline}). */
+export type CompiledPipeline = (documents: Document[]) => Document[];
+
 /**
  * Runs an aggregation pipeline over documents with the stand-in's BSON-aware mingo context.
  * `resolveCollection` serves `$lookup`, `$graphLookup` and `$unionWith`. Inputs are cloned by
@@ -18,13 +21,31 @@ export function runPipeline(
   pipeline: readonly Document[],
   resolveCollection?: CollectionResolver,
 ): Document[] {
+  return compilePipeline(pipeline, resolveCollection)(documents);
+}
+
+/**
+ * A pipeline ready to run over many inputs within one command (an update pipeline applied
+ * to each document an `updateMany` matches): its stages are escaped and its options built
+ * once. It reads the command's `let` variables as they were when it was compiled.
+ */
+export function compilePipeline(
+  pipeline: readonly Document[],
+  resolveCollection?: CollectionResolver,
+): CompiledPipeline {
   const resolveEscaped: CollectionResolver | undefined =
     resolveCollection && ((name) => resolveCollection(name).map(escapeDocument));
+  let aggregator: Aggregator;
   try {
-    return new Aggregator(pipeline.map(escapeStage), mingoOptions(resolveEscaped))
-      .run<Document>(documents.map(escapeDocument))
-      .map(unescapeDocument);
+    aggregator = new Aggregator(pipeline.map(escapeStage), mingoOptions(resolveEscaped));
   } catch (error) {
     throw translateMingoError(error);
   }
+  return (documents) => {
+    try {
+      return aggregator.run<Document>(documents.map(escapeDocument)).map(unescapeDocument);
+    } catch (error) {
+      throw translateMingoError(error);
+    }
+  };
 }

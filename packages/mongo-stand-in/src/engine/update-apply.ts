@@ -1,10 +1,10 @@
 import { CommandFailure } from '../command-types';
 import { cloneDocument } from './bson-clone';
-import { bindNow, commandNow } from './command-time';
+import { bindNow, commandNow, commandVariables } from './command-time';
 import { valuesEqual } from './bson-compare';
 import { isPlainDocument } from './bson-value';
 import { getPathValue, setPathValue } from './document-path';
-import { runPipeline } from './pipeline-runner';
+import { compilePipeline, type CompiledPipeline } from './pipeline-runner';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { parseArrayFilters } from './array-filters';
 import { UPDATE_OPERATORS } from './update-operators';
@@ -278,6 +278,26 @@ function withIdFirst(document: Document, id: unknown): Document {
   return { _id: id, ...rest };
 }
 
+/** Update pipelines compiled for the command running them (its time and `let` variables). */
+const compiledPipelines = new WeakMap<
+  ParsedUpdate,
+  { readonly at: number; readonly variables: unknown; readonly run: CompiledPipeline }
+>();
+
+/**
+ * An update pipeline bound to the command's time (`$$NOW`) and compiled once for all the
+ * documents the command updates.
+ */
+function pipelineOf(update: ParsedUpdate & { kind: 'pipeline' }): CompiledPipeline {
+  const now = commandNow();
+  const variables = commandVariables();
+  const cached = compiledPipelines.get(update);
+  if (cached && cached.at === now.getTime() && cached.variables === variables) return cached.run;
+  const run = compilePipeline(update.pipeline.map((stage) => bindNow(stage, now) as Document));
+  compiledPipelines.set(update, { at: now.getTime(), variables, run });
+  return run;
+}
+
 /**
  * Applies a parsed update to a document and returns the new document; `original` is not
  * touched. The result keeps `original`'s `_id` (added first when a replacement or pipeline
@@ -293,9 +313,7 @@ export function applyUpdate(
     result = cloneDocument(update.replacement);
     if (!('_id' in result) && '_id' in original) result = withIdFirst(result, original._id);
   } else if (update.kind === 'pipeline') {
-    const now = commandNow();
-    const pipeline = update.pipeline.map((stage) => bindNow(stage, now) as Document);
-    const [output] = runPipeline([cloneDocument(original)], pipeline);
+    const [output] = pipelineOf(update)([cloneDocument(original)]);
     if (!isPlainDocument(output))
       throw new CommandFailure(2, 'BadValue', 'the update pipeline must produce a document');
     result = !('_id' in output) && '_id' in original ? withIdFirst(output, original._id) : output;
