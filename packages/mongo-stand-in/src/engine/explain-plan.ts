@@ -73,6 +73,19 @@ function accessStage(plan: QueryPlan, filter: Document): Document {
     const inputStages = plan.clauses.map((clause) => accessStage(clause, {}).inputStage);
     return { stage: 'FETCH', filter, inputStage: { stage: 'OR', inputStages } };
   }
+  if (plan.kind === 'sorted-or') {
+    const inputStages = plan.clauses.map((clause) => accessStage(clause, {}).inputStage);
+    const sortPattern: Document = {};
+    const order = plan.clauses[0].order!;
+    order.keyPositions.forEach((position, i) => {
+      sortPattern[plan.clauses[0].index.fields[position]] = order.keyDirections[i];
+    });
+    return {
+      stage: 'FETCH',
+      filter,
+      inputStage: { stage: 'SORT_MERGE', sortPattern, inputStages },
+    };
+  }
   if (plan.kind === 'ids') {
     const scan = {
       stage: 'IXSCAN',
@@ -111,7 +124,8 @@ function accessStage(plan: QueryPlan, filter: Document): Document {
 /**
  * The `queryPlanner.winningPlan` of an explained command, describing the plan the stand-in
  * really runs: COLLSCAN, or FETCH over an IXSCAN of the chosen index (SORT_MERGE over one
- * IXSCAN per `$in` combination when the index order gives the sort), with SORT, SKIP, LIMIT
+ * IXSCAN per `$in` combination when the index order gives the sort, or over one per `$or`
+ * clause), with SORT, SKIP, LIMIT
  * and the write/count stage around it as mongod shows them.
  */
 export function winningPlan(plan: QueryPlan, operation: ExplainedOperation): Document {
@@ -119,7 +133,7 @@ export function winningPlan(plan: QueryPlan, operation: ExplainedOperation): Doc
   const sorted = operation.sort !== undefined && operation.sort.length > 0;
   const limit = operation.limit ?? 0;
   const skip = operation.skip ?? 0;
-  if (sorted && !(plan.kind === 'index' && plan.order)) {
+  if (sorted && !(plan.kind === 'index' && plan.order) && plan.kind !== 'sorted-or') {
     const sortPattern: Document = {};
     for (const [path, direction] of operation.sort!) sortPattern[path] = direction;
     stage = {

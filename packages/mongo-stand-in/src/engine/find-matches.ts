@@ -1,9 +1,9 @@
 import { canonicalKey } from './canonical-key';
 import type { CollectionState } from './collection-state';
 import { scanInNaturalOrder, scanInSortOrder } from './index-scan';
-import { planQuery, type IdLookupPlan, type QueryPlan } from './query-planner';
+import { planQuery, type IdLookupPlan, type QueryPlan, type SortedOrPlan } from './query-planner';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
-import { topDocuments, type SortSpec } from './sort-documents';
+import { documentOrder, topDocuments, type SortSpec } from './sort-documents';
 
 type Document = Record<string, unknown>;
 
@@ -29,7 +29,7 @@ function lookUpIds(collection: CollectionState, plan: IdLookupPlan): Document[] 
 function candidatesOf(collection: CollectionState, plan: QueryPlan): Document[] | undefined {
   if (plan.kind === 'collscan') return undefined;
   if (plan.kind === 'ids') return lookUpIds(collection, plan);
-  if (plan.kind === 'or') {
+  if (plan.kind === 'or' || plan.kind === 'sorted-or') {
     // The union of the clauses' candidates, each once, in natural order.
     const ids = new Set<string>();
     for (const clause of plan.clauses) {
@@ -40,6 +40,40 @@ function candidatesOf(collection: CollectionState, plan: QueryPlan): Document[] 
       .map((idKey) => collection.get(idKey)!);
   }
   return scanInNaturalOrder(plan).map((entry) => collection.get(entry.id)!);
+}
+
+/**
+ * The documents of a sorted `$or` plan's clauses, merged in sort order, ties in natural
+ * order (what a stable sort gives), each once (a document may lie in several clauses).
+ */
+function* mergedClauses(
+  collection: CollectionState,
+  plan: SortedOrPlan,
+  sort: SortSpec,
+): Generator<Document> {
+  const bySort = documentOrder<Document>(sort);
+  const compare = (a: Document, b: Document): number =>
+    bySort(a, b) ||
+    collection.sequenceOf(canonicalKey(a._id)) - collection.sequenceOf(canonicalKey(b._id));
+  const streams = plan.clauses.map((clause) => scanInSortOrder(clause, clause.order!));
+  const head = (i: number): Document | undefined => {
+    const next = streams[i].next();
+    return next.done ? undefined : collection.get(next.value.id);
+  };
+  const heads = streams.map((_, i) => head(i));
+  const seen = new Set<unknown>();
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      if (heads[i] !== undefined && (best < 0 || compare(heads[i]!, heads[best]!) < 0)) best = i;
+    }
+    if (best < 0) return;
+    const document = heads[best]!;
+    heads[best] = head(best);
+    if (seen.has(document)) continue;
+    seen.add(document);
+    yield document;
+  }
 }
 
 function firstMatches(
@@ -78,6 +112,9 @@ export function runPlan(
       for (const entry of scanInSortOrder(plan, plan.order!)) yield collection.get(entry.id)!;
     })();
     return firstMatches(documents, matcher, limit);
+  }
+  if (plan.kind === 'sorted-or' && sorted) {
+    return firstMatches(mergedClauses(collection, plan, sort), matcher, limit);
   }
   const candidates = candidatesOf(collection, plan) ?? collection.all();
   if (sorted) return topDocuments(filtered(candidates, matcher), sort, limit);

@@ -180,10 +180,91 @@ function* merged(
 export function* scanInSortOrder(plan: IndexScanPlan, order: IndexOrder): Generator<IndexEntry> {
   const keep = residualCheck(plan);
   const compare = sortOrder(order);
+  const seeking = order.direction === 1 && plan.residual.length > 0;
   const streams = rangesOf(plan).map((range) => {
-    const entries = scanRange(plan.index, range, order.direction);
+    const entries = seeking
+      ? seekingScan(plan, range)
+      : scanRange(plan.index, range, order.direction);
     return order.regroup ? regrouped(entries, order) : entries;
   });
   const all = streams.length === 1 ? streams[0] : merged(streams, compare);
   for (const entry of all) if (keep(entry)) yield entry;
+}
+
+/** Consecutive entries failing a residual constraint before the walk seeks past their run. */
+const SEEK_AFTER = 16;
+
+/**
+ * The entries of one range that pass the plan's residual constraints, walking forward. Like
+ * mongod's index bounds checker, it skips runs of entries that cannot pass: after a few
+ * entries in a row fail a constraint on a later field, it seeks to the first entry with the
+ * same leading values whose value there may pass, or past those leading values when theirs
+ * lie beyond the constraint. A residual constraint after an unbounded field (Agenda's
+ * `lockedAt` after `nextRunAt`) then costs a seek per run of equal leading values, not a
+ * look at every entry.
+ */
+function* seekingScan(plan: IndexScanPlan, bounds: RangeBounds): Generator<IndexEntry> {
+  const { index } = plan;
+  const { start, end } = locate(index, bounds);
+  let from = start;
+  for (;;) {
+    let seek: ListPosition | undefined;
+    let failures = 0;
+    for (const entry of index.entriesBetween(from, end, 1)) {
+      const failed = plan.residual.find(
+        ([position, constraint]) => !satisfies(constraint, entry.values[position]),
+      );
+      if (failed === undefined) {
+        failures = 0;
+        yield entry;
+        continue;
+      }
+      if (++failures < SEEK_AFTER) continue;
+      seek = seekPast(index, entry, failed[0], failed[1]);
+      if (seek !== undefined) break;
+    }
+    if (seek === undefined) return;
+    from = seek;
+  }
+}
+
+/**
+ * Where the entries after `entry` that may satisfy `constraint` on field `position` begin:
+ * among those sharing its values before `position`, the first whose value there is not
+ * before the constraint (in index order), or the first entry past them. Undefined when the
+ * constraint's values do not form one interval (several points).
+ */
+function seekPast(
+  index: SecondaryIndex,
+  entry: IndexEntry,
+  position: number,
+  constraint: FieldConstraint,
+): ListPosition | undefined {
+  const relation = intervalRelation(constraint);
+  if (relation === undefined) return undefined;
+  const direction = index.directions[position];
+  const prefixOrder = (other: IndexEntry): number => {
+    for (let i = 0; i < position; i++) {
+      const order = compareValues(other.values[i], entry.values[i]);
+      if (order !== 0) return order * index.directions[i];
+    }
+    return 0;
+  };
+  if (relation(entry.values[position]) * direction < 0) {
+    return index.lowerBound((other) => {
+      const order = prefixOrder(other);
+      return order < 0 || (order === 0 && relation(other.values[position]) * direction < 0);
+    });
+  }
+  return index.lowerBound((other) => prefixOrder(other) <= 0);
+}
+
+/** Where a value lies relative to a constraint that is one interval: -1 before, 0 in, 1 after. */
+function intervalRelation(constraint: FieldConstraint): ((value: unknown) => number) | undefined {
+  const { points, range } = constraint;
+  if (points) {
+    if (points.length !== 1) return undefined;
+    return (value) => Math.sign(compareValues(value, points[0]));
+  }
+  return range ? (value) => rangePosition(range, value) : undefined;
 }

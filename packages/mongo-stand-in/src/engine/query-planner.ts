@@ -62,10 +62,20 @@ export interface OrPlan {
 }
 
 /**
+ * One index scan per clause of a top-level `$or`, each giving the query's sort, merged in
+ * sort order (mongod's SORT_MERGE): a sorted query with a limit reads only the start of
+ * each clause's ranges.
+ */
+export interface SortedOrPlan {
+  readonly kind: 'sorted-or';
+  readonly clauses: readonly IndexScanPlan[];
+}
+
+/**
  * How a query selects its candidate documents. Whatever the plan, candidates are matched
  * with the full filter afterwards: a plan only narrows, it never decides a match.
  */
-export type QueryPlan = IndexScanPlan | IdLookupPlan | OrPlan | CollectionScanPlan;
+export type QueryPlan = IndexScanPlan | IdLookupPlan | OrPlan | SortedOrPlan | CollectionScanPlan;
 
 const COLLECTION_SCAN: CollectionScanPlan = { kind: 'collscan' };
 
@@ -197,11 +207,53 @@ export function planQuery(
     if (plan && better(plan, best)) best = plan;
   }
   if (!best) return orPlan(collection, filter) ?? COLLECTION_SCAN;
-  if (best.order && sort && sort.length > 0) return best;
+  if (best.order && sort && sort.length > 0)
+    return sortedOrPlan(collection, filter, sort, best) ?? best;
   // Candidates read through the index are sorted back into natural order: past about a
   // third of the collection, a plain scan is cheaper (measured on 20k documents).
   if (countInRanges(best) <= collection.size * SCAN_RATIO) return best;
   return orPlan(collection, filter) ?? COLLECTION_SCAN;
+}
+
+/**
+ * For a sorted filter with a top-level `$or`, one ordered index scan per clause, when each
+ * clause narrows the scan further than `single`, the best plan for the filter without its
+ * `$or` (more bounded fields, or as many and more constraints checked on index entries).
+ * mongod's planner finds that out by racing the plans; here it is decided up front, as
+ * the clauses' constraints are a superset of the rest's. Agenda's claim (`name`, then an
+ * `$or` of unlocked due jobs and expired locks, sorted by `nextRunAt`) is such a query:
+ * the single plan walks every job of the name in `nextRunAt` order, finished ones first.
+ */
+function sortedOrPlan(
+  collection: CollectionState,
+  filter: Document,
+  sort: SortSpec,
+  single: IndexScanPlan,
+): SortedOrPlan | undefined {
+  const clauses = filter.$or;
+  if (!isArray(clauses) || clauses.length === 0) return undefined;
+  const rest: Document = { ...filter };
+  delete rest.$or;
+  const plans: IndexScanPlan[] = [];
+  for (const clause of clauses) {
+    if (!isPlainDocument(clause)) return undefined;
+    const combined: Document = { $and: [rest, clause] };
+    const constraints = filterConstraints(combined);
+    let best: IndexScanPlan | undefined;
+    for (const index of collection.secondaryIndexes()) {
+      const plan = planIndex(index, combined, constraints, sort);
+      if (plan?.order && better(plan, best)) best = plan;
+    }
+    if (!best || !narrower(best, single)) return undefined;
+    plans.push(best);
+  }
+  return { kind: 'sorted-or', clauses: plans };
+}
+
+/** True when `plan` bounds more index fields than `than`, or as many with more checks. */
+function narrower(plan: IndexScanPlan, than: IndexScanPlan): boolean {
+  const [bounded, other] = [score(plan)[0], score(than)[0]];
+  return bounded > other || (bounded === other && plan.residual.length > than.residual.length);
 }
 
 /**

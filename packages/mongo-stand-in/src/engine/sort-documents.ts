@@ -111,3 +111,8 @@ function compareDecorated<T>(x: Decorated<T>, y: Decorated<T>, spec: SortSpec): 
   }
   return 0;
 }
+
+/** Compares two documents as {@link sortDocuments} orders them (0 for equal sort keys). */
+export function documentOrder<T>(spec: SortSpec): (a: T, b: T) => number {
+  return (a, b) => compareDecorated(decorate(a, spec), decorate(b, spec), spec);
+}

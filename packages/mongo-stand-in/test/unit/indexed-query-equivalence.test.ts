@@ -184,6 +184,7 @@ describe('indexed candidate selection is equivalent to a collection scan', () =>
   it.each(cases)('random documents, filters and sorts: %s', (_, arrays) => {
     let indexedPlans = 0;
     let orderedPlans = 0;
+    let sortedOrPlans = 0;
     let queries = 0;
     for (let seed = 1; seed <= 13; seed++) {
       const g: Generator = { next: random(seed * (arrays ? 7919 : 1)), arrays };
@@ -197,6 +198,7 @@ describe('indexed candidate selection is equivalent to a collection scan', () =>
         const plan = planQuery(indexed, filter, sort);
         if (plan.kind !== 'collscan') indexedPlans += 1;
         if (plan.kind === 'index' && plan.order) orderedPlans += 1;
+        if (plan.kind === 'sorted-or') sortedOrPlans += 1;
         queries += 1;
         const scan = runPlan(plain, { kind: 'collscan' }, compileFilter(filter), limit, sort);
         const expected = ids(scan);
@@ -213,6 +215,92 @@ describe('indexed candidate selection is equivalent to a collection scan', () =>
     if (!arrays) {
       expect(indexedPlans).toBeGreaterThan(queries / 4);
       expect(orderedPlans).toBeGreaterThan(queries / 20);
+      expect(sortedOrPlans).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("Agenda's claim query, as mongod plans it", () => {
+  const NOW = new Date('2026-01-01T00:00:00Z');
+  const agendaJobs = (finished: number, due: number): CollectionState => {
+    const jobs = new CollectionState('test', 'agendaJobs');
+    // The index Agenda's MongoBackend creates on connect.
+    jobs.createIndex({
+      key: { name: 1, nextRunAt: 1, priority: -1, lockedAt: 1, disabled: 1 },
+      name: 'findAndLockNextJobIndex',
+    });
+    let id = 0;
+    // Finished one-off jobs: no next run, no lock. They sort first in the index.
+    for (let i = 0; i < finished; i++)
+      jobs.insert({ _id: id++, name: 'noop', nextRunAt: null, priority: 0, lockedAt: null });
+    for (let i = 0; i < due; i++) {
+      const nextRunAt = new Date(NOW.getTime() - 60_000 + Math.floor(i / 100));
+      jobs.insert({ _id: id++, name: 'noop', nextRunAt, priority: 0, lockedAt: null });
+    }
+    return jobs;
+  };
+  const claim = {
+    name: 'noop',
+    disabled: { $ne: true },
+    $or: [
+      { lockedAt: { $eq: null }, nextRunAt: { $lte: NOW } },
+      { lockedAt: { $lte: new Date(NOW.getTime() - 600_000) } },
+    ],
+  };
+  const sort: SortSpec = [
+    ['nextRunAt', 1],
+    ['priority', -1],
+  ];
+
+  /** How many index entries and documents `run` reads. */
+  function reads(jobs: CollectionState, run: () => void): { entries: number; documents: number } {
+    const counts = { entries: 0, documents: 0 };
+    const [index] = [...jobs.secondaryIndexes()];
+    const between = index.entriesBetween.bind(index);
+    const get = jobs.get.bind(jobs);
+    const entries = jest.spyOn(index, 'entriesBetween').mockImplementation(function* (...args) {
+      for (const entry of between(...args)) {
+        counts.entries += 1;
+        yield entry;
+      }
+    });
+    const documents = jest.spyOn(jobs, 'get').mockImplementation((idKey) => {
+      counts.documents += 1;
+      return get(idKey);
+    });
+    try {
+      run();
+    } finally {
+      entries.mockRestore();
+      documents.mockRestore();
+    }
+    return counts;
+  }
+
+  it('merges one ordered scan per clause, skipping the finished jobs, instead of walking them', () => {
+    const jobs = agendaJobs(20_000, 500);
+    expect(planQuery(jobs, claim, sort).kind).toBe('sorted-or');
+    let found: Document[] = [];
+    const counts = reads(jobs, () => (found = findMatches(jobs, claim, 1, sort)));
+    expect(found.map((job) => job._id)).toEqual([20_000]);
+    // The finished jobs (nextRunAt null, lockedAt null) lie before the first clause's range.
+    // The second clause finds no expired lock: its walk seeks past each run of equal
+    // (nextRunAt, priority) after a few entries, the finished jobs' run and the 5 of the due
+    // ones, instead of reading all 20,500 entries.
+    expect(counts.documents).toBeLessThan(5);
+    expect(counts.entries).toBeLessThan(300);
+  });
+
+  it('finds the same jobs, in the same order, as a collection scan', () => {
+    const jobs = agendaJobs(300, 300);
+    // Some locks expired, some held, some jobs disabled: every clause has work to do.
+    for (let id = 0; id < 600; id += 7) {
+      const job = jobs.get(canonicalKey(id))!;
+      const lockedAt = new Date(NOW.getTime() - (id % 2 === 0 ? 3_600_000 : 1_000));
+      jobs.replace(canonicalKey(id), { ...job, lockedAt, disabled: id % 5 === 0 });
+    }
+    const scan = runPlan(jobs, { kind: 'collscan' }, compileFilter(claim), 0, sort);
+    expect(ids(findMatches(jobs, claim, 0, sort))).toEqual(ids(scan));
+    expect(ids(findMatches(jobs, claim, 5, sort))).toEqual(ids(scan).slice(0, 5));
   });
 });
