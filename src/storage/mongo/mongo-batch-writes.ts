@@ -102,8 +102,11 @@ export class MongoBatchWrites {
   }
 
   /**
-   * Records many outcomes with one `bulkWrite` of fenced updates, plus one read when a final
-   * outcome must learn whether its job has continuations, or when some write matched nothing.
+   * Records many outcomes with one `bulkWrite` of fenced updates. A final outcome's write is
+   * also conditioned on its job having no continuations: when every write matched, each job's
+   * answer is known without reading it back. Otherwise (a job has continuations, a lease was
+   * lost, or an earlier try took effect) the final outcomes are written again without that
+   * condition, and one read tells which writes took effect and which jobs have continuations.
    *
    * Which writes took effect is not read off the job's state, which may change as soon as the
    * write is done (a retry due now is claimed again at once): when every write matched, all
@@ -116,18 +119,14 @@ export class MongoBatchWrites {
    */
   async finishMany(entries: readonly FinishEntry[]): Promise<Array<FinishResult | null>> {
     if (entries.length === 0) return [];
-    const operations: AnyBulkWriteOperation<JobRecord>[] = entries.map((entry) => ({
-      updateOne: {
-        filter: heldBy(entry.lease),
-        update: outcomeUpdate(entry, this.retention),
-      },
-    }));
-    const written = await guard('record outcomes', () =>
-      this.jobs.bulkWrite(operations, { ordered: false }),
-    );
-    const allMatched = written.matchedCount === entries.length;
     const final = (entry: FinishEntry) => entry.outcome.state !== 'scheduled';
-    if (allMatched && !entries.some(final)) return entries.map(() => ({ hasContinuations: false }));
+    const withoutContinuations = { hasContinuations: { $ne: true } };
+    const first = await this.record(entries, (entry) => (final(entry) ? withoutContinuations : {}));
+    if (first === entries.length) return entries.map(() => ({ hasContinuations: false }));
+    // The writes that took effect no longer match `heldBy`: only the others are written here.
+    const finals = entries.filter(final);
+    const second = finals.length === 0 ? 0 : await this.record(finals, () => ({}));
+    const allMatched = first + second === entries.length;
     const after = await guard('read recorded outcomes', () =>
       this.jobs
         .find(
@@ -142,6 +141,23 @@ export class MongoBatchWrites {
       if (!allMatched && doc?.recordedFence !== entry.lease.fence) return null;
       return { hasContinuations: final(entry) && doc?.hasContinuations === true };
     });
+  }
+
+  /** Writes the entries' outcomes in one `bulkWrite`, each fenced; returns how many matched. */
+  private async record(
+    entries: readonly FinishEntry[],
+    condition: (entry: FinishEntry) => Filter<JobRecord>,
+  ): Promise<number> {
+    const operations: AnyBulkWriteOperation<JobRecord>[] = entries.map((entry) => ({
+      updateOne: {
+        filter: { ...heldBy(entry.lease), ...condition(entry) },
+        update: outcomeUpdate(entry, this.retention),
+      },
+    }));
+    const written = await guard('record outcomes', () =>
+      this.jobs.bulkWrite(operations, { ordered: false }),
+    );
+    return written.matchedCount;
   }
 }
 

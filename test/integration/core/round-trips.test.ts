@@ -291,4 +291,41 @@ describe('round trips per job (driver command monitoring)', () => {
       leaseOwner: 'thief',
     });
   });
+
+  it('a batched outcome write is one round trip, unless a job has continuations', async () => {
+    const store = new MongoJobStore(client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+    const request = () => ({
+      queues: ['outcomes'],
+      jobTypes: ['round-trips.noop'],
+      serverId: 'w',
+      leaseMs: 60_000,
+      now: new Date(),
+    });
+    const succeed = (batch: ReadonlyArray<{ _id: string; fence: number }>) =>
+      store.finishMany(
+        batch.map((job) => ({
+          lease: { jobId: job._id, fence: job.fence },
+          outcome: { state: 'succeeded' as const, durationMs: 1 },
+          serverId: 'w',
+          now: new Date(),
+        })),
+      );
+    await scheduler.enqueueMany([noop(1), noop(2), noop(3)], { queue: 'outcomes' });
+    const plain = await store.claimBatch(request(), 10);
+    expect(plain).toHaveLength(3);
+    counter.reset();
+    expect(await succeed(plain)).toEqual(plain.map(() => ({ hasContinuations: false })));
+    expect(counter.toJSON()).toEqual({ update: 1 });
+
+    const ids = await scheduler.enqueueMany([noop(4), noop(5), noop(6)], { queue: 'outcomes' });
+    await scheduler.continueWith(ids[1], noop(7));
+    const mixed = await store.claimBatch(request(), 10);
+    expect(mixed.map((job) => job._id).sort()).toEqual([...ids].sort());
+    counter.reset();
+    const results = await succeed(mixed);
+    expect(results).toEqual(mixed.map((job) => ({ hasContinuations: job._id === ids[1] })));
+    // The job with a continuation is written again without the condition, then all are read.
+    expect(counter.toJSON()).toEqual({ update: 2, find: 1 });
+    expect(await store.findById(ids[1])).toMatchObject({ state: 'succeeded' });
+  });
 });
