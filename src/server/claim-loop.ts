@@ -82,8 +82,10 @@ export class ClaimLoop {
     while (!this.stopping) {
       const jobTypes = this.deps.scope.jobTypes();
       const queues = this.deps.scope.queues();
-      // Overrunning invocations count: a limit bounds invocations, not attempts.
-      const free = concurrency - this.deps.invocations.count - this.acquiring;
+      // Overrunning invocations count: a limit bounds invocations, not attempts. Jobs whose
+      // outcome is being written do not, but at most `concurrency` of them may wait.
+      const { running, count } = this.deps.invocations;
+      const free = Math.min(concurrency - running, 2 * concurrency - count) - this.acquiring;
       if (free <= 0 || jobTypes.length === 0 || queues.length === 0) {
         // A finishing job, a resumed queue, a global slot coming free, a rate limit's window
         // freeing, or stop() wakes us.

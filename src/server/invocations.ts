@@ -54,9 +54,21 @@ export class Invocations {
     });
   }
 
-  /** Running invocations, overrunning ones included: what the concurrency limit bounds. */
+  /** Handlers that have not settled yet (overrunning ones included). */
+  private handlers = 0;
+
+  /** Invocations whose attempt or handler is not over: the jobs this server holds. */
   get count(): number {
     return this.attempts.size + this.overrunning.size;
+  }
+
+  /**
+   * Handlers running now, overrunning ones included: what the server's `concurrency` bounds.
+   * An attempt whose handler settled and whose outcome is being written no longer counts, so
+   * the next claim overlaps with that write.
+   */
+  get running(): number {
+    return this.handlers;
   }
 
   get overrunningCount(): number {
@@ -77,6 +89,11 @@ export class Invocations {
     this.attempts.set(key, execution);
     this.leases.track(key, execution.lease, claimedAt);
     this.deps.scope.track(job.type, job.queue, 1);
+    this.handlers++;
+    void execution.handlerSettled.then(() => {
+      this.handlers--;
+      this.deps.onFreed();
+    });
     const finished = this.finish(key, job, execution);
     this.finishing.add(finished);
     void finished.then(() => this.finishing.delete(finished));

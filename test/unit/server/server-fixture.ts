@@ -13,6 +13,7 @@ import {
 } from '../../../src/server/job-server-options';
 import type { JobRecord } from '../../../src/storage/job-record';
 import type {
+  FinishEntry,
   FinishResult,
   JobLease,
   JobStore,
@@ -121,6 +122,9 @@ export class FakeStore {
   readonly watches: FakeWatch[] = [];
   claim: () => Promise<JobRecord | null> = async () => null;
   finish: () => Promise<FinishResult | null> = async () => ({ hasContinuations: false });
+  finishMany: JobStore['finishMany'] = async () => {
+    throw new Error('unexpected finishMany');
+  };
   recoverExpired: () => Promise<number> = async () => 0;
   extendLeases: JobStore['extendLeases'] = async () => [];
   /** The leases given back, per call. */
@@ -165,7 +169,8 @@ export class FakeStore {
           this.watches.push(watch);
           return watch;
         }),
-      finishMany: refused('finishMany'),
+      finishMany: (entries: readonly FinishEntry[]) =>
+        record('finishMany', () => this.finishMany(entries)),
       saveProgress: refused('saveProgress'),
     } as unknown as JobStore;
   }

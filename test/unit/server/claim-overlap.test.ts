@@ -1,0 +1,63 @@
+import type { FinishResult } from '../../../src/storage/job-store';
+import { claimedJob, fakeServer } from './server-fixture';
+
+/** Long enough that the periodic tasks the test does not look at never run during it. */
+const QUIET = {
+  recoveryIntervalMs: 600_000,
+  queueRefreshIntervalMs: 600_000,
+  leaseMs: 600_000,
+  heartbeatIntervalMs: 300_000,
+} as const;
+
+describe('claims overlap with outcome writes (fake storage, fake timers)', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('claims the next job while an outcome is written, holding at most twice its concurrency', async () => {
+    const { store, events, build } = fakeServer({ ...QUIET, concurrency: 1, claimBatchSize: 1 });
+    let claims = 0;
+    store.claim = async () => (++claims <= 5 ? claimedJob('server-fixture.noop') : null);
+    // Outcome writes (of one job or of several) hang until the test lets them through.
+    const writes: Array<() => void> = [];
+    store.finish = () =>
+      new Promise<FinishResult | null>((resolve) =>
+        writes.push(() => resolve({ hasContinuations: false })),
+      );
+    store.finishMany = (entries) =>
+      new Promise<Array<FinishResult | null>>((resolve) =>
+        writes.push(() => resolve(entries.map(() => ({ hasContinuations: false })))),
+      );
+    let started = 0;
+    let succeeded = 0;
+    events.on('job.started', () => void started++);
+    events.on('job.succeeded', () => void succeeded++);
+    const server = build();
+    await server.start();
+    await jest.advanceTimersByTimeAsync(10);
+    // The first job's handler returned at once and its outcome waits: its slot is free for
+    // the second job, which ran too. Two jobs are held, twice the concurrency: no more claims.
+    expect(started).toBe(2);
+    expect(claims).toBe(2);
+    expect(writes).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(claims).toBe(2);
+    expect(server.runningCount).toBe(2);
+    // Outcomes stored let the next jobs be claimed and run, never more than two held at once.
+    while (succeeded < 5) {
+      writes.shift()!();
+      await jest.advanceTimersByTimeAsync(10);
+      expect(claims - succeeded).toBeLessThanOrEqual(2);
+      expect(started).toBe(Math.min(5, succeeded + 2));
+    }
+    expect(claims).toBe(6); // the sixth found nothing
+    let stopped = false;
+    const stopping = server.stop().finally(() => (stopped = true));
+    for (let i = 0; i < 100 && !stopped; i++) await jest.advanceTimersByTimeAsync(100);
+    await stopping;
+  });
+});
