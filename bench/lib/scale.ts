@@ -12,7 +12,11 @@ export interface Scale {
   readonly reps: Readonly<Record<ScenarioName, number>>;
   /** Worker processes per system kept for the whole run. */
   readonly poolSize: number;
+  /** Backlog sizes drained by one process, each beside its batched-claim ceiling. */
+  readonly drainSizes: readonly number[];
+  /** The backlog drained by several processes (the last size's unless said). */
   readonly drainJobs: number;
+  /** Process counts of the several-process cases. */
   readonly drainProcesses: readonly number[];
   readonly enqueueSequential: number;
   readonly enqueueConcurrent: number;
@@ -57,8 +61,9 @@ const FULL: Scale = {
   // one repetition each; the single-idle-job and backlog runs are long: two.
   reps: { drain: 3, enqueue: 3, pickup: 2, idle: 1, backlog: 2, recurring: 1 },
   poolSize: 4,
+  drainSizes: [1_000, 10_000, 50_000],
   drainJobs: 20_000,
-  drainProcesses: [1, 4],
+  drainProcesses: [2, 4],
   enqueueSequential: 2_000,
   enqueueConcurrent: 4_000,
   enqueueProducers: 8,
@@ -88,15 +93,14 @@ const FULL: Scale = {
 
 /**
  * On the stand-in: one single-threaded JavaScript server shares the 2 cores with every
- * worker and producer, and Agenda's claim query walks every job of its name in index order
- * (finished jobs included), so its drain slows as the collection grows (86 jobs/s on 10k
- * jobs): the issue's counts (a 20k drain, a 110k backlog) would not fit the whole run in
- * 10 minutes. Drains use 3,000 jobs and the backlog 20,000 + 2,000.
+ * worker and producer, so the issue's counts (a 110k backlog) would not fit the whole run in
+ * 10 minutes. Several processes drain 10,000 jobs, and the backlog is 20,000 + 2,000.
  */
 const FULL_STAND_IN: Scale = {
   ...FULL,
   name: 'full (stand-in)',
-  drainJobs: 3_000,
+  drainJobs: 10_000,
+  drainProcesses: [2],
   enqueueBulk: 10_000,
   pickupSeconds: 2,
   backlogFuture: 20_000,
@@ -108,8 +112,9 @@ const QUICK: Scale = {
   name: 'quick',
   reps: { drain: 1, enqueue: 1, pickup: 1, idle: 1, backlog: 1, recurring: 1 },
   poolSize: 3,
+  drainSizes: [200],
   drainJobs: 200,
-  drainProcesses: [1, 2],
+  drainProcesses: [2],
   enqueueSequential: 50,
   enqueueConcurrent: 80,
   enqueueProducers: 8,

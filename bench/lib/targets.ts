@@ -30,12 +30,25 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
   const drain = byName.get('drain');
   if (drain) {
     const throughput = drain.rows.filter((row) => row.metric === 'throughput');
-    const one = throughput.find((row) => row.group.startsWith('1 '));
-    const many = [...throughput].reverse().find((row) => !row.group.startsWith('1 '));
+    const single = throughput.filter((row) => row.group.endsWith(', 1 process'));
+    const one = single[0];
+    const many = [...throughput].reverse().find((row) => !row.group.endsWith(', 1 process'));
     if (many)
       lines.push(ratioTarget('drain-n', `Drain throughput, ${many.group}: ≥ 5× Agenda's`, many, 5));
     if (one)
-      lines.push(ratioTarget('drain-1', `Drain throughput, ${one.group}: ≥ 3× Agenda's`, one, 3));
+      lines.push(ratioTarget('drain-1', `Drain throughput, ${one.group}: ≥ 5× Agenda's`, one, 5));
+    const shares = drain.rows.filter((row) => row.metric === 'share of the ceiling');
+    const lowest = maxBy(shares, (row) => -(row.docket?.median ?? Number.NaN));
+    if (lowest) {
+      lines.push(
+        absolute(
+          'drain-ceiling',
+          `Drain at ≥ 80% of the batched-claim ceiling at every backlog size (worst case: ${lowest.group})`,
+          lowest,
+          (d) => d >= 80,
+        ),
+      );
+    }
     const commands = drain.rows.filter((row) => row.metric === 'commands per job');
     const worst = maxBy(commands, (row) => row.docket?.median ?? Number.NaN);
     if (worst) {

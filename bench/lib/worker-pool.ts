@@ -7,6 +7,8 @@ import type {
   InitArgs,
   PreloadArgs,
   ProbeArgs,
+  CeilingDrainArgs,
+  CeilingDrainReply,
   ProbeReply,
   ProduceArgs,
   ProduceReply,
@@ -143,6 +145,9 @@ export class WorkerHandle {
   }
   probe(args: ProbeArgs): Promise<ProbeReply> {
     return this.call({ op: 'probe', args });
+  }
+  ceilingDrain(args: CeilingDrainArgs): Promise<CeilingDrainReply> {
+    return this.call({ op: 'ceilingDrain', args });
   }
 
   /** Closes the system, then ends the process (disconnecting IPC makes it exit). */

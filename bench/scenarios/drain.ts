@@ -11,26 +11,57 @@ import { sumCounts } from '../lib/command-counter';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
-import { THROUGHPUT_SETTINGS } from '../lib/settings';
+import { CONCURRENCY, THROUGHPUT_SETTINGS } from '../lib/settings';
 import type { SystemName } from '../workers/protocol';
 import { scenarioResult } from './scenario-result';
 
+/** One drain case: a backlog and the worker processes that drain it. */
+interface DrainCase {
+  readonly jobs: number;
+  readonly processes: number;
+}
+
+/** What one system's drain of one case measured. */
+interface DrainRun {
+  readonly rate: number;
+  readonly commandsPerJob: number;
+}
+
 /**
- * Scenario 1: a pre-loaded queue of no-op jobs drained by 1 and by N worker processes.
- * Throughput runs from the first handler start to the last stored completion; commands are
- * those of the workers' own clients from `start` to the last completion.
+ * Scenario 1: a pre-loaded queue of no-op jobs drained by one process at each backlog size,
+ * and by several processes. Throughput runs from the first handler start to the last stored
+ * completion; commands are those of the workers' own clients from `start` to the last
+ * completion. Each one-process case also drains the same backlog with the batched-claim
+ * ceiling (see batch-ceiling.ts), in the same repetition, so that Docket's share of it is a
+ * ratio of two runs side by side.
  */
 export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   const began = Date.now();
-  const { drainJobs: jobs, drainProcesses, drainTimeoutMs } = ctx.scale;
+  const { drainSizes, drainJobs, drainProcesses, drainTimeoutMs } = ctx.scale;
+  const cases: DrainCase[] = [
+    ...drainSizes.map((jobs) => ({ jobs, processes: 1 })),
+    ...drainProcesses.map((processes) => ({ jobs: drainJobs, processes })),
+  ];
   const rows = new RowCollector();
   const checks: OnceCheck[] = [];
   const commands: CommandBreakdown[] = [];
   for (let rep = 0; rep < ctx.reps; rep++) {
-    for (const processes of drainProcesses) {
-      const group = `${processes} process${processes === 1 ? '' : 'es'}`;
+    for (const { jobs, processes } of cases) {
+      const group = `${jobs.toLocaleString('en-US')} jobs, ${processes} process${processes === 1 ? '' : 'es'}`;
       const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
-      for (const system of systemsInOrder(rep)) {
+      const runs: Partial<Record<SystemName, DrainRun>> = {};
+      let ceiling: number | undefined;
+      // The ceiling runs first in odd repetitions and last in even ones.
+      const order: Array<SystemName | 'ceiling'> = systemsInOrder(rep);
+      if (processes === 1) {
+        if (rep % 2 === 0) order.push('ceiling');
+        else order.unshift('ceiling');
+      }
+      for (const system of order) {
+        if (system === 'ceiling') {
+          ceiling = await drainCeiling(ctx, jobs, rep);
+          continue;
+        }
         const dbName = dbNameFor('drain', system, rep);
         const workers = ctx.pool.take(system, processes);
         try {
@@ -53,16 +84,33 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
             checkExactlyOnce(starts, 0, jobs, { system, group, rep, unfinishedInDb: unfinished }),
           );
           const seconds = (endedAt - firstStart) / 1000;
-          rows.add(system, group, 'throughput', 'jobs/s', 'higher', done ? completed / seconds : 0);
-          rows.add(system, group, 'commands per job', 'cmd/job', 'lower', counts.total / jobs);
+          const rate = done ? completed / seconds : 0;
+          runs[system] = { rate, commandsPerJob: counts.total / jobs };
           breakdown[system] = perJob(counts, jobs);
           ctx.log(
-            `drain ${group} ${system} rep ${rep + 1}: ${(completed / seconds).toFixed(0)} jobs/s, ` +
+            `drain ${group} ${system} rep ${rep + 1}: ${rate.toFixed(0)} jobs/s, ` +
               `${(counts.total / jobs).toFixed(2)} cmd/job${done ? '' : ' (TIMED OUT)'}`,
           );
         } finally {
           await dropDb(ctx, dbName);
         }
+      }
+      for (const system of ['docket', 'agenda'] as const) {
+        const run = runs[system];
+        if (!run) continue;
+        rows.add(system, group, 'throughput', 'jobs/s', 'higher', run.rate);
+        rows.add(system, group, 'commands per job', 'cmd/job', 'lower', run.commandsPerJob);
+      }
+      if (ceiling !== undefined && runs.docket) {
+        rows.add('docket', group, 'batched-claim ceiling', 'jobs/s', 'higher', ceiling);
+        rows.add(
+          'docket',
+          group,
+          'share of the ceiling',
+          '%',
+          'higher',
+          (100 * runs.docket.rate) / ceiling,
+        );
       }
       if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
     }
@@ -71,12 +119,19 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
     scenario: 'drain',
     title: 'Drain: a pre-loaded queue of no-op jobs',
     method:
-      `${jobs.toLocaleString('en-US')} no-op jobs are stored first (Docket: \`enqueueMany\`; ` +
-      `Agenda, which has no bulk call: clones of what its \`schedule()\` stores, in one ` +
-      `\`insertMany\` per 1,000), then ${drainProcesses.join(' and ')} worker processes start. ` +
+      `No-op jobs are stored first (Docket: \`enqueueMany\`; Agenda, which has no bulk call: ` +
+      `clones of what its \`schedule()\` stores, in one \`insertMany\` per 1,000): ` +
+      `${drainSizes.map((n) => n.toLocaleString('en-US')).join(', ')} jobs for one worker ` +
+      `process, ${drainJobs.toLocaleString('en-US')} for ${drainProcesses.join(' and ')}. ` +
       `Throughput is jobs / (last stored completion − first handler start). Commands per job: ` +
       `every command of the workers' own clients from their start to the last completion, ` +
-      `divided by the jobs (the pre-load's inserts are not counted).`,
+      `divided by the jobs (the pre-load's inserts are not counted). The batched-claim ` +
+      `ceiling drains the same backlog, stored by Docket, with a loop that sends exactly the ` +
+      `commands Docket's storage layer sends for it (a \`find\` of candidates and an ` +
+      `\`updateMany\` per claim of 50, one \`bulkWrite\` of the outcomes) and nothing else, ` +
+      `one command at a time; the share of the ceiling is Docket's rate over the ceiling's in ` +
+      `the same repetition. It tells what Docket's own work around its commands costs; a ` +
+      `server that overlaps claims with outcome writes can go past it.`,
     began,
     settings: THROUGHPUT_SETTINGS,
     notes: [],
@@ -90,10 +145,36 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
         metric: 'throughput',
       },
       {
+        id: 'drain-share',
+        title: "Docket's share of the batched-claim ceiling (%, higher is better)",
+        metric: 'share of the ceiling',
+      },
+      {
         id: 'drain-commands',
         title: 'Database commands per job while draining (lower is better)',
         metric: 'commands per job',
       },
     ],
   });
+}
+
+/** Drains `jobs` stored by Docket with the batched-claim ceiling's loop; its rate (jobs/s). */
+async function drainCeiling(ctx: BenchContext, jobs: number, rep: number): Promise<number> {
+  const dbName = dbNameFor('drain-ceiling', 'docket', rep);
+  const [worker] = ctx.pool.take('docket', 1);
+  try {
+    await worker.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS });
+    await worker.preload({ count: jobs, seqStart: 0, dueInMs: 0 });
+    const { drained, elapsedMs } = await worker.ceilingDrain({
+      jobTypes: ['bench.noop'],
+      batch: CONCURRENCY,
+    });
+    await worker.close();
+    if (drained !== jobs) throw new Error(`the ceiling drained ${drained} of ${jobs} jobs`);
+    const rate = drained / (elapsedMs / 1000);
+    ctx.log(`drain ${jobs} jobs ceiling rep ${rep + 1}: ${rate.toFixed(0)} jobs/s`);
+    return rate;
+  } finally {
+    await dropDb(ctx, dbName);
+  }
 }

@@ -99,6 +99,21 @@ export interface ProbeArgs {
   readonly docs: number;
 }
 
+/** The batched-claim ceiling's drain (see batch-ceiling.ts), on the jobs Docket stored. */
+export interface CeilingDrainArgs {
+  /** The job types to claim. */
+  readonly jobTypes: readonly string[];
+  /** Jobs per claim. */
+  readonly batch: number;
+}
+
+/** Answer to `ceilingDrain`. */
+export interface CeilingDrainReply {
+  readonly drained: number;
+  /** From the first claim's answer to the last outcome's (ms). */
+  readonly elapsedMs: number;
+}
+
 /** Requests, by operation. */
 export type WorkerRequest =
   | { readonly op: 'init'; readonly args: InitArgs }
@@ -112,7 +127,8 @@ export type WorkerRequest =
   | { readonly op: 'collect' }
   | { readonly op: 'reset' }
   | { readonly op: 'close' }
-  | { readonly op: 'probe'; readonly args: ProbeArgs };
+  | { readonly op: 'probe'; readonly args: ProbeArgs }
+  | { readonly op: 'ceilingDrain'; readonly args: CeilingDrainArgs };
 
 /** A job that started: its sequence number, when it was enqueued and when its handler began (ms, sub-ms precision). */
 export type StartRecord = readonly [seq: number, enqueuedAt: number, startedAt: number];

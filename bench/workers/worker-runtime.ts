@@ -7,6 +7,8 @@ import { MongoClient } from 'mongodb';
 import { CommandCounter, NO_COMMANDS } from '../lib/command-counter';
 import { percentile } from '../lib/stats';
 import { runProbe } from '../lib/ceiling-probe';
+import { drainAtCeiling } from '../lib/batch-ceiling';
+import type { JobRecord } from '../../src/storage/job-record';
 import {
   nowMs,
   type CollectReply,
@@ -93,6 +95,7 @@ function uniform(range: Range): number {
 
 class WorkerRuntime {
   private client: MongoClient | undefined;
+  private dbName: string | undefined;
   private counter: CommandCounter | undefined;
   private adapter: QueueAdapter | undefined;
   private starts: StartRecord[] = [];
@@ -153,6 +156,12 @@ class WorkerRuntime {
         return null;
       case 'probe':
         return runProbe(request.args);
+      case 'ceilingDrain':
+        if (!this.client || this.dbName === undefined) throw new Error('worker not initialised');
+        return drainAtCeiling(
+          this.client.db(this.dbName).collection<JobRecord>('docket.jobs'),
+          request.args,
+        );
     }
   }
 
@@ -175,6 +184,7 @@ class WorkerRuntime {
     const client = new MongoClient(args.uri, { monitorCommands: true, maxPoolSize: 20 });
     await client.connect();
     this.client = client;
+    this.dbName = args.dbName;
     this.counter = new CommandCounter(client);
     const hooks: WorkerHooks = {
       onStart: (seq, enqueuedAt) => this.starts.push([seq, enqueuedAt, nowMs()]),
