@@ -1,13 +1,5 @@
 import type { FinishResult } from '../../../src/storage/job-store';
-import { claimedJob, fakeServer } from './server-fixture';
-
-/** Long enough that the periodic tasks the test does not look at never run during it. */
-const QUIET = {
-  recoveryIntervalMs: 600_000,
-  queueRefreshIntervalMs: 600_000,
-  leaseMs: 600_000,
-  heartbeatIntervalMs: 300_000,
-} as const;
+import { QUIET, claimedJob, fakeServer } from './server-fixture';
 
 describe('claims overlap with outcome writes (fake storage, fake timers)', () => {
   beforeEach(() => {

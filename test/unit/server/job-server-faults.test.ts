@@ -1,20 +1,13 @@
 import { JobTimeoutError, LeaseLostError, StorageError } from '../../../src';
 import type { DocketEvents } from '../../../src/events/docket-events';
 import {
+  QUIET,
   WaitHandler,
   claimedJob,
   fakeServer,
   flushPromises,
   waitingContexts,
 } from './server-fixture';
-
-/** Long enough that the periodic tasks a test does not look at never run during it. */
-const QUIET = {
-  recoveryIntervalMs: 600_000,
-  queueRefreshIntervalMs: 600_000,
-  leaseMs: 600_000,
-  heartbeatIntervalMs: 300_000,
-} as const;
 
 /** Stops `server`, moving the fake clock while it waits for its grace periods. */
 async function stop(server: { stop(): Promise<void> }): Promise<void> {

@@ -59,6 +59,14 @@ class WaitHandler implements IJobHandler<WaitJob> {
 }
 export { WaitHandler };
 
+/** Long enough that the periodic tasks a test does not look at never run during it. */
+export const QUIET = {
+  recoveryIntervalMs: 600_000,
+  queueRefreshIntervalMs: 600_000,
+  leaseMs: 600_000,
+  heartbeatIntervalMs: 300_000,
+} as const;
+
 /** A job of `type` as a claim returns it (processing, attempt 1, fence 1). */
 export function claimedJob(type: string, fields: { timeoutMs?: number } = {}): JobRecord {
   const now = new Date();
