@@ -37,7 +37,7 @@ interface DrainRun {
  */
 export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   const began = Date.now();
-  const { drainSizes, drainJobs, drainProcesses, drainTimeoutMs } = ctx.scale;
+  const { drainSizes, drainJobs, drainProcesses } = ctx.scale;
   const cases: DrainCase[] = [
     ...drainSizes.map((jobs) => ({ jobs, processes: 1 })),
     ...drainProcesses.map((processes) => ({ jobs: drainJobs, processes })),
@@ -45,6 +45,15 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   const rows = new RowCollector();
   const checks: OnceCheck[] = [];
   const commands: CommandBreakdown[] = [];
+  // Unmeasured: every system (with all the processes a case uses) drains a small backlog
+  // once, so that the first measured case does not also measure the JIT warming up in fresh
+  // worker processes and in the server.
+  const warmUp = Math.min(1_000, drainSizes[0]);
+  const most = Math.max(1, ...drainProcesses);
+  for (const system of systemsInOrder(0)) {
+    await drainWith(ctx, system, warmUp, most, -1, 'warm-up');
+  }
+  await drainCeiling(ctx, warmUp, -1);
   for (let rep = 0; rep < ctx.reps; rep++) {
     for (const { jobs, processes } of cases) {
       const group = `${jobs.toLocaleString('en-US')} jobs, ${processes} process${processes === 1 ? '' : 'es'}`;
@@ -62,38 +71,10 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
           ceiling = await drainCeiling(ctx, jobs, rep);
           continue;
         }
-        const dbName = dbNameFor('drain', system, rep);
-        const workers = ctx.pool.take(system, processes);
-        try {
-          await Promise.all(
-            workers.map((worker) => worker.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS })),
-          );
-          await workers[0].preload({ count: jobs, seqStart: 0, dueInMs: 0 });
-          await Promise.all(workers.map((worker) => worker.reset()));
-          await Promise.all(workers.map((worker) => worker.start()));
-          const done = await waitForCompleted(workers, jobs, drainTimeoutMs);
-          const endedAt = await lastCompletedAt(workers);
-          const collected = await Promise.all(workers.map((worker) => worker.collect()));
-          const starts = collected.flatMap((c) => c.starts);
-          const firstStart = Math.min(...starts.map(([, , startedAt]) => startedAt));
-          const counts = sumCounts(collected.map((c) => c.commands));
-          const completed = collected.reduce((sum, c) => sum + c.completed, 0);
-          await Promise.all(workers.map((worker) => worker.close()));
-          const unfinished = await countUnfinished(ctx, system, dbName);
-          checks.push(
-            checkExactlyOnce(starts, 0, jobs, { system, group, rep, unfinishedInDb: unfinished }),
-          );
-          const seconds = (endedAt - firstStart) / 1000;
-          const rate = done ? completed / seconds : 0;
-          runs[system] = { rate, commandsPerJob: counts.total / jobs };
-          breakdown[system] = perJob(counts, jobs);
-          ctx.log(
-            `drain ${group} ${system} rep ${rep + 1}: ${rate.toFixed(0)} jobs/s, ` +
-              `${(counts.total / jobs).toFixed(2)} cmd/job${done ? '' : ' (TIMED OUT)'}`,
-          );
-        } finally {
-          await dropDb(ctx, dbName);
-        }
+        const drained = await drainWith(ctx, system, jobs, processes, rep, group);
+        runs[system] = drained.run;
+        checks.push(drained.check);
+        breakdown[system] = drained.breakdown;
       }
       for (const system of ['docket', 'agenda'] as const) {
         const run = runs[system];
@@ -174,6 +155,54 @@ async function drainCeiling(ctx: BenchContext, jobs: number, rep: number): Promi
     const rate = drained / (elapsedMs / 1000);
     ctx.log(`drain ${jobs} jobs ceiling rep ${rep + 1}: ${rate.toFixed(0)} jobs/s`);
     return rate;
+  } finally {
+    await dropDb(ctx, dbName);
+  }
+}
+
+/** One system's drain of `jobs` by `processes` worker processes, measured. */
+async function drainWith(
+  ctx: BenchContext,
+  system: SystemName,
+  jobs: number,
+  processes: number,
+  rep: number,
+  group: string,
+): Promise<{ run: DrainRun; check: OnceCheck; breakdown: Record<string, number> }> {
+  const dbName = dbNameFor('drain', system, rep);
+  const workers = ctx.pool.take(system, processes);
+  try {
+    await Promise.all(
+      workers.map((worker) => worker.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS })),
+    );
+    await workers[0].preload({ count: jobs, seqStart: 0, dueInMs: 0 });
+    await Promise.all(workers.map((worker) => worker.reset()));
+    await Promise.all(workers.map((worker) => worker.start()));
+    const done = await waitForCompleted(workers, jobs, ctx.scale.drainTimeoutMs);
+    const endedAt = await lastCompletedAt(workers);
+    const collected = await Promise.all(workers.map((worker) => worker.collect()));
+    const starts = collected.flatMap((c) => c.starts);
+    const firstStart = Math.min(...starts.map(([, , startedAt]) => startedAt));
+    const counts = sumCounts(collected.map((c) => c.commands));
+    const completed = collected.reduce((sum, c) => sum + c.completed, 0);
+    await Promise.all(workers.map((worker) => worker.close()));
+    const unfinished = await countUnfinished(ctx, system, dbName);
+    const check = checkExactlyOnce(starts, 0, jobs, {
+      system,
+      group,
+      rep,
+      unfinishedInDb: unfinished,
+    });
+    const rate = done ? completed / ((endedAt - firstStart) / 1000) : 0;
+    ctx.log(
+      `drain ${group} ${system} rep ${rep + 1}: ${rate.toFixed(0)} jobs/s, ` +
+        `${(counts.total / jobs).toFixed(2)} cmd/job${done ? '' : ' (TIMED OUT)'}`,
+    );
+    return {
+      run: { rate, commandsPerJob: counts.total / jobs },
+      check,
+      breakdown: perJob(counts, jobs),
+    };
   } finally {
     await dropDb(ctx, dbName);
   }
