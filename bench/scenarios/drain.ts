@@ -11,6 +11,7 @@ import { sumCounts } from '../lib/command-counter';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
+import { heapAfterCollectionMb } from '../lib/server-heap';
 import { CONCURRENCY, THROUGHPUT_SETTINGS } from '../lib/settings';
 import type { SystemName } from '../workers/protocol';
 import { scenarioResult } from './scenario-result';
@@ -25,6 +26,10 @@ interface DrainCase {
 interface DrainRun {
   readonly rate: number;
   readonly commandsPerJob: number;
+  /** The largest RSS of the case's workers after the drain (MiB). */
+  readonly workerRssMb: number;
+  /** The stand-in's heap holding the drained jobs (MiB; null on another server). */
+  readonly serverHeapMb: number | null;
 }
 
 /**
@@ -81,6 +86,10 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
         if (!run) continue;
         rows.add(system, group, 'throughput', 'jobs/s', 'higher', run.rate);
         rows.add(system, group, 'commands per job', 'cmd/job', 'lower', run.commandsPerJob);
+        rows.add(system, group, 'worker RSS at the end', 'MiB', 'lower', run.workerRssMb);
+        if (run.serverHeapMb !== null) {
+          rows.add(system, group, 'stand-in heap with the jobs', 'MiB', 'lower', run.serverHeapMb);
+        }
       }
       if (ceiling !== undefined && runs.docket) {
         rows.add('docket', group, 'batched-claim ceiling', 'jobs/s', 'higher', ceiling);
@@ -112,7 +121,10 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       `\`updateMany\` per claim of 50, one \`bulkWrite\` of the outcomes) and nothing else, ` +
       `one command at a time; the share of the ceiling is Docket's rate over the ceiling's in ` +
       `the same repetition. It tells what Docket's own work around its commands costs; a ` +
-      `server that overlaps claims with outcome writes can go past it.`,
+      `server that overlaps claims with outcome writes can go past it. Memory: the largest ` +
+      `RSS of a case's workers after the drain, and, on the stand-in (which runs in the ` +
+      `bench's process), its heap after a full garbage collection with the drained jobs ` +
+      `still stored (the baseline of an empty server included).`,
     began,
     settings: THROUGHPUT_SETTINGS,
     notes: [],
@@ -187,6 +199,8 @@ async function drainWith(
     const completed = collected.reduce((sum, c) => sum + c.completed, 0);
     await Promise.all(workers.map((worker) => worker.close()));
     const unfinished = await countUnfinished(ctx, system, dbName);
+    // The stand-in runs in this process: its heap now holds this drain's finished jobs.
+    const serverHeapMb = ctx.server.kind === 'stand-in' ? heapAfterCollectionMb() : null;
     const check = checkExactlyOnce(starts, 0, jobs, {
       system,
       group,
@@ -199,7 +213,12 @@ async function drainWith(
         `${(counts.total / jobs).toFixed(2)} cmd/job${done ? '' : ' (TIMED OUT)'}`,
     );
     return {
-      run: { rate, commandsPerJob: counts.total / jobs },
+      run: {
+        rate,
+        commandsPerJob: counts.total / jobs,
+        workerRssMb: Math.max(...collected.map((c) => c.rssMb)),
+        serverHeapMb,
+      },
       check,
       breakdown: perJob(counts, jobs),
     };
