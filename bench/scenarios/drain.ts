@@ -124,7 +124,8 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       `server that overlaps claims with outcome writes can go past it. Memory: the largest ` +
       `RSS of a case's workers after the drain, and, on the stand-in (which runs in the ` +
       `bench's process), its heap after a full garbage collection with the drained jobs ` +
-      `still stored (the baseline of an empty server included).`,
+      `still stored (the baseline of an empty server included, and its change log, which keeps ` +
+      `the latest 100,000 changes of whichever system made them).`,
     began,
     settings: THROUGHPUT_SETTINGS,
     notes: [],
