@@ -148,7 +148,6 @@ export class MongoBatchCreation {
     );
   }
 
-  /** Finishes releases cut short, and removes creations abandoned by their process. */
   /**
    * What the recovery sweep looks for on behalf of creations (see {@link settle}): roots whose
    * release was cut short, and creations abandoned by their creator. Read by the sweep's one
