@@ -1,4 +1,4 @@
-import type { ClientSession, Collection } from 'mongodb';
+import type { ClientSession, Collection, Filter } from 'mongodb';
 import { StorageError } from '../../errors';
 import type { BatchRecord } from '../batch-store';
 import type { JobRecord } from '../job-record';
@@ -11,8 +11,6 @@ const INSERT_CHUNK = 1_000;
 export const BATCH_CREATION_TIMEOUT_MS = 15 * 60_000;
 /** A started root whose jobs are not all released this long after its start is released by the sweep. */
 const RELEASE_GRACE_MS = 60_000;
-/** Creations one sweep finishes or removes at most, per kind. */
-const SWEEP_LIMIT = 20;
 
 /**
  * The writing of a batch and its jobs so that all of them become runnable or none does: in
@@ -150,32 +148,46 @@ export class MongoBatchCreation {
     );
   }
 
-  /** Finishes releases cut short, and removes creations abandoned by their process. */
-  async sweep(now: Date): Promise<void> {
-    const unreleased = await guard('find unreleased batches', () =>
-      this.batches
-        .find(
-          { pendingRelease: true, startedAt: { $lt: new Date(now.getTime() - RELEASE_GRACE_MS) } },
-          { projection: { _id: 1 } },
-        )
-        .limit(SWEEP_LIMIT)
-        .toArray(),
-    );
-    for (const root of unreleased) await this.release(root._id, now);
-    const abandoned = await guard('find abandoned batch creations', () =>
-      this.batches
-        .find(
-          {
-            state: 'creating',
-            createdAt: { $lt: new Date(now.getTime() - BATCH_CREATION_TIMEOUT_MS) },
-          },
-          { projection: { rootBatchId: 1 } },
-        )
-        .limit(SWEEP_LIMIT)
-        .toArray(),
+  /**
+   * What the recovery sweep looks for on behalf of creations (see {@link settle}): roots whose
+   * release was cut short, and creations abandoned by their creator. Read by the sweep's one
+   * query together with the other leftovers.
+   */
+  leftoverFilters(now: Date): Array<Filter<BatchRecord>> {
+    return [
+      { pendingRelease: true, startedAt: { $lt: releaseDeadline(now) } },
+      { state: 'creating', createdAt: { $lt: creationDeadline(now) } },
+    ];
+  }
+
+  /**
+   * Finishes the releases cut short and removes the abandoned creations among `found` (the
+   * batches the sweep read, with their `state`, `pendingRelease`, `startedAt`, `createdAt`
+   * and `rootBatchId`; those matching neither filter of {@link leftoverFilters} are left alone).
+   */
+  async settle(found: readonly BatchRecord[], now: Date): Promise<void> {
+    for (const batch of found) {
+      if (batch.pendingRelease === true && before(batch.startedAt, releaseDeadline(now)))
+        await this.release(batch._id, now);
+    }
+    const abandoned = found.filter(
+      (batch) => batch.state === 'creating' && before(batch.createdAt, creationDeadline(now)),
     );
     for (const root of new Set(abandoned.map((batch) => batch.rootBatchId))) await this.abort(root);
   }
+}
+
+function releaseDeadline(now: Date): Date {
+  return new Date(now.getTime() - RELEASE_GRACE_MS);
+}
+
+function creationDeadline(now: Date): Date {
+  return new Date(now.getTime() - BATCH_CREATION_TIMEOUT_MS);
+}
+
+/** `at` is a date before `deadline` (what `{ $lt: deadline }` matches). */
+export function before(at: unknown, deadline: Date): boolean {
+  return at instanceof Date && at.getTime() < deadline.getTime();
 }
 
 /** A job of a batch being created: waiting, marked with its root, until the batch starts. */

@@ -1,4 +1,4 @@
-import type { ClientSession, Collection, Db, IndexDescription, MongoClient } from 'mongodb';
+import type { ClientSession, Collection, Db, MongoClient } from 'mongodb';
 import type { BatchState } from '../../batches/batch-types';
 import type {
   BatchFinishes,
@@ -13,47 +13,18 @@ import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
 import { guard, inTransactionError } from './mongo-errors';
 import { checkSessionOwner } from './in-transaction-writes';
-import { MongoBatchCreation } from './mongo-batch-creation';
+import { BATCH_INDEXES } from './batch-indexes';
+import { MongoBatchCreation, before } from './mongo-batch-creation';
 
 /** Batches that have ended: their counts no longer change. */
 const ENDED_STATES: readonly BatchState[] = ['succeeded', 'finished', 'cancelled'];
 /** Batches whose jobs may still run. */
 const OPEN_STATES: readonly BatchState[] = ['creating', 'started'];
 
-/** Batches one sweep looks at, per kind of leftover. */
-const SWEEP_LIMIT = 20;
+/** Batches one sweep looks at (of every kind of leftover together). */
+const SWEEP_LIMIT = 50;
 /** How deep nested batches are followed when a batch is cancelled. */
 const MAX_NESTING = 20;
-
-/**
- * The indexes of `<prefix>batches`:
- * - `state`: started batches idle since long (the recovery sweep), and lists by state;
- * - `nested`: the batches inside one;
- * - `root`: every batch of one creation;
- * - `unresolved`: ended batches whose continuations and parent were not told yet;
- * - `pending-release`: started roots whose jobs may not all be released;
- * - `retention`: MongoDB's TTL monitor deletes ended batches at `expireAt`.
- */
-export const BATCH_INDEXES: readonly IndexDescription[] = [
-  { key: { state: 1, countedAt: 1 }, name: 'state' },
-  {
-    key: { parentBatchId: 1, state: 1 },
-    name: 'nested',
-    partialFilterExpression: { parentBatchId: { $type: 'string' } },
-  },
-  { key: { rootBatchId: 1 }, name: 'root' },
-  {
-    key: { continuationsResolved: 1 },
-    name: 'unresolved',
-    partialFilterExpression: { continuationsResolved: false },
-  },
-  {
-    key: { pendingRelease: 1 },
-    name: 'pending-release',
-    partialFilterExpression: { pendingRelease: true },
-  },
-  { key: { expireAt: 1 }, name: 'retention', expireAfterSeconds: 0 },
-];
 
 /**
  * Batches in `<prefix>batches`, their jobs in the jobs collection (`batchId`). Counts move by
@@ -309,36 +280,48 @@ export class MongoJobBatches implements BatchStore {
   }
 
   async sweep(now: Date, idleMs: number): Promise<EndedBatch[]> {
-    await this.creation.sweep(now);
-    // Started batches without a count for `idleMs`: a count may have been lost.
-    const idle = await guard('find idle batches', () =>
+    const idleSince = new Date(now.getTime() - idleMs);
+    // Started batches without a count for `idleMs` (a count may have been lost), and ended
+    // batches not resolved though they ended `idleMs` ago (their ender is resolving the
+    // newer ones), besides the creations' leftovers: one query, each clause on its index,
+    // so that an idle server's sweep costs one round trip.
+    const idle = { state: 'started', countedAt: { $lt: idleSince } } as const;
+    const unresolved = { continuationsResolved: false, finishedAt: { $lt: idleSince } } as const;
+    const found = await guard('find batches left over', () =>
       this.batches
         .find(
-          { state: 'started', countedAt: { $lt: new Date(now.getTime() - idleMs) } },
-          { projection: { _id: 1 } },
-        )
-        .limit(SWEEP_LIMIT)
-        .toArray(),
-    );
-    for (const batch of idle) await this.complete(batch._id, now);
-    const unresolved = await guard('find ended batches not resolved', () =>
-      this.batches
-        .find(
-          // Not those that ended within `idleMs`: their ender is resolving them.
+          { $or: [...this.creation.leftoverFilters(now), idle, unresolved] },
           {
-            continuationsResolved: false,
-            finishedAt: { $lt: new Date(now.getTime() - idleMs) },
+            projection: {
+              state: 1,
+              rootBatchId: 1,
+              parentBatchId: 1,
+              createdAt: 1,
+              startedAt: 1,
+              finishedAt: 1,
+              countedAt: 1,
+              pendingRelease: 1,
+              continuationsResolved: 1,
+            },
           },
-          { projection: { state: 1, parentBatchId: 1 } },
         )
         .limit(SWEEP_LIMIT)
         .toArray(),
     );
-    return unresolved.map((batch) => ({
-      id: batch._id,
-      state: batch.state as EndedBatch['state'],
-      parentBatchId: batch.parentBatchId,
-    }));
+    await this.creation.settle(found, now);
+    for (const batch of found) {
+      if (batch.state === 'started' && before(batch.countedAt, idleSince))
+        await this.complete(batch._id, now);
+    }
+    return found
+      .filter(
+        (batch) => batch.continuationsResolved === false && before(batch.finishedAt, idleSince),
+      )
+      .map((batch) => ({
+        id: batch._id,
+        state: batch.state as EndedBatch['state'],
+        parentBatchId: batch.parentBatchId,
+      }));
   }
 
   /**
