@@ -1,6 +1,6 @@
 import { canonicalKey } from './canonical-key';
 import type { CollectionState } from './collection-state';
-import { scanInNaturalOrder, scanInSortOrder } from './index-scan';
+import { merged, scanInNaturalOrder, scanInSortOrder } from './index-scan';
 import { planQuery, type IdLookupPlan, type QueryPlan, type SortedOrPlan } from './query-planner';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { documentOrder, topDocuments, type SortSpec } from './sort-documents';
@@ -55,21 +55,11 @@ function* mergedClauses(
   const compare = (a: Document, b: Document): number =>
     bySort(a, b) ||
     collection.sequenceOf(canonicalKey(a._id)) - collection.sequenceOf(canonicalKey(b._id));
-  const streams = plan.clauses.map((clause) => scanInSortOrder(clause, clause.order!));
-  const head = (i: number): Document | undefined => {
-    const next = streams[i].next();
-    return next.done ? undefined : collection.get(next.value.id);
-  };
-  const heads = streams.map((_, i) => head(i));
-  const seen = new Set<unknown>();
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      if (heads[i] !== undefined && (best < 0 || compare(heads[i]!, heads[best]!) < 0)) best = i;
-    }
-    if (best < 0) return;
-    const document = heads[best]!;
-    heads[best] = head(best);
+  const streams = plan.clauses.map(function* (clause) {
+    for (const entry of scanInSortOrder(clause, clause.order!)) yield collection.get(entry.id)!;
+  });
+  const seen = new Set<Document>();
+  for (const document of merged(streams, compare)) {
     if (seen.has(document)) continue;
     seen.add(document);
     yield document;

@@ -151,11 +151,11 @@ function* regrouped(entries: Iterable<IndexEntry>, order: IndexOrder): Generator
 }
 
 /** Merges streams each sorted by `compare` into one sorted stream. */
-function* merged(
-  streams: Array<Iterator<IndexEntry>>,
-  compare: (a: IndexEntry, b: IndexEntry) => number,
-): Generator<IndexEntry> {
-  const next = (i: number): IndexEntry | undefined => {
+export function* merged<T>(
+  streams: Array<Iterator<T>>,
+  compare: (a: T, b: T) => number,
+): Generator<T> {
+  const next = (i: number): T | undefined => {
     const result = streams[i].next();
     return result.done ? undefined : result.value;
   };

@@ -201,11 +201,7 @@ export function planQuery(
   const constraints = filterConstraints(filter);
   const ids = constraints.get('_id')?.points ?? orIdValues(filter);
   if (ids) return { kind: 'ids', values: ids };
-  let best: IndexScanPlan | undefined;
-  for (const index of collection.secondaryIndexes()) {
-    const plan = planIndex(index, filter, constraints, sort);
-    if (plan && better(plan, best)) best = plan;
-  }
+  const best = bestIndexPlan(collection, filter, constraints, sort);
   if (!best) return orPlan(collection, filter) ?? COLLECTION_SCAN;
   if (best.order && sort && sort.length > 0)
     return sortedOrPlan(collection, filter, sort, best) ?? best;
@@ -230,20 +226,11 @@ function sortedOrPlan(
   sort: SortSpec,
   single: IndexScanPlan,
 ): SortedOrPlan | undefined {
-  const clauses = filter.$or;
-  if (!isArray(clauses) || clauses.length === 0) return undefined;
-  const rest: Document = { ...filter };
-  delete rest.$or;
+  const clauses = orClauses(filter);
+  if (!clauses) return undefined;
   const plans: IndexScanPlan[] = [];
-  for (const clause of clauses) {
-    if (!isPlainDocument(clause)) return undefined;
-    const combined: Document = { $and: [rest, clause] };
-    const constraints = filterConstraints(combined);
-    let best: IndexScanPlan | undefined;
-    for (const index of collection.secondaryIndexes()) {
-      const plan = planIndex(index, combined, constraints, sort);
-      if (plan?.order && better(plan, best)) best = plan;
-    }
+  for (const { combined, constraints } of clauses) {
+    const best = bestIndexPlan(collection, combined, constraints, sort, true);
     if (!best || !narrower(best, single)) return undefined;
     plans.push(best);
   }
@@ -262,27 +249,57 @@ function narrower(plan: IndexScanPlan, than: IndexScanPlan): boolean {
  * candidates are united. Residual constraints on index entries keep a broad clause cheap.
  */
 function orPlan(collection: CollectionState, filter: Document): OrPlan | undefined {
-  const clauses = filter.$or;
-  if (!isArray(clauses) || clauses.length === 0) return undefined;
-  const rest: Document = { ...filter };
-  delete rest.$or;
+  const clauses = orClauses(filter);
+  if (!clauses) return undefined;
   const plans: Array<IndexScanPlan | IdLookupPlan> = [];
-  for (const clause of clauses) {
-    if (!isPlainDocument(clause)) return undefined;
-    const combined: Document = { $and: [rest, clause] };
-    const constraints = filterConstraints(combined);
+  for (const { combined, constraints } of clauses) {
     const ids = constraints.get('_id')?.points;
     if (ids) {
       plans.push({ kind: 'ids', values: ids });
       continue;
     }
-    let best: IndexScanPlan | undefined;
-    for (const index of collection.secondaryIndexes()) {
-      const plan = planIndex(index, combined, constraints, undefined);
-      if (plan && better(plan, best)) best = plan;
-    }
+    const best = bestIndexPlan(collection, combined, constraints, undefined);
     if (!best) return undefined;
     plans.push(best);
   }
   return { kind: 'or', clauses: plans };
+}
+
+/**
+ * The best index plan for a filter; with `ordered`, among those whose index order gives
+ * the sort.
+ */
+function bestIndexPlan(
+  collection: CollectionState,
+  filter: Document,
+  constraints: ReadonlyMap<string, FieldConstraint>,
+  sort: SortSpec | undefined,
+  ordered = false,
+): IndexScanPlan | undefined {
+  let best: IndexScanPlan | undefined;
+  for (const index of collection.secondaryIndexes()) {
+    const plan = planIndex(index, filter, constraints, sort);
+    if (plan && (!ordered || plan.order) && better(plan, best)) best = plan;
+  }
+  return best;
+}
+
+/**
+ * Each clause of a filter's top-level `$or` together with the rest of the filter, and what
+ * that implies per field; undefined without such an `$or` or when a clause is no document.
+ */
+function orClauses(
+  filter: Document,
+): Array<{ combined: Document; constraints: Map<string, FieldConstraint> }> | undefined {
+  const clauses = filter.$or;
+  if (!isArray(clauses) || clauses.length === 0) return undefined;
+  const rest: Document = { ...filter };
+  delete rest.$or;
+  const planned: Array<{ combined: Document; constraints: Map<string, FieldConstraint> }> = [];
+  for (const clause of clauses) {
+    if (!isPlainDocument(clause)) return undefined;
+    const combined: Document = { $and: [rest, clause] };
+    planned.push({ combined, constraints: filterConstraints(combined) });
+  }
+  return planned;
 }
