@@ -33,7 +33,7 @@ export async function drainAtCeiling(
       leaseMs: 30_000,
       now: new Date(),
     };
-    const claimed = await writes.claimBatch(request, args.batch);
+    const { jobs: claimed } = await writes.claimBatch(request, args.batch);
     if (claimed.length === 0) break;
     if (firstAt === 0) firstAt = nowMs();
     const now = new Date();

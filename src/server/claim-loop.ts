@@ -1,5 +1,6 @@
 import type { JobRecord } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
+import type { ClaimLanes } from './claim-lanes';
 import type { ClaimScope } from './claim-scope';
 import { MIN_BATCH } from './claim-scope';
 import type { Clock } from './clock';
@@ -20,6 +21,7 @@ export interface ClaimLoopDeps {
   readonly store: Pick<JobStore, 'claim' | 'claimBatch' | 'extendLeases' | 'release'>;
   readonly clock: Clock;
   readonly scope: ClaimScope;
+  readonly lanes: Pick<ClaimLanes, 'current' | 'refresh'>;
   readonly globalSlots: GlobalSlots;
   readonly rateLimits: RateLimits;
   readonly invocations: Invocations;
@@ -39,6 +41,8 @@ export class ClaimLoop {
   private localDue = 0;
   /** The loop waits for capacity (a finishing job must wake it). */
   private blocked = false;
+  /** Until when a claim for less than a full batch waits for running jobs to end (see run). */
+  private lingerUntil = 0;
   private stopping = false;
   private loop: Promise<void> | undefined;
 
@@ -72,7 +76,7 @@ export class ClaimLoop {
   }
 
   private async run(): Promise<void> {
-    const { minPollIntervalMs, pollIntervalMs, concurrency } = this.deps.options;
+    const { minPollIntervalMs, pollIntervalMs, concurrency, claimBatchSize } = this.deps.options;
     const claimRetry = {
       baseMs: pollIntervalMs,
       maxMs: Math.max(pollIntervalMs, CLAIM_RETRY_MAX_MS),
@@ -91,6 +95,20 @@ export class ClaimLoop {
         // freeing, or stop() wakes us.
         this.blocked = true;
         await this.signal.sleep(this.untilNextRetry());
+        this.blocked = false;
+        continue;
+      }
+      // Under a backlog, claiming the few slots left beside a batch just started would split
+      // the work into waves that never merge again (each claim taking what the other left),
+      // each paying for its own claim and outcome write. Jobs that end within a claim's
+      // round trip are worth waiting for: their slots are claimed with these, as one batch.
+      if (
+        free < Math.min(concurrency, claimBatchSize) &&
+        running > 0 &&
+        performance.now() < this.lingerUntil
+      ) {
+        this.blocked = true;
+        await this.signal.sleep(this.lingerUntil - performance.now());
         this.blocked = false;
         continue;
       }
@@ -124,6 +142,9 @@ export class ClaimLoop {
       this.localDue = jobs.length === 0 ? 0 : this.localDue - announced;
       const busy = jobs.length > announced;
       for (const job of jobs) this.execute(job, claimedAt);
+      // The claim's own round trip bounds how long the next one may wait for slots to free.
+      const claimedBy = performance.now();
+      this.lingerUntil = busy ? claimedBy + (claimedBy - claimedAt) : 0;
       if (busy) {
         idleDelay = minPollIntervalMs;
         continue;
@@ -144,7 +165,8 @@ export class ClaimLoop {
 
   /**
    * One job with one `findOneAndUpdate`, or a batch (one or two round trips, see
-   * `claimBatch`); with rate limits in scope, a claim that reserves their starts first.
+   * `claimBatch`) in this server's lane; with rate limits in scope, a claim that reserves
+   * their starts first. A batch that found work or met contention may refresh the lanes.
    */
   private async claim(
     queues: string[],
@@ -158,12 +180,18 @@ export class ClaimLoop {
       serverId: this.deps.options.serverId,
       leaseMs,
       now: this.deps.clock.now(),
+      lane: this.deps.lanes.current(),
     };
     if (this.deps.rateLimits.applies(jobTypes, queues)) {
-      return this.deps.rateLimits.claim(request, limit);
+      const claimed = await this.deps.rateLimits.claim(request, limit);
+      if (claimed.jobs.length > 0 || claimed.contended) this.deps.lanes.refresh();
+      return claimed;
     }
-    if (limit > 1)
-      return { jobs: await this.deps.store.claimBatch(request, limit), throttled: false };
+    if (limit > 1) {
+      const { jobs, contended } = await this.deps.store.claimBatch(request, limit);
+      if (jobs.length > 0 || contended) this.deps.lanes.refresh();
+      return { jobs, throttled: false };
+    }
     const job = await this.deps.store.claim(request);
     return { jobs: job ? [job] : [], throttled: false };
   }

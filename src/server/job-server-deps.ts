@@ -39,6 +39,8 @@ export interface ServerRegistry {
   remove(serverId: string): Promise<void>;
   /** Job types live servers handle; null when a live server does not say (it may handle any). */
   handledJobTypes(now: Date, staleAfterMs: number): Promise<Set<string> | null>;
+  /** Ids of the live servers (heartbeat within `staleAfterMs`) that claim from any of `queues`. */
+  liveServerIds(now: Date, staleAfterMs: number, queues: readonly string[]): Promise<string[]>;
 }
 
 /** What a server needs from the Docket instance that starts it. */

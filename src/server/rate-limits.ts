@@ -1,7 +1,7 @@
 import type { HandlerRegistry } from '../handlers';
 import type { ResolvedRateLimit } from '../options/rate-limit-options';
 import type { JobRecord } from '../storage/job-record';
-import type { ClaimRequest, JobStore } from '../storage/job-store';
+import type { ClaimedJobs, ClaimRequest, JobStore } from '../storage/job-store';
 import type { RateLimitStore, RateReservation } from '../storage/rate-limit-store';
 import type { Clock } from './clock';
 
@@ -22,8 +22,7 @@ export interface RateLimitsDeps {
 }
 
 /** What a rate-limited claim took, and whether it found a limit full. */
-export interface RateLimitedClaim {
-  readonly jobs: JobRecord[];
+export interface RateLimitedClaim extends ClaimedJobs {
   /** A limit was found full: the claim scope changed, claim again at once without it. */
   readonly throttled: boolean;
 }
@@ -89,7 +88,7 @@ export class RateLimits {
       }
     }
     if (wanted.size === 0) {
-      return { jobs: await this.deps.store.claimCandidates(request, candidates), throttled: false };
+      return { ...(await this.deps.store.claimCandidates(request, candidates)), throttled: false };
     }
     const reservations = new Map<string, RateReservation>();
     let throttled = false;
@@ -116,13 +115,13 @@ export class RateLimits {
       return true;
     });
     // Read after the grants: every start stamped falls at or after its reservation.
-    const jobs = await this.deps.store.claimCandidates(
+    const { jobs, contended } = await this.deps.store.claimCandidates(
       { ...request, now: this.deps.clock.now() },
       admitted,
     );
     // A claim that failed settles nothing: its reservations count until they expire.
     await this.settle(reservations, jobs);
-    return { jobs, throttled };
+    return { jobs, contended, throttled };
   }
 
   private async settle(

@@ -20,6 +20,31 @@ export interface ClaimRequest {
   readonly leaseMs: number;
   /** The worker's time: which jobs are due (scheduling), and the history entry. */
   readonly now: Date;
+  /**
+   * This server's lane among the servers claiming from the same queues: a batch claim takes
+   * the jobs of its own lane first, so that servers reading the same due jobs at the same
+   * moment claim different ones. Absent (or a count of 1): no preference.
+   */
+  readonly lane?: ClaimLane;
+}
+
+/**
+ * One of `count` lanes: a job belongs to the lane its id hashes to, so servers that know
+ * their rank among each other split any set of due jobs between them without talking.
+ */
+export interface ClaimLane {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** What a batch claim took, and whether another server's claim took some of its candidates. */
+export interface ClaimedJobs {
+  readonly jobs: JobRecord[];
+  /**
+   * Some candidates changed between their read and the claim: most often another server's
+   * claim took them (servers compete for the same jobs).
+   */
+  readonly contended: boolean;
 }
 
 /** The outcome a worker records for an attempt. */
@@ -185,7 +210,7 @@ export interface JobStore {
    * database stamps the lease expiry from its own clock; a claimed record's `leaseExpiresAt`
    * may be null when it was not read back.
    */
-  claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]>;
+  claimBatch(request: ClaimRequest, limit: number): Promise<ClaimedJobs>;
   /**
    * The first half of {@link claimBatch}: reads up to `limit` due jobs to claim, in claim
    * order, claiming nothing (a server that must admit them first, under rate limits).
@@ -196,7 +221,7 @@ export interface JobStore {
    * they were read (same fencing token and attempt, still due), each by exactly one server.
    * One round trip when every candidate is taken, two when a concurrent claim took some.
    */
-  claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<JobRecord[]>;
+  claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<ClaimedJobs>;
   /**
    * Records an attempt's outcome; null when the lease was lost (nothing written). Safe to call
    * again with the same lease after a failure: an outcome this lease already recorded is

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document, Filter, UpdateFilter } from 'mongodb';
 import { CLAIMABLE_STATES, type JobRecord } from '../job-record';
-import type { ClaimRequest, FinishEntry, FinishResult } from '../job-store';
+import type { ClaimedJobs, ClaimRequest, FinishEntry, FinishResult } from '../job-store';
 import type { ResolvedRetention } from '../retention';
+import { candidateWindow, pickCandidates } from './candidate-pick';
 import { historyAppend, historyPush } from './history';
 import { heldBy, serverTimePlus } from './lease-time';
 import { guard } from './mongo-errors';
@@ -22,30 +23,33 @@ export class MongoBatchWrites {
    * Claims up to `limit` due jobs in two round trips whatever their number: read candidate
    * jobs ({@link findCandidates}), then claim them ({@link claimCandidates}).
    */
-  async claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
+  async claimBatch(request: ClaimRequest, limit: number): Promise<ClaimedJobs> {
     return this.claimCandidates(request, await this.findCandidates(request, limit));
   }
 
   /**
    * Reads up to `limit` due jobs to claim, in claim order (queues in order, then priority and
-   * due time), spread within each priority so that servers claiming at the same moment do not
-   * all fight over the same few documents. One round trip per queue read (one when the first
-   * queue has enough).
+   * due time), chosen from a wider window so that servers claiming at the same moment do not
+   * fight over the same documents (see `pickCandidates`: spread at random, or by lane). One
+   * round trip per queue read (one when the first queue has enough).
    */
   async findCandidates(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
     const due = dueFilter(request);
     const picked: JobRecord[] = [];
     for (const queue of request.queues) {
-      if (picked.length >= limit) break;
-      // Read twice as many as wanted and spread the pick within each priority.
+      const wanted = limit - picked.length;
+      if (wanted <= 0) break;
+      const window = candidateWindow(wanted, request.lane);
+      // One batch whatever the window (a first batch holds 101 documents unless told).
       const candidates = await guard('read claim candidates', () =>
         this.jobs
           .find({ ...due, queue }, { projection: { history: 0 }, promoteLongs: false })
           .sort({ priority: -1, dueAt: 1 })
-          .limit(2 * (limit - picked.length))
+          .limit(window)
+          .batchSize(window)
           .toArray(),
       );
-      picked.push(...spreadWithinPriority(candidates).slice(0, limit - picked.length));
+      picked.push(...pickCandidates(candidates, wanted, request.lane));
     }
     return picked;
   }
@@ -60,8 +64,8 @@ export class MongoBatchWrites {
   async claimCandidates(
     request: ClaimRequest,
     candidates: readonly JobRecord[],
-  ): Promise<JobRecord[]> {
-    if (candidates.length === 0) return [];
+  ): Promise<ClaimedJobs> {
+    if (candidates.length === 0) return { jobs: [], contended: false };
     const { now, serverId } = request;
     const leaseToken = randomBytes(12).toString('hex');
     const result = await guard('claim jobs', () =>
@@ -74,9 +78,9 @@ export class MongoBatchWrites {
       ),
     );
     if (result.modifiedCount === candidates.length) {
-      return candidates.map((job) => ({
+      const jobs = candidates.map((job) => ({
         ...job,
-        state: 'processing',
+        state: 'processing' as const,
         leaseOwner: serverId,
         // Stamped by the database from its own clock, and not read back.
         leaseExpiresAt: null,
@@ -85,8 +89,9 @@ export class MongoBatchWrites {
         attempt: job.attempt + 1,
         fence: job.fence + 1,
       }));
+      return { jobs, contended: false };
     }
-    if (result.modifiedCount === 0) return [];
+    if (result.modifiedCount === 0) return { jobs: [], contended: true };
     const ids = candidates.map((job) => job._id);
     const claimed = await guard('read claimed jobs', () =>
       this.jobs
@@ -98,7 +103,8 @@ export class MongoBatchWrites {
     );
     // Keep the claim order (priority, then due time) for the dispatcher.
     const order = new Map(ids.map((id, i) => [id, i]));
-    return claimed.sort((a, b) => order.get(a._id)! - order.get(b._id)!);
+    claimed.sort((a, b) => order.get(a._id)! - order.get(b._id)!);
+    return { jobs: claimed, contended: true };
   }
 
   /**
@@ -225,23 +231,4 @@ function dueFilter(request: ClaimRequest): Filter<JobRecord> {
     dueAt: { $lte: request.now },
     type: { $in: [...request.jobTypes] },
   };
-}
-
-/** Shuffles candidates within runs of equal priority, keeping priority order. */
-function spreadWithinPriority<T extends { priority: number }>(candidates: readonly T[]): T[] {
-  const result: T[] = [];
-  let start = 0;
-  while (start < candidates.length) {
-    let end = start;
-    while (end < candidates.length && candidates[end].priority === candidates[start].priority)
-      end++;
-    const run = candidates.slice(start, end);
-    for (let i = run.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [run[i], run[j]] = [run[j], run[i]];
-    }
-    result.push(...run);
-    start = end;
-  }
-  return result;
 }

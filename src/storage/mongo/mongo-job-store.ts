@@ -11,6 +11,7 @@ import {
 import type {
   AttemptOutcome,
   BulkRequeueOutcome,
+  ClaimedJobs,
   ClaimRequest,
   FinishEntry,
   FinishResult,
@@ -217,7 +218,7 @@ export class MongoJobStore implements JobStore {
     };
   }
 
-  claimBatch(request: ClaimRequest, limit: number): Promise<JobRecord[]> {
+  claimBatch(request: ClaimRequest, limit: number): Promise<ClaimedJobs> {
     return this.batchWrites.claimBatch(request, limit);
   }
 
@@ -225,7 +226,7 @@ export class MongoJobStore implements JobStore {
     return this.batchWrites.findCandidates(request, limit);
   }
 
-  claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<JobRecord[]> {
+  claimCandidates(request: ClaimRequest, candidates: readonly JobRecord[]): Promise<ClaimedJobs> {
     return this.batchWrites.claimCandidates(request, candidates);
   }
 

@@ -77,6 +77,26 @@ export class MongoServerRegistry {
     return handled;
   }
 
+  /** Ids of the live servers (heartbeat within `staleAfterMs`) that claim from any of `queues`. */
+  async liveServerIds(
+    now: Date,
+    staleAfterMs: number,
+    queues: readonly string[],
+  ): Promise<string[]> {
+    const live = await guard('read the live servers', () =>
+      this.servers
+        .find(
+          {
+            heartbeatAt: { $gte: new Date(now.getTime() - staleAfterMs) },
+            queues: { $in: [...queues] },
+          },
+          { projection: { _id: 1 } },
+        )
+        .toArray(),
+    );
+    return live.map((server) => server._id);
+  }
+
   /**
    * Lists servers; those silent for longer than `staleAfterMs` are shown as not alive, and
    * those silent for 10× that are removed (their process is gone).

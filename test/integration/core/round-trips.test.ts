@@ -226,7 +226,7 @@ describe('round trips per job (driver command monitoring)', () => {
     await Promise.all(
       Array.from({ length: 10 }, async (_, worker) => {
         for (;;) {
-          const batch = await store.claimBatch(
+          const { jobs: batch } = await store.claimBatch(
             {
               queues: ['default'],
               jobTypes: ['round-trips.noop'],
@@ -260,6 +260,38 @@ describe('round trips per job (driver command monitoring)', () => {
     expect(new Set(claimed)).toEqual(ids);
   });
 
+  it('servers in different lanes that read the same due jobs claim them without contention', async () => {
+    const store = new MongoJobStore(client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
+    await scheduler.enqueueMany(
+      Array.from({ length: 200 }, (_, n) => noop(n)),
+      { queue: 'lanes' },
+    );
+    const request = (serverId: string, index: number) => ({
+      queues: ['lanes'],
+      jobTypes: ['round-trips.noop'],
+      serverId,
+      leaseMs: 60_000,
+      now: new Date(),
+      lane: { index, count: 2 },
+    });
+    const [a, b] = [request('a', 0), request('b', 1)];
+    // Both read before either claims: what two servers polling at the same moment see.
+    const [forA, forB] = await Promise.all([
+      store.findClaimCandidates(a, 50),
+      store.findClaimCandidates(b, 50),
+    ]);
+    counter.reset();
+    const byA = await store.claimCandidates(a, forA);
+    const byB = await store.claimCandidates(b, forB);
+    // Each claim took all it chose, so neither read its jobs back.
+    expect([byA.contended, byB.contended]).toEqual([false, false]);
+    expect(counter.toJSON()).toEqual({ update: 2 });
+    expect(byA.jobs.length).toBeGreaterThanOrEqual(25);
+    expect(byB.jobs.length).toBeGreaterThanOrEqual(25);
+    const idsOfB = new Set(byB.jobs.map((job) => job._id));
+    expect(byA.jobs.filter((job) => idsOfB.has(job._id))).toEqual([]);
+  });
+
   it('a batched outcome write is fenced per job', async () => {
     const store = new MongoJobStore(db.client.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
     await scheduler.enqueueMany([noop(1), noop(2), noop(3)], { queue: 'fenced' });
@@ -270,7 +302,7 @@ describe('round trips per job (driver command monitoring)', () => {
       leaseMs: 60_000,
       now: new Date(),
     };
-    const batch = await store.claimBatch(request, 10);
+    const { jobs: batch } = await store.claimBatch(request, 10);
     expect(batch).toHaveLength(3);
     // The second job's lease is lost: recovered and re-claimed by another worker.
     await store.collection.updateOne({ _id: batch[1]._id }, { $set: { state: 'enqueued' } });
@@ -311,7 +343,7 @@ describe('round trips per job (driver command monitoring)', () => {
         })),
       );
     await scheduler.enqueueMany([noop(1), noop(2), noop(3)], { queue: 'outcomes' });
-    const plain = await store.claimBatch(request(), 10);
+    const { jobs: plain } = await store.claimBatch(request(), 10);
     expect(plain).toHaveLength(3);
     counter.reset();
     expect(await succeed(plain)).toEqual(plain.map(() => ({ hasContinuations: false })));
@@ -319,7 +351,7 @@ describe('round trips per job (driver command monitoring)', () => {
 
     const ids = await scheduler.enqueueMany([noop(4), noop(5), noop(6)], { queue: 'outcomes' });
     await scheduler.continueWith(ids[1], noop(7));
-    const mixed = await store.claimBatch(request(), 10);
+    const { jobs: mixed } = await store.claimBatch(request(), 10);
     expect(mixed.map((job) => job._id).sort()).toEqual([...ids].sort());
     counter.reset();
     const results = await succeed(mixed);

@@ -188,7 +188,7 @@ describe('storage faults', () => {
     it('reports a batched outcome as recorded even when the job changed before the check', async () => {
       const ids = await insertJobs('verify', 2);
       const worker = new MongoJobStore(monitored.db(db.dbName), 'docket.', RETENTION_DEFAULTS);
-      const batch = await worker.claimBatch(request('verify', 'worker'), 10);
+      const { jobs: batch } = await worker.claimBatch(request('verify', 'worker'), 10);
       expect(batch.map((job) => job._id).sort()).toEqual([...ids].sort());
       // Between the bulkWrite and anything that follows, a retry due at once is claimed again
       // by another server: any read that follows is held until that claim is done.
@@ -224,7 +224,9 @@ describe('storage faults', () => {
 
     it('reports an outcome recorded by an earlier try of the same write as recorded', async () => {
       await insertJobs('again', 3);
-      const [single, ...pair] = await store.claimBatch(request('again', 'worker'), 10);
+      const {
+        jobs: [single, ...pair],
+      } = await store.claimBatch(request('again', 'worker'), 10);
       const now = new Date();
       // The first try took effect but its reply was lost; the retry finds the job finished.
       expect(await store.finish(leaseOf(single), succeeded, 'worker', now)).toEqual({

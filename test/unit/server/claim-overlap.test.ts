@@ -52,4 +52,36 @@ describe('claims overlap with outcome writes (fake storage, fake timers)', () =>
     for (let i = 0; i < 100 && !stopped; i++) await jest.advanceTimersByTimeAsync(100);
     await stopping;
   });
+
+  it('under a backlog, waits for jobs ending within a claim’s round trip rather than claiming the few slots beside them', async () => {
+    const { store, build } = fakeServer({ ...QUIET, concurrency: 8, claimBatchSize: 8 });
+    // Each claim takes 10 ms; the first finds 6 of its 8 (another server took 2), the next
+    // ones find nothing.
+    const limits: number[] = [];
+    store.claimBatch = async (_request, limit) => {
+      limits.push(limit);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const jobs =
+        limits.length === 1
+          ? Array.from({ length: 6 }, () => claimedJob('server-fixture.noop'))
+          : [];
+      return { jobs, contended: limits.length === 1 };
+    };
+    store.claim = async () => {
+      limits.push(1);
+      return null;
+    };
+    store.finishMany = async (entries) => entries.map(() => ({ hasContinuations: false }));
+    const server = build();
+    await server.start();
+    await jest.advanceTimersByTimeAsync(30);
+    // The six ended at once: the next claim is for all eight slots, not for the two left
+    // beside them (which would split the work into two waves, each with its own claims and
+    // outcome writes, for as long as the backlog lasts).
+    expect(limits.slice(0, 2)).toEqual([8, 8]);
+    let stopped = false;
+    const stopping = server.stop().finally(() => (stopped = true));
+    for (let i = 0; i < 100 && !stopped; i++) await jest.advanceTimersByTimeAsync(100);
+    await stopping;
+  });
 });

@@ -13,7 +13,7 @@ function throttledLimits(): RateLimits {
   return new RateLimits({
     store: {
       findClaimCandidates: async () => [job],
-      claimCandidates: async () => [],
+      claimCandidates: async () => ({ jobs: [], contended: false }),
     } as unknown as Pick<JobStore, 'findClaimCandidates' | 'claimCandidates'>,
     limits: {
       reserve: async () => ({ granted: 0, token: 't', waitMs: LIMIT.intervalMs }),
@@ -41,7 +41,7 @@ const request = {
 describe('RateLimits', () => {
   it('tells the claim loop how long a full limit stays full', async () => {
     const limits = throttledLimits();
-    expect(await limits.claim(request, 1)).toEqual({ jobs: [], throttled: true });
+    expect(await limits.claim(request, 1)).toEqual({ jobs: [], contended: false, throttled: true });
     expect(limits.isThrottled('type', 'limited')).toBe(true);
     const wait = limits.untilNextRetry();
     expect(wait).toBeGreaterThan(0);

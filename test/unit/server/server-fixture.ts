@@ -13,6 +13,8 @@ import {
 } from '../../../src/server/job-server-options';
 import type { JobRecord } from '../../../src/storage/job-record';
 import type {
+  ClaimedJobs,
+  ClaimRequest,
   FinishEntry,
   FinishResult,
   JobLease,
@@ -129,6 +131,11 @@ export class FakeStore {
   readonly calls: string[] = [];
   readonly watches: FakeWatch[] = [];
   claim: () => Promise<JobRecord | null> = async () => null;
+  /** A batch claim: by default, what one `claim` returns, uncontended. */
+  claimBatch: (request: ClaimRequest, limit: number) => Promise<ClaimedJobs> = async () => {
+    const job = await this.claim();
+    return { jobs: job ? [job] : [], contended: false };
+  };
   finish: () => Promise<FinishResult | null> = async () => ({ hasContinuations: false });
   finishMany: JobStore['finishMany'] = async () => {
     throw new Error('unexpected finishMany');
@@ -149,11 +156,8 @@ export class FakeStore {
     return {
       claim: () => record('claim', () => this.claim()),
       finish: () => record('finish', () => this.finish()),
-      claimBatch: () =>
-        record('claimBatch', async () => {
-          const job = await this.claim();
-          return job ? [job] : [];
-        }),
+      claimBatch: (request: ClaimRequest, limit: number) =>
+        record('claimBatch', () => this.claimBatch(request, limit)),
       recoverExpired: () => record('recoverExpired', () => this.recoverExpired()),
       findUnresolvedParents: async () => [],
       // No batches here: the sweep finds none.
@@ -211,6 +215,10 @@ export class FakeServers {
         this.entries.delete(id);
       },
       handledJobTypes: async () => null,
+      liveServerIds: async () => {
+        this.log.push('live servers');
+        return [...this.entries];
+      },
     };
   }
 }
