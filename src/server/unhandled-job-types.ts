@@ -4,6 +4,8 @@ import type { ResolvedJobServerOptions } from './job-server-options';
 
 /** How many heartbeats a server may miss before the check takes it for dead. */
 const MISSED_HEARTBEATS = 3;
+/** The check runs with the recovery sweep, at most this often (a warning, not a repair). */
+const CHECK_EVERY_MS = 60_000;
 
 /**
  * Warns, once per job type for the life of a server, when due jobs of a type wait that no
@@ -12,10 +14,13 @@ const MISSED_HEARTBEATS = 3;
  * silently forever.
  *
  * Each {@link check} costs two reads: the live servers' job types, then one aggregate over
- * due jobs of the other types (skipped when a live server does not record its types).
+ * due jobs of the other types (skipped when a live server does not record its types). It
+ * reads at most once a minute (by the server's clock), however often the sweep calls it: an
+ * idle server's commands are what it costs the database.
  */
 export class UnhandledJobTypes {
   private readonly warned = new Set<string>();
+  private checkedAt = -Infinity;
   /** A server silent for longer is taken for dead (`listServers`' default window). */
   private readonly staleAfterMs: number;
 
@@ -35,6 +40,8 @@ export class UnhandledJobTypes {
   async check(): Promise<void> {
     const { servers, waiting, clock, registry } = this.deps;
     const now = clock.now();
+    if (now.getTime() - this.checkedAt < CHECK_EVERY_MS) return;
+    this.checkedAt = now.getTime();
     const handled = await servers.handledJobTypes(now, this.staleAfterMs);
     if (handled === null) return;
     // This server counts as live even before its own record is read back.

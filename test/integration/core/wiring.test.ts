@@ -190,12 +190,13 @@ describe('wiring mistakes fail fast', () => {
       expect(await docket.listUnhandledJobTypes()).toEqual([
         { jobType: 'wiring.orphan', waiting: 2, oldestDueAt: expect.any(Date) },
       ]);
-      // Several more sweeps: still one warning. Sweeps never overlap, so once a fourth read of
-      // the waiting job types has begun, three whole checks have run since this point.
+      // Several more sweeps: still one warning (the check itself reads at most once a minute).
+      // Sweeps never overlap, so once a fourth sweep's lease recovery has begun, three whole
+      // sweeps have run since this point.
       const sweeps = new MatchedCommands(
         client,
         (command) =>
-          command.aggregate === 'docket.jobs' && command.pipeline?.[1]?.$group?._id === '$type',
+          command.update === 'docket.jobs' && command.updates?.[0]?.q?.$expr !== undefined,
       );
       try {
         await waitFor(() => sweeps.started >= 4, { what: 'three more sweeps' });

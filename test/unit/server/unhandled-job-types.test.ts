@@ -12,7 +12,7 @@ const due = (jobType: string, waiting: number): WaitingJobType => ({
 });
 
 /** A check on fakes that record every read, so the test counts what a sweep costs. */
-function setUp(options: { live: string[] | null; waiting: WaitingJobType[] }) {
+function setUp(options: { live: string[] | null; waiting: WaitingJobType[]; now?: () => Date }) {
   const reads: string[] = [];
   const excluded: string[][] = [];
   const warnings: Array<{ message: string; jobType?: string }> = [];
@@ -22,7 +22,7 @@ function setUp(options: { live: string[] | null; waiting: WaitingJobType[] }) {
     return logger;
   }) as typeof logger.warn;
   const deps = {
-    clock: { now: () => NOW },
+    clock: { now: () => options.now?.() ?? NOW },
     registry: { jobTypes: () => ['own.type'] } as unknown as HandlerRegistry,
     servers: {
       handledJobTypes: async (now: Date, staleAfterMs: number) => {
@@ -51,11 +51,14 @@ describe('UnhandledJobTypes', () => {
   });
 
   it('warns once per job type, however many sweeps find it', async () => {
+    let now = NOW;
     const { check, warnings } = setUp({
       live: [],
       waiting: [due('orphan.a', 3), due('orphan.b', 1)],
+      now: () => now,
     });
     await check.check();
+    now = new Date(NOW.getTime() + 60_000);
     await check.check();
     expect(warnings.map((w) => w.jobType)).toEqual(['orphan.a', 'orphan.b']);
     expect(warnings[0].message).toBe(
@@ -69,5 +72,17 @@ describe('UnhandledJobTypes', () => {
     await check.check();
     expect(reads).toHaveLength(1);
     expect(warnings).toEqual([]);
+  });
+
+  it('reads at most once a minute, however often the sweep calls it', async () => {
+    let now = NOW;
+    const { check, reads } = setUp({ live: ['other.type'], waiting: [], now: () => now });
+    await check.check();
+    now = new Date(NOW.getTime() + 59_999);
+    await check.check();
+    expect(reads).toHaveLength(2);
+    now = new Date(NOW.getTime() + 60_000);
+    await check.check();
+    expect(reads).toHaveLength(4);
   });
 });
