@@ -1,4 +1,5 @@
-import { calculateObjectSize, Timestamp, type Document } from 'bson';
+import { Timestamp, type Document } from 'bson';
+import { readDocument, writeDocument } from '../wire/bson-codec';
 import { CommandFailure } from '../command-types';
 import { ErrorCodes } from '../error-codes';
 import type { ClusterClock } from '../replica-set-member';
@@ -47,18 +48,21 @@ export interface ChangeEvent extends ChangeInput {
 /**
  * A change as the log holds it, compactly (the log holds up to 100,000 of them, and each
  * object it keeps is work for every garbage collection): its time as numbers, its document
- * key and update description unwrapped, built again when read. One shape for every kind of
- * change, built field by field.
+ * key and update description unwrapped, built again when read; its documents (full
+ * documents, updated fields) as BSON, as an oplog holds them, decoded when read. BSON as
+ * the wire layer encodes and decodes it gives back the same values (see bson-codec.ts),
+ * takes a fraction of the objects' memory, and lies outside the JavaScript heap. One shape
+ * for every kind of change, built field by field.
  */
 class RecordedChange implements ChangeEvent {
   readonly operationType: ChangeInput['operationType'];
   readonly ns: EventNamespace;
-  readonly fullDocument: Document | undefined;
-  readonly fullDocumentBeforeChange: Document | undefined;
   readonly to: EventNamespace | undefined;
   private readonly keyed: boolean;
   private readonly id: unknown;
-  private readonly updatedFields: Document | undefined;
+  private readonly after: Buffer | undefined;
+  private readonly before: Buffer | undefined;
+  private readonly updated: Buffer | undefined;
   private readonly removedFields: string[] | undefined;
   private readonly truncatedArrays: UpdateDescription['truncatedArrays'] | undefined;
   private readonly seconds: number;
@@ -73,13 +77,13 @@ class RecordedChange implements ChangeEvent {
   ) {
     this.operationType = change.operationType;
     this.ns = change.ns;
-    this.fullDocument = change.fullDocument;
-    this.fullDocumentBeforeChange = change.fullDocumentBeforeChange;
+    this.after = encoded(change.fullDocument);
+    this.before = encoded(change.fullDocumentBeforeChange);
     this.to = change.to;
     this.keyed = change.documentKey !== undefined;
     this.id = change.documentKey?._id;
     const description = change.updateDescription;
-    this.updatedFields = description?.updatedFields;
+    this.updated = encoded(description?.updatedFields);
     this.removedFields = description?.removedFields.length ? description.removedFields : undefined;
     this.truncatedArrays = description?.truncatedArrays.length
       ? description.truncatedArrays
@@ -93,10 +97,24 @@ class RecordedChange implements ChangeEvent {
     return this.keyed ? { _id: this.id } : undefined;
   }
 
+  get fullDocument(): Document | undefined {
+    return decoded(this.after);
+  }
+
+  get fullDocumentBeforeChange(): Document | undefined {
+    return decoded(this.before);
+  }
+
+  /** The bytes of its documents, as the log's size bound counts them. */
+  get encodedBytes(): number {
+    return (this.after?.length ?? 0) + (this.before?.length ?? 0) + (this.updated?.length ?? 0);
+  }
+
   get updateDescription(): UpdateDescription | undefined {
-    if (this.updatedFields === undefined) return undefined;
+    const updatedFields = decoded(this.updated);
+    if (updatedFields === undefined) return undefined;
     return {
-      updatedFields: this.updatedFields,
+      updatedFields,
       removedFields: this.removedFields ?? [],
       truncatedArrays: this.truncatedArrays ?? [],
     };
@@ -154,7 +172,7 @@ export class ChangeLog {
       this.clock.tick(),
       this.clock.lastWriteMs,
     );
-    const size = approximateSize(change);
+    const size = 128 + event.encodedBytes;
     this.events.push(event);
     this.sizes.push(size);
     this.bytes += size;
@@ -267,17 +285,13 @@ function historyLost(): CommandFailure {
   );
 }
 
-/** A change's size as the log bounds it: its documents' BSON sizes, plus a fixed part. */
-function approximateSize(change: ChangeInput): number {
-  let bytes = 128;
-  if (change.fullDocument) bytes += calculateObjectSize(change.fullDocument);
-  if (change.fullDocumentBeforeChange)
-    bytes += calculateObjectSize(change.fullDocumentBeforeChange);
-  if (change.updateDescription)
-    bytes += calculateObjectSize(change.updateDescription.updatedFields);
-  return bytes;
+function encoded(document: Document | undefined): Buffer | undefined {
+  return document === undefined ? undefined : writeDocument(document);
 }
 
+function decoded(bytes: Buffer | undefined): Document | undefined {
+  return bytes === undefined ? undefined : readDocument(bytes, 0).document;
+}
 /** Encodes a resume point as mongod's resume tokens look: `{ _data: <hex string> }`. */
 export function encodeResumeToken(point: ResumePoint): { _data: string } {
   const hex = (value: number, width: number) =>
