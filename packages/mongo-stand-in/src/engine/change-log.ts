@@ -1,8 +1,10 @@
-import { calculateObjectSize, Timestamp, type Document } from 'bson';
+import { Timestamp, type Document } from 'bson';
 import { CommandFailure } from '../command-types';
 import { ErrorCodes } from '../error-codes';
 import type { ClusterClock } from '../replica-set-member';
-import type { UpdateDescription } from './update-description';
+import { RecordedChanges, type ChangeEvent, type ChangeInput } from './recorded-changes';
+
+export type { ChangeEvent, ChangeInput, EventNamespace } from './recorded-changes';
 
 /*
  * The replica-set mode's record of changes, in the order they were made, that change
@@ -10,106 +12,9 @@ import type { UpdateDescription } from './update-description';
  * own cluster time (the clock ticks per change, as per oplog entry) and a resume token that
  * names its place. The log is bounded like an oplog: past its capacity the oldest changes
  * are dropped, and a stream resuming from one of them fails with ChangeStreamHistoryLost.
+ * The changes are held compactly, mostly outside the JavaScript heap (see
+ * recorded-changes.ts).
  */
-
-/** A namespace as change events name it. */
-export interface EventNamespace {
-  readonly db: string;
-  readonly coll?: string;
-}
-
-/** One change, as recorded. */
-export interface ChangeInput {
-  readonly operationType:
-    'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'rename' | 'dropDatabase';
-  readonly ns: EventNamespace;
-  readonly documentKey?: { readonly _id: unknown };
-  /**
-   * The document after the change, never mutated afterwards: an insert's or a replacement's,
-   * and an update's where the collection keeps pre- and post-images.
-   */
-  readonly fullDocument?: Document;
-  /** The document before an update, replacement or delete, where the collection keeps images. */
-  readonly fullDocumentBeforeChange?: Document;
-  readonly updateDescription?: UpdateDescription;
-  /** Where a renamed collection went. */
-  readonly to?: EventNamespace;
-}
-
-/** A recorded change: its place, its time and what it was. */
-export interface ChangeEvent extends ChangeInput {
-  /** Position in the log, from 1, never reused. */
-  readonly sequence: number;
-  readonly clusterTime: Timestamp;
-  readonly wallTime: Date;
-}
-
-/**
- * A change as the log holds it, compactly (the log holds up to 100,000 of them, and each
- * object it keeps is work for every garbage collection): its time as numbers, its document
- * key and update description unwrapped, built again when read. One shape for every kind of
- * change, built field by field.
- */
-class RecordedChange implements ChangeEvent {
-  readonly operationType: ChangeInput['operationType'];
-  readonly ns: EventNamespace;
-  readonly fullDocument: Document | undefined;
-  readonly fullDocumentBeforeChange: Document | undefined;
-  readonly to: EventNamespace | undefined;
-  private readonly keyed: boolean;
-  private readonly id: unknown;
-  private readonly updatedFields: Document | undefined;
-  private readonly removedFields: string[] | undefined;
-  private readonly truncatedArrays: UpdateDescription['truncatedArrays'] | undefined;
-  private readonly seconds: number;
-  private readonly increment: number;
-  private readonly wallMs: number;
-
-  constructor(
-    change: ChangeInput,
-    readonly sequence: number,
-    clusterTime: Timestamp,
-    wallMs: number,
-  ) {
-    this.operationType = change.operationType;
-    this.ns = change.ns;
-    this.fullDocument = change.fullDocument;
-    this.fullDocumentBeforeChange = change.fullDocumentBeforeChange;
-    this.to = change.to;
-    this.keyed = change.documentKey !== undefined;
-    this.id = change.documentKey?._id;
-    const description = change.updateDescription;
-    this.updatedFields = description?.updatedFields;
-    this.removedFields = description?.removedFields.length ? description.removedFields : undefined;
-    this.truncatedArrays = description?.truncatedArrays.length
-      ? description.truncatedArrays
-      : undefined;
-    this.seconds = clusterTime.high;
-    this.increment = clusterTime.low;
-    this.wallMs = wallMs;
-  }
-
-  get documentKey(): { readonly _id: unknown } | undefined {
-    return this.keyed ? { _id: this.id } : undefined;
-  }
-
-  get updateDescription(): UpdateDescription | undefined {
-    if (this.updatedFields === undefined) return undefined;
-    return {
-      updatedFields: this.updatedFields,
-      removedFields: this.removedFields ?? [],
-      truncatedArrays: this.truncatedArrays ?? [],
-    };
-  }
-
-  get clusterTime(): Timestamp {
-    return new Timestamp({ t: this.seconds, i: this.increment });
-  }
-
-  get wallTime(): Date {
-    return new Date(this.wallMs);
-  }
-}
 
 /** Where a resume token points: after the change at `sequence`. */
 export interface ResumePoint {
@@ -121,12 +26,13 @@ export interface ResumePoint {
 
 export const DEFAULT_CHANGE_LOG_LIMITS = { events: 100_000, bytes: 64 * 1024 * 1024 } as const;
 
+/** What a change costs the log's bound besides its BSON. */
+const FIXED_BYTES = 128;
+
 export class ChangeLog {
-  private readonly events: ChangeEvent[] = [];
-  private head = 0;
+  private readonly changes = new RecordedChanges();
+  /** What the bound counts: each held change's BSON and a fixed part for the rest. */
   private bytes = 0;
-  private nextSequence = 1;
-  private readonly sizes: number[] = [];
 
   constructor(
     readonly clock: ClusterClock,
@@ -138,36 +44,29 @@ export class ChangeLog {
 
   /** The sequence of the latest change (0 before the first). */
   get latestSequence(): number {
-    return this.nextSequence - 1;
+    return this.changes.nextSequence - 1;
   }
 
   /** How many changes the log holds. */
   get size(): number {
-    return this.events.length - this.head;
+    return this.changes.size;
   }
 
   /** Records a change at the next cluster time and returns it. */
   record(change: ChangeInput): ChangeEvent {
-    const event = new RecordedChange(
-      change,
-      this.nextSequence++,
-      this.clock.tick(),
-      this.clock.lastWriteMs,
-    );
-    const size = approximateSize(change);
-    this.events.push(event);
-    this.sizes.push(size);
-    this.bytes += size;
+    const sequence = this.changes.nextSequence;
+    this.bytes += FIXED_BYTES;
+    this.bytes += this.changes.append(change, this.clock.tick(), this.clock.lastWriteMs);
     this.evict();
-    return event;
+    return this.changes.at(sequence)!;
   }
 
   /** The changes recorded after `sequence`, oldest first. */
   after(sequence: number): readonly ChangeEvent[] {
-    const first = this.events[this.head];
-    if (first === undefined || sequence >= this.latestSequence) return [];
-    const from = Math.max(this.head, this.head + (sequence + 1 - first.sequence));
-    return this.events.slice(from);
+    const events: ChangeEvent[] = [];
+    const from = Math.max(sequence + 1, this.changes.oldestSequence);
+    for (let at = from; at <= this.latestSequence; at++) events.push(this.changes.at(at)!);
+    return events;
   }
 
   /**
@@ -176,18 +75,14 @@ export class ChangeLog {
    *   280 ChangeStreamFatalError when the token names no change of this log.
    */
   resumeAfter(point: ResumePoint): number {
-    const first = this.events[this.head];
-    const oldest = first?.sequence ?? this.nextSequence;
-    if (
-      point.sequence < oldest - 1 ||
-      (first === undefined && point.sequence < this.latestSequence)
-    ) {
+    const oldest = this.changes.oldestSequence;
+    if (point.sequence < oldest - 1 || (this.size === 0 && point.sequence < this.latestSequence)) {
       throw historyLost();
     }
-    const event = this.eventAt(point.sequence);
+    const held = this.holds(point.sequence);
     if (
       point.sequence > this.latestSequence ||
-      (event && !event.clusterTime.equals(point.clusterTime))
+      (held && !this.changes.isAt(point.sequence, point.clusterTime))
     ) {
       throw new CommandFailure(
         ErrorCodes.ChangeStreamFatalError,
@@ -204,16 +99,15 @@ export class ChangeLog {
    *   have been dropped already.
    */
   sequenceBefore(time: Timestamp): number {
-    const first = this.events[this.head];
-    const dropped = (first?.sequence ?? this.nextSequence) > 1;
-    if (dropped && (first === undefined || first.clusterTime.greaterThanOrEqual(time))) {
+    const oldest = this.changes.oldestSequence;
+    const dropped = oldest > 1;
+    if (dropped && (this.size === 0 || this.changes.isAtOrAfter(oldest, time))) {
       throw historyLost();
     }
-    let sequence = (first?.sequence ?? this.nextSequence) - 1;
-    for (let index = this.head; index < this.events.length; index++) {
-      const event = this.events[index];
-      if (event.clusterTime.greaterThanOrEqual(time)) break;
-      sequence = event.sequence;
+    let sequence = oldest - 1;
+    for (let at = oldest; at <= this.latestSequence; at++) {
+      if (this.changes.isAtOrAfter(at, time)) break;
+      sequence = at;
     }
     return sequence;
   }
@@ -224,10 +118,8 @@ export class ChangeLog {
    *   (a stream read too slowly).
    */
   next(sequence: number): ChangeEvent | undefined {
-    const first = this.events[this.head];
-    const oldest = first?.sequence ?? this.nextSequence;
-    if (sequence + 1 < oldest) throw historyLost();
-    return this.eventAt(sequence + 1);
+    if (sequence + 1 < this.changes.oldestSequence) throw historyLost();
+    return this.changes.at(sequence + 1);
   }
 
   /**
@@ -235,26 +127,17 @@ export class ChangeLog {
    * the latest write's once the change is no longer held (or before the first change).
    */
   pointAfter(sequence: number): ResumePoint {
-    const clusterTime = this.eventAt(sequence)?.clusterTime ?? this.clock.lastWrite;
+    const clusterTime = this.changes.clusterTimeOf(sequence) ?? this.clock.lastWrite;
     return { sequence, clusterTime, fromInvalidate: false };
   }
 
-  private eventAt(sequence: number): ChangeEvent | undefined {
-    const first = this.events[this.head];
-    if (first === undefined) return undefined;
-    return this.events[this.head + (sequence - first.sequence)];
+  private holds(sequence: number): boolean {
+    return sequence >= this.changes.oldestSequence && sequence <= this.latestSequence;
   }
 
   private evict(): void {
     while (this.size > this.limits.events || (this.bytes > this.limits.bytes && this.size > 1)) {
-      this.bytes -= this.sizes[this.head];
-      this.head += 1;
-    }
-    // Compacts once half the array is dropped changes, so memory follows what is held.
-    if (this.head > 1024 && this.head * 2 > this.events.length) {
-      this.events.splice(0, this.head);
-      this.sizes.splice(0, this.head);
-      this.head = 0;
+      this.bytes -= FIXED_BYTES + this.changes.dropOldest();
     }
   }
 }
@@ -265,17 +148,6 @@ function historyLost(): CommandFailure {
     'ChangeStreamHistoryLost',
     'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
   );
-}
-
-/** A change's size as the log bounds it: its documents' BSON sizes, plus a fixed part. */
-function approximateSize(change: ChangeInput): number {
-  let bytes = 128;
-  if (change.fullDocument) bytes += calculateObjectSize(change.fullDocument);
-  if (change.fullDocumentBeforeChange)
-    bytes += calculateObjectSize(change.fullDocumentBeforeChange);
-  if (change.updateDescription)
-    bytes += calculateObjectSize(change.updateDescription.updatedFields);
-  return bytes;
 }
 
 /** Encodes a resume point as mongod's resume tokens look: `{ _data: <hex string> }`. */

@@ -11,6 +11,7 @@ import {
   type IndexSpec,
 } from './index-spec';
 import { SecondaryIndex, type IndexedKeys } from './secondary-index';
+import { SharedValues } from './shared-values';
 import { SortedChunkList } from './sorted-chunk-list';
 import { IGNORE_WRITES, type WriteListener } from './write-notifier';
 
@@ -61,6 +62,8 @@ export class CollectionState {
   /** Capped only: the documents by sequence number, and their total BSON size. */
   private readonly naturalOrder: SortedChunkList<NaturalPosition> | undefined;
   private dataBytes = 0;
+  /** Equal dates and short strings of the stored documents, held once (see SharedValues). */
+  private readonly sharedValues = new SharedValues();
 
   constructor(
     readonly dbName: string,
@@ -209,6 +212,7 @@ export class CollectionState {
     if (this.documents.has(idKey)) {
       throw new DuplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: document._id });
     }
+    this.sharedValues.shareIn(document);
     const plan = this.planKeys(document, undefined);
     this.beforeChange(this, idKey);
     const seq = this.nextSequence++;
@@ -230,6 +234,7 @@ export class CollectionState {
   replace(idKey: string, document: Document, replacement = false): void {
     const before = this.documents.get(idKey);
     if (!before) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
+    this.sharedValues.shareIn(document);
     const plan = this.planKeys(document, idKey);
     this.beforeChange(this, idKey);
     const seq = this.sequenceOf(idKey);

@@ -3,17 +3,11 @@ import { canonicalKey } from './canonical-key';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
+import { isArray } from './intrinsics';
 import { setOwnField } from './own-fields';
 import { SortedChunkList, type ListPosition } from './sorted-chunk-list';
 
 type Document = Record<string, unknown>;
-
-interface HashEntry {
-  /** The key's values in key-pattern order (what E11000 errors show). */
-  readonly values: readonly unknown[];
-  /** Canonical `_id` keys of the documents holding this key. */
-  readonly ids: Set<string>;
-}
 
 /** One key of one document, in the index's order. */
 export interface IndexEntry {
@@ -23,6 +17,8 @@ export interface IndexEntry {
   readonly seq: number;
   /** The document's canonical `_id` key. */
   readonly id: string;
+  /** Canonical string of the values, equal for keys MongoDB considers equal. */
+  readonly key: string;
 }
 
 /** The keys a document has in an index, and whether an indexed path met an array. */
@@ -31,19 +27,23 @@ export interface IndexedKeys {
   readonly multikey: boolean;
 }
 
-interface DocumentEntries extends IndexedKeys {
-  readonly entries: readonly IndexEntry[];
-}
+/** A document's entries: one object for the usual single key, an array for several. */
+type DocumentEntries = IndexEntry | readonly IndexEntry[];
 
 const NOT_INDEXED: IndexedKeys = { keys: [], multikey: false };
 
 /**
- * One index other than `_id_`. It keeps a hash map from canonical key to the documents
- * holding it (O(1) unique checks) and the same keys in index order, each entry followed by
- * the document's natural-order sequence number, so that a range of the index lists its
+ * One index other than `_id_`. It keeps its keys in index order, each entry followed by the
+ * document's natural-order sequence number, so that a range of the index lists its
  * documents in key order and, among equal keys, in natural order (what a stable sort of a
- * collection scan gives). Documents outside a partial filter, or lacking every field of a
- * sparse index, are not in it.
+ * collection scan gives). A unique index (or one preparing to be) also maps each canonical
+ * key to the documents holding it, for O(1) unique checks. Documents outside a partial
+ * filter, or lacking every field of a sparse index, are not in it.
+ *
+ * An index holds an entry per document, and a collection may have many indexes (Docket's
+ * jobs have a dozen): a document's entries are the only objects it costs an index, found
+ * again through one map from the document's `_id` key, and an index that checks no
+ * uniqueness keeps no map of keys.
  */
 export class SecondaryIndex {
   readonly fields: readonly string[];
@@ -53,10 +53,16 @@ export class SecondaryIndex {
   readonly hashed: boolean;
   private currentSpec: IndexSpec;
   private readonly partial?: DocumentMatcher;
-  private readonly entries = new Map<string, HashEntry>();
   private readonly ordered: SortedChunkList<IndexEntry>;
   private readonly byDocument = new Map<string, DocumentEntries>();
-  private multikeyDocuments = 0;
+  /** The documents whose indexed paths meet an array (what makes the index multikey). */
+  private readonly multikeyIds = new Set<string>();
+  /**
+   * Unique or preparing to be only: per canonical key, the `_id` key of the document holding
+   * it, or a set of them where several do (an index preparing to be unique may keep
+   * duplicates from before).
+   */
+  private holders: Map<string, string | Set<string>> | undefined;
 
   constructor(spec: IndexSpec) {
     this.currentSpec = spec;
@@ -65,6 +71,7 @@ export class SecondaryIndex {
     this.hashed = this.fields.some((field) => spec.key[field] === 'hashed');
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
+    if (checksUniqueness(spec)) this.holders = new Map();
     const directions = this.directions;
     this.ordered = new SortedChunkList<IndexEntry>((a, b) => {
       for (let i = 0; i < directions.length; i++) {
@@ -105,11 +112,18 @@ export class SecondaryIndex {
       throw new Error(`bug: respec of index ${this.currentSpec.name} changes its keys`);
     }
     this.currentSpec = spec;
+    if (!checksUniqueness(spec)) this.holders = undefined;
+    else if (!this.holders) {
+      this.holders = new Map();
+      for (const entries of this.byDocument.values()) {
+        for (const entry of entriesOf(entries)) this.hold(entry);
+      }
+    }
   }
 
   /** True while some indexed document holds an array on an indexed path. */
   get multikey(): boolean {
-    return this.multikeyDocuments > 0;
+    return this.multikeyIds.size > 0;
   }
 
   /** How many entries the index holds. */
@@ -136,11 +150,13 @@ export class SecondaryIndex {
    * duplicates from before, and rejects only new ones.
    */
   findConflict(keys: readonly IndexKey[], ownId: string | undefined): IndexKey | undefined {
-    if (!this.unique && this.currentSpec.prepareUnique !== true) return undefined;
+    const holders = this.holders;
+    if (!holders) return undefined;
     return keys.find((key) => {
-      const entry = this.entries.get(key.key);
-      if (!entry) return false;
-      return ownId === undefined || !entry.ids.has(ownId);
+      const holding = holders.get(key.key);
+      if (holding === undefined) return false;
+      if (ownId === undefined) return true;
+      return typeof holding === 'string' ? holding !== ownId : !holding.has(ownId);
     });
   }
 
@@ -149,7 +165,15 @@ export class SecondaryIndex {
    * keys of its documents: what stops the index from becoming unique.
    */
   duplicateKeys(): Array<{ readonly values: readonly unknown[]; readonly ids: string[] }> {
-    const duplicates = [...this.entries.values()].filter((entry) => entry.ids.size > 1);
+    const byKey = new Map<string, { values: readonly unknown[]; ids: string[] }>();
+    for (const entries of this.byDocument.values()) {
+      for (const entry of entriesOf(entries)) {
+        const group = byKey.get(entry.key);
+        if (group) group.ids.push(entry.id);
+        else byKey.set(entry.key, { values: entry.values, ids: [entry.id] });
+      }
+    }
+    const duplicates = [...byKey.values()].filter((group) => group.ids.length > 1);
     duplicates.sort((a, b) => {
       for (let i = 0; i < this.directions.length; i++) {
         const order = compareValues(a.values[i], b.values[i]);
@@ -157,7 +181,7 @@ export class SecondaryIndex {
       }
       return 0;
     });
-    return duplicates.map((entry) => ({ values: entry.values, ids: [...entry.ids] }));
+    return duplicates;
   }
 
   /** The `{ field: value }` document of a key, as E11000 errors show it. */
@@ -173,40 +197,31 @@ export class SecondaryIndex {
    */
   set(id: string, seq: number, indexed: IndexedKeys): void {
     const previous = this.byDocument.get(id);
-    if (previous && unchanged(previous, indexed)) return;
+    if (previous && unchanged(previous, indexed, this.multikeyIds.has(id))) return;
     this.remove(id);
-    if (indexed.keys.length === 0) return;
+    const { keys } = indexed;
+    if (keys.length === 0) return;
     const entries: IndexEntry[] = [];
-    for (const key of indexed.keys) {
-      const hashed = this.entries.get(key.key);
-      if (hashed) hashed.ids.add(id);
-      else this.entries.set(key.key, { values: key.values, ids: new Set([id]) });
-      const entry: IndexEntry = { values: key.values, seq, id };
+    for (const key of keys) {
+      const entry: IndexEntry = { values: key.values, seq, id, key: key.key };
       this.ordered.insert(entry);
+      this.hold(entry);
       entries.push(entry);
     }
-    this.byDocument.set(id, { ...indexed, entries });
-    if (indexed.multikey) this.multikeyDocuments += 1;
+    this.byDocument.set(id, entries.length === 1 ? entries[0] : entries);
+    if (indexed.multikey) this.multikeyIds.add(id);
   }
 
   /** Forgets a document's keys. */
   remove(id: string): void {
     const previous = this.byDocument.get(id);
     if (!previous) return;
-    for (const key of previous.keys) {
-      const hashed = this.entries.get(key.key);
-      if (!hashed) continue;
-      hashed.ids.delete(id);
-      if (hashed.ids.size === 0) this.entries.delete(key.key);
+    for (const entry of entriesOf(previous)) {
+      this.ordered.delete(entry);
+      this.release(entry);
     }
-    for (const entry of previous.entries) this.ordered.delete(entry);
-    if (previous.multikey) this.multikeyDocuments -= 1;
+    this.multikeyIds.delete(id);
     this.byDocument.delete(id);
-  }
-
-  /** Canonical `_id` keys of the documents holding an exact key. */
-  lookup(key: string): ReadonlySet<string> {
-    return this.entries.get(key)?.ids ?? new Set();
   }
 
   /** The position of the first entry for which `before` (monotone in index order) is false. */
@@ -228,13 +243,49 @@ export class SecondaryIndex {
   countBetween(start: ListPosition, end: ListPosition): number {
     return this.ordered.rank(end) - this.ordered.rank(start);
   }
+
+  private hold(entry: IndexEntry): void {
+    const holders = this.holders;
+    if (!holders) return;
+    const holding = holders.get(entry.key);
+    if (holding === undefined) holders.set(entry.key, entry.id);
+    else if (typeof holding === 'string') holders.set(entry.key, new Set([holding, entry.id]));
+    else holding.add(entry.id);
+  }
+
+  private release(entry: IndexEntry): void {
+    const holders = this.holders;
+    const holding = holders?.get(entry.key);
+    if (holders === undefined || holding === undefined) return;
+    if (typeof holding === 'string') {
+      if (holding === entry.id) holders.delete(entry.key);
+      return;
+    }
+    holding.delete(entry.id);
+    if (holding.size === 1) holders.set(entry.key, holding.values().next().value as string);
+  }
 }
 
-function unchanged(previous: IndexedKeys, next: IndexedKeys): boolean {
-  if (previous.multikey !== next.multikey || previous.keys.length !== next.keys.length)
-    return false;
+/** Whether an index refuses keys another document holds (`unique`, `prepareUnique`). */
+function checksUniqueness(spec: IndexSpec): boolean {
+  return spec.unique === true || spec.prepareUnique === true;
+}
+
+function isSingle(entries: DocumentEntries): entries is IndexEntry {
+  return !isArray(entries);
+}
+
+function entriesOf(entries: DocumentEntries): readonly IndexEntry[] {
+  return isSingle(entries) ? [entries] : entries;
+}
+
+/** Whether a document's entries hold exactly the keys it would get now. */
+function unchanged(previous: DocumentEntries, next: IndexedKeys, multikey: boolean): boolean {
+  if (multikey !== next.multikey) return false;
+  if (isSingle(previous)) return next.keys.length === 1 && next.keys[0].key === previous.key;
+  if (previous.length !== next.keys.length) return false;
   for (let i = 0; i < next.keys.length; i++) {
-    if (previous.keys[i].key !== next.keys[i].key) return false;
+    if (previous[i].key !== next.keys[i].key) return false;
   }
   return true;
 }
