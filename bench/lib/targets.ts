@@ -61,6 +61,8 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
         ),
       );
     }
+    const processes = processesTarget(commands);
+    if (processes) lines.push(processes);
     const heap = standInHeapTarget(drain);
     if (heap) lines.push(heap);
   }
@@ -224,6 +226,34 @@ function standInHeapTarget(drain: ScenarioResult): TargetLine | undefined {
     ratio: null,
     met: null,
     note: `no ${HEAP_DRAIN_GROUP} drain in these results (${drain.scale} scale)`,
+  };
+}
+
+/**
+ * Several processes draining one backlog cost no more commands per job than one process (the
+ * worst several-process case, against the one-process case of the nearest backlog size).
+ */
+function processesTarget(commands: readonly MetricRow[]): TargetLine | undefined {
+  const single = commands.filter((row) => row.group.endsWith(', 1 process'));
+  const worst = maxBy(
+    commands.filter((row) => !row.group.endsWith(', 1 process')),
+    (row) => row.docket?.median ?? Number.NaN,
+  );
+  const jobsOf = (row: MetricRow) => Number.parseInt(row.group.replace(/,/g, ''), 10);
+  const one = worst && maxBy(single, (row) => -Math.abs(jobsOf(row) - jobsOf(worst)));
+  const several = finite(worst?.docket?.median);
+  const alone = finite(one?.docket?.median);
+  if (!worst || !one || several === null || alone === null) return undefined;
+  return {
+    id: 'commands-processes',
+    target: `Several processes: commands per job ≤ one process's (${worst.group} against ${one.group})`,
+    label: worst.group,
+    unit: worst.unit,
+    docket: several,
+    agenda: null,
+    ratio: several > 0 ? alone / several : null,
+    met: several <= alone,
+    note: `one process: ${alone.toFixed(3)} ${worst.unit}, ${worst.group}: ${several.toFixed(3)}`,
   };
 }
 
