@@ -18,6 +18,11 @@ export interface Scale {
   readonly drainJobs: number;
   /** Process counts of the several-process cases. */
   readonly drainProcesses: readonly number[];
+  /**
+   * The backlog Docket alone drains once more, for its worker's memory (skipped unless
+   * larger than every drain size).
+   */
+  readonly memoryJobs: number;
   readonly enqueueSequential: number;
   readonly enqueueConcurrent: number;
   readonly enqueueProducers: number;
@@ -64,6 +69,7 @@ const FULL: Scale = {
   drainSizes: [1_000, 10_000, 50_000],
   drainJobs: 20_000,
   drainProcesses: [2, 4],
+  memoryJobs: 100_000,
   enqueueSequential: 2_000,
   enqueueConcurrent: 4_000,
   enqueueProducers: 8,
@@ -115,6 +121,7 @@ const QUICK: Scale = {
   drainSizes: [200],
   drainJobs: 200,
   drainProcesses: [2],
+  memoryJobs: 500,
   enqueueSequential: 50,
   enqueueConcurrent: 80,
   enqueueProducers: 8,

@@ -4,9 +4,10 @@ import { runInNewContext } from 'node:vm';
 let collect: (() => void) | undefined;
 
 /**
- * The heap this process holds after a full garbage collection (MiB): with the stand-in
- * running in the bench's process, what the server keeps for the data it stores. The
- * collector is reached through V8's `--expose-gc` flag, set at run time.
+ * The heap this process holds after a full garbage collection (MiB): in the bench's process,
+ * with the stand-in running there, what the server keeps for the data it stores; in a
+ * worker, what the queue library keeps. The collector is reached through V8's `--expose-gc`
+ * flag, set at run time.
  */
 export function heapAfterCollectionMb(): number {
   if (!collect) {

@@ -66,6 +66,8 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
     const heap = standInHeapTarget(drain);
     if (heap) lines.push(heap);
   }
+  const heap = drain && workerHeapTarget(drain);
+  if (heap) lines.push(heap);
   const pickup = byName.get('pickup');
   if (pickup) {
     // Low load: the lowest arrival rate, in-process and cross-process; the worse of the two.
@@ -137,6 +139,42 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
       );
   }
   return lines;
+}
+
+/**
+ * How much more a worker's heap after a full collection holds after draining its largest
+ * backlog than after its smallest. A worker that kept one job id per job (a string and a map
+ * entry, over 50 bytes) would hold 5 MiB more after 100,000 jobs than after 1,000; between
+ * repetitions of one case the figure varies by about 1 MiB.
+ */
+const WORKER_HEAP_MARGIN_MB = 5;
+
+/** Docket's worker heap after collection, its largest one-process backlog against its smallest. */
+function workerHeapTarget(drain: ScenarioResult): TargetLine | undefined {
+  const heaps = drain.rows.filter(
+    (row) =>
+      row.metric === 'worker heap after GC' &&
+      row.group.endsWith(', 1 process') &&
+      finite(row.docket?.median) !== null,
+  );
+  const jobsOf = (row: MetricRow) => Number.parseInt(row.group.replaceAll(',', ''), 10);
+  const smallest = maxBy(heaps, (row) => -jobsOf(row));
+  const largest = maxBy(heaps, jobsOf);
+  if (!smallest || !largest || smallest === largest) return undefined;
+  const base = smallest.docket!.median;
+  const line = absolute(
+    'worker-heap',
+    `Worker heap after GC at ${largest.group} within ${WORKER_HEAP_MARGIN_MB} MiB of ${smallest.group}`,
+    largest,
+    (d) => d - base <= WORKER_HEAP_MARGIN_MB,
+  );
+  const growth = (largest.docket!.median - base).toFixed(1);
+  return {
+    ...line,
+    agenda: null,
+    ratio: null,
+    note: `${smallest.group}: ${base} MiB, ${growth} MiB more`,
+  };
 }
 
 /**

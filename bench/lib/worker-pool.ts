@@ -5,6 +5,7 @@ import type {
   EnqueueArgs,
   EnqueueReply,
   InitArgs,
+  MemoryReply,
   PreloadArgs,
   ProbeArgs,
   CeilingDrainArgs,
@@ -136,6 +137,10 @@ export class WorkerHandle {
   }
   collect(): Promise<CollectReply> {
     return this.call({ op: 'collect' });
+  }
+  /** The worker's heap after a full collection, its case's records dropped (collect first). */
+  memory(): Promise<MemoryReply> {
+    return this.call({ op: 'memory' });
   }
   reset(): Promise<null> {
     return this.call({ op: 'reset' });

@@ -28,6 +28,12 @@ interface DrainRun {
   readonly commandsPerJob: number;
   /** The largest RSS of the case's workers after the drain (MiB). */
   readonly workerRssMb: number;
+  /**
+   * The largest heap of the case's workers after the drain and a full garbage collection,
+   * the system still running (MiB): what it retains, where RSS also counts what V8 keeps
+   * of the heap the drain grew.
+   */
+  readonly workerHeapMb: number;
   /** The stand-in's heap holding the drained jobs (MiB; null on another server). */
   readonly serverHeapMb: number | null;
 }
@@ -42,7 +48,7 @@ interface DrainRun {
  */
 export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   const began = Date.now();
-  const { drainSizes, drainJobs, drainProcesses } = ctx.scale;
+  const { drainSizes, drainJobs, drainProcesses, memoryJobs } = ctx.scale;
   const cases: DrainCase[] = [
     ...drainSizes.map((jobs) => ({ jobs, processes: 1 })),
     ...drainProcesses.map((processes) => ({ jobs: drainJobs, processes })),
@@ -86,10 +92,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
         if (!run) continue;
         rows.add(system, group, 'throughput', 'jobs/s', 'higher', run.rate);
         rows.add(system, group, 'commands per job', 'cmd/job', 'lower', run.commandsPerJob);
-        rows.add(system, group, 'worker RSS at the end', 'MiB', 'lower', run.workerRssMb);
-        if (run.serverHeapMb !== null) {
-          rows.add(system, group, 'stand-in heap with the jobs', 'MiB', 'lower', run.serverHeapMb);
-        }
+        addMemoryRows(rows, system, group, run);
       }
       if (ceiling !== undefined && runs.docket) {
         rows.add('docket', group, 'batched-claim ceiling', 'jobs/s', 'higher', ceiling);
@@ -104,6 +107,23 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       }
       if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
     }
+  }
+  // Memory at a backlog larger than any above, Docket alone and once (Agenda would add two
+  // minutes per run; a heap after collection varies by about 1 MiB between repetitions).
+  if (memoryJobs > Math.max(...drainSizes)) {
+    const group = `${memoryJobs.toLocaleString('en-US')} jobs, 1 process`;
+    const timeoutMs = (ctx.scale.drainTimeoutMs * memoryJobs) / Math.max(...drainSizes);
+    const { run, check } = await drainWith(
+      ctx,
+      'docket',
+      memoryJobs,
+      1,
+      ctx.reps,
+      group,
+      timeoutMs,
+    );
+    checks.push(check);
+    addMemoryRows(rows, 'docket', group, run);
   }
   return scenarioResult(ctx, {
     scenario: 'drain',
@@ -122,10 +142,15 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       `one command at a time; the share of the ceiling is Docket's rate over the ceiling's in ` +
       `the same repetition. It tells what Docket's own work around its commands costs; a ` +
       `server that overlaps claims with outcome writes can go past it. Memory: the largest ` +
-      `RSS of a case's workers after the drain, and, on the stand-in (which runs in the ` +
-      `bench's process), its heap after a full garbage collection with the drained jobs ` +
-      `still stored (the baseline of an empty server included, and its change log, which keeps ` +
-      `the latest 100,000 changes of whichever system made them).`,
+      `RSS of a case's workers after the drain (a worker process serves every case of its ` +
+      `system in turn: its RSS keeps the high-water mark of the heap of the cases before), ` +
+      `their largest heap after a full garbage collection with the system still running and ` +
+      `the harness's own per-job records dropped (what the system retains), and, on the ` +
+      `stand-in (which runs in the bench's process), its heap after a full garbage collection ` +
+      `with the drained jobs still stored (the baseline of an empty server included, and its ` +
+      `change log, which keeps the latest 100,000 changes of whichever system made them). ` +
+      `Docket alone also drains ${memoryJobs.toLocaleString('en-US')} jobs once, for its ` +
+      `memory only.`,
     began,
     settings: THROUGHPUT_SETTINGS,
     notes: [],
@@ -150,6 +175,15 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       },
     ],
   });
+}
+
+/** The memory rows of one system's drain of one case. */
+function addMemoryRows(rows: RowCollector, system: SystemName, group: string, run: DrainRun) {
+  rows.add(system, group, 'worker RSS at the end', 'MiB', 'lower', run.workerRssMb);
+  rows.add(system, group, 'worker heap after GC', 'MiB', 'lower', run.workerHeapMb);
+  if (run.serverHeapMb !== null) {
+    rows.add(system, group, 'stand-in heap with the jobs', 'MiB', 'lower', run.serverHeapMb);
+  }
 }
 
 /** Drains `jobs` stored by Docket with the batched-claim ceiling's loop; its rate (jobs/s). */
@@ -181,6 +215,7 @@ async function drainWith(
   processes: number,
   rep: number,
   group: string,
+  timeoutMs = ctx.scale.drainTimeoutMs,
 ): Promise<{ run: DrainRun; check: OnceCheck; breakdown: Record<string, number> }> {
   const dbName = dbNameFor('drain', system, rep);
   const workers = ctx.pool.take(system, processes);
@@ -191,9 +226,10 @@ async function drainWith(
     await workers[0].preload({ count: jobs, seqStart: 0, dueInMs: 0 });
     await Promise.all(workers.map((worker) => worker.reset()));
     await Promise.all(workers.map((worker) => worker.start()));
-    const done = await waitForCompleted(workers, jobs, ctx.scale.drainTimeoutMs);
+    const done = await waitForCompleted(workers, jobs, timeoutMs);
     const endedAt = await lastCompletedAt(workers);
     const collected = await Promise.all(workers.map((worker) => worker.collect()));
+    const memory = await Promise.all(workers.map((worker) => worker.memory()));
     const starts = collected.flatMap((c) => c.starts);
     const firstStart = Math.min(...starts.map(([, , startedAt]) => startedAt));
     const counts = sumCounts(collected.map((c) => c.commands));
@@ -218,6 +254,7 @@ async function drainWith(
         rate,
         commandsPerJob: counts.total / jobs,
         workerRssMb: Math.max(...collected.map((c) => c.rssMb)),
+        workerHeapMb: Math.max(...memory.map((m) => m.heapAfterGcMb)),
         serverHeapMb,
       },
       check,

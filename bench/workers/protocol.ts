@@ -125,6 +125,7 @@ export type WorkerRequest =
   | { readonly op: 'recurring'; readonly args: { readonly ids: readonly string[] } }
   | { readonly op: 'progress' }
   | { readonly op: 'collect' }
+  | { readonly op: 'memory' }
   | { readonly op: 'reset' }
   | { readonly op: 'close' }
   | { readonly op: 'probe'; readonly args: ProbeArgs }
@@ -181,6 +182,17 @@ export interface CollectReply {
   readonly completed: number;
   readonly rssMb: number;
   readonly rssPeakMb: number;
+}
+
+/**
+ * Answer to `memory`: what the worker holds once the records of the case (collected first)
+ * are dropped, with its system still running.
+ */
+export interface MemoryReply {
+  /** The V8 heap in use after a full garbage collection (MiB). */
+  readonly heapAfterGcMb: number;
+  /** The process's resident set after that collection (MiB). */
+  readonly rssMb: number;
 }
 
 /** Answer to `probe`. */

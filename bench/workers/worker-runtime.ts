@@ -8,6 +8,7 @@ import { CommandCounter, NO_COMMANDS } from '../lib/command-counter';
 import { percentile } from '../lib/stats';
 import { runProbe } from '../lib/ceiling-probe';
 import { drainAtCeiling } from '../lib/batch-ceiling';
+import { heapAfterCollectionMb } from '../lib/server-heap';
 import type { JobRecord } from '../../src/storage/job-record';
 import {
   nowMs,
@@ -15,6 +16,7 @@ import {
   type EnqueueArgs,
   type EnqueueReply,
   type InitArgs,
+  type MemoryReply,
   type ProduceArgs,
   type ProduceReply,
   type ProgressReply,
@@ -143,6 +145,8 @@ class WorkerRuntime {
         } satisfies ProgressReply;
       case 'collect':
         return this.collect();
+      case 'memory':
+        return this.memory();
       case 'reset':
         this.starts = [];
         this.ticks = [];
@@ -312,6 +316,18 @@ class WorkerRuntime {
       rssMb,
       rssPeakMb: this.rssPeak / 2 ** 20,
     };
+  }
+
+  /**
+   * The harness's own records of the case (one per job started, collected already) are
+   * dropped before the collection: what the heap keeps then is the system's.
+   */
+  private memory(): MemoryReply {
+    this.starts = [];
+    this.ticks = [];
+    this.counter?.reset();
+    const heapAfterGcMb = heapAfterCollectionMb();
+    return { heapAfterGcMb, rssMb: process.memoryUsage().rss / 2 ** 20 };
   }
 
   private sampleRss(): void {

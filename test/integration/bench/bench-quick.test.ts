@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary, ScenarioResult } from '../../../bench/lib/results';
+import { chooseScale } from '../../../bench/lib/scale';
 
 /*
  * CI smoke test of the benchmark harness: `bench/main.ts --quick` runs every scenario end to
@@ -77,15 +78,24 @@ it('runs every scenario for both systems, writes valid results and the report, a
       expect(Number.isFinite(row.docket?.median)).toBe(true);
       if (row.agenda !== null) expect(typeof row.agenda.median).toBe('number');
     }
-    // Agenda has no bulk enqueue, and the drain's ceiling rows are Docket's alone.
+    // Agenda has no bulk enqueue, and the drain's ceiling rows and its memory case (at a
+    // backlog of its own) are Docket's alone.
+    const memoryGroup = `${chooseScale(true, false).memoryJobs.toLocaleString('en-US')} jobs, 1 process`;
     const agendaMissing = result.rows.filter((row) => row.agenda === null);
     const docketOnly = (row: (typeof result.rows)[number]) =>
       (name === 'enqueue' && row.group.startsWith('bulk')) ||
-      (name === 'drain' && ['batched-claim ceiling', 'share of the ceiling'].includes(row.metric));
+      (name === 'drain' &&
+        ['batched-claim ceiling', 'share of the ceiling'].includes(row.metric)) ||
+      (name === 'drain' && row.group === memoryGroup);
     expect(agendaMissing.filter((row) => !docketOnly(row))).toEqual([]);
     expect(result.rows.filter((row) => row.metric === 'share of the ceiling').length).toBe(
       name === 'drain' ? 1 : 0,
     );
+    // Every drain case reports its workers' heap after a full collection, the memory case too.
+    const heapGroups = result.rows
+      .filter((row) => row.metric === 'worker heap after GC')
+      .map((row) => row.group);
+    expect(heapGroups.includes(memoryGroup)).toBe(name === 'drain');
     for (const check of result.checks) {
       // Agenda keeps no occurrence on its recurring jobs: its recurring check is approximate.
       if (check.system === 'agenda' && name === 'recurring') continue;
@@ -104,6 +114,7 @@ it('runs every scenario for both systems, writes valid results and the report, a
 
   const markdown = await readFile(report, 'utf8');
   expect(markdown).toContain('## Targets');
+  expect(markdown).toContain('Worker heap after GC at');
   expect(markdown).toContain('## Exactly-once checks');
   const charts = await readdir(join(dir, 'benchmarks'));
   expect(charts.length).toBeGreaterThan(0);
