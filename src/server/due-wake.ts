@@ -22,18 +22,18 @@ export class DueWake {
     private readonly wake: (count: number) => void,
   ) {}
 
-  /** Announces one job due at `dueAt`: wakes at once if it is due, else at its time. */
-  at(dueAt: Date): void {
+  /** Announces `count` jobs due at `dueAt`: wakes at once if they are due, else at their time. */
+  at(dueAt: Date, count = 1): void {
     const at = dueAt.getTime();
     const delay = at - this.clock.now().getTime();
     if (delay <= 0) {
-      this.wake(1);
+      this.wake(count);
       return;
     }
     if (delay > HORIZON_MS) return;
-    const count = this.pending.get(at);
-    if (count === undefined && this.pending.size >= MAX_PENDING) return;
-    this.pending.set(at, (count ?? 0) + 1);
+    const pending = this.pending.get(at);
+    if (pending === undefined && this.pending.size >= MAX_PENDING) return;
+    this.pending.set(at, (pending ?? 0) + count);
     if (!this.next || at < this.next.at) this.arm(at);
   }
 

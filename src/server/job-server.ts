@@ -6,7 +6,7 @@ import { ServerStartError } from '../errors/server-start.error';
 import type { DocketEvents } from '../events/docket-events';
 import { Cleanups } from './cleanups';
 import { ClaimLoop } from './claim-loop';
-import { ClaimScope } from './claim-scope';
+import { ClaimScope, MIN_BATCH } from './claim-scope';
 import { CompletionBatcher } from './completion-batcher';
 import { DueWake } from './due-wake';
 import { IsolatedRunner } from '../isolation';
@@ -133,11 +133,12 @@ export class JobServerEngine implements JobServer {
     this.newWork = new NewWorkWatch({
       source: deps.store,
       queues: options.queues,
-      // A job this process enqueued was announced already (see onEnqueued).
+      // A job this process enqueued was announced already (see onEnqueued). A notice for
+      // several jobs (no id) counts as a batch: the claim it wakes goes on while it finds more.
       onWork: (jobId, dueAt) => {
         if (jobId !== undefined && this.announcedJobs.take(jobId)) return;
         if (dueAt === undefined) this.claims.wake();
-        else this.dueWake.at(dueAt);
+        else this.dueWake.at(dueAt, jobId === undefined ? MIN_BATCH : 1);
       },
       onMode: (mode, reason) => this.onPickupMode(mode, reason),
       report: (error, context) => this.report(error, context),

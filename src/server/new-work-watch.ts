@@ -105,7 +105,7 @@ export class NewWorkWatch {
     this.deps.onMode(mode, reason);
   }
 
-  private onChange(generation: number, jobId: string, dueAt: Date | undefined): void {
+  private onChange(generation: number, jobId: string | undefined, dueAt: Date | undefined): void {
     if (generation !== this.generation) return;
     this.delivered = true;
     this.failures = 0;

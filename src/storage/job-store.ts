@@ -123,10 +123,11 @@ export interface WaitingJobTypesSource {
 }
 
 /**
- * Told of a job that became claimable in another process: its id, and its due time when the
- * store knows it (a job due later is worth a wake-up at that time, not now).
+ * Told of a job that became claimable in another process: its id (undefined for several jobs
+ * told at once), and its due time when the store knows it (a job due later is worth a
+ * wake-up at that time, not now).
  */
-export type NewWorkListener = (jobId: string, dueAt?: Date) => void;
+export type NewWorkListener = (jobId: string | undefined, dueAt?: Date) => void;
 
 /** How a server hears of new work when it is pushed: see {@link JobStore.watchForNewWork}. */
 export type PushVia = Exclude<PickupMode, 'polling'>;

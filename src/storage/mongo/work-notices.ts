@@ -3,10 +3,10 @@ import type { JobRecord } from '../job-record';
 import type { NewWorkListener, WorkWatch } from '../job-store';
 import { guard, storageError } from './mongo-errors';
 
-/** One notice: a job that became claimable, written after the job itself. */
+/** One notice: a job (or jobs) that became claimable, written after the jobs themselves. */
 interface WorkNotice {
   _id?: ObjectId;
-  /** The job's id; absent on a watcher's own start marker. */
+  /** The job's id; absent on a notice for several jobs, and on a watcher's start marker. */
   jobId?: string;
   queue?: string;
   dueAt?: Date;
@@ -17,6 +17,8 @@ interface WorkNotice {
 /** The capped collection's bounds: small, since notices matter only for a moment. */
 const CAPPED_BYTES = 1_048_576;
 const CAPPED_DOCS = 1_000;
+/** The most notices one call writes: past this many jobs, they are grouped (see announce). */
+const MAX_NOTICES_PER_CALL = 100;
 
 /**
  * How long one `getMore` of the tail waits for a notice before answering empty (ms). A notice
@@ -81,15 +83,23 @@ export class WorkNotices {
   }
 
   /**
-   * Writes one notice per claimable job (one round trip for any number), after the jobs were
-   * stored. A failure is reported, not thrown: the jobs exist, and polling finds them.
+   * Writes notices of the claimable jobs (one round trip for any number), after the jobs were
+   * stored: one per job, or, past {@link MAX_NOTICES_PER_CALL} jobs, one per queue and due
+   * time, the earliest that many. The collection keeps 1,000 notices: one per job of a large
+   * batch would overwrite a tail's position before it read them, and end the tail. A grouped
+   * notice names no job: a server woken by it claims (a claim takes every due job of its
+   * queues), at its due time; a job due later than every group written is found by the first
+   * claim or poll after its due time. A failure is reported, not thrown: the jobs exist, and
+   * polling finds them.
    */
   async announce(jobs: ReadonlyArray<Pick<JobRecord, '_id' | 'queue' | 'dueAt' | 'state'>>) {
     if (!this.enabled) return;
-    const notices = jobs
-      .filter((job) => job.state === 'enqueued' || job.state === 'scheduled')
-      .map((job) => ({ jobId: job._id, queue: job.queue, dueAt: job.dueAt }));
-    if (notices.length === 0) return;
+    const claimable = jobs.filter((job) => job.state === 'enqueued' || job.state === 'scheduled');
+    if (claimable.length === 0) return;
+    const notices =
+      claimable.length <= MAX_NOTICES_PER_CALL
+        ? claimable.map((job) => ({ jobId: job._id, queue: job.queue, dueAt: job.dueAt }))
+        : groupedNotices(claimable);
     try {
       await this.notices.insertMany(notices, { ordered: false });
     } catch (error) {
@@ -124,7 +134,7 @@ export class WorkNotices {
           started = notice.marker === marker;
           continue;
         }
-        if (notice.jobId !== undefined && wanted.has(notice.queue ?? ''))
+        if (notice.marker === undefined && wanted.has(notice.queue ?? ''))
           onWork(notice.jobId, notice.dueAt);
       }
       // A tailable cursor ends only when the server drops it (the collection was dropped,
@@ -142,4 +152,16 @@ export class WorkNotices {
       },
     };
   }
+}
+
+/** One notice per queue and due time of `jobs`, the earliest {@link MAX_NOTICES_PER_CALL}. */
+function groupedNotices(jobs: ReadonlyArray<Pick<JobRecord, 'queue' | 'dueAt'>>): WorkNotice[] {
+  const groups = new Map<string, WorkNotice & { dueAt: Date }>();
+  for (const { queue, dueAt } of jobs) {
+    const key = `${dueAt.getTime()} ${queue}`;
+    if (!groups.has(key)) groups.set(key, { queue, dueAt });
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+    .slice(0, MAX_NOTICES_PER_CALL);
 }

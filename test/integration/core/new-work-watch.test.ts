@@ -91,7 +91,7 @@ describe.each([
   }
 
   it(`the job store pushes claimable jobs of the watched queues, with their due times (${via})`, async () => {
-    const seen: Array<[string, Date | undefined]> = [];
+    const seen: Array<[string | undefined, Date | undefined]> = [];
     const errors: unknown[] = [];
     const watch = await store.watchForNewWork(
       ['default'],
@@ -135,6 +135,30 @@ describe.each([
     const started = nextEvent<{ jobId: string }>((l) => worker.on('job.started', l));
     const jobId = await producer.scheduler.enqueue(Object.assign(new PingJob(), { n: 1 }));
     expect((await started).jobId).toBe(jobId);
+  });
+
+  it('a bulk enqueue larger than the notices collection holds keeps the push channel open', async () => {
+    const { worker, producer } = await workerAndProducer();
+    const modes: Array<DocketEvents['server.pickup']['mode']> = [];
+    const errors: string[] = [];
+    worker.on('server.pickup', ({ mode }) => void modes.push(mode));
+    worker.on('error', ({ context, error }) => void errors.push(`${context}: ${error.message}`));
+    // The push channel's failures (a loaded machine may delay a sweep: not this test's concern).
+    const channelErrors = () => errors.filter((error) => /notices|new work/i.test(error));
+    await worker.startServer(NO_POLLING);
+    let succeeded = 0;
+    worker.on('job.succeeded', () => void succeeded++);
+    // More jobs in one call than the notices collection keeps (1,000): one notice per job
+    // would overwrite the tail's position before it read them, and end the tail.
+    const jobs = Array.from({ length: 1_500 }, (_, n) => Object.assign(new PingJob(), { n }));
+    await producer.scheduler.enqueueMany(jobs);
+    await waitFor(() => succeeded === jobs.length, { what: 'the bulk-enqueued jobs' });
+    // The tail still follows: a job enqueued now starts without a poll.
+    const started = nextEvent<{ jobId: string }>((l) => worker.on('job.started', l));
+    const jobId = await producer.scheduler.enqueue(Object.assign(new PingJob(), { n: -1 }));
+    expect((await started).jobId).toBe(jobId);
+    expect(modes).toEqual([via]);
+    expect(channelErrors()).toEqual([]);
   });
 
   it('a job another process schedules starts at its due time, not at the next poll', async () => {

@@ -171,7 +171,7 @@ export class FakeStore {
         }),
       watchForNewWork: (
         queues: readonly string[],
-        onWork: (jobId: string) => void,
+        onWork: NewWorkListener,
         onError: (error: unknown) => void,
         options?: { resumeAfter?: unknown },
       ) =>
