@@ -1,9 +1,7 @@
 import type { ClaimLane } from '../storage/job-store';
 import type { Clock } from './clock';
 import type { ServerRegistry } from './job-server-deps';
-
-/** How many heartbeats a server may miss before lanes leave it out (as the unhandled check). */
-const MISSED_HEARTBEATS = 3;
+import { MISSED_HEARTBEATS } from './server-registration';
 /** Lanes are forgotten this many heartbeat intervals after they were learnt. */
 const LANE_LIFETIME_HEARTBEATS = 10;
 /** How soon a server that found itself alone may look again (then twice that, and so on). */

@@ -1,6 +1,6 @@
 import type { JobRecord } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
-import type { ClaimLanes } from './claim-lanes';
+import { ClaimLanes, type ClaimLanesDeps } from './claim-lanes';
 import type { ClaimScope } from './claim-scope';
 import { MIN_BATCH } from './claim-scope';
 import type { Clock } from './clock';
@@ -21,7 +21,8 @@ export interface ClaimLoopDeps {
   readonly store: Pick<JobStore, 'claim' | 'claimBatch' | 'extendLeases' | 'release'>;
   readonly clock: Clock;
   readonly scope: ClaimScope;
-  readonly lanes: Pick<ClaimLanes, 'current' | 'refresh'>;
+  /** Who else claims from these queues (see ClaimLanes). */
+  readonly servers: ClaimLanesDeps['servers'];
   readonly globalSlots: GlobalSlots;
   readonly rateLimits: RateLimits;
   readonly invocations: Invocations;
@@ -46,7 +47,12 @@ export class ClaimLoop {
   private stopping = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly deps: ClaimLoopDeps) {}
+  private readonly lanes: ClaimLanes;
+
+  constructor(private readonly deps: ClaimLoopDeps) {
+    const { serverId, queues, heartbeatIntervalMs } = deps.options;
+    this.lanes = new ClaimLanes({ ...deps, serverId, queues, heartbeatIntervalMs });
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -57,6 +63,7 @@ export class ClaimLoop {
     this.stopping = true;
     this.signal.wake();
     await this.loop;
+    await this.lanes.settled();
   }
 
   /** Something may be claimable: look now. */
@@ -180,20 +187,17 @@ export class ClaimLoop {
       serverId: this.deps.options.serverId,
       leaseMs,
       now: this.deps.clock.now(),
-      lane: this.deps.lanes.current(),
+      lane: this.lanes.current(),
     };
-    if (this.deps.rateLimits.applies(jobTypes, queues)) {
-      const claimed = await this.deps.rateLimits.claim(request, limit);
-      if (claimed.jobs.length > 0 || claimed.contended) this.deps.lanes.refresh();
-      return claimed;
+    if (limit === 1 && !this.deps.rateLimits.applies(jobTypes, queues)) {
+      const job = await this.deps.store.claim(request);
+      return { jobs: job ? [job] : [], throttled: false };
     }
-    if (limit > 1) {
-      const { jobs, contended } = await this.deps.store.claimBatch(request, limit);
-      if (jobs.length > 0 || contended) this.deps.lanes.refresh();
-      return { jobs, throttled: false };
-    }
-    const job = await this.deps.store.claim(request);
-    return { jobs: job ? [job] : [], throttled: false };
+    const claimed = this.deps.rateLimits.applies(jobTypes, queues)
+      ? await this.deps.rateLimits.claim(request, limit)
+      : { ...(await this.deps.store.claimBatch(request, limit)), throttled: false };
+    if (claimed.jobs.length > 0 || claimed.contended) this.lanes.refresh();
+    return claimed;
   }
 
   /**

@@ -24,7 +24,6 @@ import { recoverAbandonedWork } from './recovery';
 import { RequestGate } from './time-limit';
 import { ServerRegistration } from './server-registration';
 import { UnhandledJobTypes } from './unhandled-job-types';
-import { ClaimLanes } from './claim-lanes';
 
 /**
  * How often a server removes the logs and artefacts of jobs that are gone (retention deleted
@@ -45,7 +44,6 @@ export class JobServerEngine implements JobServer {
   private readonly paused: PausedQueues;
   private readonly scope: ClaimScope;
   private readonly claims: ClaimLoop;
-  private readonly lanes: ClaimLanes;
   private readonly dueWake: DueWake;
   private readonly announcedJobs = new LocallyAnnouncedJobs();
   private readonly globalSlots: GlobalSlots;
@@ -111,20 +109,12 @@ export class JobServerEngine implements JobServer {
       // Only a loop waiting for capacity needs this; an idle loop would claim for nothing.
       onFreed: () => this.claims.wakeIfBlocked(),
     });
-    this.lanes = new ClaimLanes({
-      servers: deps.servers,
-      clock: deps.clock,
-      serverId: this.id,
-      queues: options.queues,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      report: (error, context) => this.report(error, context),
-    });
     this.claims = new ClaimLoop({
       options,
       store: deps.store,
       clock: deps.clock,
       scope: this.scope,
-      lanes: this.lanes,
+      servers: deps.servers,
       globalSlots: this.globalSlots,
       rateLimits,
       invocations: this.invocations,
@@ -215,7 +205,6 @@ export class JobServerEngine implements JobServer {
         this.registration.remove(this.options.heartbeatIntervalMs),
       );
       await this.registration.announce();
-      this.cleanups.add('claim lanes', () => this.lanes.settled());
       const { heartbeatIntervalMs, recoveryIntervalMs, queueRefreshIntervalMs, leaseMs } =
         this.options;
       this.cleanups.every('heartbeat', heartbeatIntervalMs, () => this.heartbeat());

@@ -3,6 +3,12 @@ import type { PickupMode } from '../storage/server-info';
 import type { ServerAnnouncement, ServerRegistry } from './job-server-deps';
 import { RequestGate } from './time-limit';
 
+/**
+ * How many heartbeats a server may miss before other servers' reads take it for dead (the
+ * unhandled-types check, claim lanes).
+ */
+export const MISSED_HEARTBEATS = 3;
+
 /** What a server's entry says of it: facts fixed at its start, and readers of the rest. */
 export interface ServerFacts {
   readonly id: string;

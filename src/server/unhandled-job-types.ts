@@ -1,9 +1,8 @@
 import type { Logger } from 'winston';
 import type { JobServerDeps } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
+import { MISSED_HEARTBEATS } from './server-registration';
 
-/** How many heartbeats a server may miss before the check takes it for dead. */
-const MISSED_HEARTBEATS = 3;
 /** The check runs with the recovery sweep, at most this often (a warning, not a repair). */
 const CHECK_EVERY_MS = 60_000;
 

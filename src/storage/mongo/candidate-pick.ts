@@ -18,7 +18,7 @@ export function candidateWindow(limit: number, lane: ClaimLane | undefined): num
  * time), keeping priority order: runs of equal priority that fit are taken whole. In the run
  * the batch ends in, servers claiming at the same moment must not take the same jobs:
  * without lanes the run is shuffled, so that they spread over it; with lanes, this server
- * takes its own lane's jobs, in due order. Other lanes' jobs follow (shuffled) only when the
+ * takes its own lane's jobs, in due order. Other lanes' jobs follow (see `laneFirst`) only when the
  * run holds fewer than half of what is wanted of the own lane: then that lane is nearly
  * drained, or its servers are gone or slow, and this server takes their work.
  */

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { PickupMode, ServerInfo } from '../server-info';
 import { guard } from './mongo-errors';
 
@@ -63,10 +63,7 @@ export class MongoServerRegistry {
   async handledJobTypes(now: Date, staleAfterMs: number): Promise<Set<string> | null> {
     const live = await guard('read the job types servers handle', () =>
       this.servers
-        .find(
-          { heartbeatAt: { $gte: new Date(now.getTime() - staleAfterMs) } },
-          { projection: { _id: 0, jobTypes: 1 } },
-        )
+        .find(liveSince(now, staleAfterMs), { projection: { _id: 0, jobTypes: 1 } })
         .toArray(),
     );
     const handled = new Set<string>();
@@ -86,10 +83,7 @@ export class MongoServerRegistry {
     const live = await guard('read the live servers', () =>
       this.servers
         .find(
-          {
-            heartbeatAt: { $gte: new Date(now.getTime() - staleAfterMs) },
-            queues: { $in: [...queues] },
-          },
+          { ...liveSince(now, staleAfterMs), queues: { $in: [...queues] } },
           { projection: { _id: 1 } },
         )
         .toArray(),
@@ -115,4 +109,9 @@ export class MongoServerRegistry {
       return { id: _id, ...record, heartbeatAgeMs, alive: heartbeatAgeMs <= staleAfterMs };
     });
   }
+}
+
+/** Servers that sent a heartbeat within `staleAfterMs` of `now`. */
+function liveSince(now: Date, staleAfterMs: number): Filter<ServerRecord> {
+  return { heartbeatAt: { $gte: new Date(now.getTime() - staleAfterMs) } };
 }

@@ -55,12 +55,13 @@ describe('claims overlap with outcome writes (fake storage, fake timers)', () =>
 
   it('under a backlog, waits for jobs ending within a claim’s round trip rather than claiming the few slots beside them', async () => {
     const { store, build } = fakeServer({ ...QUIET, concurrency: 8, claimBatchSize: 8 });
-    // Each claim takes 10 ms; the first finds 6 of its 8 (another server took 2), the next
-    // ones find nothing.
+    // Claims are answered when the test says so; the first finds 6 of its 8 (another server
+    // took 2), the next ones find nothing.
     const limits: number[] = [];
+    const answers: Array<() => void> = [];
     store.claimBatch = async (_request, limit) => {
       limits.push(limit);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise<void>((resolve) => answers.push(resolve));
       const jobs =
         limits.length === 1
           ? Array.from({ length: 6 }, () => claimedJob('server-fixture.noop'))
@@ -74,14 +75,20 @@ describe('claims overlap with outcome writes (fake storage, fake timers)', () =>
     store.finishMany = async (entries) => entries.map(() => ({ hasContinuations: false }));
     const server = build();
     await server.start();
-    await jest.advanceTimersByTimeAsync(30);
+    // The first claim takes 10 ms; its six jobs end at once.
+    await jest.advanceTimersByTimeAsync(10);
+    answers.shift()!();
+    await jest.advanceTimersByTimeAsync(20);
     // The six ended at once: the next claim is for all eight slots, not for the two left
     // beside them (which would split the work into two waves, each with its own claims and
     // outcome writes, for as long as the backlog lasts).
     expect(limits.slice(0, 2)).toEqual([8, 8]);
     let stopped = false;
     const stopping = server.stop().finally(() => (stopped = true));
-    for (let i = 0; i < 100 && !stopped; i++) await jest.advanceTimersByTimeAsync(100);
+    for (let i = 0; i < 100 && !stopped; i++) {
+      answers.splice(0).forEach((answer) => answer());
+      await jest.advanceTimersByTimeAsync(100);
+    }
     await stopping;
   });
 });
