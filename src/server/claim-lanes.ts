@@ -6,6 +6,8 @@ import { MISSED_HEARTBEATS } from './server-registration';
 const LANE_LIFETIME_HEARTBEATS = 10;
 /** How soon a server that found itself alone may look again (then twice that, and so on). */
 const FIRST_ALONE_RETRY_MS = 1_000;
+/** How soon a server that found itself alone may look again once a claim met contention. */
+const CONTENDED_RETRY_MS = 100;
 
 /** What {@link ClaimLanes} needs from its server. */
 export interface ClaimLanesDeps {
@@ -25,11 +27,14 @@ export interface ClaimLanesDeps {
  * some of the same ones: one claim then falls short and needs a read-back, and the batches
  * shrink. With lanes each takes its own share.
  *
- * A server reads the live servers only while it claims batches of waiting work or meets
- * contention (never while idle): at most once per heartbeat interval, and sooner while it
- * found itself alone (after 1 s, then backing off to the heartbeat interval), since servers
- * starting together may not have announced themselves yet. Lanes are forgotten ten heartbeat
- * intervals after they were learnt unless read again, so a server that left stops counting.
+ * A server reads the live servers once before its first batch claim, so that servers
+ * starting together on a backlog do not begin by picking from the same jobs; after that only
+ * while it claims batches of waiting work or meets contention (never while idle): at most
+ * once per heartbeat interval, and sooner while it found itself alone (after 1 s, then
+ * backing off to the heartbeat interval; after 100 ms when a claim met contention, which
+ * says another server is there), since servers starting together may not have announced
+ * themselves yet. Lanes are forgotten ten heartbeat intervals after they were learnt unless
+ * read again, so a server that left stops counting.
  */
 export class ClaimLanes {
   private lane: ClaimLane | undefined;
@@ -37,6 +42,7 @@ export class ClaimLanes {
   private readAt = -Infinity;
   private aloneRetryMs = FIRST_ALONE_RETRY_MS;
   private reading: Promise<void> | undefined;
+  private firstRead: Promise<void> | undefined;
   private readonly monotonicMs: () => number;
 
   constructor(private readonly deps: ClaimLanesDeps) {
@@ -50,14 +56,24 @@ export class ClaimLanes {
     return this.lane;
   }
 
+  /** Before the first batch claim: the first read (later calls resolve at once). */
+  learnFirst(): Promise<void> {
+    if (!this.firstRead) {
+      this.refresh();
+      this.firstRead = this.settled();
+    }
+    return this.firstRead;
+  }
+
   /**
    * A batch claim found waiting work, or met contention: learn who competes, unless a read
    * is under way or was recent.
    */
-  refresh(): void {
+  refresh(contended = false): void {
     const { heartbeatIntervalMs } = this.deps;
     const now = this.monotonicMs();
-    const wait = this.lane ? heartbeatIntervalMs : Math.min(this.aloneRetryMs, heartbeatIntervalMs);
+    const aloneRetryMs = contended ? CONTENDED_RETRY_MS : this.aloneRetryMs;
+    const wait = this.lane ? heartbeatIntervalMs : Math.min(aloneRetryMs, heartbeatIntervalMs);
     if (this.reading || now - this.readAt < wait) return;
     this.readAt = now;
     this.reading = this.read().finally(() => {

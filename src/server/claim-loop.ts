@@ -173,30 +173,33 @@ export class ClaimLoop {
   /**
    * One job with one `findOneAndUpdate`, or a batch (one or two round trips, see
    * `claimBatch`) in this server's lane; with rate limits in scope, a claim that reserves
-   * their starts first. A batch that found work or met contention may refresh the lanes.
+   * their starts first. The first batch claim waits for the lanes' first read; a batch that
+   * found work or met contention may refresh them.
    */
   private async claim(
     queues: string[],
     jobTypes: string[],
     limit: number,
   ): Promise<{ jobs: JobRecord[]; throttled: boolean }> {
-    const { leaseMs } = this.deps.options;
+    const limited = this.deps.rateLimits.applies(jobTypes, queues);
+    const batch = limit > 1 || limited;
+    if (batch) await this.lanes.learnFirst();
     const request = {
       queues,
       jobTypes,
       serverId: this.deps.options.serverId,
-      leaseMs,
+      leaseMs: this.deps.options.leaseMs,
       now: this.deps.clock.now(),
       lane: this.lanes.current(),
     };
-    if (limit === 1 && !this.deps.rateLimits.applies(jobTypes, queues)) {
+    if (!batch) {
       const job = await this.deps.store.claim(request);
       return { jobs: job ? [job] : [], throttled: false };
     }
-    const claimed = this.deps.rateLimits.applies(jobTypes, queues)
+    const claimed = limited
       ? await this.deps.rateLimits.claim(request, limit)
       : { ...(await this.deps.store.claimBatch(request, limit)), throttled: false };
-    if (claimed.jobs.length > 0 || claimed.contended) this.lanes.refresh();
+    if (claimed.jobs.length > 0 || claimed.contended) this.lanes.refresh(claimed.contended);
     return claimed;
   }
 

@@ -18,9 +18,9 @@ export function candidateWindow(limit: number, lane: ClaimLane | undefined): num
  * time), keeping priority order: runs of equal priority that fit are taken whole. In the run
  * the batch ends in, servers claiming at the same moment must not take the same jobs:
  * without lanes the run is shuffled, so that they spread over it; with lanes, this server
- * takes its own lane's jobs, in due order. Other lanes' jobs follow (see `laneFirst`) only when the
- * run holds fewer than half of what is wanted of the own lane: then that lane is nearly
- * drained, or its servers are gone or slow, and this server takes their work.
+ * takes its own lane's jobs, in due order, and tops them up with other lanes' jobs from the
+ * end of the run (see `laneFirst`): when its lane ran ahead of the others, or their servers
+ * are gone or slow, it takes their work without meeting them.
  */
 export function pickCandidates<T extends { _id: string; priority: number }>(
   candidates: readonly T[],
@@ -41,14 +41,17 @@ export function pickCandidates<T extends { _id: string; priority: number }>(
 }
 
 /**
- * The run's jobs of the own lane, then, if they are fewer than half of `wanted`, the others
- * from the end of the run: their servers take their own from its start.
+ * The run's jobs of the own lane, then, if they are fewer than `wanted`, the others from the
+ * end of the run: their servers take their own from its start. In a window of one batch more
+ * than the lanes, another server's lane then still holds its batch before the jobs taken from
+ * its end, so servers reading the same window never take the same job, and a server whose
+ * lane ran ahead of the others' claims full batches instead of short ones.
  */
 function laneFirst<T extends { _id: string }>(run: readonly T[], wanted: number, lane: ClaimLane) {
   const mine: T[] = [];
   const others: T[] = [];
   for (const job of run) (laneOf(job._id, lane.count) === lane.index ? mine : others).push(job);
-  return mine.length < wanted / 2 ? [...mine, ...others.reverse()] : mine;
+  return mine.length < wanted ? [...mine, ...others.reverse()] : mine;
 }
 
 /** The lane a job id belongs to among `count` (FNV-1a of the id: ids of any shape spread). */

@@ -69,6 +69,31 @@ describe('ClaimLanes', () => {
     expect(reads).toHaveLength(2);
   });
 
+  it('found alone, looks again soon after a claim meets contention: another server is there', async () => {
+    const { lanes, reads, advance, answerWith } = setUp('server-a', []);
+    lanes.refresh();
+    await lanes.settled();
+    expect(lanes.current()).toBeUndefined();
+    // The other server announced itself after the first read; its claims now meet ours.
+    answerWith(async () => ['server-b']);
+    advance(100);
+    lanes.refresh();
+    await lanes.settled();
+    expect(reads).toHaveLength(1);
+    lanes.refresh(true);
+    await lanes.settled();
+    expect(reads).toHaveLength(2);
+    expect(lanes.current()).toEqual({ index: 0, count: 2 });
+  });
+
+  it('reads once for the first batch claim, however often it is asked', async () => {
+    const { lanes, reads } = setUp('server-b', ['server-a']);
+    await Promise.all([lanes.learnFirst(), lanes.learnFirst()]);
+    await lanes.learnFirst();
+    expect(reads).toHaveLength(1);
+    expect(lanes.current()).toEqual({ index: 1, count: 2 });
+  });
+
   it('forgets its lane ten heartbeat intervals after learning it', async () => {
     const { lanes, advance } = setUp('server-a', ['server-b']);
     lanes.refresh();
@@ -98,22 +123,24 @@ describe('a server’s claims in lanes (fake storage, fake timers)', () => {
     jest.useRealTimers();
   });
 
-  it('learns its lane when a batch claim meets contention, and claims in it from then on', async () => {
+  it('learns its lane before its first batch claim, and claims in it from then on', async () => {
     const { store, servers, build } = fakeServer({ ...QUIET, minPollIntervalMs: 10 });
     servers.entries.add('another-server');
     const lanes: Array<ClaimLane | undefined> = [];
     store.claimBatch = async (request) => {
       lanes.push(request.lane);
-      return { jobs: [], contended: lanes.length === 1 };
+      return { jobs: [], contended: false };
     };
     const server = build();
     await server.start();
     await jest.advanceTimersByTimeAsync(100);
+    // One read, before the first claim; an idle server reads no more.
     expect(servers.log.filter((entry) => entry === 'live servers')).toHaveLength(1);
-    expect(lanes[0]).toBeUndefined();
     expect(lanes.length).toBeGreaterThan(2);
     // 'another-server' sorts first: this server ('fake-server') has the second lane of two.
-    expect(lanes.at(-1)).toEqual({ index: 1, count: 2 });
+    expect(new Set(lanes.map((lane) => JSON.stringify(lane)))).toEqual(
+      new Set([JSON.stringify({ index: 1, count: 2 })]),
+    );
     await server.stop();
   });
 });

@@ -168,15 +168,16 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     let answer!: () => void;
     servers.refresh = () => new Promise<void>((resolve) => (answer = resolve));
     await jest.advanceTimersByTimeAsync(100);
-    expect(servers.log).toEqual(['announce', 'refresh']);
+    // The first batch claim read the live servers (its lane) once.
+    expect(servers.log).toEqual(['announce', 'live servers', 'refresh']);
     let stopped = false;
     const stopping = server.stop().then(() => (stopped = true));
     await jest.advanceTimersByTimeAsync(50);
     expect(stopped).toBe(false);
-    expect(servers.log).toEqual(['announce', 'refresh']);
+    expect(servers.log).toEqual(['announce', 'live servers', 'refresh']);
     answer();
     await stopping;
-    expect(servers.log).toEqual(['announce', 'refresh', 'remove']);
+    expect(servers.log).toEqual(['announce', 'live servers', 'refresh', 'remove']);
     expect(servers.entries.size).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -209,7 +210,7 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     // Taken for dead and removed by another process (this one was paused for long).
     servers.entries.clear();
     await jest.advanceTimersByTimeAsync(100);
-    expect(servers.log).toEqual(['announce', 'refresh', 'announce']);
+    expect(servers.log).toEqual(['announce', 'live servers', 'refresh', 'announce']);
     expect(servers.entries.has('fake-server')).toBe(true);
     await stop(server);
     expect(servers.entries.size).toBe(0);
@@ -226,7 +227,7 @@ describe('JobServerEngine under faults (fake storage, fake timers)', () => {
     servers.refresh = () => new Promise<void>(() => undefined);
     await jest.advanceTimersByTimeAsync(1_000);
     // The start's, then a heartbeat's that hangs, then one more: while two hang, none is sent.
-    expect(servers.log).toEqual(['announce', 'refresh', 'refresh']);
+    expect(servers.log).toEqual(['announce', 'live servers', 'refresh', 'refresh']);
     expect(errors).toHaveLength(2);
     for (const { error, context } of errors) {
       expect(error).toBeInstanceOf(StorageError);

@@ -32,6 +32,22 @@ describe('pickCandidates', () => {
     expect(first).toEqual(window.filter((job) => laneOf(job._id, 2) === 0).slice(0, 50));
   });
 
+  it('a server whose lane ran ahead tops up from the others’ end, and the batches stay disjoint', () => {
+    // Lane 0's server claimed twice while lane 1's claimed once: lane 0 holds 40 of the 150.
+    const lane0 = due(400).filter((job) => laneOf(job._id, 2) === 0);
+    const lane1 = due(400).filter((job) => laneOf(job._id, 2) === 1);
+    const window = [...lane1.slice(0, 110), ...lane0.slice(0, 40)].sort(() => Math.random() - 0.5);
+    const first = pickCandidates(window, 50, { index: 0, count: 2 });
+    const second = pickCandidates(window, 50, { index: 1, count: 2 });
+    expect(first).toHaveLength(50);
+    expect(second).toHaveLength(50);
+    expect(first.filter((job) => second.includes(job))).toEqual([]);
+    // Its own lane first, then the other lane's latest jobs.
+    expect(first.slice(0, 40).every((job) => laneOf(job._id, 2) === 0)).toBe(true);
+    const lane1InWindow = window.filter((job) => laneOf(job._id, 2) === 1);
+    expect(first.slice(40)).toEqual(lane1InWindow.slice(-10).reverse());
+  });
+
   it('without enough of its own lane, takes the other lanes’ jobs (a server gone or slow)', () => {
     const others = due(400).filter((job) => laneOf(job._id, 2) === 1);
     const window = [
