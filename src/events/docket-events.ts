@@ -16,7 +16,10 @@ export interface JobEventBase {
  * that did the work (enqueued, ran, deleted...), not in every process sharing the database.
  */
 export interface DocketEvents {
-  /** A job was stored by this process (an enqueue, a recurring occurrence, a release...). */
+  /**
+   * A job became enqueued or scheduled in this process: an enqueue, a recurring occurrence,
+   * a requeue, a released continuation...
+   */
   'job.enqueued': JobEventBase & {
     /** When it becomes due: now, or its scheduled time. */
     readonly dueAt: Date;

@@ -86,7 +86,7 @@ export const TEST_SERVER_DEFAULTS = {
   queueRefreshIntervalMs: 100,
   /** `JobServerOptions.recoveryIntervalMs`: expired leases are swept every second. */
   recoveryIntervalMs: 1_000,
-  /** `JobServerOptions.leaseMs`: one hour, longer than the clock moves of most tests. */
+  /** `JobServerOptions.leaseMs`: one hour (see above). */
   leaseMs: 3_600_000,
   /** `JobServerOptions.heartbeatIntervalMs`: 20 minutes, a third of the lease. */
   heartbeatIntervalMs: 1_200_000,
