@@ -8,21 +8,21 @@
  * test/unit/docs/api-reference.test.ts runs the same checks in `npm test`.
  */
 
+const { exports: subpaths } = require('./package.json');
+
+/** The source of each entry point: `.` is src/index.ts, `./testing` src/testing/index.ts... */
+const entryPoints = Object.keys(subpaths)
+  .filter((subpath) => subpath !== './package.json')
+  .map((subpath) => (subpath === '.' ? 'src/index.ts' : `src/${subpath.slice(2)}/index.ts`));
+
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 module.exports = {
   name: 'Docket',
-  entryPoints: [
-    'src/index.ts',
-    'src/testing/index.ts',
-    'src/client/index.ts',
-    'src/dashboard/index.ts',
-    'src/opentelemetry/index.ts',
-  ],
+  entryPoints,
   tsconfig: 'tsconfig.build.json',
   out: 'docs/reference',
   readme: 'none',
   excludePrivate: true,
-  excludeInternal: true,
   excludeExternals: true,
   validation: {
     notExported: true,
