@@ -10,6 +10,8 @@ export default tseslint.config(
       '**/dist/',
       'coverage/',
       'bench/results/',
+      // The HTML API reference `npm run docs` writes.
+      'docs/reference/',
       // Stryker's reports and its sandbox copy of the project.
       'reports/',
       '.stryker-tmp/',

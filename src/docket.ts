@@ -200,7 +200,12 @@ export class Docket {
   async openArtefact(
     jobId: string,
     name: string,
-  ): Promise<{ info: ArtefactInfo; stream: Readable } | null> {
+  ): Promise<{
+    /** The artefact's entry: name, size, content type, when it was stored. */
+    info: ArtefactInfo;
+    /** Its bytes. */
+    stream: Readable;
+  } | null> {
     checkString('name', name, { maxLength: 255 });
     const { artefacts } = this.parts;
     const info = await artefacts.find(checkJobId('jobId', jobId), name);
@@ -309,6 +314,7 @@ export class Docket {
     return this.closing;
   }
 
+  /** {@link Docket.close} for `await using docket = ...`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

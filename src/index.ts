@@ -1,6 +1,7 @@
 /**
  * Docket: background jobs for TypeScript services, backed by MongoDB.
  * This file is the public API; everything else is internal.
+ * @module docket
  */
 // tsyringe, loaded by what follows, needs the Reflect metadata API before it loads; the
 // application's own import of reflect-metadata may come later than ours.

@@ -35,12 +35,15 @@ export interface BatchJobOptions {
 
 /** One job of a batch with options of its own. */
 export interface BatchJobItem {
+  /** The job: an instance of a `@Job` class. */
   job: IJob;
+  /** Its own options; a field it leaves out takes the batch's. */
   options?: BatchJobOptions;
 }
 
 /** A continuation of a batch, created with it. */
 export interface BatchContinuationItem {
+  /** The job to run once the batch ends: an instance of a `@Job` class. */
   job: IJob;
   /** @defaultValue `'succeeded'` */
   on?: BatchContinuationCondition;
@@ -107,21 +110,27 @@ export interface BatchContinuationOptions extends Omit<BatchJobOptions, 'delayMs
  * that finishes (and one per nested batch); `pending` is what has not finished yet.
  */
 export interface BatchInfo {
+  /** The batch's id, as `createBatch` returned it. */
   id: string;
+  /** Where the batch is in its life. */
   state: BatchState;
+  /** The description it was created with, or null. */
   description: string | null;
   /** The batch this one is nested in. */
   parentBatchId: string | null;
   /** Jobs and nested batches in it. */
   total: number;
+  /** Jobs succeeded, and nested batches that ended `succeeded`. */
   succeeded: number;
   /** Jobs failed for good, and nested batches that ended `finished`. */
   failed: number;
   /** Jobs deleted before they finished, and nested batches cancelled. */
   deleted: number;
+  /** Jobs and nested batches not finished yet: `total` less the three counts above. */
   pending: number;
   /** Continuations waiting for it (or released when it ended). */
   continuations: number;
+  /** When `createBatch` wrote it. */
   createdAt: Date;
   /** When it became `started` (null while `creating`). */
   startedAt: Date | null;

@@ -52,6 +52,7 @@ export interface ListBatchesOptions {
 
 /** One page of batches, newest first. */
 export interface BatchPage {
+  /** The batches of this page, newest first. */
   batches: BatchInfo[];
   /** Pass as `cursor` for the next page; null on the last one. */
   nextCursor: string | null;

@@ -15,8 +15,18 @@ import type { JobCriteria } from '../storage/job-criteria';
  * matches when the action starts (the filter needs at least one condition).
  */
 export type JobSelection =
-  | { readonly ids: readonly string[]; readonly filter?: never }
-  | { readonly filter: JobFilter; readonly ids?: never };
+  | {
+      /** The ids of the jobs to act on: 1 to 1,000, repeats counting once. */
+      readonly ids: readonly string[];
+      /** Not with `ids`. */
+      readonly filter?: never;
+    }
+  | {
+      /** The jobs to act on: those the filter matches, with at least one condition. */
+      readonly filter: JobFilter;
+      /** Not with `filter`. */
+      readonly ids?: never;
+    };
 
 /** The most ids one bulk action takes (a filter has no such limit). */
 export const MAX_BULK_IDS = 1_000;

@@ -136,7 +136,12 @@ export class DocketClient {
     id: string,
     name: string,
     options: { signal?: AbortSignal } = {},
-  ): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }> {
+  ): Promise<{
+    /** The file's bytes, as they arrive. */
+    body: ReadableStream<Uint8Array>;
+    /** Its size in bytes from the answer's `Content-Length`, or null without one. */
+    size: number | null;
+  }> {
     return streamApi(this.config, `jobs/${segment(id)}/artefacts/${segment(name)}`, options.signal);
   }
 

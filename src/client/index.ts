@@ -1,6 +1,7 @@
 /**
  * `docket/client`: a typed client of the dashboard's REST API, for Node (fetch) and
  * browsers. It does not load MongoDB or the rest of Docket.
+ * @module docket/client
  */
 export { DocketClient, type DocketClientHeaders, type DocketClientOptions } from './docket-client';
 export { ApiCursorLoopError } from './api-cursor-loop.error';

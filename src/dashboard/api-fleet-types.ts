@@ -8,7 +8,9 @@ import type { ApiJobState, ApiJobSummary } from './api-types';
 export interface ApiThroughputBucket {
   /** Start of the bucket (a minute or an hour). */
   readonly at: string;
+  /** Jobs that succeeded in the bucket. */
   readonly succeeded: number;
+  /** Jobs that failed for good in the bucket. */
   readonly failed: number;
 }
 
@@ -92,7 +94,12 @@ export interface ApiStats {
   /** Succeeded and failed per hour over the last day: 24 buckets, oldest first. */
   readonly lastDay: readonly ApiThroughputBucket[];
   /** Servers whose heartbeat is recent, and all servers listed. */
-  readonly servers: { readonly alive: number; readonly total: number };
+  readonly servers: {
+    /** Servers whose heartbeat is within the dashboard's `serverStaleAfterMs`. */
+    readonly alive: number;
+    /** Servers listed, alive or not. */
+    readonly total: number;
+  };
   /** Recurring jobs defined. */
   readonly recurring: number;
   /** Types of due jobs that wait while no live server handles them (empty when none). */
@@ -125,6 +132,7 @@ export interface ApiRateLimit {
 
 /** Due jobs of one type that wait while no live server (recent heartbeat) handles the type. */
 export interface ApiUnhandledJobType {
+  /** The job type's stable name. */
   readonly type: string;
   /** Due jobs of the type: `enqueued`, or `scheduled` with a due time passed. */
   readonly waiting: number;
@@ -134,7 +142,9 @@ export interface ApiUnhandledJobType {
 
 /** A queue (`GET api/queues`). */
 export interface ApiQueue {
+  /** The queue's name. */
   readonly name: string;
+  /** Paused: no server claims from it until it is resumed. */
   readonly paused: boolean;
   /** Unfinished jobs by state (`enqueued`, `scheduled`, `processing`, `awaiting`). */
   readonly counts: Readonly<Partial<Record<ApiJobState, number>>>;
@@ -147,12 +157,17 @@ export type ApiPickupMode = 'change-stream' | 'notifications' | 'polling';
 
 /** A server (`GET api/servers`). */
 export interface ApiServer {
+  /** The server's id, as in leases, job history and logs. */
   readonly id: string;
+  /** Host name of the machine it runs on. */
   readonly hostname: string;
+  /** Id of the process it runs in. */
   readonly pid: number;
+  /** Queues it claims from, in its order of preference. */
   readonly queues: readonly string[];
   /** Job types it handles; null for a server that does not record them (an older version). */
   readonly jobTypes: readonly string[] | null;
+  /** Its per-server concurrency limit. */
   readonly concurrency: number;
   /** Handler invocations running on it at its last heartbeat, overrunning ones included. */
   readonly running: number;
@@ -167,9 +182,13 @@ export interface ApiServer {
    * down, or the deployment has none); null for a server that does not record it.
    */
   readonly pickup: ApiPickupMode | null;
+  /** When it started. */
   readonly startedAt: string;
+  /** When it last wrote its heartbeat. */
   readonly heartbeatAt: string;
+  /** How long ago that was when the answer was made (ms). */
   readonly heartbeatAgeMs: number;
+  /** Its heartbeat is within the dashboard's `serverStaleAfterMs`. */
   readonly alive: boolean;
 }
 
@@ -189,7 +208,9 @@ export interface ApiServerJobs {
 
 /** Answer of `POST api/queues/{name}/pause` and `/resume`. */
 export interface ApiQueueStateResult {
+  /** The queue's name. */
   readonly name: string;
+  /** Whether it is paused now. */
   readonly paused: boolean;
   /** False when the queue was already in that state. */
   readonly changed: boolean;

@@ -110,13 +110,19 @@ export type ApiBulkAction = 'retry' | 'requeue' | 'delete';
  */
 export type ApiBulkRequest =
   | {
+      /** What to do to the jobs. */
       readonly action: ApiBulkAction;
+      /** The ids of the jobs: 1 to 1,000. */
       readonly ids: readonly string[];
+      /** Not with `ids`. */
       readonly filter?: never;
     }
   | {
+      /** What to do to the jobs. */
       readonly action: ApiBulkAction;
+      /** The jobs the filter matches when the action starts; at least one condition. */
       readonly filter: ApiJobFilter;
+      /** Not with `filter`. */
       readonly ids?: never;
     };
 

@@ -24,6 +24,7 @@ export const API_JOB_STATES: readonly ApiJobState[] = [
 
 /** The one error shape of every 4xx/5xx answer. */
 export interface ApiErrorBody {
+  /** What went wrong. */
   readonly error: {
     /** Stable SCREAMING_SNAKE code, e.g. `JOB_NOT_FOUND`, `VALIDATION_FAILED`. */
     readonly code: string;
@@ -36,42 +37,70 @@ export interface ApiErrorBody {
 
 /** What a job's error kept. */
 export interface ApiJobError {
+  /** The error's `name` (`JobTimeoutError`, `TypeError`...). */
   readonly name: string;
+  /** Its message. */
   readonly message: string;
+  /** Its stack, when it had one. */
   readonly stack?: string;
 }
 
 /** A job in a list (`GET api/jobs`). */
 export interface ApiJobSummary {
+  /** The job's id. */
   readonly id: string;
+  /** Its stable job type name. */
   readonly type: string;
+  /** The queue it waits in. */
   readonly queue: string;
+  /** Where it is in its life. */
   readonly state: ApiJobState;
+  /** Higher runs first among due jobs of the same queues (-1000..1000). */
   readonly priority: number;
+  /** Claims so far: the running (or last) attempt's number; 0 before the first. */
   readonly attempt: number;
+  /** Attempts it may have, when the enqueue set it; null: the handler's setting. */
   readonly maxAttempts: number | null;
+  /** When it was enqueued. */
   readonly createdAt: string;
+  /** When it may next be claimed. */
   readonly dueAt: string;
+  /** When its last attempt was claimed; null before the first. */
   readonly startedAt: string | null;
+  /** When it finished; null while unfinished. */
   readonly finishedAt: string | null;
+  /** How long its last attempt's handler ran (ms); null before the first outcome. */
   readonly durationMs: number | null;
+  /** The last progress its handler reported; null before any. */
   readonly progress: ApiJobProgress | null;
   /** The last error's name and message (no stack in lists). */
-  readonly error: { readonly name: string; readonly message: string } | null;
+  readonly error: {
+    /** The error's `name`. */
+    readonly name: string;
+    /** Its message. */
+    readonly message: string;
+  } | null;
 }
 
 /** Progress a handler reported. */
 export interface ApiJobProgress {
+  /** How far the handler got, 0 to 100. */
   readonly percent: number;
+  /** What it said it was doing. */
   readonly message?: string;
+  /** When it reported it. */
   readonly at: string;
 }
 
 /** One state change of a job. */
 export interface ApiJobHistoryEntry {
+  /** The state the job entered. */
   readonly state: ApiJobState;
+  /** When it entered it. */
   readonly at: string;
+  /** The server that made the change, when a server did. */
   readonly serverId?: string;
+  /** Why, when it is not obvious (why an attempt failed, a requeue...). */
   readonly reason?: string;
 }
 
@@ -83,12 +112,17 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
    * `{ "$date": ... }`, `{ "$binary": ... }`...
    */
   readonly payload: Record<string, unknown>;
+  /** Time limit of each attempt (ms), when the enqueue set it; null: the handler's setting. */
   readonly timeoutMs: number | null;
+  /** The error of the last failed attempt; null when none failed (or since a requeue). */
   readonly error: ApiJobError | null;
   /** State changes, oldest first (the last 50). */
   readonly history: readonly ApiJobHistoryEntry[];
+  /** The server whose attempt holds the job while it is `processing`; null otherwise. */
   readonly leaseOwner: string | null;
+  /** When that lease lapses unless renewed; null when none is held. */
   readonly leaseExpiresAt: string | null;
+  /** The uniqueness key it was enqueued with; null when none. */
   readonly uniqueKey: string | null;
   /** For a continuation: the job it waits for. */
   readonly parentId: string | null;
@@ -117,10 +151,15 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
 
 /** A file a job's handler stored (`JobContext.artefacts`). */
 export interface ApiArtefact {
+  /** The name the handler gave it, unique within its job. */
   readonly name: string;
+  /** Its size in bytes. */
   readonly size: number;
+  /** The content type it was stored with (downloads are always `application/octet-stream`). */
   readonly contentType: string;
+  /** The attempt that stored it. */
   readonly attempt: number;
+  /** When it was stored. */
   readonly at: string;
 }
 
@@ -128,9 +167,13 @@ export interface ApiArtefact {
 export interface ApiJobLogLine {
   /** Its place in the job's log, from 0: the paging key. */
   readonly seq: number;
+  /** The attempt that logged it, from 1. */
   readonly attempt: number;
+  /** When it was logged. */
   readonly at: string;
+  /** winston's level name (`info`, `warn`...). */
   readonly level: string;
+  /** The logged message. */
   readonly message: string;
   /** The line's other fields, as JSON text. */
   readonly meta?: string;
@@ -140,6 +183,7 @@ export interface ApiJobLogLine {
 
 /** `GET api/jobs/{id}/logs`: a page of a job's log. */
 export interface ApiJobLogPage {
+  /** The lines of this page, in the order they were logged. */
   readonly lines: readonly ApiJobLogLine[];
   /** The `after` of the next page; null at the end of the log as it is now. */
   readonly next: number | null;
@@ -159,8 +203,18 @@ export interface ApiFinishedJob extends ApiJobDetail {
  * state it is in when the wait ended first: ask again to keep waiting.
  */
 export type ApiJobWaitResult =
-  | { readonly finished: true; readonly job: ApiJobDetail }
-  | { readonly finished: false; readonly state: ApiJobState };
+  | {
+      /** The job finished. */
+      readonly finished: true;
+      /** The job in full. */
+      readonly job: ApiJobDetail;
+    }
+  | {
+      /** The wait ended first. */
+      readonly finished: false;
+      /** The state the job is in. */
+      readonly state: ApiJobState;
+    };
 
 /** How many jobs match a list's filter (`GET api/jobs`). */
 export interface ApiJobCount {
@@ -172,6 +226,7 @@ export interface ApiJobCount {
 
 /** A page of jobs. */
 export interface ApiJobPage {
+  /** The jobs of this page, in the list's order. */
   readonly items: readonly ApiJobSummary[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   readonly nextCursor: string | null;
@@ -185,16 +240,29 @@ export interface ApiEnqueueRequest {
   readonly type: string;
   /** The job's fields as JSON; validated as `enqueue` validates them. */
   readonly payload: Record<string, unknown>;
+  /** The queue the job waits in. @defaultValue `default` */
   readonly queue?: string;
+  /** Higher runs first among due jobs of the same queues (-1000..1000). @defaultValue `0` */
   readonly priority?: number;
+  /** Attempts before the job fails for good (1..1000). @defaultValue the handler's */
   readonly maxAttempts?: number;
+  /** Time limit of each attempt (ms). @defaultValue the handler's */
   readonly timeoutMs?: number;
+  /**
+   * While a job with this key is unfinished, an enqueue with the same key stores nothing and
+   * answers the existing job's id (see `EnqueueOptions.uniqueKey`). @defaultValue none
+   */
   readonly uniqueKey?: string;
   /**
    * Fold enqueues of `key` into one pending job, due `windowMs` after the last: the answer is
    * that job's id (see `EnqueueOptions.debounce`). Not with `uniqueKey`, `delayMs` or `runAt`.
    */
-  readonly debounce?: { readonly key: string; readonly windowMs: number };
+  readonly debounce?: {
+    /** Enqueues with the same key fold into one pending job; 1..500 characters. */
+    readonly key: string;
+    /** How long after the last enqueue of the key the job becomes due (ms). */
+    readonly windowMs: number;
+  };
   /** Schedule instead of enqueue: run after this many milliseconds. */
   readonly delayMs?: number;
   /**
@@ -212,29 +280,43 @@ export interface ApiEnqueueResult {
 
 /** A recurring job (`GET api/recurring`). */
 export interface ApiRecurringJob {
+  /** The recurring job's id. */
   readonly id: string;
+  /** Stable job type name of the jobs it enqueues. */
   readonly jobType: string;
+  /** The job's payload, in relaxed Extended JSON like a job's. */
   readonly payload: Record<string, unknown>;
+  /** The cron expression of its occurrences. */
   readonly cron: string;
+  /** IANA time zone the cron expression is read in. */
   readonly timeZone: string;
+  /** Queue of the jobs it enqueues. */
   readonly queue: string;
+  /** Priority of the jobs it enqueues. */
   readonly priority: number;
   /** Attempts of each occurrence's job; null: the handler's setting. */
   readonly maxAttempts: number | null;
   /** Time limit of each attempt (ms); null: the handler's setting. */
   readonly timeoutMs: number | null;
+  /** Paused: no occurrence is enqueued until it is resumed. */
   readonly paused: boolean;
+  /** What a server does with occurrences missed while none ran: `runOnce` or `skip`. */
   readonly missedRunPolicy: string;
   /** Next occurrence; null while paused. */
   readonly nextRunAt: string | null;
+  /** The occurrence (or trigger time) of the last job enqueued; null before the first. */
   readonly lastRunAt: string | null;
+  /** Id of the last job enqueued; null before the first. */
   readonly lastJobId: string | null;
+  /** When it was first added. */
   readonly createdAt: string;
+  /** When its definition last changed, or it was paused or resumed. */
   readonly updatedAt: string;
 }
 
 /** Answer of the actions that change one thing. */
 export interface ApiActionResult {
+  /** Always true: a failed action answers with an {@link ApiErrorBody} instead. */
   readonly ok: true;
 }
 

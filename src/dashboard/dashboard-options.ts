@@ -127,15 +127,25 @@ export interface ResolvedDashboardOptions {
 
 /** The defaults of {@link DashboardOptions}. */
 export const DASHBOARD_DEFAULTS = {
+  /** {@link DashboardOptions.basePath}: the root. */
   basePath: '/',
+  /** {@link DashboardOptions.allowUnauthenticated}: `authorize` is required. */
   allowUnauthenticated: false,
+  /** {@link DashboardOptions.readOnly}: actions are allowed. */
   readOnly: false,
+  /** {@link DashboardOptions.allowedOrigins}: only the dashboard's own origin. */
   allowedOrigins: [],
+  /** {@link DashboardOptions.maxPageSize}: 100 jobs. */
   maxPageSize: 100,
+  /** {@link DashboardOptions.maxBodyBytes}: 64 KiB. */
   maxBodyBytes: 65_536,
+  /** {@link DashboardOptions.maxWaitMs}: 30 seconds. */
   maxWaitMs: 30_000,
+  /** {@link DashboardOptions.refreshIntervalMs}: 2 seconds. */
   refreshIntervalMs: 2_000,
+  /** {@link DashboardOptions.serverStaleAfterMs}: 30 seconds. */
   serverStaleAfterMs: 30_000,
+  /** {@link DashboardOptions.title}. */
   title: 'Docket',
 } as const satisfies DashboardOptions;
 

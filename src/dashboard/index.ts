@@ -4,6 +4,7 @@
  * ```ts
  * import { createDashboardHandler, startDashboard } from 'docket/dashboard';
  * ```
+ * @module docket/dashboard
  */
 // tsyringe, loaded by what follows, needs the Reflect metadata API before it loads; the
 // application's own import of reflect-metadata may come later than ours.

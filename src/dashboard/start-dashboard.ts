@@ -25,6 +25,7 @@ export interface StandaloneDashboardOptions extends Omit<DashboardOptions, 'allo
 export interface RunningDashboard {
   /** Where to open it, e.g. `http://127.0.0.1:4321/`. */
   readonly url: string;
+  /** The TCP port it listens on: the one asked for, or the free one picked for `0`. */
   readonly port: number;
   /** The underlying server (for tests and tuning). */
   readonly server: Server;

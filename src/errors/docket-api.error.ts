@@ -6,6 +6,7 @@ export interface DocketApiErrorInit {
   readonly status: number;
   /** The API's error code (`JOB_NOT_FOUND`, `JOB_VALIDATION`...), or `HTTP_<status>`. */
   readonly apiCode: string;
+  /** The API's error message. */
   readonly message: string;
   /** The error's `details` object, when the API sent one. */
   readonly details?: Record<string, unknown>;
@@ -20,12 +21,18 @@ export interface DocketApiErrorInit {
  * failures callers act on; {@link DocketApiError.apiCode} is the API's precise code.
  */
 export class DocketApiError extends DocketError {
+  /** HTTP status of the answer. */
   readonly status: number;
+  /** The API's error code (`JOB_NOT_FOUND`, `JOB_VALIDATION`...), or `HTTP_<status>`. */
   readonly apiCode: string;
+  /** The error's `details` object, when the API sent one. */
   readonly details?: Record<string, unknown>;
+  /** HTTP method of the failed call: `GET`, `POST`... */
   readonly method: string;
+  /** The URL called. */
   readonly url: string;
 
+  /** @param init - The failed call and the API's answer to it. */
   constructor(init: DocketApiErrorInit) {
     super(`${init.method} ${init.url} failed with ${init.status} ${init.apiCode}: ${init.message}`);
     this.status = init.status;

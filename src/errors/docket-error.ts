@@ -48,6 +48,10 @@ export class DocketError extends Error {
     if (details.attempt !== undefined) this.attempt = details.attempt;
   }
 
+  /**
+   * The class's own name (`'DocketError'`, `'JobTimeoutError'`...), returned as a literal by
+   * each class so that it survives minification, unlike `constructor.name`.
+   */
   override get name(): string {
     return 'DocketError';
   }

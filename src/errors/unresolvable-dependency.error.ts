@@ -25,6 +25,7 @@ export interface UnresolvableDependency {
    * `['SendEmailHandler', 'SmtpMailer']`; just the handler for its own parameters.
    */
   readonly dependencyPath: readonly string[];
+  /** Why the parameter cannot be resolved. */
   readonly reason: UnresolvableDependencyReason;
 }
 

@@ -3,30 +3,78 @@ import type { PickupMode } from '../storage/server-info';
 
 /** Identifies the job an event is about. */
 export interface JobEventBase {
+  /** The job's id. */
   readonly jobId: string;
+  /** Its stable job type name. */
   readonly jobType: string;
+  /** Its queue. */
   readonly queue: string;
 }
 
-/** Every event Docket emits, by name, with its payload. */
+/**
+ * Every event Docket emits, by name, with its payload. Events are emitted in the process
+ * that did the work (enqueued, ran, deleted...), not in every process sharing the database.
+ */
 export interface DocketEvents {
-  'job.enqueued': JobEventBase & { readonly dueAt: Date };
-  'job.started': JobEventBase & { readonly attempt: number; readonly serverId: string };
-  'job.succeeded': JobEventBase & { readonly attempt: number; readonly durationMs: number };
-  'job.retried': JobEventBase & {
+  /**
+   * A job became enqueued or scheduled in this process: an enqueue, a recurring occurrence,
+   * a requeue, a released continuation...
+   */
+  'job.enqueued': JobEventBase & {
+    /** When it becomes due: now, or its scheduled time. */
+    readonly dueAt: Date;
+  };
+  /** A server of this process claimed the job and its handler starts. */
+  'job.started': JobEventBase & {
+    /** The attempt's number, from 1. */
     readonly attempt: number;
+    /** The server running it. */
+    readonly serverId: string;
+  };
+  /** The job's handler succeeded and the success was recorded. */
+  'job.succeeded': JobEventBase & {
+    /** The attempt's number, from 1. */
+    readonly attempt: number;
+    /** How long the handler ran, in ms. */
+    readonly durationMs: number;
+  };
+  /** An attempt failed and the job is scheduled for another. */
+  'job.retried': JobEventBase & {
+    /** The number of the attempt that failed, from 1. */
+    readonly attempt: number;
+    /** What it threw. */
     readonly error: JobErrorInfo;
+    /** When the next attempt becomes due (after the handler's backoff). */
     readonly nextAttemptAt: Date;
   };
-  'job.failed': JobEventBase & { readonly attempt: number; readonly error: JobErrorInfo };
-  'job.deleted': JobEventBase & { readonly wasRunning: boolean };
-  'job.progress': JobEventBase & { readonly percent: number; readonly message?: string };
+  /** An attempt failed and no attempt is left: the job failed for good. */
+  'job.failed': JobEventBase & {
+    /** The number of the last attempt, from 1. */
+    readonly attempt: number;
+    /** What it threw. */
+    readonly error: JobErrorInfo;
+  };
+  /** This process deleted the job (or cancelled it as a continuation whose parent failed). */
+  'job.deleted': JobEventBase & {
+    /** It was `processing`: its handler is aborted with `JobDeletedError`. */
+    readonly wasRunning: boolean;
+  };
+  /** The job's handler reported progress through `JobContext.progress`. */
+  'job.progress': JobEventBase & {
+    /** How far it got, 0 to 100. */
+    readonly percent: number;
+    /** What it said it was doing (at most 500 characters). */
+    readonly message?: string;
+  };
   /**
    * A lease this server held was lost: the job was deleted or taken over, or no renewal was
    * confirmed before the server's own deadline for it. Its handler is aborted with
    * `LeaseLostError` (or `JobDeletedError`) and nothing more is written for the attempt.
    */
-  'job.leaseLost': JobEventBase & { readonly attempt: number };
+  'job.leaseLost': JobEventBase & {
+    /** The attempt that lost its lease, from 1. */
+    readonly attempt: number;
+  };
   /**
    * An attempt ended (it timed out, lost its lease, was deleted, or its server is stopping)
    * but its handler ignores its signal and still runs. The attempt's outcome is recorded
@@ -34,13 +82,18 @@ export interface DocketEvents {
    * queue and global) until it settles (`job.overrunEnded`), so that no limit is exceeded.
    */
   'job.overrunning': JobEventBase & {
+    /** The attempt that ended, from 1. */
     readonly attempt: number;
+    /** The server its handler still runs on. */
     readonly serverId: string;
+    /** Why the attempt ended. */
     readonly reason: 'timeout' | 'leaseLost' | 'deleted' | 'stopping';
   };
   /** An overrunning handler (see `job.overrunning`) settled at last: its slots are free. */
   'job.overrunEnded': JobEventBase & {
+    /** The attempt whose handler settled, from 1. */
     readonly attempt: number;
+    /** The server it ran on. */
     readonly serverId: string;
     /** How long it ran after its attempt ended. */
     readonly overrunMs: number;
@@ -50,33 +103,57 @@ export interface DocketEvents {
    * recovery sweep ended it (or resolved it after the process that ended it stopped).
    */
   'batch.ended': {
+    /** The batch's id. */
     readonly batchId: string;
+    /** How it ended (see `BatchState`). */
     readonly state: 'succeeded' | 'finished' | 'cancelled';
+    /** The batch it is nested in, or null. */
     readonly parentBatchId: string | null;
   };
   /** A recurring job enqueued its job for one occurrence (exactly one server does, per occurrence). */
   'recurring.enqueued': {
+    /** The recurring job's id. */
     readonly recurringId: string;
+    /** The id of the job enqueued. */
     readonly jobId: string;
+    /** The occurrence of the schedule the job is for (the time of a trigger). */
     readonly occurrence: Date;
   };
   /** A recurring job was added, updated, removed, paused or resumed in this process. */
-  'recurring.changed': { readonly recurringId: string };
-  /** A queue was paused or resumed in this process (servers elsewhere see it at their next refresh). */
-  'queue.paused': { readonly queue: string };
-  'queue.resumed': { readonly queue: string };
+  'recurring.changed': {
+    /** The recurring job's id. */
+    readonly recurringId: string;
+  };
+  /** A queue was paused in this process (servers elsewhere see it at their next refresh). */
+  'queue.paused': {
+    /** The queue's name. */
+    readonly queue: string;
+  };
+  /** A queue was resumed in this process (servers elsewhere see it at their next refresh). */
+  'queue.resumed': {
+    /** The queue's name. */
+    readonly queue: string;
+  };
   /**
    * How a server learns of work other processes create changed: once at its start, then
    * whenever its push channel (change stream or notices tail) fails (`polling`, with the
    * reason) or is reopened.
    */
   'server.pickup': {
+    /** The server's id. */
     readonly serverId: string;
+    /** How it learns of new work from now on. */
     readonly mode: PickupMode;
+    /** Why the mode changed, when known (the push channel's failure). */
     readonly reason?: string;
   };
   /** A failure outside any single job's outcome (storage, a throwing listener...). */
-  error: { readonly error: Error; readonly context: string };
+  error: {
+    /** The failure. */
+    readonly error: Error;
+    /** What Docket was doing, e.g. `a 'job.succeeded' listener threw`. */
+    readonly context: string;
+  };
 }
 
 /** An event name of {@link DocketEvents}. */

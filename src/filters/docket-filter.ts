@@ -16,13 +16,17 @@ export type EnqueueSource = 'enqueue' | 'schedule' | 'continuation' | 'recurring
 
 /** What an `onEnqueue` hook sees of a job about to be stored. */
 export interface EnqueueFilterContext {
+  /** Stable job type name of the job. */
   readonly jobType: string;
   /** The payload as it will be stored (read it; changing it is not supported). */
   readonly payload: Readonly<Record<string, unknown>>;
+  /** The queue it will wait in. */
   readonly queue: string;
+  /** Its priority (higher runs first). */
   readonly priority: number;
   /** When it becomes due (now for an enqueue; later for a schedule). */
   readonly dueAt: Date;
+  /** How it came to be enqueued. */
   readonly source: EnqueueSource;
   /** For a recurring job's occurrence: the recurring job's id. */
   readonly recurringId?: string;
@@ -32,10 +36,15 @@ export interface EnqueueFilterContext {
 
 /** What the execution hooks see of an attempt. */
 export interface ExecutionFilterContext {
+  /** The job's id. */
   readonly jobId: string;
+  /** Its stable job type name. */
   readonly jobType: string;
+  /** Its queue. */
   readonly queue: string;
+  /** This attempt's number, from 1. */
   readonly attempt: number;
+  /** Attempts the job may have: its own `maxAttempts`, else the handler's `retries + 1`. */
   readonly maxAttempts: number;
   /** When the job was stored. */
   readonly createdAt: Date;
@@ -53,21 +62,59 @@ export interface ExecutionFilterContext {
 
 /** A state a job entered, as this process saw it happen (see {@link DocketFilter.onStateChanged}). */
 export type JobStateChange = {
+  /** The job's id. */
   readonly jobId: string;
+  /** Its stable job type name. */
   readonly jobType: string;
+  /** Its queue. */
   readonly queue: string;
 } & (
-  | { readonly state: 'enqueued'; readonly dueAt: Date }
-  | { readonly state: 'processing'; readonly attempt: number; readonly serverId: string }
-  | { readonly state: 'succeeded'; readonly attempt: number; readonly durationMs: number }
   | {
-      readonly state: 'retrying';
+      /** Stored, waiting to be due or claimed. */
+      readonly state: 'enqueued';
+      /** When it becomes due. */
+      readonly dueAt: Date;
+    }
+  | {
+      /** Claimed by a server of this process; its handler starts. */
+      readonly state: 'processing';
+      /** The attempt's number, from 1. */
       readonly attempt: number;
+      /** The server running it. */
+      readonly serverId: string;
+    }
+  | {
+      /** Its handler succeeded. */
+      readonly state: 'succeeded';
+      /** The attempt's number, from 1. */
+      readonly attempt: number;
+      /** How long the handler ran, in ms. */
+      readonly durationMs: number;
+    }
+  | {
+      /** An attempt failed; the job is scheduled for another. */
+      readonly state: 'retrying';
+      /** The number of the attempt that failed, from 1. */
+      readonly attempt: number;
+      /** What it threw. */
       readonly error: JobErrorInfo;
+      /** When the next attempt becomes due. */
       readonly nextAttemptAt: Date;
     }
-  | { readonly state: 'failed'; readonly attempt: number; readonly error: JobErrorInfo }
-  | { readonly state: 'deleted'; readonly wasRunning: boolean }
+  | {
+      /** An attempt failed and none is left. */
+      readonly state: 'failed';
+      /** The number of the last attempt, from 1. */
+      readonly attempt: number;
+      /** What it threw. */
+      readonly error: JobErrorInfo;
+    }
+  | {
+      /** Deleted (or cancelled as a continuation). */
+      readonly state: 'deleted';
+      /** It was `processing`: its handler is aborted. */
+      readonly wasRunning: boolean;
+    }
 );
 
 /**

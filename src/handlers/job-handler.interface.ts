@@ -29,6 +29,9 @@ export interface IJobHandler<T extends IJob, TResult = void> {
  */
 export type JobResultOf<H> = H extends abstract new (...args: never[]) => infer I
   ? JobResultOf<I>
-  : H extends { handle(...args: never[]): Promise<infer R> }
+  : H extends {
+        /** A handler's `handle`: what its promise resolves to is the result. */
+        handle(...args: never[]): Promise<infer R>;
+      }
     ? R
     : never;

@@ -46,20 +46,27 @@ export type RecurringDefinition = Pick<
 
 /** A recurring job as listed by `listRecurring` / `getRecurring`. */
 export interface RecurringJobInfo {
+  /** The recurring job's id, as given to `addOrUpdateRecurring`. */
   readonly id: string;
   /** Stable job type name of the jobs it enqueues. */
   readonly jobType: string;
   /** The job's payload, in stored form (as MongoDB holds it). */
   readonly payload: Readonly<Record<string, unknown>>;
+  /** The cron expression of its occurrences. */
   readonly cron: string;
+  /** IANA time zone the cron expression is read in (`'UTC'` unless one was given). */
   readonly timeZone: string;
+  /** Queue of the jobs it enqueues. */
   readonly queue: string;
+  /** Priority of the jobs it enqueues. */
   readonly priority: number;
   /** null: the handler's setting applies. */
   readonly maxAttempts: number | null;
   /** null: the handler's setting applies. */
   readonly timeoutMs: number | null;
+  /** What a server does with occurrences missed while none ran. */
   readonly missedRunPolicy: MissedRunPolicy;
+  /** Paused: no occurrence is enqueued until it is resumed (a trigger still enqueues). */
   readonly paused: boolean;
   /** The next occurrence a server will enqueue; null while paused. */
   readonly nextRunAt: Date | null;
@@ -67,7 +74,9 @@ export interface RecurringJobInfo {
   readonly lastRunAt: Date | null;
   /** Id of the last job enqueued; null before the first. */
   readonly lastJobId: string | null;
+  /** When it was first added. */
   readonly createdAt: Date;
+  /** When its definition last changed, or it was paused or resumed. */
   readonly updatedAt: Date;
 }
 

@@ -98,7 +98,15 @@ export interface FinishedJob extends JobRecord {
 }
 
 /** When a scheduled job becomes due: at a time, or after a delay from now. */
-export type ScheduleTime = { readonly at: Date } | { readonly delayMs: number };
+export type ScheduleTime =
+  | {
+      /** When the job becomes due. */
+      readonly at: Date;
+    }
+  | {
+      /** How long from now until the job becomes due, in milliseconds. */
+      readonly delayMs: number;
+    };
 
 /**
  * Defers work: persists jobs that servers (in this process or any other) will run.

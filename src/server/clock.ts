@@ -1,5 +1,6 @@
 /** Where Docket reads the time; tests inject their own. */
 export interface Clock {
+  /** The current time: a new `Date` each call. */
   now(): Date;
   /**
    * Optional: reports jumps of time (a test's manual clock moved forward), so that servers

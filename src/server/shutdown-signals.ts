@@ -1,6 +1,8 @@
 /** Something that stops gracefully (a `Docket`, a `JobServer`). */
 export interface Closable {
+  /** Called on the first signal when present (`Docket.close`). */
   close?(): Promise<void>;
+  /** Called on the first signal when there is no `close` (`JobServer.stop`). */
   stop?(): Promise<void>;
 }
 

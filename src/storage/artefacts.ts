@@ -8,15 +8,19 @@ export interface ArtefactInfo {
   readonly name: string;
   /** Its size in bytes. */
   readonly size: number;
+  /** The content type `put` was given (`text/csv`...), else `application/octet-stream`. */
   readonly contentType: string;
   /** The attempt that stored it. */
   readonly attempt: number;
+  /** When it was stored. */
   readonly at: Date;
 }
 
 /** Where an artefact's bytes are: its job, and its id. */
 export interface ArtefactFile {
+  /** Id of the job that stored it. */
   readonly jobId: string;
+  /** The file's id, unique across jobs (`ArtefactInfo.id`). */
   readonly id: string;
 }
 
@@ -40,7 +44,14 @@ export interface ArtefactStorage {
   /** Ids of jobs that have files, in ascending order, after `after`: at most `limit`. */
   jobIds(after: string, limit: number): Promise<string[]>;
   /** The files these jobs have, with when each was written. */
-  filesOf(jobIds: readonly string[]): Promise<Array<ArtefactFile & { readonly storedAt: Date }>>;
+  filesOf(jobIds: readonly string[]): Promise<
+    Array<
+      ArtefactFile & {
+        /** When the file was written. */
+        readonly storedAt: Date;
+      }
+    >
+  >;
   /**
    * Removes what writes begun before `startedBefore` left behind without finishing (their
    * process died mid-write); returns how many.

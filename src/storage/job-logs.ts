@@ -2,9 +2,11 @@ import type { JobLease } from './job-store';
 
 /** One line a handler logged through `JobContext.logger`, as kept with its job. */
 export interface JobLogLine {
+  /** When the handler logged it. */
   readonly at: Date;
   /** winston's level name (`info`, `warn`...). */
   readonly level: string;
+  /** The logged message. */
   readonly message: string;
   /** The line's other fields, as JSON (cut to a bounded length). */
   readonly meta?: string;
@@ -14,6 +16,7 @@ export interface JobLogLine {
 export interface StoredJobLogLine extends JobLogLine {
   /** Its place in the job's log, from 0, across attempts: the paging key. */
   readonly seq: number;
+  /** The attempt (from 1) that logged it. */
   readonly attempt: number;
   /** Set on the line that says the job's log reached its limit, and the lines after it were dropped. */
   readonly truncated?: true;
@@ -36,6 +39,7 @@ export type JobLogAppendResult =
 
 /** A page of a job's log, in the order the lines were logged. */
 export interface JobLogPage {
+  /** The lines of this page, by `seq`. */
   readonly lines: StoredJobLogLine[];
   /** The `after` of the next page; null at the end of the log as it is now. */
   readonly next: number | null;

@@ -18,23 +18,33 @@ export const UNFINISHED_STATES: readonly JobState[] = [
 
 /** One entry of a job's bounded state history. */
 export interface JobHistoryEntry {
+  /** The state the job entered. */
   readonly state: JobState;
+  /** When it entered it. */
   readonly at: Date;
+  /** The server that made the change, when a server did (a claim, an outcome). */
   readonly serverId?: string;
+  /** Why, when it is not obvious: why an attempt failed, `requeued from failed`, `deleted`... */
   readonly reason?: string;
 }
 
 /** What is kept of an error a handler threw. */
 export interface JobErrorInfo {
+  /** The error's `name` (at most 200 characters); `NonErrorThrown` for a non-Error value. */
   readonly name: string;
+  /** Its message (at most 4,000 characters). */
   readonly message: string;
+  /** Its stack (at most 16,000 characters), when it had one. */
   readonly stack?: string;
 }
 
 /** Progress reported by a handler through `JobContext.progress`. */
 export interface JobProgress {
+  /** How far the handler got, 0 to 100. */
   readonly percent: number;
+  /** What the handler said it was doing. */
   readonly message?: string;
+  /** When the handler reported it, by Docket's clock. */
   readonly at: Date;
 }
 
@@ -44,20 +54,29 @@ export interface JobProgress {
  * write a worker makes afterwards (docs/design.md, guarantee 3).
  */
 export interface JobRecord<TResult = unknown> {
+  /** The job's id, as `enqueue` returned it. */
   _id: string;
+  /** Stable job type name (`@Job('name')`). */
   type: string;
+  /** The queue it waits in. */
   queue: string;
+  /** Higher runs first among due jobs of the same queues; -1000 to 1000. */
   priority: number;
+  /** Where the job is in its life. */
   state: JobState;
+  /** The job's fields, as `enqueue` stored them (BSON, validated against its class). */
   payload: Record<string, unknown>;
   /** When the job may next be claimed. */
   dueAt: Date;
+  /** When it was enqueued. */
   createdAt: Date;
+  /** Claims so far: the running (or last) attempt's number, from 1; 0 before the first. */
   attempt: number;
   /** Set when the caller chose it; otherwise the handler's setting applies. */
   maxAttempts: number | null;
   /** Set when the caller chose it; otherwise the handler's setting applies. */
   timeoutMs: number | null;
+  /** The fencing token: one more at every claim; every write of an attempt is conditioned on it. */
   fence: number;
   /**
    * The fencing token of the attempt whose outcome was recorded last: a worker whose outcome
@@ -65,6 +84,7 @@ export interface JobRecord<TResult = unknown> {
    * effect, so that trying again is safe.
    */
   recordedFence?: number;
+  /** Id of the server whose attempt holds the job while it is `processing`; null otherwise. */
   leaseOwner: string | null;
   /**
    * When the lease lapses unless renewed, by the database server's clock (`$$NOW` plus the
@@ -73,9 +93,13 @@ export interface JobRecord<TResult = unknown> {
   leaseExpiresAt: Date | null;
   /** The token of the batch claim that took the job (see `JobStore.claimBatch`). */
   leaseToken?: string;
+  /** When its last attempt was claimed; null before the first. */
   startedAt: Date | null;
+  /** When it finished (succeeded, failed for good or deleted); null while unfinished. */
   finishedAt: Date | null;
+  /** How long the last attempt's handler ran, in ms; null before the first outcome. */
   durationMs: number | null;
+  /** The last progress its handler reported; null before any. */
   progress: JobProgress | null;
   /**
    * Lines handlers logged through `JobContext.logger`, over all attempts, dropped ones
@@ -93,7 +117,9 @@ export interface JobRecord<TResult = unknown> {
   parentResult?: unknown;
   /** Files its handlers stored through `JobContext.artefacts`; absent until the first. */
   artefacts?: ArtefactInfo[];
+  /** The error of the last failed attempt; null when none failed (or since a requeue). */
   error: JobErrorInfo | null;
+  /** Its last state changes, oldest first (at most 50: the oldest go first). */
   history: JobHistoryEntry[];
   /** The caller's uniqueness key, kept for display. */
   uniqueKey: string | null;

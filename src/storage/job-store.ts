@@ -104,8 +104,12 @@ export interface BulkRequeueOutcome {
   readonly conflicts: number;
 }
 
-/** Due jobs of one type that wait (see {@link WaitingJobTypesSource}). */
+/**
+ * Due jobs of one type that wait, as `Docket.listUnhandledJobTypes` lists them (a
+ * `WaitingJobTypesSource` reads them).
+ */
 export interface WaitingJobType {
+  /** Stable job type name of the jobs. */
   readonly jobType: string;
   /** Due jobs of the type, `enqueued` or `scheduled` with a due time passed. */
   readonly waiting: number;

@@ -23,7 +23,12 @@ export interface JobSummary extends Pick<
   | 'parentId'
 > {
   /** The last error's name and message. */
-  error: { name: string; message: string } | null;
+  error: {
+    /** The error's `name` (`JobTimeoutError`, `TypeError`...). */
+    name: string;
+    /** The error's message. */
+    message: string;
+  } | null;
 }
 
 /**

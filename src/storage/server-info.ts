@@ -9,7 +9,9 @@ export type PickupMode = 'change-stream' | 'notifications' | 'polling';
 export interface ServerInfo {
   /** The server's id, as in leases, job history and logs. */
   readonly id: string;
+  /** Host name of the machine it runs on (`os.hostname()`). */
   readonly hostname: string;
+  /** Id of the process it runs in. */
   readonly pid: number;
   /** Queues it claims from, in its order of preference. */
   readonly queues: string[];
@@ -20,7 +22,9 @@ export interface ServerInfo {
   readonly jobTypes?: string[];
   /** Its per-server concurrency limit. */
   readonly concurrency: number;
+  /** When it started. */
   readonly startedAt: Date;
+  /** When it last wrote its heartbeat. */
   readonly heartbeatAt: Date;
   /** Handler invocations running on it at its last heartbeat, overrunning ones included. */
   readonly running: number;
@@ -36,5 +40,6 @@ export interface ServerInfo {
   readonly pickup?: PickupMode;
   /** Heartbeat seen within the liveness window (3 heartbeat intervals by default). */
   readonly alive: boolean;
+  /** How long ago its last heartbeat was, at the time of listing (ms, at least 0). */
   readonly heartbeatAgeMs: number;
 }

@@ -72,7 +72,8 @@ let announced = false;
 /**
  * Gives a running MongoDB and its connection string, in this order:
  * 1. `MONGODB_URI` set: that server (`external`);
- * 2. a server shared by a parent process through {@link SHARED_MONGO_ENV} (its kind);
+ * 2. a server shared by a parent process through `DOCKET_SHARED_MONGO_URI` (its kind in
+ *    `DOCKET_SHARED_MONGO_KIND`);
  * 3. `mongodb-memory-server`: a real `mongod` (`mongod`), when its binary is cached or can be
  *    downloaded; an unreachable download host is detected in milliseconds and remembered;
  * 4. otherwise Docket's in-memory stand-in (`stand-in`), announced once on stderr.

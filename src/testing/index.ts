@@ -1,6 +1,8 @@
 /**
- * Docket's testing entry point (`docket/testing`): a running MongoDB for an application's
- * tests, samples and benchmarks on any machine.
+ * Docket's testing entry point (`docket/testing`): a test harness (Docket on a database of
+ * the test's own, a manual clock, `drain` and `waitForJob`), and a running MongoDB for an
+ * application's tests, samples and benchmarks on any machine.
+ * @module docket/testing
  */
 // tsyringe, loaded by what follows, needs the Reflect metadata API before it loads; the
 // application's own import of reflect-metadata may come later than ours.

@@ -13,7 +13,8 @@ import { SEARCH_INDEXES } from '../../storage/mongo/job-search-indexes';
 export const DASHBOARD_INDEXES: readonly IndexDescription[] = SEARCH_INDEXES;
 
 /**
- * Creates {@link DASHBOARD_INDEXES} (idempotent: an index that exists is left as it is).
+ * Creates the indexes the dashboard's lists and statistics use on `<prefix>jobs`, the ones
+ * the scheduler's `findJobs` creates too (idempotent: an index that exists is left as it is).
  * The dashboard handler calls it once, before its first request is answered.
  * @throws StorageError - when MongoDB refuses.
  */

@@ -51,7 +51,12 @@ export class FileSystemArtefactStorage implements ArtefactStorage {
   }
 
   async filesOf(jobIds: readonly string[]) {
-    const found: Array<ArtefactFile & { storedAt: Date }> = [];
+    const found: Array<
+      ArtefactFile & {
+        /** When the file was last written (its modification time). */
+        storedAt: Date;
+      }
+    > = [];
     for (const jobId of jobIds) {
       const folder = this.folder(jobId);
       for (const id of await readdir(folder).catch(notThere)) {

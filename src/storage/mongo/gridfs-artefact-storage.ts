@@ -117,8 +117,11 @@ export class GridFsArtefactStorage implements ArtefactStorage {
         .toArray(),
     );
     return files.map((file) => ({
+      /** Id of the job that stored the file. */
       jobId: file.metadata.jobId,
+      /** The file's id in GridFS, as hex. */
       id: file._id.toHexString(),
+      /** When GridFS finished writing it. */
       storedAt: file.uploadDate,
     }));
   }

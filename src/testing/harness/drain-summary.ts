@@ -5,6 +5,7 @@
 export interface DrainSummary {
   /** Jobs whose attempt started (each id once). */
   readonly started: readonly string[];
+  /** Jobs that succeeded. */
   readonly succeeded: readonly string[];
   /** Jobs that failed for good (no retry left). */
   readonly failed: readonly string[];

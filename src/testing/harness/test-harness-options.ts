@@ -50,7 +50,10 @@ export interface TestHarnessOptions<C extends Clock = ManualClock> {
    * @defaultValue `startEphemeralMongo()`: `MONGODB_URI`, a server shared by jest's
    *   globalSetup, a `mongod`, or the in-memory stand-in; stopped by `close()` if started
    */
-  readonly mongo?: { readonly uri: string };
+  readonly mongo?: {
+    /** Its connection string, e.g. `mongodb://127.0.0.1:27017/?replicaSet=rs0`. */
+    readonly uri: string;
+  };
   /**
    * The harness's own database, dropped by `close()`.
    * @defaultValue `docket_test_<12 random hex digits>`
@@ -73,20 +76,31 @@ export interface TestHarnessOptions<C extends Clock = ManualClock> {
  * make the recovery sweep take it for abandoned (see {@link ManualClock} on leases).
  */
 export const TEST_SERVER_DEFAULTS = {
+  /** `JobServerOptions.pollIntervalMs`: an idle server looks for due work every 25 ms. */
   pollIntervalMs: 25,
+  /** `JobServerOptions.minPollIntervalMs`: 5 ms. */
   minPollIntervalMs: 5,
+  /** `JobServerOptions.recurringPollIntervalMs`: the ticker looks every 25 ms. */
   recurringPollIntervalMs: 25,
+  /** `JobServerOptions.queueRefreshIntervalMs`: pauses made elsewhere apply within 100 ms. */
   queueRefreshIntervalMs: 100,
+  /** `JobServerOptions.recoveryIntervalMs`: expired leases are swept every second. */
   recoveryIntervalMs: 1_000,
+  /** `JobServerOptions.leaseMs`: one hour (see above). */
   leaseMs: 3_600_000,
+  /** `JobServerOptions.heartbeatIntervalMs`: 20 minutes, a third of the lease. */
   heartbeatIntervalMs: 1_200_000,
+  /** `JobServerOptions.shutdownGraceMs`: `close()` waits 2 s for running jobs. */
   shutdownGraceMs: 2_000,
+  /** `JobServerOptions.abortGraceMs`: 200 ms after aborting before releasing. */
   abortGraceMs: 200,
 } as const satisfies JobServerOptions;
 
 /** The defaults of {@link TestHarnessOptions}. */
 export const TEST_HARNESS_DEFAULTS = {
+  /** {@link TestHarnessOptions.timeoutMs}: that of `waitForJob`, 4 seconds. */
   timeoutMs: WAIT_FOR_JOB_DEFAULTS.timeoutMs,
+  /** {@link TestHarnessOptions.server}: {@link TEST_SERVER_DEFAULTS}. */
   server: TEST_SERVER_DEFAULTS,
 } as const satisfies Pick<TestHarnessOptions, 'timeoutMs' | 'server'>;
 

@@ -172,6 +172,7 @@ export class TestHarness<C extends Clock = ManualClock> {
     return this.closing;
   }
 
+  /** {@link TestHarness.close} for `await using harness = ...` (see above for jest). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

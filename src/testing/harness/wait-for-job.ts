@@ -24,11 +24,15 @@ export interface WaitForJobOptions {
 
 /** What {@link waitForJob} needs of a Docket (a `Docket` has it). */
 export type JobWatchSource = Pick<Docket, 'on'> & {
+  /** Reads a job in full, or null when there is no such job (`Docket.getJob`). */
   getJob(jobId: string): Promise<JobRecord | null>;
 };
 
 /** The default of {@link WaitForJobOptions.timeoutMs}. */
-export const WAIT_FOR_JOB_DEFAULTS = { timeoutMs: 4_000 } as const satisfies WaitForJobOptions;
+export const WAIT_FOR_JOB_DEFAULTS = {
+  /** {@link WaitForJobOptions.timeoutMs}: 4 seconds. */
+  timeoutMs: 4_000,
+} as const satisfies WaitForJobOptions;
 
 const JOB_STATES: readonly JobState[] = [...UNFINISHED_STATES, ...FINISHED_STATES];
 
