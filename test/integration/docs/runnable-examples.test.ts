@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
-import { ROOT, codeBlocks, guideFiles, isRunnable } from '../../unit/docs/markdown';
+import { ROOT, codeBlocks, guideFiles, isRunnable } from '../../helpers/markdown';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { ROOT, codeBlocks, guideFiles, isTypeScript, type CodeBlock } from './markdown';
+import { ROOT, codeBlocks, guideFiles, isTypeScript, type CodeBlock } from '../../helpers/markdown';
 
 /** What the snippets take as given (a `docket`, its `scheduler`, the app's classes). */
 const CONTEXT = join(__dirname, 'docs-context.d.ts');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import { ROOT, codeBlocks, markdownFiles } from './markdown';
+import { ROOT, codeBlocks, markdownFiles } from '../../helpers/markdown';
 
 /** GitHub's anchor of a heading: lowercase, punctuation dropped, each space a hyphen. */
 function slug(heading: string): string {

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** The repository's root. */
-export const ROOT = join(__dirname, '..', '..', '..');
+export const ROOT = join(__dirname, '..', '..');
 
 /** A fenced code block of a Markdown file: its info string, first code line and code. */
 export interface CodeBlock {
