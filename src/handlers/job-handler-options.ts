@@ -70,7 +70,8 @@ export interface JobHandlerOptions {
    * sharing the database (a sliding window by the database's clock). Jobs over the limit stay
    * enqueued, unclaimed (no attempt spent), and servers come back for them when the window
    * frees. Costs one round trip to reserve starts and one to settle them per claim that
-   * takes jobs of the type (however many it takes); see the README's "Rate limits".
+   * takes jobs of the type (however many it takes); see "Rate limits" in
+   * docs/guides/scheduling.md.
    * @defaultValue unlimited
    */
   rateLimit?: RateLimitOptions;

@@ -7,7 +7,8 @@ export const RATE_LIMIT_MAX_INTERVAL_MS = 86_400_000;
 
 /**
  * At most `max` job starts in any `intervalMs` across every server sharing the database (a
- * sliding window measured by the database's clock; see the README's "Rate limits").
+ * sliding window measured by the database's clock; see "Rate limits" in
+ * docs/guides/scheduling.md).
  */
 export interface RateLimitOptions {
   /** Most starts in any window of `intervalMs`; integer 1 to 10_000. */

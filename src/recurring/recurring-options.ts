@@ -36,7 +36,7 @@ export interface RecurringOptions extends Pick<
   /**
    * IANA time zone in which the cron expression's wall-clock fields are read
    * (`'Europe/Berlin'`, `'America/New_York'`). DST gaps and overlaps behave as documented
-   * in the README.
+   * in docs/guides/recurring-jobs.md ("Daylight-saving time").
    * @defaultValue `'UTC'`
    */
   timeZone?: string;

@@ -29,7 +29,8 @@ function describePlan(plan: Document): { stages: string[]; indexes: string[] } {
  * The plans of the common searches, on the database the tests run on (the stand-in here,
  * whose planner picks indexes by mongod's rules: longest equality prefix, then the sort):
  * each reads one search index, none scans the collection, and those an index orders need no
- * sort in memory. The README's table of which index serves which search comes from here.
+ * sort in memory. The table of which index serves which search in docs/deployment.md comes
+ * from here.
  */
 describe('the plans of common searches', () => {
   let db: TestDatabase;

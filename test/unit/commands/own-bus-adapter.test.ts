@@ -17,7 +17,7 @@ import { JOB_SCHEDULER, type IJobScheduler } from '../../../src/scheduler/job-sc
 import { OnEvent, Saga, SagaRunner } from '../../../src/sagas';
 import { quietLogger } from '../../helpers/logger';
 
-// The README's "Using your own command bus" adapter, compiled and run.
+// The "Using your own command bus" adapter of docs/guides/commands-and-sagas.md, compiled and run.
 
 /** A bus the application already had, with its own way of handling commands. */
 interface MyBus {

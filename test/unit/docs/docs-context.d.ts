@@ -1,15 +1,15 @@
 /**
- * What the README's snippets take as given: a Docket instance, its scheduler, the classes and
- * values of the application the surrounding text describes, and the few types of the web
- * frameworks it mounts the dashboard in (not dependencies of Docket). Complete examples
- * declare everything themselves and need none of this.
+ * What the snippets of the README and the guides take as given: a Docket instance, its
+ * scheduler, the classes and values of the application the surrounding text describes, and
+ * the few types of the web frameworks the dashboard is mounted in (not dependencies of
+ * Docket). Complete examples declare everything themselves and need none of this.
  *
  * This file is a script, not a module, so that `declare module 'express'` declares that
  * module instead of augmenting one that cannot be found. Docket's own API is never declared
  * here: the `global` block below imports it from the real sources.
  */
 
-declare module 'docket-readme-context' {
+declare module 'docket-docs-context' {
   import type { IncomingMessage } from 'node:http';
   import type { Collection, MongoClient } from 'mongodb';
   import type { InjectionToken } from 'tsyringe';
@@ -105,7 +105,7 @@ declare module 'docket-readme-context' {
     }
     /** The handlers of the order commands. */
     const ORDER_COMMAND_HANDLERS: readonly CommandHandlerClass[];
-    /** `@Saga()`: the saga the README shows. */
+    /** `@Saga()`: the saga the commands-and-sagas guide shows. */
     class OrderSaga {}
     /** How long a customer has to pay, in ms. */
     const PAYMENT_WINDOW_MS: InjectionToken<number>;
@@ -203,8 +203,9 @@ declare module '@nestjs/core' {
   export const NestFactory: { create(module: unknown): Promise<INestApplication> };
 }
 
-// The OpenTelemetry Node SDK and its OTLP exporters, as far as the README uses them (the API
-// and the SDK's trace and metrics packages are Docket's dev dependencies, typed for real).
+// The OpenTelemetry Node SDK and its OTLP exporters, as far as the production guide uses them
+// (the API and the SDK's trace and metrics packages are Docket's dev dependencies, typed for
+// real).
 declare module '@opentelemetry/sdk-node' {
   import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
   import type { IMetricReader } from '@opentelemetry/sdk-metrics';
