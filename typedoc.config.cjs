@@ -24,6 +24,8 @@ module.exports = {
   readme: 'none',
   excludePrivate: true,
   excludeExternals: true,
+  // No links to source lines: they would need a hosted git remote, which a clone may lack.
+  disableSources: true,
   validation: {
     notExported: true,
     invalidLink: true,
