@@ -7,6 +7,7 @@ import {
   waitForCompleted,
   type BenchContext,
 } from '../lib/bench-context';
+import { drainCeiling } from '../lib/ceiling-drain-run';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
@@ -32,7 +33,17 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
   const group = `${future.toLocaleString('en-US')} future + ${due.toLocaleString('en-US')} due`;
   for (let rep = 0; rep < ctx.reps; rep++) {
     const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
-    for (const system of systemsInOrder(rep)) {
+    // The ceiling runs first in odd repetitions and last in even ones.
+    const order: Array<SystemName | 'ceiling'> = systemsInOrder(rep);
+    if (rep % 2 === 0) order.push('ceiling');
+    else order.unshift('ceiling');
+    let ceiling: number | undefined;
+    let docketRate: number | undefined;
+    for (const system of order) {
+      if (system === 'ceiling') {
+        ceiling = await drainCeiling(ctx, 'backlog', { due, future, futureInMs: FUTURE_MS }, rep);
+        continue;
+      }
       const dbName = dbNameFor('backlog', system, rep);
       const worker = await WorkerHandle.spawn(system, `${system}-backlog`);
       try {
@@ -64,14 +75,9 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
             unfinishedInDb: unfinished - future,
           }),
         );
-        rows.add(
-          system,
-          group,
-          'drain rate',
-          'jobs/s',
-          'higher',
-          done ? collected.completed / seconds : 0,
-        );
+        const rate = done ? collected.completed / seconds : 0;
+        if (system === 'docket') docketRate = rate;
+        rows.add(system, group, 'drain rate', 'jobs/s', 'higher', rate);
         rows.add(system, group, 'claim query p50', 'ms', 'lower', claims.p50);
         rows.add(system, group, 'claim query p99', 'ms', 'lower', claims.p99);
         rows.add(
@@ -94,6 +100,17 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
         await dropDb(ctx, dbName);
       }
     }
+    if (ceiling !== undefined && docketRate !== undefined) {
+      rows.add('docket', group, 'batched-claim ceiling', 'jobs/s', 'higher', ceiling);
+      rows.add(
+        'docket',
+        group,
+        'share of the ceiling',
+        '%',
+        'higher',
+        (100 * docketRate) / ceiling,
+      );
+    }
     if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
   }
   return scenarioResult(ctx, {
@@ -104,7 +121,9 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
       `stored first (as in the drain scenario), then one fresh worker process drains the due ones. ` +
       `Drain rate as in the drain scenario; claim latency is the round trip of each claim query the ` +
       `worker sent (command monitoring): \`findAndModify\`, and for Docket's batch claims the candidate ` +
-      `\`find\`; RSS is the worker process's, sampled every 200 ms.`,
+      `\`find\`; RSS is the worker process's, sampled every 200 ms. The batched-claim ceiling ` +
+      `drains the same backlog, stored by Docket, with the drain scenario's loop (Docket's own ` +
+      `claim and outcome commands, one at a time, nothing else), in the same repetition.`,
     began,
     settings: THROUGHPUT_SETTINGS,
     notes: [],

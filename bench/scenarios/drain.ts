@@ -8,11 +8,12 @@ import {
   type BenchContext,
 } from '../lib/bench-context';
 import { sumCounts } from '../lib/command-counter';
+import { drainCeiling } from '../lib/ceiling-drain-run';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
 import { heapAfterCollectionMb } from '../lib/server-heap';
-import { CONCURRENCY, THROUGHPUT_SETTINGS } from '../lib/settings';
+import { THROUGHPUT_SETTINGS } from '../lib/settings';
 import type { SystemName } from '../workers/protocol';
 import { scenarioResult } from './scenario-result';
 
@@ -64,7 +65,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   for (const system of systemsInOrder(0)) {
     await drainWith(ctx, system, warmUp, most, -1, 'warm-up');
   }
-  await drainCeiling(ctx, warmUp, -1);
+  await drainCeiling(ctx, 'drain', { due: warmUp }, -1);
   for (let rep = 0; rep < ctx.reps; rep++) {
     for (const { jobs, processes } of cases) {
       const group = `${jobs.toLocaleString('en-US')} jobs, ${processes} process${processes === 1 ? '' : 'es'}`;
@@ -79,7 +80,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       }
       for (const system of order) {
         if (system === 'ceiling') {
-          ceiling = await drainCeiling(ctx, jobs, rep);
+          ceiling = await drainCeiling(ctx, 'drain', { due: jobs }, rep);
           continue;
         }
         const drained = await drainWith(ctx, system, jobs, processes, rep, group);
@@ -183,27 +184,6 @@ function addMemoryRows(rows: RowCollector, system: SystemName, group: string, ru
   rows.add(system, group, 'worker heap after GC', 'MiB', 'lower', run.workerHeapMb);
   if (run.serverHeapMb !== null) {
     rows.add(system, group, 'stand-in heap with the jobs', 'MiB', 'lower', run.serverHeapMb);
-  }
-}
-
-/** Drains `jobs` stored by Docket with the batched-claim ceiling's loop; its rate (jobs/s). */
-async function drainCeiling(ctx: BenchContext, jobs: number, rep: number): Promise<number> {
-  const dbName = dbNameFor('drain-ceiling', 'docket', rep);
-  const [worker] = ctx.pool.take('docket', 1);
-  try {
-    await worker.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS });
-    await worker.preload({ count: jobs, seqStart: 0, dueInMs: 0 });
-    const { drained, elapsedMs } = await worker.ceilingDrain({
-      jobTypes: ['bench.noop'],
-      batch: CONCURRENCY,
-    });
-    await worker.close();
-    if (drained !== jobs) throw new Error(`the ceiling drained ${drained} of ${jobs} jobs`);
-    const rate = drained / (elapsedMs / 1000);
-    ctx.log(`drain ${jobs} jobs ceiling rep ${rep + 1}: ${rate.toFixed(0)} jobs/s`);
-    return rate;
-  } finally {
-    await dropDb(ctx, dbName);
   }
 }
 

@@ -1,0 +1,43 @@
+import { dbNameFor, dropDb, type BenchContext } from './bench-context';
+import { CONCURRENCY, THROUGHPUT_SETTINGS } from './settings';
+
+/** The jobs a ceiling drain stores first: the due ones it drains, and future ones beside. */
+export interface CeilingBacklog {
+  readonly due: number;
+  /** Jobs due `futureInMs` ahead, stored first, which the drain must leave alone. */
+  readonly future?: number;
+  readonly futureInMs?: number;
+}
+
+/**
+ * Drains the due jobs of a backlog stored by Docket with the batched-claim ceiling's loop
+ * (see batch-ceiling.ts) in a Docket worker process of the pool; its rate (jobs/s). `name`
+ * names the database and the log line.
+ */
+export async function drainCeiling(
+  ctx: BenchContext,
+  name: string,
+  backlog: CeilingBacklog,
+  rep: number,
+): Promise<number> {
+  const { due, future = 0, futureInMs = 0 } = backlog;
+  const dbName = dbNameFor(`${name}-ceiling`, 'docket', rep);
+  const [worker] = ctx.pool.take('docket', 1);
+  try {
+    await worker.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS });
+    // Future jobs get sequence numbers after the due ones, as the scenarios store them.
+    if (future > 0) await worker.preload({ count: future, seqStart: due, dueInMs: futureInMs });
+    await worker.preload({ count: due, seqStart: 0, dueInMs: 0 });
+    const { drained, elapsedMs } = await worker.ceilingDrain({
+      jobTypes: ['bench.noop'],
+      batch: CONCURRENCY,
+    });
+    await worker.close();
+    if (drained !== due) throw new Error(`the ceiling drained ${drained} of ${due} jobs`);
+    const rate = drained / (elapsedMs / 1000);
+    ctx.log(`${name} ${due} jobs ceiling rep ${rep + 1}: ${rate.toFixed(0)} jobs/s`);
+    return rate;
+  } finally {
+    await dropDb(ctx, dbName);
+  }
+}
