@@ -154,6 +154,9 @@ export class WorkerHandle {
   ceilingDrain(args: CeilingDrainArgs): Promise<CeilingDrainReply> {
     return this.call({ op: 'ceilingDrain', args });
   }
+  ceilingEnqueue(args: EnqueueArgs): Promise<EnqueueReply> {
+    return this.call({ op: 'ceilingEnqueue', args });
+  }
 
   /** Closes the system, then ends the process (disconnecting IPC makes it exit). */
   async dispose(): Promise<void> {

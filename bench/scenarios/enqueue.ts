@@ -1,4 +1,10 @@
-import { dbNameFor, dropDb, systemsInOrder, type BenchContext } from '../lib/bench-context';
+import {
+  dbNameFor,
+  dropDb,
+  systemsInOrder,
+  type BenchContext,
+  type BenchServer,
+} from '../lib/bench-context';
 import type { CommandBreakdown, MetricRow, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
 import { distribution, median } from '../lib/stats';
@@ -56,7 +62,17 @@ export async function runEnqueue(ctx: BenchContext): Promise<ScenarioResult> {
       for (const server of serversInOrder(ctx.servers, rep)) {
         const group = `${shape}, ${server.topology}`;
         const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
-        for (const system of systemsInOrder(rep)) {
+        // The ceiling runs first in odd repetitions and last in even ones.
+        const order: Array<SystemName | 'ceiling'> = systemsInOrder(rep);
+        if (rep % 2 === 0) order.push('ceiling');
+        else order.unshift('ceiling');
+        let ceiling: number | undefined;
+        let docketRate: number | undefined;
+        for (const system of order) {
+          if (system === 'ceiling') {
+            ceiling = await enqueueCeiling(ctx, server, args, rep, group);
+            continue;
+          }
           if (system === 'agenda' && args.mode === 'bulk') continue;
           const dbName = dbNameFor('enqueue', system, rep);
           const [producer] = ctx.pool.take(system, 1);
@@ -67,14 +83,9 @@ export async function runEnqueue(ctx: BenchContext): Promise<ScenarioResult> {
             const { commands: counts } = await producer.collect();
             await producer.close();
             const latency = distribution(reply.latencies);
-            rows.add(
-              system,
-              group,
-              'throughput',
-              'jobs/s',
-              'higher',
-              reply.jobs / (reply.elapsedMs / 1000),
-            );
+            const rate = reply.jobs / (reply.elapsedMs / 1000);
+            if (system === 'docket') docketRate = rate;
+            rows.add(system, group, 'throughput', 'jobs/s', 'higher', rate);
             rows.add(system, group, 'p50 call latency', 'ms', 'lower', latency.p50);
             rows.add(system, group, 'p99 call latency', 'ms', 'lower', latency.p99);
             rows.add(
@@ -94,6 +105,17 @@ export async function runEnqueue(ctx: BenchContext): Promise<ScenarioResult> {
             await dropDb(ctx, dbName, server);
           }
         }
+        if (ceiling !== undefined && docketRate !== undefined) {
+          rows.add('docket', group, 'storage-call ceiling', 'jobs/s', 'higher', ceiling);
+          rows.add(
+            'docket',
+            group,
+            'share of the ceiling',
+            '%',
+            'higher',
+            (100 * docketRate) / ceiling,
+          );
+        }
         if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
       }
     }
@@ -110,7 +132,10 @@ export async function runEnqueue(ctx: BenchContext): Promise<ScenarioResult> {
       `\`enqueueMany\` calls of ${s.bulkBatch} (Agenda 6 has no bulk enqueue, so its cell is empty). ` +
       `Latency is per call (per batch for bulk); throughput is jobs / elapsed time. Every case ` +
       `runs on ${ctx.servers.map((server) => server.topology).join(' and on ')}, the order of ` +
-      'topologies and systems reversing from one repetition to the next.',
+      'topologies and systems reversing from one repetition to the next. The storage-call ceiling ' +
+      "makes the same calls, each storing the same documents through Docket's storage layer (the " +
+      'jobs, and on a standalone their notices) and doing nothing else: no validation, ' +
+      'serialisation, checks or events; the share of the ceiling is what that work costs.',
     began,
     topologies: ctx.servers.map((server) => server.topology),
     settings: THROUGHPUT_SETTINGS,
@@ -205,4 +230,26 @@ function noticeCostNotes(rows: readonly MetricRow[], ...shapes: readonly string[
 function spread(values: readonly number[], format: (value: number) => string): string {
   if (values.length === 1) return format(values[0]);
   return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}
+
+/** The storage-call ceiling of one enqueue case on one server (see enqueue-ceiling.ts). */
+async function enqueueCeiling(
+  ctx: BenchContext,
+  server: BenchServer,
+  args: EnqueueArgs,
+  rep: number,
+  group: string,
+): Promise<number> {
+  const dbName = dbNameFor('enqueue-ceiling', 'docket', rep);
+  const [producer] = ctx.pool.take('docket', 1);
+  try {
+    await producer.init({ uri: server.uri, dbName, ...THROUGHPUT_SETTINGS });
+    const reply = await producer.ceilingEnqueue(args);
+    await producer.close();
+    const rate = reply.jobs / (reply.elapsedMs / 1000);
+    ctx.log(`enqueue ${group} ceiling rep ${rep + 1}: ${rate.toFixed(0)} jobs/s`);
+    return rate;
+  } finally {
+    await dropDb(ctx, dbName, server);
+  }
 }

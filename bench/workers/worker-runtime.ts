@@ -8,6 +8,7 @@ import { CommandCounter, NO_COMMANDS } from '../lib/command-counter';
 import { percentile } from '../lib/stats';
 import { runProbe } from '../lib/ceiling-probe';
 import { drainAtCeiling } from '../lib/batch-ceiling';
+import { enqueueAtCeiling, runEnqueueCalls } from '../lib/enqueue-ceiling';
 import { heapAfterCollectionMb } from '../lib/server-heap';
 import type { JobRecord } from '../../src/storage/job-record';
 import {
@@ -160,6 +161,8 @@ class WorkerRuntime {
         return null;
       case 'probe':
         return runProbe(request.args);
+      case 'ceilingEnqueue':
+        return this.ceilingEnqueue(request.args);
       case 'ceilingDrain':
         if (!this.client || this.dbName === undefined) throw new Error('worker not initialised');
         return drainAtCeiling(
@@ -208,35 +211,24 @@ class WorkerRuntime {
     return this.adapter;
   }
 
-  private async enqueue(args: EnqueueArgs): Promise<EnqueueReply> {
+  private enqueue(args: EnqueueArgs): Promise<EnqueueReply> {
     const adapter = this.requireAdapter();
-    const latencies: number[] = [];
-    const began = nowMs();
-    if (args.mode === 'bulk') {
-      for (let from = 0; from < args.count; from += args.batchSize) {
-        const seqs: number[] = [];
-        for (let i = from; i < Math.min(args.count, from + args.batchSize); i++) {
-          seqs.push(args.seqStart + i);
-        }
-        const t0 = nowMs();
-        await adapter.enqueueBatch(seqs, t0);
-        latencies.push(nowMs() - t0);
-      }
-    } else {
-      let next = 0;
-      const callers = args.mode === 'sequential' ? 1 : args.concurrency;
-      await Promise.all(
-        Array.from({ length: callers }, async () => {
-          while (next < args.count) {
-            const seq = args.seqStart + next++;
-            const t0 = nowMs();
-            await adapter.enqueueOne(seq, t0);
-            latencies.push(nowMs() - t0);
-          }
-        }),
-      );
-    }
-    return { latencies, jobs: args.count, elapsedMs: nowMs() - began };
+    return runEnqueueCalls(args, {
+      one: (seq, enqueuedAt) => adapter.enqueueOne(seq, enqueuedAt),
+      batch: (seqs, enqueuedAt) => adapter.enqueueBatch([...seqs], enqueuedAt),
+    });
+  }
+
+  /** The enqueue ceiling's calls (see enqueue-ceiling.ts), cloning a job Docket stored. */
+  private async ceilingEnqueue(args: EnqueueArgs): Promise<EnqueueReply> {
+    if (!this.client || this.dbName === undefined) throw new Error('worker not initialised');
+    const db = this.client.db(this.dbName);
+    const jobs = db.collection<JobRecord>('docket.jobs');
+    await this.requireAdapter().enqueueOne(-1, nowMs());
+    const template = await jobs.findOne({}, { sort: { createdAt: -1 } });
+    if (!template) throw new Error('the template job was not stored');
+    await jobs.deleteOne({ _id: template._id });
+    return enqueueAtCeiling(db, template, args);
   }
 
   /** Open-loop arrivals: sends never wait for earlier sends to finish. */
