@@ -1,11 +1,15 @@
+import { CommandFailure } from '../command-types';
 import { compareValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
+import { getPathValue } from './document-path';
+import { sphereKeyError } from './geo/geo-values';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
 import { isArray } from './intrinsics';
 import { setOwnField } from './own-fields';
 import { SortedChunkList, type ListPosition } from './sorted-chunk-list';
+import { formatValue } from './value-format';
 
 type Document = Record<string, unknown>;
 
@@ -47,10 +51,13 @@ const NOT_INDEXED: IndexedKeys = { keys: [], multikey: false };
  */
 export class SecondaryIndex {
   readonly fields: readonly string[];
-  /** Per field, 1 ascending or -1 descending (hashed fields order ascending here). */
+  /** Per field, 1 ascending or -1 descending (hashed, text and geo fields order ascending). */
   readonly directions: ReadonlyArray<1 | -1>;
   readonly sparse: boolean;
-  readonly hashed: boolean;
+  /** Hashed, text or geo: its key order says nothing of its fields' values, so no plan uses it. */
+  readonly special: boolean;
+  /** The 2dsphere fields, whose values must be geometries (see geo-values.ts). */
+  private readonly sphereFields: readonly string[];
   private currentSpec: IndexSpec;
   private readonly partial?: DocumentMatcher;
   private readonly ordered: SortedChunkList<IndexEntry>;
@@ -68,7 +75,8 @@ export class SecondaryIndex {
     this.currentSpec = spec;
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((field) => (Number(spec.key[field]) < 0 ? -1 : 1));
-    this.hashed = this.fields.some((field) => spec.key[field] === 'hashed');
+    this.special = this.fields.some((field) => typeof spec.key[field] === 'string');
+    this.sphereFields = this.fields.filter((field) => spec.key[field] === '2dsphere');
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (checksUniqueness(spec)) this.holders = new Map();
@@ -139,6 +147,7 @@ export class SecondaryIndex {
   /** The keys a document would have in this index, and whether they make it multikey. */
   indexedKeys(document: Document): IndexedKeys {
     if (this.partial && !this.partial(document)) return NOT_INDEXED;
+    for (const field of this.sphereFields) checkSphereKeys(document, field);
     const { keys, anyFieldPresent, multikey } = extractIndexKeys(document, this.fields);
     return this.sparse && !anyFieldPresent ? NOT_INDEXED : { keys, multikey };
   }
@@ -264,6 +273,23 @@ export class SecondaryIndex {
     holding.delete(entry.id);
     if (holding.size === 1) holders.set(entry.key, holding.values().next().value as string);
   }
+}
+
+/**
+ * Refuses a document whose value at a 2dsphere-indexed path is no geometry, as mongod does
+ * (a missing or null value is left out of the index).
+ * @throws CommandFailure 16755.
+ */
+function checkSphereKeys(document: Document, path: string): void {
+  const value = getPathValue(document, path);
+  if (value === undefined || value === null) return;
+  const error = sphereKeyError(value);
+  if (error === undefined) return;
+  throw new CommandFailure(
+    16755,
+    'Location16755',
+    `Can't extract geo keys: ${formatValue(document)}  ${error}`,
+  );
 }
 
 /** Whether an index refuses keys another document holds (`unique`, `prepareUnique`). */
