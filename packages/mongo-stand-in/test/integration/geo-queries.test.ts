@@ -241,6 +241,17 @@ describe('geo queries', () => {
       expect(idsOf(sphere)).toEqual([2, 3]);
     });
 
+    it('is explained as a GEO_NEAR stage naming its index', async () => {
+      const collection = await places();
+      const explained = await collection
+        .find({ loc: { $near: { $geometry: TIMES_SQUARE } } })
+        .explain();
+      expect(explained.queryPlanner.winningPlan).toMatchObject({
+        stage: 'GEO_NEAR_2DSPHERE',
+        indexName: 'loc_2dsphere',
+      });
+    });
+
     it('needs a geo index: 291', async () => {
       const collection = await places(false);
       const error = await refusal(

@@ -171,6 +171,16 @@ describe('text search', () => {
       ]);
     });
 
+    it('is explained as a TEXT_MATCH over the scan of the rest of the filter', async () => {
+      const collection = await articles();
+      const explained = await collection.find({ $text: { $search: 'coffee' }, _id: 5 }).explain();
+      expect(explained.queryPlanner.winningPlan).toMatchObject({
+        stage: 'TEXT_MATCH',
+        indexName: 'title_text_body_text',
+        inputStage: { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: '_id_' } },
+      });
+    });
+
     it('runs as the first $match of an aggregation, with textScore in later stages', async () => {
       const collection = await articles();
       const results = await collection

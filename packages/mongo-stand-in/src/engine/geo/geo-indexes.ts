@@ -25,3 +25,13 @@ export function noGeoIndex(detail = 'unable to find index for $geoNear query'): 
     `error processing query: planner returned error :: caused by :: ${detail}`,
   );
 }
+
+/** The name of the index a near query on `path` measures with, 2dsphere when spherical. */
+export function geoIndexName(specs: readonly IndexSpec[], path: string, spherical: boolean) {
+  const kinds: GeoIndexKind[] = spherical ? ['2dsphere', '2d'] : ['2d'];
+  for (const kind of kinds) {
+    const spec = specs.find((candidate) => !candidate.hidden && candidate.key[path] === kind);
+    if (spec) return spec.name;
+  }
+  throw noGeoIndex();
+}
