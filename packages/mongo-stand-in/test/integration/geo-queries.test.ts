@@ -109,6 +109,11 @@ describe('geo queries', () => {
       expect((await refusal(collection.insertOne({ _id: 8, loc: 'here' }))).code).toBe(16755);
       await collection.insertOne({ _id: 9, name: 'nowhere' });
       expect(await collection.countDocuments()).toBe(6);
+      const update = await refusal(collection.updateOne({ _id: 1 }, { $set: { loc: ['a', 'b'] } }));
+      expect(update.code).toBe(16755);
+      const moved = await refusal(collection.updateOne({ _id: 1 }, { $set: { loc: [0, 100] } }));
+      expect(moved.code).toBe(16755);
+      expect((await collection.findOne({ _id: 1 }))?.loc).toEqual(PLACES[0].loc);
     });
 
     it('refuses to build a 2dsphere index over a document without a geometry', async () => {
@@ -128,6 +133,14 @@ describe('geo queries', () => {
         expect(idsOf(found)).toEqual([1, 2, 3]);
         await collection.drop();
       }
+    });
+
+    it('filters in an aggregation $match too', async () => {
+      const collection = await places();
+      const results = await collection
+        .aggregate([{ $match: { loc: { $geoWithin: { $geometry: MANHATTAN } } } }, { $count: 'n' }])
+        .toArray();
+      expect(results).toEqual([{ n: 3 }]);
     });
 
     it('finds the points within a sphere of a radius in radians ($centerSphere)', async () => {
