@@ -3,6 +3,7 @@ import { compareValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
 import { getPathValue } from './document-path';
 import { sphereKeyError } from './geo/geo-values';
+import { isTextLanguage } from './text-search/text-languages';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
@@ -58,6 +59,8 @@ export class SecondaryIndex {
   readonly special: boolean;
   /** The 2dsphere fields, whose values must be geometries (see geo-values.ts). */
   private readonly sphereFields: readonly string[];
+  /** A text index's `language_override` field, whose string values must name a language. */
+  private readonly languageField?: string;
   private currentSpec: IndexSpec;
   private readonly partial?: DocumentMatcher;
   private readonly ordered: SortedChunkList<IndexEntry>;
@@ -77,6 +80,7 @@ export class SecondaryIndex {
     this.directions = this.fields.map((field) => (Number(spec.key[field]) < 0 ? -1 : 1));
     this.special = this.fields.some((field) => typeof spec.key[field] === 'string');
     this.sphereFields = this.fields.filter((field) => spec.key[field] === '2dsphere');
+    if (spec.key._fts === 'text') this.languageField = String(spec.language_override);
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (checksUniqueness(spec)) this.holders = new Map();
@@ -148,6 +152,7 @@ export class SecondaryIndex {
   indexedKeys(document: Document): IndexedKeys {
     if (this.partial && !this.partial(document)) return NOT_INDEXED;
     for (const field of this.sphereFields) checkSphereKeys(document, field);
+    if (this.languageField !== undefined) checkLanguageOverride(document, this.languageField);
     const { keys, anyFieldPresent, multikey } = extractIndexKeys(document, this.fields);
     return this.sparse && !anyFieldPresent ? NOT_INDEXED : { keys, multikey };
   }
@@ -290,6 +295,16 @@ function checkSphereKeys(document: Document, path: string): void {
     'Location16755',
     `Can't extract geo keys: ${formatValue(document)}  ${error}`,
   );
+}
+
+/**
+ * Refuses a document whose language override names a language text search does not know.
+ * @throws CommandFailure 17262.
+ */
+function checkLanguageOverride(document: Document, field: string): void {
+  const language = getPathValue(document, field);
+  if (typeof language !== 'string' || isTextLanguage(language)) return;
+  throw new CommandFailure(17262, 'Location17262', `language override unsupported: ${language}`);
 }
 
 /** Whether an index refuses keys another document holds (`unique`, `prepareUnique`). */

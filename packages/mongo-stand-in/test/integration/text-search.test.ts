@@ -79,6 +79,19 @@ describe('text search', () => {
       );
       expect(weight.code).toBe(67);
     });
+
+    it('refuses a document whose language override is unknown: 17262', async () => {
+      const collection = await articles();
+      const error = await refusal(
+        collection.insertOne({ _id: 9, title: 'x', language: 'klingon' }),
+      );
+      expect(error.code).toBe(17262);
+      await collection.insertOne({ _id: 10, title: 'las tiendas', language: 'spanish' });
+      const spanish = await collection
+        .find({ $text: { $search: 'tiendas', $language: 'es' } })
+        .toArray();
+      expect(spanish.map((doc) => doc._id)).toEqual([10]);
+    });
   });
 
   describe('$text', () => {

@@ -36,11 +36,12 @@ export function splitTextClause(filter: Document): TextClause | undefined {
 }
 
 /**
- * The collection's text index.
+ * The collection's text index, unless hidden.
  * @throws CommandFailure 27 IndexNotFound when it has none, as mongod answers `$text`.
  */
 export function textIndexOf(specs: readonly IndexSpec[]): IndexSpec {
-  const index = specs.find((spec) => spec.key._fts === 'text');
+  // A hidden index serves no query, as in mongod.
+  const index = specs.find((spec) => spec.key._fts === 'text' && !spec.hidden);
   if (!index) throw new CommandFailure(27, 'IndexNotFound', 'text index required for $text query');
   return index;
 }
