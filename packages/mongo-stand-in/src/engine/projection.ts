@@ -39,7 +39,9 @@ export function projectDocuments(documents: Document[], projection: unknown): Do
   if (scoreFields.length === 0) return projected;
   return projected.map((document, i) => {
     const out = { ...document };
-    for (const field of scoreFields) setOwnField(out, field, documents[i][TEXT_SCORE_FIELD]);
+    const score = documents[i][TEXT_SCORE_FIELD];
+    // Without a `$text` query there is no score to show: the field stays out.
+    if (score !== undefined) for (const field of scoreFields) setOwnField(out, field, score);
     return out;
   });
 }

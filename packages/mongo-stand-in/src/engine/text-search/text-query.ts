@@ -129,12 +129,15 @@ export function compileTextQuery(spec: unknown, index: IndexSpec): TextScorer {
     diacriticSensitive: optionalFlag(spec, '$diacriticSensitive'),
   };
   const search = parseSearch(spec.$search, language, folding);
+  const indexLanguage = textLanguage(String(index.default_language)) ?? 'english';
   const weights = index.weights as Record<string, number>;
   const phrases = search.phrases.map((phrase) => foldText(phrase, folding));
   const negatedPhrases = search.negatedPhrases.map((phrase) => foldText(phrase, folding));
   return (document) => {
     const texts = weightedTexts(document, weights);
-    const fieldLanguage = documentLanguage(document, index, language);
+    // A document is indexed in its own language (its override, else the index's), whatever
+    // the query's: a query in another language finds only the words both cut alike.
+    const fieldLanguage = documentLanguage(document, index, indexLanguage);
     const scores = new Map<string, number>();
     for (const { text, weight } of texts) fieldScores(text, weight, fieldLanguage, folding, scores);
     if ([...search.negative].some((term) => scores.has(term))) return 0;
