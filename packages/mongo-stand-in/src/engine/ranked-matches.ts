@@ -2,7 +2,7 @@ import type { CollectionState } from './collection-state';
 import { measureOn, nearestShape, splitNearClause, withinDistances } from './geo/near-query';
 import type { NearClause } from './geo/near-query';
 import { sortDocuments, type SortSpec } from './sort-documents';
-import { textIndexOf, splitTextClause } from './text-search/text-clause';
+import { requirePrefixEquality, splitTextClause, textIndexOf } from './text-search/text-clause';
 import { compileTextQuery, type TextScorer } from './text-search/text-query';
 import { TEXT_SCORE_FIELD } from './text-search/text-score-meta';
 
@@ -21,8 +21,9 @@ export interface RankedQuery {
 
 /**
  * The ranked part of a filter, or undefined for a plain filter.
- * @throws CommandFailure 27 for `$text` without a text index, 291 for a near query without
- *   a geo index that fits it.
+ * @throws CommandFailure 27 for `$text` without a text index, 291 for a compound text index
+ *   whose leading fields the filter leaves open, or a near query without a geo index that
+ *   fits it.
  */
 export function rankedQueryOf(
   collection: CollectionState,
@@ -33,8 +34,10 @@ export function rankedQueryOf(
   const near = splitNearClause(afterText);
   if (!text && !near) return undefined;
   const specs = collection.indexSpecs();
+  const textIndex = text && textIndexOf(specs);
+  if (textIndex) requirePrefixEquality(textIndex, text.rest);
   return {
-    score: text && compileTextQuery(text.operand, textIndexOf(specs)),
+    score: textIndex && compileTextQuery(text.operand, textIndex),
     near: near && { ...near, ...measureOn(specs, near.path, near) },
     rest: near?.rest ?? afterText,
   };

@@ -211,6 +211,19 @@ describe('geo queries', () => {
           ],
         }),
       ).toEqual([1, 2]);
+      const east = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-73.92, 40.6],
+            [-73.75, 40.6],
+            [-73.75, 40.78],
+            [-73.92, 40.78],
+            [-73.92, 40.6],
+          ],
+        ],
+      };
+      expect(await intersecting(east)).toEqual([2, 3]);
     });
 
     it('refuses an unknown shape with BadValue', async () => {

@@ -184,6 +184,21 @@ describe('text search', () => {
       ]);
     });
 
+    it('needs equality on the leading fields of a compound text index: 291 otherwise', async () => {
+      const collection = fixture.collection();
+      await collection.insertMany([
+        { _id: 1, shop: 'a', title: 'coffee beans' },
+        { _id: 2, shop: 'b', title: 'coffee cups' },
+      ]);
+      await collection.createIndex({ shop: 1, title: 'text' });
+      const found = await collection.find({ shop: 'b', $text: { $search: 'coffee' } }).toArray();
+      expect(found.map((doc) => doc._id)).toEqual([2]);
+      const open = await refusal(
+        collection.find({ shop: { $in: ['a', 'b'] }, $text: { $search: 'coffee' } }).toArray(),
+      );
+      expect(open.code).toBe(291);
+    });
+
     it('is explained as a TEXT_MATCH over the scan of the rest of the filter', async () => {
       const collection = await articles();
       const explained = await collection.find({ $text: { $search: 'coffee' }, _id: 5 }).explain();

@@ -45,3 +45,26 @@ export function textIndexOf(specs: readonly IndexSpec[]): IndexSpec {
   if (!index) throw new CommandFailure(27, 'IndexNotFound', 'text index required for $text query');
   return index;
 }
+
+function pinsByEquality(condition: unknown): boolean {
+  if (!isPlainDocument(condition)) return true;
+  const operators = Object.keys(condition).filter((key) => key.startsWith('$'));
+  return operators.length === 0 || (operators.length === 1 && operators[0] === '$eq');
+}
+
+/**
+ * A compound text index answers `$text` only when the rest of the filter pins each of its
+ * fields before the text fields by equality, as mongod's planner requires.
+ * @throws CommandFailure 291 NoQueryExecutionPlans when one is not.
+ */
+export function requirePrefixEquality(index: IndexSpec, rest: Document): void {
+  for (const field of Object.keys(index.key)) {
+    if (field === '_fts') return;
+    if (field in rest && pinsByEquality(rest[field])) continue;
+    throw new CommandFailure(
+      291,
+      'NoQueryExecutionPlans',
+      'error processing query: planner returned error :: caused by :: failed to use text index to satisfy $text query (if text index is compound, are equality predicates given for all prefix fields?)',
+    );
+  }
+}
