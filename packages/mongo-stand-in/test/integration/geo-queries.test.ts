@@ -278,6 +278,16 @@ describe('geo queries', () => {
       });
     });
 
+    it('is refused where it cannot rank: under $or, in countDocuments (2)', async () => {
+      const collection = await places();
+      const near = { loc: { $near: { $geometry: TIMES_SQUARE } } };
+      const nested = await refusal(collection.find({ $or: [near, { _id: 1 }] }).toArray());
+      expect(nested.code).toBe(2);
+      const counted = await refusal(collection.countDocuments(near));
+      expect(counted.code).toBe(2);
+      expect(counted.message).toContain('not allowed in this context');
+    });
+
     it('needs a geo index: 291', async () => {
       const collection = await places(false);
       const error = await refusal(

@@ -97,7 +97,16 @@ function shapePredicate(selector: string, test: ShapeTest): Predicate {
 }
 
 /**
- * `$geoWithin` and `$geoIntersects`, as query operators for mingo's context: they test
+ * A near query ranks a whole result, so only a find (or an update's or delete's query) runs
+ * one, at its top level; anywhere else (under `$or`, in a `$match`) mongod refuses it.
+ */
+const refuseNear = (): Predicate => {
+  throw badValue('$geoNear, $near, and $nearSphere are not allowed in this context');
+};
+
+/**
+ * `$geoWithin` and `$geoIntersects`, as query operators for mingo's context (with `$near`
+ * and `$nearSphere`, refused where mingo meets them): they test
  * each GeoJSON geometry or legacy pair at the path by scan (no index is needed for them,
  * as in mongod). Regions are flat between their vertices, so a polygon's long edges lie
  * a little off mongod's great-circle edges.
@@ -109,4 +118,6 @@ export const GEO_QUERY_OPERATORS = {
     shapePredicate(selector, withinTest(value)),
   $geoIntersects: (selector: string, value: unknown): Predicate =>
     shapePredicate(selector, intersectsTest(value)),
+  $near: refuseNear,
+  $nearSphere: refuseNear,
 };
