@@ -8,6 +8,33 @@ import { normaliseIndexSpec } from '../../src/engine/index-spec';
 
 const INDEX = normaliseIndexSpec({ key: { title: 'text', tags: 'text' }, name: 'search' });
 
+describe('text index specs', () => {
+  it('keeps a spec already in stored form as it is (a transaction commit re-creates it)', () => {
+    const stored = normaliseIndexSpec({
+      key: { shop: 1, title: 'text', body: 'text' },
+      name: 'search',
+      weights: { body: 2 },
+      default_language: 'french',
+    });
+    expect(stored).toEqual({
+      v: 2,
+      key: { shop: 1, _fts: 'text', _ftsx: 1 },
+      name: 'search',
+      weights: { body: 2, title: 1 },
+      default_language: 'french',
+      language_override: 'language',
+      textIndexVersion: 3,
+    });
+    expect(normaliseIndexSpec({ ...stored })).toEqual(stored);
+  });
+
+  it('refuses text fields split by another field', () => {
+    expect(() =>
+      normaliseIndexSpec({ key: { title: 'text', shop: 1, body: 'text' }, name: 'x' }),
+    ).toThrow(expect.objectContaining({ code: 67 }));
+  });
+});
+
 describe('text terms', () => {
   it('splits on whitespace and punctuation, folds case and diacritics', () => {
     expect(splitWords('Crème-brûlée, the CAFÉ’s best!', DEFAULT_FOLDING)).toEqual([
