@@ -6,6 +6,7 @@ import { isPlainDocument } from '../engine/bson-value';
 import { compileFastFilter } from '../engine/fast-filter';
 import { indexedCandidates } from '../engine/find-matches';
 import { checkStorable } from '../engine/document-limits';
+import { runLeadingSearch } from '../engine/leading-search-stage';
 import { writeMerge } from '../engine/merge-stage';
 import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-namespace';
 import { runPipeline } from '../engine/pipeline-runner';
@@ -158,12 +159,17 @@ export const aggregateCommand: CommandHandler = (command, context) => {
   if (name !== undefined) refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   const listsSessions = stages[0] === '$listLocalSessions';
   refuseMisplacedSessionListing(stages, databaseWide);
-  const source = listsSessions
-    ? store.sessions.list(pipeline[0].$listLocalSessions)
-    : name === undefined
-      ? []
-      : sourceDocuments(store, dbName, name, pipeline[0]);
-  const body = pipeline.slice(listsSessions ? 1 : 0, writer ? -1 : undefined);
+  const steps = pipeline.slice(0, writer ? -1 : undefined);
+  const searched =
+    name === undefined ? undefined : runLeadingSearch(store.getCollection(dbName, name), steps);
+  const source = searched
+    ? searched.source
+    : listsSessions
+      ? store.sessions.list(pipeline[0].$listLocalSessions)
+      : name === undefined
+        ? []
+        : sourceDocuments(store, dbName, name, pipeline[0]);
+  const body = searched ? searched.body : steps.slice(listsSessions ? 1 : 0);
   const results = runPipeline(source, body, (other) => store.readDocuments(dbName, other));
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
   if (writer) {

@@ -1,7 +1,11 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
+import type { CollectionState } from '../engine/collection-state';
 import { winningPlan, type ExplainedOperation } from '../engine/explain-plan';
+import { geoIndexName } from '../engine/geo/geo-indexes';
+import { rankedQueryOf } from '../engine/ranked-matches';
+import { textIndexOf } from '../engine/text-search/text-clause';
 import { compileFilter } from '../engine/query-matcher';
 import { planQuery } from '../engine/query-planner';
 import { parseSortSpec } from '../engine/sort-documents';
@@ -74,6 +78,23 @@ function operationOf(inner: Document): ExplainedOperation {
 }
 
 /**
+ * A `$text` or `$near` operation as the stand-in runs it: the rest of its filter planned,
+ * then ranked with the index that allows it (see ranked-matches.ts).
+ */
+function withRanking(collection: CollectionState, operation: ExplainedOperation) {
+  const ranked = rankedQueryOf(collection, operation.filter);
+  if (!ranked) return operation;
+  const specs = collection.indexSpecs();
+  const ranking = ranked.near
+    ? {
+        stage: ranked.near.spherical ? 'GEO_NEAR_2DSPHERE' : 'GEO_NEAR_2D',
+        indexName: geoIndexName(specs, ranked.near.path, ranked.near.spherical),
+      }
+    : { stage: 'TEXT_MATCH', indexName: textIndexOf(specs).name };
+  return { ...operation, filter: ranked.rest, ranking };
+}
+
+/**
  * `explain` of `find`, `findAndModify`, `count`, `distinct`, `update` and `delete`: answers
  * `queryPlanner` with the plan the stand-in would really run (see explain-plan.ts), at any
  * verbosity; execution statistics are not collected. Views are not explained.
@@ -87,9 +108,10 @@ export const explainCommand: CommandHandler = (command, { dbName, store }) => {
   if (store.getView(dbName, name)) {
     throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not explain views');
   }
-  const operation = operationOf(inner);
-  compileFilter(operation.filter); // an invalid filter fails as the command would
+  const parsed = operationOf(inner);
   const collection = store.getCollection(dbName, name);
+  const operation = collection ? withRanking(collection, parsed) : parsed;
+  compileFilter(operation.filter); // an invalid filter fails as the command would
   const plan = collection
     ? winningPlan(planQuery(collection, operation.filter, operation.sort), operation)
     : { stage: 'EOF' };

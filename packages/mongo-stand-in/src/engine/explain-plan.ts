@@ -15,6 +15,12 @@ export interface ExplainedOperation {
   readonly limit?: number;
   /** The write or count stage on top, if any. */
   readonly root?: 'UPDATE' | 'DELETE' | 'COUNT';
+  /**
+   * How a `$text` or `$near` query ranks what the rest of its filter finds (`TEXT_MATCH`,
+   * `GEO_NEAR_2D`, `GEO_NEAR_2DSPHERE`), with the index that lets it; `filter` is then
+   * that rest.
+   */
+  readonly ranking?: { readonly stage: string; readonly indexName: string };
 }
 
 /** Ends of a missing range side, per type rank, as mongod prints its type-bracketed bounds. */
@@ -125,11 +131,12 @@ function accessStage(plan: QueryPlan, filter: Document): Document {
  * The `queryPlanner.winningPlan` of an explained command, describing the plan the stand-in
  * really runs: COLLSCAN, or FETCH over an IXSCAN of the chosen index (SORT_MERGE over one
  * IXSCAN per `$in` combination when the index order gives the sort, or over one per `$or`
- * clause), with SORT, SKIP, LIMIT
+ * clause), under the ranking stage of a `$text` or `$near` query, with SORT, SKIP, LIMIT
  * and the write/count stage around it as mongod shows them.
  */
 export function winningPlan(plan: QueryPlan, operation: ExplainedOperation): Document {
   let stage = accessStage(plan, operation.filter);
+  if (operation.ranking) stage = { ...operation.ranking, inputStage: stage };
   const sorted = operation.sort !== undefined && operation.sort.length > 0;
   const limit = operation.limit ?? 0;
   const skip = operation.skip ?? 0;

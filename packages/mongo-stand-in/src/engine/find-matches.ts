@@ -1,6 +1,7 @@
 import { canonicalKey } from './canonical-key';
 import type { CollectionState } from './collection-state';
 import { merged, scanInNaturalOrder, scanInSortOrder } from './index-scan';
+import { rankedQueryOf, rankMatches } from './ranked-matches';
 import { planQuery, type IdLookupPlan, type QueryPlan, type SortedOrPlan } from './query-planner';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { documentOrder, topDocuments, type SortSpec } from './sort-documents';
@@ -115,15 +116,23 @@ export function runPlan(
  * The documents of a collection that match `query`, in natural order or by `sort` (a
  * stable sort: ties keep natural order), stopping after `limit` (0 = all). Candidates come
  * from the plan {@link planQuery} picks, and are all matched with the full filter, so the
- * result is the same whatever the plan. Read-only.
+ * result is the same whatever the plan. A `$text` or `$near` query is ranked (see
+ * ranked-matches.ts); with `keepTextScores`, its text matches are copies carrying their
+ * score for a sort or projection to read. Read-only.
  */
 export function findMatches(
   collection: CollectionState | undefined,
   query: Document,
   limit: number,
   sort?: SortSpec,
+  keepTextScores = false,
 ): Document[] {
   if (!collection) return [];
+  const ranked = rankedQueryOf(collection, query);
+  if (ranked) {
+    const candidates = findMatches(collection, ranked.rest, 0);
+    return rankMatches(ranked, candidates, limit, sort, keepTextScores);
+  }
   const matcher = compileFilter(query);
   return runPlan(collection, planQuery(collection, query, sort), matcher, limit, sort);
 }

@@ -1,6 +1,8 @@
 import { CommandFailure } from '../command-types';
 import { bsonTypeOf, isNumeric, isPlainDocument, numericValue } from './bson-value';
 import { canonicalKey } from './canonical-key';
+import { normaliseGeoIndex } from './geo/geo-index-spec';
+import { isTextKeyPattern, normaliseTextIndex } from './text-search/text-index-spec';
 import { formatValue } from './value-format';
 
 /** An index as listIndexes shows it: `{ v: 2, key, name, ...options }`. */
@@ -27,6 +29,13 @@ export const ID_INDEX_SPEC: IndexSpec = Object.freeze({
 /** Options that tell two indexes on the same key pattern apart. */
 const IDENTITY_OPTIONS = [
   'unique',
+  'weights',
+  'default_language',
+  'language_override',
+  '2dsphereIndexVersion',
+  'bits',
+  'min',
+  'max',
   'sparse',
   'partialFilterExpression',
   'expireAfterSeconds',
@@ -35,7 +44,7 @@ const IDENTITY_OPTIONS = [
 ];
 /** Options mongod accepts but that the listing drops or that change nothing here. */
 const DROPPED_OPTIONS = new Set(['v', 'key', 'name', 'background', 'ns']);
-const SUPPORTED_KINDS = new Set(['hashed']);
+const SUPPORTED_KINDS = new Set(['hashed', 'text', '2d', '2dsphere']);
 
 const cannotCreate = (spec: unknown, reason: string): CommandFailure =>
   new CommandFailure(
@@ -46,9 +55,16 @@ const cannotCreate = (spec: unknown, reason: string): CommandFailure =>
 
 /**
  * Validates one `createIndexes` entry and returns it in listIndexes form. Ascending,
- * descending and hashed keys are supported; text and geo indexes are refused (code 67).
+ * descending, hashed, text (stored as mongod stores them, see text-index-spec.ts), 2d and
+ * 2dsphere keys are supported; anything else is refused (code 67).
  */
 export function normaliseIndexSpec(raw: unknown): IndexSpec {
+  const spec = normaliseKeyKinds(raw);
+  if (isTextKeyPattern(spec.key)) return normaliseTextIndex(spec) as unknown as IndexSpec;
+  return spec;
+}
+
+function normaliseKeyKinds(raw: unknown): IndexSpec {
   if (!isPlainDocument(raw))
     throw new CommandFailure(14, 'TypeMismatch', 'each index specification must be an object');
   const key = raw.key;
@@ -70,7 +86,7 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
     if (!validNumber && !validKind) {
       throw cannotCreate(
         raw,
-        `Values in the index key pattern can only be positive or negative numbers or 'hashed' in the stand-in, got ${formatValue(direction)}`,
+        `Values in the index key pattern can only be positive or negative numbers, 'hashed', 'text', '2d' or '2dsphere' in the stand-in, got ${formatValue(direction)}`,
       );
     }
   }
@@ -111,7 +127,7 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
     if ((option === 'unique' || option === 'sparse' || option === 'hidden') && !value) continue;
     spec[option] = option === 'expireAfterSeconds' ? Number(numericValue(value)) : value;
   }
-  return spec as unknown as IndexSpec;
+  return normaliseGeoIndex(spec) as unknown as IndexSpec;
 }
 
 /** True when both specs have the same key pattern (field order and direction, by value). */
@@ -141,6 +157,7 @@ function distinctPartialFilter(a: IndexSpec, b: IndexSpec): boolean {
  *   IndexOptionsConflict for the same key pattern and options under another name.
  */
 export function identicalIndexExists(existing: readonly IndexSpec[], spec: IndexSpec): boolean {
+  refuseSecondTextIndex(existing, spec);
   for (const other of existing) {
     if (other.name === spec.name) {
       if (sameKeyPattern(other, spec) && (other.name === '_id_' || sameIndexOptions(other, spec))) {
@@ -160,4 +177,19 @@ export function identicalIndexExists(existing: readonly IndexSpec[], spec: Index
     }
   }
   return false;
+}
+
+/**
+ * A collection has at most one text index: another with a different key pattern (one with
+ * the same pattern is an equivalent index, refused below) is refused with 85 as well.
+ */
+function refuseSecondTextIndex(existing: readonly IndexSpec[], spec: IndexSpec): void {
+  if (spec.key._fts !== 'text') return;
+  const text = existing.find((other) => other.key._fts === 'text');
+  if (!text || sameKeyPattern(text, spec)) return;
+  throw new CommandFailure(
+    85,
+    'IndexOptionsConflict',
+    `only one text index per collection allowed, found existing text index "${text.name}"`,
+  );
 }

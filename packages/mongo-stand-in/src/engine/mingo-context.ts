@@ -10,6 +10,7 @@ import type { CollectionResolver, Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
 import { BSON_FIELD_OPERATORS } from './bson-predicates';
 import { checkDeadline, commandVariables } from './command-time';
+import { GEO_QUERY_OPERATORS } from './geo/geo-query-operators';
 import { RegExpClass } from './intrinsics';
 import { LinearRegExp } from './linear-regex';
 import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
@@ -105,7 +106,12 @@ const CONTEXT = Context.init({
   expression: { ...expressionOperators, ...REGEX_EXPRESSION_OPERATORS },
   pipeline: deadlineCheckedPipelineOperators,
   projection: { ...projectionOperators },
-  query: { ...queryOperators, ...BSON_FIELD_OPERATORS, ...linearRegexQueryOperators },
+  query: {
+    ...queryOperators,
+    ...BSON_FIELD_OPERATORS,
+    ...linearRegexQueryOperators,
+    ...GEO_QUERY_OPERATORS,
+  },
   window: { ...windowOperators },
 } as unknown as Parameters<typeof Context.init>[0]);
 

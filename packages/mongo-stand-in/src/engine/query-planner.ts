@@ -133,7 +133,7 @@ function planIndex(
 ): IndexScanPlan | undefined {
   // Array values match by element, which the key order does not reflect: scan instead.
   // A hidden index is invisible to the planner, as in mongod.
-  if (index.hidden || index.hashed || index.multikey) return undefined;
+  if (index.hidden || index.special || index.multikey) return undefined;
   const bounds: FieldConstraint[] = [];
   let ranges = 1;
   for (const field of index.fields) {
@@ -189,7 +189,7 @@ function better(a: IndexScanPlan, b: IndexScanPlan | undefined): boolean {
  * (directly, with `$in`, or in every clause of an `$or`); else the secondary index with the
  * longest usable prefix of equality/`$in` fields (then at most one range field), preferring
  * one whose order gives the sort; else a collection scan. An index is used only when it
- * surely holds every matching document: not multikey, not hashed, a partial filter the
+ * surely holds every matching document: not multikey, not hashed, text or geo, a partial filter the
  * query implies, a sparse index only when the query rules out missing fields; never a
  * hidden one.
  */

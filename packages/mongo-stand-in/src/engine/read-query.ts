@@ -33,7 +33,8 @@ export function readDocuments(
     const backwards = findMatches(collection, query.filter ?? {}, 0).reverse();
     matches = sortDocuments(backwards, query.sort ?? []);
   } else if (collection) {
-    matches = findMatches(collection, query.filter ?? {}, limit > 0 ? skip + limit : 0, query.sort);
+    const scanLimit = limit > 0 ? skip + limit : 0;
+    matches = findMatches(collection, query.filter ?? {}, scanLimit, query.sort, true);
   } else {
     const matcher = compileFilter(query.filter);
     matches = sortDocuments(store.readDocuments(dbName, name).filter(matcher), query.sort ?? []);

@@ -1,11 +1,16 @@
+import { CommandFailure } from '../command-types';
 import { compareValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
+import { getPathValue } from './document-path';
+import { sphereKeyError } from './geo/geo-values';
+import { isTextLanguage } from './text-search/text-languages';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
 import { isArray } from './intrinsics';
 import { setOwnField } from './own-fields';
 import { SortedChunkList, type ListPosition } from './sorted-chunk-list';
+import { formatValue } from './value-format';
 
 type Document = Record<string, unknown>;
 
@@ -47,10 +52,15 @@ const NOT_INDEXED: IndexedKeys = { keys: [], multikey: false };
  */
 export class SecondaryIndex {
   readonly fields: readonly string[];
-  /** Per field, 1 ascending or -1 descending (hashed fields order ascending here). */
+  /** Per field, 1 ascending or -1 descending (hashed, text and geo fields order ascending). */
   readonly directions: ReadonlyArray<1 | -1>;
   readonly sparse: boolean;
-  readonly hashed: boolean;
+  /** Hashed, text or geo: its key order says nothing of its fields' values, so no plan uses it. */
+  readonly special: boolean;
+  /** The 2dsphere fields, whose values must be geometries (see geo-values.ts). */
+  private readonly sphereFields: readonly string[];
+  /** A text index's `language_override` field, whose string values must name a language. */
+  private readonly languageField?: string;
   private currentSpec: IndexSpec;
   private readonly partial?: DocumentMatcher;
   private readonly ordered: SortedChunkList<IndexEntry>;
@@ -68,7 +78,9 @@ export class SecondaryIndex {
     this.currentSpec = spec;
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((field) => (Number(spec.key[field]) < 0 ? -1 : 1));
-    this.hashed = this.fields.some((field) => spec.key[field] === 'hashed');
+    this.special = this.fields.some((field) => typeof spec.key[field] === 'string');
+    this.sphereFields = this.fields.filter((field) => spec.key[field] === '2dsphere');
+    if (spec.key._fts === 'text') this.languageField = String(spec.language_override);
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (checksUniqueness(spec)) this.holders = new Map();
@@ -139,6 +151,8 @@ export class SecondaryIndex {
   /** The keys a document would have in this index, and whether they make it multikey. */
   indexedKeys(document: Document): IndexedKeys {
     if (this.partial && !this.partial(document)) return NOT_INDEXED;
+    for (const field of this.sphereFields) checkSphereKeys(document, field);
+    if (this.languageField !== undefined) checkLanguageOverride(document, this.languageField);
     const { keys, anyFieldPresent, multikey } = extractIndexKeys(document, this.fields);
     return this.sparse && !anyFieldPresent ? NOT_INDEXED : { keys, multikey };
   }
@@ -264,6 +278,33 @@ export class SecondaryIndex {
     holding.delete(entry.id);
     if (holding.size === 1) holders.set(entry.key, holding.values().next().value as string);
   }
+}
+
+/**
+ * Refuses a document whose value at a 2dsphere-indexed path is no geometry, as mongod does
+ * (a missing or null value is left out of the index).
+ * @throws CommandFailure 16755.
+ */
+function checkSphereKeys(document: Document, path: string): void {
+  const value = getPathValue(document, path);
+  if (value === undefined || value === null) return;
+  const error = sphereKeyError(value);
+  if (error === undefined) return;
+  throw new CommandFailure(
+    16755,
+    'Location16755',
+    `Can't extract geo keys: ${formatValue(document)}  ${error}`,
+  );
+}
+
+/**
+ * Refuses a document whose language override names a language text search does not know.
+ * @throws CommandFailure 17262.
+ */
+function checkLanguageOverride(document: Document, field: string): void {
+  const language = getPathValue(document, field);
+  if (typeof language !== 'string' || isTextLanguage(language)) return;
+  throw new CommandFailure(17262, 'Location17262', `language override unsupported: ${language}`);
 }
 
 /** Whether an index refuses keys another document holds (`unique`, `prepareUnique`). */

@@ -4,6 +4,7 @@ import { isNumeric, isPlainDocument, numericValue } from './bson-value';
 import { sortPathValues } from './document-path';
 import { isArray } from './intrinsics';
 import { ownField } from './own-fields';
+import { isTextScoreMeta, TEXT_SCORE_FIELD } from './text-search/text-score-meta';
 
 /** A validated sort specification: dotted paths with their direction, in priority order. */
 export type SortSpec = ReadonlyArray<readonly [path: string, direction: 1 | -1]>;
@@ -19,14 +20,15 @@ const badSort = (): CommandFailure =>
   );
 
 /**
- * Validates a sort document (`{ a: 1, 'b.c': -1 }`). Anything but ±1 per field (including
- * `$meta` sorts, which need a text index) is refused with BadValue.
+ * Validates a sort document (`{ a: 1, 'b.c': -1 }`). `{ $meta: 'textScore' }` sorts by a
+ * `$text` query's score, best first; anything else but ±1 per field is refused with BadValue.
  */
 export function parseSortSpec(spec: unknown): SortSpec {
   if (spec === undefined || spec === null) return [];
   if (!isPlainDocument(spec)) throw new CommandFailure(2, 'BadValue', 'sort must be an object');
   return Object.keys(spec).map((path) => {
     const direction = spec[path];
+    if (isTextScoreMeta(direction)) return [TEXT_SCORE_FIELD, -1] as const;
     if (!isNumeric(direction)) throw badSort();
     const value = Number(numericValue(direction));
     if (value !== 1 && value !== -1) throw badSort();

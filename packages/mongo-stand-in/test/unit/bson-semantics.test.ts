@@ -191,8 +191,9 @@ describe('sorting', () => {
     ]);
   });
 
-  it('refuses directions other than 1 and -1', () => {
+  it('refuses directions other than 1, -1 and a textScore $meta', () => {
     expect(() => parseSortSpec({ a: 2 })).toThrow(expect.objectContaining({ code: 2 }));
-    expect(() => parseSortSpec({ a: { $meta: 'textScore' } })).toThrow(CommandFailure);
+    expect(() => parseSortSpec({ a: { $meta: 'searchScore' } })).toThrow(CommandFailure);
+    expect(parseSortSpec({ a: { $meta: 'textScore' } })).toEqual([['__standInTextScore', -1]]);
   });
 });

@@ -48,7 +48,7 @@ describe('createIndexes / listIndexes / dropIndexes', () => {
       code: 9,
     });
     expect(
-      h.run({ createIndexes: 'c', indexes: [{ key: { t: 'text' }, name: 't' }] }),
+      h.run({ createIndexes: 'c', indexes: [{ key: { t: 'columnstore' }, name: 't' }] }),
     ).toMatchObject({ ok: 0, code: 67 });
   });
 
