@@ -8,13 +8,15 @@ import * as windowOperators from 'mingo/operators/window';
 import { Lazy, type Iterator } from 'mingo/lazy';
 import type { CollectionResolver, Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
-import { BSON_FIELD_OPERATORS } from './bson-predicates';
+import { allPredicate } from './all-predicate';
+import { BSON_FIELD_OPERATORS, type Predicate } from './bson-predicates';
 import { checkDeadline, commandVariables } from './command-time';
 import { RegExpClass } from './intrinsics';
 import { LinearRegExp } from './linear-regex';
 import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
 import { normaliseFilterRegexes } from './regex-filter';
 import { parseSortSpec, sortDocuments } from './sort-documents';
+import { refuseWhereInMatchStage } from './where-refusal';
 
 /*
  * mingo compares values with JavaScript semantics: a Long never equals the number 1, values
@@ -40,20 +42,30 @@ const linear = (value: unknown): unknown =>
     : value;
 
 /*
- * Regular expressions run on RE2 (linear-regex.ts): mingo's `$regex` and `$all` keep their
- * semantics but get RegExps whose `exec`/`test` are RE2's, and a `$match` stage's filter is
+ * Regular expressions run on RE2 (linear-regex.ts): mingo's `$regex` (also for the members
+ * of `$all`) keeps its semantics but gets RegExps whose `exec`/`test` are RE2's, and a
+ * `$match` stage's filter is
  * validated and normalised as a find filter is.
  */
 const linearRegexQueryOperators = {
   $regex: (selector: string, value: unknown, options: unknown) =>
     mingoQuery.$regex(selector, linear(value), options),
+};
+
+/** `$all` with mongod's semantics (all-predicate.ts), its members tested by mingo's operators. */
+const allQueryOperator = {
   $all: (selector: string, value: unknown, options: unknown) =>
-    mingoQuery.$all(selector, Array.isArray(value) ? value.map(linear) : value, options),
+    allPredicate(selector, value, {
+      elemMatch: (path, criteria) => mingoQuery.$elemMatch(path, criteria, options) as Predicate,
+      regex: (path, pattern) => mingoQuery.$regex(path, linear(pattern), options) as Predicate,
+    }),
 };
 
 const bsonPipelineOperators = {
-  $match: (collection: Iterator, filter: unknown, options: unknown): Iterator =>
-    mingoPipeline.$match(collection, normaliseFilterRegexes(filter), options),
+  $match: (collection: Iterator, filter: unknown, options: unknown): Iterator => {
+    refuseWhereInMatchStage(filter);
+    return mingoPipeline.$match(collection, normaliseFilterRegexes(filter), options);
+  },
   $sort: (collection: Iterator, spec: unknown): Iterator => {
     const parsed = parseSortSpec(spec);
     if (parsed.length === 0) {
@@ -105,7 +117,12 @@ const CONTEXT = Context.init({
   expression: { ...expressionOperators, ...REGEX_EXPRESSION_OPERATORS },
   pipeline: deadlineCheckedPipelineOperators,
   projection: { ...projectionOperators },
-  query: { ...queryOperators, ...BSON_FIELD_OPERATORS, ...linearRegexQueryOperators },
+  query: {
+    ...queryOperators,
+    ...BSON_FIELD_OPERATORS,
+    ...linearRegexQueryOperators,
+    ...allQueryOperator,
+  },
   window: { ...windowOperators },
 } as unknown as Parameters<typeof Context.init>[0]);
 
