@@ -68,6 +68,50 @@ describe('queries ODM-backed applications send', () => {
     });
   });
 
+  describe('hint', () => {
+    /** Inserted out of `rank` order, with an index on it and a sparse one on `team`, `rank`. */
+    async function ranked() {
+      const collection = fixture.collection();
+      await collection.insertMany([
+        { _id: 1, rank: 3, team: 'b' },
+        { _id: 2, rank: 1 },
+        { _id: 3, rank: 2, team: 'a' },
+        { _id: 4, rank: 1, team: 'a' },
+        { _id: 5 },
+      ]);
+      await collection.createIndex({ rank: 1 }, { name: 'by_rank' });
+      await collection.createIndex({ team: -1, rank: 1 }, { sparse: true });
+      return collection;
+    }
+
+    it("returns an unsorted find's documents in the hinted index's order, ties in insertion order", async () => {
+      const collection = await ranked();
+      expect(ids(await collection.find({}, { hint: { rank: 1 } }).toArray())).toEqual([
+        5, 2, 4, 3, 1,
+      ]);
+      expect(
+        ids(await collection.find({ rank: { $gte: 1 } }, { hint: 'by_rank' }).toArray()),
+      ).toEqual([2, 4, 3, 1]);
+      const page = await collection.find({}, { hint: { rank: 1 }, skip: 2, limit: 2 }).toArray();
+      expect(ids(page)).toEqual([4, 3]);
+      const byId = await collection.find({}, { hint: { _id: 1 }, sort: {} }).toArray();
+      expect(ids(byId)).toEqual([1, 2, 3, 4, 5]);
+      // An explicit sort still decides; the hint only chooses the index.
+      const sorted = await collection.find({}, { hint: { rank: 1 }, sort: { _id: -1 } }).toArray();
+      expect(ids(sorted)).toEqual([5, 4, 3, 2, 1]);
+    });
+
+    it('reads a sparse index only where it has entries, and $natural: -1 backwards', async () => {
+      const collection = await ranked();
+      // Documents with neither field (5) are not in it; a missing team sorts as null, last.
+      const sparse = await collection.find({}, { hint: { team: -1, rank: 1 } }).toArray();
+      expect(ids(sparse)).toEqual([1, 4, 3, 2]);
+      expect(ids(await collection.find({}, { hint: { $natural: -1 } }).toArray())).toEqual([
+        5, 4, 3, 2, 1,
+      ]);
+    });
+  });
+
   describe('$where', () => {
     it('is refused as by a mongod without server-side JavaScript, naming $expr', async () => {
       const collection = fixture.collection();
