@@ -53,6 +53,7 @@ export const findAndModifyCommand: CommandHandler = (command, { dbName, store })
     multi: false,
     upsert,
     sort,
+    bypassValidation: optionalBoolean(command, 'bypassDocumentValidation') ?? false,
   });
   const lastErrorObject: Document = {
     n: outcome.matched > 0 || outcome.upserted ? 1 : 0,

@@ -58,6 +58,7 @@ export const updateCommand: CommandHandler = (command, { dbName, store }) => {
         update,
         multi,
         upsert: optionalBoolean(statement, 'upsert') ?? false,
+        bypassValidation: optionalBoolean(command, 'bypassDocumentValidation') ?? false,
       });
       n += outcome.matched;
       nModified += outcome.modified;

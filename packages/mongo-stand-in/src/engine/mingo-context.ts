@@ -16,7 +16,8 @@ import { LinearRegExp } from './linear-regex';
 import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
 import { normaliseFilterRegexes } from './regex-filter';
 import { parseSortSpec, sortDocuments } from './sort-documents';
-import { refuseWhereInMatchStage } from './where-refusal';
+import { refuseWhereOutsideFind } from './where-refusal';
+import { compileJsonSchema } from './json-schema';
 
 /*
  * mingo compares values with JavaScript semantics: a Long never equals the number 1, values
@@ -63,7 +64,7 @@ const allQueryOperator = {
 
 const bsonPipelineOperators = {
   $match: (collection: Iterator, filter: unknown, options: unknown): Iterator => {
-    refuseWhereInMatchStage(filter);
+    refuseWhereOutsideFind(filter);
     return mingoPipeline.$match(collection, normaliseFilterRegexes(filter), options);
   },
   $sort: (collection: Iterator, spec: unknown): Iterator => {
@@ -126,9 +127,16 @@ const CONTEXT = Context.init({
   window: { ...windowOperators },
 } as unknown as Parameters<typeof Context.init>[0]);
 
+/** `$jsonSchema` in a query: whether a document satisfies the schema. */
+function jsonSchemaPredicate(schema: unknown): (document: unknown) => boolean {
+  const check = compileJsonSchema(schema);
+  return (document) => check(document).length === 0;
+}
+
 /**
  * The mingo options every stand-in query, projection, update and aggregation uses: the
- * BSON-aware operator context, strict MongoDB mode, no server-side scripts, inputs cloned
+ * BSON-aware operator context, strict MongoDB mode, no server-side scripts, MongoDB's
+ * `$jsonSchema` dialect (json-schema.ts), inputs cloned
  * so that a pipeline never mutates stored documents, and the command's `let` variables.
  */
 export function mingoOptions(collectionResolver?: CollectionResolver): Partial<Options> {
@@ -136,6 +144,7 @@ export function mingoOptions(collectionResolver?: CollectionResolver): Partial<O
     context: CONTEXT,
     useStrictMode: true,
     scriptEnabled: false,
+    jsonSchemaValidator: jsonSchemaPredicate,
     processingMode: ProcessingMode.CLONE_INPUT,
     collectionResolver,
     variables: commandVariables(),

@@ -31,8 +31,11 @@ export function refuseWhereInFilter(filter: Document): void {
   );
 }
 
-/** `$where` in a pipeline's `$match`: mongod refuses it there whatever its settings (2). */
-export function refuseWhereInMatchStage(filter: unknown): void {
+/**
+ * `$where` in a pipeline's `$match` or a collection validator: mongod refuses it there
+ * whatever its settings (2).
+ */
+export function refuseWhereOutsideFind(filter: unknown): void {
   if (isPlainDocument(filter) && usesWhere(filter)) {
     throw new CommandFailure(2, 'BadValue', '$where is not allowed in this context');
   }
