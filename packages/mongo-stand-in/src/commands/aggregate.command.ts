@@ -11,6 +11,7 @@ import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-na
 import { runPipeline } from '../engine/pipeline-runner';
 import type { StandInStore } from '../engine/stand-in-store';
 import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
+import { explainAggregate } from './aggregate-explain';
 import { openChangeStream } from './change-stream.command';
 import { cursorReply } from './cursor-reply';
 import { validateCollectionName } from '../engine/namespace';
@@ -133,7 +134,7 @@ function finalWriter(stages: readonly string[]): '$out' | '$merge' | undefined {
  * collection, a view, or nothing (`aggregate: 1`, for `$documents`), and returns a cursor.
  * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target and a
  * final `$merge` writes into it. A `$changeStream` pipeline opens a change stream (see
- * change-stream.command.ts); `explain` is refused.
+ * change-stream.command.ts); `explain: true` explains it instead (aggregate-explain.ts).
  */
 export const aggregateCommand: CommandHandler = (command, context) => {
   const { dbName, store, connectionId, sessionKey } = context;
@@ -142,9 +143,7 @@ export const aggregateCommand: CommandHandler = (command, context) => {
   const name = databaseWide ? undefined : validateCollectionName(dbName, target);
   const pipeline = requiredArray(command, 'pipeline') as Document[];
   const stages = pipeline.map(stageName);
-  if (optionalBoolean(command, 'explain')) {
-    throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not support explain');
-  }
+  if (optionalBoolean(command, 'explain')) return explainAggregate(command, dbName, store);
   if (!isPlainDocument(command.cursor)) {
     throw new CommandFailure(
       9,

@@ -1,9 +1,9 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
-import { winningPlan, type ExplainedOperation } from '../engine/explain-plan';
-import { compileFilter } from '../engine/query-matcher';
-import { planQuery } from '../engine/query-planner';
+import type { ExplainedOperation } from '../engine/explain-plan';
+import { explainAggregate } from './aggregate-explain';
+import { queryPlannerOf, refuseViewExplain } from './explain-query-planner';
 import { parseSortSpec } from '../engine/sort-documents';
 import {
   collectionArgument,
@@ -74,35 +74,23 @@ function operationOf(inner: Document): ExplainedOperation {
 }
 
 /**
- * `explain` of `find`, `findAndModify`, `count`, `distinct`, `update` and `delete`: answers
- * `queryPlanner` with the plan the stand-in would really run (see explain-plan.ts), at any
- * verbosity; execution statistics are not collected. Views are not explained.
+ * `explain` of `find`, `findAndModify`, `count`, `distinct`, `update`, `delete` and
+ * `aggregate` (see aggregate-explain.ts): answers `queryPlanner` with the plan the stand-in
+ * would really run, at any verbosity; execution statistics are not collected. Views are
+ * not explained.
  */
 export const explainCommand: CommandHandler = (command, { dbName, store }) => {
   const inner = optionalDocument(command, 'explain');
   if (!inner || Object.keys(inner).length === 0) {
     throw new CommandFailure(9, 'FailedToParse', 'explain command requires a nested object');
   }
+  if (commandName(inner) === 'aggregate') return explainAggregate(inner, dbName, store);
   const name = collectionArgument(inner, dbName);
-  if (store.getView(dbName, name)) {
-    throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not explain views');
-  }
+  refuseViewExplain(store, dbName, name);
   const operation = operationOf(inner);
-  compileFilter(operation.filter); // an invalid filter fails as the command would
-  const collection = store.getCollection(dbName, name);
-  const plan = collection
-    ? winningPlan(planQuery(collection, operation.filter, operation.sort), operation)
-    : { stage: 'EOF' };
   return {
     explainVersion: '1',
-    queryPlanner: {
-      plannerVersion: 1,
-      namespace: `${dbName}.${name}`,
-      indexFilterSet: false,
-      parsedQuery: operation.filter,
-      winningPlan: plan,
-      rejectedPlans: [],
-    },
+    queryPlanner: queryPlannerOf(store, dbName, name, operation),
     command: inner,
   };
 };

@@ -112,6 +112,80 @@ describe('queries ODM-backed applications send', () => {
     });
   });
 
+  describe('explain of an aggregation', () => {
+    async function indexed() {
+      const collection = fixture.collection();
+      // One open item among ten: the index is worth reading for it.
+      await collection.insertMany(
+        Array.from({ length: 10 }, (_, i) => ({
+          _id: i,
+          status: i === 3 ? 'open' : 'done',
+          size: i,
+        })),
+      );
+      await collection.createIndex({ status: 1 });
+      return collection;
+    }
+
+    it('answers the driver with the index plan of a leading $match and the other stages', async () => {
+      const collection = await indexed();
+      const pipeline = [
+        { $match: { status: 'open' } },
+        { $group: { _id: null, total: { $sum: '$size' } } },
+      ];
+      const explained = await collection.aggregate(pipeline).explain();
+      expect(explained.explainVersion).toBe('1');
+      const [cursor, group] = explained.stages as Document[];
+      expect(cursor.$cursor.queryPlanner).toMatchObject({
+        namespace: `odm_queries.${collection.collectionName}`,
+        parsedQuery: { status: 'open' },
+        winningPlan: {
+          stage: 'FETCH',
+          inputStage: {
+            stage: 'IXSCAN',
+            indexName: 'status_1',
+            indexBounds: { status: ['["open", "open"]'] },
+          },
+        },
+      });
+      expect(group).toEqual(pipeline[1]);
+      expect(explained.command).toMatchObject({ aggregate: collection.collectionName, pipeline });
+    });
+
+    it('gives a pipeline the planner runs whole as queryPlanner, also for explain: true', async () => {
+      const collection = await indexed();
+      const pipeline = [
+        { $match: { status: { $gte: 'a' } } },
+        { $sort: { status: 1 } },
+        { $limit: 1 },
+      ];
+      const db = fixture.client().db('odm_queries');
+      const reply = await db.command({
+        aggregate: collection.collectionName,
+        pipeline,
+        explain: true,
+      });
+      expect(reply.stages).toBeUndefined();
+      expect(reply.queryPlanner.winningPlan).toMatchObject({
+        stage: 'LIMIT',
+        limitAmount: 1,
+        inputStage: { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: 'status_1' } },
+      });
+      const wrapped = await db.command({
+        explain: { aggregate: collection.collectionName, pipeline: [], cursor: {} },
+      });
+      expect(wrapped.queryPlanner.winningPlan).toEqual({
+        stage: 'COLLSCAN',
+        filter: {},
+        direction: 'forward',
+      });
+      // Explaining runs nothing: a final $out writes no collection.
+      await collection.aggregate([{ $out: 'never_written' }]).explain();
+      const names = await db.listCollections({ name: 'never_written' }).toArray();
+      expect(names).toEqual([]);
+    });
+  });
+
   describe('$where', () => {
     it('is refused as by a mongod without server-side JavaScript, naming $expr', async () => {
       const collection = fixture.collection();
