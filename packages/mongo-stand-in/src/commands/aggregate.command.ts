@@ -6,6 +6,7 @@ import { isPlainDocument } from '../engine/bson-value';
 import { compileFastFilter } from '../engine/fast-filter';
 import { indexedCandidates } from '../engine/find-matches';
 import { checkStorable } from '../engine/document-limits';
+import { validateDocument } from '../engine/document-validation';
 import { writeMerge } from '../engine/merge-stage';
 import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-namespace';
 import { runPipeline } from '../engine/pipeline-runner';
@@ -54,9 +55,16 @@ function outTarget(dbName: string, spec: unknown): OutputNamespace {
 
 /**
  * `$out`: replaces the target collection's documents (keeping its indexes and options), all
- * or nothing: a result that breaks a unique index leaves the target as it was.
+ * or nothing: a result that breaks a unique index or the target's validator (unless
+ * `bypassDocumentValidation`) leaves the target as it was.
  */
-function writeOut(store: StandInStore, dbName: string, spec: unknown, results: Document[]): void {
+function writeOut(
+  store: StandInStore,
+  dbName: string,
+  spec: unknown,
+  results: Document[],
+  bypassValidation: boolean,
+): void {
   const target = outTarget(dbName, spec);
   refuseOutputNamespace('$out', target, store);
   const { collection } = store.collectionForWrite(target.db, target.coll);
@@ -67,6 +75,7 @@ function writeOut(store: StandInStore, dbName: string, spec: unknown, results: D
       const document =
         '_id' in result ? cloneDocument(result) : { _id: new ObjectId(), ...cloneDocument(result) };
       checkStorable(document, 'insert');
+      validateDocument(collection, document, undefined, bypassValidation);
       collection.insert(document);
     }
   } catch (error) {
@@ -167,8 +176,9 @@ export const aggregateCommand: CommandHandler = (command, context) => {
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
   if (writer) {
     const spec: unknown = pipeline[pipeline.length - 1][writer];
-    if (writer === '$out') writeOut(store, dbName, spec, results);
-    else writeMerge(store, dbName, spec, results);
+    const bypassValidation = optionalBoolean(command, 'bypassDocumentValidation') ?? false;
+    if (writer === '$out') writeOut(store, dbName, spec, results, bypassValidation);
+    else writeMerge(store, dbName, spec, results, { bypassValidation });
     return cursorReply(store.cursors.open(ns, [], { connectionId, sessionKey }), 'firstBatch');
   }
   const batch = store.cursors.open(ns, results, {

@@ -106,6 +106,29 @@ describe('document validation', () => {
     ]);
   });
 
+  it('applies to what $out and $merge write, unless the aggregate bypasses it', async () => {
+    const collection = await people();
+    await collection.insertOne({ _id: 1, name: 'Ada', age: 36 });
+    const source = db().collection<Row>(`${collection.collectionName}_source`);
+    await source.insertOne({ _id: 2, name: 'Bob' });
+    for (const writer of [
+      { $out: collection.collectionName },
+      { $merge: collection.collectionName },
+    ]) {
+      expect((await refusal(source.aggregate([writer]).toArray())).code).toBe(121);
+      // $out is all or nothing: the target keeps its documents.
+      expect(await collection.find().toArray()).toEqual([{ _id: 1, name: 'Ada', age: 36 }]);
+    }
+    await source
+      .aggregate([{ $merge: collection.collectionName }], { bypassDocumentValidation: true })
+      .toArray();
+    expect(await collection.countDocuments()).toBe(2);
+    await source
+      .aggregate([{ $out: collection.collectionName }], { bypassDocumentValidation: true })
+      .toArray();
+    expect(await collection.find().toArray()).toEqual([{ _id: 2, name: 'Bob' }]);
+  });
+
   it('lets bypassDocumentValidation through, and warn-level validators accept', async () => {
     const collection = await people();
     await collection.insertOne({ _id: 1, age: 'old' }, { bypassDocumentValidation: true });
