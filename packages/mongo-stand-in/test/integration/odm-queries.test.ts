@@ -101,6 +101,24 @@ describe('queries ODM-backed applications send', () => {
       expect(ids(sorted)).toEqual([5, 4, 3, 2, 1]);
     });
 
+    it('makes a single update, findAndModify or delete take the first document in hinted order', async () => {
+      const collection = await ranked();
+      await collection.updateOne(
+        { rank: { $gte: 1 } },
+        { $set: { picked: 1 } },
+        { hint: { rank: 1 } },
+      );
+      expect(ids(await collection.find({ picked: 1 }).toArray())).toEqual([2]);
+      const found = await collection.findOneAndUpdate(
+        { team: { $exists: true } },
+        { $set: { picked: 2 } },
+        { hint: { team: -1, rank: 1 } },
+      );
+      expect(found?._id).toBe(1);
+      await collection.deleteOne({ rank: { $gte: 2 } }, { hint: 'by_rank' });
+      expect(ids(await collection.find({ rank: { $gte: 2 } }).toArray())).toEqual([1]);
+    });
+
     it('reads a sparse index only where it has entries, and $natural: -1 backwards', async () => {
       const collection = await ranked();
       // Documents with neither field (5) are not in it; a missing team sorts as null, last.
