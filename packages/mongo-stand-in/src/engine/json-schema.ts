@@ -1,23 +1,18 @@
-import { CommandFailure } from '../command-types';
-import { compareValues, valuesEqual } from './bson-compare';
-import {
-  BSON_TYPE_CODES,
-  bsonTypeOf,
-  isNumeric,
-  isPlainDocument,
-  numericValue,
-} from './bson-value';
+import { isPlainDocument } from './bson-value';
 import { isArray } from './intrinsics';
+import {
+  compileValueKeyword,
+  failedToParse,
+  rule,
+  type SchemaCheck,
+  type SchemaFailure,
+} from './json-schema-value-rules';
 import { compileLinearRegex } from './linear-regex';
 import { ownField } from './own-fields';
 
+export type { SchemaCheck, SchemaFailure } from './json-schema-value-rules';
+
 type Document = Record<string, unknown>;
-
-/** One rule a value breaks, shaped as in mongod's `schemaRulesNotSatisfied`. */
-export type SchemaFailure = Document;
-
-/** A compiled schema: the rules `value` breaks, none when it satisfies the schema. */
-export type SchemaCheck = (value: unknown) => SchemaFailure[];
 
 /** Keywords of MongoDB's `$jsonSchema` (JSON Schema draft 4, with `bsonType`). */
 const KEYWORDS = new Set([
@@ -52,46 +47,6 @@ const KEYWORDS = new Set([
   'description',
 ]);
 const UNSUPPORTED = new Set(['$ref', '$schema', 'default', 'definitions', 'format', 'id']);
-/** JSON Schema's `type` names, as BSON types. */
-const JSON_TYPES: Readonly<Record<string, readonly string[]>> = {
-  object: ['object'],
-  array: ['array'],
-  number: ['int', 'long', 'double', 'decimal'],
-  boolean: ['bool'],
-  string: ['string'],
-  null: ['null'],
-};
-
-const failedToParse = (message: string) => new CommandFailure(9, 'FailedToParse', message);
-
-function rule(keyword: string, specified: unknown, details: Document): SchemaFailure {
-  return { operatorName: keyword, specifiedAs: { [keyword]: specified }, ...details };
-}
-
-function typeNames(keyword: 'type' | 'bsonType', spec: unknown): string[] {
-  const names = isArray(spec) ? spec : [spec];
-  if (names.length === 0 || !names.every((name) => typeof name === 'string')) {
-    throw failedToParse(`${keyword} must be a string or an array of strings`);
-  }
-  return (names as string[]).flatMap((name) => {
-    if (keyword === 'type') {
-      const types = JSON_TYPES[name];
-      if (!types) throw failedToParse(`Unknown type name alias: ${name}`);
-      return types;
-    }
-    if (name === 'number') return JSON_TYPES.number;
-    if (!(name in BSON_TYPE_CODES)) throw failedToParse(`Unknown type name alias: ${name}`);
-    return [name];
-  });
-}
-
-function count(keyword: string, spec: unknown): number {
-  if (!isNumeric(spec) || !Number.isInteger(Number(numericValue(spec))) || Number(spec) < 0) {
-    throw failedToParse(`$jsonSchema keyword '${keyword}' must be a non-negative integer`);
-  }
-  return Number(numericValue(spec));
-}
-
 function schemaList(keyword: string, spec: unknown): SchemaCheck[] {
   if (!isArray(spec) || spec.length === 0) {
     throw failedToParse(`$jsonSchema keyword '${keyword}' must be a nonempty array`);
@@ -105,46 +60,9 @@ function schemaMap(keyword: string, spec: unknown): Map<string, SchemaCheck> {
   return new Map(Object.keys(spec).map((name) => [name, compileJsonSchema(spec[name])]));
 }
 
-/** The rules each keyword makes, compiled once; each applies to the values of its type. */
+/** The rules each keyword makes, compiled once; each applies to the values of its type. */ /** The keywords that hold subschemas (properties, items, combinators), and the rest. */
 function compileKeyword(keyword: string, spec: unknown, schema: Document): SchemaCheck {
   switch (keyword) {
-    case 'bsonType':
-    case 'type': {
-      const types = new Set(typeNames(keyword, spec));
-      return (value) => {
-        const type = bsonTypeOf(value);
-        if (types.has(type)) return [];
-        return [
-          rule(keyword, spec, {
-            reason: 'type did not match',
-            consideredValue: value,
-            consideredType: type,
-          }),
-        ];
-      };
-    }
-    case 'enum': {
-      if (!isArray(spec) || spec.length === 0)
-        throw failedToParse("$jsonSchema keyword 'enum' must be a nonempty array");
-      return (value) =>
-        spec.some((member) => valuesEqual(member, value))
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'value was not found in enum',
-                consideredValue: value,
-              }),
-            ];
-    }
-    case 'required': {
-      if (!isArray(spec) || !spec.every((name) => typeof name === 'string'))
-        throw failedToParse("$jsonSchema keyword 'required' must be an array of strings");
-      return (value) => {
-        if (!isPlainDocument(value)) return [];
-        const missing = (spec as string[]).filter((name) => ownField(value, name) === undefined);
-        return missing.length === 0 ? [] : [rule(keyword, spec, { missingProperties: missing })];
-      };
-    }
     case 'properties': {
       const properties = schemaMap(keyword, spec);
       return (value) => {
@@ -164,27 +82,12 @@ function compileKeyword(keyword: string, spec: unknown, schema: Document): Schem
     case 'patternProperties':
     case 'additionalProperties':
       return propertyRules(keyword, spec, schema);
-    case 'minProperties':
-    case 'maxProperties': {
-      const bound = count(keyword, spec);
-      const fits =
-        keyword === 'minProperties' ? (n: number) => n >= bound : (n: number) => n <= bound;
-      return (value) =>
-        !isPlainDocument(value) || fits(Object.keys(value).length)
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'specified number of properties was not satisfied',
-                numberOfProperties: Object.keys(value).length,
-              }),
-            ];
-    }
     case 'dependencies': {
       if (!isPlainDocument(spec))
         throw failedToParse("$jsonSchema keyword 'dependencies' must be an object");
       const checks = Object.keys(spec).map((name): [string, SchemaCheck] => {
         const dependency = spec[name];
-        if (isArray(dependency)) return [name, compileKeyword('required', dependency, {})];
+        if (isArray(dependency)) return [name, compileValueKeyword('required', dependency, {})!];
         return [name, compileJsonSchema(dependency)];
       });
       return (value) => {
@@ -205,103 +108,9 @@ function compileKeyword(keyword: string, spec: unknown, schema: Document): Schem
             ];
       };
     }
-    case 'minimum':
-    case 'maximum': {
-      if (!isNumeric(spec))
-        throw failedToParse(`$jsonSchema keyword '${keyword}' must be a number`);
-      const exclusive =
-        schema[keyword === 'minimum' ? 'exclusiveMinimum' : 'exclusiveMaximum'] === true;
-      const fits = (order: number) =>
-        keyword === 'minimum'
-          ? order > 0 || (!exclusive && order === 0)
-          : order < 0 || (!exclusive && order === 0);
-      return (value) =>
-        !isNumeric(value) || fits(compareValues(value, spec))
-          ? []
-          : [rule(keyword, spec, { reason: 'comparison failed', consideredValue: value })];
-    }
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      if (typeof spec !== 'boolean')
-        throw failedToParse(`$jsonSchema keyword '${keyword}' must be a boolean`);
-      return () => [];
-    case 'multipleOf': {
-      if (!isNumeric(spec) || Number(numericValue(spec)) <= 0)
-        throw failedToParse("$jsonSchema keyword 'multipleOf' must be a positive number");
-      const divisor = Number(numericValue(spec));
-      return (value) =>
-        !isNumeric(value) || Number(numericValue(value)) % divisor === 0
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'considered value is not a multiple of the specified value',
-                consideredValue: value,
-              }),
-            ];
-    }
-    case 'minLength':
-    case 'maxLength': {
-      const bound = count(keyword, spec);
-      const fits = keyword === 'minLength' ? (n: number) => n >= bound : (n: number) => n <= bound;
-      return (value) =>
-        typeof value !== 'string' || fits([...value].length)
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'specified string length was not satisfied',
-                consideredValue: value,
-              }),
-            ];
-    }
-    case 'pattern': {
-      if (typeof spec !== 'string')
-        throw failedToParse("$jsonSchema keyword 'pattern' must be a string");
-      const regex = compileLinearRegex(spec, '', 'query');
-      return (value) =>
-        typeof value !== 'string' || regex.test(value)
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'regular expression did not match',
-                consideredValue: value,
-              }),
-            ];
-    }
     case 'items':
     case 'additionalItems':
       return itemRules(keyword, spec, schema);
-    case 'minItems':
-    case 'maxItems': {
-      const bound = count(keyword, spec);
-      const fits = keyword === 'minItems' ? (n: number) => n >= bound : (n: number) => n <= bound;
-      return (value) =>
-        !isArray(value) || fits(value.length)
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'array did not match specified length',
-                consideredValue: value,
-              }),
-            ];
-    }
-    case 'uniqueItems':
-      if (typeof spec !== 'boolean')
-        throw failedToParse("$jsonSchema keyword 'uniqueItems' must be a boolean");
-      return (value) => {
-        if (!spec || !isArray(value)) return [];
-        const duplicate = value.find((item, i) =>
-          value.slice(0, i).some((other) => valuesEqual(other, item)),
-        );
-        return duplicate === undefined
-          ? []
-          : [
-              rule(keyword, spec, {
-                reason: 'found a duplicate item',
-                consideredValue: value,
-                duplicateValue: duplicate,
-              }),
-            ];
-      };
     case 'allOf':
     case 'anyOf':
     case 'oneOf': {
@@ -345,7 +154,8 @@ function compileKeyword(keyword: string, spec: unknown, schema: Document): Schem
           : [{ operatorName: 'not', reason: 'child expression matched' }];
     }
     default:
-      return () => []; // title, description
+      // title and description check nothing.
+      return compileValueKeyword(keyword, spec, schema) ?? (() => []);
   }
 }
 
