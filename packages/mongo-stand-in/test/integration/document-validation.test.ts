@@ -4,7 +4,7 @@
  * DocumentValidationFailure with its `errInfo`, the `moderate` level, the `warn` action and
  * `bypassDocumentValidation`. `$jsonSchema` works in queries too.
  */
-import { MongoBulkWriteError, type Document } from 'mongodb';
+import { Long, MongoBulkWriteError, type Document } from 'mongodb';
 import { refusal, standInPerFile } from './driver-fixture';
 
 const DB = 'validation';
@@ -199,5 +199,52 @@ describe('document validation', () => {
     expect(none.map((document) => document._id)).toEqual([2, 3]);
     const malformed = await refusal(collection.find({ $jsonSchema: { minimum: 'a' } }).toArray());
     expect(malformed.code).toBe(9);
+  });
+
+  // A keyword about one type lets values of other types through, as JSON Schema says.
+  it.each([
+    [
+      'anyOf of types',
+      { a: { anyOf: [{ bsonType: 'long' }, { bsonType: 'string', pattern: '^x' }] } },
+      [2, 3],
+    ],
+    ['oneOf', { a: { oneOf: [{ bsonType: 'number' }, { minimum: 2 }] } }, [1, 3, 4, 5, 6, 7, 8]],
+    ['not', { a: { not: { bsonType: 'string' } } }, [1, 2, 4, 5, 7]],
+    ['enum, numbers of any type', { a: { enum: [1, 'xa'] } }, [1, 3]],
+    [
+      'string lengths in code points',
+      { a: { bsonType: 'string', minLength: 2, maxLength: 2 } },
+      [3, 6, 8],
+    ],
+    [
+      'array length and unique items',
+      { a: { bsonType: 'array', minItems: 2, uniqueItems: true } },
+      [5],
+    ],
+    [
+      'items by position',
+      { a: { items: [{ bsonType: 'int' }], additionalItems: false } },
+      [1, 2, 3, 4, 6, 8],
+    ],
+    [
+      'exclusive bounds and multiples',
+      { a: { minimum: 1, exclusiveMinimum: true, multipleOf: 2 } },
+      [2, 3, 4, 5, 6, 7, 8],
+    ],
+  ])('follows MongoDB $jsonSchema rules: %s', async (_what, properties, expected) => {
+    const collection = fixture.collection();
+    await collection.insertMany([
+      { _id: 1, a: 1 },
+      { _id: 2, a: Long.fromNumber(2) },
+      { _id: 3, a: 'xa' },
+      { _id: 4, a: [7] },
+      { _id: 5, a: [1, 2] },
+      { _id: 6, a: '😀é' },
+      { _id: 7, a: [3, 3] },
+      { _id: 8, a: 'ya' },
+    ]);
+    const schema = { required: ['a'], properties };
+    const found = await collection.find({ $jsonSchema: schema }).toArray();
+    expect(found.map((document) => document._id)).toEqual(expected);
   });
 });
