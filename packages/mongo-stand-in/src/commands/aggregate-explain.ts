@@ -66,7 +66,7 @@ export function explainAggregate(inner: Document, dbName: string, store: StandIn
   const name = validateCollectionName(dbName, target);
   refuseViewExplain(store, dbName, name);
   const { operation, stages } = pushedDown(pipeline);
-  const queryPlanner = queryPlannerOf(store, dbName, name, operation);
+  const queryPlanner = queryPlannerOf(store, dbName, name, operation, inner.hint);
   const rest = pipeline.slice(stages);
   if (rest.length === 0) return { explainVersion: '1', queryPlanner, command };
   return {

@@ -90,7 +90,7 @@ export const explainCommand: CommandHandler = (command, { dbName, store }) => {
   const operation = operationOf(inner);
   return {
     explainVersion: '1',
-    queryPlanner: queryPlannerOf(store, dbName, name, operation),
+    queryPlanner: queryPlannerOf(store, dbName, name, operation, inner.hint),
     command: inner,
   };
 };

@@ -49,6 +49,11 @@ function hintedSpec(collection: CollectionState, hint: unknown): IndexSpec | und
   return specs.find((spec) => canonicalKey(spec.key) === wanted);
 }
 
+/** The name of the visible index `hint` names, if it names one. */
+export function hintedIndexName(collection: CollectionState, hint: unknown): string | undefined {
+  return hintedSpec(collection, hint)?.name;
+}
+
 /** How a read through a hinted index gives its documents. */
 export interface HintedIndexScan {
   /** The index's key order, as a sort: the order the scan returns documents in. */

@@ -101,6 +101,27 @@ describe('queries ODM-backed applications send', () => {
       expect(ids(sorted)).toEqual([5, 4, 3, 2, 1]);
     });
 
+    it('shows the hinted index in explain, even where the planner would scan', async () => {
+      const collection = await ranked();
+      const plan = async (hint: Document) =>
+        (await collection.find({ rank: { $gte: 1 } }, { hint }).explain()).queryPlanner
+          .winningPlan as Document;
+      expect(await plan({ rank: 1 })).toMatchObject({
+        stage: 'FETCH',
+        inputStage: {
+          stage: 'IXSCAN',
+          indexName: 'by_rank',
+          indexBounds: { rank: ['[1, inf.0]'] },
+        },
+      });
+      expect(await plan({ team: -1, rank: 1 })).toMatchObject({
+        inputStage: {
+          indexName: 'team_-1_rank_1',
+          indexBounds: { team: ['[MaxKey, MinKey]'] },
+        },
+      });
+    });
+
     it('makes a single update, findAndModify or delete take the first document in hinted order', async () => {
       const collection = await ranked();
       await collection.updateOne(
