@@ -7,11 +7,13 @@ import { compileFastFilter } from '../engine/fast-filter';
 import { indexedCandidates } from '../engine/find-matches';
 import { checkStorable } from '../engine/document-limits';
 import { runLeadingSearch } from '../engine/leading-search-stage';
+import { validateDocument } from '../engine/document-validation';
 import { writeMerge } from '../engine/merge-stage';
 import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-namespace';
 import { runPipeline } from '../engine/pipeline-runner';
 import type { StandInStore } from '../engine/stand-in-store';
 import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
+import { explainAggregate } from './aggregate-explain';
 import { openChangeStream } from './change-stream.command';
 import { cursorReply } from './cursor-reply';
 import { validateCollectionName } from '../engine/namespace';
@@ -54,9 +56,16 @@ function outTarget(dbName: string, spec: unknown): OutputNamespace {
 
 /**
  * `$out`: replaces the target collection's documents (keeping its indexes and options), all
- * or nothing: a result that breaks a unique index leaves the target as it was.
+ * or nothing: a result that breaks a unique index or the target's validator (unless
+ * `bypassDocumentValidation`) leaves the target as it was.
  */
-function writeOut(store: StandInStore, dbName: string, spec: unknown, results: Document[]): void {
+function writeOut(
+  store: StandInStore,
+  dbName: string,
+  spec: unknown,
+  results: Document[],
+  bypassValidation: boolean,
+): void {
   const target = outTarget(dbName, spec);
   refuseOutputNamespace('$out', target, store);
   const { collection } = store.collectionForWrite(target.db, target.coll);
@@ -67,6 +76,7 @@ function writeOut(store: StandInStore, dbName: string, spec: unknown, results: D
       const document =
         '_id' in result ? cloneDocument(result) : { _id: new ObjectId(), ...cloneDocument(result) };
       checkStorable(document, 'insert');
+      validateDocument(collection, document, undefined, bypassValidation);
       collection.insert(document);
     }
   } catch (error) {
@@ -134,7 +144,7 @@ function finalWriter(stages: readonly string[]): '$out' | '$merge' | undefined {
  * collection, a view, or nothing (`aggregate: 1`, for `$documents`), and returns a cursor.
  * `$lookup`/`$unionWith` read the same database; a final `$out` replaces its target and a
  * final `$merge` writes into it. A `$changeStream` pipeline opens a change stream (see
- * change-stream.command.ts); `explain` is refused.
+ * change-stream.command.ts); `explain: true` explains it instead (aggregate-explain.ts).
  */
 export const aggregateCommand: CommandHandler = (command, context) => {
   const { dbName, store, connectionId, sessionKey } = context;
@@ -143,9 +153,7 @@ export const aggregateCommand: CommandHandler = (command, context) => {
   const name = databaseWide ? undefined : validateCollectionName(dbName, target);
   const pipeline = requiredArray(command, 'pipeline') as Document[];
   const stages = pipeline.map(stageName);
-  if (optionalBoolean(command, 'explain')) {
-    throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not support explain');
-  }
+  if (optionalBoolean(command, 'explain')) return explainAggregate(command, dbName, store);
   if (!isPlainDocument(command.cursor)) {
     throw new CommandFailure(
       9,
@@ -174,8 +182,9 @@ export const aggregateCommand: CommandHandler = (command, context) => {
   const ns = name === undefined ? `${dbName}.$cmd.aggregate` : `${dbName}.${name}`;
   if (writer) {
     const spec: unknown = pipeline[pipeline.length - 1][writer];
-    if (writer === '$out') writeOut(store, dbName, spec, results);
-    else writeMerge(store, dbName, spec, results);
+    const bypassValidation = optionalBoolean(command, 'bypassDocumentValidation') ?? false;
+    if (writer === '$out') writeOut(store, dbName, spec, results, bypassValidation);
+    else writeMerge(store, dbName, spec, results, { bypassValidation });
     return cursorReply(store.cursors.open(ns, [], { connectionId, sessionKey }), 'firstBatch');
   }
   const batch = store.cursors.open(ns, results, {

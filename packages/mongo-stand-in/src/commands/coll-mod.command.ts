@@ -9,6 +9,7 @@ import {
   uniqueConversionViolations,
   type IndexModification,
 } from '../engine/index-modification';
+import { checkValidator } from '../engine/document-validation';
 import { validateCollectionName } from '../engine/namespace';
 import type { StandInStore } from '../engine/stand-in-store';
 import { refuseViewCycle } from '../engine/view-cycle';
@@ -38,8 +39,7 @@ const notImplemented = (message: string) =>
 /**
  * Checks a collMod request against its target (a collection, or a view or nothing when
  * `collection` is undefined) in the order of mongod 7.0, and returns what it changes.
- * What mongod would do but the stand-in cannot (validation, time-series and clustered
- * collections) is refused with 238 NotImplemented, only once every check mongod
+ * What mongod would do but the stand-in cannot (time-series and clustered collections) is refused with 238 NotImplemented, only once every check mongod
  * makes has passed, so that a request mongod refuses is refused with mongod's error.
  */
 function planModification(
@@ -73,9 +73,8 @@ function planModification(
     if (isView) throw notOnView(field);
     if (timeseries) throw notOnTimeseries(field);
     requested += 1;
-    unsupported ??= notImplemented(
-      `the stand-in does not validate documents: collMod.${field} would be silently ignored`,
-    );
+    if (field === 'validator') checkValidator(request.validator!);
+    newOptions = { ...(newOptions ?? options), [field]: request[field] };
   }
   for (const field of ['pipeline', 'viewOn'] as const) {
     if (request[field] === undefined) continue;
@@ -180,7 +179,8 @@ function modifyView(
 }
 
 /**
- * `collMod`: changes a collection's index options (`index: { name | keyPattern,
+ * `collMod`: changes a collection's validation (`validator`, `validationLevel`,
+ * `validationAction`, applied from the next write), its index options (`index: { name | keyPattern,
  * expireAfterSeconds, hidden, unique, prepareUnique, forceNonUnique }`, answering their old
  * and new values), its `changeStreamPreAndPostImages` option, a capped collection's bounds
  * (`cappedSize`, `cappedMax`: what exceeds them goes on the next insert), or a view's `viewOn` and

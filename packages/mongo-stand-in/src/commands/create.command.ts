@@ -1,8 +1,13 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
+import {
+  checkValidator,
+  VALIDATION_ACTIONS,
+  VALIDATION_LEVELS,
+} from '../engine/document-validation';
 import { parseCappedOptions } from './capped-options';
-import { collectionArgument, commandName } from './command-args';
+import { collectionArgument, commandName, wrongFieldType } from './command-args';
 import { GENERIC_FIELDS } from './command-fields';
 
 /** The options parsed into the capped bounds, stored as mongod stores them. */
@@ -13,18 +18,45 @@ const CAPPED_FIELDS = new Set(['capped', 'size', 'max']);
  * unused, so that a document a validator would refuse on mongod cannot pass here.
  */
 const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
-  validator: 'document validation',
-  validationLevel: 'document validation',
-  validationAction: 'document validation',
   timeseries: 'time-series collections',
 };
+
+const VALIDATION_ENUMS = {
+  validationLevel: VALIDATION_LEVELS,
+  validationAction: VALIDATION_ACTIONS,
+} as const;
+
+/**
+ * Checks `validator`, `validationLevel` and `validationAction` as mongod's parser does (14
+ * for a wrong type, 2 for an unknown level or action) and the validator itself (see
+ * document-validation.ts).
+ */
+function checkValidationOptions(options: Document): void {
+  if (options.validator !== undefined && !isPlainDocument(options.validator))
+    throw wrongFieldType('create.validator', options.validator, "type 'object'");
+  for (const [field, allowed] of Object.entries(VALIDATION_ENUMS)) {
+    const value: unknown = options[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw wrongFieldType(`create.${field}`, value, "type 'string'");
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new CommandFailure(
+        2,
+        'BadValue',
+        `Enumeration value '${value}' for field 'create.${field}' is not a valid value.`,
+      );
+    }
+  }
+  if (options.validator !== undefined) checkValidator(options.validator as Document);
+}
 
 /**
  * `create`: creates a collection with its options, or a view (`viewOn`, `pipeline`).
  * 48 NamespaceExists when the name is taken. Collection options are kept for
  * listCollections; a capped collection (`capped`, `size`, `max`, checked and stored as
- * mongod does, see capped-options.ts) evicts its oldest documents past its bounds; and
- * validators and time-series options are refused (238 NotImplemented).
+ * mongod does, see capped-options.ts) evicts its oldest documents past its bounds; a
+ * validator (with `validationLevel`, `validationAction`) is checked here and applied to
+ * every write (document-validation.ts); time-series options are refused (238
+ * NotImplemented).
  */
 export const createCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
@@ -42,6 +74,7 @@ export const createCommand: CommandHandler = (command, { dbName, store }) => {
       );
     }
   }
+  checkValidationOptions(options);
   if (options.viewOn !== undefined) {
     if (typeof options.viewOn !== 'string')
       throw new CommandFailure(14, 'TypeMismatch', "BSON field 'create.viewOn' must be a string");

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
-import { refuseMissingHintedIndex } from '../engine/index-hint';
+import { hintedIndexScan, refuseMissingHintedIndex } from '../engine/index-hint';
 import { deleteDocuments } from '../engine/write-operations';
 import { collectionArgument, optionalBoolean, optionalNumber, requiredArray } from './command-args';
 import { runStatement, withWriteErrors } from './write-errors';
@@ -44,7 +44,10 @@ export const deleteCommand: CommandHandler = (command, { dbName, store }) => {
     const ok = runStatement(index, writeErrors, () => {
       store.assertWritable(dbName, name);
       refuseMissingHintedIndex(store.getCollection(dbName, name), hint);
-      n += deleteDocuments(store.getCollection(dbName, name), q, justOne).length;
+      const collection = store.getCollection(dbName, name);
+      // A single delete takes the first match in the hinted index's order, as mongod's scan does.
+      const order = justOne ? hintedIndexScan(collection, hint)?.order : undefined;
+      n += deleteDocuments(collection, q, justOne, order).length;
     });
     if (!ok && ordered) break;
   }

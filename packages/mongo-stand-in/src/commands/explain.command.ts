@@ -2,12 +2,12 @@ import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
 import type { CollectionState } from '../engine/collection-state';
-import { winningPlan, type ExplainedOperation } from '../engine/explain-plan';
+import type { ExplainedOperation } from '../engine/explain-plan';
 import { geoIndexName } from '../engine/geo/geo-indexes';
 import { rankedQueryOf } from '../engine/ranked-matches';
 import { textIndexOf } from '../engine/text-search/text-clause';
-import { compileFilter } from '../engine/query-matcher';
-import { planQuery } from '../engine/query-planner';
+import { explainAggregate } from './aggregate-explain';
+import { queryPlannerOf, refuseViewExplain } from './explain-query-planner';
 import { parseSortSpec } from '../engine/sort-documents';
 import {
   collectionArgument,
@@ -95,36 +95,25 @@ function withRanking(collection: CollectionState, operation: ExplainedOperation)
 }
 
 /**
- * `explain` of `find`, `findAndModify`, `count`, `distinct`, `update` and `delete`: answers
- * `queryPlanner` with the plan the stand-in would really run (see explain-plan.ts), at any
- * verbosity; execution statistics are not collected. Views are not explained.
+ * `explain` of `find`, `findAndModify`, `count`, `distinct`, `update`, `delete` and
+ * `aggregate` (see aggregate-explain.ts): answers `queryPlanner` with the plan the stand-in
+ * would really run, at any verbosity; execution statistics are not collected. Views are
+ * not explained.
  */
 export const explainCommand: CommandHandler = (command, { dbName, store }) => {
   const inner = optionalDocument(command, 'explain');
   if (!inner || Object.keys(inner).length === 0) {
     throw new CommandFailure(9, 'FailedToParse', 'explain command requires a nested object');
   }
+  if (commandName(inner) === 'aggregate') return explainAggregate(inner, dbName, store);
   const name = collectionArgument(inner, dbName);
-  if (store.getView(dbName, name)) {
-    throw new CommandFailure(115, 'CommandNotSupported', 'the stand-in does not explain views');
-  }
+  refuseViewExplain(store, dbName, name);
   const parsed = operationOf(inner);
   const collection = store.getCollection(dbName, name);
   const operation = collection ? withRanking(collection, parsed) : parsed;
-  compileFilter(operation.filter); // an invalid filter fails as the command would
-  const plan = collection
-    ? winningPlan(planQuery(collection, operation.filter, operation.sort), operation)
-    : { stage: 'EOF' };
   return {
     explainVersion: '1',
-    queryPlanner: {
-      plannerVersion: 1,
-      namespace: `${dbName}.${name}`,
-      indexFilterSet: false,
-      parsedQuery: operation.filter,
-      winningPlan: plan,
-      rejectedPlans: [],
-    },
+    queryPlanner: queryPlannerOf(store, dbName, name, operation, inner.hint),
     command: inner,
   };
 };

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { cloneDocument } from '../engine/bson-clone';
-import { refuseMissingHintedIndex } from '../engine/index-hint';
+import { hintedIndexScan, refuseMissingHintedIndex } from '../engine/index-hint';
 import { projectDocuments } from '../engine/projection';
 import { parseSortSpec } from '../engine/sort-documents';
 import { parseUpdate } from '../engine/update-apply';
@@ -25,7 +25,7 @@ function shaped(document: Document | undefined, fields: Document | undefined): D
 export const findAndModifyCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
   const query = optionalDocument(command, 'query') ?? {};
-  const sort = parseSortSpec(optionalDocument(command, 'sort'));
+  const requestedSort = parseSortSpec(optionalDocument(command, 'sort'));
   const fields = optionalDocument(command, 'fields');
   const remove = optionalBoolean(command, 'remove') ?? false;
   const returnNew = optionalBoolean(command, 'new') ?? false;
@@ -41,6 +41,11 @@ export const findAndModifyCommand: CommandHandler = (command, { dbName, store })
     );
   }
   refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
+  // Without a sort, the first match in the hinted index's order is the one mongod's scan finds.
+  const sort =
+    requestedSort.length > 0
+      ? requestedSort
+      : (hintedIndexScan(store.getCollection(dbName, name), command.hint)?.order ?? []);
   if (remove) {
     store.assertWritable(dbName, name);
     const [removed] = deleteDocuments(store.getCollection(dbName, name), query, true, sort);
@@ -53,6 +58,7 @@ export const findAndModifyCommand: CommandHandler = (command, { dbName, store })
     multi: false,
     upsert,
     sort,
+    bypassValidation: optionalBoolean(command, 'bypassDocumentValidation') ?? false,
   });
   const lastErrorObject: Document = {
     n: outcome.matched > 0 || outcome.upserted ? 1 : 0,

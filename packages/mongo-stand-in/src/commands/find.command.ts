@@ -1,5 +1,5 @@
 import { CommandFailure, type CommandHandler } from '../command-types';
-import { refuseMissingHintedIndex } from '../engine/index-hint';
+import { hintedIndexScan, refuseMissingHintedIndex } from '../engine/index-hint';
 import { projectDocuments } from '../engine/projection';
 import { readDocuments } from '../engine/read-query';
 import { parseSortSpec } from '../engine/sort-documents';
@@ -16,8 +16,8 @@ import { naturalScanDirection, parseNaturalRequest } from './natural-order';
 
 /**
  * `find`: filter, sort, projection, skip, limit (a negative limit means one batch),
- * batchSize, singleBatch; a `hint` must name an existing index (the stand-in still plans
- * on its own); `{ $natural: ±1 }` as sort or hint reads in (reverse) insertion order;
+ * batchSize, singleBatch; a `hint` must name an existing index, and an unsorted find
+ * through it returns documents in that index's order (see index-hint.ts); `{ $natural: ±1 }` as sort or hint reads in (reverse) insertion order;
  * `tailable` (and `awaitData`) open a cursor that follows a capped collection as it grows
  * (see find-tailable.ts); `min`/`max` are refused. Other results are snapshotted into a
  * cursor whose first batch is in the reply.
@@ -56,9 +56,15 @@ export const findCommand: CommandHandler = (command, context) => {
   }
   refuseMissingHintedIndex(store.getCollection(dbName, name), command.hint);
   const singleBatch = (optionalBoolean(command, 'singleBatch') ?? false) || rawLimit < 0;
+  const sort = natural.sort === undefined ? parseSortSpec(sortDocument) : [];
+  // An unsorted read through a hinted index comes in that index's order.
+  const hinted =
+    sort.length === 0 && natural.sort === undefined
+      ? hintedIndexScan(store.getCollection(dbName, name), command.hint)
+      : undefined;
   const documents = readDocuments(store, dbName, name, {
-    filter,
-    sort: natural.sort === undefined ? parseSortSpec(sortDocument) : [],
+    filter: hinted?.sparseFilter ? { $and: [filter ?? {}, hinted.sparseFilter] } : filter,
+    sort: hinted?.order ?? sort,
     skip: optionalCount(command, 'skip'),
     limit,
     naturalDirection,

@@ -3,6 +3,7 @@ import { CommandFailure, type CommandHandler } from '../command-types';
 import { cloneDocument } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
 import { checkStorable } from '../engine/document-limits';
+import { validateDocument } from '../engine/document-validation';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
 import { runStatement, withWriteErrors } from './write-errors';
 
@@ -10,7 +11,8 @@ import { runStatement, withWriteErrors } from './write-errors';
  * `insert`: stores `documents` (a kind-1 sequence is merged into the body by the router),
  * generating a leading ObjectId `_id` where missing. Ordered inserts stop at the first write
  * error; unordered ones go on. A document mongod would not store (over 16 MiB, nested over
- * 100 levels) is a write error. Reply `{ n, writeErrors? }`.
+ * 100 levels) or the collection's validator refuses (121, unless `bypassDocumentValidation`)
+ * is a write error. Reply `{ n, writeErrors? }`.
  */
 export const insertCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
@@ -23,6 +25,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
     );
   }
   const ordered = optionalBoolean(command, 'ordered') ?? true;
+  const bypassValidation = optionalBoolean(command, 'bypassDocumentValidation') ?? false;
   const { collection } = store.collectionForWrite(dbName, name);
   const writeErrors: Document[] = [];
   let n = 0;
@@ -34,6 +37,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
       const document =
         '_id' in raw ? cloneDocument(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
       checkStorable(document, 'insert');
+      validateDocument(collection, document, undefined, bypassValidation);
       collection.insert(document);
       n += 1;
     });

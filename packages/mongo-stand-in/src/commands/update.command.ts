@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
 import { isPlainDocument } from '../engine/bson-value';
-import { refuseMissingHintedIndex } from '../engine/index-hint';
+import { hintedIndexScan, refuseMissingHintedIndex } from '../engine/index-hint';
 import { parseUpdate } from '../engine/update-apply';
 import { updateDocuments } from '../engine/write-operations';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
@@ -43,7 +43,8 @@ export const updateCommand: CommandHandler = (command, { dbName, store }) => {
   for (let index = 0; index < statements.length; index++) {
     const statement = statements[index];
     const ok = runStatement(index, writeErrors, () => {
-      refuseMissingHintedIndex(store.getCollection(dbName, name), statement.hint);
+      const collection = store.getCollection(dbName, name);
+      refuseMissingHintedIndex(collection, statement.hint);
       const update = parseUpdate(statement.u, statement.arrayFilters);
       const multi = optionalBoolean(statement, 'multi') ?? false;
       if (multi && update.kind === 'replacement') {
@@ -58,6 +59,9 @@ export const updateCommand: CommandHandler = (command, { dbName, store }) => {
         update,
         multi,
         upsert: optionalBoolean(statement, 'upsert') ?? false,
+        // A single update takes the first match in the hinted index's order, as mongod's scan does.
+        sort: multi ? undefined : hintedIndexScan(collection, statement.hint)?.order,
+        bypassValidation: optionalBoolean(command, 'bypassDocumentValidation') ?? false,
       });
       n += outcome.matched;
       nModified += outcome.modified;

@@ -13,6 +13,7 @@ import { refuseOutputNamespace, type OutputNamespace } from './output-namespace'
 import type { StandInStore } from './stand-in-store';
 import { parseUpdate, type ParsedUpdate } from './update-apply';
 import { updateDocuments } from './write-operations';
+import { validateDocument } from './document-validation';
 
 /*
  * `$merge` as mongod 7.0 runs it: every result document becomes one write into the target,
@@ -59,14 +60,23 @@ const SPEC_FIELDS = new Set([
   'targetCollectionVersion',
 ]);
 
-/** Writes `results` into the target `spec` names, as the final `$merge` stage of `dbName`. */
+/** How a `$merge` writes: the aggregate command's `bypassDocumentValidation`. */
+export interface MergeWriteOptions {
+  readonly bypassValidation: boolean;
+}
+
+/**
+ * Writes `results` into the target `spec` names, as the final `$merge` stage of `dbName`;
+ * the target's validator applies to each write (see document-validation.ts).
+ */
 export function writeMerge(
   store: StandInStore,
   dbName: string,
   spec: unknown,
   results: readonly Document[],
+  options: MergeWriteOptions,
 ): void {
-  const merge = parseMergeSpec(dbName, spec);
+  const merge = { ...parseMergeSpec(dbName, spec), ...options };
   refuseOutputNamespace('$merge', merge.into, store);
   requireUniqueIndexOn(store, merge);
   for (const result of results) mergeOne(store, merge, result);
@@ -235,7 +245,11 @@ function requireUniqueIndexOn(store: StandInStore, merge: MergeSpec): void {
   }
 }
 
-function mergeOne(store: StandInStore, merge: MergeSpec, result: Document): void {
+function mergeOne(
+  store: StandInStore,
+  merge: MergeSpec & MergeWriteOptions,
+  result: Document,
+): void {
   const document =
     merge.on.includes('_id') && !('_id' in result)
       ? { _id: new ObjectId(), ...cloneDocument(result) }
@@ -244,7 +258,9 @@ function mergeOne(store: StandInStore, merge: MergeSpec, result: Document): void
   const { db, coll } = merge.into;
   if (merge.whenMatched === 'fail') {
     checkStorable(document, 'insert');
-    store.collectionForWrite(db, coll).collection.insert(document);
+    const { collection } = store.collectionForWrite(db, coll);
+    validateDocument(collection, document, undefined, merge.bypassValidation);
+    collection.insert(document);
     return;
   }
   const upsert = merge.whenNotMatched === 'insert';
@@ -256,6 +272,7 @@ function mergeOne(store: StandInStore, merge: MergeSpec, result: Document): void
           update: parseUpdate(modeUpdate(merge.whenMatched, document), undefined),
           multi: false,
           upsert,
+          bypassValidation: merge.bypassValidation,
         });
   if (outcome.matched === 0 && outcome.upserted === undefined && merge.whenNotMatched === 'fail') {
     throw new CommandFailure(
@@ -279,7 +296,7 @@ function modeUpdate(whenMatched: WhenMatched, document: Document): Document {
  */
 function mergeWithPipeline(
   store: StandInStore,
-  merge: MergeSpec,
+  merge: MergeSpec & MergeWriteOptions,
   query: Document,
   document: Document,
 ): ReturnType<typeof updateDocuments> {
@@ -295,11 +312,14 @@ function mergeWithPipeline(
       update: merge.pipeline!,
       multi: false,
       upsert: false,
+      bypassValidation: merge.bypassValidation,
     }),
   );
   if (outcome.matched > 0 || merge.whenNotMatched !== 'insert') return outcome;
   checkStorable(document, 'insert');
-  store.collectionForWrite(db, coll).collection.insert(document);
+  const { collection } = store.collectionForWrite(db, coll);
+  validateDocument(collection, document, undefined, merge.bypassValidation);
+  collection.insert(document);
   return { matched: 0, modified: 0, upserted: { _id: document._id }, after: document };
 }
 

@@ -8,7 +8,8 @@ import * as windowOperators from 'mingo/operators/window';
 import { Lazy, type Iterator } from 'mingo/lazy';
 import type { CollectionResolver, Options } from 'mingo/types/types';
 import { CommandFailure } from '../command-types';
-import { BSON_FIELD_OPERATORS } from './bson-predicates';
+import { allPredicate } from './all-predicate';
+import { BSON_FIELD_OPERATORS, type Predicate } from './bson-predicates';
 import { checkDeadline, commandVariables } from './command-time';
 import { GEO_QUERY_OPERATORS } from './geo/geo-query-operators';
 import { RegExpClass } from './intrinsics';
@@ -16,6 +17,8 @@ import { LinearRegExp } from './linear-regex';
 import { REGEX_EXPRESSION_OPERATORS } from './regex-expressions';
 import { normaliseFilterRegexes } from './regex-filter';
 import { parseSortSpec, sortDocuments } from './sort-documents';
+import { refuseWhereOutsideFind } from './where-refusal';
+import { compileJsonSchema } from './json-schema';
 
 /*
  * mingo compares values with JavaScript semantics: a Long never equals the number 1, values
@@ -41,20 +44,30 @@ const linear = (value: unknown): unknown =>
     : value;
 
 /*
- * Regular expressions run on RE2 (linear-regex.ts): mingo's `$regex` and `$all` keep their
- * semantics but get RegExps whose `exec`/`test` are RE2's, and a `$match` stage's filter is
+ * Regular expressions run on RE2 (linear-regex.ts): mingo's `$regex` (also for the members
+ * of `$all`) keeps its semantics but gets RegExps whose `exec`/`test` are RE2's, and a
+ * `$match` stage's filter is
  * validated and normalised as a find filter is.
  */
 const linearRegexQueryOperators = {
   $regex: (selector: string, value: unknown, options: unknown) =>
     mingoQuery.$regex(selector, linear(value), options),
+};
+
+/** `$all` with mongod's semantics (all-predicate.ts), its members tested by mingo's operators. */
+const allQueryOperator = {
   $all: (selector: string, value: unknown, options: unknown) =>
-    mingoQuery.$all(selector, Array.isArray(value) ? value.map(linear) : value, options),
+    allPredicate(selector, value, {
+      elemMatch: (path, criteria) => mingoQuery.$elemMatch(path, criteria, options) as Predicate,
+      regex: (path, pattern) => mingoQuery.$regex(path, linear(pattern), options) as Predicate,
+    }),
 };
 
 const bsonPipelineOperators = {
-  $match: (collection: Iterator, filter: unknown, options: unknown): Iterator =>
-    mingoPipeline.$match(collection, normaliseFilterRegexes(filter), options),
+  $match: (collection: Iterator, filter: unknown, options: unknown): Iterator => {
+    refuseWhereOutsideFind(filter);
+    return mingoPipeline.$match(collection, normaliseFilterRegexes(filter), options);
+  },
   $sort: (collection: Iterator, spec: unknown): Iterator => {
     const parsed = parseSortSpec(spec);
     if (parsed.length === 0) {
@@ -111,13 +124,21 @@ const CONTEXT = Context.init({
     ...BSON_FIELD_OPERATORS,
     ...linearRegexQueryOperators,
     ...GEO_QUERY_OPERATORS,
+    ...allQueryOperator,
   },
   window: { ...windowOperators },
 } as unknown as Parameters<typeof Context.init>[0]);
 
+/** `$jsonSchema` in a query: whether a document satisfies the schema. */
+function jsonSchemaPredicate(schema: unknown): (document: unknown) => boolean {
+  const check = compileJsonSchema(schema);
+  return (document) => check(document).length === 0;
+}
+
 /**
  * The mingo options every stand-in query, projection, update and aggregation uses: the
- * BSON-aware operator context, strict MongoDB mode, no server-side scripts, inputs cloned
+ * BSON-aware operator context, strict MongoDB mode, no server-side scripts, MongoDB's
+ * `$jsonSchema` dialect (json-schema.ts), inputs cloned
  * so that a pipeline never mutates stored documents, and the command's `let` variables.
  */
 export function mingoOptions(collectionResolver?: CollectionResolver): Partial<Options> {
@@ -125,6 +146,7 @@ export function mingoOptions(collectionResolver?: CollectionResolver): Partial<O
     context: CONTEXT,
     useStrictMode: true,
     scriptEnabled: false,
+    jsonSchemaValidator: jsonSchemaPredicate,
     processingMode: ProcessingMode.CLONE_INPUT,
     collectionResolver,
     variables: commandVariables(),

@@ -8,6 +8,7 @@ import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
 import { escapeDocument, escapeFilter } from './mingo-field-escape';
 import { normaliseFilterRegexes } from './regex-filter';
+import { refuseWhereInFilter } from './where-refusal';
 
 type Document = Record<string, unknown>;
 
@@ -53,6 +54,7 @@ function compileCachedFilter(filter: unknown): DocumentMatcher {
 }
 
 function compileUncached(filter: Document): DocumentMatcher {
+  refuseWhereInFilter(filter);
   const normalised = normaliseFilterRegexes(filter) as Document;
   return compileFastFilter(normalised) ?? compileWithMingo(normalised);
 }

@@ -303,3 +303,32 @@ function orClauses(
   }
   return planned;
 }
+
+/**
+ * The scan of a hinted index, for explain: mongod's planner reads the index a hint names
+ * whatever its cost, within the bounds the filter gives where it can, else over all of
+ * it. Undefined when no secondary index has that name (`_id_` is the `_id` map here).
+ */
+export function planHintedIndex(
+  collection: CollectionState,
+  indexName: string,
+  filter: Document,
+  sort?: SortSpec,
+): IndexScanPlan | undefined {
+  for (const index of collection.secondaryIndexes()) {
+    if (index.spec.name !== indexName) continue;
+    const bounded = index.multikey
+      ? undefined
+      : planIndex(index, filter, filterConstraints(filter), sort);
+    return (
+      bounded ?? {
+        kind: 'index',
+        index,
+        bounds: [],
+        residual: [],
+        order: indexOrder(index, [], sort),
+      }
+    );
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import { identicalValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
 import { checkStorable } from './document-limits';
+import { validateDocument } from './document-validation';
 import type { CollectionState } from './collection-state';
 import { findMatches } from './find-matches';
 import type { SortSpec } from './sort-documents';
@@ -18,6 +19,8 @@ export interface UpdateStatement {
   readonly upsert: boolean;
   /** For a single-document update: which match to take first (findAndModify). */
   readonly sort?: SortSpec;
+  /** `bypassDocumentValidation`: the collection's validator is not applied. */
+  readonly bypassValidation?: boolean;
 }
 
 /** What an update statement did. */
@@ -37,7 +40,8 @@ export interface UpdateOutcome {
  * its own (a unique-index violation stops the statement there, as in mongod, and leaves
  * that document unchanged); a document the update leaves identical is not rewritten and
  * not counted as modified. A result mongod would not store (see document-limits.ts) is
- * refused like a unique-index violation. Throws CommandFailure/DuplicateKeyError for the
+ * refused like a unique-index violation, and so is one the collection's validator refuses
+ * (see document-validation.ts). Throws CommandFailure/DuplicateKeyError for the
  * write error.
  */
 export function updateDocuments(
@@ -53,6 +57,7 @@ export function updateDocuments(
     if (!statement.upsert) return { matched: 0, modified: 0 };
     const document = buildUpsertDocument(statement.query, statement.update);
     checkStorable(document, 'upsert');
+    validateDocument(collection, document, undefined, statement.bypassValidation === true);
     store.collectionForWrite(dbName, name).collection.insert(document);
     return { matched: 0, modified: 0, upserted: { _id: document._id }, after: document };
   }
@@ -65,6 +70,7 @@ export function updateDocuments(
     });
     if (!identicalValues(document, updated)) {
       checkStorable(updated, 'update');
+      validateDocument(collection, updated, document, statement.bypassValidation === true);
       const replacement = statement.update.kind === 'replacement';
       collection!.replace(canonicalKey(document._id), updated, replacement);
       modified += 1;

@@ -408,20 +408,6 @@ describe('collMod', () => {
         "BSON field 'cappedSize' value must be >= 1, actual value '0'",
       ],
       [
-        'a validator, which the stand-in cannot enforce',
-        { validator: { n: { $type: 'int' } } },
-        238,
-        'NotImplemented',
-        'the stand-in does not validate documents: collMod.validator would be silently ignored',
-      ],
-      [
-        'a validation level, which the stand-in cannot enforce',
-        { validationLevel: 'off' },
-        238,
-        'NotImplemented',
-        'the stand-in does not validate documents: collMod.validationLevel would be silently ignored',
-      ],
-      [
         'a validation level that is none',
         { validationLevel: 'lenient' },
         2,
