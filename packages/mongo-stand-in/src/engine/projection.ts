@@ -1,9 +1,20 @@
 import { Query } from 'mingo/query';
 import { CommandFailure } from '../command-types';
+import {
+  applySlices,
+  isInclusion,
+  keepElement,
+  positionalIndex,
+  splitProjection,
+} from './array-projection';
+import { cloneDocument } from './bson-clone';
 import { isPlainDocument } from './bson-value';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
 import { escapeDocument, escapeSpec, unescapeDocument } from './mingo-field-escape';
+import { ownField, setOwnField } from './own-fields';
+
+const hasOwn: (value: object, key: PropertyKey) => boolean = Object.hasOwn;
 
 type Document = Record<string, unknown>;
 
@@ -20,22 +31,73 @@ export function isEmptyProjection(projection: unknown): boolean {
 
 /**
  * Applies a find projection (inclusion, exclusion, `$slice`, `$elemMatch`, positional,
- * expressions) to documents. The results may share nested values with the inputs; callers
- * clone before handing them out.
+ * expressions) to documents; `filter`, the query, gives the positional `<array>.$` its
+ * element. The results may share nested values with the inputs; callers clone before
+ * handing them out.
  */
-export function projectDocuments(documents: Document[], projection: unknown): Document[] {
+export function projectDocuments(
+  documents: Document[],
+  projection: unknown,
+  filter?: unknown,
+): Document[] {
   if (isEmptyProjection(projection)) return documents;
   if (!isPlainDocument(projection)) {
     throw new CommandFailure(14, 'TypeMismatch', 'Expected field projection to be of type object');
   }
+  const { rest, slices, positional } = splitProjection(projection);
+  if (slices.length === 0 && positional === undefined) return mingoProject(documents, rest);
+
+  // As on mongod, `$slice` alone keeps every other field; beside inclusions it is one.
+  if (positional !== undefined || isInclusion(rest)) {
+    for (const { path } of slices)
+      if (ownField(rest, path) === undefined) setOwnField(rest, path, 1);
+    if (positional !== undefined) setOwnField(rest, positional.path, 1);
+  }
+  const positions = positional
+    ? documents.map((document) => positionalIndex(document, positional.path, filter))
+    : undefined;
+  // Slicing writes into the projected documents, whose nested values may be the stored ones.
+  const projected = mingoProject(documents, rest).map(cloneDocument);
+  projected.forEach((document, i) => {
+    if (positional && positions) keepElement(document, positional.path, positions[i]);
+    applySlices(document, slices);
+  });
+  return projected;
+}
+
+function mingoProject(documents: Document[], spec: Document): Document[] {
+  if (isEmptyProjection(spec)) return documents;
   try {
-    return SELECT_ALL.find<Document>(
-      documents.map(escapeDocument),
-      escapeSpec(projection) as Document,
-    )
+    return SELECT_ALL.find<Document>(documents.map(escapeDocument), escapeSpec(spec) as Document)
       .all()
-      .map(unescapeDocument);
+      .map((document, i) => inDocumentOrder(unescapeDocument(document), documents[i]));
   } catch (error) {
     throw translateMingoError(error);
   }
+}
+
+/**
+ * mingo orders an inclusion's output by name, `_id` last; mongod keeps the stored order
+ * (`_id` first) and appends computed fields.
+ */
+function inDocumentOrder(projected: Document, source: Document): Document {
+  const keys = Object.keys(projected);
+  let previous = -1;
+  let ordered = true;
+  const sourceKeys = Object.keys(source);
+  for (const key of keys) {
+    const position = sourceKeys.indexOf(key);
+    if (position === -1) continue;
+    if (position < previous) {
+      ordered = false;
+      break;
+    }
+    previous = position;
+  }
+  if (ordered) return projected;
+  const result: Document = {};
+  for (const key of sourceKeys)
+    if (hasOwn(projected, key)) setOwnField(result, key, projected[key]);
+  for (const key of keys) if (!hasOwn(result, key)) setOwnField(result, key, projected[key]);
+  return result;
 }
