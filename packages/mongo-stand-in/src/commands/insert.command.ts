@@ -1,6 +1,6 @@
 import { ObjectId, type Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
-import { cloneDocument } from '../engine/bson-clone';
+import { cloneDocument, cloneDocumentIdFirst } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
 import { checkStorable } from '../engine/document-limits';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
@@ -32,7 +32,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
       if (!isPlainDocument(raw))
         throw new CommandFailure(2, 'BadValue', 'each document to insert must be an object');
       const document =
-        '_id' in raw ? cloneDocument(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
+        '_id' in raw ? cloneDocumentIdFirst(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
       checkStorable(document, 'insert');
       collection.insert(document);
       n += 1;
