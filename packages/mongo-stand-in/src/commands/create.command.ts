@@ -4,6 +4,7 @@ import { isPlainDocument } from '../engine/bson-value';
 import { parseCappedOptions } from './capped-options';
 import { collectionArgument, commandName } from './command-args';
 import { GENERIC_FIELDS } from './command-fields';
+import { parseTimeseriesOptions } from './timeseries-options';
 
 /** The options parsed into the capped bounds, stored as mongod stores them. */
 const CAPPED_FIELDS = new Set(['capped', 'size', 'max']);
@@ -16,15 +17,15 @@ const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   validator: 'document validation',
   validationLevel: 'document validation',
   validationAction: 'document validation',
-  timeseries: 'time-series collections',
 };
 
 /**
  * `create`: creates a collection with its options, or a view (`viewOn`, `pipeline`).
  * 48 NamespaceExists when the name is taken. Collection options are kept for
  * listCollections; a capped collection (`capped`, `size`, `max`, checked and stored as
- * mongod does, see capped-options.ts) evicts its oldest documents past its bounds; and
- * validators and time-series options are refused (238 NotImplemented).
+ * mongod does, see capped-options.ts) evicts its oldest documents past its bounds; a
+ * time-series collection is stored as any other (see timeseries-options.ts); and
+ * validators are refused (238 NotImplemented).
  */
 export const createCommand: CommandHandler = (command, { dbName, store }) => {
   const name = collectionArgument(command, dbName);
@@ -41,6 +42,9 @@ export const createCommand: CommandHandler = (command, { dbName, store }) => {
         `the stand-in does not implement ${feature} ('${option}')`,
       );
     }
+  }
+  if (options.timeseries !== undefined) {
+    options.timeseries = parseTimeseriesOptions(options.timeseries);
   }
   if (options.viewOn !== undefined) {
     if (typeof options.viewOn !== 'string')

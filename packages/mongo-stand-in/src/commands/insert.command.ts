@@ -4,6 +4,7 @@ import { cloneDocument, cloneDocumentIdFirst } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
 import { checkStorable } from '../engine/document-limits';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
+import { checkTimeseriesDocument } from './timeseries-options';
 import { runStatement, withWriteErrors } from './write-errors';
 
 /**
@@ -24,6 +25,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
   }
   const ordered = optionalBoolean(command, 'ordered') ?? true;
   const { collection } = store.collectionForWrite(dbName, name);
+  const timeseries = collection.options.timeseries as Document | undefined;
   const writeErrors: Document[] = [];
   let n = 0;
   for (let index = 0; index < documents.length; index++) {
@@ -33,6 +35,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
         throw new CommandFailure(2, 'BadValue', 'each document to insert must be an object');
       const document =
         '_id' in raw ? cloneDocumentIdFirst(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
+      if (timeseries) checkTimeseriesDocument(document, timeseries);
       checkStorable(document, 'insert');
       collection.insert(document);
       n += 1;

@@ -223,7 +223,6 @@ describe('what mongod 7.0 refuses', () => {
   it.each([
     ['a validator', { validator: { n: { $type: 'int' } } }],
     ['a validation level', { validationLevel: 'strict' }],
-    ['time-series options', { timeseries: { timeField: 't' } }],
   ])(
     'refuses to create a collection with %s it would not enforce (238)',
     async (_what, options) => {
