@@ -39,9 +39,14 @@ const int32At = (bytes: Uint8Array, at: number): number =>
     ? bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)
     : -1;
 
+/** Eight bytes to read a double through, allocated once: the walk runs on every request. */
+const doubleBytes = new Uint8Array(8);
+const doubleView = new DataView(doubleBytes.buffer);
+
 /** The little-endian double at `at`. */
 function doubleAt(bytes: Uint8Array, at: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset + at, 8).getFloat64(0, true);
+  for (let i = 0; i < 8; i++) doubleBytes[i] = bytes[at + i];
+  return doubleView.getFloat64(0, true);
 }
 
 /** A double that promotion would turn into a number sent back as int32. */
