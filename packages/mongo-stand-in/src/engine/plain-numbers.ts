@@ -5,8 +5,9 @@ import { setOwnField } from './own-fields';
 /*
  * A double with an int32 value is stored as a bson `Double` (see bson-codec.ts), which the
  * stand-in's own operators read as a number, but mingo's accumulators and arithmetic
- * (`$sum`, `$max`, `$add`...) do not. Pipelines get such values as plain numbers; what a
- * pipeline outputs from them then goes back as int32, its one departure from mongod.
+ * (`$sum`, `$max`, `$add`...) do not. Pipelines and projections with expressions get such
+ * values as plain numbers; what they output from them then goes back as int32, their one
+ * departure from mongod.
  */
 
 type Document = Record<string, unknown>;

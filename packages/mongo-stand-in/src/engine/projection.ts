@@ -8,11 +8,12 @@ import {
   splitProjection,
 } from './array-projection';
 import { cloneDocument } from './bson-clone';
-import { isPlainDocument } from './bson-value';
+import { isNumeric, isPlainDocument } from './bson-value';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
 import { escapeDocument, escapeSpec, unescapeDocument } from './mingo-field-escape';
 import { ownField, setOwnField } from './own-fields';
+import { withPlainNumbers } from './plain-numbers';
 
 const hasOwn: (value: object, key: PropertyKey) => boolean = Object.hasOwn;
 
@@ -67,13 +68,23 @@ export function projectDocuments(
 
 function mingoProject(documents: Document[], spec: Document): Document[] {
   if (isEmptyProjection(spec)) return documents;
+  // Expressions are mingo's arithmetic, which reads no `Double` (see plain-numbers.ts).
+  const input = computesValues(spec) ? documents.map(withPlainNumbers) : documents;
   try {
-    return SELECT_ALL.find<Document>(documents.map(escapeDocument), escapeSpec(spec) as Document)
+    return SELECT_ALL.find<Document>(input.map(escapeDocument), escapeSpec(spec) as Document)
       .all()
       .map((document, i) => inDocumentOrder(unescapeDocument(document), documents[i]));
   } catch (error) {
     throw translateMingoError(error);
   }
+}
+
+/** True when some field of the projection is an expression, not a 0/1 flag. */
+function computesValues(spec: Document): boolean {
+  return Object.keys(spec).some((key) => {
+    const value = spec[key];
+    return typeof value !== 'number' && typeof value !== 'boolean' && !isNumeric(value);
+  });
 }
 
 /**
@@ -85,10 +96,14 @@ function inDocumentOrder(projected: Document, source: Document): Document {
   let previous = -1;
   let ordered = true;
   const sourceKeys = Object.keys(source);
+  let computed = false;
   for (const key of keys) {
     const position = sourceKeys.indexOf(key);
-    if (position === -1) continue;
-    if (position < previous) {
+    if (position === -1) {
+      computed = true;
+      continue;
+    }
+    if (computed || position < previous) {
       ordered = false;
       break;
     }

@@ -82,4 +82,18 @@ describe('doubles with integral values', () => {
       .toArray();
     expect(total).toEqual({ _id: null, sum: 126.5, max: 42.5 });
   });
+
+  it('take part in expressions of a find projection', async () => {
+    const found = await fixture
+      .collection()
+      .find({}, { projection: { w: { $add: ['$v', 1] } } })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(found).toEqual([
+      { _id: 1, w: 43 },
+      { _id: 2, w: 43 },
+      { _id: 3, w: 43.5 },
+    ]);
+    expect(Object.keys(found[0])).toEqual(['_id', 'w']);
+  });
 });
