@@ -1,3 +1,4 @@
+import { InvalidOptionsError } from '../errors/invalid-options.error';
 import { MissingPeerDependencyError } from '../errors/missing-peer-dependency.error';
 import { startMongodFromMemoryServer } from './mongod-memory-server';
 import { requireOptional } from './optional-peer';
@@ -46,6 +47,14 @@ export interface EphemeralMongoOptions {
    * @defaultValue `'replica-set'`
    */
   topology?: EphemeralMongoTopology;
+  /**
+   * How often a started server deletes the expired documents of TTL indexes, so that tests
+   * of expiry need not wait a minute: the stand-in's `ttlMonitorIntervalMs`, or for a
+   * `mongod` its `ttlMonitorSleepSecs` parameter (whole seconds, rounded up). Ignored for
+   * `MONGODB_URI` and shared servers, whose settings are their own.
+   * @defaultValue `60000`, as on mongod
+   */
+  ttlMonitorIntervalMs?: number;
 }
 
 /** The kinds of deployment {@link startEphemeralMongo} can start. */
@@ -99,13 +108,14 @@ export async function startEphemeralMongo(
   }
 
   const topology = options.topology ?? 'replica-set';
+  const ttlMonitorIntervalMs = ttlMonitorInterval(options.ttlMonitorIntervalMs);
   let reason = 'the stand-in was requested';
   if ((options.prefer ?? 'auto') === 'auto') {
-    const mongod = await tryMongod(env, topology);
+    const mongod = await tryMongod(env, topology, ttlMonitorIntervalMs);
     if (typeof mongod !== 'string') return mongod;
     reason = mongod;
   }
-  const server = await startStandInServer(reason, topology);
+  const server = await startStandInServer(reason, topology, ttlMonitorIntervalMs);
   if (options.announce !== false && !announced) {
     announced = true;
     process.stderr.write(
@@ -119,12 +129,15 @@ export async function startEphemeralMongo(
 async function tryMongod(
   env: NodeJS.ProcessEnv,
   topology: EphemeralMongoTopology,
+  ttlMonitorIntervalMs: number | undefined,
 ): Promise<EphemeralMongo | string> {
   const known = mongodUnavailableReason ?? env[SHARED_MONGO_ENV.mongodUnavailable];
   if (known) return known;
-  const started = await startMongodFromMemoryServer(
-    topology === 'replica-set' ? REPLICA_SET_NAME : undefined,
-  );
+  const started = await startMongodFromMemoryServer({
+    replicaSet: topology === 'replica-set' ? REPLICA_SET_NAME : undefined,
+    ttlMonitorSleepSecs:
+      ttlMonitorIntervalMs === undefined ? undefined : Math.ceil(ttlMonitorIntervalMs / 1000),
+  });
   if ('kind' in started) return remember(started.reason);
   return { uri: started.uri, kind: 'mongod', reason: started.reason, stop: once(started.stop) };
 }
@@ -138,6 +151,7 @@ function remember(reason: string): string {
 interface StandInModule {
   startStandIn(options?: {
     replicaSet?: string;
+    ttlMonitorIntervalMs?: number;
   }): Promise<{ readonly uri: string; stop(): Promise<void> }>;
 }
 
@@ -149,6 +163,7 @@ interface StandInModule {
 async function startStandInServer(
   mongodReason: string,
   topology: EphemeralMongoTopology,
+  ttlMonitorIntervalMs: number | undefined,
 ): Promise<{ readonly uri: string; stop(): Promise<void> }> {
   const standIn = requireOptional<StandInModule>(STAND_IN_PACKAGE);
   if (!standIn) {
@@ -160,7 +175,36 @@ async function startStandInServer(
       [STAND_IN_PACKAGE, 'mongodb-memory-server'],
     );
   }
-  return standIn.startStandIn(topology === 'replica-set' ? { replicaSet: REPLICA_SET_NAME } : {});
+  return standIn.startStandIn({
+    ...(topology === 'replica-set' ? { replicaSet: REPLICA_SET_NAME } : {}),
+    ...(ttlMonitorIntervalMs === undefined ? {} : { ttlMonitorIntervalMs }),
+  });
+}
+
+/** Shortest TTL interval accepted, the stand-in's (a tighter loop would only burn CPU). */
+const MIN_TTL_MONITOR_INTERVAL_MS = 10;
+/** Longest, the largest delay Node timers support. */
+const MAX_TTL_MONITOR_INTERVAL_MS = 2_147_483_647;
+
+/**
+ * Checks `ttlMonitorIntervalMs` before any server starts, with one rule for both kinds.
+ * @throws InvalidOptionsError when it is not an integer in range.
+ */
+function ttlMonitorInterval(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < MIN_TTL_MONITOR_INTERVAL_MS ||
+    value > MAX_TTL_MONITOR_INTERVAL_MS
+  ) {
+    throw new InvalidOptionsError(
+      `ttlMonitorIntervalMs must be an integer from ${MIN_TTL_MONITOR_INTERVAL_MS} to ` +
+        `${MAX_TTL_MONITOR_INTERVAL_MS}, got ${String(value)}`,
+      { option: 'ttlMonitorIntervalMs' },
+    );
+  }
+  return value;
 }
 
 function parseKind(value: string | undefined): EphemeralMongoKind {

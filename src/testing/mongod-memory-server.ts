@@ -21,6 +21,14 @@ export type MongodUnavailable =
 const CORE = 'mongodb-memory-server-core';
 const WRAPPER = 'mongodb-memory-server';
 
+/** What {@link startMongodFromMemoryServer} starts. */
+export interface MongodStartOptions {
+  /** A one-member replica set of this name; unset, a standalone. */
+  readonly replicaSet?: string;
+  /** mongod's `ttlMonitorSleepSecs` parameter; unset, mongod's 60 s. */
+  readonly ttlMonitorSleepSecs?: number;
+}
+
 /**
  * Starts a real `mongod` through mongodb-memory-server when its binary is cached or can be
  * downloaded: a standalone, or with `replicaSet` a one-member replica set of that name
@@ -28,8 +36,13 @@ const WRAPPER = 'mongodb-memory-server';
  * milliseconds, instead of mongodb-memory-server's retries over several seconds.
  */
 export async function startMongodFromMemoryServer(
-  replicaSet?: string,
+  options: MongodStartOptions = {},
 ): Promise<StartedMongod | MongodUnavailable> {
+  const { replicaSet, ttlMonitorSleepSecs } = options;
+  const args =
+    ttlMonitorSleepSecs === undefined
+      ? []
+      : ['--setParameter', `ttlMonitorSleepSecs=${ttlMonitorSleepSecs}`];
   const loaded = loadCore();
   if (!loaded) {
     return {
@@ -55,8 +68,11 @@ export async function startMongodFromMemoryServer(
     }
     const server =
       replicaSet === undefined
-        ? await core.MongoMemoryServer.create()
-        : await core.MongoMemoryReplSet.create({ replSet: { count: 1, name: replicaSet } });
+        ? await core.MongoMemoryServer.create({ instance: { args } })
+        : await core.MongoMemoryReplSet.create({
+            replSet: { count: 1, name: replicaSet },
+            instanceOpts: [{ args }],
+          });
     return {
       uri: server.getUri(),
       reason: cached ? `cached mongod at ${cached}` : 'mongod downloaded by mongodb-memory-server',

@@ -2,10 +2,12 @@
 
 /** Usage text (stdout for `--help`, stderr for bad arguments). */
 export const USAGE =
-  'usage: docket-mongo-stand-in [--port N] [--replica-set NAME] [--exit-with-parent]\n' +
-  '  --port N             TCP port on 127.0.0.1 (0 or absent: any free port)\n' +
-  '  --replica-set NAME   answer as the primary of a one-member replica set NAME\n' +
-  '  --exit-with-parent   stop when stdin closes\n';
+  'usage: docket-mongo-stand-in [--port N] [--replica-set NAME] [--ttl-monitor-interval-ms N]\n' +
+  '                             [--exit-with-parent]\n' +
+  '  --port N                     TCP port on 127.0.0.1 (0 or absent: any free port)\n' +
+  '  --replica-set NAME           answer as the primary of a one-member replica set NAME\n' +
+  '  --ttl-monitor-interval-ms N  how often TTL indexes expire documents (default 60000)\n' +
+  '  --exit-with-parent           stop when stdin closes\n';
 
 /** What the command line asks for. */
 export type CliRequest =
@@ -13,6 +15,8 @@ export type CliRequest =
       readonly kind: 'run';
       readonly port: number;
       readonly replicaSet?: string;
+      /** Checked by `resolveStandInOptions` with the other options, so one rule holds. */
+      readonly ttlMonitorIntervalMs?: number;
       readonly exitWithParent: boolean;
     }
   | { readonly kind: 'help' }
@@ -23,6 +27,7 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
   let port = 0;
   let exitWithParent = false;
   let replicaSet: string | undefined;
+  let ttlMonitorIntervalMs: number | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const inline = arg.startsWith('--port=') ? arg.slice('--port='.length) : undefined;
@@ -39,6 +44,22 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
         return { kind: 'invalid', reason: '--replica-set needs a replica set name' };
       }
       replicaSet = value;
+    } else if (
+      arg === '--ttl-monitor-interval-ms' ||
+      arg.startsWith('--ttl-monitor-interval-ms=')
+    ) {
+      const value =
+        arg === '--ttl-monitor-interval-ms'
+          ? argv[++i]
+          : arg.slice('--ttl-monitor-interval-ms='.length);
+      if (value === undefined || !/^\d+$/.test(value)) {
+        const got = value === undefined ? 'nothing' : `'${value}'`;
+        return {
+          kind: 'invalid',
+          reason: `--ttl-monitor-interval-ms needs a number of milliseconds, got ${got}`,
+        };
+      }
+      ttlMonitorIntervalMs = Number(value);
     } else if (arg === '--exit-with-parent') {
       exitWithParent = true;
     } else if (arg === '--help' || arg === '-h') {
@@ -47,5 +68,11 @@ export function parseCliArguments(argv: readonly string[]): CliRequest {
       return { kind: 'invalid', reason: `unknown argument '${arg}'` };
     }
   }
-  return { kind: 'run', port, exitWithParent, ...(replicaSet ? { replicaSet } : {}) };
+  return {
+    kind: 'run',
+    port,
+    exitWithParent,
+    ...(replicaSet ? { replicaSet } : {}),
+    ...(ttlMonitorIntervalMs === undefined ? {} : { ttlMonitorIntervalMs }),
+  };
 }

@@ -2,7 +2,8 @@
 /**
  * Runs one stand-in in its own process, so that several worker processes can share it:
  *
- *   docket-mongo-stand-in [--port N] [--replica-set NAME] [--exit-with-parent]
+ *   docket-mongo-stand-in [--port N] [--replica-set NAME] [--ttl-monitor-interval-ms N]
+ *                         [--exit-with-parent]
  *
  * Prints exactly one line on stdout once listening:
  * `docket-stand-in listening mongodb://127.0.0.1:PORT/?directConnection=true`.
@@ -25,7 +26,11 @@ async function main(): Promise<void> {
   }
   let server: StandInServer;
   try {
-    server = await startStandIn({ port: parsed.port, replicaSet: parsed.replicaSet });
+    server = await startStandIn({
+      port: parsed.port,
+      replicaSet: parsed.replicaSet,
+      ttlMonitorIntervalMs: parsed.ttlMonitorIntervalMs,
+    });
   } catch (error) {
     process.stderr.write(
       `docket-mongo-stand-in: cannot start: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -9,16 +9,18 @@ import {
 import { parseCappedOptions } from './capped-options';
 import { collectionArgument, commandName, wrongFieldType } from './command-args';
 import { GENERIC_FIELDS } from './command-fields';
+import { parseTimeseriesOptions } from './timeseries-options';
 
 /** The options parsed into the capped bounds, stored as mongod stores them. */
 const CAPPED_FIELDS = new Set(['capped', 'size', 'max']);
 
 /**
  * Options whose behaviour the stand-in does not implement: refused (238) rather than stored
- * unused, so that a document a validator would refuse on mongod cannot pass here.
+ * unused, so that a test never passes here on behaviour mongod would give it differently.
  */
 const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
-  timeseries: 'time-series collections',
+  clusteredIndex: 'clustered collections',
+  encryptedFields: 'queryable encryption',
 };
 
 const VALIDATION_ENUMS = {
@@ -55,7 +57,8 @@ function checkValidationOptions(options: Document): void {
  * listCollections; a capped collection (`capped`, `size`, `max`, checked and stored as
  * mongod does, see capped-options.ts) evicts its oldest documents past its bounds; a
  * validator (with `validationLevel`, `validationAction`) is checked here and applied to
- * every write (document-validation.ts); time-series options are refused (238
+ * every write (document-validation.ts); a time-series collection is stored as any other
+ * (see timeseries-options.ts); clustered and encrypted collections are refused (238
  * NotImplemented).
  */
 export const createCommand: CommandHandler = (command, { dbName, store }) => {
@@ -75,6 +78,9 @@ export const createCommand: CommandHandler = (command, { dbName, store }) => {
     }
   }
   checkValidationOptions(options);
+  if (options.timeseries !== undefined) {
+    options.timeseries = parseTimeseriesOptions(options.timeseries);
+  }
   if (options.viewOn !== undefined) {
     if (typeof options.viewOn !== 'string')
       throw new CommandFailure(14, 'TypeMismatch', "BSON field 'create.viewOn' must be a string");

@@ -11,9 +11,13 @@ import { collectionArgument, optionalBoolean, optionalDocument } from './command
 const failedToParse = (message: string): CommandFailure =>
   new CommandFailure(9, 'FailedToParse', message);
 
-function shaped(document: Document | undefined, fields: Document | undefined): Document | null {
+function shaped(
+  document: Document | undefined,
+  fields: Document | undefined,
+  query: Document,
+): Document | null {
   if (!document) return null;
-  return cloneDocument(projectDocuments([document], fields)[0]);
+  return cloneDocument(projectDocuments([document], fields, query)[0]);
 }
 
 /**
@@ -49,7 +53,7 @@ export const findAndModifyCommand: CommandHandler = (command, { dbName, store })
   if (remove) {
     store.assertWritable(dbName, name);
     const [removed] = deleteDocuments(store.getCollection(dbName, name), query, true, sort);
-    return { lastErrorObject: { n: removed ? 1 : 0 }, value: shaped(removed, fields) };
+    return { lastErrorObject: { n: removed ? 1 : 0 }, value: shaped(removed, fields, query) };
   }
   const update = parseUpdate(command.update, command.arrayFilters);
   const outcome = updateDocuments(store, dbName, name, {
@@ -65,5 +69,8 @@ export const findAndModifyCommand: CommandHandler = (command, { dbName, store })
     updatedExisting: outcome.matched > 0,
   };
   if (outcome.upserted) lastErrorObject.upserted = outcome.upserted._id;
-  return { lastErrorObject, value: shaped(returnNew ? outcome.after : outcome.before, fields) };
+  return {
+    lastErrorObject,
+    value: shaped(returnNew ? outcome.after : outcome.before, fields, query),
+  };
 };

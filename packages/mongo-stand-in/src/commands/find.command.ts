@@ -69,7 +69,7 @@ export const findCommand: CommandHandler = (command, context) => {
     limit,
     naturalDirection,
   });
-  const projected = projectDocuments(documents, projection);
+  const projected = projectDocuments(documents, projection, filter);
   let batchSize = optionalCount(command, 'batchSize');
   if (singleBatch && limit > 0) batchSize = Math.min(batchSize ?? limit, limit);
   const batch = store.cursors.open(`${dbName}.${name}`, projected, {

@@ -1,10 +1,11 @@
 import { ObjectId, type Document } from 'bson';
 import { CommandFailure, type CommandHandler } from '../command-types';
-import { cloneDocument } from '../engine/bson-clone';
+import { cloneDocument, cloneDocumentIdFirst } from '../engine/bson-clone';
 import { isPlainDocument } from '../engine/bson-value';
 import { checkStorable } from '../engine/document-limits';
 import { validateDocument } from '../engine/document-validation';
 import { collectionArgument, optionalBoolean, requiredArray } from './command-args';
+import { checkTimeseriesDocument } from './timeseries-options';
 import { runStatement, withWriteErrors } from './write-errors';
 
 /**
@@ -27,6 +28,7 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
   const ordered = optionalBoolean(command, 'ordered') ?? true;
   const bypassValidation = optionalBoolean(command, 'bypassDocumentValidation') ?? false;
   const { collection } = store.collectionForWrite(dbName, name);
+  const timeseries = collection.options.timeseries as Document | undefined;
   const writeErrors: Document[] = [];
   let n = 0;
   for (let index = 0; index < documents.length; index++) {
@@ -35,7 +37,8 @@ export const insertCommand: CommandHandler = (command, { dbName, store }) => {
       if (!isPlainDocument(raw))
         throw new CommandFailure(2, 'BadValue', 'each document to insert must be an object');
       const document =
-        '_id' in raw ? cloneDocument(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
+        '_id' in raw ? cloneDocumentIdFirst(raw) : { _id: new ObjectId(), ...cloneDocument(raw) };
+      if (timeseries) checkTimeseriesDocument(document, timeseries);
       checkStorable(document, 'insert');
       validateDocument(collection, document, undefined, bypassValidation);
       collection.insert(document);

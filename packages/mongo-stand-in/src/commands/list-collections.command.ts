@@ -19,13 +19,23 @@ export const listCollectionsCommand: CommandHandler = (
   const matcher = compileFilter(optionalDocument(command, 'filter'));
   const nameOnly = optionalBoolean(command, 'nameOnly') ?? false;
   const entries: Document[] = [
-    ...store.collections(dbName).map((collection) => ({
-      name: collection.name,
-      type: 'collection',
-      options: cloneValue({ ...collection.options }),
-      info: { readOnly: false, uuid: collection.uuid },
-      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-    })),
+    ...store.collections(dbName).map((collection) =>
+      collection.options.timeseries === undefined
+        ? {
+            name: collection.name,
+            type: 'collection',
+            options: cloneValue({ ...collection.options }),
+            info: { readOnly: false, uuid: collection.uuid },
+            idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+          }
+        : {
+            // mongod's view of its buckets: no uuid and no _id index of its own.
+            name: collection.name,
+            type: 'timeseries',
+            options: cloneValue({ ...collection.options }),
+            info: { readOnly: false },
+          },
+    ),
     ...store.views(dbName).map((view) => ({
       name: view.name,
       type: 'view',

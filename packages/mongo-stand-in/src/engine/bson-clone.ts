@@ -30,3 +30,16 @@ export function cloneDocument<T extends Record<string, unknown>>(document: T): T
   for (const key of Object.keys(document)) setOwnField(copy, key, cloneValue(document[key]));
   return copy as T;
 }
+
+/**
+ * A deep copy of a document to store, with `_id` moved first: mongod stores a document's
+ * `_id` as its first field, whatever order an insert or replacement gave.
+ */
+export function cloneDocumentIdFirst<T extends Record<string, unknown>>(document: T): T {
+  const copy: Record<string, unknown> = {};
+  if (Object.hasOwn(document, '_id')) copy._id = cloneValue(document._id);
+  for (const key of Object.keys(document)) {
+    if (key !== '_id') setOwnField(copy, key, cloneValue(document[key]));
+  }
+  return copy as T;
+}

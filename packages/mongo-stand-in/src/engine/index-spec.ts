@@ -42,8 +42,11 @@ const IDENTITY_OPTIONS = [
   'collation',
   'hidden',
 ];
-/** Options mongod accepts but that the listing drops or that change nothing here. */
-const DROPPED_OPTIONS = new Set(['v', 'key', 'name', 'background', 'ns']);
+/**
+ * Options the listing drops. mongod echoes the others as given, `background` included,
+ * although it builds every index the same way since 4.2.
+ */
+const DROPPED_OPTIONS = new Set(['v', 'key', 'name', 'ns']);
 const SUPPORTED_KINDS = new Set(['hashed', 'text', '2d', '2dsphere']);
 
 const cannotCreate = (spec: unknown, reason: string): CommandFailure =>

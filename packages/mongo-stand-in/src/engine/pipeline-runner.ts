@@ -3,6 +3,7 @@ import type { CollectionResolver } from 'mingo/types/types';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
 import { escapeDocument, escapeStage, unescapeDocument } from './mingo-field-escape';
+import { withPlainNumbers } from './plain-numbers';
 
 type Document = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ export function compilePipeline(
   resolveCollection?: CollectionResolver,
 ): CompiledPipeline {
   const resolveEscaped: CollectionResolver | undefined =
-    resolveCollection && ((name) => resolveCollection(name).map(escapeDocument));
+    resolveCollection && ((name) => resolveCollection(name).map(pipelineInput));
   let aggregator: Aggregator;
   try {
     aggregator = new Aggregator(pipeline.map(escapeStage), mingoOptions(resolveEscaped));
@@ -43,9 +44,14 @@ export function compilePipeline(
   }
   return (documents) => {
     try {
-      return aggregator.run<Document>(documents.map(escapeDocument)).map(unescapeDocument);
+      return aggregator.run<Document>(documents.map(pipelineInput)).map(unescapeDocument);
     } catch (error) {
       throw translateMingoError(error);
     }
   };
+}
+
+/** A document as a pipeline reads it: names escaped, numbers plain (see plain-numbers.ts). */
+function pipelineInput(document: Document): Document {
+  return escapeDocument(withPlainNumbers(document));
 }

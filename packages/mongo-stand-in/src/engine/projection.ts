@@ -1,11 +1,22 @@
 import { Query } from 'mingo/query';
 import { CommandFailure } from '../command-types';
-import { isPlainDocument } from './bson-value';
+import {
+  applySlices,
+  isInclusion,
+  keepElement,
+  positionalIndex,
+  splitProjection,
+} from './array-projection';
+import { cloneDocument } from './bson-clone';
+import { isNumeric, isPlainDocument } from './bson-value';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
 import { escapeDocument, escapeSpec, unescapeDocument } from './mingo-field-escape';
-import { setOwnField } from './own-fields';
+import { ownField, setOwnField } from './own-fields';
+import { withPlainNumbers } from './plain-numbers';
 import { isTextScoreMeta, TEXT_SCORE_FIELD, withoutTextScore } from './text-search/text-score-meta';
+
+const hasOwn: (value: object, key: PropertyKey) => boolean = Object.hasOwn;
 
 type Document = Record<string, unknown>;
 
@@ -22,11 +33,16 @@ export function isEmptyProjection(projection: unknown): boolean {
 
 /**
  * Applies a find projection (inclusion, exclusion, `$slice`, `$elemMatch`, positional,
- * expressions, `{ $meta: 'textScore' }`) to documents. A `$text` query's score, which its
- * matches carry in `TEXT_SCORE_FIELD`, is shown only where the projection asks for it. The
- * results may share nested values with the inputs; callers clone before handing them out.
+ * expressions, `{ $meta: 'textScore' }`) to documents; `filter`, the query, gives the
+ * positional `<array>.$` its element. A `$text` query's score, which its matches carry in
+ * `TEXT_SCORE_FIELD`, is shown only where the projection asks for it. The results may share
+ * nested values with the inputs; callers clone before handing them out.
  */
-export function projectDocuments(documents: Document[], projection: unknown): Document[] {
+export function projectDocuments(
+  documents: Document[],
+  projection: unknown,
+  filter?: unknown,
+): Document[] {
   if (isEmptyProjection(projection)) return documents.map(withoutTextScore);
   if (!isPlainDocument(projection)) {
     throw new CommandFailure(14, 'TypeMismatch', 'Expected field projection to be of type object');
@@ -35,7 +51,7 @@ export function projectDocuments(documents: Document[], projection: unknown): Do
   const rest = Object.fromEntries(
     Object.entries(projection).filter(([field]) => !scoreFields.includes(field)),
   );
-  const projected = projectWithMingo(documents.map(withoutTextScore), rest);
+  const projected = projectFields(documents.map(withoutTextScore), rest, filter);
   if (scoreFields.length === 0) return projected;
   return projected.map((document, i) => {
     const out = { ...document };
@@ -46,16 +62,77 @@ export function projectDocuments(documents: Document[], projection: unknown): Do
   });
 }
 
-function projectWithMingo(documents: Document[], projection: Document): Document[] {
+/** A projection without text scores: mingo's part, then `$slice` and the positional `.$`. */
+function projectFields(documents: Document[], projection: Document, filter: unknown): Document[] {
   if (isEmptyProjection(projection)) return documents;
+  const { rest, slices, positional } = splitProjection(projection);
+  if (slices.length === 0 && positional === undefined) return mingoProject(documents, rest);
+
+  // As on mongod, `$slice` alone keeps every other field; beside inclusions it is one.
+  if (positional !== undefined || isInclusion(rest)) {
+    for (const { path } of slices)
+      if (ownField(rest, path) === undefined) setOwnField(rest, path, 1);
+    if (positional !== undefined) setOwnField(rest, positional.path, 1);
+  }
+  const positions = positional
+    ? documents.map((document) => positionalIndex(document, positional.path, filter))
+    : undefined;
+  // Slicing writes into the projected documents, whose nested values may be the stored ones.
+  const projected = mingoProject(documents, rest).map(cloneDocument);
+  projected.forEach((document, i) => {
+    if (positional && positions) keepElement(document, positional.path, positions[i]);
+    applySlices(document, slices);
+  });
+  return projected;
+}
+
+function mingoProject(documents: Document[], spec: Document): Document[] {
+  if (isEmptyProjection(spec)) return documents;
+  // Expressions are mingo's arithmetic, which reads no `Double` (see plain-numbers.ts).
+  const input = computesValues(spec) ? documents.map(withPlainNumbers) : documents;
   try {
-    return SELECT_ALL.find<Document>(
-      documents.map(escapeDocument),
-      escapeSpec(projection) as Document,
-    )
+    return SELECT_ALL.find<Document>(input.map(escapeDocument), escapeSpec(spec) as Document)
       .all()
-      .map(unescapeDocument);
+      .map((document, i) => inDocumentOrder(unescapeDocument(document), documents[i]));
   } catch (error) {
     throw translateMingoError(error);
   }
+}
+
+/** True when some field of the projection is an expression, not a 0/1 flag. */
+function computesValues(spec: Document): boolean {
+  return Object.keys(spec).some((key) => {
+    const value = spec[key];
+    return typeof value !== 'number' && typeof value !== 'boolean' && !isNumeric(value);
+  });
+}
+
+/**
+ * mingo orders an inclusion's output by name, `_id` last; mongod keeps the stored order
+ * (`_id` first) and appends computed fields.
+ */
+function inDocumentOrder(projected: Document, source: Document): Document {
+  const keys = Object.keys(projected);
+  let previous = -1;
+  let ordered = true;
+  const sourceKeys = Object.keys(source);
+  let computed = false;
+  for (const key of keys) {
+    const position = sourceKeys.indexOf(key);
+    if (position === -1) {
+      computed = true;
+      continue;
+    }
+    if (computed || position < previous) {
+      ordered = false;
+      break;
+    }
+    previous = position;
+  }
+  if (ordered) return projected;
+  const result: Document = {};
+  for (const key of sourceKeys)
+    if (hasOwn(projected, key)) setOwnField(result, key, projected[key]);
+  for (const key of keys) if (!hasOwn(result, key)) setOwnField(result, key, projected[key]);
+  return result;
 }

@@ -50,7 +50,7 @@ export class TailableScan implements CursorSource {
           this.peeked = position;
           return this.query.projection === undefined
             ? document
-            : projectDocuments([document], this.query.projection)[0];
+            : projectDocuments([document], this.query.projection, this.query.filter)[0];
         }
         this.skipped += 1;
       }

@@ -1,5 +1,5 @@
 import { CommandFailure } from '../command-types';
-import { cloneDocument } from './bson-clone';
+import { cloneDocument, cloneDocumentIdFirst } from './bson-clone';
 import { bindNow, commandNow, commandVariables } from './command-time';
 import { valuesEqual } from './bson-compare';
 import { isPlainDocument } from './bson-value';
@@ -310,7 +310,7 @@ export function applyUpdate(
 ): Document {
   let result: Document;
   if (update.kind === 'replacement') {
-    result = cloneDocument(update.replacement);
+    result = cloneDocumentIdFirst(update.replacement);
     if (!('_id' in result) && '_id' in original) result = withIdFirst(result, original._id);
   } else if (update.kind === 'pipeline') {
     const [output] = pipelineOf(update)([cloneDocument(original)]);

@@ -1,4 +1,4 @@
-import { Decimal128, Long, Timestamp } from 'bson';
+import { Decimal128, Double, Long, Timestamp } from 'bson';
 import { CommandFailure } from '../command-types';
 import { cloneValue } from './bson-clone';
 import { compareValues, valuesEqual } from './bson-compare';
@@ -51,7 +51,11 @@ function arithmetic(a: unknown, b: unknown, op: 'add' | 'mul'): unknown {
     }
     return result >= INT64_MIN && result <= INT64_MAX ? Long.fromBigInt(result) : undefined;
   }
-  return op === 'add' ? Number(x) + Number(y) : Number(x) * Number(y);
+  const result = op === 'add' ? Number(x) + Number(y) : Number(x) * Number(y);
+  // A double result with an int32 value stays a double only as a `Double` (see bson-codec.ts).
+  return isInteger(result) && result >= -2_147_483_648 && result <= 2_147_483_647
+    ? new Double(result)
+    : result;
 }
 
 /** A number as mongod's SafeNum prints it in arithmetic errors: `(NumberLong)9223372036854775807`. */

@@ -5,7 +5,7 @@ import {
   type Document,
   type SerializeOptions,
 } from 'bson';
-import { containsSymbol, promoteNumbers } from './bson-symbols';
+import { needsUnpromotedDecode, promoteNumbers } from './bson-symbols';
 import { MAX_BSON_OBJECT_SIZE } from './wire-protocol';
 import { WireProtocolError } from './wire-protocol.error';
 
@@ -13,13 +13,12 @@ import { WireProtocolError } from './wire-protocol.error';
  * How every document received from a client is turned into JavaScript values. This is the
  * contract between the wire layer and the command handlers (engine and data commands):
  *
- * - `promoteValues: true`: BSON int32 and double both arrive as JS `number`; strings,
+ * - `promoteValues: true`: BSON int32 and double arrive as JS `number`; strings,
  *   booleans, null, dates (`Date`), regular expressions (`RegExp`) and embedded documents
  *   are plain JS values, which is what mingo evaluates queries and updates against.
- *   Consequence: the int32/double distinction does NOT survive a round trip. A double with
- *   an integral value (`1.0`) is stored as the number `1` and sent back as int32, as any
- *   integer-valued number is serialised as int32 when it fits in 32 bits. `$type: 'double'`
- *   on such a value therefore differs from mongod; `$type: 'number'` and equality agree.
+ *   Except: a double with an int32 value (`42.0`) stays a bson `Double` (see
+ *   bson-symbols.ts), since the number `42` would be sent back as int32. Handlers that read
+ *   numbers go through `numericValue`/`bsonTypeOf`, which know it as a double.
  * - `promoteLongs: false` (and `useBigInt64: false`): every BSON int64 arrives as a bson
  *   `Long`, never as a `number` or `bigint`. Cursor ids in `getMore` and `killCursors` are
  *   `Long`s (compare with `Long#equals` or by `toString()`, never with `===`), and an int64
@@ -82,7 +81,7 @@ export function readDocument(
   }
   const bytes = buffer.subarray(offset, offset + size);
   try {
-    if (containsSymbol(bytes)) {
+    if (needsUnpromotedDecode(bytes)) {
       const unpromoted = deserialize(bytes, { ...DESERIALIZE_OPTIONS, promoteValues: false });
       return { document: promoteNumbers(unpromoted), size };
     }

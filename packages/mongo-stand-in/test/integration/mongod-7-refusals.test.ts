@@ -220,7 +220,10 @@ describe('what mongod 7.0 refuses', () => {
     await ids.drop();
   });
 
-  it.each([['time-series options', { timeseries: { timeField: 't' } }]])(
+  it.each([
+    ['a clustered index', { clusteredIndex: { key: { _id: 1 }, unique: true } }],
+    ['encrypted fields', { encryptedFields: { fields: [] } }],
+  ])(
     'refuses to create a collection with %s it would not enforce (238)',
     async (_what, options) => {
       const error = await refusal(db.createCollection('unenforced', options));

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MongoClient } from 'mongodb';
-import { withDeadline } from './wait-for';
+import { waitFor, withDeadline } from './wait-for';
 
 const CLI = join(__dirname, '../../src/stand-in-cli.ts');
 const START_DEADLINE_MS = 20_000;
@@ -85,6 +85,28 @@ describe('stand-in CLI', () => {
     started.push(cli);
     expect(await firstLine(cli)).toMatch(/^docket-stand-in listening mongodb:/);
     cli.child.stdin.end();
+    await expect(withDeadline('the CLI to exit', cli.exited)).resolves.toEqual([0, null]);
+  });
+
+  it('expires TTL documents at the interval --ttl-monitor-interval-ms gives', async () => {
+    const cli = spawnCli(['--ttl-monitor-interval-ms', '100']);
+    started.push(cli);
+    const uri = (await firstLine(cli)).slice('docket-stand-in listening '.length);
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      const sessions = client.db('cli').collection('sessions');
+      await sessions.createIndex({ at: 1 }, { expireAfterSeconds: 0 });
+      await sessions.insertOne({ at: new Date(Date.now() - 1_000) });
+      // The default interval (60 s) would run past this deadline.
+      await waitFor(
+        'the TTL monitor to delete the expired document',
+        async () => (await sessions.countDocuments()) === 0,
+        5_000,
+      );
+    } finally {
+      await client.close();
+    }
+    cli.child.kill('SIGTERM');
     await expect(withDeadline('the CLI to exit', cli.exited)).resolves.toEqual([0, null]);
   });
 

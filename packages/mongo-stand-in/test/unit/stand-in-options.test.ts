@@ -56,6 +56,20 @@ describe('parseCliArguments', () => {
     expect(parseCliArguments(['--help'])).toEqual({ kind: 'help' });
   });
 
+  it('reads --ttl-monitor-interval-ms N and =N, leaving its range to resolveStandInOptions', () => {
+    expect(parseCliArguments(['--ttl-monitor-interval-ms', '100'])).toMatchObject({
+      kind: 'run',
+      ttlMonitorIntervalMs: 100,
+    });
+    expect(parseCliArguments(['--ttl-monitor-interval-ms=250'])).toMatchObject({
+      ttlMonitorIntervalMs: 250,
+    });
+    expect(parseCliArguments(['--ttl-monitor-interval-ms', 'soon'])).toEqual({
+      kind: 'invalid',
+      reason: "--ttl-monitor-interval-ms needs a number of milliseconds, got 'soon'",
+    });
+  });
+
   it('explains bad arguments', () => {
     expect(parseCliArguments(['--port'])).toEqual({
       kind: 'invalid',
