@@ -78,19 +78,26 @@ it('runs every scenario for both systems, writes valid results and the report, a
       expect(Number.isFinite(row.docket?.median)).toBe(true);
       if (row.agenda !== null) expect(typeof row.agenda.median).toBe('number');
     }
-    // Agenda has no bulk enqueue, and the drain's ceiling rows and its memory case (at a
+    // Agenda has no bulk enqueue, and the ceiling rows and the drain's memory case (at a
     // backlog of its own) are Docket's alone.
     const memoryGroup = `${chooseScale(true, false).memoryJobs.toLocaleString('en-US')} jobs, 1 process`;
+    const ceilingMetrics = [
+      'batched-claim ceiling',
+      'storage-call ceiling',
+      'share of the ceiling',
+    ];
     const agendaMissing = result.rows.filter((row) => row.agenda === null);
     const docketOnly = (row: (typeof result.rows)[number]) =>
       (name === 'enqueue' && row.group.startsWith('bulk')) ||
-      (name === 'drain' &&
-        ['batched-claim ceiling', 'share of the ceiling'].includes(row.metric)) ||
+      ceilingMetrics.includes(row.metric) ||
       (name === 'drain' && row.group === memoryGroup);
     expect(agendaMissing.filter((row) => !docketOnly(row))).toEqual([]);
-    expect(result.rows.filter((row) => row.metric === 'share of the ceiling').length).toBe(
-      name === 'drain' ? 1 : 0,
-    );
+    // A share of the ceiling for the one-process drain, the backlog and every enqueue case.
+    const shares = result.rows.filter((row) => row.metric === 'share of the ceiling');
+    const enqueueCases = new Set(result.rows.map((row) => row.group)).size;
+    const expectedShares: Record<string, number> = { drain: 1, backlog: 1, enqueue: enqueueCases };
+    expect(shares.length).toBe(expectedShares[name] ?? 0);
+    for (const share of shares) expect(share.docket!.median).toBeGreaterThan(0);
     // Every drain case reports its workers' heap after a full collection, the memory case too.
     const heapGroups = result.rows
       .filter((row) => row.metric === 'worker heap after GC')
