@@ -175,6 +175,10 @@ describe('handlers isolated in worker threads and child processes', () => {
     const { docket, scheduler } = await startDocket({
       concurrency: 1,
       isolation: { ...ISOLATION, resourceLimits: { maxOldGenerationSizeMb: 160 } },
+      // A thread filling its heap starves the process's other work on a loaded machine for
+      // longer than the fast servers' 1 s lease; this test is about the error, not leases.
+      leaseMs: 30_000,
+      heartbeatIntervalMs: 1_000,
     });
     const id = await scheduler.enqueue(new OomThreadJob());
     const job = await settled(docket, id, 'failed');
