@@ -3,11 +3,11 @@ import {
   dbNameFor,
   dropDb,
   lastCompletedAt,
-  systemsInOrder,
   waitForCompleted,
   type BenchContext,
 } from '../lib/bench-context';
 import { drainCeiling } from '../lib/ceiling-drain-run';
+import { addCeilingRows, withCeiling } from '../lib/ceiling-rows';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
@@ -33,13 +33,9 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
   const group = `${future.toLocaleString('en-US')} future + ${due.toLocaleString('en-US')} due`;
   for (let rep = 0; rep < ctx.reps; rep++) {
     const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
-    // The ceiling runs first in odd repetitions and last in even ones.
-    const order: Array<SystemName | 'ceiling'> = systemsInOrder(rep);
-    if (rep % 2 === 0) order.push('ceiling');
-    else order.unshift('ceiling');
     let ceiling: number | undefined;
     let docketRate: number | undefined;
-    for (const system of order) {
+    for (const system of withCeiling(rep)) {
       if (system === 'ceiling') {
         ceiling = await drainCeiling(ctx, 'backlog', { due, future, futureInMs: FUTURE_MS }, rep);
         continue;
@@ -100,17 +96,7 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
         await dropDb(ctx, dbName);
       }
     }
-    if (ceiling !== undefined && docketRate !== undefined) {
-      rows.add('docket', group, 'batched-claim ceiling', 'jobs/s', 'higher', ceiling);
-      rows.add(
-        'docket',
-        group,
-        'share of the ceiling',
-        '%',
-        'higher',
-        (100 * docketRate) / ceiling,
-      );
-    }
+    addCeilingRows(rows, group, 'batched-claim ceiling', ceiling, docketRate);
     if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
   }
   return scenarioResult(ctx, {

@@ -9,6 +9,7 @@ import {
 } from '../lib/bench-context';
 import { sumCounts } from '../lib/command-counter';
 import { drainCeiling } from '../lib/ceiling-drain-run';
+import { addCeilingRows, withCeiling } from '../lib/ceiling-rows';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
@@ -72,12 +73,8 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
       const runs: Partial<Record<SystemName, DrainRun>> = {};
       let ceiling: number | undefined;
-      // The ceiling runs first in odd repetitions and last in even ones.
-      const order: Array<SystemName | 'ceiling'> = systemsInOrder(rep);
-      if (processes === 1) {
-        if (rep % 2 === 0) order.push('ceiling');
-        else order.unshift('ceiling');
-      }
+      // The batched-claim ceiling is measured for the one-process cases.
+      const order = processes === 1 ? withCeiling(rep) : systemsInOrder(rep);
       for (const system of order) {
         if (system === 'ceiling') {
           ceiling = await drainCeiling(ctx, 'drain', { due: jobs }, rep);
@@ -95,17 +92,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
         rows.add(system, group, 'commands per job', 'cmd/job', 'lower', run.commandsPerJob);
         addMemoryRows(rows, system, group, run);
       }
-      if (ceiling !== undefined && runs.docket) {
-        rows.add('docket', group, 'batched-claim ceiling', 'jobs/s', 'higher', ceiling);
-        rows.add(
-          'docket',
-          group,
-          'share of the ceiling',
-          '%',
-          'higher',
-          (100 * runs.docket.rate) / ceiling,
-        );
-      }
+      addCeilingRows(rows, group, 'batched-claim ceiling', ceiling, runs.docket?.rate);
       if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
     }
   }

@@ -1,11 +1,6 @@
-import {
-  dbNameFor,
-  dropDb,
-  systemsInOrder,
-  type BenchContext,
-  type BenchServer,
-} from '../lib/bench-context';
+import { dbNameFor, dropDb, type BenchContext, type BenchServer } from '../lib/bench-context';
 import type { CommandBreakdown, MetricRow, ScenarioResult } from '../lib/results';
+import { addCeilingRows, withCeiling } from '../lib/ceiling-rows';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
 import { distribution, median } from '../lib/stats';
 import { THROUGHPUT_SETTINGS } from '../lib/settings';
@@ -62,13 +57,9 @@ export async function runEnqueue(ctx: BenchContext): Promise<ScenarioResult> {
       for (const server of serversInOrder(ctx.servers, rep)) {
         const group = `${shape}, ${server.topology}`;
         const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
-        // The ceiling runs first in odd repetitions and last in even ones.
-        const order: Array<SystemName | 'ceiling'> = systemsInOrder(rep);
-        if (rep % 2 === 0) order.push('ceiling');
-        else order.unshift('ceiling');
         let ceiling: number | undefined;
         let docketRate: number | undefined;
-        for (const system of order) {
+        for (const system of withCeiling(rep)) {
           if (system === 'ceiling') {
             ceiling = await enqueueCeiling(ctx, server, args, rep, group);
             continue;
@@ -105,17 +96,7 @@ export async function runEnqueue(ctx: BenchContext): Promise<ScenarioResult> {
             await dropDb(ctx, dbName, server);
           }
         }
-        if (ceiling !== undefined && docketRate !== undefined) {
-          rows.add('docket', group, 'storage-call ceiling', 'jobs/s', 'higher', ceiling);
-          rows.add(
-            'docket',
-            group,
-            'share of the ceiling',
-            '%',
-            'higher',
-            (100 * docketRate) / ceiling,
-          );
-        }
+        addCeilingRows(rows, group, 'storage-call ceiling', ceiling, docketRate);
         if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
       }
     }
