@@ -1,11 +1,10 @@
 import type { Document } from 'bson';
-import { CommandFailure } from '../command-types';
 import { isNumeric, isPlainDocument, numericValue } from '../engine/bson-value';
 import type { ExplainedOperation } from '../engine/explain-plan';
 import { validateCollectionName } from '../engine/namespace';
 import { parseSortSpec } from '../engine/sort-documents';
 import type { StandInStore } from '../engine/stand-in-store';
-import { commandName, requiredArray } from './command-args';
+import { checkedStage, commandName, requiredArray } from './command-args';
 import { queryPlannerOf, refuseViewExplain } from './explain-query-planner';
 
 /** The stages the query layer runs for a pipeline, as mongod pushes them down. */
@@ -39,17 +38,6 @@ function pushedDown(pipeline: readonly Document[]): PushedDown {
   };
 }
 
-function stageCheck(stage: unknown): Document {
-  if (!isPlainDocument(stage) || Object.keys(stage).length !== 1) {
-    throw new CommandFailure(
-      40323,
-      'Location40323',
-      'A pipeline stage specification object must contain exactly one field.',
-    );
-  }
-  return stage;
-}
-
 /**
  * `explain` of an `aggregate` (the explain command around one, or `explain: true` on it), as
  * mongod 7.0 answers it: the leading `$match`/`$sort`/`$limit` go to the query planner,
@@ -59,7 +47,7 @@ function stageCheck(stage: unknown): Document {
  */
 export function explainAggregate(inner: Document, dbName: string, store: StandInStore): Document {
   const target: unknown = inner[commandName(inner)];
-  const pipeline = requiredArray(inner, 'pipeline').map(stageCheck);
+  const pipeline = requiredArray(inner, 'pipeline').map(checkedStage);
   const command = { ...inner };
   delete command.explain;
   if (target === 1) return { explainVersion: '1', stages: pipeline, command };

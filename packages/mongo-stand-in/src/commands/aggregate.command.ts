@@ -12,21 +12,20 @@ import { writeMerge } from '../engine/merge-stage';
 import { refuseOutputNamespace, type OutputNamespace } from '../engine/output-namespace';
 import { runPipeline } from '../engine/pipeline-runner';
 import type { StandInStore } from '../engine/stand-in-store';
-import { commandName, cursorBatchSize, optionalBoolean, requiredArray } from './command-args';
+import {
+  checkedStage,
+  commandName,
+  cursorBatchSize,
+  optionalBoolean,
+  requiredArray,
+} from './command-args';
 import { explainAggregate } from './aggregate-explain';
 import { openChangeStream } from './change-stream.command';
 import { cursorReply } from './cursor-reply';
 import { validateCollectionName } from '../engine/namespace';
 
 function stageName(stage: unknown): string {
-  if (!isPlainDocument(stage) || Object.keys(stage).length !== 1) {
-    throw new CommandFailure(
-      40323,
-      'Location40323',
-      'A pipeline stage specification object must contain exactly one field.',
-    );
-  }
-  return Object.keys(stage)[0];
+  return Object.keys(checkedStage(stage))[0];
 }
 
 /** The target of `$out`: a collection name, or `{ db, coll }`. */

@@ -90,3 +90,15 @@ export function wrongFieldType(path: string, value: unknown, expected: string): 
     `BSON field '${path}' is the wrong type '${bsonTypeOf(value)}', expected ${expected}`,
   );
 }
+
+/** A pipeline stage, checked to be a document of exactly one field (40323 otherwise). */
+export function checkedStage(stage: unknown): Document {
+  if (!isPlainDocument(stage) || Object.keys(stage).length !== 1) {
+    throw new CommandFailure(
+      40323,
+      'Location40323',
+      'A pipeline stage specification object must contain exactly one field.',
+    );
+  }
+  return stage;
+}
