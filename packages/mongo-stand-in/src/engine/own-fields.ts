@@ -26,3 +26,10 @@ export function setOwnField(document: Document, key: string, value: unknown): vo
     document[key] = value;
   }
 }
+
+const SIMPLE_FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A plain top-level field name: no path, no operator, not an array index. */
+export function isSimpleFieldName(name: string): boolean {
+  return SIMPLE_FIELD_NAME.test(name);
+}

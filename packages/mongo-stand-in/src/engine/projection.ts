@@ -12,7 +12,7 @@ import { isNumeric, isPlainDocument } from './bson-value';
 import { mingoOptions } from './mingo-context';
 import { translateMingoError } from './mingo-errors';
 import { escapeDocument, escapeSpec, unescapeDocument } from './mingo-field-escape';
-import { ownField, setOwnField } from './own-fields';
+import { isSimpleFieldName, ownField, setOwnField } from './own-fields';
 import { withPlainNumbers } from './plain-numbers';
 import { isTextScoreMeta, TEXT_SCORE_FIELD, withoutTextScore } from './text-search/text-score-meta';
 
@@ -88,6 +88,8 @@ function projectFields(documents: Document[], projection: Document, filter: unkn
 
 function mingoProject(documents: Document[], spec: Document): Document[] {
   if (isEmptyProjection(spec)) return documents;
+  const keep = topLevelFlags(spec);
+  if (keep) return documents.map((document) => keepFields(document, keep));
   // Expressions are mingo's arithmetic, which reads no `Double` (see plain-numbers.ts).
   const input = computesValues(spec) ? documents.map(withPlainNumbers) : documents;
   try {
@@ -135,4 +137,38 @@ function inDocumentOrder(projected: Document, source: Document): Document {
     if (hasOwn(projected, key)) setOwnField(result, key, projected[key]);
   for (const key of keys) if (!hasOwn(result, key)) setOwnField(result, key, projected[key]);
   return result;
+}
+
+const FLAGS: ReadonlySet<unknown> = new Set([0, 1, true, false]);
+
+/**
+ * A projection of 0/1 flags on top-level fields, all inclusions or all exclusions besides
+ * `_id`, as a test of which fields stay (in stored order, as mongod keeps them); undefined
+ * for any other projection, which mingo applies (and rejects when it mixes the two).
+ */
+function topLevelFlags(spec: Document): ((field: string) => boolean) | undefined {
+  const flags = new Map<string, boolean>();
+  for (const field of Object.keys(spec)) {
+    const value = spec[field];
+    if (!isSimpleFieldName(field) || !FLAGS.has(value)) return undefined;
+    flags.set(field, value === 1 || value === true);
+  }
+  const idFlag = flags.get('_id');
+  flags.delete('_id');
+  const values = [...flags.values()];
+  // `{ _id: 1 }` alone keeps only `_id`; `{ _id: 0 }` alone keeps the rest.
+  if (values.length === 0) return (field) => (field === '_id') === idFlag;
+  const inclusion = values[0];
+  if (values.some((value) => value !== inclusion)) return undefined;
+  return inclusion
+    ? (field) => (field === '_id' ? idFlag !== false : flags.has(field))
+    : (field) => (field === '_id' ? idFlag !== false : !flags.has(field));
+}
+
+function keepFields(document: Document, keep: (field: string) => boolean): Document {
+  const out: Document = {};
+  for (const field of Object.keys(document)) {
+    if (keep(field)) setOwnField(out, field, document[field]);
+  }
+  return out;
 }

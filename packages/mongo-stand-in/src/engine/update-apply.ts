@@ -5,6 +5,7 @@ import { valuesEqual } from './bson-compare';
 import { isPlainDocument } from './bson-value';
 import { getPathValue, setPathValue } from './document-path';
 import { compilePipeline, type CompiledPipeline } from './pipeline-runner';
+import { compileSetPipeline, type SetPipeline } from './set-pipeline';
 import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { parseArrayFilters } from './array-filters';
 import { UPDATE_OPERATORS } from './update-operators';
@@ -279,23 +280,40 @@ function withIdFirst(document: Document, id: unknown): Document {
 }
 
 /** Update pipelines compiled for the command running them (its time and `let` variables). */
-const compiledPipelines = new WeakMap<
-  ParsedUpdate,
-  { readonly at: number; readonly variables: unknown; readonly run: CompiledPipeline }
->();
+const compiledPipelines = new WeakMap<ParsedUpdate, CompiledUpdatePipeline>();
+
+interface CompiledUpdatePipeline {
+  readonly at: number;
+  readonly variables: unknown;
+  readonly run: CompiledPipeline;
+  /** The direct evaluation of `$set` stages, when the pipeline is one it handles. */
+  readonly direct: SetPipeline | undefined;
+}
 
 /**
  * An update pipeline bound to the command's time (`$$NOW`) and compiled once for all the
  * documents the command updates.
  */
-function pipelineOf(update: ParsedUpdate & { kind: 'pipeline' }): CompiledPipeline {
+function pipelineOf(update: ParsedUpdate & { kind: 'pipeline' }): CompiledUpdatePipeline {
   const now = commandNow();
   const variables = commandVariables();
   const cached = compiledPipelines.get(update);
-  if (cached && cached.at === now.getTime() && cached.variables === variables) return cached.run;
-  const run = compilePipeline(update.pipeline.map((stage) => bindNow(stage, now) as Document));
-  compiledPipelines.set(update, { at: now.getTime(), variables, run });
-  return run;
+  if (cached && cached.at === now.getTime() && cached.variables === variables) return cached;
+  const bound = update.pipeline.map((stage) => bindNow(stage, now) as Document);
+  const compiled = {
+    at: now.getTime(),
+    variables,
+    run: compilePipeline(bound),
+    direct: variables === undefined ? compileSetPipeline(bound) : undefined,
+  };
+  compiledPipelines.set(update, compiled);
+  return compiled;
+}
+
+/** The document out of an update pipeline: evaluated directly when it can be, else by mingo. */
+function runPipeline(update: ParsedUpdate & { kind: 'pipeline' }, original: Document): unknown {
+  const { direct, run } = pipelineOf(update);
+  return direct?.(original) ?? run([cloneDocument(original)])[0];
 }
 
 /**
@@ -313,7 +331,7 @@ export function applyUpdate(
     result = cloneDocumentIdFirst(update.replacement);
     if (!('_id' in result) && '_id' in original) result = withIdFirst(result, original._id);
   } else if (update.kind === 'pipeline') {
-    const [output] = pipelineOf(update)([cloneDocument(original)]);
+    const output = runPipeline(update, original);
     if (!isPlainDocument(output))
       throw new CommandFailure(2, 'BadValue', 'the update pipeline must produce a document');
     result = !('_id' in output) && '_id' in original ? withIdFirst(output, original._id) : output;
