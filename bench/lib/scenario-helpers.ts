@@ -34,6 +34,11 @@ export class RowCollector {
     row.values[system].push(round(value));
   }
 
+  /** The latest value recorded for `system` in `group`'s `metric`, if any. */
+  last(system: SystemName, group: string, metric: string): number | undefined {
+    return this.rows.get(`${group}\u0000${metric}`)?.values[system].at(-1);
+  }
+
   /** The rows, in the order their first value came, each with median and spread per system. */
   build(): MetricRow[] {
     return [...this.rows.values()].map((row) => ({

@@ -157,6 +157,9 @@ export class WorkerHandle {
   ceilingEnqueue(args: EnqueueArgs): Promise<EnqueueReply> {
     return this.call({ op: 'ceilingEnqueue', args });
   }
+  ceilingPickup(): Promise<null> {
+    return this.call({ op: 'ceilingPickup' });
+  }
 
   /** Closes the system, then ends the process (disconnecting IPC makes it exit). */
   async dispose(): Promise<void> {

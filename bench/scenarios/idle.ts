@@ -5,6 +5,7 @@ import {
   type BenchContext,
   type BenchServer,
 } from '../lib/bench-context';
+import { addCeilingRows } from '../lib/ceiling-rows';
 import { sumCounts } from '../lib/command-counter';
 import type { CommandBreakdown, ScenarioResult } from '../lib/results';
 import { RowCollector } from '../lib/scenario-helpers';
@@ -32,6 +33,7 @@ export async function runIdle(ctx: BenchContext): Promise<ScenarioResult> {
   for (let rep = 0; rep < ctx.reps; rep++) {
     for (const server of serversInOrder(ctx.servers, rep)) {
       const breakdown = await idleOn(ctx, server, rep, rows);
+      await listeningCeilingOn(ctx, server, rep, rows);
       if (rep === ctx.reps - 1) {
         commands.push({
           group: `${idleGroup(processes, server.topology)} (cmd/s per process)`,
@@ -51,6 +53,10 @@ export async function runIdle(ctx: BenchContext): Promise<ScenarioResult> {
       "the pickup scenario's cross-process cases: Docket as everywhere (push pickup through the change " +
       'stream on a replica set, the notices tail on a standalone), Agenda with its change-stream ' +
       'notification channel on a replica set and without one on a standalone. ' +
+      'The listening ceiling: as many Docket worker processes running only a raw-driver ' +
+      "listener for new work (the change stream or the notices' tail, each wait as long as " +
+      "Docket's), counted the same way after the systems stopped; Docket's share is its " +
+      "figure over Docket's, the rest being its heartbeats, sweeps and ticks. " +
       `The driver's own server monitoring (\`hello\` heartbeats on separate connections, every 10 s by ` +
       `default, the same for both) is not a command event and is not counted.`,
     began,
@@ -80,6 +86,48 @@ export async function runIdle(ctx: BenchContext): Promise<ScenarioResult> {
       },
     ],
   });
+}
+
+/**
+ * The listening ceiling of one repetition: as many Docket worker processes, each running only
+ * the pickup ceiling's listener (see pickup-ceiling.ts: the change stream or the notices'
+ * tail, with Docket's wait per command), counted over the same window. Docket's share of it
+ * is what its heartbeats, sweeps and ticks add to hearing of new work at once.
+ */
+async function listeningCeilingOn(
+  ctx: BenchContext,
+  server: BenchServer,
+  rep: number,
+  rows: RowCollector,
+): Promise<void> {
+  const { idleProcesses: processes, idleWindowMs } = ctx.scale;
+  const group = idleGroup(processes, server.topology);
+  const dbName = dbNameFor('idle-ceiling', 'docket', rep);
+  const workers = ctx.pool.take('docket', processes);
+  try {
+    const init = { uri: server.uri, dbName, ...crossProcessSettings(server.topology) };
+    await Promise.all(workers.map((worker) => worker.init(init)));
+    await Promise.all(workers.map((worker) => worker.ceilingPickup()));
+    await sleep(SETTLE_MS);
+    await Promise.all(workers.map((worker) => worker.reset()));
+    const windowStart = performance.now();
+    await sleep(idleWindowMs);
+    const counts = sumCounts(
+      (await Promise.all(workers.map((worker) => worker.collect()))).map((c) => c.commands),
+    );
+    const perProcess = counts.total / processes / ((performance.now() - windowStart) / 1000);
+    ctx.log(
+      `idle ${group} listening ceiling rep ${rep + 1}: ${perProcess.toFixed(2)} cmd/s per process`,
+    );
+    const docket = rows.last('docket', group, 'commands per second per process');
+    addCeilingRows(rows, group, 'listening ceiling', perProcess, docket, {
+      unit: 'cmd/s',
+      better: 'lower',
+    });
+  } finally {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await dropDb(ctx, dbName, server);
+  }
 }
 
 /** One repetition on one server: both systems' processes idle at once; returns the breakdown. */

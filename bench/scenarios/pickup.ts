@@ -115,7 +115,11 @@ export async function runPickup(ctx: BenchContext): Promise<ScenarioResult> {
       `producer process that sends ${s.sparseJobs} jobs one at a time, each awaited, a gap drawn ` +
       `uniformly from ${range(s.sparseGapMs)} before each (so that arrivals never line up with a poll ` +
       `period), the worker left idle for ${s.sparseSettleMs / 1000} s after its start first; latency ` +
-      `as above. **Scheduled ahead, cross-process**: the same, each job scheduled (Docket ` +
+      `as above. The pickup ceiling runs the same case with a Docket producer and, in the worker ` +
+      `process, a raw-driver listener in place of a server: it hears of each job as Docket does (the ` +
+      `jobs' change stream on a replica set, the tail of Docket's notices on a standalone) and claims ` +
+      `it at once with one \`findOneAndUpdate\` by id; Docket's share is the ceiling's p50 over its ` +
+      `own. **Scheduled ahead, cross-process**: the same, each job scheduled (Docket ` +
       `\`schedule(job, { delayMs })\`, Agenda \`schedule(date, ...)\`) a delay drawn uniformly from ` +
       `${range(s.scheduledDelayMs)} ahead; lateness is handler start − due time (the enqueue call's ` +
       `time plus the delay: Docket reads its whole-millisecond clock during the call, so a lateness ` +

@@ -130,7 +130,8 @@ export type WorkerRequest =
   | { readonly op: 'close' }
   | { readonly op: 'probe'; readonly args: ProbeArgs }
   | { readonly op: 'ceilingDrain'; readonly args: CeilingDrainArgs }
-  | { readonly op: 'ceilingEnqueue'; readonly args: EnqueueArgs };
+  | { readonly op: 'ceilingEnqueue'; readonly args: EnqueueArgs }
+  | { readonly op: 'ceilingPickup' };
 
 /** A job that started: its sequence number, when it was enqueued and when its handler began (ms, sub-ms precision). */
 export type StartRecord = readonly [seq: number, enqueuedAt: number, startedAt: number];

@@ -9,6 +9,7 @@ import { percentile } from '../lib/stats';
 import { runProbe } from '../lib/ceiling-probe';
 import { drainAtCeiling } from '../lib/batch-ceiling';
 import { enqueueAtCeiling, runEnqueueCalls } from '../lib/enqueue-ceiling';
+import { PickupCeiling } from '../lib/pickup-ceiling';
 import { heapAfterCollectionMb } from '../lib/server-heap';
 import type { JobRecord } from '../../src/storage/job-record';
 import {
@@ -106,6 +107,16 @@ class WorkerRuntime {
   private completed = 0;
   private lastCompletedAt = 0;
   private rssPeak = 0;
+  private pickupCeiling: PickupCeiling | undefined;
+  /** What the system (or a ceiling) tells of its jobs. */
+  private readonly hooks: WorkerHooks = {
+    onStart: (seq, enqueuedAt) => this.starts.push([seq, enqueuedAt, nowMs()]),
+    onTick: (rid, occurrence) => this.ticks.push([rid, occurrence, nowMs()]),
+    onCompleted: () => {
+      this.completed++;
+      this.lastCompletedAt = nowMs();
+    },
+  };
   private readonly rssTimer: NodeJS.Timeout;
 
   constructor(private readonly factory: AdapterFactory) {
@@ -163,6 +174,8 @@ class WorkerRuntime {
         return runProbe(request.args);
       case 'ceilingEnqueue':
         return this.ceilingEnqueue(request.args);
+      case 'ceilingPickup':
+        return this.ceilingPickup();
       case 'ceilingDrain':
         if (!this.client || this.dbName === undefined) throw new Error('worker not initialised');
         return drainAtCeiling(
@@ -173,6 +186,8 @@ class WorkerRuntime {
   }
 
   async shutdown(): Promise<void> {
+    await this.pickupCeiling?.stop();
+    this.pickupCeiling = undefined;
     const adapter = this.adapter;
     const client = this.client;
     this.adapter = undefined;
@@ -193,15 +208,7 @@ class WorkerRuntime {
     this.client = client;
     this.dbName = args.dbName;
     this.counter = new CommandCounter(client);
-    const hooks: WorkerHooks = {
-      onStart: (seq, enqueuedAt) => this.starts.push([seq, enqueuedAt, nowMs()]),
-      onTick: (rid, occurrence) => this.ticks.push([rid, occurrence, nowMs()]),
-      onCompleted: () => {
-        this.completed++;
-        this.lastCompletedAt = nowMs();
-      },
-    };
-    this.adapter = await this.factory(client, args, hooks);
+    this.adapter = await this.factory(client, args, this.hooks);
     this.counter.reset();
     return null;
   }
@@ -229,6 +236,14 @@ class WorkerRuntime {
     if (!template) throw new Error('the template job was not stored');
     await jobs.deleteOne({ _id: template._id });
     return enqueueAtCeiling(db, template, args);
+  }
+
+  /** Starts the pickup ceiling (see pickup-ceiling.ts) in place of the system's server. */
+  private async ceilingPickup(): Promise<null> {
+    if (!this.client || this.dbName === undefined) throw new Error('worker not initialised');
+    this.pickupCeiling = new PickupCeiling(this.client.db(this.dbName), this.hooks);
+    await this.pickupCeiling.start();
+    return null;
   }
 
   /** Open-loop arrivals: sends never wait for earlier sends to finish. */
