@@ -23,6 +23,7 @@ import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
 import { retryDelayMs } from './retry-backoff';
+import { startDeadlinePassed } from './start-deadline';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -213,6 +214,24 @@ export class JobExecution {
           reason: 'attempts exhausted: the last worker stopped renewing its lease',
         },
         error,
+      );
+      return;
+    }
+    const expired = startDeadlinePassed(
+      this.job,
+      this.registration.options,
+      this.deps.clock.now(),
+      this.details,
+    );
+    if (expired) {
+      await this.outcomes.record(
+        {
+          state: 'failed',
+          durationMs: 0,
+          error: toErrorInfo(expired),
+          reason: `expired: not started within ${expired.startWithinMs} ms of its due time`,
+        },
+        expired,
       );
       return;
     }
