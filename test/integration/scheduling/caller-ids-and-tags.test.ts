@@ -113,6 +113,7 @@ describe('caller-chosen job ids and tags', () => {
 
     it('looks for a duplicate id before inserting in a transaction, which goes on', async () => {
       await scheduler.enqueue(note('outside'), { id: 'tx-dup' });
+      const txParent = await scheduler.schedule(note('tx parent'), { delayMs: 60_000 });
       const session = db.client.startSession();
       try {
         await session.withTransaction(async () => {
@@ -123,12 +124,19 @@ describe('caller-chosen job ids and tags', () => {
             scheduler.enqueue(note('inside'), { id: 'tx-dup', onDuplicateId: 'return', session }),
           ).resolves.toBe('tx-dup');
           await scheduler.enqueue(note('inside'), { id: 'tx-new', session });
+          // A continuation's id is looked for before its parent is marked.
+          await expect(
+            scheduler.continueWith(txParent, note('child'), { id: 'tx-dup', session }),
+          ).rejects.toBeInstanceOf(DuplicateJobIdError);
         });
       } finally {
         await session.endSession();
       }
       expect((await docket.getJob('tx-new'))?.payload).toEqual({ text: 'inside' });
       expect((await docket.getJob('tx-dup'))?.payload).toEqual({ text: 'outside' });
+      expect(await jobs().findOne({ _id: txParent as never })).not.toHaveProperty(
+        'hasContinuations',
+      );
     });
 
     it.each([
