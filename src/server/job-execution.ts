@@ -23,7 +23,7 @@ import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
 import { retryDelayMs } from './retry-backoff';
-import { startDeadlinePassed } from './start-deadline';
+import { expiredOutcome, startDeadlinePassed } from './start-deadline';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -223,18 +223,7 @@ export class JobExecution {
       this.deps.clock.now(),
       this.details,
     );
-    if (expired) {
-      await this.outcomes.record(
-        {
-          state: 'failed',
-          durationMs: 0,
-          error: toErrorInfo(expired),
-          reason: `expired: not started within ${expired.startWithinMs} ms of its due time`,
-        },
-        expired,
-      );
-      return;
-    }
+    if (expired) return this.outcomes.record(expiredOutcome(expired), expired);
     let job: IJob;
     try {
       job = fromStoredPayload(this.registration.jobClass, this.job.payload);

@@ -2,6 +2,8 @@ import { JobExpiredError } from '../errors/job-expired.error';
 import type { DocketErrorDetails } from '../errors';
 import type { ResolvedJobHandlerOptions } from '../handlers/job-handler-options';
 import type { JobRecord } from '../storage/job-record';
+import type { AttemptOutcome } from '../storage/job-store';
+import { toErrorInfo } from './error-info';
 
 /*
  * Expiry of jobs that did not start in time. It is decided after the claim, by the attempt
@@ -25,4 +27,14 @@ export function startDeadlinePassed(
   if (startWithinMs === undefined) return null;
   if (now.getTime() - job.dueAt.getTime() <= startWithinMs) return null;
   return new JobExpiredError(startWithinMs, job.dueAt, now, details);
+}
+
+/** The outcome of an expired attempt: failed for good, saying why, the handler never run. */
+export function expiredOutcome(expired: JobExpiredError): AttemptOutcome {
+  return {
+    state: 'failed',
+    durationMs: 0,
+    error: toErrorInfo(expired),
+    reason: `expired: not started within ${expired.startWithinMs} ms of its due time`,
+  };
 }
