@@ -212,6 +212,21 @@ describe('caller-chosen job ids and tags', () => {
       expect(summary.tags).toEqual(['tenant:eu', 'vip']);
     });
 
+    it("tags a batch's jobs, and bounds their start, from the batch's options or their own", async () => {
+      const batchId = await scheduler.createBatch({
+        jobs: [note('b1'), { job: note('b2'), options: { tags: ['batch-own'] } }],
+        options: { tags: ['batch-default'], startWithinMs: 30_000, delayMs: 60_000 },
+      });
+      const byDefault = await idsOf({ tags: ['batch-default'], batchId });
+      const own = await idsOf({ tags: ['batch-own'], batchId });
+      expect(byDefault).toHaveLength(1);
+      expect(own).toHaveLength(1);
+      expect(await docket.getJob(own[0])).toMatchObject({ startWithinMs: 30_000 });
+      await expect(
+        scheduler.createBatch({ jobs: [{ job: note('b3'), options: { tags: 'x' } as never }] }),
+      ).rejects.toMatchObject({ name: 'InvalidOptionsError' });
+    });
+
     it('selects jobs by tag for a bulk action', async () => {
       const result = await scheduler.requeueJobs({ filter: { tags: ['tenant:us'] } });
       expect(result).toMatchObject({ matched: 1, changed: 1 });
