@@ -32,7 +32,15 @@ export const BATCH_LIMITS = {
 const SPEC_KEYS = ['description', 'jobs', 'batches', 'continuations', 'options'];
 const ITEM_KEYS = ['job', 'options'];
 const CONTINUATION_KEYS = ['job', 'on', 'options'];
-const OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'delayMs'];
+const OPTION_KEYS = [
+  'queue',
+  'priority',
+  'maxAttempts',
+  'timeoutMs',
+  'delayMs',
+  'tags',
+  'startWithinMs',
+];
 export const BATCH_CONDITIONS: readonly BatchContinuationCondition[] = ['succeeded', 'finished'];
 
 /** What a batch's jobs are stored as: the scheduler's checks, filters and record. */

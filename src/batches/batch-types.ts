@@ -31,6 +31,13 @@ export interface BatchJobOptions {
    * @defaultValue the batch's, else `0`: due at once
    */
   delayMs?: number;
+  /** Tags to find the job by (see `EnqueueOptions.tags`). @defaultValue the batch's, else none */
+  tags?: readonly string[];
+  /**
+   * How long after its due time the job may still start (see `EnqueueOptions.startWithinMs`).
+   * @defaultValue the batch's, else the handler's
+   */
+  startWithinMs?: number;
 }
 
 /** One job of a batch with options of its own. */

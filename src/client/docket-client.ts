@@ -165,6 +165,8 @@ export class DocketClient {
   /**
    * Enqueues (or, with `delayMs`/`runAt`, schedules) a job by type name. `POST api/jobs`
    * @throws ApiValidationError - unknown type, invalid payload (`issues`), invalid options.
+   * @throws ApiConflictError - `DUPLICATE_JOB_ID`: another job has the `id` the request
+   *   chose (unless `onDuplicateId: 'return'`).
    */
   enqueueJob(request: ApiEnqueueRequest): Promise<ApiEnqueueResult> {
     return this.call('POST', 'jobs', request);

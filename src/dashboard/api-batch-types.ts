@@ -90,6 +90,13 @@ export interface ApiBatchJobOptions {
   readonly timeoutMs?: number;
   /** Due this long after the batch is created (ms). @defaultValue the batch's, else `0` */
   readonly delayMs?: number;
+  /** Tags to find the job by, 1..20. @defaultValue the batch's, else none */
+  readonly tags?: readonly string[];
+  /**
+   * Taken later than this after its due time (ms), it fails as expired without running.
+   * @defaultValue the batch's, else the handler's
+   */
+  readonly startWithinMs?: number;
 }
 
 /** One job of a batch, by type name, as `POST api/jobs` takes one. */

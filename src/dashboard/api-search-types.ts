@@ -38,6 +38,11 @@ export interface ApiJobQuery {
    * the boolean or the text.
    */
   readonly payload?: Readonly<Record<string, ApiPayloadValue>>;
+  /**
+   * Jobs carrying this tag, or every one of these (sent as one `tag` parameter each); at
+   * most 20, compared exactly.
+   */
+  readonly tag?: string | readonly string[];
   /** Created at or after this time. */
   readonly createdFrom?: string;
   /** Created before this time. */
@@ -92,6 +97,8 @@ export interface ApiJobFilter {
    * matches. Values compare as they are typed (42 does not match "42").
    */
   readonly payload?: Readonly<Record<string, ApiPayloadValue | readonly ApiPayloadValue[]>>;
+  /** Tags the job carries, every one of them (1 to 20, compared exactly). */
+  readonly tags?: readonly string[];
   /** When the job was stored. */
   readonly createdAt?: ApiTimeRange;
   /** When the job finished (unfinished jobs never match). */

@@ -80,6 +80,8 @@ export interface ApiJobSummary {
     /** Its message. */
     readonly message: string;
   } | null;
+  /** The tags it was enqueued with; absent when none. */
+  readonly tags?: readonly string[];
 }
 
 /** Progress a handler reported. */
@@ -114,6 +116,11 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly payload: Record<string, unknown>;
   /** Time limit of each attempt (ms), when the enqueue set it; null: the handler's setting. */
   readonly timeoutMs: number | null;
+  /**
+   * How long after `dueAt` it may still start (ms), when the enqueue set it; absent: the
+   * handler's setting. Taken later, it fails with a `JobExpiredError` without running.
+   */
+  readonly startWithinMs?: number;
   /** The error of the last failed attempt; null when none failed (or since a requeue). */
   readonly error: ApiJobError | null;
   /** State changes, oldest first (the last 50). */
@@ -270,11 +277,30 @@ export interface ApiEnqueueRequest {
    * time that does not exist (`2030-02-31`, `T24:00`) is refused with 400, `field: 'runAt'`.
    */
   readonly runAt?: string;
+  /**
+   * The job's id, chosen by the caller: 1 to 200 characters from `[A-Za-z0-9_.:-]`. An id
+   * another job has is refused with 409 `DUPLICATE_JOB_ID` (see `EnqueueOptions.id`).
+   * @defaultValue a generated id
+   */
+  readonly id?: string;
+  /**
+   * What an `id` another job has does: `throw` (409) or `return` that job's id, writing
+   * nothing. Only with `id`. @defaultValue `throw`
+   */
+  readonly onDuplicateId?: 'throw' | 'return';
+  /** Tags to find the job by: 1 to 20 of 1 to 100 characters. @defaultValue none */
+  readonly tags?: readonly string[];
+  /**
+   * How long after its due time the job may still start (ms); taken later, it fails with a
+   * `JobExpiredError` without running. @defaultValue the handler's (none: however late)
+   */
+  readonly startWithinMs?: number;
 }
 
 /** Answer of `POST api/jobs`. */
 export interface ApiEnqueueResult {
-  /** The new job's id (or the id of the unfinished job holding `uniqueKey`). */
+  /** The new job's id (or the id of the unfinished job holding `uniqueKey`, or of the job
+   * holding `id` with `onDuplicateId: 'return'`). */
   readonly id: string;
 }
 

@@ -15,6 +15,8 @@ export { MissingPeerDependencyError } from './missing-peer-dependency.error';
 export { JobDeletedError } from './job-deleted.error';
 export { JobNotFoundError } from './job-not-found.error';
 export { JobTimeoutError } from './job-timeout.error';
+export { JobExpiredError } from './job-expired.error';
+export { DuplicateJobIdError } from './duplicate-job-id.error';
 export { JobWaitTimeoutError } from './job-wait-timeout.error';
 export { JobValidationError, type ValidationIssue } from './job-validation.error';
 export { LeaseLostError } from './lease-lost.error';

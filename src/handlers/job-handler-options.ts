@@ -90,6 +90,15 @@ export interface JobHandlerOptions {
    * @defaultValue `'inline'`
    */
   isolation?: IsolationMode;
+  /**
+   * How long after its due time a job of this type may still start, in ms (1 to
+   * 2_147_483_647). A job a server takes later than that (after an outage, behind a backlog)
+   * fails for good without its handler running, its error a `JobExpiredError`, instead of
+   * running late (Hangfire's `LatencyTimeout`). A job's own `EnqueueOptions.startWithinMs`
+   * wins over this.
+   * @defaultValue none: jobs start however late
+   */
+  startWithinMs?: number;
 }
 
 /** {@link BackoffOptions} with every default applied. */
@@ -112,6 +121,8 @@ export interface ResolvedJobHandlerOptions {
   readonly rateLimit: ResolvedRateLimit | undefined;
   readonly backoff: ResolvedBackoffOptions;
   readonly isolation: IsolationMode;
+  /** `undefined`: jobs start however late. */
+  readonly startWithinMs: number | undefined;
 }
 
 /** The defaults of {@link JobHandlerOptions}. */
@@ -123,6 +134,7 @@ export const HANDLER_DEFAULTS = {
   rateLimit: undefined,
   backoff: { baseMs: 1_000, maxMs: 3_600_000 },
   isolation: 'inline',
+  startWithinMs: undefined,
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
 
 /**
@@ -145,6 +157,7 @@ export function resolveJobHandlerOptions(
     'rateLimit',
     'backoff',
     'isolation',
+    'startWithinMs',
   ]);
   const defaults = HANDLER_DEFAULTS;
   const retries = checkInteger('retries', or(options.retries, defaults.retries), {
@@ -182,6 +195,11 @@ export function resolveJobHandlerOptions(
     ...ISOLATION_MODES,
   ]);
 
+  const startWithinMs =
+    options.startWithinMs === undefined
+      ? defaults.startWithinMs
+      : checkInteger('startWithinMs', options.startWithinMs, { min: 1, max: MAX_TIMER_MS });
+
   return Object.freeze({
     retries,
     maxAttempts: retries + 1,
@@ -191,6 +209,7 @@ export function resolveJobHandlerOptions(
     rateLimit,
     backoff: Object.freeze({ baseMs, maxMs }),
     isolation,
+    startWithinMs,
   });
 }
 

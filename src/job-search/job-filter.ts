@@ -43,6 +43,11 @@ export interface JobFilter {
    * with a state, queue or type, which are.
    */
   readonly payload?: Readonly<Record<string, PayloadFilterValue | readonly PayloadFilterValue[]>>;
+  /**
+   * Tags the job carries (`EnqueueOptions.tags`), every one of them; compared exactly. 1 to
+   * 20 tags. Served by the `search-tags` index.
+   */
+  readonly tags?: readonly string[];
   /** When the job was stored. */
   readonly createdAt?: TimeRangeFilter;
   /** When the job finished (succeeded, failed for good, or was deleted); unfinished jobs have no such time. */

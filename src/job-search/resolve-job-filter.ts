@@ -9,6 +9,7 @@ import {
   describeValue,
   readingOptions,
 } from '../options/option-checks';
+import { checkJobTags } from '../options/job-id-and-tags';
 import type { JobCriteria, PayloadCondition, TimeBounds } from '../storage/job-criteria';
 import { JOB_STATES, type JobState } from '../storage/job-record';
 import type { JobFilter, PayloadFilterValue } from './job-filter';
@@ -22,6 +23,7 @@ const FILTER_KEYS: readonly (keyof JobFilter)[] = [
   'batchId',
   'errorContains',
   'payload',
+  'tags',
   'createdAt',
   'finishedAt',
   'dueAt',
@@ -56,6 +58,7 @@ export const EVERY_JOB: JobCriteria = Object.freeze({
   batchId: null,
   errorContains: null,
   payload: [],
+  tags: [],
   createdAt: null,
   finishedAt: null,
   dueAt: null,
@@ -65,7 +68,10 @@ export const EVERY_JOB: JobCriteria = Object.freeze({
 export function hasConditions(criteria: JobCriteria): boolean {
   return (
     criteria.payload.length > 0 ||
-    Object.entries(criteria).some(([key, value]) => key !== 'payload' && value !== null)
+    criteria.tags.length > 0 ||
+    Object.entries(criteria).some(
+      ([key, value]) => key !== 'payload' && key !== 'tags' && value !== null,
+    )
   );
 }
 
@@ -102,6 +108,7 @@ function resolveGiven(filter: JobFilter, name: string): JobCriteria {
     batchId: text('batchId', LIMITS.idLength),
     errorContains: text('errorContains', LIMITS.errorLength),
     payload: filter.payload === undefined ? [] : resolvePayload(at('payload'), filter.payload),
+    tags: filter.tags === undefined ? [] : checkJobTags(at('tags'), filter.tags),
     createdAt: resolveRange(at('createdAt'), filter.createdAt),
     finishedAt: resolveRange(at('finishedAt'), filter.finishedAt),
     dueAt: resolveRange(at('dueAt'), filter.dueAt),

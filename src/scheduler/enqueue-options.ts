@@ -13,9 +13,11 @@ import {
   readingOptions,
 } from '../options/option-checks';
 import type { ContinuationPolicy } from '../storage/job-record';
+import { checkCallerJobId, checkJobTags } from '../options/job-id-and-tags';
 import type {
   ContinuationOptions,
   DebounceOptions,
+  DuplicateIdPolicy,
   EnqueueOptions,
   ScheduleTime,
 } from './job-scheduler.interface';
@@ -31,10 +33,32 @@ export interface ResolvedEnqueueOptions {
   readonly debounce: { readonly key: string; readonly windowMs: number } | null;
   /** The caller's session, whose transaction the job is written in. */
   readonly session: ClientSession | null;
+  /** The id the caller chose; null: a new ObjectId's hex string. */
+  readonly id: string | null;
+  /** What a duplicate caller-chosen id does. */
+  readonly onDuplicateId: DuplicateIdPolicy;
+  /** Tags to find the job by; empty when none. */
+  readonly tags: readonly string[];
+  /** How long after its due time the job may still start; null: the handler's setting. */
+  readonly startWithinMs: number | null;
 }
 
-const ENQUEUE_OPTION_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey'];
+const ENQUEUE_OPTION_KEYS = [
+  'queue',
+  'priority',
+  'maxAttempts',
+  'timeoutMs',
+  'uniqueKey',
+  'id',
+  'onDuplicateId',
+  'tags',
+  'startWithinMs',
+];
 const DEBOUNCE_KEYS = ['key', 'windowMs'];
+const DUPLICATE_ID_POLICIES: readonly DuplicateIdPolicy[] = ['throw', 'return'];
+
+/** Bounds of `startWithinMs` (also `@JobHandler({ startWithinMs })`): 1 ms to about 24.8 days. */
+export const START_WITHIN_BOUNDS = { min: 1, max: 2_147_483_647 } as const;
 
 /**
  * Validates continuation options: enqueue options plus `onParentFailure`.
@@ -83,6 +107,10 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       uniqueKey: null,
       debounce: null,
       session: null,
+      id: null,
+      onDuplicateId: 'throw',
+      tags: [],
+      startWithinMs: null,
     };
   }
   checkPlainObject('options', options);
@@ -108,7 +136,32 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
         : checkString('uniqueKey', options.uniqueKey, { maxLength: 500 }),
     debounce,
     session: options.session === undefined ? null : checkSession(options.session),
+    ...resolveIdentity(options),
   });
+}
+
+/** The options that identify, label and bound the start of a job: `id`, `tags`, `startWithinMs`. */
+function resolveIdentity(
+  options: EnqueueOptions,
+): Pick<ResolvedEnqueueOptions, 'id' | 'onDuplicateId' | 'tags' | 'startWithinMs'> {
+  const id = options.id === undefined ? null : checkCallerJobId('id', options.id);
+  if (options.onDuplicateId !== undefined && id === null) {
+    throw new InvalidOptionsError('onDuplicateId needs an id: it says what a duplicate id does', {
+      option: 'onDuplicateId',
+    });
+  }
+  return {
+    id,
+    onDuplicateId:
+      options.onDuplicateId === undefined
+        ? 'throw'
+        : checkOneOf('onDuplicateId', options.onDuplicateId, DUPLICATE_ID_POLICIES),
+    tags: options.tags === undefined ? [] : checkJobTags('tags', options.tags),
+    startWithinMs:
+      options.startWithinMs === undefined
+        ? null
+        : checkInteger('startWithinMs', options.startWithinMs, START_WITHIN_BOUNDS),
+  };
 }
 
 /** Checks `options.debounce`, and that nothing it cannot go with is given beside it. */
@@ -119,10 +172,10 @@ function checkDebounce(options: EnqueueOptions): { key: string; windowMs: number
   if (given.key === undefined || given.windowMs === undefined) {
     throw new InvalidOptionsError('debounce needs a key and a windowMs', { option: 'debounce' });
   }
-  for (const other of ['uniqueKey', 'session'] as const) {
+  for (const other of ['uniqueKey', 'session', 'id'] as const) {
     if (options[other] !== undefined) {
       throw new InvalidOptionsError(
-        `debounce does not go with ${other}: a debounced job is one pending job per key, stored outside any transaction`,
+        `debounce does not go with ${other}: a debounced job is one pending job per key (with that job's id), stored outside any transaction`,
         { option: 'debounce' },
       );
     }

@@ -66,7 +66,44 @@ export interface EnqueueOptions {
    * @defaultValue none
    */
   session?: ClientSession;
+  /**
+   * The job's id, chosen by the caller instead of a generated one (an order number, a
+   * message id): 1 to 200 characters from `[A-Za-z0-9_.:-]`. Ids are unique among all
+   * stored jobs, finished ones included until retention removes them: a second job with
+   * the same id throws `DuplicateJobIdError` and writes nothing, unless `onDuplicateId`
+   * says `'return'`. Not with `debounce`, nor for `enqueueMany` (one id cannot name many
+   * jobs) or the jobs of a batch.
+   * @defaultValue a new ObjectId's hex string
+   */
+  id?: string;
+  /**
+   * What an `id` that another job already has does: `'throw'` a `DuplicateJobIdError`, or
+   * `'return'` the existing job's id (whatever its state and payload), writing nothing.
+   * Only with `id`.
+   * @defaultValue `'throw'`
+   */
+  onDuplicateId?: DuplicateIdPolicy;
+  /**
+   * Labels to find the job by (`findJobs({ tags })`, `GET api/jobs?tag=`, the dashboard's
+   * tag filter): 1 to 20 tags of 1 to 100 characters without control characters, compared
+   * exactly (case-sensitive); a tag given twice is kept once.
+   * @defaultValue none
+   */
+  tags?: readonly string[];
+  /**
+   * How long after its due time the job may still start, in ms (1 to 2_147_483_647). A job
+   * a server takes later than that (after an outage, behind a backlog) fails for good
+   * without its handler running: its error is a `JobExpiredError` and no retry follows.
+   * The due time is the job's current one: a retry's backoff moves it, a recovery after a
+   * lost lease keeps it.
+   * @defaultValue the handler's `startWithinMs` (none when the handler sets nothing: the
+   *   job starts however late)
+   */
+  startWithinMs?: number;
 }
+
+/** What {@link EnqueueOptions.onDuplicateId} does with an id another job already has. */
+export type DuplicateIdPolicy = 'throw' | 'return';
 
 /** {@link EnqueueOptions.debounce}: which enqueues fold into one job, and how long it waits. */
 export interface DebounceOptions {

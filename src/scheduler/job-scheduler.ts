@@ -1,6 +1,11 @@
 import { BSON, type ClientSession } from 'mongodb';
 import type { BulkActionResult, BulkJobActions, JobSelection } from '../bulk-actions';
-import { InvalidOptionsError, JobNotFoundError, PayloadTooLargeError } from '../errors';
+import {
+  DuplicateJobIdError,
+  InvalidOptionsError,
+  JobNotFoundError,
+  PayloadTooLargeError,
+} from '../errors';
 import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
 import type {
@@ -113,7 +118,7 @@ export class JobScheduler implements IJobScheduler {
       dueAt: now,
       state: 'enqueued',
     });
-    return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
+    return this.insert(record, resolved);
   }
 
   async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
@@ -126,6 +131,12 @@ export class JobScheduler implements IJobScheduler {
       });
     }
     const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'enqueueMany');
+    if (resolved.id !== null) {
+      throw new InvalidOptionsError(
+        'enqueueMany does not take an id: one id cannot name many jobs; give each job its own enqueue',
+        { option: 'id' },
+      );
+    }
     if (resolved.uniqueKey !== null) {
       throw new InvalidOptionsError(
         'enqueueMany does not take a uniqueKey: give each job its own enqueue',
@@ -154,7 +165,7 @@ export class JobScheduler implements IJobScheduler {
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
     const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'schedule');
     const record = await this.prepare(job, resolved, 'schedule', { now, dueAt, state });
-    return this.persist(record, await this.store.insert(record, sessionOf(resolved)), resolved);
+    return this.insert(record, resolved);
   }
 
   async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
@@ -168,7 +179,14 @@ export class JobScheduler implements IJobScheduler {
       state: 'awaiting',
       parent: { id: parentId, policy: resolved.onParentFailure },
     });
-    const added = await this.store.addContinuation({ ...record, parentId }, sessionOf(resolved));
+    let added;
+    try {
+      added = await this.store.addContinuation({ ...record, parentId }, sessionOf(resolved), {
+        callerId: resolved.id !== null,
+      });
+    } catch (error) {
+      return existingOnDuplicate(error, resolved);
+    }
     if (!added) throw new JobNotFoundError(parentId);
     // A parent that finished before (or while) the continuation was added is resolved here;
     // its worker may resolve it too: both writes are conditional, so the child runs once.
@@ -319,6 +337,19 @@ export class JobScheduler implements IJobScheduler {
     return stored.id;
   }
 
+  /** Inserts one job; a duplicate caller-chosen id throws, or returns it when asked. */
+  private async insert(record: JobRecord, options: ResolvedEnqueueOptions): Promise<string> {
+    let storedId: string;
+    try {
+      storedId = await this.store.insert(record, sessionOf(options), {
+        callerId: options.id !== null,
+      });
+    } catch (error) {
+      return existingOnDuplicate(error, options);
+    }
+    return this.persist(record, storedId, options);
+  }
+
   /**
    * Tells this process's servers about a stored job; returns the id the caller gets. A job
    * written in the caller's transaction is not announced: it may never exist, and servers
@@ -370,6 +401,9 @@ export class JobScheduler implements IJobScheduler {
       maxAttempts: options.maxAttempts,
       timeoutMs: options.timeoutMs,
       uniqueKey: options.uniqueKey,
+      ...(options.id === null ? {} : { id: options.id }),
+      tags: options.tags,
+      startWithinMs: options.startWithinMs,
     });
     const size = BSON.calculateObjectSize(record);
     if (size > MAX_DOCUMENT_BYTES)
@@ -386,6 +420,17 @@ function onlyForEnqueue(options: ResolvedEnqueueOptions, verb: string): Resolved
     });
   }
   return options;
+}
+
+/**
+ * The existing job's id when `error` says the caller's id is taken and the caller asked for
+ * it (`onDuplicateId: 'return'`); otherwise rethrows `error`.
+ */
+function existingOnDuplicate(error: unknown, options: ResolvedEnqueueOptions): string {
+  if (error instanceof DuplicateJobIdError && options.onDuplicateId === 'return') {
+    return error.jobId!;
+  }
+  throw error;
 }
 
 /** The caller's session of resolved options, for the store (which takes none as undefined). */

@@ -23,6 +23,7 @@ import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
 import { retryDelayMs } from './retry-backoff';
+import { expiredOutcome, startDeadlinePassed } from './start-deadline';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -216,6 +217,13 @@ export class JobExecution {
       );
       return;
     }
+    const expired = startDeadlinePassed(
+      this.job,
+      this.registration.options,
+      this.deps.clock.now(),
+      this.details,
+    );
+    if (expired) return this.outcomes.record(expiredOutcome(expired), expired);
     let job: IJob;
     try {
       job = fromStoredPayload(this.registration.jobClass, this.job.payload);

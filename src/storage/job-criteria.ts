@@ -32,6 +32,8 @@ export interface JobCriteria {
   /** Text the last error's message contains, case-insensitive. */
   readonly errorContains: string | null;
   readonly payload: readonly PayloadCondition[];
+  /** Tags the job carries, all of them; empty: no condition. */
+  readonly tags: readonly string[];
   readonly createdAt: TimeBounds | null;
   readonly finishedAt: TimeBounds | null;
   readonly dueAt: TimeBounds | null;

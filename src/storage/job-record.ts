@@ -143,6 +143,14 @@ export interface JobRecord<TResult = unknown> {
    * claimed, a unique index makes it the only pending job of the key.
    */
   debounceKey?: string;
+  /** Labels the caller gave to find the job by (multikey-indexed); absent when none. */
+  tags?: string[];
+  /**
+   * How long after `dueAt` the job may still start (ms), when the caller chose it; absent
+   * otherwise (the handler's setting applies). A server that takes it later fails it with a
+   * `JobExpiredError` before its handler runs.
+   */
+  startWithinMs?: number;
   /** What job filters stored with the job at enqueue (a trace context...); absent when none. */
   metadata?: Record<string, string>;
   /** The batch the job is in (`IJobScheduler.createBatch`). */

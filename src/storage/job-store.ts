@@ -144,6 +144,12 @@ export interface WorkWatch {
   readonly resumeToken?: unknown;
 }
 
+/** How {@link JobStore.insert} treats a record. */
+export interface InsertOptions {
+  /** The caller chose the record's `_id`: another job may have it already. */
+  readonly callerId?: boolean;
+}
+
 /**
  * The storage port the scheduler and the server depend on. The MongoDB implementation is
  * `MongoJobStore`; unit tests use a fake.
@@ -184,8 +190,11 @@ export interface JobStore {
    * would abort the transaction), and MongoDB's errors are thrown as the driver raised them,
    * so that the caller's `withTransaction` can retry them; a standalone's refusal of
    * transactions is a `TransactionsUnsupportedError`.
+   * @throws DuplicateJobIdError when another job has the record's `_id` (nothing written); in
+   *   a transaction, only when `options.callerId` says the caller chose it: it is then looked
+   *   for before the insert, which would otherwise abort the transaction.
    */
-  insert(record: JobRecord, session?: ClientSession): Promise<string>;
+  insert(record: JobRecord, session?: ClientSession, options?: InsertOptions): Promise<string>;
   /**
    * Inserts jobs without uniqueKeys in one ordered round trip (batches are split by the
    * driver); with `session`, in it, as {@link insert} does.
@@ -319,10 +328,12 @@ export interface JobStore {
    * does not exist (then nothing is inserted). With a `session` in a transaction, everything
    * is written in it, and a continuation of a finished parent is written already released
    * (the caller must not release it).
+   * @throws DuplicateJobIdError as {@link insert} does, before the parent is marked.
    */
   addContinuation(
     record: JobRecord & { parentId: string },
     session?: ClientSession,
+    options?: InsertOptions,
   ): Promise<{ readonly jobId: string; readonly parentState: JobState } | null>;
   /**
    * Releases the continuations of a finished parent: enqueued when it succeeded (or when their

@@ -21,6 +21,7 @@ export interface JobSummary extends Pick<
   | 'progress'
   | 'uniqueKey'
   | 'parentId'
+  | 'tags'
 > {
   /** The last error's name and message. */
   error: {

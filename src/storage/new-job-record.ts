@@ -23,6 +23,10 @@ export interface NewJobFields {
   readonly parent?: { readonly id: string; readonly policy: ContinuationPolicy };
   /** What job filters stored with it; absent when none. */
   readonly metadata?: JobMetadata;
+  /** Tags to find it by; none when empty or absent. */
+  readonly tags?: readonly string[];
+  /** How long after its due time it may still start; null or absent: the handler's setting. */
+  readonly startWithinMs?: number | null;
 }
 
 /** Builds the stored form of a job that has not run yet. */
@@ -59,5 +63,7 @@ export function newJobRecord(fields: NewJobFields): JobRecord {
     parentId: fields.parent?.id ?? null,
     ...(fields.parent ? { continuationPolicy: fields.parent.policy } : {}),
     ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
+    ...(fields.tags === undefined || fields.tags.length === 0 ? {} : { tags: [...fields.tags] }),
+    ...(fields.startWithinMs == null ? {} : { startWithinMs: fields.startWithinMs }),
   };
 }

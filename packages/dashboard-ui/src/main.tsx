@@ -14,6 +14,7 @@ import './styles/forms.css';
 import './styles/charts.css';
 import './styles/server-jobs.css';
 import './styles/batches.css';
+import './styles/job-tags.css';
 import { render } from 'preact';
 import { App } from './app/app';
 import { Flash } from './app/flash';

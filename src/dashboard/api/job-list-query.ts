@@ -28,6 +28,7 @@ export const JOB_LIST_PARAMETERS = [
   'batch',
   'errorContains',
   `${PAYLOAD_PARAMETER}*`,
+  'tag',
   'createdFrom',
   'createdTo',
   'finishedFrom',
@@ -83,6 +84,9 @@ export function readJobListQuery(context: ApiContext): {
   if (batch !== null) filter.batchId = checkId('batch', batch);
   const payload = payloadQuery(context);
   if (payload !== null) filter.payload = payload;
+  // Repeated, one tag each (a tag may hold a comma); checked as the filter's `tags`.
+  const tags = context.query.getAll('tag');
+  if (tags.length > 0) filter.tags = tags;
   for (const [field, fromName, toName] of RANGES) {
     const from = text(fromName);
     const to = text(toName);

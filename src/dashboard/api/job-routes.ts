@@ -25,6 +25,10 @@ export const ENQUEUE_FIELDS = [
   'debounce',
   'delayMs',
   'runAt',
+  'id',
+  'onDuplicateId',
+  'tags',
+  'startWithinMs',
 ];
 
 async function requireJob(context: ApiContext, id: string) {

@@ -10,6 +10,7 @@ import {
   RecurringJobNotFoundError,
   StorageError,
   UniqueKeyConflictError,
+  DuplicateJobIdError,
   UnknownJobTypeError,
   UnknownQueueError,
 } from '../../errors';
@@ -76,6 +77,9 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
       uniqueKey: error.uniqueKey,
       ...(error.existingJobId === undefined ? {} : { existingJobId: error.existingJobId }),
     });
+  }
+  if (error instanceof DuplicateJobIdError) {
+    return new HttpProblem(409, 'DUPLICATE_JOB_ID', error.message, { jobId: error.jobId });
   }
   if (error instanceof RecurringJobNotFoundError) {
     return new HttpProblem(404, 'RECURRING_JOB_NOT_FOUND', error.message);

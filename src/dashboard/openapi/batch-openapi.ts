@@ -36,6 +36,13 @@ const JOB_OPTIONS: Record<string, Schema> = {
     maximum: 2_147_483_647,
     description: 'Due this long after the batch is created',
   },
+  tags: { ...array({ ...str, maxLength: 100 }), minItems: 1, maxItems: 20 },
+  startWithinMs: {
+    ...int,
+    minimum: 1,
+    maximum: 2_147_483_647,
+    description: 'Taken later than this after its due time, the job fails as expired',
+  },
 };
 
 const CONTINUATION_OPTIONS = Object.fromEntries(

@@ -56,6 +56,11 @@ export const JOB_LIST_PARAMETERS = [
     str,
     'payload.<path>=value, one parameter per payload field (payload.customer.id=42): the path is identifiers joined by dots; a value that reads as a number or a boolean matches it or the text',
   ),
+  queryParameter(
+    'tag',
+    { ...str, maxLength: 100 },
+    'Jobs carrying this tag; repeat the parameter for jobs carrying every one of several (tag=eu&tag=vip), at most 20',
+  ),
   ...RANGE_PARAMETERS,
   queryParameter(
     'sort',

@@ -79,7 +79,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/jobs': {
         get: operation(
           'listJobs',
-          'Jobs by state, queue, type, id, error text, payload fields and times, with how many match; finished states newest first, unfinished ones soonest due first',
+          'Jobs by state, queue, type, id, error text, payload fields, tags and times, with how many match; finished states newest first, unfinished ones soonest due first',
           { '200': jsonResponse('One page, and the total', ref('JobPage')) },
           {
             parameters: JOB_LIST_PARAMETERS,
@@ -95,6 +95,7 @@ export function openApiDocument(): Record<string, unknown> {
               content: { 'application/json': { schema: ref('EnqueueRequest') } },
             },
             errors: {
+              '409': errorResponse('DUPLICATE_JOB_ID: another job has the id (details.jobId)'),
               '422': errorResponse(
                 'UNKNOWN_JOB_TYPE, JOB_VALIDATION (details.issues), NON_SERIALIZABLE_PAYLOAD',
               ),

@@ -76,10 +76,14 @@ export const schemas: Record<string, Schema> = {
   }),
   JobProgress: object({ percent: { type: 'number' }, message: str, at: time }, ['message']),
   JobError: object({ name: str, message: str, stack: str }, ['stack']),
-  JobSummary: object({
-    ...jobSummaryProperties,
-    error: nullable(object({ name: str, message: str })),
-  }),
+  JobSummary: object(
+    {
+      ...jobSummaryProperties,
+      error: nullable(object({ name: str, message: str })),
+      tags: { ...array(str), description: 'The tags it was enqueued with; absent when none' },
+    },
+    ['tags'],
+  ),
   JobHistoryEntry: object({ state: ref('JobState'), at: time, serverId: str, reason: str }, [
     'serverId',
     'reason',
@@ -93,6 +97,12 @@ export const schemas: Record<string, Schema> = {
         description: 'The stored payload in relaxed Extended JSON',
       },
       timeoutMs: nullable(int),
+      startWithinMs: {
+        ...int,
+        description:
+          "How long after dueAt it may still start (ms), when the enqueue set it; absent: the handler's setting",
+      },
+      tags: { ...array(str), description: 'The tags it was enqueued with; absent when none' },
       error: nullable(ref('JobError')),
       history: array(ref('JobHistoryEntry')),
       leaseOwner: nullable(str),
@@ -119,7 +129,7 @@ export const schemas: Record<string, Schema> = {
         description: 'What job filters stored with the job at enqueue',
       },
     },
-    ['result', 'parentResult', 'batchId', 'awaitsBatch', 'batchCondition'],
+    ['result', 'parentResult', 'batchId', 'awaitsBatch', 'batchCondition', 'startWithinMs', 'tags'],
   ),
   Artefact: object({
     name: str,
@@ -171,6 +181,12 @@ export const schemas: Record<string, Schema> = {
           oneOf: [PAYLOAD_VALUE, { ...array(PAYLOAD_VALUE), minItems: 1, maxItems: 20 }],
         },
       },
+      tags: {
+        ...array({ ...str, maxLength: 100 }),
+        minItems: 1,
+        maxItems: 20,
+        description: 'Tags the job carries, every one of them',
+      },
       createdAt: ref('TimeRange'),
       finishedAt: ref('TimeRange'),
       dueAt: ref('TimeRange'),
@@ -184,6 +200,7 @@ export const schemas: Record<string, Schema> = {
       'batchId',
       'errorContains',
       'payload',
+      'tags',
       'createdAt',
       'finishedAt',
       'dueAt',
@@ -250,6 +267,24 @@ export const schemas: Record<string, Schema> = {
         ...time,
         description:
           'ISO 8601 with a zone (Z or ±hh:mm); dates and times that do not exist (2030-02-31, T24:00) are refused',
+      },
+      id: {
+        ...str,
+        maxLength: 200,
+        pattern: '^[A-Za-z0-9_.:-]+$',
+        description: 'The job id, chosen by the caller; another job having it answers 409',
+      },
+      onDuplicateId: {
+        ...str,
+        enum: ['throw', 'return'],
+        description: "With id: 'return' answers the existing job's id instead of 409",
+      },
+      tags: { ...array({ ...str, maxLength: 100 }), minItems: 1, maxItems: 20 },
+      startWithinMs: {
+        ...int,
+        minimum: 1,
+        maximum: 2_147_483_647,
+        description: 'Taken later than this after its due time, the job fails as expired',
       },
     },
     ENQUEUE_FIELDS.filter((field) => field !== 'type'),

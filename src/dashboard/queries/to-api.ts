@@ -50,6 +50,7 @@ type SummaryFields = Pick<
   | 'durationMs'
   | 'progress'
   | 'error'
+  | 'tags'
 >;
 
 /** A job as lists show it. */
@@ -75,6 +76,7 @@ export function toJobSummary(job: SummaryFields): ApiJobSummary {
         }
       : null,
     error: job.error ? { name: job.error.name, message: job.error.message } : null,
+    ...(job.tags === undefined || job.tags.length === 0 ? {} : { tags: [...job.tags] }),
   };
 }
 
@@ -84,6 +86,7 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
     ...toJobSummary(job),
     payload: toJson(job.payload ?? {}),
     timeoutMs: job.timeoutMs ?? null,
+    ...(job.startWithinMs === undefined ? {} : { startWithinMs: job.startWithinMs }),
     error: job.error
       ? {
           name: job.error.name,

@@ -1,6 +1,7 @@
 import type { ClientSession, Collection, MongoClient } from 'mongodb';
-import { InvalidOptionsError } from '../../errors';
+import { DuplicateJobIdError, InvalidOptionsError } from '../../errors';
 import type { JobRecord } from '../job-record';
+import type { InsertOptions } from '../job-store';
 import { inTransactionError } from './mongo-errors';
 
 /*
@@ -27,14 +28,19 @@ export function checkSessionOwner(client: MongoClient, session: ClientSession): 
  * Inserts a job in the caller's transaction. A duplicate key would abort the transaction,
  * so the holder of its `uniqueKey` is looked for first (a holder committed since the
  * transaction's snapshot makes the insert a write conflict, which the caller's
- * `withTransaction` retries, and the retry finds it).
+ * `withTransaction` retries, and the retry finds it). So is a job holding an id the caller
+ * chose.
+ * @throws DuplicateJobIdError when `options.callerId` and a job has the id (the transaction
+ *   goes on unharmed).
  */
 export async function insertInTransaction(
   jobs: Collection<JobRecord>,
   record: JobRecord,
   session: ClientSession,
+  options: InsertOptions = {},
 ): Promise<string> {
   const key = record.activeUniqueKey;
+  await checkIdFree(jobs, record._id, session, options);
   try {
     if (key !== undefined) {
       const holder = await jobs.findOne(
@@ -48,6 +54,26 @@ export async function insertInTransaction(
   } catch (error) {
     throw inTransactionError(error);
   }
+}
+
+/**
+ * Throws a DuplicateJobIdError when the caller chose `id` and a job has it, read in the
+ * transaction (its insert would abort the transaction otherwise).
+ */
+export async function checkIdFree(
+  jobs: Collection<JobRecord>,
+  id: string,
+  session: ClientSession,
+  options: InsertOptions,
+): Promise<void> {
+  if (!options.callerId) return;
+  let existing: Pick<JobRecord, '_id'> | null;
+  try {
+    existing = await jobs.findOne({ _id: id }, { projection: { _id: 1 }, session });
+  } catch (error) {
+    throw inTransactionError(error);
+  }
+  if (existing) throw new DuplicateJobIdError(id);
 }
 
 /** Inserts jobs without uniqueKeys in the caller's transaction, in one ordered round trip. */

@@ -43,6 +43,9 @@ export function criteriaFilter(criteria: JobCriteria): Filter<JobRecord> {
       [`payload.${path.join('.')}`]: values.length === 1 ? values[0] : { $in: [...values] },
     });
   }
+  // One equality per tag (not `$all`): each reads as `tags` existing, which lets the
+  // partial `search-tags` index (tagged jobs only) serve the search.
+  for (const tag of criteria.tags) clauses.push({ tags: tag });
   const ranges: Array<[keyof JobRecord, TimeBounds | null]> = [
     ['createdAt', criteria.createdAt],
     ['finishedAt', criteria.finishedAt],

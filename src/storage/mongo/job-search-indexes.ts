@@ -12,7 +12,9 @@ import type { IndexDescription } from 'mongodb';
  *   also the dashboard's statistics over time of one queue or type;
  * - `search-queue-due`, `search-type-due`: unfinished jobs of one queue, or of one exact
  *   type, by due time (Docket's `claim` index puts `priority` before `dueAt`, and its
- *   by-type indexes lack `_id`, so neither gives that order).
+ *   by-type indexes lack `_id`, so neither gives that order);
+ * - `search-tags`: jobs carrying a tag (multikey), by state; partial, so untagged jobs
+ *   cost it nothing.
  *
  * The two finished-only indexes are partial (`finishedAt` is a date only on finished jobs),
  * so a job enters them once, when it finishes, instead of at every state change; a search of
@@ -37,4 +39,9 @@ export const SEARCH_INDEXES: readonly IndexDescription[] = [
   },
   { key: { queue: 1, state: 1, dueAt: 1, _id: 1 }, name: 'search-queue-due' },
   { key: { type: 1, state: 1, dueAt: 1, _id: 1 }, name: 'search-type-due' },
+  {
+    key: { tags: 1, state: 1, _id: 1 },
+    name: 'search-tags',
+    partialFilterExpression: { tags: { $exists: true } },
+  },
 ];

@@ -1,9 +1,9 @@
 import type { ClientSession, Collection } from 'mongodb';
 import { FINISHED_STATES, type JobRecord, type JobState } from '../job-record';
-import type { ReleasedContinuation } from '../job-store';
+import type { InsertOptions, ReleasedContinuation } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
-import { insertInTransaction } from './in-transaction-writes';
+import { checkIdFree, insertInTransaction } from './in-transaction-writes';
 import { guard, inTransactionError } from './mongo-errors';
 
 /** How deep a cancellation cascades down a chain of continuations in one call. */
@@ -55,7 +55,10 @@ export class MongoContinuations {
   async addInTransaction(
     record: JobRecord & { parentId: string },
     session: ClientSession,
+    options: InsertOptions = {},
   ): Promise<{ jobId: string; parentState: JobState } | null> {
+    // Before the parent is marked: a duplicate id leaves the transaction as it was.
+    await checkIdFree(this.jobs, record._id, session, options);
     try {
       const unfinished = await this.jobs.findOneAndUpdate(
         { _id: record.parentId, state: { $nin: [...FINISHED_STATES] } },

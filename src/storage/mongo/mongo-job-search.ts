@@ -23,6 +23,7 @@ export const SUMMARY_PROJECTION = {
   progress: 1,
   uniqueKey: 1,
   parentId: 1,
+  tags: 1,
   'error.name': 1,
   'error.message': 1,
 } as const;
@@ -135,5 +136,6 @@ function toSummary(job: JobRecord): JobSummary {
     uniqueKey: job.uniqueKey ?? null,
     parentId: job.parentId ?? null,
     error: job.error ? { name: job.error.name, message: job.error.message } : null,
+    ...(job.tags === undefined ? {} : { tags: job.tags }),
   };
 }

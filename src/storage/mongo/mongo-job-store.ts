@@ -1,5 +1,5 @@
 import type { ClientSession, Collection, Db, Filter } from 'mongodb';
-import { UniqueKeyConflictError } from '../../errors';
+import { DuplicateJobIdError, UniqueKeyConflictError } from '../../errors';
 import type { JobCriteria } from '../job-criteria';
 import {
   CLAIMABLE_STATES,
@@ -15,6 +15,7 @@ import type {
   ClaimRequest,
   FinishEntry,
   FinishResult,
+  InsertOptions,
   JobLease,
   JobStore,
   LostLease,
@@ -109,9 +110,13 @@ export class MongoJobStore implements JobStore {
     );
   }
 
-  async insert(record: JobRecord, session?: ClientSession): Promise<string> {
+  async insert(
+    record: JobRecord,
+    session?: ClientSession,
+    options: InsertOptions = {},
+  ): Promise<string> {
     const transaction = this.transactionOf(session);
-    if (transaction) return insertInTransaction(this.jobs, record, transaction);
+    if (transaction) return insertInTransaction(this.jobs, record, transaction, options);
     const key = record.activeUniqueKey;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -119,6 +124,8 @@ export class MongoJobStore implements JobStore {
         await this.notices.announce([record]);
         return record._id;
       } catch (error) {
+        // Generated ids never collide: a duplicate `_id` is one the caller chose.
+        if (isDuplicateKey(error, '_id')) throw new DuplicateJobIdError(record._id);
         if (key === undefined || !isDuplicateKey(error, 'activeUniqueKey')) {
           throw storageError('insert the job', error, record._id);
         }
@@ -333,14 +340,15 @@ export class MongoJobStore implements JobStore {
   async addContinuation(
     record: JobRecord & { parentId: string },
     session?: ClientSession,
+    options: InsertOptions = {},
   ): Promise<{ jobId: string; parentState: JobState } | null> {
     const transaction = this.transactionOf(session);
-    if (transaction) return this.continuations.addInTransaction(record, transaction);
+    if (transaction) return this.continuations.addInTransaction(record, transaction, options);
     const parent = await guard('read the parent job', () =>
       this.jobs.findOne({ _id: record.parentId }, { projection: { _id: 1 } }),
     );
     if (!parent) return null;
-    const jobId = await this.insert(record, session);
+    const jobId = await this.insert(record, session, options);
     const parentState = await this.continuations.markParent(record.parentId);
     if (parentState === null) {
       // The parent vanished (retention) between the two reads: the child could never run.

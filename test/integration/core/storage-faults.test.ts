@@ -273,6 +273,40 @@ describe('storage faults', () => {
     });
   });
 
+  describe('expiry', () => {
+    it('expires a job again after its failed outcome write was lost: its handler never runs', async () => {
+      const { docket, scheduler, errors } = await faultyDocket();
+      // Due a minute ago, with 1 s to start: every claim of it is too late.
+      const id = await scheduler.schedule(
+        fault(1),
+        { at: new Date(Date.now() - 60_000) },
+        { startWithinMs: 1_000 },
+      );
+      // The claim passes; the expired outcome's write after it is refused.
+      await failPoint.failCommand(
+        'docket.jobs',
+        { skip: 1 },
+        { failCommands: ['findAndModify'], errorCode: 2 },
+      );
+      await docket.startServer({ ...FAST_SERVER, concurrency: 1 });
+      await waitFor(() => errors.some((e) => /recording 'failed' failed/.test(e)), {
+        what: 'the failed outcome write to be reported',
+      });
+      expect(await store.findById(id)).toMatchObject({ state: 'processing', attempt: 1 });
+      await failPoint.off();
+      // The lease lapses, the job is recovered and claimed again, and expires again.
+      const record = await waitFor(
+        async () => {
+          const job = await store.findById(id);
+          return job?.state === 'failed' ? job : null;
+        },
+        { what: 'the job to fail as expired' },
+      );
+      expect(record).toMatchObject({ attempt: 2, error: { name: 'JobExpiredError' } });
+      expect(runs.get(id)).toBeUndefined();
+    });
+  });
+
   describe('every storage call fails with a StorageError that keeps the driver error', () => {
     const expectStorageError = async (call: Promise<unknown>, action: RegExp) => {
       const error = await call.then(

@@ -96,6 +96,17 @@ describe('the plans of common searches', () => {
     expect(counted.indexes).toHaveLength(1);
   });
 
+  it.each([
+    { tags: ['vip'] },
+    { tags: ['vip', 'eu'], state: 'failed' },
+    { tags: ['vip'], state: ['enqueued', 'scheduled'] },
+  ] as JobFilter[])('%j reads search-tags, never the whole collection', async (filter) => {
+    for (const plan of [await planOf(filter), await planOf(filter, { count: true })]) {
+      expect(plan.indexes).toEqual(['search-tags']);
+      expect(plan.stages).not.toContain('COLLSCAN');
+    }
+  });
+
   it('sorts in memory only for orders no index gives (here: createdAt)', async () => {
     const criteria = resolveJobFilter({ state: 'failed', queue: 'q1' });
     const explained = await jobsOf(docket)

@@ -106,6 +106,13 @@ describe('web UI routes', () => {
     });
   });
 
+  it('reads the tag filter of a job list, and gives it to the bulk actions as tags', () => {
+    const query = readListQuery('?tag=a%2Cb&state=failed');
+    expect(query.filters).toEqual({ tag: 'a,b' });
+    expect(listApiPath('failed', query, 20)).toBe('jobs?state=failed&tag=a%2Cb&limit=20');
+    expect(bulkFilterOf('all', query)).toEqual({ tags: ['a,b'] });
+  });
+
   it('reads the batch filter of a job list, and gives it to the bulk actions as batchId', () => {
     const query = readListQuery('?batch=b1&state=failed');
     expect(query.filters).toEqual({ batch: 'b1' });

@@ -150,7 +150,7 @@ describe('@JobHandler', () => {
     [
       'a typo',
       { retry: 3 },
-      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation",
+      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation, startWithinMs",
       'retry',
     ],
     [
@@ -195,6 +195,18 @@ describe('@JobHandler', () => {
       { isolation: null },
       'isolation must be one of "inline", "thread", "process", got null',
       'isolation',
+    ],
+    [
+      'a zero startWithinMs',
+      { startWithinMs: 0 },
+      'startWithinMs must be an integer between 1 and 2147483647, got 0',
+      'startWithinMs',
+    ],
+    [
+      'a fractional startWithinMs',
+      { startWithinMs: 1.5 },
+      'startWithinMs must be an integer between 1 and 2147483647, got 1.5',
+      'startWithinMs',
     ],
   ])('refuses %s at decoration', (_label, options, message, option) => {
     let error: unknown;

@@ -18,6 +18,7 @@ export const FILTER_NAMES = [
   'queue',
   'batch',
   'errorContains',
+  'tag',
   'createdFrom',
   'createdTo',
   'finishedFrom',

@@ -10,6 +10,7 @@ const TEXT_FILTERS: readonly { name: FilterName; label: string }[] = [
   { name: 'typePrefix', label: 'Type starts with' },
   { name: 'queue', label: 'Queue' },
   { name: 'errorContains', label: 'Error contains' },
+  { name: 'tag', label: 'Tag' },
 ];
 
 const TIME_RANGES: readonly { label: string; from: FilterName; to: FilterName }[] = [
@@ -52,7 +53,7 @@ const usesMore = (query: JobListQuery) =>
   TIME_RANGES.some(({ from, to }) => query.filters[from] || query.filters[to]);
 
 /**
- * The job list's filters: state, id and type prefix, queue, error text; under "More
+ * The job list's filters: state, id and type prefix, queue, error text, tag; under "More
  * filters" exact type, batch, payload fields and time ranges; and the order. Applying them opens
  * the list's first page with all of them in its URL.
  */

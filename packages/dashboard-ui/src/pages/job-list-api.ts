@@ -43,6 +43,8 @@ export function bulkFilterOf(state: ListState, query: JobListQuery): ApiJobFilte
     const value = query.filters[name];
     if (value) filter[name] = value;
   }
+  // The list's one `tag` is the filter's `tags`.
+  if (query.filters.tag) filter.tags = [query.filters.tag];
   // The list's `batch` is the filter's `batchId`.
   if (query.filters.batch) filter.batchId = query.filters.batch;
   for (const [field, fromName, toName] of RANGES) {

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { ApiJobDetail } from '../../../../src/dashboard/api-types';
 import { useApp } from '../app/app-context';
 import { hrefs } from '../app/routes';
+import { ALL_STATES } from '../../../../src/dashboard/ui-pages';
 import { LoadState, PageFrame } from '../layout/page-frame';
 import { useResource } from '../live/use-resource';
 import { AppLink } from '../parts/app-link';
@@ -28,6 +29,27 @@ function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
   ];
   if (job.leaseOwner) list.push(['Server', job.leaseOwner]);
   if (job.uniqueKey) list.push(['Unique key', job.uniqueKey]);
+  if (job.tags) {
+    list.push([
+      'Tags',
+      <span class="job-tags">
+        {job.tags.map((tag) => (
+          <AppLink key={tag} class="tag" href={hrefs.jobs(base, ALL_STATES, { filters: { tag } })}>
+            {tag}
+          </AppLink>
+        ))}
+      </span>,
+    ]);
+  }
+  if (job.startWithinMs !== undefined) {
+    const startBy = new Date(Date.parse(job.dueAt) + job.startWithinMs).toISOString();
+    list.push([
+      'Must start within',
+      <span id="job-start-within">
+        {duration(job.startWithinMs)} of due, by <RelativeTime iso={startBy} />; later, it expires
+      </span>,
+    ]);
+  }
   if (job.parentId) {
     list.push([
       'Continues',
