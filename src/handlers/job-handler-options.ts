@@ -90,6 +90,19 @@ export interface JobHandlerOptions {
    * @defaultValue `'inline'`
    */
   isolation?: IsolationMode;
+  /**
+   * How many times a job of this type may snooze (`JobContext.snooze`) in all, retries
+   * included; integer 0 to 100_000. Past it, `snooze` rejects with `SnoozeLimitError` and,
+   * unless the handler catches that, the job fails for good.
+   * @defaultValue 100
+   */
+  maxSnoozes?: number;
+  /**
+   * The largest checkpoint a handler may save (`JobContext.saveCheckpoint`), as BSON (bytes,
+   * 1_024 to 1_048_576): a larger one is refused with `CheckpointTooLargeError`.
+   * @defaultValue 65_536 (64 KiB)
+   */
+  maxCheckpointBytes?: number;
 }
 
 /** {@link BackoffOptions} with every default applied. */
@@ -112,6 +125,8 @@ export interface ResolvedJobHandlerOptions {
   readonly rateLimit: ResolvedRateLimit | undefined;
   readonly backoff: ResolvedBackoffOptions;
   readonly isolation: IsolationMode;
+  readonly maxSnoozes: number;
+  readonly maxCheckpointBytes: number;
 }
 
 /** The defaults of {@link JobHandlerOptions}. */
@@ -123,6 +138,8 @@ export const HANDLER_DEFAULTS = {
   rateLimit: undefined,
   backoff: { baseMs: 1_000, maxMs: 3_600_000 },
   isolation: 'inline',
+  maxSnoozes: 100,
+  maxCheckpointBytes: 65_536,
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
 
 /**
@@ -145,6 +162,8 @@ export function resolveJobHandlerOptions(
     'rateLimit',
     'backoff',
     'isolation',
+    'maxSnoozes',
+    'maxCheckpointBytes',
   ]);
   const defaults = HANDLER_DEFAULTS;
   const retries = checkInteger('retries', or(options.retries, defaults.retries), {
@@ -182,6 +201,16 @@ export function resolveJobHandlerOptions(
     ...ISOLATION_MODES,
   ]);
 
+  const maxSnoozes = checkInteger('maxSnoozes', or(options.maxSnoozes, defaults.maxSnoozes), {
+    min: 0,
+    max: 100_000,
+  });
+  const maxCheckpointBytes = checkInteger(
+    'maxCheckpointBytes',
+    or(options.maxCheckpointBytes, defaults.maxCheckpointBytes),
+    { min: 1_024, max: 1_048_576 },
+  );
+
   return Object.freeze({
     retries,
     maxAttempts: retries + 1,
@@ -191,6 +220,8 @@ export function resolveJobHandlerOptions(
     rateLimit,
     backoff: Object.freeze({ baseMs, maxMs }),
     isolation,
+    maxSnoozes,
+    maxCheckpointBytes,
   });
 }
 
