@@ -93,6 +93,25 @@ describe('checkpoints', () => {
     ]);
   });
 
+  it('a requeue of the finished job starts afresh, without its checkpoint', async () => {
+    steps = async (ctx) => {
+      if (ctx.checkpoint === undefined) await ctx.saveCheckpoint({ done: 3 });
+    };
+    const id = await docket.scheduler.enqueue(stepsJob(5));
+    expect((await settled(id)).checkpoint).toMatchObject({ data: { done: 3 } });
+    await docket.scheduler.requeue(id);
+    await waitFor(
+      async () => (await jobs().findOne({ _id: id }))?.attempt === 1 && read.length === 2,
+      {
+        what: 'the requeued job to run',
+      },
+    );
+    expect(read).toEqual([
+      { attempt: 1, checkpoint: undefined },
+      { attempt: 1, checkpoint: undefined },
+    ]);
+  });
+
   it('saving undefined removes the checkpoint', async () => {
     steps = async (ctx) => {
       await ctx.saveCheckpoint('half way');
