@@ -144,7 +144,7 @@ export interface JobRecord<TResult = unknown> {
   checkpoint?: JobCheckpoint;
   /** How many times its handlers snoozed it (`JobContext.snooze`); absent before the first. */
   snoozeCount?: number;
-  /** Its last snoozes, oldest first (at most {@link SNOOZE_HISTORY_LIMIT}). */
+  /** Its last snoozes, oldest first (at most 20: the oldest go first). */
   snoozes?: JobSnooze[];
   /** Files its handlers stored through `JobContext.artefacts`; absent until the first. */
   artefacts?: ArtefactInfo[];
