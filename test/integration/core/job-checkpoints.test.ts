@@ -4,6 +4,7 @@
  */
 import { IsInt } from 'class-validator';
 import {
+  AttemptCommittedError,
   CheckpointTooLargeError,
   Job,
   JobHandler,
@@ -147,6 +148,32 @@ describe('checkpoints', () => {
     expect(refusals[0]).toMatchObject({ path: 'checkpoint.callback', jobId: id });
     expect(refusals[1]).toBeInstanceOf(CheckpointTooLargeError);
     expect(refusals[1]).toMatchObject({ limitBytes: 2_048, jobId: id });
+  });
+
+  it('inside the attempt’s transaction, saveCheckpoint and snooze are refused: it decides the outcome', async () => {
+    const refusals: unknown[] = [];
+    steps = async (ctx) => {
+      await ctx.saveCheckpoint({ done: 1 });
+      await ctx.transaction(async () => {
+        refusals.push(await ctx.saveCheckpoint({ done: 2 }).catch((error: unknown) => error));
+        refusals.push(await ctx.snooze({ delayMs: 1_000 }).catch((error: unknown) => error));
+      });
+      refusals.push(await ctx.saveCheckpoint({ done: 3 }).catch((error: unknown) => error));
+    };
+    const id = await docket.scheduler.enqueue(stepsJob(6));
+    const job = await settled(id);
+    expect(job).toMatchObject({ state: 'succeeded', checkpoint: { data: { done: 1 } } });
+    expect(job).not.toHaveProperty('snoozeCount');
+    expect(refusals.map((error) => error instanceof AttemptCommittedError)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(refusals.map((error) => (error as AttemptCommittedError).committed)).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('a checkpoint written by an attempt that lost its lease is refused and not stored', async () => {

@@ -9,7 +9,7 @@ import { FAST_SERVER } from '../../helpers/docket';
 import type { TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { conformanceFetch } from './openapi-conformance';
-import { behaviour, openDashboardDocket, report } from './dashboard-fixture';
+import { behaviour, openDashboardDocket } from './dashboard-fixture';
 
 describe('a job steered by its handler, through the REST API', () => {
   let db: TestDatabase;
