@@ -31,6 +31,7 @@ export type { BackoffOptions, IsolationMode } from './handlers/job-handler-optio
 export type { RateLimitOptions } from './options/rate-limit-options';
 export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
+export type { SnoozeOptions } from './handlers/snooze-options';
 
 export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
 export type {
@@ -101,6 +102,8 @@ export type {
   JobHistoryEntry,
   JobErrorInfo,
   JobProgress,
+  JobCheckpoint,
+  JobSnooze,
   ContinuationPolicy,
 } from './storage/job-record';
 
@@ -129,6 +132,10 @@ export {
   ArtefactTooLargeError,
   ResultTooLargeError,
   NonSerializableResultError,
+  CheckpointTooLargeError,
+  NonSerializableCheckpointError,
+  JobSnoozedError,
+  SnoozeLimitError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
   StorageError,

@@ -154,6 +154,37 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly artefacts: readonly ApiArtefact[];
   /** What job filters stored with it at enqueue (a trace context, a tenant...); `{}` when none. */
   readonly metadata: Readonly<Record<string, string>>;
+  /**
+   * The last checkpoint its handlers saved (`JobContext.saveCheckpoint`), which the next
+   * attempt resumes from; absent when none.
+   */
+  readonly checkpoint?: ApiJobCheckpoint;
+  /** How many times its handlers snoozed it (`JobContext.snooze`); 0 when never. */
+  readonly snoozeCount: number;
+  /** Its last snoozes, oldest first (the last 20). */
+  readonly snoozes: readonly ApiJobSnooze[];
+}
+
+/** A job's checkpoint (`JobContext.saveCheckpoint`). */
+export interface ApiJobCheckpoint {
+  /** What the handler saved, in relaxed Extended JSON like the payload. */
+  readonly data: unknown;
+  /** When it was saved. */
+  readonly at: string;
+  /** The attempt that saved it, from 1. */
+  readonly attempt: number;
+}
+
+/** One snooze of a job (`JobContext.snooze`): an attempt that ended without counting. */
+export interface ApiJobSnooze {
+  /** When the handler snoozed. */
+  readonly at: string;
+  /** When the job became due again. */
+  readonly until: string;
+  /** The number the snoozing attempt ran under (the next run has the same). */
+  readonly attempt: number;
+  /** Why, as the handler said; absent when it did not. */
+  readonly reason?: string;
 }
 
 /** A file a job's handler stored (`JobContext.artefacts`). */

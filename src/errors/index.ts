@@ -26,6 +26,10 @@ export { EnqueueRefusedError, JobFilterError, type FilterHook } from './job-filt
 export { ArtefactTooLargeError } from './artefact-too-large.error';
 export { ResultTooLargeError } from './result-too-large.error';
 export { NonSerializableResultError } from './non-serializable-result.error';
+export { CheckpointTooLargeError } from './checkpoint-too-large.error';
+export { NonSerializableCheckpointError } from './non-serializable-checkpoint.error';
+export { JobSnoozedError } from './job-snoozed.error';
+export { SnoozeLimitError } from './snooze-limit.error';
 export { NonSerializablePayloadError } from './non-serializable-payload.error';
 export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStartError } from './server-start.error';

@@ -3,11 +3,12 @@ import { DocketError, type DocketErrorDetails } from './docket-error';
 
 /**
  * A handler running under `isolation: 'thread'` or `'process'` used a part of its
- * `JobContext` that needs the server's own connections: `transaction` and `artefacts`. Run
- * such handlers inline.
+ * `JobContext` that needs the server's own connections or decides the attempt's outcome:
+ * `transaction`, `artefacts`, `saveCheckpoint` and `snooze` (reading `checkpoint` works).
+ * Run such handlers inline.
  */
 export class IsolationUnsupportedError extends DocketError {
-  /** What was used: `'transaction'` or `'artefacts'`. */
+  /** What was used: `'transaction'`, `'artefacts'`, `'saveCheckpoint'` or `'snooze'`. */
   readonly feature: string;
 
   /**

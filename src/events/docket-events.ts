@@ -47,6 +47,18 @@ export interface DocketEvents {
     /** When the next attempt becomes due (after the handler's backoff). */
     readonly nextAttemptAt: Date;
   };
+  /**
+   * The job's handler snoozed it (`JobContext.snooze`): the attempt ended without counting,
+   * and the job is due again at `until`.
+   */
+  'job.snoozed': JobEventBase & {
+    /** The number the snoozing attempt ran under (the next run has the same), from 1. */
+    readonly attempt: number;
+    /** When the job is due again. */
+    readonly until: Date;
+    /** Why, as the handler said. */
+    readonly reason: string | undefined;
+  };
   /** An attempt failed and no attempt is left: the job failed for good. */
   'job.failed': JobEventBase & {
     /** The number of the last attempt, from 1. */
@@ -87,7 +99,7 @@ export interface DocketEvents {
     /** The server its handler still runs on. */
     readonly serverId: string;
     /** Why the attempt ended. */
-    readonly reason: 'timeout' | 'leaseLost' | 'deleted' | 'stopping';
+    readonly reason: 'timeout' | 'leaseLost' | 'deleted' | 'stopping' | 'snoozed';
   };
   /** An overrunning handler (see `job.overrunning`) settled at last: its slots are free. */
   'job.overrunEnded': JobEventBase & {

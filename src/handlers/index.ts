@@ -1,5 +1,6 @@
 export { HandlerRegistry, type HandlerRegistration } from './handler-registry';
 export type { JobContext } from './job-context';
+export type { SnoozeOptions } from './snooze-options';
 export {
   HANDLER_DEFAULTS,
   resolveJobHandlerOptions,

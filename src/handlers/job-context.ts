@@ -1,6 +1,7 @@
 import type { ClientSession } from 'mongodb';
 import type { Logger } from 'winston';
 import type { JobArtefacts } from './job-artefacts';
+import type { SnoozeOptions } from './snooze-options';
 
 /**
  * What a handler knows about the execution it runs in, besides the job itself.
@@ -43,6 +44,44 @@ export interface JobContext {
    * @param message - An optional note on what is being done.
    */
   progress(percent: number, message?: string): Promise<void>;
+  /**
+   * The last checkpoint saved for this job (`saveCheckpoint`), by this attempt or an earlier
+   * one, as stored (class instances come back as plain objects); `undefined` when none. A
+   * retried job, or one that runs again after a snooze or after its worker died, resumes from
+   * it. Type it with what you save, e.g. `ctx.checkpoint as ImportProgress | undefined`.
+   */
+  readonly checkpoint: unknown;
+  /**
+   * Saves progress data that the next attempts receive as `checkpoint`, so that a multi-step
+   * job resumes where it stopped instead of redoing the steps before. The write is fenced by
+   * the attempt's lease, like its outcome. Saves are stored in the order they were called;
+   * `undefined` removes the checkpoint. Kept across retries and snoozes; a requeue of the
+   * finished job removes it. Costs one write.
+   * @param data - Stored by the payload rules, at most the handler's `maxCheckpointBytes`
+   *   (64 KiB by default) as BSON.
+   * @throws NonSerializableCheckpointError, CheckpointTooLargeError for data that cannot be
+   *   stored (nothing written; the checkpoint before stays).
+   * @throws LeaseLostError when the attempt no longer holds the job (nothing written).
+   * @throws AttemptCommittedError while the attempt's transaction runs or after it committed.
+   * @throws the signal's reason once the attempt ended (timed out, snoozed, stopping).
+   */
+  saveCheckpoint(data: unknown): Promise<void>;
+  /**
+   * Reschedules this job and ends the attempt without spending it: the job runs again at the
+   * time given, under the same attempt number (a partner's 429 with `Retry-After`, polling an
+   * operation that is not done yet). The returned promise always rejects: with
+   * `JobSnoozedError` once the snooze is decided (the signal fires with it too), so that
+   * `await ctx.snooze(...)` is the last thing the attempt does; whatever the handler does
+   * afterwards, the job is snoozed. A job snoozes at most its handler's `maxSnoozes` times
+   * (100 by default). Save a checkpoint first to pass state to the next run.
+   * @throws InvalidOptionsError for options that are not exactly one of `delayMs` and
+   *   `until` (with an optional `reason`) within their bounds.
+   * @throws SnoozeLimitError when the job snoozed `maxSnoozes` times already; unless the
+   *   handler catches it, the job then fails for good.
+   * @throws AttemptCommittedError while the attempt's transaction runs or after it committed.
+   * @throws the signal's reason when the attempt ended already.
+   */
+  snooze(options: SnoozeOptions): Promise<never>;
   /**
    * Exactly-once effects in the jobs' database: runs `work` in a MongoDB transaction that
    * also records this job's success, on the condition that this attempt still holds the job.

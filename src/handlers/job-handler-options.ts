@@ -99,6 +99,19 @@ export interface JobHandlerOptions {
    * @defaultValue none: jobs start however late
    */
   startWithinMs?: number;
+  /**
+   * How many times a job of this type may snooze (`JobContext.snooze`) in all, retries
+   * included; integer 0 to 100_000. Past it, `snooze` rejects with `SnoozeLimitError` and,
+   * unless the handler catches that, the job fails for good.
+   * @defaultValue 100
+   */
+  maxSnoozes?: number;
+  /**
+   * The largest checkpoint a handler may save (`JobContext.saveCheckpoint`), as BSON (bytes,
+   * 1_024 to 1_048_576): a larger one is refused with `CheckpointTooLargeError`.
+   * @defaultValue 65_536 (64 KiB)
+   */
+  maxCheckpointBytes?: number;
 }
 
 /** {@link BackoffOptions} with every default applied. */
@@ -123,6 +136,8 @@ export interface ResolvedJobHandlerOptions {
   readonly isolation: IsolationMode;
   /** `undefined`: jobs start however late. */
   readonly startWithinMs: number | undefined;
+  readonly maxSnoozes: number;
+  readonly maxCheckpointBytes: number;
 }
 
 /** The defaults of {@link JobHandlerOptions}. */
@@ -135,6 +150,8 @@ export const HANDLER_DEFAULTS = {
   backoff: { baseMs: 1_000, maxMs: 3_600_000 },
   isolation: 'inline',
   startWithinMs: undefined,
+  maxSnoozes: 100,
+  maxCheckpointBytes: 65_536,
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
 
 /**
@@ -158,6 +175,8 @@ export function resolveJobHandlerOptions(
     'backoff',
     'isolation',
     'startWithinMs',
+    'maxSnoozes',
+    'maxCheckpointBytes',
   ]);
   const defaults = HANDLER_DEFAULTS;
   const retries = checkInteger('retries', or(options.retries, defaults.retries), {
@@ -199,6 +218,15 @@ export function resolveJobHandlerOptions(
     options.startWithinMs === undefined
       ? defaults.startWithinMs
       : checkInteger('startWithinMs', options.startWithinMs, { min: 1, max: MAX_TIMER_MS });
+  const maxSnoozes = checkInteger('maxSnoozes', or(options.maxSnoozes, defaults.maxSnoozes), {
+    min: 0,
+    max: 100_000,
+  });
+  const maxCheckpointBytes = checkInteger(
+    'maxCheckpointBytes',
+    or(options.maxCheckpointBytes, defaults.maxCheckpointBytes),
+    { min: 1_024, max: 1_048_576 },
+  );
 
   return Object.freeze({
     retries,
@@ -210,6 +238,8 @@ export function resolveJobHandlerOptions(
     backoff: Object.freeze({ baseMs, maxMs }),
     isolation,
     startWithinMs,
+    maxSnoozes,
+    maxCheckpointBytes,
   });
 }
 

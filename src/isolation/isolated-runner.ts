@@ -17,6 +17,8 @@ export interface IsolatedRunRequest {
   /** The payload as stored. */
   readonly payload: Record<string, unknown>;
   readonly parentResult: unknown;
+  /** The job's checkpoint data as stored, `undefined` when none. */
+  readonly checkpoint: unknown;
 }
 
 /** Where what the worker sends goes: the attempt's signal, progress reporter and log. */
@@ -133,6 +135,7 @@ export class IsolatedRunner {
         data: BSON.serialize({
           payload: request.payload,
           ...(request.parentResult === undefined ? {} : { parentResult: request.parentResult }),
+          ...(request.checkpoint === undefined ? {} : { checkpoint: request.checkpoint }),
         }),
         logLevel: this.deps.logLevel,
       });

@@ -26,7 +26,7 @@ export interface RunMessage {
   readonly queue: string;
   readonly attempt: number;
   readonly maxAttempts: number;
-  /** BSON of `{ payload, parentResult? }`, as stored. */
+  /** BSON of `{ payload, parentResult?, checkpoint? }`, as stored. */
   readonly data: Uint8Array;
   /** Lines below this winston level are not sent. */
   readonly logLevel: string;

@@ -93,16 +93,20 @@ export class WorkerRuns {
   private async handle(message: RunMessage, run: Run): Promise<unknown> {
     const { registry, container } = this.handlers;
     const registration = registry.require(message.jobType);
-    const { payload, parentResult } = BSON.deserialize(message.data) as {
+    const { payload, parentResult, checkpoint } = BSON.deserialize(message.data) as {
       payload: Record<string, unknown>;
       parentResult?: unknown;
+      checkpoint?: unknown;
     };
     const job = fromStoredPayload(registration.jobClass, payload);
     await validateJob(job, message.jobType);
     const child = container.createChildContainer();
     try {
       const handler = child.resolve(registration.handlerClass);
-      const returned: unknown = handler.handle(job, this.context(message, run, parentResult));
+      const returned: unknown = handler.handle(
+        job,
+        this.context(message, run, { parentResult, checkpoint }),
+      );
       if (typeof (returned as PromiseLike<unknown> | null)?.then !== 'function') {
         throw new TypeError(
           `${registration.handlerClass.name}.handle() must return a Promise, got ${typeof returned}`,
@@ -114,7 +118,11 @@ export class WorkerRuns {
     }
   }
 
-  private context(message: RunMessage, run: Run, parentResult: unknown): JobContext {
+  private context(
+    message: RunMessage,
+    run: Run,
+    stored: { parentResult: unknown; checkpoint: unknown },
+  ): JobContext {
     const { runId, details } = { runId: message.runId, details: run.details };
     const unsupported = (feature: string) => () =>
       Promise.reject(new IsolationUnsupportedError(feature, details));
@@ -125,7 +133,7 @@ export class WorkerRuns {
       queue: message.queue,
       attempt: message.attempt,
       maxAttempts: message.maxAttempts,
-      parentResult,
+      ...stored,
       logger: this.logger(runId, message.logLevel),
       progress: (percent, note) =>
         new Promise<void>((resolve, reject) => {
@@ -147,6 +155,8 @@ export class WorkerRuns {
         }),
       transaction: unsupported('transaction'),
       artefacts: { put: unsupported('artefacts') },
+      saveCheckpoint: unsupported('saveCheckpoint'),
+      snooze: unsupported('snooze'),
     };
   }
 

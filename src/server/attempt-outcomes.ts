@@ -128,6 +128,12 @@ export class AttemptOutcomes {
         this.deps.events.emit('job.succeeded', { ...base, durationMs: outcome.durationMs });
         return;
       case 'scheduled':
+        if (outcome.snooze) {
+          const { until, reason } = outcome.snooze;
+          this.logger.info(`snoozed until ${until.toISOString()}${reason ? `: ${reason}` : ''}`);
+          this.deps.events.emit('job.snoozed', { ...base, until, reason });
+          return;
+        }
         this.logger.warn(
           `failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`,
           { error: cause },

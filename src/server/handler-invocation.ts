@@ -115,7 +115,12 @@ export class HandlerInvocation {
     };
     return this.parts.isolation.run(
       isolation,
-      { ...request, payload: job.payload, parentResult: job.parentResult },
+      {
+        ...request,
+        payload: job.payload,
+        parentResult: job.parentResult,
+        checkpoint: job.checkpoint?.data,
+      },
       {
         signal,
         progress: (percent, message) => progress.report(percent, message),

@@ -56,6 +56,12 @@ export class HandlerTransaction {
     return this.current;
   }
 
+  /** Where the transaction is: not begun, running, or committed. */
+  get phase(): 'idle' | 'running' | 'committed' {
+    if (this.state === 'idle' || this.state === 'running') return this.state;
+    return 'committed';
+  }
+
   /** The success, once committed. */
   get committed(): CommittedSuccess | undefined {
     return typeof this.state === 'object' ? this.state : undefined;

@@ -1,6 +1,13 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'winston';
-import { DocketError, JobDeletedError, JobTimeoutError, LeaseLostError } from '../errors';
+import {
+  DocketError,
+  JobDeletedError,
+  JobSnoozedError,
+  JobTimeoutError,
+  LeaseLostError,
+  SnoozeLimitError,
+} from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerRegistration, JobContext } from '../handlers';
@@ -24,6 +31,7 @@ import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
 import { retryDelayMs } from './retry-backoff';
 import { expiredOutcome, startDeadlinePassed } from './start-deadline';
+import { AttemptControls } from './attempt-controls';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -46,7 +54,7 @@ export interface ExecutionDeps extends AttemptOutcomeDeps {
 }
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
-export type OverrunReason = 'timeout' | 'leaseLost' | 'deleted' | 'stopping';
+export type OverrunReason = 'timeout' | 'leaseLost' | 'deleted' | 'stopping' | 'snoozed';
 
 /** Abort reasons after which the worker no longer owns the job and must not write. */
 function ownershipLost(reason: unknown): boolean {
@@ -87,6 +95,8 @@ export class JobExecution {
   /** The handler's lines, kept with the job. */
   private readonly logLines: JobLogBuffer;
   private contextMade: JobContext | undefined;
+  /** `JobContext.checkpoint`, `saveCheckpoint` and `snooze`. */
+  private readonly controls: AttemptControls;
 
   constructor(
     private readonly job: JobRecord,
@@ -134,6 +144,16 @@ export class JobExecution {
         serverId: this.deps.serverId,
         now: this.deps.clock.now(),
       }),
+      loseLease: (lost) => this.loseLease(lost),
+    });
+    this.controls = new AttemptControls(job, this.lease, {
+      store: deps.store,
+      clock: deps.clock,
+      details: this.details,
+      options: registration.options,
+      signal: this.controller.signal,
+      transaction: () => this.transaction.phase,
+      abort: (snoozed) => this.abort(snoozed),
       loseLease: (lost) => this.loseLease(lost),
     });
     const report = (error: unknown, context: string) => this.report(error, context);
@@ -190,6 +210,7 @@ export class JobExecution {
     if (reason instanceof JobTimeoutError) return 'timeout';
     if (reason instanceof JobDeletedError) return 'deleted';
     if (reason instanceof ServerStoppingError) return 'stopping';
+    if (reason instanceof JobSnoozedError) return 'snoozed';
     return 'leaseLost';
   }
 
@@ -269,6 +290,12 @@ export class JobExecution {
     }
     await Promise.all([this.progress.flushed(), this.logLines.close()]);
     const durationMs = Math.round(performance.now() - startedAt);
+    const snooze = this.controls.snooze;
+    if (snooze) {
+      // Decided at the call, whatever the handler did afterwards.
+      await this.outcomes.record({ state: 'scheduled', durationMs, snooze });
+      return;
+    }
     const committed = this.transaction.committed;
     if (committed) {
       if (failure) {
@@ -307,7 +334,9 @@ export class JobExecution {
     }
     const error = failure.error;
     const info = toErrorInfo(error);
-    if (this.job.attempt < this.maxAttempts) {
+    // Another attempt would hit the same limit.
+    const final = error instanceof SnoozeLimitError;
+    if (this.job.attempt < this.maxAttempts && !final) {
       const delay = retryDelayMs(this.job.attempt, this.registration.options.backoff);
       const dueAt = new Date(this.deps.clock.now().getTime() + delay);
       await this.outcomes.record(
@@ -326,7 +355,9 @@ export class JobExecution {
           state: 'failed',
           durationMs,
           error: info,
-          reason: `attempt ${this.job.attempt} of ${this.maxAttempts} failed`,
+          reason: final
+            ? `attempt ${this.job.attempt} failed: the job snoozed its maxSnoozes times`
+            : `attempt ${this.job.attempt} of ${this.maxAttempts} failed`,
         },
         error,
       );
@@ -354,6 +385,7 @@ export class JobExecution {
   }
 
   private makeContext(): JobContext {
+    const controls = this.controls;
     return {
       signal: this.controller.signal,
       jobId: this.job._id,
@@ -365,6 +397,11 @@ export class JobExecution {
       logger: this.logLines.capture(this.logger),
       progress: (percent, message) => this.progress.report(percent, message),
       transaction: (work) => this.transaction.run(work),
+      get checkpoint() {
+        return controls.checkpoint;
+      },
+      saveCheckpoint: (data) => controls.saveCheckpoint(data),
+      snooze: (options) => controls.requestSnooze(options),
       artefacts: new AttemptArtefacts(this.lease, {
         store: this.deps.artefacts,
         options: this.deps.artefactOptions,

@@ -48,6 +48,28 @@ export interface JobProgress {
   readonly at: Date;
 }
 
+/** The progress data a handler saved through `JobContext.saveCheckpoint`. */
+export interface JobCheckpoint {
+  /** What the handler saved, as stored (BSON); the next attempt receives it. */
+  readonly data: unknown;
+  /** When it was saved, by Docket's clock. */
+  readonly at: Date;
+  /** The attempt that saved it, from 1. */
+  readonly attempt: number;
+}
+
+/** One snooze of a job (`JobContext.snooze`): an attempt that ended without counting. */
+export interface JobSnooze {
+  /** When the handler snoozed, by Docket's clock. */
+  readonly at: Date;
+  /** When the job became due again. */
+  readonly until: Date;
+  /** The number the snoozing attempt ran under (the next run has the same). */
+  readonly attempt: number;
+  /** Why, as the handler said (at most 500 characters). */
+  readonly reason?: string;
+}
+
 /**
  * A job as stored in MongoDB (collection `<prefix>jobs`). `attempt` counts claims, so the
  * running attempt is 1-based; `fence` grows by one at every claim and conditions every
@@ -115,6 +137,15 @@ export interface JobRecord<TResult = unknown> {
   result?: TResult;
   /** For a continuation whose parent succeeded: the parent's `result`. */
   parentResult?: unknown;
+  /**
+   * The last checkpoint its handlers saved (`JobContext.saveCheckpoint`), kept across
+   * retries and snoozes; absent when none (or since a requeue of the finished job).
+   */
+  checkpoint?: JobCheckpoint;
+  /** How many times its handlers snoozed it (`JobContext.snooze`); absent before the first. */
+  snoozeCount?: number;
+  /** Its last snoozes, oldest first (at most 20: the oldest go first). */
+  snoozes?: JobSnooze[];
   /** Files its handlers stored through `JobContext.artefacts`; absent until the first. */
   artefacts?: ArtefactInfo[];
   /** The error of the last failed attempt; null when none failed (or since a requeue). */
@@ -177,3 +208,6 @@ export const JOB_STATES: readonly JobState[] = [...UNFINISHED_STATES, ...FINISHE
 
 /** How many history entries a job keeps (the oldest go first). */
 export const HISTORY_LIMIT = 50;
+
+/** How many snoozes a job keeps in `snoozes` (the oldest go first; `snoozeCount` counts all). */
+export const SNOOZE_HISTORY_LIMIT = 20;

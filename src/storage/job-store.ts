@@ -1,7 +1,14 @@
 import type { ClientSession } from 'mongodb';
 import type { BatchStore } from './batch-store';
 import type { JobCriteria } from './job-criteria';
-import type { JobErrorInfo, JobProgress, JobRecord, JobState } from './job-record';
+import type {
+  JobCheckpoint,
+  JobErrorInfo,
+  JobProgress,
+  JobRecord,
+  JobSnooze,
+  JobState,
+} from './job-record';
 import type { JobTarget } from './job-summary';
 import type { PickupMode } from './server-info';
 
@@ -67,6 +74,14 @@ export type AttemptOutcome =
       readonly error: JobErrorInfo;
       readonly reason: string;
       readonly dueAt: Date;
+      readonly snooze?: undefined;
+    }
+  | {
+      /** The handler snoozed: due again at `snooze.until`, the attempt not counted. */
+      readonly state: 'scheduled';
+      readonly durationMs: number;
+      readonly snooze: JobSnooze;
+      readonly error?: undefined;
     };
 
 /** One outcome to record (see {@link JobStore.finishMany}). */
@@ -318,6 +333,11 @@ export interface JobStore {
     within: JobCriteria | null,
     now: Date,
   ): Promise<BulkRequeueOutcome>;
+  /**
+   * Stores the attempt's checkpoint under the lease (null removes it); false when the lease
+   * was lost (nothing written).
+   */
+  saveCheckpoint(lease: JobLease, checkpoint: JobCheckpoint | null): Promise<boolean>;
   /** Stores progress under the lease; false when the lease was lost. */
   saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean>;
   findById(jobId: string): Promise<JobRecord | null>;

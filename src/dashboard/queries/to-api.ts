@@ -121,6 +121,22 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
       at: isoRequired(file.at),
     })),
     metadata: { ...(job.metadata ?? {}) },
+    ...(job.checkpoint === undefined
+      ? {}
+      : {
+          checkpoint: {
+            data: toJson({ data: job.checkpoint.data }).data,
+            at: isoRequired(job.checkpoint.at),
+            attempt: job.checkpoint.attempt,
+          },
+        }),
+    snoozeCount: job.snoozeCount ?? 0,
+    snoozes: (job.snoozes ?? []).map((snooze) => ({
+      at: isoRequired(snooze.at),
+      until: isoRequired(snooze.until),
+      attempt: snooze.attempt,
+      ...(snooze.reason === undefined ? {} : { reason: snooze.reason }),
+    })),
   };
 }
 

@@ -38,7 +38,8 @@ export function requeueReason(from: JobState): string {
 
 /**
  * The update that puts a job in `from` back in its queue, due now. A finished job starts
- * afresh (attempts, error, progress and timing cleared) and takes its uniqueKey again, which
+ * afresh (attempts, error, progress, timing, checkpoint and snooze count cleared; the list
+ * of its snoozes stays, as its history does) and takes its uniqueKey again, which
  * fails with a duplicate key while another unfinished job holds it; a scheduled job (one
  * waiting for its time or for a retry) only becomes due now, keeping its attempts.
  */
@@ -63,6 +64,7 @@ export function requeueUpdate(
       leaseExpiresAt: null,
       ...(uniqueKey === null ? {} : { activeUniqueKey: uniqueKey }),
     },
+    $unset: { checkpoint: '', snoozeCount: '' },
     $push,
   };
 }

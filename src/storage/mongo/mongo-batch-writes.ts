@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document, Filter, UpdateFilter } from 'mongodb';
-import { CLAIMABLE_STATES, type JobRecord } from '../job-record';
+import {
+  CLAIMABLE_STATES,
+  SNOOZE_HISTORY_LIMIT,
+  type JobRecord,
+  type JobSnooze,
+} from '../job-record';
 import type { ClaimedJobs, ClaimRequest, FinishEntry, FinishResult } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { candidateWindow, pickCandidates } from './candidate-pick';
@@ -203,6 +208,9 @@ export function outcomeUpdate(
     leaseOwner: null,
     leaseExpiresAt: null,
   };
+  if (outcome.state === 'scheduled' && outcome.snooze) {
+    return snoozeUpdate(set, outcome.snooze, now, serverId);
+  }
   const update: UpdateFilter<JobRecord> = { $set: set };
   if (outcome.state === 'scheduled') {
     set.dueAt = outcome.dueAt;
@@ -222,6 +230,28 @@ export function outcomeUpdate(
   const reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
   update.$push = historyPush({ state: outcome.state, at: now, serverId, reason });
   return update;
+}
+
+/**
+ * Completes `update` for a snoozed attempt: due at the snooze's end, the attempt given back
+ * (the claim counted it; a snooze does not), the snooze counted and kept. The job's error
+ * stays the last failed attempt's: a snooze is not a failure.
+ */
+function snoozeUpdate(
+  set: Partial<JobRecord>,
+  snooze: JobSnooze,
+  now: Date,
+  serverId: string,
+): UpdateFilter<JobRecord> {
+  const reason = `snoozed until ${snooze.until.toISOString()}${snooze.reason ? `: ${snooze.reason}` : ''}`;
+  return {
+    $set: { ...set, dueAt: snooze.until },
+    $inc: { attempt: -1, snoozeCount: 1 },
+    $push: {
+      ...historyPush({ state: 'scheduled', at: now, serverId, reason }),
+      snoozes: { $each: [snooze], $slice: -SNOOZE_HISTORY_LIMIT },
+    },
+  } as UpdateFilter<JobRecord>;
 }
 
 /** Due, claimable jobs of the request's types (any queue). */

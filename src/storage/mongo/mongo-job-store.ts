@@ -4,6 +4,7 @@ import type { JobCriteria } from '../job-criteria';
 import {
   CLAIMABLE_STATES,
   FINISHED_STATES,
+  type JobCheckpoint,
   type JobProgress,
   type JobRecord,
   type JobState,
@@ -322,6 +323,17 @@ export class MongoJobStore implements JobStore {
     now: Date,
   ): Promise<BulkRequeueOutcome> {
     return this.bulk.requeueMany(targets, within, now);
+  }
+
+  async saveCheckpoint(lease: JobLease, checkpoint: JobCheckpoint | null): Promise<boolean> {
+    const update =
+      checkpoint === null ? { $unset: { checkpoint: '' as const } } : { $set: { checkpoint } };
+    const result = await guard(
+      'save the checkpoint',
+      () => this.jobs.updateOne(heldBy(lease), update),
+      lease.jobId,
+    );
+    return result.matchedCount === 1;
   }
 
   async saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean> {

@@ -65,6 +65,7 @@ export async function drainUntilIdle(
     docket.on('job.succeeded', changed),
     docket.on('job.failed', changed),
     docket.on('job.retried', changed),
+    docket.on('job.snoozed', changed),
     docket.on('job.deleted', changed),
     docket.on('job.enqueued', changed),
     docket.on('job.leaseLost', changed),

@@ -43,6 +43,7 @@ const STATE_OF_EVENT = {
   'job.succeeded': 'succeeded',
   'job.failed': 'failed',
   'job.retried': 'scheduled',
+  'job.snoozed': 'scheduled',
   'job.deleted': 'deleted',
   'job.progress': 'processing',
   'job.leaseLost': null,

@@ -307,6 +307,40 @@ describe('storage faults', () => {
     });
   });
 
+  describe('checkpoint writes', () => {
+    it('a checkpoint write MongoDB refuses rejects with a StorageError and keeps the checkpoint before', async () => {
+      const { docket, scheduler } = await faultyDocket();
+      let refused: unknown;
+      let readAfter: unknown;
+      behaviour = async (ctx) => {
+        await ctx.saveCheckpoint({ done: 1 });
+        await failPoint.failCommand(
+          'docket.jobs',
+          { times: 1 },
+          { failCommands: ['update'], errorCode: 2 },
+        );
+        refused = await ctx.saveCheckpoint({ done: 2 }).catch((error: unknown) => error);
+        readAfter = ctx.checkpoint;
+      };
+      // Long lease, heartbeat and sweep: no other update of the jobs meets the fail point.
+      await docket.startServer({
+        ...FAST_SERVER,
+        leaseMs: 60_000,
+        heartbeatIntervalMs: 30_000,
+        recoveryIntervalMs: 60_000,
+      });
+      const id = await scheduler.enqueue(fault(1));
+      const record = await waitFor(async () => {
+        const job = await docket.getJob(id);
+        return job?.state === 'succeeded' ? job : null;
+      });
+      expect(refused).toBeInstanceOf(StorageError);
+      expect(((refused as StorageError).cause as MongoServerError).code).toBe(2);
+      expect(readAfter).toEqual({ done: 1 });
+      expect(record.checkpoint).toMatchObject({ data: { done: 1 }, attempt: 1 });
+    });
+  });
+
   describe('every storage call fails with a StorageError that keeps the driver error', () => {
     const expectStorageError = async (call: Promise<unknown>, action: RegExp) => {
       const error = await call.then(

@@ -1,5 +1,6 @@
 import {
   AttemptCommittedError,
+  CheckpointTooLargeError,
   DocketClosedError,
   DocketError,
   DuplicateHandlerError,
@@ -13,10 +14,13 @@ import {
   JobNotFoundError,
   JobTimeoutError,
   JobValidationError,
+  JobSnoozedError,
   JobWaitTimeoutError,
   LeaseLostError,
+  NonSerializableCheckpointError,
   NonSerializablePayloadError,
   PayloadTooLargeError,
+  SnoozeLimitError,
   StorageError,
   UnknownJobTypeError,
   UnknownQueueError,
@@ -150,6 +154,38 @@ const cases: Array<[DocketError, string, string, string]> = [
     'ATTEMPT_COMMITTED',
     "ctx.transaction was called again in attempt 2 of job 42 (order.pay), after its transaction committed the job's success: " +
       'an attempt has one transaction; put every write that must commit with the success inside it',
+  ],
+  [
+    new AttemptCommittedError(false, { jobId: '42', jobType: 'order.pay', attempt: 2 }, 'snooze'),
+    'AttemptCommittedError',
+    'ATTEMPT_COMMITTED',
+    'ctx.snooze was called in attempt 2 of job 42 (order.pay), while its transaction was still running: ' +
+      'an attempt has one transaction; put every write that must commit with the success inside it',
+  ],
+  [
+    new JobSnoozedError(new Date('2026-03-01T12:00:00Z'), { jobId: '42', jobType: 'poll' }),
+    'JobSnoozedError',
+    'JOB_SNOOZED',
+    'Job 42 (poll) snoozed until 2026-03-01T12:00:00.000Z',
+  ],
+  [
+    new SnoozeLimitError(100, { jobId: '42', jobType: 'poll' }),
+    'SnoozeLimitError',
+    'SNOOZE_LIMIT',
+    "Job 42 (poll) snoozed 100 times already, its handler's limit (option maxSnoozes): it cannot snooze again",
+  ],
+  [
+    new NonSerializableCheckpointError('checkpoint.cb', 'a function', { jobType: 'import' }),
+    'NonSerializableCheckpointError',
+    'NON_SERIALIZABLE_CHECKPOINT',
+    "The checkpoint of job 'import' is not serialisable at checkpoint.cb: a function",
+  ],
+  [
+    new CheckpointTooLargeError(70_000, 65_536, { jobType: 'import' }),
+    'CheckpointTooLargeError',
+    'CHECKPOINT_TOO_LARGE',
+    "The checkpoint of job 'import' is 70000 bytes as BSON, over the limit of 65536 bytes " +
+      '(option maxCheckpointBytes): keep large state elsewhere and checkpoint a reference to it',
   ],
   [
     new TransactionsUnsupportedError(

@@ -43,6 +43,8 @@ describe('@JobHandler', () => {
       concurrency: 2,
       backoff: { baseMs: 10, maxMs: 3_600_000 },
       isolation: 'inline',
+      maxSnoozes: 100,
+      maxCheckpointBytes: 65_536,
     });
     expect(Object.isFrozen(metadata?.options)).toBe(true);
     expect(Object.isFrozen(metadata?.options.backoff)).toBe(true);
@@ -150,7 +152,7 @@ describe('@JobHandler', () => {
     [
       'a typo',
       { retry: 3 },
-      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation, startWithinMs",
+      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation, startWithinMs, maxSnoozes, maxCheckpointBytes",
       'retry',
     ],
     [
@@ -208,6 +210,18 @@ describe('@JobHandler', () => {
       'startWithinMs must be an integer between 1 and 2147483647, got 1.5',
       'startWithinMs',
     ],
+    [
+      'a negative maxSnoozes',
+      { maxSnoozes: -1 },
+      'maxSnoozes must be an integer between 0 and 100000, got -1',
+      'maxSnoozes',
+    ],
+    [
+      'a maxCheckpointBytes over 1 MiB',
+      { maxCheckpointBytes: 2_000_000 },
+      'maxCheckpointBytes must be an integer between 1024 and 1048576, got 2000000',
+      'maxCheckpointBytes',
+    ],
   ])('refuses %s at decoration', (_label, options, message, option) => {
     let error: unknown;
     try {
@@ -231,6 +245,8 @@ describe('resolveJobHandlerOptions', () => {
       concurrency: undefined,
       backoff: { baseMs: 1000, maxMs: 3_600_000 },
       isolation: 'inline',
+      maxSnoozes: 100,
+      maxCheckpointBytes: 65_536,
     };
     expect(resolveJobHandlerOptions(undefined)).toEqual(expected);
     expect(resolveJobHandlerOptions({})).toEqual(expected);

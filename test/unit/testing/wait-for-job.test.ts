@@ -31,6 +31,14 @@ function fakeDocket() {
       jobs.set(jobId, 'succeeded');
       events.emit('job.succeeded', { ...base(jobId), attempt: 1, durationMs: 1 });
     },
+    snooze(jobId: string) {
+      events.emit('job.snoozed', {
+        ...base(jobId),
+        attempt: 1,
+        until: new Date(0),
+        reason: undefined,
+      });
+    },
     start(jobId: string) {
       jobs.set(jobId, 'processing');
       events.emit('job.started', { ...base(jobId), attempt: 1, serverId: 's' });
@@ -54,6 +62,18 @@ describe('waitForJob', () => {
     docket.succeed('b');
     docket.succeed('a');
     expect((await waiting).state).toBe('succeeded');
+  });
+
+  it('resolves when the job snoozes, for a wait on scheduled', async () => {
+    const docket = fakeDocket();
+    docket.jobs.set('a', 'processing');
+    // A deadline far beyond the test's: only the event can settle the wait in time.
+    const waiting = waitForJob(docket.source, 'a', 'scheduled', { timeoutMs: 600_000 });
+    // Lets the wait read the job and subscribe before it changes.
+    await new Promise((resolve) => setImmediate(resolve));
+    docket.jobs.set('a', 'scheduled');
+    docket.snooze('a');
+    expect((await waiting).state).toBe('scheduled');
   });
 
   it('misses no transition that happens while its first read is in flight', async () => {

@@ -12,6 +12,7 @@ import { RelativeTime } from '../parts/relative-time';
 import { JobActions } from './job-actions';
 import { JobLog } from './job-log';
 import { ArtefactsPanel, ResultPanels } from './job-output';
+import { CheckpointPanel, SnoozesPanel } from './job-control';
 
 function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
   const time = (iso: string | null) => <RelativeTime iso={iso} />;
@@ -21,6 +22,7 @@ function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
     ['Queue', job.queue],
     ['Priority', job.priority],
     ['Attempts', `${job.attempt}${job.maxAttempts ? ` of ${job.maxAttempts}` : ''}`],
+    ...(job.snoozeCount > 0 ? [['Snoozes', job.snoozeCount] as [string, ComponentChildren]] : []),
     ['Created', time(job.createdAt)],
     ['Due', time(job.dueAt)],
     ['Started', time(job.startedAt)],
@@ -143,6 +145,8 @@ function JobDetail({ job }: { job: ApiJobDetail }) {
         </section>
       )}
       <ErrorPanel job={job} />
+      <CheckpointPanel job={job} />
+      <SnoozesPanel job={job} />
       <ResultPanels job={job} />
       <section class="panel">
         <h2>Payload</h2>
@@ -168,7 +172,8 @@ function JobDetail({ job }: { job: ApiJobDetail }) {
 }
 
 /**
- * One job in full: facts, progress, error, result, payload, log, artefacts and history;
+ * One job in full: facts, progress, error, checkpoint, snoozes, result, payload, log,
+ * artefacts and history;
  * Retry or Delete.
  */
 export function JobPage({ id }: { id: string }) {
