@@ -116,7 +116,11 @@ export class MongoRecurringStore {
    * `runCount`), or the occurrence skipped by the overlap policy (`skipped`), and how many
    * occurrences were passed over. True when this call advanced it.
    */
-  async advance(due: RecurringRecord, nextRunAt: Date | null, outcome: AdvanceOutcome): Promise<boolean> {
+  async advance(
+    due: RecurringRecord,
+    nextRunAt: Date | null,
+    outcome: AdvanceOutcome,
+  ): Promise<boolean> {
     const { job, skipped = null, passedOver = 0 } = outcome;
     const set: Partial<RecurringRecord> = { nextRunAt, waiting: false };
     if (job) Object.assign(set, job);

@@ -62,7 +62,9 @@ const SCALAR_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof RecurringDefinition>;
 
 /** The definition fields holding instants (compared by time). */
-const DATE_FIELDS = ['startAt', 'endAt'] as const satisfies ReadonlyArray<keyof RecurringDefinition>;
+const DATE_FIELDS = ['startAt', 'endAt'] as const satisfies ReadonlyArray<
+  keyof RecurringDefinition
+>;
 
 /** The fields whose change reschedules the next run from now. */
 const SHAPE_FIELDS = ['cron', 'timeZone', 'everyMs', 'startAt', 'endAt', 'repeatLimit'] as const;

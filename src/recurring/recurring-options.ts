@@ -156,7 +156,8 @@ function resolveGivenRecurringOptions(
     if (given[key] !== undefined) enqueue[key] = given[key];
   }
   const resolved = resolveEnqueueOptions(enqueue as EnqueueOptions);
-  const startAt = given.startAt === undefined ? null : copyDate(checkDate('startAt', given.startAt));
+  const startAt =
+    given.startAt === undefined ? null : copyDate(checkDate('startAt', given.startAt));
   const endAt = given.endAt === undefined ? null : copyDate(checkDate('endAt', given.endAt));
   if (startAt !== null && endAt !== null && endAt.getTime() <= startAt.getTime()) {
     throw new InvalidOptionsError(

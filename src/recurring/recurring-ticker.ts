@@ -200,7 +200,8 @@ export class MongoRecurringTicker implements RecurringTicker {
         // does not delay its start), which spreads the jobs over the servers' processes.
         return plan.nextRunAt;
       }
-      const job = occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId };
+      const job =
+        occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId };
       // The job that reaches the repeat limit ends the schedule.
       const limitReached =
         job !== null &&
@@ -209,7 +210,8 @@ export class MongoRecurringTicker implements RecurringTicker {
       const nextRunAt = limitReached ? null : plan.nextRunAt;
       const advanced = await this.deps.definitions.advance(definition, nextRunAt, {
         job,
-        passedOver: plan.passedOver,
+        // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
+        passedOver: plan.missed ? 0 : plan.passedOver,
       });
       if (!advanced && enqueued?.inserted && occurrence !== null) {
         await this.deps.definitions.correctSkip(definition._id, occurrence, enqueued.jobId);
@@ -246,7 +248,8 @@ export class MongoRecurringTicker implements RecurringTicker {
     }
     const advanced = await this.deps.definitions.advance(definition, plan.nextRunAt, {
       skipped: occurrence,
-      passedOver: plan.passedOver,
+      // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
+      passedOver: plan.missed ? 0 : plan.passedOver,
     });
     if (advanced) {
       this.logger.info(

@@ -1,5 +1,10 @@
 import { InvalidOptionsError } from '../errors';
-import { checkInteger, checkKnownKeys, describeValue, isPlainObject } from '../options/option-checks';
+import {
+  checkInteger,
+  checkKnownKeys,
+  describeValue,
+  isPlainObject,
+} from '../options/option-checks';
 import { checkCronExpression } from './cron-schedule';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, type RecurringSchedule } from './schedule-shape';
 
@@ -19,7 +24,8 @@ export function checkRecurringSchedule(
   schedule: RecurringSchedule,
   timeZone: string,
 ): CheckedSchedule {
-  if (typeof schedule === 'string') return { cron: checkCronExpression(schedule, timeZone), everyMs: null };
+  if (typeof schedule === 'string')
+    return { cron: checkCronExpression(schedule, timeZone), everyMs: null };
   if (!isPlainObject(schedule)) {
     throw new InvalidOptionsError(
       `schedule must be a cron expression or { everyMs }, got ${describeValue(schedule)}`,

@@ -45,7 +45,8 @@ export interface ScheduleShape {
 export function nextRun(shape: ScheduleShape, after: Date): Date | null {
   const start = shape.startAt ?? null;
   // Strictly after `after`, and at or after the start.
-  const from = start !== null && start.getTime() - 1 > after.getTime() ? new Date(start.getTime() - 1) : after;
+  const from =
+    start !== null && start.getTime() - 1 > after.getTime() ? new Date(start.getTime() - 1) : after;
   const next = shape.everyMs ? nextInterval(shape, from) : nextOccurrence(cronOf(shape), from);
   return shape.endAt && next.getTime() > shape.endAt.getTime() ? null : next;
 }
@@ -54,7 +55,9 @@ export function nextRun(shape: ScheduleShape, after: Date): Date | null {
 export function latestRun(shape: ScheduleShape, atOrBefore: Date): Date | null {
   const end = shape.endAt ?? null;
   const upTo = end !== null && end.getTime() < atOrBefore.getTime() ? end : atOrBefore;
-  const latest = shape.everyMs ? latestInterval(shape, upTo) : latestOccurrence(cronOf(shape), upTo);
+  const latest = shape.everyMs
+    ? latestInterval(shape, upTo)
+    : latestOccurrence(cronOf(shape), upTo);
   if (latest === null) return null;
   return shape.startAt && latest.getTime() < shape.startAt.getTime() ? null : latest;
 }

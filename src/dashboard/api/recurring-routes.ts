@@ -63,9 +63,12 @@ async function addOrUpdate(context: ApiContext): Promise<ApiRecurringJob> {
 /** The schedule of a request: `cron` or `everyMs`, exactly one of them. */
 function scheduleFromRequest(cron: unknown, everyMs: unknown): RecurringSchedule {
   if ((cron === undefined) === (everyMs === undefined)) {
-    throw new InvalidOptionsError('give either cron or everyMs (an interval in ms), not both or neither', {
-      option: 'cron',
-    });
+    throw new InvalidOptionsError(
+      'give either cron or everyMs (an interval in ms), not both or neither',
+      {
+        option: 'cron',
+      },
+    );
   }
   // The scheduler checks the value's type and range.
   return cron === undefined ? { everyMs: everyMs as number } : (cron as string);
