@@ -8,6 +8,7 @@ export const WORKER_FIXTURES = {
   jobs: 'test/integration/fixtures/worker-process.ts',
   commands: 'test/integration/fixtures/commands-worker.ts',
   rateLimited: 'test/integration/fixtures/rate-limited-worker.ts',
+  overlap: 'test/integration/fixtures/overlap-worker.ts',
 } as const;
 
 /** A child process running a worker fixture. */
