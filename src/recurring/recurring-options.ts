@@ -18,7 +18,7 @@ import { checkTimeZone } from './cron-schedule';
  * - `runOnce`: enqueue one job now for all the missed occurrences (Hangfire's behaviour);
  * - `skip`: enqueue nothing for them;
  * - `backfill`: enqueue one job for each missed occurrence, oldest first, at most the
- *   {@link MAX_BACKFILL} most recent ones (older ones are skipped).
+ *   100 most recent ones (older ones are skipped).
  *
  * With `runOnce` and `skip` the next run is the first occurrence after now.
  */

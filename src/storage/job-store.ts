@@ -101,8 +101,7 @@ export interface ReleasedContinuation {
  * (`heldBy` null) or because another unfinished job holds the uniqueKey (`heldBy` its id).
  */
 export type InsertUnlessExistsOutcome =
-  | { readonly inserted: true }
-  | { readonly inserted: false; readonly heldBy: string | null };
+  { readonly inserted: true } | { readonly inserted: false; readonly heldBy: string | null };
 
 /** What a bulk requeue did (see {@link JobStore.requeueMany}). */
 export interface BulkRequeueOutcome {

@@ -73,7 +73,11 @@ describe('resolveRecurringOptions', () => {
     ['timeZone', '+01:00', /timeZone must be an IANA time zone name/],
     ['timeZone', '', /timeZone must be an IANA time zone name/],
     ['timeZone', 1, /timeZone must be an IANA time zone name .* got 1/],
-    ['missedRunPolicy', 'runAll', /missedRunPolicy must be one of "runOnce", "skip", "backfill", got "runAll"/],
+    [
+      'missedRunPolicy',
+      'runAll',
+      /missedRunPolicy must be one of "runOnce", "skip", "backfill", got "runAll"/,
+    ],
     ['queue', 'a b', /queue must be a non-empty string/],
     ['priority', 1001, /priority must be an integer between -1000 and 1000, got 1001/],
     ['maxAttempts', 0, /maxAttempts must be an integer between 1 and 1000/],
