@@ -11,7 +11,8 @@ import {
   planOccurrence,
   type OccurrencePlan,
 } from './occurrence-plan';
-import { MAX_BACKFILL, type ResolvedRecurringTickerOptions } from './recurring-options';
+import type { ResolvedRecurringTickerOptions } from './recurring-options';
+import { mapLimited, missedRunMessage } from './ticker-helpers';
 import type { RecurringRecord } from './recurring-record';
 
 /**
@@ -335,22 +336,8 @@ export class MongoRecurringTicker implements RecurringTicker {
   }
 
   private logMissed(definition: RecurringRecord, plan: OccurrencePlan, jobId: string | null): void {
-    if (definition.missedRunPolicy === 'backfill') {
-      if (plan.passedOver > 0) {
-        this.logger.warn(
-          `recurring job '${definition._id}' missed more than ${MAX_BACKFILL} occurrences: ` +
-            `${plan.passedOver} from ${definition.nextRunAt!.toISOString()} were skipped, the ${MAX_BACKFILL} most recent run`,
-        );
-      }
-      return;
-    }
-    const from = definition.nextRunAt!.toISOString();
-    const to = (plan.latestMissed ?? definition.nextRunAt!).toISOString();
-    this.logger.warn(
-      `recurring job '${definition._id}' missed its occurrences from ${from} to ${to} ` +
-        `(policy ${definition.missedRunPolicy}: ${jobId === null ? 'skipped' : `ran once as ${jobId}`}); ` +
-        `next run ${plan.nextRunAt?.toISOString() ?? 'none (the schedule ended)'}`,
-    );
+    const message = missedRunMessage(definition, plan, jobId);
+    if (message !== null) this.logger.warn(message);
   }
 
   private report(error: unknown, context: string): void {
@@ -359,22 +346,4 @@ export class MongoRecurringTicker implements RecurringTicker {
       context: `${context} (server ${this.options.serverId})`,
     });
   }
-}
-
-/** `Promise.all(items.map(run))`, with at most `limit` running at once; keeps the order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await run(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
