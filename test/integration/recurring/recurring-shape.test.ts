@@ -2,6 +2,7 @@ import type { Collection } from 'mongodb';
 import { InvalidOptionsError, type JobRecord } from '../../../src';
 import {
   MAX_BACKFILL,
+  MongoRecurringStore,
   occurrenceJobId,
   type RecurringJobs,
   type RecurringRecord,
@@ -246,6 +247,49 @@ describe('recurring schedule shape', () => {
     expect(ids[MAX_BACKFILL - 1]).toBe(
       occurrenceJobId('s.bound', plus((MAX_BACKFILL + 49) * MINUTE)),
     );
+  });
+
+  it('a skip recorded by one server for an occurrence whose job another inserted is corrected', async () => {
+    // The race: server A's insert found the previous job unfinished, the previous job then
+    // finished, server B inserted the occurrence's job, and A's advance (recording a skip) won.
+    await recurring.addOrUpdate(
+      's.race',
+      tick('race'),
+      { everyMs: MINUTE },
+      {
+        startAt: T0,
+        overlap: 'skip',
+        repeatLimit: 3,
+      },
+    );
+    await definitions.updateOne(
+      { _id: 's.race' },
+      {
+        $set: {
+          nextRunAt: plus(2 * MINUTE),
+          runCount: 2,
+          skippedCount: 1,
+          lastSkippedAt: plus(MINUTE),
+        },
+      },
+    );
+    const store = new MongoRecurringStore(db.client.db(db.dbName), 'docket.');
+    const jobId = occurrenceJobId('s.race', plus(MINUTE));
+    // B, whose advance failed, corrects the record: the occurrence ran, and it was the last.
+    await store.correctSkip('s.race', plus(MINUTE), jobId);
+    expect(await definitions.findOne({ _id: 's.race' })).toMatchObject({
+      runCount: 3,
+      skippedCount: 0,
+      lastSkippedAt: null,
+      lastJobId: jobId,
+      nextRunAt: null,
+    });
+    // Nothing to correct when the recorded skip is another occurrence.
+    await store.correctSkip('s.race', plus(5 * MINUTE), 'other');
+    expect(await definitions.findOne({ _id: 's.race' })).toMatchObject({
+      runCount: 3,
+      lastJobId: jobId,
+    });
   });
 
   it('bad shapes are typed errors naming the option, and write nothing', async () => {
