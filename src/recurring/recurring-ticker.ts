@@ -77,6 +77,11 @@ export class MongoRecurringTicker implements RecurringTicker {
   private unsubscribe: (() => void) | undefined;
   /** Occurrences another server enqueued, by definition: when this server first saw that. */
   private readonly lostOccurrences = new Map<string, { nextRunAt: number; seenAt: number }>();
+  /**
+   * `queue` policy: by definition, the unfinished job its occurrence waits for (one entry per
+   * definition); one finishing in this process wakes the ticker.
+   */
+  private readonly waitedFor = new Map<string, string>();
 
   constructor(
     readonly options: ResolvedRecurringTickerOptions,
@@ -89,9 +94,20 @@ export class MongoRecurringTicker implements RecurringTicker {
     if (this.started || this.stopped) return;
     this.started = true;
     const offChanged = this.deps.events.on('recurring.changed', () => this.wake());
+    const onFinished = ({ jobId }: { jobId: string }) => {
+      for (const [recurringId, waited] of this.waitedFor) {
+        if (waited !== jobId) continue;
+        this.waitedFor.delete(recurringId);
+        this.wake();
+      }
+    };
+    const offFinished = (['job.succeeded', 'job.failed', 'job.deleted'] as const).map((name) =>
+      this.deps.events.on(name, onFinished),
+    );
     const offClock = this.deps.clock.onChange?.(() => this.wake());
     this.unsubscribe = () => {
       offChanged();
+      for (const off of offFinished) off();
       offClock?.();
     };
     this.arm(0);
@@ -240,6 +256,8 @@ export class MongoRecurringTicker implements RecurringTicker {
     heldBy: string,
   ): Promise<Date | null> {
     if (definition.overlap === 'queue') {
+      // Finished in this process: tick at once rather than at the next poll.
+      this.waitedFor.set(definition._id, heldBy);
       if (definition.waiting !== true && (await this.deps.definitions.markWaiting(definition))) {
         this.logger.info(
           `recurring job '${definition._id}': occurrence ${occurrence.toISOString()} waits for ${heldBy} to finish`,

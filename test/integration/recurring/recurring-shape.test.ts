@@ -48,8 +48,8 @@ describe('recurring schedule shape', () => {
     await db.cleanup();
   });
 
-  const startTicker = () => {
-    ticker = recurring.createTicker({ serverId: 'shape', pollIntervalMs: 50 });
+  const startTicker = (pollIntervalMs = 50) => {
+    ticker = recurring.createTicker({ serverId: 'shape', pollIntervalMs });
     ticker.start();
   };
   const jobIdsOf = async (id: string) =>
@@ -196,6 +196,37 @@ describe('recurring schedule shape', () => {
     );
     // 00:02 to 00:06 fell while it waited: folded into it; the next run is after now.
     expect(record).toMatchObject({ skippedCount: 5, runCount: 2, nextRunAt: plus(7 * MINUTE) });
+  });
+
+  it('overlap queue: the previous job finishing in this process wakes the ticker at once, not at its next poll', async () => {
+    await recurring.addOrUpdate(
+      's.wake',
+      tick('wake'),
+      { everyMs: MINUTE },
+      {
+        startAt: T0,
+        overlap: 'queue',
+      },
+    );
+    clock.set(T0);
+    startTicker(3_600_000); // it would not poll again within the test
+    const first = occurrenceJobId('s.wake', T0);
+    await waitFor(() => jobs.findOne({ _id: first }), { what: 'the first job' });
+    clock.set(plus(MINUTE));
+    await waitFor(async () => (await definitions.findOne({ _id: 's.wake' }))?.waiting === true, {
+      what: 'the occurrence to wait',
+    });
+    // The job ends here as a Docket ends it: its state, then its event.
+    const deleted = await setup.store.delete(first, clock.now());
+    setup.events.emit('job.deleted', {
+      jobId: first,
+      jobType: deleted!.type,
+      queue: deleted!.queue,
+      wasRunning: false,
+    });
+    await waitFor(() => jobs.findOne({ _id: occurrenceJobId('s.wake', plus(MINUTE)) }), {
+      what: 'the queued job',
+    });
   });
 
   it(`backfill: after an outage every missed occurrence runs, each once (at most ${MAX_BACKFILL})`, async () => {
