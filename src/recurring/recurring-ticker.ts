@@ -3,16 +3,10 @@ import type { EventBus } from '../events/event-bus';
 import type { Clock } from '../server/clock';
 import type { JobFilters } from '../filters';
 import type { JobStore } from '../storage/job-store';
-import { newJobRecord } from '../storage/new-job-record';
 import type { MongoRecurringStore } from './mongo-recurring-store';
-import {
-  occurrenceJobId,
-  overlapKeyOf,
-  planOccurrence,
-  type OccurrencePlan,
-} from './occurrence-plan';
+import { occurrenceJobId, planOccurrence, type OccurrencePlan } from './occurrence-plan';
 import type { ResolvedRecurringTickerOptions } from './recurring-options';
-import { mapLimited, missedRunMessage } from './ticker-helpers';
+import { mapLimited, missedRunMessage, occurrenceJobRecord } from './ticker-helpers';
 import type { RecurringRecord } from './recurring-record';
 
 /**
@@ -304,38 +298,20 @@ export class MongoRecurringTicker implements RecurringTicker {
     now: Date,
   ): Promise<{ jobId: string; inserted: boolean; heldBy: string | null }> {
     const jobId = occurrenceJobId(definition._id, occurrence);
-    const reason =
-      plan.missed && definition.missedRunPolicy === 'runOnce'
-        ? `recurring job '${definition._id}': one run for the occurrences missed since ${occurrence.toISOString()}`
-        : `recurring job '${definition._id}': occurrence ${occurrence.toISOString()}${plan.missed ? ' (missed, backfilled)' : ''}`;
-    const dueAt = plan.dueAt;
     const metadata = await this.deps.filters.enqueue({
       jobType: definition.type,
       payload: definition.payload,
       queue: definition.queue,
       priority: definition.priority,
-      dueAt,
+      dueAt: plan.dueAt,
       source: 'recurring',
       recurringId: definition._id,
     });
-    const record = newJobRecord({
+    const record = occurrenceJobRecord(definition, plan, occurrence, {
+      jobId,
       metadata,
-      id: jobId,
-      type: definition.type,
-      queue: definition.queue,
-      priority: definition.priority,
-      payload: definition.payload,
-      state: dueAt.getTime() > now.getTime() ? 'scheduled' : 'enqueued',
-      // On time: due at its occurrence. A run for missed occurrences is due now, so that it
-      // does not jump the queue ahead of jobs enqueued during the downtime.
-      dueAt,
-      // Under `skip` and `queue`, the recurring job's unfinished job holds this key: the
-      // insert of the next occurrence's job fails while it does (one atomic check).
-      uniqueKey: overlapKeyOf(definition),
-      now: this.deps.clock.now(),
-      maxAttempts: definition.maxAttempts,
-      timeoutMs: definition.timeoutMs,
-      reason,
+      now,
+      storedAt: this.deps.clock.now(),
     });
     const outcome = await this.deps.store.insertUnlessExists(record);
     if (outcome.inserted) {

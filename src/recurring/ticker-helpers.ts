@@ -1,6 +1,42 @@
+import type { JobMetadata } from '../filters/docket-filter';
+import type { JobRecord } from '../storage/job-record';
+import { newJobRecord } from '../storage/new-job-record';
 import { MAX_BACKFILL } from './recurring-options';
-import type { OccurrencePlan } from './occurrence-plan';
+import { overlapKeyOf, type OccurrencePlan } from './occurrence-plan';
 import type { RecurringRecord } from './recurring-record';
+
+/** The job of one occurrence, as the ticker inserts it (`jobId` derived from the occurrence). */
+export function occurrenceJobRecord(
+  definition: RecurringRecord,
+  plan: OccurrencePlan,
+  occurrence: Date,
+  at: { jobId: string; metadata: JobMetadata | undefined; now: Date; storedAt: Date },
+): JobRecord {
+  const { dueAt } = plan;
+  const reason =
+    plan.missed && definition.missedRunPolicy === 'runOnce'
+      ? `recurring job '${definition._id}': one run for the occurrences missed since ${occurrence.toISOString()}`
+      : `recurring job '${definition._id}': occurrence ${occurrence.toISOString()}${plan.missed ? ' (missed, backfilled)' : ''}`;
+  return newJobRecord({
+    metadata: at.metadata,
+    id: at.jobId,
+    type: definition.type,
+    queue: definition.queue,
+    priority: definition.priority,
+    payload: definition.payload,
+    state: dueAt.getTime() > at.now.getTime() ? 'scheduled' : 'enqueued',
+    // On time: due at its occurrence. A run for missed occurrences is due now, so that it
+    // does not jump the queue ahead of jobs enqueued during the downtime.
+    dueAt,
+    // Under `skip` and `queue`, the recurring job's unfinished job holds this key: the
+    // insert of the next occurrence's job fails while it does (one atomic check).
+    uniqueKey: overlapKeyOf(definition),
+    now: at.storedAt,
+    maxAttempts: definition.maxAttempts,
+    timeoutMs: definition.timeoutMs,
+    reason,
+  });
+}
 
 /**
  * The warning a ticker logs when it advances past missed occurrences, or null when there is
