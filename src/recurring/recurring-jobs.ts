@@ -296,7 +296,10 @@ export class RecurringJobs {
       const changes = differences(existing, definition);
       if (changes === null) return;
       if (SHAPE_FIELDS.some((field) => field in changes)) {
-        changes.anchor = anchorFor(definition, now);
+        // An interval keeps its phase unless its length or start changed.
+        if ('everyMs' in changes || 'startAt' in changes || existing.anchor == null) {
+          changes.anchor = anchorFor(definition, now);
+        }
         changes.nextRunAt = nextRunWithin({ ...existing, ...changes }, now);
         changes.waiting = false;
       }

@@ -21,6 +21,7 @@ import { openRecurring, type RecurringSetup } from '../fixtures/recurring-setup'
  */
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const T0 = new Date('2030-01-01T00:00:00Z');
 const plus = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -90,6 +91,28 @@ describe('recurring schedule shape', () => {
       [0, 1, 2].map((i) => occurrenceJobId('s.every', plus(i * 10 * MINUTE))),
     );
     expect((await recurring.get('s.every'))?.nextRunAt).toEqual(plus(30 * MINUTE));
+  });
+
+  it('an interval without startAt counts from when it was set, and keeps its phase when only its window changes', async () => {
+    const setAt = clock.now(); // T0 - 10 s
+    await recurring.addOrUpdate('s.phase', tick('phase'), { everyMs: MINUTE });
+    expect((await recurring.get('s.phase'))?.nextRunAt).toEqual(new Date(setAt.getTime() + MINUTE));
+    clock.set(T0);
+    await recurring.addOrUpdate(
+      's.phase',
+      tick('phase'),
+      { everyMs: MINUTE },
+      { endAt: plus(HOUR) },
+    );
+    expect((await recurring.get('s.phase'))?.nextRunAt).toEqual(new Date(setAt.getTime() + MINUTE));
+    // A new interval counts from the change.
+    await recurring.addOrUpdate(
+      's.phase',
+      tick('phase'),
+      { everyMs: 2 * MINUTE },
+      { endAt: plus(HOUR) },
+    );
+    expect((await recurring.get('s.phase'))?.nextRunAt).toEqual(plus(2 * MINUTE));
   });
 
   it('endAt: no occurrence after it, then no next run (ended)', async () => {
