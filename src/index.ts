@@ -84,7 +84,12 @@ export type {
 
 export { Recurring } from './recurring/recurring.decorator';
 export type { RecurringDeclarationOptions } from './recurring/recurring.decorator';
-export type { RecurringOptions, MissedRunPolicy } from './recurring/recurring-options';
+export type {
+  RecurringOptions,
+  MissedRunPolicy,
+  OverlapPolicy,
+} from './recurring/recurring-options';
+export type { RecurringInterval, RecurringSchedule } from './recurring/schedule-shape';
 export type { RecurringJobInfo } from './recurring/recurring-record';
 
 export type { JobServer } from './server/job-server.interface';

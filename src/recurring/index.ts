@@ -9,12 +9,16 @@ export {
 export { MongoRecurringStore, RECURRING_INDEXES } from './mongo-recurring-store';
 export {
   occurrenceJobId,
+  overlapKeyOf,
   planOccurrence,
   type DueDefinition,
   type OccurrencePlan,
 } from './occurrence-plan';
 export { RecurringJobs, type RecurringJobsDeps } from './recurring-jobs';
 export {
+  MAX_BACKFILL,
+  MAX_REPEAT_LIMIT,
+  OVERLAP_POLICIES,
   MISSED_RUN_POLICIES,
   RECURRING_DEFAULTS,
   TICKER_DEFAULTS,
@@ -23,6 +27,7 @@ export {
   resolveRecurringOptions,
   resolveTickerOptions,
   type MissedRunPolicy,
+  type OverlapPolicy,
   type RecurringOptions,
   type RecurringTickerOptions,
   type ResolvedRecurringOptions,
@@ -42,3 +47,14 @@ export {
   type RecurringDeclaration,
   type RecurringDeclarationOptions,
 } from './recurring.decorator';
+export {
+  MAX_INTERVAL_MS,
+  MIN_INTERVAL_MS,
+  countRuns,
+  latestRun,
+  nextRun,
+  type RecurringInterval,
+  type RecurringSchedule,
+  type ScheduleShape,
+} from './schedule-shape';
+export { checkRecurringSchedule } from './schedule-check';

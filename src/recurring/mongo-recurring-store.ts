@@ -1,4 +1,4 @@
-import type { Collection, Db, IndexDescription } from 'mongodb';
+import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { StorageError } from '../errors';
 import { isDuplicateKey } from '../storage/mongo/mongo-job-store';
 import type { RecurringRecord } from './recurring-record';
@@ -73,7 +73,7 @@ export class MongoRecurringStore {
     current: Pick<RecurringRecord, '_id' | 'cron' | 'timeZone'>,
     paused: boolean,
     now: Date,
-    nextRunAt?: Date,
+    nextRunAt?: Date | null,
   ): Promise<boolean> {
     const set: Partial<RecurringRecord> = { paused, updatedAt: now };
     if (nextRunAt !== undefined) set.nextRunAt = nextRunAt;
@@ -112,22 +112,100 @@ export class MongoRecurringStore {
   /**
    * Moves `nextRunAt` on from the value `due` was read with, provided nobody moved it (or
    * changed the schedule) in between: of several servers handling the same occurrence, one
-   * advances it. True when this call did.
+   * advances it, and records what became of it: the job enqueued (`job`, counted in
+   * `runCount`), or the occurrence skipped by the overlap policy (`skipped`), and how many
+   * occurrences were passed over. True when this call advanced it.
    */
   async advance(
-    due: Pick<RecurringRecord, '_id' | 'nextRunAt' | 'cron' | 'timeZone'>,
-    nextRunAt: Date,
-    last: { lastRunAt: Date; lastJobId: string } | null,
+    due: RecurringRecord,
+    nextRunAt: Date | null,
+    outcome: AdvanceOutcome,
   ): Promise<boolean> {
-    const set: Partial<RecurringRecord> = { nextRunAt, ...(last ?? {}) };
+    const { job, skipped = null, passedOver = 0 } = outcome;
+    const set: Partial<RecurringRecord> = { nextRunAt, waiting: false };
+    if (job) Object.assign(set, job);
+    if (skipped) set.lastSkippedAt = skipped;
     const result = await guard('advance the recurring job', () =>
+      this.definitions.updateOne(unchanged(due), {
+        $set: set,
+        $inc: { runCount: job ? 1 : 0, skippedCount: (skipped ? 1 : 0) + passedOver },
+      }),
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * `queue` overlap policy: marks the due occurrence as waiting for the previous job, so that
+   * it is not taken for a missed one however long it waits. True when this call marked it.
+   */
+  async markWaiting(due: RecurringRecord): Promise<boolean> {
+    const result = await guard('mark the recurring job waiting', () =>
       this.definitions.updateOne(
-        { _id: due._id, nextRunAt: due.nextRunAt, cron: due.cron, timeZone: due.timeZone },
-        { $set: set },
+        { ...unchanged(due), waiting: { $ne: true } },
+        { $set: { waiting: true } },
       ),
     );
     return result.modifiedCount === 1;
   }
+
+  /**
+   * The job of `occurrence` was inserted, but another server, whose insert had found the
+   * previous job unfinished an instant earlier, advanced the definition recording that
+   * occurrence as skipped. Corrects the record: the occurrence ran (counted in `runCount`,
+   * not `skippedCount`), and a repeat limit reached by it ends the schedule.
+   */
+  async correctSkip(id: string, occurrence: Date, jobId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const record = await this.find(id);
+      if (record?.lastSkippedAt?.getTime() !== occurrence.getTime()) return;
+      const runCount = (record.runCount ?? 0) + 1;
+      const ended = record.repeatLimit != null && runCount >= record.repeatLimit;
+      const result = await guard('correct the recurring job', () =>
+        this.definitions.updateOne(
+          { ...unchanged(record), lastSkippedAt: occurrence },
+          {
+            $set: {
+              runCount,
+              skippedCount: Math.max(0, (record.skippedCount ?? 0) - 1),
+              lastSkippedAt: null,
+              lastRunAt: occurrence,
+              lastJobId: jobId,
+              ...(ended ? { nextRunAt: null } : {}),
+            },
+          },
+        ),
+      );
+      if (result.modifiedCount === 1) return;
+    }
+  }
+}
+
+/** What {@link MongoRecurringStore.advance} records about the occurrence it advances from. */
+export interface AdvanceOutcome {
+  /** The job enqueued for it. */
+  readonly job?: { readonly lastRunAt: Date; readonly lastJobId: string } | null;
+  /** The occurrence, when the overlap policy skipped it. */
+  readonly skipped?: Date | null;
+  /** Occurrences passed over without a job (folded into a waiting one, or beyond the backfill bound). */
+  readonly passedOver?: number;
+}
+
+/**
+ * The filter matching a definition only while it is as `read` was: same next run, same
+ * schedule, same run count (absent fields read as null, which also matches absent).
+ */
+function unchanged(read: RecurringRecord): Filter<RecurringRecord> {
+  return {
+    _id: read._id,
+    nextRunAt: read.nextRunAt,
+    cron: read.cron,
+    timeZone: read.timeZone,
+    everyMs: read.everyMs ?? null,
+    startAt: read.startAt ?? null,
+    endAt: read.endAt ?? null,
+    repeatLimit: read.repeatLimit ?? null,
+    runCount: read.runCount ?? null,
+  } as Filter<RecurringRecord>;
 }
 
 function storageError(action: string, error: unknown): StorageError {

@@ -1,4 +1,3 @@
-import { BSON } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { Logger } from 'winston';
 import { JOB_TYPE_METADATA } from '../constants';
@@ -11,7 +10,6 @@ import type { Clock } from '../server/clock';
 import type { JobFilters } from '../filters';
 import type { JobStore } from '../storage/job-store';
 import { newJobRecord } from '../storage/new-job-record';
-import { nextOccurrence, type CronSchedule } from './cron-schedule';
 import { MongoRecurringStore } from './mongo-recurring-store';
 import { checkRecurringDefinition } from './recurring-definition-check';
 import {
@@ -27,6 +25,9 @@ import {
   type RecurringRecord,
 } from './recurring-record';
 import { MongoRecurringTicker, type RecurringTicker } from './recurring-ticker';
+import { overlapKeyOf } from './occurrence-plan';
+import { anchorFor, differences, nextRunWithin, SHAPE_FIELDS } from './definition-changes';
+import type { RecurringSchedule } from './schedule-shape';
 import {
   decoratedRecurringClasses,
   recurringDeclarationsOf,
@@ -44,18 +45,6 @@ export interface RecurringJobsDeps {
   /** The job filters whose `onEnqueue` hooks run before an occurrence's job is stored. */
   filters: JobFilters;
 }
-
-/** The definition fields compared by `addOrUpdate` (the payload is compared as BSON). */
-const SCALAR_FIELDS = [
-  'type',
-  'cron',
-  'timeZone',
-  'queue',
-  'priority',
-  'maxAttempts',
-  'timeoutMs',
-  'missedRunPolicy',
-] as const satisfies ReadonlyArray<keyof RecurringDefinition>;
 
 /** How often `addOrUpdate`/`resume` re-read after losing a race with another process. */
 const RACE_RETRIES = 5;
@@ -79,9 +68,11 @@ export class RecurringJobs {
 
   /**
    * Creates the recurring job `id`, or updates it to this definition. Everything is checked
-   * before anything is written. Adding an identical definition writes nothing; a new cron or
-   * time zone reschedules the next run from now; other changes keep the next run.
-   * @throws InvalidOptionsError - for a malformed id or option (an unknown time zone included).
+   * before anything is written. Adding an identical definition writes nothing; a new
+   * schedule, time zone, window or repeat limit reschedules the next run from now; other
+   * changes keep the next run.
+   * @throws InvalidOptionsError - for a malformed id or option (an unknown time zone, a bad
+   *   interval, an `endAt` not after `startAt` included).
    * @throws InvalidCronExpressionError - for an invalid cron expression.
    * @throws UnknownJobTypeError / JobValidationError / NonSerializablePayloadError /
    *   PayloadTooLargeError - for a job `enqueue` would refuse.
@@ -90,10 +81,10 @@ export class RecurringJobs {
   async addOrUpdate(
     id: string,
     job: IJob,
-    cron: string,
+    schedule: RecurringSchedule,
     options?: RecurringOptions,
   ): Promise<void> {
-    const definition = await checkRecurringDefinition(id, job, cron, options);
+    const definition = await checkRecurringDefinition(id, job, schedule, options);
     await this.save(id, definition);
   }
 
@@ -111,7 +102,9 @@ export class RecurringJobs {
 
   /**
    * Enqueues one job of the recurring job now (paused or not), outside its schedule, which
-   * stays as it is. Resolves with the job's id.
+   * stays as it is. Resolves with the job's id. Under the `skip` and `queue` overlap
+   * policies, while a job of the recurring job is unfinished, nothing is enqueued and the
+   * unfinished job's id is the answer.
    * @throws InvalidOptionsError - for a malformed id.
    * @throws RecurringJobNotFoundError - when `id` is unknown.
    * @throws StorageError - when MongoDB fails.
@@ -141,8 +134,10 @@ export class RecurringJobs {
       maxAttempts: definition.maxAttempts,
       timeoutMs: definition.timeoutMs,
       reason: `recurring job '${id}': triggered`,
+      uniqueKey: overlapKeyOf(definition),
     });
-    await this.deps.store.insert(record);
+    const jobId = await this.deps.store.insert(record);
+    if (jobId !== record._id) return jobId;
     const { events } = this.deps;
     events.emit('job.enqueued', {
       jobId: record._id,
@@ -187,7 +182,7 @@ export class RecurringJobs {
       if (definition === null) return false;
       if (!definition.paused) return true;
       const now = this.deps.clock.now();
-      const nextRunAt = nextOccurrence(scheduleOf(definition), now);
+      const nextRunAt = nextRunWithin(definition, now);
       if (await this.definitions.setPaused(definition, false, now, nextRunAt)) {
         this.changed(id);
         return true;
@@ -278,22 +273,20 @@ export class RecurringJobs {
 
   /** Inserts or updates a checked definition, writing only what differs. */
   private async save(id: string, definition: RecurringDefinition): Promise<void> {
-    const schedule: CronSchedule = {
-      cron: definition.cron,
-      timeZone: definition.timeZone,
-      hashSeed: id,
-    };
     for (let attempt = 0; attempt < RACE_RETRIES; attempt++) {
       const now = this.deps.clock.now();
       const existing = await this.definitions.find(id);
       if (existing === null) {
+        const fresh = { _id: id, ...definition, anchor: anchorFor(definition, now), runCount: 0 };
         const record: RecurringRecord = {
-          _id: id,
-          ...definition,
+          ...fresh,
           paused: false,
-          nextRunAt: nextOccurrence(schedule, now),
+          nextRunAt: nextRunWithin(fresh, now),
           lastRunAt: null,
           lastJobId: null,
+          skippedCount: 0,
+          lastSkippedAt: null,
+          waiting: false,
           createdAt: now,
           updatedAt: now,
         };
@@ -302,8 +295,13 @@ export class RecurringJobs {
       }
       const changes = differences(existing, definition);
       if (changes === null) return;
-      if (changes.cron !== undefined || changes.timeZone !== undefined) {
-        changes.nextRunAt = nextOccurrence(schedule, now);
+      if (SHAPE_FIELDS.some((field) => field in changes)) {
+        // An interval keeps its phase unless its length or start changed.
+        if ('everyMs' in changes || 'startAt' in changes || existing.anchor == null) {
+          changes.anchor = anchorFor(definition, now);
+        }
+        changes.nextRunAt = nextRunWithin({ ...existing, ...changes }, now);
+        changes.waiting = false;
       }
       changes.updatedAt = now;
       if (await this.definitions.update(id, changes)) return this.changed(id);
@@ -315,32 +313,6 @@ export class RecurringJobs {
   private changed(recurringId: string): void {
     this.deps.events.emit('recurring.changed', { recurringId });
   }
-}
-
-/** The fields of `wanted` that differ from `existing`, or null when none does. */
-function differences(
-  existing: RecurringRecord,
-  wanted: RecurringDefinition,
-): Partial<RecurringRecord> | null {
-  const changes: Partial<RecurringRecord> = {};
-  let changed = false;
-  for (const field of SCALAR_FIELDS) {
-    if (existing[field] !== wanted[field]) {
-      (changes as Record<string, unknown>)[field] = wanted[field];
-      changed = true;
-    }
-  }
-  // Compared as BSON, so that what MongoDB gives back (Binary for a Buffer, Long for a
-  // bigint) equals what it was given.
-  if (Buffer.compare(BSON.serialize(existing.payload), BSON.serialize(wanted.payload)) !== 0) {
-    changes.payload = wanted.payload;
-    changed = true;
-  }
-  return changed ? changes : null;
-}
-
-function scheduleOf(record: RecurringRecord): CronSchedule {
-  return { cron: record.cron, timeZone: record.timeZone, hashSeed: record._id };
 }
 
 /** The job class whose instances a `@Recurring` class enqueues. */

@@ -4,6 +4,7 @@ import {
   checkKnownKeys,
   checkOneOf,
   checkPlainObject,
+  checkDate,
   checkString,
   readingOptions,
 } from '../options/option-checks';
@@ -15,14 +16,35 @@ import { checkTimeZone } from './cron-schedule';
  * What a ticker does with a recurring job whose occurrences were missed while no server ran
  * (see {@link RecurringOptions.missedRunPolicy}).
  * - `runOnce`: enqueue one job now for all the missed occurrences (Hangfire's behaviour);
- * - `skip`: enqueue nothing for them.
+ * - `skip`: enqueue nothing for them;
+ * - `backfill`: enqueue one job for each missed occurrence, oldest first, at most the
+ *   100 most recent ones (older ones are skipped).
  *
- * Either way the next run is the first occurrence after now: never a burst of missed runs.
+ * With `runOnce` and `skip` the next run is the first occurrence after now.
  */
-export type MissedRunPolicy = 'runOnce' | 'skip';
+export type MissedRunPolicy = 'runOnce' | 'skip' | 'backfill';
 
 /** The missed-run policies, for validation and docs. */
-export const MISSED_RUN_POLICIES: readonly MissedRunPolicy[] = ['runOnce', 'skip'];
+export const MISSED_RUN_POLICIES: readonly MissedRunPolicy[] = ['runOnce', 'skip', 'backfill'];
+
+/** Most missed occurrences the `backfill` policy runs after one outage (the most recent ones). */
+export const MAX_BACKFILL = 100;
+
+/**
+ * What happens to an occurrence that falls while the recurring job's previous job is
+ * unfinished (enqueued, running, waiting for a retry):
+ * - `allow`: it runs anyway, alongside;
+ * - `skip`: it is skipped (counted in `skippedCount`, latest in `lastSkippedAt`);
+ * - `queue`: it waits until the previous job finishes, then runs; occurrences falling while
+ *   one already waits are folded into it (and counted as skipped).
+ */
+export type OverlapPolicy = 'allow' | 'skip' | 'queue';
+
+/** The overlap policies, for validation and docs. */
+export const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['allow', 'skip', 'queue'];
+
+/** Largest `repeatLimit`. */
+export const MAX_REPEAT_LIMIT = 1_000_000_000;
 
 /**
  * Options of `addOrUpdateRecurring` (and of the `@Recurring` decorator): the enqueue options
@@ -47,18 +69,48 @@ export interface RecurringOptions extends Pick<
    * @defaultValue `'runOnce'`
    */
   missedRunPolicy?: MissedRunPolicy;
+  /**
+   * What happens to an occurrence that falls while the previous job of this recurring job is
+   * still unfinished: `'allow'` runs it alongside, `'skip'` skips it (and counts it),
+   * `'queue'` runs it once the previous job has finished. See {@link OverlapPolicy}.
+   * @defaultValue `'allow'`
+   */
+  overlap?: OverlapPolicy;
+  /**
+   * No occurrence before this instant. For an interval schedule, occurrences are counted
+   * from it.
+   * @defaultValue none: occurrences start at once
+   */
+  startAt?: Date;
+  /**
+   * No occurrence after this instant; must be after `startAt`. Past it, the recurring job
+   * has no next run (it stays listed until removed).
+   * @defaultValue none: no end
+   */
+  endAt?: Date;
+  /**
+   * How many jobs the schedule enqueues in all (skipped occurrences and `triggerRecurring`
+   * do not count); then it has no next run. Integer 1..1,000,000,000.
+   * @defaultValue none: no limit
+   */
+  repeatLimit?: number;
 }
 
 /** Defaults of the {@link RecurringOptions} that are not enqueue options. */
 export const RECURRING_DEFAULTS = {
   timeZone: 'UTC',
   missedRunPolicy: 'runOnce',
-} as const satisfies Required<Pick<RecurringOptions, 'timeZone' | 'missedRunPolicy'>>;
+  overlap: 'allow',
+} as const satisfies Required<Pick<RecurringOptions, 'timeZone' | 'missedRunPolicy' | 'overlap'>>;
 
 /** {@link RecurringOptions} checked, with every default applied; frozen. */
 export interface ResolvedRecurringOptions {
   readonly timeZone: string;
   readonly missedRunPolicy: MissedRunPolicy;
+  readonly overlap: OverlapPolicy;
+  readonly startAt: Date | null;
+  readonly endAt: Date | null;
+  readonly repeatLimit: number | null;
   readonly queue: string;
   readonly priority: number;
   /** null: the handler's setting applies when the job runs. */
@@ -68,7 +120,15 @@ export interface ResolvedRecurringOptions {
 }
 
 const ENQUEUE_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs'] as const;
-const RECURRING_KEYS = [...ENQUEUE_KEYS, 'timeZone', 'missedRunPolicy'];
+const RECURRING_KEYS = [
+  ...ENQUEUE_KEYS,
+  'timeZone',
+  'missedRunPolicy',
+  'overlap',
+  'startAt',
+  'endAt',
+  'repeatLimit',
+];
 
 /**
  * Validates {@link RecurringOptions} and applies the defaults. The enqueue options follow
@@ -96,6 +156,15 @@ function resolveGivenRecurringOptions(
     if (given[key] !== undefined) enqueue[key] = given[key];
   }
   const resolved = resolveEnqueueOptions(enqueue as EnqueueOptions);
+  const startAt =
+    given.startAt === undefined ? null : copyDate(checkDate('startAt', given.startAt));
+  const endAt = given.endAt === undefined ? null : copyDate(checkDate('endAt', given.endAt));
+  if (startAt !== null && endAt !== null && endAt.getTime() <= startAt.getTime()) {
+    throw new InvalidOptionsError(
+      `endAt must be after startAt, got startAt ${startAt.toISOString()} and endAt ${endAt.toISOString()}`,
+      { option: 'endAt' },
+    );
+  }
   return Object.freeze({
     timeZone:
       given.timeZone === undefined
@@ -105,11 +174,25 @@ function resolveGivenRecurringOptions(
       given.missedRunPolicy === undefined
         ? RECURRING_DEFAULTS.missedRunPolicy
         : checkOneOf('missedRunPolicy', given.missedRunPolicy, MISSED_RUN_POLICIES),
+    overlap:
+      given.overlap === undefined
+        ? RECURRING_DEFAULTS.overlap
+        : checkOneOf('overlap', given.overlap, OVERLAP_POLICIES),
+    startAt,
+    endAt,
+    repeatLimit:
+      given.repeatLimit === undefined
+        ? null
+        : checkInteger('repeatLimit', given.repeatLimit, { min: 1, max: MAX_REPEAT_LIMIT }),
     queue: resolved.queue,
     priority: resolved.priority,
     maxAttempts: resolved.maxAttempts,
     timeoutMs: resolved.timeoutMs,
   });
+}
+
+function copyDate(date: Date): Date {
+  return new Date(date.getTime());
 }
 
 /** What a recurring job id may be made of: 1 to 200 of `[A-Za-z0-9_.:-]`. */

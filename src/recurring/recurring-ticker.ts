@@ -3,10 +3,10 @@ import type { EventBus } from '../events/event-bus';
 import type { Clock } from '../server/clock';
 import type { JobFilters } from '../filters';
 import type { JobStore } from '../storage/job-store';
-import { newJobRecord } from '../storage/new-job-record';
 import type { MongoRecurringStore } from './mongo-recurring-store';
 import { occurrenceJobId, planOccurrence, type OccurrencePlan } from './occurrence-plan';
 import type { ResolvedRecurringTickerOptions } from './recurring-options';
+import { mapLimited, missedRunMessage, occurrenceJobRecord } from './ticker-helpers';
 import type { RecurringRecord } from './recurring-record';
 
 /**
@@ -71,6 +71,11 @@ export class MongoRecurringTicker implements RecurringTicker {
   private unsubscribe: (() => void) | undefined;
   /** Occurrences another server enqueued, by definition: when this server first saw that. */
   private readonly lostOccurrences = new Map<string, { nextRunAt: number; seenAt: number }>();
+  /**
+   * `queue` policy: by definition, the unfinished job its occurrence waits for (one entry per
+   * definition); one finishing in this process wakes the ticker.
+   */
+  private readonly waitedFor = new Map<string, string>();
 
   constructor(
     readonly options: ResolvedRecurringTickerOptions,
@@ -83,9 +88,20 @@ export class MongoRecurringTicker implements RecurringTicker {
     if (this.started || this.stopped) return;
     this.started = true;
     const offChanged = this.deps.events.on('recurring.changed', () => this.wake());
+    const onFinished = ({ jobId }: { jobId: string }) => {
+      for (const [recurringId, waited] of this.waitedFor) {
+        if (waited !== jobId) continue;
+        this.waitedFor.delete(recurringId);
+        this.wake();
+      }
+    };
+    const offFinished = (['job.succeeded', 'job.failed', 'job.deleted'] as const).map((name) =>
+      this.deps.events.on(name, onFinished),
+    );
     const offClock = this.deps.clock.onChange?.(() => this.wake());
     this.unsubscribe = () => {
       offChanged();
+      for (const off of offFinished) off();
       offClock?.();
     };
     this.arm(0);
@@ -142,11 +158,11 @@ export class MongoRecurringTicker implements RecurringTicker {
     // Occurrences within the lookahead are enqueued early, due at their time: the job waits
     // in storage and the server's due-time timer starts it on the dot.
     const ahead = now.getTime() + LOOKAHEAD_MS;
-    const due = found.filter((definition) => definition.nextRunAt.getTime() <= ahead);
+    const due = found.filter((definition) => definition.nextRunAt!.getTime() <= ahead);
     let soonest = now.getTime() + pollIntervalMs;
     for (const definition of found) {
-      if (definition.nextRunAt.getTime() > ahead) {
-        soonest = Math.min(soonest, definition.nextRunAt.getTime() - LOOKAHEAD_MS);
+      if (definition.nextRunAt!.getTime() > ahead) {
+        soonest = Math.min(soonest, definition.nextRunAt!.getTime() - LOOKAHEAD_MS);
       }
     }
     const nextRuns = await mapLimited(due, TICK_CONCURRENCY, (definition) =>
@@ -164,23 +180,18 @@ export class MongoRecurringTicker implements RecurringTicker {
 
   /**
    * Handles one due definition; resolves with the next run it should wake for (null when
-   * its plan could not be made). A failure is reported and costs this occurrence nothing:
-   * the definition stays due and the next tick tries again.
+   * its plan could not be made, or it waits for its previous job). A failure is reported
+   * and costs this occurrence nothing: the definition stays due and the next tick tries again.
    */
   private async handle(definition: RecurringRecord, now: Date): Promise<Date | null> {
+    const due = definition.nextRunAt;
+    if (due === null) return null;
     let plan: OccurrencePlan;
     try {
       plan = planOccurrence(
-        {
-          id: definition._id,
-          cron: definition.cron,
-          timeZone: definition.timeZone,
-          hashSeed: definition._id,
-          nextRunAt: definition.nextRunAt,
-          missedRunPolicy: definition.missedRunPolicy,
-        },
+        { ...definition, id: definition._id, hashSeed: definition._id, nextRunAt: due },
         // An occurrence taken early (within the lookahead) is planned as of its own time.
-        new Date(Math.max(now.getTime(), definition.nextRunAt.getTime())),
+        new Date(Math.max(now.getTime(), due.getTime())),
         this.options.missedRunToleranceMs,
       );
     } catch (error) {
@@ -191,25 +202,74 @@ export class MongoRecurringTicker implements RecurringTicker {
       const occurrence = plan.enqueue;
       const enqueued =
         occurrence === null ? null : await this.enqueue(definition, plan, occurrence, now);
+      if (occurrence !== null && enqueued?.heldBy) {
+        return await this.overlapped(definition, plan, occurrence, enqueued.heldBy);
+      }
       const jobId = enqueued?.jobId ?? null;
       if (enqueued && !enqueued.inserted && this.leaveAdvanceToWinner(definition, now)) {
         // Every server races for the next occurrence too (taken a lookahead early, so the race
         // does not delay its start), which spreads the jobs over the servers' processes.
         return plan.nextRunAt;
       }
-      const advanced = await this.deps.definitions.advance(
-        definition,
-        plan.nextRunAt,
-        occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId },
-      );
+      const job =
+        occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId };
+      // The job that reaches the repeat limit ends the schedule.
+      const limitReached =
+        job !== null &&
+        definition.repeatLimit != null &&
+        (definition.runCount ?? 0) + 1 >= definition.repeatLimit;
+      const nextRunAt = limitReached ? null : plan.nextRunAt;
+      const advanced = await this.deps.definitions.advance(definition, nextRunAt, {
+        job,
+        // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
+        passedOver: plan.missed ? 0 : plan.passedOver,
+      });
+      if (!advanced && enqueued?.inserted && occurrence !== null) {
+        await this.deps.definitions.correctSkip(definition._id, occurrence, enqueued.jobId);
+      }
       // Every server handling the occurrence gets here; the one that advanced tells.
       if (plan.missed && advanced) this.logMissed(definition, plan, jobId);
-      return plan.nextRunAt;
+      return nextRunAt;
     } catch (error) {
       this.report(error, `recurring job '${definition._id}': enqueueing its occurrence failed`);
       // Retry at the next poll rather than spinning on a failing store.
       return null;
     }
+  }
+
+  /**
+   * The occurrence's job was not inserted: the previous job of the recurring job, `heldBy`,
+   * is unfinished (the overlap policy is `skip` or `queue`). `skip` advances past the
+   * occurrence and counts it; `queue` leaves it due, marked waiting, and every tick tries
+   * again until the previous job has finished.
+   */
+  private async overlapped(
+    definition: RecurringRecord,
+    plan: OccurrencePlan,
+    occurrence: Date,
+    heldBy: string,
+  ): Promise<Date | null> {
+    if (definition.overlap === 'queue') {
+      // Finished in this process: tick at once rather than at the next poll.
+      this.waitedFor.set(definition._id, heldBy);
+      if (definition.waiting !== true && (await this.deps.definitions.markWaiting(definition))) {
+        this.logger.info(
+          `recurring job '${definition._id}': occurrence ${occurrence.toISOString()} waits for ${heldBy} to finish`,
+        );
+      }
+      return null;
+    }
+    const advanced = await this.deps.definitions.advance(definition, plan.nextRunAt, {
+      skipped: occurrence,
+      // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
+      passedOver: plan.missed ? 0 : plan.passedOver,
+    });
+    if (advanced) {
+      this.logger.info(
+        `recurring job '${definition._id}': occurrence ${occurrence.toISOString()} skipped, ${heldBy} is unfinished`,
+      );
+    }
+    return plan.nextRunAt;
   }
 
   /**
@@ -220,7 +280,7 @@ export class MongoRecurringTicker implements RecurringTicker {
    */
   private leaveAdvanceToWinner(definition: RecurringRecord, now: Date): boolean {
     const seen = this.lostOccurrences.get(definition._id);
-    const at = definition.nextRunAt.getTime();
+    const at = definition.nextRunAt!.getTime();
     if (seen && seen.nextRunAt === at) {
       if (now.getTime() - seen.seenAt < ADVANCE_GRACE_MS) return true;
       this.lostOccurrences.delete(definition._id);
@@ -236,38 +296,25 @@ export class MongoRecurringTicker implements RecurringTicker {
     plan: OccurrencePlan,
     occurrence: Date,
     now: Date,
-  ): Promise<{ jobId: string; inserted: boolean }> {
+  ): Promise<{ jobId: string; inserted: boolean; heldBy: string | null }> {
     const jobId = occurrenceJobId(definition._id, occurrence);
-    const reason = plan.missed
-      ? `recurring job '${definition._id}': one run for the occurrences missed since ${occurrence.toISOString()}`
-      : `recurring job '${definition._id}': occurrence ${occurrence.toISOString()}`;
-    const dueAt = plan.missed ? now : occurrence;
     const metadata = await this.deps.filters.enqueue({
       jobType: definition.type,
       payload: definition.payload,
       queue: definition.queue,
       priority: definition.priority,
-      dueAt,
+      dueAt: plan.dueAt,
       source: 'recurring',
       recurringId: definition._id,
     });
-    const record = newJobRecord({
+    const record = occurrenceJobRecord(definition, plan, occurrence, {
+      jobId,
       metadata,
-      id: jobId,
-      type: definition.type,
-      queue: definition.queue,
-      priority: definition.priority,
-      payload: definition.payload,
-      state: occurrence.getTime() > now.getTime() && !plan.missed ? 'scheduled' : 'enqueued',
-      // On time: due at its occurrence. A run for missed occurrences is due now, so that it
-      // does not jump the queue ahead of jobs enqueued during the downtime.
-      dueAt,
-      now: this.deps.clock.now(),
-      maxAttempts: definition.maxAttempts,
-      timeoutMs: definition.timeoutMs,
-      reason,
+      now,
+      storedAt: this.deps.clock.now(),
     });
-    if (await this.deps.store.insertUnlessExists(record)) {
+    const outcome = await this.deps.store.insertUnlessExists(record);
+    if (outcome.inserted) {
       const { events } = this.deps;
       events.emit('job.enqueued', {
         jobId,
@@ -277,19 +324,14 @@ export class MongoRecurringTicker implements RecurringTicker {
       });
       events.emit('recurring.enqueued', { recurringId: definition._id, jobId, occurrence });
       this.lostOccurrences.delete(definition._id);
-      return { jobId, inserted: true };
+      return { jobId, inserted: true, heldBy: null };
     }
-    return { jobId, inserted: false };
+    return { jobId, inserted: false, heldBy: outcome.heldBy };
   }
 
   private logMissed(definition: RecurringRecord, plan: OccurrencePlan, jobId: string | null): void {
-    const from = definition.nextRunAt.toISOString();
-    const to = (plan.latestMissed ?? definition.nextRunAt).toISOString();
-    this.logger.warn(
-      `recurring job '${definition._id}' missed its occurrences from ${from} to ${to} ` +
-        `(policy ${definition.missedRunPolicy}: ${jobId === null ? 'skipped' : `ran once as ${jobId}`}); ` +
-        `next run ${plan.nextRunAt.toISOString()}`,
-    );
+    const message = missedRunMessage(definition, plan, jobId);
+    if (message !== null) this.logger.warn(message);
   }
 
   private report(error: unknown, context: string): void {
@@ -298,22 +340,4 @@ export class MongoRecurringTicker implements RecurringTicker {
       context: `${context} (server ${this.options.serverId})`,
     });
   }
-}
-
-/** `Promise.all(items.map(run))`, with at most `limit` running at once; keeps the order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await run(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

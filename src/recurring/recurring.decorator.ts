@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { RECURRING_METADATA } from '../constants';
 import { InvalidOptionsError } from '../errors';
 import { isPlainObject, describeValue } from '../options/option-checks';
-import { checkCronExpression } from './cron-schedule';
+import { checkRecurringSchedule } from './schedule-check';
+import type { RecurringSchedule } from './schedule-shape';
 import {
   checkRecurringId,
   resolveRecurringOptions,
@@ -23,7 +24,8 @@ export interface RecurringDeclarationOptions extends RecurringOptions {
 /** One `@Recurring` declaration, as recorded on the decorated class. */
 export interface RecurringDeclaration {
   readonly id: string;
-  readonly cron: string;
+  /** The cron expression or interval. */
+  readonly cron: RecurringSchedule;
   /** The options as given, minus `payload` (checked when decorated, resolved when applied). */
   readonly options: RecurringOptions;
   readonly payload: Readonly<Record<string, unknown>>;
@@ -50,14 +52,16 @@ const declaringClasses: RecurringClass[] = [];
  * Removing a declaration does not remove the stored recurring job: call `removeRecurring`.
  *
  * @param id - The recurring job id: 1 to 200 characters from `[A-Za-z0-9_.:-]`.
- * @param cron - 5 or 6 fields (seconds first), or an `@` alias, in cron-parser's syntax.
+ * @param schedule - A cron expression (5 or 6 fields, seconds first, or an `@` alias, in
+ *   cron-parser's syntax) or an interval, `{ everyMs }`.
  * @param options - {@link RecurringOptions} and `payload`.
  * @throws InvalidOptionsError - for a malformed id or option, or an id declared twice on the class.
  * @throws InvalidCronExpressionError - for an invalid cron expression.
+ * @throws InvalidOptionsError - for a bad interval.
  */
 export function Recurring(
   id: string,
-  cron: string,
+  schedule: RecurringSchedule,
   options: RecurringDeclarationOptions = {},
 ): ClassDecorator {
   const context = `@Recurring(${describeValue(id)})`;
@@ -72,7 +76,7 @@ export function Recurring(
       { option: 'payload' },
     );
   }
-  checkCronExpression(cron, resolved.timeZone);
+  withContext(context, () => checkRecurringSchedule(schedule, resolved.timeZone));
   return (decorated) => {
     const target = decorated as unknown as RecurringClass;
     const existing = recurringDeclarationsOf(target);
@@ -84,7 +88,7 @@ export function Recurring(
     }
     const declaration: RecurringDeclaration = Object.freeze({
       id,
-      cron,
+      cron: typeof schedule === 'string' ? schedule : Object.freeze({ ...schedule }),
       options: Object.freeze({ ...recurringOptions }),
       payload: Object.freeze({ ...payload }),
     });

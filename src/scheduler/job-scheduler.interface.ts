@@ -6,7 +6,7 @@ import type { CountJobsOptions, FindJobsOptions } from '../job-search/find-jobs-
 import type { JobFilter } from '../job-search/job-filter';
 import type { JobCount, JobPage } from '../job-search/job-search';
 import type { IJob } from '../jobs';
-import type { RecurringJobInfo, RecurringOptions } from '../recurring';
+import type { RecurringJobInfo, RecurringOptions, RecurringSchedule } from '../recurring';
 import type { ContinuationPolicy, JobRecord } from '../storage/job-record';
 import type { JobWaitOptions } from './job-wait-options';
 import type {
@@ -286,13 +286,14 @@ export interface IJobScheduler {
   getBatch(batchId: string): Promise<BatchInfo | null>;
   /**
    * Adds a recurring job, or updates the one with this id (an identical definition changes
-   * nothing). `cron` is a cron-parser expression (5 fields, or 6 with seconds).
+   * nothing). `schedule` is a cron-parser expression (5 fields, or 6 with seconds) or an
+   * interval, `{ everyMs }`.
    * @throws InvalidCronExpressionError, InvalidOptionsError, and as {@link enqueue} for the job.
    */
   addOrUpdateRecurring(
     id: string,
     job: IJob,
-    cron: string,
+    schedule: RecurringSchedule,
     options?: RecurringOptions,
   ): Promise<void>;
   /**

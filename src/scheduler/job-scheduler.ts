@@ -17,7 +17,12 @@ import type {
   JobSearch,
 } from '../job-search';
 import { MAX_DOCUMENT_BYTES, toStorableJob, type IJob } from '../jobs';
-import type { RecurringJobInfo, RecurringJobs, RecurringOptions } from '../recurring';
+import type {
+  RecurringJobInfo,
+  RecurringJobs,
+  RecurringOptions,
+  RecurringSchedule,
+} from '../recurring';
 import type { Clock } from '../server/clock';
 import type { EnqueueSource, JobFilters } from '../filters';
 import { FINISHED_STATES, type JobRecord, type JobState } from '../storage/job-record';
@@ -279,11 +284,11 @@ export class JobScheduler implements IJobScheduler {
   async addOrUpdateRecurring(
     id: string,
     job: IJob,
-    cron: string,
+    schedule: RecurringSchedule,
     options?: RecurringOptions,
   ): Promise<void> {
     this.lifecycle.checkOpen('addOrUpdateRecurring');
-    return this.recurring.addOrUpdate(id, job, cron, options);
+    return this.recurring.addOrUpdate(id, job, schedule, options);
   }
 
   async removeRecurring(id: string): Promise<boolean> {

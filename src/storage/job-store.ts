@@ -111,6 +111,13 @@ export interface ReleasedContinuation {
   readonly state: 'enqueued' | 'deleted';
 }
 
+/**
+ * What {@link JobStore.insertUnlessExists} did: inserted, or not, because the id exists
+ * (`heldBy` null) or because another unfinished job holds the uniqueKey (`heldBy` its id).
+ */
+export type InsertUnlessExistsOutcome =
+  { readonly inserted: true } | { readonly inserted: false; readonly heldBy: string | null };
+
 /** What a bulk requeue did (see {@link JobStore.requeueMany}). */
 export interface BulkRequeueOutcome {
   /** The targets requeued. */
@@ -226,8 +233,11 @@ export interface JobStore {
     record: JobRecord & { debounceKey: string },
     now: Date,
   ): Promise<{ id: string; dueAt: Date; replaced: boolean }>;
-  /** Inserts unless a job with the same `_id` exists; true when inserted (idempotent enqueue). */
-  insertUnlessExists(record: JobRecord): Promise<boolean>;
+  /**
+   * Inserts unless a job with the same `_id` exists or, for a record with a uniqueKey, an
+   * unfinished job holds it (idempotent enqueue; one insert decides both).
+   */
+  insertUnlessExists(record: JobRecord): Promise<InsertUnlessExistsOutcome>;
   /**
    * Claims the most urgent due job (queues in order), one atomic `findOneAndUpdate` per queue
    * tried. The lease expires `leaseMs` after the database's time of the claim.

@@ -9,6 +9,7 @@ export const WORKER_FIXTURES = {
   commands: 'test/integration/fixtures/commands-worker.ts',
   rateLimited: 'test/integration/fixtures/rate-limited-worker.ts',
   checkpoints: 'test/integration/fixtures/checkpoint-worker.ts',
+  overlap: 'test/integration/fixtures/overlap-worker.ts',
 } as const;
 
 /** A child process running a worker fixture. */

@@ -1,4 +1,6 @@
-import type { RecurringOptions } from '../../recurring';
+import { InvalidOptionsError } from '../../errors';
+import { describeValue } from '../../options/option-checks';
+import type { RecurringOptions, RecurringSchedule } from '../../recurring';
 import type { ApiRecurringJob } from '../api-types';
 import { notFound } from '../http/http-problem';
 import { toApiRecurring } from '../queries/to-api';
@@ -10,6 +12,11 @@ const RECURRING_FIELDS = [
   'type',
   'payload',
   'cron',
+  'everyMs',
+  'startAt',
+  'endAt',
+  'repeatLimit',
+  'overlap',
   'timeZone',
   'queue',
   'priority',
@@ -35,17 +42,48 @@ async function recurringAction(context: ApiContext, action: (id: string) => Prom
 async function addOrUpdate(context: ApiContext): Promise<ApiRecurringJob> {
   checkBodyFields(context, RECURRING_FIELDS);
   const id = idParam(context, 'id');
-  const { type, payload, cron, ...options } = context.body;
+  const { type, payload, cron, everyMs, startAt, endAt, ...options } = context.body;
   const job = jobFromRequest(type, payload);
   const { scheduler } = context.docket;
+  const schedule = scheduleFromRequest(cron, everyMs);
   // Types are the scheduler's to check: a wrong one is a 400 naming the field.
-  await scheduler.addOrUpdateRecurring(id, job, cron as string, options as RecurringOptions);
+  await scheduler.addOrUpdateRecurring(id, job, schedule, {
+    ...(options as RecurringOptions),
+    ...(startAt === undefined ? {} : { startAt: instantFromRequest('startAt', startAt) }),
+    ...(endAt === undefined ? {} : { endAt: instantFromRequest('endAt', endAt) }),
+  });
   const saved = (await scheduler.listRecurring()).find((recurring) => recurring.id === id);
   // Removed by another caller between the save and the read.
   if (saved === undefined) {
     throw notFound('RECURRING_JOB_NOT_FOUND', `Recurring job '${id}' was removed meanwhile`);
   }
   return toApiRecurring(saved);
+}
+
+/** The schedule of a request: `cron` or `everyMs`, exactly one of them. */
+function scheduleFromRequest(cron: unknown, everyMs: unknown): RecurringSchedule {
+  if ((cron === undefined) === (everyMs === undefined)) {
+    throw new InvalidOptionsError(
+      'give either cron or everyMs (an interval in ms), not both or neither',
+      {
+        option: 'cron',
+      },
+    );
+  }
+  // The scheduler checks the value's type and range.
+  return cron === undefined ? { everyMs: everyMs as number } : (cron as string);
+}
+
+/** An ISO 8601 instant of a request, as a Date. */
+function instantFromRequest(name: string, value: unknown): Date {
+  const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidOptionsError(
+      `${name} must be an ISO 8601 instant such as "2026-01-01T00:00:00Z", got ${describeValue(value)}`,
+      { option: name },
+    );
+  }
+  return date;
 }
 
 /** Recurring jobs: list, create or update, trigger, pause, resume, remove. */

@@ -23,6 +23,7 @@ import type {
   NewWorkListener,
   ReleasedContinuation,
   WorkWatch,
+  InsertUnlessExistsOutcome,
 } from '../job-store';
 import type { JobTarget } from '../job-summary';
 import type { ResolvedRetention } from '../retention';
@@ -42,6 +43,7 @@ import { watchForNewWork } from './new-work-watch';
 import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 import { WorkNotices } from './work-notices';
 import { insertDebounced } from './debounced-insert';
+import { insertUnlessExists } from './insert-unless-exists';
 import { MongoJobBatches } from './mongo-job-batches';
 import { commitWithOutcome, FenceMismatch } from './attempt-transaction';
 
@@ -159,15 +161,10 @@ export class MongoJobStore implements JobStore {
     return { id: job._id, dueAt: job.dueAt, replaced };
   }
 
-  async insertUnlessExists(record: JobRecord): Promise<boolean> {
-    try {
-      await this.jobs.insertOne(record);
-      await this.notices.announce([record]);
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error, '_id')) return false;
-      throw storageError('insert the job', error, record._id);
-    }
+  async insertUnlessExists(record: JobRecord): Promise<InsertUnlessExistsOutcome> {
+    const outcome = await insertUnlessExists(this.jobs, record);
+    if (outcome.inserted) await this.notices.announce([record]);
+    return outcome;
   }
 
   async claim(request: ClaimRequest): Promise<JobRecord | null> {

@@ -98,6 +98,16 @@ describe('recurring jobs', () => {
         maxAttempts: null,
         timeoutMs: null,
         missedRunPolicy: 'runOnce',
+        everyMs: null,
+        anchor: null,
+        startAt: null,
+        endAt: null,
+        repeatLimit: null,
+        overlap: 'allow',
+        runCount: 0,
+        skippedCount: 0,
+        lastSkippedAt: null,
+        waiting: false,
         paused: false,
         nextRunAt: nextOccurrence(utcSchedule('0 * * * *', 'r.add'), before),
         lastRunAt: null,
@@ -333,7 +343,7 @@ describe('recurring jobs', () => {
       expect(resumed.nextRunAt).toEqual(
         nextOccurrence(utcSchedule('0 * * * *', 'r.pause'), resumed.updatedAt),
       );
-      expect(resumed.nextRunAt.getTime()).toBeGreaterThan(paused.nextRunAt.getTime() + 4 * HOUR);
+      expect(resumed.nextRunAt!.getTime()).toBeGreaterThan(paused.nextRunAt!.getTime() + 4 * HOUR);
       expect(await recurring.resume('r.pause')).toBe(true);
       expect(await definitions.findOne({ _id: 'r.pause' })).toEqual(resumed);
 
@@ -412,7 +422,7 @@ describe('recurring jobs', () => {
       const advanced = await waitFor(
         async () => {
           const record = await definitions.findOne({ _id: 't.runonce' });
-          return record && record.nextRunAt.getTime() > Date.now() ? record : null;
+          return record && record.nextRunAt!.getTime() > Date.now() ? record : null;
         },
         { what: 'the definition to move past now' },
       );
@@ -432,7 +442,7 @@ describe('recurring jobs', () => {
       const advanced = await waitFor(
         async () => {
           const record = await definitions.findOne({ _id: 't.skip' });
-          return record && record.nextRunAt.getTime() > Date.now() ? record : null;
+          return record && record.nextRunAt!.getTime() > Date.now() ? record : null;
         },
         { what: 'the definition to move past now' },
       );
@@ -446,7 +456,7 @@ describe('recurring jobs', () => {
       startTicker('ticker-b');
       await waitFor(
         async () =>
-          ((await definitions.findOne({ _id: 't.two' }))?.nextRunAt.getTime() ?? 0) > Date.now(),
+          ((await definitions.findOne({ _id: 't.two' }))?.nextRunAt?.getTime() ?? 0) > Date.now(),
         { what: 'the definition to move past now' },
       );
       expect((await jobsOf('t.two')).map((job) => job._id)).toEqual([
@@ -465,7 +475,7 @@ describe('recurring jobs', () => {
       const advanced = await waitFor(
         async () => {
           const record = await definitions.findOne({ _id: 't.orphan' });
-          return record && record.nextRunAt.getTime() > due.getTime() ? record : null;
+          return record && record.nextRunAt!.getTime() > due.getTime() ? record : null;
         },
         { what: 'another server to advance the definition' },
       );

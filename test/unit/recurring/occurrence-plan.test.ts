@@ -33,9 +33,11 @@ describe('planOccurrence', () => {
     );
     expect(plan).toEqual({
       enqueue: at('2026-01-01T12:00:00Z'),
+      dueAt: at('2026-01-01T12:00:00Z'),
       nextRunAt: at('2026-01-01T12:05:00Z'),
       missed: false,
       latestMissed: null,
+      passedOver: 0,
     });
   });
 
@@ -48,7 +50,7 @@ describe('planOccurrence', () => {
       const plan = planOccurrence(def, now, TOLERANCE);
       expect(plan.missed).toBe(false);
       enqueued.push(plan.enqueue!.toISOString());
-      def = { ...def, nextRunAt: plan.nextRunAt };
+      def = { ...def, nextRunAt: plan.nextRunAt! };
     }
     expect(enqueued).toEqual([
       '2026-01-01T12:00:00.000Z',
@@ -77,9 +79,11 @@ describe('planOccurrence', () => {
     );
     expect(plan).toEqual({
       enqueue: at('2026-01-01T10:00:00Z'),
+      dueAt: at('2026-01-01T12:20:00Z'),
       nextRunAt: at('2026-01-01T13:00:00Z'),
       missed: true,
       latestMissed: at('2026-01-01T12:00:00Z'),
+      passedOver: 0,
     });
   });
 
@@ -102,9 +106,11 @@ describe('planOccurrence', () => {
     );
     expect(plan).toEqual({
       enqueue: null,
+      dueAt: at('2026-01-01T00:00:06Z'),
       nextRunAt: at('2026-01-02T00:00:00Z'),
       missed: true,
       latestMissed: at('2026-01-01T00:00:00Z'),
+      passedOver: 0,
     });
   });
 
@@ -113,7 +119,7 @@ describe('planOccurrence', () => {
     const plan = planOccurrence(definition('* * * * * *', '2026-01-01T00:00:00Z'), now, TOLERANCE);
     expect(plan.enqueue).toEqual(at('2026-01-01T00:00:00Z'));
     expect(plan.nextRunAt).toEqual(at('2026-03-01T00:00:01Z'));
-    expect(plan.nextRunAt.getTime()).toBeGreaterThan(now.getTime());
+    expect(plan.nextRunAt!.getTime()).toBeGreaterThan(now.getTime());
   });
 
   it('servers with different clocks derive the same job id from the same stored definition', () => {

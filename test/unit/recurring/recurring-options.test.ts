@@ -26,6 +26,10 @@ describe('resolveRecurringOptions', () => {
     expect(resolved).toEqual({
       timeZone: 'UTC',
       missedRunPolicy: 'runOnce',
+      overlap: 'allow',
+      startAt: null,
+      endAt: null,
+      repeatLimit: null,
       queue: 'default',
       priority: 0,
       maxAttempts: null,
@@ -33,7 +37,11 @@ describe('resolveRecurringOptions', () => {
     });
     expect(Object.isFrozen(resolved)).toBe(true);
     expect(resolveRecurringOptions({})).toEqual(resolved);
-    expect(RECURRING_DEFAULTS).toEqual({ timeZone: 'UTC', missedRunPolicy: 'runOnce' });
+    expect(RECURRING_DEFAULTS).toEqual({
+      timeZone: 'UTC',
+      missedRunPolicy: 'runOnce',
+      overlap: 'allow',
+    });
   });
 
   it('keeps what the caller passed', () => {
@@ -49,6 +57,10 @@ describe('resolveRecurringOptions', () => {
     ).toEqual({
       timeZone: 'Europe/Berlin',
       missedRunPolicy: 'skip',
+      overlap: 'allow',
+      startAt: null,
+      endAt: null,
+      repeatLimit: null,
       queue: 'reports',
       priority: -5,
       maxAttempts: 2,
@@ -61,7 +73,11 @@ describe('resolveRecurringOptions', () => {
     ['timeZone', '+01:00', /timeZone must be an IANA time zone name/],
     ['timeZone', '', /timeZone must be an IANA time zone name/],
     ['timeZone', 1, /timeZone must be an IANA time zone name .* got 1/],
-    ['missedRunPolicy', 'runAll', /missedRunPolicy must be one of "runOnce", "skip", got "runAll"/],
+    [
+      'missedRunPolicy',
+      'runAll',
+      /missedRunPolicy must be one of "runOnce", "skip", "backfill", got "runAll"/,
+    ],
     ['queue', 'a b', /queue must be a non-empty string/],
     ['priority', 1001, /priority must be an integer between -1000 and 1000, got 1001/],
     ['maxAttempts', 0, /maxAttempts must be an integer between 1 and 1000/],

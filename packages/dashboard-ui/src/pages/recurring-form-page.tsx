@@ -12,7 +12,37 @@ import { useResource } from '../live/use-resource';
 const MISSED_RUN_POLICIES = [
   { value: 'runOnce', label: 'Run once for all missed occurrences' },
   { value: 'skip', label: 'Skip missed occurrences' },
+  { value: 'backfill', label: 'Run each missed occurrence (at most 100)' },
 ];
+
+const OVERLAP_POLICIES = [
+  { value: 'allow', label: 'Run alongside the previous job' },
+  { value: 'skip', label: 'Skip while the previous job is unfinished' },
+  { value: 'queue', label: 'Wait for the previous job, then run' },
+];
+
+/** The schedule's shape as request fields; `errors` gets what is malformed. */
+function readShape(form: FormData, errors: Record<string, string>): Record<string, unknown> {
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  const shape: Record<string, unknown> = {};
+  const cron = text('cron');
+  const every = text('everySeconds');
+  if (cron !== '' && every !== '') errors.cron = 'Give a cron expression or an interval, not both.';
+  else if (cron === '' && every === '') errors.cron = 'Required (or an interval).';
+  else if (cron !== '') shape.cron = cron;
+  else if (!/^\d+(\.\d+)?$/.test(every)) errors.everySeconds = 'A number of seconds.';
+  else shape.everyMs = Math.round(Number(every) * 1000);
+  for (const name of ['startAt', 'endAt']) {
+    if (text(name) !== '') shape[name] = text(name);
+  }
+  const limit = text('repeatLimit');
+  if (limit !== '') {
+    if (/^\d+$/.test(limit)) shape.repeatLimit = Number(limit);
+    else errors.repeatLimit = 'A whole number of runs.';
+  }
+  shape.overlap = text('overlap') || 'allow';
+  return shape;
+}
 
 function RecurringForm({
   existing,
@@ -31,11 +61,10 @@ function RecurringForm({
     const id = existing?.id ?? String(form.get('id') ?? '').trim();
     const payload = readPayload(form, schema);
     const options = readJobOptions(form, ['queue', 'priority', 'maxAttempts']);
-    const cron = String(form.get('cron') ?? '').trim();
     const timeZone = String(form.get('timeZone') ?? '').trim();
     const found: Record<string, string> = { ...payload.errors, ...options.errors };
     if (id === '') found.id = 'Required.';
-    if (cron === '') found.cron = 'Required.';
+    const shape = readShape(form, found);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
@@ -43,8 +72,8 @@ function RecurringForm({
       await api.act('PUT', `recurring/${encodeURIComponent(id)}`, {
         type,
         payload: payload.payload,
-        cron,
-        ...(timeZone === '' ? {} : { timeZone }),
+        ...shape,
+        ...(timeZone === '' || shape.everyMs !== undefined ? {} : { timeZone }),
         ...options.options,
         ...(existing?.timeoutMs == null ? {} : { timeoutMs: existing.timeoutMs }),
         missedRunPolicy: String(form.get('missedRunPolicy')),
@@ -99,15 +128,60 @@ function RecurringForm({
       <FormField
         name="cron"
         label="Cron expression"
-        hint="5 fields (minute hour day month weekday), or 6 with seconds first"
+        hint="5 fields (minute hour day month weekday), or 6 with seconds first; or an interval below"
         error={errors.cron}
         control={(attributes) => (
           <input
             {...attributes}
             class="mono"
-            defaultValue={existing?.cron}
+            defaultValue={existing?.cron ?? ''}
             autocomplete="off"
             spellcheck={false}
+          />
+        )}
+      />
+      <FormField
+        name="everySeconds"
+        label="Interval (seconds)"
+        hint="instead of a cron expression: one run every so many seconds (at least 1)"
+        error={errors.everySeconds ?? errors.everyMs}
+        control={(attributes) => (
+          <input
+            {...attributes}
+            inputMode="decimal"
+            defaultValue={existing?.everyMs == null ? '' : String(existing.everyMs / 1000)}
+            autocomplete="off"
+          />
+        )}
+      />
+      {(['startAt', 'endAt'] as const).map((name) => (
+        <FormField
+          key={name}
+          name={name}
+          label={name === 'startAt' ? 'Start at' : 'End at'}
+          hint={`ISO 8601 instant such as 2026-03-01T00:00:00Z; ${name === 'startAt' ? 'no start' : 'no end'} when empty`}
+          error={errors[name]}
+          control={(attributes) => (
+            <input
+              {...attributes}
+              class="mono"
+              defaultValue={existing?.[name] ?? ''}
+              autocomplete="off"
+            />
+          )}
+        />
+      ))}
+      <FormField
+        name="repeatLimit"
+        label="Repeat limit"
+        hint="how many runs in all; no limit when empty"
+        error={errors.repeatLimit}
+        control={(attributes) => (
+          <input
+            {...attributes}
+            inputMode="numeric"
+            defaultValue={existing?.repeatLimit == null ? '' : String(existing.repeatLimit)}
+            autocomplete="off"
           />
         )}
       />
@@ -156,6 +230,25 @@ function RecurringForm({
             </select>
           )}
         />
+        <FormField
+          name="overlap"
+          label="Overlap"
+          hint="what an occurrence does while the previous job is unfinished"
+          error={errors.overlap}
+          control={(attributes) => (
+            <select {...attributes}>
+              {OVERLAP_POLICIES.map((policy) => (
+                <option
+                  key={policy.value}
+                  value={policy.value}
+                  selected={policy.value === (existing?.overlap ?? 'allow')}
+                >
+                  {policy.label}
+                </option>
+              ))}
+            </select>
+          )}
+        />
       </fieldset>
       <button type="submit" class="btn primary" aria-disabled={busy ? 'true' : undefined}>
         {existing === null ? 'Create' : 'Save'}
@@ -165,7 +258,8 @@ function RecurringForm({
 }
 
 /**
- * Creates a recurring job (`id` null) or edits one: type, cron, time zone, payload (fields
+ * Creates a recurring job (`id` null) or edits one: type, cron or interval, time zone, window,
+ * repeat limit, overlap, payload (fields
  * from the type's schema, as on the enqueue page) and options; saved by `PUT
  * api/recurring/{id}`, which checks all of it before it writes anything.
  */

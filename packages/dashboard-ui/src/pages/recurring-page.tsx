@@ -61,8 +61,65 @@ function RecurringActions({ job }: { job: ApiRecurringJob }) {
   );
 }
 
+/** `every 90 s`, `every 5 min`, `every 2 h`, `every 1.5 d`: an interval in its largest whole unit. */
+function describeInterval(everyMs: number): string {
+  const units: Array<[number, string]> = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1_000, 's'],
+  ];
+  const [size, unit] = units.find(([ms]) => everyMs % ms === 0) ?? [1, 'ms'];
+  return `every ${everyMs / size} ${unit}`;
+}
+
+/** The schedule's shape: cron or interval, its window and its remaining runs. */
+function ScheduleCell({ job }: { job: ApiRecurringJob }) {
+  return (
+    <>
+      <span class="mono">{job.cron ?? describeInterval(job.everyMs ?? 0)}</span>
+      {job.cron !== null && job.timeZone !== 'UTC' && <small> ({job.timeZone})</small>}
+      {(job.startAt !== null || job.endAt !== null) && (
+        <small class="window">
+          <br />
+          {job.startAt !== null && <>from {new Date(job.startAt).toISOString()} </>}
+          {job.endAt !== null && <>until {new Date(job.endAt).toISOString()}</>}
+        </small>
+      )}
+      {job.repeatLimit !== null && (
+        <small class="repeats">
+          <br />
+          {job.remainingRuns} of {job.repeatLimit} runs left
+        </small>
+      )}
+    </>
+  );
+}
+
+/** What happens to overlapping and missed occurrences, and the skips so far. */
+function PolicyCell({ job }: { job: ApiRecurringJob }) {
+  return (
+    <>
+      overlap {job.overlap}, missed {job.missedRunPolicy}
+      {job.waiting && (
+        <>
+          {' '}
+          <Badge kind="waiting">waiting</Badge>
+        </>
+      )}
+      {job.skippedCount > 0 && (
+        <small class="skipped">
+          <br />
+          {job.skippedCount} skipped, last <RelativeTime iso={job.lastSkippedAt} />
+        </small>
+      )}
+    </>
+  );
+}
+
 /**
- * Recurring jobs: cron, time zone, next and last run; create, edit, trigger, pause, resume,
+ * Recurring jobs: schedule (cron or interval, window, remaining runs), policies and skips,
+ * next and last run; create, edit, trigger, pause, resume,
  * remove.
  */
 export function RecurringPage() {
@@ -71,8 +128,8 @@ export function RecurringPage() {
   const columns: Column[] = [
     { title: 'Id' },
     { title: 'Job type' },
-    { title: 'Cron' },
-    { title: 'Time zone' },
+    { title: 'Schedule' },
+    { title: 'Policy' },
     { title: 'Queue' },
     { title: 'Next run' },
     { title: 'Last run' },
@@ -97,12 +154,18 @@ export function RecurringPage() {
             <tr key={job.id} data-recurring={job.id}>
               <td class="mono">{job.id}</td>
               <td>{job.jobType}</td>
-              <td class="mono">{job.cron}</td>
-              <td>{job.timeZone}</td>
+              <td>
+                <ScheduleCell job={job} />
+              </td>
+              <td>
+                <PolicyCell job={job} />
+              </td>
               <td>{job.queue}</td>
               <td>
                 {job.paused ? (
                   <Badge kind="paused">paused</Badge>
+                ) : job.ended ? (
+                  <Badge kind="ended">ended</Badge>
                 ) : (
                   <RelativeTime iso={job.nextRunAt} />
                 )}
