@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from '../errors';
 import {
+  checkBoolean,
   checkDate,
   checkKnownKeys,
   checkOneOf,
@@ -21,6 +22,7 @@ const FILTER_KEYS: readonly (keyof JobFilter)[] = [
   'idPrefix',
   'batchId',
   'errorContains',
+  'deadLettered',
   'payload',
   'createdAt',
   'finishedAt',
@@ -55,6 +57,7 @@ export const EVERY_JOB: JobCriteria = Object.freeze({
   idPrefix: null,
   batchId: null,
   errorContains: null,
+  deadLettered: null,
   payload: [],
   createdAt: null,
   finishedAt: null,
@@ -101,6 +104,10 @@ function resolveGiven(filter: JobFilter, name: string): JobCriteria {
     idPrefix: text('idPrefix', LIMITS.idLength),
     batchId: text('batchId', LIMITS.idLength),
     errorContains: text('errorContains', LIMITS.errorLength),
+    deadLettered:
+      filter.deadLettered === undefined
+        ? null
+        : checkBoolean(at('deadLettered'), filter.deadLettered),
     payload: filter.payload === undefined ? [] : resolvePayload(at('payload'), filter.payload),
     createdAt: resolveRange(at('createdAt'), filter.createdAt),
     finishedAt: resolveRange(at('finishedAt'), filter.finishedAt),

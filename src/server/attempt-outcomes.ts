@@ -140,7 +140,11 @@ export class AttemptOutcomes {
         return;
       case 'failed':
         this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
-        this.deps.events.emit('job.failed', { ...base, error: outcome.error as JobErrorInfo });
+        this.deps.events.emit('job.failed', {
+          ...base,
+          error: outcome.error as JobErrorInfo,
+          ...(outcome.exhausted === undefined ? {} : { exhausted: outcome.exhausted }),
+        });
         return;
     }
   }

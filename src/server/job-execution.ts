@@ -22,7 +22,7 @@ import { AttemptArtefacts } from './attempt-artefacts';
 import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
-import { retryDelayMs } from './retry-backoff';
+import { decideFailure } from './failure-policy';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -297,32 +297,48 @@ export class JobExecution {
       this.logger.info(`stopped: ${(reason as Error).message}`);
       return;
     }
-    const error = failure.error;
+    await this.recordFailure(failure.error, durationMs);
+  }
+
+  /**
+   * Records a failed attempt as the handler's failure policy says: a retry after its backoff,
+   * or the end it chose for jobs that failed for good (the history says why).
+   */
+  private async recordFailure(error: unknown, durationMs: number): Promise<void> {
     const info = toErrorInfo(error);
-    if (this.job.attempt < this.maxAttempts) {
-      const delay = retryDelayMs(this.job.attempt, this.registration.options.backoff);
-      const dueAt = new Date(this.deps.clock.now().getTime() + delay);
+    const { attempt } = this.job;
+    const decision = decideFailure(
+      { error, attempt, maxAttempts: this.maxAttempts },
+      this.registration.options,
+      (fault, context) => {
+        this.logger.warn(`${context}: ${String(fault)}`, { error: fault });
+        this.report(fault, context);
+      },
+    );
+    if (decision.retry) {
+      const dueAt = new Date(this.deps.clock.now().getTime() + decision.delayMs);
       await this.outcomes.record(
         {
           state: 'scheduled',
           durationMs,
           error: info,
-          reason: `attempt ${this.job.attempt} failed: ${info.message}`.slice(0, 500),
+          reason: `attempt ${attempt} failed: ${info.message}`.slice(0, 500),
           dueAt,
         },
         error,
       );
-    } else {
-      await this.outcomes.record(
-        {
-          state: 'failed',
-          durationMs,
-          error: info,
-          reason: `attempt ${this.job.attempt} of ${this.maxAttempts} failed`,
-        },
-        error,
-      );
+      return;
     }
+    await this.outcomes.record(
+      {
+        state: 'failed',
+        durationMs,
+        error: info,
+        reason: `attempt ${attempt} of ${this.maxAttempts} failed${decision.why === undefined ? '' : `, ${decision.why}`}`,
+        ...(decision.then === 'fail' ? {} : { exhausted: decision.then }),
+      },
+      error,
+    );
   }
 
   /** What the filters' execution hooks see of the attempt. */

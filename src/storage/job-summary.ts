@@ -48,4 +48,5 @@ export type JobTarget = Pick<
   | 'hasContinuations'
   | 'continuationsResolved'
   | 'batchId'
+  | 'deadLetteredAt'
 >;

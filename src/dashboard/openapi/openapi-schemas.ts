@@ -163,6 +163,7 @@ export const schemas: Record<string, Schema> = {
       idPrefix: { ...str, maxLength: 500 },
       batchId: { ...str, maxLength: 500, description: 'Only the jobs of this batch' },
       errorContains: { ...str, maxLength: 200, description: 'Ignoring case, not a pattern' },
+      deadLettered: { type: 'boolean', description: 'Only jobs in (true) or out of (false) the dead-letter queue' },
       payload: {
         type: 'object',
         description:
@@ -183,6 +184,7 @@ export const schemas: Record<string, Schema> = {
       'idPrefix',
       'batchId',
       'errorContains',
+      'deadLettered',
       'payload',
       'createdAt',
       'finishedAt',
@@ -191,14 +193,14 @@ export const schemas: Record<string, Schema> = {
   ),
   BulkRequest: object(
     {
-      action: { ...str, enum: ['retry', 'requeue', 'delete'] },
+      action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
       ids: { ...array(str), minItems: 1, maxItems: 1000 },
       filter: { ...ref('JobFilter'), description: 'At least one condition' },
     },
     ['ids', 'filter'],
   ),
   BulkResult: object({
-    action: { ...str, enum: ['retry', 'requeue', 'delete'] },
+    action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
     matched: int,
     changed: int,
     conflicts: int,

@@ -63,6 +63,8 @@ export function requeueUpdate(
       leaseExpiresAt: null,
       ...(uniqueKey === null ? {} : { activeUniqueKey: uniqueKey }),
     },
+    // A redriven (or requeued) job leaves the dead-letter queue.
+    $unset: { deadLetteredAt: '' },
     $push,
   };
 }
