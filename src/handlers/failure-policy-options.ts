@@ -1,10 +1,5 @@
 import { InvalidOptionsError } from '../errors';
-import {
-  checkBoolean,
-  checkInteger,
-  checkOneOf,
-  describeValue,
-} from '../options/option-checks';
+import { checkBoolean, checkInteger, checkOneOf, describeValue } from '../options/option-checks';
 
 /** Longest delay a retry may be put off by, in ms (about 10 years). */
 export const MAX_RETRY_DELAY_MS = 315_360_000_000;

@@ -72,13 +72,13 @@ function retries(
   try {
     verdict = (retryOn as (error: unknown, attempt: number) => unknown)(error, attempt);
   } catch (thrown) {
-    reportFault(thrown, 'the handler\'s retryOn threw; the job is retried');
+    reportFault(thrown, "the handler's retryOn threw; the job is retried");
     return true;
   }
   if (typeof verdict !== 'boolean') {
     reportFault(
       new TypeError(`retryOn returned ${typeof verdict}, not a boolean`),
-      'the handler\'s retryOn returned garbage; the job is retried',
+      "the handler's retryOn returned garbage; the job is retried",
     );
     return true;
   }
@@ -112,13 +112,13 @@ function delayBeforeRetry(
     try {
       delay = backoff.delay(attempt, error);
     } catch (thrown) {
-      reportFault(thrown, 'the handler\'s backoff.delay threw; the exponential delay is used');
+      reportFault(thrown, "the handler's backoff.delay threw; the exponential delay is used");
       return retryDelayMs(attempt, backoff, random);
     }
     if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) {
       reportFault(
         new TypeError(`backoff.delay returned ${String(delay)}, not a finite number ≥ 0`),
-        'the handler\'s backoff.delay returned garbage; the exponential delay is used',
+        "the handler's backoff.delay returned garbage; the exponential delay is used",
       );
       return retryDelayMs(attempt, backoff, random);
     }
