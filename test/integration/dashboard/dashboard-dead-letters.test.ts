@@ -55,8 +55,11 @@ describe('dashboard REST API: dead letters', () => {
   it('refuses a deadLettered that is not a boolean, naming it', async () => {
     const response = await fetch(new URL('api/jobs?deadLettered=yes', dashboard.url));
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { details?: { field?: string } } };
+    const body = (await response.json()) as {
+      error: { message: string; details?: { field?: string } };
+    };
     expect(body.error.details?.field).toBe('deadLettered');
+    expect(body.error.message).toContain('deadLettered must be a boolean, got "yes"');
   });
 
   it('redrives dead letters by ids and by filter, leaving other failed jobs alone', async () => {
