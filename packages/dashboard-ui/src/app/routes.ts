@@ -18,6 +18,7 @@ export const FILTER_NAMES = [
   'queue',
   'batch',
   'errorContains',
+  'deadLettered',
   'createdFrom',
   'createdTo',
   'finishedFrom',

@@ -43,6 +43,10 @@ export function bulkFilterOf(state: ListState, query: JobListQuery): ApiJobFilte
     const value = query.filters[name];
     if (value) filter[name] = value;
   }
+  const { deadLettered } = query.filters;
+  if (deadLettered === 'true' || deadLettered === 'false') {
+    filter.deadLettered = deadLettered === 'true';
+  }
   // The list's `batch` is the filter's `batchId`.
   if (query.filters.batch) filter.batchId = query.filters.batch;
   for (const [field, fromName, toName] of RANGES) {
