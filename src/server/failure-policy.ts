@@ -29,13 +29,19 @@ export interface FailedAttempt {
  */
 export type PolicyFaultReporter = (error: unknown, context: string) => void;
 
+/** The options of a handler that decide what becomes of its failed attempts. */
+export type FailurePolicy = Pick<
+  ResolvedJobHandlerOptions,
+  'retryOn' | 'onAttemptsExhausted' | 'backoff'
+>;
+
 /**
  * Decides whether a failed attempt is retried, and after how long; or, when not, what the
  * handler's `onAttemptsExhausted` says and why.
  */
 export function decideFailure(
   failed: FailedAttempt,
-  options: Pick<ResolvedJobHandlerOptions, 'retryOn' | 'onAttemptsExhausted' | 'backoff'>,
+  options: FailurePolicy,
   reportFault: PolicyFaultReporter,
   random: () => number = Math.random,
 ): FailureDecision {

@@ -22,7 +22,6 @@ import { AttemptArtefacts } from './attempt-artefacts';
 import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
-import { decideFailure } from './failure-policy';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -297,48 +296,14 @@ export class JobExecution {
       this.logger.info(`stopped: ${(reason as Error).message}`);
       return;
     }
-    await this.recordFailure(failure.error, durationMs);
-  }
-
-  /**
-   * Records a failed attempt as the handler's failure policy says: a retry after its backoff,
-   * or the end it chose for jobs that failed for good (the history says why).
-   */
-  private async recordFailure(error: unknown, durationMs: number): Promise<void> {
-    const info = toErrorInfo(error);
-    const { attempt } = this.job;
-    const decision = decideFailure(
-      { error, attempt, maxAttempts: this.maxAttempts },
-      this.registration.options,
-      (fault, context) => {
+    await this.outcomes.recordFailure(failure.error, durationMs, {
+      maxAttempts: this.maxAttempts,
+      policy: this.registration.options,
+      reportFault: (fault, context) => {
         this.logger.warn(`${context}: ${String(fault)}`, { error: fault });
         this.report(fault, context);
       },
-    );
-    if (decision.retry) {
-      const dueAt = new Date(this.deps.clock.now().getTime() + decision.delayMs);
-      await this.outcomes.record(
-        {
-          state: 'scheduled',
-          durationMs,
-          error: info,
-          reason: `attempt ${attempt} failed: ${info.message}`.slice(0, 500),
-          dueAt,
-        },
-        error,
-      );
-      return;
-    }
-    await this.outcomes.record(
-      {
-        state: 'failed',
-        durationMs,
-        error: info,
-        reason: `attempt ${attempt} of ${this.maxAttempts} failed${decision.why === undefined ? '' : `, ${decision.why}`}`,
-        ...(decision.then === 'fail' ? {} : { exhausted: decision.then }),
-      },
-      error,
-    );
+    });
   }
 
   /** What the filters' execution hooks see of the attempt. */
