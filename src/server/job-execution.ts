@@ -204,12 +204,15 @@ export class JobExecution {
     const startedAt = this.startedAt;
     if (this.job.attempt > this.maxAttempts) {
       const error = new LeaseLostError(this.details);
+      const exhausted = this.registration.options.onAttemptsExhausted;
       await this.outcomes.record(
         {
           state: 'failed',
           durationMs: 0,
           error: toErrorInfo(error),
           reason: 'attempts exhausted: the last worker stopped renewing its lease',
+          // What the handler asked for a job that failed for good holds here too.
+          ...(exhausted === 'fail' ? {} : { exhausted }),
         },
         error,
       );
