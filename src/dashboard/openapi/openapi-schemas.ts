@@ -107,6 +107,10 @@ export const schemas: Record<string, Schema> = {
         description: 'For a batch continuation: it runs if the batch succeeded, or once it ended',
       },
       expireAt: nullable(time),
+      deadLetteredAt: {
+        ...time,
+        description: 'When it entered the dead-letter queue; absent when not in it',
+      },
       result: {
         description: 'What handle() resolved with (relaxed Extended JSON); absent when none',
       },
@@ -119,7 +123,7 @@ export const schemas: Record<string, Schema> = {
         description: 'What job filters stored with the job at enqueue',
       },
     },
-    ['result', 'parentResult', 'batchId', 'awaitsBatch', 'batchCondition'],
+    ['result', 'parentResult', 'batchId', 'awaitsBatch', 'batchCondition', 'deadLetteredAt'],
   ),
   Artefact: object({
     name: str,
@@ -163,7 +167,10 @@ export const schemas: Record<string, Schema> = {
       idPrefix: { ...str, maxLength: 500 },
       batchId: { ...str, maxLength: 500, description: 'Only the jobs of this batch' },
       errorContains: { ...str, maxLength: 200, description: 'Ignoring case, not a pattern' },
-      deadLettered: { type: 'boolean', description: 'Only jobs in (true) or out of (false) the dead-letter queue' },
+      deadLettered: {
+        type: 'boolean',
+        description: 'Only jobs in (true) or out of (false) the dead-letter queue',
+      },
       payload: {
         type: 'object',
         description:

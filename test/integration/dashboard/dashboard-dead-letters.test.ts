@@ -50,6 +50,8 @@ describe('dashboard REST API: dead letters', () => {
     expect(inside.items.map((job) => job.id).sort()).toEqual([...dead].sort());
     const outside = await client.listJobs({ state: 'failed', deadLettered: false });
     expect(outside.items.map((job) => job.id)).toEqual([plain]);
+    expect((await client.getJob(dead[0])).deadLetteredAt).toEqual(expect.any(String));
+    expect((await client.getJob(plain)).deadLetteredAt).toBeUndefined();
   });
 
   it('refuses a deadLettered that is not a boolean, naming it', async () => {

@@ -67,6 +67,12 @@ describe('dashboard web UI: dead letters', () => {
     await shows('.list-range', 'Failed 1–2 of 2');
     expect(await page.getByRole('button', { name: 'Retry all' }).count()).toBe(0);
 
+    // A dead letter's page says since when it is one.
+    await openPage(page, `${dashboard.url}job/${dead[0]}`);
+    expect(await page.getByText('Dead-lettered').count()).toBe(1);
+    await page.goBack();
+    await shows('.list-range', 'Failed 1–2 of 2');
+
     await page.getByRole('button', { name: 'Redrive all' }).click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByRole('heading').textContent()).toBe('Redrive 2 jobs?');
