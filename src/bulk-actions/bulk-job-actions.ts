@@ -76,14 +76,16 @@ export class BulkJobActions {
         // A redrive leaves failed jobs outside the dead-letter queue alone, and its write is
         // pinned to jobs still inside it (another redrive may have taken them meanwhile).
         if (!redrive) await apply(found, null);
-        else await apply(found.filter((target) => target.deadLetteredAt), DEAD_LETTERED);
+        else
+          await apply(
+            found.filter((target) => target.deadLetteredAt),
+            DEAD_LETTERED,
+          );
       }
       return totals;
     }
     await this.deps.ready();
-    const criteria = redrive
-      ? { ...resolved.criteria, deadLettered: true }
-      : resolved.criteria;
+    const criteria = redrive ? { ...resolved.criteria, deadLettered: true } : resolved.criteria;
     for (const state of states) {
       if (criteria.states !== null && !criteria.states.includes(state)) continue;
       const within = startedBefore({ ...criteria, states: [state] }, now);

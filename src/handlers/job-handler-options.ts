@@ -229,13 +229,7 @@ export function resolveJobHandlerOptions(
       : checkRateLimit('rateLimit', options.rateLimit);
 
   const backoff = checkPlainObject('backoff', or(options.backoff, {}));
-  checkKnownKeys('backoff', backoff, [
-    'baseMs',
-    'maxMs',
-    'delaysMs',
-    'delay',
-    'honourRetryAfter',
-  ]);
+  checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs', 'delaysMs', 'delay', 'honourRetryAfter']);
   const baseMs = checkInteger('backoff.baseMs', or(backoff.baseMs, defaults.backoff.baseMs), {
     min: 0,
   });

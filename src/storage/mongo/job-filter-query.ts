@@ -39,7 +39,9 @@ export function criteriaFilter(criteria: JobCriteria): Filter<JobRecord> {
     });
   }
   if (criteria.deadLettered !== null) {
-    clauses.push({ deadLetteredAt: criteria.deadLettered ? { $type: 'date' } : { $exists: false } });
+    clauses.push({
+      deadLetteredAt: criteria.deadLettered ? { $type: 'date' } : { $exists: false },
+    });
   }
   for (const { path, values } of criteria.payload) {
     clauses.push({
