@@ -28,6 +28,13 @@ export type { IJob, JobClass } from './jobs/job.interface';
 export { JobHandler } from './handlers/job-handler.decorator';
 export type { JobHandlerOptions, HandlerClass } from './handlers/job-handler.decorator';
 export type { BackoffOptions, IsolationMode } from './handlers/job-handler-options';
+export type {
+  AttemptsExhaustedAction,
+  BackoffFunction,
+  ErrorClass,
+  RetryOn,
+  RetryPredicate,
+} from './handlers/failure-policy-options';
 export type { RateLimitOptions } from './options/rate-limit-options';
 export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
@@ -130,6 +137,7 @@ export {
   JobValidationError,
   JobWaitTimeoutError,
   LeaseLostError,
+  NonRetryableError,
   AttemptCommittedError,
   TransactionTooLongError,
   JobFilterError,

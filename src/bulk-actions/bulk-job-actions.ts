@@ -8,20 +8,25 @@ import type { JobSearchStore } from '../storage/job-search-store';
 import type { JobStore } from '../storage/job-store';
 import type { JobTarget } from '../storage/job-summary';
 import type { BulkActionResult } from './bulk-action-result';
+import { EVERY_JOB } from '../job-search/resolve-job-filter';
 import { resolveJobSelection, type JobSelection } from './job-selection';
 
-/** The actions on many jobs. */
-export type BulkAction = 'retry' | 'requeue' | 'delete';
+/** The actions on many jobs (`redrive`: retry the dead-lettered ones only). */
+export type BulkAction = 'retry' | 'requeue' | 'delete' | 'redrive';
 
 /** Every bulk action, for validation and docs. */
-export const BULK_ACTIONS: readonly BulkAction[] = ['retry', 'requeue', 'delete'];
+export const BULK_ACTIONS: readonly BulkAction[] = ['retry', 'requeue', 'delete', 'redrive'];
 
 /** The states each action applies to; jobs in others are not matched. */
 export const BULK_ACTION_STATES: Readonly<Record<BulkAction, readonly JobState[]>> = {
   retry: ['failed'],
   requeue: [...FINISHED_STATES, 'scheduled'],
   delete: JOB_STATES.filter((state) => state !== 'deleted'),
+  redrive: ['failed'],
 };
+
+/** What a redrive is pinned to: jobs still in the dead-letter queue when written. */
+const DEAD_LETTERED: JobCriteria = { ...EVERY_JOB, deadLettered: true };
 
 /** Jobs read, then written, per round: one `find` and one `updateMany` per state in it. */
 export const BULK_BATCH_SIZE = 500;
@@ -63,15 +68,24 @@ export class BulkJobActions {
       totals.changed += changed;
       totals.conflicts += conflicts;
     };
+    const redrive = action === 'redrive';
     if (resolved.kind === 'ids') {
       for (let start = 0; start < resolved.ids.length; start += BULK_BATCH_SIZE) {
         const ids = resolved.ids.slice(start, start + BULK_BATCH_SIZE);
-        await apply(await this.deps.search.findTargetsByIds(ids, states), null);
+        const found = await this.deps.search.findTargetsByIds(ids, states);
+        // A redrive leaves failed jobs outside the dead-letter queue alone, and its write is
+        // pinned to jobs still inside it (another redrive may have taken them meanwhile).
+        if (!redrive) await apply(found, null);
+        else
+          await apply(
+            found.filter((target) => target.deadLetteredAt),
+            DEAD_LETTERED,
+          );
       }
       return totals;
     }
     await this.deps.ready();
-    const { criteria } = resolved;
+    const criteria = redrive ? { ...resolved.criteria, deadLettered: true } : resolved.criteria;
     for (const state of states) {
       if (criteria.states !== null && !criteria.states.includes(state)) continue;
       const within = startedBefore({ ...criteria, states: [state] }, now);

@@ -186,7 +186,8 @@ export class DocketClient {
   }
 
   /**
-   * Retries, requeues or deletes many jobs at once, given by `ids` (at most 1,000) or by a
+   * Retries, requeues, deletes or redrives (`action: 'redrive'`: dead-lettered jobs back to
+   * their queue with fresh attempts) many jobs at once, given by `ids` (at most 1,000) or by a
    * `filter`, in batches on the server; a job that changed state meanwhile is left as it is.
    * `POST api/jobs/bulk`
    * @throws ApiValidationError - for an invalid request (neither or both of ids and filter,

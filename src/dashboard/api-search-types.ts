@@ -32,6 +32,8 @@ export interface ApiJobQuery {
   readonly batch?: string;
   /** Text the last error's message contains, ignoring case. */
   readonly errorContains?: string;
+  /** True: only jobs in the dead-letter queue; false: only others. */
+  readonly deadLettered?: boolean;
   /**
    * Payload fields by path (`{ 'customer.id': 42 }`), sent as `payload.customer.id=42`. In
    * a query string every value is text: `42` matches the number 42 or the text "42", `true`
@@ -92,6 +94,8 @@ export interface ApiJobFilter {
   readonly batchId?: string;
   /** Text the last error's message contains, ignoring case. */
   readonly errorContains?: string;
+  /** True: only jobs in the dead-letter queue; false: only others. */
+  readonly deadLettered?: boolean;
   /**
    * Payload fields by path (`customer.id`); a value, or an array of values any of which
    * matches. Values compare as they are typed (42 does not match "42").
@@ -108,11 +112,11 @@ export interface ApiJobFilter {
 }
 
 /** What a bulk action does. */
-export type ApiBulkAction = 'retry' | 'requeue' | 'delete';
+export type ApiBulkAction = 'retry' | 'requeue' | 'delete' | 'redrive';
 
 /**
  * `POST api/jobs/bulk`: `retry` failed jobs, `requeue` finished or scheduled ones (due now),
- * or `delete` any but deleted ones, given by `ids` (at most 1,000) or by a `filter` (at least
+ * `delete` any but deleted ones, or `redrive` dead-lettered ones (fresh attempts), given by `ids` (at most 1,000) or by a `filter` (at least
  * one condition): exactly one of the two.
  */
 export type ApiBulkRequest =

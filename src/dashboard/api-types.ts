@@ -141,6 +141,8 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly batchCondition?: ApiBatchCondition;
   /** When retention will remove the finished job; null while unfinished. */
   readonly expireAt: string | null;
+  /** When it entered the dead-letter queue; absent when it is not in it. */
+  readonly deadLetteredAt?: string;
   /**
    * What `handle()` resolved with when the job last succeeded, in relaxed Extended JSON like
    * the payload; absent when there is none.

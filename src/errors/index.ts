@@ -12,6 +12,7 @@ export {
 } from './isolated-worker-exited.error';
 export { IsolationUnsupportedError } from './isolation-unsupported.error';
 export { MissingPeerDependencyError } from './missing-peer-dependency.error';
+export { NonRetryableError } from './non-retryable.error';
 export { JobDeletedError } from './job-deleted.error';
 export { JobNotFoundError } from './job-not-found.error';
 export { JobTimeoutError } from './job-timeout.error';

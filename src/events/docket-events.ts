@@ -65,6 +65,11 @@ export interface DocketEvents {
     readonly attempt: number;
     /** What it threw. */
     readonly error: JobErrorInfo;
+    /**
+     * Set when the handler's `onAttemptsExhausted` did more than keep the job failed: it was
+     * deleted, or moved to the dead-letter queue.
+     */
+    readonly exhausted?: 'delete' | 'deadLetter';
   };
   /** This process deleted the job (or cancelled it as a continuation whose parent failed). */
   'job.deleted': JobEventBase & {

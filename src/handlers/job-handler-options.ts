@@ -5,6 +5,15 @@ import {
   checkPlainObject,
 } from '../options/option-checks';
 import {
+  checkAttemptsExhausted,
+  checkBackoffPolicy,
+  checkRetryOn,
+  type AttemptsExhaustedAction,
+  type BackoffFunction,
+  type ResolvedBackoffPolicy,
+  type RetryOn,
+} from './failure-policy-options';
+import {
   checkRateLimit,
   type RateLimitOptions,
   type ResolvedRateLimit,
@@ -23,7 +32,11 @@ export const ISOLATION_MODES = [
   'process',
 ] as const satisfies readonly IsolationMode[];
 
-/** How retries of a failed job are spaced: exponential, `baseMs * 2^(attempt - 1)`, capped. */
+/**
+ * How retries of a failed job are spaced. By default exponential with jitter: between half
+ * and all of `baseMs * 2^(attempt - 1)`, capped at `maxMs`. A `retryAfterMs` number on the
+ * thrown error (a server's `Retry-After`) comes first, then `delaysMs` or `delay` if given.
+ */
 export interface BackoffOptions {
   /**
    * Delay before the first retry, in ms; integer ≥ 0.
@@ -32,9 +45,29 @@ export interface BackoffOptions {
   baseMs?: number;
   /**
    * Longest delay between retries, in ms; integer ≥ `baseMs`.
+   * Also caps a `retryAfterMs` and what `delay` returns (not `delaysMs`).
    * @defaultValue 3_600_000 (one hour)
    */
   maxMs?: number;
+  /**
+   * Delays before each retry, in ms (integers 0 to 10 years): the first after attempt 1
+   * failed, and so on; the last repeats when attempts outnumber it. Not with `delay`.
+   * @defaultValue undefined (exponential)
+   */
+  delaysMs?: readonly number[];
+  /**
+   * The delay before a retry as a function of the failed attempt's number and its error.
+   * Not with `delaysMs`. One that throws or returns garbage is reported, and the exponential
+   * delay used.
+   * @defaultValue undefined (exponential)
+   */
+  delay?: BackoffFunction;
+  /**
+   * Whether a finite `retryAfterMs` ≥ 0 on the thrown error (say, from an HTTP 429 or 503's
+   * `Retry-After`) sets the delay (capped at `maxMs`), before `delaysMs` or `delay`.
+   * @defaultValue true
+   */
+  honourRetryAfter?: boolean;
 }
 
 /** Options of `@JobHandler`, applying to every job of the handled type. */
@@ -112,10 +145,24 @@ export interface JobHandlerOptions {
    * @defaultValue 65_536 (64 KiB)
    */
   maxCheckpointBytes?: number;
+  /**
+   * Which failed attempts are retried (while attempts are left): a predicate of the error
+   * and attempt, or a list of error classes. A `NonRetryableError` is never retried.
+   * @defaultValue every error is retried
+   */
+  retryOn?: RetryOn;
+  /**
+   * What happens to a job that failed for good (attempts exhausted, a `NonRetryableError`,
+   * or an error `retryOn` refused): `'fail'` keeps it as failed until retention removes it;
+   * `'delete'` deletes it; `'deadLetter'` keeps it as failed in the dead-letter queue, out of
+   * retention's reach, until `IJobScheduler.redriveJobs` runs it again or it is deleted.
+   * @defaultValue `'fail'`
+   */
+  onAttemptsExhausted?: AttemptsExhaustedAction;
 }
 
 /** {@link BackoffOptions} with every default applied. */
-export interface ResolvedBackoffOptions {
+export interface ResolvedBackoffOptions extends ResolvedBackoffPolicy {
   readonly baseMs: number;
   readonly maxMs: number;
 }
@@ -138,6 +185,9 @@ export interface ResolvedJobHandlerOptions {
   readonly startWithinMs: number | undefined;
   readonly maxSnoozes: number;
   readonly maxCheckpointBytes: number;
+  /** `undefined`: every error retries. */
+  readonly retryOn: RetryOn | undefined;
+  readonly onAttemptsExhausted: AttemptsExhaustedAction;
 }
 
 /** The defaults of {@link JobHandlerOptions}. */
@@ -147,11 +197,19 @@ export const HANDLER_DEFAULTS = {
   concurrency: undefined,
   globalConcurrency: undefined,
   rateLimit: undefined,
-  backoff: { baseMs: 1_000, maxMs: 3_600_000 },
+  backoff: {
+    baseMs: 1_000,
+    maxMs: 3_600_000,
+    delaysMs: undefined,
+    delay: undefined,
+    honourRetryAfter: true,
+  },
   isolation: 'inline',
   startWithinMs: undefined,
   maxSnoozes: 100,
   maxCheckpointBytes: 65_536,
+  retryOn: undefined,
+  onAttemptsExhausted: 'fail',
 } as const satisfies Omit<ResolvedJobHandlerOptions, 'maxAttempts'>;
 
 /**
@@ -177,6 +235,8 @@ export function resolveJobHandlerOptions(
     'startWithinMs',
     'maxSnoozes',
     'maxCheckpointBytes',
+    'retryOn',
+    'onAttemptsExhausted',
   ]);
   const defaults = HANDLER_DEFAULTS;
   const retries = checkInteger('retries', or(options.retries, defaults.retries), {
@@ -201,7 +261,7 @@ export function resolveJobHandlerOptions(
       : checkRateLimit('rateLimit', options.rateLimit);
 
   const backoff = checkPlainObject('backoff', or(options.backoff, {}));
-  checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs']);
+  checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs', 'delaysMs', 'delay', 'honourRetryAfter']);
   const baseMs = checkInteger('backoff.baseMs', or(backoff.baseMs, defaults.backoff.baseMs), {
     min: 0,
   });
@@ -213,6 +273,11 @@ export function resolveJobHandlerOptions(
   const isolation = checkOneOf('isolation', or(options.isolation, defaults.isolation), [
     ...ISOLATION_MODES,
   ]);
+  const backoffPolicy = checkBackoffPolicy(backoff);
+  const retryOn = options.retryOn === undefined ? undefined : checkRetryOn(options.retryOn);
+  const onAttemptsExhausted = checkAttemptsExhausted(
+    or(options.onAttemptsExhausted, defaults.onAttemptsExhausted),
+  );
 
   const startWithinMs =
     options.startWithinMs === undefined
@@ -235,11 +300,13 @@ export function resolveJobHandlerOptions(
     concurrency,
     globalConcurrency,
     rateLimit,
-    backoff: Object.freeze({ baseMs, maxMs }),
+    backoff: Object.freeze({ baseMs, maxMs, ...backoffPolicy }),
     isolation,
     startWithinMs,
     maxSnoozes,
     maxCheckpointBytes,
+    retryOn,
+    onAttemptsExhausted,
   });
 }
 

@@ -3,8 +3,10 @@
  * processes alike: both carry structured clones, child processes through `advanced` IPC
  * serialisation). Payloads and results cross as BSON bytes, so that the values MongoDB keeps
  * (ObjectId, Long, Decimal128, Binary, Date) arrive as they were stored; errors cross as
- * their name, message, stack and code.
+ * their name, message, stack, code, class names and `retryAfterMs`.
  */
+
+import { ERROR_CLASS_NAMES, errorClassNames } from '../errors/error-class-names';
 
 /** An error as it crosses: enough to record it as the attempt's error. */
 export interface WireError {
@@ -15,6 +17,10 @@ export interface WireError {
   /** Set on the reasons a server aborts with, to rebuild them in the worker. */
   readonly timeoutMs?: number;
   readonly serverId?: string;
+  /** The names of its classes, own first: a handler's `retryOn` list matches them. */
+  readonly classNames?: readonly string[];
+  /** Its `retryAfterMs`, when a number: the failure policy honours it. */
+  readonly retryAfterMs?: number;
 }
 
 /** Server → worker: run one attempt (a worker runs one at a time). */
@@ -99,7 +105,7 @@ export type FromWorkerMessage =
 export function toWireError(thrown: unknown): WireError {
   try {
     if (thrown instanceof Error) {
-      const { code, timeoutMs, serverId } = thrown as Error & Record<string, unknown>;
+      const { code, timeoutMs, serverId, retryAfterMs } = thrown as Error & Record<string, unknown>;
       return {
         name: String(thrown.name || 'Error'),
         message: String(thrown.message),
@@ -107,6 +113,8 @@ export function toWireError(thrown: unknown): WireError {
         ...(typeof code === 'string' ? { code } : {}),
         ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
         ...(typeof serverId === 'string' ? { serverId } : {}),
+        ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+        classNames: errorClassNames(thrown).slice(0, 20),
       };
     }
   } catch {
@@ -130,5 +138,9 @@ export function fromWireError(wire: WireError): Error {
   Object.defineProperty(error, 'name', { value: wire.name, configurable: true, writable: true });
   if (wire.stack !== undefined) error.stack = wire.stack;
   if (wire.code !== undefined) Object.assign(error, { code: wire.code });
+  if (wire.retryAfterMs !== undefined) Object.assign(error, { retryAfterMs: wire.retryAfterMs });
+  if (wire.classNames !== undefined) {
+    Object.defineProperty(error, ERROR_CLASS_NAMES, { value: [...wire.classNames] });
+  }
   return error;
 }

@@ -35,6 +35,11 @@ export interface JobFilter {
    */
   readonly errorContains?: string;
   /**
+   * True: only jobs in the dead-letter queue (failed for good under a handler's
+   * `onAttemptsExhausted: 'deadLetter'`, not redriven since); false: only others.
+   */
+  readonly deadLettered?: boolean;
+  /**
    * Payload fields that must hold a value, by path below the payload: `{ 'customer.id': 42 }`
    * matches jobs whose `payload.customer.id` is 42 (an array of values: any of them). A path
    * is 1 to 10 identifiers (`[A-Za-z_][A-Za-z0-9_]*`) joined by dots; a value is a string (at

@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from '../errors';
 import {
+  checkBoolean,
   checkDate,
   checkKnownKeys,
   checkOneOf,
@@ -22,6 +23,7 @@ const FILTER_KEYS: readonly (keyof JobFilter)[] = [
   'idPrefix',
   'batchId',
   'errorContains',
+  'deadLettered',
   'payload',
   'tags',
   'createdAt',
@@ -57,6 +59,7 @@ export const EVERY_JOB: JobCriteria = Object.freeze({
   idPrefix: null,
   batchId: null,
   errorContains: null,
+  deadLettered: null,
   payload: [],
   tags: [],
   createdAt: null,
@@ -107,6 +110,10 @@ function resolveGiven(filter: JobFilter, name: string): JobCriteria {
     idPrefix: text('idPrefix', LIMITS.idLength),
     batchId: text('batchId', LIMITS.idLength),
     errorContains: text('errorContains', LIMITS.errorLength),
+    deadLettered:
+      filter.deadLettered === undefined
+        ? null
+        : checkBoolean(at('deadLettered'), filter.deadLettered),
     payload: filter.payload === undefined ? [] : resolvePayload(at('payload'), filter.payload),
     tags: filter.tags === undefined ? [] : checkJobTags(at('tags'), filter.tags),
     createdAt: resolveRange(at('createdAt'), filter.createdAt),

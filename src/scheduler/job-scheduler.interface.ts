@@ -228,6 +228,16 @@ export interface IJobScheduler {
    */
   requeueJobs(selection: JobSelection): Promise<BulkActionResult>;
   /**
+   * Runs dead-lettered jobs again: those in the dead-letter queue (failed for good under a
+   * handler's `onAttemptsExhausted: 'deadLetter'`) go back to their queue with fresh
+   * attempts and leave the dead-letter queue, as {@link retryJobs} does for failed jobs.
+   * Listed ids that are not dead-lettered are not matched; a filter is narrowed to
+   * dead-lettered jobs (`{ filter: { deadLettered: true } }` redrives them all). Each write is
+   * conditioned on the job still being dead-lettered, so that concurrent redrives run a job
+   * once. Resolves with the counts; throws as {@link retryJobs} does.
+   */
+  redriveJobs(selection: JobSelection): Promise<BulkActionResult>;
+  /**
    * Deletes jobs in any state but deleted, as {@link delete} does (running ones are aborted,
    * continuations follow), listed or chosen by a filter, as {@link retryJobs} does. A filter
    * acts on the jobs created before the call: jobs enqueued meanwhile are left alone.

@@ -262,6 +262,11 @@ export class JobScheduler implements IJobScheduler {
     return this.bulk.run('requeue', selection);
   }
 
+  async redriveJobs(selection: JobSelection): Promise<BulkActionResult> {
+    this.lifecycle.checkOpen('redriveJobs');
+    return this.bulk.run('redrive', selection);
+  }
+
   async deleteJobs(selection: JobSelection): Promise<BulkActionResult> {
     this.lifecycle.checkOpen('deleteJobs');
     return this.bulk.run('delete', selection);

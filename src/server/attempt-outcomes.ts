@@ -7,6 +7,8 @@ import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storag
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { Clock } from './clock';
 import { storableResult } from './job-result';
+import { toErrorInfo } from './error-info';
+import { decideFailure, type FailurePolicy, type PolicyFaultReporter } from './failure-policy';
 
 /**
  * Records outcomes as the store does (the server's {@link CompletionBatcher}, which batches
@@ -63,6 +65,42 @@ export class AttemptOutcomes {
       return;
     }
     await this.recorded(outcome, result, cause);
+  }
+
+  /**
+   * Records a failed attempt as the handler's failure policy says: a retry after its backoff,
+   * or the end the handler chose for jobs that failed for good (the history says why).
+   */
+  async recordFailure(
+    error: unknown,
+    durationMs: number,
+    how: {
+      readonly maxAttempts: number;
+      readonly policy: FailurePolicy;
+      readonly reportFault: PolicyFaultReporter;
+    },
+  ): Promise<void> {
+    const info = toErrorInfo(error);
+    const { attempt } = this.job;
+    const { maxAttempts } = how;
+    const decision = decideFailure({ error, attempt, maxAttempts }, how.policy, how.reportFault);
+    if (decision.retry) {
+      const dueAt = new Date(this.deps.clock.now().getTime() + decision.delayMs);
+      const reason = `attempt ${attempt} failed: ${info.message}`.slice(0, 500);
+      await this.record({ state: 'scheduled', durationMs, error: info, reason, dueAt }, error);
+      return;
+    }
+    const why = decision.why === undefined ? '' : `, ${decision.why}`;
+    await this.record(
+      {
+        state: 'failed',
+        durationMs,
+        error: info,
+        reason: `attempt ${attempt} of ${maxAttempts} failed${why}`,
+        ...(decision.then === 'fail' ? {} : { exhausted: decision.then }),
+      },
+      error,
+    );
   }
 
   /**
@@ -146,7 +184,11 @@ export class AttemptOutcomes {
         return;
       case 'failed':
         this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
-        this.deps.events.emit('job.failed', { ...base, error: outcome.error as JobErrorInfo });
+        this.deps.events.emit('job.failed', {
+          ...base,
+          error: outcome.error as JobErrorInfo,
+          ...(outcome.exhausted === undefined ? {} : { exhausted: outcome.exhausted }),
+        });
         return;
     }
   }

@@ -6,7 +6,6 @@ import {
   JobSnoozedError,
   JobTimeoutError,
   LeaseLostError,
-  SnoozeLimitError,
 } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
@@ -29,7 +28,6 @@ import { AttemptArtefacts } from './attempt-artefacts';
 import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
-import { retryDelayMs } from './retry-backoff';
 import { expiredOutcome, startDeadlinePassed } from './start-deadline';
 import { AttemptControls } from './attempt-controls';
 
@@ -227,12 +225,15 @@ export class JobExecution {
     const startedAt = this.startedAt;
     if (this.job.attempt > this.maxAttempts) {
       const error = new LeaseLostError(this.details);
+      const exhausted = this.registration.options.onAttemptsExhausted;
       await this.outcomes.record(
         {
           state: 'failed',
           durationMs: 0,
           error: toErrorInfo(error),
           reason: 'attempts exhausted: the last worker stopped renewing its lease',
+          // What the handler asked for a job that failed for good holds here too.
+          ...(exhausted === 'fail' ? {} : { exhausted }),
         },
         error,
       );
@@ -332,36 +333,14 @@ export class JobExecution {
       this.logger.info(`stopped: ${(reason as Error).message}`);
       return;
     }
-    const error = failure.error;
-    const info = toErrorInfo(error);
-    // Another attempt would hit the same limit.
-    const final = error instanceof SnoozeLimitError;
-    if (this.job.attempt < this.maxAttempts && !final) {
-      const delay = retryDelayMs(this.job.attempt, this.registration.options.backoff);
-      const dueAt = new Date(this.deps.clock.now().getTime() + delay);
-      await this.outcomes.record(
-        {
-          state: 'scheduled',
-          durationMs,
-          error: info,
-          reason: `attempt ${this.job.attempt} failed: ${info.message}`.slice(0, 500),
-          dueAt,
-        },
-        error,
-      );
-    } else {
-      await this.outcomes.record(
-        {
-          state: 'failed',
-          durationMs,
-          error: info,
-          reason: final
-            ? `attempt ${this.job.attempt} failed: the job snoozed its maxSnoozes times`
-            : `attempt ${this.job.attempt} of ${this.maxAttempts} failed`,
-        },
-        error,
-      );
-    }
+    await this.outcomes.recordFailure(failure.error, durationMs, {
+      maxAttempts: this.maxAttempts,
+      policy: this.registration.options,
+      reportFault: (fault, context) => {
+        this.logger.warn(`${context}: ${String(fault)}`, { error: fault });
+        this.report(fault, context);
+      },
+    });
   }
 
   /** What the filters' execution hooks see of the attempt. */

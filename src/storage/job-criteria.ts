@@ -31,6 +31,8 @@ export interface JobCriteria {
   readonly batchId: string | null;
   /** Text the last error's message contains, case-insensitive. */
   readonly errorContains: string | null;
+  /** True: only dead-lettered jobs; false: none of them. */
+  readonly deadLettered: boolean | null;
   readonly payload: readonly PayloadCondition[];
   /** Tags the job carries, all of them; empty: no condition. */
   readonly tags: readonly string[];

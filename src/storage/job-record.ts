@@ -152,6 +152,12 @@ export interface JobRecord<TResult = unknown> {
   error: JobErrorInfo | null;
   /** Its last state changes, oldest first (at most 50: the oldest go first). */
   history: JobHistoryEntry[];
+  /**
+   * When it entered the dead-letter queue (failed for good under a handler's
+   * `onAttemptsExhausted: 'deadLetter'`); absent otherwise, and again once redriven or
+   * requeued. Retention leaves such jobs alone.
+   */
+  deadLetteredAt?: Date;
   /** The caller's uniqueness key, kept for display. */
   uniqueKey: string | null;
   /**

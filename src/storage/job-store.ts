@@ -67,6 +67,11 @@ export type AttemptOutcome =
       readonly durationMs: number;
       readonly error: JobErrorInfo;
       readonly reason: string;
+      /**
+       * The handler's `onAttemptsExhausted`, when not `'fail'`: `'delete'` records the job as
+       * deleted, `'deadLetter'` keeps it failed, in the dead-letter queue, with no expiry.
+       */
+      readonly exhausted?: 'delete' | 'deadLetter';
     }
   | {
       readonly state: 'scheduled';

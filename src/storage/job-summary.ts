@@ -49,4 +49,5 @@ export type JobTarget = Pick<
   | 'hasContinuations'
   | 'continuationsResolved'
   | 'batchId'
+  | 'deadLetteredAt'
 >;

@@ -6,7 +6,7 @@ import { checkBodyFields } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 
 /**
- * `POST api/jobs/bulk`: retry, requeue or delete the jobs listed by `ids` or matched by
+ * `POST api/jobs/bulk`: retry, requeue, delete or redrive (dead-lettered) the jobs listed by `ids` or matched by
  * `filter`, through the scheduler's bulk verbs (batches on the server side, each write
  * conditioned on the state its job was read in).
  */
@@ -25,7 +25,9 @@ async function bulkAction(context: ApiContext): Promise<ApiBulkResult> {
       ? await scheduler.retryJobs(selection)
       : action === 'requeue'
         ? await scheduler.requeueJobs(selection)
-        : await scheduler.deleteJobs(selection);
+        : action === 'redrive'
+          ? await scheduler.redriveJobs(selection)
+          : await scheduler.deleteJobs(selection);
   return { action, ...result };
 }
 

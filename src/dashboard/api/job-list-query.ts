@@ -27,6 +27,7 @@ export const JOB_LIST_PARAMETERS = [
   'search',
   'batch',
   'errorContains',
+  'deadLettered',
   `${PAYLOAD_PARAMETER}*`,
   'tag',
   'createdFrom',
@@ -69,6 +70,12 @@ export function readJobListQuery(context: ApiContext): {
   for (const name of ['queue', 'type', 'typePrefix', 'idPrefix', 'errorContains'] as const) {
     const value = text(name);
     if (value !== null) filter[name] = value;
+  }
+  const deadLettered = text('deadLettered');
+  if (deadLettered !== null) {
+    // `true` and `false` as booleans; any other text goes on for the filter's check to refuse.
+    const flags: Record<string, boolean> = { true: true, false: false };
+    filter.deadLettered = flags[deadLettered] ?? deadLettered;
   }
   const search = text('search');
   if (search !== null) {

@@ -52,6 +52,11 @@ export const JOB_LIST_PARAMETERS = [
     "Text the last error's message contains, ignoring case (not a pattern)",
   ),
   queryParameter(
+    'deadLettered',
+    { type: 'boolean' },
+    'true: only jobs in the dead-letter queue; false: only others',
+  ),
+  queryParameter(
     'payload.*',
     str,
     'payload.<path>=value, one parameter per payload field (payload.customer.id=42): the path is identifiers joined by dots; a value that reads as a number or a boolean matches it or the text',

@@ -117,6 +117,10 @@ export const schemas: Record<string, Schema> = {
         description: 'For a batch continuation: it runs if the batch succeeded, or once it ended',
       },
       expireAt: nullable(time),
+      deadLetteredAt: {
+        ...time,
+        description: 'When it entered the dead-letter queue; absent when not in it',
+      },
       result: {
         description: 'What handle() resolved with (relaxed Extended JSON); absent when none',
       },
@@ -141,6 +145,7 @@ export const schemas: Record<string, Schema> = {
       'startWithinMs',
       'tags',
       'checkpoint',
+      'deadLetteredAt',
     ],
   ),
   JobCheckpoint: object({
@@ -191,6 +196,10 @@ export const schemas: Record<string, Schema> = {
       idPrefix: { ...str, maxLength: 500 },
       batchId: { ...str, maxLength: 500, description: 'Only the jobs of this batch' },
       errorContains: { ...str, maxLength: 200, description: 'Ignoring case, not a pattern' },
+      deadLettered: {
+        type: 'boolean',
+        description: 'Only jobs in (true) or out of (false) the dead-letter queue',
+      },
       payload: {
         type: 'object',
         description:
@@ -217,6 +226,7 @@ export const schemas: Record<string, Schema> = {
       'idPrefix',
       'batchId',
       'errorContains',
+      'deadLettered',
       'payload',
       'tags',
       'createdAt',
@@ -226,14 +236,14 @@ export const schemas: Record<string, Schema> = {
   ),
   BulkRequest: object(
     {
-      action: { ...str, enum: ['retry', 'requeue', 'delete'] },
+      action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
       ids: { ...array(str), minItems: 1, maxItems: 1000 },
       filter: { ...ref('JobFilter'), description: 'At least one condition' },
     },
     ['ids', 'filter'],
   ),
   BulkResult: object({
-    action: { ...str, enum: ['retry', 'requeue', 'delete'] },
+    action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
     matched: int,
     changed: int,
     conflicts: int,

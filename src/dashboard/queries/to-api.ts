@@ -108,6 +108,9 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
     ...(job.awaitsBatch === undefined ? {} : { awaitsBatch: job.awaitsBatch }),
     ...(job.batchCondition === undefined ? {} : { batchCondition: job.batchCondition }),
     expireAt: iso(job.expireAt),
+    ...(job.deadLetteredAt === undefined
+      ? {}
+      : { deadLetteredAt: isoRequired(job.deadLetteredAt) }),
     ...(job.result === undefined ? {} : { result: toJson({ result: job.result }).result }),
     ...(job.parentResult === undefined
       ? {}

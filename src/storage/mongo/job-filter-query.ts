@@ -38,6 +38,11 @@ export function criteriaFilter(criteria: JobCriteria): Filter<JobRecord> {
       'error.message': { $regex: escapeRegExp(criteria.errorContains), $options: 'i' },
     });
   }
+  if (criteria.deadLettered !== null) {
+    clauses.push({
+      deadLetteredAt: criteria.deadLettered ? { $type: 'date' } : { $exists: false },
+    });
+  }
   for (const { path, values } of criteria.payload) {
     clauses.push({
       [`payload.${path.join('.')}`]: values.length === 1 ? values[0] : { $in: [...values] },

@@ -64,7 +64,8 @@ export function requeueUpdate(
       leaseExpiresAt: null,
       ...(uniqueKey === null ? {} : { activeUniqueKey: uniqueKey }),
     },
-    $unset: { checkpoint: '', snoozeCount: '' },
+    // A redriven (or requeued) job leaves the dead-letter queue and starts afresh.
+    $unset: { checkpoint: '', snoozeCount: '', deadLetteredAt: '' },
     $push,
   };
 }

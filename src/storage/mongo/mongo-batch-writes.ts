@@ -218,7 +218,17 @@ export function outcomeUpdate(
   } else {
     set.finishedAt = now;
     set.expireAt = new Date(now.getTime() + retention[`${outcome.state}Ms`]);
-    if (outcome.state === 'failed') set.error = outcome.error;
+    if (outcome.state === 'failed') {
+      set.error = outcome.error;
+      if (outcome.exhausted === 'delete') {
+        set.state = 'deleted';
+        set.expireAt = new Date(now.getTime() + retention.deletedMs);
+      } else if (outcome.exhausted === 'deadLetter') {
+        // Kept until redriven or deleted: no expiry for the TTL monitor.
+        set.deadLetteredAt = now;
+        set.expireAt = null;
+      }
+    }
     const unset: Record<string, ''> = { activeUniqueKey: '' };
     // A requeued job's earlier result goes: a result is its last success's.
     if (outcome.state === 'succeeded') {
@@ -227,8 +237,12 @@ export function outcomeUpdate(
     }
     update.$unset = unset;
   }
-  const reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
-  update.$push = historyPush({ state: outcome.state, at: now, serverId, reason });
+  let reason = outcome.state === 'succeeded' ? undefined : outcome.reason;
+  if (outcome.state === 'failed' && outcome.exhausted !== undefined) {
+    const then = outcome.exhausted === 'delete' ? 'deleted' : 'moved to the dead-letter queue';
+    reason = `${outcome.reason}; ${then}`;
+  }
+  update.$push = historyPush({ state: set.state ?? outcome.state, at: now, serverId, reason });
   return update;
 }
 

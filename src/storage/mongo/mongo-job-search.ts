@@ -40,6 +40,7 @@ const TARGET_PROJECTION = {
   hasContinuations: 1,
   continuationsResolved: 1,
   batchId: 1,
+  deadLetteredAt: 1,
 } as const;
 
 /** MongoDB's MaxTimeMSExpired: the command's `maxTimeMS` passed. */

@@ -46,6 +46,20 @@ class FaultHandler implements IJobHandler<FaultJob> {
   }
 }
 
+/** The same work, dead-lettered when it fails for good. */
+@Job('storage-faults.dead-letter')
+class DeadLetterFaultJob implements IJob {
+  @IsInt() n!: number;
+}
+
+@JobHandler(DeadLetterFaultJob, { retries: 0, onAttemptsExhausted: 'deadLetter' })
+class DeadLetterFaultHandler implements IJobHandler<DeadLetterFaultJob> {
+  handle(_job: DeadLetterFaultJob, ctx: JobContext): Promise<void> {
+    runs.set(ctx.jobId, (runs.get(ctx.jobId) ?? 0) + 1);
+    return behaviour(ctx);
+  }
+}
+
 const fault = (n: number) => Object.assign(new FaultJob(), { n });
 const leaseOf = (job: JobRecord): JobLease => ({ jobId: job._id, fence: job.fence });
 const succeeded: AttemptOutcome = { state: 'succeeded', durationMs: 1 };
@@ -92,7 +106,7 @@ describe('storage faults', () => {
   }> {
     const { docket, container } = await createTestDocket(db, {
       mongo: { client: monitored, dbName: db.dbName },
-      handlers: [FaultHandler],
+      handlers: [FaultHandler, DeadLetterFaultHandler],
     });
     dockets.push(docket);
     const errors: string[] = [];
@@ -129,6 +143,36 @@ describe('storage faults', () => {
   afterAll(() => db.cleanup());
 
   describe('outcome writes', () => {
+    it('dead-letters a job whose last outcome write failed, once its lease lapses', async () => {
+      const { docket, scheduler, errors } = await faultyDocket();
+      behaviour = async () => {
+        // Every write of the jobs fails from here on, the outcome's and its retries included.
+        await failPoint.failCommand('docket.jobs', 'alwaysOn', {
+          failCommands: ['findAndModify', 'update'],
+          errorCode: 11600,
+        });
+        throw new Error('broken for good');
+      };
+      await docket.startServer({ ...FAST_SERVER, concurrency: 1 });
+      const id = await scheduler.enqueue(Object.assign(new DeadLetterFaultJob(), { n: 1 }));
+      await waitFor(() => errors.some((e) => e.includes("recording 'failed' failed")), {
+        what: 'the outcome write to fail',
+      });
+      await failPoint.off();
+      // The lease lapses; the job is claimed again past its attempts, and the handler's
+      // onAttemptsExhausted holds for it as for an outcome the worker could write.
+      const record = await waitFor(async () => {
+        const job = await docket.getJob(id);
+        return job?.state === 'failed' ? job : null;
+      });
+      expect(runs.get(id)).toBe(1);
+      expect(record.deadLetteredAt).toBeInstanceOf(Date);
+      expect(record.expireAt).toBeNull();
+      expect(record.history.at(-1)?.reason).toBe(
+        'attempts exhausted: the last worker stopped renewing its lease; moved to the dead-letter queue',
+      );
+    });
+
     it('retries an outcome write that lost its connection: the job succeeds in its first attempt', async () => {
       const { docket, scheduler, errors } = await faultyDocket();
       behaviour = async (ctx) => {

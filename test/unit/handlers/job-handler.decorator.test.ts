@@ -41,10 +41,11 @@ describe('@JobHandler', () => {
       maxAttempts: 6,
       timeoutMs: 60_000,
       concurrency: 2,
-      backoff: { baseMs: 10, maxMs: 3_600_000 },
+      backoff: { baseMs: 10, maxMs: 3_600_000, honourRetryAfter: true },
       isolation: 'inline',
       maxSnoozes: 100,
       maxCheckpointBytes: 65_536,
+      onAttemptsExhausted: 'fail',
     });
     expect(Object.isFrozen(metadata?.options)).toBe(true);
     expect(Object.isFrozen(metadata?.options.backoff)).toBe(true);
@@ -152,13 +153,13 @@ describe('@JobHandler', () => {
     [
       'a typo',
       { retry: 3 },
-      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation, startWithinMs, maxSnoozes, maxCheckpointBytes",
+      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation, startWithinMs, maxSnoozes, maxCheckpointBytes, retryOn, onAttemptsExhausted",
       'retry',
     ],
     [
       'a typo in backoff',
       { backoff: { basems: 3 } },
-      "backoff has an unknown option 'basems' (did you mean 'baseMs'?); allowed options: baseMs, maxMs",
+      "backoff has an unknown option 'basems' (did you mean 'baseMs'?); allowed options: baseMs, maxMs, delaysMs, delay, honourRetryAfter",
       'backoff.basems',
     ],
     ['a non-object', 'fast', 'options must be a plain object, got "fast"', 'options'],
@@ -222,6 +223,60 @@ describe('@JobHandler', () => {
       'maxCheckpointBytes must be an integer between 1024 and 1048576, got 2000000',
       'maxCheckpointBytes',
     ],
+    [
+      'a single error class as retryOn',
+      { retryOn: RangeError },
+      'retryOn must be a predicate or an array of error classes; put the class RangeError in an array',
+      'retryOn',
+    ],
+    [
+      'an empty retryOn list',
+      { retryOn: [] },
+      'retryOn must be a predicate or an array of 1 to 100 error classes, got an array of length 0',
+      'retryOn',
+    ],
+    [
+      'a retryOn list holding a non-class',
+      { retryOn: [RangeError, 'TypeError'] },
+      'retryOn[1] must be a class extending Error, got "TypeError"',
+      'retryOn[1]',
+    ],
+    [
+      'a negative delay in a list',
+      { backoff: { delaysMs: [100, -1] } },
+      'backoff.delaysMs[1] must be an integer between 0 and 315360000000, got -1',
+      'backoff.delaysMs[1]',
+    ],
+    [
+      'an empty delay list',
+      { backoff: { delaysMs: [] } },
+      'backoff.delaysMs must be an array of 1 to 1000 delays in ms, got an array of length 0',
+      'backoff.delaysMs',
+    ],
+    [
+      'both a delay list and a delay function',
+      { backoff: { delaysMs: [1], delay: () => 1 } },
+      'Give at most one of backoff.delaysMs and backoff.delay',
+      'backoff.delay',
+    ],
+    [
+      'a delay that is not a function',
+      { backoff: { delay: 5 } },
+      'backoff.delay must be a function (attempt, error) => ms, got 5',
+      'backoff.delay',
+    ],
+    [
+      'a non-boolean honourRetryAfter',
+      { backoff: { honourRetryAfter: 'yes' } },
+      'backoff.honourRetryAfter must be a boolean, got "yes"',
+      'backoff.honourRetryAfter',
+    ],
+    [
+      'an unknown onAttemptsExhausted',
+      { onAttemptsExhausted: 'dlq' },
+      'onAttemptsExhausted must be one of "fail", "delete", "deadLetter", got "dlq"',
+      'onAttemptsExhausted',
+    ],
   ])('refuses %s at decoration', (_label, options, message, option) => {
     let error: unknown;
     try {
@@ -243,10 +298,11 @@ describe('resolveJobHandlerOptions', () => {
       maxAttempts: 4,
       timeoutMs: 1_800_000,
       concurrency: undefined,
-      backoff: { baseMs: 1000, maxMs: 3_600_000 },
+      backoff: { baseMs: 1000, maxMs: 3_600_000, honourRetryAfter: true },
       isolation: 'inline',
       maxSnoozes: 100,
       maxCheckpointBytes: 65_536,
+      onAttemptsExhausted: 'fail',
     };
     expect(resolveJobHandlerOptions(undefined)).toEqual(expected);
     expect(resolveJobHandlerOptions({})).toEqual(expected);
@@ -272,6 +328,7 @@ describe('resolveJobHandlerOptions', () => {
     expect(resolveJobHandlerOptions({ backoff: { baseMs: 7_200_000 } }).backoff).toEqual({
       baseMs: 7_200_000,
       maxMs: 7_200_000,
+      honourRetryAfter: true,
     });
   });
 

@@ -19,6 +19,7 @@ export const FILTER_NAMES = [
   'batch',
   'errorContains',
   'tag',
+  'deadLettered',
   'createdFrom',
   'createdTo',
   'finishedFrom',

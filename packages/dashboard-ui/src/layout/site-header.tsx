@@ -75,6 +75,7 @@ export function SiteHeader({ pathname }: { pathname: string }) {
             value: stats?.states[state],
           }),
         )}
+        {link(hrefs.jobs(base, 'failed', { filters: { deadLettered: 'true' } }), 'Dead letters')}
         <span class="sep" aria-hidden="true" />
         {link(hrefs.batches(base), 'Batches')}
         {link(hrefs.recurring(base), 'Recurring')}

@@ -17,19 +17,24 @@ const LABELS: Record<ApiBulkAction, string> = {
   retry: 'Retry',
   requeue: 'Requeue',
   delete: 'Delete',
+  redrive: 'Redrive',
 };
 
 const WHAT_APPLIES: Record<ApiBulkAction, string> = {
   retry: 'Failed jobs run again.',
   requeue: 'Finished and scheduled jobs become due now.',
   delete: 'Jobs not yet deleted are deleted.',
+  redrive: 'Dead-lettered jobs leave the dead-letter queue and run again with fresh attempts.',
 };
 
-/** The actions that apply to jobs in `state` (all three for the list of all states). */
-function actionsFor(state: ListState): ApiBulkAction[] {
-  if (state === ALL_STATES) return ['retry', 'requeue', 'delete'];
+/**
+ * The actions that apply to jobs in `state` (all of them for the list of all states); the
+ * dead-letter queue (`deadLettered`) is redriven rather than retried.
+ */
+function actionsFor(state: ListState, deadLettered: boolean): ApiBulkAction[] {
+  if (state === ALL_STATES) return ['retry', 'requeue', 'delete', 'redrive'];
   const actions: ApiBulkAction[] = [];
-  if (state === 'failed') actions.push('retry');
+  if (state === 'failed') actions.push(deadLettered ? 'redrive' : 'retry');
   if (FINISHED_STATES.has(state) || state === 'scheduled') actions.push('requeue');
   if (state !== 'deleted') actions.push('delete');
   return actions;
@@ -66,9 +71,12 @@ export function BulkActions({
   selected,
   filter,
   total,
+  deadLettered,
   onDone,
 }: {
   state: ListState;
+  /** The list shows the dead-letter queue. */
+  deadLettered: boolean;
   selected: readonly string[];
   /** The list's filter; null when it has no condition (a filtered-set action is refused). */
   filter: ApiJobFilter | null;
@@ -78,7 +86,7 @@ export function BulkActions({
   const { api } = useApp();
   const [pending, setPending] = useState<Pending | null>(null);
   const { busy, run: act } = useAction();
-  const actions = actionsFor(state);
+  const actions = actionsFor(state, deadLettered);
   const run = ({ request }: Pending) => {
     setPending(null);
     return act(async () => {

@@ -19,6 +19,13 @@ const TIME_RANGES: readonly { label: string; from: FilterName; to: FilterName }[
   { label: 'Due', from: 'dueFrom', to: 'dueTo' },
 ];
 
+/** The choices of the `deadLettered` filter (empty: either). */
+const DEAD_LETTER_CHOICES = [
+  { value: '', label: 'In it or not' },
+  { value: 'true', label: 'Only dead letters' },
+  { value: 'false', label: 'No dead letters' },
+] as const;
+
 const SORTS = [
   { value: '', label: 'Default order' },
   { value: 'id:desc', label: 'Newest first' },
@@ -50,11 +57,12 @@ const usesMore = (query: JobListQuery) =>
   query.payload.length > 0 ||
   query.filters.type !== undefined ||
   query.filters.batch !== undefined ||
+  query.filters.deadLettered !== undefined ||
   TIME_RANGES.some(({ from, to }) => query.filters[from] || query.filters[to]);
 
 /**
  * The job list's filters: state, id and type prefix, queue, error text, tag; under "More
- * filters" exact type, batch, payload fields and time ranges; and the order. Applying them opens
+ * filters" exact type, batch, dead-letter queue, payload fields and time ranges; and the order. Applying them opens
  * the list's first page with all of them in its URL.
  */
 export function JobFilterForm({ state, query }: { state: ListState; query: JobListQuery }) {
@@ -76,6 +84,7 @@ export function JobFilterForm({ state, query }: { state: ListState; query: JobLi
         for (const { name } of TEXT_FILTERS) filters[name] = value(name);
         filters.type = value('type');
         filters.batch = value('batch');
+        filters.deadLettered = value('deadLettered');
         for (const { from, to } of TIME_RANGES) {
           filters[from] = fromLocalInput(value(from));
           filters[to] = fromLocalInput(value(to));
@@ -152,6 +161,20 @@ export function JobFilterForm({ state, query }: { state: ListState; query: JobLi
               autocomplete="off"
               spellcheck={false}
             />
+          </label>
+          <label>
+            Dead-letter queue
+            <select name="deadLettered">
+              {DEAD_LETTER_CHOICES.map((choice) => (
+                <option
+                  key={choice.value}
+                  value={choice.value}
+                  selected={(query.filters.deadLettered ?? '') === choice.value}
+                >
+                  {choice.label}
+                </option>
+              ))}
+            </select>
           </label>
           {TIME_RANGES.map(({ label, from, to }) => (
             <fieldset key={label} class="time-range">

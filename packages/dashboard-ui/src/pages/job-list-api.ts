@@ -45,6 +45,10 @@ export function bulkFilterOf(state: ListState, query: JobListQuery): ApiJobFilte
   }
   // The list's one `tag` is the filter's `tags`.
   if (query.filters.tag) filter.tags = [query.filters.tag];
+  const { deadLettered } = query.filters;
+  if (deadLettered === 'true' || deadLettered === 'false') {
+    filter.deadLettered = deadLettered === 'true';
+  }
   // The list's `batch` is the filter's `batchId`.
   if (query.filters.batch) filter.batchId = query.filters.batch;
   for (const [field, fromName, toName] of RANGES) {

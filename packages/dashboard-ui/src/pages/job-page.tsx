@@ -77,6 +77,8 @@ function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
     ]);
   }
   if (job.expireAt) list.push(['Kept until', time(job.expireAt)]);
+  // Kept until redriven or deleted: retention leaves dead letters alone.
+  if (job.deadLetteredAt) list.push(['Dead-lettered', time(job.deadLetteredAt)]);
   // What filters stored with the job at enqueue (a trace context, a tenant...).
   for (const [key, value] of Object.entries(job.metadata ?? {})) {
     list.push([key, <span class="mono">{value}</span>]);
