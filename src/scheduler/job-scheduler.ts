@@ -1,11 +1,5 @@
-import { BSON, type ClientSession } from 'mongodb';
 import type { BulkActionResult, BulkJobActions, JobSelection } from '../bulk-actions';
-import {
-  DuplicateJobIdError,
-  InvalidOptionsError,
-  JobNotFoundError,
-  PayloadTooLargeError,
-} from '../errors';
+import { InvalidOptionsError, JobNotFoundError } from '../errors';
 import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
 import type {
@@ -16,7 +10,7 @@ import type {
   JobPage,
   JobSearch,
 } from '../job-search';
-import { MAX_DOCUMENT_BYTES, toStorableJob, type IJob } from '../jobs';
+import type { IJob } from '../jobs';
 import type {
   RecurringJobInfo,
   RecurringJobs,
@@ -24,16 +18,10 @@ import type {
   RecurringSchedule,
 } from '../recurring';
 import type { Clock } from '../server/clock';
-import type { EnqueueSource, JobFilters } from '../filters';
+import type { JobFilters } from '../filters';
 import { FINISHED_STATES, type JobRecord, type JobState } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
-import { newJobRecord, type NewJobFields } from '../storage/new-job-record';
-import {
-  resolveContinuationOptions,
-  resolveDueAt,
-  resolveEnqueueOptions,
-  type ResolvedEnqueueOptions,
-} from './enqueue-options';
+import { resolveContinuationOptions, resolveDueAt, resolveEnqueueOptions } from './enqueue-options';
 import type {
   ContinuationOptions,
   EnqueueOptions,
@@ -45,6 +33,7 @@ import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
 import { afterDeletions } from './after-deletion';
 import { releaseContinuations } from './release-continuations';
+import { existingOnDuplicate, JobWriter, onlyForEnqueue, sessionOf } from './job-writer';
 import { BatchVerbs, type BatchPage, type ListBatchesOptions } from '../batches/batch-verbs';
 import type {
   BatchContinuationOptions,
@@ -91,6 +80,7 @@ export class JobScheduler implements IJobScheduler {
   private readonly bulk: BulkJobActions;
   private readonly filters: JobFilters;
   private readonly batches: BatchVerbs;
+  private readonly writer: JobWriter;
 
   constructor(deps: JobSchedulerDeps) {
     ({
@@ -104,12 +94,13 @@ export class JobScheduler implements IJobScheduler {
       bulk: this.bulk,
       filters: this.filters,
     } = deps);
+    this.writer = new JobWriter({ store: this.store, events: this.events, filters: this.filters });
     this.batches = new BatchVerbs({
       store: this.store,
       events: this.events,
       clock: this.clock,
       bulk: this.bulk,
-      prepare: (job, options, source, when) => this.prepare(job, options, source, when),
+      prepare: (job, options, source, when) => this.writer.prepare(job, options, source, when),
     });
   }
 
@@ -117,13 +108,13 @@ export class JobScheduler implements IJobScheduler {
     this.lifecycle.checkOpen('enqueue');
     const now = this.clock.now();
     const resolved = resolveEnqueueOptions(options);
-    if (resolved.debounce !== null) return this.enqueueDebounced(job, resolved, now);
-    const record = await this.prepare(job, resolved, 'enqueue', {
+    if (resolved.debounce !== null) return this.writer.enqueueDebounced(job, resolved, now);
+    const record = await this.writer.prepare(job, resolved, 'enqueue', {
       now,
       dueAt: now,
       state: 'enqueued',
     });
-    return this.insert(record, resolved);
+    return this.writer.insert(record, resolved);
   }
 
   async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
@@ -155,11 +146,11 @@ export class JobScheduler implements IJobScheduler {
     const records: JobRecord[] = [];
     for (const job of list) {
       records.push(
-        await this.prepare(job, resolved, 'enqueue', { now, dueAt: now, state: 'enqueued' }),
+        await this.writer.prepare(job, resolved, 'enqueue', { now, dueAt: now, state: 'enqueued' }),
       );
     }
     await this.store.insertMany(records, sessionOf(resolved));
-    for (const record of records) this.persist(record, record._id, resolved);
+    for (const record of records) this.writer.persist(record, record._id, resolved);
     return records.map((record) => record._id);
   }
 
@@ -169,8 +160,8 @@ export class JobScheduler implements IJobScheduler {
     const dueAt = resolveDueAt(when, now);
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
     const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'schedule');
-    const record = await this.prepare(job, resolved, 'schedule', { now, dueAt, state });
-    return this.insert(record, resolved);
+    const record = await this.writer.prepare(job, resolved, 'schedule', { now, dueAt, state });
+    return this.writer.insert(record, resolved);
   }
 
   async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
@@ -178,7 +169,7 @@ export class JobScheduler implements IJobScheduler {
     checkJobId('parentId', parentId);
     const now = this.clock.now();
     const resolved = resolveContinuationOptions(options);
-    const record = await this.prepare(job, resolved, 'continuation', {
+    const record = await this.writer.prepare(job, resolved, 'continuation', {
       now,
       dueAt: now,
       state: 'awaiting',
@@ -326,124 +317,4 @@ export class JobScheduler implements IJobScheduler {
     checkJobId('jobId', jobId);
     return this.waits.wait(jobId, resolveJobWaitOptions(options));
   }
-
-  /** A debounced enqueue: the pending job of its key, new or with this job folded in. */
-  private async enqueueDebounced(
-    job: IJob,
-    options: ResolvedEnqueueOptions,
-    now: Date,
-  ): Promise<string> {
-    const { key, windowMs } = options.debounce!;
-    const dueAt = new Date(now.getTime() + windowMs);
-    const record = await this.prepare(job, options, 'enqueue', { now, dueAt, state: 'scheduled' });
-    const stored = await this.store.insertDebounced({ ...record, debounceKey: key }, now);
-    // New or moved, the due time is what this process's servers must wake for.
-    this.events.emit('job.enqueued', {
-      jobId: stored.id,
-      jobType: record.type,
-      queue: record.queue,
-      dueAt: stored.dueAt,
-    });
-    return stored.id;
-  }
-
-  /** Inserts one job; a duplicate caller-chosen id throws, or returns it when asked. */
-  private async insert(record: JobRecord, options: ResolvedEnqueueOptions): Promise<string> {
-    let storedId: string;
-    try {
-      storedId = await this.store.insert(record, sessionOf(options), {
-        callerId: options.id !== null,
-      });
-    } catch (error) {
-      return existingOnDuplicate(error, options);
-    }
-    return this.persist(record, storedId, options);
-  }
-
-  /**
-   * Tells this process's servers about a stored job; returns the id the caller gets. A job
-   * written in the caller's transaction is not announced: it may never exist, and servers
-   * cannot see it before the commit, when their change stream tells them.
-   */
-  private persist(
-    record: JobRecord,
-    storedId: string,
-    options: Pick<ResolvedEnqueueOptions, 'session'>,
-  ): string {
-    // Another id means an unfinished job already held the uniqueKey: nothing new to announce.
-    if (storedId === record._id && !options.session?.inTransaction()) {
-      this.events.emit('job.enqueued', {
-        jobId: record._id,
-        jobType: record.type,
-        queue: record.queue,
-        dueAt: record.dueAt,
-      });
-    }
-    return storedId;
-  }
-
-  /**
-   * Checks everything before anything is written, runs the filters' `onEnqueue` hooks, and
-   * builds the record to insert.
-   */
-  private async prepare(
-    job: IJob,
-    options: ResolvedEnqueueOptions,
-    source: EnqueueSource,
-    when: Pick<NewJobFields, 'now' | 'dueAt' | 'state' | 'parent'>,
-  ): Promise<JobRecord> {
-    const { jobType, payload } = await toStorableJob(job);
-    const metadata = await this.filters.enqueue({
-      jobType,
-      payload,
-      queue: options.queue,
-      priority: options.priority,
-      dueAt: when.dueAt,
-      source,
-    });
-    const record = newJobRecord({
-      metadata,
-      ...when,
-      type: jobType,
-      queue: options.queue,
-      priority: options.priority,
-      payload,
-      maxAttempts: options.maxAttempts,
-      timeoutMs: options.timeoutMs,
-      uniqueKey: options.uniqueKey,
-      ...(options.id === null ? {} : { id: options.id }),
-      tags: options.tags,
-      startWithinMs: options.startWithinMs,
-    });
-    const size = BSON.calculateObjectSize(record);
-    if (size > MAX_DOCUMENT_BYTES)
-      throw new PayloadTooLargeError(jobType, size, MAX_DOCUMENT_BYTES);
-    return record;
-  }
-}
-
-/** Refuses `debounce` for a verb other than `enqueue`. */
-function onlyForEnqueue(options: ResolvedEnqueueOptions, verb: string): ResolvedEnqueueOptions {
-  if (options.debounce !== null) {
-    throw new InvalidOptionsError(`debounce applies to enqueue only, not to ${verb}`, {
-      option: 'debounce',
-    });
-  }
-  return options;
-}
-
-/**
- * The existing job's id when `error` says the caller's id is taken and the caller asked for
- * it (`onDuplicateId: 'return'`); otherwise rethrows `error`.
- */
-function existingOnDuplicate(error: unknown, options: ResolvedEnqueueOptions): string {
-  if (error instanceof DuplicateJobIdError && options.onDuplicateId === 'return') {
-    return error.jobId!;
-  }
-  throw error;
-}
-
-/** The caller's session of resolved options, for the store (which takes none as undefined). */
-function sessionOf(options: ResolvedEnqueueOptions): ClientSession | undefined {
-  return options.session ?? undefined;
 }
