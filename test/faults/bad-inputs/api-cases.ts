@@ -9,6 +9,7 @@ import { badJob } from './bad-payloads';
 import {
   invalidDocketOptions,
   invalidEnqueueOptions,
+  invalidIntervalSchedule,
   invalidRecurringOptions,
   invalidServerOptions,
   invalidWhen,
@@ -303,6 +304,15 @@ export const badCalls: Arb<BadCall> = fc.oneof(
     weight: 5,
     arbitrary: call('addOrUpdateRecurring(cron)', labelled(invalidCron), (cron: never, api) =>
       api.scheduler.addOrUpdateRecurring('faults.bad-cron', valid(), cron),
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: call(
+      'addOrUpdateRecurring(interval)',
+      invalidIntervalSchedule,
+      (schedule: never, api) =>
+        api.scheduler.addOrUpdateRecurring('faults.bad-interval', valid(), schedule),
     ),
   },
   {

@@ -14,11 +14,23 @@ import {
   notAString,
   notPlainObject,
   unknownKey,
+  NAME_PATTERN,
   type Arb,
 } from './values';
 
 const MAX_MS = 2_147_483_647;
-const ENQUEUE_KEYS = ['queue', 'priority', 'maxAttempts', 'timeoutMs', 'uniqueKey'];
+const ENQUEUE_KEYS = [
+  'queue',
+  'priority',
+  'maxAttempts',
+  'timeoutMs',
+  'uniqueKey',
+  'id',
+  'onDuplicateId',
+  'tags',
+  'startWithinMs',
+];
+const DAY_MS = 86_400_000;
 const RECURRING_KEYS = [
   'queue',
   'priority',
@@ -26,6 +38,10 @@ const RECURRING_KEYS = [
   'timeoutMs',
   'timeZone',
   'missedRunPolicy',
+  'overlap',
+  'startAt',
+  'endAt',
+  'repeatLimit',
 ];
 const SERVER_KEYS = [
   'queues',
@@ -57,13 +73,47 @@ const invalidEnqueueField: Arb = fc.oneof(
   invalidInteger(1, MAX_MS).map((timeoutMs) => ({ timeoutMs })),
 );
 
+/** Tags that are not a list of 1 to 20 tags of 1 to 100 characters without control characters. */
+const invalidJobTags: Arb = fc.oneof(
+  notPlainObject.filter((value) => !Array.isArray(value) || value.length === 0),
+  fc.constant([]),
+  fc.array(fc.string({ minLength: 1, maxLength: 5 }), { minLength: 21, maxLength: 25 }),
+  fc
+    .oneof(
+      notAString,
+      fc.constant(''),
+      fc.string({ minLength: 101, maxLength: 120 }),
+      fc.constant('a\u0000b'),
+    )
+    .map((tag) => ['ok', tag]),
+);
+
 export const invalidEnqueueOptions: Arb<{ value: unknown; input: string }> = labelled(
   fc.oneof(
     invalidEnqueueField,
     invalidString({ maxLength: 500 }).map((uniqueKey) => ({ uniqueKey })),
+    invalidString({ maxLength: 200, pattern: NAME_PATTERN }).map((id) => ({ id })),
+    fc.constantFrom('a@b', 'job@2026-12-03T10:00:00.000Z').map((id) => ({ id })),
+    fc.constant({ onDuplicateId: 'return' }),
+    fc
+      .oneof(notAString, fc.string({ maxLength: 10 }))
+      .filter((policy) => policy !== 'throw' && policy !== 'return')
+      .map((onDuplicateId) => ({ id: 'faults-id', onDuplicateId })),
+    invalidJobTags.map((tags) => ({ tags })),
+    invalidInteger(1, MAX_MS).map((startWithinMs) => ({ startWithinMs })),
     unknownKey(ENQUEUE_KEYS).map((key) => ({ [key]: 1 })),
     notPlainObject,
     hostileObject('queue'),
+  ),
+);
+
+/** Recurring schedules that are neither a cron expression nor `{ everyMs }` within bounds. */
+export const invalidIntervalSchedule: Arb<{ value: unknown; input: string }> = labelled(
+  fc.oneof(
+    invalidInteger(1_000, 366 * DAY_MS).map((everyMs) => ({ everyMs })),
+    fc.constant({}),
+    unknownKey(['everyMs']).map((key) => ({ everyMs: 60_000, [key]: 1 })),
+    fc.oneof(fc.constant(null), fc.integer(), fc.constant([])),
   ),
 );
 
@@ -92,13 +142,31 @@ export const invalidRecurringOptions: Arb<{ value: unknown; input: string }> = l
     invalidTimeZone.map((timeZone) => ({ timeZone })),
     fc
       .oneof(
-        fc.string({ maxLength: 10 }).filter((p) => p !== 'runOnce' && p !== 'skip'),
+        fc.string({ maxLength: 10 }).filter((p) => !['runOnce', 'skip', 'backfill'].includes(p)),
         notAString,
       )
       .map((missedRunPolicy) => ({ missedRunPolicy })),
     invalidEnqueueField,
     unknownKey(RECURRING_KEYS).map((key) => ({ [key]: 1 })),
     fc.constant({ uniqueKey: 'one-per-occurrence' }),
+    fc
+      .oneof(notAString, fc.string({ maxLength: 10 }))
+      .filter((policy) => policy !== null && !['allow', 'skip', 'queue'].includes(policy as string))
+      .map((overlap) => ({ overlap })),
+    nonNull(invalidInteger(1, 1_000_000_000)).map((repeatLimit) => ({ repeatLimit })),
+    fc
+      .oneof(
+        fc.constant(new Date(NaN)),
+        nonNull(notPlainObject).filter((v) => !(v instanceof Date)),
+      )
+      .map((startAt) => ({ startAt })),
+    fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .chain((startAt) =>
+        fc
+          .integer({ min: 0, max: 365 * DAY_MS })
+          .map((back) => ({ startAt, endAt: new Date(startAt.getTime() - back) })),
+      ),
     // Recurring options read null as "not given" (enqueue options do not).
     nonNull(notPlainObject),
     hostileObject('timeZone'),
