@@ -54,8 +54,8 @@ export function compileSetPipeline(pipeline: readonly unknown[]): SetPipeline | 
         if (value === GIVE_UP || value === undefined) return undefined;
         values.push(value);
       }
-      const next: Document = {};
-      for (const key of Object.keys(current)) setOwnField(next, key, current[key]);
+      // A spread copies own fields (`__proto__` included) into a compact object.
+      const next: Document = { ...current };
       fields.forEach(([name], i) => setOwnField(next, name, values[i]));
       current = next;
     }

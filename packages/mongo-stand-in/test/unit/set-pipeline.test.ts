@@ -72,6 +72,20 @@ describe('direct evaluation of $set pipelines', () => {
     expect(document).toEqual(before);
   });
 
+  it('keeps a field named __proto__ as a field, never as the prototype', () => {
+    const document: Document = { _id: 1, attempt: 0 };
+    Object.defineProperty(document, '__proto__', {
+      value: { polluted: true },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    const out = compileSetPipeline([{ $set: { attempt: { $add: ['$attempt', 1] } } }])!(document)!;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: true });
+    expect(out.attempt).toBe(1);
+  });
+
   it('runs stages in order, a later one reading what an earlier one set', () => {
     const pipeline = [{ $set: { a: { $add: ['$a', 1] } } }, { $addFields: { b: '$a', c: 'x' } }];
     const document = { _id: 1, a: 1 };
