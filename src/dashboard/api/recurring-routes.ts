@@ -1,6 +1,10 @@
 import { InvalidOptionsError } from '../../errors';
 import { describeValue } from '../../options/option-checks';
-import type { RecurringOptions, RecurringSchedule } from '../../recurring';
+import {
+  checkCronExpression,
+  type RecurringOptions,
+  type RecurringSchedule,
+} from '../../recurring';
 import type { ApiRecurringJob } from '../api-types';
 import { notFound } from '../http/http-problem';
 import { toApiRecurring } from '../queries/to-api';
@@ -70,7 +74,9 @@ function scheduleFromRequest(cron: unknown, everyMs: unknown): RecurringSchedule
       },
     );
   }
-  // The scheduler checks the value's type and range.
+  // A cron that is not text is the cron's error (the scheduler would call it a bad schedule,
+  // as its schedule may be either); the scheduler checks the rest.
+  if (cron !== undefined && typeof cron !== 'string') checkCronExpression(cron);
   return cron === undefined ? { everyMs: everyMs as number } : (cron as string);
 }
 

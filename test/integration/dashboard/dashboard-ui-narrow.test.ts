@@ -55,7 +55,7 @@ describe(`dashboard web UI at ${WIDTH} px`, () => {
     await menu.click();
     expect(await menu.getAttribute('aria-expanded')).toBe('true');
     await nav.locator('a[href="/jobs/failed"]').waitFor();
-    expect(await nav.locator('a').count()).toBe(13);
+    expect(await nav.locator('a').count()).toBe(14);
     expect((await widths()).scrollWidth).toBeLessThanOrEqual(WIDTH);
 
     // Opening a page folds it again.
