@@ -285,14 +285,17 @@ const compiledPipelines = new WeakMap<ParsedUpdate, CompiledUpdatePipeline>();
 interface CompiledUpdatePipeline {
   readonly at: number;
   readonly variables: unknown;
-  readonly run: CompiledPipeline;
   /** The direct evaluation of `$set` stages, when the pipeline is one it handles. */
   readonly direct: SetPipeline | undefined;
+  /** mingo's, for every other pipeline, and for documents the direct one gives back. */
+  mingo: CompiledPipeline | undefined;
+  readonly bound: readonly Document[];
 }
 
 /**
  * An update pipeline bound to the command's time (`$$NOW`) and compiled once for all the
- * documents the command updates.
+ * documents the command updates. A pipeline the direct path takes is valid as it stands, so
+ * mingo compiles it only if a document needs it; any other is compiled (and checked) at once.
  */
 function pipelineOf(update: ParsedUpdate & { kind: 'pipeline' }): CompiledUpdatePipeline {
   const now = commandNow();
@@ -300,11 +303,14 @@ function pipelineOf(update: ParsedUpdate & { kind: 'pipeline' }): CompiledUpdate
   const cached = compiledPipelines.get(update);
   if (cached && cached.at === now.getTime() && cached.variables === variables) return cached;
   const bound = update.pipeline.map((stage) => bindNow(stage, now) as Document);
-  const compiled = {
+  // The direct path reads no variable (`$$` names are not field paths to it).
+  const direct = compileSetPipeline(bound);
+  const compiled: CompiledUpdatePipeline = {
     at: now.getTime(),
     variables,
-    run: compilePipeline(bound),
-    direct: variables === undefined ? compileSetPipeline(bound) : undefined,
+    direct,
+    mingo: direct ? undefined : compilePipeline(bound),
+    bound,
   };
   compiledPipelines.set(update, compiled);
   return compiled;
@@ -312,8 +318,11 @@ function pipelineOf(update: ParsedUpdate & { kind: 'pipeline' }): CompiledUpdate
 
 /** The document out of an update pipeline: evaluated directly when it can be, else by mingo. */
 function runPipeline(update: ParsedUpdate & { kind: 'pipeline' }, original: Document): unknown {
-  const { direct, run } = pipelineOf(update);
-  return direct?.(original) ?? run([cloneDocument(original)])[0];
+  const compiled = pipelineOf(update);
+  const direct = compiled.direct?.(original);
+  if (direct !== undefined) return direct;
+  compiled.mingo ??= compilePipeline(compiled.bound);
+  return compiled.mingo([cloneDocument(original)])[0];
 }
 
 /**
