@@ -1,5 +1,6 @@
 /** The OpenAPI schemas of recurring jobs: the request that creates or updates one, and the job. */
 
+import { RECURRING_FIELDS } from '../api/recurring-routes';
 import { bool, int, nullable, object, str, time, type Schema } from './schema-builders';
 
 /** `PUT api/recurring/{id}`. */
@@ -25,21 +26,7 @@ export const RECURRING_REQUEST_SCHEMA: Schema = object(
     timeoutMs: { ...int, minimum: 1 },
     missedRunPolicy: { ...str, enum: ['runOnce', 'skip', 'backfill'] },
   },
-  [
-    'payload',
-    'cron',
-    'everyMs',
-    'startAt',
-    'endAt',
-    'repeatLimit',
-    'overlap',
-    'timeZone',
-    'queue',
-    'priority',
-    'maxAttempts',
-    'timeoutMs',
-    'missedRunPolicy',
-  ],
+  RECURRING_FIELDS.filter((field) => field !== 'type'),
 );
 
 /** A recurring job as `GET api/recurring` lists it. */
