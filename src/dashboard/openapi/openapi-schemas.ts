@@ -1,20 +1,11 @@
 /** The OpenAPI schemas of the dashboard's API (the `components.schemas` of its document). */
 
+import { BULK_ACTIONS } from '../../bulk-actions';
 import { FINISHED_STATES } from '../../storage/job-record';
 import { ENQUEUE_FIELDS } from '../api/job-routes';
-import { API_HISTORY_RANGES } from '../api-types';
+import { API_HISTORY_RANGES, API_JOB_STATES } from '../api-types';
 import { RECURRING_JOB_SCHEMA, RECURRING_REQUEST_SCHEMA } from './recurring-openapi';
 import { array, bool, int, nullable, object, ref, str, time, type Schema } from './schema-builders';
-
-export const STATES = [
-  'enqueued',
-  'scheduled',
-  'processing',
-  'succeeded',
-  'failed',
-  'deleted',
-  'awaiting',
-];
 
 const PAYLOAD_VALUE: Schema = { oneOf: [str, { type: 'number' }, bool] };
 
@@ -36,7 +27,7 @@ const jobSummaryProperties: Record<string, Schema> = {
 
 /** Every schema the paths refer to, by name. */
 export const schemas: Record<string, Schema> = {
-  JobState: { type: 'string', enum: STATES },
+  JobState: { type: 'string', enum: [...API_JOB_STATES] },
   Error: object({
     error: object(
       {
@@ -209,14 +200,14 @@ export const schemas: Record<string, Schema> = {
   ),
   BulkRequest: object(
     {
-      action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
+      action: { ...str, enum: [...BULK_ACTIONS] },
       ids: { ...array(str), minItems: 1, maxItems: 1000 },
       filter: { ...ref('JobFilter'), description: 'At least one condition' },
     },
     ['ids', 'filter'],
   ),
   BulkResult: object({
-    action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
+    action: { ...str, enum: [...BULK_ACTIONS] },
     matched: int,
     changed: int,
     conflicts: int,
@@ -229,7 +220,9 @@ export const schemas: Record<string, Schema> = {
         finished: { ...bool, const: false },
         state: {
           ...str,
-          enum: STATES.filter((state) => !(FINISHED_STATES as readonly string[]).includes(state)),
+          enum: API_JOB_STATES.filter(
+            (state) => !(FINISHED_STATES as readonly string[]).includes(state),
+          ),
         },
       }),
     ],
@@ -290,7 +283,7 @@ export const schemas: Record<string, Schema> = {
   }),
   Stats: object({
     now: time,
-    states: object(Object.fromEntries(STATES.map((state) => [state, int]))),
+    states: object(Object.fromEntries(API_JOB_STATES.map((state) => [state, int]))),
     queues: array(ref('Queue')),
     lastHour: { ...array(ref('ThroughputBucket')), minItems: 60, maxItems: 60 },
     lastDay: { ...array(ref('ThroughputBucket')), minItems: 24, maxItems: 24 },

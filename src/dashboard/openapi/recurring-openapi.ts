@@ -1,5 +1,6 @@
 /** The OpenAPI schemas of recurring jobs: the request that creates or updates one, and the job. */
 
+import { MISSED_RUN_POLICIES, OVERLAP_POLICIES } from '../../recurring';
 import { RECURRING_FIELDS } from '../api/recurring-routes';
 import { bool, int, nullable, object, str, time, type Schema } from './schema-builders';
 
@@ -18,13 +19,13 @@ export const RECURRING_REQUEST_SCHEMA: Schema = object(
     startAt: time,
     endAt: { ...time, description: 'After startAt' },
     repeatLimit: { ...int, minimum: 1, maximum: 1_000_000_000 },
-    overlap: { ...str, enum: ['allow', 'skip', 'queue'], description: 'Default allow' },
+    overlap: { ...str, enum: [...OVERLAP_POLICIES], description: 'Default allow' },
     timeZone: { ...str, description: 'IANA time zone, default UTC' },
     queue: str,
     priority: { ...int, minimum: -1000, maximum: 1000 },
     maxAttempts: { ...int, minimum: 1, maximum: 1000 },
     timeoutMs: { ...int, minimum: 1 },
-    missedRunPolicy: { ...str, enum: ['runOnce', 'skip', 'backfill'] },
+    missedRunPolicy: { ...str, enum: [...MISSED_RUN_POLICIES] },
   },
   RECURRING_FIELDS.filter((field) => field !== 'type'),
 );
@@ -42,7 +43,7 @@ export const RECURRING_JOB_SCHEMA: Schema = object({
   repeatLimit: nullable(int),
   remainingRuns: nullable(int),
   runCount: int,
-  overlap: { ...str, enum: ['allow', 'skip', 'queue'] },
+  overlap: { ...str, enum: [...OVERLAP_POLICIES] },
   skippedCount: int,
   lastSkippedAt: nullable(time),
   waiting: bool,
