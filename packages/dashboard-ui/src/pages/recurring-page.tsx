@@ -82,8 +82,8 @@ function ScheduleCell({ job }: { job: ApiRecurringJob }) {
       {(job.startAt !== null || job.endAt !== null) && (
         <small class="window">
           <br />
-          {job.startAt !== null && <>from {new Date(job.startAt).toISOString()} </>}
-          {job.endAt !== null && <>until {new Date(job.endAt).toISOString()}</>}
+          {job.startAt !== null && <>from {job.startAt} </>}
+          {job.endAt !== null && <>until {job.endAt}</>}
         </small>
       )}
       {job.repeatLimit !== null && (
