@@ -72,7 +72,10 @@ export interface ApiRecurringRequest {
   readonly payload?: Record<string, unknown>;
   /** A cron expression (5 fields, or 6 with seconds); give it or `everyMs`. */
   readonly cron?: string;
-  /** An interval schedule: milliseconds between occurrences (1,000 to 366 days); give it or `cron`. */
+  /**
+   * An interval schedule: milliseconds between occurrences (1,000 to 366 days); give it or
+   * `cron`.
+   */
   readonly everyMs?: number;
   /** No occurrence before this instant (ISO 8601). @defaultValue none */
   readonly startAt?: string;

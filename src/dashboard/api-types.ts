@@ -332,8 +332,10 @@ export interface ApiEnqueueRequest {
 
 /** Answer of `POST api/jobs`. */
 export interface ApiEnqueueResult {
-  /** The new job's id (or the id of the unfinished job holding `uniqueKey`, or of the job
-   * holding `id` with `onDuplicateId: 'return'`). */
+  /**
+   * The new job's id (or the id of the unfinished job holding `uniqueKey`, or of the job
+   * holding `id` with `onDuplicateId: 'return'`).
+   */
   readonly id: string;
 }
 
