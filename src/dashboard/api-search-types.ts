@@ -116,8 +116,8 @@ export type ApiBulkAction = 'retry' | 'requeue' | 'delete' | 'redrive';
 
 /**
  * `POST api/jobs/bulk`: `retry` failed jobs, `requeue` finished or scheduled ones (due now),
- * `delete` any but deleted ones, or `redrive` dead-lettered ones (fresh attempts), given by `ids` (at most 1,000) or by a `filter` (at least
- * one condition): exactly one of the two.
+ * `delete` any but deleted ones, or `redrive` dead-lettered ones (fresh attempts), given by
+ * `ids` (at most 1,000) or by a `filter` (at least one condition): exactly one of the two.
  */
 export type ApiBulkRequest =
   | {

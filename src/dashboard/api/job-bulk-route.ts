@@ -1,14 +1,33 @@
-import { BULK_ACTIONS, type BulkAction, type JobSelection } from '../../bulk-actions';
+import {
+  BULK_ACTIONS,
+  type BulkAction,
+  type BulkActionResult,
+  type JobSelection,
+} from '../../bulk-actions';
 import { checkOneOf } from '../../options/option-checks';
+import type { IJobScheduler } from '../../scheduler/job-scheduler.interface';
 import type { ApiBulkResult } from '../api-search-types';
 import { toJobFilter } from './api-job-filter';
 import { checkBodyFields } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 
+/** The scheduler's bulk verb of each action. */
+const VERBS: Readonly<
+  Record<
+    BulkAction,
+    (scheduler: IJobScheduler, selection: JobSelection) => Promise<BulkActionResult>
+  >
+> = {
+  retry: (scheduler, selection) => scheduler.retryJobs(selection),
+  requeue: (scheduler, selection) => scheduler.requeueJobs(selection),
+  delete: (scheduler, selection) => scheduler.deleteJobs(selection),
+  redrive: (scheduler, selection) => scheduler.redriveJobs(selection),
+};
+
 /**
- * `POST api/jobs/bulk`: retry, requeue, delete or redrive (dead-lettered) the jobs listed by `ids` or matched by
- * `filter`, through the scheduler's bulk verbs (batches on the server side, each write
- * conditioned on the state its job was read in).
+ * `POST api/jobs/bulk`: retry, requeue, delete or redrive (dead-lettered) the jobs listed by
+ * `ids` or matched by `filter`, through the scheduler's bulk verbs (batches on the server
+ * side, each write conditioned on the state its job was read in).
  */
 async function bulkAction(context: ApiContext): Promise<ApiBulkResult> {
   checkBodyFields(context, ['action', 'ids', 'filter']);
@@ -19,15 +38,7 @@ async function bulkAction(context: ApiContext): Promise<ApiBulkResult> {
     ...(ids === undefined ? {} : { ids }),
     ...(filter === undefined ? {} : { filter: toJobFilter(filter) }),
   } as JobSelection;
-  const { scheduler } = context.docket;
-  const result =
-    action === 'retry'
-      ? await scheduler.retryJobs(selection)
-      : action === 'requeue'
-        ? await scheduler.requeueJobs(selection)
-        : action === 'redrive'
-          ? await scheduler.redriveJobs(selection)
-          : await scheduler.deleteJobs(selection);
+  const result = await VERBS[action](context.docket.scheduler, selection);
   return { action, ...result };
 }
 

@@ -12,7 +12,8 @@ import { checkBodyFields, idParam } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 import { jobFromRequest } from './job-from-request';
 
-const RECURRING_FIELDS = [
+/** The fields of a `PUT api/recurring/{id}` body; all but `type` are optional. */
+export const RECURRING_FIELDS = [
   'type',
   'payload',
   'cron',

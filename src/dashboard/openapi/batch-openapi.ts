@@ -15,7 +15,7 @@ import {
   str,
   time,
   type Schema,
-} from './openapi-schemas';
+} from './schema-builders';
 
 const batchId = pathParameter('id', 'Batch id');
 

@@ -1,4 +1,4 @@
-import { int, queryParameter, str, time } from './openapi-schemas';
+import { int, queryParameter, str, time } from './schema-builders';
 
 /*
  * The query parameters of `GET api/jobs`, in the order the route lists them (a test checks

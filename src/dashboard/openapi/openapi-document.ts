@@ -15,7 +15,8 @@ import {
   operation,
   pathParameter,
 } from './openapi-operation';
-import { array, int, queryParameter, ref, schemas, str } from './openapi-schemas';
+import { schemas } from './openapi-schemas';
+import { array, int, queryParameter, ref, str } from './schema-builders';
 
 const jobId = pathParameter('id', 'Job id');
 

@@ -1,6 +1,6 @@
 /** The building blocks of the OpenAPI document's operations: answers, parameters, errors. */
 
-import { object, ref, str, type Schema } from './openapi-schemas';
+import { object, ref, str, type Schema } from './schema-builders';
 
 /** An error answer, in the one error shape. */
 export const errorResponse = (description: string) => ({

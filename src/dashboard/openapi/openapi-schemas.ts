@@ -1,47 +1,11 @@
 /** The OpenAPI schemas of the dashboard's API (the `components.schemas` of its document). */
 
+import { BULK_ACTIONS } from '../../bulk-actions';
 import { FINISHED_STATES } from '../../storage/job-record';
 import { ENQUEUE_FIELDS } from '../api/job-routes';
-import { API_HISTORY_RANGES } from '../api-types';
-
-/** A JSON Schema object as OpenAPI 3.1 uses it. */
-export type Schema = Record<string, unknown>;
-
-export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-export const str: Schema = { type: 'string' };
-export const int: Schema = { type: 'integer' };
-export const bool: Schema = { type: 'boolean' };
-export const time: Schema = { type: 'string', format: 'date-time' };
-export const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
-export const object = (
-  properties: Record<string, Schema>,
-  optional: readonly string[] = [],
-): Schema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((key) => !optional.includes(key)),
-  additionalProperties: false,
-});
-export const array = (items: Schema): Schema => ({ type: 'array', items });
-
-/** An optional query parameter. */
-export const queryParameter = (name: string, schema: Schema, description: string) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
-
-export const STATES = [
-  'enqueued',
-  'scheduled',
-  'processing',
-  'succeeded',
-  'failed',
-  'deleted',
-  'awaiting',
-];
+import { API_HISTORY_RANGES, API_JOB_STATES } from '../api-types';
+import { RECURRING_JOB_SCHEMA, RECURRING_REQUEST_SCHEMA } from './recurring-openapi';
+import { array, bool, int, nullable, object, ref, str, time, type Schema } from './schema-builders';
 
 const PAYLOAD_VALUE: Schema = { oneOf: [str, { type: 'number' }, bool] };
 
@@ -63,7 +27,7 @@ const jobSummaryProperties: Record<string, Schema> = {
 
 /** Every schema the paths refer to, by name. */
 export const schemas: Record<string, Schema> = {
-  JobState: { type: 'string', enum: STATES },
+  JobState: { type: 'string', enum: [...API_JOB_STATES] },
   Error: object({
     error: object(
       {
@@ -236,56 +200,19 @@ export const schemas: Record<string, Schema> = {
   ),
   BulkRequest: object(
     {
-      action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
+      action: { ...str, enum: [...BULK_ACTIONS] },
       ids: { ...array(str), minItems: 1, maxItems: 1000 },
       filter: { ...ref('JobFilter'), description: 'At least one condition' },
     },
     ['ids', 'filter'],
   ),
   BulkResult: object({
-    action: { ...str, enum: ['retry', 'requeue', 'delete', 'redrive'] },
+    action: { ...str, enum: [...BULK_ACTIONS] },
     matched: int,
     changed: int,
     conflicts: int,
   }),
-  RecurringRequest: object(
-    {
-      type: { ...str, description: "Stable job type name (@Job('name'))" },
-      payload: { type: 'object', additionalProperties: true },
-      cron: { ...str, description: 'A cron expression; give it or everyMs' },
-      everyMs: {
-        ...int,
-        minimum: 1000,
-        maximum: 31_622_400_000,
-        description: 'Interval schedule (ms); give it or cron',
-      },
-      startAt: time,
-      endAt: { ...time, description: 'After startAt' },
-      repeatLimit: { ...int, minimum: 1, maximum: 1_000_000_000 },
-      overlap: { ...str, enum: ['allow', 'skip', 'queue'], description: 'Default allow' },
-      timeZone: { ...str, description: 'IANA time zone, default UTC' },
-      queue: str,
-      priority: { ...int, minimum: -1000, maximum: 1000 },
-      maxAttempts: { ...int, minimum: 1, maximum: 1000 },
-      timeoutMs: { ...int, minimum: 1 },
-      missedRunPolicy: { ...str, enum: ['runOnce', 'skip', 'backfill'] },
-    },
-    [
-      'payload',
-      'cron',
-      'everyMs',
-      'startAt',
-      'endAt',
-      'repeatLimit',
-      'overlap',
-      'timeZone',
-      'queue',
-      'priority',
-      'maxAttempts',
-      'timeoutMs',
-      'missedRunPolicy',
-    ],
-  ),
+  RecurringRequest: RECURRING_REQUEST_SCHEMA,
   JobWaitResult: {
     oneOf: [
       object({ finished: { ...bool, const: true }, job: ref('JobDetail') }),
@@ -293,7 +220,9 @@ export const schemas: Record<string, Schema> = {
         finished: { ...bool, const: false },
         state: {
           ...str,
-          enum: STATES.filter((state) => !(FINISHED_STATES as readonly string[]).includes(state)),
+          enum: API_JOB_STATES.filter(
+            (state) => !(FINISHED_STATES as readonly string[]).includes(state),
+          ),
         },
       }),
     ],
@@ -354,7 +283,7 @@ export const schemas: Record<string, Schema> = {
   }),
   Stats: object({
     now: time,
-    states: object(Object.fromEntries(STATES.map((state) => [state, int]))),
+    states: object(Object.fromEntries(API_JOB_STATES.map((state) => [state, int]))),
     queues: array(ref('Queue')),
     lastHour: { ...array(ref('ThroughputBucket')), minItems: 60, maxItems: 60 },
     lastDay: { ...array(ref('ThroughputBucket')), minItems: 24, maxItems: 24 },
@@ -405,35 +334,7 @@ export const schemas: Record<string, Schema> = {
     oldestDueAt: time,
   }),
   QueueStateRequest: object({ allowUnknown: bool }, ['allowUnknown']),
-  RecurringJob: object({
-    id: str,
-    jobType: str,
-    payload: { type: 'object', additionalProperties: true },
-    cron: nullable(str),
-    timeZone: str,
-    everyMs: nullable(int),
-    startAt: nullable(time),
-    endAt: nullable(time),
-    repeatLimit: nullable(int),
-    remainingRuns: nullable(int),
-    runCount: int,
-    overlap: { ...str, enum: ['allow', 'skip', 'queue'] },
-    skippedCount: int,
-    lastSkippedAt: nullable(time),
-    waiting: bool,
-    ended: bool,
-    queue: str,
-    priority: int,
-    maxAttempts: nullable(int),
-    timeoutMs: nullable(int),
-    paused: bool,
-    missedRunPolicy: str,
-    nextRunAt: nullable(time),
-    lastRunAt: nullable(time),
-    lastJobId: nullable(str),
-    createdAt: time,
-    updatedAt: time,
-  }),
+  RecurringJob: RECURRING_JOB_SCHEMA,
   Server: object({
     id: str,
     hostname: str,

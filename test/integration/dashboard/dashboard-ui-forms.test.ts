@@ -1,14 +1,9 @@
 /// <reference lib="dom" />
 import { IsEmail, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Job, type Docket, type IJob } from '../../../src';
-import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
-import { launchChromium } from '../../helpers/chromium';
-import { createTestDocket } from '../../helpers/docket';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { Job, type IJob } from '../../../src';
 import { waitFor } from '../../helpers/wait-for';
 import { jobsOf } from '../job-search/search-fixture';
-import { openPage, openTestPage } from './ui-test-bed';
+import { openPage, useUiPageBed } from './ui-test-bed';
 
 /**
  * A job type with rules the schema states (lengths, bounds, a choice) and one it cannot
@@ -28,43 +23,24 @@ class RefundJob implements IJob {
  * stored until the form is right. No server runs the jobs.
  */
 describe('dashboard web UI: enqueue and recurring job forms', () => {
-  let db: TestDatabase;
-  let docket: Docket;
-  let dashboard: RunningDashboard;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
+  const bed = useUiPageBed('ui_forms', { handlers: [] });
   /** The page's errors but the console lines of the refusals the tests provoke. */
   const unexpectedErrors = () =>
-    errors.filter((error) => !/responded with a status of (400|422)/.test(error));
+    bed.errors.filter((error) => !/responded with a status of (400|422)/.test(error));
 
-  const fieldError = (name: string) => page.locator(`[data-field="${name}"] .field-error`);
-  const storedJobs = () => jobsOf(docket).countDocuments({ type: 'ui-forms.refund' });
+  const fieldError = (name: string) => bed.page.locator(`[data-field="${name}"] .field-error`);
+  const storedJobs = () => jobsOf(bed.docket).countDocuments({ type: 'ui-forms.refund' });
 
-  beforeAll(async () => {
-    ({ browser } = await launchChromium());
-    db = await openTestDatabase('ui_forms');
-    ({ docket } = await createTestDocket(db, { handlers: [] }));
+  beforeAll(() => {
     expect(RefundJob.name).toBe('RefundJob'); // the class is loaded: the dashboard offers it
-    dashboard = await startDashboard(docket);
-    ({ context, page, errors } = await openTestPage(browser));
-  }, 60_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await dashboard?.close();
-    await docket?.close();
-    await db?.cleanup();
   });
 
   it('shows the validation errors of the enqueue form on their fields, then enqueues', async () => {
-    await openPage(page, `${dashboard.url}jobs/enqueued`);
-    await page.getByRole('link', { name: 'Enqueue a job' }).click();
-    await page.getByLabel('Job type').selectOption('ui-forms.refund');
-    await page.waitForURL(/enqueue\?type=ui-forms\.refund$/);
-    const form = page.getByRole('form', { name: 'Enqueue a job' });
+    await openPage(bed.page, bed.url('jobs/enqueued'));
+    await bed.page.getByRole('link', { name: 'Enqueue a job' }).click();
+    await bed.page.getByLabel('Job type').selectOption('ui-forms.refund');
+    await bed.page.waitForURL(/enqueue\?type=ui-forms\.refund$/);
+    const form = bed.page.getByRole('form', { name: 'Enqueue a job' });
     await form.getByLabel('orderId').fill('ORDER-1234567890');
     await form.getByLabel('amountCents').fill('0');
     await form.getByRole('button', { name: 'Enqueue' }).click();
@@ -76,7 +52,7 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
     expect(await fieldError('payload.amountCents').textContent()).toBe('Must be at least 1.');
     expect(await fieldError('payload.method').textContent()).toBe('Required.');
     expect(await fieldError('payload.notify').textContent()).toBe('Required.');
-    expect(await page.getByRole('alert').textContent()).toContain('4 things to correct');
+    expect(await bed.page.getByRole('alert').textContent()).toContain('4 things to correct');
     expect(await form.getByLabel('amountCents').getAttribute('aria-invalid')).toBe('true');
     expect(await storedJobs()).toBe(0);
 
@@ -101,15 +77,15 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
 
     await form.getByLabel('Priority').fill('7');
     await form.getByRole('button', { name: 'Enqueue' }).click();
-    await page.waitForURL(/\/job\//);
-    const id = decodeURIComponent(page.url().split('/job/')[1]);
+    await bed.page.waitForURL(/\/job\//);
+    const id = decodeURIComponent(bed.page.url().split('/job/')[1]);
     await waitFor(
-      async () => (await page.locator('.flash').textContent()) === `Job ${id} enqueued.`,
+      async () => (await bed.page.locator('.flash').textContent()) === `Job ${id} enqueued.`,
       {
         what: 'the flash line to say the job was enqueued',
       },
     );
-    const job = await docket.getJob(id);
+    const job = await bed.docket.getJob(id);
     expect(job?.payload).toEqual({
       orderId: 'ORDER-1',
       amountCents: 2500,
@@ -122,10 +98,10 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
   }, 60_000);
 
   it('creates a recurring job, shows a refused cron on its field, and edits it', async () => {
-    await openPage(page, `${dashboard.url}recurring`);
-    await page.getByRole('link', { name: 'New recurring job' }).click();
-    await page.locator('main[aria-busy="false"]').waitFor();
-    const form = page.getByRole('form', { name: 'New recurring job' });
+    await openPage(bed.page, bed.url('recurring'));
+    await bed.page.getByRole('link', { name: 'New recurring job' }).click();
+    await bed.page.locator('main[aria-busy="false"]').waitFor();
+    const form = bed.page.getByRole('form', { name: 'New recurring job' });
     await form.getByLabel('Id', { exact: true }).fill('weekly-refund-report');
     await form.getByLabel('Job type').selectOption('ui-forms.refund');
     await form.getByLabel('Cron expression').fill('every monday');
@@ -136,14 +112,14 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
     await form.getByRole('button', { name: 'Create' }).click();
     await fieldError('cron').waitFor();
     expect(await fieldError('cron').textContent()).toMatch(/every monday/);
-    expect(await docket.scheduler.listRecurring()).toEqual([]);
+    expect(await bed.docket.scheduler.listRecurring()).toEqual([]);
 
     await form.getByLabel('Cron expression').fill('0 6 * * 1');
     await form.getByLabel('Time zone').fill('Europe/Paris');
     await form.getByRole('button', { name: 'Create' }).click();
-    await page.waitForURL(/\/recurring$/);
-    await page.locator('tr[data-recurring="weekly-refund-report"]').waitFor();
-    const [created] = await docket.scheduler.listRecurring();
+    await bed.page.waitForURL(/\/recurring$/);
+    await bed.page.locator('tr[data-recurring="weekly-refund-report"]').waitFor();
+    const [created] = await bed.docket.scheduler.listRecurring();
     expect(created).toMatchObject({
       id: 'weekly-refund-report',
       cron: '0 6 * * 1',
@@ -151,8 +127,8 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
       payload: { orderId: 'ALL', amountCents: 1, method: 'card', notify: 'ops@example.com' },
     });
 
-    await page.getByRole('link', { name: 'Edit weekly-refund-report' }).click();
-    const edit = page.getByRole('form', { name: 'Edit recurring job weekly-refund-report' });
+    await bed.page.getByRole('link', { name: 'Edit weekly-refund-report' }).click();
+    const edit = bed.page.getByRole('form', { name: 'Edit recurring job weekly-refund-report' });
     await edit.waitFor();
     // The form shows the job as stored.
     expect(await edit.getByLabel('Cron expression').inputValue()).toBe('0 6 * * 1');
@@ -161,14 +137,14 @@ describe('dashboard web UI: enqueue and recurring job forms', () => {
     await edit.getByLabel('Cron expression').fill('0 7 * * 1');
     await edit.getByLabel('amountCents').fill('250');
     await edit.getByRole('button', { name: 'Save' }).click();
-    await page.waitForURL(/\/recurring$/);
+    await bed.page.waitForURL(/\/recurring$/);
     await waitFor(
       async () =>
-        (await page.locator('.flash').textContent()) ===
+        (await bed.page.locator('.flash').textContent()) ===
         'Recurring job weekly-refund-report saved.',
       { what: 'the flash line to say the job was saved' },
     );
-    const [edited] = await docket.scheduler.listRecurring();
+    const [edited] = await bed.docket.scheduler.listRecurring();
     expect(edited).toMatchObject({ cron: '0 7 * * 1', payload: { amountCents: 250 } });
     expect(unexpectedErrors()).toEqual([]);
   }, 60_000);

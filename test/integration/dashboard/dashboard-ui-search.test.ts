@@ -1,13 +1,7 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
-import type { Docket } from '../../../src';
-import { launchChromium } from '../../helpers/chromium';
-import { createTestDocket } from '../../helpers/docket';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { InvoiceHandler, jobsOf, seedJobs, type SeededJob } from '../job-search/search-fixture';
-import { openPage, openTestPage } from './ui-test-bed';
+import { openPage, useUiPageBed } from './ui-test-bed';
 
 const WAREHOUSE = 25;
 
@@ -18,36 +12,29 @@ const WAREHOUSE = 25;
  * so their states change only by what the test does.
  */
 describe('dashboard web UI: finding jobs and acting on many', () => {
-  let db: TestDatabase;
-  let docket: Docket;
-  let dashboard: RunningDashboard;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
+  const bed = useUiPageBed('ui_search', {
+    handlers: [InvoiceHandler],
+    dashboard: { basePath: '/ops' },
+  });
   const ids = { warehouse: [] as string[], declined: [] as string[], succeeded: [] as string[] };
 
   const rowIds = () =>
-    page
+    bed.page
       .locator('tr.job-row')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
   /** Waits until the element shows exactly `text` (the page polls, or an action ends). */
   const shows = (selector: string, text: string) =>
-    waitFor(async () => (await page.locator(selector).textContent()) === text, {
+    waitFor(async () => (await bed.page.locator(selector).textContent()) === text, {
       what: `${selector} to show "${text}"`,
     });
   const statesOf = async (list: readonly string[]) =>
     (
-      await jobsOf(docket)
+      await jobsOf(bed.docket)
         .find({ _id: { $in: [...list] } })
         .toArray()
     ).map((job) => job.state);
 
   beforeAll(async () => {
-    ({ browser } = await launchChromium());
-    db = await openTestDatabase('ui_search');
-    ({ docket } = await createTestDocket(db, { handlers: [InvoiceHandler] }));
-    dashboard = await startDashboard(docket, { basePath: '/ops' });
     const now = Date.now();
     const recent = (i: number) => new Date(now - 3_600_000 + i * 1_000);
     const jobs: SeededJob[] = [
@@ -72,105 +59,99 @@ describe('dashboard web UI: finding jobs and acting on many', () => {
         finishedAt: recent(500 + i),
       })),
     ];
-    const stored = await seedJobs(docket, jobs);
+    const stored = await seedJobs(bed.docket, jobs);
     ids.warehouse = stored.slice(0, WAREHOUSE);
     ids.declined = stored.slice(WAREHOUSE, WAREHOUSE + 3);
     ids.succeeded = stored.slice(WAREHOUSE + 3);
-    ({ context, page, errors } = await openTestPage(browser));
-  }, 60_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await dashboard?.close();
-    await docket?.close();
-    await db?.cleanup();
   });
 
   it('searches by state and error text, pages with the filters in the URL, and counts', async () => {
-    await openPage(page, `${dashboard.url}jobs/all`);
-    expect(await page.locator('.list-range').textContent()).toBe('Jobs 1–20 of 30');
+    await openPage(bed.page, bed.url('jobs/all'));
+    expect(await bed.page.locator('.list-range').textContent()).toBe('Jobs 1–20 of 30');
 
-    const form = page.getByRole('search', { name: 'Filter jobs' });
+    const form = bed.page.getByRole('search', { name: 'Filter jobs' });
     await form.getByLabel('State').selectOption('failed');
     await form.getByLabel('Error contains').fill('warehouse');
     await form.getByRole('button', { name: 'Apply filters' }).click();
-    await page.waitForURL(`${dashboard.url}jobs/failed?errorContains=warehouse`);
-    await page.locator('main[aria-busy="false"]').waitFor();
+    await bed.page.waitForURL(bed.url('jobs/failed?errorContains=warehouse'));
+    await bed.page.locator('main[aria-busy="false"]').waitFor();
     await shows('.list-range', 'Failed 1–20 of 25');
     const firstPage = await rowIds();
     expect(firstPage).toHaveLength(20);
     expect(firstPage.every((id) => ids.warehouse.includes(id!))).toBe(true);
 
-    await page.getByRole('button', { name: 'Next page →' }).click();
-    await page.waitForURL(/page=2/);
+    await bed.page.getByRole('button', { name: 'Next page →' }).click();
+    await bed.page.waitForURL(/page=2/);
     await shows('.list-range', 'Failed 21–25 of 25');
     const secondPage = await rowIds();
     expect(new Set([...firstPage, ...secondPage])).toEqual(new Set(ids.warehouse));
 
     // The URL alone restores the page: its filters are in the form again, its jobs listed.
-    await openPage(page, page.url());
+    await openPage(bed.page, bed.page.url());
     expect(await form.getByLabel('Error contains').inputValue()).toBe('warehouse');
     expect(await form.getByLabel('State').inputValue()).toBe('failed');
     expect(await rowIds()).toEqual(secondPage);
-    await page.getByRole('link', { name: '⇤ First page' }).click();
+    await bed.page.getByRole('link', { name: '⇤ First page' }).click();
     await shows('.list-range', 'Failed 1–20 of 25');
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   }, 60_000);
 
   it('filters by type prefix and a payload field from "More filters"', async () => {
-    await openPage(page, `${dashboard.url}jobs/all`);
-    const form = page.getByRole('search', { name: 'Filter jobs' });
+    await openPage(bed.page, bed.url('jobs/all'));
+    const form = bed.page.getByRole('search', { name: 'Filter jobs' });
     await form.getByLabel('Type starts with').fill('search-it.invoice.');
     await form.getByText('More filters').click();
     await form.getByLabel('Field path').fill('customer.region');
     await form.getByLabel('Value').fill('us');
     await form.getByRole('button', { name: 'Apply filters' }).click();
-    await page.waitForURL(/payload\.customer\.region=us/);
+    await bed.page.waitForURL(/payload\.customer\.region=us/);
     await shows('.list-range', 'Jobs 1–5 of 5');
     expect(new Set(await rowIds())).toEqual(new Set(ids.warehouse.slice(0, 5)));
     // Reopened from its URL, the section stays open with the field filled in.
-    await openPage(page, page.url());
+    await openPage(bed.page, bed.page.url());
     expect(await form.getByLabel('Field path').inputValue()).toBe('customer.region');
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   }, 60_000);
 
   it('retries every job the filters match, after a confirmation that gives the count', async () => {
-    await openPage(page, `${dashboard.url}jobs/failed?errorContains=warehouse`);
-    await page.getByRole('button', { name: 'Retry all' }).click();
-    const dialog = page.getByRole('dialog');
+    await openPage(bed.page, bed.url('jobs/failed?errorContains=warehouse'));
+    await bed.page.getByRole('button', { name: 'Retry all' }).click();
+    const dialog = bed.page.getByRole('dialog');
     expect(await dialog.getByRole('heading').textContent()).toBe('Retry 25 jobs?');
     // Cancelling changes nothing.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(new Set(await statesOf(ids.warehouse))).toEqual(new Set(['failed']));
 
-    await page.getByRole('button', { name: 'Retry all' }).click();
+    await bed.page.getByRole('button', { name: 'Retry all' }).click();
     await dialog.getByRole('button', { name: 'Retry 25 jobs' }).click();
     await shows('.flash', 'Retry: 25 of 25 changed.');
     expect(new Set(await statesOf(ids.warehouse))).toEqual(new Set(['enqueued']));
     expect(new Set(await statesOf(ids.declined))).toEqual(new Set(['failed']));
     expect(new Set(await statesOf(ids.succeeded))).toEqual(new Set(['succeeded']));
     await shows('.empty', 'No failed jobs.');
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   }, 60_000);
 
   it('deletes the jobs selected in the list, and only those', async () => {
-    await openPage(page, `${dashboard.url}jobs/failed?errorContains=declined`);
-    const deleteSelected = page.getByRole('button', { name: /^Delete selected/ });
+    await openPage(bed.page, bed.url('jobs/failed?errorContains=declined'));
+    const deleteSelected = bed.page.getByRole('button', { name: /^Delete selected/ });
     expect(await deleteSelected.isDisabled()).toBe(true);
     const [first, second, third] = ids.declined;
-    await page.getByLabel(`Select job ${first}`).check();
-    await page.getByLabel(`Select job ${third}`).check();
+    await bed.page.getByLabel(`Select job ${first}`).check();
+    await bed.page.getByLabel(`Select job ${third}`).check();
     expect(await deleteSelected.textContent()).toBe('Delete selected (2)');
     await deleteSelected.click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Delete 2 selected jobs' }).click();
+    await bed.page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Delete 2 selected jobs' })
+      .click();
     await shows('.flash', 'Delete: 2 of 2 changed.');
     expect(await statesOf([first, third])).toEqual(['deleted', 'deleted']);
     expect(await statesOf([second])).toEqual(['failed']);
     await waitFor(async () => (await rowIds()).join() === second, {
       what: 'the list without them',
     });
-    expect(errors).toEqual([]);
+    expect(bed.errors).toEqual([]);
   }, 60_000);
 });

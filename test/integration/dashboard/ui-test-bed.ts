@@ -8,7 +8,7 @@ import {
   type RunningDashboard,
   type StandaloneDashboardOptions,
 } from '../../../src/dashboard';
-import type { Docket } from '../../../src';
+import type { Docket, DocketOptions } from '../../../src';
 import { launchChromium } from '../../helpers/chromium';
 import { SCENE_HANDLERS, startScene, type Scene } from '../../helpers/dashboard-scene';
 import { createTestDocket } from '../../helpers/docket';
@@ -96,4 +96,54 @@ export async function openTestPage(
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   return { context, page, errors: pageErrors(page) };
+}
+
+/** What a browser test of its own jobs works with: a dashboard on them, and a page. */
+export interface UiPageBed {
+  readonly browser: Browser;
+  readonly db: TestDatabase;
+  readonly docket: Docket;
+  readonly dashboard: RunningDashboard;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** The page's script and console errors so far ({@link pageErrors}). */
+  readonly errors: string[];
+  /** The URL of a page, by its path under the dashboard (`jobs/failed`). */
+  url(path: string): string;
+}
+
+/**
+ * Registers the `beforeAll` and `afterAll` of a browser test on its own jobs: Chromium first
+ * (a missing browser fails the suite before anything starts), then a Docket with `handlers`
+ * (no server runs them), its dashboard, and a page of {@link openTestPage}; closed in the
+ * reverse order. The bed's fields are set once its `beforeAll` has run, so a later
+ * `beforeAll` of the file may store the jobs the tests look at.
+ */
+export function useUiPageBed(
+  label: string,
+  options: {
+    readonly handlers: DocketOptions['handlers'];
+    readonly dashboard?: StandaloneDashboardOptions;
+  },
+): UiPageBed {
+  const bed = { url: (path: string) => `${bed.dashboard.url}${path}` } as {
+    -readonly [K in keyof UiPageBed]: UiPageBed[K];
+  };
+  const undo: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    bed.browser = (await launchChromium()).browser;
+    undo.push(() => bed.browser.close());
+    bed.db = await openTestDatabase(label);
+    undo.push(() => bed.db.cleanup());
+    bed.docket = (await createTestDocket(bed.db, { handlers: options.handlers })).docket;
+    undo.push(() => bed.docket.close());
+    bed.dashboard = await startDashboard(bed.docket, options.dashboard);
+    undo.push(() => bed.dashboard.close());
+    Object.assign(bed, await openTestPage(bed.browser));
+    undo.push(() => bed.context.close());
+  }, 60_000);
+  afterAll(async () => {
+    for (const step of undo.splice(0).reverse()) await step();
+  });
+  return bed;
 }

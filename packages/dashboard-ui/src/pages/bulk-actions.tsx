@@ -71,12 +71,9 @@ export function BulkActions({
   selected,
   filter,
   total,
-  deadLettered,
   onDone,
 }: {
   state: ListState;
-  /** The list shows the dead-letter queue. */
-  deadLettered: boolean;
   selected: readonly string[];
   /** The list's filter; null when it has no condition (a filtered-set action is refused). */
   filter: ApiJobFilter | null;
@@ -86,7 +83,8 @@ export function BulkActions({
   const { api } = useApp();
   const [pending, setPending] = useState<Pending | null>(null);
   const { busy, run: act } = useAction();
-  const actions = actionsFor(state, deadLettered);
+  // The list shows the dead-letter queue when its filter keeps only dead letters.
+  const actions = actionsFor(state, filter?.deadLettered === true);
   const run = ({ request }: Pending) => {
     setPending(null);
     return act(async () => {

@@ -62,8 +62,8 @@ const usesMore = (query: JobListQuery) =>
 
 /**
  * The job list's filters: state, id and type prefix, queue, error text, tag; under "More
- * filters" exact type, batch, dead-letter queue, payload fields and time ranges; and the order. Applying them opens
- * the list's first page with all of them in its URL.
+ * filters" exact type, batch, dead-letter queue, payload fields and time ranges; and the
+ * order. Applying them opens the list's first page with all of them in its URL.
  */
 export function JobFilterForm({ state, query }: { state: ListState; query: JobListQuery }) {
   const { config, navigate } = useApp();

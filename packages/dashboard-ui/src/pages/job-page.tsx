@@ -175,8 +175,7 @@ function JobDetail({ job }: { job: ApiJobDetail }) {
 
 /**
  * One job in full: facts, progress, error, checkpoint, snoozes, result, payload, log,
- * artefacts and history;
- * Retry or Delete.
+ * artefacts and history; Retry or Delete.
  */
 export function JobPage({ id }: { id: string }) {
   const { data: job, error } = useResource<ApiJobDetail>(`jobs/${encodeURIComponent(id)}`);

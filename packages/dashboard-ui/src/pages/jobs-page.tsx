@@ -132,7 +132,6 @@ export function JobsPage({ state, query }: { state: ListState; query: JobListQue
           selected={selectedIds}
           filter={bulkFilterOf(state, query)}
           total={page?.total ?? null}
-          deadLettered={query.filters.deadLettered === 'true'}
           onDone={() => setSelected(new Set())}
         />
       )}

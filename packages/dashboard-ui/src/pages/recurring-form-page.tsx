@@ -259,9 +259,9 @@ function RecurringForm({
 
 /**
  * Creates a recurring job (`id` null) or edits one: type, cron or interval, time zone, window,
- * repeat limit, overlap, payload (fields
- * from the type's schema, as on the enqueue page) and options; saved by `PUT
- * api/recurring/{id}`, which checks all of it before it writes anything.
+ * repeat limit, overlap, payload (fields from the type's schema, as on the enqueue page) and
+ * options; saved by `PUT api/recurring/{id}`, which checks all of it before it writes
+ * anything.
  */
 export function RecurringFormPage({ id }: { id: string | null }) {
   const { config } = useApp();

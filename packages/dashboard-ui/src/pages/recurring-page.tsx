@@ -61,7 +61,7 @@ function RecurringActions({ job }: { job: ApiRecurringJob }) {
   );
 }
 
-/** `every 90 s`, `every 5 min`, `every 2 h`, `every 1.5 d`: an interval in its largest whole unit. */
+/** `every 90 s`, `every 5 min`, `every 36 h`: an interval in the largest unit that divides it. */
 function describeInterval(everyMs: number): string {
   const units: Array<[number, string]> = [
     [86_400_000, 'd'],
@@ -82,8 +82,8 @@ function ScheduleCell({ job }: { job: ApiRecurringJob }) {
       {(job.startAt !== null || job.endAt !== null) && (
         <small class="window">
           <br />
-          {job.startAt !== null && <>from {new Date(job.startAt).toISOString()} </>}
-          {job.endAt !== null && <>until {new Date(job.endAt).toISOString()}</>}
+          {job.startAt !== null && <>from {job.startAt} </>}
+          {job.endAt !== null && <>until {job.endAt}</>}
         </small>
       )}
       {job.repeatLimit !== null && (
@@ -119,8 +119,7 @@ function PolicyCell({ job }: { job: ApiRecurringJob }) {
 
 /**
  * Recurring jobs: schedule (cron or interval, window, remaining runs), policies and skips,
- * next and last run; create, edit, trigger, pause, resume,
- * remove.
+ * next and last run; create, edit, trigger, pause, resume, remove.
  */
 export function RecurringPage() {
   const { config } = useApp();
