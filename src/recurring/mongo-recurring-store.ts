@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { StorageError } from '../errors';
 import { isDuplicateKey } from '../storage/mongo/mongo-job-store';
-import type { RecurringRecord } from './recurring-record';
+import { repeatLimitReached, type RecurringRecord } from './recurring-record';
 
 /** Payload bigints are stored as int64; reading them back as `Long` keeps them exact. */
 const READ_OPTIONS = { promoteLongs: false } as const;
@@ -159,7 +159,7 @@ export class MongoRecurringStore {
       const record = await this.find(id);
       if (record?.lastSkippedAt?.getTime() !== occurrence.getTime()) return;
       const runCount = (record.runCount ?? 0) + 1;
-      const ended = record.repeatLimit != null && runCount >= record.repeatLimit;
+      const ended = repeatLimitReached(record, runCount);
       const result = await guard('correct the recurring job', () =>
         this.definitions.updateOne(
           { ...unchanged(record), lastSkippedAt: occurrence },

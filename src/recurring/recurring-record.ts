@@ -127,6 +127,17 @@ export interface RecurringJobInfo {
   readonly updatedAt: Date;
 }
 
+/**
+ * Whether `runCount` jobs use up the definition's `repeatLimit` (never without one): the job
+ * that reaches it ends the schedule.
+ */
+export function repeatLimitReached(
+  record: Pick<RecurringRecord, 'repeatLimit'>,
+  runCount: number,
+): boolean {
+  return record.repeatLimit != null && runCount >= record.repeatLimit;
+}
+
 /** The public view of a stored definition. */
 export function toRecurringJobInfo(record: RecurringRecord): RecurringJobInfo {
   return {

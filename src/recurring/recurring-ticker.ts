@@ -7,7 +7,7 @@ import type { MongoRecurringStore } from './mongo-recurring-store';
 import { occurrenceJobId, planOccurrence, type OccurrencePlan } from './occurrence-plan';
 import type { ResolvedRecurringTickerOptions } from './recurring-options';
 import { mapLimited, missedRunMessage, occurrenceJobRecord } from './ticker-helpers';
-import type { RecurringRecord } from './recurring-record';
+import { repeatLimitReached, type RecurringRecord } from './recurring-record';
 
 /**
  * Enqueues the jobs of due recurring occurrences. Every server process runs one; however many
@@ -215,9 +215,7 @@ export class MongoRecurringTicker implements RecurringTicker {
         occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId };
       // The job that reaches the repeat limit ends the schedule.
       const limitReached =
-        job !== null &&
-        definition.repeatLimit != null &&
-        (definition.runCount ?? 0) + 1 >= definition.repeatLimit;
+        job !== null && repeatLimitReached(definition, (definition.runCount ?? 0) + 1);
       const nextRunAt = limitReached ? null : plan.nextRunAt;
       const advanced = await this.deps.definitions.advance(definition, nextRunAt, {
         job,
