@@ -1,7 +1,11 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { StorageError } from '../errors';
 import { isDuplicateKey } from '../storage/mongo/mongo-job-store';
-import { repeatLimitReached, type RecurringRecord } from './recurring-record';
+import {
+  repeatLimitReached,
+  type DueRecurringRecord,
+  type RecurringRecord,
+} from './recurring-record';
 
 /** Payload bigints are stored as int64; reading them back as `Long` keeps them exact. */
 const READ_OPTIONS = { promoteLongs: false } as const;
@@ -99,14 +103,15 @@ export class MongoRecurringStore {
   }
 
   /** Definitions not paused whose next run is at or before `horizon`, soonest first. */
-  findDue(horizon: Date, limit: number): Promise<RecurringRecord[]> {
+  findDue(horizon: Date, limit: number): Promise<DueRecurringRecord[]> {
+    // `$lte` never matches a null `nextRunAt`: every one read has a next run.
     return guard('read due recurring jobs', () =>
       this.definitions
         .find({ paused: false, nextRunAt: { $lte: horizon } }, READ_OPTIONS)
         .sort({ nextRunAt: 1 })
         .limit(limit)
         .toArray(),
-    );
+    ) as Promise<DueRecurringRecord[]>;
   }
 
   /**

@@ -69,6 +69,9 @@ export type RecurringDefinition = Pick<
 > &
   Required<Pick<RecurringRecord, 'everyMs' | 'startAt' | 'endAt' | 'repeatLimit' | 'overlap'>>;
 
+/** A stored definition with a next run, as the ticker reads the due ones. */
+export type DueRecurringRecord = RecurringRecord & { nextRunAt: Date };
+
 /** A recurring job as listed by `listRecurring` / `getRecurring`. */
 export interface RecurringJobInfo {
   /** The recurring job's id, as given to `addOrUpdateRecurring`. */
