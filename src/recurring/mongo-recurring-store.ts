@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { StorageError } from '../errors';
 import { isDuplicateKey } from '../storage/mongo/mongo-job-store';
+import { SHAPE_FIELDS } from './definition-changes';
 import {
   repeatLimitReached,
   type DueRecurringRecord,
@@ -196,21 +197,18 @@ export interface AdvanceOutcome {
 }
 
 /**
- * The filter matching a definition only while it is as `read` was: same next run, same
- * schedule, same run count (absent fields read as null, which also matches absent).
+ * The filter matching a definition only while it is as `read` was: same next run, same run
+ * count, same schedule (every field whose change reschedules it; absent fields read as null,
+ * which also matches absent).
  */
 function unchanged(read: RecurringRecord): Filter<RecurringRecord> {
-  return {
+  const filter: Record<string, unknown> = {
     _id: read._id,
     nextRunAt: read.nextRunAt,
-    cron: read.cron,
-    timeZone: read.timeZone,
-    everyMs: read.everyMs ?? null,
-    startAt: read.startAt ?? null,
-    endAt: read.endAt ?? null,
-    repeatLimit: read.repeatLimit ?? null,
     runCount: read.runCount ?? null,
-  } as Filter<RecurringRecord>;
+  };
+  for (const field of SHAPE_FIELDS) filter[field] = read[field] ?? null;
+  return filter as Filter<RecurringRecord>;
 }
 
 function storageError(action: string, error: unknown): StorageError {
