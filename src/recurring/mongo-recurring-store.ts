@@ -1,6 +1,5 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { StorageError } from '../errors';
-import { isDuplicateKey } from '../storage/mongo/mongo-job-store';
+import { guard, isDuplicateKey, storageError } from '../storage/mongo/mongo-errors';
 import { SHAPE_FIELDS } from './definition-changes';
 import {
   repeatLimitReached,
@@ -209,19 +208,4 @@ function unchanged(read: RecurringRecord): Filter<RecurringRecord> {
   };
   for (const field of SHAPE_FIELDS) filter[field] = read[field] ?? null;
   return filter as Filter<RecurringRecord>;
-}
-
-function storageError(action: string, error: unknown): StorageError {
-  return new StorageError(
-    `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`,
-    { cause: error },
-  );
-}
-
-async function guard<T>(action: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw storageError(action, error);
-  }
 }
