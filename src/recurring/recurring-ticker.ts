@@ -6,7 +6,12 @@ import type { JobStore } from '../storage/job-store';
 import type { MongoRecurringStore } from './mongo-recurring-store';
 import { occurrenceJobId, planOccurrence, type OccurrencePlan } from './occurrence-plan';
 import type { ResolvedRecurringTickerOptions } from './recurring-options';
-import { mapLimited, missedRunMessage, occurrenceJobRecord } from './ticker-helpers';
+import {
+  foldedOccurrences,
+  mapLimited,
+  missedRunMessage,
+  occurrenceJobRecord,
+} from './ticker-helpers';
 import { repeatLimitReached, type DueRecurringRecord } from './recurring-record';
 
 /**
@@ -217,8 +222,7 @@ export class MongoRecurringTicker implements RecurringTicker {
       const nextRunAt = limitReached ? null : plan.nextRunAt;
       const advanced = await this.deps.definitions.advance(definition, nextRunAt, {
         job,
-        // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
-        passedOver: plan.missed ? 0 : plan.passedOver,
+        passedOver: foldedOccurrences(plan),
       });
       if (!advanced && enqueued?.inserted && occurrence !== null) {
         await this.deps.definitions.correctSkip(definition._id, occurrence, enqueued.jobId);
@@ -257,8 +261,7 @@ export class MongoRecurringTicker implements RecurringTicker {
     }
     const advanced = await this.deps.definitions.advance(definition, plan.nextRunAt, {
       skipped: occurrence,
-      // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
-      passedOver: plan.missed ? 0 : plan.passedOver,
+      passedOver: foldedOccurrences(plan),
     });
     if (advanced) {
       this.logger.info(

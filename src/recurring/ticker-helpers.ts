@@ -62,6 +62,15 @@ export function missedRunMessage(
   );
 }
 
+/**
+ * The occurrences an advance counts as skipped besides its own: those folded into an
+ * occurrence that waited (`queue`). Those the backfill bound passed over are logged, not
+ * counted as overlap skips.
+ */
+export function foldedOccurrences(plan: OccurrencePlan): number {
+  return plan.missed ? 0 : plan.passedOver;
+}
+
 /** `Promise.all(items.map(run))`, with at most `limit` running at once; keeps the order. */
 export async function mapLimited<T, R>(
   items: readonly T[],
