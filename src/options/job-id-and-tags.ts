@@ -11,8 +11,9 @@ import { checkString, describeValue } from './option-checks';
 export const CALLER_JOB_ID_MAX_LENGTH = 200;
 
 /**
- * What a caller-chosen job id may be made of. No `@`: Docket's own recurring jobs are stored
- * under `<recurringId>@<instant>`, and a caller's id must never take one of those.
+ * What a caller-chosen job id (and a recurring job id) may be made of. No `@`: Docket's own
+ * recurring jobs are stored under `<recurringId>@<instant>`, and a caller's id must never
+ * take one of those.
  */
 const CALLER_JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 

@@ -1,5 +1,9 @@
 import { BSON } from 'mongodb';
-import type { RecurringDefinition, RecurringRecord } from './recurring-record';
+import {
+  repeatLimitReached,
+  type RecurringDefinition,
+  type RecurringRecord,
+} from './recurring-record';
 import { nextRun, type ScheduleShape } from './schedule-shape';
 
 /*
@@ -75,7 +79,7 @@ export function nextRunWithin(
     Pick<RecurringRecord, '_id' | 'runCount' | 'repeatLimit'>,
   now: Date,
 ): Date | null {
-  if (record.repeatLimit != null && (record.runCount ?? 0) >= record.repeatLimit) return null;
+  if (repeatLimitReached(record, record.runCount ?? 0)) return null;
   return nextRun({ ...record, hashSeed: record._id }, now);
 }
 

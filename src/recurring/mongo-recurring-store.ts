@@ -1,7 +1,11 @@
 import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
-import { StorageError } from '../errors';
-import { isDuplicateKey } from '../storage/mongo/mongo-job-store';
-import type { RecurringRecord } from './recurring-record';
+import { guard, isDuplicateKey, storageError } from '../storage/mongo/mongo-errors';
+import { SHAPE_FIELDS } from './definition-changes';
+import {
+  repeatLimitReached,
+  type DueRecurringRecord,
+  type RecurringRecord,
+} from './recurring-record';
 
 /** Payload bigints are stored as int64; reading them back as `Long` keeps them exact. */
 const READ_OPTIONS = { promoteLongs: false } as const;
@@ -99,14 +103,15 @@ export class MongoRecurringStore {
   }
 
   /** Definitions not paused whose next run is at or before `horizon`, soonest first. */
-  findDue(horizon: Date, limit: number): Promise<RecurringRecord[]> {
+  findDue(horizon: Date, limit: number): Promise<DueRecurringRecord[]> {
+    // `$lte` never matches a null `nextRunAt`: every one read has a next run.
     return guard('read due recurring jobs', () =>
       this.definitions
         .find({ paused: false, nextRunAt: { $lte: horizon } }, READ_OPTIONS)
         .sort({ nextRunAt: 1 })
         .limit(limit)
         .toArray(),
-    );
+    ) as Promise<DueRecurringRecord[]>;
   }
 
   /**
@@ -159,7 +164,7 @@ export class MongoRecurringStore {
       const record = await this.find(id);
       if (record?.lastSkippedAt?.getTime() !== occurrence.getTime()) return;
       const runCount = (record.runCount ?? 0) + 1;
-      const ended = record.repeatLimit != null && runCount >= record.repeatLimit;
+      const ended = repeatLimitReached(record, runCount);
       const result = await guard('correct the recurring job', () =>
         this.definitions.updateOne(
           { ...unchanged(record), lastSkippedAt: occurrence },
@@ -191,34 +196,16 @@ export interface AdvanceOutcome {
 }
 
 /**
- * The filter matching a definition only while it is as `read` was: same next run, same
- * schedule, same run count (absent fields read as null, which also matches absent).
+ * The filter matching a definition only while it is as `read` was: same next run, same run
+ * count, same schedule (every field whose change reschedules it; absent fields read as null,
+ * which also matches absent).
  */
 function unchanged(read: RecurringRecord): Filter<RecurringRecord> {
-  return {
+  const filter: Record<string, unknown> = {
     _id: read._id,
     nextRunAt: read.nextRunAt,
-    cron: read.cron,
-    timeZone: read.timeZone,
-    everyMs: read.everyMs ?? null,
-    startAt: read.startAt ?? null,
-    endAt: read.endAt ?? null,
-    repeatLimit: read.repeatLimit ?? null,
     runCount: read.runCount ?? null,
-  } as Filter<RecurringRecord>;
-}
-
-function storageError(action: string, error: unknown): StorageError {
-  return new StorageError(
-    `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`,
-    { cause: error },
-  );
-}
-
-async function guard<T>(action: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw storageError(action, error);
-  }
+  };
+  for (const field of SHAPE_FIELDS) filter[field] = read[field] ?? null;
+  return filter as Filter<RecurringRecord>;
 }

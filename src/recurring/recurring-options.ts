@@ -8,6 +8,7 @@ import {
   checkString,
   readingOptions,
 } from '../options/option-checks';
+import { checkCallerJobId } from '../options/job-id-and-tags';
 import { resolveEnqueueOptions } from '../scheduler/enqueue-options';
 import type { EnqueueOptions } from '../scheduler/job-scheduler.interface';
 import { checkTimeZone } from './cron-schedule';
@@ -195,22 +196,14 @@ function copyDate(date: Date): Date {
   return new Date(date.getTime());
 }
 
-/** What a recurring job id may be made of: 1 to 200 of `[A-Za-z0-9_.:-]`. */
-export const RECURRING_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
-
-/** Longest recurring job id, in characters. */
-export const RECURRING_ID_MAX_LENGTH = 200;
-
 /**
- * Checks a recurring job id.
+ * Checks a recurring job id: the rule of a job id a caller chooses (1 to 200 of
+ * `[A-Za-z0-9_.:-]`), whose missing `@` also keeps `<recurringId>@<instant>` unambiguous.
  * @throws InvalidOptionsError - "id must be a non-empty string of at most 200 characters
  *   from [A-Za-z0-9_.:-], got "a b"".
  */
 export function checkRecurringId(id: unknown): string {
-  return checkString('id', id, {
-    pattern: RECURRING_ID_PATTERN,
-    maxLength: RECURRING_ID_MAX_LENGTH,
-  });
+  return checkCallerJobId('id', id);
 }
 
 /** Options of {@link RecurringJobs.createTicker}. */

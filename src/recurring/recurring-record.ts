@@ -69,6 +69,9 @@ export type RecurringDefinition = Pick<
 > &
   Required<Pick<RecurringRecord, 'everyMs' | 'startAt' | 'endAt' | 'repeatLimit' | 'overlap'>>;
 
+/** A stored definition with a next run, as the ticker reads the due ones. */
+export type DueRecurringRecord = RecurringRecord & { nextRunAt: Date };
+
 /** A recurring job as listed by `listRecurring` / `getRecurring`. */
 export interface RecurringJobInfo {
   /** The recurring job's id, as given to `addOrUpdateRecurring`. */
@@ -125,6 +128,17 @@ export interface RecurringJobInfo {
   readonly createdAt: Date;
   /** When its definition last changed, or it was paused or resumed. */
   readonly updatedAt: Date;
+}
+
+/**
+ * Whether `runCount` jobs use up the definition's `repeatLimit` (never without one): the job
+ * that reaches it ends the schedule.
+ */
+export function repeatLimitReached(
+  record: Pick<RecurringRecord, 'repeatLimit'>,
+  runCount: number,
+): boolean {
+  return record.repeatLimit != null && runCount >= record.repeatLimit;
 }
 
 /** The public view of a stored definition. */

@@ -6,8 +6,13 @@ import type { JobStore } from '../storage/job-store';
 import type { MongoRecurringStore } from './mongo-recurring-store';
 import { occurrenceJobId, planOccurrence, type OccurrencePlan } from './occurrence-plan';
 import type { ResolvedRecurringTickerOptions } from './recurring-options';
-import { mapLimited, missedRunMessage, occurrenceJobRecord } from './ticker-helpers';
-import type { RecurringRecord } from './recurring-record';
+import {
+  foldedOccurrences,
+  mapLimited,
+  missedRunMessage,
+  occurrenceJobRecord,
+} from './ticker-helpers';
+import { repeatLimitReached, type DueRecurringRecord } from './recurring-record';
 
 /**
  * Enqueues the jobs of due recurring occurrences. Every server process runs one; however many
@@ -158,11 +163,11 @@ export class MongoRecurringTicker implements RecurringTicker {
     // Occurrences within the lookahead are enqueued early, due at their time: the job waits
     // in storage and the server's due-time timer starts it on the dot.
     const ahead = now.getTime() + LOOKAHEAD_MS;
-    const due = found.filter((definition) => definition.nextRunAt!.getTime() <= ahead);
+    const due = found.filter((definition) => definition.nextRunAt.getTime() <= ahead);
     let soonest = now.getTime() + pollIntervalMs;
     for (const definition of found) {
-      if (definition.nextRunAt!.getTime() > ahead) {
-        soonest = Math.min(soonest, definition.nextRunAt!.getTime() - LOOKAHEAD_MS);
+      if (definition.nextRunAt.getTime() > ahead) {
+        soonest = Math.min(soonest, definition.nextRunAt.getTime() - LOOKAHEAD_MS);
       }
     }
     const nextRuns = await mapLimited(due, TICK_CONCURRENCY, (definition) =>
@@ -183,15 +188,13 @@ export class MongoRecurringTicker implements RecurringTicker {
    * its plan could not be made, or it waits for its previous job). A failure is reported
    * and costs this occurrence nothing: the definition stays due and the next tick tries again.
    */
-  private async handle(definition: RecurringRecord, now: Date): Promise<Date | null> {
-    const due = definition.nextRunAt;
-    if (due === null) return null;
+  private async handle(definition: DueRecurringRecord, now: Date): Promise<Date | null> {
     let plan: OccurrencePlan;
     try {
       plan = planOccurrence(
-        { ...definition, id: definition._id, hashSeed: definition._id, nextRunAt: due },
+        { ...definition, id: definition._id, hashSeed: definition._id },
         // An occurrence taken early (within the lookahead) is planned as of its own time.
-        new Date(Math.max(now.getTime(), due.getTime())),
+        new Date(Math.max(now.getTime(), definition.nextRunAt.getTime())),
         this.options.missedRunToleranceMs,
       );
     } catch (error) {
@@ -215,14 +218,11 @@ export class MongoRecurringTicker implements RecurringTicker {
         occurrence === null || jobId === null ? null : { lastRunAt: occurrence, lastJobId: jobId };
       // The job that reaches the repeat limit ends the schedule.
       const limitReached =
-        job !== null &&
-        definition.repeatLimit != null &&
-        (definition.runCount ?? 0) + 1 >= definition.repeatLimit;
+        job !== null && repeatLimitReached(definition, (definition.runCount ?? 0) + 1);
       const nextRunAt = limitReached ? null : plan.nextRunAt;
       const advanced = await this.deps.definitions.advance(definition, nextRunAt, {
         job,
-        // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
-        passedOver: plan.missed ? 0 : plan.passedOver,
+        passedOver: foldedOccurrences(plan),
       });
       if (!advanced && enqueued?.inserted && occurrence !== null) {
         await this.deps.definitions.correctSkip(definition._id, occurrence, enqueued.jobId);
@@ -244,7 +244,7 @@ export class MongoRecurringTicker implements RecurringTicker {
    * again until the previous job has finished.
    */
   private async overlapped(
-    definition: RecurringRecord,
+    definition: DueRecurringRecord,
     plan: OccurrencePlan,
     occurrence: Date,
     heldBy: string,
@@ -261,8 +261,7 @@ export class MongoRecurringTicker implements RecurringTicker {
     }
     const advanced = await this.deps.definitions.advance(definition, plan.nextRunAt, {
       skipped: occurrence,
-      // Occurrences the backfill bound passed over are logged, not counted as overlap skips.
-      passedOver: plan.missed ? 0 : plan.passedOver,
+      passedOver: foldedOccurrences(plan),
     });
     if (advanced) {
       this.logger.info(
@@ -278,9 +277,9 @@ export class MongoRecurringTicker implements RecurringTicker {
    * per occurrence. If the definition is still at the same occurrence on a later tick (after
    * {@link ADVANCE_GRACE_MS}), the winner died in between and this server advances it.
    */
-  private leaveAdvanceToWinner(definition: RecurringRecord, now: Date): boolean {
+  private leaveAdvanceToWinner(definition: DueRecurringRecord, now: Date): boolean {
     const seen = this.lostOccurrences.get(definition._id);
-    const at = definition.nextRunAt!.getTime();
+    const at = definition.nextRunAt.getTime();
     if (seen && seen.nextRunAt === at) {
       if (now.getTime() - seen.seenAt < ADVANCE_GRACE_MS) return true;
       this.lostOccurrences.delete(definition._id);
@@ -292,7 +291,7 @@ export class MongoRecurringTicker implements RecurringTicker {
 
   /** Inserts the occurrence's job unless it exists; resolves with its id either way. */
   private async enqueue(
-    definition: RecurringRecord,
+    definition: DueRecurringRecord,
     plan: OccurrencePlan,
     occurrence: Date,
     now: Date,
@@ -329,7 +328,11 @@ export class MongoRecurringTicker implements RecurringTicker {
     return { jobId, inserted: false, heldBy: outcome.heldBy };
   }
 
-  private logMissed(definition: RecurringRecord, plan: OccurrencePlan, jobId: string | null): void {
+  private logMissed(
+    definition: DueRecurringRecord,
+    plan: OccurrencePlan,
+    jobId: string | null,
+  ): void {
     const message = missedRunMessage(definition, plan, jobId);
     if (message !== null) this.logger.warn(message);
   }

@@ -3,7 +3,7 @@ import type { JobRecord } from '../storage/job-record';
 import { newJobRecord } from '../storage/new-job-record';
 import { MAX_BACKFILL } from './recurring-options';
 import { overlapKeyOf, type OccurrencePlan } from './occurrence-plan';
-import type { RecurringRecord } from './recurring-record';
+import type { DueRecurringRecord, RecurringRecord } from './recurring-record';
 
 /** The job of one occurrence, as the ticker inserts it (`jobId` derived from the occurrence). */
 export function occurrenceJobRecord(
@@ -43,23 +43,32 @@ export function occurrenceJobRecord(
  * nothing to tell (a backfill that runs every missed occurrence).
  */
 export function missedRunMessage(
-  definition: RecurringRecord,
+  definition: DueRecurringRecord,
   plan: OccurrencePlan,
   jobId: string | null,
 ): string | null {
-  const from = definition.nextRunAt!.toISOString();
+  const from = definition.nextRunAt.toISOString();
   if (definition.missedRunPolicy === 'backfill') {
     return plan.passedOver === 0
       ? null
       : `recurring job '${definition._id}' missed more than ${MAX_BACKFILL} occurrences: ` +
           `${plan.passedOver} from ${from} were skipped, the ${MAX_BACKFILL} most recent run`;
   }
-  const to = (plan.latestMissed ?? definition.nextRunAt!).toISOString();
+  const to = (plan.latestMissed ?? definition.nextRunAt).toISOString();
   return (
     `recurring job '${definition._id}' missed its occurrences from ${from} to ${to} ` +
     `(policy ${definition.missedRunPolicy}: ${jobId === null ? 'skipped' : `ran once as ${jobId}`}); ` +
     `next run ${plan.nextRunAt?.toISOString() ?? 'none (the schedule ended)'}`
   );
+}
+
+/**
+ * The occurrences an advance counts as skipped besides its own: those folded into an
+ * occurrence that waited (`queue`). Those the backfill bound passed over are logged, not
+ * counted as overlap skips.
+ */
+export function foldedOccurrences(plan: OccurrencePlan): number {
+  return plan.missed ? 0 : plan.passedOver;
 }
 
 /** `Promise.all(items.map(run))`, with at most `limit` running at once; keeps the order. */

@@ -43,7 +43,7 @@ import { watchForNewWork } from './new-work-watch';
 import { guard, isDuplicateKey, isTransientMongoError, storageError } from './mongo-errors';
 import { WorkNotices } from './work-notices';
 import { insertDebounced } from './debounced-insert';
-import { insertUnlessExists } from './insert-unless-exists';
+import { insertOrFindHolder, insertUnlessExists } from './insert-unless-exists';
 import { MongoJobBatches } from './mongo-job-batches';
 import { commitWithOutcome, FenceMismatch } from './attempt-transaction';
 
@@ -54,9 +54,6 @@ const READ_OPTIONS = { promoteLongs: false } as const;
 
 /** The fields a worker never needs back from a claim. */
 const CLAIM_PROJECTION = { history: 0 } as const;
-
-/** How often an insert retries when the unfinished job holding its uniqueKey finishes meanwhile. */
-const UNIQUE_INSERT_TRIES = 5;
 
 /** `JobStore` on one MongoDB collection, `<prefix>jobs`. */
 export class MongoJobStore implements JobStore {
@@ -120,26 +117,14 @@ export class MongoJobStore implements JobStore {
   ): Promise<string> {
     const transaction = this.transactionOf(session);
     if (transaction) return insertInTransaction(this.jobs, record, transaction, options);
-    const key = record.activeUniqueKey;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.jobs.insertOne(record, { session });
-        await this.notices.announce([record]);
-        return record._id;
-      } catch (error) {
-        // Generated ids never collide: a duplicate `_id` is one the caller chose.
-        if (isDuplicateKey(error, '_id')) throw new DuplicateJobIdError(record._id);
-        if (key === undefined || !isDuplicateKey(error, 'activeUniqueKey')) {
-          throw storageError('insert the job', error, record._id);
-        }
-      }
-      const holder = await guard('read the job holding the uniqueKey', () =>
-        this.jobs.findOne({ activeUniqueKey: key }, { projection: { _id: 1 }, session }),
-      );
-      if (holder) return holder._id;
-      // The holder finished between our insert and our read: the key is free again.
-      if (attempt >= UNIQUE_INSERT_TRIES) throw new UniqueKeyConflictError(key, undefined);
+    const outcome = await insertOrFindHolder(this.jobs, record, session);
+    if (outcome.inserted) {
+      await this.notices.announce([record]);
+      return record._id;
     }
+    // Generated ids never collide: a duplicate `_id` is one the caller chose.
+    if (outcome.heldBy === null) throw new DuplicateJobIdError(record._id);
+    return outcome.heldBy;
   }
 
   async insertMany(records: readonly JobRecord[], session?: ClientSession): Promise<void> {

@@ -5,7 +5,7 @@ import { occurrenceJobId } from '../../../src/recurring';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { tick } from '../fixtures/recurring-jobs';
-import { openRecurring } from '../fixtures/recurring-setup';
+import { occurrenceJobsOf, openRecurring } from '../fixtures/recurring-setup';
 
 /*
  * Guarantee 4 of docs/design.md: exactly one job per recurring occurrence, however many
@@ -120,7 +120,7 @@ describe('exactly one job per recurring occurrence (guarantee 4)', () => {
     await recurring.addOrUpdate(RECURRING_ID, tick('every-second'), '* * * * * *');
     const jobs = db.client.db(db.dbName).collection<JobRecord>('docket.jobs');
     const prefix = `${RECURRING_ID}@`;
-    const ours = { _id: { $regex: `^${RECURRING_ID.replace(/\./g, '\\.')}@` } };
+    const ours = occurrenceJobsOf(RECURRING_ID);
     await waitFor(async () => (await jobs.countDocuments(ours)) >= OCCURRENCES, {
       timeoutMs: 40_000,
       intervalMs: 200,

@@ -8,7 +8,7 @@ import {
   type WorkerProcess,
 } from '../../helpers/worker-processes';
 import { LongRunJob, RUN_MS, type RunRecord } from '../fixtures/overlap-jobs';
-import { openRecurring } from '../fixtures/recurring-setup';
+import { occurrenceJobsOf, openRecurring } from '../fixtures/recurring-setup';
 
 /*
  * The `skip` overlap policy across processes: three worker processes, each running a server
@@ -115,9 +115,7 @@ describe('recurring overlap policy skip, 3 processes', () => {
 
     // Every occurrence from the first to the last decided one is a job or a counted skip.
     const record = (await definitions.findOne({ _id: RECURRING_ID }))!;
-    const occurrenceJobs = (
-      await jobs.find({ _id: { $regex: `^${RECURRING_ID.replace(/\./g, '\\.')}@` } }).toArray()
-    )
+    const occurrenceJobs = (await jobs.find(occurrenceJobsOf(RECURRING_ID)).toArray())
       .map((job) => Date.parse(job._id.slice(RECURRING_ID.length + 1)))
       .sort((a, b) => a - b);
     const first = occurrenceJobs[0];

@@ -27,7 +27,7 @@ import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 import { TickJob, tick } from '../fixtures/recurring-jobs';
-import { openRecurring, type RecurringSetup } from '../fixtures/recurring-setup';
+import { occurrenceJobsOf, openRecurring, type RecurringSetup } from '../fixtures/recurring-setup';
 
 /** The system clock shifted by `offsetMs`, so a test can let time pass without waiting. */
 class ShiftedClock implements Clock {
@@ -410,11 +410,7 @@ describe('recurring jobs', () => {
       return nextRunAt;
     }
 
-    const jobsOf = (id: string) =>
-      jobs
-        .find({ _id: { $regex: `^${id.replace(/\./g, '\\.')}@` } })
-        .sort({ _id: 1 })
-        .toArray();
+    const jobsOf = (id: string) => jobs.find(occurrenceJobsOf(id)).sort({ _id: 1 }).toArray();
 
     it('after downtime, runOnce enqueues exactly one job and moves to the first occurrence after now', async () => {
       const missedFrom = await addOverdue('t.runonce', '0 * * * *', 3 * HOUR, 'runOnce');

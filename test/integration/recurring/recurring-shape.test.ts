@@ -12,7 +12,7 @@ import { ManualClock } from '../../../src/testing/harness/manual-clock';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import { tick } from '../fixtures/recurring-jobs';
-import { openRecurring, type RecurringSetup } from '../fixtures/recurring-setup';
+import { occurrenceJobsOf, openRecurring, type RecurringSetup } from '../fixtures/recurring-setup';
 
 /*
  * The shape of a recurring schedule (interval, window, repeat limit), its overlap policies
@@ -54,12 +54,7 @@ describe('recurring schedule shape', () => {
     ticker.start();
   };
   const jobIdsOf = async (id: string) =>
-    (
-      await jobs
-        .find({ _id: { $regex: `^${id.replace(/\./g, '\\.')}@` } })
-        .sort({ _id: 1 })
-        .toArray()
-    ).map((job) => job._id);
+    (await jobs.find(occurrenceJobsOf(id)).sort({ _id: 1 }).toArray()).map((job) => job._id);
   /** Sets the clock to `at` and waits until the definition's next run is past it (or none). */
   const stepTo = async (id: string, at: Date) => {
     clock.set(at);
