@@ -18,7 +18,7 @@ import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import type { IsolatedRunner } from '../isolation/isolated-runner';
 import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
-import { storableResult } from './job-result';
+import { storableValue } from './storable-value';
 import type { ExecutionFilterContext, JobFilters } from '../filters';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
@@ -316,7 +316,7 @@ export class JobExecution {
     }
     if (!failure) {
       try {
-        const result = storableResult(returned, this.deps.maxResultBytes, this.details);
+        const result = storableValue('result', returned, this.deps.maxResultBytes, this.details);
         await this.outcomes.record({
           state: 'succeeded',
           durationMs,
