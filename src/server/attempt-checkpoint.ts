@@ -1,15 +1,8 @@
-import { BSON } from 'mongodb';
-import {
-  AttemptCommittedError,
-  CheckpointTooLargeError,
-  LeaseLostError,
-  NonSerializableCheckpointError,
-  type DocketErrorDetails,
-} from '../errors';
-import { toStoredRecord } from '../jobs/job-payload';
+import { AttemptCommittedError, LeaseLostError, type DocketErrorDetails } from '../errors';
 import type { JobCheckpoint } from '../storage/job-record';
 import type { JobLease, JobStore } from '../storage/job-store';
 import type { Clock } from './clock';
+import { storableValue } from './storable-value';
 
 /** What an {@link AttemptCheckpoint} needs from its execution. */
 export interface AttemptCheckpointDeps {
@@ -66,15 +59,8 @@ export class AttemptCheckpoint {
   private storable(data: unknown): JobCheckpoint | null {
     if (data === undefined) return null;
     const { details, maxBytes } = this.deps;
-    const stored = toStoredRecord({ checkpoint: data }, '', (path, reason, cause) => {
-      throw new NonSerializableCheckpointError(path.replace(/^\./, ''), reason, {
-        ...details,
-        cause,
-      });
-    });
-    const size = BSON.calculateObjectSize(stored);
-    if (size > maxBytes) throw new CheckpointTooLargeError(size, maxBytes, details);
-    return { data: stored.checkpoint, at: this.deps.clock.now(), attempt: details.attempt };
+    const stored = storableValue('checkpoint', data, maxBytes, details);
+    return { data: stored, at: this.deps.clock.now(), attempt: details.attempt };
   }
 
   private async write(checkpoint: JobCheckpoint | null): Promise<void> {

@@ -6,7 +6,7 @@ import type { JobErrorInfo, JobRecord } from '../storage/job-record';
 import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { Clock } from './clock';
-import { storableResult } from './job-result';
+import { storableValue } from './storable-value';
 import { toErrorInfo } from './error-info';
 import { decideFailure, type FailurePolicy, type PolicyFaultReporter } from './failure-policy';
 
@@ -141,7 +141,7 @@ export class AttemptOutcomes {
   async saveCommittedResult(returned: unknown): Promise<void> {
     if (returned === undefined) return;
     try {
-      const result = storableResult(returned, this.deps.maxResultBytes, this.details);
+      const result = storableValue('result', returned, this.deps.maxResultBytes, this.details);
       await this.deps.results.saveAfterCommit(this.lease, result);
     } catch (error) {
       this.logger.warn(`the result was not stored (the success stands): ${String(error)}`, {

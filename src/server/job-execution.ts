@@ -9,7 +9,7 @@ import {
 } from '../errors';
 import { ServerStoppingError } from '../errors/server-stopping.error';
 import type { EventBus } from '../events/event-bus';
-import type { HandlerRegistration, JobContext } from '../handlers';
+import type { HandlerRegistration } from '../handlers';
 import { fromStoredPayload, validateJob, type IJob } from '../jobs';
 import type { JobRecord } from '../storage/job-record';
 import type { JobLease, JobStore } from '../storage/job-store';
@@ -18,18 +18,17 @@ import type { ResolvedJobLogOptions } from '../logging/job-log-options';
 import type { IsolatedRunner } from '../isolation/isolated-runner';
 import type { ResolvedArtefactOptions } from '../storage/artefact-options';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
-import { storableResult } from './job-result';
-import type { ExecutionFilterContext, JobFilters } from '../filters';
+import { storableValue } from './storable-value';
+import type { JobFilters } from '../filters';
 import type { Clock } from './clock';
 import { toErrorInfo } from './error-info';
 import { HandlerTransaction, type LeaseHold } from './handler-transaction';
 import { JobLogBuffer } from './job-log-buffer';
-import { AttemptArtefacts } from './attempt-artefacts';
 import { ProgressReporter } from './progress-reporter';
 import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
 import { expiredOutcome, startDeadlinePassed } from './start-deadline';
-import { AttemptControls } from './attempt-controls';
+import { AttemptContext } from './attempt-context';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -92,9 +91,8 @@ export class JobExecution {
   private readonly progress: ProgressReporter;
   /** The handler's lines, kept with the job. */
   private readonly logLines: JobLogBuffer;
-  private contextMade: JobContext | undefined;
-  /** `JobContext.checkpoint`, `saveCheckpoint` and `snooze`. */
-  private readonly controls: AttemptControls;
+  /** What the handler and its filters see of the attempt. */
+  private readonly context: AttemptContext;
 
   constructor(
     private readonly job: JobRecord,
@@ -144,13 +142,16 @@ export class JobExecution {
       }),
       loseLease: (lost) => this.loseLease(lost),
     });
-    this.controls = new AttemptControls(job, this.lease, {
-      store: deps.store,
-      clock: deps.clock,
-      details: this.details,
+    this.context = new AttemptContext(job, this.lease, {
+      ...deps,
       options: registration.options,
+      maxAttempts: this.maxAttempts,
+      details: this.details,
       signal: this.controller.signal,
-      transaction: () => this.transaction.phase,
+      logger: this.logger,
+      logLines: this.logLines,
+      progress: this.progress,
+      transaction: this.transaction,
       abort: (snoozed) => this.abort(snoozed),
       loseLease: (lost) => this.loseLease(lost),
     });
@@ -164,7 +165,7 @@ export class JobExecution {
       isolation: deps.isolation,
       signal: this.controller.signal,
       logger: this.logger,
-      context: () => this.handlerContext,
+      context: () => this.context.handler,
       progress: this.progress,
       logLines: this.logLines,
       report,
@@ -281,7 +282,7 @@ export class JobExecution {
     try {
       // The filters' own hooks are bounded by the attempt's signal like the handler.
       returned = await Promise.race([
-        this.deps.filters.execute(this.filterContext(job), () => this.handler.invoke(job)),
+        this.deps.filters.execute(this.context.forFilters(job), () => this.handler.invoke(job)),
         aborted(this.controller.signal),
       ]);
     } catch (error) {
@@ -291,7 +292,7 @@ export class JobExecution {
     }
     await Promise.all([this.progress.flushed(), this.logLines.close()]);
     const durationMs = Math.round(performance.now() - startedAt);
-    const snooze = this.controls.snooze;
+    const snooze = this.context.snooze;
     if (snooze) {
       // Decided at the call, whatever the handler did afterwards.
       await this.outcomes.record({ state: 'scheduled', durationMs, snooze });
@@ -316,7 +317,7 @@ export class JobExecution {
     }
     if (!failure) {
       try {
-        const result = storableResult(returned, this.deps.maxResultBytes, this.details);
+        const result = storableValue('result', returned, this.deps.maxResultBytes, this.details);
         await this.outcomes.record({
           state: 'succeeded',
           durationMs,
@@ -341,56 +342,6 @@ export class JobExecution {
         this.report(fault, context);
       },
     });
-  }
-
-  /** What the filters' execution hooks see of the attempt. */
-  private filterContext(job: IJob): ExecutionFilterContext {
-    return {
-      ...this.details,
-      maxAttempts: this.maxAttempts,
-      createdAt: this.job.createdAt,
-      dueAt: this.job.dueAt,
-      startedAt: this.job.startedAt ?? this.deps.clock.now(),
-      job,
-      metadata: this.job.metadata ?? {},
-      context: this.handlerContext,
-    };
-  }
-
-  /** The handler's context, which its filters see too (made once per attempt). */
-  private get handlerContext(): JobContext {
-    this.contextMade ??= this.makeContext();
-    return this.contextMade;
-  }
-
-  private makeContext(): JobContext {
-    const controls = this.controls;
-    return {
-      signal: this.controller.signal,
-      jobId: this.job._id,
-      jobType: this.job.type,
-      queue: this.job.queue,
-      attempt: this.job.attempt,
-      maxAttempts: this.maxAttempts,
-      parentResult: this.job.parentResult,
-      logger: this.logLines.capture(this.logger),
-      progress: (percent, message) => this.progress.report(percent, message),
-      transaction: (work) => this.transaction.run(work),
-      get checkpoint() {
-        return controls.checkpoint;
-      },
-      saveCheckpoint: (data) => controls.saveCheckpoint(data),
-      snooze: (options) => controls.requestSnooze(options),
-      artefacts: new AttemptArtefacts(this.lease, {
-        store: this.deps.artefacts,
-        options: this.deps.artefactOptions,
-        details: this.details,
-        signal: this.controller.signal,
-        clock: this.deps.clock,
-        session: () => this.transaction.session,
-        loseLease: (lost) => this.loseLease(lost),
-      }),
-    };
   }
 
   private report(error: unknown, context: string): void {

@@ -21,8 +21,8 @@ import { NewWorkWatch } from './new-work-watch';
 import { PausedQueues } from './paused-queues';
 import type { PickupMode } from '../storage/server-info';
 import { recoverAbandonedWork } from './recovery';
-import { RequestGate } from './time-limit';
 import { ServerRegistration } from './server-registration';
+import { ServerHeartbeat } from './server-heartbeat';
 import { UnhandledJobTypes } from './unhandled-job-types';
 
 /**
@@ -54,9 +54,8 @@ export class JobServerEngine implements JobServer {
   private stopped: Promise<void> | undefined;
   private readonly outcomes: CompletionBatcher;
   private readonly unhandled: UnhandledJobTypes;
-  /** See `RequestGate`: a heartbeat whose calls hang sends one more of each, no more. */
-  private readonly slotExtensions = new RequestGate(2);
   private readonly registration: ServerRegistration;
+  private readonly heartbeat: ServerHeartbeat;
   /** The workers of isolated handlers, started when first needed. */
   private readonly isolation: IsolatedRunner;
 
@@ -149,6 +148,13 @@ export class JobServerEngine implements JobServer {
       }),
       stopping: () => this.stopping,
     });
+    this.heartbeat = new ServerHeartbeat({
+      invocations: this.invocations,
+      globalSlots: this.globalSlots,
+      registration: this.registration,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      report: (error, context) => this.report(error, context),
+    });
   }
 
   /** This server's id (in leases, history and logs). */
@@ -207,7 +213,7 @@ export class JobServerEngine implements JobServer {
       await this.registration.announce();
       const { heartbeatIntervalMs, recoveryIntervalMs, queueRefreshIntervalMs, leaseMs } =
         this.options;
-      this.cleanups.every('heartbeat', heartbeatIntervalMs, () => this.heartbeat());
+      this.cleanups.every('heartbeat', heartbeatIntervalMs, () => this.heartbeat.beat());
       // A sweep that hangs longer than a lease is reported and no longer waited for.
       this.cleanups.every('recovery', recoveryIntervalMs, () => this.recover(), {
         timeoutMs: Math.max(recoveryIntervalMs, leaseMs),
@@ -348,29 +354,6 @@ export class JobServerEngine implements JobServer {
     }
     this.announcedJobs.add(jobId);
     this.dueWake.at(dueAt);
-  }
-
-  /**
-   * Renews the leases of running attempts in one round trip (aborting those found lost),
-   * extends the global slots held (overrunning invocations' included) and refreshes the
-   * registry entry, each within one heartbeat interval: a hung call is reported, never
-   * waited on past it (the lease deadlines do not depend on it), and while two calls of a
-   * kind hang no more are sent.
-   */
-  private async heartbeat(): Promise<void> {
-    const limit = this.options.heartbeatIntervalMs;
-    const parts = await Promise.allSettled([
-      this.invocations.renewLeases(),
-      this.slotExtensions.send(
-        () => this.globalSlots.extend(),
-        limit,
-        'extend global concurrency slots',
-      ),
-      this.registration.refresh(limit),
-    ]);
-    for (const part of parts) {
-      if (part.status === 'rejected') this.report(part.reason, 'heartbeat failed');
-    }
   }
 
   /** The periodic sweep: abandoned work, then job types no live server handles. */

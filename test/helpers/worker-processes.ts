@@ -12,6 +12,19 @@ export const WORKER_FIXTURES = {
   overlap: 'test/integration/fixtures/overlap-worker.ts',
 } as const;
 
+/**
+ * Server options for worker processes that are killed in tests: short leases and frequent
+ * recovery sweeps, so that another process takes a dead worker's job within seconds.
+ */
+export const FAST_WORKER_SERVER = {
+  pollIntervalMs: 100,
+  minPollIntervalMs: 5,
+  leaseMs: 1_500,
+  heartbeatIntervalMs: 300,
+  recoveryIntervalMs: 200,
+  shutdownGraceMs: 2_000,
+} as const;
+
 /** A child process running a worker fixture. */
 export interface WorkerProcess {
   readonly id: string;

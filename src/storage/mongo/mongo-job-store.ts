@@ -1,4 +1,4 @@
-import type { ClientSession, Collection, Db, Filter } from 'mongodb';
+import type { ClientSession, Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import { DuplicateJobIdError, UniqueKeyConflictError } from '../../errors';
 import type { JobCriteria } from '../job-criteria';
 import {
@@ -307,23 +307,23 @@ export class MongoJobStore implements JobStore {
     return this.bulk.requeueMany(targets, within, now);
   }
 
-  async saveCheckpoint(lease: JobLease, checkpoint: JobCheckpoint | null): Promise<boolean> {
+  saveCheckpoint(lease: JobLease, checkpoint: JobCheckpoint | null): Promise<boolean> {
     const update =
       checkpoint === null ? { $unset: { checkpoint: '' as const } } : { $set: { checkpoint } };
-    const result = await guard(
-      'save the checkpoint',
-      () => this.jobs.updateOne(heldBy(lease), update),
-      lease.jobId,
-    );
-    return result.matchedCount === 1;
+    return this.updateHeld('save the checkpoint', lease, update);
   }
 
-  async saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean> {
-    const result = await guard(
-      'save progress',
-      () => this.jobs.updateOne(heldBy(lease), { $set: { progress } }),
-      lease.jobId,
-    );
+  saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean> {
+    return this.updateHeld('save progress', lease, { $set: { progress } });
+  }
+
+  /** Updates the job while `lease` holds it (fenced); false when the lease was lost. */
+  private async updateHeld(
+    what: string,
+    lease: JobLease,
+    update: UpdateFilter<JobRecord>,
+  ): Promise<boolean> {
+    const result = await guard(what, () => this.jobs.updateOne(heldBy(lease), update), lease.jobId);
     return result.matchedCount === 1;
   }
 

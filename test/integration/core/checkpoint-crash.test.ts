@@ -7,21 +7,14 @@ import { createTestDocket } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
 import {
+  FAST_WORKER_SERVER,
   startWorkerProcess,
   WORKER_FIXTURES,
   type WorkerProcess,
 } from '../../helpers/worker-processes';
 import { checkpointedSteps } from '../fixtures/checkpoint-jobs';
 
-const FAST = {
-  concurrency: 4,
-  pollIntervalMs: 100,
-  minPollIntervalMs: 5,
-  leaseMs: 1_500,
-  heartbeatIntervalMs: 300,
-  recoveryIntervalMs: 200,
-  shutdownGraceMs: 2_000,
-};
+const FAST = { ...FAST_WORKER_SERVER, concurrency: 4 };
 
 describe('a checkpointed job whose worker process is killed', () => {
   let db: TestDatabase;

@@ -2,43 +2,29 @@
  * `JobContext.saveCheckpoint`: progress data kept with the job, which the next attempt reads
  * as `checkpoint`; validated at the call, and written only while the attempt holds the lease.
  */
-import { IsInt } from 'class-validator';
 import {
   AttemptCommittedError,
   CheckpointTooLargeError,
-  Job,
-  JobHandler,
   LeaseLostError,
   NonSerializableCheckpointError,
   type Docket,
-  type IJob,
-  type IJobHandler,
-  type JobContext,
   type JobRecord,
 } from '../../../src';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
+import { recordingJobType } from '../fixtures/recording-handler';
 
-@Job('job-checkpoints.steps')
-class StepsJob implements IJob {
-  @IsInt() n!: number;
-}
-
-/** What the handler does in each test. */
-let steps: (ctx: JobContext) => Promise<void>;
-/** What each attempt read as its checkpoint. */
-const read: Array<{ attempt: number; checkpoint: unknown }> = [];
-
-@JobHandler(StepsJob, { retries: 2, backoff: { baseMs: 0 }, maxCheckpointBytes: 2_048 })
-class StepsHandler implements IJobHandler<StepsJob> {
-  handle(_job: StepsJob, ctx: JobContext): Promise<void> {
-    read.push({ attempt: ctx.attempt, checkpoint: ctx.checkpoint });
-    return steps(ctx);
-  }
-}
-
-const stepsJob = (n: number) => Object.assign(new StepsJob(), { n });
+/**
+ * What the handler does in each test (`steps.does`); `read`: what each attempt read as its
+ * checkpoint.
+ */
+const steps = recordingJobType('job-checkpoints.steps', {
+  retries: 2,
+  backoff: { baseMs: 0 },
+  maxCheckpointBytes: 2_048,
+});
+const read = steps.runs;
 
 describe('checkpoints', () => {
   let db: TestDatabase;
@@ -46,7 +32,7 @@ describe('checkpoints', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase('job_checkpoints');
-    ({ docket } = await createTestDocket(db, { handlers: [StepsHandler] }));
+    ({ docket } = await createTestDocket(db, { handlers: [steps.handler] }));
     docket.on('error', () => undefined);
     await docket.startServer(FAST_SERVER);
   });
@@ -73,7 +59,7 @@ describe('checkpoints', () => {
   }
 
   it('the next attempt reads the last checkpoint its predecessor saved', async () => {
-    steps = async (ctx) => {
+    steps.does = async (ctx) => {
       const done = (ctx.checkpoint as { done: number } | undefined)?.done ?? 0;
       for (let step = done + 1; step <= 3; step++) {
         await ctx.saveCheckpoint({ done: step, at: new Date(Date.UTC(2026, 0, step)) });
@@ -81,7 +67,7 @@ describe('checkpoints', () => {
         if (ctx.attempt === 1 && step === 2) throw new Error('crashed after step 2');
       }
     };
-    const id = await docket.scheduler.enqueue(stepsJob(1));
+    const id = await docket.scheduler.enqueue(steps.job(1));
     const job = await settled(id);
     expect(job).toMatchObject({
       state: 'succeeded',
@@ -95,10 +81,10 @@ describe('checkpoints', () => {
   });
 
   it('a requeue of the finished job starts afresh, without its checkpoint', async () => {
-    steps = async (ctx) => {
+    steps.does = async (ctx) => {
       if (ctx.checkpoint === undefined) await ctx.saveCheckpoint({ done: 3 });
     };
-    const id = await docket.scheduler.enqueue(stepsJob(5));
+    const id = await docket.scheduler.enqueue(steps.job(5));
     expect((await settled(id)).checkpoint).toMatchObject({ data: { done: 3 } });
     await docket.scheduler.requeue(id);
     await waitFor(
@@ -114,12 +100,12 @@ describe('checkpoints', () => {
   });
 
   it('saving undefined removes the checkpoint', async () => {
-    steps = async (ctx) => {
+    steps.does = async (ctx) => {
       await ctx.saveCheckpoint('half way');
       await ctx.saveCheckpoint(undefined);
       expect(ctx.checkpoint).toBeUndefined();
     };
-    const id = await docket.scheduler.enqueue(stepsJob(2));
+    const id = await docket.scheduler.enqueue(steps.job(2));
     const job = await settled(id);
     expect(job.state).toBe('succeeded');
     expect(job).not.toHaveProperty('checkpoint');
@@ -127,7 +113,7 @@ describe('checkpoints', () => {
 
   it('refuses data that cannot be stored, or is too large, at the call, keeping the one before', async () => {
     const refusals: unknown[] = [];
-    steps = async (ctx) => {
+    steps.does = async (ctx) => {
       await ctx.saveCheckpoint({ done: 1 });
       const tries: unknown[] = [
         { done: 2, callback: () => undefined },
@@ -141,7 +127,7 @@ describe('checkpoints', () => {
       }
       expect(ctx.checkpoint).toEqual({ done: 1 });
     };
-    const id = await docket.scheduler.enqueue(stepsJob(3));
+    const id = await docket.scheduler.enqueue(steps.job(3));
     const job = await settled(id);
     expect(job).toMatchObject({ state: 'succeeded', checkpoint: { data: { done: 1 } } });
     expect(refusals[0]).toBeInstanceOf(NonSerializableCheckpointError);
@@ -152,7 +138,7 @@ describe('checkpoints', () => {
 
   it('inside the attempt’s transaction, saveCheckpoint and snooze are refused: it decides the outcome', async () => {
     const refusals: unknown[] = [];
-    steps = async (ctx) => {
+    steps.does = async (ctx) => {
       await ctx.saveCheckpoint({ done: 1 });
       await ctx.transaction(async () => {
         refusals.push(await ctx.saveCheckpoint({ done: 2 }).catch((error: unknown) => error));
@@ -160,7 +146,7 @@ describe('checkpoints', () => {
       });
       refusals.push(await ctx.saveCheckpoint({ done: 3 }).catch((error: unknown) => error));
     };
-    const id = await docket.scheduler.enqueue(stepsJob(6));
+    const id = await docket.scheduler.enqueue(steps.job(6));
     const job = await settled(id);
     expect(job).toMatchObject({ state: 'succeeded', checkpoint: { data: { done: 1 } } });
     expect(job).not.toHaveProperty('snoozeCount');
@@ -178,14 +164,14 @@ describe('checkpoints', () => {
 
   it('a checkpoint written by an attempt that lost its lease is refused and not stored', async () => {
     let refused: unknown;
-    steps = async (ctx) => {
+    steps.does = async (ctx) => {
       if (ctx.attempt > 1) return;
       await ctx.saveCheckpoint({ done: 1 });
       // Another server's claim (after this lease expired) moves the fencing token on.
       await jobs().updateOne({ _id: ctx.jobId }, { $inc: { fence: 1 } });
       refused = await ctx.saveCheckpoint({ done: 2 }).catch((error: unknown) => error);
     };
-    const id = await docket.scheduler.enqueue(stepsJob(4));
+    const id = await docket.scheduler.enqueue(steps.job(4));
     await waitFor(() => refused, { what: 'the fenced save to settle' });
     expect(refused).toBeInstanceOf(LeaseLostError);
     const job = await jobs().findOne({ _id: id });

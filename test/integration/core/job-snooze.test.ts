@@ -2,42 +2,23 @@
  * `JobContext.snooze`: the job runs again at the time asked for, under the same attempt
  * number, its snoozes counted and kept; past the handler's `maxSnoozes` it fails for good.
  */
-import { IsInt } from 'class-validator';
-import {
-  Job,
-  JobHandler,
-  JobSnoozedError,
-  SnoozeLimitError,
-  type Docket,
-  type IJob,
-  type IJobHandler,
-  type JobContext,
-  type JobRecord,
-} from '../../../src';
+import { JobSnoozedError, SnoozeLimitError, type Docket, type JobRecord } from '../../../src';
 import { ManualClock } from '../../../src/testing';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
+import { recordingJobType } from '../fixtures/recording-handler';
 
-@Job('job-snooze.poll')
-class PollJob implements IJob {
-  @IsInt() n!: number;
-}
-
-/** What the poll handler does in each test. */
-let poll: (ctx: JobContext) => Promise<void>;
-/** The attempt numbers its runs were given, and what they read as their checkpoint. */
-const runs: Array<{ attempt: number; checkpoint: unknown }> = [];
-
-@JobHandler(PollJob, { retries: 3, maxSnoozes: 2, backoff: { baseMs: 0 } })
-class PollHandler implements IJobHandler<PollJob> {
-  handle(_job: PollJob, ctx: JobContext): Promise<void> {
-    runs.push({ attempt: ctx.attempt, checkpoint: ctx.checkpoint });
-    return poll(ctx);
-  }
-}
-
-const pollJob = (n: number) => Object.assign(new PollJob(), { n });
+/**
+ * What the poll handler does in each test (`poll.does`); `runs`: the attempt numbers its runs
+ * were given, and what they read as their checkpoint.
+ */
+const poll = recordingJobType('job-snooze.poll', {
+  retries: 3,
+  maxSnoozes: 2,
+  backoff: { baseMs: 0 },
+});
+const runs = poll.runs;
 
 describe('snoozing from inside the handler', () => {
   let db: TestDatabase;
@@ -46,7 +27,7 @@ describe('snoozing from inside the handler', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase('job_snooze');
-    ({ docket } = await createTestDocket(db, { handlers: [PollHandler], clock }));
+    ({ docket } = await createTestDocket(db, { handlers: [poll.handler], clock }));
     docket.on('error', () => undefined);
     await docket.startServer(FAST_SERVER);
   });
@@ -63,7 +44,7 @@ describe('snoozing from inside the handler', () => {
   const jobs = () => db.client.db(db.dbName).collection<JobRecord>('docket.jobs');
 
   it('runs again at the snoozed time, keeping its attempt number and its checkpoint', async () => {
-    poll = async (ctx) => {
+    poll.does = async (ctx) => {
       if (ctx.checkpoint !== undefined) return;
       await ctx.saveCheckpoint({ operation: 'op-7' });
       await ctx.snooze({ delayMs: 60_000, reason: 'the partner answered 429' });
@@ -71,7 +52,7 @@ describe('snoozing from inside the handler', () => {
     };
     const snoozed = new Promise<unknown>((resolve) => docket.on('job.snoozed', resolve));
     const snoozedAt = clock.now();
-    const id = await docket.scheduler.enqueue(pollJob(1));
+    const id = await docket.scheduler.enqueue(poll.job(1));
     expect(await snoozed).toMatchObject({
       jobId: id,
       attempt: 1,
@@ -119,7 +100,7 @@ describe('snoozing from inside the handler', () => {
 
   it('a snooze stands whatever the handler does after it, and fires the signal', async () => {
     let reason: unknown;
-    poll = async (ctx) => {
+    poll.does = async (ctx) => {
       if (ctx.attempt > 1 || runs.length > 1) return;
       await ctx.snooze({ until: clock.now() }).catch((snoozed: unknown) => {
         reason = ctx.signal.reason;
@@ -127,7 +108,7 @@ describe('snoozing from inside the handler', () => {
         throw new Error('a handler that turns the snooze into a failure');
       });
     };
-    const id = await docket.scheduler.enqueue(pollJob(2));
+    const id = await docket.scheduler.enqueue(poll.job(2));
     await docket.scheduler.waitForJob(id, { timeoutMs: 20_000 });
     expect(reason).toBeInstanceOf(JobSnoozedError);
     const done = await jobs().findOne({ _id: id });
@@ -137,7 +118,7 @@ describe('snoozing from inside the handler', () => {
 
   it('past maxSnoozes, snooze rejects with SnoozeLimitError and the job fails for good', async () => {
     let refused: unknown;
-    poll = async (ctx) => {
+    poll.does = async (ctx) => {
       try {
         await ctx.snooze({ delayMs: 0 });
       } catch (error) {
@@ -146,7 +127,7 @@ describe('snoozing from inside the handler', () => {
         throw error;
       }
     };
-    const id = await docket.scheduler.enqueue(pollJob(3));
+    const id = await docket.scheduler.enqueue(poll.job(3));
     await docket.scheduler.waitForJob(id, { timeoutMs: 20_000 }).catch(() => undefined);
     const failed = await waitFor(
       async () => {

@@ -2,18 +2,14 @@ import { JOB_SCHEDULER, type Docket, type IJobScheduler } from '../../../src';
 import { createTestDocket } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
-import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-processes';
+import {
+  FAST_WORKER_SERVER,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../../helpers/worker-processes';
 import { effect, slow } from '../fixtures/multi-process-jobs';
 
-const FAST = {
-  concurrency: 20,
-  pollIntervalMs: 100,
-  minPollIntervalMs: 5,
-  leaseMs: 1_500,
-  heartbeatIntervalMs: 300,
-  recoveryIntervalMs: 200,
-  shutdownGraceMs: 2_000,
-};
+const FAST = { ...FAST_WORKER_SERVER, concurrency: 20 };
 
 describe('several worker processes on one database', () => {
   let db: TestDatabase;

@@ -1,0 +1,136 @@
+import type { Logger } from 'winston';
+import type { JobSnoozedError, LeaseLostError } from '../errors';
+import type { ExecutionFilterContext } from '../filters';
+import type { JobContext } from '../handlers';
+import type { ResolvedJobHandlerOptions } from '../handlers/job-handler-options';
+import type { IJob } from '../jobs';
+import type { ResolvedArtefactOptions } from '../storage/artefact-options';
+import type { JobRecord, JobSnooze } from '../storage/job-record';
+import type { JobLease, JobStore } from '../storage/job-store';
+import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
+import { AttemptArtefacts } from './attempt-artefacts';
+import { AttemptCheckpoint } from './attempt-checkpoint';
+import { AttemptSnooze } from './attempt-snooze';
+import type { Clock } from './clock';
+import type { HandlerTransaction } from './handler-transaction';
+import type { JobLogBuffer } from './job-log-buffer';
+import type { ProgressReporter } from './progress-reporter';
+
+/** What an {@link AttemptContext} is made of: its execution's parts. */
+export interface AttemptContextDeps {
+  readonly store: Pick<JobStore, 'saveCheckpoint'>;
+  readonly clock: Clock;
+  /** Where the files handlers store go, and how large they may be. */
+  readonly artefacts: MongoJobArtefacts;
+  readonly artefactOptions: ResolvedArtefactOptions;
+  readonly options: Pick<ResolvedJobHandlerOptions, 'maxSnoozes' | 'maxCheckpointBytes'>;
+  readonly maxAttempts: number;
+  readonly details: {
+    readonly jobId: string;
+    readonly jobType: string;
+    readonly queue: string;
+    readonly attempt: number;
+  };
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly logLines: JobLogBuffer;
+  readonly progress: ProgressReporter;
+  readonly transaction: HandlerTransaction;
+  /** Ends the attempt: fires the handler's signal with `snoozed`. */
+  readonly abort: (snoozed: JobSnoozedError) => void;
+  readonly loseLease: (lost: LeaseLostError) => void;
+}
+
+/**
+ * What a handler sees of its attempt: its {@link JobContext} (made once, when first asked
+ * for), and the view its filters' execution hooks get. The context's controls steer the job
+ * from inside the handler: the checkpoint it resumes from and saves, and `snooze`, which
+ * ends the attempt without counting.
+ */
+export class AttemptContext {
+  private readonly checkpoints: AttemptCheckpoint;
+  private readonly snoozing: AttemptSnooze;
+  private made: JobContext | undefined;
+
+  constructor(
+    private readonly job: JobRecord,
+    private readonly lease: JobLease,
+    private readonly deps: AttemptContextDeps,
+  ) {
+    const { store, clock, details, options, signal } = deps;
+    const transaction = () => deps.transaction.phase;
+    this.checkpoints = new AttemptCheckpoint(lease, job.checkpoint, {
+      store,
+      clock,
+      details,
+      maxBytes: options.maxCheckpointBytes,
+      signal,
+      transaction,
+      loseLease: deps.loseLease,
+    });
+    this.snoozing = new AttemptSnooze({
+      clock,
+      details,
+      snoozedBefore: job.snoozeCount ?? 0,
+      maxSnoozes: options.maxSnoozes,
+      signal,
+      transaction,
+      abort: deps.abort,
+    });
+  }
+
+  /** The snooze the handler asked for, once it did: the attempt's outcome. */
+  get snooze(): JobSnooze | undefined {
+    return this.snoozing.requested;
+  }
+
+  /** The handler's context, which its filters see too (made once per attempt). */
+  get handler(): JobContext {
+    this.made ??= this.make();
+    return this.made;
+  }
+
+  /** What the filters' execution hooks see of the attempt. */
+  forFilters(job: IJob): ExecutionFilterContext {
+    return {
+      ...this.deps.details,
+      maxAttempts: this.deps.maxAttempts,
+      createdAt: this.job.createdAt,
+      dueAt: this.job.dueAt,
+      startedAt: this.job.startedAt ?? this.deps.clock.now(),
+      job,
+      metadata: this.job.metadata ?? {},
+      context: this.handler,
+    };
+  }
+
+  private make(): JobContext {
+    const { deps, checkpoints } = this;
+    return {
+      signal: deps.signal,
+      jobId: this.job._id,
+      jobType: this.job.type,
+      queue: this.job.queue,
+      attempt: this.job.attempt,
+      maxAttempts: deps.maxAttempts,
+      parentResult: this.job.parentResult,
+      logger: deps.logLines.capture(deps.logger),
+      progress: (percent, message) => deps.progress.report(percent, message),
+      transaction: (work) => deps.transaction.run(work),
+      get checkpoint() {
+        return checkpoints.data;
+      },
+      saveCheckpoint: (data) => checkpoints.save(data),
+      snooze: (options) => this.snoozing.snooze(options),
+      artefacts: new AttemptArtefacts(this.lease, {
+        store: deps.artefacts,
+        options: deps.artefactOptions,
+        details: deps.details,
+        signal: deps.signal,
+        clock: deps.clock,
+        session: () => deps.transaction.session,
+        loseLease: deps.loseLease,
+      }),
+    };
+  }
+}
