@@ -1,5 +1,4 @@
 import { InvalidOptionsError } from '../../errors';
-import { describeValue } from '../../options/option-checks';
 import {
   checkCronExpression,
   type RecurringOptions,
@@ -9,6 +8,7 @@ import type { ApiRecurringJob } from '../api-types';
 import { notFound } from '../http/http-problem';
 import { toApiRecurring } from '../queries/to-api';
 import { checkBodyFields, idParam } from './api-params';
+import { parseDateTimeField } from './date-time-field';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 import { jobFromRequest } from './job-from-request';
 
@@ -54,8 +54,8 @@ async function addOrUpdate(context: ApiContext): Promise<ApiRecurringJob> {
   // Types are the scheduler's to check: a wrong one is a 400 naming the field.
   await scheduler.addOrUpdateRecurring(id, job, schedule, {
     ...(options as RecurringOptions),
-    ...(startAt === undefined ? {} : { startAt: instantFromRequest('startAt', startAt) }),
-    ...(endAt === undefined ? {} : { endAt: instantFromRequest('endAt', endAt) }),
+    ...(startAt === undefined ? {} : { startAt: parseDateTimeField('startAt', startAt) }),
+    ...(endAt === undefined ? {} : { endAt: parseDateTimeField('endAt', endAt) }),
   });
   const saved = (await scheduler.listRecurring()).find((recurring) => recurring.id === id);
   // Removed by another caller between the save and the read.
@@ -79,18 +79,6 @@ function scheduleFromRequest(cron: unknown, everyMs: unknown): RecurringSchedule
   // as its schedule may be either); the scheduler checks the rest.
   if (cron !== undefined && typeof cron !== 'string') checkCronExpression(cron);
   return cron === undefined ? { everyMs: everyMs as number } : (cron as string);
-}
-
-/** An ISO 8601 instant of a request, as a Date. */
-function instantFromRequest(name: string, value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new InvalidOptionsError(
-      `${name} must be an ISO 8601 instant such as "2026-01-01T00:00:00Z", got ${describeValue(value)}`,
-      { option: name },
-    );
-  }
-  return date;
 }
 
 /** Recurring jobs: list, create or update, trigger, pause, resume, remove. */

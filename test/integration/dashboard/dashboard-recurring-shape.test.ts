@@ -81,6 +81,17 @@ describe('recurring shape through the REST API', () => {
       'endAt',
     ],
     ['a startAt that is no instant', { cron: '* * * * *', startAt: 'tomorrow' }, 'startAt'],
+    [
+      'a startAt on a day that does not exist',
+      { cron: '* * * * *', startAt: '2040-02-31T00:00:00Z' },
+      'startAt',
+    ],
+    ['an endAt at hour 24', { cron: '* * * * *', endAt: '2040-03-01T24:00:00Z' }, 'endAt'],
+    [
+      'a startAt without a time zone',
+      { cron: '* * * * *', startAt: '2040-03-01T10:00:00' },
+      'startAt',
+    ],
     ['an unknown overlap policy', { cron: '* * * * *', overlap: 'never' }, 'overlap'],
   ])('refuses %s with a 400 naming the field, and writes nothing', async (_, fields, field) => {
     await expect(
