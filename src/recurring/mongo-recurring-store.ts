@@ -70,11 +70,12 @@ export class MongoRecurringStore {
 
   /**
    * Sets `paused`, only if it is not already so (no write, no `updatedAt` change otherwise).
-   * When resuming, `nextRunAt` is set too, on the condition that the cron and time zone are
-   * still those it was computed from. True when this call changed the definition.
+   * When resuming, `nextRunAt` is set too, on the condition that the schedule it was computed
+   * from (cron or interval, time zone, window, repeat limit and runs) is still the stored one.
+   * True when this call changed the definition.
    */
   async setPaused(
-    current: Pick<RecurringRecord, '_id' | 'cron' | 'timeZone'>,
+    current: RecurringRecord,
     paused: boolean,
     now: Date,
     nextRunAt?: Date | null,
@@ -87,7 +88,7 @@ export class MongoRecurringStore {
         this.definitions.updateOne(
           nextRunAt === undefined
             ? { _id: current._id, paused: !paused }
-            : { _id: current._id, paused: !paused, cron: current.cron, timeZone: current.timeZone },
+            : { _id: current._id, paused: !paused, ...sameSchedule(current) },
           { $set: set },
         ),
     );
@@ -201,11 +202,12 @@ export interface AdvanceOutcome {
  * which also matches absent).
  */
 function unchanged(read: RecurringRecord): Filter<RecurringRecord> {
-  const filter: Record<string, unknown> = {
-    _id: read._id,
-    nextRunAt: read.nextRunAt,
-    runCount: read.runCount ?? null,
-  };
+  return { _id: read._id, nextRunAt: read.nextRunAt, ...sameSchedule(read) };
+}
+
+/** A definition whose schedule (what its next run is computed from) is still `read`'s. */
+function sameSchedule(read: RecurringRecord): Filter<RecurringRecord> {
+  const filter: Record<string, unknown> = { runCount: read.runCount ?? null };
   for (const field of SHAPE_FIELDS) filter[field] = read[field] ?? null;
   return filter as Filter<RecurringRecord>;
 }

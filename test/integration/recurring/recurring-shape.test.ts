@@ -341,6 +341,26 @@ describe('recurring schedule shape', () => {
     });
   });
 
+  it('resume computes the next run from the schedule stored when it writes, not the one it read', async () => {
+    await recurring.addOrUpdate('s.resume', tick('resume'), '0 * * * *');
+    await recurring.pause('s.resume');
+    const read = (await definitions.findOne({ _id: 's.resume' }))!;
+    // Another process moves the window while this resume is between its read and its write.
+    await recurring.addOrUpdate('s.resume', tick('resume'), '0 * * * *', {
+      startAt: plus(5 * HOUR),
+    });
+    const find = jest.spyOn(MongoRecurringStore.prototype, 'find').mockResolvedValueOnce(read);
+    try {
+      expect(await recurring.resume('s.resume')).toBe(true);
+    } finally {
+      find.mockRestore();
+    }
+    expect(await recurring.get('s.resume')).toMatchObject({
+      paused: false,
+      nextRunAt: plus(5 * HOUR),
+    });
+  });
+
   it('bad shapes are typed errors naming the option, and write nothing', async () => {
     const refused = async (schedule: unknown, options: object, option: string, message: RegExp) => {
       const error = await recurring
