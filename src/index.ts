@@ -75,7 +75,7 @@ export type {
 } from './job-search';
 export type { JobSortField } from './storage/job-criteria';
 export type { JobSummary } from './storage/job-summary';
-export type { BulkActionResult, JobSelection } from './bulk-actions';
+export type { BulkActionResult, DrainQueueOptions, JobSelection } from './bulk-actions';
 
 export { DOCKET_FILTER } from './filters/docket-filter';
 export type {

@@ -11,11 +11,20 @@ import type { BulkActionResult } from './bulk-action-result';
 import { EVERY_JOB } from '../job-search/resolve-job-filter';
 import { resolveJobSelection, type JobSelection } from './job-selection';
 
-/** The actions on many jobs (`redrive`: retry the dead-lettered ones only). */
-export type BulkAction = 'retry' | 'requeue' | 'delete' | 'redrive';
+/**
+ * The actions on many jobs (`redrive`: retry the dead-lettered ones only; `purge`: remove
+ * finished ones for good).
+ */
+export type BulkAction = 'retry' | 'requeue' | 'delete' | 'redrive' | 'purge';
 
 /** Every bulk action, for validation and docs. */
-export const BULK_ACTIONS: readonly BulkAction[] = ['retry', 'requeue', 'delete', 'redrive'];
+export const BULK_ACTIONS: readonly BulkAction[] = [
+  'retry',
+  'requeue',
+  'delete',
+  'redrive',
+  'purge',
+];
 
 /** The states each action applies to; jobs in others are not matched. */
 export const BULK_ACTION_STATES: Readonly<Record<BulkAction, readonly JobState[]>> = {
@@ -23,12 +32,17 @@ export const BULK_ACTION_STATES: Readonly<Record<BulkAction, readonly JobState[]
   requeue: [...FINISHED_STATES, 'scheduled'],
   delete: JOB_STATES.filter((state) => state !== 'deleted'),
   redrive: ['failed'],
+  purge: FINISHED_STATES,
 };
 
 /** What a redrive is pinned to: jobs still in the dead-letter queue when written. */
 const DEAD_LETTERED: JobCriteria = { ...EVERY_JOB, deadLettered: true };
 
-/** Jobs read, then written, per round: one `find` and one `updateMany` per state in it. */
+/**
+ * Jobs read, then written, per round: one `find` and one `updateMany` (or `deleteMany`) per
+ * state in it. Between rounds, other commands (servers' claims) run: a round is all a large
+ * action holds up.
+ */
 export const BULK_BATCH_SIZE = 500;
 
 /** What the bulk actions need of their Docket. */
@@ -42,7 +56,7 @@ export interface BulkJobActionsDeps {
 }
 
 /**
- * Retry, requeue and delete, applied to listed jobs or to every job a filter matches, on the
+ * Retry, requeue, delete, redrive and purge, applied to listed jobs or to every job a filter matches, on the
  * server side in bounded batches: read up to {@link BULK_BATCH_SIZE} jobs, then write them
  * with one conditional `updateMany` per state, which re-checks that each job is still in the
  * state it was read in (and still matches the filter): a job that changed meanwhile is left
@@ -111,6 +125,9 @@ export class BulkJobActions {
   ): Promise<{ changed: number; conflicts: number }> {
     if (targets.length === 0) return { changed: 0, conflicts: 0 };
     const { store, events } = this.deps;
+    if (action === 'purge') {
+      return { changed: await store.purgeMany(targets, within), conflicts: 0 };
+    }
     if (action === 'delete') {
       const deleted = await store.deleteMany(targets, within, now);
       await afterDeletions(store, events, deleted, now);

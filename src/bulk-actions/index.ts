@@ -13,3 +13,4 @@ export {
   type JobSelection,
   type ResolvedJobSelection,
 } from './job-selection';
+export { drainFilter, type DrainQueueOptions } from './queue-drain';

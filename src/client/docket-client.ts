@@ -22,6 +22,8 @@ import type {
   ApiQueue,
   ApiQueueStateRequest,
   ApiQueueStateResult,
+  ApiQueueDrainRequest,
+  ApiQueueDrainResult,
   ApiRecurringJob,
   ApiRecurringRequest,
   ApiServer,
@@ -186,8 +188,9 @@ export class DocketClient {
   }
 
   /**
-   * Retries, requeues, deletes or redrives (`action: 'redrive'`: dead-lettered jobs back to
-   * their queue with fresh attempts) many jobs at once, given by `ids` (at most 1,000) or by a
+   * Retries, requeues, deletes, redrives (`action: 'redrive'`: dead-lettered jobs back to
+   * their queue with fresh attempts) or purges (`action: 'purge'`: finished jobs removed for
+   * good) many jobs at once, given by `ids` (at most 1,000) or by a
    * `filter`, in batches on the server; a job that changed state meanwhile is left as it is.
    * `POST api/jobs/bulk`
    * @throws ApiValidationError - for an invalid request (neither or both of ids and filter,
@@ -292,6 +295,15 @@ export class DocketClient {
    */
   resumeQueue(name: string, options: ApiQueueStateRequest = {}): Promise<ApiQueueStateResult> {
     return this.call('POST', `queues/${segment(name)}/resume`, { ...options });
+  }
+
+  /**
+   * Deletes the jobs of a queue that wait to run (enqueued; scheduled too with
+   * `options.includeScheduled`); running jobs finish. `POST api/queues/{name}/drain`
+   * @throws ApiValidationError - for an invalid queue name or option.
+   */
+  drainQueue(name: string, options: ApiQueueDrainRequest = {}): Promise<ApiQueueDrainResult> {
+    return this.call('POST', `queues/${segment(name)}/drain`, { ...options });
   }
 
   /**

@@ -216,6 +216,25 @@ export interface ApiQueueStateResult {
   readonly changed: boolean;
 }
 
+/** Body of `POST api/queues/{name}/drain` (optional). */
+export interface ApiQueueDrainRequest {
+  /**
+   * Delete the queue's scheduled jobs (due later, or waiting to retry) too.
+   * @defaultValue false
+   */
+  readonly includeScheduled?: boolean;
+}
+
+/** Answer of `POST api/queues/{name}/drain`. */
+export interface ApiQueueDrainResult {
+  /** The queue's name. */
+  readonly name: string;
+  /** Waiting jobs found. */
+  readonly matched: number;
+  /** Jobs deleted; the others were claimed or changed meanwhile. */
+  readonly changed: number;
+}
+
 /** Body of `POST api/queues/{name}/pause` and `/resume` (both fields optional). */
 export interface ApiQueueStateRequest {
   /**

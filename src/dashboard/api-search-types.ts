@@ -112,11 +112,12 @@ export interface ApiJobFilter {
 }
 
 /** What a bulk action does. */
-export type ApiBulkAction = 'retry' | 'requeue' | 'delete' | 'redrive';
+export type ApiBulkAction = 'retry' | 'requeue' | 'delete' | 'redrive' | 'purge';
 
 /**
  * `POST api/jobs/bulk`: `retry` failed jobs, `requeue` finished or scheduled ones (due now),
- * `delete` any but deleted ones, or `redrive` dead-lettered ones (fresh attempts), given by
+ * `delete` any but deleted ones, `redrive` dead-lettered ones (fresh attempts), or `purge`
+ * finished ones (removed for good), given by
  * `ids` (at most 1,000) or by a `filter` (at least one condition): exactly one of the two.
  */
 export type ApiBulkRequest =
@@ -143,7 +144,10 @@ export interface ApiBulkResult {
   readonly action: ApiBulkAction;
   /** Jobs selected in a state the action applies to when read. */
   readonly matched: number;
-  /** Jobs changed; the others changed state meanwhile, or (requeue) their uniqueKey is held. */
+  /**
+   * Jobs changed (purged: removed); the others changed state meanwhile, or (requeue) their
+   * uniqueKey is held, or (purge) their continuations are not yet released.
+   */
   readonly changed: number;
   /** Jobs left because another unfinished job holds their uniqueKey. */
   readonly conflicts: number;

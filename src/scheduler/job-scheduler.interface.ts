@@ -2,6 +2,7 @@ import type { ClientSession } from 'mongodb';
 import type { InjectionToken } from 'tsyringe';
 import type { BulkActionResult } from '../bulk-actions/bulk-action-result';
 import type { JobSelection } from '../bulk-actions/job-selection';
+import type { DrainQueueOptions } from '../bulk-actions/queue-drain';
 import type { CountJobsOptions, FindJobsOptions } from '../job-search/find-jobs-options';
 import type { JobFilter } from '../job-search/job-filter';
 import type { JobCount, JobPage } from '../job-search/job-search';
@@ -244,6 +245,25 @@ export interface IJobScheduler {
    * Throws as {@link retryJobs} does.
    */
   deleteJobs(selection: JobSelection): Promise<BulkActionResult>;
+  /**
+   * Removes finished jobs (succeeded, failed, deleted) for good, before their retention would,
+   * listed or chosen by a filter, as {@link retryJobs} does: in batches of 500, one `find` and
+   * one `deleteMany` per state each, so that servers' claims run between batches however many
+   * jobs match. Unfinished jobs are never matched; a parent whose continuations are not yet
+   * released is left (counted in `matched`, not in `changed`). Purged jobs cannot be
+   * requeued; their logs and artefacts are removed by the servers' next attachment sweep.
+   * Throws as {@link retryJobs} does.
+   */
+  purgeJobs(selection: JobSelection): Promise<BulkActionResult>;
+  /**
+   * Deletes the jobs of `queue` that wait to run (state `enqueued`; with `includeScheduled`,
+   * `scheduled` too), as {@link deleteJobs} does with that filter: jobs enqueued after the
+   * call started stay, running jobs finish, continuations waiting for a parent stay. The
+   * queue stays as it is (paused or not); see `pauseQueue` to stop claims first.
+   * @throws InvalidOptionsError for an invalid queue name or options; nothing is written.
+   * @throws StorageError when MongoDB fails: the batches written before stay written.
+   */
+  drainQueue(queue: string, options?: DrainQueueOptions): Promise<BulkActionResult>;
   /**
    * Stores `job` as a continuation of `parentId`: it waits (state `awaiting`) and is enqueued
    * when the parent succeeds; `options.onParentFailure` decides what a failed or deleted parent

@@ -1,4 +1,10 @@
-import type { BulkActionResult, BulkJobActions, JobSelection } from '../bulk-actions';
+import {
+  drainFilter,
+  type BulkActionResult,
+  type BulkJobActions,
+  type DrainQueueOptions,
+  type JobSelection,
+} from '../bulk-actions';
 import { InvalidOptionsError, JobNotFoundError } from '../errors';
 import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
@@ -261,6 +267,16 @@ export class JobScheduler implements IJobScheduler {
   async deleteJobs(selection: JobSelection): Promise<BulkActionResult> {
     this.lifecycle.checkOpen('deleteJobs');
     return this.bulk.run('delete', selection);
+  }
+
+  async purgeJobs(selection: JobSelection): Promise<BulkActionResult> {
+    this.lifecycle.checkOpen('purgeJobs');
+    return this.bulk.run('purge', selection);
+  }
+
+  async drainQueue(queue: string, options?: DrainQueueOptions): Promise<BulkActionResult> {
+    this.lifecycle.checkOpen('drainQueue');
+    return this.bulk.run('delete', { filter: drainFilter(queue, options) });
   }
 
   async requeue(jobId: string): Promise<boolean> {

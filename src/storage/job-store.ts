@@ -332,6 +332,12 @@ export interface JobStore {
     now: Date,
   ): Promise<JobTarget[]>;
   /**
+   * Removes for good each finished target still in the state it was read in (and still
+   * matching `within`, when given), unless it is a parent whose continuations are not
+   * resolved yet (the recovery sweep needs it to release them). Returns how many it removed.
+   */
+  purgeMany(targets: readonly JobTarget[], within: JobCriteria | null): Promise<number>;
+  /**
    * Puts a finished (succeeded, failed or deleted) job back in its queue with fresh attempts;
    * returns it, or null when it does not exist or is unfinished.
    * @throws UniqueKeyConflictError when another unfinished job holds its uniqueKey.

@@ -68,6 +68,16 @@ async function setQueuePaused(context: ApiContext, paused: boolean) {
   return ok({ name, paused, changed });
 }
 
+/** `POST api/queues/{name}/drain`: deletes the queue's waiting jobs (`IJobScheduler.drainQueue`). */
+async function drainQueue(context: ApiContext) {
+  checkBodyFields(context, ['includeScheduled']);
+  const name = queueParam(context, 'name');
+  // The scheduler checks the value's type (400 naming `options.includeScheduled`).
+  const options = { includeScheduled: context.body.includeScheduled as boolean | undefined };
+  const { matched, changed } = await context.docket.scheduler.drainQueue(name, options);
+  return ok({ name, matched, changed });
+}
+
 /** Statistics, servers and queues. */
 export const FLEET_ROUTES: readonly ApiRoute[] = [
   {
@@ -127,5 +137,11 @@ export const FLEET_ROUTES: readonly ApiRoute[] = [
     path: 'api/queues/{name}/resume',
     operationId: 'resumeQueue',
     handle: (context) => setQueuePaused(context, false),
+  },
+  {
+    method: 'POST',
+    path: 'api/queues/{name}/drain',
+    operationId: 'drainQueue',
+    handle: drainQueue,
   },
 ];

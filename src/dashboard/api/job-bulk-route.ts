@@ -22,11 +22,12 @@ const VERBS: Readonly<
   requeue: (scheduler, selection) => scheduler.requeueJobs(selection),
   delete: (scheduler, selection) => scheduler.deleteJobs(selection),
   redrive: (scheduler, selection) => scheduler.redriveJobs(selection),
+  purge: (scheduler, selection) => scheduler.purgeJobs(selection),
 };
 
 /**
- * `POST api/jobs/bulk`: retry, requeue, delete or redrive (dead-lettered) the jobs listed by
- * `ids` or matched by `filter`, through the scheduler's bulk verbs (batches on the server
+ * `POST api/jobs/bulk`: retry, requeue, delete, redrive (dead-lettered) or purge (finished)
+ * the jobs listed by `ids` or matched by `filter`, through the scheduler's bulk verbs (batches on the server
  * side, each write conditioned on the state its job was read in).
  */
 async function bulkAction(context: ApiContext): Promise<ApiBulkResult> {

@@ -108,7 +108,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/jobs/bulk': {
         post: operation(
           'bulkJobAction',
-          'Retry failed jobs, requeue finished or scheduled ones (due now), or delete any but deleted ones, given by ids (at most 1,000) or by a filter; done in batches on the server, a job that changed state meanwhile is left as it is',
+          'Retry failed jobs, requeue finished or scheduled ones (due now), delete any but deleted ones, redrive dead-lettered ones or purge finished ones (removed for good), given by ids (at most 1,000) or by a filter; done in batches on the server, a job that changed state meanwhile is left as it is',
           { '200': jsonResponse('What was done', ref('BulkResult')) },
           {
             requestBody: {
@@ -349,6 +349,21 @@ export function openApiDocument(): Record<string, unknown> {
           'Resume a paused queue',
           { '200': jsonResponse('New state', ref('QueueStateResult')) },
           queueStateExtra('answer changed: false'),
+          true,
+        ),
+      },
+      '/api/queues/{name}/drain': {
+        post: operation(
+          'drainQueue',
+          'Delete the jobs of a queue that wait to run (enqueued; scheduled too with includeScheduled), in batches on the server; running jobs finish',
+          { '200': jsonResponse('What was deleted', ref('QueueDrainResult')) },
+          {
+            parameters: [queueName],
+            requestBody: {
+              required: false,
+              content: { 'application/json': { schema: ref('QueueDrainRequest') } },
+            },
+          },
           true,
         ),
       },

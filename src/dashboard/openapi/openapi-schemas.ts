@@ -274,6 +274,7 @@ export const schemas: Record<string, Schema> = {
   ActionResult: object({ ok: { type: 'boolean', const: true } }),
   TriggerResult: object({ jobId: str }),
   QueueStateResult: object({ name: str, paused: bool, changed: bool }),
+  QueueDrainResult: object({ name: str, matched: int, changed: int }),
   ThroughputBucket: object({ at: time, succeeded: int, failed: int }),
   Queue: object({
     name: str,
@@ -334,6 +335,7 @@ export const schemas: Record<string, Schema> = {
     oldestDueAt: time,
   }),
   QueueStateRequest: object({ allowUnknown: bool }, ['allowUnknown']),
+  QueueDrainRequest: object({ includeScheduled: bool }, ['includeScheduled']),
   RecurringJob: RECURRING_JOB_SCHEMA,
   Server: object({
     id: str,

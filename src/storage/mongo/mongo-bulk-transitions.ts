@@ -9,9 +9,9 @@ import { DELETE_REASON, deleteUpdate, requeueReason, requeueUpdate } from './job
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
 /**
- * The writes of bulk actions: one conditional `updateMany` per state among the targets,
- * whose filter pins each job to the state it was read in (and to the criteria it was chosen
- * by): a job that changed meanwhile is left as it is, never overwritten.
+ * The writes of bulk actions: one conditional `updateMany` (`deleteMany` for a purge) per
+ * state among the targets, whose filter pins each job to the state it was read in (and to
+ * the criteria it was chosen by): a job that changed meanwhile is left as it is.
  */
 export class MongoBulkTransitions {
   constructor(
@@ -34,6 +34,17 @@ export class MongoBulkTransitions {
       );
     }
     return changed;
+  }
+
+  async purgeMany(targets: readonly JobTarget[], within: JobCriteria | null): Promise<number> {
+    let removed = 0;
+    for (const group of byState(targets)) {
+      const result = await guard('purge jobs', () =>
+        this.jobs.deleteMany({ $and: [pinned(group, within), CONTINUATIONS_SETTLED] }),
+      );
+      removed += result.deletedCount;
+    }
+    return removed;
   }
 
   async requeueMany(
@@ -106,6 +117,14 @@ export class MongoBulkTransitions {
     return group.filter((target) => ids.has(target._id));
   }
 }
+
+/**
+ * A job that is no parent with continuations left to release: a finished parent whose worker
+ * stopped before releasing them is found again by the recovery sweep, which needs it.
+ */
+const CONTINUATIONS_SETTLED: Filter<JobRecord> = {
+  $or: [{ hasContinuations: { $ne: true } }, { continuationsResolved: true }],
+};
 
 /** The targets grouped by the state they were read in. */
 function byState(targets: readonly JobTarget[]): JobTarget[][] {

@@ -274,6 +274,10 @@ export class MongoJobStore implements JobStore {
     return this.bulk.deleteMany(targets, within, now);
   }
 
+  purgeMany(targets: readonly JobTarget[], within: JobCriteria | null): Promise<number> {
+    return this.bulk.purgeMany(targets, within);
+  }
+
   async requeue(jobId: string, now: Date): Promise<JobRecord | null> {
     const current = await this.findById(jobId);
     if (!current || !FINISHED_STATES.includes(current.state)) return null;

@@ -275,17 +275,40 @@ export const badCalls: Arb<BadCall> = fc.oneof(
   {
     weight: 4,
     arbitrary: call(
-      'retry/requeue/deleteJobs(selection)',
-      fc.tuple(invalidSelection, fc.nat(2)).map(([selection, verb]) => ({
+      'retry/requeue/delete/purgeJobs(selection)',
+      fc.tuple(invalidSelection, fc.nat(3)).map(([selection, verb]) => ({
         value: [selection.value, verb],
-        input: `${['retry', 'requeue', 'delete'][verb]}: ${selection.input}`,
+        input: `${['retry', 'requeue', 'delete', 'purge'][verb]}: ${selection.input}`,
       })),
       ([selection, verb]: [never, number], api) =>
-        verb === 0
-          ? api.scheduler.retryJobs(selection)
-          : verb === 1
-            ? api.scheduler.requeueJobs(selection)
-            : api.scheduler.deleteJobs(selection),
+        [
+          api.scheduler.retryJobs,
+          api.scheduler.requeueJobs,
+          api.scheduler.deleteJobs,
+          api.scheduler.purgeJobs,
+        ][verb].call(api.scheduler, selection),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call(
+      'drainQueue(queue, options)',
+      fc.oneof(
+        labelled(invalidQueueName).map(({ value, input }) => ({
+          value: [value, undefined],
+          input,
+        })),
+        labelled(
+          fc.oneof(
+            notPlainObject.filter((value) => value !== undefined),
+            nonNull(notAString)
+              .filter((value) => typeof value !== 'boolean')
+              .map((includeScheduled) => ({ includeScheduled })),
+            unknownKey(['includeScheduled']).map((key) => ({ [key]: true })),
+          ),
+        ).map(({ value, input }) => ({ value: ['default', value], input: `options ${input}` })),
+      ),
+      ([queue, options]: [never, never], api) => api.scheduler.drainQueue(queue, options),
     ),
   },
   {

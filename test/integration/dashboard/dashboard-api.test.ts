@@ -441,6 +441,12 @@ describe('dashboard REST API through DocketClient', () => {
       body: '{"allowUnknown":"yes"}',
     });
     expect(invalid.status).toBe(400);
+    // Draining a queue nothing waits in deletes nothing (see dashboard-purge-drain.test.ts).
+    await expect(client.drainQueue('q-later')).resolves.toEqual({
+      name: 'q-later',
+      matched: 0,
+      changed: 0,
+    });
   });
 
   it('shows due jobs of types no live server handles', async () => {

@@ -169,5 +169,22 @@ describe('dashboard web UI behaviour', () => {
     await page.keyboard.press('Enter');
     await page.locator('#flash').filter({ hasText: 'Queue paused.' }).waitFor();
     expect((await bed.docket.listQueues()).find((q) => q.name === 'exports')?.paused).toBe(true);
+
+    // Drain asks first; its enqueued jobs are then deleted.
+    const waiting = await bed.docket.scheduler.enqueue(
+      Object.assign(new MonthlyReportJob(), { month: 1, note: 'drained' }),
+      { queue: 'exports' },
+    );
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Drain queue exports' }).click();
+    await page.locator('#flash').filter({ hasText: 'Queue drained' }).waitFor();
+    expect(questions).toEqual([
+      'Delete every enqueued job of exports? Running and scheduled jobs stay.',
+    ]);
+    expect((await bed.docket.getJob(waiting))?.state).toBe('deleted');
   });
 });

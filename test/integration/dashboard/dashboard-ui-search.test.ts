@@ -154,4 +154,19 @@ describe('dashboard web UI: finding jobs and acting on many', () => {
     });
     expect(bed.errors).toEqual([]);
   }, 60_000);
+
+  it('purges every succeeded job for good, after a confirmation that gives the count', async () => {
+    await openPage(bed.page, bed.url('jobs/succeeded'));
+    expect(await bed.page.getByRole('button', { name: 'Purge all' }).getAttribute('class')).toMatch(
+      /\bdanger\b/,
+    );
+    await bed.page.getByRole('button', { name: 'Purge all' }).click();
+    const dialog = bed.page.getByRole('dialog');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Purge 2 jobs?');
+    await dialog.getByRole('button', { name: 'Purge 2 jobs' }).click();
+    await shows('.flash', 'Purge: 2 of 2 changed.');
+    expect(await statesOf(ids.succeeded)).toEqual([]);
+    await shows('.empty', 'No succeeded jobs.');
+    expect(bed.errors).toEqual([]);
+  }, 60_000);
 });

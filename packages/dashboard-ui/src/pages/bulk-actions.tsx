@@ -18,13 +18,18 @@ const LABELS: Record<ApiBulkAction, string> = {
   requeue: 'Requeue',
   delete: 'Delete',
   redrive: 'Redrive',
+  purge: 'Purge',
 };
+
+/** Actions shown as dangerous, and confirmed as such. */
+const DESTRUCTIVE: ReadonlySet<ApiBulkAction> = new Set(['delete', 'purge']);
 
 const WHAT_APPLIES: Record<ApiBulkAction, string> = {
   retry: 'Failed jobs run again.',
   requeue: 'Finished and scheduled jobs become due now.',
   delete: 'Jobs not yet deleted are deleted.',
   redrive: 'Dead-lettered jobs leave the dead-letter queue and run again with fresh attempts.',
+  purge: 'Finished jobs are removed for good: they cannot be requeued.',
 };
 
 /**
@@ -32,11 +37,12 @@ const WHAT_APPLIES: Record<ApiBulkAction, string> = {
  * dead-letter queue (`deadLettered`) is redriven rather than retried.
  */
 function actionsFor(state: ListState, deadLettered: boolean): ApiBulkAction[] {
-  if (state === ALL_STATES) return ['retry', 'requeue', 'delete', 'redrive'];
+  if (state === ALL_STATES) return ['retry', 'requeue', 'delete', 'redrive', 'purge'];
   const actions: ApiBulkAction[] = [];
   if (state === 'failed') actions.push(deadLettered ? 'redrive' : 'retry');
   if (FINISHED_STATES.has(state) || state === 'scheduled') actions.push('requeue');
   if (state !== 'deleted') actions.push('delete');
+  if (FINISHED_STATES.has(state)) actions.push('purge');
   return actions;
 }
 
@@ -102,7 +108,7 @@ export function BulkActions({
       <button
         key={`${action}-${scope}`}
         type="button"
-        class={`btn small bulk-${action}-${scope}${action === 'delete' ? ' danger' : ''}`}
+        class={`btn small bulk-${action}-${scope}${DESTRUCTIVE.has(action) ? ' danger' : ''}`}
         disabled={disabled}
         onClick={() =>
           setPending(
@@ -132,7 +138,7 @@ export function BulkActions({
         <ConfirmDialog
           title={`${LABELS[pending.action]} ${pending.what}?`}
           confirmLabel={`${LABELS[pending.action]} ${pending.what}`}
-          danger={pending.action === 'delete'}
+          danger={DESTRUCTIVE.has(pending.action)}
           onConfirm={() => void run(pending)}
           onCancel={() => setPending(null)}
         >

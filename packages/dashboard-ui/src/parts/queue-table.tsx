@@ -8,7 +8,7 @@ import { DataTable, type Column } from './data-table';
 
 const COUNTED = ['enqueued', 'scheduled', 'processing', 'awaiting'] as const;
 
-/** Queues with their counts of unfinished jobs; on the queues page, with pause and resume. */
+/** Queues with their counts of unfinished jobs; on the queues page, with pause, resume and drain. */
 export function QueueTable({
   queues,
   withActions,
@@ -69,6 +69,15 @@ export function QueueTable({
                     done="Queue paused."
                   />
                 )}
+                <ActionButton
+                  label="Drain"
+                  name={`Drain queue ${queue.name}`}
+                  kind="danger drain"
+                  method="POST"
+                  path={`${path}/drain`}
+                  done="Queue drained: its enqueued jobs are deleted."
+                  confirm={`Delete every enqueued job of ${queue.name}? Running and scheduled jobs stay.`}
+                />
               </td>
             )}
           </tr>
