@@ -227,6 +227,14 @@ export class DocketClient {
   }
 
   /**
+   * One recurring job with next and last run. `GET api/recurring/{id}`
+   * @throws ApiNotFoundError - (`RECURRING_JOB_NOT_FOUND`) when there is no such recurring job.
+   */
+  getRecurring(id: string): Promise<ApiRecurringJob> {
+    return this.call('GET', `recurring/${segment(id)}`);
+  }
+
+  /**
    * Creates the recurring job `id`, or updates it to this definition; resolves with it as
    * stored. `PUT api/recurring/{id}`
    * @throws ApiValidationError - for an invalid id, cron expression, time zone or option

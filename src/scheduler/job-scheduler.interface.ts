@@ -351,6 +351,12 @@ export interface IJobScheduler {
   /** Lists recurring jobs with their schedule, last run and next run. */
   listRecurring(): Promise<RecurringJobInfo[]>;
   /**
+   * One recurring job with its schedule, last run and next run, as {@link listRecurring}
+   * lists it; null when there is no such recurring job.
+   * @throws InvalidOptionsError when `id` is not a recurring job id.
+   */
+  getRecurring(id: string): Promise<RecurringJobInfo | null>;
+  /**
    * Waits until a job finishes, whichever process runs it, and resolves with it: succeeded,
    * or failed for good with its `error` (a failed attempt with retries left is not the end).
    * A job that finished already resolves at once. All waits of a Docket share one change

@@ -328,6 +328,11 @@ export class JobScheduler implements IJobScheduler {
     return this.recurring.list();
   }
 
+  async getRecurring(id: string): Promise<RecurringJobInfo | null> {
+    this.lifecycle.checkOpen('getRecurring');
+    return this.recurring.get(id);
+  }
+
   async waitForJob(jobId: string, options?: JobWaitOptions): Promise<FinishedJob> {
     this.lifecycle.checkOpen('waitForJob');
     checkJobId('jobId', jobId);

@@ -57,9 +57,9 @@ async function addOrUpdate(context: ApiContext): Promise<ApiRecurringJob> {
     ...(startAt === undefined ? {} : { startAt: parseDateTimeField('startAt', startAt) }),
     ...(endAt === undefined ? {} : { endAt: parseDateTimeField('endAt', endAt) }),
   });
-  const saved = (await scheduler.listRecurring()).find((recurring) => recurring.id === id);
+  const saved = await scheduler.getRecurring(id);
   // Removed by another caller between the save and the read.
-  if (saved === undefined) {
+  if (saved === null) {
     throw notFound('RECURRING_JOB_NOT_FOUND', `Recurring job '${id}' was removed meanwhile`);
   }
   return toApiRecurring(saved);
@@ -89,6 +89,19 @@ export const RECURRING_ROUTES: readonly ApiRoute[] = [
     operationId: 'listRecurring',
     async handle(context) {
       return ok((await context.docket.scheduler.listRecurring()).map(toApiRecurring));
+    },
+  },
+  {
+    method: 'GET',
+    path: 'api/recurring/{id}',
+    operationId: 'getRecurring',
+    async handle(context) {
+      const id = idParam(context, 'id');
+      const recurring = await context.docket.scheduler.getRecurring(id);
+      if (recurring === null) {
+        throw notFound('RECURRING_JOB_NOT_FOUND', `No recurring job '${id}'`);
+      }
+      return ok(toApiRecurring(recurring));
     },
   },
   {

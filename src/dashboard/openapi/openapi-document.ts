@@ -233,6 +233,15 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       '/api/recurring/{id}': {
+        get: operation(
+          'getRecurring',
+          'One recurring job with its schedule, last run and next run',
+          { '200': jsonResponse('The recurring job', ref('RecurringJob')) },
+          {
+            parameters: [recurringId],
+            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
+          },
+        ),
         put: operation(
           'addOrUpdateRecurring',
           'Create a recurring job, or update it to this definition (the payload is validated against its type; nothing is written when anything is invalid)',

@@ -81,7 +81,24 @@ describe('a closed Docket', () => {
     ['retryJobs', () => scheduler.retryJobs({ filter: { state: 'failed' } })],
     ['requeueJobs', () => scheduler.requeueJobs({ ids: ['some-id'] })],
     ['deleteJobs', () => scheduler.deleteJobs({ filter: { queue: 'default' } })],
+    ['redriveJobs', () => scheduler.redriveJobs({ filter: { queue: 'default' } })],
+    ['purgeJobs', () => scheduler.purgeJobs({ filter: { queue: 'default' } })],
+    ['drainQueue', () => scheduler.drainQueue('default')],
+    ['getRecurring', () => scheduler.getRecurring('r')],
+    ['createBatch', () => scheduler.createBatch({ jobs: [note('x')] })],
+    ['continueBatchWith', () => scheduler.continueBatchWith('some-batch', note('x'))],
+    ['cancelBatch', () => scheduler.cancelBatch('some-batch')],
+    ['getBatch', () => scheduler.getBatch('some-batch')],
+    ['listBatches', () => docket.listBatches()],
   ];
+
+  it('lists every verb of the scheduler', () => {
+    const listed = verbs.map(([verb]) => verb).sort();
+    const declared = Object.getOwnPropertyNames(Object.getPrototypeOf(scheduler))
+      .filter((name) => name !== 'constructor')
+      .sort();
+    expect(listed).toEqual(declared);
+  });
 
   it.each(verbs)(
     'refuses scheduler.%s with DocketClosedError, writing nothing',

@@ -513,6 +513,7 @@ describe('dashboard REST API through DocketClient', () => {
       payload: { month: 1, note: 'recurring' },
     });
     expect(new Date(recurring.nextRunAt!).getTime()).toBeGreaterThan(Date.now());
+    await expect(client.getRecurring('monthly-report')).resolves.toEqual(recurring);
 
     const jobId = await client.triggerRecurring('monthly-report');
     expect((await client.getJob(jobId)).type).toBe('dashboard-it.report');
@@ -531,6 +532,7 @@ describe('dashboard REST API through DocketClient', () => {
       () => client.removeRecurring('monthly-report'),
       () => client.pauseRecurring('monthly-report'),
       () => client.resumeRecurring('monthly-report'),
+      () => client.getRecurring('monthly-report'),
     ]) {
       await expect(call()).rejects.toMatchObject({
         status: 404,
