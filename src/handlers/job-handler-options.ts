@@ -117,9 +117,9 @@ export interface JobHandlerOptions {
    * handler that blocks its event loop, runs out of memory, calls `process.exit()` or ignores
    * its signal costs its attempt, never the server: after its timeout (or deletion, or a
    * lost lease) it is told to stop, then terminated `isolation.terminateGraceMs` later.
-   * Under isolation, the payload and the result cross as BSON, progress and log lines are sent
-   * to the server, and `transaction` and `artefacts` are unavailable (they reject with
-   * `IsolationUnsupportedError`).
+   * Under isolation, the payload, the result and checkpoints cross as BSON, progress, log
+   * lines and snoozes are sent to the server, and `transaction` and `artefacts` are
+   * unavailable (they reject with `IsolationUnsupportedError`).
    * @defaultValue `'inline'`
    */
   isolation?: IsolationMode;

@@ -1,5 +1,6 @@
 import {
   JobDeletedError,
+  JobSnoozedError,
   JobTimeoutError,
   LeaseLostError,
   ServerStoppingError,
@@ -8,8 +9,9 @@ import {
 import { fromWireError, type WireError } from './protocol';
 
 /**
- * The reason a server aborted with, rebuilt in the worker as the same Docket error class, so
- * that an isolated handler tests `signal.reason instanceof JobTimeoutError` as an inline one.
+ * The reason a server aborted with (or refused a request of the handler's context with),
+ * rebuilt in the worker as the same Docket error class, so that an isolated handler tests
+ * `signal.reason instanceof JobTimeoutError` as an inline one.
  */
 export function abortReasonFrom(wire: WireError, details: DocketErrorDetails): Error {
   let reason: Error;
@@ -25,6 +27,9 @@ export function abortReasonFrom(wire: WireError, details: DocketErrorDetails): E
       break;
     case 'SERVER_STOPPING':
       reason = new ServerStoppingError('', details);
+      break;
+    case 'JOB_SNOOZED':
+      reason = new JobSnoozedError(new Date(wire.until ?? 0), details);
       break;
     default:
       return fromWireError(wire);

@@ -21,10 +21,15 @@ export interface IsolatedRunRequest {
   readonly checkpoint: unknown;
 }
 
-/** Where what the worker sends goes: the attempt's signal, progress reporter and log. */
+/**
+ * Where what the worker sends goes: the attempt's signal, and its context's progress
+ * reporter, checkpoints, snooze and log.
+ */
 export interface IsolatedRunHooks {
   readonly signal: AbortSignal;
   progress(percent: number, message?: string): Promise<void>;
+  saveCheckpoint(data: unknown): Promise<void>;
+  snooze(options: unknown): Promise<never>;
   log(info: Record<string, unknown>): void;
 }
 
@@ -88,20 +93,27 @@ export class IsolatedRunner {
         signal.removeEventListener('abort', onAbort);
         settle();
       };
+      /** Answers a request of the handler's context once `handle` settles. */
+      const answer = (seq: number, handle: () => Promise<unknown>): void => {
+        Promise.resolve()
+          .then(handle)
+          .then(
+            () => send({ kind: 'answered', runId, seq }),
+            (error: unknown) => send({ kind: 'answered', runId, seq, error: toWireError(error) }),
+          );
+      };
       const off = worker.onMessage((message) => {
         if (!('runId' in message) || message.runId !== runId) return;
         switch (message.kind) {
-          case 'progress': {
-            const { seq } = message;
-            Promise.resolve()
-              .then(() => hooks.progress(message.percent, message.message))
-              .then(
-                () => send({ kind: 'progressed', runId, seq }),
-                (error: unknown) =>
-                  send({ kind: 'progressed', runId, seq, error: toWireError(error) }),
-              );
+          case 'progress':
+            answer(message.seq, () => hooks.progress(message.percent, message.message));
             return;
-          }
+          case 'checkpoint':
+            answer(message.seq, () => hooks.saveCheckpoint(decodeCheckpoint(message.data)));
+            return;
+          case 'snooze':
+            answer(message.seq, () => hooks.snooze(BSON.deserialize(message.options).options));
+            return;
           case 'log':
             hooks.log(message.info);
             return;
@@ -195,6 +207,12 @@ function decodeResult(bytes: Uint8Array | undefined): unknown {
   if (bytes === undefined) return undefined;
   // Longs stay Longs: the result is stored as the handler's (converted) value would be.
   return BSON.deserialize(bytes, { promoteLongs: false }).result;
+}
+
+/** A checkpoint as a worker sent it: `undefined` removes it. */
+function decodeCheckpoint(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined;
+  return BSON.deserialize(bytes, { promoteLongs: false }).checkpoint;
 }
 
 /** The error a run fails with when its worker ended under it. */

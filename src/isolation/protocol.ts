@@ -21,6 +21,8 @@ export interface WireError {
   readonly classNames?: readonly string[];
   /** Its `retryAfterMs`, when a number: the failure policy honours it. */
   readonly retryAfterMs?: number;
+  /** A snooze's `until`, in ms since the epoch. */
+  readonly until?: number;
 }
 
 /** Server → worker: run one attempt (a worker runs one at a time). */
@@ -45,15 +47,18 @@ export interface AbortMessage {
   readonly reason: WireError;
 }
 
-/** Server → worker: a progress report was stored (or refused). */
-export interface ProgressedMessage {
-  readonly kind: 'progressed';
+/**
+ * Server → worker: the answer to a request of the handler's context (a progress report, a
+ * checkpoint, a snooze): done, or refused with `error`.
+ */
+export interface AnsweredMessage {
+  readonly kind: 'answered';
   readonly runId: number;
   readonly seq: number;
   readonly error?: WireError;
 }
 
-export type ToWorkerMessage = RunMessage | AbortMessage | ProgressedMessage;
+export type ToWorkerMessage = RunMessage | AbortMessage | AnsweredMessage;
 
 /** Worker → server: the bootstrap module loaded; the worker takes runs. */
 export interface ReadyMessage {
@@ -72,13 +77,38 @@ export interface FatalMessage {
   readonly error: WireError;
 }
 
-/** Worker → server: `JobContext.progress`; answered with a {@link ProgressedMessage}. */
+/** Worker → server: `JobContext.progress`; answered with an {@link AnsweredMessage}. */
 export interface ProgressMessage {
   readonly kind: 'progress';
   readonly runId: number;
   readonly seq: number;
   readonly percent: number;
   readonly message?: string;
+}
+
+/**
+ * Worker → server: `JobContext.saveCheckpoint`, stored by the server under the attempt's
+ * lease; answered with an {@link AnsweredMessage}.
+ */
+export interface CheckpointMessage {
+  readonly kind: 'checkpoint';
+  readonly runId: number;
+  readonly seq: number;
+  /** BSON of `{ checkpoint }`; absent to remove the checkpoint. */
+  readonly data?: Uint8Array;
+}
+
+/**
+ * Worker → server: `JobContext.snooze`, decided by the server; answered with an
+ * {@link AnsweredMessage} whose error is `JobSnoozedError` once decided (the server then
+ * aborts the run), or why it was refused.
+ */
+export interface SnoozeMessage {
+  readonly kind: 'snooze';
+  readonly runId: number;
+  readonly seq: number;
+  /** BSON of `{ options }`: the handler's snooze options, checked in the worker. */
+  readonly options: Uint8Array;
 }
 
 /** Worker → server: one line of `JobContext.logger` (winston's info, made JSON-safe). */
@@ -99,13 +129,21 @@ export type DoneMessage =
   | { readonly kind: 'done'; readonly runId: number; readonly error: WireError };
 
 export type FromWorkerMessage =
-  ReadyMessage | BootstrapFailedMessage | FatalMessage | ProgressMessage | LogMessage | DoneMessage;
+  | ReadyMessage
+  | BootstrapFailedMessage
+  | FatalMessage
+  | ProgressMessage
+  | CheckpointMessage
+  | SnoozeMessage
+  | LogMessage
+  | DoneMessage;
 
 /** What crosses of anything thrown. Never throws. */
 export function toWireError(thrown: unknown): WireError {
   try {
     if (thrown instanceof Error) {
-      const { code, timeoutMs, serverId, retryAfterMs } = thrown as Error & Record<string, unknown>;
+      const { code, timeoutMs, serverId, retryAfterMs, until } = thrown as Error &
+        Record<string, unknown>;
       return {
         name: String(thrown.name || 'Error'),
         message: String(thrown.message),
@@ -114,6 +152,7 @@ export function toWireError(thrown: unknown): WireError {
         ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
         ...(typeof serverId === 'string' ? { serverId } : {}),
         ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+        ...(until instanceof Date ? { until: until.getTime() } : {}),
         classNames: errorClassNames(thrown).slice(0, 20),
       };
     }

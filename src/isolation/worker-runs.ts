@@ -10,30 +10,40 @@ import { fromStoredPayload, validateJob } from '../jobs';
 import { toStoredRecord } from '../jobs/job-payload';
 import { JOB_LOG_LEVELS, type JobLogLevel } from '../logging/job-log-options';
 import { abortReasonFrom } from './abort-reason';
+import { resolveSnooze } from '../handlers/snooze-options';
+import { storableValue } from '../server/storable-value';
 import {
-  fromWireError,
   toWireError,
+  type CheckpointMessage,
   type FromWorkerMessage,
+  type ProgressMessage,
   type RunMessage,
+  type SnoozeMessage,
   type ToWorkerMessage,
 } from './protocol';
 import type { WorkerHandlers } from './worker-bootstrap';
 
-/** One run in the worker: its signal and the progress reports awaiting their answer. */
+/** One run in the worker: its signal and the context's requests awaiting their answer. */
 interface Run {
   readonly controller: AbortController;
-  readonly details: DocketErrorDetails;
-  readonly progress: Map<number, { resolve(): void; reject(error: Error): void }>;
+  readonly details: DocketErrorDetails & { readonly attempt: number };
+  readonly pending: Map<number, { resolve(): void; reject(error: Error): void }>;
 }
+
+/** What the handler's context asks of the server: one message each, answered. */
+type Request =
+  | Omit<ProgressMessage, 'runId' | 'seq'>
+  | Omit<CheckpointMessage, 'runId' | 'seq'>
+  | Omit<SnoozeMessage, 'runId' | 'seq'>;
 
 /**
  * The worker's side of the protocol: runs the handler of each `run` message (one at a time,
- * as its server sends them) with a `JobContext` whose signal, progress and logger go through
- * messages, and answers with `done`.
+ * as its server sends them) with a `JobContext` whose signal, progress, checkpoints, snooze
+ * and logger go through messages, and answers with `done`.
  */
 export class WorkerRuns {
   private readonly runs = new Map<number, Run>();
-  private progressSeq = 0;
+  private requestSeq = 0;
   /** The base of each run's logger: only its `write` is used, overridden per run. */
   private readonly baseLogger = winston.createLogger({ level: 'silly', transports: [] });
 
@@ -54,11 +64,11 @@ export class WorkerRuns {
         }
         return;
       }
-      case 'progressed': {
-        const waiting = this.runs.get(message.runId)?.progress;
-        const answer = waiting?.get(message.seq);
-        waiting?.delete(message.seq);
-        if (message.error) answer?.reject(fromWireError(message.error));
+      case 'answered': {
+        const run = this.runs.get(message.runId);
+        const answer = run?.pending.get(message.seq);
+        run?.pending.delete(message.seq);
+        if (message.error) answer?.reject(abortReasonFrom(message.error, run!.details));
         else answer?.resolve();
         return;
       }
@@ -70,7 +80,7 @@ export class WorkerRuns {
     const run: Run = {
       controller: new AbortController(),
       details: { jobId, jobType, queue, attempt },
-      progress: new Map(),
+      pending: new Map(),
     };
     this.runs.set(runId, run);
     let done: FromWorkerMessage;
@@ -85,7 +95,7 @@ export class WorkerRuns {
     }
     this.runs.delete(runId);
     // The server stops listening to this run: what it did not answer is answered here.
-    for (const answer of run.progress.values()) answer.resolve();
+    for (const answer of run.pending.values()) answer.resolve();
     this.send(done);
   }
 
@@ -126,6 +136,8 @@ export class WorkerRuns {
     const { runId, details } = { runId: message.runId, details: run.details };
     const unsupported = (feature: string) => () =>
       Promise.reject(new IsolationUnsupportedError(feature, details));
+    const ask = (request: Request) => this.ask(run, runId, request);
+    let checkpoint = stored.checkpoint;
     return {
       signal: run.controller.signal,
       jobId: message.jobId,
@@ -133,31 +145,48 @@ export class WorkerRuns {
       queue: message.queue,
       attempt: message.attempt,
       maxAttempts: message.maxAttempts,
-      ...stored,
+      parentResult: stored.parentResult,
+      get checkpoint() {
+        return checkpoint;
+      },
       logger: this.logger(runId, message.logLevel),
       progress: (percent, note) =>
-        new Promise<void>((resolve, reject) => {
-          const seq = ++this.progressSeq;
-          run.progress.set(seq, { resolve, reject });
-          try {
-            this.send({
-              kind: 'progress',
-              runId,
-              seq,
-              percent,
-              ...(note === undefined ? {} : { message: note }),
-            });
-          } catch (error) {
-            // A value that cannot cross (a function, a symbol).
-            run.progress.delete(seq);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        }),
+        ask({ kind: 'progress', percent, ...(note === undefined ? {} : { message: note }) }),
+      saveCheckpoint: async (data) => {
+        // Checked here as the server checks it (its size there), so that what crosses is
+        // what is stored.
+        const value = storableValue('checkpoint', data, Number.POSITIVE_INFINITY, details);
+        await ask({
+          kind: 'checkpoint',
+          ...(value === undefined ? {} : { data: BSON.serialize({ checkpoint: value }) }),
+        });
+        checkpoint = value;
+      },
+      snooze: async (options) => {
+        // Checked here first (a typed error at the call, and values BSON keeps as they are);
+        // the server decides, and always answers with an error: `JobSnoozedError` once decided.
+        resolveSnooze(options, new Date());
+        await ask({ kind: 'snooze', options: BSON.serialize({ options }) });
+        throw new Error('the server accepted a snooze without ending the attempt');
+      },
       transaction: unsupported('transaction'),
       artefacts: { put: unsupported('artefacts') },
-      saveCheckpoint: unsupported('saveCheckpoint'),
-      snooze: unsupported('snooze'),
     };
+  }
+
+  /** Sends a request of the handler's context; settles with the server's answer. */
+  private ask(run: Run, runId: number, request: Request): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const seq = ++this.requestSeq;
+      run.pending.set(seq, { resolve, reject });
+      try {
+        this.send({ ...request, runId, seq } as FromWorkerMessage);
+      } catch (error) {
+        // A value that cannot cross (a function, a symbol).
+        run.pending.delete(seq);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   }
 
   /** A winston logger whose lines at `level` and above go to the server, in order. */

@@ -51,7 +51,7 @@ export function decideFailure(
     return { retry: false, then, why: `not retried: ${errorName(error)} is non-retryable` };
   }
   // Another attempt would meet the same limit.
-  if (error instanceof SnoozeLimitError) {
+  if (isSnoozeLimit(error)) {
     return { retry: false, then, why: 'not retried: the job snoozed its maxSnoozes times' };
   }
   if (!retries(error, attempt, options, reportFault)) {
@@ -61,6 +61,12 @@ export function decideFailure(
     return { retry: false, then };
   }
   return { retry: true, delayMs: delayBeforeRetry(error, attempt, options, reportFault, random) };
+}
+
+/** A `SnoozeLimitError`, or an error that crossed from an isolated handler as one. */
+function isSnoozeLimit(error: unknown): boolean {
+  if (error instanceof SnoozeLimitError) return true;
+  return error instanceof Error && (error as { code?: unknown }).code === 'SNOOZE_LIMIT';
 }
 
 /** A `NonRetryableError`, or an error that crossed from an isolated handler as one. */

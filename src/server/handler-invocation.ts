@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { LogEntry, Logger } from 'winston';
-import type { HandlerRegistration, JobContext } from '../handlers';
+import type { HandlerRegistration, JobContext, SnoozeOptions } from '../handlers';
 import type { IsolatedRunner } from '../isolation/isolated-runner';
 import type { IJob } from '../jobs';
 import type { JobRecord } from '../storage/job-record';
@@ -101,7 +101,7 @@ export class HandlerInvocation {
   /**
    * Runs the handler in a worker of the server's pool: it settles once the worker's handler
    * settled, or once the worker ended (terminated after the signal's grace period, or dead).
-   * Progress and log lines come back to this attempt's reporter and log.
+   * Progress, checkpoints, snoozes and log lines come back to this attempt's context and log.
    */
   private runIsolated(isolation: 'thread' | 'process'): Promise<unknown> {
     const { job, signal, progress } = this.parts;
@@ -124,6 +124,8 @@ export class HandlerInvocation {
       {
         signal,
         progress: (percent, message) => progress.report(percent, message),
+        saveCheckpoint: (data) => this.parts.context().saveCheckpoint(data),
+        snooze: (options) => this.parts.context().snooze(options as SnoozeOptions),
         log: (info) => logger.log(info as LogEntry),
       },
     );

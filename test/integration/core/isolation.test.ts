@@ -25,11 +25,14 @@ import {
   ISOLATION_BOOTSTRAP,
   OomThreadHandler,
   OomThreadJob,
+  ResumeProcessHandler,
+  ResumeProcessJob,
   SpinProcessHandler,
   SpinProcessJob,
   SpinThreadHandler,
   SpinThreadJob,
   type EchoResult,
+  type ResumeResult,
 } from '../fixtures/isolation-jobs';
 
 /** Workers load TypeScript through ts-node here: their first start takes seconds. */
@@ -43,6 +46,7 @@ const ALL_HANDLERS: HandlerClass[] = [
   ExitProcessHandler,
   OomThreadHandler,
   SpinThreadHandler,
+  ResumeProcessHandler,
 ];
 
 jest.setTimeout(120_000);
@@ -114,8 +118,8 @@ describe('handlers isolated in worker threads and child processes', () => {
       expect(result).toMatchObject({
         doubled: 42,
         at: new Date(0),
-        // transaction, artefacts.put, saveCheckpoint and snooze.
-        refused: Array(4).fill('ISOLATION_UNSUPPORTED'),
+        // transaction and artefacts.put.
+        refused: Array(2).fill('ISOLATION_UNSUPPORTED'),
       });
       if (kind === 'thread') expect(result.threadId).not.toBe(threadId);
       else expect(result.pid).not.toBe(process.pid);
@@ -154,6 +158,32 @@ describe('handlers isolated in worker threads and child processes', () => {
       ]);
     },
   );
+
+  it('a process handler checkpoints and snoozes through the server: it resumes from its checkpoint, its snooze limit holds', async () => {
+    const { docket, scheduler } = await startDocket();
+    const id = await scheduler.enqueue(new ResumeProcessJob());
+    const job = await settled(docket, id, 'succeeded');
+    expect(job.result as ResumeResult).toEqual({
+      // Saved in the first run, refusals included: what a checkpoint cannot hold is refused
+      // in the worker, what is too large by the server, and the checkpoint read back after
+      // a save is the one saved.
+      resumedFrom: {
+        step: 2,
+        seen: { step: 1 },
+        refused: ['NON_SERIALIZABLE_CHECKPOINT', 'CHECKPOINT_TOO_LARGE'],
+      },
+      // The snooze spent no attempt; the second one met maxSnoozes (1).
+      attempt: 1,
+      pid: expect.any(Number),
+      secondSnooze: 'SNOOZE_LIMIT',
+    });
+    expect((job.result as ResumeResult).pid).not.toBe(process.pid);
+    expect(job).toMatchObject({
+      attempt: 1,
+      snoozeCount: 1,
+      snoozes: [expect.objectContaining({ attempt: 1, reason: 'waiting for the partner' })],
+    });
+  });
 
   it('process.exit() in a process handler fails that attempt only: it is retried, and other jobs run', async () => {
     const { docket, scheduler } = await startDocket({ concurrency: 2 });
