@@ -13,6 +13,12 @@ export {
   type ResolvedSchemaOptions,
   type SchemaOptions,
 } from './schema-options';
-export { openSchema, describeStep, type SchemaOpened, type SchemaOpening } from './open-schema';
+export {
+  openSchema,
+  refuseNewerSchema,
+  describeStep,
+  type SchemaOpened,
+  type SchemaOpening,
+} from './open-schema';
 export { SCHEMA_STEPS, stepsBetween } from './schema-steps';
 export type { SchemaStep, SchemaStepContext } from './schema-step';

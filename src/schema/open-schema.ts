@@ -106,6 +106,22 @@ export async function openSchema(opening: SchemaOpening): Promise<SchemaOpened> 
   }
 }
 
+/**
+ * Refuses a database of a newer major version than `code`, or one a newer major is migrating
+ * to, without migrating anything: for tools that write to a database a Docket opened
+ * elsewhere (`ensureDashboardIndexes`). Reads only.
+ * @throws SchemaVersionError for such a database.
+ * @throws StorageError when MongoDB fails.
+ */
+export async function refuseNewerSchema(
+  db: Db,
+  collectionPrefix: string,
+  code: SchemaVersion = SCHEMA_VERSION,
+): Promise<void> {
+  const stored = await new MongoSchemaRecord(db, collectionPrefix).read();
+  if (stored !== null) checkNotNewer(versionOf(stored), stored, code);
+}
+
 /** The pending steps, as `SchemaVersionError.pendingSteps` and logs show them. */
 export function describeStep(step: SchemaStep): string {
   return `${formatSchemaVersion(step.to)}: ${step.description}`;

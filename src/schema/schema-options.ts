@@ -5,11 +5,11 @@ import {
   checkPlainObject,
 } from '../options/option-checks';
 
-/** What `Docket.create` does with a database whose schema is older than this code's. */
-export const ON_OLDER_SCHEMA = ['migrate', 'throw'] as const;
+/** What `Docket.create` does with an older database (see {@link SchemaOptions.onOlder}). */
+export type OnOlderSchema = 'migrate' | 'throw';
 
-/** `'migrate'` or `'throw'` (see {@link SchemaOptions.onOlder}). */
-export type OnOlderSchema = (typeof ON_OLDER_SCHEMA)[number];
+/** Every {@link OnOlderSchema}, for checks and messages. */
+export const ON_OLDER_SCHEMA = ['migrate', 'throw'] as const satisfies readonly OnOlderSchema[];
 
 /**
  * How `Docket.create` treats the database's schema version. A database newer than the code

@@ -8,7 +8,9 @@
  *   and from 1.1 on a server refuses a database of a major version newer than its own.
  */
 export interface SchemaVersion {
+  /** Changes that servers of an older major cannot read. */
   readonly major: number;
+  /** Changes within a major, readable by servers of the previous minor. */
   readonly minor: number;
 }
 

@@ -10,6 +10,7 @@ import {
   type IJob,
   type IJobHandler,
 } from '../../../src';
+import { ensureDashboardIndexes } from '../../../src/dashboard';
 import { MongoSchemaRecord } from '../../../src/schema/mongo-schema-record';
 import { openSchema, type SchemaOpening } from '../../../src/schema/open-schema';
 import { SCHEMA_DEFAULTS } from '../../../src/schema/schema-options';
@@ -227,6 +228,29 @@ describe('schema versions', () => {
     });
     expect((refused as Error).message).toContain(`version 2.0, newer than this code's ${CODE}`);
     expect(await snapshotWithIndexes(database)).toEqual(before);
+  });
+
+  it('ensureDashboardIndexes refuses a database of a newer major version too', async () => {
+    await writeSchema1Database(database);
+    await database.collection('docket.schema').insertOne({
+      _id: 'schema' as never,
+      major: SCHEMA_VERSION.major + 1,
+      minor: 0,
+      updatedAt: new Date(),
+      applied: [],
+    });
+    const before = await snapshotWithIndexes(database);
+    await expect(ensureDashboardIndexes(database, 'docket.')).rejects.toMatchObject({
+      name: 'SchemaVersionError',
+      refusal: 'newer',
+    });
+    expect(await snapshotWithIndexes(database)).toEqual(before);
+    // At the code's version, it creates them.
+    await database
+      .collection('docket.schema')
+      .updateOne({ _id: 'schema' as never }, { $set: { major: SCHEMA_VERSION.major } });
+    await ensureDashboardIndexes(database, 'docket.');
+    expect(await database.collection('docket.jobs').indexExists('dashboard-due')).toBe(true);
   });
 
   it('refuses a database that a newer major is migrating', async () => {
