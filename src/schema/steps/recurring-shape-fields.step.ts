@@ -14,7 +14,6 @@ const SHAPE_FIELD_VALUES = [
   ['endAt', null],
   ['repeatLimit', null],
   ['overlap', 'allow'],
-  ['runCount', 0],
 ] as const;
 
 /**
@@ -30,9 +29,11 @@ const SHAPE_FIELD_VALUES = [
  *
  * One `updateMany` per field, each matching only definitions still lacking it: a run stopped
  * after some fields leaves the others for the next run, and a run on a migrated database
- * matches nothing. `runCount` starts at 0: what an old definition enqueued was not counted,
- * and a repeat limit set on it later counts from the migration, as one set today counts from
- * when it is set on a new definition.
+ * matches nothing. The values written are the ones servers' conditioned writes already
+ * compare absent fields with (`{ everyMs: null }` matches both), so a server that read a
+ * definition before the step and writes after it still matches. `runCount` is left alone for
+ * that reason: a server's next-run advance requires `runCount: null` of a definition it read
+ * without one, and the advance's own `$inc` stores it.
  */
 export const RECURRING_SHAPE_FIELDS_STEP: SchemaStep = {
   to: { major: 1, minor: 1 },
