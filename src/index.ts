@@ -24,6 +24,12 @@ export type { WaitingJobType } from './storage/job-store';
 export { SCHEMA_VERSION } from './schema/schema-version';
 export type { SchemaVersion } from './schema/schema-version';
 export type { OnOlderSchema, SchemaOptions } from './schema/schema-options';
+export type {
+  AppliedSchemaStep,
+  PendingSchemaStep,
+  SchemaMigration,
+  SchemaStatus,
+} from './schema/schema-status';
 
 export { Job } from './jobs/job.decorator';
 export type { IJob, JobClass } from './jobs/job.interface';

@@ -22,3 +22,10 @@ export {
 } from './open-schema';
 export { SCHEMA_STEPS, stepsBetween } from './schema-steps';
 export type { SchemaStep, SchemaStepContext } from './schema-step';
+export {
+  readSchemaStatus,
+  type AppliedSchemaStep,
+  type PendingSchemaStep,
+  type SchemaMigration,
+  type SchemaStatus,
+} from './schema-status';

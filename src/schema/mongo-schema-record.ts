@@ -2,19 +2,12 @@ import type { Collection, Db } from 'mongodb';
 import { guard, isDuplicateKey, storageError } from '../storage/mongo/mongo-errors';
 import { serverTimePlus } from '../storage/mongo/lease-time';
 import type { SchemaStep } from './schema-step';
+import type { AppliedSchemaStep } from './schema-status';
 import {
   formatSchemaVersion,
   UNRECORDED_SCHEMA_VERSION,
   type SchemaVersion,
 } from './schema-version';
-
-/** A migration step the database has run: which, when, by which process. */
-export interface AppliedSchemaStep {
-  readonly version: string;
-  readonly description: string;
-  readonly at: Date;
-  readonly by: string;
-}
 
 /** The migration lock: who migrates, to which version, until when (database time). */
 export interface SchemaLock {
