@@ -96,13 +96,31 @@ describe('schema versions', () => {
     await db.cleanup();
   });
 
-  it('stamps a new database with the code version', async () => {
-    await open();
-    expect(await schemaDocument()).toMatchObject({
-      major: SCHEMA_VERSION.major,
-      minor: SCHEMA_VERSION.minor,
-      applied: [],
+  it('stamps a new database with the code version; an up-to-date one costs one read', async () => {
+    const monitored = await new MongoClient(db.uri, { monitorCommands: true }).connect();
+    const commands: string[] = [];
+    monitored.on('commandStarted', (event) => {
+      const target: unknown = event.command[event.commandName];
+      if (event.commandName === 'listCollections' || target === 'docket.schema') {
+        commands.push(event.commandName);
+      }
     });
+    try {
+      await open({ mongo: { client: monitored, dbName: database.databaseName } });
+      expect(await schemaDocument()).toMatchObject({
+        major: SCHEMA_VERSION.major,
+        minor: SCHEMA_VERSION.minor,
+        applied: [],
+      });
+      // New: the record's read, the look for Docket's collections, the stamp.
+      expect(commands).toEqual(['find', 'listCollections', 'insert']);
+      commands.length = 0;
+      await open({ mongo: { client: monitored, dbName: database.databaseName } });
+      expect(commands).toEqual(['find']);
+    } finally {
+      await Promise.all(dockets.splice(0).map((docket) => docket.close()));
+      await monitored.close();
+    }
   });
 
   it('migrates a database the previous schema wrote, and the jobs it wrote still run', async () => {
