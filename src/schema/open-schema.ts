@@ -89,6 +89,12 @@ export async function openSchema(opening: SchemaOpening): Promise<SchemaOpened> 
         pending.map(describeStep),
       );
     }
+    if (compareSchemaVersions(pending.at(-1)?.to ?? version, code) !== 0) {
+      // A build whose steps stop short of its own version would migrate in a loop.
+      throw new Error(
+        `no migration steps lead from schema ${formatSchemaVersion(version)} to ${formatSchemaVersion(code)}`,
+      );
+    }
     if (stored === null) await record.recordUnrecorded();
     if (await record.lock(version, code, owner, options.lockMs)) {
       ran.push(...(await migrate(record, version, code, pending, opening)));

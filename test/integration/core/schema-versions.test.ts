@@ -370,6 +370,14 @@ describe('schema versions', () => {
       });
     });
 
+    it('steps that stop short of the code version are an error, not a loop', async () => {
+      const short = opening([], { major: 1, minor: 1 }, 'first');
+      await expect(openSchema(short)).rejects.toThrow(
+        'no migration steps lead from schema 1.0 to 1.1',
+      );
+      expect(await schemaDocument()).toBeNull();
+    });
+
     it('a major migration under way is waited for; it runs once', async () => {
       const { step, release, entered } = gatedStep({ major: 2, minor: 0 });
       const first = openSchema(opening([step], { major: 2, minor: 0 }, 'first'));
