@@ -15,6 +15,7 @@ import type { Clock } from './server/clock';
 import type { RetentionOptions } from './storage/retention';
 import type { JobLogOptions } from './logging/job-log-options';
 import type { ArtefactOptions } from './storage/artefact-options';
+import { resolveSchemaOptions, type SchemaOptions } from './schema/schema-options';
 
 /** Where Docket keeps its collections: a connection string, or a client the caller owns. */
 export type DocketMongoOptions =
@@ -92,6 +93,13 @@ export interface DocketOptions {
    */
   readonly waitPollIntervalMs?: number;
   /**
+   * What `Docket.create` does with the database's schema version (see the production guide,
+   * "Upgrading and schema versions"): an older database is migrated (`onOlder: 'migrate'`) or
+   * refused (`'throw'`); a newer major is always refused with `SchemaVersionError`.
+   * @defaultValue `{ onOlder: 'migrate', lockMs: 60000 }`
+   */
+  readonly schema?: SchemaOptions;
+  /**
    * The clock (tests inject one).
    * @defaultValue the system clock
    */
@@ -117,6 +125,7 @@ const OPTION_KEYS = [
   'maxResultBytes',
   'waitPollIntervalMs',
   'filters',
+  'schema',
 ];
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]*$/;
 
@@ -173,6 +182,7 @@ export function checkDocketOptions(options: DocketOptions): void {
     }
     options.filters.forEach((entry, i) => checkFilterEntry(`filters[${i}]`, entry));
   }
+  resolveSchemaOptions(options.schema);
   if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
     throw new InvalidOptionsError('handlers must be an array of @JobHandler classes', {
       option: 'handlers',

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'winston';
 import { DocketError, StorageError } from './errors';
@@ -22,6 +24,7 @@ import { MongoRateLimitStore } from './storage/mongo/mongo-rate-limit-store';
 import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
 import { resolveRetention } from './storage/retention';
 import { RecurringJobs } from './recurring';
+import { openSchema, resolveSchemaOptions, type SchemaVersion } from './schema';
 import {
   checkDocketOptions,
   dbNameFromUri,
@@ -59,13 +62,18 @@ export interface DocketParts {
   readonly clock: Clock;
   /** The job filters of the options and the container. */
   readonly filters: JobFilters;
+  /** The database's schema version once opened (see `openSchema`). */
+  readonly schemaVersion: SchemaVersion;
 }
 
 /**
- * Checks the options, connects (unless given a client), builds the stores and collaborators
- * of a Docket instance, creates their indexes and applies the recurring jobs declared with
- * `@Recurring`. A client it opened is closed again when a step fails.
+ * Checks the options, connects (unless given a client), checks the database's schema version
+ * (migrating an older one when allowed) before writing anything, builds the stores and
+ * collaborators of a Docket instance, creates their indexes and applies the recurring jobs
+ * declared with `@Recurring`. A client it opened is closed again when a step fails.
  * @throws InvalidOptionsError for invalid options (before connecting).
+ * @throws SchemaVersionError for a database of a newer major schema version, or an older one
+ *   under `schema.onOlder: 'throw'` (nothing written).
  * @throws DuplicateHandlerError when two handlers target one job type.
  * @throws StorageError when MongoDB cannot be reached or the indexes cannot be created.
  */
@@ -78,6 +86,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
     options.container,
     options.handlers ?? decoratedHandlerClasses(),
   );
+  const schemaOptions = resolveSchemaOptions(options.schema);
   const logger = options.logger ?? createDefaultLogger();
   const clock = options.clock ?? systemClock;
   const { mongo } = options;
@@ -89,6 +98,15 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       mongo.dbName ?? ('uri' in mongo ? dbNameFromUri(mongo.uri) : undefined) ?? 'docket',
     );
     const collectionPrefix = options.collectionPrefix ?? DEFAULT_PREFIX;
+    // Before any index or document is written: a database this code must not use is left as
+    // it was found.
+    const schema = await openSchema({
+      db,
+      collectionPrefix,
+      options: schemaOptions,
+      logger,
+      owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    });
     const events = new EventBus(logger);
     const store = new MongoJobStore(db, collectionPrefix, retention, (error) =>
       events.emit('error', {
@@ -161,6 +179,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       logger,
       clock,
       filters,
+      schemaVersion: schema.version,
     };
   } catch (error) {
     if (ownsClient) await client.close().catch(() => undefined);

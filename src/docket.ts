@@ -38,6 +38,7 @@ import {
   type QueueStateOptions,
 } from './docket-options';
 import { assembleDocketParts, type DocketParts } from './docket-parts';
+import { readSchemaStatus, type SchemaStatus } from './schema/schema-status';
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -286,6 +287,16 @@ export class Docket {
    */
   listRateLimits(): Promise<RateLimitInfo[]> {
     return this.parts.rateLimits.list();
+  }
+
+  /**
+   * Where the database stands against this code's schema version: its version, the
+   * migration steps it has run, those it still lacks, and a migration under way (see the
+   * production guide, "Upgrading and schema versions"). One round trip.
+   * @throws StorageError when MongoDB fails.
+   */
+  getSchemaStatus(): Promise<SchemaStatus> {
+    return readSchemaStatus(this.parts.db, this.parts.collectionPrefix);
   }
 
   /** The database holding Docket's collections (for tooling such as the dashboard). */

@@ -21,6 +21,15 @@ export type { QueueInfo } from './storage/queue-info';
 export type { RateLimitInfo, RateLimitScope } from './storage/rate-limit-store';
 export type { PickupMode, ServerInfo } from './storage/server-info';
 export type { WaitingJobType } from './storage/job-store';
+export { SCHEMA_VERSION } from './schema/schema-version';
+export type { SchemaVersion } from './schema/schema-version';
+export type { OnOlderSchema, SchemaOptions } from './schema/schema-options';
+export type {
+  AppliedSchemaStep,
+  PendingSchemaStep,
+  SchemaMigration,
+  SchemaStatus,
+} from './schema/schema-status';
 
 export { Job } from './jobs/job.decorator';
 export type { IJob, JobClass } from './jobs/job.interface';
@@ -152,6 +161,7 @@ export {
   NonSerializablePayloadError,
   PayloadTooLargeError,
   StorageError,
+  SchemaVersionError,
   UnknownJobTypeError,
   UnknownQueueError,
   UnresolvableDependencyError,
@@ -167,6 +177,7 @@ export type {
   FilterHook,
   IsolatedWorkerExit,
   IsolatedWorkerExitReason,
+  SchemaVersionRefusal,
   UnresolvableDependency,
   UnresolvableDependencyReason,
   ValidationIssue,

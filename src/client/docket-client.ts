@@ -26,6 +26,7 @@ import type {
   ApiQueueDrainResult,
   ApiRecurringJob,
   ApiRecurringRequest,
+  ApiSchemaStatus,
   ApiServer,
   ApiServerJobs,
   ApiStats,
@@ -264,6 +265,14 @@ export class DocketClient {
   /** Resumes a recurring job. `POST api/recurring/{id}/resume` @throws ApiNotFoundError */
   async resumeRecurring(id: string): Promise<void> {
     await this.call<ApiActionResult>('POST', `recurring/${segment(id)}/resume`, {});
+  }
+
+  /**
+   * The database's schema version against the dashboard's code: the migration steps it has
+   * run, those it lacks, and a migration under way. `GET api/schema`
+   */
+  getSchemaStatus(): Promise<ApiSchemaStatus> {
+    return this.call('GET', 'schema');
   }
 
   /** Servers. `GET api/servers` */

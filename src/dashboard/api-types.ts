@@ -364,3 +364,4 @@ export interface ApiJobTypes {
 
 export * from './api-recurring-types';
 export * from './api-fleet-types';
+export * from './api-schema-types';

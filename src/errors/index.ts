@@ -36,6 +36,7 @@ export { PayloadTooLargeError } from './payload-too-large.error';
 export { ServerStartError } from './server-start.error';
 export { ServerStoppingError } from './server-stopping.error';
 export { StorageError } from './storage.error';
+export { SchemaVersionError, type SchemaVersionRefusal } from './schema-version.error';
 export { UnknownJobTypeError } from './unknown-job-type.error';
 export { UnknownQueueError } from './unknown-queue.error';
 export {

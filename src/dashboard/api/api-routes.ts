@@ -6,6 +6,7 @@ import { FLEET_ROUTES } from './fleet-routes';
 import { JOB_BULK_ROUTE } from './job-bulk-route';
 import { JOB_ROUTES } from './job-routes';
 import { RECURRING_ROUTES } from './recurring-routes';
+import { SCHEMA_ROUTE } from './schema-route';
 
 let document: string | undefined;
 
@@ -17,6 +18,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...RECURRING_ROUTES,
   ...BATCH_ROUTES,
   ...ATTACHMENT_ROUTES,
+  SCHEMA_ROUTE,
   {
     method: 'GET',
     path: 'api/openapi.json',

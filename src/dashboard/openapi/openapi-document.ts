@@ -6,6 +6,7 @@
 
 import { API_HISTORY_RANGES } from '../api-types';
 import { BATCH_SCHEMAS, batchPaths } from './batch-openapi';
+import { SCHEMA_STATUS_SCHEMAS, schemaStatusPaths } from './schema-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -311,6 +312,7 @@ export function openApiDocument(): Record<string, unknown> {
         ),
       },
       ...batchPaths(),
+      ...schemaStatusPaths(),
       '/api/servers': {
         get: operation(
           'listServers',
@@ -387,6 +389,6 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
     },
-    components: { schemas: { ...schemas, ...BATCH_SCHEMAS } },
+    components: { schemas: { ...schemas, ...BATCH_SCHEMAS, ...SCHEMA_STATUS_SCHEMAS } },
   };
 }

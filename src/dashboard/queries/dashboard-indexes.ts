@@ -1,5 +1,6 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { StorageError } from '../../errors';
+import { refuseNewerSchema } from '../../schema/open-schema';
 import { SEARCH_INDEXES } from '../../storage/mongo/job-search-indexes';
 
 /**
@@ -15,10 +16,14 @@ export const DASHBOARD_INDEXES: readonly IndexDescription[] = SEARCH_INDEXES;
 /**
  * Creates the indexes the dashboard's lists and statistics use on `<prefix>jobs`, the ones
  * the scheduler's `findJobs` creates too (idempotent: an index that exists is left as it is).
- * The dashboard handler calls it once, before its first request is answered.
+ * The dashboard handler calls it once, before its first request is answered. It refuses a
+ * database of a newer major schema version, whose indexes this code does not know (see the
+ * production guide, "Upgrading and schema versions"); it never migrates.
+ * @throws SchemaVersionError - for a database of a newer major schema version (nothing created).
  * @throws StorageError - when MongoDB refuses.
  */
 export async function ensureDashboardIndexes(db: Db, collectionPrefix: string): Promise<void> {
+  await refuseNewerSchema(db, collectionPrefix);
   try {
     await db.collection(`${collectionPrefix}jobs`).createIndexes([...DASHBOARD_INDEXES]);
   } catch (error) {

@@ -6,7 +6,7 @@ import {
   DocketClient,
 } from '../../../src/client';
 import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
-import { Job, type Docket, type IJob, type JobServer } from '../../../src';
+import { Job, SCHEMA_VERSION, type Docket, type IJob, type JobServer } from '../../../src';
 import { FAST_SERVER } from '../../helpers/docket';
 import type { TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
@@ -618,6 +618,17 @@ describe('dashboard REST API through DocketClient', () => {
     expect([await stateOf(member.id), await stateOf(continuation)]).toEqual(['deleted', 'deleted']);
     expect((await client.getBatch(id)).state).toBe('cancelled');
     await expect(client.getBatch('no-such-batch')).rejects.toBeInstanceOf(ApiNotFoundError);
+  });
+
+  it("shows the database's schema version against the code's", async () => {
+    const code = `${SCHEMA_VERSION.major}.${SCHEMA_VERSION.minor}`;
+    expect(await client.getSchemaStatus()).toEqual({
+      databaseVersion: code,
+      codeVersion: code,
+      applied: [],
+      pending: [],
+      migration: null,
+    });
   });
 
   it('throws typed errors for answers that are not the API', async () => {

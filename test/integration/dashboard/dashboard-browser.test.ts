@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../../src/dashboard';
-import type { Docket } from '../../../src';
+import { SCHEMA_VERSION, type Docket } from '../../../src';
 import type { ServerRecord } from '../../../src/storage/mongo/mongo-server-registry';
 import { launchChromium } from '../../helpers/chromium';
 import { FAST_SERVER } from '../../helpers/docket';
@@ -156,6 +156,10 @@ describe('dashboard web UI in chromium', () => {
         .locator('tr[data-server]:not([data-server="overrunning-server"]) [data-pickup]')
         .textContent(),
     ).toMatch(/^push: (change-stream|notifications)$/);
+    // Under the servers, the database's schema version.
+    expect(await page.locator('#schema-version').textContent()).toBe(
+      `Database schema ${SCHEMA_VERSION.major}.${SCHEMA_VERSION.minor}`,
+    );
     expect(texts[2]).toContain('reports');
     expect(pageErrors).toEqual([]);
   });

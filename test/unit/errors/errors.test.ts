@@ -22,6 +22,7 @@ import {
   PayloadTooLargeError,
   SnoozeLimitError,
   StorageError,
+  SchemaVersionError,
   UnknownJobTypeError,
   UnknownQueueError,
   UnresolvableDependencyError,
@@ -129,6 +130,18 @@ const cases: Array<[DocketError, string, string, string]> = [
     'PAYLOAD_TOO_LARGE',
     "Job 'x' payload is 2000 bytes as BSON, over the limit of 1000 bytes: " +
       'store large data elsewhere and put a reference in the job',
+  ],
+  [
+    new SchemaVersionError('2.0', '1.1', 'newer'),
+    'SchemaVersionError',
+    'SCHEMA_VERSION',
+    "The database's Docket schema is version 2.0, newer than this code's 1.1: upgrade this process to a Docket that writes schema 2.x. Nothing was written.",
+  ],
+  [
+    new SchemaVersionError('1.0', '1.1', 'older', ['1.1: fill in fields']),
+    'SchemaVersionError',
+    'SCHEMA_VERSION',
+    "The database's Docket schema is version 1.0, older than this code's 1.1, and schema.onOlder is 'throw'. Start once with onOlder 'migrate' to run: 1.1: fill in fields. Nothing was written.",
   ],
   [
     new StorageError("Could not claim a job from queue 'default'", { cause }),

@@ -1,4 +1,9 @@
-import type { ApiPickupMode, ApiServer, ApiServerJobs } from '../../../../src/dashboard/api-types';
+import type {
+  ApiPickupMode,
+  ApiSchemaStatus,
+  ApiServer,
+  ApiServerJobs,
+} from '../../../../src/dashboard/api-types';
 import { useApp } from '../app/app-context';
 import { hrefs } from '../app/routes';
 import { LoadState, PageFrame } from '../layout/page-frame';
@@ -105,6 +110,23 @@ function ServerJobs({ server }: { server: ApiServer }) {
 }
 
 /**
+ * The database's schema version under the servers that share it, with a migration under way
+ * (see the production guide, "Upgrading and schema versions").
+ */
+function SchemaLine() {
+  const { data } = useResource<ApiSchemaStatus>('schema');
+  if (data === undefined) return null;
+  const { databaseVersion, codeVersion, migration } = data;
+  return (
+    <p class="muted" id="schema-version" data-schema={databaseVersion}>
+      Database schema {databaseVersion}
+      {databaseVersion !== codeVersion && ` (this dashboard writes ${codeVersion})`}
+      {migration && `; ${migration.owner} is migrating it to ${migration.to}`}
+    </p>
+  );
+}
+
+/**
  * Every server sharing the database: alive or silent, load, how it hears of work, and the
  * jobs it is running.
  */
@@ -159,6 +181,7 @@ export function ServersPage() {
           ])}
         </DataTable>
       )}
+      <SchemaLine />
     </PageFrame>
   );
 }
