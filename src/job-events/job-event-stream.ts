@@ -29,9 +29,10 @@ export interface JobEventStream extends AsyncIterable<JobStreamEvent>, AsyncDisp
   /** `change-stream` on a replica set or sharded cluster, `history` (polling) on a standalone. */
   readonly transport: 'change-stream' | 'history';
   /**
-   * The position of the last event delivered (or the one the stream was opened after; null
-   * before the first event of a replica set's stream opened without `after`). Keep it to
-   * open a new stream later with `after` and lose nothing in between.
+   * Where the stream stands: after the last event delivered, or further once a read found
+   * nothing more for it (the one it was opened after before that; null until a replica set's
+   * stream opened without `after` first read). Keep it to open a new stream later with
+   * `after` and lose nothing in between.
    */
   readonly position: string | null;
   /** The next event; done once the stream is closed. */
@@ -154,6 +155,10 @@ class OpenJobEventStream implements JobEventStream {
           // knows.
           if (this.options.events.has(positioned.event.event)) this.buffer.push(positioned);
         }
+        // Nothing left to hand out: the stream stands where its reader does, which may be past
+        // changes no event came of (a fresher position is cheaper to resume from).
+        const reached = this.reader.position;
+        if (this.buffer.length === 0 && reached !== null) this.delivered = this.read = reached;
       } catch (error) {
         if (this.closed) return { done: true, value: undefined };
         if (error instanceof JobEventsLostError) {

@@ -190,6 +190,12 @@ export interface JobEventReader {
   read(): Promise<readonly PositionedEvent[]>;
   /** Where the reader stands before any event was read (the position it was opened at). */
   readonly opened: JobEventPosition | null;
+  /**
+   * Where the reader stands after its reads: past every event it read, and past changes it
+   * skipped (a change stream's resume token advances through changes its filter left out);
+   * null while it cannot tell yet.
+   */
+  readonly position: JobEventPosition | null;
   /** Stops reading; a pending `read` resolves empty. */
   close(): Promise<void>;
 }

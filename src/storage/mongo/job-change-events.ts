@@ -3,6 +3,7 @@ import { JobEventsLostError } from '../../errors';
 import type { JobRecord, JobState } from '../job-record';
 import type {
   JobEventFilter,
+  JobEventPosition,
   JobEventReader,
   JobStreamError,
   JobStreamEventName,
@@ -143,6 +144,11 @@ export class ChangeStreamEventReader implements JobEventReader {
     // unhandled.
     stream.on('error', () => undefined);
     return new ChangeStreamEventReader(stream);
+  }
+
+  get position(): JobEventPosition | null {
+    const token = (this.stream.resumeToken as { _data?: unknown } | null)?._data;
+    return typeof token === 'string' ? { kind: 'change-stream', token } : null;
   }
 
   async read(): Promise<readonly PositionedEvent[]> {

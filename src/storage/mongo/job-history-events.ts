@@ -74,6 +74,10 @@ export class HistoryEventReader implements JobEventReader {
     this.last = opened;
   }
 
+  get position(): JobEventPosition {
+    return this.last;
+  }
+
   async read(): Promise<readonly PositionedEvent[]> {
     if (this.polled) await this.sleep();
     if (this.closed) return [];
