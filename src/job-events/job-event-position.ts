@@ -3,6 +3,7 @@ import { describeValue } from '../options/option-checks';
 import type { JobEventPosition } from '../storage/job-stream-event';
 
 const CHANGE_STREAM = /^c\.([0-9A-Fa-f]{2,2000})$/;
+const CLUSTER_TIME = /^t\.(\d{1,10})\.(\d{1,10})$/;
 const HISTORY = /^h\.(\d{1,15})\.(\d{1,4})\.(.{0,500})$/s;
 
 /**
@@ -13,6 +14,10 @@ export function parsePosition(name: string, value: unknown): JobEventPosition {
   if (typeof value === 'string') {
     const token = CHANGE_STREAM.exec(value);
     if (token) return { kind: 'change-stream', token: token[1]! };
+    const time = CLUSTER_TIME.exec(value);
+    if (time) {
+      return { kind: 'change-stream-time', seconds: Number(time[1]), increment: Number(time[2]) };
+    }
     const entry = HISTORY.exec(value);
     if (entry) {
       return {

@@ -142,12 +142,22 @@ class OpenJobEventStream implements JobEventStream {
         return { done: false, value: { ...head.event, position } as JobStreamEvent };
       }
       try {
-        this.reader ??= await this.deps.source.open(
-          this.options,
-          this.read,
-          this.options.pollIntervalMs,
-        );
-        const events = await this.reader.read();
+        let reader = this.reader;
+        if (reader === undefined) {
+          reader = await this.deps.source.open(
+            this.options,
+            this.read,
+            this.options.pollIntervalMs,
+          );
+          // Closed while it opened: the new reader is nobody's.
+          if (this.closed) {
+            await reader.close();
+            return { done: true, value: undefined };
+          }
+          this.reader = reader;
+        }
+        const events = await reader.read();
+        if (this.closed) return { done: true, value: undefined };
         this.failures = 0;
         for (const positioned of events) {
           this.read = positioned.position;
@@ -157,7 +167,7 @@ class OpenJobEventStream implements JobEventStream {
         }
         // Nothing left to hand out: the stream stands where its reader does, which may be past
         // changes no event came of (a fresher position is cheaper to resume from).
-        const reached = this.reader.position;
+        const reached = reader.position;
         if (this.buffer.length === 0 && reached !== null) this.delivered = this.read = reached;
       } catch (error) {
         if (this.closed) return { done: true, value: undefined };

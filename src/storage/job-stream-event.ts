@@ -131,6 +131,8 @@ export type UnpositionedJobStreamEvent = JobStreamEvent extends infer E
  */
 export type JobEventPosition =
   | { readonly kind: 'change-stream'; readonly token: string }
+  /** A change stream's start before it read anything: the cluster time it was opened at. */
+  | { readonly kind: 'change-stream-time'; readonly seconds: number; readonly increment: number }
   | {
       readonly kind: 'history';
       readonly atMs: number;
@@ -138,9 +140,13 @@ export type JobEventPosition =
       readonly index: number;
     };
 
-/** The text of a position: `c.<resume token>` or `h.<ms>.<entry index>.<job id>`. */
+/**
+ * The text of a position: `c.<resume token>`, `t.<seconds>.<increment>` (a cluster time) or
+ * `h.<ms>.<entry index>.<job id>`.
+ */
 export function formatPosition(position: JobEventPosition): string {
   if (position.kind === 'change-stream') return `c.${position.token}`;
+  if (position.kind === 'change-stream-time') return `t.${position.seconds}.${position.increment}`;
   return `h.${position.atMs}.${position.index}.${position.jobId}`;
 }
 

@@ -1,4 +1,11 @@
-import type { ChangeStream, ChangeStreamOptions, Collection, Document, ResumeToken } from 'mongodb';
+import type {
+  ChangeStream,
+  ChangeStreamOptions,
+  Collection,
+  Document,
+  ResumeToken,
+  Timestamp,
+} from 'mongodb';
 import { JobEventsLostError } from '../../errors';
 import type { JobRecord, JobState } from '../job-record';
 import type {
@@ -24,10 +31,28 @@ export const EVENTS_OF_STATE: Readonly<Record<JobState, readonly JobStreamEventN
   awaiting: [],
 };
 
-/** The states whose entry can mean one of `events`. */
+/** Events whose attempt number the stream learns from the claim that started the attempt. */
+const ATTEMPT_EVENTS: readonly JobStreamEventName[] = [
+  'progress',
+  'retried',
+  'succeeded',
+  'failed',
+  'deleted',
+];
+
+/** How many jobs' running attempts a reader remembers (the oldest are forgotten first). */
+const REMEMBERED_ATTEMPTS = 10_000;
+
+/**
+ * The states whose entry can mean one of `events`; `processing` too when an event needs the
+ * attempt its claim started (the reader drops the `started` events not asked for).
+ */
 export function statesFor(events: ReadonlySet<JobStreamEventName>): JobState[] {
-  return (Object.keys(EVENTS_OF_STATE) as JobState[]).filter((state) =>
-    EVENTS_OF_STATE[state].some((event) => events.has(event)),
+  const needsClaims = ATTEMPT_EVENTS.some((event) => events.has(event));
+  return (Object.keys(EVENTS_OF_STATE) as JobState[]).filter(
+    (state) =>
+      EVENTS_OF_STATE[state].some((event) => events.has(event)) ||
+      (state === 'processing' && needsClaims),
   );
 }
 
@@ -111,30 +136,41 @@ export function jobEventPipeline(filter: JobEventFilter): Document[] {
 /** The reader of a replica set or sharded cluster: the jobs collection's change stream. */
 export class ChangeStreamEventReader implements JobEventReader {
   readonly transport = 'change-stream' as const;
-  readonly opened = null;
   private closing = false;
+  /** The attempt each job's last claim started, by job id (see `eventOfChange`). */
+  private readonly attempts = new Map<string, number>();
 
-  private constructor(private readonly stream: ChangeStream) {}
+  private constructor(
+    private readonly stream: ChangeStream,
+    /** The token it resumes after, or the cluster time it starts at (null: unknown). */
+    readonly opened: JobEventPosition | null,
+  ) {}
 
   /**
-   * Opens the stream after `token`, or at `startAtOperationTime` (the time of the `hello` that
-   * detected the deployment, so that the stream is armed when this returns, although the
-   * driver sends its `aggregate` only on its first read).
+   * Opens the stream after `token`, or at `operationTime` (a position's, or the time of the
+   * `hello` that detected the deployment, so that the stream is armed when this returns,
+   * although the driver sends its `aggregate` only on its first read). Starting at a time
+   * delivers the changes at that time too: a stream that stands at its start time delivered
+   * none of them.
    */
   static open(
     jobs: Collection<JobRecord>,
     filter: JobEventFilter,
-    start: { readonly token: string } | { readonly operationTime: unknown },
+    start: { readonly token: string } | { readonly operationTime: Timestamp | undefined },
   ): ChangeStreamEventReader {
-    const from: ChangeStreamOptions =
-      'token' in start
-        ? { resumeAfter: { _data: start.token } as ResumeToken }
-        : (start.operationTime as { _bsontype?: string } | undefined)?._bsontype === 'Timestamp'
-          ? {
-              startAtOperationTime:
-                start.operationTime as ChangeStreamOptions['startAtOperationTime'],
-            }
-          : {};
+    let from: ChangeStreamOptions = {};
+    let opened: JobEventPosition | null = null;
+    if ('token' in start) {
+      from = { resumeAfter: { _data: start.token } as ResumeToken };
+      opened = { kind: 'change-stream', token: start.token };
+    } else if (start.operationTime?._bsontype === 'Timestamp') {
+      from = { startAtOperationTime: start.operationTime };
+      opened = {
+        kind: 'change-stream-time',
+        seconds: start.operationTime.getHighBits() >>> 0,
+        increment: start.operationTime.getLowBits() >>> 0,
+      };
+    }
     const stream = jobs.watch(jobEventPipeline(filter), {
       fullDocument: 'updateLookup',
       maxAwaitTimeMS: STREAM_AWAIT_MS,
@@ -143,13 +179,14 @@ export class ChangeStreamEventReader implements JobEventReader {
     // Errors reach the reader through `tryNext`; a listener keeps an emitted one from being
     // unhandled.
     stream.on('error', () => undefined);
-    return new ChangeStreamEventReader(stream);
+    return new ChangeStreamEventReader(stream, opened);
   }
 
-  get position(): JobEventPosition | null {
-    const token = (this.stream.resumeToken as { _data?: unknown } | null)?._data;
-    return typeof token === 'string' ? { kind: 'change-stream', token } : null;
-  }
+  /**
+   * Taken from the driver's resume token when a read returns, never in between: a read that
+   * a close interrupted may have taken a change it never handed out.
+   */
+  position: JobEventPosition | null = null;
 
   async read(): Promise<readonly PositionedEvent[]> {
     let change: Document | null;
@@ -167,6 +204,11 @@ export class ChangeStreamEventReader implements JobEventReader {
       }
       throw storageError('read the job event stream', error);
     }
+    if (this.closing) return [];
+    // Past the change just read, or, after an empty wait, past every change the filter left
+    // out (the driver keeps the batch's resume token).
+    const reached = (this.stream.resumeToken as { _data?: unknown } | null)?._data;
+    if (typeof reached === 'string') this.position = { kind: 'change-stream', token: reached };
     if (change === null) {
       if (this.stream.closed && !this.closing) {
         throw new JobEventsLostError(
@@ -176,7 +218,7 @@ export class ChangeStreamEventReader implements JobEventReader {
       }
       return [];
     }
-    const event = eventOfChange(change);
+    const event = eventOfChange(change, this.attempts);
     const token = (change._id as { _data?: unknown } | undefined)?._data;
     if (event === null || typeof token !== 'string') return [];
     return [{ event, position: { kind: 'change-stream', token } }];
@@ -192,7 +234,10 @@ export class ChangeStreamEventReader implements JobEventReader {
  * The job event a change means, or null (a change of a job whose document was removed before
  * the stream read the change: its queue and type are gone with it).
  */
-export function eventOfChange(change: Document): UnpositionedJobStreamEvent | null {
+export function eventOfChange(
+  change: Document,
+  attempts: Map<string, number> = new Map(),
+): UnpositionedJobStreamEvent | null {
   const looked = (change.fullDocument ?? null) as Document | null;
   const jobId = change.documentKey?._id;
   if (looked === null || typeof jobId !== 'string') return null;
@@ -207,7 +252,7 @@ export function eventOfChange(change: Document): UnpositionedJobStreamEvent | nu
     jobType: String(looked.type ?? ''),
     queue: String(looked.queue ?? ''),
     at: timeOf(change),
-    attempt: typeof field('attempt') === 'number' ? (field('attempt') as number) : 0,
+    attempt: attemptOf(jobId, updated, looked, attempts),
   };
   const state = (isUpdate ? updated.state : looked.state) as JobState | undefined;
   const dueAt = asDate(field('dueAt'));
@@ -248,6 +293,34 @@ export function eventOfChange(change: Document): UnpositionedJobStreamEvent | nu
     default:
       return null;
   }
+}
+
+/**
+ * The attempt a change belongs to. A claim writes it (and it is remembered); an outcome or
+ * progress does not, and the looked-up job may be further on by the time the stream reads the
+ * change (already claimed again): the attempt its claim started comes first, then the
+ * looked-up job's. A finished job is forgotten.
+ */
+function attemptOf(
+  jobId: string,
+  updated: Document,
+  looked: Document,
+  attempts: Map<string, number>,
+): number {
+  if (typeof updated.attempt === 'number') {
+    if (updated.state === 'processing') {
+      attempts.delete(jobId);
+      attempts.set(jobId, updated.attempt);
+      if (attempts.size > REMEMBERED_ATTEMPTS) attempts.delete(attempts.keys().next().value!);
+    }
+    return updated.attempt;
+  }
+  const started = attempts.get(jobId);
+  if (updated.state === 'succeeded' || updated.state === 'failed' || updated.state === 'deleted') {
+    attempts.delete(jobId);
+  }
+  if (started !== undefined) return started;
+  return typeof looked.attempt === 'number' ? looked.attempt : 0;
 }
 
 /** The time of a change: the wall time of its write, or its cluster time (whole seconds). */

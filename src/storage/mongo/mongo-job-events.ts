@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import { Timestamp, type Collection, type Db } from 'mongodb';
 import { InvalidOptionsError } from '../../errors';
 import type { JobRecord } from '../job-record';
 import type {
@@ -31,20 +31,21 @@ export class MongoJobEvents implements JobEventSource {
     // Change streams need a replica set or a sharded cluster; a standalone refuses them.
     const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
     const changeStreams = Boolean(hello.setName) || hello.msg === 'isdbgrid';
-    if (after !== null && (after.kind === 'change-stream') !== changeStreams) {
+    if (after !== null && (after.kind !== 'history') !== changeStreams) {
       throw new InvalidOptionsError(
-        `after is a position of a ${after.kind === 'change-stream' ? 'replica set' : 'standalone server'}'s job event stream; this deployment is a ${changeStreams ? 'replica set' : 'standalone server'}`,
+        `after is a position of a ${after.kind === 'history' ? 'standalone server' : 'replica set'}'s job event stream; this deployment is a ${changeStreams ? 'replica set' : 'standalone server'}`,
         { option: 'after' },
       );
     }
     if (changeStreams) {
-      return ChangeStreamEventReader.open(
-        this.jobs,
-        filter,
-        after?.kind === 'change-stream'
-          ? { token: after.token }
-          : { operationTime: hello.operationTime },
-      );
+      if (after?.kind === 'change-stream') {
+        return ChangeStreamEventReader.open(this.jobs, filter, { token: after.token });
+      }
+      const time =
+        after?.kind === 'change-stream-time'
+          ? new Timestamp({ t: after.seconds, i: after.increment })
+          : (hello.operationTime as Timestamp | undefined);
+      return ChangeStreamEventReader.open(this.jobs, filter, { operationTime: time });
     }
     const opened =
       after?.kind === 'history'

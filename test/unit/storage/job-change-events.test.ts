@@ -54,6 +54,25 @@ describe('eventOfChange', () => {
     expect(event).toMatchObject({ event: 'failed', error: { name: 'TypeError', message: 'no' } });
   });
 
+  it('gives an outcome the attempt its claim started, though the job was claimed again since', () => {
+    const attempts = new Map<string, number>();
+    eventOfChange(update({ state: 'processing', attempt: 1, leaseOwner: 's' }), attempts);
+    // Read after the next claim: the looked-up job is at attempt 2 already.
+    const retried = eventOfChange(
+      update({ state: 'scheduled', recordedFence: 1 }, { ...looked, attempt: 2 }),
+      attempts,
+    );
+    expect(retried).toMatchObject({ event: 'retried', attempt: 1 });
+    eventOfChange(update({ state: 'processing', attempt: 2, leaseOwner: 's' }), attempts);
+    expect(
+      eventOfChange(
+        update({ state: 'succeeded', recordedFence: 2 }, { ...looked, attempt: 3 }),
+        attempts,
+      ),
+    ).toMatchObject({ event: 'succeeded', attempt: 2 });
+    expect(attempts.size).toBe(0);
+  });
+
   it('tells a snooze from a retry, and gives the snoozed attempt its number', () => {
     const event = eventOfChange(
       update({ state: 'scheduled', recordedFence: 2, snoozeCount: 1, attempt: 1 }),
@@ -102,7 +121,7 @@ describe('eventOfChange', () => {
 });
 
 describe('jobEventPipeline', () => {
-  it('matches only the states of the wanted events, and progress only when wanted', () => {
+  it('matches only the states of the wanted events (and claims, for their attempts), and progress only when wanted', () => {
     const [, , match] = jobEventPipeline({
       queues: ['mail'],
       types: null,
@@ -116,11 +135,13 @@ describe('jobEventPipeline', () => {
             $or: [
               {
                 operationType: { $in: ['insert', 'replace'] },
-                'fullDocument.state': { $in: ['succeeded', 'failed'] },
+                'fullDocument.state': { $in: ['processing', 'succeeded', 'failed'] },
               },
               {
                 operationType: 'update',
-                'updateDescription.updatedFields.state': { $in: ['succeeded', 'failed'] },
+                'updateDescription.updatedFields.state': {
+                  $in: ['processing', 'succeeded', 'failed'],
+                },
               },
             ],
           },
