@@ -6,6 +6,7 @@
 
 import { API_HISTORY_RANGES } from '../api-types';
 import { BATCH_SCHEMAS, batchPaths } from './batch-openapi';
+import { EVENT_SCHEMAS, eventPaths } from './event-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -302,6 +303,7 @@ export function openApiDocument(): Record<string, unknown> {
         ),
       },
       ...batchPaths(),
+      ...eventPaths(),
       '/api/servers': {
         get: operation(
           'listServers',
@@ -363,6 +365,6 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
     },
-    components: { schemas: { ...schemas, ...BATCH_SCHEMAS } },
+    components: { schemas: { ...schemas, ...BATCH_SCHEMAS, ...EVENT_SCHEMAS } },
   };
 }
