@@ -175,7 +175,7 @@ export class Docket {
    * stream; on a standalone it reads the jobs' histories every `pollIntervalMs`. Neither
    * writes anything. It resolves once the stream is armed: every event written from then on
    * is delivered (or, with `after`, every event after that position). `close()` closes it.
-   * See the guide "Jobs and handlers", section "Events across processes".
+   * See the production guide, section "Events across processes".
    * @throws DocketClosedError once `close()` was called.
    * @throws InvalidOptionsError for invalid options (an unknown event name, an empty filter,
    *   a position that no stream gave or that belongs to the other kind of deployment).
