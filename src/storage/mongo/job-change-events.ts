@@ -75,15 +75,26 @@ const JOB_FIELDS = [
   'progress.message',
 ];
 
+/** The paths an update changed: the keys of its `updatedFields`, dotted ones included. */
+const CHANGED_PATHS: Document = {
+  $map: {
+    input: { $objectToArray: { $ifNull: ['$updateDescription.updatedFields', {}] } },
+    in: '$$this.k',
+  },
+};
+
 /**
  * The pipeline of the stream: inserts and replacements of jobs in a wanted state, updates
  * that set such a state (or progress), of the wanted queues and types; each event cut down to
  * the fields its job event needs. Every update is matched on `state` at the top level of
- * `updatedFields`, which MongoDB reports whole whatever the form of the update; `changed`
- * lists the paths an update changed, so that a nested change (`progress.percent`, as a
- * pipeline update's diff may report it) is seen too. Queue and type come from the document
- * MongoDB looks up for an update (`fullDocument: 'updateLookup'`, a read inside the server):
- * no update of Docket's carries them.
+ * `updatedFields`, which MongoDB reports whole whatever the form of the update; progress is
+ * matched whole (a modifier update's report) or by a dotted path (`progress.percent`, as a
+ * diff may report it), and `changed` lists the paths for the reader.
+ *
+ * The first stage refers to nothing of the looked-up document, so that MongoDB can filter on
+ * it before looking anything up (or while reading the oplog): queue and type come from the
+ * document MongoDB looks up for an update (`fullDocument: 'updateLookup'`, a read inside the
+ * server), since no update of Docket's carries them, and are matched after.
  */
 export function jobEventPipeline(filter: JobEventFilter): Document[] {
   const states = statesFor(filter.events);
@@ -92,7 +103,25 @@ export function jobEventPipeline(filter: JobEventFilter): Document[] {
     { operationType: 'update', 'updateDescription.updatedFields.state': { $in: states } },
   ];
   if (filter.events.has('progress')) {
-    kinds.push({ operationType: 'update', changed: { $regex: '^progress(\\.|$)' } });
+    kinds.push(
+      { operationType: 'update', 'updateDescription.updatedFields.progress': { $exists: true } },
+      {
+        operationType: 'update',
+        $expr: {
+          $gt: [
+            {
+              $size: {
+                $filter: {
+                  input: CHANGED_PATHS,
+                  cond: { $eq: [{ $substrCP: ['$$this', 0, 9] }, 'progress.'] },
+                },
+              },
+            },
+            0,
+          ],
+        },
+      },
+    );
   }
   const scope: Document[] = [];
   if (filter.queues) scope.push({ 'fullDocument.queue': { $in: [...filter.queues] } });
@@ -102,7 +131,7 @@ export function jobEventPipeline(filter: JobEventFilter): Document[] {
     documentKey: 1,
     wallTime: 1,
     clusterTime: 1,
-    changed: 1,
+    changed: CHANGED_PATHS,
     'fullDocument.type': 1,
     'fullDocument.queue': 1,
     hasResult: {
@@ -117,18 +146,8 @@ export function jobEventPipeline(filter: JobEventFilter): Document[] {
     keep[`updateDescription.updatedFields.${field}`] = 1;
   }
   return [
-    { $match: { operationType: { $in: ['insert', 'update', 'replace'] } } },
-    {
-      $addFields: {
-        changed: {
-          $map: {
-            input: { $objectToArray: { $ifNull: ['$updateDescription.updatedFields', {}] } },
-            in: '$$this.k',
-          },
-        },
-      },
-    },
-    { $match: { $and: [...scope, { $or: kinds }] } },
+    { $match: { $or: kinds } },
+    ...(scope.length > 0 ? [{ $match: { $and: scope } }] : []),
     { $project: keep },
   ];
 }

@@ -122,37 +122,32 @@ describe('eventOfChange', () => {
 
 describe('jobEventPipeline', () => {
   it('matches only the states of the wanted events (and claims, for their attempts), and progress only when wanted', () => {
-    const [, , match] = jobEventPipeline({
+    const [kinds, scope] = jobEventPipeline({
       queues: ['mail'],
       types: null,
       events: new Set(['failed', 'succeeded'] as const),
     });
-    expect(match).toEqual({
+    // The first stage refers to nothing looked up: MongoDB can apply it before the lookup.
+    expect(kinds).toEqual({
       $match: {
-        $and: [
-          { 'fullDocument.queue': { $in: ['mail'] } },
+        $or: [
           {
-            $or: [
-              {
-                operationType: { $in: ['insert', 'replace'] },
-                'fullDocument.state': { $in: ['processing', 'succeeded', 'failed'] },
-              },
-              {
-                operationType: 'update',
-                'updateDescription.updatedFields.state': {
-                  $in: ['processing', 'succeeded', 'failed'],
-                },
-              },
-            ],
+            operationType: { $in: ['insert', 'replace'] },
+            'fullDocument.state': { $in: ['processing', 'succeeded', 'failed'] },
+          },
+          {
+            operationType: 'update',
+            'updateDescription.updatedFields.state': { $in: ['processing', 'succeeded', 'failed'] },
           },
         ],
       },
     });
-    const [, , all] = jobEventPipeline({
+    expect(scope).toEqual({ $match: { $and: [{ 'fullDocument.queue': { $in: ['mail'] } }] } });
+    const [all] = jobEventPipeline({
       queues: null,
       types: null,
       events: new Set(JOB_STREAM_EVENT_NAMES),
     });
-    expect(JSON.stringify(all)).toContain('^progress(\\\\.|$)');
+    expect(JSON.stringify(all)).toContain('"progress."');
   });
 });
