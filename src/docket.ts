@@ -39,6 +39,13 @@ import {
 } from './docket-options';
 import { assembleDocketParts, type DocketParts } from './docket-parts';
 import { readSchemaStatus, type SchemaStatus } from './schema/schema-status';
+import {
+  openJobEventStream,
+  resolveJobEventStreamOptions,
+  type JobEventStream,
+  type JobEventStreamOptions,
+} from './job-events';
+import { MongoJobEvents } from './storage/mongo/mongo-job-events';
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -55,6 +62,8 @@ export class Docket {
   readonly scheduler: IJobScheduler;
   private readonly servers = new Set<JobServerEngine>();
   private readonly jobScheduler: JobScheduler;
+  /** The job event streams open, closed by `close()` before the client. */
+  private readonly eventStreams = new Set<JobEventStream>();
   private closing: Promise<void> | undefined;
   /** Set once `close()` has stopped the servers, before the client closes. */
   private closed = false;
@@ -158,6 +167,45 @@ export class Docket {
     listener: (payload: DocketEvents[K]) => unknown,
   ): () => void {
     return this.parts.events.on(event, listener);
+  }
+
+  /**
+   * Opens a stream of the lifecycle events of jobs written by any process sharing the
+   * database (enqueued, started, progress, retried, succeeded, failed...): no server needs to
+   * run here. On a replica set or sharded cluster it follows the jobs collection's change
+   * stream; on a standalone it reads the jobs' histories every `pollIntervalMs`. Neither
+   * writes anything. It resolves once the stream is armed: every event written from then on
+   * is delivered (or, with `after`, every event after that position). `close()` closes it.
+   * See the production guide, section "Events across processes".
+   * @throws DocketClosedError once `close()` was called.
+   * @throws InvalidOptionsError for invalid options (an unknown event name, an empty filter,
+   *   a position that no stream gave or that belongs to the other kind of deployment).
+   * @throws StorageError when the deployment cannot be asked.
+   */
+  async jobEvents(options?: JobEventStreamOptions): Promise<JobEventStream> {
+    this.checkOpen('jobEvents');
+    const resolved = resolveJobEventStreamOptions(options);
+    const { db, collectionPrefix, clock, events } = this.parts;
+    const stream = await openJobEventStream(
+      {
+        source: new MongoJobEvents(db, db.collection<JobRecord>(`${collectionPrefix}jobs`), () =>
+          clock.now(),
+        ),
+        report: (error, context) =>
+          events.emit('error', {
+            error: error instanceof Error ? error : new Error(String(error)),
+            context,
+          }),
+        onClosed: (closed) => this.eventStreams.delete(closed),
+      },
+      resolved,
+    );
+    if (this.closing) {
+      await stream.close();
+      throw new DocketClosedError('jobEvents');
+    }
+    this.eventStreams.add(stream);
+    return stream;
   }
 
   /**
@@ -344,7 +392,12 @@ export class Docket {
       ),
     );
     this.closed = true;
-    // Waits still pending end before the client closes under their change stream.
+    // Waits and event streams still open end before the client closes under them.
+    await Promise.all(
+      [...this.eventStreams].map((stream) =>
+        stream.close().catch((error: unknown) => failures.push(error)),
+      ),
+    );
     await this.parts.waits.close().catch((error: unknown) => failures.push(error));
     if (this.parts.ownsClient) {
       await this.parts.client.close().catch((error: unknown) => {

@@ -117,6 +117,14 @@ export type { Closable, ShutdownSignalOptions } from './server/shutdown-signals'
 export type { Clock } from './server/clock';
 
 export type { DocketEvents, DocketEventName, JobEventBase } from './events/docket-events';
+export type { JobEventStream, JobEventStreamOptions } from './job-events';
+export { JOB_STREAM_EVENT_NAMES } from './storage/job-stream-event';
+export type {
+  JobStreamEvent,
+  JobStreamEventBase,
+  JobStreamEventName,
+  JobStreamError,
+} from './storage/job-stream-event';
 export type {
   JobRecord,
   JobState,
@@ -145,6 +153,7 @@ export {
   DuplicateJobIdError,
   JobValidationError,
   JobWaitTimeoutError,
+  JobEventsLostError,
   LeaseLostError,
   NonRetryableError,
   AttemptCommittedError,

@@ -40,10 +40,18 @@ import { callApi, streamApi, type ApiCallConfig } from './api-call';
 import { resolveClientOptions, type DocketClientOptions } from './client-options';
 import { jobsPageByPage } from './job-pages';
 import { pollUntilFinished } from './job-wait-polls';
+import {
+  eventsQuery,
+  followJobEventPages,
+  readJobEventPage,
+  type ApiJobEventOptions,
+} from './job-event-polls';
+import type { ApiJobEvent, ApiJobEventPage } from '../dashboard/api-event-types';
 import { jobsPath } from './jobs-path';
 
 export type { DocketClientHeaders } from './api-call';
 export type { DocketClientOptions } from './client-options';
+export type { ApiJobEventOptions } from './job-event-polls';
 
 const segment = (value: string) => encodeURIComponent(value);
 
@@ -163,6 +171,33 @@ export class DocketClient {
    */
   waitForJob(id: string, options?: JobWaitOptions): Promise<ApiFinishedJob> {
     return pollUntilFinished(this.config, id, options);
+  }
+
+  /**
+   * Lifecycle events of jobs of every process, after `options.after` (absent: from when the
+   * dashboard receives the request): one long poll, answered as soon as events arrive, or
+   * with none after `options.timeoutMs`. Pass the answer's `position` as `after` to go on.
+   * `GET api/events`
+   * @throws InvalidOptionsError - for invalid options (before any request).
+   * @throws ApiValidationError - a name the dashboard refuses, or a position no stream gave.
+   * @throws DocketApiError - `JOB_EVENTS_LOST` (410): the position is no longer held.
+   */
+  readJobEvents(options?: ApiJobEventOptions, signal?: AbortSignal): Promise<ApiJobEventPage> {
+    return readJobEventPage(this.config, options, signal);
+  }
+
+  /**
+   * {@link DocketClient.readJobEvents} again and again, each after the position the last
+   * answered: `for await (const event of client.followJobEvents({ events: ['failed'] }))`.
+   * Leaving the loop stops it; `signal` aborts the request in flight.
+   * @throws what {@link DocketClient.readJobEvents} throws.
+   */
+  followJobEvents(
+    options?: ApiJobEventOptions,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ApiJobEvent, void, undefined> {
+    eventsQuery(this.config, options); // refuses invalid options here, not at the first read
+    return followJobEventPages(this.config, options, signal);
   }
 
   /**

@@ -4,6 +4,7 @@
  * @module docket/client
  */
 export { DocketClient, type DocketClientHeaders, type DocketClientOptions } from './docket-client';
+export type { ApiJobEventOptions } from './job-event-polls';
 export { ApiCursorLoopError } from './api-cursor-loop.error';
 export { ApiResponseTooLargeError } from './api-response-too-large.error';
 export {
@@ -23,3 +24,4 @@ export type { JobWaitOptions } from '../scheduler/job-wait-options';
 export type * from '../dashboard/api-types';
 export type * from '../dashboard/api-search-types';
 export type * from '../dashboard/api-batch-types';
+export type * from '../dashboard/api-event-types';

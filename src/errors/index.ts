@@ -19,6 +19,7 @@ export { JobTimeoutError } from './job-timeout.error';
 export { JobExpiredError } from './job-expired.error';
 export { DuplicateJobIdError } from './duplicate-job-id.error';
 export { JobWaitTimeoutError } from './job-wait-timeout.error';
+export { JobEventsLostError } from './job-events-lost.error';
 export { JobValidationError, type ValidationIssue } from './job-validation.error';
 export { LeaseLostError } from './lease-lost.error';
 export { AttemptCommittedError } from './attempt-committed.error';

@@ -13,7 +13,8 @@ export interface JobEventBase {
 
 /**
  * Every event Docket emits, by name, with its payload. Events are emitted in the process
- * that did the work (enqueued, ran, deleted...), not in every process sharing the database.
+ * that did the work (enqueued, ran, deleted...), not in every process sharing the database:
+ * `Docket.jobEvents` streams the lifecycle events of jobs whatever process wrote them.
  */
 export interface DocketEvents {
   /**

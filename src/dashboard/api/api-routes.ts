@@ -2,6 +2,7 @@ import { openApiDocument } from '../openapi/openapi-document';
 import { ok, type ApiRoute } from './api-route';
 import { ATTACHMENT_ROUTES } from './attachment-routes';
 import { BATCH_ROUTES } from './batch-routes';
+import { EVENT_ROUTES } from './event-routes';
 import { FLEET_ROUTES } from './fleet-routes';
 import { JOB_BULK_ROUTE } from './job-bulk-route';
 import { JOB_ROUTES } from './job-routes';
@@ -19,6 +20,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...BATCH_ROUTES,
   ...ATTACHMENT_ROUTES,
   SCHEMA_ROUTE,
+  ...EVENT_ROUTES,
   {
     method: 'GET',
     path: 'api/openapi.json',

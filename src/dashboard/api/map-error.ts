@@ -3,6 +3,7 @@ import {
   DocketClosedError,
   InvalidCronExpressionError,
   InvalidOptionsError,
+  JobEventsLostError,
   JobNotFoundError,
   JobValidationError,
   NonSerializablePayloadError,
@@ -95,6 +96,12 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
   }
   if (error instanceof DocketClosedError) {
     return new HttpProblem(503, 'DOCKET_CLOSED', error.message);
+  }
+  if (error instanceof JobEventsLostError) {
+    return new HttpProblem(410, 'JOB_EVENTS_LOST', error.message, {
+      field: 'after',
+      position: error.position,
+    });
   }
   report(error);
   if (error instanceof StorageError) {

@@ -7,6 +7,7 @@
 import { API_HISTORY_RANGES } from '../api-types';
 import { BATCH_SCHEMAS, batchPaths } from './batch-openapi';
 import { SCHEMA_STATUS_SCHEMAS, schemaStatusPaths } from './schema-openapi';
+import { EVENT_SCHEMAS, eventPaths } from './event-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -313,6 +314,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...batchPaths(),
       ...schemaStatusPaths(),
+      ...eventPaths(),
       '/api/servers': {
         get: operation(
           'listServers',
@@ -389,6 +391,8 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
     },
-    components: { schemas: { ...schemas, ...BATCH_SCHEMAS, ...SCHEMA_STATUS_SCHEMAS } },
+    components: {
+      schemas: { ...schemas, ...BATCH_SCHEMAS, ...SCHEMA_STATUS_SCHEMAS, ...EVENT_SCHEMAS },
+    },
   };
 }

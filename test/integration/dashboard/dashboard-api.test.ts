@@ -631,6 +631,11 @@ describe('dashboard REST API through DocketClient', () => {
     });
   });
 
+  it('answers job events by long poll (dashboard-events.test.ts follows them)', async () => {
+    const quiet = await client.readJobEvents({ queues: ['no-such-queue'], timeoutMs: 0 });
+    expect(quiet).toEqual({ events: [], position: expect.any(String) });
+  });
+
   it('throws typed errors for answers that are not the API', async () => {
     const offline = new DocketClient({ baseUrl: 'http://127.0.0.1:1/jobs/', timeoutMs: 2_000 });
     await expect(offline.getStats()).rejects.toMatchObject({ name: 'ApiConnectionError' });

@@ -16,6 +16,7 @@ import {
   JobValidationError,
   JobSnoozedError,
   JobWaitTimeoutError,
+  JobEventsLostError,
   LeaseLostError,
   NonSerializableCheckpointError,
   NonSerializablePayloadError,
@@ -237,6 +238,12 @@ const cases: Array<[DocketError, string, string, string]> = [
       "last seen state: 'processing'",
   ],
   [new JobNotFoundError('42'), 'JobNotFoundError', 'JOB_NOT_FOUND', "Job '42' was not found"],
+  [
+    new JobEventsLostError('The job event stream cannot go on from its position', 'c.82'),
+    'JobEventsLostError',
+    'JOB_EVENTS_LOST',
+    'The job event stream cannot go on from its position',
+  ],
   [
     new InvalidCronExpressionError('* * *', 'too few fields', { cause }),
     'InvalidCronExpressionError',
