@@ -16,6 +16,14 @@ export const UNFINISHED_STATES: readonly JobState[] = [
   'awaiting',
 ];
 
+/**
+ * States in which a job waits to be claimed (or for its parent) and a caller may still edit
+ * it: its payload, priority and due time (see `IJobScheduler.replacePayload`).
+ */
+export const WAITING_STATES: readonly JobState[] = UNFINISHED_STATES.filter(
+  (state) => state !== 'processing',
+);
+
 /** One entry of a job's bounded state history. */
 export interface JobHistoryEntry {
   /** The state the job entered. */
