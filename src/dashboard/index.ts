@@ -26,5 +26,6 @@ export { openApiDocument } from './openapi/openapi-document';
 export type * from './api-types';
 export type * from './api-search-types';
 export type * from './api-batch-types';
+export type * from './api-job-edit-types';
 export { API_HISTORY_RANGES, API_JOB_STATES } from './api-types';
 export { API_BATCH_STATES } from './api-batch-types';

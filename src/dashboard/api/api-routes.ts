@@ -4,6 +4,7 @@ import { ATTACHMENT_ROUTES } from './attachment-routes';
 import { BATCH_ROUTES } from './batch-routes';
 import { FLEET_ROUTES } from './fleet-routes';
 import { JOB_BULK_ROUTE } from './job-bulk-route';
+import { JOB_EDIT_ROUTES } from './job-edit-routes';
 import { JOB_ROUTES } from './job-routes';
 import { RECURRING_ROUTES } from './recurring-routes';
 
@@ -13,6 +14,7 @@ let document: string | undefined;
 export const API_ROUTES: readonly ApiRoute[] = [
   ...FLEET_ROUTES,
   ...JOB_ROUTES,
+  ...JOB_EDIT_ROUTES,
   JOB_BULK_ROUTE,
   ...RECURRING_ROUTES,
   ...BATCH_ROUTES,

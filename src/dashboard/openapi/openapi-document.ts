@@ -6,6 +6,7 @@
 
 import { API_HISTORY_RANGES } from '../api-types';
 import { BATCH_SCHEMAS, batchPaths } from './batch-openapi';
+import { JOB_EDIT_SCHEMAS, jobEditPaths } from './job-edit-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -301,6 +302,7 @@ export function openApiDocument(): Record<string, unknown> {
           true,
         ),
       },
+      ...jobEditPaths(),
       ...batchPaths(),
       '/api/servers': {
         get: operation(
@@ -363,6 +365,6 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
     },
-    components: { schemas: { ...schemas, ...BATCH_SCHEMAS } },
+    components: { schemas: { ...schemas, ...BATCH_SCHEMAS, ...JOB_EDIT_SCHEMAS } },
   };
 }
