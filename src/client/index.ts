@@ -23,3 +23,4 @@ export type { JobWaitOptions } from '../scheduler/job-wait-options';
 export type * from '../dashboard/api-types';
 export type * from '../dashboard/api-search-types';
 export type * from '../dashboard/api-batch-types';
+export type * from '../dashboard/api-job-edit-types';
