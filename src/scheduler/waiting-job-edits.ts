@@ -42,11 +42,13 @@ export class WaitingJobEdits {
 
   runNow(jobId: string): Promise<boolean> {
     checkJobId('jobId', jobId);
-    return this.edit(jobId, CLAIMABLE_STATES, (job, now) =>
-      job.dueAt.getTime() <= now.getTime() && job.state === 'enqueued'
-        ? 'unchanged'
-        : { due: { at: now, state: 'enqueued' }, reason: `enqueued now (was ${job.state})` },
-    );
+    return this.edit(jobId, CLAIMABLE_STATES, (job, now) => {
+      const due = job.dueAt.getTime() <= now.getTime();
+      if (due && job.state === 'enqueued') return 'unchanged';
+      // A job due already (a retry whose backoff passed) keeps its place in line.
+      const at = due ? job.dueAt : now;
+      return { due: { at, state: 'enqueued' }, reason: `enqueued now (was ${job.state})` };
+    });
   }
 
   reschedule(jobId: string, when: ScheduleTime): Promise<boolean> {

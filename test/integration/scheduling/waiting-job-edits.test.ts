@@ -109,6 +109,12 @@ describe('editing a waiting job', () => {
       const after = await read(id);
       expect(after.dueAt).toEqual(before.dueAt);
       expect(after.history).toHaveLength(before.history.length);
+      // A scheduled job already due (a retry whose backoff passed) keeps its due time too.
+      const retry = await scheduler.schedule(report('b'), { delayMs: 3_600_000 });
+      const past = new Date(Date.now() - 60_000);
+      await jobs().updateOne({ _id: retry }, { $set: { dueAt: past } });
+      await expect(scheduler.runNow(retry)).resolves.toBe(true);
+      expect(await read(retry)).toMatchObject({ state: 'enqueued', dueAt: past });
     });
 
     it('runNow wakes a server of this process at once', async () => {
