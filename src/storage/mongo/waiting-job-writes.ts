@@ -44,13 +44,21 @@ export function editWaiting(
   now: Date,
 ): Promise<JobRecord | null> {
   const set: Partial<JobRecord> = {};
-  if (edit.due !== undefined) Object.assign(set, { dueAt: edit.due.at, state: edit.due.state });
+  if (edit.due !== undefined) {
+    set.dueAt = edit.due.at;
+    // Written only when it changes: a change stream sees the due time as new work either way.
+    if (edit.due.state !== pin.state) set.state = edit.due.state;
+  }
   if (edit.priority !== undefined) set.priority = edit.priority;
   if (edit.payload !== undefined) set.payload = edit.payload;
   const update: UpdateFilter<JobRecord> = {
     $set: set,
     $inc: { fence: 1 },
-    $push: historyPush({ state: set.state ?? pin.state, at: now, reason: edit.reason }),
+    $push: historyPush({
+      state: edit.due?.state ?? pin.state,
+      at: now,
+      reason: edit.reason,
+    }),
   };
   return guard(
     'edit the waiting job',

@@ -50,6 +50,9 @@ class ReportHandler implements IJobHandler<ReportJob> {
 const report = (version: string, copies = 1) =>
   Object.assign(new ReportJob(), { first: version, second: version, copies });
 
+/** Idle polls far apart: within a test, only a wake-up finds new work. */
+const NO_POLLING = { ...FAST_SERVER, pollIntervalMs: 600_000, minPollIntervalMs: 600_000 };
+
 const CLAIM: Omit<ClaimRequest, 'now'> = {
   queues: ['default'],
   jobTypes: ['edits.report'],
@@ -118,14 +121,31 @@ describe('editing a waiting job', () => {
     });
 
     it('runNow wakes a server of this process at once', async () => {
-      // Without the wake, the job would wait for a poll a minute away.
-      const server = await docket.startServer({ ...FAST_SERVER, pollIntervalMs: 60_000 });
+      // Without the wake, the job would wait for a poll ten minutes away.
+      const server = await docket.startServer(NO_POLLING);
       try {
         const id = await scheduler.schedule(report('a'), { delayMs: 3_600_000 });
         await scheduler.runNow(id);
         await waitFor(async () => (await read(id)).state === 'succeeded', { timeoutMs: 5_000 });
       } finally {
         await server.stop();
+      }
+    });
+
+    it("a due time moved earlier wakes another process's server through its change stream", async () => {
+      // The server's own Docket never hears of the edit: only the stream can wake it before
+      // its poll, ten minutes away. The job stays scheduled, so only its due time changes.
+      const other = await createTestDocket(db, { handlers: [ReportHandler] });
+      const server = await other.docket.startServer(NO_POLLING);
+      try {
+        const id = await scheduler.schedule(report('a'), { delayMs: 3_600_000 });
+        await waitFor(async () => (await read(id)).state === 'scheduled');
+        await expect(scheduler.reschedule(id, { delayMs: 300 })).resolves.toBe(true);
+        expect((await read(id)).state).toBe('scheduled');
+        await waitFor(async () => (await read(id)).state === 'succeeded', { timeoutMs: 8_000 });
+      } finally {
+        await server.stop();
+        await other.docket.close();
       }
     });
 
