@@ -126,8 +126,10 @@ export async function upsertUnique(
   now: Date,
 ): Promise<UpsertUniqueOutcome> {
   const key = record.activeUniqueKey!;
+  // Most holders are claimable; one awaiting its parent is tried once the key's read says so.
+  let holderState: JobState = 'enqueued';
   for (let attempt = 1; ; attempt++) {
-    const replaced = await replaceHolder(jobs, key, record, now);
+    const replaced = await replaceHolder(jobs, key, record, now, holderState === 'awaiting');
     if (replaced) return { outcome: 'replaced', job: replaced };
     try {
       await jobs.insertOne(record);
@@ -142,6 +144,7 @@ export async function upsertUnique(
       jobs.findOne({ activeUniqueKey: key }, { projection: { _id: 1, state: 1 } }),
     );
     if (holder?.state === 'processing') return { outcome: 'running', jobId: holder._id };
+    holderState = holder?.state ?? 'enqueued';
     // The holder was claimed and finished, or another upsert inserted a waiting one, between
     // the two writes: the next try replaces or inserts again.
     if (attempt >= UPSERT_TRIES) throw new UniqueKeyConflictError(key, holder?._id);
@@ -149,15 +152,16 @@ export async function upsertUnique(
 }
 
 /**
- * Replaces the payload and options of the waiting job holding `key` with `record`'s: a
- * claimable one also takes its due time and state; an awaiting one keeps waiting for its
- * parent. Null when no waiting job holds the key.
+ * Replaces the payload and options of the job holding `key` with `record`'s when it is
+ * claimable (enqueued or scheduled: it also takes the record's due time and state), or, with
+ * `awaiting`, when it awaits its parent (it keeps waiting). Null when no such job holds it.
  */
-async function replaceHolder(
+function replaceHolder(
   jobs: Collection<JobRecord>,
   key: string,
   record: JobRecord,
   now: Date,
+  awaiting: boolean,
 ): Promise<JobRecord | null> {
   const set: Partial<JobRecord> = {
     payload: record.payload,
@@ -185,9 +189,7 @@ async function replaceHolder(
         { returnDocument: 'after', projection: WITHOUT_HISTORY, ...READ_OPTIONS },
       ),
     );
+  if (awaiting) return write(['awaiting'], 'awaiting', {});
   const claimable = WAITING_STATES.filter((state) => state !== 'awaiting');
-  return (
-    (await write(claimable, record.state, { state: record.state, dueAt: record.dueAt })) ??
-    (await write(['awaiting'], 'awaiting', {}))
-  );
+  return write(claimable, record.state, { state: record.state, dueAt: record.dueAt });
 }

@@ -13,6 +13,7 @@ import {
   type JobContext,
   type JobRecord,
 } from '../../../src';
+import { MongoClient } from 'mongodb';
 import type { ClaimRequest } from '../../../src/storage/job-store';
 import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
 import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
@@ -394,6 +395,29 @@ describe('editing a waiting job', () => {
       await scheduler.enqueue(report('v2'), upsert);
       expect((await store.claimCandidates(request, candidates)).jobs).toEqual([]);
       expect(await claim()).toMatchObject({ payload: { first: 'v2', second: 'v2' } });
+    });
+
+    it('costs one round trip to replace a claimable holder, two to insert', async () => {
+      const monitored = await new MongoClient(db.uri, { monitorCommands: true }).connect();
+      const counted = await createTestDocket(db, {
+        mongo: { client: monitored, dbName: db.dbName },
+      });
+      const commands: string[] = [];
+      monitored.on('commandStarted', (event) => {
+        if (event.command[event.commandName] === 'docket.jobs') commands.push(event.commandName);
+      });
+      try {
+        const upserts = counted.container.resolve(JOB_SCHEDULER);
+        const id = await upserts.enqueue(report('v1'), upsert);
+        expect(commands.splice(0)).toEqual(['findAndModify', 'insert']);
+        await expect(upserts.enqueue(report('v2'), upsert)).resolves.toBe(id);
+        expect(commands.splice(0)).toEqual(['findAndModify']);
+        await upserts.replacePayload(id, report('v3'));
+        expect(commands.splice(0)).toEqual(['find', 'findAndModify']);
+      } finally {
+        await counted.docket.close();
+        await monitored.close();
+      }
     });
 
     it('refuses options it does not go with, writing nothing', async () => {
