@@ -264,8 +264,8 @@ export interface IJobScheduler {
   /**
    * Records that a job succeeded, for an outcome that an external system reports (pg-boss's
    * `complete`): a waiting job never runs, a running one loses its lease (its handler's
-   * signal is aborted at its server's next heartbeat, and whatever it records afterwards is
-   * dropped, as for a lost lease). Its continuations, its batch, `waitForJob` and the
+   * signal is aborted at once by a server of this process, at its next heartbeat by a server
+   * of another, and whatever it records afterwards is dropped, as for a lost lease). Its continuations, its batch, `waitForJob` and the
    * `job.succeeded` event (with `external: true`) follow as for a handler's success.
    * Resolves true when recorded; false when the job is unknown, finished, or in a batch still
    * being created, or when it changed meanwhile (a server claimed or finished it).
