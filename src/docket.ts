@@ -82,6 +82,7 @@ export class Docket {
       waits: parts.waits,
       search,
       filters: parts.filters,
+      maxResultBytes: parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
       bulk: new BulkJobActions({
         store: parts.store,
         search: searchStore,

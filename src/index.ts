@@ -55,8 +55,11 @@ export type {
   EnqueueOptions,
   DebounceOptions,
   DuplicateIdPolicy,
+  DuplicateKeyPolicy,
   ContinuationOptions,
   FinishedJob,
+  MarkFailedOptions,
+  MarkSucceededOptions,
   ScheduleTime,
 } from './scheduler/job-scheduler.interface';
 export type { JobWaitOptions } from './scheduler/job-wait-options';

@@ -9,6 +9,11 @@ import type {
 } from '../dashboard/api-batch-types';
 import type { ApiBulkRequest, ApiBulkResult, ApiJobQuery } from '../dashboard/api-search-types';
 import type {
+  ApiFailRequest,
+  ApiRescheduleRequest,
+  ApiSucceedRequest,
+} from '../dashboard/api-job-edit-types';
+import type {
   ApiActionResult,
   ApiEnqueueRequest,
   ApiEnqueueResult,
@@ -213,6 +218,63 @@ export class DocketClient {
   /** Runs a finished job again. `POST api/jobs/{id}/requeue` @throws ApiConflictError */
   async requeueJob(id: string): Promise<void> {
     await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/requeue`, {});
+  }
+
+  /**
+   * Makes a waiting (enqueued or scheduled) job due now. `POST api/jobs/{id}/run-now`
+   * @throws ApiNotFoundError - no such job.
+   * @throws ApiConflictError - `JOB_NOT_WAITING`: running, finished, awaiting its parent, or
+   *   claimed meanwhile (`details.state`).
+   */
+  async runJobNow(id: string): Promise<void> {
+    await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/run-now`, {});
+  }
+
+  /**
+   * Moves the due time of a waiting (enqueued or scheduled) job to `runAt` or `delayMs` from
+   * now. `POST api/jobs/{id}/reschedule`
+   * @throws ApiValidationError, ApiNotFoundError, ApiConflictError (`JOB_NOT_WAITING`).
+   */
+  async rescheduleJob(id: string, when: ApiRescheduleRequest): Promise<void> {
+    await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/reschedule`, when);
+  }
+
+  /**
+   * Sets the priority (-1000 to 1000) of a waiting job (enqueued, scheduled or awaiting).
+   * `POST api/jobs/{id}/priority`
+   * @throws ApiValidationError, ApiNotFoundError, ApiConflictError (`JOB_NOT_WAITING`).
+   */
+  async changeJobPriority(id: string, priority: number): Promise<void> {
+    await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/priority`, { priority });
+  }
+
+  /**
+   * Replaces the payload of a waiting job (enqueued, scheduled or awaiting), validated against
+   * the job's own type. `PUT api/jobs/{id}/payload`
+   * @throws ApiValidationError - an invalid payload (`issues`), or a type the dashboard
+   *   process has not loaded.
+   * @throws ApiNotFoundError, ApiConflictError (`JOB_NOT_WAITING`: a server claimed it first).
+   */
+  async replaceJobPayload(id: string, payload: Record<string, unknown>): Promise<void> {
+    await this.call<ApiActionResult>('PUT', `jobs/${segment(id)}/payload`, { payload });
+  }
+
+  /**
+   * Records that a waiting or running job succeeded, with an optional result (an outcome
+   * reported from outside). `POST api/jobs/{id}/succeed`
+   * @throws ApiNotFoundError, ApiConflictError (`JOB_FINISHED`), ApiValidationError.
+   */
+  async markJobSucceeded(id: string, request: ApiSucceedRequest = {}): Promise<void> {
+    await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/succeed`, request);
+  }
+
+  /**
+   * Records that a waiting or running job failed for good, with its error message.
+   * `POST api/jobs/{id}/fail`
+   * @throws ApiNotFoundError, ApiConflictError (`JOB_FINISHED`), ApiValidationError.
+   */
+  async markJobFailed(id: string, request: ApiFailRequest): Promise<void> {
+    await this.call<ApiActionResult>('POST', `jobs/${segment(id)}/fail`, request);
   }
 
   /**

@@ -25,3 +25,4 @@ export type * from '../dashboard/api-types';
 export type * from '../dashboard/api-search-types';
 export type * from '../dashboard/api-batch-types';
 export type * from '../dashboard/api-event-types';
+export type * from '../dashboard/api-job-edit-types';

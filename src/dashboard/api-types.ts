@@ -321,6 +321,12 @@ export interface ApiEnqueueRequest {
    * nothing. Only with `id`. @defaultValue `throw`
    */
   readonly onDuplicateId?: 'throw' | 'return';
+  /**
+   * With `uniqueKey`: `'replace'` gives a waiting job holding the key this request's payload,
+   * options and due time (an upsert); a running holder is left as it is. The answer is the
+   * holder's id either way. @defaultValue `return`
+   */
+  readonly onDuplicateKey?: 'return' | 'replace';
   /** Tags to find the job by: 1 to 20 of 1 to 100 characters. @defaultValue none */
   readonly tags?: readonly string[];
   /**

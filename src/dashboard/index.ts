@@ -27,5 +27,6 @@ export type * from './api-types';
 export type * from './api-search-types';
 export type * from './api-batch-types';
 export type * from './api-event-types';
+export type * from './api-job-edit-types';
 export { API_HISTORY_RANGES, API_JOB_STATES } from './api-types';
 export { API_BATCH_STATES } from './api-batch-types';

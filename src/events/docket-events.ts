@@ -32,12 +32,17 @@ export interface DocketEvents {
     /** The server running it. */
     readonly serverId: string;
   };
-  /** The job's handler succeeded and the success was recorded. */
+  /**
+   * The job's handler succeeded and the success was recorded, or this process recorded a
+   * success reported from outside (`IJobScheduler.markSucceeded`: `external` is set).
+   */
   'job.succeeded': JobEventBase & {
-    /** The attempt's number, from 1. */
+    /** The attempt's number, from 1 (0 for a job marked before it ever ran). */
     readonly attempt: number;
-    /** How long the handler ran, in ms. */
+    /** How long the handler ran, in ms (until the mark for a marked job; 0 if it never ran). */
     readonly durationMs: number;
+    /** Set when a caller recorded the outcome (`markSucceeded`), not a handler. */
+    readonly external?: true;
   };
   /** An attempt failed and the job is scheduled for another. */
   'job.retried': JobEventBase & {
@@ -60,8 +65,13 @@ export interface DocketEvents {
     /** Why, as the handler said. */
     readonly reason: string | undefined;
   };
-  /** An attempt failed and no attempt is left: the job failed for good. */
+  /**
+   * An attempt failed and no attempt is left: the job failed for good; or this process
+   * recorded a failure reported from outside (`IJobScheduler.markFailed`: `external` is set).
+   */
   'job.failed': JobEventBase & {
+    /** Set when a caller recorded the outcome (`markFailed`), not a handler. */
+    readonly external?: true;
     /** The number of the last attempt, from 1. */
     readonly attempt: number;
     /** What it threw. */

@@ -18,6 +18,7 @@ import type {
   ContinuationOptions,
   DebounceOptions,
   DuplicateIdPolicy,
+  DuplicateKeyPolicy,
   EnqueueOptions,
   ScheduleTime,
 } from './job-scheduler.interface';
@@ -41,6 +42,8 @@ export interface ResolvedEnqueueOptions {
   readonly tags: readonly string[];
   /** How long after its due time the job may still start; null: the handler's setting. */
   readonly startWithinMs: number | null;
+  /** What a uniqueKey held by an unfinished job does (`enqueue` and `schedule` only). */
+  readonly onDuplicateKey: DuplicateKeyPolicy;
 }
 
 const ENQUEUE_OPTION_KEYS = [
@@ -56,6 +59,7 @@ const ENQUEUE_OPTION_KEYS = [
 ];
 const DEBOUNCE_KEYS = ['key', 'windowMs'];
 const DUPLICATE_ID_POLICIES: readonly DuplicateIdPolicy[] = ['throw', 'return'];
+const DUPLICATE_KEY_POLICIES: readonly DuplicateKeyPolicy[] = ['return', 'replace'];
 
 /** Bounds of `startWithinMs` (also `@JobHandler({ startWithinMs })`): 1 ms to about 24.8 days. */
 export const START_WITHIN_BOUNDS = { min: 1, max: 2_147_483_647 } as const;
@@ -111,10 +115,16 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       onDuplicateId: 'throw',
       tags: [],
       startWithinMs: null,
+      onDuplicateKey: 'return',
     };
   }
   checkPlainObject('options', options);
-  checkKnownKeys('options', options, [...ENQUEUE_OPTION_KEYS, 'debounce', 'session']);
+  checkKnownKeys('options', options, [
+    ...ENQUEUE_OPTION_KEYS,
+    'debounce',
+    'session',
+    'onDuplicateKey',
+  ]);
   const debounce = options.debounce === undefined ? null : checkDebounce(options);
   return Object.freeze({
     queue: options.queue === undefined ? DEFAULT_QUEUE : checkQueueName('queue', options.queue),
@@ -137,7 +147,30 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
     debounce,
     session: options.session === undefined ? null : checkSession(options.session),
     ...resolveIdentity(options),
+    onDuplicateKey: checkDuplicateKeyPolicy(options),
   });
+}
+
+/**
+ * Checks `options.onDuplicateKey`: `'replace'` needs a uniqueKey, and writes outside any
+ * session (its replacement and its insert are separate writes, each atomic).
+ */
+function checkDuplicateKeyPolicy(options: EnqueueOptions): DuplicateKeyPolicy {
+  if (options.onDuplicateKey === undefined) return 'return';
+  const policy = checkOneOf('onDuplicateKey', options.onDuplicateKey, DUPLICATE_KEY_POLICIES);
+  if (options.uniqueKey === undefined) {
+    throw new InvalidOptionsError(
+      'onDuplicateKey needs a uniqueKey: it says what a key held by an unfinished job does',
+      { option: 'onDuplicateKey' },
+    );
+  }
+  if (policy === 'replace' && options.session !== undefined) {
+    throw new InvalidOptionsError(
+      "onDuplicateKey 'replace' does not go with session: the replacement is written outside any transaction",
+      { option: 'onDuplicateKey' },
+    );
+  }
+  return policy;
 }
 
 /** The options that identify, label and bound the start of a job: `id`, `tags`, `startWithinMs`. */

@@ -46,6 +46,23 @@ export interface EnqueueOptions {
    */
   uniqueKey?: string;
   /**
+   * What an enqueue or schedule with a `uniqueKey` that an unfinished job holds does
+   * (`enqueue` and `schedule` only; needs `uniqueKey`):
+   * - `'return'`: stores nothing and returns the holder's id.
+   * - `'replace'` (an upsert): a holder that waits (enqueued or scheduled) takes this call's
+   *   payload, queue, priority, maxAttempts, timeoutMs, tags, startWithinMs and due time
+   *   (now for `enqueue`, the given time for `schedule`), keeping its id, attempts and
+   *   history; one awaiting its parent takes the same but keeps waiting. A holder that is
+   *   running is left to finish with its payload, and its id is returned: nothing is stored
+   *   (enqueue again once it finished). With no holder, the job is inserted. Each replacement
+   *   is one write, safe against concurrent upserts and against servers claiming the holder:
+   *   a claimed attempt runs the payload from before the replacement or the one after, and a
+   *   replacement that a claim beat does not happen (the job counts as running). Not with
+   *   `session`.
+   * @defaultValue `'return'`
+   */
+  onDuplicateKey?: DuplicateKeyPolicy;
+  /**
    * Debounces the enqueue (`enqueue` only): the job waits `windowMs`, and another enqueue
    * with the same `key` before a server takes it replaces its payload and options and moves
    * its due time to `windowMs` after that enqueue, so a burst of enqueues runs once, with the
@@ -105,6 +122,25 @@ export interface EnqueueOptions {
 
 /** What {@link EnqueueOptions.onDuplicateId} does with an id another job already has. */
 export type DuplicateIdPolicy = 'throw' | 'return';
+
+/** What {@link EnqueueOptions.onDuplicateKey} does with a uniqueKey an unfinished job holds. */
+export type DuplicateKeyPolicy = 'return' | 'replace';
+
+/** Options of {@link IJobScheduler.markSucceeded}. */
+export interface MarkSucceededOptions {
+  /**
+   * The job's result, stored as a handler's return value is (converted by the payload rules,
+   * at most the Docket's `maxResultBytes` as BSON); a continuation receives it.
+   * @defaultValue none
+   */
+  result?: unknown;
+}
+
+/** Options of {@link IJobScheduler.markFailed}. */
+export interface MarkFailedOptions {
+  /** Why the job failed, as its error's message: 1 to 4,000 characters. */
+  message: string;
+}
 
 /** {@link EnqueueOptions.debounce}: which enqueues fold into one job, and how long it waits. */
 export interface DebounceOptions {
@@ -192,6 +228,61 @@ export interface IJobScheduler {
    * @throws InvalidOptionsError when `jobId` is not a non-empty string.
    */
   requeue(jobId: string): Promise<boolean>;
+  /**
+   * Makes a waiting job (enqueued or scheduled) due now, ahead of its schedule (Hangfire's
+   * "Enqueue now", BullMQ's `promote`). A job already due keeps its place in line. Resolves
+   * true when the job is due now; false when it is unknown or not waiting (running, awaiting
+   * its parent, finished), or when a server claimed it first.
+   * @throws InvalidOptionsError when `jobId` is not a non-empty string.
+   */
+  runNow(jobId: string): Promise<boolean>;
+  /**
+   * Moves the due time of a waiting job (enqueued or scheduled) to `when.at` or `when.delayMs`
+   * from now: it becomes `scheduled`, or `enqueued` when that time has come. Its attempts stay.
+   * Resolves true when it moved; false as {@link runNow} does.
+   * @throws InvalidOptionsError when `jobId` or `when` is invalid (as for {@link schedule}).
+   */
+  reschedule(jobId: string, when: ScheduleTime): Promise<boolean>;
+  /**
+   * Sets the priority of a waiting job (enqueued, scheduled, or awaiting its parent): an
+   * integer from -1000 to 1000, as {@link EnqueueOptions.priority}. Resolves true when set;
+   * false when the job is unknown, running or finished, or a server claimed it first.
+   * @throws InvalidOptionsError when `jobId` or `priority` is invalid.
+   */
+  changePriority(jobId: string, priority: number): Promise<boolean>;
+  /**
+   * Replaces the payload of a waiting job (enqueued, scheduled, or awaiting its parent) with
+   * `job`'s, which is checked as {@link enqueue} checks a job. Everything else stays (id,
+   * due time, attempts). One write, pinned to the job as read: a server that claims the job
+   * at the same moment runs either the payload from before (and the replacement resolves
+   * false) or the new one, never a mix. Resolves false as {@link changePriority} does.
+   * @throws InvalidOptionsError when `jobId` is invalid, or `job` is of another type than the
+   *   job's.
+   * @throws UnknownJobTypeError, JobValidationError, NonSerializablePayloadError,
+   *   PayloadTooLargeError as {@link enqueue} does; nothing is written then.
+   */
+  replacePayload(jobId: string, job: IJob): Promise<boolean>;
+  /**
+   * Records that a job succeeded, for an outcome that an external system reports (pg-boss's
+   * `complete`): a waiting job never runs, a running one loses its lease (its handler's
+   * signal is aborted at once by a server of this process, at its next heartbeat by a server
+   * of another, and whatever it records afterwards is dropped, as for a lost lease). Its continuations, its batch, `waitForJob` and the
+   * `job.succeeded` event (with `external: true`) follow as for a handler's success.
+   * Resolves true when recorded; false when the job is unknown, finished, or in a batch still
+   * being created, or when it changed meanwhile (a server claimed or finished it).
+   * @throws InvalidOptionsError when `jobId` or `options` are invalid.
+   * @throws NonSerializableResultError / ResultTooLargeError for a result that cannot be
+   *   stored; nothing is written then.
+   */
+  markSucceeded(jobId: string, options?: MarkSucceededOptions): Promise<boolean>;
+  /**
+   * Records that a job failed for good, as {@link markSucceeded} records a success: its error
+   * is `{ name: 'ExternalFailure', message }`, no retry follows (requeue it to run it again),
+   * and the handler's `onAttemptsExhausted` does not apply. Continuations (cancelled unless
+   * their policy is `run`), batches, waits and the `job.failed` event follow.
+   * @throws InvalidOptionsError when `jobId` or `options` are invalid.
+   */
+  markFailed(jobId: string, options: MarkFailedOptions): Promise<boolean>;
   /**
    * One page of the jobs `filter` matches (every job without one), as summaries (no payload
    * or history: `Docket.getJob` reads one in full), sorted as `options` say; pass the page's

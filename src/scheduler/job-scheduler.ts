@@ -33,8 +33,12 @@ import type {
   EnqueueOptions,
   FinishedJob,
   IJobScheduler,
+  MarkFailedOptions,
+  MarkSucceededOptions,
   ScheduleTime,
 } from './job-scheduler.interface';
+import { WaitingJobEdits } from './waiting-job-edits';
+import { ExternalOutcomes } from './external-outcomes';
 import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
 import { afterDeletions } from './after-deletion';
@@ -68,6 +72,8 @@ export interface JobSchedulerDeps {
   readonly bulk: BulkJobActions;
   /** The job filters whose `onEnqueue` hooks run before a job is stored. */
   readonly filters: JobFilters;
+  /** The largest result a job may store (`markSucceeded` checks it as a handler's). */
+  readonly maxResultBytes: number;
 }
 
 /**
@@ -87,6 +93,8 @@ export class JobScheduler implements IJobScheduler {
   private readonly filters: JobFilters;
   private readonly batches: BatchVerbs;
   private readonly writer: JobWriter;
+  private readonly edits: WaitingJobEdits;
+  private readonly outcomes: ExternalOutcomes;
 
   constructor(deps: JobSchedulerDeps) {
     ({
@@ -101,6 +109,13 @@ export class JobScheduler implements IJobScheduler {
       filters: this.filters,
     } = deps);
     this.writer = new JobWriter({ store: this.store, events: this.events, filters: this.filters });
+    this.edits = new WaitingJobEdits({ store: this.store, events: this.events, clock: this.clock });
+    this.outcomes = new ExternalOutcomes({
+      store: this.store,
+      events: this.events,
+      clock: this.clock,
+      maxResultBytes: deps.maxResultBytes,
+    });
     this.batches = new BatchVerbs({
       store: this.store,
       events: this.events,
@@ -120,6 +135,7 @@ export class JobScheduler implements IJobScheduler {
       dueAt: now,
       state: 'enqueued',
     });
+    if (resolved.onDuplicateKey === 'replace') return this.writer.upsert(record, now);
     return this.writer.insert(record, resolved);
   }
 
@@ -167,6 +183,7 @@ export class JobScheduler implements IJobScheduler {
     const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
     const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'schedule');
     const record = await this.writer.prepare(job, resolved, 'schedule', { now, dueAt, state });
+    if (resolved.onDuplicateKey === 'replace') return this.writer.upsert(record, now);
     return this.writer.insert(record, resolved);
   }
 
@@ -291,6 +308,36 @@ export class JobScheduler implements IJobScheduler {
       dueAt: record.dueAt,
     });
     return true;
+  }
+
+  async runNow(jobId: string): Promise<boolean> {
+    this.lifecycle.checkOpen('runNow');
+    return this.edits.runNow(jobId);
+  }
+
+  async reschedule(jobId: string, when: ScheduleTime): Promise<boolean> {
+    this.lifecycle.checkOpen('reschedule');
+    return this.edits.reschedule(jobId, when);
+  }
+
+  async changePriority(jobId: string, priority: number): Promise<boolean> {
+    this.lifecycle.checkOpen('changePriority');
+    return this.edits.changePriority(jobId, priority);
+  }
+
+  async replacePayload(jobId: string, job: IJob): Promise<boolean> {
+    this.lifecycle.checkOpen('replacePayload');
+    return this.edits.replacePayload(jobId, job);
+  }
+
+  async markSucceeded(jobId: string, options?: MarkSucceededOptions): Promise<boolean> {
+    this.lifecycle.checkOpen('markSucceeded');
+    return this.outcomes.markSucceeded(jobId, options);
+  }
+
+  async markFailed(jobId: string, options: MarkFailedOptions): Promise<boolean> {
+    this.lifecycle.checkOpen('markFailed');
+    return this.outcomes.markFailed(jobId, options);
   }
 
   async addOrUpdateRecurring(

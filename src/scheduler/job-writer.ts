@@ -54,6 +54,27 @@ export class JobWriter {
   }
 
   /**
+   * Inserts one job with a uniqueKey, or replaces the payload and options of the waiting job
+   * holding the key (`onDuplicateKey: 'replace'`); a running holder's id is returned as is.
+   */
+  async upsert(record: JobRecord, now: Date): Promise<string> {
+    const stored = await this.deps.store.upsertUnique(record, now);
+    if (stored.outcome === 'inserted') return this.persist(record, record._id, { session: null });
+    if (stored.outcome === 'running') return stored.jobId;
+    const { job } = stored;
+    // Its due time may have moved earlier: this process's servers wake for it.
+    if (job.state !== 'awaiting') {
+      this.deps.events.emit('job.enqueued', {
+        jobId: job._id,
+        jobType: job.type,
+        queue: job.queue,
+        dueAt: job.dueAt,
+      });
+    }
+    return job._id;
+  }
+
+  /**
    * Tells this process's servers about a stored job; returns the id the caller gets. A job
    * written in the caller's transaction is not announced: it may never exist, and servers
    * cannot see it before the commit, when their change stream tells them.

@@ -111,6 +111,19 @@ export class Invocations {
     }
   }
 
+  /**
+   * The attempts of `jobId` lost their lease to a write of this process (an outcome a caller
+   * reported): each reports `job.leaseLost` and its handler is aborted, as after a heartbeat
+   * that found the lease gone.
+   */
+  loseJobLease(jobId: string): void {
+    for (const execution of this.attempts.values()) {
+      if (execution.lease.jobId === jobId) {
+        execution.loseLease(new LeaseLostError({ jobId, jobType: execution.jobType }));
+      }
+    }
+  }
+
   /** Aborts every running attempt with `reason`; returns their leases. */
   abortAttempts(reason: DocketError): JobLease[] {
     const attempts = [...this.attempts.values()];

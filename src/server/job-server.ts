@@ -276,10 +276,18 @@ export class JobServerEngine implements JobServer {
         if (event.wasRunning)
           this.invocations.abortJob(event.jobId, new JobDeletedError({ jobId: event.jobId }));
       }),
+      // An outcome a caller of this process reported took the lease of an attempt this server
+      // may run: it stops now rather than at the next heartbeat.
+      events.on('job.succeeded', (event) => this.onExternalOutcome(event)),
+      events.on('job.failed', (event) => this.onExternalOutcome(event)),
     ];
     const offClock = this.deps.clock.onChange?.(() => this.claims.wake());
     if (offClock) listeners.push(offClock);
     this.cleanups.add('event listeners', () => listeners.forEach((off) => off()));
+  }
+
+  private onExternalOutcome(event: { jobId: string; external?: true }): void {
+    if (event.external) this.invocations.loseJobLease(event.jobId);
   }
 
   /**

@@ -16,6 +16,14 @@ export const UNFINISHED_STATES: readonly JobState[] = [
   'awaiting',
 ];
 
+/**
+ * States in which a job waits to be claimed (or for its parent) and a caller may still edit
+ * it: its payload, priority and due time (see `IJobScheduler.replacePayload`).
+ */
+export const WAITING_STATES: readonly JobState[] = UNFINISHED_STATES.filter(
+  (state) => state !== 'processing',
+);
+
 /** One entry of a job's bounded state history. */
 export interface JobHistoryEntry {
   /** The state the job entered. */
@@ -72,8 +80,9 @@ export interface JobSnooze {
 
 /**
  * A job as stored in MongoDB (collection `<prefix>jobs`). `attempt` counts claims, so the
- * running attempt is 1-based; `fence` grows by one at every claim and conditions every
- * write a worker makes afterwards (docs/design.md, guarantee 3).
+ * running attempt is 1-based; `fence` grows by one at every claim (and at every change a
+ * caller makes to the job while no worker holds it) and conditions every write a worker makes
+ * afterwards (docs/design.md, guarantee 3).
  */
 export interface JobRecord<TResult = unknown> {
   /** The job's id, as `enqueue` returned it. */
@@ -98,7 +107,10 @@ export interface JobRecord<TResult = unknown> {
   maxAttempts: number | null;
   /** Set when the caller chose it; otherwise the handler's setting applies. */
   timeoutMs: number | null;
-  /** The fencing token: one more at every claim; every write of an attempt is conditioned on it. */
+  /**
+   * The fencing token: one more at every claim (and at every change a caller makes to the job
+   * while no worker holds it); every write of an attempt is conditioned on it.
+   */
   fence: number;
   /**
    * The fencing token of the attempt whose outcome was recorded last: a worker whose outcome

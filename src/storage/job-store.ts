@@ -123,6 +123,15 @@ export interface ReleasedContinuation {
 export type InsertUnlessExistsOutcome =
   { readonly inserted: true } | { readonly inserted: false; readonly heldBy: string | null };
 
+/**
+ * What {@link JobStore.upsertUnique} did: inserted the record, replaced the waiting job that
+ * held its uniqueKey (`replaced`), or neither because a running job holds it (`running`).
+ */
+export type UpsertUniqueOutcome =
+  | { readonly outcome: 'inserted' }
+  | { readonly outcome: 'replaced'; readonly job: JobRecord }
+  | { readonly outcome: 'running'; readonly jobId: string };
+
 /** What a bulk requeue did (see {@link JobStore.requeueMany}). */
 export interface BulkRequeueOutcome {
   /** The targets requeued. */
@@ -170,6 +179,38 @@ export interface WorkWatch {
   /** The token of the last event seen (MongoDB's `resumeToken`), when the store knows it. */
   readonly resumeToken?: unknown;
 }
+
+/**
+ * A job as a caller read it before changing it: a write pinned to it matches only while the
+ * job is still in that state with that fence (no claim, edit or outcome came between).
+ */
+export interface JobPin {
+  readonly jobId: string;
+  readonly state: JobState;
+  readonly fence: number;
+}
+
+/** A change a caller makes to a waiting job (see {@link JobStore.editWaiting}). */
+export interface WaitingJobEdit {
+  /** The new due time, and the state it means: `enqueued` when due, `scheduled` otherwise. */
+  readonly due?: { readonly at: Date; readonly state: 'enqueued' | 'scheduled' };
+  readonly priority?: number;
+  /** The replacement payload, already validated and serialised. */
+  readonly payload?: Record<string, unknown>;
+  /** The reason of the history entry. */
+  readonly reason: string;
+}
+
+/** An outcome a caller records for a job no handler finished (see {@link JobStore.markOutcome}). */
+export type MarkedOutcome = (
+  | { readonly state: 'succeeded'; readonly result?: unknown }
+  | { readonly state: 'failed'; readonly error: JobErrorInfo }
+) & {
+  /** How long the running attempt ran until now; null for a job that never ran. */
+  readonly durationMs: number | null;
+  /** The reason of the history entry. */
+  readonly reason: string;
+};
 
 /** How {@link JobStore.insert} treats a record. */
 export interface InsertOptions {
@@ -238,6 +279,32 @@ export interface JobStore {
     record: JobRecord & { debounceKey: string },
     now: Date,
   ): Promise<{ id: string; dueAt: Date; replaced: boolean }>;
+  /**
+   * Stores `record` (which has a uniqueKey) unless an unfinished job holds its key: a waiting
+   * holder (enqueued, scheduled or awaiting) takes the record's payload and options (and,
+   * unless it is awaiting, its due time and state), keeping its id, attempts and history; a
+   * running holder is left as it is. Each replacement is one write pinned to the key and a
+   * waiting state, and moves the holder's fence, so a claim that read it before cannot take
+   * it. Safe against concurrent upserts of the key: the unique index lets one insert win, and
+   * the others replace its job.
+   * @throws DuplicateJobIdError when the record's caller-chosen `_id` is another job's.
+   * @throws UniqueKeyConflictError when the holder keeps finishing between the tries.
+   */
+  upsertUnique(record: JobRecord, now: Date): Promise<UpsertUniqueOutcome>;
+  /**
+   * Changes a waiting job as `edit` says, with one write pinned to `pin` that also moves its
+   * fence by one (so a batch claim that read the job before the edit no longer matches it).
+   * Returns the job as it is now (without its history), or null when it changed since `pin`
+   * was read (nothing written).
+   */
+  editWaiting(pin: JobPin, edit: WaitingJobEdit, now: Date): Promise<JobRecord | null>;
+  /**
+   * Records an outcome a caller reports for a waiting or running job, with the write a worker's
+   * outcome makes (result, error, retention, the uniqueKey freed), pinned to `pin` and moving
+   * the fence by one: the running attempt's lease is lost, so its own outcome and other writes
+   * match nothing. Returns the job as it is now, or null when it changed since `pin`.
+   */
+  markOutcome(pin: JobPin, outcome: MarkedOutcome, now: Date): Promise<JobRecord | null>;
   /**
    * Inserts unless a job with the same `_id` exists or, for a record with a uniqueKey, an
    * unfinished job holds it (idempotent enqueue; one insert decides both).

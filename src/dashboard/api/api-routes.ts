@@ -5,6 +5,7 @@ import { BATCH_ROUTES } from './batch-routes';
 import { EVENT_ROUTES } from './event-routes';
 import { FLEET_ROUTES } from './fleet-routes';
 import { JOB_BULK_ROUTE } from './job-bulk-route';
+import { JOB_EDIT_ROUTES } from './job-edit-routes';
 import { JOB_ROUTES } from './job-routes';
 import { RECURRING_ROUTES } from './recurring-routes';
 import { SCHEMA_ROUTE } from './schema-route';
@@ -15,6 +16,7 @@ let document: string | undefined;
 export const API_ROUTES: readonly ApiRoute[] = [
   ...FLEET_ROUTES,
   ...JOB_ROUTES,
+  ...JOB_EDIT_ROUTES,
   JOB_BULK_ROUTE,
   ...RECURRING_ROUTES,
   ...BATCH_ROUTES,

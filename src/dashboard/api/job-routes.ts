@@ -27,6 +27,7 @@ export const ENQUEUE_FIELDS = [
   'runAt',
   'id',
   'onDuplicateId',
+  'onDuplicateKey',
   'tags',
   'startWithinMs',
 ];

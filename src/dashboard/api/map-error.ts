@@ -7,7 +7,9 @@ import {
   JobNotFoundError,
   JobValidationError,
   NonSerializablePayloadError,
+  NonSerializableResultError,
   PayloadTooLargeError,
+  ResultTooLargeError,
   RecurringJobNotFoundError,
   StorageError,
   UniqueKeyConflictError,
@@ -63,6 +65,16 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
   }
   if (error instanceof PayloadTooLargeError) {
     return new HttpProblem(413, 'PAYLOAD_TOO_LARGE', error.message, {
+      sizeBytes: error.sizeBytes,
+      limitBytes: error.limitBytes,
+    });
+  }
+  // A result a caller reports (`POST api/jobs/{id}/succeed`) is checked as a handler's is.
+  if (error instanceof NonSerializableResultError) {
+    return new HttpProblem(422, 'NON_SERIALIZABLE_RESULT', error.message, { path: error.path });
+  }
+  if (error instanceof ResultTooLargeError) {
+    return new HttpProblem(422, 'RESULT_TOO_LARGE', error.message, {
       sizeBytes: error.sizeBytes,
       limitBytes: error.limitBytes,
     });

@@ -8,6 +8,7 @@ import { API_HISTORY_RANGES } from '../api-types';
 import { BATCH_SCHEMAS, batchPaths } from './batch-openapi';
 import { SCHEMA_STATUS_SCHEMAS, schemaStatusPaths } from './schema-openapi';
 import { EVENT_SCHEMAS, eventPaths } from './event-openapi';
+import { JOB_EDIT_SCHEMAS, jobEditPaths } from './job-edit-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
 import {
   COMMON_ERRORS,
@@ -312,6 +313,7 @@ export function openApiDocument(): Record<string, unknown> {
           true,
         ),
       },
+      ...jobEditPaths(),
       ...batchPaths(),
       ...schemaStatusPaths(),
       ...eventPaths(),
@@ -392,7 +394,13 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     components: {
-      schemas: { ...schemas, ...BATCH_SCHEMAS, ...SCHEMA_STATUS_SCHEMAS, ...EVENT_SCHEMAS },
+      schemas: {
+        ...schemas,
+        ...BATCH_SCHEMAS,
+        ...SCHEMA_STATUS_SCHEMAS,
+        ...EVENT_SCHEMAS,
+        ...JOB_EDIT_SCHEMAS,
+      },
     },
   };
 }

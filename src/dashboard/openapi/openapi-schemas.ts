@@ -260,6 +260,12 @@ export const schemas: Record<string, Schema> = {
         enum: ['throw', 'return'],
         description: "With id: 'return' answers the existing job's id instead of 409",
       },
+      onDuplicateKey: {
+        ...str,
+        enum: ['return', 'replace'],
+        description:
+          "With uniqueKey: 'replace' gives a waiting holder of the key this request's payload, options and due time (an upsert); a running holder is left as it is. Either way the answer is the holder's id",
+      },
       tags: { ...array({ ...str, maxLength: 100 }), minItems: 1, maxItems: 20 },
       startWithinMs: {
         ...int,

@@ -197,7 +197,7 @@ export function claimUpdate(request: ClaimRequest, leaseToken?: string): Documen
 
 /** The update that records one outcome (shared by single and batched completion). */
 export function outcomeUpdate(
-  entry: FinishEntry,
+  entry: Omit<FinishEntry, 'serverId'> & { readonly serverId?: string },
   retention: ResolvedRetention,
 ): UpdateFilter<JobRecord> {
   const { outcome, now, serverId } = entry;
@@ -255,7 +255,7 @@ function snoozeUpdate(
   set: Partial<JobRecord>,
   snooze: JobSnooze,
   now: Date,
-  serverId: string,
+  serverId: string | undefined,
 ): UpdateFilter<JobRecord> {
   const reason = `snoozed until ${snooze.until.toISOString()}${snooze.reason ? `: ${snooze.reason}` : ''}`;
   return {

@@ -24,6 +24,10 @@ import type {
   ReleasedContinuation,
   WorkWatch,
   InsertUnlessExistsOutcome,
+  JobPin,
+  MarkedOutcome,
+  UpsertUniqueOutcome,
+  WaitingJobEdit,
 } from '../job-store';
 import type { JobTarget } from '../job-summary';
 import type { ResolvedRetention } from '../retention';
@@ -46,6 +50,7 @@ import { insertDebounced } from './debounced-insert';
 import { insertOrFindHolder, insertUnlessExists } from './insert-unless-exists';
 import { MongoJobBatches } from './mongo-job-batches';
 import { commitWithOutcome, FenceMismatch } from './attempt-transaction';
+import { editWaiting, markOutcome, upsertUnique } from './waiting-job-writes';
 
 export { isDuplicateKey } from './mongo-errors';
 
@@ -144,6 +149,23 @@ export class MongoJobStore implements JobStore {
     const { job, replaced } = await insertDebounced(this.jobs, record, now);
     await this.notices.announce([job]);
     return { id: job._id, dueAt: job.dueAt, replaced };
+  }
+
+  async upsertUnique(record: JobRecord, now: Date): Promise<UpsertUniqueOutcome> {
+    const outcome = await upsertUnique(this.jobs, record, now);
+    if (outcome.outcome === 'inserted') await this.notices.announce([record]);
+    if (outcome.outcome === 'replaced') await this.notices.announce([outcome.job]);
+    return outcome;
+  }
+
+  async editWaiting(pin: JobPin, edit: WaitingJobEdit, now: Date): Promise<JobRecord | null> {
+    const job = await editWaiting(this.jobs, pin, edit, now);
+    if (job && edit.due !== undefined) await this.notices.announce([job]);
+    return job;
+  }
+
+  markOutcome(pin: JobPin, outcome: MarkedOutcome, now: Date): Promise<JobRecord | null> {
+    return markOutcome(this.jobs, this.retention, pin, outcome, now);
   }
 
   async insertUnlessExists(record: JobRecord): Promise<InsertUnlessExistsOutcome> {

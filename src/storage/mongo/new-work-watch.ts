@@ -16,7 +16,8 @@ const CLAIMABLE = ['enqueued', 'scheduled'];
 /**
  * Opens the change stream that tells a server of new claimable work in `queues` (see
  * `JobStore.watchForNewWork`), or resolves null on a standalone, which has none. Each event
- * carries the job's id and, when the change set it, its due time: a job scheduled by
+ * carries the job's id and, when the change set it, its due time (a change of the due time
+ * alone, by a caller's edit of a waiting job, is new work too): a job scheduled by
  * another process wakes the server at its due time, not at the next poll. An update does not
  * carry the job's queue (no full document is looked up for it): a server may wake for
  * another queue's job, which costs one claim. The driver opens the stream on its first
@@ -54,6 +55,9 @@ export async function watchForNewWork(
               operationType: 'update',
               'updateDescription.updatedFields.state': { $in: CLAIMABLE },
             },
+            // A waiting job whose due time a caller moved (run now, reschedule, an upsert):
+            // its state may stay the same. No claim or final outcome writes a due time.
+            { operationType: 'update', 'updateDescription.updatedFields.dueAt': { $exists: true } },
           ],
         },
       },

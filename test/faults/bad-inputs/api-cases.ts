@@ -18,7 +18,9 @@ import {
 import { validInput } from './input-jobs';
 import {
   invalidCron,
+  invalidInteger,
   invalidJobId,
+  invalidString,
   invalidQueueName,
   invalidRecurringId,
   labelled,
@@ -208,6 +210,70 @@ export const badCalls: Arb<BadCall> = fc.oneof(
     weight: 2,
     arbitrary: call('requeue(id)', labelled(invalidJobId), (id: never, api) =>
       api.scheduler.requeue(id),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call(
+      'runNow/reschedule/changePriority/markSucceeded(id)',
+      labelled(invalidJobId),
+      (id: never, api) =>
+        [
+          () => api.scheduler.runNow(id),
+          () => api.scheduler.reschedule(id, { delayMs: 0 }),
+          () => api.scheduler.changePriority(id, 1),
+          () => api.scheduler.markSucceeded(id),
+        ][Math.abs(String(id).length) % 4](),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call('reschedule(id, when)', invalidWhen, (when: never, api) =>
+      api.scheduler.reschedule(api.jobId, when),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call(
+      'changePriority(id, priority)',
+      labelled(invalidInteger(-1000, 1000)),
+      (priority: never, api) => api.scheduler.changePriority(api.jobId, priority),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: call('replacePayload(id, job)', badJob, (job: IJob, api) =>
+      api.scheduler.replacePayload(api.jobId, job),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call(
+      'markFailed(id, options)',
+      labelled(
+        fc.oneof(
+          notPlainObject,
+          fc.constant({}),
+          invalidString({ maxLength: 4_000 }).map((message) => ({ message })),
+          unknownKey(['message']).map((key) => ({ message: 'x', [key]: 1 })),
+        ),
+      ),
+      (options: never, api) => api.scheduler.markFailed(api.jobId, options),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: call(
+      'markSucceeded(id, options)',
+      labelled(
+        fc.oneof(
+          notPlainObject.filter((value) => value !== undefined),
+          unknownKey(['result']).map((key) => ({ [key]: 1 })),
+          fc.constant({ result: { run: () => 1 } }),
+          fc.constant({ result: new Map([['a', 1]]) }),
+        ),
+      ),
+      (options: never, api) => api.scheduler.markSucceeded(api.jobId, options),
     ),
   },
   {

@@ -291,6 +291,36 @@ export function badRequests(existing: ExistingRecords): Arb<BadRequest> {
         ),
     },
     {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom(
+          ['POST', 'run-now', '{"at":"now"}'],
+          ['POST', 'reschedule', '{}'],
+          ['POST', 'reschedule', '{"runAt":"tomorrow"}'],
+          ['POST', 'reschedule', '{"runAt":"2030-01-01T00:00:00Z","delayMs":5}'],
+          ['POST', 'reschedule', '{"delayMs":-1}'],
+          ['POST', 'priority', '{"priority":1001}'],
+          ['POST', 'priority', '{"priority":"high"}'],
+          ['POST', 'priority', '{}'],
+          ['PUT', 'payload', '{"payload":[1]}'],
+          ['PUT', 'payload', '{"payload":{"$where":"1"}}'],
+          ['PUT', 'payload', '{"type":"x","payload":{}}'],
+          ['POST', 'succeed', '{"result":1,"state":"succeeded"}'],
+          ['POST', 'fail', '{}'],
+          ['POST', 'fail', '{"message":""}'],
+          ['POST', 'fail', '{"message":7}'],
+        )
+        .map(([method, verb, body]) =>
+          action(
+            method as 'POST' | 'PUT',
+            `api/jobs/${segment(existing.jobId)}/${verb}`,
+            `job ${method} ${verb}`,
+            body,
+            body,
+          ),
+        ),
+    },
+    {
       weight: 4,
       arbitrary: fc
         .oneof(

@@ -385,6 +385,52 @@ describe('storage faults', () => {
     });
   });
 
+  describe('edits and outcomes callers write to waiting jobs', () => {
+    /** Runs `call` while MongoDB refuses the jobs' next findAndModify; the job stays as it was. */
+    async function refusedWrite(id: string, call: () => Promise<unknown>): Promise<void> {
+      const before = await store.findById(id);
+      await failPoint.failCommand(
+        'docket.jobs',
+        { times: 1 },
+        { failCommands: ['findAndModify'], errorCode: 2 },
+      );
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StorageError);
+      expect(((error as StorageError).cause as MongoServerError).code).toBe(2);
+      expect(await store.findById(id)).toEqual(before);
+    }
+
+    it('a replaced payload, a new due time and a priority whose write fails leave the job unchanged', async () => {
+      const { scheduler } = await faultyDocket();
+      const id = await scheduler.schedule(fault(1), { delayMs: 3_600_000 });
+      await refusedWrite(id, () => scheduler.replacePayload(id, fault(2)));
+      await refusedWrite(id, () => scheduler.runNow(id));
+      await refusedWrite(id, () => scheduler.changePriority(id, 5));
+      await expect(scheduler.replacePayload(id, fault(2))).resolves.toBe(true);
+    });
+
+    it('an upsert whose replacement fails leaves the holder unchanged', async () => {
+      const { scheduler } = await faultyDocket();
+      const options = { uniqueKey: 'fault:upsert', onDuplicateKey: 'replace' } as const;
+      const id = await scheduler.enqueue(fault(1), options);
+      await refusedWrite(id, () => scheduler.enqueue(fault(2), options));
+      expect(await store.collection.countDocuments({})).toBe(1);
+    });
+
+    it('a mark whose write fails leaves the job waiting, and nothing follows', async () => {
+      const { docket, scheduler } = await faultyDocket();
+      const events: string[] = [];
+      docket.on('job.failed', ({ jobId }) => events.push(jobId));
+      const id = await scheduler.schedule(fault(1), { delayMs: 3_600_000 });
+      await refusedWrite(id, () => scheduler.markFailed(id, { message: 'declined' }));
+      await refusedWrite(id, () => scheduler.markSucceeded(id));
+      expect(events).toEqual([]);
+    });
+  });
+
   describe('every storage call fails with a StorageError that keeps the driver error', () => {
     const expectStorageError = async (call: Promise<unknown>, action: RegExp) => {
       const error = await call.then(

@@ -636,6 +636,32 @@ describe('dashboard REST API through DocketClient', () => {
     expect(quiet).toEqual({ events: [], position: expect.any(String) });
   });
 
+  it('changes a waiting job and records outcomes reported from outside', async () => {
+    // Each change in detail: dashboard-job-edits.test.ts.
+    const later = async () =>
+      (
+        await client.enqueueJob({
+          type: 'dashboard-it.report',
+          payload: { month: 4, note: 'april' },
+          delayMs: 3_600_000,
+        })
+      ).id;
+    const id = await later();
+    await client.rescheduleJob(id, { delayMs: 7_200_000 });
+    await client.changeJobPriority(id, 3);
+    await client.replaceJobPayload(id, { month: 5, note: 'may' });
+    await client.runJobNow(id);
+    expect(await client.getJob(id)).toMatchObject({
+      state: 'enqueued',
+      priority: 3,
+      payload: { month: 5, note: 'may' },
+    });
+    await client.markJobSucceeded(id);
+    const other = await later();
+    await client.markJobFailed(other, { message: 'reported failed' });
+    expect([await stateOf(id), await stateOf(other)]).toEqual(['succeeded', 'failed']);
+  });
+
   it('throws typed errors for answers that are not the API', async () => {
     const offline = new DocketClient({ baseUrl: 'http://127.0.0.1:1/jobs/', timeoutMs: 2_000 });
     await expect(offline.getStats()).rejects.toMatchObject({ name: 'ApiConnectionError' });

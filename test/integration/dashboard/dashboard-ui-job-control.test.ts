@@ -56,4 +56,15 @@ describe('dashboard web UI: a job’s checkpoint and snoozes', () => {
     ]);
     expect(await page.locator('#main script').count()).toBe(0);
   });
+
+  it('runs a scheduled job now from its page', async () => {
+    const id = await docket.scheduler.schedule(report(5, 'later'), { delayMs: 3_600_000 });
+    await openPage(page, `${dashboard.url}job/${id}`);
+    await page.getByRole('button', { name: `Run job ${id} now` }).click();
+    // Due now, the server runs it at once.
+    await docket.scheduler.waitForJob(id, { timeoutMs: 20_000 });
+    expect((await docket.getJob(id))?.history.map((entry) => entry.reason)).toContain(
+      'enqueued now (was scheduled)',
+    );
+  });
 });
