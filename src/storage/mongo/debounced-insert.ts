@@ -33,10 +33,13 @@ export async function insertDebounced(
   const replaced: Partial<JobRecord> = {};
   for (const field of REPLACED_FIELDS) Object.assign(replaced, { [field]: record[field] });
   if (record.metadata !== undefined) replaced.metadata = record.metadata;
-  // The filter's fields are set on insert by the upsert itself; dueAt and history by $max
-  // and $push, which create them on insert too.
+  // The filter's fields are set on insert by the upsert itself; dueAt, history and fence by
+  // $max, $push and $inc, which create them on insert too. The fence moves at every fold: a
+  // server that read the pending job as a claim candidate before the fold claims on the
+  // fence it read, so it cannot run the payload the fold replaced.
   const onInsert: Partial<JobRecord> = { ...record };
-  for (const field of ['debounceKey', 'state', 'attempt', 'dueAt', 'history', ...REPLACED_FIELDS]) {
+  const created = ['debounceKey', 'state', 'attempt', 'dueAt', 'history', 'fence'];
+  for (const field of [...created, ...REPLACED_FIELDS]) {
     delete onInsert[field as keyof JobRecord];
   }
   delete onInsert.metadata;
@@ -54,6 +57,7 @@ export async function insertDebounced(
           $setOnInsert: onInsert,
           $max: { dueAt: record.dueAt },
           $push: { history: { $each: [entry], $slice: -HISTORY_KEPT } },
+          $inc: { fence: 1 },
         },
         { upsert: true, returnDocument: 'after', includeResultMetadata: false },
       );

@@ -14,6 +14,8 @@ import { startDashboard } from '../../../src/dashboard';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
+import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
+import { RETENTION_DEFAULTS } from '../../../src/storage/retention';
 
 @Job('debounce-it.reindex')
 class ReindexJob implements IJob {
@@ -169,6 +171,28 @@ describe('debounced enqueue', () => {
     } finally {
       await dashboard.close();
     }
+  });
+
+  it('a batch claim that read the pending job before a fold no longer takes it', async () => {
+    const store = new MongoJobStore(first.database, first.collectionPrefix, RETENTION_DEFAULTS);
+    const options = { debounce: { key: 'race', ...WINDOW }, queue: 'debounce-race' };
+    const id = await first.scheduler.enqueue(reindex(1, 'race'), options);
+    // A server whose clock is past the window reads the pending job as a batch candidate...
+    const request = {
+      queues: ['debounce-race'],
+      jobTypes: ['debounce-it.reindex'],
+      serverId: 'race-claimer',
+      leaseMs: 60_000,
+      now: new Date(Date.now() + 10 * WINDOW.windowMs),
+    };
+    const candidates = await store.findClaimCandidates(request, 10);
+    expect(candidates.map((job) => job._id)).toEqual([id]);
+    // ...another enqueue folds into it before the claim...
+    await expect(second.scheduler.enqueue(reindex(2, 'race'), options)).resolves.toBe(id);
+    // ...so the claim must not take the job as read: it would run the payload folded over.
+    expect((await store.claimCandidates(request, candidates)).jobs).toEqual([]);
+    const next = await store.claimBatch(request, 10);
+    expect(next.jobs.map((job) => job.payload)).toEqual([{ index: 'race', n: 2 }]);
   });
 
   it('refuses debounce where it cannot apply, writing nothing', async () => {
