@@ -72,6 +72,7 @@ export class Docket {
       waits: parts.waits,
       search,
       filters: parts.filters,
+      handlerKey: (jobType) => parts.registry.get(jobType)?.options.concurrencyKey,
       bulk: new BulkJobActions({
         store: parts.store,
         search: searchStore,
@@ -113,7 +114,8 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
-    const { store, queues, servers, slots, waiting, recurring, events, logger, clock } = this.parts;
+    const { store, queues, servers, slots, keys, waiting, recurring, events, logger, clock } =
+      this.parts;
     const { logs, logOptions, artefacts, artefactOptions, db, collectionPrefix } = this.parts;
     const { container } = this.parts.options;
     const registry = this.activeRegistry();
@@ -123,6 +125,7 @@ export class Docket {
       store,
       servers,
       slots,
+      keys,
       rateLimits: this.parts.rateLimits,
       waiting,
       queueStates: queues,

@@ -14,6 +14,10 @@ import {
 } from '../options/option-checks';
 import type { ContinuationPolicy } from '../storage/job-record';
 import { checkCallerJobId, checkJobTags } from '../options/job-id-and-tags';
+import {
+  checkEnqueueConcurrencyKey,
+  type ResolvedEnqueueConcurrencyKey,
+} from '../options/concurrency-key-options';
 import type {
   ContinuationOptions,
   DebounceOptions,
@@ -41,6 +45,8 @@ export interface ResolvedEnqueueOptions {
   readonly tags: readonly string[];
   /** How long after its due time the job may still start; null: the handler's setting. */
   readonly startWithinMs: number | null;
+  /** The caller's concurrency key; null: the handler's, if it declares one. */
+  readonly concurrencyKey: ResolvedEnqueueConcurrencyKey | null;
 }
 
 const ENQUEUE_OPTION_KEYS = [
@@ -53,6 +59,7 @@ const ENQUEUE_OPTION_KEYS = [
   'onDuplicateId',
   'tags',
   'startWithinMs',
+  'concurrencyKey',
 ];
 const DEBOUNCE_KEYS = ['key', 'windowMs'];
 const DUPLICATE_ID_POLICIES: readonly DuplicateIdPolicy[] = ['throw', 'return'];
@@ -111,6 +118,7 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       onDuplicateId: 'throw',
       tags: [],
       startWithinMs: null,
+      concurrencyKey: null,
     };
   }
   checkPlainObject('options', options);
@@ -136,6 +144,10 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
         : checkString('uniqueKey', options.uniqueKey, { maxLength: 500 }),
     debounce,
     session: options.session === undefined ? null : checkSession(options.session),
+    concurrencyKey:
+      options.concurrencyKey === undefined
+        ? null
+        : checkEnqueueConcurrencyKey('concurrencyKey', options.concurrencyKey),
     ...resolveIdentity(options),
   });
 }

@@ -33,7 +33,13 @@ import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
 import { afterDeletions } from './after-deletion';
 import { releaseContinuations } from './release-continuations';
-import { existingOnDuplicate, JobWriter, onlyForEnqueue, sessionOf } from './job-writer';
+import {
+  existingOnDuplicate,
+  JobWriter,
+  onlyForEnqueue,
+  sessionOf,
+  type JobWriterDeps,
+} from './job-writer';
 import { BatchVerbs, type BatchPage, type ListBatchesOptions } from '../batches/batch-verbs';
 import type {
   BatchContinuationOptions,
@@ -62,6 +68,8 @@ export interface JobSchedulerDeps {
   readonly bulk: BulkJobActions;
   /** The job filters whose `onEnqueue` hooks run before a job is stored. */
   readonly filters: JobFilters;
+  /** The concurrency key a handler of this process declares for a job type, if any. */
+  readonly handlerKey: JobWriterDeps['handlerKey'];
 }
 
 /**
@@ -94,7 +102,12 @@ export class JobScheduler implements IJobScheduler {
       bulk: this.bulk,
       filters: this.filters,
     } = deps);
-    this.writer = new JobWriter({ store: this.store, events: this.events, filters: this.filters });
+    this.writer = new JobWriter({
+      store: this.store,
+      events: this.events,
+      filters: this.filters,
+      handlerKey: deps.handlerKey,
+    });
     this.batches = new BatchVerbs({
       store: this.store,
       events: this.events,
