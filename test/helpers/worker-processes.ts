@@ -10,6 +10,7 @@ export const WORKER_FIXTURES = {
   rateLimited: 'test/integration/fixtures/rate-limited-worker.ts',
   checkpoints: 'test/integration/fixtures/checkpoint-worker.ts',
   overlap: 'test/integration/fixtures/overlap-worker.ts',
+  keyed: 'test/integration/fixtures/keyed-worker.ts',
 } as const;
 
 /**
