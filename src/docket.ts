@@ -38,6 +38,8 @@ import {
   type QueueStateOptions,
 } from './docket-options';
 import { assembleDocketParts, type DocketParts } from './docket-parts';
+import { KeyedLocks, type DistributedLocks } from './locks';
+import { hostname } from 'node:os';
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -52,6 +54,12 @@ import { assembleDocketParts, type DocketParts } from './docket-parts';
 export class Docket {
   /** The scheduler also registered in the container under {@link JOB_SCHEDULER}. */
   readonly scheduler: IJobScheduler;
+  /**
+   * Distributed locks for application code: exclusive across every process sharing the
+   * database, under a lease, with fencing tokens (see `DistributedLocks`, and "Distributed
+   * locks" in docs/guides/jobs-and-handlers.md).
+   */
+  readonly locks: DistributedLocks;
   private readonly servers = new Set<JobServerEngine>();
   private readonly jobScheduler: JobScheduler;
   private closing: Promise<void> | undefined;
@@ -82,6 +90,11 @@ export class Docket {
       }),
     });
     parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
+    this.locks = new KeyedLocks({
+      store: parts.keys,
+      owner: `${hostname()}:${process.pid}`,
+      checkOpen: (operation) => this.checkOpen(operation),
+    });
   }
 
   /**
