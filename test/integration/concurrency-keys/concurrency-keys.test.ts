@@ -12,6 +12,7 @@ import {
   type JobContext,
 } from '../../../src';
 import type { JobRecord } from '../../../src/storage/job-record';
+import { toJobDetail } from '../../../src/dashboard/queries/to-api';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
@@ -220,6 +221,15 @@ describe('concurrency keys', () => {
       keyLimit: 1,
       keyFifo: true,
     });
+    // The REST representation (GET api/jobs/{id}, DocketClient.getJob) shows it.
+    const details = (await jobs().find().toArray()).map(toJobDetail);
+    expect(details.map((detail) => [detail.id, detail.concurrencyKey])).toEqual(
+      expect.arrayContaining([
+        [computed, { key: 'order:A-1', limit: 1, order: 'any' }],
+        [given, { key: 'custom', limit: 3, order: 'any' }],
+        [fifo, { key: 'account:acc', limit: 1, order: 'fifo' }],
+      ]),
+    );
   });
 
   it('runs at most one job of a key at once across 3 servers, without holding back other keys', async () => {
