@@ -179,9 +179,11 @@ export class GlobalSlots {
     );
     const reason = behind
       ? `an earlier job of its concurrency key ${blocked!.key!.name} has not finished`
-      : blocked
-        ? `concurrency limit of ${blocked.scope} reached`
-        : 'a global concurrency slot could not be taken';
+      : blocked?.key
+        ? `concurrency key ${blocked.key.name} at its limit`
+        : blocked
+          ? `global concurrency limit of ${blocked.scope} reached`
+          : 'a global concurrency slot could not be taken';
     // A FIFO job behind an earlier one goes back no earlier than that one is due (and just
     // after it): claims, in due order, then come to the earlier job first.
     const notBefore = behind && new Date(behind.dueAt.getTime() + 1);
