@@ -36,12 +36,7 @@ export type {
   RetryPredicate,
 } from './handlers/failure-policy-options';
 export type { RateLimitOptions } from './options/rate-limit-options';
-export {
-  LOCK_DEFAULTS,
-  type DistributedLocks,
-  type LockHandle,
-  type LockOptions,
-} from './locks';
+export type { DistributedLocks, LockHandle, LockOptions } from './locks';
 export type {
   EnqueueConcurrencyKey,
   HandlerConcurrencyKey,

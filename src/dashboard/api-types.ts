@@ -106,7 +106,6 @@ export interface ApiJobHistoryEntry {
   readonly reason?: string;
 }
 
-/** A job in full (`GET api/jobs/{id}`). */
 /** A job's concurrency key, as `GET api/jobs/{id}` shows it. */
 export interface ApiConcurrencyKey {
   /** The key. */
@@ -117,6 +116,7 @@ export interface ApiConcurrencyKey {
   readonly order: 'any' | 'fifo';
 }
 
+/** A job in full (`GET api/jobs/{id}`). */
 export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   /**
    * The payload as MongoDB holds it, in relaxed Extended JSON: plain JSON values stay as

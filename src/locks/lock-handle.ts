@@ -40,6 +40,7 @@ export interface LockHandle {
   extend(leaseMs?: number): Promise<void>;
   /** Gives the lock back (idempotent); the handle's signal is aborted. */
   release(): Promise<void>;
+  /** Releases the lock (`await using lock = await docket.locks.acquire(...)`). */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
