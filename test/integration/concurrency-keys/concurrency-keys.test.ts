@@ -233,12 +233,16 @@ describe('concurrency keys', () => {
   });
 
   it('runs at most one job of a key at once across 3 servers, without holding back other keys', async () => {
-    await startServers(3);
     blocking = true;
-    const ids = await scheduler.enqueueMany([
-      ...Array.from({ length: 6 }, (_, n) => Object.assign(new OrderStep(), { orderId: 'A', n })),
-      ...Array.from({ length: 6 }, (_, n) => Object.assign(new OrderStep(), { orderId: 'B', n })),
-    ]);
+    const { docket: enqueuer } = await createTestDocket(db, { handlers: HANDLERS });
+    dockets.push(enqueuer);
+    // Stored before the servers start: all three meet the backlog of both keys at once.
+    const ids = await enqueuer.scheduler.enqueueMany(
+      Array.from({ length: 12 }, (_, n) =>
+        Object.assign(new OrderStep(), { orderId: n % 2 === 0 ? 'A' : 'B', n }),
+      ),
+    );
+    await startServers(3);
     // Both keys run one job each at once (B is not held back by A), never two of one key.
     await waitFor(() => gate.length === 2, { what: 'one job of each key to run' });
     await drain(ids, (open) => expect(new Set(open.map((run) => run.key)).size).toBe(open.length));
