@@ -20,6 +20,7 @@ import { resolveJobLogOptions, type ResolvedJobLogOptions } from './logging/job-
 import { MongoQueueStore } from './storage/mongo/mongo-queue-store';
 import { MongoServerRegistry } from './storage/mongo/mongo-server-registry';
 import { MongoSlotStore } from './storage/mongo/mongo-slot-store';
+import { MongoKeyStore } from './storage/mongo/mongo-key-store';
 import { MongoRateLimitStore } from './storage/mongo/mongo-rate-limit-store';
 import { MongoWaitingJobTypes } from './storage/mongo/mongo-waiting-job-types';
 import { resolveRetention } from './storage/retention';
@@ -45,6 +46,8 @@ export interface DocketParts {
   readonly queues: MongoQueueStore;
   readonly servers: MongoServerRegistry;
   readonly slots: MongoSlotStore;
+  /** Concurrency keys and distributed locks. */
+  readonly keys: MongoKeyStore;
   readonly rateLimits: MongoRateLimitStore;
   readonly waiting: MongoWaitingJobTypes;
   readonly recurring: RecurringJobs;
@@ -126,6 +129,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       filters,
     });
     const logs = new MongoJobLogs(db, collectionPrefix);
+    const keys = new MongoKeyStore(db, collectionPrefix);
     const rateLimits = new MongoRateLimitStore(db, collectionPrefix);
     const gridFs = artefactOptions.storage
       ? undefined
@@ -140,6 +144,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       recurring.ensureIndexes(),
       logs.ensureIndexes(),
       rateLimits.ensureIndexes(),
+      keys.ensureIndexes(),
       gridFs?.ensureIndexes(),
     ]);
     await recurring.applyDeclared();
@@ -166,6 +171,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       queues,
       servers,
       slots,
+      keys,
       rateLimits,
       waiting,
       recurring,

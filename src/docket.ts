@@ -46,6 +46,8 @@ import {
   type JobEventStreamOptions,
 } from './job-events';
 import { MongoJobEvents } from './storage/mongo/mongo-job-events';
+import { KeyedLocks, type DistributedLocks } from './locks';
+import { hostname } from 'node:os';
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -60,6 +62,12 @@ import { MongoJobEvents } from './storage/mongo/mongo-job-events';
 export class Docket {
   /** The scheduler also registered in the container under {@link JOB_SCHEDULER}. */
   readonly scheduler: IJobScheduler;
+  /**
+   * Distributed locks for application code: exclusive across every process sharing the
+   * database, under a lease, with fencing tokens (see `DistributedLocks`, and "Distributed
+   * locks" in docs/guides/jobs-and-handlers.md).
+   */
+  readonly locks: DistributedLocks;
   private readonly servers = new Set<JobServerEngine>();
   private readonly jobScheduler: JobScheduler;
   /** The job event streams open, closed by `close()` before the client. */
@@ -83,6 +91,7 @@ export class Docket {
       search,
       filters: parts.filters,
       maxResultBytes: parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
+      handlerKey: (jobType) => parts.registry.get(jobType)?.options.concurrencyKey,
       bulk: new BulkJobActions({
         store: parts.store,
         search: searchStore,
@@ -92,6 +101,11 @@ export class Docket {
       }),
     });
     parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
+    this.locks = new KeyedLocks({
+      store: parts.keys,
+      owner: `${hostname()}:${process.pid}`,
+      checkOpen: (operation) => this.checkOpen(operation),
+    });
   }
 
   /**
@@ -124,7 +138,8 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
-    const { store, queues, servers, slots, waiting, recurring, events, logger, clock } = this.parts;
+    const { store, queues, servers, slots, keys, waiting, recurring, events, logger, clock } =
+      this.parts;
     const { logs, logOptions, artefacts, artefactOptions, db, collectionPrefix } = this.parts;
     const { container } = this.parts.options;
     const registry = this.activeRegistry();
@@ -134,6 +149,7 @@ export class Docket {
       store,
       servers,
       slots,
+      keys,
       rateLimits: this.parts.rateLimits,
       waiting,
       queueStates: queues,

@@ -45,6 +45,12 @@ export type {
   RetryPredicate,
 } from './handlers/failure-policy-options';
 export type { RateLimitOptions } from './options/rate-limit-options';
+export type { DistributedLocks, LockHandle, LockOptions } from './locks';
+export type {
+  EnqueueConcurrencyKey,
+  HandlerConcurrencyKey,
+  KeyOrder,
+} from './options/concurrency-key-options';
 export type { IJobHandler, JobResultOf } from './handlers/job-handler.interface';
 export type { JobContext } from './handlers/job-context';
 export type { SnoozeOptions } from './handlers/snooze-options';
@@ -183,6 +189,9 @@ export {
   UniqueKeyConflictError,
   RecurringJobNotFoundError,
   BatchNotFoundError,
+  InvalidConcurrencyKeyError,
+  LockLostError,
+  LockTimeoutError,
 } from './errors';
 export type {
   DocketErrorDetails,

@@ -106,6 +106,16 @@ export interface ApiJobHistoryEntry {
   readonly reason?: string;
 }
 
+/** A job's concurrency key, as `GET api/jobs/{id}` shows it. */
+export interface ApiConcurrencyKey {
+  /** The key. */
+  readonly key: string;
+  /** Most jobs of the key running at once, across all servers. */
+  readonly limit: number;
+  /** `'fifo'`: the key's jobs start in enqueue order, one after the other. */
+  readonly order: 'any' | 'fifo';
+}
+
 /** A job in full (`GET api/jobs/{id}`). */
 export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   /**
@@ -131,6 +141,11 @@ export interface ApiJobDetail extends Omit<ApiJobSummary, 'error'> {
   readonly leaseExpiresAt: string | null;
   /** The uniqueness key it was enqueued with; null when none. */
   readonly uniqueKey: string | null;
+  /**
+   * Its concurrency key (`EnqueueOptions.concurrencyKey`, or its handler's), with how many
+   * jobs of the key may run at once and in which order they start; absent when none.
+   */
+  readonly concurrencyKey?: ApiConcurrencyKey;
   /** For a continuation: the job it waits for. */
   readonly parentId: string | null;
   /** The batch the job is in (`GET api/batches/{id}`); absent when it is in none. */

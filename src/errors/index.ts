@@ -62,3 +62,7 @@ export { ApiConflictError } from './api-conflict.error';
 export { ApiConnectionError } from './api-connection.error';
 export { ApiNotFoundError } from './api-not-found.error';
 export { ApiValidationError } from './api-validation.error';
+// Concurrency keys and distributed locks
+export { InvalidConcurrencyKeyError } from './invalid-concurrency-key.error';
+export { LockLostError } from './lock-lost.error';
+export { LockTimeoutError } from './lock-timeout.error';

@@ -14,6 +14,11 @@ import {
   type RetryOn,
 } from './failure-policy-options';
 import {
+  checkHandlerConcurrencyKey,
+  type HandlerConcurrencyKey,
+  type ResolvedHandlerConcurrencyKey,
+} from '../options/concurrency-key-options';
+import {
   checkRateLimit,
   type RateLimitOptions,
   type ResolvedRateLimit,
@@ -70,8 +75,11 @@ export interface BackoffOptions {
   honourRetryAfter?: boolean;
 }
 
-/** Options of `@JobHandler`, applying to every job of the handled type. */
-export interface JobHandlerOptions {
+/**
+ * Options of `@JobHandler`, applying to every job of the handled type.
+ * @typeParam TJob - The handled job class (what `concurrencyKey.key` receives).
+ */
+export interface JobHandlerOptions<TJob = unknown> {
   /**
    * How many times a failed job is retried (so it runs at most `retries + 1` times);
    * integer 0 to 1000.
@@ -108,6 +116,16 @@ export interface JobHandlerOptions {
    * @defaultValue unlimited
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * A key computed from each job at enqueue (e.g. `` (job) => `order:${job.orderId}` ``): at
+   * most `limit` jobs of one key run at once across ALL servers sharing the database (1, the
+   * default: a mutex), and with `order: 'fifo'` they run one after the other in enqueue
+   * order. Other keys' jobs are never held back. `EnqueueOptions.concurrencyKey` wins over it.
+   * Costs one extra round trip when a keyed job starts and one when it ends (two at start with
+   * `'fifo'`); see "Concurrency keys" in docs/guides/jobs-and-handlers.md.
+   * @defaultValue none: jobs of the type have no key
+   */
+  concurrencyKey?: HandlerConcurrencyKey<TJob>;
   /** Spacing of retries. */
   backoff?: BackoffOptions;
   /**
@@ -179,6 +197,8 @@ export interface ResolvedJobHandlerOptions {
   readonly globalConcurrency: number | undefined;
   /** `undefined`: no rate limit. */
   readonly rateLimit: ResolvedRateLimit | undefined;
+  /** `undefined`: jobs have no key unless their enqueue gives one. */
+  readonly concurrencyKey: ResolvedHandlerConcurrencyKey | undefined;
   readonly backoff: ResolvedBackoffOptions;
   readonly isolation: IsolationMode;
   /** `undefined`: jobs start however late. */
@@ -197,6 +217,7 @@ export const HANDLER_DEFAULTS = {
   concurrency: undefined,
   globalConcurrency: undefined,
   rateLimit: undefined,
+  concurrencyKey: undefined,
   backoff: {
     baseMs: 1_000,
     maxMs: 3_600_000,
@@ -230,6 +251,7 @@ export function resolveJobHandlerOptions(
     'concurrency',
     'globalConcurrency',
     'rateLimit',
+    'concurrencyKey',
     'backoff',
     'isolation',
     'startWithinMs',
@@ -259,6 +281,10 @@ export function resolveJobHandlerOptions(
     options.rateLimit === undefined
       ? defaults.rateLimit
       : checkRateLimit('rateLimit', options.rateLimit);
+  const concurrencyKey =
+    options.concurrencyKey === undefined
+      ? defaults.concurrencyKey
+      : checkHandlerConcurrencyKey('concurrencyKey', options.concurrencyKey);
 
   const backoff = checkPlainObject('backoff', or(options.backoff, {}));
   checkKnownKeys('backoff', backoff, ['baseMs', 'maxMs', 'delaysMs', 'delay', 'honourRetryAfter']);
@@ -300,6 +326,7 @@ export function resolveJobHandlerOptions(
     concurrency,
     globalConcurrency,
     rateLimit,
+    concurrencyKey,
     backoff: Object.freeze({ baseMs, maxMs, ...backoffPolicy }),
     isolation,
     startWithinMs,

@@ -56,7 +56,7 @@ const handlerClasses: HandlerClass[] = [];
  */
 export function JobHandler<T extends IJob>(
   jobClass: JobClass<T>,
-  options?: JobHandlerOptions,
+  options?: JobHandlerOptions<T>,
 ): ClassDecorator {
   return (target) => {
     const handlerClass = target as unknown as HandlerClass;

@@ -14,6 +14,10 @@ import {
 } from '../options/option-checks';
 import type { ContinuationPolicy } from '../storage/job-record';
 import { checkCallerJobId, checkJobTags } from '../options/job-id-and-tags';
+import {
+  checkEnqueueConcurrencyKey,
+  type ResolvedEnqueueConcurrencyKey,
+} from '../options/concurrency-key-options';
 import type {
   ContinuationOptions,
   DebounceOptions,
@@ -44,6 +48,8 @@ export interface ResolvedEnqueueOptions {
   readonly startWithinMs: number | null;
   /** What a uniqueKey held by an unfinished job does (`enqueue` and `schedule` only). */
   readonly onDuplicateKey: DuplicateKeyPolicy;
+  /** The caller's concurrency key; null: the handler's, if it declares one. */
+  readonly concurrencyKey: ResolvedEnqueueConcurrencyKey | null;
 }
 
 const ENQUEUE_OPTION_KEYS = [
@@ -56,6 +62,7 @@ const ENQUEUE_OPTION_KEYS = [
   'onDuplicateId',
   'tags',
   'startWithinMs',
+  'concurrencyKey',
 ];
 const DEBOUNCE_KEYS = ['key', 'windowMs'];
 const DUPLICATE_ID_POLICIES: readonly DuplicateIdPolicy[] = ['throw', 'return'];
@@ -116,6 +123,7 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
       tags: [],
       startWithinMs: null,
       onDuplicateKey: 'return',
+      concurrencyKey: null,
     };
   }
   checkPlainObject('options', options);
@@ -146,6 +154,10 @@ function resolveGivenEnqueueOptions(options: EnqueueOptions | undefined): Resolv
         : checkString('uniqueKey', options.uniqueKey, { maxLength: 500 }),
     debounce,
     session: options.session === undefined ? null : checkSession(options.session),
+    concurrencyKey:
+      options.concurrencyKey === undefined
+        ? null
+        : checkEnqueueConcurrencyKey('concurrencyKey', options.concurrencyKey),
     ...resolveIdentity(options),
     onDuplicateKey: checkDuplicateKeyPolicy(options),
   });

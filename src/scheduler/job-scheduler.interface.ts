@@ -10,6 +10,7 @@ import type { IJob } from '../jobs';
 import type { RecurringJobInfo, RecurringOptions, RecurringSchedule } from '../recurring';
 import type { ContinuationPolicy, JobRecord } from '../storage/job-record';
 import type { JobWaitOptions } from './job-wait-options';
+import type { EnqueueConcurrencyKey } from '../options/concurrency-key-options';
 import type {
   BatchContinuationOptions,
   BatchInfo,
@@ -118,6 +119,16 @@ export interface EnqueueOptions {
    *   job starts however late)
    */
   startWithinMs?: number;
+  /**
+   * The job's concurrency key: at most `limit` jobs of one key run at once across all
+   * servers (1: a mutex), in enqueue order with `order: 'fifo'`. Wins over the handler's
+   * `concurrencyKey` (whose `limit` and `order` apply where this one leaves them out). A key
+   * that is empty, longer than 200 characters or holds control characters throws
+   * `InvalidConcurrencyKeyError`.
+   * @defaultValue the handler's `concurrencyKey`, computed from the job (none when the handler
+   *   sets none)
+   */
+  concurrencyKey?: EnqueueConcurrencyKey;
 }
 
 /** What {@link EnqueueOptions.onDuplicateId} does with an id another job already has. */

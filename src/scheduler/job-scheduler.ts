@@ -43,7 +43,13 @@ import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
 import { afterDeletions } from './after-deletion';
 import { releaseContinuations } from './release-continuations';
-import { existingOnDuplicate, JobWriter, onlyForEnqueue, sessionOf } from './job-writer';
+import {
+  existingOnDuplicate,
+  JobWriter,
+  onlyForEnqueue,
+  sessionOf,
+  type JobWriterDeps,
+} from './job-writer';
 import { BatchVerbs, type BatchPage, type ListBatchesOptions } from '../batches/batch-verbs';
 import type {
   BatchContinuationOptions,
@@ -74,6 +80,8 @@ export interface JobSchedulerDeps {
   readonly filters: JobFilters;
   /** The largest result a job may store (`markSucceeded` checks it as a handler's). */
   readonly maxResultBytes: number;
+  /** The concurrency key a handler of this process declares for a job type, if any. */
+  readonly handlerKey: JobWriterDeps['handlerKey'];
 }
 
 /**
@@ -108,7 +116,12 @@ export class JobScheduler implements IJobScheduler {
       bulk: this.bulk,
       filters: this.filters,
     } = deps);
-    this.writer = new JobWriter({ store: this.store, events: this.events, filters: this.filters });
+    this.writer = new JobWriter({
+      store: this.store,
+      events: this.events,
+      filters: this.filters,
+      handlerKey: deps.handlerKey,
+    });
     this.edits = new WaitingJobEdits({ store: this.store, events: this.events, clock: this.clock });
     this.outcomes = new ExternalOutcomes({
       store: this.store,

@@ -7,6 +7,10 @@ import type { JobRecord } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
 import { newJobRecord, type NewJobFields } from '../storage/new-job-record';
 import type { ResolvedEnqueueOptions } from './enqueue-options';
+import {
+  jobConcurrencyKey,
+  type ResolvedHandlerConcurrencyKey,
+} from '../options/concurrency-key-options';
 
 /** What a {@link JobWriter} works with. */
 export interface JobWriterDeps {
@@ -14,6 +18,11 @@ export interface JobWriterDeps {
   readonly events: EventBus;
   /** The job filters whose `onEnqueue` hooks run before a job is stored. */
   readonly filters: JobFilters;
+  /**
+   * The concurrency key a handler of this process declares for a job type (computed from
+   * each job at enqueue); undefined when none.
+   */
+  readonly handlerKey: (jobType: string) => ResolvedHandlerConcurrencyKey | undefined;
 }
 
 /**
@@ -107,6 +116,12 @@ export class JobWriter {
     when: Pick<NewJobFields, 'now' | 'dueAt' | 'state' | 'parent'>,
   ): Promise<JobRecord> {
     const { jobType, payload } = await toStorableJob(job);
+    const concurrencyKey = jobConcurrencyKey(
+      job,
+      jobType,
+      this.deps.handlerKey(jobType),
+      options.concurrencyKey,
+    );
     const metadata = await this.deps.filters.enqueue({
       jobType,
       payload,
@@ -128,6 +143,7 @@ export class JobWriter {
       ...(options.id === null ? {} : { id: options.id }),
       tags: options.tags,
       startWithinMs: options.startWithinMs,
+      concurrencyKey,
     });
     const size = BSON.calculateObjectSize(record);
     if (size > MAX_DOCUMENT_BYTES)

@@ -160,7 +160,14 @@ export class ClaimLoop {
       if (this.localDue > 0 || throttled) continue;
       // Idle, or only the announced jobs: poll again later, backing off (an announcement or a
       // change stream event wakes the loop earlier, and so does a rate limit's window freeing).
-      await this.signal.sleep(Math.min(idleDelay, this.deps.rateLimits.untilNextRetry()));
+      // A concurrency key found busy leaves its jobs out of claims until its backoff ends.
+      await this.signal.sleep(
+        Math.min(
+          idleDelay,
+          this.deps.rateLimits.untilNextRetry(),
+          this.deps.globalSlots.untilKeyRetry(),
+        ),
+      );
       idleDelay = Math.min(idleDelay * 2, pollIntervalMs);
     }
   }
@@ -191,6 +198,7 @@ export class ClaimLoop {
       leaseMs: this.deps.options.leaseMs,
       now: this.deps.clock.now(),
       lane: this.lanes.current(),
+      excludedKeys: this.deps.globalSlots.excludedKeys(),
     };
     if (!batch) {
       const job = await this.deps.store.claim(request);

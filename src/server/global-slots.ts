@@ -1,8 +1,9 @@
 import type { HandlerRegistry } from '../handlers';
-import type { JobRecord } from '../storage/job-record';
+import { CLAIMABLE_STATES, type JobRecord } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
 import type { SlotClaimant } from '../storage/slot-claimant';
 import type { Clock } from './clock';
+import { BlockedKeys } from './blocked-keys';
 
 /**
  * Slots of global concurrency limits (see `MongoSlotStore`). Holders expire `leaseMs` after
@@ -19,35 +20,66 @@ export interface SlotStore {
   ): Promise<void>;
 }
 
-/** A global limit a job falls under: `type:<jobType>` or `queue:<queue>`. */
+/**
+ * The concurrency keys (see `MongoKeyStore`): slots like the global limits', whose records
+ * exist only while held, and the check that a job of a FIFO key is first in line.
+ */
+export interface KeyStore extends SlotStore {
+  /** The first unfinished job of FIFO key `key` in enqueue order; null when none. */
+  firstInLine(key: string): Promise<Pick<JobRecord, '_id' | 'state' | 'dueAt'> | null>;
+}
+
+/**
+ * A limit a job falls under: `type:<jobType>` or `queue:<queue>` (global limits), or
+ * `key:<concurrencyKey>` (its concurrency key, `key` set).
+ */
 interface Scope {
   readonly scope: string;
   readonly limit: number;
+  /** For a concurrency key: the key, and whether its jobs run in enqueue order. */
+  readonly key?: { readonly name: string; readonly fifo: boolean };
 }
+
+/** Held slots and keys of one invocation. */
+interface Held {
+  readonly jobId: string;
+  readonly scopes: string[];
+  readonly key: string | undefined;
+}
+
+/** How the slot of a concurrency key is named (in its own collection). */
+const KEY_PREFIX = 'key:';
 
 /** What {@link GlobalSlots} needs from its server. */
 export interface GlobalSlotsDeps {
   readonly slots: SlotStore;
+  readonly keys: KeyStore;
   readonly store: JobStore;
   readonly registry: HandlerRegistry;
   readonly clock: Clock;
   readonly serverId: string;
   readonly leaseMs: number;
   readonly pollIntervalMs: number;
+  /** The first backoff of a concurrency key found at its limit (it doubles up to `pollIntervalMs`). */
+  readonly minPollIntervalMs: number;
   readonly globalQueueConcurrency: Readonly<Record<string, number>>;
   readonly report: (error: unknown, context: string) => void;
 }
 
 /**
- * One server's side of the global concurrency limits: which limits a job falls under, taking
- * and giving back their slots, and which limits were found full (left alone for one poll
- * interval, or until a slot this server held comes free).
+ * One server's side of the global concurrency limits and the concurrency keys: which limits a
+ * job falls under, taking and giving back their slots, and which limits were found full (a
+ * type or queue is left alone for one poll interval, a key for a backoff that grows while it
+ * stays busy; either until a slot this server held comes free).
  */
 export class GlobalSlots {
   private readonly fullUntil = new Map<string, number>();
-  private readonly held = new Map<string, { jobId: string; scopes: string[] }>();
+  private readonly held = new Map<string, Held>();
+  private readonly blockedKeys: BlockedKeys;
 
-  constructor(private readonly deps: GlobalSlotsDeps) {}
+  constructor(private readonly deps: GlobalSlotsDeps) {
+    this.blockedKeys = new BlockedKeys(deps.minPollIntervalMs, deps.pollIntervalMs);
+  }
 
   /** True when the job falls under at least one global limit. */
   appliesTo(job: JobRecord): boolean {
@@ -72,9 +104,19 @@ export class GlobalSlots {
   /** Milliseconds until a full limit may be tried again (Infinity when none is full). */
   untilNextRetry(): number {
     const now = this.deps.clock.now().getTime();
-    let next = Infinity;
+    let next = this.blockedKeys.untilNextRetry();
     for (const until of this.fullUntil.values()) next = Math.min(next, until - now);
     return Math.max(0, next);
+  }
+
+  /** Milliseconds until a concurrency key found busy may be tried again (Infinity: none). */
+  untilKeyRetry(): number {
+    return this.blockedKeys.untilNextRetry();
+  }
+
+  /** The concurrency keys a claim should leave out now (see `BlockedKeys.excluded`). */
+  excludedKeys(): string[] {
+    return this.blockedKeys.excluded();
   }
 
   /**
@@ -89,38 +131,69 @@ export class GlobalSlots {
       fence: job.fence,
       serverId: this.deps.serverId,
     };
-    const taken: string[] = [];
-    let blocked: string | undefined;
+    const taken: Scope[] = [];
+    let blocked: Scope | undefined;
+    let behind: Pick<JobRecord, 'state' | 'dueAt'> | undefined;
     try {
-      for (const { scope, limit } of this.scopesOf(job)) {
-        if (!(await this.deps.slots.acquire(scope, limit, claimant, this.deps.leaseMs))) {
+      for (const scope of this.scopesOf(job)) {
+        // A FIFO job waits for every earlier job of its key, even one waiting for a retry.
+        const first = scope.key?.fifo ? await this.deps.keys.firstInLine(scope.key.name) : null;
+        if (first && first._id !== job._id) {
+          blocked = scope;
+          behind = first;
+          break;
+        }
+        const store = scope.key ? this.deps.keys : this.deps.slots;
+        if (!(await store.acquire(scope.scope, scope.limit, claimant, this.deps.leaseMs))) {
           blocked = scope;
           break;
         }
         taken.push(scope);
       }
       if (!blocked) {
-        this.held.set(key, { jobId: job._id, scopes: taken });
+        const keyScope = taken.find((scope) => scope.key);
+        if (keyScope) this.blockedKeys.started(keyScope.key!.name, keyScope.limit);
+        this.held.set(key, {
+          jobId: job._id,
+          scopes: taken.map((scope) => scope.scope),
+          key: keyScope?.key!.name,
+        });
         return true;
       }
-      this.fullUntil.set(blocked, now.getTime() + this.deps.pollIntervalMs);
+      if (!blocked.key) {
+        this.fullUntil.set(blocked.scope, now.getTime() + this.deps.pollIntervalMs);
+      } else if (!(behind && CLAIMABLE_STATES.includes(behind.state))) {
+        // Behind an earlier job that waits to be claimed (a retry, say), the key is not busy:
+        // that job is claimed next, as the one given back now waits until it is due.
+        this.blockedKeys.block(blocked.key.name);
+      }
     } catch (error) {
       this.deps.report(error, `taking a global concurrency slot for job ${job._id} failed`);
     }
     await Promise.all(
-      taken.map((scope) =>
-        this.deps.slots.release(scope, job._id, job.fence).catch(() => undefined),
+      taken.map(({ scope, key: ofKey }) =>
+        (ofKey ? this.deps.keys : this.deps.slots)
+          .release(scope, job._id, job.fence)
+          .catch(() => undefined),
       ),
     );
-    const reason = blocked
-      ? `global concurrency limit of ${blocked} reached`
-      : 'a global concurrency slot could not be taken';
+    const reason = behind
+      ? `an earlier job of its concurrency key ${blocked!.key!.name} has not finished`
+      : blocked?.key
+        ? `concurrency key ${blocked.key.name} at its limit`
+        : blocked
+          ? `global concurrency limit of ${blocked.scope} reached`
+          : 'a global concurrency slot could not be taken';
+    // A FIFO job behind an earlier one goes back no earlier than that one is due (and just
+    // after it): claims, in due order, then come to the earlier job first.
+    const notBefore = behind && new Date(behind.dueAt.getTime() + 1);
     await this.deps.store
       .release(
         [{ jobId: job._id, fence: job.fence }],
         this.deps.serverId,
         this.deps.clock.now(),
         reason,
+        notBefore,
       )
       .catch((error: unknown) => this.deps.report(error, `giving job ${job._id} back failed`));
     return false;
@@ -132,11 +205,13 @@ export class GlobalSlots {
     if (!held) return;
     this.held.delete(key);
     for (const scope of held.scopes) {
-      await this.deps.slots
+      const store = scope.startsWith(KEY_PREFIX) ? this.deps.keys : this.deps.slots;
+      await store
         .release(scope, held.jobId, fence)
         .catch((error: unknown) => this.deps.report(error, `releasing a slot of ${scope} failed`));
       this.fullUntil.delete(scope);
     }
+    if (held.key !== undefined) this.blockedKeys.ended(held.key);
   }
 
   /**
@@ -145,12 +220,17 @@ export class GlobalSlots {
    */
   async extend(): Promise<void> {
     const scopes = new Set<string>();
+    const keys = new Set<string>();
     const jobIds: string[] = [];
     for (const held of this.held.values()) {
-      held.scopes.forEach((scope) => scopes.add(scope));
+      for (const scope of held.scopes) (scope.startsWith(KEY_PREFIX) ? keys : scopes).add(scope);
       jobIds.push(held.jobId);
     }
-    await this.deps.slots.extend([...scopes], this.deps.serverId, jobIds, this.deps.leaseMs);
+    const { serverId, leaseMs } = this.deps;
+    await Promise.all([
+      this.deps.slots.extend([...scopes], serverId, jobIds, leaseMs),
+      this.deps.keys.extend([...keys], serverId, jobIds, leaseMs),
+    ]);
   }
 
   private scopesOf(job: JobRecord): Scope[] {
@@ -159,6 +239,13 @@ export class GlobalSlots {
     if (typeLimit !== undefined) scopes.push({ scope: `type:${job.type}`, limit: typeLimit });
     const queueLimit = this.deps.globalQueueConcurrency[job.queue];
     if (queueLimit !== undefined) scopes.push({ scope: `queue:${job.queue}`, limit: queueLimit });
+    if (job.concurrencyKey !== undefined) {
+      scopes.push({
+        scope: KEY_PREFIX + job.concurrencyKey,
+        limit: job.keyLimit ?? 1,
+        key: { name: job.concurrencyKey, fifo: job.keyFifo === true },
+      });
+    }
     return scopes;
   }
 }

@@ -12,7 +12,7 @@ import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { ServerRecord } from '../storage/mongo/mongo-server-registry';
 import type { RateLimitStore } from '../storage/rate-limit-store';
-import type { SlotStore } from './global-slots';
+import type { KeyStore, SlotStore } from './global-slots';
 import type { Clock } from './clock';
 
 /** Where a server reads which queues are paused. */
@@ -50,6 +50,8 @@ export interface JobServerDeps {
   /** Due jobs by type, for the warning about jobs no live server handles. */
   readonly waiting: WaitingJobTypesSource;
   readonly slots: SlotStore;
+  /** The concurrency keys held (and the check that a FIFO job is first in line). */
+  readonly keys: KeyStore;
   /** The shared logs of the rate limits. */
   readonly rateLimits: RateLimitStore;
   readonly queueStates: QueueStateSource;

@@ -72,6 +72,7 @@ export class JobServerEngine implements JobServer {
       serverId: options.serverId,
       leaseMs: options.leaseMs,
       pollIntervalMs: options.pollIntervalMs,
+      minPollIntervalMs: options.minPollIntervalMs,
       globalQueueConcurrency: options.globalQueueConcurrency,
       report: (error, context) => this.report(error, context),
     });

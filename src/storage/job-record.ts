@@ -192,6 +192,19 @@ export interface JobRecord<TResult = unknown> {
    * claimed, a unique index makes it the only pending job of the key.
    */
   debounceKey?: string;
+  /**
+   * The job's concurrency key (the enqueue's, or its handler's computed at enqueue); absent
+   * when none. At most `keyLimit` jobs of a key run at once across all servers.
+   */
+  concurrencyKey?: string;
+  /** With `concurrencyKey`: how many jobs of the key may run at once. */
+  keyLimit?: number;
+  /**
+   * With `concurrencyKey`, for a key whose jobs run in enqueue order (`order: 'fifo'`): a job
+   * starts only once no unfinished job of the key was enqueued before it (`createdAt`, then
+   * `_id`). The `fifo-key` index holds only unfinished such jobs.
+   */
+  keyFifo?: true;
   /** Labels the caller gave to find the job by (multikey-indexed); absent when none. */
   tags?: string[];
   /**

@@ -33,6 +33,11 @@ export interface ClaimRequest {
    * moment claim different ones. Absent (or a count of 1): no preference.
    */
   readonly lane?: ClaimLane;
+  /**
+   * Concurrency keys this server knows to be at their limit: their jobs are left out of the
+   * claim (absent or empty: none, and the claim filter is the one of unkeyed work).
+   */
+  readonly excludedKeys?: readonly string[];
 }
 
 /**
@@ -370,13 +375,15 @@ export interface JobStore {
   /**
    * Gives jobs back to their queue at once (a stopping server, a full global limit): their
    * attempt is not counted, and they keep their due time, so their place in line is the one
-   * they had when claimed; `reason` goes into the history.
+   * they had when claimed; `reason` goes into the history. With `notBefore`, a due time
+   * earlier than it moves to it (a FIFO job put back behind an earlier job of its key).
    */
   release(
     leases: readonly JobLease[],
     serverId: string,
     now: Date,
     reason: string,
+    notBefore?: Date,
   ): Promise<number>;
   /**
    * Re-enqueues jobs whose lease expired by the database's clock (their worker died), keeping

@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { ContinuationPolicy, JobRecord, JobState } from './job-record';
 import type { JobMetadata } from '../filters/docket-filter';
+import type { JobConcurrencyKey } from '../options/concurrency-key-options';
 
 /** What a caller decides about a new job; everything else starts empty. */
 export interface NewJobFields {
@@ -27,6 +28,8 @@ export interface NewJobFields {
   readonly tags?: readonly string[];
   /** How long after its due time it may still start; null or absent: the handler's setting. */
   readonly startWithinMs?: number | null;
+  /** Its concurrency key; none when null or absent. */
+  readonly concurrencyKey?: JobConcurrencyKey | null;
 }
 
 /** Builds the stored form of a job that has not run yet. */
@@ -65,5 +68,18 @@ export function newJobRecord(fields: NewJobFields): JobRecord {
     ...(fields.metadata === undefined ? {} : { metadata: fields.metadata }),
     ...(fields.tags === undefined || fields.tags.length === 0 ? {} : { tags: [...fields.tags] }),
     ...(fields.startWithinMs == null ? {} : { startWithinMs: fields.startWithinMs }),
+    ...keyFields(fields.concurrencyKey ?? null),
+  };
+}
+
+/** The stored fields of a concurrency key. */
+function keyFields(
+  key: JobConcurrencyKey | null,
+): Pick<JobRecord, 'concurrencyKey' | 'keyLimit' | 'keyFifo'> {
+  if (key === null) return {};
+  return {
+    concurrencyKey: key.key,
+    keyLimit: key.limit,
+    ...(key.order === 'fifo' ? { keyFifo: true as const } : {}),
   };
 }

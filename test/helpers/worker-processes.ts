@@ -11,6 +11,7 @@ export const WORKER_FIXTURES = {
   checkpoints: 'test/integration/fixtures/checkpoint-worker.ts',
   overlap: 'test/integration/fixtures/overlap-worker.ts',
   jobEvents: 'test/integration/fixtures/job-events-worker.ts',
+  keyed: 'test/integration/fixtures/keyed-worker.ts',
 } as const;
 
 /**

@@ -52,6 +52,14 @@ export const schemas: Record<string, Schema> = {
     'serverId',
     'reason',
   ]),
+  ConcurrencyKey: object(
+    {
+      key: { ...str, description: "The job's concurrency key; the object is absent when none" },
+      limit: { ...int, description: 'Most jobs of the key running at once, across all servers' },
+      order: { ...str, enum: ['any', 'fifo'], description: "'fifo': in enqueue order" },
+    },
+    ['key', 'limit', 'order'],
+  ),
   JobDetail: object(
     {
       ...jobSummaryProperties,
@@ -72,6 +80,7 @@ export const schemas: Record<string, Schema> = {
       leaseOwner: nullable(str),
       leaseExpiresAt: nullable(time),
       uniqueKey: nullable(str),
+      concurrencyKey: ref('ConcurrencyKey'),
       parentId: nullable(str),
       batchId: { ...str, description: 'The batch the job is in; absent when none' },
       awaitsBatch: { ...str, description: 'For a batch continuation: the batch it waits for' },
@@ -110,6 +119,7 @@ export const schemas: Record<string, Schema> = {
       'tags',
       'checkpoint',
       'deadLetteredAt',
+      'concurrencyKey',
     ],
   ),
   JobCheckpoint: object({

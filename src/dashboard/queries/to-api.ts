@@ -103,6 +103,15 @@ export function toJobDetail(job: JobRecord): ApiJobDetail {
     leaseOwner: job.leaseOwner ?? null,
     leaseExpiresAt: iso(job.leaseExpiresAt),
     uniqueKey: job.uniqueKey ?? null,
+    ...(job.concurrencyKey === undefined
+      ? {}
+      : {
+          concurrencyKey: {
+            key: job.concurrencyKey,
+            limit: job.keyLimit ?? 1,
+            order: job.keyFifo === true ? ('fifo' as const) : ('any' as const),
+          },
+        }),
     parentId: job.parentId ?? null,
     ...(job.batchId === undefined ? {} : { batchId: job.batchId }),
     ...(job.awaitsBatch === undefined ? {} : { awaitsBatch: job.awaitsBatch }),

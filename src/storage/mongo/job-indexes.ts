@@ -19,6 +19,9 @@ import type { IndexDescription } from 'mongodb';
  *   recount, its cancellation, the job list filtered by batch);
  * - `batch-continuations`: the continuations waiting for a batch;
  * - `batch-pending`: the jobs of a batch being created (its start releases them);
+ * - `fifo-key`: the unfinished jobs of a FIFO concurrency key in enqueue order (the check that
+ *   a job is first in line); partial on FIFO jobs whose `finishedAt` is still null, so a key
+ *   leaves no entry once its jobs are done;
  * - `retention`: MongoDB's TTL monitor deletes finished jobs at `expireAt`.
  */
 export const JOB_INDEXES: readonly IndexDescription[] = [
@@ -74,6 +77,11 @@ export const JOB_INDEXES: readonly IndexDescription[] = [
     key: { batchPending: 1 },
     name: 'batch-pending',
     partialFilterExpression: { batchPending: { $type: 'string' } },
+  },
+  {
+    key: { concurrencyKey: 1, createdAt: 1, _id: 1 },
+    name: 'fifo-key',
+    partialFilterExpression: { keyFifo: true, finishedAt: { $type: 'null' } },
   },
   { key: { expireAt: 1 }, name: 'retention', expireAfterSeconds: 0 },
 ];

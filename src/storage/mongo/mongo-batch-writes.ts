@@ -54,7 +54,7 @@ export class MongoBatchWrites {
           .batchSize(window)
           .toArray(),
       );
-      picked.push(...pickCandidates(candidates, wanted, request.lane));
+      picked.push(...pickCandidates(withinKeyLimits(candidates), wanted, request.lane));
     }
     return picked;
   }
@@ -269,10 +269,27 @@ function snoozeUpdate(
 }
 
 /** Due, claimable jobs of the request's types (any queue). */
-function dueFilter(request: ClaimRequest): Filter<JobRecord> {
+/** Claimable due jobs of the request's types, but for those of keys known to be at their limit. */
+export function dueFilter(request: ClaimRequest): Filter<JobRecord> {
+  const excluded = request.excludedKeys ?? [];
   return {
     state: { $in: [...CLAIMABLE_STATES] },
     dueAt: { $lte: request.now },
     type: { $in: [...request.jobTypes] },
+    ...(excluded.length === 0 ? {} : { concurrencyKey: { $nin: [...excluded] } }),
   };
+}
+
+/**
+ * The candidates without those of a concurrency key beyond its limit: a claim that took them
+ * would only give them back.
+ */
+function withinKeyLimits(candidates: readonly JobRecord[]): JobRecord[] {
+  const taken = new Map<string, number>();
+  return candidates.filter((job) => {
+    if (job.concurrencyKey === undefined) return true;
+    const count = (taken.get(job.concurrencyKey) ?? 0) + 1;
+    taken.set(job.concurrencyKey, count);
+    return count <= (job.keyLimit ?? 1);
+  });
 }

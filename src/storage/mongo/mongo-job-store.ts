@@ -2,7 +2,6 @@ import type { ClientSession, Collection, Db, Filter, UpdateFilter } from 'mongod
 import { DuplicateJobIdError, UniqueKeyConflictError } from '../../errors';
 import type { JobCriteria } from '../job-criteria';
 import {
-  CLAIMABLE_STATES,
   FINISHED_STATES,
   type JobCheckpoint,
   type JobProgress,
@@ -36,7 +35,7 @@ import { MongoBulkTransitions } from './mongo-bulk-transitions';
 import { JOB_INDEXES } from './job-indexes';
 import { heldBy } from './lease-time';
 import { MongoLeases } from './mongo-leases';
-import { claimUpdate, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
+import { claimUpdate, dueFilter, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
 import { MongoContinuations } from './mongo-continuations';
 import {
   checkSessionOwner,
@@ -183,12 +182,7 @@ export class MongoJobStore implements JobStore {
   }
 
   private claimFrom(queue: string, request: ClaimRequest): Promise<JobRecord | null> {
-    const filter: Filter<JobRecord> = {
-      queue,
-      state: { $in: [...CLAIMABLE_STATES] },
-      dueAt: { $lte: request.now },
-      type: { $in: [...request.jobTypes] },
-    };
+    const filter: Filter<JobRecord> = { queue, ...dueFilter(request) };
     return guard('claim a job', () =>
       this.jobs.findOneAndUpdate(filter, claimUpdate(request), {
         sort: { priority: -1, dueAt: 1 },
@@ -267,8 +261,9 @@ export class MongoJobStore implements JobStore {
     serverId: string,
     now: Date,
     reason: string,
+    notBefore?: Date,
   ): Promise<number> {
-    return this.leases.release(leases, serverId, now, reason);
+    return this.leases.release(leases, serverId, now, reason, notBefore);
   }
 
   recoverExpired(now: Date): Promise<number> {

@@ -46,6 +46,7 @@ export class MongoLeases {
     serverId: string,
     now: Date,
     reason: string,
+    notBefore?: Date,
   ): Promise<number> {
     if (leases.length === 0) return 0;
     const result = await guard('release leases', () =>
@@ -57,6 +58,7 @@ export class MongoLeases {
           // The server gave up, not the job: the attempt does not count.
           $inc: { attempt: -1 },
           $push: historyPush({ state: 'enqueued', at: now, serverId, reason }),
+          ...(notBefore === undefined ? {} : { $max: { dueAt: notBefore } }),
         },
       ),
     );

@@ -70,7 +70,18 @@ class GlobalHandler implements IJobHandler<GlobalJob> {
   }
 }
 
-const HANDLERS = [PlainHandler, PerTypeHandler, GlobalHandler];
+@Job('overrun.keyed')
+class KeyedJob implements IJob {
+  @IsInt() n!: number;
+}
+@JobHandler(KeyedJob, { ...RETRY_AT_ONCE, concurrencyKey: { key: () => 'account:1' } })
+class KeyedHandler implements IJobHandler<KeyedJob> {
+  handle(_job: KeyedJob, ctx: JobContext): Promise<void> {
+    return stubborn(ctx);
+  }
+}
+
+const HANDLERS = [PlainHandler, PerTypeHandler, GlobalHandler, KeyedHandler];
 
 describe('limits bound running invocations when a handler overruns its timeout (docs/design.md, guarantee 7)', () => {
   let db: TestDatabase;
@@ -154,6 +165,26 @@ describe('limits bound running invocations when a handler overruns its timeout (
     gates.shift()!();
     await waitFor(async () => (await a.docket.getJob(id))?.state === 'succeeded', {
       what: 'the retry to succeed once the global slot came free',
+    });
+    expect(peak).toBe(1);
+  });
+
+  it('a concurrency key of limit 1 across two servers: the overrunning invocation keeps its key', async () => {
+    const a = await startDocket({ concurrency: 5 });
+    await startDocket({ concurrency: 5 });
+    const id = await a.scheduler.enqueue(Object.assign(new KeyedJob(), { n: 1 }));
+    await waitFor(
+      async () =>
+        peak > 1 ||
+        (await a.docket.getJob(id))?.history.some(
+          (h) => h.reason === 'concurrency key account:1 at its limit',
+        ),
+      { what: 'a second invocation, or a server finding the key at its limit' },
+    );
+    expect(peak).toBe(1);
+    gates.shift()!();
+    await waitFor(async () => (await a.docket.getJob(id))?.state === 'succeeded', {
+      what: 'the retry to succeed once the key came free',
     });
     expect(peak).toBe(1);
   });

@@ -153,7 +153,7 @@ describe('@JobHandler', () => {
     [
       'a typo',
       { retry: 3 },
-      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, backoff, isolation, startWithinMs, maxSnoozes, maxCheckpointBytes, retryOn, onAttemptsExhausted",
+      "options has an unknown option 'retry'; allowed options: retries, timeoutMs, concurrency, globalConcurrency, rateLimit, concurrencyKey, backoff, isolation, startWithinMs, maxSnoozes, maxCheckpointBytes, retryOn, onAttemptsExhausted",
       'retry',
     ],
     [

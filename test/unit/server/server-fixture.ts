@@ -245,6 +245,12 @@ export function fakeServer(options: JobServerOptions = {}) {
           release: async () => undefined,
           extend: async () => undefined,
         },
+        keys: {
+          acquire: async () => true,
+          release: async () => undefined,
+          extend: async () => undefined,
+          firstInLine: async () => null,
+        },
         rateLimits: {
           reserve: async (_key, _limit, count) => ({ granted: count, token: 't', waitMs: 0 }),
           settle: async () => undefined,

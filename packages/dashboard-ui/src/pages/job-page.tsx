@@ -31,6 +31,13 @@ function facts(job: ApiJobDetail, base: string): [string, ComponentChildren][] {
   ];
   if (job.leaseOwner) list.push(['Server', job.leaseOwner]);
   if (job.uniqueKey) list.push(['Unique key', job.uniqueKey]);
+  if (job.concurrencyKey) {
+    const { key, limit, order } = job.concurrencyKey;
+    list.push([
+      'Concurrency key',
+      `${key} (${limit === 1 ? 'one at a time' : `up to ${limit} at once`}${order === 'fifo' ? ', in enqueue order' : ''})`,
+    ]);
+  }
   if (job.tags) {
     list.push([
       'Tags',
