@@ -7,6 +7,7 @@ import type {
   ApiBatchQuery,
   ApiBatchRequest,
 } from '../dashboard/api-batch-types';
+import type { ApiEnqueueRequest, ApiEnqueueResult } from '../dashboard/api-enqueue-types';
 import type { ApiBulkRequest, ApiBulkResult, ApiJobQuery } from '../dashboard/api-search-types';
 import type {
   ApiFailRequest,
@@ -15,8 +16,6 @@ import type {
 } from '../dashboard/api-job-edit-types';
 import type {
   ApiActionResult,
-  ApiEnqueueRequest,
-  ApiEnqueueResult,
   ApiFinishedJob,
   ApiJobDetail,
   ApiJobLogPage,

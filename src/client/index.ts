@@ -22,6 +22,7 @@ export {
 } from '../errors';
 export type { JobWaitOptions } from '../scheduler/job-wait-options';
 export type * from '../dashboard/api-types';
+export type * from '../dashboard/api-enqueue-types';
 export type * from '../dashboard/api-search-types';
 export type * from '../dashboard/api-batch-types';
 export type * from '../dashboard/api-event-types';

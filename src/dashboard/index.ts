@@ -24,6 +24,7 @@ export {
 export { ensureDashboardIndexes } from './queries/dashboard-indexes';
 export { openApiDocument } from './openapi/openapi-document';
 export type * from './api-types';
+export type * from './api-enqueue-types';
 export type * from './api-search-types';
 export type * from './api-batch-types';
 export type * from './api-event-types';

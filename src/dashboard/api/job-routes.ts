@@ -2,7 +2,8 @@ import { InvalidOptionsError, JobDeletedError, JobWaitTimeoutError } from '../..
 import { registeredJobTypes } from '../../jobs';
 import type { EnqueueOptions } from '../../scheduler/job-scheduler.interface';
 import { FINISHED_STATES, type JobRecord } from '../../storage/job-record';
-import type { ApiEnqueueResult, ApiJobWaitResult } from '../api-types';
+import type { ApiEnqueueResult } from '../api-enqueue-types';
+import type { ApiJobWaitResult } from '../api-types';
 import { conflict, notFound } from '../http/http-problem';
 import { jobTypeSchemas } from '../queries/job-type-schemas';
 import { listJobs } from '../queries/list-jobs';

@@ -10,6 +10,7 @@ import { SCHEMA_STATUS_SCHEMAS, schemaStatusPaths } from './schema-openapi';
 import { EVENT_SCHEMAS, eventPaths } from './event-openapi';
 import { JOB_EDIT_SCHEMAS, jobEditPaths } from './job-edit-openapi';
 import { JOB_LIST_PARAMETERS } from './job-list-parameters';
+import { recurringPaths } from './recurring-openapi';
 import {
   COMMON_ERRORS,
   errorResponse,
@@ -22,8 +23,6 @@ import { schemas } from './openapi-schemas';
 import { array, int, queryParameter, ref, str } from './schema-builders';
 
 const jobId = pathParameter('id', 'Job id');
-
-const recurringId = pathParameter('id', 'Recurring job id');
 const queueName = pathParameter('name', 'Queue name ([A-Za-z0-9_.:-], at most 100 characters)');
 const serverId = pathParameter('id', 'Server id, as api/servers lists it');
 
@@ -230,89 +229,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         ),
       },
-      '/api/recurring': {
-        get: operation('listRecurring', 'Recurring jobs with their next and last run', {
-          '200': jsonResponse('Recurring jobs', array(ref('RecurringJob'))),
-        }),
-      },
-      '/api/recurring/{id}': {
-        get: operation(
-          'getRecurring',
-          'One recurring job with its schedule, last run and next run',
-          { '200': jsonResponse('The recurring job', ref('RecurringJob')) },
-          {
-            parameters: [recurringId],
-            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
-          },
-        ),
-        put: operation(
-          'addOrUpdateRecurring',
-          'Create a recurring job, or update it to this definition (the payload is validated against its type; nothing is written when anything is invalid)',
-          { '200': jsonResponse('The recurring job as stored', ref('RecurringJob')) },
-          {
-            parameters: [recurringId],
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: ref('RecurringRequest') } },
-            },
-            errors: {
-              '400': errorResponse(
-                'INVALID_INPUT (details.field: id, timeZone, queue...), INVALID_CRON_EXPRESSION (details.field: cron), UNKNOWN_FIELD',
-              ),
-              '422': errorResponse(
-                'UNKNOWN_JOB_TYPE, JOB_VALIDATION (details.issues), NON_SERIALIZABLE_PAYLOAD',
-              ),
-            },
-          },
-          true,
-        ),
-        delete: operation(
-          'removeRecurring',
-          'Remove a recurring job (jobs it enqueued stay)',
-          { '200': ok },
-          {
-            parameters: [recurringId],
-            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
-          },
-          true,
-        ),
-      },
-      '/api/recurring/{id}/trigger': {
-        post: operation(
-          'triggerRecurring',
-          'Enqueue one job of a recurring job now',
-          { '201': jsonResponse('Enqueued', ref('TriggerResult')) },
-          {
-            parameters: [recurringId],
-            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
-          },
-          true,
-        ),
-      },
-      '/api/recurring/{id}/pause': {
-        post: operation(
-          'pauseRecurring',
-          'Stop a recurring job from enqueuing',
-          { '200': ok },
-          {
-            parameters: [recurringId],
-            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
-          },
-          true,
-        ),
-      },
-      '/api/recurring/{id}/resume': {
-        post: operation(
-          'resumeRecurring',
-          'Resume a paused recurring job from its next occurrence',
-          { '200': ok },
-          {
-            parameters: [recurringId],
-            errors: { '404': errorResponse('RECURRING_JOB_NOT_FOUND') },
-          },
-          true,
-        ),
-      },
+      ...recurringPaths(),
       ...jobEditPaths(),
       ...batchPaths(),
       ...schemaStatusPaths(),

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { ApiEnqueueResult, ApiJobTypes } from '../../../../src/dashboard/api-types';
+import type { ApiEnqueueResult } from '../../../../src/dashboard/api-enqueue-types';
+import type { ApiJobTypes } from '../../../../src/dashboard/api-types';
 import { useApp } from '../app/app-context';
 import { hrefs } from '../app/routes';
 import { ErrorSummary, FormField, type FormErrors } from '../forms/form-field';
