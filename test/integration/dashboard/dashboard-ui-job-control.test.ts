@@ -60,7 +60,7 @@ describe('dashboard web UI: a job’s checkpoint and snoozes', () => {
   it('runs a scheduled job now from its page', async () => {
     const id = await docket.scheduler.schedule(report(5, 'later'), { delayMs: 3_600_000 });
     await openPage(page, `${dashboard.url}job/${id}`);
-    await page.getByRole('button', { name: `Run job ${id} now` }).click();
+    await page.getByRole('button', { name: `Run now: job ${id}` }).click();
     // Due now, the server runs it at once.
     await docket.scheduler.waitForJob(id, { timeoutMs: 20_000 });
     expect((await docket.getJob(id))?.history.map((entry) => entry.reason)).toContain(

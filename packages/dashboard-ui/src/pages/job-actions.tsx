@@ -27,7 +27,7 @@ export function JobActions({ job }: { job: { readonly id: string; readonly state
       {job.state === 'scheduled' && (
         <ActionButton
           label="Run now"
-          name={`Run job ${job.id} now`}
+          name={`Run now: job ${job.id}`}
           kind="retry run-now"
           method="POST"
           path={`${path}/run-now`}
