@@ -56,18 +56,17 @@ export type { JobContext } from './handlers/job-context';
 export type { SnoozeOptions } from './handlers/snooze-options';
 
 export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
+export type { IJobScheduler, FinishedJob } from './scheduler/job-scheduler.interface';
 export type {
-  IJobScheduler,
   EnqueueOptions,
   DebounceOptions,
   DuplicateIdPolicy,
   DuplicateKeyPolicy,
   ContinuationOptions,
-  FinishedJob,
   MarkFailedOptions,
   MarkSucceededOptions,
   ScheduleTime,
-} from './scheduler/job-scheduler.interface';
+} from './scheduler/job-scheduler-options';
 export type { JobWaitOptions } from './scheduler/job-wait-options';
 export type {
   BatchContinuationCondition,
