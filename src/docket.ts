@@ -22,7 +22,7 @@ import type { JobLogPage } from './storage/job-logs';
 import type { QueueInfo } from './storage/mongo/mongo-queue-store';
 import type { ServerInfo } from './storage/mongo/mongo-server-registry';
 import type { RateLimitInfo } from './storage/rate-limit-store';
-import type { WaitingJobType } from './storage/job-store';
+import type { WaitingJobType } from './storage/waiting-job-types';
 import {
   checkInteger,
   checkJobId,

@@ -20,7 +20,7 @@ export { FileSystemArtefactStorage } from './storage/files/file-system-artefact-
 export type { QueueInfo } from './storage/queue-info';
 export type { RateLimitInfo, RateLimitScope } from './storage/rate-limit-store';
 export type { PickupMode, ServerInfo } from './storage/server-info';
-export type { WaitingJobType } from './storage/job-store';
+export type { WaitingJobType } from './storage/waiting-job-types';
 export { SCHEMA_VERSION } from './schema/schema-version';
 export type { SchemaVersion } from './schema/schema-version';
 export type { OnOlderSchema, SchemaOptions } from './schema/schema-options';
