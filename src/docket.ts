@@ -1,12 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Db } from 'mongodb';
-import { BulkJobActions } from './bulk-actions';
-import { COMMAND_BUS } from './commands/command-bus.interface';
-import { ExecuteCommandJobHandler } from './commands/execute-command-job.handler';
 import { DocketClosedError, UnknownQueueError } from './errors';
 import type { DocketEventName, DocketEvents } from './events/docket-events';
-import { HandlerRegistry, checkHandlerDependencies } from './handlers';
-import { JobSearch } from './job-search';
+import { checkHandlerDependencies } from './handlers';
 import { JobScheduler } from './scheduler/job-scheduler';
 import type { BatchPage, ListBatchesOptions } from './batches/batch-verbs';
 import { JOB_SCHEDULER, type IJobScheduler } from './scheduler/job-scheduler.interface';
@@ -15,14 +11,12 @@ import { checkIsolation } from './isolation';
 import type { JobServer } from './server/job-server.interface';
 import { resolveJobServerOptions, type JobServerOptions } from './server/job-server-options';
 import type { JobRecord } from './storage/job-record';
-import { MongoJobSearch } from './storage/mongo/mongo-job-search';
-import { MongoJobResults } from './storage/mongo/mongo-job-results';
 import type { ArtefactInfo } from './storage/artefacts';
 import type { JobLogPage } from './storage/job-logs';
 import type { QueueInfo } from './storage/mongo/mongo-queue-store';
 import type { ServerInfo } from './storage/mongo/mongo-server-registry';
 import type { RateLimitInfo } from './storage/rate-limit-store';
-import type { WaitingJobType } from './storage/job-store';
+import type { WaitingJobType } from './storage/waiting-job-types';
 import {
   checkInteger,
   checkJobId,
@@ -32,7 +26,6 @@ import {
   checkString,
 } from './options/option-checks';
 import {
-  DOCKET_DEFAULTS,
   resolveQueueStateOptions,
   type DocketOptions,
   type QueueStateOptions,
@@ -45,9 +38,15 @@ import {
   type JobEventStream,
   type JobEventStreamOptions,
 } from './job-events';
-import { MongoJobEvents } from './storage/mongo/mongo-job-events';
-import { KeyedLocks, type DistributedLocks } from './locks';
-import { hostname } from 'node:os';
+import type { DistributedLocks } from './locks';
+import {
+  activeRegistry,
+  createJobScheduler,
+  createJobServer,
+  createLocks,
+  jobEventStreamDeps,
+} from './docket-wiring';
+import { shutDownDocket } from './docket-shutdown';
 
 /**
  * Docket in one object: it connects to MongoDB, creates the indexes, registers the
@@ -77,35 +76,10 @@ export class Docket {
   private closed = false;
 
   private constructor(private readonly parts: DocketParts) {
-    const searchStore = new MongoJobSearch(
-      parts.db.collection<JobRecord>(`${parts.collectionPrefix}jobs`),
-    );
-    const search = new JobSearch(searchStore);
-    this.scheduler = this.jobScheduler = new JobScheduler({
-      store: parts.store,
-      recurring: parts.recurring,
-      events: parts.events,
-      clock: parts.clock,
-      lifecycle: { checkOpen: (operation) => this.checkOpen(operation) },
-      waits: parts.waits,
-      search,
-      filters: parts.filters,
-      maxResultBytes: parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
-      handlerKey: (jobType) => parts.registry.get(jobType)?.options.concurrencyKey,
-      bulk: new BulkJobActions({
-        store: parts.store,
-        search: searchStore,
-        events: parts.events,
-        clock: parts.clock,
-        ready: () => search.ready(),
-      }),
-    });
+    const checkOpen = (operation: string): void => this.checkOpen(operation);
+    this.scheduler = this.jobScheduler = createJobScheduler(parts, checkOpen);
     parts.options.container.registerInstance(JOB_SCHEDULER, this.scheduler);
-    this.locks = new KeyedLocks({
-      store: parts.keys,
-      owner: `${hostname()}:${process.pid}`,
-      checkOpen: (operation) => this.checkOpen(operation),
-    });
+    this.locks = createLocks(parts, checkOpen);
   }
 
   /**
@@ -138,35 +112,11 @@ export class Docket {
   async startServer(options?: JobServerOptions): Promise<JobServer> {
     if (this.closing) throw new DocketClosedError('startServer');
     const resolved = resolveJobServerOptions(options);
-    const { store, queues, servers, slots, keys, waiting, recurring, events, logger, clock } =
-      this.parts;
-    const { logs, logOptions, artefacts, artefactOptions, db, collectionPrefix } = this.parts;
     const { container } = this.parts.options;
-    const registry = this.activeRegistry();
+    const registry = activeRegistry(this.parts);
     checkHandlerDependencies(container, registry.all());
     checkIsolation(resolved.isolation, registry.all());
-    const server = new JobServerEngine(resolved, {
-      store,
-      servers,
-      slots,
-      keys,
-      rateLimits: this.parts.rateLimits,
-      waiting,
-      queueStates: queues,
-      recurring,
-      registry,
-      container,
-      events,
-      logger,
-      clock,
-      logs,
-      logOptions,
-      artefacts,
-      artefactOptions,
-      results: new MongoJobResults(db, collectionPrefix),
-      filters: this.parts.filters,
-      maxResultBytes: this.parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
-    });
+    const server = createJobServer(this.parts, resolved, registry);
     this.servers.add(server);
     try {
       await server.start();
@@ -202,19 +152,8 @@ export class Docket {
   async jobEvents(options?: JobEventStreamOptions): Promise<JobEventStream> {
     this.checkOpen('jobEvents');
     const resolved = resolveJobEventStreamOptions(options);
-    const { db, collectionPrefix, clock, events } = this.parts;
     const stream = await openJobEventStream(
-      {
-        source: new MongoJobEvents(db, db.collection<JobRecord>(`${collectionPrefix}jobs`), () =>
-          clock.now(),
-        ),
-        report: (error, context) =>
-          events.emit('error', {
-            error: error instanceof Error ? error : new Error(String(error)),
-            context,
-          }),
-        onClosed: (closed) => this.eventStreams.delete(closed),
-      },
+      jobEventStreamDeps(this.parts, (closed) => this.eventStreams.delete(closed)),
       resolved,
     );
     if (this.closing) {
@@ -376,7 +315,7 @@ export class Docket {
 
   /** Job types this instance's servers handle (see {@link startServer} for the command job). */
   get jobTypes(): string[] {
-    return this.activeRegistry().jobTypes();
+    return activeRegistry(this.parts).jobTypes();
   }
 
   /**
@@ -386,7 +325,14 @@ export class Docket {
    *   once every step has run; each is also emitted as an `error` event.
    */
   close(): Promise<void> {
-    this.closing ??= this.doClose();
+    this.closing ??= shutDownDocket({
+      parts: this.parts,
+      servers: this.servers,
+      eventStreams: this.eventStreams,
+      onServersStopped: () => {
+        this.closed = true;
+      },
+    });
     return this.closing;
   }
 
@@ -395,57 +341,9 @@ export class Docket {
     await this.close();
   }
 
-  private async doClose(): Promise<void> {
-    const failures: unknown[] = [];
-    // Running jobs may still enqueue while their servers stop: the scheduler refuses only
-    // from here on. A server reports its failed steps as `error` events itself, and rejects
-    // with them (several in an AggregateError) once it has stopped.
-    await Promise.all(
-      [...this.servers].map((server) =>
-        server.stop().catch((error: unknown) => {
-          if (error instanceof AggregateError) failures.push(...(error.errors as unknown[]));
-          else failures.push(error);
-        }),
-      ),
-    );
-    this.closed = true;
-    // Waits and event streams still open end before the client closes under them.
-    await Promise.all(
-      [...this.eventStreams].map((stream) =>
-        stream.close().catch((error: unknown) => failures.push(error)),
-      ),
-    );
-    await this.parts.waits.close().catch((error: unknown) => failures.push(error));
-    if (this.parts.ownsClient) {
-      await this.parts.client.close().catch((error: unknown) => {
-        failures.push(error);
-        this.parts.events.emit('error', {
-          error: error instanceof Error ? error : new Error(String(error)),
-          context: 'closing Docket: closing the MongoDB client',
-        });
-      });
-    }
-    if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) {
-      throw new AggregateError(failures, `closing Docket: ${failures.length} steps failed`);
-    }
-  }
-
   /** @throws DocketClosedError once `close()` has stopped the servers. */
   private checkOpen(operation: string): void {
     if (this.closed) throw new DocketClosedError(operation);
-  }
-
-  /**
-   * The handlers servers run: the default list keeps the command job's handler only when
-   * the container has a command bus (it is loaded with Docket, needed only with commands).
-   */
-  private activeRegistry(): HandlerRegistry {
-    const { registry, options } = this.parts;
-    if (options.handlers !== undefined || options.container.isRegistered(COMMAND_BUS, true)) {
-      return registry;
-    }
-    return registry.without(ExecuteCommandJobHandler);
   }
 
   private async setQueuePaused(

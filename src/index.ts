@@ -20,7 +20,7 @@ export { FileSystemArtefactStorage } from './storage/files/file-system-artefact-
 export type { QueueInfo } from './storage/queue-info';
 export type { RateLimitInfo, RateLimitScope } from './storage/rate-limit-store';
 export type { PickupMode, ServerInfo } from './storage/server-info';
-export type { WaitingJobType } from './storage/job-store';
+export type { WaitingJobType } from './storage/waiting-job-types';
 export { SCHEMA_VERSION } from './schema/schema-version';
 export type { SchemaVersion } from './schema/schema-version';
 export type { OnOlderSchema, SchemaOptions } from './schema/schema-options';
@@ -56,18 +56,17 @@ export type { JobContext } from './handlers/job-context';
 export type { SnoozeOptions } from './handlers/snooze-options';
 
 export { JOB_SCHEDULER } from './scheduler/job-scheduler.interface';
+export type { IJobScheduler, FinishedJob } from './scheduler/job-scheduler.interface';
 export type {
-  IJobScheduler,
   EnqueueOptions,
   DebounceOptions,
   DuplicateIdPolicy,
   DuplicateKeyPolicy,
   ContinuationOptions,
-  FinishedJob,
   MarkFailedOptions,
   MarkSucceededOptions,
   ScheduleTime,
-} from './scheduler/job-scheduler.interface';
+} from './scheduler/job-scheduler-options';
 export type { JobWaitOptions } from './scheduler/job-wait-options';
 export type {
   BatchContinuationCondition,

@@ -10,7 +10,7 @@ import {
 } from '../options/option-checks';
 import { checkCallerJobId } from '../options/job-id-and-tags';
 import { resolveEnqueueOptions } from '../scheduler/enqueue-options';
-import type { EnqueueOptions } from '../scheduler/job-scheduler.interface';
+import type { EnqueueOptions } from '../scheduler/job-scheduler-options';
 import { checkTimeZone } from './cron-schedule';
 
 /**

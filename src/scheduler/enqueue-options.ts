@@ -25,7 +25,7 @@ import type {
   DuplicateKeyPolicy,
   EnqueueOptions,
   ScheduleTime,
-} from './job-scheduler.interface';
+} from './job-scheduler-options';
 
 /** {@link EnqueueOptions} checked, with defaults applied where the job itself decides. */
 export interface ResolvedEnqueueOptions {

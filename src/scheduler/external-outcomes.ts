@@ -11,7 +11,7 @@ import type { Clock } from '../server/clock';
 import { storableValue } from '../server/storable-value';
 import { UNFINISHED_STATES, type JobRecord } from '../storage/job-record';
 import type { JobStore, MarkedOutcome } from '../storage/job-store';
-import type { MarkFailedOptions, MarkSucceededOptions } from './job-scheduler.interface';
+import type { MarkFailedOptions, MarkSucceededOptions } from './job-scheduler-options';
 import { releaseContinuations } from './release-continuations';
 
 /** What {@link ExternalOutcomes} works with. */

@@ -5,8 +5,7 @@ import {
   type DrainQueueOptions,
   type JobSelection,
 } from '../bulk-actions';
-import { InvalidOptionsError, JobNotFoundError } from '../errors';
-import { checkJobId, describeValue, readingOptions } from '../options/option-checks';
+import { checkJobId } from '../options/option-checks';
 import type { EventBus } from '../events/event-bus';
 import type {
   CountJobsOptions,
@@ -25,9 +24,7 @@ import type {
 } from '../recurring';
 import type { Clock } from '../server/clock';
 import type { JobFilters } from '../filters';
-import { FINISHED_STATES, type JobRecord, type JobState } from '../storage/job-record';
 import type { JobStore } from '../storage/job-store';
-import { resolveContinuationOptions, resolveDueAt, resolveEnqueueOptions } from './enqueue-options';
 import type {
   ContinuationOptions,
   EnqueueOptions,
@@ -42,14 +39,8 @@ import { ExternalOutcomes } from './external-outcomes';
 import { resolveJobWaitOptions, type JobWaitOptions } from './job-wait-options';
 import type { JobWaits } from './job-waits';
 import { afterDeletions } from './after-deletion';
-import { releaseContinuations } from './release-continuations';
-import {
-  existingOnDuplicate,
-  JobWriter,
-  onlyForEnqueue,
-  sessionOf,
-  type JobWriterDeps,
-} from './job-writer';
+import { JobWriter, type JobWriterDeps } from './job-writer';
+import { EnqueueVerbs } from './enqueue-verbs';
 import { BatchVerbs, type BatchPage, type ListBatchesOptions } from '../batches/batch-verbs';
 import type {
   BatchContinuationOptions,
@@ -101,6 +92,7 @@ export class JobScheduler implements IJobScheduler {
   private readonly filters: JobFilters;
   private readonly batches: BatchVerbs;
   private readonly writer: JobWriter;
+  private readonly enqueues: EnqueueVerbs;
   private readonly edits: WaitingJobEdits;
   private readonly outcomes: ExternalOutcomes;
 
@@ -122,6 +114,12 @@ export class JobScheduler implements IJobScheduler {
       filters: this.filters,
       handlerKey: deps.handlerKey,
     });
+    this.enqueues = new EnqueueVerbs({
+      store: this.store,
+      events: this.events,
+      clock: this.clock,
+      writer: this.writer,
+    });
     this.edits = new WaitingJobEdits({ store: this.store, events: this.events, clock: this.clock });
     this.outcomes = new ExternalOutcomes({
       store: this.store,
@@ -140,93 +138,22 @@ export class JobScheduler implements IJobScheduler {
 
   async enqueue(job: IJob, options?: EnqueueOptions): Promise<string> {
     this.lifecycle.checkOpen('enqueue');
-    const now = this.clock.now();
-    const resolved = resolveEnqueueOptions(options);
-    if (resolved.debounce !== null) return this.writer.enqueueDebounced(job, resolved, now);
-    const record = await this.writer.prepare(job, resolved, 'enqueue', {
-      now,
-      dueAt: now,
-      state: 'enqueued',
-    });
-    if (resolved.onDuplicateKey === 'replace') return this.writer.upsert(record, now);
-    return this.writer.insert(record, resolved);
+    return this.enqueues.enqueue(job, options);
   }
 
   async enqueueMany(jobs: readonly IJob[], options?: EnqueueOptions): Promise<string[]> {
     this.lifecycle.checkOpen('enqueueMany');
-    // A copy: the caller's array (or Proxy) is read once, and cannot change while jobs are checked.
-    const list = readingOptions('jobs', () => (Array.isArray(jobs) ? [...jobs] : null));
-    if (list === null) {
-      throw new InvalidOptionsError(`jobs must be an array of jobs, got ${describeValue(jobs)}`, {
-        option: 'jobs',
-      });
-    }
-    const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'enqueueMany');
-    if (resolved.id !== null) {
-      throw new InvalidOptionsError(
-        'enqueueMany does not take an id: one id cannot name many jobs; give each job its own enqueue',
-        { option: 'id' },
-      );
-    }
-    if (resolved.uniqueKey !== null) {
-      throw new InvalidOptionsError(
-        'enqueueMany does not take a uniqueKey: give each job its own enqueue',
-        {
-          option: 'uniqueKey',
-        },
-      );
-    }
-    if (list.length === 0) return [];
-    const now = this.clock.now();
-    const records: JobRecord[] = [];
-    for (const job of list) {
-      records.push(
-        await this.writer.prepare(job, resolved, 'enqueue', { now, dueAt: now, state: 'enqueued' }),
-      );
-    }
-    await this.store.insertMany(records, sessionOf(resolved));
-    for (const record of records) this.writer.persist(record, record._id, resolved);
-    return records.map((record) => record._id);
+    return this.enqueues.enqueueMany(jobs, options);
   }
 
   async schedule(job: IJob, when: ScheduleTime, options?: EnqueueOptions): Promise<string> {
     this.lifecycle.checkOpen('schedule');
-    const now = this.clock.now();
-    const dueAt = resolveDueAt(when, now);
-    const state: JobState = dueAt.getTime() <= now.getTime() ? 'enqueued' : 'scheduled';
-    const resolved = onlyForEnqueue(resolveEnqueueOptions(options), 'schedule');
-    const record = await this.writer.prepare(job, resolved, 'schedule', { now, dueAt, state });
-    if (resolved.onDuplicateKey === 'replace') return this.writer.upsert(record, now);
-    return this.writer.insert(record, resolved);
+    return this.enqueues.schedule(job, when, options);
   }
 
   async continueWith(parentId: string, job: IJob, options?: ContinuationOptions): Promise<string> {
     this.lifecycle.checkOpen('continueWith');
-    checkJobId('parentId', parentId);
-    const now = this.clock.now();
-    const resolved = resolveContinuationOptions(options);
-    const record = await this.writer.prepare(job, resolved, 'continuation', {
-      now,
-      dueAt: now,
-      state: 'awaiting',
-      parent: { id: parentId, policy: resolved.onParentFailure },
-    });
-    let added;
-    try {
-      added = await this.store.addContinuation({ ...record, parentId }, sessionOf(resolved), {
-        callerId: resolved.id !== null,
-      });
-    } catch (error) {
-      return existingOnDuplicate(error, resolved);
-    }
-    if (!added) throw new JobNotFoundError(parentId);
-    // A parent that finished before (or while) the continuation was added is resolved here;
-    // its worker may resolve it too: both writes are conditional, so the child runs once.
-    // In the caller's transaction the store wrote it released already.
-    if (FINISHED_STATES.includes(added.parentState) && !resolved.session?.inTransaction()) {
-      await releaseContinuations(this.store, this.events, parentId, added.parentState, now);
-    }
-    return added.jobId;
+    return this.enqueues.continueWith(parentId, job, options);
   }
 
   async delete(jobId: string): Promise<boolean> {

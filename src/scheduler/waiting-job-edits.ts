@@ -12,7 +12,7 @@ import {
 } from '../storage/job-record';
 import type { JobStore, WaitingJobEdit } from '../storage/job-store';
 import { resolveDueAt } from './enqueue-options';
-import type { ScheduleTime } from './job-scheduler.interface';
+import type { ScheduleTime } from './job-scheduler-options';
 
 /** What {@link WaitingJobEdits} works with. */
 export interface WaitingJobEditsDeps {

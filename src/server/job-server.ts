@@ -1,9 +1,8 @@
 import { BatchCounts } from '../batches/batch-counts';
 import type { JobServer } from './job-server.interface';
 import type { Logger } from 'winston';
-import { JobDeletedError, ServerStoppingError } from '../errors';
+import { ServerStoppingError } from '../errors';
 import { ServerStartError } from '../errors/server-start.error';
-import type { DocketEvents } from '../events/docket-events';
 import { Cleanups } from './cleanups';
 import { ClaimLoop } from './claim-loop';
 import { ClaimScope, MIN_BATCH } from './claim-scope';
@@ -17,6 +16,7 @@ import type { JobServerDeps } from './job-server-deps';
 import type { ResolvedJobServerOptions } from './job-server-options';
 import { Invocations } from './invocations';
 import { LocallyAnnouncedJobs } from './locally-announced-jobs';
+import { listenToLocalJobEvents } from './local-job-events';
 import { NewWorkWatch } from './new-work-watch';
 import { PausedQueues } from './paused-queues';
 import type { PickupMode } from '../storage/server-info';
@@ -200,7 +200,17 @@ export class JobServerEngine implements JobServer {
   private async doStart(): Promise<void> {
     let step = 'subscribe to events';
     try {
-      this.subscribe();
+      const unsubscribe = listenToLocalJobEvents({
+        ...this.deps,
+        queues: this.options.queues,
+        invocations: this.invocations,
+        claims: this.claims,
+        paused: this.paused,
+        announcedJobs: this.announcedJobs,
+        dueWake: this.dueWake,
+        stopping: () => this.stopping,
+      });
+      this.cleanups.add('event listeners', unsubscribe);
       // Registered first, run last: the workers of isolated handlers still running then
       // (ignoring their signal) are ended once the server let go of their jobs.
       this.cleanups.add('isolated workers', () => this.isolation.close());
@@ -267,30 +277,6 @@ export class JobServerEngine implements JobServer {
     );
   }
 
-  private subscribe(): void {
-    const { events } = this.deps;
-    const listeners = [
-      events.on('job.enqueued', (event) => this.onEnqueued(event)),
-      events.on('queue.paused', (event) => this.setPaused(event.queue, true)),
-      events.on('queue.resumed', (event) => this.setPaused(event.queue, false)),
-      events.on('job.deleted', (event) => {
-        if (event.wasRunning)
-          this.invocations.abortJob(event.jobId, new JobDeletedError({ jobId: event.jobId }));
-      }),
-      // An outcome a caller of this process reported took the lease of an attempt this server
-      // may run: it stops now rather than at the next heartbeat.
-      events.on('job.succeeded', (event) => this.onExternalOutcome(event)),
-      events.on('job.failed', (event) => this.onExternalOutcome(event)),
-    ];
-    const offClock = this.deps.clock.onChange?.(() => this.claims.wake());
-    if (offClock) listeners.push(offClock);
-    this.cleanups.add('event listeners', () => listeners.forEach((off) => off()));
-  }
-
-  private onExternalOutcome(event: { jobId: string; external?: true }): void {
-    if (event.external) this.invocations.loseJobLease(event.jobId);
-  }
-
   /**
    * The push channel failed or came back: says so in an event and, at once rather than at
    * the next heartbeat, in the server's registry entry (the servers page).
@@ -347,22 +333,8 @@ export class JobServerEngine implements JobServer {
     }
   }
 
-  private setPaused(queue: string, paused: boolean): void {
-    this.paused.set(queue, paused);
-    this.claims.wake();
-  }
-
   private async refreshPaused(): Promise<void> {
     if (await this.paused.refresh()) this.claims.wake();
-  }
-
-  /** A job enqueued in this process: claim now if it is due, or wake up when it will be. */
-  private onEnqueued({ jobId, queue, jobType, dueAt }: DocketEvents['job.enqueued']): void {
-    if (this.stopping || !this.options.queues.includes(queue) || !this.deps.registry.get(jobType)) {
-      return;
-    }
-    this.announcedJobs.add(jobId);
-    this.dueWake.at(dueAt);
   }
 
   /** The periodic sweep: abandoned work, then job types no live server handles. */

@@ -1,117 +1,18 @@
 import type { ClientSession } from 'mongodb';
+import type { AttemptOutcome, FinishEntry, FinishResult } from './attempt-outcome';
 import type { BatchStore } from './batch-store';
 import type { JobCriteria } from './job-criteria';
-import type {
-  JobCheckpoint,
-  JobErrorInfo,
-  JobProgress,
-  JobRecord,
-  JobSnooze,
-  JobState,
-} from './job-record';
+import type { ClaimedJobs, ClaimRequest, JobLease, LostLease } from './job-lease';
+import type { JobPin, MarkedOutcome, WaitingJobEdit } from './job-pin';
+import type { JobCheckpoint, JobProgress, JobRecord, JobState } from './job-record';
 import type { JobTarget } from './job-summary';
-import type { PickupMode } from './server-info';
+import type { NewWorkListener, WorkWatch } from './work-watch';
 
-/** A worker's hold on a claimed job: every write after the claim is conditioned on it. */
-export interface JobLease {
-  readonly jobId: string;
-  readonly fence: number;
-}
-
-/** What a server asks for when it claims: queues are tried in the order given. */
-export interface ClaimRequest {
-  readonly queues: readonly string[];
-  readonly jobTypes: readonly string[];
-  readonly serverId: string;
-  /** How long the lease lasts, from the database's time of the claim. */
-  readonly leaseMs: number;
-  /** The worker's time: which jobs are due (scheduling), and the history entry. */
-  readonly now: Date;
-  /**
-   * This server's lane among the servers claiming from the same queues: a batch claim takes
-   * the jobs of its own lane first, so that servers reading the same due jobs at the same
-   * moment claim different ones. Absent (or a count of 1): no preference.
-   */
-  readonly lane?: ClaimLane;
-  /**
-   * Concurrency keys this server knows to be at their limit: their jobs are left out of the
-   * claim (absent or empty: none, and the claim filter is the one of unkeyed work).
-   */
-  readonly excludedKeys?: readonly string[];
-}
-
-/**
- * One of `count` lanes: a job belongs to the lane its id hashes to, so servers that know
- * their rank among each other split any set of due jobs between them without talking.
- */
-export interface ClaimLane {
-  readonly index: number;
-  readonly count: number;
-}
-
-/** What a batch claim took, and whether another server's claim took some of its candidates. */
-export interface ClaimedJobs {
-  readonly jobs: JobRecord[];
-  /**
-   * Some candidates changed between their read and the claim: most often another server's
-   * claim took them (servers compete for the same jobs).
-   */
-  readonly contended: boolean;
-}
-
-/** The outcome a worker records for an attempt. */
-export type AttemptOutcome =
-  | {
-      readonly state: 'succeeded';
-      readonly durationMs: number;
-      /** What `handle()` resolved with, as stored (absent for `undefined`). */
-      readonly result?: unknown;
-    }
-  | {
-      readonly state: 'failed';
-      readonly durationMs: number;
-      readonly error: JobErrorInfo;
-      readonly reason: string;
-      /**
-       * The handler's `onAttemptsExhausted`, when not `'fail'`: `'delete'` records the job as
-       * deleted, `'deadLetter'` keeps it failed, in the dead-letter queue, with no expiry.
-       */
-      readonly exhausted?: 'delete' | 'deadLetter';
-    }
-  | {
-      readonly state: 'scheduled';
-      readonly durationMs: number;
-      readonly error: JobErrorInfo;
-      readonly reason: string;
-      readonly dueAt: Date;
-      readonly snooze?: undefined;
-    }
-  | {
-      /** The handler snoozed: due again at `snooze.until`, the attempt not counted. */
-      readonly state: 'scheduled';
-      readonly durationMs: number;
-      readonly snooze: JobSnooze;
-      readonly error?: undefined;
-    };
-
-/** One outcome to record (see {@link JobStore.finishMany}). */
-export interface FinishEntry {
-  readonly lease: JobLease;
-  readonly outcome: AttemptOutcome;
-  readonly serverId: string;
-  readonly now: Date;
-}
-
-/** What recording an outcome tells the worker (null when the lease was lost). */
-export interface FinishResult {
-  /** The job has continuations to release or cancel now. */
-  readonly hasContinuations: boolean;
-}
-
-/** A lease that a heartbeat found lost, and the state the job is in now (if it still exists). */
-export interface LostLease extends JobLease {
-  readonly state: JobState | null;
-}
+export type { AttemptOutcome, FinishEntry, FinishResult } from './attempt-outcome';
+export type { ClaimedJobs, ClaimLane, ClaimRequest, JobLease, LostLease } from './job-lease';
+export type { JobPin, MarkedOutcome, WaitingJobEdit } from './job-pin';
+export type { WaitingJobType, WaitingJobTypesSource } from './waiting-job-types';
+export type { NewWorkListener, PushVia, WorkWatch } from './work-watch';
 
 /** A continuation that became due (or was cancelled) when its parent finished. */
 export interface ReleasedContinuation {
@@ -144,78 +45,6 @@ export interface BulkRequeueOutcome {
   /** Targets left as they were because another unfinished job holds their uniqueKey. */
   readonly conflicts: number;
 }
-
-/**
- * Due jobs of one type that wait, as `Docket.listUnhandledJobTypes` lists them (a
- * `WaitingJobTypesSource` reads them).
- */
-export interface WaitingJobType {
-  /** Stable job type name of the jobs. */
-  readonly jobType: string;
-  /** Due jobs of the type, `enqueued` or `scheduled` with a due time passed. */
-  readonly waiting: number;
-  /** Due time of the one that has waited longest. */
-  readonly oldestDueAt: Date;
-}
-
-/** Where a server reads which types of due jobs wait, other than those it knows are handled. */
-export interface WaitingJobTypesSource {
-  /**
-   * The types of due jobs (`enqueued`, or `scheduled` and due by `now`) other than
-   * `excluding`, with how many wait, sorted by type.
-   */
-  waitingJobTypes(excluding: readonly string[], now: Date): Promise<WaitingJobType[]>;
-}
-
-/**
- * Told of a job that became claimable in another process: its id (undefined for several jobs
- * told at once), and its due time when the store knows it (a job due later is worth a
- * wake-up at that time, not now).
- */
-export type NewWorkListener = (jobId: string | undefined, dueAt?: Date) => void;
-
-/** How a server hears of new work when it is pushed: see {@link JobStore.watchForNewWork}. */
-export type PushVia = Exclude<PickupMode, 'polling'>;
-
-/** An open subscription to new work (a change stream, or the tail of a notices collection). */
-export interface WorkWatch {
-  readonly via: PushVia;
-  close(): Promise<void>;
-  /** The token of the last event seen (MongoDB's `resumeToken`), when the store knows it. */
-  readonly resumeToken?: unknown;
-}
-
-/**
- * A job as a caller read it before changing it: a write pinned to it matches only while the
- * job is still in that state with that fence (no claim, edit or outcome came between).
- */
-export interface JobPin {
-  readonly jobId: string;
-  readonly state: JobState;
-  readonly fence: number;
-}
-
-/** A change a caller makes to a waiting job (see {@link JobStore.editWaiting}). */
-export interface WaitingJobEdit {
-  /** The new due time, and the state it means: `enqueued` when due, `scheduled` otherwise. */
-  readonly due?: { readonly at: Date; readonly state: 'enqueued' | 'scheduled' };
-  readonly priority?: number;
-  /** The replacement payload, already validated and serialised. */
-  readonly payload?: Record<string, unknown>;
-  /** The reason of the history entry. */
-  readonly reason: string;
-}
-
-/** An outcome a caller records for a job no handler finished (see {@link JobStore.markOutcome}). */
-export type MarkedOutcome = (
-  | { readonly state: 'succeeded'; readonly result?: unknown }
-  | { readonly state: 'failed'; readonly error: JobErrorInfo }
-) & {
-  /** How long the running attempt ran until now; null for a job that never ran. */
-  readonly durationMs: number | null;
-  /** The reason of the history entry. */
-  readonly reason: string;
-};
 
 /** How {@link JobStore.insert} treats a record. */
 export interface InsertOptions {

@@ -1,5 +1,5 @@
 import type { IJob } from '../../jobs/job.interface';
-import type { EnqueueOptions, ScheduleTime } from '../../scheduler/job-scheduler.interface';
+import type { EnqueueOptions, ScheduleTime } from '../../scheduler/job-scheduler-options';
 import { BaseCommand } from '../command.interface';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '../../errors';
-import type { ScheduleTime } from '../../scheduler/job-scheduler.interface';
+import type { ScheduleTime } from '../../scheduler/job-scheduler-options';
 import { WAITING_STATES, type JobState } from '../../storage/job-record';
 import { conflict, notFound } from '../http/http-problem';
 import { checkBodyFields, idParam } from './api-params';

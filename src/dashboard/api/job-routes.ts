@@ -1,6 +1,6 @@
 import { InvalidOptionsError, JobDeletedError, JobWaitTimeoutError } from '../../errors';
 import { registeredJobTypes } from '../../jobs';
-import type { EnqueueOptions } from '../../scheduler/job-scheduler.interface';
+import type { EnqueueOptions } from '../../scheduler/job-scheduler-options';
 import { FINISHED_STATES, type JobRecord } from '../../storage/job-record';
 import type { ApiEnqueueResult } from '../api-enqueue-types';
 import type { ApiJobWaitResult } from '../api-types';

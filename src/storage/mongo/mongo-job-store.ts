@@ -1,4 +1,4 @@
-import type { ClientSession, Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import type { ClientSession, Collection, Db } from 'mongodb';
 import { DuplicateJobIdError, UniqueKeyConflictError } from '../../errors';
 import type { JobCriteria } from '../job-criteria';
 import {
@@ -33,9 +33,9 @@ import type { ResolvedRetention } from '../retention';
 import { deleteUpdate, requeueUpdate } from './job-transitions';
 import { MongoBulkTransitions } from './mongo-bulk-transitions';
 import { JOB_INDEXES } from './job-indexes';
-import { heldBy } from './lease-time';
 import { MongoLeases } from './mongo-leases';
-import { claimUpdate, dueFilter, MongoBatchWrites, outcomeUpdate } from './mongo-batch-writes';
+import { MongoBatchWrites } from './mongo-batch-writes';
+import { CLAIM_PROJECTION, MongoAttemptWrites } from './mongo-attempt-writes';
 import { MongoContinuations } from './mongo-continuations';
 import {
   checkSessionOwner,
@@ -56,9 +56,6 @@ export { isDuplicateKey } from './mongo-errors';
 /** Payload bigints are stored as int64; reading them back as `Long` keeps them exact. */
 const READ_OPTIONS = { promoteLongs: false } as const;
 
-/** The fields a worker never needs back from a claim. */
-const CLAIM_PROJECTION = { history: 0 } as const;
-
 /** `JobStore` on one MongoDB collection, `<prefix>jobs`. */
 export class MongoJobStore implements JobStore {
   private readonly jobs: Collection<JobRecord>;
@@ -68,6 +65,7 @@ export class MongoJobStore implements JobStore {
   readonly jobBatches: MongoJobBatches;
   private readonly bulk: MongoBulkTransitions;
   private readonly leases: MongoLeases;
+  private readonly attempts: MongoAttemptWrites;
 
   /**
    * @param onNoticeError told when a new-work notice (standalone servers only) could not be
@@ -86,6 +84,7 @@ export class MongoJobStore implements JobStore {
     this.notices = new WorkNotices(db, collectionPrefix, onNoticeError);
     this.bulk = new MongoBulkTransitions(this.jobs, retention);
     this.leases = new MongoLeases(this.jobs);
+    this.attempts = new MongoAttemptWrites(this.jobs, retention);
   }
 
   /** The jobs collection (for tests and tooling that inspect storage). */
@@ -173,55 +172,17 @@ export class MongoJobStore implements JobStore {
     return outcome;
   }
 
-  async claim(request: ClaimRequest): Promise<JobRecord | null> {
-    for (const queue of request.queues) {
-      const job = await this.claimFrom(queue, request);
-      if (job) return job;
-    }
-    return null;
+  claim(request: ClaimRequest): Promise<JobRecord | null> {
+    return this.attempts.claim(request);
   }
 
-  private claimFrom(queue: string, request: ClaimRequest): Promise<JobRecord | null> {
-    const filter: Filter<JobRecord> = { queue, ...dueFilter(request) };
-    return guard('claim a job', () =>
-      this.jobs.findOneAndUpdate(filter, claimUpdate(request), {
-        sort: { priority: -1, dueAt: 1 },
-        returnDocument: 'after',
-        projection: CLAIM_PROJECTION,
-        ...READ_OPTIONS,
-      }),
-    );
-  }
-
-  async finish(
+  finish(
     lease: JobLease,
     outcome: AttemptOutcome,
     serverId: string,
     now: Date,
   ): Promise<FinishResult | null> {
-    const update = outcomeUpdate({ lease, outcome, serverId, now }, this.retention);
-    const projection = { _id: 1, hasContinuations: 1 };
-    // findOneAndUpdate costs the same round trip as updateOne and tells, atomically with the
-    // outcome, whether a continuation was added meanwhile.
-    const after = await guard(
-      'record the outcome',
-      () =>
-        this.jobs.findOneAndUpdate(heldBy(lease), update, { returnDocument: 'after', projection }),
-      lease.jobId,
-    );
-    // Rare path: the lease is no longer held. Lost, or an earlier try of this call took effect
-    // and its reply was lost: then the job carries this lease's fence as the recorded one.
-    const recorded =
-      after ??
-      (await guard(
-        'read the recorded outcome',
-        () => this.jobs.findOne({ _id: lease.jobId, recordedFence: lease.fence }, { projection }),
-        lease.jobId,
-      ));
-    if (!recorded) return null;
-    return {
-      hasContinuations: outcome.state !== 'scheduled' && recorded.hasContinuations === true,
-    };
+    return this.attempts.finish(lease, outcome, serverId, now);
   }
 
   claimBatch(request: ClaimRequest, limit: number): Promise<ClaimedJobs> {
@@ -329,23 +290,11 @@ export class MongoJobStore implements JobStore {
   }
 
   saveCheckpoint(lease: JobLease, checkpoint: JobCheckpoint | null): Promise<boolean> {
-    const update =
-      checkpoint === null ? { $unset: { checkpoint: '' as const } } : { $set: { checkpoint } };
-    return this.updateHeld('save the checkpoint', lease, update);
+    return this.attempts.saveCheckpoint(lease, checkpoint);
   }
 
   saveProgress(lease: JobLease, progress: JobProgress): Promise<boolean> {
-    return this.updateHeld('save progress', lease, { $set: { progress } });
-  }
-
-  /** Updates the job while `lease` holds it (fenced); false when the lease was lost. */
-  private async updateHeld(
-    what: string,
-    lease: JobLease,
-    update: UpdateFilter<JobRecord>,
-  ): Promise<boolean> {
-    const result = await guard(what, () => this.jobs.updateOne(heldBy(lease), update), lease.jobId);
-    return result.matchedCount === 1;
+    return this.attempts.saveProgress(lease, progress);
   }
 
   async findById(jobId: string): Promise<JobRecord | null> {
