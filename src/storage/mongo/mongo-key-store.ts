@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type { JobRecord } from '../job-record';
 import type { SlotClaimant } from '../slot-claimant';
 import { serverTimePlus } from './lease-time';
+import { extendHoldersStage, LIVE_HOLDERS } from './leased-holders';
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
 /** The first unfinished job of a FIFO key. */
@@ -27,14 +28,6 @@ interface KeyRecord {
 
 /** The id of the counter the locks' fencing tokens come from (key ids all hold a `:`). */
 const LOCK_FENCES_ID = 'lock-fences';
-
-/** The expression for a key's holders whose lease has not run out by the database's clock. */
-const LIVE_HOLDERS = {
-  $filter: {
-    input: { $ifNull: ['$holders', []] },
-    cond: { $gt: ['$$this.expiresAt', '$$NOW'] },
-  },
-};
 
 /** The pipeline stage that keeps `expiresAt` at the latest holder's expiry. */
 const LATEST_EXPIRY = { $set: { expiresAt: { $max: '$holders.expiresAt' } } };
@@ -121,30 +114,9 @@ export class MongoKeyStore {
     leaseMs: number,
   ): Promise<void> {
     if (ids.length === 0) return;
-    const held = {
-      $and: [
-        { $eq: ['$$this.serverId', { $literal: serverId }] },
-        { $in: ['$$this.jobId', { $literal: [...jobIds] }] },
-      ],
-    };
     await guard('extend concurrency keys', () =>
       this.keys.updateMany({ _id: { $in: [...ids] } }, [
-        {
-          $set: {
-            holders: {
-              $map: {
-                input: { $ifNull: ['$holders', []] },
-                in: {
-                  $cond: [
-                    held,
-                    { $mergeObjects: ['$$this', { expiresAt: serverTimePlus(leaseMs) }] },
-                    '$$this',
-                  ],
-                },
-              },
-            },
-          },
-        },
+        extendHoldersStage(serverId, jobIds, leaseMs),
         LATEST_EXPIRY,
       ]),
     );

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { SlotClaimant } from '../slot-claimant';
 import { serverTimePlus } from './lease-time';
+import { extendHoldersStage, LIVE_HOLDERS } from './leased-holders';
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
 /** Who holds a slot of a global concurrency limit, until when (by the database's clock). */
@@ -38,12 +39,6 @@ export class MongoSlotStore {
     claimant: SlotClaimant,
     leaseMs: number,
   ): Promise<boolean> {
-    const live = {
-      $filter: {
-        input: { $ifNull: ['$holders', []] },
-        cond: { $gt: ['$$this.expiresAt', '$$NOW'] },
-      },
-    };
     const holder = {
       jobId: { $literal: claimant.jobId },
       fence: { $literal: claimant.fence },
@@ -52,8 +47,8 @@ export class MongoSlotStore {
     };
     try {
       const result = await this.slots.updateOne(
-        { _id: scope, $expr: { $lt: [{ $size: live }, limit] } },
-        [{ $set: { holders: { $concatArrays: [live, [holder]] } } }],
+        { _id: scope, $expr: { $lt: [{ $size: LIVE_HOLDERS }, limit] } },
+        [{ $set: { holders: { $concatArrays: [LIVE_HOLDERS, [holder]] } } }],
         { upsert: true },
       );
       return result.modifiedCount + result.upsertedCount === 1;
@@ -82,30 +77,9 @@ export class MongoSlotStore {
     leaseMs: number,
   ): Promise<void> {
     if (scopes.length === 0) return;
-    const held = {
-      $and: [
-        { $eq: ['$$this.serverId', { $literal: serverId }] },
-        { $in: ['$$this.jobId', { $literal: [...jobIds] }] },
-      ],
-    };
     await guard('extend concurrency slots', () =>
       this.slots.updateMany({ _id: { $in: [...scopes] } }, [
-        {
-          $set: {
-            holders: {
-              $map: {
-                input: { $ifNull: ['$holders', []] },
-                in: {
-                  $cond: [
-                    held,
-                    { $mergeObjects: ['$$this', { expiresAt: serverTimePlus(leaseMs) }] },
-                    '$$this',
-                  ],
-                },
-              },
-            },
-          },
-        },
+        extendHoldersStage(serverId, jobIds, leaseMs),
       ]),
     );
   }
