@@ -63,6 +63,16 @@ export interface ApiEnqueueRequest {
    * `JobExpiredError` without running. @defaultValue the handler's (none: however late)
    */
   readonly startWithinMs?: number;
+  /**
+   * The job's concurrency key (`EnqueueOptions.concurrencyKey`): at most `limit` jobs of
+   * `key` run at once across servers (1 by default), in enqueue order with `order: 'fifo'`.
+   * Without it, the key the handler computes applies, if it declares one.
+   */
+  readonly concurrencyKey?: {
+    readonly key: string;
+    readonly limit?: number;
+    readonly order?: 'any' | 'fifo';
+  };
 }
 
 /** Answer of `POST api/jobs`. */

@@ -31,6 +31,7 @@ export const ENQUEUE_FIELDS = [
   'onDuplicateKey',
   'tags',
   'startWithinMs',
+  'concurrencyKey',
 ];
 
 async function requireJob(context: ApiContext, id: string) {

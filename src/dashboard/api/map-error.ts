@@ -1,6 +1,7 @@
 import {
   BatchNotFoundError,
   DocketClosedError,
+  InvalidConcurrencyKeyError,
   InvalidCronExpressionError,
   InvalidOptionsError,
   JobEventsLostError,
@@ -56,6 +57,15 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
     return new HttpProblem(
       422,
       'UNKNOWN_JOB_TYPE',
+      error.message,
+      error.jobType === undefined ? undefined : { jobType: error.jobType },
+    );
+  }
+  // The handler's key function failed on this payload, or the key given is not a key.
+  if (error instanceof InvalidConcurrencyKeyError) {
+    return new HttpProblem(
+      422,
+      'INVALID_CONCURRENCY_KEY',
       error.message,
       error.jobType === undefined ? undefined : { jobType: error.jobType },
     );

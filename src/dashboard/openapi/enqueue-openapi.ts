@@ -50,6 +50,18 @@ export const ENQUEUE_REQUEST_SCHEMA: Schema = object(
       maximum: 2_147_483_647,
       description: 'Taken later than this after its due time, the job fails as expired',
     },
+    concurrencyKey: {
+      ...object(
+        {
+          key: { ...str, minLength: 1, maxLength: 200 },
+          limit: { ...int, minimum: 1, maximum: 1000 },
+          order: { ...str, enum: ['any', 'fifo'] },
+        },
+        ['limit', 'order'],
+      ),
+      description:
+        "At most limit jobs of the key run at once across servers (1 by default: a mutex); 'fifo' runs them in enqueue order. Without it, the handler's key applies",
+    },
   },
   ENQUEUE_FIELDS.filter((field) => field !== 'type'),
 );

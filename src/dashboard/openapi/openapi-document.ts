@@ -100,7 +100,7 @@ export function openApiDocument(): Record<string, unknown> {
             errors: {
               '409': errorResponse('DUPLICATE_JOB_ID: another job has the id (details.jobId)'),
               '422': errorResponse(
-                'UNKNOWN_JOB_TYPE, JOB_VALIDATION (details.issues), NON_SERIALIZABLE_PAYLOAD',
+                "UNKNOWN_JOB_TYPE, JOB_VALIDATION (details.issues), NON_SERIALIZABLE_PAYLOAD, INVALID_CONCURRENCY_KEY (the handler's key function failed, or the key given is empty, too long or has control characters)",
               ),
             },
           },

@@ -16,6 +16,9 @@ import { toJobDetail } from '../../../src/dashboard/queries/to-api';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
+import { DocketClient } from '../../../src/client';
+import { startDashboard } from '../../../src/dashboard';
+import { conformanceFetch } from '../dashboard/openapi-conformance';
 
 /** Each run of a job: its key, when it started and ended (an ordinal clock of events). */
 interface Run {
@@ -230,6 +233,54 @@ describe('concurrency keys', () => {
         [fifo, { key: 'account:acc', limit: 1, order: 'fifo' }],
       ]),
     );
+  });
+
+  it('takes a key over REST, and answers 422 when the key or the key function is bad', async () => {
+    const { docket } = await createTestDocket(db, { handlers: HANDLERS });
+    dockets.push(docket);
+    const dashboard = await startDashboard(docket);
+    const conformance = conformanceFetch('/');
+    const client = new DocketClient({ baseUrl: dashboard.url, fetch: conformance.fetch });
+    try {
+      const { id } = await client.enqueueJob({
+        type: 'keys.order-step',
+        payload: { orderId: 'R-1', n: 1 },
+        delayMs: 60_000,
+        concurrencyKey: { key: 'tenant:7', limit: 2 },
+      });
+      expect((await client.getJob(id)).concurrencyKey).toEqual({
+        key: 'tenant:7',
+        limit: 2,
+        order: 'any',
+      });
+      const before = await jobs().countDocuments();
+      // A key given that is no key, and a handler's key function that throws.
+      await expect(
+        client.enqueueJob({
+          type: 'keys.order-step',
+          payload: { orderId: 'R-2', n: 2 },
+          concurrencyKey: { key: '' },
+        }),
+      ).rejects.toMatchObject({ status: 422, apiCode: 'INVALID_CONCURRENCY_KEY' });
+      await expect(
+        client.enqueueJob({ type: 'keys.bad-key', payload: { mode: 'throw' } }),
+      ).rejects.toMatchObject({
+        status: 422,
+        apiCode: 'INVALID_CONCURRENCY_KEY',
+        details: { jobType: 'keys.bad-key' },
+      });
+      await expect(
+        client.enqueueJob({
+          type: 'keys.order-step',
+          payload: { orderId: 'R-3', n: 3 },
+          concurrencyKey: { key: 'k', order: 'lifo' as 'fifo' },
+        }),
+      ).rejects.toMatchObject({ status: 400, details: { field: 'concurrencyKey.order' } });
+      expect(await jobs().countDocuments()).toBe(before);
+      expect(conformance.problems).toEqual([]);
+    } finally {
+      await dashboard.close();
+    }
   });
 
   it('runs at most one job of a key at once across 3 servers, without holding back other keys', async () => {

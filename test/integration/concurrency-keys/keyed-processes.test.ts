@@ -62,7 +62,7 @@ describe('concurrency keys across 3 processes', () => {
     await db.cleanup();
   });
 
-  it('3 processes × 1,000 jobs over 50 keys of limit 1: no two runs of a key overlap, FIFO keys run in enqueue order', async () => {
+  it('3 processes sharing 1,000 jobs over 50 keys of limit 1: no two runs of a key overlap, FIFO keys run in enqueue order', async () => {
     const database = db.client.db(db.dbName);
     const runs = database.collection<KeyedRun>('runs');
     const jobs = database.collection<JobRecord>('docket.jobs');
