@@ -69,8 +69,11 @@ export interface ApiEnqueueRequest {
    * Without it, the key the handler computes applies, if it declares one.
    */
   readonly concurrencyKey?: {
+    /** The key: 1 to 200 characters, no control characters. */
     readonly key: string;
+    /** Most jobs of the key running at once, 1 to 1,000 (default 1: a mutex). */
     readonly limit?: number;
+    /** `'fifo'`: the key's jobs run in enqueue order (limit 1 only). Default `'any'`. */
     readonly order?: 'any' | 'fifo';
   };
 }
