@@ -222,13 +222,14 @@ describe('handlers isolated in worker threads and child processes', () => {
   });
 
   it('a thread handler spinning past its lease keeps the lease: no takeover, and its outcome is recorded under its fence', async () => {
-    const lease = { leaseMs: 600, heartbeatIntervalMs: 100, recoveryIntervalMs: 50 };
+    // A lease well past a loaded machine's stalls, and a spin well past the lease.
+    const lease = { leaseMs: 1_500, heartbeatIntervalMs: 100, recoveryIntervalMs: 50 };
     const { docket, scheduler } = await startDocket({ ...lease, concurrency: 1 });
     // A second server sweeps for expired leases too (it could not run the job itself).
     const { docket: other } = await startDocket(lease, [ExitProcessHandler]);
     const lost: unknown[] = [];
     for (const d of [docket, other]) d.on('job.leaseLost', (event) => lost.push(event));
-    const id = await scheduler.enqueue(Object.assign(new SpinThreadJob(), { ms: 3_000 }));
+    const id = await scheduler.enqueue(Object.assign(new SpinThreadJob(), { ms: 4_500 }));
     const { fence } = await waitFor(
       async () => {
         const job = await docket.getJob(id);
