@@ -84,9 +84,9 @@ describe('distributed locks', () => {
           async (lock) => {
             inside++;
             peak = Math.max(peak, inside);
-            // Outlasts the 300 ms lease: another taker keeps finding the lock held.
+            // Outlasts the 1 s lease three times: another taker keeps finding the lock held.
             if (n === 0) {
-              await expect(b.locks.acquire('batch', { waitMs: 900 })).rejects.toBeInstanceOf(
+              await expect(b.locks.acquire('batch', { waitMs: 3_000 })).rejects.toBeInstanceOf(
                 LockTimeoutError,
               );
               expect(lock.held).toBe(true);
@@ -94,7 +94,7 @@ describe('distributed locks', () => {
             inside--;
             return n;
           },
-          { leaseMs: 300, waitMs: 20_000 },
+          { leaseMs: 1_000, waitMs: 20_000 },
         ),
       ),
     );
