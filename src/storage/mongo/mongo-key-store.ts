@@ -2,8 +2,8 @@ import type { Collection, Db } from 'mongodb';
 import type { JobRecord } from '../job-record';
 import type { SlotClaimant } from '../slot-claimant';
 import { serverTimePlus } from './lease-time';
-import { extendHoldersStage, LIVE_HOLDERS } from './leased-holders';
-import { guard, isDuplicateKey, storageError } from './mongo-errors';
+import { extendHoldersStage, LIVE_HOLDERS, takeLeasedPlace } from './leased-holders';
+import { guard } from './mongo-errors';
 
 /** The first unfinished job of a FIFO key. */
 export type FirstInLine = Pick<JobRecord, '_id' | 'state' | 'dueAt'>;
@@ -66,24 +66,9 @@ export class MongoKeyStore {
     claimant: SlotClaimant,
     leaseMs: number,
   ): Promise<boolean> {
-    const holder = {
-      jobId: { $literal: claimant.jobId },
-      fence: { $literal: claimant.fence },
-      serverId: { $literal: claimant.serverId },
-      expiresAt: serverTimePlus(leaseMs),
-    };
-    try {
-      const result = await this.keys.updateOne(
-        { _id: id, $expr: { $lt: [{ $size: LIVE_HOLDERS }, limit] } },
-        [{ $set: { holders: { $concatArrays: [LIVE_HOLDERS, [holder]] } } }, LATEST_EXPIRY],
-        { upsert: true },
-      );
-      return result.modifiedCount + result.upsertedCount === 1;
-    } catch (error) {
-      // The document exists but is full: the upsert tried to insert a second one.
-      if (isDuplicateKey(error, '_id')) return false;
-      throw storageError('take a concurrency key', error);
-    }
+    return takeLeasedPlace(this.keys, id, limit, claimant, leaseMs, 'take a concurrency key', [
+      LATEST_EXPIRY,
+    ]);
   }
 
   /**

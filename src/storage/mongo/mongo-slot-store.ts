@@ -1,8 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { SlotClaimant } from '../slot-claimant';
-import { serverTimePlus } from './lease-time';
-import { extendHoldersStage, LIVE_HOLDERS } from './leased-holders';
-import { guard, isDuplicateKey, storageError } from './mongo-errors';
+import { extendHoldersStage, takeLeasedPlace } from './leased-holders';
+import { guard } from './mongo-errors';
 
 /** Who holds a slot of a global concurrency limit, until when (by the database's clock). */
 interface SlotHolder extends SlotClaimant {
@@ -39,24 +38,7 @@ export class MongoSlotStore {
     claimant: SlotClaimant,
     leaseMs: number,
   ): Promise<boolean> {
-    const holder = {
-      jobId: { $literal: claimant.jobId },
-      fence: { $literal: claimant.fence },
-      serverId: { $literal: claimant.serverId },
-      expiresAt: serverTimePlus(leaseMs),
-    };
-    try {
-      const result = await this.slots.updateOne(
-        { _id: scope, $expr: { $lt: [{ $size: LIVE_HOLDERS }, limit] } },
-        [{ $set: { holders: { $concatArrays: [LIVE_HOLDERS, [holder]] } } }],
-        { upsert: true },
-      );
-      return result.modifiedCount + result.upsertedCount === 1;
-    } catch (error) {
-      // The document exists but is full: the upsert tried to insert a second one.
-      if (isDuplicateKey(error, '_id')) return false;
-      throw storageError('take a concurrency slot', error);
-    }
+    return takeLeasedPlace(this.slots, scope, limit, claimant, leaseMs, 'take a concurrency slot');
   }
 
   /** Gives a slot back. */
