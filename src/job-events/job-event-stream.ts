@@ -51,7 +51,7 @@ export interface JobEventStreamDeps {
 }
 
 /** Delays between attempts to read again after a failure (equal jitter, see `retryDelayMs`). */
-export const EVENT_STREAM_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 30_000 };
+const EVENT_STREAM_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 30_000 };
 
 /**
  * Opens a stream: resolves once it is armed (an event written from then on is delivered).

@@ -21,7 +21,7 @@ import { storageError } from './mongo-errors';
 import { STREAM_AWAIT_MS } from './new-work-watch';
 
 /** The events each state a job enters can mean (which one, the rest of the change says). */
-export const EVENTS_OF_STATE: Readonly<Record<JobState, readonly JobStreamEventName[]>> = {
+const EVENTS_OF_STATE: Readonly<Record<JobState, readonly JobStreamEventName[]>> = {
   enqueued: ['enqueued'],
   scheduled: ['scheduled', 'retried', 'snoozed'],
   processing: ['started'],
@@ -47,7 +47,7 @@ const REMEMBERED_ATTEMPTS = 10_000;
  * The states whose entry can mean one of `events`; `processing` too when an event needs the
  * attempt its claim started (the reader drops the `started` events not asked for).
  */
-export function statesFor(events: ReadonlySet<JobStreamEventName>): JobState[] {
+function statesFor(events: ReadonlySet<JobStreamEventName>): JobState[] {
   const needsClaims = ATTEMPT_EVENTS.some((event) => events.has(event));
   return (Object.keys(EVENTS_OF_STATE) as JobState[]).filter(
     (state) =>

@@ -15,7 +15,7 @@ import { guard } from './mongo-errors';
  * by a running stream: a write's time is taken before the write commits, by the clock of the
  * process that writes it. Each poll reads back this far.
  */
-export const LATE_WRITE_MS = 5_000;
+const LATE_WRITE_MS = 5_000;
 
 /** The index a progress event takes in the order of its job's events of the same time. */
 const PROGRESS_INDEX = 9_999;
