@@ -1,13 +1,13 @@
 import { JobEventsLostError } from '../errors';
 import { retryDelayMs, type BackoffSettings } from '../server/retry-backoff';
-import {
-  formatPosition,
-  type JobEventPosition,
-  type JobEventReader,
-  type JobEventSource,
-  type JobStreamEvent,
-  type PositionedEvent,
+import type {
+  JobEventPosition,
+  JobEventReader,
+  JobEventSource,
+  JobStreamEvent,
+  PositionedEvent,
 } from '../storage/job-stream-event';
+import { formatPosition } from './job-event-position';
 import type { ResolvedJobEventStreamOptions } from './job-event-stream-options';
 
 /**

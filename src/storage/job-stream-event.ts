@@ -140,16 +140,6 @@ export type JobEventPosition =
       readonly index: number;
     };
 
-/**
- * The text of a position: `c.<resume token>`, `t.<seconds>.<increment>` (a cluster time) or
- * `h.<ms>.<entry index>.<job id>`.
- */
-export function formatPosition(position: JobEventPosition): string {
-  if (position.kind === 'change-stream') return `c.${position.token}`;
-  if (position.kind === 'change-stream-time') return `t.${position.seconds}.${position.increment}`;
-  return `h.${position.atMs}.${position.index}.${position.jobId}`;
-}
-
 /** Which events a reader delivers (null: no filter on that field). */
 export interface JobEventFilter {
   readonly queues: readonly string[] | null;
