@@ -47,6 +47,13 @@ export interface JobStreamError {
   readonly message: string;
 }
 
+/** The {@link JobStreamError} of a job's stored `error`, or null when it has no message. */
+export function toStreamError(value: unknown): JobStreamError | null {
+  const error = value as { name?: unknown; message?: unknown } | null | undefined;
+  if (typeof error?.message !== 'string') return null;
+  return { name: String(error.name ?? 'Error'), message: error.message };
+}
+
 /**
  * A job lifecycle event, as any process sees it through a {@link JobEventStream}: derived from
  * the writes Docket makes to the job, whichever process made them.

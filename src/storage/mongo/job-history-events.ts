@@ -1,12 +1,13 @@
 import type { Collection, Document } from 'mongodb';
 import type { JobHistoryEntry, JobRecord } from '../job-record';
-import type {
-  JobEventFilter,
-  JobEventPosition,
-  JobEventReader,
-  JobStreamError,
-  PositionedEvent,
-  UnpositionedJobStreamEvent,
+import {
+  toStreamError,
+  type JobEventFilter,
+  type JobEventPosition,
+  type JobEventReader,
+  type JobStreamError,
+  type PositionedEvent,
+  type UnpositionedJobStreamEvent,
 } from '../job-stream-event';
 import { guard } from './mongo-errors';
 
@@ -179,7 +180,7 @@ export function eventsOfJob(job: PolledJob, filter: JobEventFilter): Candidate[]
   const lastFailure = history.findLastIndex(
     (entry) => entry.reason?.startsWith('attempt ') === true,
   );
-  const error = errorOf(job.error);
+  const error = toStreamError(job.error);
   const candidates: Candidate[] = [];
   let atMs = -Infinity;
   let index = 0;
@@ -280,9 +281,4 @@ function attemptsAfter(history: readonly JobHistoryEntry[], current: number): nu
   });
   const offset = restarted ? 0 : current - attempt;
   return counted.map((value) => value + offset);
-}
-
-function errorOf(value: PolledJob['error']): JobStreamError | null {
-  if (typeof value?.message !== 'string') return null;
-  return { name: value.name ?? 'Error', message: value.message };
 }
