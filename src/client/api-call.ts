@@ -39,6 +39,18 @@ const ERROR_CLASSES: Readonly<Record<number, new (init: DocketApiErrorInit) => D
 /** The answer was larger than the limit (turned into {@link ApiResponseTooLargeError}). */
 class TooLarge extends Error {}
 
+/** How much of a call's `timeoutMs` a long poll leaves for the request and the answer. */
+const LONG_POLL_MARGIN_MS = 5_000;
+
+/**
+ * The longest wait a long poll may ask the dashboard for: the call's `timeoutMs` less 5 s (at
+ * most half of it), so that the answer arrives before the call gives up.
+ */
+export function longestPollMs(config: ApiCallConfig): number {
+  const { timeoutMs } = config;
+  return Math.max(1, timeoutMs - Math.min(LONG_POLL_MARGIN_MS, Math.floor(timeoutMs / 2)));
+}
+
 /** The absolute URL of an API path (`jobs?state=failed`). */
 export function apiUrl(config: ApiCallConfig, path: string): string {
   return new URL(`api/${path}`, config.baseUrl).toString();

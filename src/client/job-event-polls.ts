@@ -8,7 +8,7 @@ import {
   describeValue,
   readingOptions,
 } from '../options/option-checks';
-import { apiUrl, callApi, type ApiCallConfig } from './api-call';
+import { apiUrl, callApi, longestPollMs, type ApiCallConfig } from './api-call';
 
 /** Options of `DocketClient.readJobEvents` and `DocketClient.followJobEvents`. */
 export interface ApiJobEventOptions {
@@ -32,9 +32,6 @@ export interface ApiJobEventOptions {
   /** The most events per answer (integer ≥ 1, at most the dashboard's `maxPageSize`). @defaultValue 20 */
   readonly limit?: number;
 }
-
-/** How much of a call's `timeoutMs` a long poll leaves for the request and the answer. */
-const LONG_POLL_MARGIN_MS = 5_000;
 
 /**
  * The query of `GET api/events` for `options`, checked.
@@ -71,14 +68,12 @@ export function eventsQuery(
       );
       query.set(name, names.join(','));
     }
-    const longestPoll = Math.max(
-      1,
-      config.timeoutMs - Math.min(LONG_POLL_MARGIN_MS, Math.floor(config.timeoutMs / 2)),
-    );
     query.set(
       'timeoutMs',
       String(
-        timeoutMs === undefined ? longestPoll : checkInteger('timeoutMs', timeoutMs, { min: 0 }),
+        timeoutMs === undefined
+          ? longestPollMs(config)
+          : checkInteger('timeoutMs', timeoutMs, { min: 0 }),
       ),
     );
     if (limit !== undefined) query.set('limit', String(checkInteger('limit', limit, { min: 1 })));

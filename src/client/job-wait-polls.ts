@@ -3,10 +3,7 @@ import { ApiConnectionError, JobDeletedError, JobWaitTimeoutError } from '../err
 import { checkJobId } from '../options/option-checks';
 import { resolveJobWaitOptions, type JobWaitOptions } from '../scheduler/job-wait-options';
 import { FINISHED_STATES } from '../storage/job-record';
-import { apiUrl, callApi, type ApiCallConfig } from './api-call';
-
-/** How much of a call's `timeoutMs` a long poll leaves for the request and the answer. */
-const LONG_POLL_MARGIN_MS = 5_000;
+import { apiUrl, callApi, longestPollMs, type ApiCallConfig } from './api-call';
 
 /**
  * `DocketClient.waitForJob`: asks `GET api/jobs/{id}/wait` again and again, each call within
@@ -23,11 +20,7 @@ export async function pollUntilFinished(
   signal?.throwIfAborted();
   const startedAt = performance.now();
   const deadline = timeoutMs === null ? Infinity : startedAt + timeoutMs;
-  const { timeoutMs: callTimeoutMs } = config;
-  const longestPoll = Math.max(
-    1,
-    callTimeoutMs - Math.min(LONG_POLL_MARGIN_MS, Math.floor(callTimeoutMs / 2)),
-  );
+  const longestPoll = longestPollMs(config);
   for (;;) {
     const asked = Math.min(Math.max(0, Math.ceil(deadline - performance.now())), longestPoll);
     const path = `jobs/${encodeURIComponent(id)}/wait?timeoutMs=${asked}`;

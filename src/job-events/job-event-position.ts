@@ -7,6 +7,16 @@ const CLUSTER_TIME = /^t\.(\d{1,10})\.(\d{1,10})$/;
 const HISTORY = /^h\.(\d{1,15})\.(\d{1,4})\.(.{0,500})$/s;
 
 /**
+ * The text of a position: `c.<resume token>`, `t.<seconds>.<increment>` (a cluster time) or
+ * `h.<ms>.<entry index>.<job id>`; {@link parsePosition} reads it back.
+ */
+export function formatPosition(position: JobEventPosition): string {
+  if (position.kind === 'change-stream') return `c.${position.token}`;
+  if (position.kind === 'change-stream-time') return `t.${position.seconds}.${position.increment}`;
+  return `h.${position.atMs}.${position.index}.${position.jobId}`;
+}
+
+/**
  * Reads a position a stream gave (`JobStreamEvent.position`).
  * @throws InvalidOptionsError - naming `name`, for anything a stream did not give.
  */

@@ -59,7 +59,7 @@ export interface ResolvedJobEventStreamOptions {
   readonly pollIntervalMs: number;
 }
 
-export const JOB_EVENT_STREAM_DEFAULTS = {
+const JOB_EVENT_STREAM_DEFAULTS = {
   pollIntervalMs: 1_000,
 } as const satisfies Partial<JobEventStreamOptions>;
 

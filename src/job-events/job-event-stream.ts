@@ -1,13 +1,13 @@
 import { JobEventsLostError } from '../errors';
 import { retryDelayMs, type BackoffSettings } from '../server/retry-backoff';
-import {
-  formatPosition,
-  type JobEventPosition,
-  type JobEventReader,
-  type JobEventSource,
-  type JobStreamEvent,
-  type PositionedEvent,
+import type {
+  JobEventPosition,
+  JobEventReader,
+  JobEventSource,
+  JobStreamEvent,
+  PositionedEvent,
 } from '../storage/job-stream-event';
+import { formatPosition } from './job-event-position';
 import type { ResolvedJobEventStreamOptions } from './job-event-stream-options';
 
 /**
@@ -51,7 +51,7 @@ export interface JobEventStreamDeps {
 }
 
 /** Delays between attempts to read again after a failure (equal jitter, see `retryDelayMs`). */
-export const EVENT_STREAM_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 30_000 };
+const EVENT_STREAM_BACKOFF: BackoffSettings = { baseMs: 200, maxMs: 30_000 };
 
 /**
  * Opens a stream: resolves once it is armed (an event written from then on is delivered).

@@ -47,6 +47,13 @@ export interface JobStreamError {
   readonly message: string;
 }
 
+/** The {@link JobStreamError} of a job's stored `error`, or null when it has no message. */
+export function toStreamError(value: unknown): JobStreamError | null {
+  const error = value as { name?: unknown; message?: unknown } | null | undefined;
+  if (typeof error?.message !== 'string') return null;
+  return { name: String(error.name ?? 'Error'), message: error.message };
+}
+
 /**
  * A job lifecycle event, as any process sees it through a {@link JobEventStream}: derived from
  * the writes Docket makes to the job, whichever process made them.
@@ -139,16 +146,6 @@ export type JobEventPosition =
       readonly jobId: string;
       readonly index: number;
     };
-
-/**
- * The text of a position: `c.<resume token>`, `t.<seconds>.<increment>` (a cluster time) or
- * `h.<ms>.<entry index>.<job id>`.
- */
-export function formatPosition(position: JobEventPosition): string {
-  if (position.kind === 'change-stream') return `c.${position.token}`;
-  if (position.kind === 'change-stream-time') return `t.${position.seconds}.${position.increment}`;
-  return `h.${position.atMs}.${position.index}.${position.jobId}`;
-}
 
 /** Which events a reader delivers (null: no filter on that field). */
 export interface JobEventFilter {

@@ -8,20 +8,20 @@ import type {
 } from 'mongodb';
 import { JobEventsLostError } from '../../errors';
 import type { JobRecord, JobState } from '../job-record';
-import type {
-  JobEventFilter,
-  JobEventPosition,
-  JobEventReader,
-  JobStreamError,
-  JobStreamEventName,
-  PositionedEvent,
-  UnpositionedJobStreamEvent,
+import {
+  toStreamError,
+  type JobEventFilter,
+  type JobEventPosition,
+  type JobEventReader,
+  type JobStreamEventName,
+  type PositionedEvent,
+  type UnpositionedJobStreamEvent,
 } from '../job-stream-event';
 import { storageError } from './mongo-errors';
 import { STREAM_AWAIT_MS } from './new-work-watch';
 
 /** The events each state a job enters can mean (which one, the rest of the change says). */
-export const EVENTS_OF_STATE: Readonly<Record<JobState, readonly JobStreamEventName[]>> = {
+const EVENTS_OF_STATE: Readonly<Record<JobState, readonly JobStreamEventName[]>> = {
   enqueued: ['enqueued'],
   scheduled: ['scheduled', 'retried', 'snoozed'],
   processing: ['started'],
@@ -47,7 +47,7 @@ const REMEMBERED_ATTEMPTS = 10_000;
  * The states whose entry can mean one of `events`; `processing` too when an event needs the
  * attempt its claim started (the reader drops the `started` events not asked for).
  */
-export function statesFor(events: ReadonlySet<JobStreamEventName>): JobState[] {
+function statesFor(events: ReadonlySet<JobStreamEventName>): JobState[] {
   const needsClaims = ATTEMPT_EVENTS.some((event) => events.has(event));
   return (Object.keys(EVENTS_OF_STATE) as JobState[]).filter(
     (state) =>
@@ -275,7 +275,7 @@ export function eventOfChange(
   };
   const state = (isUpdate ? updated.state : looked.state) as JobState | undefined;
   const dueAt = asDate(field('dueAt'));
-  const error = errorOf(field('error'));
+  const error = toStreamError(field('error'));
   switch (state) {
     case 'enqueued':
       return { ...base, event: 'enqueued', dueAt };
@@ -349,12 +349,6 @@ function timeOf(change: Document): Date {
     change.clusterTime as { getHighBits?: () => number } | undefined
   )?.getHighBits?.();
   return new Date(typeof seconds === 'number' ? seconds * 1_000 : Date.now());
-}
-
-function errorOf(value: unknown): JobStreamError | null {
-  const error = value as Document | null | undefined;
-  if (typeof error?.message !== 'string') return null;
-  return { name: String(error.name ?? 'Error'), message: error.message };
 }
 
 function asDate(value: unknown): Date | null {

@@ -1,12 +1,13 @@
 import type { Collection, Document } from 'mongodb';
 import type { JobHistoryEntry, JobRecord } from '../job-record';
-import type {
-  JobEventFilter,
-  JobEventPosition,
-  JobEventReader,
-  JobStreamError,
-  PositionedEvent,
-  UnpositionedJobStreamEvent,
+import {
+  toStreamError,
+  type JobEventFilter,
+  type JobEventPosition,
+  type JobEventReader,
+  type JobStreamError,
+  type PositionedEvent,
+  type UnpositionedJobStreamEvent,
 } from '../job-stream-event';
 import { guard } from './mongo-errors';
 
@@ -15,7 +16,7 @@ import { guard } from './mongo-errors';
  * by a running stream: a write's time is taken before the write commits, by the clock of the
  * process that writes it. Each poll reads back this far.
  */
-export const LATE_WRITE_MS = 5_000;
+const LATE_WRITE_MS = 5_000;
 
 /** The index a progress event takes in the order of its job's events of the same time. */
 const PROGRESS_INDEX = 9_999;
@@ -179,7 +180,7 @@ export function eventsOfJob(job: PolledJob, filter: JobEventFilter): Candidate[]
   const lastFailure = history.findLastIndex(
     (entry) => entry.reason?.startsWith('attempt ') === true,
   );
-  const error = errorOf(job.error);
+  const error = toStreamError(job.error);
   const candidates: Candidate[] = [];
   let atMs = -Infinity;
   let index = 0;
@@ -280,9 +281,4 @@ function attemptsAfter(history: readonly JobHistoryEntry[], current: number): nu
   });
   const offset = restarted ? 0 : current - attempt;
   return counted.map((value) => value + offset);
-}
-
-function errorOf(value: PolledJob['error']): JobStreamError | null {
-  if (typeof value?.message !== 'string') return null;
-  return { name: value.name ?? 'Error', message: value.message };
 }
