@@ -65,6 +65,8 @@ export interface DocketParts {
   readonly clock: Clock;
   /** The job filters of the options and the container. */
   readonly filters: JobFilters;
+  /** The largest result a job may store (the `maxResultBytes` option, defaulted). */
+  readonly maxResultBytes: number;
   /** The database's schema version once opened (see `openSchema`). */
   readonly schemaVersion: SchemaVersion;
 }
@@ -185,6 +187,7 @@ export async function assembleDocketParts(options: DocketOptions): Promise<Docke
       logger,
       clock,
       filters,
+      maxResultBytes: options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
       schemaVersion: schema.version,
     };
   } catch (error) {

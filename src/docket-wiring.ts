@@ -13,7 +13,6 @@ import type { JobRecord } from './storage/job-record';
 import { MongoJobEvents } from './storage/mongo/mongo-job-events';
 import { MongoJobResults } from './storage/mongo/mongo-job-results';
 import { MongoJobSearch } from './storage/mongo/mongo-job-search';
-import { DOCKET_DEFAULTS } from './docket-options';
 import type { DocketParts } from './docket-parts';
 
 /*
@@ -40,7 +39,7 @@ export function createJobScheduler(parts: DocketParts, checkOpen: CheckOpen): Jo
     waits: parts.waits,
     search,
     filters: parts.filters,
-    maxResultBytes: parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
+    maxResultBytes: parts.maxResultBytes,
     handlerKey: (jobType) => parts.registry.get(jobType)?.options.concurrencyKey,
     bulk: new BulkJobActions({
       store: parts.store,
@@ -89,7 +88,7 @@ export function createJobServer(
     artefactOptions,
     results: new MongoJobResults(db, collectionPrefix),
     filters: parts.filters,
-    maxResultBytes: parts.options.maxResultBytes ?? DOCKET_DEFAULTS.maxResultBytes,
+    maxResultBytes: parts.maxResultBytes,
   });
 }
 

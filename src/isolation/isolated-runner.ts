@@ -109,7 +109,9 @@ export class IsolatedRunner {
             answer(message.seq, () => hooks.progress(message.percent, message.message));
             return;
           case 'checkpoint':
-            answer(message.seq, () => hooks.saveCheckpoint(decodeCheckpoint(message.data)));
+            answer(message.seq, () =>
+              hooks.saveCheckpoint(decodeWorkerValue(message.data, 'checkpoint')),
+            );
             return;
           case 'snooze':
             answer(message.seq, () => hooks.snooze(BSON.deserialize(message.options).options));
@@ -121,7 +123,7 @@ export class IsolatedRunner {
             finish(() => {
               pool.release(worker);
               if ('error' in message) reject(fromWireError(message.error));
-              else resolve(decodeResult(message.result));
+              else resolve(decodeWorkerValue(message.result, 'result'));
             });
             return;
         }
@@ -203,16 +205,14 @@ function typeScriptHook(bootstrap: string): string {
   }
 }
 
-function decodeResult(bytes: Uint8Array | undefined): unknown {
+/**
+ * A handler's result or checkpoint as a worker sent it, BSON of `{ [field]: value }`;
+ * absent bytes are `undefined` (no result, or a checkpoint removed).
+ */
+function decodeWorkerValue(bytes: Uint8Array | undefined, field: 'result' | 'checkpoint'): unknown {
   if (bytes === undefined) return undefined;
-  // Longs stay Longs: the result is stored as the handler's (converted) value would be.
-  return BSON.deserialize(bytes, { promoteLongs: false }).result;
-}
-
-/** A checkpoint as a worker sent it: `undefined` removes it. */
-function decodeCheckpoint(bytes: Uint8Array | undefined): unknown {
-  if (bytes === undefined) return undefined;
-  return BSON.deserialize(bytes, { promoteLongs: false }).checkpoint;
+  // Longs stay Longs: the value is stored as the handler's (converted) value would be.
+  return BSON.deserialize(bytes, { promoteLongs: false })[field];
 }
 
 /** The error a run fails with when its worker ended under it. */

@@ -75,6 +75,12 @@ describe('schema versions', () => {
   const oldDefinition = () =>
     database.collection('docket.recurring').findOne({ _id: OLD_RECURRING_ID as never });
 
+  /** Writes the version record as a process at `major.minor` (and holding `lock`) left it. */
+  const writeSchemaRecord = (record: { major: number; minor: number; lock?: object }) =>
+    database
+      .collection('docket.schema')
+      .insertOne({ _id: 'schema' as never, ...record, updatedAt: new Date(), applied: [] });
+
   beforeAll(async () => {
     db = await openOwnStandIn('schema_versions', 'replica-set');
   });
@@ -176,12 +182,9 @@ describe('schema versions', () => {
 
   it('a migration whose process died holding the lock is resumed once the lock lapsed', async () => {
     await writeSchema1Database(database);
-    await database.collection('docket.schema').insertOne({
-      _id: 'schema' as never,
+    await writeSchemaRecord({
       major: 1,
       minor: 0,
-      updatedAt: new Date(),
-      applied: [],
       lock: { owner: 'dead-process', toMajor: 1, to: '1.1', expiresAt: new Date(Date.now() - 1) },
     });
 
@@ -226,13 +229,7 @@ describe('schema versions', () => {
 
   it('refuses a database of a newer major version, naming both, and writes nothing', async () => {
     await writeSchema1Database(database);
-    await database.collection('docket.schema').insertOne({
-      _id: 'schema' as never,
-      major: 2,
-      minor: 0,
-      updatedAt: new Date(),
-      applied: [],
-    });
+    await writeSchemaRecord({ major: 2, minor: 0 });
     const before = await snapshotWithIndexes(database);
 
     const refused = await open().catch((error: unknown) => error);
@@ -250,13 +247,7 @@ describe('schema versions', () => {
 
   it('ensureDashboardIndexes refuses a database of a newer major version too', async () => {
     await writeSchema1Database(database);
-    await database.collection('docket.schema').insertOne({
-      _id: 'schema' as never,
-      major: SCHEMA_VERSION.major + 1,
-      minor: 0,
-      updatedAt: new Date(),
-      applied: [],
-    });
+    await writeSchemaRecord({ major: SCHEMA_VERSION.major + 1, minor: 0 });
     const before = await snapshotWithIndexes(database);
     await expect(ensureDashboardIndexes(database, 'docket.')).rejects.toMatchObject({
       name: 'SchemaVersionError',
@@ -273,12 +264,9 @@ describe('schema versions', () => {
 
   it('refuses a database that a newer major is migrating', async () => {
     await writeSchema1Database(database);
-    await database.collection('docket.schema').insertOne({
-      _id: 'schema' as never,
+    await writeSchemaRecord({
       major: 1,
       minor: 1,
-      updatedAt: new Date(),
-      applied: [],
       lock: { owner: 'newer', toMajor: 2, to: '2.0', expiresAt: new Date(Date.now() + 60_000) },
     });
     await expect(open()).rejects.toMatchObject({
@@ -289,13 +277,7 @@ describe('schema versions', () => {
   });
 
   it('opens a database of a newer minor version of its major', async () => {
-    await database.collection('docket.schema').insertOne({
-      _id: 'schema' as never,
-      major: SCHEMA_VERSION.major,
-      minor: SCHEMA_VERSION.minor + 1,
-      updatedAt: new Date(),
-      applied: [],
-    });
+    await writeSchemaRecord({ major: SCHEMA_VERSION.major, minor: SCHEMA_VERSION.minor + 1 });
     await open();
     expect(await schemaDocument()).toMatchObject({ minor: SCHEMA_VERSION.minor + 1 });
   });
