@@ -1,6 +1,7 @@
 import type { ChangeStreamOptions, Collection, Db, Document } from 'mongodb';
 import { FINISHED_STATES, type JobRecord } from '../job-record';
 import type { FinishedJobSource, FinishedJobWatch } from '../finished-jobs';
+import { detectDeployment } from './deployment';
 import { guard, storageError } from './mongo-errors';
 
 /** Payload bigints are read back as `Long`, as `getJob` reads them, so both agree. */
@@ -28,13 +29,11 @@ export class MongoFinishedJobs implements FinishedJobSource {
     onChange: (jobId: string) => void,
     onError: (error: unknown) => void,
   ): Promise<FinishedJobWatch | null> {
-    // Change streams need a replica set or a sharded cluster; a standalone refuses them.
-    const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
-    if (!hello.setName && hello.msg !== 'isdbgrid') return null;
-    const start: ChangeStreamOptions =
-      hello.operationTime?._bsontype === 'Timestamp'
-        ? { startAtOperationTime: hello.operationTime }
-        : {};
+    const deployment = await detectDeployment(this.db);
+    if (!deployment.changeStreams) return null;
+    const start: ChangeStreamOptions = deployment.operationTime
+      ? { startAtOperationTime: deployment.operationTime }
+      : {};
     const stream = this.jobs.watch(
       [
         {

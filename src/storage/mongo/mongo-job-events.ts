@@ -9,7 +9,7 @@ import type {
 } from '../job-stream-event';
 import { ChangeStreamEventReader } from './job-change-events';
 import { HistoryEventReader } from './job-history-events';
-import { guard } from './mongo-errors';
+import { detectDeployment } from './deployment';
 
 /**
  * {@link JobEventSource} on `<prefix>jobs`: the collection's change stream on a replica set or
@@ -28,9 +28,7 @@ export class MongoJobEvents implements JobEventSource {
     after: JobEventPosition | null,
     pollIntervalMs: number,
   ): Promise<JobEventReader> {
-    // Change streams need a replica set or a sharded cluster; a standalone refuses them.
-    const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
-    const changeStreams = Boolean(hello.setName) || hello.msg === 'isdbgrid';
+    const { changeStreams, operationTime } = await detectDeployment(this.db);
     if (after !== null && (after.kind !== 'history') !== changeStreams) {
       throw new InvalidOptionsError(
         `after is a position of a ${after.kind === 'history' ? 'standalone server' : 'replica set'}'s job event stream; this deployment is a ${changeStreams ? 'replica set' : 'standalone server'}`,
@@ -44,7 +42,7 @@ export class MongoJobEvents implements JobEventSource {
       const time =
         after?.kind === 'change-stream-time'
           ? new Timestamp({ t: after.seconds, i: after.increment })
-          : (hello.operationTime as Timestamp | undefined);
+          : operationTime;
       return ChangeStreamEventReader.open(this.jobs, filter, { operationTime: time });
     }
     const opened =

@@ -1,6 +1,7 @@
 import type { ChangeStreamOptions, Collection, Db, Document, ResumeToken } from 'mongodb';
 import type { JobRecord } from '../job-record';
 import type { NewWorkListener, WorkWatch } from '../job-store';
+import { detectDeployment } from './deployment';
 import { guard, storageError } from './mongo-errors';
 
 /**
@@ -32,14 +33,13 @@ export async function watchForNewWork(
   onError: (error: unknown) => void,
   options: { readonly resumeAfter?: unknown },
 ): Promise<WorkWatch | null> {
-  // Change streams need a replica set or a sharded cluster; a standalone refuses them.
-  const hello = await guard('detect the deployment', () => db.admin().command({ hello: 1 }));
-  if (!hello.setName && hello.msg !== 'isdbgrid') return null;
+  const deployment = await detectDeployment(db);
+  if (!deployment.changeStreams) return null;
   const start: ChangeStreamOptions =
     options.resumeAfter !== undefined
       ? { resumeAfter: options.resumeAfter as ResumeToken }
-      : hello.operationTime?._bsontype === 'Timestamp'
-        ? { startAtOperationTime: hello.operationTime }
+      : deployment.operationTime
+        ? { startAtOperationTime: deployment.operationTime }
         : {};
   const stream = jobs.watch(
     [

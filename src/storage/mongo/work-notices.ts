@@ -1,6 +1,7 @@
 import type { Collection, Db, FindCursor, ObjectId } from 'mongodb';
 import type { JobRecord } from '../job-record';
 import type { NewWorkListener, WorkWatch } from '../job-store';
+import { detectDeployment } from './deployment';
 import { guard, storageError } from './mongo-errors';
 
 /** One notice: a job (or jobs) that became claimable, written after the jobs themselves. */
@@ -58,8 +59,7 @@ export class WorkNotices {
    * tailable cursor needs a capped one.
    */
   async ensure(): Promise<void> {
-    const hello = await guard('detect the deployment', () => this.db.admin().command({ hello: 1 }));
-    this.enabled = !hello.setName && hello.msg !== 'isdbgrid';
+    this.enabled = !(await detectDeployment(this.db)).changeStreams;
     if (!this.enabled) return;
     await guard('create the notices collection', async () => {
       try {
