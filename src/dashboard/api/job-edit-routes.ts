@@ -1,14 +1,16 @@
 import { InvalidOptionsError } from '../../errors';
 import type { ScheduleTime } from '../../scheduler/job-scheduler-options';
-import { WAITING_STATES, type JobRecord, type JobState } from '../../storage/job-record';
+import {
+  CLAIMABLE_STATES,
+  WAITING_STATES,
+  type JobRecord,
+  type JobState,
+} from '../../storage/job-record';
 import { conflict, notFound } from '../http/http-problem';
 import { checkBodyFields, idParam } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 import { parseDateTimeField } from './date-time-field';
 import { jobFromRequest } from './job-from-request';
-
-/** The states a change of the due time accepts: an awaiting job's is its parent's to decide. */
-const WAITING_CLAIMABLE = WAITING_STATES.filter((state) => state !== 'awaiting');
 
 /** The job; 404 when there is no such job. */
 async function jobOf(context: ApiContext, id: string): Promise<JobRecord> {
@@ -42,7 +44,7 @@ async function changeJob(
 }
 
 const waitingJob = (context: ApiContext, change: JobChange) =>
-  changeJob(context, WAITING_CLAIMABLE, 'JOB_NOT_WAITING', 'enqueued or scheduled', change);
+  changeJob(context, CLAIMABLE_STATES, 'JOB_NOT_WAITING', 'enqueued or scheduled', change);
 
 const waitingOrAwaitingJob = (context: ApiContext, change: JobChange) =>
   changeJob(context, WAITING_STATES, 'JOB_NOT_WAITING', 'enqueued, scheduled or awaiting', change);

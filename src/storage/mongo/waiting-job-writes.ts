@@ -1,6 +1,6 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
 import { DuplicateJobIdError, UniqueKeyConflictError } from '../../errors';
-import { WAITING_STATES, type JobRecord, type JobState } from '../job-record';
+import { CLAIMABLE_STATES, type JobRecord, type JobState } from '../job-record';
 import type {
   AttemptOutcome,
   JobPin,
@@ -190,6 +190,5 @@ function replaceHolder(
       ),
     );
   if (awaiting) return write(['awaiting'], 'awaiting', {});
-  const claimable = WAITING_STATES.filter((state) => state !== 'awaiting');
-  return write(claimable, record.state, { state: record.state, dueAt: record.dueAt });
+  return write(CLAIMABLE_STATES, record.state, { state: record.state, dueAt: record.dueAt });
 }
