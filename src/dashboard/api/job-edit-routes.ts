@@ -1,21 +1,26 @@
 import { InvalidOptionsError } from '../../errors';
 import type { ScheduleTime } from '../../scheduler/job-scheduler-options';
-import { WAITING_STATES, type JobState } from '../../storage/job-record';
+import {
+  CLAIMABLE_STATES,
+  WAITING_STATES,
+  type JobRecord,
+  type JobState,
+} from '../../storage/job-record';
 import { conflict, notFound } from '../http/http-problem';
 import { checkBodyFields, idParam } from './api-params';
 import { ok, type ApiContext, type ApiRoute } from './api-route';
 import { parseDateTimeField } from './date-time-field';
 import { jobFromRequest } from './job-from-request';
 
-/** The states a change of the due time accepts: an awaiting job's is its parent's to decide. */
-const WAITING_CLAIMABLE = WAITING_STATES.filter((state) => state !== 'awaiting');
-
-/** The job's current state; 404 when there is no such job. */
-async function stateOf(context: ApiContext, id: string): Promise<JobState> {
+/** The job; 404 when there is no such job. */
+async function jobOf(context: ApiContext, id: string): Promise<JobRecord> {
   const job = await context.docket.getJob(id);
   if (job === null) throw notFound('JOB_NOT_FOUND', `Job '${id}' was not found`);
-  return job.state;
+  return job;
 }
+
+/** What a route does to the job it read: false when the job no longer allowed it. */
+type JobChange = (id: string, job: JobRecord) => Promise<boolean>;
 
 /**
  * Runs `change` on the job of the path when it is in one of `states`: 404 for an unknown
@@ -27,24 +32,24 @@ async function changeJob(
   states: readonly JobState[],
   code: string,
   allowed: string,
-  change: (id: string) => Promise<boolean>,
+  change: JobChange,
 ) {
   const id = idParam(context, 'id');
   const refuse = (state: JobState) =>
     conflict(code, `Job '${id}' is ${state}: only ${allowed} jobs can be changed so`, { state });
-  const state = await stateOf(context, id);
-  if (!states.includes(state)) throw refuse(state);
-  if (!(await change(id))) throw refuse(await stateOf(context, id));
+  const job = await jobOf(context, id);
+  if (!states.includes(job.state)) throw refuse(job.state);
+  if (!(await change(id, job))) throw refuse((await jobOf(context, id)).state);
   return ok({ ok: true });
 }
 
-const waitingJob = (context: ApiContext, change: (id: string) => Promise<boolean>) =>
-  changeJob(context, WAITING_CLAIMABLE, 'JOB_NOT_WAITING', 'enqueued or scheduled', change);
+const waitingJob = (context: ApiContext, change: JobChange) =>
+  changeJob(context, CLAIMABLE_STATES, 'JOB_NOT_WAITING', 'enqueued or scheduled', change);
 
-const waitingOrAwaitingJob = (context: ApiContext, change: (id: string) => Promise<boolean>) =>
+const waitingOrAwaitingJob = (context: ApiContext, change: JobChange) =>
   changeJob(context, WAITING_STATES, 'JOB_NOT_WAITING', 'enqueued, scheduled or awaiting', change);
 
-const unfinishedJob = (context: ApiContext, change: (id: string) => Promise<boolean>) =>
+const unfinishedJob = (context: ApiContext, change: JobChange) =>
   changeJob(
     context,
     WAITING_STATES.concat('processing'),
@@ -109,10 +114,8 @@ export const JOB_EDIT_ROUTES: readonly ApiRoute[] = [
     operationId: 'replaceJobPayload',
     handle(context) {
       checkBodyFields(context, ['payload']);
-      return waitingOrAwaitingJob(context, async (id) => {
-        const job = await context.docket.getJob(id);
-        if (job === null) return false;
-        // The job's own type: a payload of another type is not a replacement.
+      return waitingOrAwaitingJob(context, (id, job) => {
+        // The job's own type (which never changes): a payload of another type is no replacement.
         const replacement = jobFromRequest(job.type, context.body.payload);
         return context.docket.scheduler.replacePayload(id, replacement);
       });

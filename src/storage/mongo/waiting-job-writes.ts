@@ -1,6 +1,6 @@
 import type { Collection, Filter, UpdateFilter } from 'mongodb';
 import { DuplicateJobIdError, UniqueKeyConflictError } from '../../errors';
-import { WAITING_STATES, type JobRecord, type JobState } from '../job-record';
+import { CLAIMABLE_STATES, type JobRecord, type JobState } from '../job-record';
 import type {
   AttemptOutcome,
   JobPin,
@@ -10,6 +10,7 @@ import type {
 } from '../job-store';
 import type { ResolvedRetention } from '../retention';
 import { historyPush } from './history';
+import { CLAIM_PROJECTION } from './mongo-attempt-writes';
 import { outcomeUpdate } from './mongo-batch-writes';
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
@@ -24,8 +25,7 @@ import { guard, isDuplicateKey, storageError } from './mongo-errors';
  * before an edit that reported success.
  */
 
-/** The fields a claim never needs back (and an edit does not return). */
-const WITHOUT_HISTORY = { history: 0 } as const;
+/** Payload bigints are stored as int64; reading them back as `Long` keeps them exact. */
 const READ_OPTIONS = { promoteLongs: false } as const;
 
 /** How often an upsert tries again when the key's holder changes under it. */
@@ -65,7 +65,7 @@ export function editWaiting(
     () =>
       jobs.findOneAndUpdate(pinned(pin), update, {
         returnDocument: 'after',
-        projection: WITHOUT_HISTORY,
+        projection: CLAIM_PROJECTION,
         ...READ_OPTIONS,
       }),
     pin.jobId,
@@ -109,7 +109,7 @@ export function markOutcome(
     () =>
       jobs.findOneAndUpdate({ ...pinned(pin), batchPending: { $exists: false } }, update, {
         returnDocument: 'after',
-        projection: WITHOUT_HISTORY,
+        projection: CLAIM_PROJECTION,
         ...READ_OPTIONS,
       }),
     pin.jobId,
@@ -186,10 +186,9 @@ function replaceHolder(
           $inc: { fence: 1 },
           $push: historyPush({ state, at: now, reason }),
         },
-        { returnDocument: 'after', projection: WITHOUT_HISTORY, ...READ_OPTIONS },
+        { returnDocument: 'after', projection: CLAIM_PROJECTION, ...READ_OPTIONS },
       ),
     );
   if (awaiting) return write(['awaiting'], 'awaiting', {});
-  const claimable = WAITING_STATES.filter((state) => state !== 'awaiting');
-  return write(claimable, record.state, { state: record.state, dueAt: record.dueAt });
+  return write(CLAIMABLE_STATES, record.state, { state: record.state, dueAt: record.dueAt });
 }

@@ -1,4 +1,4 @@
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import {
   InvalidOptionsError,
   JobDeletedError,
@@ -13,14 +13,13 @@ import { systemClock } from '../../../src/server/clock';
 import { MongoJobSearch } from '../../../src/storage/mongo/mongo-job-search';
 import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
 import { resolveRetention } from '../../../src/storage/retention';
-import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { FAST_SERVER } from '../../helpers/docket';
 import { quietLogger } from '../../helpers/logger';
 import { MatchedCommands } from '../../helpers/matched-commands';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { openBulkDocket, type BulkDocket } from './bulk-docket';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 import {
   Customer,
-  InvoiceHandler,
   invoiceBehaviour,
   InvoiceJob,
   jobsOf,
@@ -34,7 +33,7 @@ const invoice = (number: string) =>
   });
 
 describe('bulk actions: retryJobs, requeueJobs, deleteJobs', () => {
-  let db: TestDatabase;
+  let opened: BulkDocket;
   let client: MongoClient;
   let docket: Docket;
   let server: JobServer | undefined;
@@ -43,13 +42,8 @@ describe('bulk actions: retryJobs, requeueJobs, deleteJobs', () => {
   const states = async (ids: readonly string[]) => Promise.all(ids.map(stateOf));
 
   beforeAll(async () => {
-    db = await openTestDatabase('bulk_actions');
-    // Its own client, to count the commands a bulk action sends.
-    client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
-    ({ docket } = await createTestDocket(db, {
-      mongo: { client, dbName: db.dbName },
-      handlers: [InvoiceHandler],
-    }));
+    opened = await openBulkDocket('bulk_actions');
+    ({ client, docket } = opened);
   });
 
   afterEach(async () => {
@@ -58,11 +52,7 @@ describe('bulk actions: retryJobs, requeueJobs, deleteJobs', () => {
     invoiceBehaviour.run = async () => undefined;
   });
 
-  afterAll(async () => {
-    await docket.close();
-    await client.close();
-    await db.cleanup();
-  });
+  afterAll(() => opened.close());
 
   it('retries a filtered set of failed jobs, says how many, and they run again', async () => {
     const smtp = { name: 'SmtpError', message: 'SMTP timeout' };

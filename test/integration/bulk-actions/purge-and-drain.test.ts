@@ -1,13 +1,12 @@
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { InvalidOptionsError, type Docket, type JobServer } from '../../../src';
 import { BULK_BATCH_SIZE } from '../../../src/bulk-actions';
 import { MongoJobStore } from '../../../src/storage/mongo/mongo-job-store';
-import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { FAST_SERVER } from '../../helpers/docket';
 import { MatchedCommands } from '../../helpers/matched-commands';
-import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
+import { openBulkDocket, type BulkDocket } from './bulk-docket';
 import {
   Customer,
-  InvoiceHandler,
   InvoiceJob,
   jobsOf,
   seedJobs,
@@ -15,7 +14,7 @@ import {
 } from '../job-search/search-fixture';
 
 describe('bulk actions: purgeJobs and drainQueue', () => {
-  let db: TestDatabase;
+  let opened: BulkDocket;
   let client: MongoClient;
   let docket: Docket;
   let server: JobServer | undefined;
@@ -24,13 +23,8 @@ describe('bulk actions: purgeJobs and drainQueue', () => {
   const states = async (ids: readonly string[]) => Promise.all(ids.map(stateOf));
 
   beforeAll(async () => {
-    db = await openTestDatabase('purge_drain');
-    // Its own client, to see the commands a purge sends.
-    client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
-    ({ docket } = await createTestDocket(db, {
-      mongo: { client, dbName: db.dbName },
-      handlers: [InvoiceHandler],
-    }));
+    opened = await openBulkDocket('purge_drain');
+    ({ client, docket } = opened);
   });
 
   afterEach(async () => {
@@ -38,11 +32,7 @@ describe('bulk actions: purgeJobs and drainQueue', () => {
     server = undefined;
   });
 
-  afterAll(async () => {
-    await docket.close();
-    await client.close();
-    await db.cleanup();
-  });
+  afterAll(() => opened.close());
 
   it('purges finished jobs for good, by filter and by ids; unfinished ones are never matched', async () => {
     const ids = await seedJobs(docket, [
