@@ -2,7 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type { JobRecord } from '../job-record';
 import type { SlotClaimant } from '../slot-claimant';
 import { serverTimePlus } from './lease-time';
-import { extendHoldersStage, LIVE_HOLDERS } from './leased-holders';
+import { extendHoldersStage, extendMatchingHoldersStage, LIVE_HOLDERS } from './leased-holders';
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
 /** The first unfinished job of a FIFO key. */
@@ -141,25 +141,7 @@ export class MongoKeyStore {
             $gt: [{ $size: { $filter: { input: LIVE_HOLDERS, as: 'this', cond: mine } } }, 0],
           },
         },
-        [
-          {
-            $set: {
-              holders: {
-                $map: {
-                  input: '$holders',
-                  in: {
-                    $cond: [
-                      mine,
-                      { $mergeObjects: ['$$this', { expiresAt: serverTimePlus(leaseMs) }] },
-                      '$$this',
-                    ],
-                  },
-                },
-              },
-            },
-          },
-          LATEST_EXPIRY,
-        ],
+        [extendMatchingHoldersStage(mine, leaseMs), LATEST_EXPIRY],
       ),
     );
     return result.matchedCount === 1;
