@@ -9,7 +9,7 @@ import {
 } from '../options/option-checks';
 
 /** Longest lock name, in UTF-16 code units. */
-export const LOCK_NAME_MAX_LENGTH = 200;
+const LOCK_NAME_MAX_LENGTH = 200;
 
 /** Options of `locks.acquire` and `locks.withLock`. */
 export interface LockOptions {

@@ -10,9 +10,9 @@ import {
 } from './option-checks';
 
 /** Longest concurrency key, in UTF-16 code units. */
-export const CONCURRENCY_KEY_MAX_LENGTH = 200;
+const CONCURRENCY_KEY_MAX_LENGTH = 200;
 /** Most jobs of one key that may run at once. */
-export const KEY_LIMIT_MAX = 1_000;
+const KEY_LIMIT_MAX = 1_000;
 
 /**
  * In which order the jobs of one key start: `'any'` (claim order: priority, then due time)

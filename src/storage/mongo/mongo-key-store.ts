@@ -6,7 +6,7 @@ import { extendHoldersStage, extendMatchingHoldersStage, LIVE_HOLDERS } from './
 import { guard, isDuplicateKey, storageError } from './mongo-errors';
 
 /** The first unfinished job of a FIFO key. */
-export type FirstInLine = Pick<JobRecord, '_id' | 'state' | 'dueAt'>;
+type FirstInLine = Pick<JobRecord, '_id' | 'state' | 'dueAt'>;
 
 /** Who holds a key, until when (by the database's clock). */
 interface KeyHolder extends SlotClaimant {
