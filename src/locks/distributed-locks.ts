@@ -115,9 +115,8 @@ export class KeyedLocks implements DistributedLocks {
     fn: (lock: LockHandle) => Promise<T>,
     options?: LockOptions,
   ): Promise<T> {
-    const lock = await this.acquire(name, options);
-    const leaseMs = resolveLockOptions(name, options).leaseMs;
-    const renewal = keepExtended(lock as HeldLock, leaseMs);
+    const lock = (await this.acquire(name, options)) as HeldLock;
+    const renewal = keepExtended(lock);
     try {
       const value = await fn(lock);
       if (lock.signal.aborted) throw lock.signal.reason;
@@ -133,7 +132,8 @@ export class KeyedLocks implements DistributedLocks {
  * Extends `lock` every third of its lease; abandons it when an extension finds it lost, or
  * when its local deadline passes before an extension was confirmed (MongoDB unreachable).
  */
-function keepExtended(lock: HeldLock, leaseMs: number): { stop(): void } {
+function keepExtended(lock: HeldLock): { stop(): void } {
+  const { leaseMs } = lock;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const schedule = () => {

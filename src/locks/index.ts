@@ -1,8 +1,3 @@
-export {
-  KeyedLocks,
-  type DistributedLocks,
-  type DistributedLocksDeps,
-  type LockStore,
-} from './distributed-locks';
+export { KeyedLocks, type DistributedLocks } from './distributed-locks';
 export type { LockHandle } from './lock-handle';
-export { LOCK_DEFAULTS, type LockOptions } from './lock-options';
+export type { LockOptions } from './lock-options';

@@ -54,7 +54,8 @@ export class HeldLock implements LockHandle {
   constructor(
     readonly name: string,
     readonly fencingToken: number,
-    private readonly leaseMs: number,
+    /** The lease each extension asks for unless told otherwise, in ms. */
+    readonly leaseMs: number,
     sentAt: number,
     private readonly hold: LockHold,
   ) {

@@ -4,14 +4,12 @@ import {
   checkKnownKeys,
   checkPlainObject,
   describeValue,
+  hasControlCharacters,
   readingOptions,
 } from '../options/option-checks';
 
 /** Longest lock name, in UTF-16 code units. */
-export const LOCK_NAME_MAX_LENGTH = 200;
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const LOCK_NAME_MAX_LENGTH = 200;
 
 /** Options of `locks.acquire` and `locks.withLock`. */
 export interface LockOptions {
@@ -53,7 +51,7 @@ export function resolveLockOptions(
     typeof name !== 'string' ||
     name.length === 0 ||
     name.length > LOCK_NAME_MAX_LENGTH ||
-    CONTROL_CHARACTERS.test(name)
+    hasControlCharacters(name)
   ) {
     throw new InvalidOptionsError(
       `name must be a non-empty string of at most ${LOCK_NAME_MAX_LENGTH} characters without control characters, got ${describeValue(name)}`,

@@ -6,12 +6,13 @@ import {
   checkPlainObject,
   describeThrown,
   describeValue,
+  hasControlCharacters,
 } from './option-checks';
 
 /** Longest concurrency key, in UTF-16 code units. */
-export const CONCURRENCY_KEY_MAX_LENGTH = 200;
+const CONCURRENCY_KEY_MAX_LENGTH = 200;
 /** Most jobs of one key that may run at once. */
-export const KEY_LIMIT_MAX = 1_000;
+const KEY_LIMIT_MAX = 1_000;
 
 /**
  * In which order the jobs of one key start: `'any'` (claim order: priority, then due time)
@@ -21,10 +22,6 @@ export const KEY_LIMIT_MAX = 1_000;
 export type KeyOrder = 'any' | 'fifo';
 
 const KEY_ORDERS: readonly KeyOrder[] = ['any', 'fifo'];
-
-/** Printable characters only: no C0 or C1 control characters. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * A concurrency key declared on a handler (`@JobHandler({ concurrencyKey })`): jobs whose
@@ -176,7 +173,7 @@ function checkKey(key: unknown, details: { jobType?: string }): string {
       details,
     );
   }
-  if (CONTROL_CHARACTERS.test(key)) {
+  if (hasControlCharacters(key)) {
     throw new InvalidConcurrencyKeyError(
       `a key must not hold control characters, got ${describeValue(key)}`,
       details,

@@ -37,6 +37,15 @@ export interface StringConstraints {
 
 const MAX_DESCRIBED_STRING_LENGTH = 60;
 
+/** C0 and C1 control characters. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** True when `text` holds a C0 or C1 control character. */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text);
+}
+
 /**
  * A short, human description of any value, for error messages: strings are quoted (and
  * cut after 60 characters), Dates are ISO strings (or `Invalid Date`), bigints end in `n`,

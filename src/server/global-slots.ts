@@ -143,7 +143,7 @@ export class GlobalSlots {
           behind = first;
           break;
         }
-        const store = scope.key ? this.deps.keys : this.deps.slots;
+        const store = this.storeOf(scope.scope);
         if (!(await store.acquire(scope.scope, scope.limit, claimant, this.deps.leaseMs))) {
           blocked = scope;
           break;
@@ -171,8 +171,8 @@ export class GlobalSlots {
       this.deps.report(error, `taking a global concurrency slot for job ${job._id} failed`);
     }
     await Promise.all(
-      taken.map(({ scope, key: ofKey }) =>
-        (ofKey ? this.deps.keys : this.deps.slots)
+      taken.map(({ scope }) =>
+        this.storeOf(scope)
           .release(scope, job._id, job.fence)
           .catch(() => undefined),
       ),
@@ -205,8 +205,7 @@ export class GlobalSlots {
     if (!held) return;
     this.held.delete(key);
     for (const scope of held.scopes) {
-      const store = scope.startsWith(KEY_PREFIX) ? this.deps.keys : this.deps.slots;
-      await store
+      await this.storeOf(scope)
         .release(scope, held.jobId, fence)
         .catch((error: unknown) => this.deps.report(error, `releasing a slot of ${scope} failed`));
       this.fullUntil.delete(scope);
@@ -231,6 +230,11 @@ export class GlobalSlots {
       this.deps.slots.extend([...scopes], serverId, jobIds, leaseMs),
       this.deps.keys.extend([...keys], serverId, jobIds, leaseMs),
     ]);
+  }
+
+  /** Where the slots of `scope` are kept: a concurrency key's in its own collection. */
+  private storeOf(scope: string): SlotStore {
+    return scope.startsWith(KEY_PREFIX) ? this.deps.keys : this.deps.slots;
   }
 
   private scopesOf(job: JobRecord): Scope[] {

@@ -22,12 +22,22 @@ export const LIVE_HOLDERS = {
  * the database's time now, leaving every other holder as it is.
  */
 export function extendHoldersStage(serverId: string, jobIds: readonly string[], leaseMs: number) {
-  const held = {
-    $and: [
-      { $eq: ['$$this.serverId', { $literal: serverId }] },
-      { $in: ['$$this.jobId', { $literal: [...jobIds] }] },
-    ],
-  };
+  return extendMatchingHoldersStage(
+    {
+      $and: [
+        { $eq: ['$$this.serverId', { $literal: serverId }] },
+        { $in: ['$$this.jobId', { $literal: [...jobIds] }] },
+      ],
+    },
+    leaseMs,
+  );
+}
+
+/**
+ * The update stage that extends the leases of the holders matching `held` (an expression on
+ * `$$this`, a holder) to `leaseMs` from the database's time now, leaving the others as they are.
+ */
+export function extendMatchingHoldersStage(held: object, leaseMs: number) {
   return {
     $set: {
       holders: {

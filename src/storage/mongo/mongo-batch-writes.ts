@@ -268,7 +268,6 @@ function snoozeUpdate(
   } as UpdateFilter<JobRecord>;
 }
 
-/** Due, claimable jobs of the request's types (any queue). */
 /** Claimable due jobs of the request's types, but for those of keys known to be at their limit. */
 export function dueFilter(request: ClaimRequest): Filter<JobRecord> {
   const excluded = request.excludedKeys ?? [];

@@ -1,12 +1,16 @@
 import type { Collection, Db } from 'mongodb';
 import type { JobRecord } from '../job-record';
 import type { SlotClaimant } from '../slot-claimant';
-import { serverTimePlus } from './lease-time';
-import { extendHoldersStage, LIVE_HOLDERS, takeLeasedPlace } from './leased-holders';
+import {
+  extendHoldersStage,
+  extendMatchingHoldersStage,
+  LIVE_HOLDERS,
+  takeLeasedPlace,
+} from './leased-holders';
 import { guard } from './mongo-errors';
 
 /** The first unfinished job of a FIFO key. */
-export type FirstInLine = Pick<JobRecord, '_id' | 'state' | 'dueAt'>;
+type FirstInLine = Pick<JobRecord, '_id' | 'state' | 'dueAt'>;
 
 /** Who holds a key, until when (by the database's clock). */
 interface KeyHolder extends SlotClaimant {
@@ -126,25 +130,7 @@ export class MongoKeyStore {
             $gt: [{ $size: { $filter: { input: LIVE_HOLDERS, as: 'this', cond: mine } } }, 0],
           },
         },
-        [
-          {
-            $set: {
-              holders: {
-                $map: {
-                  input: '$holders',
-                  in: {
-                    $cond: [
-                      mine,
-                      { $mergeObjects: ['$$this', { expiresAt: serverTimePlus(leaseMs) }] },
-                      '$$this',
-                    ],
-                  },
-                },
-              },
-            },
-          },
-          LATEST_EXPIRY,
-        ],
+        [extendMatchingHoldersStage(mine, leaseMs), LATEST_EXPIRY],
       ),
     );
     return result.matchedCount === 1;
