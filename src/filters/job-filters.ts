@@ -112,6 +112,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export class JobFilters {
   private running: readonly RunningFilter[] | undefined;
+  private readonly byType = new Map<string, readonly RunningFilter[]>();
 
   constructor(
     private readonly entries: readonly DocketFilterEntry[],
@@ -144,13 +145,19 @@ export class JobFilters {
   }
 
   /**
-   * Runs an attempt through the execution hooks of the filters of its type: `invoke` runs
-   * the handler. Resolves with what the handler (as the filters let through) resolved with.
+   * Runs an attempt of a job of `jobType` through the execution hooks of the filters of its
+   * type: `invoke` runs the handler, and `contextOf` makes what the hooks see (only when some
+   * filter applies). Resolves with what the handler (as the filters let through) resolved with.
    * @throws JobFilterError - a hook threw (the handler's own errors pass through as they are).
    */
-  async execute(context: ExecutionFilterContext, invoke: () => Promise<unknown>): Promise<unknown> {
-    const filters = this.applying(context.jobType);
+  async execute(
+    jobType: string,
+    contextOf: () => ExecutionFilterContext,
+    invoke: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const filters = this.applying(jobType);
     if (filters.length === 0) return invoke();
+    const context = contextOf();
     const details: DocketErrorDetails = {
       jobId: context.jobId,
       jobType: context.jobType,
@@ -213,32 +220,64 @@ export class JobFilters {
    * enqueues, attempts and deletions); returns a function that stops it.
    */
   watch(events: EventBus): () => void {
-    const tell = (change: JobStateChange) => this.stateChanged(change, events);
+    // Most job types have no such hook: their events cost a lookup, not a change and a promise.
+    const tell = (jobType: string, change: () => JobStateChange) => {
+      if (this.hearsStateChanges(jobType)) void this.stateChanged(change(), events);
+    };
     const stops = [
-      events.on('job.enqueued', (e) => tell({ ...base(e), state: 'enqueued', dueAt: e.dueAt })),
+      events.on('job.enqueued', (e) =>
+        tell(e.jobType, () => ({ ...base(e), state: 'enqueued', dueAt: e.dueAt })),
+      ),
       events.on('job.started', (e) =>
-        tell({ ...base(e), state: 'processing', attempt: e.attempt, serverId: e.serverId }),
+        tell(e.jobType, () => ({
+          ...base(e),
+          state: 'processing',
+          attempt: e.attempt,
+          serverId: e.serverId,
+        })),
       ),
       events.on('job.succeeded', (e) =>
-        tell({ ...base(e), state: 'succeeded', attempt: e.attempt, durationMs: e.durationMs }),
+        tell(e.jobType, () => ({
+          ...base(e),
+          state: 'succeeded',
+          attempt: e.attempt,
+          durationMs: e.durationMs,
+        })),
       ),
       events.on('job.retried', (e) =>
-        tell({
+        tell(e.jobType, () => ({
           ...base(e),
           state: 'retrying',
           attempt: e.attempt,
           error: e.error,
           nextAttemptAt: e.nextAttemptAt,
-        }),
+        })),
       ),
       events.on('job.failed', (e) =>
-        tell({ ...base(e), state: 'failed', attempt: e.attempt, error: e.error }),
+        tell(e.jobType, () => ({
+          ...base(e),
+          state: 'failed',
+          attempt: e.attempt,
+          error: e.error,
+        })),
       ),
       events.on('job.deleted', (e) =>
-        tell({ ...base(e), state: 'deleted', wasRunning: e.wasRunning }),
+        tell(e.jobType, () => ({ ...base(e), state: 'deleted', wasRunning: e.wasRunning })),
       ),
     ];
     return () => stops.forEach((stop) => stop());
+  }
+
+  /**
+   * Whether some filter of `jobType` has an `onStateChanged` hook (true when the filters
+   * cannot be resolved: hearing the change reports why).
+   */
+  private hearsStateChanges(jobType: string): boolean {
+    try {
+      return this.applying(jobType).some(({ filter }) => filter.onStateChanged !== undefined);
+    } catch {
+      return true;
+    }
   }
 
   private async stateChanged(change: JobStateChange, events: EventBus): Promise<void> {
@@ -267,9 +306,14 @@ export class JobFilters {
     }
   }
 
-  /** The filters that apply to `jobType`, in run order. */
+  /** The filters that apply to `jobType`, in run order (worked out once per type). */
   private applying(jobType: string): readonly RunningFilter[] {
-    return this.all().filter(({ types }) => types === null || types.has(jobType));
+    let filters = this.byType.get(jobType);
+    if (filters === undefined) {
+      filters = this.all().filter(({ types }) => types === null || types.has(jobType));
+      this.byType.set(jobType, filters);
+    }
+    return filters;
   }
 
   private all(): readonly RunningFilter[] {

@@ -9,6 +9,7 @@ import type { JobRecord, JobSnooze } from '../storage/job-record';
 import type { JobLease, JobStore } from '../storage/job-store';
 import type { MongoJobArtefacts } from '../storage/mongo/mongo-job-artefacts';
 import { AttemptArtefacts } from './attempt-artefacts';
+import type { AttemptLog } from './attempt-log';
 import { AttemptCheckpoint } from './attempt-checkpoint';
 import { AttemptSnooze } from './attempt-snooze';
 import type { Clock } from './clock';
@@ -32,7 +33,7 @@ export interface AttemptContextDeps {
     readonly attempt: number;
   };
   readonly signal: AbortSignal;
-  readonly logger: Logger;
+  readonly log: AttemptLog;
   readonly logLines: JobLogBuffer;
   readonly progress: ProgressReporter;
   readonly transaction: HandlerTransaction;
@@ -48,40 +49,21 @@ export interface AttemptContextDeps {
  * ends the attempt without counting.
  */
 export class AttemptContext {
-  private readonly checkpoints: AttemptCheckpoint;
-  private readonly snoozing: AttemptSnooze;
+  // The checkpoint and snooze controls are made when the handler first uses them: most
+  // handlers never do.
+  private checkpointsMade: AttemptCheckpoint | undefined;
+  private snoozingMade: AttemptSnooze | undefined;
   private made: JobContext | undefined;
 
   constructor(
     private readonly job: JobRecord,
     private readonly lease: JobLease,
     private readonly deps: AttemptContextDeps,
-  ) {
-    const { store, clock, details, options, signal } = deps;
-    const transaction = () => deps.transaction.phase;
-    this.checkpoints = new AttemptCheckpoint(lease, job.checkpoint, {
-      store,
-      clock,
-      details,
-      maxBytes: options.maxCheckpointBytes,
-      signal,
-      transaction,
-      loseLease: deps.loseLease,
-    });
-    this.snoozing = new AttemptSnooze({
-      clock,
-      details,
-      snoozedBefore: job.snoozeCount ?? 0,
-      maxSnoozes: options.maxSnoozes,
-      signal,
-      transaction,
-      abort: deps.abort,
-    });
-  }
+  ) {}
 
   /** The snooze the handler asked for, once it did: the attempt's outcome. */
   get snooze(): JobSnooze | undefined {
-    return this.snoozing.requested;
+    return this.snoozingMade?.requested;
   }
 
   /** The handler's context, which its filters see too (made once per attempt). */
@@ -104,8 +86,39 @@ export class AttemptContext {
     };
   }
 
+  private get checkpoints(): AttemptCheckpoint {
+    const { store, clock, details, options, signal, transaction, loseLease } = this.deps;
+    this.checkpointsMade ??= new AttemptCheckpoint(this.lease, this.job.checkpoint, {
+      store,
+      clock,
+      details,
+      maxBytes: options.maxCheckpointBytes,
+      signal,
+      transaction: () => transaction.phase,
+      loseLease,
+    });
+    return this.checkpointsMade;
+  }
+
+  private get snoozing(): AttemptSnooze {
+    const { clock, details, options, signal, transaction, abort } = this.deps;
+    this.snoozingMade ??= new AttemptSnooze({
+      clock,
+      details,
+      snoozedBefore: this.job.snoozeCount ?? 0,
+      maxSnoozes: options.maxSnoozes,
+      signal,
+      transaction: () => transaction.phase,
+      abort,
+    });
+    return this.snoozingMade;
+  }
+
   private make(): JobContext {
-    const { deps, checkpoints } = this;
+    const { deps, lease } = this;
+    const checkpoints = () => this.checkpoints;
+    let logger: Logger | undefined;
+    let artefacts: AttemptArtefacts | undefined;
     return {
       signal: deps.signal,
       jobId: this.job._id,
@@ -114,23 +127,30 @@ export class AttemptContext {
       attempt: this.job.attempt,
       maxAttempts: deps.maxAttempts,
       parentResult: this.job.parentResult,
-      logger: deps.logLines.capture(deps.logger),
+      // The handler's logger and artefacts are made when it first uses them.
+      get logger() {
+        logger ??= deps.logLines.capture(deps.log.logger);
+        return logger;
+      },
       progress: (percent, message) => deps.progress.report(percent, message),
       transaction: (work) => deps.transaction.run(work),
       get checkpoint() {
-        return checkpoints.data;
+        return checkpoints().data;
       },
-      saveCheckpoint: (data) => checkpoints.save(data),
+      saveCheckpoint: (data) => checkpoints().save(data),
       snooze: (options) => this.snoozing.snooze(options),
-      artefacts: new AttemptArtefacts(this.lease, {
-        store: deps.artefacts,
-        options: deps.artefactOptions,
-        details: deps.details,
-        signal: deps.signal,
-        clock: deps.clock,
-        session: () => deps.transaction.session,
-        loseLease: deps.loseLease,
-      }),
+      get artefacts() {
+        artefacts ??= new AttemptArtefacts(lease, {
+          store: deps.artefacts,
+          options: deps.artefactOptions,
+          details: deps.details,
+          signal: deps.signal,
+          clock: deps.clock,
+          session: () => deps.transaction.session,
+          loseLease: deps.loseLease,
+        });
+        return artefacts;
+      },
     };
   }
 }

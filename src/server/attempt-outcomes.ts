@@ -1,4 +1,3 @@
-import type { Logger } from 'winston';
 import type { EventBus } from '../events/event-bus';
 import type { BatchCounts } from '../batches/batch-counts';
 import { releaseContinuations } from '../scheduler/release-continuations';
@@ -6,6 +5,7 @@ import type { JobErrorInfo, JobRecord } from '../storage/job-record';
 import type { AttemptOutcome, FinishResult, JobLease, JobStore } from '../storage/job-store';
 import type { MongoJobResults } from '../storage/mongo/mongo-job-results';
 import type { Clock } from './clock';
+import type { AttemptLog } from './attempt-log';
 import { storableValue } from './storable-value';
 import { toErrorInfo } from './error-info';
 import { decideFailure, type FailurePolicy, type PolicyFaultReporter } from './failure-policy';
@@ -41,7 +41,7 @@ export class AttemptOutcomes {
   constructor(
     private readonly job: JobRecord,
     private readonly lease: JobLease,
-    private readonly logger: Logger,
+    private readonly log: AttemptLog,
     private readonly deps: AttemptOutcomeDeps,
     private readonly report: (error: unknown, context: string) => void,
   ) {}
@@ -58,7 +58,7 @@ export class AttemptOutcomes {
       return;
     }
     if (!result) {
-      this.logger.warn(
+      this.log.logger.warn(
         `lost the lease before recording '${outcome.state}': the outcome was not written`,
       );
       this.reportLeaseLost();
@@ -144,7 +144,7 @@ export class AttemptOutcomes {
       const result = storableValue('result', returned, this.deps.maxResultBytes, this.details);
       await this.deps.results.saveAfterCommit(this.lease, result);
     } catch (error) {
-      this.logger.warn(`the result was not stored (the success stands): ${String(error)}`, {
+      this.log.logger.warn(`the result was not stored (the success stands): ${String(error)}`, {
         error,
       });
       this.report(error, 'saving the result after the transaction failed');
@@ -162,17 +162,19 @@ export class AttemptOutcomes {
     const base = { ...this.eventBase(), attempt: this.job.attempt };
     switch (outcome.state) {
       case 'succeeded':
-        this.logger.debug(`succeeded in ${outcome.durationMs} ms`);
+        this.log.debug(`succeeded in ${outcome.durationMs} ms`);
         this.deps.events.emit('job.succeeded', { ...base, durationMs: outcome.durationMs });
         return;
       case 'scheduled':
         if (outcome.snooze) {
           const { until, reason } = outcome.snooze;
-          this.logger.info(`snoozed until ${until.toISOString()}${reason ? `: ${reason}` : ''}`);
+          this.log.logger.info(
+            `snoozed until ${until.toISOString()}${reason ? `: ${reason}` : ''}`,
+          );
           this.deps.events.emit('job.snoozed', { ...base, until, reason });
           return;
         }
-        this.logger.warn(
+        this.log.logger.warn(
           `failed, retrying at ${outcome.dueAt.toISOString()}: ${outcome.error.message}`,
           { error: cause },
         );
@@ -183,7 +185,7 @@ export class AttemptOutcomes {
         });
         return;
       case 'failed':
-        this.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
+        this.log.logger.error(`failed for good: ${outcome.error.message}`, { error: cause });
         this.deps.events.emit('job.failed', {
           ...base,
           error: outcome.error as JobErrorInfo,

@@ -1,9 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { LogEntry, Logger } from 'winston';
+import type { LogEntry } from 'winston';
 import type { HandlerRegistration, JobContext, SnoozeOptions } from '../handlers';
 import type { IsolatedRunner } from '../isolation/isolated-runner';
 import type { IJob } from '../jobs';
 import type { JobRecord } from '../storage/job-record';
+import type { AttemptLog } from './attempt-log';
 import type { JobLogBuffer } from './job-log-buffer';
 import type { ProgressReporter } from './progress-reporter';
 
@@ -17,7 +18,9 @@ export interface HandlerInvocationParts {
   readonly isolation: Pick<IsolatedRunner, 'run'>;
   /** The attempt's signal: the wait on the handler ends when it fires. */
   readonly signal: AbortSignal;
-  readonly logger: Logger;
+  /** Rejects with the signal's reason once it fires (the attempt's, shared by its races). */
+  readonly whenAborted: () => Promise<never>;
+  readonly log: AttemptLog;
   /** The handler's context (an inline handler's; an isolated one gets its own in its worker). */
   readonly context: () => JobContext;
   readonly progress: Pick<ProgressReporter, 'report'>;
@@ -87,15 +90,14 @@ export class HandlerInvocation {
 
   /** Marks the handler started, and settled when `handled` settles; races it with the signal. */
   private awaitHandler(handled: Promise<unknown>): Promise<unknown> {
-    const { signal, logger } = this.parts;
+    const { signal, log } = this.parts;
     this.started = true;
     handled.then(this.markSettled, this.markSettled);
     // A handler that rejects after we stopped waiting must not become an unhandled rejection.
     handled.catch((error: unknown) => {
-      if (signal.aborted)
-        logger.debug(`the handler settled after its signal fired: ${String(error)}`);
+      if (signal.aborted) log.debug(`the handler settled after its signal fired: ${String(error)}`);
     });
-    return Promise.race([handled, aborted(signal)]);
+    return Promise.race([handled, this.parts.whenAborted()]);
   }
 
   /**
@@ -105,7 +107,7 @@ export class HandlerInvocation {
    */
   private runIsolated(isolation: 'thread' | 'process'): Promise<unknown> {
     const { job, signal, progress } = this.parts;
-    const logger = this.parts.logLines.capture(this.parts.logger);
+    const logger = this.parts.logLines.capture(this.parts.log.logger);
     const request = {
       jobId: job._id,
       jobType: job.type,

@@ -29,6 +29,7 @@ import { AttemptOutcomes, type AttemptOutcomeDeps } from './attempt-outcomes';
 import { HandlerInvocation, aborted } from './handler-invocation';
 import { expiredOutcome, startDeadlinePassed } from './start-deadline';
 import { AttemptContext } from './attempt-context';
+import { AttemptLog } from './attempt-log';
 
 /** What an execution needs from its server. */
 export interface ExecutionDeps extends AttemptOutcomeDeps {
@@ -52,6 +53,14 @@ export interface ExecutionDeps extends AttemptOutcomeDeps {
 
 /** Why a handler that still runs after its attempt ended was told to stop. */
 export type OverrunReason = 'timeout' | 'leaseLost' | 'deleted' | 'stopping' | 'snoozed';
+
+/** The job an attempt runs, as its events and errors name it. */
+interface JobDetails {
+  readonly jobId: string;
+  readonly jobType: string;
+  readonly queue: string;
+  readonly attempt: number;
+}
 
 /** Abort reasons after which the worker no longer owns the job and must not write. */
 function ownershipLost(reason: unknown): boolean {
@@ -85,9 +94,12 @@ export class JobExecution {
   private readonly startedAt = performance.now();
   readonly lease: JobLease;
   private readonly controller = new AbortController();
-  private readonly logger: Logger;
+  /** Rejects when the attempt's signal fires (made when first raced against). */
+  private abortedPromise: Promise<never> | undefined;
+  private readonly log: AttemptLog;
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
+  private readonly details: JobDetails;
   private readonly progress: ProgressReporter;
   /** The handler's lines, kept with the job. */
   private readonly logLines: JobLogBuffer;
@@ -100,30 +112,36 @@ export class JobExecution {
     private readonly deps: ExecutionDeps,
     leaseHold: LeaseHold,
   ) {
+    // Every part below is made once per attempt of every job: they take the few
+    // dependencies they use, never a copy of all of them.
     this.lease = { jobId: job._id, fence: job.fence };
     this.maxAttempts = job.maxAttempts ?? registration.options.maxAttempts;
     this.timeoutMs = job.timeoutMs ?? registration.options.timeoutMs;
-    this.logger = deps.logger.child({
+    this.details = Object.freeze({
       jobId: job._id,
       jobType: job.type,
       queue: job.queue,
       attempt: job.attempt,
-      serverId: deps.serverId,
     });
+    this.log = new AttemptLog(deps.logger, () => ({ ...this.details, serverId: deps.serverId }));
+    const report = (error: unknown, context: string) => this.report(error, context);
+    const { signal } = this.controller;
     this.progress = new ProgressReporter(this.lease, this.details, {
-      ...deps,
-      report: (error, context) => this.report(error, context),
+      store: deps.store,
+      events: deps.events,
+      clock: deps.clock,
+      report,
     });
     this.logLines = new JobLogBuffer(this.lease, job.attempt, {
       store: deps.logs,
       options: deps.logOptions,
       clock: deps.clock,
-      report: (error, context) => this.report(error, context),
+      report,
     });
     this.transaction = new HandlerTransaction({
       store: deps.store,
       details: this.details,
-      signal: this.controller.signal,
+      signal,
       lease: leaseHold,
       writes: {
         hold: async () => {
@@ -143,28 +161,31 @@ export class JobExecution {
       loseLease: (lost) => this.loseLease(lost),
     });
     this.context = new AttemptContext(job, this.lease, {
-      ...deps,
+      store: deps.store,
+      clock: deps.clock,
+      artefacts: deps.artefacts,
+      artefactOptions: deps.artefactOptions,
       options: registration.options,
       maxAttempts: this.maxAttempts,
       details: this.details,
-      signal: this.controller.signal,
-      logger: this.logger,
+      signal,
+      log: this.log,
       logLines: this.logLines,
       progress: this.progress,
       transaction: this.transaction,
       abort: (snoozed) => this.abort(snoozed),
       loseLease: (lost) => this.loseLease(lost),
     });
-    const report = (error: unknown, context: string) => this.report(error, context);
-    this.outcomes = new AttemptOutcomes(job, this.lease, this.logger, deps, report);
+    this.outcomes = new AttemptOutcomes(job, this.lease, this.log, deps, report);
     this.handler = new HandlerInvocation({
       job,
       registration,
       maxAttempts: this.maxAttempts,
       container: deps.container,
       isolation: deps.isolation,
-      signal: this.controller.signal,
-      logger: this.logger,
+      signal,
+      whenAborted: () => this.whenAborted,
+      log: this.log,
       context: () => this.context.handler,
       progress: this.progress,
       logLines: this.logLines,
@@ -213,13 +234,10 @@ export class JobExecution {
     return 'leaseLost';
   }
 
-  private get details() {
-    return {
-      jobId: this.job._id,
-      jobType: this.job.type,
-      queue: this.job.queue,
-      attempt: this.job.attempt,
-    };
+  /** Rejects with the signal's reason once it fires: one listener per attempt, however many races. */
+  private get whenAborted(): Promise<never> {
+    this.abortedPromise ??= aborted(this.controller.signal);
+    return this.abortedPromise;
   }
 
   private async run(): Promise<void> {
@@ -272,7 +290,7 @@ export class JobExecution {
       attempt: this.job.attempt,
       serverId: this.deps.serverId,
     });
-    this.logger.debug('started');
+    this.log.debug('started');
     const timer = setTimeout(
       () => this.abort(new JobTimeoutError(this.timeoutMs, this.details)),
       this.timeoutMs,
@@ -282,8 +300,12 @@ export class JobExecution {
     try {
       // The filters' own hooks are bounded by the attempt's signal like the handler.
       returned = await Promise.race([
-        this.deps.filters.execute(this.context.forFilters(job), () => this.handler.invoke(job)),
-        aborted(this.controller.signal),
+        this.deps.filters.execute(
+          this.job.type,
+          () => this.context.forFilters(job),
+          () => this.handler.invoke(job),
+        ),
+        this.whenAborted,
       ]);
     } catch (error) {
       failure = { error };
@@ -301,7 +323,7 @@ export class JobExecution {
     const committed = this.transaction.committed;
     if (committed) {
       if (failure) {
-        this.logger.warn(
+        this.log.logger.warn(
           `the handler failed after its transaction committed the job's success, which stands: ${String(failure.error)}`,
           { error: failure.error },
         );
@@ -331,14 +353,14 @@ export class JobExecution {
     }
     const reason = this.controller.signal.reason;
     if (this.controller.signal.aborted && ownershipLost(reason)) {
-      this.logger.info(`stopped: ${(reason as Error).message}`);
+      this.log.logger.info(`stopped: ${(reason as Error).message}`);
       return;
     }
     await this.outcomes.recordFailure(failure.error, durationMs, {
       maxAttempts: this.maxAttempts,
       policy: this.registration.options,
       reportFault: (fault, context) => {
-        this.logger.warn(`${context}: ${String(fault)}`, { error: fault });
+        this.log.logger.warn(`${context}: ${String(fault)}`, { error: fault });
         this.report(fault, context);
       },
     });
