@@ -4,12 +4,13 @@ import type { ClaimLane } from '../job-store';
 const MAX_WINDOW_BATCHES = 4;
 
 /**
- * How many due jobs to read for a claim of `limit`: twice as many without lanes (room to
- * spread), and with lanes one batch more than the lanes (up to four batches), so that the
+ * How many due jobs to read for a claim of `limit`: as many for a server that knows of no
+ * other (a server that meets one it did not know of claims fewer, and then learns the
+ * lanes), and with lanes one batch more than the lanes (up to four batches), so that the
  * window holds a batch of this server's own lane even when the others lag behind theirs.
  */
 export function candidateWindow(limit: number, lane: ClaimLane | undefined): number {
-  const batches = lane && lane.count > 1 ? Math.min(lane.count + 1, MAX_WINDOW_BATCHES) : 2;
+  const batches = lane && lane.count > 1 ? Math.min(lane.count + 1, MAX_WINDOW_BATCHES) : 1;
   return limit * batches;
 }
 

@@ -69,9 +69,9 @@ describe('pickCandidates', () => {
     expect(picked.slice(20).every((job) => laneOf(job._id, 2) === 1)).toBe(true);
   });
 
-  it('reads a batch more than the lanes, up to four, and twice the batch without lanes', () => {
-    expect(candidateWindow(50, undefined)).toBe(100);
-    expect(candidateWindow(50, { index: 0, count: 1 })).toBe(100);
+  it('reads a batch more than the lanes, up to four, and one batch without lanes', () => {
+    expect(candidateWindow(50, undefined)).toBe(50);
+    expect(candidateWindow(50, { index: 0, count: 1 })).toBe(50);
     expect(candidateWindow(50, { index: 1, count: 2 })).toBe(150);
     expect(candidateWindow(50, { index: 2, count: 3 })).toBe(200);
     expect(candidateWindow(50, { index: 7, count: 9 })).toBe(200);
