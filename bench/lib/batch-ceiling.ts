@@ -4,6 +4,7 @@ import { MongoBatchWrites } from '../../src/storage/mongo/mongo-batch-writes';
 import { resolveRetention } from '../../src/storage/retention';
 import type { CeilingDrainArgs, CeilingDrainReply } from '../workers/protocol';
 import { nowMs } from '../workers/protocol';
+import { cpuMsSince } from './cpu-time';
 
 /**
  * The batched-claim ceiling of a drain: the jobs Docket stored (its documents and indexes,
@@ -21,6 +22,7 @@ export async function drainAtCeiling(
   jobs: Collection<JobRecord>,
   args: CeilingDrainArgs,
 ): Promise<CeilingDrainReply> {
+  const cpuAtStart = process.cpuUsage();
   const writes = new MongoBatchWrites(jobs, resolveRetention(undefined));
   const serverId = 'ceiling';
   let drained = 0;
@@ -47,5 +49,9 @@ export async function drainAtCeiling(
     );
     drained += claimed.length;
   }
-  return { drained, elapsedMs: drained === 0 ? 0 : nowMs() - firstAt };
+  return {
+    drained,
+    elapsedMs: drained === 0 ? 0 : nowMs() - firstAt,
+    cpuMs: cpuMsSince(cpuAtStart),
+  };
 }

@@ -37,7 +37,12 @@ export async function runBacklog(ctx: BenchContext): Promise<ScenarioResult> {
     let docketRate: number | undefined;
     for (const system of withCeiling(rep)) {
       if (system === 'ceiling') {
-        ceiling = await drainCeiling(ctx, 'backlog', { due, future, futureInMs: FUTURE_MS }, rep);
+        ({ rate: ceiling } = await drainCeiling(
+          ctx,
+          'backlog',
+          { due, future, futureInMs: FUTURE_MS },
+          rep,
+        ));
         continue;
       }
       const dbName = dbNameFor('backlog', system, rep);

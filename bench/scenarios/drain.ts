@@ -8,7 +8,8 @@ import {
   type BenchContext,
 } from '../lib/bench-context';
 import { sumCounts } from '../lib/command-counter';
-import { drainCeiling } from '../lib/ceiling-drain-run';
+import { drainCeiling, type CeilingRun } from '../lib/ceiling-drain-run';
+import { cpuMsSince } from '../lib/cpu-time';
 import { addCeilingRows, withCeiling } from '../lib/ceiling-rows';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
@@ -38,6 +39,13 @@ interface DrainRun {
   readonly workerHeapMb: number;
   /** The stand-in's heap holding the drained jobs (MiB; null on another server). */
   readonly serverHeapMb: number | null;
+  /** The workers' CPU time per job, from their start to the collection of the case (µs). */
+  readonly workerCpuUs: number;
+  /**
+   * The CPU time of the bench's process per job while the workers drained (µs): on the
+   * stand-in, which runs here, the server's cost of the system's commands; null otherwise.
+   */
+  readonly serverCpuUs: number | null;
 }
 
 /**
@@ -72,7 +80,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       const group = `${jobs.toLocaleString('en-US')} jobs, ${processes} process${processes === 1 ? '' : 'es'}`;
       const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
       const runs: Partial<Record<SystemName, DrainRun>> = {};
-      let ceiling: number | undefined;
+      let ceiling: CeilingRun | undefined;
       // The batched-claim ceiling is measured for the one-process cases.
       const order = processes === 1 ? withCeiling(rep) : systemsInOrder(rep);
       for (const system of order) {
@@ -90,9 +98,11 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
         if (!run) continue;
         rows.add(system, group, 'throughput', 'jobs/s', 'higher', run.rate);
         rows.add(system, group, 'commands per job', 'cmd/job', 'lower', run.commandsPerJob);
+        addCpuRows(rows, system, group, run);
         addMemoryRows(rows, system, group, run);
       }
-      addCeilingRows(rows, group, 'batched-claim ceiling', ceiling, runs.docket?.rate);
+      addCeilingRows(rows, group, 'batched-claim ceiling', ceiling?.rate, runs.docket?.rate);
+      if (ceiling) addCpuRows(rows, 'docket', group, ceiling, 'the ceiling: ');
       if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
     }
   }
@@ -129,7 +139,12 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       `\`updateMany\` per claim of 50, one \`bulkWrite\` of the outcomes) and nothing else, ` +
       `one command at a time; the share of the ceiling is Docket's rate over the ceiling's in ` +
       `the same repetition. It tells what Docket's own work around its commands costs; a ` +
-      `server that overlaps claims with outcome writes can go past it. Memory: the largest ` +
+      `server that overlaps claims with outcome writes can go past it. CPU per job: the ` +
+      `workers' CPU time from their start to the collection of the case, and, on the ` +
+      `stand-in (which runs in the bench's process), that process's CPU time from the ` +
+      `workers' start to the last completion: the server's cost of the system's commands ` +
+      `(the harness's progress reads included); the ceiling's, the same for its loop. ` +
+      `Memory: the largest ` +
       `RSS of a case's workers after the drain (a worker process serves every case of its ` +
       `system in turn: its RSS keeps the high-water mark of the heap of the cases before), ` +
       `their largest heap after a full garbage collection with the system still running and ` +
@@ -165,6 +180,23 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   });
 }
 
+/**
+ * The CPU rows of a drain: what one job costs the workers and the server, which tells why a
+ * ratio is what it is (`prefix` names the ceiling's rows).
+ */
+function addCpuRows(
+  rows: RowCollector,
+  system: SystemName,
+  group: string,
+  run: { readonly workerCpuUs: number; readonly serverCpuUs: number | null },
+  prefix = '',
+) {
+  if (run.serverCpuUs !== null) {
+    rows.add(system, group, `${prefix}stand-in CPU per job`, 'µs', 'lower', run.serverCpuUs);
+  }
+  rows.add(system, group, `${prefix}worker CPU per job`, 'µs', 'lower', run.workerCpuUs);
+}
+
 /** The memory rows of one system's drain of one case. */
 function addMemoryRows(rows: RowCollector, system: SystemName, group: string, run: DrainRun) {
   rows.add(system, group, 'worker RSS at the end', 'MiB', 'lower', run.workerRssMb);
@@ -192,8 +224,10 @@ async function drainWith(
     );
     await workers[0].preload({ count: jobs, seqStart: 0, dueInMs: 0 });
     await Promise.all(workers.map((worker) => worker.reset()));
+    const cpuAtStart = process.cpuUsage();
     await Promise.all(workers.map((worker) => worker.start()));
     const done = await waitForCompleted(workers, jobs, timeoutMs);
+    const serverCpuMs = cpuMsSince(cpuAtStart);
     const endedAt = await lastCompletedAt(workers);
     const collected = await Promise.all(workers.map((worker) => worker.collect()));
     const memory = await Promise.all(workers.map((worker) => worker.memory()));
@@ -223,6 +257,8 @@ async function drainWith(
         workerRssMb: Math.max(...collected.map((c) => c.rssMb)),
         workerHeapMb: Math.max(...memory.map((m) => m.heapAfterGcMb)),
         serverHeapMb,
+        workerCpuUs: (1000 * collected.reduce((sum, c) => sum + c.cpuMs, 0)) / jobs,
+        serverCpuUs: ctx.server.kind === 'stand-in' ? (1000 * serverCpuMs) / jobs : null,
       },
       check,
       breakdown: perJob(counts, jobs),

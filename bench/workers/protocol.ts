@@ -112,6 +112,8 @@ export interface CeilingDrainReply {
   readonly drained: number;
   /** From the first claim's answer to the last outcome's (ms). */
   readonly elapsedMs: number;
+  /** CPU time (user and system) the worker used for the whole loop (ms). */
+  readonly cpuMs: number;
 }
 
 /** Requests, by operation. */
@@ -184,6 +186,8 @@ export interface CollectReply {
   readonly completed: number;
   readonly rssMb: number;
   readonly rssPeakMb: number;
+  /** CPU time (user and system) the worker used since `reset` (ms). */
+  readonly cpuMs: number;
 }
 
 /**

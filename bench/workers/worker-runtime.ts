@@ -10,6 +10,7 @@ import { runProbe } from '../lib/ceiling-probe';
 import { drainAtCeiling } from '../lib/batch-ceiling';
 import { enqueueAtCeiling, runEnqueueCalls } from '../lib/enqueue-ceiling';
 import { PickupCeiling } from '../lib/pickup-ceiling';
+import { cpuMsSince } from '../lib/cpu-time';
 import { heapAfterCollectionMb } from '../lib/server-heap';
 import type { JobRecord } from '../../src/storage/job-record';
 import {
@@ -107,6 +108,8 @@ class WorkerRuntime {
   private completed = 0;
   private lastCompletedAt = 0;
   private rssPeak = 0;
+  /** The worker's CPU usage when its case's records were last reset. */
+  private cpuAtReset = process.cpuUsage();
   private pickupCeiling: PickupCeiling | undefined;
   /** What the system (or a ceiling) tells of its jobs. */
   private readonly hooks: WorkerHooks = {
@@ -166,6 +169,7 @@ class WorkerRuntime {
         this.lastCompletedAt = 0;
         this.rssPeak = 0;
         this.counter?.reset();
+        this.cpuAtReset = process.cpuUsage();
         return null;
       case 'close':
         await this.shutdown();
@@ -322,6 +326,7 @@ class WorkerRuntime {
       completed: this.completed,
       rssMb,
       rssPeakMb: this.rssPeak / 2 ** 20,
+      cpuMs: cpuMsSince(this.cpuAtReset),
     };
   }
 

@@ -87,6 +87,8 @@ it('runs every scenario for both systems, writes valid results and the report, a
       'pickup ceiling p50 latency',
       'listening ceiling',
       'share of the ceiling',
+      'the ceiling: stand-in CPU per job',
+      'the ceiling: worker CPU per job',
     ];
     const agendaMissing = result.rows.filter((row) => row.agenda === null);
     const docketOnly = (row: (typeof result.rows)[number]) =>
