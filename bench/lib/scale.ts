@@ -16,6 +16,12 @@ export interface Scale {
   readonly drainSizes: readonly number[];
   /** The backlog drained by several processes (the last size's unless said). */
   readonly drainJobs: number;
+  /**
+   * One-process drains of at most `jobs` jobs run `reps` times (when more than the
+   * scenario's repetitions, and unless `--reps` is given): such a drain lasts well under a
+   * second, and one stall of the shared machine moves it by a quarter.
+   */
+  readonly shortDrain: { readonly jobs: number; readonly reps: number };
   /** Process counts of the several-process cases. */
   readonly drainProcesses: readonly number[];
   /**
@@ -68,6 +74,7 @@ const FULL: Scale = {
   poolSize: 4,
   drainSizes: [1_000, 10_000, 50_000],
   drainJobs: 20_000,
+  shortDrain: { jobs: 1_000, reps: 7 },
   drainProcesses: [2, 4],
   memoryJobs: 100_000,
   enqueueSequential: 2_000,
@@ -120,6 +127,7 @@ const QUICK: Scale = {
   poolSize: 3,
   drainSizes: [200],
   drainJobs: 200,
+  shortDrain: { jobs: 0, reps: 1 },
   drainProcesses: [2],
   memoryJobs: 500,
   enqueueSequential: 50,

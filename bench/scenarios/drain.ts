@@ -19,10 +19,11 @@ import { THROUGHPUT_SETTINGS } from '../lib/settings';
 import type { SystemName } from '../workers/protocol';
 import { scenarioResult } from './scenario-result';
 
-/** One drain case: a backlog and the worker processes that drain it. */
+/** One drain case: a backlog, the worker processes that drain it, and its repetitions. */
 interface DrainCase {
   readonly jobs: number;
   readonly processes: number;
+  readonly reps: number;
 }
 
 /** What one system's drain of one case measured. */
@@ -58,10 +59,18 @@ interface DrainRun {
  */
 export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
   const began = Date.now();
-  const { drainSizes, drainJobs, drainProcesses, memoryJobs } = ctx.scale;
+  const { drainSizes, drainJobs, drainProcesses, memoryJobs, shortDrain } = ctx.scale;
+  const repsOf = (jobs: number, processes: number) =>
+    processes === 1 && jobs <= shortDrain.jobs && ctx.repsOverride === null
+      ? Math.max(ctx.reps, shortDrain.reps)
+      : ctx.reps;
   const cases: DrainCase[] = [
-    ...drainSizes.map((jobs) => ({ jobs, processes: 1 })),
-    ...drainProcesses.map((processes) => ({ jobs: drainJobs, processes })),
+    ...drainSizes.map((jobs) => ({ jobs, processes: 1, reps: repsOf(jobs, 1) })),
+    ...drainProcesses.map((processes) => ({
+      jobs: drainJobs,
+      processes,
+      reps: repsOf(drainJobs, processes),
+    })),
   ];
   const rows = new RowCollector();
   const checks: OnceCheck[] = [];
@@ -75,8 +84,10 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
     await drainWith(ctx, system, warmUp, most, -1, 'warm-up');
   }
   await drainCeiling(ctx, 'drain', { due: warmUp }, -1);
-  for (let rep = 0; rep < ctx.reps; rep++) {
-    for (const { jobs, processes } of cases) {
+  const mostReps = Math.max(...cases.map((c) => c.reps));
+  for (let rep = 0; rep < mostReps; rep++) {
+    for (const { jobs, processes, reps } of cases) {
+      if (rep >= reps) continue;
       const group = `${jobs.toLocaleString('en-US')} jobs, ${processes} process${processes === 1 ? '' : 'es'}`;
       const breakdown: Record<SystemName, Record<string, number>> = { docket: {}, agenda: {} };
       const runs: Partial<Record<SystemName, DrainRun>> = {};
@@ -103,7 +114,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       }
       addCeilingRows(rows, group, 'batched-claim ceiling', ceiling?.rate, runs.docket?.rate);
       if (ceiling) addCpuRows(rows, 'docket', group, ceiling, 'the ceiling: ');
-      if (rep === ctx.reps - 1) commands.push({ group, ...breakdown });
+      if (rep === reps - 1) commands.push({ group, ...breakdown });
     }
   }
   // Memory at a backlog larger than any above, Docket alone and once (Agenda would add two
@@ -116,7 +127,7 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       'docket',
       memoryJobs,
       1,
-      ctx.reps,
+      mostReps,
       group,
       timeoutMs,
     );
@@ -131,6 +142,10 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       `clones of what its \`schedule()\` stores, in one \`insertMany\` per 1,000): ` +
       `${drainSizes.map((n) => n.toLocaleString('en-US')).join(', ')} jobs for one worker ` +
       `process, ${drainJobs.toLocaleString('en-US')} for ${drainProcesses.join(' and ')}. ` +
+      (mostReps > ctx.reps
+        ? `One-process drains of at most ${shortDrain.jobs.toLocaleString('en-US')} jobs, ` +
+          `which last well under a second, run ${mostReps} times, the others ${ctx.reps}. `
+        : '') +
       `Throughput is jobs / (last stored completion − first handler start). Commands per job: ` +
       `every command of the workers' own clients from their start to the last completion, ` +
       `divided by the jobs (the pre-load's inserts are not counted). The batched-claim ` +
