@@ -48,7 +48,9 @@ describe('dashboard web UI: a job’s result, log and artefacts', () => {
       ctx.logger.error(LATE);
       return { rows: 4, note: '<i>not markup</i>' } as never;
     };
-    await docket.startServer(FAST_SERVER);
+    // The handler waits for the browser, seconds on a loaded machine: a lease of 1 s whose
+    // renewal came late would end the attempt, and the page would show a retry's log.
+    await docket.startServer({ ...FAST_SERVER, leaseMs: 10_000 });
     dashboard = await startDashboard(docket, { refreshIntervalMs: 500 });
     context = await browser.newContext({ viewport: { width: WIDTH, height: 844 } });
     context.setDefaultTimeout(10_000);
