@@ -1,5 +1,5 @@
 import { dbNameFor, dropDb, type BenchContext } from './bench-context';
-import { cpuMsSince } from './cpu-time';
+import { standInCpuUsPerJob } from './cpu-time';
 import { CONCURRENCY, THROUGHPUT_SETTINGS } from './settings';
 
 /** The jobs a ceiling drain stores first: the due ones it drains, and future ones beside. */
@@ -47,7 +47,7 @@ export async function drainCeiling(
       jobTypes: ['bench.noop'],
       batch: CONCURRENCY,
     });
-    const serverCpuMs = cpuMsSince(cpuAtStart);
+    const serverCpuUs = standInCpuUsPerJob(ctx, cpuAtStart, drained);
     await worker.close();
     if (drained !== due) throw new Error(`the ceiling drained ${drained} of ${due} jobs`);
     const rate = drained / (elapsedMs / 1000);
@@ -55,7 +55,7 @@ export async function drainCeiling(
     return {
       rate,
       workerCpuUs: (1000 * cpuMs) / drained,
-      serverCpuUs: ctx.server.kind === 'stand-in' ? (1000 * serverCpuMs) / drained : null,
+      serverCpuUs,
     };
   } finally {
     await dropDb(ctx, dbName);

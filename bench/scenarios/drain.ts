@@ -9,7 +9,7 @@ import {
 } from '../lib/bench-context';
 import { sumCounts } from '../lib/command-counter';
 import { drainCeiling, type CeilingRun } from '../lib/ceiling-drain-run';
-import { cpuMsSince } from '../lib/cpu-time';
+import { standInCpuUsPerJob } from '../lib/cpu-time';
 import { addCeilingRows, withCeiling } from '../lib/ceiling-rows';
 import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
@@ -242,7 +242,7 @@ async function drainWith(
     const cpuAtStart = process.cpuUsage();
     await Promise.all(workers.map((worker) => worker.start()));
     const done = await waitForCompleted(workers, jobs, timeoutMs);
-    const serverCpuMs = cpuMsSince(cpuAtStart);
+    const serverCpuUs = standInCpuUsPerJob(ctx, cpuAtStart, jobs);
     const endedAt = await lastCompletedAt(workers);
     const collected = await Promise.all(workers.map((worker) => worker.collect()));
     const memory = await Promise.all(workers.map((worker) => worker.memory()));
@@ -273,7 +273,7 @@ async function drainWith(
         workerHeapMb: Math.max(...memory.map((m) => m.heapAfterGcMb)),
         serverHeapMb,
         workerCpuUs: (1000 * collected.reduce((sum, c) => sum + c.cpuMs, 0)) / jobs,
-        serverCpuUs: ctx.server.kind === 'stand-in' ? (1000 * serverCpuMs) / jobs : null,
+        serverCpuUs,
       },
       check,
       breakdown: perJob(counts, jobs),

@@ -222,7 +222,17 @@ export class JobFilters {
   watch(events: EventBus): () => void {
     // Most job types have no such hook: their events cost a lookup, not a change and a promise.
     const tell = (jobType: string, change: () => JobStateChange) => {
-      if (this.hearsStateChanges(jobType)) void this.stateChanged(change(), events);
+      let filters: readonly RunningFilter[];
+      try {
+        filters = this.applying(jobType).filter((f) => f.filter.onStateChanged);
+      } catch (error) {
+        events.emit('error', {
+          error: asError(error),
+          context: 'resolving the job filters failed',
+        });
+        return;
+      }
+      if (filters.length > 0) void this.stateChanged(filters, change(), events);
     };
     const stops = [
       events.on('job.enqueued', (e) =>
@@ -268,26 +278,12 @@ export class JobFilters {
     return () => stops.forEach((stop) => stop());
   }
 
-  /**
-   * Whether some filter of `jobType` has an `onStateChanged` hook (true when the filters
-   * cannot be resolved: hearing the change reports why).
-   */
-  private hearsStateChanges(jobType: string): boolean {
-    try {
-      return this.applying(jobType).some(({ filter }) => filter.onStateChanged !== undefined);
-    } catch {
-      return true;
-    }
-  }
-
-  private async stateChanged(change: JobStateChange, events: EventBus): Promise<void> {
-    let filters: readonly RunningFilter[];
-    try {
-      filters = this.applying(change.jobType).filter((f) => f.filter.onStateChanged);
-    } catch (error) {
-      events.emit('error', { error: asError(error), context: 'resolving the job filters failed' });
-      return;
-    }
+  /** Tells `filters` (those with an `onStateChanged` hook) of `change`, one after another. */
+  private async stateChanged(
+    filters: readonly RunningFilter[],
+    change: JobStateChange,
+    events: EventBus,
+  ): Promise<void> {
     for (const { name, filter } of filters) {
       try {
         await filter.onStateChanged!(change);

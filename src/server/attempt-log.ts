@@ -8,6 +8,8 @@ import type { Logger } from 'winston';
  */
 export class AttemptLog {
   private made: Logger | undefined;
+  /** Whether a transport writes debug lines (asked once per attempt). */
+  private writesDebug: boolean | undefined;
 
   constructor(
     private readonly root: Logger,
@@ -22,7 +24,8 @@ export class AttemptLog {
 
   /** Logs a debug line, if a transport writes debug lines. */
   debug(message: string): void {
-    if (writesLevel(this.root, 'debug')) this.logger.debug(message);
+    this.writesDebug ??= writesLevel(this.root, 'debug');
+    if (this.writesDebug) this.logger.debug(message);
   }
 }
 
@@ -30,6 +33,6 @@ export class AttemptLog {
  * Whether `logger` writes entries of `level` (winston's `isLevelEnabled`; a logger without
  * it is asked to log everything).
  */
-export function writesLevel(logger: Logger, level: string): boolean {
+function writesLevel(logger: Logger, level: string): boolean {
   return typeof logger.isLevelEnabled !== 'function' || logger.isLevelEnabled(level);
 }

@@ -53,22 +53,10 @@ export function toHttpProblem(error: unknown, report: (error: unknown) => void):
       })),
     });
   }
-  if (error instanceof UnknownJobTypeError) {
-    return new HttpProblem(
-      422,
-      'UNKNOWN_JOB_TYPE',
-      error.message,
-      error.jobType === undefined ? undefined : { jobType: error.jobType },
-    );
-  }
+  if (error instanceof UnknownJobTypeError) return jobTypeProblem('UNKNOWN_JOB_TYPE', error);
   // The handler's key function failed on this payload, or the key given is not a key.
   if (error instanceof InvalidConcurrencyKeyError) {
-    return new HttpProblem(
-      422,
-      'INVALID_CONCURRENCY_KEY',
-      error.message,
-      error.jobType === undefined ? undefined : { jobType: error.jobType },
-    );
+    return jobTypeProblem('INVALID_CONCURRENCY_KEY', error);
   }
   if (error instanceof NonSerializablePayloadError) {
     return new HttpProblem(422, 'NON_SERIALIZABLE_PAYLOAD', error.message, { path: error.path });
@@ -147,4 +135,10 @@ export function problemAt(
     ...problem.details,
     field,
   });
+}
+
+/** A 422 about a job's type, naming it when the error knows it. */
+function jobTypeProblem(code: string, error: { message: string; jobType?: string }): HttpProblem {
+  const details = error.jobType === undefined ? undefined : { jobType: error.jobType };
+  return new HttpProblem(422, code, error.message, details);
 }
