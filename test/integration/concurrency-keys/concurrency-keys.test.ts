@@ -331,7 +331,8 @@ describe('concurrency keys', () => {
         await other.startServer({ ...FAST_SERVER, concurrency: 10 });
       }),
     );
-    await waitFor(() => allSucceeded(ids), { what: 'every entry to succeed' });
+    // Four servers on one key's serial runs take 2-5 s on a loaded machine: room to spare.
+    await waitFor(() => allSucceeded(ids), { what: 'every entry to succeed', timeoutMs: 30_000 });
     for (const account of ['x', 'y']) {
       const ofKey = runs.filter((run) => run.key === `account:${account}`);
       ofKey.sort((a, b) => a.start - b.start);
