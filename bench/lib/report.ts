@@ -283,6 +283,8 @@ function meaning(server: ServerInfo, scenarios: readonly ScenarioResult[]): stri
     "- **Commands per job** are counted on the queue library's own client only (driver command " +
       'monitoring); the harness keeps its exactly-once records in memory and collects them over IPC, ' +
       'so they add no command.',
+    '- **Worker processes run compiled JavaScript**, as an application deploys them (the bench ' +
+      'compiles them when it starts); their CPU and memory figures hold no TypeScript compiler.',
     '- **Push pickup across processes**: Docket hears of work any process creates without ' +
       'polling for it: on a replica set each server follows one change stream of the jobs ' +
       'collection (scheduled jobs and retries arrive with their due time, and the server arms a ' +

@@ -20,14 +20,9 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from '../workers/protocol';
+import { compiledWorkerFiles } from './compiled-workers';
 
 const ROOT = join(__dirname, '..', '..');
-const TS_NODE = require.resolve('ts-node/register/transpile-only');
-
-const WORKER_FILES: Record<SystemName, string> = {
-  docket: join(__dirname, '..', 'workers', 'docket-worker.ts'),
-  agenda: join(__dirname, '..', 'workers', 'agenda-worker.ts'),
-};
 
 /** A worker process (Docket's or Agenda's) driven over IPC. */
 export class WorkerHandle {
@@ -67,7 +62,7 @@ export class WorkerHandle {
   }
 
   /**
-   * Forks a worker with ts-node and waits until it listens; retries once (a concurrent
+   * Forks a worker (compiled JavaScript) and waits until it listens; retries once (a concurrent
    * `npm install` rewriting node_modules made a spawn fail once).
    */
   static async spawn(system: SystemName, label: string): Promise<WorkerHandle> {
@@ -80,10 +75,10 @@ export class WorkerHandle {
   }
 
   private static async spawnOnce(system: SystemName, label: string): Promise<WorkerHandle> {
-    const child = fork(WORKER_FILES[system], [], {
-      execArgv: ['-r', TS_NODE],
+    const child = fork(compiledWorkerFiles()[system], [], {
+      execArgv: [],
       cwd: ROOT,
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', DOCKET_LOG_LEVEL: 'error' },
+      env: { ...process.env, DOCKET_LOG_LEVEL: 'error' },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     const handle = new WorkerHandle(system, label, child);

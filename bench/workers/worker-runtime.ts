@@ -26,11 +26,11 @@ import {
   type Range,
   type SparseArgs,
   type SparseReply,
-  type StartRecord,
   type TickRecord,
   type WorkerReply,
   type WorkerRequest,
 } from './protocol';
+import { StartLog } from './start-log';
 
 /** What a handler reports. */
 export interface WorkerHooks {
@@ -103,7 +103,7 @@ class WorkerRuntime {
   private dbName: string | undefined;
   private counter: CommandCounter | undefined;
   private adapter: QueueAdapter | undefined;
-  private starts: StartRecord[] = [];
+  private starts = new StartLog();
   private ticks: TickRecord[] = [];
   private completed = 0;
   private lastCompletedAt = 0;
@@ -113,7 +113,7 @@ class WorkerRuntime {
   private pickupCeiling: PickupCeiling | undefined;
   /** What the system (or a ceiling) tells of its jobs. */
   private readonly hooks: WorkerHooks = {
-    onStart: (seq, enqueuedAt) => this.starts.push([seq, enqueuedAt, nowMs()]),
+    onStart: (seq, enqueuedAt) => this.starts.push(seq, enqueuedAt, nowMs()),
     onTick: (rid, occurrence) => this.ticks.push([rid, occurrence, nowMs()]),
     onCompleted: () => {
       this.completed++;
@@ -163,7 +163,7 @@ class WorkerRuntime {
       case 'memory':
         return this.memory();
       case 'reset':
-        this.starts = [];
+        this.starts = new StartLog();
         this.ticks = [];
         this.completed = 0;
         this.lastCompletedAt = 0;
@@ -203,7 +203,7 @@ class WorkerRuntime {
 
   private async init(args: InitArgs): Promise<null> {
     await this.shutdown();
-    this.starts = [];
+    this.starts = new StartLog();
     this.ticks = [];
     this.completed = 0;
     this.lastCompletedAt = 0;
@@ -320,7 +320,7 @@ class WorkerRuntime {
     this.sampleRss();
     const rssMb = process.memoryUsage().rss / 2 ** 20;
     return {
-      starts: this.starts,
+      starts: this.starts.records(),
       ticks: this.ticks,
       commands: this.counter?.snapshot() ?? NO_COMMANDS,
       completed: this.completed,
@@ -335,7 +335,7 @@ class WorkerRuntime {
    * dropped before the collection: what the heap keeps then is the system's.
    */
   private memory(): MemoryReply {
-    this.starts = [];
+    this.starts = new StartLog();
     this.ticks = [];
     this.counter?.reset();
     const heapAfterGcMb = heapAfterCollectionMb();
