@@ -66,8 +66,7 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
     const heap = standInHeapTarget(drain);
     if (heap) lines.push(heap);
   }
-  const heap = drain && workerHeapTarget(drain);
-  if (heap) lines.push(heap);
+  if (drain) lines.push(...workerMemoryTargets(drain));
   const pickup = byName.get('pickup');
   if (pickup) {
     // Low load: the lowest arrival rate, in-process and cross-process; the worse of the two.
@@ -149,32 +148,67 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetLin
  */
 const WORKER_HEAP_MARGIN_MB = 5;
 
-/** Docket's worker heap after collection, its largest one-process backlog against its smallest. */
-function workerHeapTarget(drain: ScenarioResult): TargetLine | undefined {
-  const heaps = drain.rows.filter(
+/**
+ * How much larger a worker process's RSS at the end of its largest drain may be than at the
+ * end of its smallest, each drained by a process of its own, for its RSS to count as flat.
+ */
+const WORKER_RSS_MARGIN = 0.1;
+
+/**
+ * Docket's worker memory, its largest one-process backlog against its smallest: the heap after
+ * a full collection (what it retains) and the RSS at the end of the drain (what the process
+ * costs its machine, V8's unused heap included).
+ */
+function workerMemoryTargets(drain: ScenarioResult): TargetLine[] {
+  const lines: TargetLine[] = [];
+  const heap = workerGrowth(drain, 'worker heap after GC');
+  if (heap) {
+    const { smallest, largest, base, growth } = heap;
+    lines.push({
+      ...absolute(
+        'worker-heap',
+        `Worker heap after GC at ${largest.group} within ${WORKER_HEAP_MARGIN_MB} MiB of ${smallest.group}`,
+        largest,
+        () => growth <= WORKER_HEAP_MARGIN_MB,
+      ),
+      agenda: null,
+      ratio: null,
+      note: `${smallest.group}: ${base} MiB, ${growth.toFixed(1)} MiB more`,
+    });
+  }
+  const rss = workerGrowth(drain, 'worker RSS at the end');
+  if (rss) {
+    const { smallest, largest, base, growth } = rss;
+    const percent = Math.round(100 * WORKER_RSS_MARGIN);
+    lines.push({
+      ...absolute(
+        'worker-rss',
+        `Worker RSS at the end of ${largest.group} within ${percent}% of ${smallest.group} (a process of its own for each)`,
+        largest,
+        () => growth <= WORKER_RSS_MARGIN * base,
+      ),
+      agenda: null,
+      ratio: null,
+      note: `${smallest.group}: ${base.toFixed(0)} MiB, ${growth.toFixed(0)} MiB more`,
+    });
+  }
+  return lines;
+}
+
+/** A memory metric of Docket's one-process drains: its smallest backlog's and its largest's. */
+function workerGrowth(drain: ScenarioResult, metric: string) {
+  const rows = drain.rows.filter(
     (row) =>
-      row.metric === 'worker heap after GC' &&
+      row.metric === metric &&
       row.group.endsWith(', 1 process') &&
       finite(row.docket?.median) !== null,
   );
   const jobsOf = (row: MetricRow) => Number.parseInt(row.group.replaceAll(',', ''), 10);
-  const smallest = maxBy(heaps, (row) => -jobsOf(row));
-  const largest = maxBy(heaps, jobsOf);
+  const smallest = maxBy(rows, (row) => -jobsOf(row));
+  const largest = maxBy(rows, jobsOf);
   if (!smallest || !largest || smallest === largest) return undefined;
   const base = smallest.docket!.median;
-  const line = absolute(
-    'worker-heap',
-    `Worker heap after GC at ${largest.group} within ${WORKER_HEAP_MARGIN_MB} MiB of ${smallest.group}`,
-    largest,
-    (d) => d - base <= WORKER_HEAP_MARGIN_MB,
-  );
-  const growth = (largest.docket!.median - base).toFixed(1);
-  return {
-    ...line,
-    agenda: null,
-    ratio: null,
-    note: `${smallest.group}: ${base} MiB, ${growth} MiB more`,
-  };
+  return { smallest, largest, base, growth: largest.docket!.median - base };
 }
 
 /**

@@ -15,6 +15,7 @@ import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
 import { heapAfterCollectionMb } from '../lib/server-heap';
+import { spawnWorkers } from '../lib/worker-pool';
 import { THROUGHPUT_SETTINGS } from '../lib/settings';
 import type { SystemName } from '../workers/protocol';
 import { scenarioResult } from './scenario-result';
@@ -30,16 +31,6 @@ interface DrainCase {
 interface DrainRun {
   readonly rate: number;
   readonly commandsPerJob: number;
-  /** The largest RSS of the case's workers after the drain (MiB). */
-  readonly workerRssMb: number;
-  /**
-   * The largest heap of the case's workers after the drain and a full garbage collection,
-   * the system still running (MiB): what it retains, where RSS also counts what V8 keeps
-   * of the heap the drain grew.
-   */
-  readonly workerHeapMb: number;
-  /** The stand-in's heap holding the drained jobs (MiB; null on another server). */
-  readonly serverHeapMb: number | null;
   /** The workers' CPU time per job, from their start to the collection of the case (µs). */
   readonly workerCpuUs: number;
   /**
@@ -47,6 +38,21 @@ interface DrainRun {
    * stand-in, which runs here, the server's cost of the system's commands; null otherwise.
    */
   readonly serverCpuUs: number | null;
+}
+
+/** What a fresh worker process of one system held after draining one backlog alone. */
+interface MemoryRun {
+  /** Its RSS at the end of the drain (MiB). */
+  readonly workerRssMb: number;
+  /** Its largest RSS during the drain, sampled every 200 ms (MiB). */
+  readonly workerPeakRssMb: number;
+  /**
+   * Its heap after the drain and a full garbage collection, the system still running (MiB):
+   * what it retains, where RSS also counts what V8 keeps of the heap the drain grew.
+   */
+  readonly workerHeapMb: number;
+  /** The stand-in's heap holding the drained jobs (MiB; null on another server). */
+  readonly serverHeapMb: number | null;
 }
 
 /**
@@ -110,29 +116,24 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
         rows.add(system, group, 'throughput', 'jobs/s', 'higher', run.rate);
         rows.add(system, group, 'commands per job', 'cmd/job', 'lower', run.commandsPerJob);
         addCpuRows(rows, system, group, run);
-        addMemoryRows(rows, system, group, run);
       }
       addCeilingRows(rows, group, 'batched-claim ceiling', ceiling?.rate, runs.docket?.rate);
       if (ceiling) addCpuRows(rows, 'docket', group, ceiling, 'the ceiling: ');
       if (rep === reps - 1) commands.push({ group, ...breakdown });
     }
   }
-  // Memory at a backlog larger than any above, Docket alone and once (Agenda would add two
-  // minutes per run; a heap after collection varies by about 1 MiB between repetitions).
-  if (memoryJobs > Math.max(...drainSizes)) {
-    const group = `${memoryJobs.toLocaleString('en-US')} jobs, 1 process`;
-    const timeoutMs = (ctx.scale.drainTimeoutMs * memoryJobs) / Math.max(...drainSizes);
-    const { run, check } = await drainWith(
-      ctx,
-      'docket',
-      memoryJobs,
-      1,
-      mostReps,
-      group,
-      timeoutMs,
-    );
-    checks.push(check);
-    addMemoryRows(rows, 'docket', group, run);
+  // Memory, in a pass of its own: a full collection forced in a worker slowed its next
+  // drain, and a worker that served the cases before keeps their high-water mark in its RSS.
+  const memorySizes = [...new Set([...drainSizes, memoryJobs])].sort((a, b) => a - b);
+  for (const jobs of memorySizes) {
+    const group = `${jobs.toLocaleString('en-US')} jobs, 1 process`;
+    // Agenda drains the largest backlog too slowly to add it to every run.
+    const systems = jobs > Math.max(...drainSizes) ? (['docket'] as const) : systemsInOrder(0);
+    for (const system of systems) {
+      const { run, check } = await memoryWith(ctx, system, jobs, mostReps, group);
+      checks.push(check);
+      addMemoryRows(rows, system, group, run);
+    }
   }
   return scenarioResult(ctx, {
     scenario: 'drain',
@@ -159,16 +160,17 @@ export async function runDrain(ctx: BenchContext): Promise<ScenarioResult> {
       `stand-in (which runs in the bench's process), that process's CPU time from the ` +
       `workers' start to the last completion: the server's cost of the system's commands ` +
       `(the harness's progress reads included); the ceiling's, the same for its loop. ` +
-      `Memory: the largest ` +
-      `RSS of a case's workers after the drain (a worker process serves every case of its ` +
-      `system in turn: its RSS keeps the high-water mark of the heap of the cases before), ` +
-      `their largest heap after a full garbage collection with the system still running and ` +
-      `the harness's own per-job records dropped (what the system retains), and, on the ` +
-      `stand-in (which runs in the bench's process), its heap after a full garbage collection ` +
-      `with the drained jobs still stored (the baseline of an empty server included, and its ` +
-      `change log, which keeps the latest 100,000 changes of whichever system made them). ` +
-      `Docket alone also drains ${memoryJobs.toLocaleString('en-US')} jobs once, for its ` +
-      `memory only.`,
+      `Memory is measured in a pass of its own after the repetitions, once per backlog size ` +
+      `(${memorySizes.map((n) => n.toLocaleString('en-US')).join(', ')} jobs; Agenda up to ` +
+      `${Math.max(...drainSizes).toLocaleString('en-US')}): a worker of the pool stores the ` +
+      `backlog, and a worker process started for the case drains it alone. Its RSS at the end ` +
+      `and at its largest (sampled every 200 ms), its heap after a full garbage collection with ` +
+      `the system still running (what the system retains), and, on the stand-in (which runs in ` +
+      `the bench's process), the stand-in's heap after a full garbage collection with the ` +
+      `drained jobs still stored (the baseline of an empty server included, and its change ` +
+      `log, which keeps the latest 100,000 changes of whichever system made them). Workers ` +
+      `run compiled JavaScript, as deployed; the harness keeps 24 bytes per job started in ` +
+      `each, outside V8's heap.`,
     began,
     settings: THROUGHPUT_SETTINGS,
     notes: [],
@@ -212,9 +214,10 @@ function addCpuRows(
   rows.add(system, group, `${prefix}worker CPU per job`, 'µs', 'lower', run.workerCpuUs);
 }
 
-/** The memory rows of one system's drain of one case. */
-function addMemoryRows(rows: RowCollector, system: SystemName, group: string, run: DrainRun) {
+/** The memory rows of one system's drain of one backlog. */
+function addMemoryRows(rows: RowCollector, system: SystemName, group: string, run: MemoryRun) {
   rows.add(system, group, 'worker RSS at the end', 'MiB', 'lower', run.workerRssMb);
+  rows.add(system, group, 'worker peak RSS', 'MiB', 'lower', run.workerPeakRssMb);
   rows.add(system, group, 'worker heap after GC', 'MiB', 'lower', run.workerHeapMb);
   if (run.serverHeapMb !== null) {
     rows.add(system, group, 'stand-in heap with the jobs', 'MiB', 'lower', run.serverHeapMb);
@@ -229,7 +232,6 @@ async function drainWith(
   processes: number,
   rep: number,
   group: string,
-  timeoutMs = ctx.scale.drainTimeoutMs,
 ): Promise<{ run: DrainRun; check: OnceCheck; breakdown: Record<string, number> }> {
   const dbName = dbNameFor('drain', system, rep);
   const workers = ctx.pool.take(system, processes);
@@ -241,19 +243,16 @@ async function drainWith(
     await Promise.all(workers.map((worker) => worker.reset()));
     const cpuAtStart = process.cpuUsage();
     await Promise.all(workers.map((worker) => worker.start()));
-    const done = await waitForCompleted(workers, jobs, timeoutMs);
+    const done = await waitForCompleted(workers, jobs, ctx.scale.drainTimeoutMs);
     const serverCpuUs = standInCpuUsPerJob(ctx, cpuAtStart, jobs);
     const endedAt = await lastCompletedAt(workers);
     const collected = await Promise.all(workers.map((worker) => worker.collect()));
-    const memory = await Promise.all(workers.map((worker) => worker.memory()));
     const starts = collected.flatMap((c) => c.starts);
     const firstStart = Math.min(...starts.map(([, , startedAt]) => startedAt));
     const counts = sumCounts(collected.map((c) => c.commands));
     const completed = collected.reduce((sum, c) => sum + c.completed, 0);
     await Promise.all(workers.map((worker) => worker.close()));
     const unfinished = await countUnfinished(ctx, system, dbName);
-    // The stand-in runs in this process: its heap now holds this drain's finished jobs.
-    const serverHeapMb = ctx.server.kind === 'stand-in' ? heapAfterCollectionMb() : null;
     const check = checkExactlyOnce(starts, 0, jobs, {
       system,
       group,
@@ -269,9 +268,6 @@ async function drainWith(
       run: {
         rate,
         commandsPerJob: counts.total / jobs,
-        workerRssMb: Math.max(...collected.map((c) => c.rssMb)),
-        workerHeapMb: Math.max(...memory.map((m) => m.heapAfterGcMb)),
-        serverHeapMb,
         workerCpuUs: (1000 * collected.reduce((sum, c) => sum + c.cpuMs, 0)) / jobs,
         serverCpuUs,
       },
@@ -279,6 +275,64 @@ async function drainWith(
       breakdown: perJob(counts, jobs),
     };
   } finally {
+    await dropDb(ctx, dbName);
+  }
+}
+
+/**
+ * One system's drain of `jobs` by a worker process started for it, for its memory alone: a
+ * worker of the pool stores the backlog, so that the one measured holds nothing but what
+ * draining it left.
+ */
+async function memoryWith(
+  ctx: BenchContext,
+  system: SystemName,
+  jobs: number,
+  rep: number,
+  group: string,
+): Promise<{ run: MemoryRun; check: OnceCheck }> {
+  const dbName = dbNameFor('drain-memory', system, rep);
+  const [loader] = ctx.pool.take(system, 1);
+  const [worker] = await spawnWorkers(system, 1, `${system}-memory`);
+  const timeoutMs = Math.max(
+    ctx.scale.drainTimeoutMs,
+    (ctx.scale.drainTimeoutMs * jobs) / Math.max(...ctx.scale.drainSizes),
+  );
+  try {
+    await loader.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS });
+    await loader.preload({ count: jobs, seqStart: 0, dueInMs: 0 });
+    await loader.close();
+    await worker.init({ uri: ctx.uri, dbName, ...THROUGHPUT_SETTINGS });
+    await worker.reset();
+    await worker.start();
+    const done = await waitForCompleted([worker], jobs, timeoutMs);
+    const collected = await worker.collect();
+    const memory = await worker.memory();
+    await worker.close();
+    const unfinished = await countUnfinished(ctx, system, dbName);
+    // The stand-in runs in this process: its heap now holds this drain's finished jobs.
+    const serverHeapMb = ctx.server.kind === 'stand-in' ? heapAfterCollectionMb() : null;
+    ctx.log(
+      `drain memory ${group} ${system}: RSS ${collected.rssMb.toFixed(0)} MiB ` +
+        `(peak ${collected.rssPeakMb.toFixed(0)}), heap after GC ` +
+        `${memory.heapAfterGcMb.toFixed(1)} MiB${done ? '' : ' (TIMED OUT)'}`,
+    );
+    return {
+      run: {
+        workerRssMb: collected.rssMb,
+        workerPeakRssMb: collected.rssPeakMb,
+        workerHeapMb: memory.heapAfterGcMb,
+        serverHeapMb,
+      },
+      check: checkExactlyOnce(collected.starts, 0, jobs, {
+        system,
+        group: `${group}, memory`,
+        rep,
+        unfinishedInDb: unfinished,
+      }),
+    };
+  } finally {
+    await worker.dispose();
     await dropDb(ctx, dbName);
   }
 }
