@@ -20,7 +20,7 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from '../workers/protocol';
-import { compiledWorkerFiles } from './compiled-workers';
+import { compiledWorkerFile } from './compiled-workers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -75,7 +75,7 @@ export class WorkerHandle {
   }
 
   private static async spawnOnce(system: SystemName, label: string): Promise<WorkerHandle> {
-    const child = fork(compiledWorkerFiles()[system], [], {
+    const child = fork(await compiledWorkerFile(system), [], {
       execArgv: [],
       cwd: ROOT,
       env: { ...process.env, DOCKET_LOG_LEVEL: 'error' },

@@ -16,7 +16,7 @@ import { DatabaseLatencyMonitor } from './support/database-latency';
 import { StallMonitor } from './support/stall-monitor';
 import type { RunContext } from './support/scenario-db';
 import { startMongoHost } from './support/mongo-host';
-import { buildWorker } from './support/worker-build';
+import { buildWorker } from '../helpers/worker-build';
 import { WorkerPool } from './support/worker-pool';
 import { badInputs } from './scenarios/bad-inputs';
 import { clockSkew } from './scenarios/clock-skew';

@@ -1,7 +1,7 @@
 import type { Collection, MongoClient } from 'mongodb';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-processes';
 import { ASSIGNMENTS, type WorkerAssignment } from '../workers/fault-jobs';
-import type { WorkerBuild } from './worker-build';
+import type { WorkerBuild } from '../../helpers/worker-build';
 
 /** A pooled process not taken yet. */
 interface Idle {

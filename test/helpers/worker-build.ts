@@ -1,10 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * Where builds go when set (jest's global setup sets it, and its teardown removes the
+ * directory: jest ends its workers without their exit handlers); the system's temporary
+ * directory otherwise.
+ */
+export const BUILD_DIR_ENV = 'DOCKET_TEST_BUILD_DIR';
 
 /** A worker entry transpiled once, with everything it imports, to plain JavaScript. */
 export interface WorkerBuild {
@@ -12,6 +19,8 @@ export interface WorkerBuild {
   readonly fixture: string;
   /** How many modules were transpiled. */
   readonly modules: number;
+  /** The temporary directory that holds them. */
+  readonly directory: string;
   dispose(): Promise<void>;
 }
 
@@ -23,10 +32,26 @@ export interface WorkerBuild {
  * Transpiling is what ts-node's transpile-only mode does, with the same compiler options.
  */
 export async function buildWorker(entry: string): Promise<WorkerBuild> {
-  const out = await mkdtemp(join(tmpdir(), 'docket-faults-'));
-  await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+  const out = await mkdtemp(join(process.env[BUILD_DIR_ENV] ?? tmpdir(), 'docket-build-'));
+  try {
+    await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+    const modules = await transpileTree(resolve(ROOT, entry), out);
+    return {
+      fixture: relative(ROOT, join(out, entry.replace(/\.ts$/, '.js'))),
+      modules,
+      directory: out,
+      dispose: () => rm(out, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    await rm(out, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Transpiles `entry` and the project files it imports into `out`; resolves with their count. */
+async function transpileTree(entry: string, out: string): Promise<number> {
   const options = compilerOptions();
-  const pending = [resolve(ROOT, entry)];
+  const pending = [entry];
   const done = new Set<string>();
   while (pending.length > 0) {
     const file = pending.pop()!;
@@ -46,11 +71,29 @@ export async function buildWorker(entry: string): Promise<WorkerBuild> {
       if (next !== undefined && !done.has(next)) pending.push(next);
     }
   }
-  return {
-    fixture: relative(ROOT, join(out, entry.replace(/\.ts$/, '.js'))),
-    modules: done.size,
-    dispose: () => rm(out, { recursive: true, force: true }),
-  };
+  return done.size;
+}
+
+const builds = new Map<string, Promise<string>>();
+
+/**
+ * The transpiled fixture of `entry` (a path under the repository, relative to its root), built
+ * once per process (per test file under jest) and removed when the process exits or, under
+ * jest, with the run's build directory: for code that starts many processes of the same few
+ * entries (tests, the bench).
+ */
+export function builtEntry(entry: string): Promise<string> {
+  let built = builds.get(entry);
+  if (!built) {
+    built = buildWorker(entry).then((build) => {
+      if (process.env[BUILD_DIR_ENV] === undefined) {
+        process.once('exit', () => rmSync(build.directory, { recursive: true, force: true }));
+      }
+      return build.fixture;
+    });
+    builds.set(entry, built);
+  }
+  return built;
 }
 
 /** The project's compiler options, as ts-node reads them, for CommonJS output. */
