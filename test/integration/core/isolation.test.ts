@@ -138,7 +138,12 @@ describe('handlers isolated in worker threads and child processes', () => {
   ] as const)(
     'a %s handler that %s is terminated after its timeout and grace, and its slot comes back',
     async (_kind, _what, stubbornClass, nextClass) => {
-      const { docket, scheduler } = await startDocket({ concurrency: 1 });
+      // A handler overruns when it still runs once its failure is stored: with a grace of
+      // 200 ms, a store slower than that on a loaded machine saw the worker terminated first.
+      const { docket, scheduler } = await startDocket({
+        concurrency: 1,
+        isolation: { ...ISOLATION, terminateGraceMs: 3_000 },
+      });
       const order: string[] = [];
       docket.on('job.overrunning', (e) => order.push(`overrunning ${e.reason}`));
       docket.on('job.overrunEnded', () => order.push('overrun ended'));
