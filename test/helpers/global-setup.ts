@@ -26,7 +26,8 @@ function buildDashboardUi(): void {
  */
 export default async function globalSetup(): Promise<void> {
   buildDashboardUi();
-  // Worker fixtures transpiled by the run's test files go here; the teardown removes it.
+  // Worker entries transpiled during the run (the bench the bench smoke test starts builds
+  // its workers) go here; the teardown removes it.
   process.env[BUILD_DIR_ENV] = mkdtempSync(join(tmpdir(), 'docket-test-builds-'));
   const mongo = await startEphemeralMongo();
   (globalThis as { __DOCKET_MONGO__?: EphemeralMongo }).__DOCKET_MONGO__ = mongo;

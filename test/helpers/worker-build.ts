@@ -78,9 +78,8 @@ const builds = new Map<string, Promise<string>>();
 
 /**
  * The transpiled fixture of `entry` (a path under the repository, relative to its root), built
- * once per process (per test file under jest) and removed when the process exits or, under
- * jest, with the run's build directory: for code that starts many processes of the same few
- * entries (tests, the bench).
+ * once per process and removed when the process exits or, under jest, with the run's build
+ * directory: for code that starts many processes of the same few entries (the bench).
  */
 export function builtEntry(entry: string): Promise<string> {
   let built = builds.get(entry);

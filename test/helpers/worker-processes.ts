@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { builtEntry } from './worker-build';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -47,19 +46,21 @@ export async function startWorkerProcess(
     readyTimeoutMs = 30_000,
   }: { fixture?: string; readyTimeoutMs?: number } = {},
 ): Promise<WorkerProcess> {
-  // Transpiled once per test file: under ts-node every process compiled Docket's sources
-  // again, seconds of CPU each.
-  const child = spawn(process.execPath, [join(ROOT, await builtEntry(fixture))], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      WORKER_MONGO_URI: env.uri,
-      WORKER_DB: env.dbName,
-      WORKER_ID: id,
-      WORKER_SERVER: JSON.stringify(env.server ?? {}),
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, fixture)],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WORKER_MONGO_URI: env.uri,
+        WORKER_DB: env.dbName,
+        WORKER_ID: id,
+        WORKER_SERVER: JSON.stringify(env.server ?? {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) =>

@@ -33,7 +33,7 @@ describe('concurrency keys across 3 processes', () => {
   const processes: WorkerProcess[] = [];
 
   async function startWorkers(ids: readonly string[]): Promise<void> {
-    // One by one, each kept as soon as it runs, so that a failure still stops the others.
+    // One by one: three ts-node processes compiling at once starve a loaded machine.
     for (const id of ids) {
       processes.push(
         await startWorkerProcess(

@@ -4,7 +4,6 @@ import type { JobRecord } from '../../../src';
 import { occurrenceJobId } from '../../../src/recurring';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { waitFor } from '../../helpers/wait-for';
-import { builtEntry } from '../../helpers/worker-build';
 import { tick } from '../fixtures/recurring-jobs';
 import { occurrenceJobsOf, openRecurring } from '../fixtures/recurring-setup';
 
@@ -30,18 +29,25 @@ interface TickerProcess {
 
 /** Starts `fixtures/recurring-worker.ts` and resolves once its ticker runs. */
 async function startTickerProcess(id: string, db: TestDatabase): Promise<TickerProcess> {
-  const entry = await builtEntry('test/integration/fixtures/recurring-worker.ts');
-  const child = spawn(process.execPath, [join(ROOT, entry)], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      WORKER_MONGO_URI: db.uri,
-      WORKER_DB: db.dbName,
-      WORKER_ID: id,
-      WORKER_POLL_MS: '1000',
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(ROOT, 'test/integration/fixtures/recurring-worker.ts'),
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WORKER_MONGO_URI: db.uri,
+        WORKER_DB: db.dbName,
+        WORKER_ID: id,
+        WORKER_POLL_MS: '1000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const enqueued: TickerProcess['enqueued'] = [];
   let stdout = '';
   let stderr = '';

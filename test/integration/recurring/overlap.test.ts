@@ -47,7 +47,8 @@ describe('recurring overlap policy skip, 3 processes', () => {
     const runs = database.collection<RunRecord>('runs');
     const definitions = database.collection<RecurringRecord>('docket.recurring');
     const jobs = database.collection<JobRecord>('docket.jobs');
-    // Started one by one, each kept as soon as it runs, so that a failure still stops it.
+    // Started one by one (three ts-node processes compiling at once starve a loaded machine);
+    // each is kept as soon as it runs, so that a failure still stops it.
     for (const id of ['overlap-a', 'overlap-b', 'overlap-c']) {
       processes.push(
         await startWorkerProcess(
