@@ -307,7 +307,15 @@ describe('storage faults', () => {
           { times: 1 },
           { failCommands: ['findAndModify'], errorCode: 2 },
         );
-      await docket.startServer({ ...FAST_SERVER, concurrency: 1 });
+      // Long lease, heartbeat and sweep: a stall of the machine past a 1 s lease would end
+      // the attempt before its outcome is written, and nothing would meet the fail point.
+      await docket.startServer({
+        ...FAST_SERVER,
+        concurrency: 1,
+        leaseMs: 60_000,
+        heartbeatIntervalMs: 30_000,
+        recoveryIntervalMs: 60_000,
+      });
       const id = await scheduler.enqueue(fault(1));
       // Other reports (a slow sweep on a loaded machine) may come first: wait for this one.
       await waitFor(() => errors.some((e) => /recording 'succeeded' failed/.test(e)), {
