@@ -163,36 +163,46 @@ function workerMemoryTargets(drain: ScenarioResult): TargetLine[] {
   const lines: TargetLine[] = [];
   const heap = workerGrowth(drain, 'worker heap after GC');
   if (heap) {
-    const { smallest, largest, base, growth } = heap;
-    lines.push({
-      ...absolute(
+    lines.push(
+      growthLine(
         'worker-heap',
-        `Worker heap after GC at ${largest.group} within ${WORKER_HEAP_MARGIN_MB} MiB of ${smallest.group}`,
-        largest,
-        () => growth <= WORKER_HEAP_MARGIN_MB,
+        `Worker heap after GC at ${heap.largest.group} within ${WORKER_HEAP_MARGIN_MB} MiB of ${heap.smallest.group}`,
+        heap,
+        heap.growth <= WORKER_HEAP_MARGIN_MB,
+        `${heap.base} MiB, ${heap.growth.toFixed(1)} MiB more`,
       ),
-      agenda: null,
-      ratio: null,
-      note: `${smallest.group}: ${base} MiB, ${growth.toFixed(1)} MiB more`,
-    });
+    );
   }
   const rss = workerGrowth(drain, 'worker RSS at the end');
   if (rss) {
-    const { smallest, largest, base, growth } = rss;
     const percent = Math.round(100 * WORKER_RSS_MARGIN);
-    lines.push({
-      ...absolute(
+    lines.push(
+      growthLine(
         'worker-rss',
-        `Worker RSS at the end of ${largest.group} within ${percent}% of ${smallest.group} (a process of its own for each)`,
-        largest,
-        () => growth <= WORKER_RSS_MARGIN * base,
+        `Worker RSS at the end of ${rss.largest.group} within ${percent}% of ${rss.smallest.group} (a process of its own for each)`,
+        rss,
+        rss.growth <= WORKER_RSS_MARGIN * rss.base,
+        `${rss.base.toFixed(0)} MiB, ${rss.growth.toFixed(0)} MiB more`,
       ),
-      agenda: null,
-      ratio: null,
-      note: `${smallest.group}: ${base.toFixed(0)} MiB, ${growth.toFixed(0)} MiB more`,
-    });
+    );
   }
   return lines;
+}
+
+/** A line of Docket's alone about growth from its smallest backlog to its largest. */
+function growthLine(
+  id: string,
+  target: string,
+  { smallest, largest }: { smallest: MetricRow; largest: MetricRow },
+  met: boolean,
+  amounts: string,
+): TargetLine {
+  return {
+    ...absolute(id, target, largest, () => met),
+    agenda: null,
+    ratio: null,
+    note: `${smallest.group}: ${amounts}`,
+  };
 }
 
 /** A memory metric of Docket's one-process drains: its smallest backlog's and its largest's. */

@@ -15,9 +15,9 @@ import { checkExactlyOnce } from '../lib/once-check';
 import type { CommandBreakdown, OnceCheck, ScenarioResult } from '../lib/results';
 import { RowCollector, perJob } from '../lib/scenario-helpers';
 import { heapAfterCollectionMb } from '../lib/server-heap';
-import { spawnWorkers } from '../lib/worker-pool';
+import { spawnWorkers, type WorkerHandle } from '../lib/worker-pool';
 import { THROUGHPUT_SETTINGS } from '../lib/settings';
-import type { SystemName } from '../workers/protocol';
+import type { StartRecord, SystemName } from '../workers/protocol';
 import { scenarioResult } from './scenario-result';
 
 /** One drain case: a backlog, the worker processes that drain it, and its repetitions. */
@@ -251,14 +251,7 @@ async function drainWith(
     const firstStart = Math.min(...starts.map(([, , startedAt]) => startedAt));
     const counts = sumCounts(collected.map((c) => c.commands));
     const completed = collected.reduce((sum, c) => sum + c.completed, 0);
-    await Promise.all(workers.map((worker) => worker.close()));
-    const unfinished = await countUnfinished(ctx, system, dbName);
-    const check = checkExactlyOnce(starts, 0, jobs, {
-      system,
-      group,
-      rep,
-      unfinishedInDb: unfinished,
-    });
+    const check = await closeAndCheck(ctx, workers, system, dbName, starts, jobs, group, rep);
     const rate = done ? completed / ((endedAt - firstStart) / 1000) : 0;
     ctx.log(
       `drain ${group} ${system} rep ${rep + 1}: ${rate.toFixed(0)} jobs/s, ` +
@@ -308,8 +301,16 @@ async function memoryWith(
     const done = await waitForCompleted([worker], jobs, timeoutMs);
     const collected = await worker.collect();
     const memory = await worker.memory();
-    await worker.close();
-    const unfinished = await countUnfinished(ctx, system, dbName);
+    const check = await closeAndCheck(
+      ctx,
+      [worker],
+      system,
+      dbName,
+      collected.starts,
+      jobs,
+      `${group}, memory`,
+      rep,
+    );
     // The stand-in runs in this process: its heap now holds this drain's finished jobs.
     const serverHeapMb = ctx.server.kind === 'stand-in' ? heapAfterCollectionMb() : null;
     ctx.log(
@@ -324,15 +325,26 @@ async function memoryWith(
         workerHeapMb: memory.heapAfterGcMb,
         serverHeapMb,
       },
-      check: checkExactlyOnce(collected.starts, 0, jobs, {
-        system,
-        group: `${group}, memory`,
-        rep,
-        unfinishedInDb: unfinished,
-      }),
+      check,
     };
   } finally {
     await worker.dispose();
     await dropDb(ctx, dbName);
   }
+}
+
+/** Closes a drain's workers, then checks that each of its jobs ran once and none is left. */
+async function closeAndCheck(
+  ctx: BenchContext,
+  workers: readonly WorkerHandle[],
+  system: SystemName,
+  dbName: string,
+  starts: readonly StartRecord[],
+  jobs: number,
+  group: string,
+  rep: number,
+): Promise<OnceCheck> {
+  await Promise.all(workers.map((worker) => worker.close()));
+  const unfinishedInDb = await countUnfinished(ctx, system, dbName);
+  return checkExactlyOnce(starts, 0, jobs, { system, group, rep, unfinishedInDb });
 }

@@ -1,13 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   SHARED_MONGO_ENV,
   startEphemeralMongo,
   type EphemeralMongo,
 } from '../../src/testing/ephemeral-mongo';
-import { BUILD_DIR_ENV } from './worker-build';
 
 /**
  * Builds the dashboard's web UI (esbuild, well under a second), which dashboards started
@@ -26,9 +23,6 @@ function buildDashboardUi(): void {
  */
 export default async function globalSetup(): Promise<void> {
   buildDashboardUi();
-  // Worker entries transpiled during the run (the bench the bench smoke test starts builds
-  // its workers) go here; the teardown removes it.
-  process.env[BUILD_DIR_ENV] = mkdtempSync(join(tmpdir(), 'docket-test-builds-'));
   const mongo = await startEphemeralMongo();
   (globalThis as { __DOCKET_MONGO__?: EphemeralMongo }).__DOCKET_MONGO__ = mongo;
   if (mongo.kind !== 'external') {

@@ -1,17 +1,10 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(__dirname, '..', '..');
-
-/**
- * Where builds go when set (jest's global setup sets it, and its teardown removes the
- * directory: jest ends its workers without their exit handlers); the system's temporary
- * directory otherwise.
- */
-export const BUILD_DIR_ENV = 'DOCKET_TEST_BUILD_DIR';
 
 /** A worker entry transpiled once, with everything it imports, to plain JavaScript. */
 export interface WorkerBuild {
@@ -32,7 +25,7 @@ export interface WorkerBuild {
  * Transpiling is what ts-node's transpile-only mode does, with the same compiler options.
  */
 export async function buildWorker(entry: string): Promise<WorkerBuild> {
-  const out = await mkdtemp(join(process.env[BUILD_DIR_ENV] ?? tmpdir(), 'docket-build-'));
+  const out = await mkdtemp(join(tmpdir(), 'docket-build-'));
   try {
     await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
     const modules = await transpileTree(resolve(ROOT, entry), out);
@@ -72,27 +65,6 @@ async function transpileTree(entry: string, out: string): Promise<number> {
     }
   }
   return done.size;
-}
-
-const builds = new Map<string, Promise<string>>();
-
-/**
- * The transpiled fixture of `entry` (a path under the repository, relative to its root), built
- * once per process and removed when the process exits or, under jest, with the run's build
- * directory: for code that starts many processes of the same few entries (the bench).
- */
-export function builtEntry(entry: string): Promise<string> {
-  let built = builds.get(entry);
-  if (!built) {
-    built = buildWorker(entry).then((build) => {
-      if (process.env[BUILD_DIR_ENV] === undefined) {
-        process.once('exit', () => rmSync(build.directory, { recursive: true, force: true }));
-      }
-      return build.fixture;
-    });
-    builds.set(entry, built);
-  }
-  return built;
 }
 
 /** The project's compiler options, as ts-node reads them, for CommonJS output. */
