@@ -121,6 +121,13 @@ describe('concurrency keys across 3 processes', () => {
       what: 'the first job to run',
     });
     const holder = processes.find((p) => p.id === running.worker)!;
+    // The holder may have claimed the second job with the first, and gives it back uncounted
+    // on finding its key held. Killed before that give-back, it would leave the claim to lease
+    // recovery, which counts the attempt: kill it once the second job waits again.
+    await waitFor(async () => (await jobs.findOne({ _id: second }))?.state === 'enqueued', {
+      timeoutMs: 30_000,
+      what: 'the second job to wait behind the first',
+    });
     await holder.stop('SIGKILL');
     // The other process takes the first job again (attempt 2) once its lease and key expire,
     // then runs the second: in order, one at a time.
