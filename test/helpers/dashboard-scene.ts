@@ -139,6 +139,10 @@ const make = <T extends object>(type: new () => T, fields: T): T =>
 export async function startScene(docket: Docket): Promise<Scene> {
   const server = await docket.startServer({
     ...FAST_SERVER,
+    // The processing job must stay processing for a whole browser suite: a stall past a 1 s
+    // lease on a loaded machine would abort it, and the pages would no longer show it.
+    leaseMs: 30_000,
+    heartbeatIntervalMs: 1_000,
     queues: ['default', 'reports', 'media', 'idle', 'imports'],
   });
   const { scheduler } = docket;
