@@ -10,7 +10,7 @@ import {
   timestampParts,
   typeRank,
 } from './bson-value';
-import { isArray, isInteger } from './intrinsics';
+import { DateClass, isArray, isInteger } from './intrinsics';
 
 const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 
@@ -42,6 +42,16 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
     if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   }
   return 0;
+}
+
+/** ObjectIds by their 12 bytes (the order of their hex strings, without building them). */
+function compareObjectIds(a: unknown, b: unknown): number {
+  const bytesA = (a as { id?: unknown }).id;
+  const bytesB = (b as { id?: unknown }).id;
+  if (bytesA instanceof Uint8Array && bytesB instanceof Uint8Array) {
+    return compareBytes(bytesA, bytesB);
+  }
+  return compareScalars(objectIdHex(a), objectIdHex(b));
 }
 
 function compareDocuments(a: Record<string, unknown>, b: Record<string, unknown>): number {
@@ -78,6 +88,16 @@ function compareArrays(a: readonly unknown[], b: readonly unknown[]): number {
  * (`undefined`) compares as null. Returns -1, 0 or 1.
  */
 export function compareValues(a: unknown, b: unknown): number {
+  // The values index keys hold most, compared without ranking their types first: index
+  // maintenance compares keys on every insert and removal.
+  const typeA = typeof a;
+  if (typeA === typeof b) {
+    if (typeA === 'string') return compareScalars(a as string, b as string);
+    if (typeA === 'number' && a === a && b === b) return compareScalars(a as number, b as number);
+  }
+  if (a instanceof DateClass && b instanceof DateClass) {
+    return compareScalars(a.getTime(), b.getTime());
+  }
   const rankA = typeRank(a);
   const rankB = typeRank(b);
   if (rankA !== rankB) return sign(rankA - rankB);
@@ -97,7 +117,7 @@ export function compareValues(a: unknown, b: unknown): number {
       return bySubtype !== 0 ? bySubtype : compareBytes(bytesA, bytesB);
     }
     case 8:
-      return compareScalars(objectIdHex(a), objectIdHex(b));
+      return compareObjectIds(a, b);
     case 9:
       return compareScalars(Number(a), Number(b));
     case 10:

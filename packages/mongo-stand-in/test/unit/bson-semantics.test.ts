@@ -39,6 +39,36 @@ describe('BSON comparison', () => {
     expect(compareValues(Number.NaN, -Infinity)).toBe(-1);
   });
 
+  it('orders the values index keys hold most as MongoDB does: strings, numbers, dates and ObjectIds', () => {
+    expect(compareValues('b', 'ab')).toBe(1);
+    expect(compareValues('', 'a')).toBe(-1);
+    expect(compareValues(-0, 0)).toBe(0);
+    expect(compareValues(Number.NaN, Number.NaN)).toBe(0);
+    expect(compareValues(1, Number.NaN)).toBe(1);
+    expect(compareValues(Number.NaN, Number.NEGATIVE_INFINITY)).toBe(-1);
+    expect(compareValues(1e300, Number.POSITIVE_INFINITY)).toBe(-1);
+    expect(compareValues(new Date(5), new Date(4))).toBe(1);
+    expect(compareValues(new Date(Number.NaN), new Date(Number.NaN))).toBe(0);
+    expect(compareValues(new Date(0), 'a')).toBe(1);
+    // ObjectIds order as their hex strings, byte by byte from the timestamp.
+    const hexes = [
+      '000000000000000000000000',
+      '00000000000000000000000f',
+      '0000000000000000000000f0',
+      '7fffffff0000000000000000',
+      '800000000000000000000000',
+      'ffffffffffffffffffffffff',
+    ];
+    const ids = hexes.map((hex) => new ObjectId(hex));
+    expect(
+      [...ids]
+        .reverse()
+        .sort(compareValues)
+        .map((id) => id.toHexString()),
+    ).toEqual(hexes);
+    expect(compareValues(new ObjectId(hexes[1]), new ObjectId(hexes[1]))).toBe(0);
+  });
+
   it('gives equal values one canonical key and different values different keys', () => {
     expect(canonicalKey(1)).toBe(canonicalKey(Long.fromNumber(1)));
     expect(canonicalKey(1)).toBe(canonicalKey(1.0));
