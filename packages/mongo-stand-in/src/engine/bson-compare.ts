@@ -169,5 +169,10 @@ export function identicalValues(a: unknown, b: unknown): boolean {
     return keys.every((key, i) => key === otherKeys[i] && identicalValues(a[key], other[key]));
   }
   if (typeof a === 'number') return Object.is(a, b) || (a === 0 && b === 0);
+  if (type === 'javascriptWithScope') {
+    // Ordered by code alone (as mongod does), but its scope is part of its bytes.
+    const [codeA, codeB] = [a, b] as Array<{ code: unknown; scope?: unknown }>;
+    return codeA.code === codeB.code && identicalValues(codeA.scope, codeB.scope);
+  }
   return compareValues(a, b) === 0;
 }

@@ -1,4 +1,4 @@
-import { Binary, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
+import { Binary, Code, Decimal128, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
 import { compareValues, identicalValues, valuesEqual } from '../../src/engine/bson-compare';
 import { cloneDocument } from '../../src/engine/bson-clone';
 import { canonicalKey } from '../../src/engine/canonical-key';
@@ -84,6 +84,9 @@ describe('BSON comparison', () => {
     expect(identicalValues({ a: 1, b: [1, { c: 'x' }] }, { a: 1, b: [1, { c: 'x' }] })).toBe(true);
     expect(identicalValues({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
     expect(identicalValues({ a: 1 }, { a: Long.fromNumber(1) })).toBe(false);
+    // Code with scope orders by its code alone, but a different scope is a different value.
+    expect(identicalValues(new Code('f()', { n: 1 }), new Code('f()', { n: 1 }))).toBe(true);
+    expect(identicalValues(new Code('f()', { n: 1 }), new Code('f()', { n: 2 }))).toBe(false);
   });
 
   it('clones documents deeply but keeps bson classes', () => {

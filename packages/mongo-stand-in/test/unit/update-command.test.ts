@@ -1,4 +1,4 @@
-import { ObjectId } from 'bson';
+import { Code, ObjectId } from 'bson';
 import { StandInHarness } from './stand-in-harness';
 
 const seeded = (documents: Array<Record<string, unknown>>): StandInHarness => {
@@ -35,6 +35,21 @@ describe('update with operators', () => {
       ok: 1,
     });
     expect(h.all('c').map((d) => d.x)).toEqual([3, 2, 2]);
+  });
+
+  it('counts a new scope of a code-with-scope value as a modification', () => {
+    const h = seeded([{ _id: 1, f: new Code('f()', { n: 1 }) }]);
+    expect(update(h, { q: { _id: 1 }, u: { $set: { f: new Code('f()', { n: 1 }) } } })).toEqual({
+      n: 1,
+      nModified: 0,
+      ok: 1,
+    });
+    expect(update(h, { q: { _id: 1 }, u: { $set: { f: new Code('f()', { n: 2 }) } } })).toEqual({
+      n: 1,
+      nModified: 1,
+      ok: 1,
+    });
+    expect((h.all('c')[0].f as Code).scope).toEqual({ n: 2 });
   });
 
   it('applies the common operators with mongod semantics', () => {
