@@ -235,7 +235,7 @@ export class CollectionState {
     const before = this.documents.get(idKey);
     if (!before) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
     this.sharedValues.shareIn(document);
-    const plan = this.planKeys(document, idKey);
+    const plan = this.planKeys(document, idKey, before);
     this.beforeChange(this, idKey);
     const seq = this.sequenceOf(idKey);
     this.documents.set(idKey, document);
@@ -349,12 +349,19 @@ export class CollectionState {
     }
   }
 
+  /**
+   * Each index's keys for `document`, after checking they are free where unique. For an
+   * update (`before` given), indexes whose fields it left identical are left out: their
+   * entries stay as they are.
+   */
   private planKeys(
     document: Document,
     ownId: string | undefined,
+    before?: Document,
   ): Array<[SecondaryIndex, IndexedKeys]> {
     const plan: Array<[SecondaryIndex, IndexedKeys]> = [];
     for (const index of this.indexes.values()) {
+      if (before && index.keepsKeys(before, document)) continue;
       const keys = index.indexedKeys(document);
       const conflict = index.findConflict(keys.keys, ownId);
       if (conflict) {

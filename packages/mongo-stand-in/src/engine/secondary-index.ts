@@ -1,5 +1,5 @@
 import { CommandFailure } from '../command-types';
-import { compareValues } from './bson-compare';
+import { compareValues, identicalValues } from './bson-compare';
 import { canonicalKey } from './canonical-key';
 import { getPathValue } from './document-path';
 import { sphereKeyError } from './geo/geo-values';
@@ -8,7 +8,7 @@ import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { extractIndexKeys, type IndexKey } from './index-key';
 import type { IndexSpec } from './index-spec';
 import { isArray } from './intrinsics';
-import { setOwnField } from './own-fields';
+import { ownField, setOwnField } from './own-fields';
 import { SortedChunkList, type ListPosition } from './sorted-chunk-list';
 import { formatValue } from './value-format';
 
@@ -73,6 +73,12 @@ export class SecondaryIndex {
    * duplicates from before).
    */
   private holders: Map<string, string | Set<string>> | undefined;
+  /**
+   * The top-level fields a document's entries here derive from (those of its key pattern and
+   * its partial filter); undefined for an index whose entries depend on more (text, geo,
+   * hashed or wildcard keys, a partial filter with operators beyond `$and` and `$or`).
+   */
+  private readonly dependsOn: readonly string[] | undefined;
 
   constructor(spec: IndexSpec) {
     this.currentSpec = spec;
@@ -84,6 +90,7 @@ export class SecondaryIndex {
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (checksUniqueness(spec)) this.holders = new Map();
+    this.dependsOn = this.special ? undefined : topLevelFieldsOf(spec);
     const directions = this.directions;
     this.ordered = new SortedChunkList<IndexEntry>((a, b) => {
       for (let i = 0; i < directions.length; i++) {
@@ -141,6 +148,20 @@ export class SecondaryIndex {
   /** How many entries the index holds. */
   get size(): number {
     return this.ordered.size;
+  }
+
+  /**
+   * True when a document's entries here are sure to be the same in `after` as in `before`:
+   * every field they derive from is identical in both. Most updates touch no indexed field,
+   * and this spares them extracting keys they would only find unchanged.
+   */
+  keepsKeys(before: Document, after: Document): boolean {
+    const names = this.dependsOn;
+    if (names === undefined) return false;
+    for (const name of names) {
+      if (!identicalValues(ownField(before, name), ownField(after, name))) return false;
+    }
+    return true;
   }
 
   /** The keys a document would have in this index (none when it is filtered out). */
@@ -321,6 +342,33 @@ function entriesOf(entries: DocumentEntries): readonly IndexEntry[] {
 }
 
 /** Whether a document's entries hold exactly the keys it would get now. */
+/**
+ * The top-level fields an index's entries derive from: the first name of each key path and
+ * of each path its partial filter reads (under `$and` and `$or` only). Undefined when
+ * something else could matter: a wildcard key, or any other operator at a filter's top.
+ */
+function topLevelFieldsOf(spec: IndexSpec): string[] | undefined {
+  const names = new Set<string>();
+  for (const path of Object.keys(spec.key)) {
+    if (path.includes('$**')) return undefined;
+    names.add(path.split('.')[0]);
+  }
+  const filterFields = (filter: unknown): boolean => {
+    if (filter === null || typeof filter !== 'object' || isArray(filter)) return false;
+    for (const [name, value] of Object.entries(filter)) {
+      if (name === '$and' || name === '$or') {
+        if (!isArray(value) || !value.every(filterFields)) return false;
+      } else if (name.startsWith('$')) return false;
+      else names.add(name.split('.')[0]);
+    }
+    return true;
+  };
+  if (spec.partialFilterExpression !== undefined && !filterFields(spec.partialFilterExpression)) {
+    return undefined;
+  }
+  return [...names];
+}
+
 function unchanged(previous: DocumentEntries, next: IndexedKeys, multikey: boolean): boolean {
   if (multikey !== next.multikey) return false;
   if (isSingle(previous)) return next.keys.length === 1 && next.keys[0].key === previous.key;
