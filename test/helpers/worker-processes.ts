@@ -35,7 +35,12 @@ export interface WorkerProcess {
   readonly exited: Promise<number | string>;
   /** Sends `signal` and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /** The end of what it wrote to stderr (its warnings and errors), for a failure's message. */
+  output(): string;
 }
+
+/** How much of a worker's stderr is kept. */
+const OUTPUT_TAIL = 8_192;
 
 /** Starts a worker process and resolves once its server runs (`READY` on stdout). */
 export async function startWorkerProcess(
@@ -62,7 +67,9 @@ export async function startWorkerProcess(
     },
   );
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-OUTPUT_TAIL);
+  });
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
@@ -92,5 +99,6 @@ export async function startWorkerProcess(
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
+    output: () => stderr,
   };
 }

@@ -33,6 +33,36 @@ describe('several worker processes on one database', () => {
   });
 
   const jobs = () => db.client.db(db.dbName).collection('docket.jobs');
+
+  /**
+   * The jobs by state and lease owner, whether the claim index and a scan agree on the
+   * claimable ones, the registered servers, and each worker's warnings: what a stalled drain
+   * needs to be understood (a drain stalled in two fresh-clone runs and has not been reproduced).
+   */
+  async function whereJobsAre(): Promise<string> {
+    const byState = await jobs()
+      .aggregate([{ $group: { _id: { state: '$state', owner: '$leaseOwner' }, n: { $sum: 1 } } }])
+      .toArray();
+    const claimable = { state: { $in: ['enqueued', 'scheduled'] }, dueAt: { $lte: new Date() } };
+    const [byIndex, byScan] = await Promise.all(
+      ['claim', { $natural: 1 }].map((hint) =>
+        jobs()
+          .find(claimable, { hint, projection: { _id: 1 } })
+          .toArray()
+          .then((found) => found.length),
+      ),
+    );
+    const servers = await db.client
+      .db(db.dbName)
+      .collection('docket.servers')
+      .find({}, { projection: { _id: 1, heartbeatAt: 1, queues: 1 } })
+      .toArray();
+    const outputs = workers.map((worker) => `--- ${worker.id} stderr:\n${worker.output()}`);
+    return [
+      JSON.stringify({ byState, claimable: { byIndex, byScan }, servers, now: new Date() }),
+      ...outputs,
+    ].join('\n');
+  }
   const effects = () => db.client.db(db.dbName).collection('effects');
 
   it('3 processes drain 3,000 jobs, each side effect exactly once', async () => {
@@ -58,7 +88,9 @@ describe('several worker processes on one database', () => {
         intervalMs: 200,
         what: '3,000 jobs to succeed',
       },
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await whereJobsAre()}`);
+    });
     expect(await effects().countDocuments()).toBe(3_000);
     expect(new Set((await effects().find().toArray()).map((e) => e.jobId))).toEqual(new Set(ids));
     // No job needed a second attempt: nothing ran twice, nothing failed.
@@ -108,7 +140,9 @@ describe('several worker processes on one database', () => {
         return job?.state === 'succeeded' ? job : null;
       },
       { timeoutMs: 30_000, what: 'the slow job to succeed on the survivor' },
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await whereJobsAre()}`);
+    });
     expect(record.attempt).toBe(2);
     expect(record.history.map((h: { reason?: string }) => h.reason).filter(Boolean)).toContain(
       'lease expired: its worker stopped renewing it',
