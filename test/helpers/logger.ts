@@ -7,3 +7,11 @@ export function quietLogger(): Logger {
     transports: [new transports.Console({ silent: process.env.DOCKET_TEST_LOGS !== '1' })],
   });
 }
+
+/** A winston logger that writes warnings and errors to stderr (a worker process's, say). */
+export function warningsToStderr(): Logger {
+  return createLogger({
+    level: 'warn',
+    transports: [new transports.Console({ stderrLevels: ['error', 'warn'] })],
+  });
+}

@@ -69,26 +69,22 @@ describe('handlers isolated in worker threads and child processes', () => {
     return { docket, scheduler: container.resolve(JOB_SCHEDULER) };
   }
 
-  /** The job once it succeeded or failed, whichever it did. */
-  async function finished(docket: Docket, id: string) {
+  type Finished = 'succeeded' | 'failed';
+
+  /** The job once it is in one of `states`. */
+  async function jobIn(docket: Docket, id: string, states: readonly Finished[]) {
     return waitFor(
       async () => {
         const job = await docket.getJob(id);
-        return job?.state === 'succeeded' || job?.state === 'failed' ? job : undefined;
+        return job && (states as readonly string[]).includes(job.state) ? job : undefined;
       },
-      { timeoutMs: WORKER_START_MS, what: `job ${id} to finish` },
+      { timeoutMs: WORKER_START_MS, what: `job ${id} to be ${states.join(' or ')}` },
     );
   }
 
-  async function settled(docket: Docket, id: string, state: 'succeeded' | 'failed') {
-    return waitFor(
-      async () => {
-        const job = await docket.getJob(id);
-        return job?.state === state ? job : undefined;
-      },
-      { timeoutMs: WORKER_START_MS, what: `job ${id} to be ${state}` },
-    );
-  }
+  const settled = (docket: Docket, id: string, state: Finished) => jobIn(docket, id, [state]);
+  /** The job once it succeeded or failed, whichever it did. */
+  const finished = (docket: Docket, id: string) => jobIn(docket, id, ['succeeded', 'failed']);
 
   beforeAll(async () => {
     db = await openTestDatabase('isolation');

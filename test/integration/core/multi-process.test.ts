@@ -33,6 +33,7 @@ describe('several worker processes on one database', () => {
   });
 
   const jobs = () => db.client.db(db.dbName).collection('docket.jobs');
+  const effects = () => db.client.db(db.dbName).collection('effects');
 
   /**
    * The jobs by state and lease owner, whether the claim index and a scan agree on the
@@ -63,7 +64,12 @@ describe('several worker processes on one database', () => {
       ...outputs,
     ].join('\n');
   }
-  const effects = () => db.client.db(db.dbName).collection('effects');
+
+  /** Rejects as `waiting` does, with where the jobs are added to the message. */
+  const explained = <T>(waiting: Promise<T>): Promise<T> =>
+    waiting.catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await whereJobsAre()}`);
+    });
 
   it('3 processes drain 3,000 jobs, each side effect exactly once', async () => {
     const started = await Promise.all(
@@ -80,17 +86,17 @@ describe('several worker processes on one database', () => {
         )),
       );
     }
-    await waitFor(
-      async () =>
-        (await jobs().countDocuments({ type: 'mp.effect', state: 'succeeded' })) === 3_000,
-      {
-        timeoutMs: 120_000,
-        intervalMs: 200,
-        what: '3,000 jobs to succeed',
-      },
-    ).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await whereJobsAre()}`);
-    });
+    await explained(
+      waitFor(
+        async () =>
+          (await jobs().countDocuments({ type: 'mp.effect', state: 'succeeded' })) === 3_000,
+        {
+          timeoutMs: 120_000,
+          intervalMs: 200,
+          what: '3,000 jobs to succeed',
+        },
+      ),
+    );
     expect(await effects().countDocuments()).toBe(3_000);
     expect(new Set((await effects().find().toArray()).map((e) => e.jobId))).toEqual(new Set(ids));
     // No job needed a second attempt: nothing ran twice, nothing failed.
@@ -134,15 +140,15 @@ describe('several worker processes on one database', () => {
       server: FAST,
     });
     workers.push(survivor);
-    const record = await waitFor(
-      async () => {
-        const job = await jobs().findOne({ _id: slowId as never });
-        return job?.state === 'succeeded' ? job : null;
-      },
-      { timeoutMs: 30_000, what: 'the slow job to succeed on the survivor' },
-    ).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await whereJobsAre()}`);
-    });
+    const record = await explained(
+      waitFor(
+        async () => {
+          const job = await jobs().findOne({ _id: slowId as never });
+          return job?.state === 'succeeded' ? job : null;
+        },
+        { timeoutMs: 30_000, what: 'the slow job to succeed on the survivor' },
+      ),
+    );
     expect(record.attempt).toBe(2);
     expect(record.history.map((h: { reason?: string }) => h.reason).filter(Boolean)).toContain(
       'lease expired: its worker stopped renewing it',

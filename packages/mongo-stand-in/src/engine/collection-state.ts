@@ -1,6 +1,5 @@
 import { calculateObjectSize, UUID } from 'bson';
 import { CommandFailure } from '../command-types';
-import { bsonTypeOf, isPlainDocument } from './bson-value';
 import { canonicalKey } from './canonical-key';
 import { cappedLimitsOf, type CappedLimits } from './capped-limits';
 import { DuplicateKeyError } from './duplicate-key.error';
@@ -13,6 +12,7 @@ import {
 import { SecondaryIndex, type IndexedKeys } from './secondary-index';
 import { SharedValues } from './shared-values';
 import { SortedChunkList } from './sorted-chunk-list';
+import { validateId } from './id-validation';
 import { IGNORE_WRITES, type WriteListener } from './write-notifier';
 
 type Document = Record<string, unknown>;
@@ -349,11 +349,7 @@ export class CollectionState {
     }
   }
 
-  /**
-   * Each index's keys for `document`, after checking they are free where unique. For an
-   * update (`before` given), indexes whose fields it left identical are left out: their
-   * entries stay as they are.
-   */
+  /** Each index's keys for `document`, free where unique; for an update, changed ones only. */
   private planKeys(
     document: Document,
     ownId: string | undefined,
@@ -375,28 +371,5 @@ export class CollectionState {
       plan.push([index, keys]);
     }
     return plan;
-  }
-}
-
-function validateId(id: unknown): void {
-  const type = bsonTypeOf(id);
-  if (type === 'array' || type === 'regex' || type === 'undefined') {
-    throw new CommandFailure(53, 'InvalidIdField', `The '_id' value cannot be of type ${type}`);
-  }
-  refuseDollarFields(id);
-}
-
-/** mongod stores no `$`-prefixed field name anywhere inside an `_id` document (code 52). */
-function refuseDollarFields(value: unknown): void {
-  if (!isPlainDocument(value)) return;
-  for (const name of Object.keys(value)) {
-    if (name.startsWith('$')) {
-      throw new CommandFailure(
-        52,
-        'DollarPrefixedFieldName',
-        `_id fields may not contain '$'-prefixed fields: ${name} is not valid for storage.`,
-      );
-    }
-    refuseDollarFields(value[name]);
   }
 }

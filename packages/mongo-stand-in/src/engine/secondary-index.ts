@@ -152,8 +152,8 @@ export class SecondaryIndex {
 
   /**
    * True when a document's entries here are sure to be the same in `after` as in `before`:
-   * every field they derive from is identical in both. Most updates touch no indexed field,
-   * and this spares them extracting keys they would only find unchanged.
+   * every field they derive from is identical in both. An update that touched none of them
+   * is spared extracting keys it would only find unchanged.
    */
   keepsKeys(before: Document, after: Document): boolean {
     const names = this.dependsOn;
@@ -341,7 +341,6 @@ function entriesOf(entries: DocumentEntries): readonly IndexEntry[] {
   return isSingle(entries) ? [entries] : entries;
 }
 
-/** Whether a document's entries hold exactly the keys it would get now. */
 /**
  * The top-level fields an index's entries derive from: the first name of each key path and
  * of each path its partial filter reads (under `$and` and `$or` only). Undefined when
@@ -369,6 +368,7 @@ function topLevelFieldsOf(spec: IndexSpec): string[] | undefined {
   return [...names];
 }
 
+/** Whether a document's entries hold exactly the keys it would get now. */
 function unchanged(previous: DocumentEntries, next: IndexedKeys, multikey: boolean): boolean {
   if (multikey !== next.multikey) return false;
   if (isSingle(previous)) return next.keys.length === 1 && next.keys[0].key === previous.key;
