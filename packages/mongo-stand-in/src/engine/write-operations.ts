@@ -68,14 +68,15 @@ export function updateDocuments(
       query: statement.query,
       upsertInsert: false,
     });
-    if (!identicalValues(document, updated)) {
+    const changed = !identicalValues(document, updated);
+    if (changed) {
       checkStorable(updated, 'update');
       validateDocument(collection, updated, document, statement.bypassValidation === true);
       const replacement = statement.update.kind === 'replacement';
       collection!.replace(canonicalKey(document._id), updated, replacement);
       modified += 1;
     }
-    after ??= identicalValues(document, updated) ? document : updated;
+    after ??= changed ? updated : document;
   }
   return { matched: matches.length, modified, before: matches[0], after };
 }
