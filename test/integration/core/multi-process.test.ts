@@ -44,8 +44,8 @@ describe('several worker processes on one database', () => {
 
   /**
    * The jobs by state and lease owner, whether the claim index and a scan agree on the
-   * claimable ones, the registered servers, and each worker's warnings: what a stalled drain
-   * needs to be understood (a drain stalled in two fresh-clone runs and has not been reproduced).
+   * claimable ones, the registered servers, and each worker's warnings: what a wait that timed
+   * out needs to be understood (they showed the lost leases behind {@link DRAIN}).
    */
   async function whereJobsAre(): Promise<string> {
     const byState = await jobs()
