@@ -54,6 +54,8 @@ export class AttemptContext {
   private checkpointsMade: AttemptCheckpoint | undefined;
   private snoozingMade: AttemptSnooze | undefined;
   private made: JobContext | undefined;
+  private loggerMade: Logger | undefined;
+  private artefactsMade: AttemptArtefacts | undefined;
 
   constructor(
     private readonly job: JobRecord,
@@ -115,11 +117,8 @@ export class AttemptContext {
   }
 
   private make(): JobContext {
-    const { deps, lease } = this;
-    const checkpoints = () => this.checkpoints;
-    let logger: Logger | undefined;
-    let artefacts: AttemptArtefacts | undefined;
-    return {
+    const { deps } = this;
+    return new HandlerContext(this, {
       signal: deps.signal,
       jobId: this.job._id,
       jobType: this.job.type,
@@ -127,30 +126,89 @@ export class AttemptContext {
       attempt: this.job.attempt,
       maxAttempts: deps.maxAttempts,
       parentResult: this.job.parentResult,
-      // The handler's logger and artefacts are made when it first uses them.
-      get logger() {
-        logger ??= deps.logLines.capture(deps.log.logger);
-        return logger;
-      },
       progress: (percent, message) => deps.progress.report(percent, message),
       transaction: (work) => deps.transaction.run(work),
-      get checkpoint() {
-        return checkpoints().data;
-      },
-      saveCheckpoint: (data) => checkpoints().save(data),
+      saveCheckpoint: (data) => this.checkpoints.save(data),
       snooze: (options) => this.snoozing.snooze(options),
-      get artefacts() {
-        artefacts ??= new AttemptArtefacts(lease, {
-          store: deps.artefacts,
-          options: deps.artefactOptions,
-          details: deps.details,
-          signal: deps.signal,
-          clock: deps.clock,
-          session: () => deps.transaction.session,
-          loseLease: deps.loseLease,
-        });
-        return artefacts;
-      },
-    };
+    });
+  }
+
+  /** The handler's logger: the attempt's, its lines kept with the job (made when first used). */
+  get logger(): Logger {
+    this.loggerMade ??= this.deps.logLines.capture(this.deps.log.logger);
+    return this.loggerMade;
+  }
+
+  /** The last checkpoint saved for the job, as stored. */
+  get checkpoint(): unknown {
+    return this.checkpoints.data;
+  }
+
+  /** The files the job leaves (made when first used). */
+  get artefacts(): AttemptArtefacts {
+    const { deps, lease } = this;
+    this.artefactsMade ??= new AttemptArtefacts(lease, {
+      store: deps.artefacts,
+      options: deps.artefactOptions,
+      details: deps.details,
+      signal: deps.signal,
+      clock: deps.clock,
+      session: () => deps.transaction.session,
+      loseLease: deps.loseLease,
+    });
+    return this.artefactsMade;
+  }
+}
+
+/** What a {@link HandlerContext} holds as its own: everything but its lazily made parts. */
+type HandlerContextFields = Omit<JobContext, 'logger' | 'checkpoint' | 'artefacts'>;
+
+/**
+ * The {@link JobContext} a handler gets. Its parts made when first used (logger, checkpoint,
+ * artefacts) are getters of this class, never of an object literal: V8 keeps an object
+ * literal with getters as a dictionary, and with one such context per attempt a 20,000-job
+ * drain promoted 119 MB of the worker's objects to its old generation, against 100 MB with
+ * this class. The methods are the context's own functions, so a handler may call them
+ * detached (`const { progress } = ctx`).
+ */
+class HandlerContext implements JobContext {
+  readonly #attempt: AttemptContext;
+  readonly signal: AbortSignal;
+  readonly jobId: string;
+  readonly jobType: string;
+  readonly queue: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly parentResult: unknown;
+  readonly progress: JobContext['progress'];
+  readonly transaction: JobContext['transaction'];
+  readonly saveCheckpoint: JobContext['saveCheckpoint'];
+  readonly snooze: JobContext['snooze'];
+
+  constructor(attempt: AttemptContext, fields: HandlerContextFields) {
+    this.#attempt = attempt;
+    this.signal = fields.signal;
+    this.jobId = fields.jobId;
+    this.jobType = fields.jobType;
+    this.queue = fields.queue;
+    this.attempt = fields.attempt;
+    this.maxAttempts = fields.maxAttempts;
+    this.parentResult = fields.parentResult;
+    this.progress = fields.progress;
+    this.transaction = fields.transaction;
+    this.saveCheckpoint = fields.saveCheckpoint;
+    this.snooze = fields.snooze;
+  }
+
+  get logger(): Logger {
+    return this.#attempt.logger;
+  }
+
+  get checkpoint(): unknown {
+    return this.#attempt.checkpoint;
+  }
+
+  get artefacts(): AttemptArtefacts {
+    return this.#attempt.artefacts;
   }
 }

@@ -1,0 +1,64 @@
+import { QUIET, WaitHandler, claimedJob, fakeServer, waitingContexts } from './server-fixture';
+
+/** Stops `server`, moving the fake clock while it waits for its grace periods. */
+async function stop(server: { stop(): Promise<void> }): Promise<void> {
+  let done = false;
+  const stopping = server.stop().finally(() => (done = true));
+  for (let i = 0; i < 1_000 && !done; i++) await jest.advanceTimersByTimeAsync(100);
+  await stopping;
+}
+
+describe("a handler's JobContext", () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    waitingContexts.length = 0;
+    WaitHandler.ignoreSignal = false;
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('shares its getters across attempts and keeps its methods as its own, callable detached', async () => {
+    const { store, build } = fakeServer({ ...QUIET, claimBatchSize: 1 });
+    let claims = 0;
+    store.claim = async () => (claims++ < 2 ? claimedJob('server-fixture.wait') : null);
+    const server = build();
+    await server.start();
+    for (let i = 0; i < 100 && waitingContexts.length < 2; i++) {
+      await jest.advanceTimersByTimeAsync(10);
+    }
+    expect(waitingContexts).toHaveLength(2);
+    const [first, second] = waitingContexts;
+
+    // The parts made when first used are getters of the context's class, not of each
+    // context: a context of its own getters (an object literal's) is a dictionary in V8,
+    // and one per attempt kept every attempt's objects past the young generation.
+    for (const name of ['logger', 'checkpoint', 'artefacts'] as const) {
+      expect(Object.getOwnPropertyDescriptor(first, name)).toBeUndefined();
+    }
+    expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
+    expect(first.logger).toBe(first.logger);
+    expect(first.logger).not.toBe(second.logger);
+    expect(first.checkpoint).toBeUndefined();
+    expect(typeof first.artefacts.put).toBe('function');
+
+    // What a handler reads or calls is its own, in the order the context lists it.
+    expect(Object.keys(first)).toEqual([
+      'signal',
+      'jobId',
+      'jobType',
+      'queue',
+      'attempt',
+      'maxAttempts',
+      'parentResult',
+      'progress',
+      'transaction',
+      'saveCheckpoint',
+      'snooze',
+    ]);
+    const { snooze } = first;
+    await expect(snooze({ delayMs: -1 })).rejects.toThrow(/delayMs/);
+    await stop(server);
+  });
+});
