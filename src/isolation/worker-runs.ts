@@ -6,6 +6,8 @@ import {
   type DocketErrorDetails,
 } from '../errors';
 import type { JobContext } from '../handlers';
+import { HandlerContext } from '../handlers/handler-context';
+import type { JobArtefacts } from '../handlers/job-artefacts';
 import { fromStoredPayload, validateJob } from '../jobs';
 import { toStoredRecord } from '../jobs/job-payload';
 import { JOB_LOG_LEVELS, type JobLogLevel } from '../logging/job-log-options';
@@ -137,8 +139,13 @@ export class WorkerRuns {
     const unsupported = (feature: string) => () =>
       Promise.reject(new IsolationUnsupportedError(feature, details));
     const ask = (request: Request) => this.ask(run, runId, request);
-    let checkpoint = stored.checkpoint;
-    return {
+    // The checkpoint the handler reads is the last it saved here, or the stored one.
+    const parts: { logger: Logger; checkpoint: unknown; artefacts: JobArtefacts } = {
+      logger: this.logger(runId, message.logLevel),
+      checkpoint: stored.checkpoint,
+      artefacts: { put: unsupported('artefacts') },
+    };
+    return new HandlerContext(parts, {
       signal: run.controller.signal,
       jobId: message.jobId,
       jobType: message.jobType,
@@ -146,10 +153,6 @@ export class WorkerRuns {
       attempt: message.attempt,
       maxAttempts: message.maxAttempts,
       parentResult: stored.parentResult,
-      get checkpoint() {
-        return checkpoint;
-      },
-      logger: this.logger(runId, message.logLevel),
       progress: (percent, note) =>
         ask({ kind: 'progress', percent, ...(note === undefined ? {} : { message: note }) }),
       saveCheckpoint: async (data) => {
@@ -160,7 +163,7 @@ export class WorkerRuns {
           kind: 'checkpoint',
           ...(value === undefined ? {} : { data: BSON.serialize({ checkpoint: value }) }),
         });
-        checkpoint = value;
+        parts.checkpoint = value;
       },
       snooze: async (options) => {
         // Checked here first (a typed error at the call, and values BSON keeps as they are);
@@ -170,8 +173,7 @@ export class WorkerRuns {
         throw new Error('the server accepted a snooze without ending the attempt');
       },
       transaction: unsupported('transaction'),
-      artefacts: { put: unsupported('artefacts') },
-    };
+    });
   }
 
   /** Sends a request of the handler's context; settles with the server's answer. */

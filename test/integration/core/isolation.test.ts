@@ -11,6 +11,7 @@ import {
 } from '../../../src';
 import type { HandlerClass } from '../../../src/handlers';
 import { createTestDocket, FAST_SERVER } from '../../helpers/docket';
+import { JOB_CONTEXT_KEYS } from '../../helpers/job-context-keys';
 import { openTestDatabase, type TestDatabase } from '../../helpers/mongo';
 import { nextEvent, waitFor } from '../../helpers/wait-for';
 import {
@@ -127,6 +128,8 @@ describe('handlers isolated in worker threads and child processes', () => {
         at: new Date(0),
         // transaction and artefacts.put.
         refused: Array(2).fill('ISOLATION_UNSUPPORTED'),
+        // As an inline handler's: the parts made when first used are the context's getters.
+        contextKeys: JOB_CONTEXT_KEYS,
       });
       if (kind === 'thread') expect(result.threadId).not.toBe(threadId);
       else expect(result.pid).not.toBe(process.pid);

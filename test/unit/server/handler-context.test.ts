@@ -1,4 +1,5 @@
 import { QUIET, WaitHandler, claimedJob, fakeServer, waitingContexts } from './server-fixture';
+import { JOB_CONTEXT_KEYS } from '../../helpers/job-context-keys';
 
 /** Stops `server`, moving the fake clock while it waits for its grace periods. */
 async function stop(server: { stop(): Promise<void> }): Promise<void> {
@@ -32,8 +33,8 @@ describe("a handler's JobContext", () => {
     const [first, second] = waitingContexts;
 
     // The parts made when first used are getters of the context's class, not of each
-    // context: a context of its own getters (an object literal's) is a dictionary in V8,
-    // and one per attempt kept every attempt's objects past the young generation.
+    // context: a context with getters of its own (an object literal's) is a dictionary in
+    // V8, and one per attempt kept more of each attempt's objects past the young generation.
     for (const name of ['logger', 'checkpoint', 'artefacts'] as const) {
       expect(Object.getOwnPropertyDescriptor(first, name)).toBeUndefined();
     }
@@ -44,19 +45,7 @@ describe("a handler's JobContext", () => {
     expect(typeof first.artefacts.put).toBe('function');
 
     // What a handler reads or calls is its own, in the order the context lists it.
-    expect(Object.keys(first)).toEqual([
-      'signal',
-      'jobId',
-      'jobType',
-      'queue',
-      'attempt',
-      'maxAttempts',
-      'parentResult',
-      'progress',
-      'transaction',
-      'saveCheckpoint',
-      'snooze',
-    ]);
+    expect(Object.keys(first)).toEqual(JOB_CONTEXT_KEYS);
     const { snooze } = first;
     await expect(snooze({ delayMs: -1 })).rejects.toThrow(/delayMs/);
     await stop(server);
