@@ -1,24 +1,15 @@
-import { QUIET, WaitHandler, claimedJob, fakeServer, waitingContexts } from './server-fixture';
+import {
+  QUIET,
+  claimedJob,
+  fakeServer,
+  stopOnFakeClock as stop,
+  useFakeServerClock,
+  waitingContexts,
+} from './server-fixture';
 import { JOB_CONTEXT_KEYS } from '../../helpers/job-context-keys';
 
-/** Stops `server`, moving the fake clock while it waits for its grace periods. */
-async function stop(server: { stop(): Promise<void> }): Promise<void> {
-  let done = false;
-  const stopping = server.stop().finally(() => (done = true));
-  for (let i = 0; i < 1_000 && !done; i++) await jest.advanceTimersByTimeAsync(100);
-  await stopping;
-}
-
 describe("a handler's JobContext", () => {
-  beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
-    waitingContexts.length = 0;
-    WaitHandler.ignoreSignal = false;
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-  });
+  useFakeServerClock();
 
   it('shares its getters across attempts and keeps its methods as its own, callable detached', async () => {
     const { store, build } = fakeServer({ ...QUIET, claimBatchSize: 1 });

@@ -5,29 +5,14 @@ import {
   WaitHandler,
   claimedJob,
   fakeServer,
+  stopOnFakeClock as stop,
+  useFakeServerClock,
   flushPromises,
   waitingContexts,
 } from './server-fixture';
 
-/** Stops `server`, moving the fake clock while it waits for its grace periods. */
-async function stop(server: { stop(): Promise<void> }): Promise<void> {
-  let done = false;
-  const stopping = server.stop().finally(() => (done = true));
-  for (let i = 0; i < 1_000 && !done; i++) await jest.advanceTimersByTimeAsync(100);
-  await stopping;
-}
-
 describe('JobServerEngine under faults (fake storage, fake timers)', () => {
-  beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
-    waitingContexts.length = 0;
-    WaitHandler.ignoreSignal = false;
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  useFakeServerClock();
 
   describe('a start that fails midway', () => {
     it('when recovery fails: rejects with ServerStartError and leaves no timer, heartbeat or registration', async () => {

@@ -277,6 +277,30 @@ export function fakeServer(options: JobServerOptions = {}) {
   return { store, servers, events, errors, build };
 }
 
+/**
+ * Runs each test of the enclosing `describe` on fake timers (promise callbacks left alone),
+ * with no handler context left from the test before and `WaitHandler` honouring its signal.
+ */
+export function useFakeServerClock(): void {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    waitingContexts.length = 0;
+    WaitHandler.ignoreSignal = false;
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+}
+
+/** Stops `server`, moving the fake clock while it waits for its grace periods. */
+export async function stopOnFakeClock(server: { stop(): Promise<void> }): Promise<void> {
+  let done = false;
+  const stopping = server.stop().finally(() => (done = true));
+  for (let i = 0; i < 1_000 && !done; i++) await jest.advanceTimersByTimeAsync(100);
+  await stopping;
+}
+
 /** Lets pending promise callbacks run (fake timers leave the microtask queue alone). */
 export async function flushPromises(rounds = 10): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
