@@ -6,8 +6,7 @@ import {
   type DocketErrorDetails,
 } from '../errors';
 import type { JobContext } from '../handlers';
-import { HandlerContext } from '../handlers/handler-context';
-import type { JobArtefacts } from '../handlers/job-artefacts';
+import { HandlerContext, type HandlerContextParts } from '../handlers/handler-context';
 import { fromStoredPayload, validateJob } from '../jobs';
 import { toStoredRecord } from '../jobs/job-payload';
 import { JOB_LOG_LEVELS, type JobLogLevel } from '../logging/job-log-options';
@@ -140,7 +139,7 @@ export class WorkerRuns {
       Promise.reject(new IsolationUnsupportedError(feature, details));
     const ask = (request: Request) => this.ask(run, runId, request);
     // The checkpoint the handler reads is the last it saved here, or the stored one.
-    const parts: { logger: Logger; checkpoint: unknown; artefacts: JobArtefacts } = {
+    const parts: { -readonly [K in keyof HandlerContextParts]: HandlerContextParts[K] } = {
       logger: this.logger(runId, message.logLevel),
       checkpoint: stored.checkpoint,
       artefacts: { put: unsupported('artefacts') },
