@@ -234,7 +234,7 @@ export class CollectionState {
   replace(idKey: string, document: Document, replacement = false): void {
     const before = this.documents.get(idKey);
     if (!before) throw new Error(`bug: no document ${idKey} in ${this.ns}`);
-    this.sharedValues.shareIn(document);
+    this.sharedValues.shareIn(document, before);
     const plan = this.planKeys(document, idKey, before);
     this.beforeChange(this, idKey);
     const seq = this.sequenceOf(idKey);

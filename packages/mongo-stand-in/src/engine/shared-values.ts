@@ -1,6 +1,6 @@
 import { isPlainDocument } from './bson-value';
 import { DateClass, isArray } from './intrinsics';
-import { setOwnField } from './own-fields';
+import { ownField, setOwnField } from './own-fields';
 
 type Document = Record<string, unknown>;
 
@@ -34,10 +34,18 @@ export class SharedValues {
   private strings = new Map<string, string>();
   private olderStrings = new Map<string, string>();
 
-  /** Replaces, in place, each date and short string of `document` by its shared equal. */
-  shareIn(document: Document): void {
+  /**
+   * Replaces, in place, each date and short string of `document` by its shared equal. Given
+   * the stored version it replaces (`before`), a top-level field holding the same value as
+   * there is skipped: its values were shared when that version was stored.
+   */
+  shareIn(document: Document, before?: Document): void {
     for (const key of Object.keys(document)) {
-      const shared = this.shared(document[key]);
+      const value = document[key];
+      if (before !== undefined && value !== null && typeof value === 'object') {
+        if (value === ownField(before, key)) continue;
+      }
+      const shared = this.shared(value);
       if (shared !== KEEP) setOwnField(document, key, shared);
     }
   }

@@ -10,6 +10,7 @@ import { compileFilter, type DocumentMatcher } from './query-matcher';
 import { parseArrayFilters } from './array-filters';
 import { UPDATE_OPERATORS } from './update-operators';
 import {
+  copyingOnWrite,
   expandUpdatePath,
   filterIdentifier,
   locate,
@@ -327,7 +328,8 @@ function runPipeline(update: ParsedUpdate & { kind: 'pipeline' }, original: Docu
 
 /**
  * Applies a parsed update to a document and returns the new document; `original` is not
- * touched. The result keeps `original`'s `_id` (added first when a replacement or pipeline
+ * touched, and the operators' result shares with it every nested document or array they
+ * did not write into (see `copyingOnWrite`). The result keeps `original`'s `_id` (added first when a replacement or pipeline
  * drops it); changing it is 66 ImmutableField.
  */
 export function applyUpdate(
@@ -345,18 +347,22 @@ export function applyUpdate(
       throw new CommandFailure(2, 'BadValue', 'the update pipeline must produce a document');
     result = !('_id' in output) && '_id' in original ? withIdFirst(output, original._id) : output;
   } else {
-    result = cloneDocument(original);
+    // A spread copies own fields (`__proto__` included) into a compact object.
+    const copy: Document = { ...original };
+    result = copy;
     const resolver = positionalResolver(original, update, context);
-    for (const entry of update.entries) {
-      if (entry.operator === '$setOnInsert' && !context.upsertInsert) continue;
-      if (entry.operator === '$rename') {
-        rename(result, entry.parts, String(entry.argument));
-        continue;
+    copyingOnWrite(copy, () => {
+      for (const entry of update.entries) {
+        if (entry.operator === '$setOnInsert' && !context.upsertInsert) continue;
+        if (entry.operator === '$rename') {
+          rename(copy, entry.parts, String(entry.argument));
+          continue;
+        }
+        const apply = UPDATE_OPERATORS[entry.operator === '$setOnInsert' ? '$set' : entry.operator];
+        for (const path of expandUpdatePath(copy, entry.parts, resolver))
+          apply(copy, path, entry.argument);
       }
-      const apply = UPDATE_OPERATORS[entry.operator === '$setOnInsert' ? '$set' : entry.operator];
-      for (const path of expandUpdatePath(result, entry.parts, resolver))
-        apply(result, path, entry.argument);
-    }
+    });
   }
   if ('_id' in original && !valuesEqual(original._id, result._id)) {
     const message =

@@ -108,6 +108,39 @@ export function writeField(parent: Container, key: string, value: unknown): void
 }
 
 /**
+ * While an update is applied with {@link copyingOnWrite}, the containers it may write into:
+ * its own copy of the document, and the copies and new documents `locate` made on the way.
+ */
+let ownedContainers: WeakSet<object> | undefined;
+
+/**
+ * Runs `apply`, which writes into `root` (a shallow copy of a stored document) through
+ * `locate`: every nested document or array on the way to a write is copied first, so the
+ * stored document is never touched and the fields the update leaves alone stay shared with
+ * it (see shared-values.ts: nothing mutates a stored value).
+ */
+export function copyingOnWrite<T>(root: Document, apply: () => T): T {
+  const outer = ownedContainers;
+  ownedContainers = new WeakSet([root]);
+  try {
+    return apply();
+  } finally {
+    ownedContainers = outer;
+  }
+}
+
+/** `node` (the field `key` of `parent`), or, under copy-on-write, the copy to write into. */
+function writableChild(parent: Container, key: string, node: Container): Container {
+  const owned = ownedContainers;
+  if (owned === undefined || owned.has(node)) return node;
+  // A spread copies own fields (`__proto__` included) into a compact object.
+  const copy: Container = isArray(node) ? node.slice() : { ...node };
+  owned.add(copy);
+  writeField(parent, key, copy);
+  return copy;
+}
+
+/**
  * The location of a concrete path for writing. With `create`, missing intermediate
  * documents are created and a scalar in the way is 28 PathNotViable (as in mongod);
  * without it, a missing path yields undefined.
@@ -131,8 +164,10 @@ export function locate(
     let next = readField(node, part);
     if (next === undefined) {
       if (!create) return undefined;
-      next = {};
-      writeField(node, part, next);
+      const created: Document = {};
+      ownedContainers?.add(created);
+      writeField(node, part, created);
+      next = created;
     } else if (!isPlainDocument(next) && !isArray(next)) {
       if (!create) return undefined;
       throw new CommandFailure(
@@ -141,7 +176,7 @@ export function locate(
         `Cannot create field '${path[i + 1]}' in element {${part}: ${formatValue(next)}}`,
       );
     }
-    node = next as Container;
+    node = writableChild(node, part, next as Container);
   }
   const key = path[path.length - 1];
   if (isArray(node) && !isIndex(key)) {
