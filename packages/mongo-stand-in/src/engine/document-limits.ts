@@ -2,6 +2,7 @@ import { calculateObjectSize } from 'bson';
 import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { isArray } from './intrinsics';
+import { setOwnField } from './own-fields';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/wire-protocol';
 
 type Document = Record<string, unknown>;
@@ -29,9 +30,60 @@ function tooDeep(value: Document | unknown[], depth: number): boolean {
  * Refuses a document mongod would not store, with mongod 7.0's code and message for the
  * kind of write: nesting deeper than 100 levels is 74 Overflow; more than 16 MiB of BSON is
  * 2 BadValue for an insert (larger documents never get past the wire layer), 17419 for an
- * update and 17420 for an upsert. Nothing has been stored when this throws.
+ * update and 17420 for an upsert. Nothing has been stored when this throws. Given the
+ * version an update started from (`before`), only the fields it changed are measured.
  */
-export function checkStorable(document: Document, write: DocumentWrite): void {
+export function checkStorable(document: Document, write: DocumentWrite, before?: Document): void {
+  const beforeSize = before && checkedSizes.get(before);
+  let size: number;
+  if (before === undefined || beforeSize === undefined) {
+    checkDepth(document, write);
+    size = calculateObjectSize(document, { ignoreUndefined: true });
+  } else {
+    const { added, removed } = changedFields(before, document);
+    checkDepth(added, write);
+    size =
+      beforeSize +
+      calculateObjectSize(added, { ignoreUndefined: true }) -
+      calculateObjectSize(removed, { ignoreUndefined: true });
+  }
+  if (size <= MAX_BSON_OBJECT_SIZE) {
+    checkedSizes.set(document, size);
+    return;
+  }
+  refuseSize(size, write);
+}
+
+/**
+ * The BSON size of each document that passed {@link checkStorable}, so that a later update
+ * of it measures only the fields it changed. Documents are never mutated once checked (see
+ * shared-values.ts), so a size stays right; the map holds none of them alive.
+ */
+const checkedSizes = new WeakMap<Document, number>();
+
+/**
+ * The top-level fields that differ between two versions of a document, as two documents:
+ * the new values (`added`) and the values they replace or remove (`removed`). A field whose
+ * value is the same object in both (an update shares what it does not write) is left out.
+ */
+function changedFields(before: Document, after: Document): { added: Document; removed: Document } {
+  const added: Document = {};
+  const removed: Document = {};
+  for (const key of Object.keys(after)) {
+    const value = after[key];
+    const old = Object.hasOwn(before, key) ? before[key] : undefined;
+    // Object.is: 0 and -0 have BSON types of different sizes.
+    if (Object.is(value, old)) continue;
+    setOwnField(added, key, value);
+    if (old !== undefined) setOwnField(removed, key, old);
+  }
+  for (const key of Object.keys(before)) {
+    if (!Object.hasOwn(after, key)) setOwnField(removed, key, before[key]);
+  }
+  return { added, removed };
+}
+
+function checkDepth(document: Document, write: DocumentWrite): void {
   if (tooDeep(document, 1)) {
     throw new CommandFailure(
       74,
@@ -41,8 +93,9 @@ export function checkStorable(document: Document, write: DocumentWrite): void {
         : `Document exceeds maximum nesting depth of ${MAX_NESTING_DEPTH}`,
     );
   }
-  const size = calculateObjectSize(document, { ignoreUndefined: true });
-  if (size <= MAX_BSON_OBJECT_SIZE) return;
+}
+
+function refuseSize(size: number, write: DocumentWrite): never {
   switch (write) {
     case 'insert':
       throw new CommandFailure(

@@ -70,7 +70,7 @@ export function updateDocuments(
     });
     const changed = !identicalValues(document, updated);
     if (changed) {
-      checkStorable(updated, 'update');
+      checkStorable(updated, 'update', document);
       validateDocument(collection, updated, document, statement.bypassValidation === true);
       const replacement = statement.update.kind === 'replacement';
       collection!.replace(canonicalKey(document._id), updated, replacement);

@@ -50,6 +50,26 @@ describe('document limits through the driver', () => {
     expect((stored!.a as string).length).toBe(9 * MIB);
   });
 
+  it('measures an update of an updated document by what it changes, nested writes and -0 included', async () => {
+    // { _id: 1, a: <string>, n: 0, m: 1 } takes 36 bytes besides the string's characters.
+    const characters = 16 * MIB - 38;
+    await collection.insertOne({ _id: 1, a: 'x'.repeat(characters), n: 0 });
+    await collection.updateOne({ _id: 1 }, { $set: { m: 1 } });
+    // 0 is an int32 (4 bytes), -0 a double (8): the document would be 2 bytes over.
+    const negativeZero = await refusal(collection.updateOne({ _id: 1 }, { $set: { n: -0 } }));
+    expect(negativeZero.code).toBe(17419);
+    const nested = await refusal(collection.updateOne({ _id: 1 }, { $set: { 'o.p': 1 } }));
+    expect(nested.code).toBe(17419);
+    // Shrinking one field makes room for the others: 3 bytes to spare after.
+    await collection.updateOne({ _id: 1 }, { $set: { a: 'x'.repeat(characters - 20) } });
+    await collection.updateOne({ _id: 1 }, { $set: { 'o.p': 1, n: -0 } });
+    const stored = await collection.findOne({ _id: 1 }, { projection: { a: 0 } });
+    expect(stored).toEqual({ _id: 1, n: -0, m: 1, o: { p: 1 } });
+    expect(Object.is(stored!.n, -0)).toBe(true);
+    const over = await refusal(collection.updateOne({ _id: 1 }, { $set: { q: 'abcd' } }));
+    expect(over.code).toBe(17419);
+  });
+
   it('refuses an upsert that would insert more than 16 MiB (17420), inserting nothing', async () => {
     const nineMiB = 'x'.repeat(9 * MIB);
     const error = await refusal(
