@@ -166,6 +166,9 @@ describe('dashboard web UI behaviour', () => {
     // The same button, now Pause, keeps the focus: the keyboard user stays where they were.
     expect((await active()).label).toBe('Pause queue exports');
     expect((await bed.docket.listQueues()).find((q) => q.name === 'exports')?.paused).toBe(false);
+    // It is the Resume button's instance: busy (aria-disabled, ignoring keys) until the
+    // page's data is refreshed. A loaded machine can show it as Pause before that ends.
+    await page.locator('button[aria-label="Pause queue exports"]:not([aria-disabled])').waitFor();
     await page.keyboard.press('Enter');
     await page.locator('#flash').filter({ hasText: 'Queue paused.' }).waitFor();
     expect((await bed.docket.listQueues()).find((q) => q.name === 'exports')?.paused).toBe(true);
