@@ -48,18 +48,26 @@ export function checkStorable(document: Document, write: DocumentWrite, before?:
       calculateObjectSize(removed, { ignoreUndefined: true });
   }
   if (size <= MAX_BSON_OBJECT_SIZE) {
-    checkedSizes.set(document, size);
+    if (size >= MIN_REMEMBERED_SIZE) checkedSizes.set(document, size);
     return;
   }
   refuseSize(size, write);
 }
 
 /**
- * The BSON size of each document that passed {@link checkStorable}, so that a later update
- * of it measures only the fields it changed. Documents are never mutated once checked (see
- * shared-values.ts), so a size stays right; the map holds none of them alive.
+ * The BSON size of each document of at least {@link MIN_REMEMBERED_SIZE} bytes that passed
+ * {@link checkStorable}, so that a later update of it measures only the fields it changed.
+ * Documents are never mutated once checked (see shared-values.ts), so a size stays right;
+ * the map holds none of them alive.
  */
 const checkedSizes = new WeakMap<Document, number>();
+
+/**
+ * Below this size a document is measured whole: an update of a small document (a queue's job)
+ * changes about as many bytes as it keeps, and measuring both sides of the change costs more
+ * than measuring the result.
+ */
+const MIN_REMEMBERED_SIZE = 16 * 1024;
 
 /**
  * The top-level fields that differ between two versions of a document, as two documents:

@@ -111,7 +111,7 @@ export function writeField(parent: Container, key: string, value: unknown): void
  * While an update is applied with {@link copyingOnWrite}, the containers it may write into:
  * its own copy of the document, and the copies and new documents `locate` made on the way.
  */
-let ownedContainers: WeakSet<object> | undefined;
+let ownedContainers: Set<object> | undefined;
 
 /**
  * Runs `apply`, which writes into `root` (a shallow copy of a stored document) through
@@ -121,7 +121,7 @@ let ownedContainers: WeakSet<object> | undefined;
  */
 export function copyingOnWrite<T>(root: Document, apply: () => T): T {
   const outer = ownedContainers;
-  ownedContainers = new WeakSet([root]);
+  ownedContainers = new Set([root]);
   try {
     return apply();
   } finally {
