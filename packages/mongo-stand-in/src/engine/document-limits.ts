@@ -2,7 +2,7 @@ import { calculateObjectSize } from 'bson';
 import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { isArray } from './intrinsics';
-import { setOwnField } from './own-fields';
+import { ownField, setOwnField } from './own-fields';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/wire-protocol';
 
 type Document = Record<string, unknown>;
@@ -79,7 +79,7 @@ function changedFields(before: Document, after: Document): { added: Document; re
   const removed: Document = {};
   for (const key of Object.keys(after)) {
     const value = after[key];
-    const old = Object.hasOwn(before, key) ? before[key] : undefined;
+    const old = ownField(before, key);
     // Object.is: 0 and -0 have BSON types of different sizes.
     if (Object.is(value, old)) continue;
     setOwnField(added, key, value);

@@ -18,6 +18,11 @@ export function ownField(document: Document, key: string): unknown {
   return hasOwn(document, key) ? document[key] : undefined;
 }
 
+/** A shallow copy of the document's own fields (a spread keeps `__proto__` as one), compact. */
+export function copyOwnFields<T extends Document>(document: T): T {
+  return { ...document };
+}
+
 /** Stores `value` as the document's own field `key`, `__proto__` included. */
 export function setOwnField(document: Document, key: string, value: unknown): void {
   if (key === '__proto__') {

@@ -1,7 +1,7 @@
 import { cloneValue } from './bson-clone';
 import { isPlainDocument } from './bson-value';
 import { DateClass, isArray } from './intrinsics';
-import { isSimpleFieldName, ownField, setOwnField } from './own-fields';
+import { copyOwnFields, isSimpleFieldName, ownField, setOwnField } from './own-fields';
 
 type Document = Record<string, unknown>;
 
@@ -54,8 +54,7 @@ export function compileSetPipeline(pipeline: readonly unknown[]): SetPipeline | 
         if (value === GIVE_UP || value === undefined) return undefined;
         values.push(value);
       }
-      // A spread copies own fields (`__proto__` included) into a compact object.
-      const next: Document = { ...current };
+      const next = copyOwnFields(current);
       fields.forEach(([name], i) => setOwnField(next, name, values[i]));
       current = next;
     }

@@ -8,6 +8,8 @@ type Document = Record<string, unknown>;
 const GENERATION_SIZE = 4_096;
 /** Longer strings are mostly unique (ids, tokens, messages): not worth remembering. */
 const MAX_SHARED_STRING = 64;
+/** The version before a document's first: it shares no field with it. */
+const NO_VERSION: Document = Object.freeze({});
 /** What {@link SharedValues} answers for a value it keeps as it is. */
 const KEEP: unique symbol = Symbol('keep');
 
@@ -39,12 +41,11 @@ export class SharedValues {
    * the stored version it replaces (`before`), a top-level field holding the same value as
    * there is skipped: its values were shared when that version was stored.
    */
-  shareIn(document: Document, before?: Document): void {
+  shareIn(document: Document, before: Document = NO_VERSION): void {
     for (const key of Object.keys(document)) {
       const value = document[key];
-      if (before !== undefined && value !== null && typeof value === 'object') {
-        if (value === ownField(before, key)) continue;
-      }
+      const kept = typeof value === 'object' && value !== null && value === ownField(before, key);
+      if (kept) continue;
       const shared = this.shared(value);
       if (shared !== KEEP) setOwnField(document, key, shared);
     }

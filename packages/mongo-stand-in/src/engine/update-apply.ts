@@ -328,9 +328,9 @@ function runPipeline(update: ParsedUpdate & { kind: 'pipeline' }, original: Docu
 
 /**
  * Applies a parsed update to a document and returns the new document; `original` is not
- * touched, and the operators' result shares with it every nested document or array they
- * did not write into (see `copyingOnWrite`). The result keeps `original`'s `_id` (added first when a replacement or pipeline
- * drops it); changing it is 66 ImmutableField.
+ * touched, and the operators' result shares with it every nested document or array they did
+ * not write into (see `copyingOnWrite`). The result keeps `original`'s `_id` (added first
+ * when a replacement or pipeline drops it); changing it is 66 ImmutableField.
  */
 export function applyUpdate(
   original: Document,
@@ -347,11 +347,8 @@ export function applyUpdate(
       throw new CommandFailure(2, 'BadValue', 'the update pipeline must produce a document');
     result = !('_id' in output) && '_id' in original ? withIdFirst(output, original._id) : output;
   } else {
-    // A spread copies own fields (`__proto__` included) into a compact object.
-    const copy: Document = { ...original };
-    result = copy;
     const resolver = positionalResolver(original, update, context);
-    copyingOnWrite(copy, () => {
+    result = copyingOnWrite(original, (copy) => {
       for (const entry of update.entries) {
         if (entry.operator === '$setOnInsert' && !context.upsertInsert) continue;
         if (entry.operator === '$rename') {

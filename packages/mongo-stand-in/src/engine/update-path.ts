@@ -2,7 +2,7 @@ import { CommandFailure } from '../command-types';
 import { isPlainDocument } from './bson-value';
 import { formatValue } from './value-format';
 import { isArray } from './intrinsics';
-import { ownField, setOwnField } from './own-fields';
+import { copyOwnFields, ownField, setOwnField } from './own-fields';
 
 type Document = Record<string, unknown>;
 type Container = Document | unknown[];
@@ -114,16 +114,18 @@ export function writeField(parent: Container, key: string, value: unknown): void
 let ownedContainers: Set<object> | undefined;
 
 /**
- * Runs `apply`, which writes into `root` (a shallow copy of a stored document) through
- * `locate`: every nested document or array on the way to a write is copied first, so the
- * stored document is never touched and the fields the update leaves alone stay shared with
- * it (see shared-values.ts: nothing mutates a stored value).
+ * Runs `apply` on a shallow copy of `original` (a stored document), which it writes into
+ * through `locate`: every nested document or array on the way to a write is copied first, so
+ * `original` is never touched and the fields the update leaves alone stay shared with it
+ * (see shared-values.ts: nothing mutates a stored value). Returns the copy.
  */
-export function copyingOnWrite<T>(root: Document, apply: () => T): T {
+export function copyingOnWrite(original: Document, apply: (copy: Document) => void): Document {
+  const copy = copyOwnFields(original);
   const outer = ownedContainers;
-  ownedContainers = new Set([root]);
+  ownedContainers = new Set([copy]);
   try {
-    return apply();
+    apply(copy);
+    return copy;
   } finally {
     ownedContainers = outer;
   }
@@ -133,8 +135,7 @@ export function copyingOnWrite<T>(root: Document, apply: () => T): T {
 function writableChild(parent: Container, key: string, node: Container): Container {
   const owned = ownedContainers;
   if (owned === undefined || owned.has(node)) return node;
-  // A spread copies own fields (`__proto__` included) into a compact object.
-  const copy: Container = isArray(node) ? node.slice() : { ...node };
+  const copy = isArray(node) ? node.slice() : copyOwnFields(node);
   owned.add(copy);
   writeField(parent, key, copy);
   return copy;
