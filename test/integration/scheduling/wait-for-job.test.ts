@@ -93,8 +93,6 @@ async function openWaiter(
   db: TestDatabase,
 ): Promise<{ docket: Docket; client: MongoClient; close(): Promise<void> }> {
   const client = await new MongoClient(db.uri, { monitorCommands: true }).connect();
-  // Each wait of a test counts its own reads (three listeners); one test starts 12 waits at once.
-  client.setMaxListeners(3 * 12 + 10);
   const { docket } = await createTestDocket(db, {
     handlers: [],
     mongo: { client, dbName: db.dbName },
